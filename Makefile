@@ -1,0 +1,50 @@
+# aptrack: two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install assets demo serve test test-sqlite test-postgres bench lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+src/aptrack/static/vendor/.built: node_modules/.installed $(VENV)/.installed
+	DEBUG=true $(BIN)/aptrack build-assets
+	touch $@
+
+install: $(VENV)/.installed src/aptrack/static/vendor/.built
+
+assets: install
+
+## make demo: install, build the SQLite demo authority, print the logins and serve on :8000
+demo: install
+	DEBUG=true $(BIN)/aptrack migrate --no-input -v0
+	DEBUG=true $(BIN)/aptrack generate --scale la --seed 1 --if-empty
+	DEBUG=true $(BIN)/aptrack demo-logins
+	@echo "Serving aptrack on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	DEBUG=true $(BIN)/aptrack runserver $(HOST):$(PORT)
+
+## make test: install, then the whole suite on SQLite and on PostgreSQL
+test: install
+	bash scripts/run-tests.sh
+
+bench: install
+	bash scripts/bench.sh
+
+lint: install
+	$(BIN)/ruff check src
+
+clean:
+	rm -rf $(VENV) node_modules src/aptrack/static/vendor staticfiles var

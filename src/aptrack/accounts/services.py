@@ -1,0 +1,56 @@
+"""Writes for people and their API tokens."""
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from aptrack.accounts.models import ApiToken, User
+from aptrack.accounts.roles import ROLE_ORGANISATION_KINDS, Role
+
+ROLE_WRONG_ORGANISATION = "A {role} must belong to one of: {kinds}"
+
+
+class UserInvalid(Exception):
+    pass
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_api_token(*, user: User, name: str, at: dt.datetime) -> tuple[ApiToken, str]:
+    """Make a token for an organisation's system. The plain token is returned once, never stored."""
+    token = "apt_" + secrets.token_urlsafe(32)
+    record = ApiToken.objects.create(
+        user=user, name=name, digest=_digest(token), prefix=token[:8], created_at=at
+    )
+    return record, token
+
+
+def authenticate_api_token(*, token: str, at: dt.datetime) -> User | None:
+    record = (
+        ApiToken.objects.select_related("user", "user__organisation")
+        .filter(digest=_digest(token), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if record is None:
+        return None
+    ApiToken.objects.filter(pk=record.pk).update(last_used_at=at)
+    return record.user
+
+
+def create_user(
+    *, username: str, password: str, organisation: Any, role: Role, first_name: str = "",
+    last_name: str = "", email: str = "",
+) -> User:
+    """A user in one organisation with one role the organisation's kind allows."""
+    allowed = ROLE_ORGANISATION_KINDS[Role(role)]
+    if organisation.kind not in allowed:
+        raise UserInvalid(
+            ROLE_WRONG_ORGANISATION.format(role=Role(role).label, kinds=", ".join(sorted(allowed)))
+        )
+    return User.objects.create_user(
+        username=username, password=password, organisation=organisation, role=role,
+        first_name=first_name, last_name=last_name, email=email,
+    )

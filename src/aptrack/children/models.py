@@ -1,0 +1,140 @@
+"""The children register: one record per child, whatever provision they are in."""
+
+import datetime as dt
+
+from django.db import models
+
+from aptrack.children import schooling
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", "Female"
+    MALE = "M", "Male"
+    NOT_KNOWN = "U", "Not known"
+
+
+class Ethnicity(models.TextChoices):
+    """DfE main ethnicity codes as used in the school and AP censuses."""
+
+    WBRI = "WBRI", "White – British"
+    WIRI = "WIRI", "White – Irish"
+    WIRT = "WIRT", "Traveller of Irish heritage"
+    WROM = "WROM", "Gypsy / Roma"
+    WOTH = "WOTH", "Any other White background"
+    MWBC = "MWBC", "White and Black Caribbean"
+    MWBA = "MWBA", "White and Black African"
+    MWAS = "MWAS", "White and Asian"
+    MOTH = "MOTH", "Any other mixed background"
+    AIND = "AIND", "Indian"
+    APKN = "APKN", "Pakistani"
+    ABAN = "ABAN", "Bangladeshi"
+    AOTH = "AOTH", "Any other Asian background"
+    BCRB = "BCRB", "Black Caribbean"
+    BAFR = "BAFR", "Black African"
+    BOTH = "BOTH", "Any other Black background"
+    CHNE = "CHNE", "Chinese"
+    OOTH = "OOTH", "Any other ethnic group"
+    REFU = "REFU", "Refused"
+    NOBT = "NOBT", "Information not yet obtained"
+
+
+class SenStatus(models.TextChoices):
+    NONE = "N", "No special educational needs"
+    SEN_SUPPORT = "K", "SEN support"
+    EHCP = "E", "Education, health and care plan"
+
+
+class SocialCareStatus(models.TextChoices):
+    NONE = "NONE", "None"
+    CHILD_IN_NEED = "CIN", "Child in need"
+    CHILD_PROTECTION = "CP", "Child protection plan"
+
+
+class Child(models.Model):
+    upn = models.CharField("UPN", max_length=13, blank=True)
+    upn_is_temporary = models.BooleanField(default=False)
+    uln = models.CharField("ULN", max_length=10, blank=True)
+    legal_first_name = models.CharField(max_length=100)
+    legal_last_name = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
+    sen_status = models.CharField(max_length=1, choices=SenStatus.choices, default=SenStatus.NONE)
+    looked_after = models.BooleanField(default=False)
+    responsible_la = models.ForeignKey(
+        "organisations.LocalAuthority",
+        on_delete=models.PROTECT,
+        related_name="looked_after_children",
+        null=True,
+        blank=True,
+        help_text="The LA that looks after the child, when looked after.",
+    )
+    social_care_status = models.CharField(
+        max_length=4, choices=SocialCareStatus.choices, default=SocialCareStatus.NONE
+    )
+    youth_justice = models.BooleanField(default=False)
+    fsm = models.BooleanField("Free school meals", default=False)
+    home_school = models.ForeignKey(
+        "organisations.Establishment",
+        on_delete=models.PROTECT,
+        related_name="pupils",
+        null=True,
+        blank=True,
+    )
+    home_la = models.ForeignKey(
+        "organisations.LocalAuthority", on_delete=models.PROTECT, related_name="children"
+    )
+    social_worker = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        related_name="caseload",
+        null=True,
+        blank=True,
+    )
+    address_line_1 = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    uprn = models.CharField("UPRN", max_length=12, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name_plural = "children"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["upn"], condition=~models.Q(upn=""), name="unique_upn_when_given"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(looked_after=False) | models.Q(responsible_la__isnull=False),
+                name="looked_after_has_responsible_la",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(uln="") | models.Q(uln__regex=r"^[0-9]{10}$"),
+                name="uln_is_ten_digits",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["home_la", "legal_last_name"]),
+            models.Index(fields=["legal_last_name", "legal_first_name", "date_of_birth"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.legal_first_name} {self.legal_last_name}"
+
+    @property
+    def known_as(self) -> str:
+        if self.preferred_name and self.preferred_name != self.legal_first_name:
+            return f"{self.preferred_name} {self.legal_last_name}"
+        return self.full_name
+
+    def year_group(self, on: dt.date) -> int:
+        return schooling.year_group(self.date_of_birth, on)
+
+    def is_compulsory_school_age(self, on: dt.date) -> bool:
+        return schooling.compulsory_school_age(self.date_of_birth).includes(on)

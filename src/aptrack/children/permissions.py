@@ -1,0 +1,94 @@
+"""Who may see and change which child. Every list, page, search, export and API path that
+shows child data starts from `scope_children(user)`: one scoping function per role."""
+
+from collections.abc import Callable
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from aptrack.accounts.roles import CHILD_EDITOR_ROLES, Role
+from aptrack.children.models import Child
+from aptrack.placements.models import Placement
+
+
+def _none(user: object) -> QuerySet[Child]:
+    return Child.objects.none()
+
+
+def _local_authority(user: object) -> QuerySet[Child]:
+    """LA roles: children who live in the LA, whom it looks after, or whom it has placed."""
+    la_id = user.organisation.local_authority_id  # type: ignore[attr-defined]
+    placed_by_la = Placement.objects.filter(child=OuterRef("pk"), commissioning_la_id=la_id)
+    return Child.objects.filter(
+        Q(home_la_id=la_id) | Q(responsible_la_id=la_id) | Exists(placed_by_la)
+    )
+
+
+def _provider(user: object) -> QuerySet[Child]:
+    """Provider staff: only children placed with their own provider."""
+    placed_here = Placement.objects.filter(
+        child=OuterRef("pk"), provider_id=user.organisation_id  # type: ignore[attr-defined]
+    )
+    return Child.objects.filter(Exists(placed_here))
+
+
+def _school(user: object) -> QuerySet[Child]:
+    """School staff: only their own pupils (the school is the child's home school)."""
+    establishment_id = user.organisation.establishment_id  # type: ignore[attr-defined]
+    if establishment_id is None:
+        return Child.objects.none()
+    return Child.objects.filter(home_school_id=establishment_id)
+
+
+def _social_worker(user: object) -> QuerySet[Child]:
+    """Social workers: the children on their own caseload."""
+    return Child.objects.filter(social_worker=user)
+
+
+def _virtual_school_head(user: object) -> QuerySet[Child]:
+    """Virtual school heads: children in the care of their LA."""
+    la_id = user.organisation.local_authority_id  # type: ignore[attr-defined]
+    if la_id is None:
+        return Child.objects.none()
+    return Child.objects.filter(looked_after=True, responsible_la_id=la_id)
+
+
+CHILD_SCOPES: dict[str, Callable[[object], QuerySet[Child]]] = {
+    Role.LA_OFFICER: _local_authority,
+    Role.LA_MANAGER: _local_authority,
+    # QA leads judge providers, not children: they see children only through a provider's
+    # aggregate figures.
+    Role.QA_LEAD: _none,
+    # Panel members see the referrals on their panel's agendas (referrals issue); no register.
+    Role.PANEL_MEMBER: _none,
+    Role.PROVIDER_STAFF: _provider,
+    Role.SCHOOL_STAFF: _school,
+    Role.SOCIAL_WORKER: _social_worker,
+    Role.VIRTUAL_SCHOOL_HEAD: _virtual_school_head,
+    # Analysts see aggregates only, never a child.
+    Role.ANALYST: _none,
+}
+
+
+def scope_children(user: object) -> QuerySet[Child]:
+    """The children this user may see. No role or no organisation means none."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "organisation_id", None):
+        return Child.objects.none()
+    return CHILD_SCOPES.get(user.role, _none)(user)  # type: ignore[attr-defined]
+
+
+def can_view_child(user: object, child: Child) -> bool:
+    return scope_children(user).filter(pk=child.pk).exists()
+
+
+def can_register_child(user: object) -> bool:
+    return getattr(user, "role", None) in CHILD_EDITOR_ROLES and bool(
+        getattr(user, "organisation_id", None)
+    )
+
+
+def can_edit_child(user: object, child: Child) -> bool:
+    return can_register_child(user) and can_view_child(user, child)
+
+
+def can_see_audit_trail(user: object, child: Child) -> bool:
+    return getattr(user, "role", None) == Role.LA_MANAGER and can_view_child(user, child)

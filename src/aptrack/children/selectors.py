@@ -1,0 +1,75 @@
+"""Reads of the children register. Every one takes the user and starts from their scope."""
+
+from dataclasses import dataclass
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from aptrack.audit.models import AuditEvent
+from aptrack.children import schooling
+from aptrack.children.models import Child
+from aptrack.children.permissions import scope_children
+
+
+@dataclass(frozen=True)
+class ChildFilters:
+    query: str = ""
+    sen_status: str = ""
+    looked_after: bool | None = None
+    year_group: int | None = None
+
+
+def _birth_window(year: int, on: dt.date) -> tuple[dt.date, dt.date]:
+    """Dates of birth of the cohort in `year` during the academic year containing `on`."""
+    cohort = schooling.academic_year_start(on) - year - 5
+    return dt.date(cohort, 9, 1), dt.date(cohort + 1, 8, 31)
+
+
+def list_children(*, user: object, filters: ChildFilters, on: dt.date) -> QuerySet[Child]:
+    children = scope_children(user).select_related("home_la", "home_school")
+    query = filters.query.strip()
+    if query:
+        compact = "".join(query.split()).upper()
+        name_match = Q()
+        for word in query.split():
+            name_match &= (
+                Q(legal_first_name__icontains=word)
+                | Q(legal_last_name__icontains=word)
+                | Q(preferred_name__icontains=word)
+            )
+        children = children.filter(name_match | Q(upn=compact) | Q(uln=compact))
+    if filters.sen_status:
+        children = children.filter(sen_status=filters.sen_status)
+    if filters.looked_after is not None:
+        children = children.filter(looked_after=filters.looked_after)
+    if filters.year_group is not None:
+        born_from, born_to = _birth_window(filters.year_group, on)
+        children = children.filter(date_of_birth__range=(born_from, born_to))
+    return children.order_by("legal_last_name", "legal_first_name", "pk")
+
+
+def get_child(*, user: object, child_id: int) -> Child | None:
+    return (
+        scope_children(user)
+        .select_related("home_la", "home_school", "responsible_la", "social_worker")
+        .filter(pk=child_id)
+        .first()
+    )
+
+
+def list_possible_duplicates(
+    *, first_name: str, last_name: str, date_of_birth: dt.date, exclude_id: int | None = None
+) -> QuerySet[Child]:
+    """Children anywhere with the same legal name and date of birth (a warning, not a refusal)."""
+    matches = Child.objects.filter(
+        legal_first_name__iexact=first_name.strip(),
+        legal_last_name__iexact=last_name.strip(),
+        date_of_birth=date_of_birth,
+    )
+    if exclude_id is not None:
+        matches = matches.exclude(pk=exclude_id)
+    return matches
+
+
+def list_audit_trail(*, child: Child, limit: int = 200) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(child_id=child.pk).order_by("-at", "-pk")[:limit]

@@ -1,0 +1,182 @@
+"""Every write to the children register goes through here, and every write is audited."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from aptrack.audit import services as audit
+from aptrack.audit.models import AuditAction, Channel
+from aptrack.children import upn as upn_rules
+from aptrack.children.models import Child
+from aptrack.organisations.models import LocalAuthority
+
+UPN_IN_USE = "A child with this UPN is already on the register"
+ULN_INVALID = "ULN must be 10 numbers"
+DOB_IN_FUTURE = "Date of birth must be in the past"
+RESPONSIBLE_LA_NEEDED = "Select the local authority that looks after the child"
+RECORD_CHANGED = (
+    "Someone else changed this record while you were editing it. "
+    "Your changes have not been saved: reload the page to see theirs."
+)
+
+EDITABLE_FIELDS = (
+    "upn",
+    "uln",
+    "legal_first_name",
+    "legal_last_name",
+    "preferred_name",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "sen_status",
+    "looked_after",
+    "responsible_la",
+    "social_care_status",
+    "youth_justice",
+    "fsm",
+    "home_school",
+    "home_la",
+    "address_line_1",
+    "town",
+    "postcode",
+    "uprn",
+)
+
+
+class ChildInvalid(Exception):
+    """Input the register cannot take; `errors` maps a field name (or None) to messages."""
+
+    def __init__(self, errors: dict[str | None, list[str]]) -> None:
+        super().__init__("; ".join(f"{k or 'record'}: {' '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class ChildChangedElsewhere(Exception):
+    pass
+
+
+def _known_la_codes() -> frozenset[str]:
+    return frozenset(LocalAuthority.objects.values_list("code", flat=True))
+
+
+def _validated(data: dict[str, Any], *, today: dt.date, exclude_id: int | None) -> dict[str, Any]:
+    errors: dict[str | None, list[str]] = {}
+    clean = {key: data[key] for key in EDITABLE_FIELDS if key in data}
+    for key in ("upn", "uln", "legal_first_name", "legal_last_name", "preferred_name", "postcode"):
+        if isinstance(clean.get(key), str):
+            clean[key] = clean[key].strip()
+    raw_upn = clean.get("upn") or ""
+    clean["upn_is_temporary"] = False
+    if raw_upn:
+        try:
+            parsed = upn_rules.parse(raw_upn, _known_la_codes())
+        except upn_rules.InvalidUPN as error:
+            errors.setdefault("upn", []).append(str(error))
+        else:
+            clean["upn"] = parsed.upn
+            clean["upn_is_temporary"] = parsed.is_temporary
+            in_use = Child.objects.filter(upn=parsed.upn)
+            if exclude_id is not None:
+                in_use = in_use.exclude(pk=exclude_id)
+            if in_use.exists():
+                errors.setdefault("upn", []).append(UPN_IN_USE)
+    uln = clean.get("uln") or ""
+    if uln and not (uln.isdigit() and len(uln) == 10):
+        errors.setdefault("uln", []).append(ULN_INVALID)
+    dob = clean.get("date_of_birth")
+    if dob is not None and dob >= today:
+        errors.setdefault("date_of_birth", []).append(DOB_IN_FUTURE)
+    if clean.get("looked_after") and not clean.get("responsible_la"):
+        errors.setdefault("responsible_la", []).append(RESPONSIBLE_LA_NEEDED)
+    if not clean.get("looked_after"):
+        clean["responsible_la"] = None
+    if clean.get("postcode"):
+        clean["postcode"] = clean["postcode"].upper()
+    if errors:
+        raise ChildInvalid(errors)
+    return clean
+
+
+def register_child(*, actor: Any, at: dt.datetime, channel: Channel, data: dict[str, Any], where: str = "") -> Child:
+    """Add a child to the register (same UPN refused; same name and birth date is only warned
+    about, by the caller, through selectors.list_possible_duplicates)."""
+    clean = _validated(data, today=at.date(), exclude_id=None)
+    try:
+        with transaction.atomic():
+            child = Child.objects.create(**clean, created_at=at, updated_at=at)
+            audit.record_event(
+                actor=actor,
+                at=at,
+                action=AuditAction.CREATED,
+                channel=channel,
+                instance=child,
+                child_id=child.pk,
+                where=where,
+                changes={k: {"old": None, "new": v} for k, v in audit.snapshot(child).items()
+                         if k not in {"id", "created_at", "updated_at", "version"}},
+            )
+    except IntegrityError as error:  # a concurrent registration of the same UPN
+        if "upn" in str(error).lower():
+            raise ChildInvalid({"upn": [UPN_IN_USE]}) from error
+        raise
+    return child
+
+
+def update_child(
+    *,
+    actor: Any,
+    at: dt.datetime,
+    channel: Channel,
+    child: Child,
+    data: dict[str, Any],
+    expected_version: int,
+    where: str = "",
+) -> Child:
+    """Change a child's record. Refuses if the record changed since the editor loaded it, so two
+    officers never silently overwrite each other."""
+    with transaction.atomic():
+        locked = Child.objects.select_for_update().get(pk=child.pk)
+        if locked.version != expected_version:
+            raise ChildChangedElsewhere(RECORD_CHANGED)
+        clean = _validated(data, today=at.date(), exclude_id=locked.pk)
+        before = audit.snapshot(locked)
+        for key, value in clean.items():
+            setattr(locked, key, value)
+        changes = audit.diff(before, audit.snapshot(locked))
+        if not changes:
+            return locked
+        locked.updated_at = at
+        locked.version = locked.version + 1
+        locked.save()
+        audit.record_event(
+            actor=actor,
+            at=at,
+            action=AuditAction.UPDATED,
+            channel=channel,
+            instance=locked,
+            child_id=locked.pk,
+            where=where,
+            changes=changes,
+        )
+    return locked
+
+
+def delete_child(*, actor: Any, at: dt.datetime, channel: Channel, child: Child, where: str = "") -> None:
+    """Remove a record entered in error. A child with placements cannot be deleted."""
+    with transaction.atomic():
+        locked = Child.objects.select_for_update().get(pk=child.pk)
+        if locked.placements.exists():
+            raise ChildInvalid({None: ["A child with placements cannot be deleted"]})
+        before = audit.snapshot(locked)
+        audit.record_event(
+            actor=actor,
+            at=at,
+            action=AuditAction.DELETED,
+            channel=channel,
+            instance=locked,
+            child_id=locked.pk,
+            where=where,
+            changes={k: {"old": v, "new": None} for k, v in before.items()},
+        )
+        locked.delete()

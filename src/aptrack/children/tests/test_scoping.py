@@ -1,0 +1,116 @@
+"""A user of one LA, provider or school never sees another's child: every path that shows
+child data, for every persona."""
+
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from aptrack.accounts import services as account_services
+from aptrack.children.permissions import scope_children
+from aptrack.conftest import EXPECTED_VISIBLE
+
+CHILDREN = ("child_a", "child_a2", "child_b")
+
+
+def _ids(world, names):
+    return {getattr(world, name).pk for name in names}
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED_VISIBLE))
+def test_scope_function_gives_each_persona_exactly_their_children(world, persona):
+    user = world.personas()[persona]
+    assert set(scope_children(user).values_list("pk", flat=True)) == _ids(world, EXPECTED_VISIBLE[persona])
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED_VISIBLE))
+def test_children_list_page_shows_only_visible_children(client, world, persona):
+    client.force_login(world.personas()[persona])
+    body = client.get(reverse("children:list")).content.decode()
+    for name in CHILDREN:
+        child = getattr(world, name)
+        link = reverse("children:detail", args=[child.pk])
+        assert (f'href="{link}"' in body) == (name in EXPECTED_VISIBLE[persona]), name
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED_VISIBLE))
+def test_children_search_cannot_reach_other_children(client, world, persona):
+    client.force_login(world.personas()[persona])
+    for name in CHILDREN:
+        child = getattr(world, name)
+        body = client.get(reverse("children:list"), {"q": child.upn}).content.decode()
+        assert (child.legal_last_name in body) == (name in EXPECTED_VISIBLE[persona])
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED_VISIBLE))
+def test_child_record_page_is_not_found_outside_scope(client, world, persona):
+    client.force_login(world.personas()[persona])
+    for name in CHILDREN:
+        child = getattr(world, name)
+        response = client.get(reverse("children:detail", args=[child.pk]))
+        assert response.status_code == (200 if name in EXPECTED_VISIBLE[persona] else 404)
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED_VISIBLE))
+def test_child_edit_page_only_for_la_editors_in_scope(client, world, persona):
+    client.force_login(world.personas()[persona])
+    for name in CHILDREN:
+        child = getattr(world, name)
+        response = client.get(reverse("children:edit", args=[child.pk]))
+        visible = name in EXPECTED_VISIBLE[persona]
+        editor = persona in {"officer_a", "manager_a", "officer_b"}
+        expected = 404 if not visible else (200 if editor else 403)
+        assert response.status_code == expected
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED_VISIBLE))
+def test_home_page_counts_only_visible_children(client, world, persona):
+    client.force_login(world.personas()[persona])
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 200
+    assert response.context_data["children_count"] == len(EXPECTED_VISIBLE[persona])
+
+
+def _token(user):
+    _, token = account_services.issue_api_token(user=user, name="test", at=timezone.now())
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED_VISIBLE))
+def test_api_list_and_detail_are_scoped(client, world, persona):
+    headers = _token(world.personas()[persona])
+    listed = client.get("/api/v1/children", **headers).json()
+    assert {item["id"] for item in listed["items"]} == _ids(world, EXPECTED_VISIBLE[persona])
+    for name in CHILDREN:
+        child = getattr(world, name)
+        response = client.get(f"/api/v1/children/{child.pk}", **headers)
+        assert response.status_code == (200 if name in EXPECTED_VISIBLE[persona] else 404)
+
+
+@pytest.mark.parametrize("persona", sorted(EXPECTED_VISIBLE))
+def test_api_update_outside_scope_is_not_found(client, world, persona):
+    headers = _token(world.personas()[persona])
+    child = world.child_b
+    payload = {
+        "legal_first_name": "Changed", "legal_last_name": child.legal_last_name,
+        "date_of_birth": child.date_of_birth.isoformat(), "sex": "M", "home_la_code": "204",
+        "version": child.version,
+    }
+    response = client.put(
+        f"/api/v1/children/{child.pk}", data=json.dumps(payload), content_type="application/json", **headers
+    )
+    expected = {"officer_b": 200, "provider_z": 403}.get(persona, 404)
+    assert response.status_code == expected
+
+
+def test_api_without_token_is_refused(client, world):
+    assert client.get("/api/v1/children").status_code == 401
+    assert client.get("/api/v1/children", HTTP_AUTHORIZATION="Bearer nonsense").status_code == 401
+
+
+def test_pages_need_sign_in(client, world):
+    for url in (reverse("children:list"), reverse("children:detail", args=[world.child_a.pk])):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))

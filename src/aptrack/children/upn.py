@@ -1,0 +1,75 @@
+"""Unique Pupil Numbers: the DfE check-letter algorithm (domain.md §6).
+
+A UPN is 13 characters: check letter, LA code (3 digits), establishment number (4), year of
+issue (2) and serial (3). A temporary UPN ends in a letter instead of the last digit.
+"""
+
+from dataclasses import dataclass
+
+# A–Z without I, O and S: 23 letters for the values 0–22.
+CHECK_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXYZ"
+
+# LA codes that no longer belong to a live LA but still begin UPNs issued before a
+# reorganisation (Cumbria 2023, Northamptonshire 2021, Dorset/Bournemouth/Poole 2019).
+FORMER_LA_CODES = frozenset({"909", "928", "835", "836", "837"})
+
+UPN_TOO_SHORT = "UPN must be 13 characters"
+UPN_BAD_FIRST = "UPN must start with a check letter (A to Z, not I, O or S)"
+UPN_BAD_DIGITS = "Characters 2 to 12 of a UPN must be numbers"
+UPN_BAD_LAST = "The last character of a UPN must be a number, or a letter for a temporary UPN"
+UPN_BAD_CHECK = "UPN check letter is wrong: {upn} should start with {expected}"
+UPN_UNKNOWN_LA = "UPN characters 2 to 4 ({code}) are not a known local authority code"
+
+
+class InvalidUPN(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ParsedUPN:
+    upn: str
+    la_code: str
+    is_temporary: bool
+
+
+def normalise(value: str) -> str:
+    return "".join(value.split()).upper()
+
+
+def check_letter(upn: str) -> str:
+    """The check letter for characters 2–13 of a UPN (a temporary UPN's last letter counts as
+    its position in the check alphabet)."""
+    total = 0
+    for weight, char in enumerate(upn[1:13], start=2):
+        value = int(char) if char.isdigit() else CHECK_ALPHABET.index(char)
+        total += weight * value
+    return CHECK_ALPHABET[total % 23]
+
+
+def parse(value: str, known_la_codes: frozenset[str] | set[str] | None = None) -> ParsedUPN:
+    """Validate a UPN and say whether it is temporary. Raises InvalidUPN with a user message."""
+    upn = normalise(value)
+    if len(upn) != 13:
+        raise InvalidUPN(UPN_TOO_SHORT)
+    if upn[0] not in CHECK_ALPHABET:
+        raise InvalidUPN(UPN_BAD_FIRST)
+    if not upn[1:12].isdigit():
+        raise InvalidUPN(UPN_BAD_DIGITS)
+    last = upn[12]
+    if not (last.isdigit() or last in CHECK_ALPHABET):
+        raise InvalidUPN(UPN_BAD_LAST)
+    expected = check_letter(upn)
+    if upn[0] != expected:
+        raise InvalidUPN(UPN_BAD_CHECK.format(upn=upn, expected=expected))
+    la_code = upn[1:4]
+    if known_la_codes is not None and la_code not in known_la_codes | FORMER_LA_CODES:
+        raise InvalidUPN(UPN_UNKNOWN_LA.format(code=la_code))
+    return ParsedUPN(upn=upn, la_code=la_code, is_temporary=not last.isdigit())
+
+
+def make(la_code: str, establishment: str, year: str, serial: str, temporary_letter: str = "") -> str:
+    """Build a valid UPN from its parts (synthetic data and tests)."""
+    body = f"{la_code}{establishment}{year}{serial}"
+    if temporary_letter:
+        body = body[:-1] + temporary_letter
+    return check_letter("?" + body) + body

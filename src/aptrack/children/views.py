@@ -1,0 +1,159 @@
+"""Children register pages: load through the scoped selectors, one service call, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from aptrack.audit import services as audit
+from aptrack.audit.models import Channel
+from aptrack.children import permissions, selectors, services
+from aptrack.children.forms import ChildForm, ChildSearchForm, NewChildForm, initial_from_child
+from aptrack.children.models import Child
+
+
+def _load_child(request: HttpRequest, child_id: int) -> Child:
+    child = selectors.get_child(user=request.user, child_id=child_id)
+    if child is None:
+        # Out of scope looks the same as missing: no hint that the child exists elsewhere.
+        raise Http404("No child found")
+    audit.record_view(
+        actor=request.user, at=timezone.now(), channel=Channel.WEB, child=child, where=request.path
+    )
+    return child
+
+
+@login_required
+def child_list(request: HttpRequest) -> HttpResponse:
+    form = ChildSearchForm(request.GET or None)
+    filters = selectors.ChildFilters()
+    if form.is_valid():
+        looked_after = {"yes": True, "no": False}.get(form.cleaned_data["looked_after"])
+        filters = selectors.ChildFilters(
+            query=form.cleaned_data["q"],
+            sen_status=form.cleaned_data["sen_status"],
+            looked_after=looked_after,
+            year_group=form.cleaned_data["year_group"],
+        )
+    today = timezone.localdate()
+    children = selectors.list_children(user=request.user, filters=filters, on=today)
+    page = Paginator(children, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    base = "?" + (query.urlencode() + "&" if query else "") + "page="
+    pagination = None
+    if page.paginator.num_pages > 1:
+        pagination = {
+            "previous": {"href": f"{base}{page.previous_page_number()}"} if page.has_previous() else None,
+            "next": {"href": f"{base}{page.next_page_number()}"} if page.has_next() else None,
+            "items": [
+                {"ellipsis": True} if number == page.paginator.ELLIPSIS
+                else {"number": number, "href": f"{base}{number}", "current": number == page.number}
+                for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+            ],
+        }
+    return TemplateResponse(
+        request,
+        "children/list.html",
+        {
+            "search_form": form,
+            "page": page,
+            "today": today,
+            "pagination": pagination,
+            "can_register": permissions.can_register_child(request.user),
+        },
+    )
+
+
+@login_required
+def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = _load_child(request, child_id)
+    today = timezone.localdate()
+    trail = (
+        selectors.list_audit_trail(child=child)
+        if permissions.can_see_audit_trail(request.user, child)
+        else None
+    )
+    return TemplateResponse(
+        request,
+        "children/detail.html",
+        {
+            "child": child,
+            "today": today,
+            "placements": child.placements.select_related("provider", "commissioning_la").order_by("-start_date"),
+            "can_edit": permissions.can_edit_child(request.user, child),
+            "trail": trail,
+        },
+    )
+
+
+@login_required
+def child_new(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_register_child(request.user):
+        raise PermissionDenied
+    form = NewChildForm(request.POST or None, initial={"home_la": str(request.user.organisation.local_authority_id or "")})  # type: ignore[union-attr]
+    duplicates: list[Child] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        duplicates = list(
+            selectors.list_possible_duplicates(
+                first_name=data["legal_first_name"],
+                last_name=data["legal_last_name"],
+                date_of_birth=data["date_of_birth"],
+            )
+        )
+        if duplicates and not data.get("confirm_not_duplicate"):
+            form.add_error(
+                "confirm_not_duplicate",
+                "A child with the same name and date of birth is already on the register. "
+                "Check it is not the same child, then confirm",
+            )
+        else:
+            try:
+                child = services.register_child(
+                    actor=request.user, at=timezone.now(), channel=Channel.WEB,
+                    data=form.to_service_data(), where=request.path,
+                )
+            except services.ChildInvalid as error:
+                for field, field_errors in error.errors.items():
+                    for message in field_errors:
+                        form.add_error(field, message)
+            else:
+                messages.success(request, f"{child.full_name} has been added to the register")
+                return redirect("children:detail", child_id=child.pk)
+    return TemplateResponse(
+        request, "children/form.html",
+        {"form": form, "title": "Add a child", "duplicates": duplicates, "is_new": True},
+    )
+
+
+@login_required
+def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = _load_child(request, child_id)
+    if not permissions.can_edit_child(request.user, child):
+        raise PermissionDenied
+    form = ChildForm(request.POST or None, initial=initial_from_child(child))
+    version = request.POST.get("version", child.version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_child(
+                actor=request.user, at=timezone.now(), channel=Channel.WEB, child=child,
+                data=form.to_service_data(), expected_version=int(version), where=request.path,
+            )
+        except services.ChildInvalid as error:
+            for field, field_errors in error.errors.items():
+                for message in field_errors:
+                    form.add_error(field, message)
+        except services.ChildChangedElsewhere as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The child's record has been updated")
+            return redirect("children:detail", child_id=child.pk)
+    return TemplateResponse(
+        request, "children/form.html",
+        {"form": form, "title": f"Change {child.full_name}'s record", "child": child, "version": version},
+    )

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from aptrack.api.api import api
+from aptrack.core import views as core_views
+
+urlpatterns = [
+    path("", include("aptrack.core.urls")),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("aptrack.accounts.urls")),
+    path("children/", include("aptrack.children.urls")),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+]
+
+handler404 = "aptrack.core.views.page_not_found"
+handler403 = "aptrack.core.views.permission_denied"
+handler500 = "aptrack.core.views.server_error"

@@ -1,0 +1,97 @@
+"""Personas for access tests, as domain.md's "Who uses it" table has them.
+
+Two LAs (Dorset 838 and Hackney 204), a provider and a school in Dorset, a virtual school,
+a social worker and an analyst. Each persona is a signed-in-able user; `world` holds the
+children each of them should and should not see.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from aptrack.accounts.models import User
+from aptrack.accounts.roles import Role
+from aptrack.accounts.tests.factories import UserFactory
+from aptrack.children.models import Child
+from aptrack.children.tests.factories import ChildFactory, PlacementFactory
+from aptrack.organisations.models import Organisation
+from aptrack.organisations.tests.factories import EstablishmentFactory, OrganisationFactory, la
+
+
+@dataclass
+class World:
+    officer_a: User
+    manager_a: User
+    officer_b: User
+    provider_x: User
+    provider_z: User
+    school_y: User
+    social_worker: User
+    virtual_school_head_a: User
+    qa_lead_a: User
+    panel_member: User
+    analyst: User
+    child_a: Child  # Dorset child, placed with provider X, pupil of school Y, on social worker's caseload
+    child_a2: Child  # Dorset child, looked after by Dorset, no placement
+    child_b: Child  # Hackney child, placed with provider Z
+
+    def personas(self) -> dict[str, User]:
+        return {
+            name: value for name, value in vars(self).items() if isinstance(value, User)
+        }
+
+
+@pytest.fixture
+def world(db: object) -> World:
+    dorset, hackney = la("838"), la("204")
+    la_a = OrganisationFactory(name="Dorset Council", kind="LOCAL_AUTHORITY", local_authority=dorset)
+    la_b = OrganisationFactory(name="Hackney Council", kind="LOCAL_AUTHORITY", local_authority=hackney)
+    provider_x = OrganisationFactory(name="Provider X", kind="PROVIDER", local_authority=dorset)
+    provider_z = OrganisationFactory(name="Provider Z", kind="PROVIDER", local_authority=hackney)
+    school = EstablishmentFactory(name="School Y", local_authority=dorset)
+    school_y = OrganisationFactory(name="School Y", kind="SCHOOL", establishment=school, local_authority=dorset)
+    social_care = OrganisationFactory(name="Dorset Children's Services", kind="AGENCY", agency_type="SOCIAL_CARE", local_authority=dorset)
+    virtual_school = OrganisationFactory(name="Dorset Virtual School", kind="AGENCY", agency_type="VIRTUAL_SCHOOL", local_authority=dorset)
+    region = OrganisationFactory(name="DfE analysts", kind="REGIONAL", region="SOUTH_WEST")
+
+    def user(username: str, org: Organisation, role: Role) -> User:
+        return UserFactory(username=username, organisation=org, role=role)
+
+    social_worker = user("social_worker", social_care, Role.SOCIAL_WORKER)
+    child_a = ChildFactory(home_la=dorset, home_school=school, social_worker=social_worker)
+    child_a2 = ChildFactory(home_la=dorset, looked_after=True, responsible_la=dorset)
+    child_b = ChildFactory(home_la=hackney)
+    PlacementFactory(child=child_a, provider=provider_x, commissioning_la=dorset)
+    PlacementFactory(child=child_b, provider=provider_z, commissioning_la=hackney)
+    return World(
+        officer_a=user("officer_a", la_a, Role.LA_OFFICER),
+        manager_a=user("manager_a", la_a, Role.LA_MANAGER),
+        officer_b=user("officer_b", la_b, Role.LA_OFFICER),
+        provider_x=user("provider_x", provider_x, Role.PROVIDER_STAFF),
+        provider_z=user("provider_z", provider_z, Role.PROVIDER_STAFF),
+        school_y=user("school_y", school_y, Role.SCHOOL_STAFF),
+        social_worker=social_worker,
+        virtual_school_head_a=user("vsh_a", virtual_school, Role.VIRTUAL_SCHOOL_HEAD),
+        qa_lead_a=user("qa_lead_a", la_a, Role.QA_LEAD),
+        panel_member=user("panel_member", social_care, Role.PANEL_MEMBER),
+        analyst=user("analyst", region, Role.ANALYST),
+        child_a=child_a,
+        child_a2=child_a2,
+        child_b=child_b,
+    )
+
+
+# Which of the world's children each persona may see: the access rules, as a table.
+EXPECTED_VISIBLE: dict[str, set[str]] = {
+    "officer_a": {"child_a", "child_a2"},
+    "manager_a": {"child_a", "child_a2"},
+    "officer_b": {"child_b"},
+    "provider_x": {"child_a"},
+    "provider_z": {"child_b"},
+    "school_y": {"child_a"},
+    "social_worker": {"child_a"},
+    "virtual_school_head_a": {"child_a2"},
+    "qa_lead_a": set(),
+    "panel_member": set(),
+    "analyst": set(),
+}

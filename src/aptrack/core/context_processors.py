@@ -1,0 +1,28 @@
+"""The service navigation, chosen by what the signed-in user may use."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from aptrack.accounts.roles import Role
+
+_CHILD_ROLES = {
+    Role.LA_OFFICER, Role.LA_MANAGER, Role.PROVIDER_STAFF, Role.SCHOOL_STAFF,
+    Role.SOCIAL_WORKER, Role.VIRTUAL_SCHOOL_HEAD,
+}
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"navigation": []}
+    items = [("Home", reverse("core:home"))]
+    if user.role in _CHILD_ROLES:
+        items.append(("Children", reverse("children:list")))
+    path = request.path
+    navigation = []
+    for text, href in items:
+        active = path == href if href == "/" else path.startswith(href)
+        navigation.append({"text": text, "href": href, "active": active, "current": active})
+    return {"navigation": navigation}

@@ -1,0 +1,41 @@
+"""The Jinja2 environment for every page: GOV.UK Frontend macros plus Django's url and static."""
+
+from typing import Any
+
+from django.contrib.messages import get_messages
+from django.templatetags.static import static
+from django.urls import reverse
+from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
+
+from aptrack.core.govuk import forms as govuk_forms
+from aptrack.core.govuk import formatting
+
+
+def url(name: str, *args: Any, **kwargs: Any) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def environment(**options: Any) -> Environment:
+    options["loader"] = ChoiceLoader(
+        [
+            options["loader"],
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]
+    )
+    options.setdefault("autoescape", True)
+    options["extensions"] = [*options.get("extensions", []), "jinja2.ext.do"]
+    env = Environment(**options)  # noqa: S701 - autoescape is set above
+    env.globals.update(
+        url=url,
+        static=static,
+        get_messages=get_messages,
+        govuk_field=govuk_forms.render_field,
+        govuk_form_fields=govuk_forms.render_fields,
+        error_summary=govuk_forms.render_error_summary,
+    )
+    env.filters.update(
+        uk_date=formatting.uk_date,
+        uk_datetime=formatting.uk_datetime,
+        yes_no=formatting.yes_no,
+    )
+    return env

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PlacementsConfig(AppConfig):
+    name = "aptrack.placements"
+    default_auto_field = "django.db.models.BigAutoField"
