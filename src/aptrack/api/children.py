@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from aptrack.audit import services as audit
@@ -88,9 +88,9 @@ def _service_data(payload: ChildIn) -> dict[str, Any]:
     return data
 
 
-def _invalid(error: services.ChildInvalid) -> tuple[int, dict[str, Any]]:
+def _invalid(error: services.ChildInvalid) -> Status[dict[str, Any]]:
     named = {("record" if key is None else key): value for key, value in error.errors.items()}
-    return 400, {"detail": "The child's details were not accepted", "errors": named}
+    return Status(400, {"detail": "The child's details were not accepted", "errors": named})
 
 
 @router.get("", response=list[ChildOut], summary="Children the caller may see")
@@ -104,7 +104,7 @@ def list_children(request: HttpRequest, q: str = "") -> Any:
 def get_child(request: HttpRequest, child_id: int) -> Any:
     child = selectors.get_child(user=request.user, child_id=child_id)
     if child is None:
-        return 404, {"detail": "No child found"}
+        return Status(404, {"detail": "No child found"})
     audit.record_view(actor=request.user, at=timezone.now(), channel=Channel.API, child=child, where=request.path)
     return child
 
@@ -112,7 +112,7 @@ def get_child(request: HttpRequest, child_id: int) -> Any:
 @router.post("", response={201: ChildOut, 400: ErrorOut, 403: ErrorOut}, summary="Add a child")
 def create_child(request: HttpRequest, payload: ChildIn) -> Any:
     if not permissions.can_register_child(request.user):
-        return 403, {"detail": "Your role cannot add children"}
+        return Status(403, {"detail": "Your role cannot add children"})
     try:
         child = services.register_child(
             actor=request.user, at=timezone.now(), channel=Channel.API,
@@ -120,16 +120,16 @@ def create_child(request: HttpRequest, payload: ChildIn) -> Any:
         )
     except services.ChildInvalid as error:
         return _invalid(error)
-    return 201, child
+    return Status(201, child)
 
 
 @router.put("/{child_id}", response={200: ChildOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}, summary="Change a child's record")
 def update_child(request: HttpRequest, child_id: int, payload: ChildUpdateIn) -> Any:
     child = selectors.get_child(user=request.user, child_id=child_id)
     if child is None:
-        return 404, {"detail": "No child found"}
+        return Status(404, {"detail": "No child found"})
     if not permissions.can_edit_child(request.user, child):
-        return 403, {"detail": "Your role cannot change this child's record"}
+        return Status(403, {"detail": "Your role cannot change this child's record"})
     try:
         child = services.update_child(
             actor=request.user, at=timezone.now(), channel=Channel.API, child=child,
@@ -138,5 +138,5 @@ def update_child(request: HttpRequest, child_id: int, payload: ChildUpdateIn) ->
     except services.ChildInvalid as error:
         return _invalid(error)
     except services.ChildChangedElsewhere as error:
-        return 409, {"detail": str(error)}
-    return 200, Child.objects.select_related("home_la", "home_school", "responsible_la").get(pk=child.pk)
+        return Status(409, {"detail": str(error)})
+    return Status(200, Child.objects.select_related("home_la", "home_school", "responsible_la").get(pk=child.pk))

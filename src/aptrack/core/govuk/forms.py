@@ -236,7 +236,7 @@ def _date(field: forms.BoundField, extra: dict[str, Any]) -> Markup:
     day, month, year = (("" if p is None else str(p)) for p in parts)
     error_class = " govuk-input--error" if field.errors else ""
     params = {
-        "id": field.id_for_label,
+        "id": field.auto_id,
         "namePrefix": field.html_name,
         "fieldset": {"legend": {"text": _label_text(field), "classes": "govuk-fieldset__legend--s"}},
         "hint": _hint(field) or {"text": "For example, 27 3 2012"},
@@ -266,7 +266,7 @@ def field_anchor(field: forms.BoundField) -> str:
     """The id the error summary links to: the first input of the field."""
     widget = field.field.widget
     if isinstance(widget, GovukDateInput):
-        return f"{field.id_for_label}-day" if field.id_for_label else field.html_name
+        return f"{field.auto_id}-day"
     return field.id_for_label or field.html_name
 
 

@@ -1,0 +1,103 @@
+import pytest
+from django.urls import reverse
+
+from aptrack.audit.models import AuditAction, AuditEvent
+from aptrack.children.models import Child
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(**overrides):
+    data = {
+        "legal_first_name": "Amelia", "legal_last_name": "Synthetic",
+        "date_of_birth-day": "1", "date_of_birth-month": "5", "date_of_birth-year": "2012",
+        "sex": "F", "ethnicity": "NOBT", "sen_status": "E", "social_care_status": "NONE",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def officer(client, world):
+    client.force_login(world.officer_a)
+    return client
+
+
+def test_viewing_a_record_is_audited(officer, world):
+    officer.get(reverse("children:detail", args=[world.child_a.pk]))
+    event = AuditEvent.objects.get(child_id=world.child_a.pk, action=AuditAction.VIEWED)
+    assert event.actor == world.officer_a
+    assert event.where == reverse("children:detail", args=[world.child_a.pk])
+
+
+def test_manager_sees_the_audit_trail_and_officer_does_not(client, world):
+    url = reverse("children:detail", args=[world.child_a.pk])
+    client.force_login(world.officer_a)
+    assert "Audit trail" not in client.get(url).content.decode()
+    client.force_login(world.manager_a)
+    assert "Audit trail" in client.get(url).content.decode()
+
+
+def test_adding_a_child_with_errors_reshows_the_form_with_an_error_summary(officer, world):
+    response = officer.post(reverse("children:new"), _form(legal_first_name="", **{"date_of_birth-month": ""}, home_la=str(world.child_a.home_la_id)))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in body
+    assert "<title>Error: Add a child" in body
+    assert 'href="#id_legal_first_name"' in body
+    assert "Enter the child&#39;s legal first name" in body or "Enter the child's legal first name" in body
+    assert "Date of birth must include a month" in body
+    assert 'href="#id_date_of_birth-day"' in body
+    assert not Child.objects.filter(legal_last_name="Synthetic").exists()
+
+
+def test_adding_a_child(officer, world):
+    response = officer.post(reverse("children:new"), _form(home_la=str(world.child_a.home_la_id)))
+    child = Child.objects.get(legal_last_name="Synthetic")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("children:detail", args=[child.pk])
+
+
+def test_same_name_and_birth_date_warns_and_needs_confirmation(officer, world):
+    existing = world.child_a
+    data = _form(
+        legal_first_name=existing.legal_first_name, legal_last_name=existing.legal_last_name,
+        **{"date_of_birth-day": str(existing.date_of_birth.day), "date_of_birth-month": str(existing.date_of_birth.month),
+           "date_of_birth-year": str(existing.date_of_birth.year)},
+        home_la=str(existing.home_la_id),
+    )
+    response = officer.post(reverse("children:new"), data)
+    assert "Possible duplicate" in response.content.decode()
+    assert Child.objects.filter(legal_last_name=existing.legal_last_name).count() == 1
+    response = officer.post(reverse("children:new"), {**data, "confirm_not_duplicate": "on"})
+    assert response.status_code == 302
+    assert Child.objects.filter(legal_last_name=existing.legal_last_name).count() == 2
+
+
+def test_same_upn_is_refused_on_the_form(officer, world):
+    response = officer.post(reverse("children:new"), _form(upn=world.child_b.upn, home_la=str(world.child_a.home_la_id)))
+    assert "A child with this UPN is already on the register" in response.content.decode()
+
+
+def test_edit_with_stale_version_shows_the_conflict(officer, world):
+    child = world.child_a
+    url = reverse("children:edit", args=[child.pk])
+    base = _form(upn=child.upn, home_la=str(child.home_la_id), legal_last_name=child.legal_last_name)
+    assert officer.post(url, {**base, "version": "1", "legal_first_name": "One"}).status_code == 302
+    response = officer.post(url, {**base, "version": "1", "legal_first_name": "Two"})
+    assert "Someone else changed this record" in response.content.decode()
+    child.refresh_from_db()
+    assert child.legal_first_name == "One"
+
+
+def test_provider_cannot_add_children(client, world):
+    client.force_login(world.provider_x)
+    assert client.get(reverse("children:new")).status_code == 403
+
+
+def test_list_filters_by_looked_after_and_year_group(officer, world):
+    body = officer.get(reverse("children:list"), {"looked_after": "yes"}).content.decode()
+    assert world.child_a2.legal_last_name in body
+    assert f'href="/children/{world.child_a.pk}/"' not in body
+    body = officer.get(reverse("children:list"), {"year_group": "1"}).content.decode()
+    assert "No children match" in body
