@@ -23,9 +23,14 @@ env -u DATABASE_URL "$BIN/pytest" -p no:cacheprovider "$@"
 
 pg_url="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 if "$BIN/python" - "$pg_url" <<'PY'
-import sys, psycopg
+import sys, dj_database_url, psycopg
+db = dj_database_url.parse(sys.argv[1])
 try:
-    psycopg.connect(sys.argv[1].replace("postgres://", "postgresql://", 1), connect_timeout=3).close()
+    # The suite creates its own test database, so only the server has to answer.
+    psycopg.connect(
+        host=db["HOST"] or None, port=db["PORT"] or None, user=db["USER"] or None,
+        password=db["PASSWORD"] or None, dbname="postgres", connect_timeout=3,
+    ).close()
 except Exception as error:
     print(f"PostgreSQL not reachable at {sys.argv[1]}: {error}", file=sys.stderr)
     sys.exit(1)
