@@ -1,7 +1,7 @@
 """Reads of the children register. Every one takes the user and starts from their scope."""
 
-from dataclasses import dataclass
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 

@@ -1,12 +1,10 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from aptrack.audit.models import AuditAction, AuditEvent, Channel
 from aptrack.children import services, upn
 from aptrack.children.models import Child
-from aptrack.children.tests.factories import ChildFactory, PlacementFactory
 from aptrack.organisations.tests.factories import la
 
 pytestmark = pytest.mark.django_db

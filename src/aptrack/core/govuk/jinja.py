@@ -7,8 +7,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
-from aptrack.core.govuk import forms as govuk_forms
 from aptrack.core.govuk import formatting
+from aptrack.core.govuk import forms as govuk_forms
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
