@@ -1,0 +1,174 @@
+"""Every write to the provider register. Callers pass the actor and the clock."""
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from aptrack.organisations.models import Establishment, Organisation, OrganisationKind
+from aptrack.providers import states
+from aptrack.providers.models import (
+    STATE_AP_TYPE_CODES,
+    ApprovalEvent,
+    Provider,
+    ProviderApproval,
+    ProviderKind,
+    ProviderSite,
+)
+
+IDENTITY_NEEDS_EXACTLY_ONE = "Give exactly one of URN, UKPRN or setting type"
+UKPRN_INVALID = "UKPRN must be 8 numbers starting with 1"
+URN_UNKNOWN = "No establishment has URN {urn}: import it from GIAS first"
+URN_TAKEN = "Another provider already has URN {urn}"
+REGISTERED_NEEDS_URN = "A registered provider (school, college or PRU) needs its URN"
+APPROVAL_MOVE_NOT_ALLOWED = "A provider cannot move from {source} to {target}"
+APPROVAL_NEEDS_REASON = "Give the reason for the change"
+RECORD_CHANGED = "Someone else changed this provider while you were editing. Reload to see their changes."
+
+PROFILE_FIELDS = (
+    "name", "kind", "home_la", "offers_tier_1", "offers_tier_2", "offers_tier_3", "key_stages",
+    "teaches_english_and_maths", "qualifications", "therapeutic_offer", "hours_per_week",
+    "capacity", "daily_rate", "hourly_rate", "ofsted_judgement", "ofsted_date",
+    "contact_email", "contact_phone",
+)
+
+
+class ProviderInvalid(Exception):
+    def __init__(self, errors: dict[str | None, list[str]]) -> None:
+        super().__init__("; ".join(f"{k or 'provider'}: {' '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class ProviderChangedElsewhere(Exception):
+    pass
+
+
+class ApprovalMoveNotAllowed(Exception):
+    pass
+
+
+def _identity(data: dict[str, Any], *, exclude_id: int | None) -> dict[str, Any]:
+    urn = (data.get("urn") or "").strip()
+    ukprn = (data.get("ukprn") or "").strip()
+    setting_type = data.get("setting_type") or ""
+    errors: dict[str | None, list[str]] = {}
+    given = [bool(urn), bool(ukprn), bool(setting_type)]
+    if sum(given) != 1:
+        errors[None] = [IDENTITY_NEEDS_EXACTLY_ONE]
+        raise ProviderInvalid(errors)
+    establishment = None
+    if urn:
+        establishment = Establishment.objects.filter(urn=urn).first()
+        if establishment is None:
+            errors["urn"] = [URN_UNKNOWN.format(urn=urn)]
+        else:
+            taken = Provider.objects.filter(establishment=establishment)
+            if exclude_id is not None:
+                taken = taken.exclude(pk=exclude_id)
+            if taken.exists():
+                errors["urn"] = [URN_TAKEN.format(urn=urn)]
+    if ukprn and not (ukprn.isdigit() and len(ukprn) == 8 and ukprn.startswith("1")):
+        errors["ukprn"] = [UKPRN_INVALID]
+    if data.get("kind") in {ProviderKind.PRU, ProviderKind.AP_ACADEMY} and not urn:
+        errors["urn"] = [REGISTERED_NEEDS_URN]
+    if errors:
+        raise ProviderInvalid(errors)
+    return {"establishment": establishment, "ukprn": ukprn, "setting_type": setting_type}
+
+
+def create_provider(*, actor: Any, at: dt.datetime, data: dict[str, Any]) -> Provider:
+    """Add a provider to the register, with its organisation (for its staff's accounts)."""
+    identity = _identity(data, exclude_id=None)
+    profile = {key: data[key] for key in PROFILE_FIELDS if key in data}
+    with transaction.atomic():
+        organisation = Organisation.objects.create(
+            name=profile["name"], kind=OrganisationKind.PROVIDER, local_authority=profile["home_la"],
+            establishment=identity["establishment"],
+        )
+        return Provider.objects.create(
+            organisation=organisation, created_at=at, updated_at=at, **identity, **profile
+        )
+
+
+def update_provider(
+    *, actor: Any, at: dt.datetime, provider: Provider, data: dict[str, Any], expected_version: int
+) -> Provider:
+    with transaction.atomic():
+        locked = Provider.objects.select_for_update().get(pk=provider.pk)
+        if locked.version != expected_version:
+            raise ProviderChangedElsewhere(RECORD_CHANGED)
+        identity = _identity(data, exclude_id=locked.pk)
+        for key, value in {**identity, **{k: data[k] for k in PROFILE_FIELDS if k in data}}.items():
+            setattr(locked, key, value)
+        locked.updated_at = at
+        locked.version += 1
+        locked.save()
+        Organisation.objects.filter(pk=locked.organisation_id).update(
+            name=locked.name, establishment=locked.establishment
+        )
+    return locked
+
+
+def ensure_registered_provider(*, establishment: Establishment, at: dt.datetime) -> tuple[Provider, bool]:
+    """Make a state-funded AP establishment (GIAS types 14, 38, 42, 43) a registered provider,
+    once. Returns the provider and whether it was created."""
+    existing = Provider.objects.filter(establishment=establishment).first()
+    if existing is not None:
+        if existing.name != establishment.name:
+            Provider.objects.filter(pk=existing.pk).update(name=establishment.name, updated_at=at)
+            Organisation.objects.filter(pk=existing.organisation_id).update(name=establishment.name)
+        return existing, False
+    organisation = (
+        Organisation.objects.filter(kind=OrganisationKind.PROVIDER, establishment=establishment).first()
+        or Organisation.objects.create(
+            name=establishment.name, kind=OrganisationKind.PROVIDER,
+            local_authority=establishment.local_authority, establishment=establishment,
+        )
+    )
+    provider = Provider.objects.create(
+        organisation=organisation, name=establishment.name,
+        kind=STATE_AP_TYPE_CODES.get(establishment.type_code, ProviderKind.PRU),
+        establishment=establishment, home_la=establishment.local_authority,
+        offers_tier_2=True, created_at=at, updated_at=at,
+    )
+    return provider, True
+
+
+def add_site(*, actor: Any, provider: Provider, data: dict[str, Any]) -> ProviderSite:
+    return ProviderSite.objects.create(
+        provider=provider,
+        name=data["name"].strip(),
+        address_line_1=data["address_line_1"].strip(),
+        town=(data.get("town") or "").strip(),
+        postcode=data["postcode"].strip().upper(),
+        local_authority=data["local_authority"],
+    )
+
+
+def change_approval(
+    *, actor: Any, at: dt.datetime, provider: Provider, local_authority: Any,
+    target: states.ApprovalStatus, effective_date: dt.date, reason: str,
+    review_date: dt.date | None = None,
+) -> ProviderApproval:
+    """Move a provider's standing on one LA's framework, leaving an event for the history."""
+    if not reason.strip():
+        raise ProviderInvalid({"reason": [APPROVAL_NEEDS_REASON]})
+    with transaction.atomic():
+        approval, _ = ProviderApproval.objects.select_for_update().get_or_create(
+            provider=provider, local_authority=local_authority
+        )
+        source = states.ApprovalStatus(approval.status)
+        if not states.can_move(source, target):
+            raise ApprovalMoveNotAllowed(
+                APPROVAL_MOVE_NOT_ALLOWED.format(source=source.label, target=target.label)
+            )
+        ApprovalEvent.objects.create(
+            approval=approval, from_status=source, to_status=target,
+            effective_date=effective_date, reason=reason.strip(), by=actor, at=at,
+        )
+        approval.status = target
+        approval.since_date = effective_date
+        approval.review_date = review_date
+        approval.reason = reason.strip()
+        approval.save()
+    return approval
