@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("aptrack.accounts.urls")),
     path("children/", include("aptrack.children.urls")),
+    path("providers/", include("aptrack.providers.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

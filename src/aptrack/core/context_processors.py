@@ -20,6 +20,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = [("Home", reverse("core:home"))]
     if user.role in _CHILD_ROLES:
         items.append(("Children", reverse("children:list")))
+    if user.role:
+        items.append(("Providers", reverse("providers:list")))
     path = request.path
     navigation = []
     for text, href in items:

@@ -1,0 +1,174 @@
+"""Provider register pages: load, authorise, one service call, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from aptrack.accounts.roles import LA_ROLES
+from aptrack.providers import permissions, selectors, services
+from aptrack.providers.forms import (
+    ApprovalForm,
+    ProviderForm,
+    ProviderSearchForm,
+    SiteForm,
+    initial_from_provider,
+)
+from aptrack.providers.models import Provider
+from aptrack.providers.states import ApprovalStatus
+
+
+def _user_la_id(request: HttpRequest) -> int | None:
+    user = request.user
+    if getattr(user, "role", None) in LA_ROLES and user.organisation_id:  # type: ignore[union-attr]
+        return user.organisation.local_authority_id  # type: ignore[union-attr]
+    return None
+
+
+def _load(request: HttpRequest, provider_id: int) -> Provider:
+    if not permissions.can_view_register(request.user):
+        raise PermissionDenied
+    provider = selectors.get_provider(provider_id=provider_id)
+    if provider is None:
+        raise Http404("No provider found")
+    return provider
+
+
+def _add_errors(form: object, error: services.ProviderInvalid) -> None:
+    for field, field_errors in error.errors.items():
+        for message in field_errors:
+            form.add_error(field, message)  # type: ignore[attr-defined]
+
+
+@login_required
+def provider_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_register(request.user):
+        raise PermissionDenied
+    form = ProviderSearchForm(request.GET or None)
+    filters = selectors.ProviderFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.ProviderFilters(
+            query=data["q"].strip(),
+            registered={"yes": True, "no": False}.get(data["registered"]),
+            kind=data["kind"],
+            approval_status=data["approval_status"],
+            tier=data["tier"],
+            area_la_id=int(data["area"]) if data["area"] else None,
+        )
+    la_id = _user_la_id(request)
+    providers = selectors.list_providers(filters=filters, la_id=la_id, on=timezone.localdate())
+    page = Paginator(providers, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    base = "?" + (query.urlencode() + "&" if query else "") + "page="
+    return TemplateResponse(request, "providers/list.html", {
+        "search_form": form, "page": page, "base": base, "la_id": la_id,
+        "statuses": dict(ApprovalStatus.choices),
+        "can_edit": permissions.can_edit_providers(request.user),
+    })
+
+
+@login_required
+def provider_detail(request: HttpRequest, provider_id: int) -> HttpResponse:
+    provider = _load(request, provider_id)
+    today = timezone.localdate()
+    la_id = _user_la_id(request)
+    sites = list(provider.sites.select_related("local_authority").order_by("name"))
+    return TemplateResponse(request, "providers/detail.html", {
+        "provider": provider,
+        "sites": sites,
+        "la_id": la_id,
+        "approval": selectors.get_approval(provider=provider, la_id=la_id),
+        "approval_history": selectors.list_approval_history(provider=provider, la_id=la_id),
+        "occupancy": selectors.count_occupancy(provider=provider, on=today),
+        "children": selectors.list_children_placed(user=request.user, provider=provider, on=today),
+        "can_edit": permissions.can_edit_providers(request.user),
+        "can_decide": permissions.can_decide_approval(request.user) and la_id is not None,
+    })
+
+
+@login_required
+def provider_new(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_edit_providers(request.user):
+        raise PermissionDenied
+    form = ProviderForm(request.POST or None, initial={"home_la": str(_user_la_id(request) or "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            provider = services.create_provider(actor=request.user, at=timezone.now(), data=form.cleaned_data)
+        except services.ProviderInvalid as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{provider.name} has been added to the register")
+            return redirect("providers:detail", provider_id=provider.pk)
+    return TemplateResponse(request, "providers/form.html", {"form": form, "title": "Add a provider"})
+
+
+@login_required
+def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
+    provider = _load(request, provider_id)
+    if not permissions.can_edit_providers(request.user):
+        raise PermissionDenied
+    form = ProviderForm(request.POST or None, initial=initial_from_provider(provider))
+    version = request.POST.get("version", provider.version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_provider(actor=request.user, at=timezone.now(), provider=provider,
+                                     data=form.cleaned_data, expected_version=int(version))
+        except services.ProviderInvalid as error:
+            _add_errors(form, error)
+        except services.ProviderChangedElsewhere as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The provider's details have been updated")
+            return redirect("providers:detail", provider_id=provider.pk)
+    return TemplateResponse(request, "providers/form.html", {
+        "form": form, "title": f"Change {provider.name}", "provider": provider, "version": version,
+    })
+
+
+@login_required
+def site_new(request: HttpRequest, provider_id: int) -> HttpResponse:
+    provider = _load(request, provider_id)
+    if not permissions.can_edit_providers(request.user):
+        raise PermissionDenied
+    form = SiteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_site(actor=request.user, provider=provider, data=form.cleaned_data)
+        messages.success(request, "The site has been added")
+        return redirect("providers:detail", provider_id=provider.pk)
+    return TemplateResponse(request, "providers/form.html", {
+        "form": form, "title": f"Add a site for {provider.name}", "provider": provider,
+    })
+
+
+@login_required
+def approval_change(request: HttpRequest, provider_id: int) -> HttpResponse:
+    provider = _load(request, provider_id)
+    la_id = _user_la_id(request)
+    if not permissions.can_decide_approval(request.user) or la_id is None:
+        raise PermissionDenied
+    form = ApprovalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_approval(
+                actor=request.user, at=timezone.now(), provider=provider,
+                local_authority=request.user.organisation.local_authority,  # type: ignore[union-attr]
+                target=ApprovalStatus(data["status"]), effective_date=data["effective_date"],
+                reason=data["reason"], review_date=data["review_date"],
+            )
+        except services.ApprovalMoveNotAllowed as error:
+            form.add_error("status", str(error))
+        except services.ProviderInvalid as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The provider's standing has been changed")
+            return redirect("providers:detail", provider_id=provider.pk)
+    return TemplateResponse(request, "providers/form.html", {
+        "form": form, "title": f"Change {provider.name}'s standing", "provider": provider,
+    })
