@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "aptrack.accounts",
     "aptrack.audit",
     "aptrack.children",
+    "aptrack.calendars",
     "aptrack.providers",
     "aptrack.placements",
     "aptrack.api",
