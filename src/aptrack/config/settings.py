@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "aptrack.children",
     "aptrack.calendars",
     "aptrack.providers",
+    "aptrack.referrals",
+    "aptrack.panels",
     "aptrack.placements",
     "aptrack.api",
     "aptrack.synthetic",

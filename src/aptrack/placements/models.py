@@ -4,6 +4,8 @@ because that decides which provider may see which child."""
 
 from django.db import models
 
+from aptrack.placements.states import PlacementStatus
+
 
 class Placement(models.Model):
     child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="placements")
@@ -33,6 +35,34 @@ class Placement(models.Model):
     end_date = models.DateField(null=True, blank=True)
     hours_per_week = models.DecimalField(max_digits=4, decimal_places=1, default=25)
     created_at = models.DateTimeField()
+    # The plan (referrals-and-placements issue). Older rows made before it keep the defaults.
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.PROTECT, null=True, blank=True, related_name="placements"
+    )
+    site = models.ForeignKey(
+        "providers.ProviderSite", on_delete=models.PROTECT, null=True, blank=True, related_name="placements"
+    )
+    status = models.CharField(max_length=10, choices=PlacementStatus.choices, default=PlacementStatus.ACTIVE)
+    tier = models.PositiveSmallIntegerField(null=True, blank=True)
+    open_ended_justification = models.TextField(blank=True)
+    open_ended_approved_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    maximum_end_date = models.DateField(null=True, blank=True)
+    part_time_reason = models.TextField(blank=True)
+    part_time_parent_agreed = models.BooleanField(default=False)
+    part_time_review_date = models.DateField(null=True, blank=True)
+    part_time_plan_to_full_time = models.TextField(blank=True)
+    exit_plan = models.TextField(blank=True)
+    readiness_criteria = models.TextField(blank=True)
+    weekly_cost = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    dual_registered = models.BooleanField(default=False)
+    family_involvement = models.TextField(blank=True)
+    compliance_override_reason = models.TextField(blank=True)
+    end_reason = models.CharField(max_length=20, blank=True)
+    destination = models.CharField(max_length=20, blank=True)
+    transition_plan = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [
@@ -50,3 +80,97 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child} at {self.provider} from {self.start_date}"
+
+
+class IntendedOutcome(models.Model):
+    """A measurable outcome the placement is for, with its baseline and target."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="outcomes")
+    description = models.CharField(max_length=300)
+    measure = models.CharField(max_length=200, help_text="How progress is measured")
+    baseline = models.CharField(max_length=100)
+    target = models.CharField(max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class PersonPassport(models.Model):
+    """A one-page profile that travels with the child; the provider can see it."""
+
+    placement = models.OneToOneField(Placement, on_delete=models.CASCADE, related_name="passport")
+    about_me = models.TextField(blank=True)
+    needs = models.TextField(blank=True)
+    what_helps = models.TextField(blank=True)
+    what_to_avoid = models.TextField(blank=True)
+    contacts = models.TextField(blank=True)
+    updated_at = models.DateTimeField()
+
+
+class ReviewKind(models.TextChoices):
+    PLACEMENT_REVIEW = "REVIEW", "Placement review"
+    TAC = "TAC", "Team around the child meeting"
+    EHCP_ANNUAL = "EHCP_ANNUAL", "EHCP annual review"
+
+
+class ReviewDecision(models.TextChoices):
+    CONTINUE = "CONTINUE", "Continue"
+    EXTEND = "EXTEND", "Extend"
+    END = "END", "End"
+    CHANGE_TIER = "CHANGE_TIER", "Change tier"
+
+
+class Review(models.Model):
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="reviews")
+    kind = models.CharField(max_length=12, choices=ReviewKind.choices, default=ReviewKind.PLACEMENT_REVIEW)
+    held_date = models.DateField()
+    attendance_percent = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    child_views = models.TextField(blank=True)
+    family_views = models.TextField(blank=True)
+    decision = models.CharField(max_length=12, choices=ReviewDecision.choices)
+    decision_reason = models.TextField(blank=True)
+    new_planned_end_date = models.DateField(null=True, blank=True)
+    new_tier = models.PositiveSmallIntegerField(null=True, blank=True)
+    next_review_date = models.DateField()
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField()
+
+
+class OutcomeProgress(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="progress")
+    outcome = models.ForeignKey(IntendedOutcome, on_delete=models.CASCADE, related_name="progress")
+    score = models.PositiveSmallIntegerField(help_text="1 no progress – 5 achieved")
+    current_value = models.CharField(max_length=100, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="progress_score_1_to_5"),
+            models.UniqueConstraint(fields=["review", "outcome"], name="one_score_per_outcome_per_review"),
+        ]
+
+
+class FollowUp(models.Model):
+    """Checks 6 and 12 weeks after a placement ends: still attending, destination sustained?"""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="follow_ups")
+    weeks_after = models.PositiveSmallIntegerField()
+    due_date = models.DateField()
+    done_date = models.DateField(null=True, blank=True)
+    still_attending = models.BooleanField(null=True, blank=True)
+    destination_sustained = models.BooleanField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["placement", "weeks_after"], name="one_follow_up_per_interval")]
+
+
+class PlacementEvent(models.Model):
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10, blank=True)
+    by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True)
+    at = models.DateTimeField()
+    data = models.JSONField(default=dict, blank=True)
