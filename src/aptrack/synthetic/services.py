@@ -30,6 +30,7 @@ from aptrack.organisations.models import (
 )
 from aptrack.placements.models import Placement
 from aptrack.synthetic import naming, records, sizes
+from aptrack.synthetic import providers as synthetic_providers
 
 
 class Scale(enum.StrEnum):
@@ -237,7 +238,9 @@ def _generate_la(
     schools, pru = _create_schools(
         draw, la, _school_count(children), towns, postcode_areas, urns, used_names
     )
-    providers = _create_providers(draw, la, pru, _provider_count(children), towns, used_names)
+    providers = _create_providers(
+        draw, la, pru, _provider_count(children), towns, used_names, postcode_areas, neighbour_la_ids
+    )
     setting = records.LaSetting(
         la=la,
         neighbour_la_ids=neighbour_la_ids,
@@ -358,6 +361,8 @@ def _create_providers(
     count: int,
     towns: list[str],
     used_names: set[str],
+    postcode_areas: tuple[str, ...],
+    neighbour_la_ids: list[int],
 ) -> list[records.ProviderChoice]:
     """The PRU as a registered provider plus `count` non-school providers. The PRU takes about
     a third of placements; the others share the rest unevenly."""
@@ -366,15 +371,23 @@ def _create_providers(
         name=pru.name, kind=OrganisationKind.PROVIDER, local_authority=la, establishment=pru
     )
     others: list[records.ProviderChoice] = []
+    typed: list[tuple[Organisation, str]] = []
     kinds = rng.sample(naming.PROVIDER_TYPES, k=len(naming.PROVIDER_TYPES))
     for index in range(count):
         kind = kinds[index % len(kinds)]
         name = _unique(lambda k=kind: naming.provider_name(rng, draw.fake, k, towns), used_names)
         provider = Organisation(name=name, kind=OrganisationKind.PROVIDER, local_authority=la)
+        typed.append((provider, kind.key))
         others.append(
             records.ProviderChoice(provider, rng.randint(1, 4), kind.min_hours, kind.max_hours)
         )
     Organisation.objects.bulk_create([pru_provider, *(choice.provider for choice in others)])
+    synthetic_providers.create_provider_records(
+        rng=rng, la=la, pru_organisation=pru_provider, pru=pru, others=typed,
+        neighbours=list(LocalAuthority.objects.filter(pk__in=neighbour_la_ids).order_by("code")),
+        postcode_areas=postcode_areas, towns=towns,
+        at=dt.datetime.combine(draw.today, dt.time(7, 0), tzinfo=draw.tz), used_ukprns=set(),
+    )
     other_weight = sum(choice.weight for choice in others)
     pru_weight = round(other_weight * records.PRU_SHARE / (1 - records.PRU_SHARE))
     return [records.ProviderChoice(pru_provider, pru_weight, *naming.PRU_HOURS), *others]

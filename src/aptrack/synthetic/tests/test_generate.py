@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import models, transaction
 
 from aptrack.accounts.models import User
 from aptrack.accounts.roles import Role
@@ -251,3 +251,17 @@ def test_demo_logins_lists_users_and_the_password() -> None:
 def test_demo_logins_fails_without_demo_users() -> None:
     with pytest.raises(CommandError, match="no demo users"):
         call_command("demo-logins", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_every_generated_provider_has_a_register_record_with_sites_and_standing():
+    from aptrack.organisations.models import Organisation
+    from aptrack.providers.models import Provider, ProviderApproval, ProviderSite
+
+    call_command("generate", "--scale", "la", "--seed", "3", "--today", "2026-11-23", stdout=StringIO(), stderr=StringIO())
+    organisations = Organisation.objects.filter(kind="PROVIDER").count()
+    assert Provider.objects.count() == organisations > 0
+    assert not Provider.objects.filter(sites__isnull=True).exists()
+    assert ProviderApproval.objects.count() == organisations
+    assert Provider.objects.filter(kind="PRU", establishment__isnull=False).exists()
+    assert ProviderSite.objects.exclude(local_authority=models.F("provider__home_la")).exists()
