@@ -176,7 +176,7 @@ def _select(field: forms.BoundField, extra: dict[str, Any]) -> Markup:
 def _radios(field: forms.BoundField, extra: dict[str, Any]) -> Markup:
     current = str(_value(field))
     params = {
-        "idPrefix": field.id_for_label,
+        "idPrefix": field.auto_id,
         "name": field.html_name,
         "fieldset": {"legend": {"text": _label_text(field), "classes": "govuk-fieldset__legend--s"}},
         "hint": _hint(field),
@@ -215,7 +215,7 @@ def _checkbox(field: forms.BoundField, extra: dict[str, Any]) -> Markup:
 def _checkboxes(field: forms.BoundField, extra: dict[str, Any]) -> Markup:
     current = {str(v) for v in (field.value() or [])}
     params = {
-        "idPrefix": field.id_for_label,
+        "idPrefix": field.auto_id,
         "name": field.html_name,
         "fieldset": {"legend": {"text": _label_text(field), "classes": "govuk-fieldset__legend--s"}},
         "hint": _hint(field),
@@ -267,6 +267,9 @@ def field_anchor(field: forms.BoundField) -> str:
     widget = field.field.widget
     if isinstance(widget, GovukDateInput):
         return f"{field.auto_id}-day"
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        # GOV.UK radios and checkboxes give the first item the id prefix itself.
+        return field.auto_id or field.html_name
     return field.id_for_label or field.html_name
 
 
