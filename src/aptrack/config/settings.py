@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "aptrack.children",
     "aptrack.calendars",
     "aptrack.providers",
+    "aptrack.quality",
     "aptrack.referrals",
     "aptrack.panels",
     "aptrack.placements",

@@ -1,0 +1,479 @@
+"""Quality assurance pages: authorise (403 for a role that may not use the page, 404 for an
+object out of reach), load through selectors, one service call, render."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from aptrack.providers.models import Provider
+from aptrack.quality import permissions, selectors, services
+from aptrack.quality.forms import (
+    ActionForm,
+    CopyFrameworkForm,
+    EvidenceForm,
+    FrameworkForm,
+    PeriodForm,
+    StandardForm,
+    VisitRecordForm,
+    VisitStartForm,
+)
+from aptrack.quality.models import CheckType, Framework, QAVisit, Standard
+from aptrack.quality.states import ActionStatus
+
+SOON_DAYS = selectors.EXPIRING_SOON_DAYS
+
+
+def _add_errors(form: Any, error: services.QualityInvalid) -> None:
+    for field, field_errors in error.errors.items():
+        for message in field_errors:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def _version(request: HttpRequest, current: int) -> int:
+    try:
+        return int(request.POST.get("version", current))
+    except ValueError:
+        return current
+
+
+def _la_id(request: HttpRequest) -> int:
+    la_id = permissions.user_la_id(request.user)
+    if la_id is None:
+        raise PermissionDenied
+    return la_id
+
+
+def _load_provider(request: HttpRequest, provider_id: int, *, may_use: Any, can_view: Any) -> Provider:
+    if not may_use(request.user):
+        raise PermissionDenied
+    provider = selectors.get_provider(provider_id=provider_id)
+    if provider is None or not can_view(request.user, provider):
+        # Another provider's records look the same as missing ones.
+        raise Http404("No provider found")
+    return provider
+
+
+def _load_visit(request: HttpRequest, visit_id: int) -> QAVisit:
+    if not permissions.may_use_visits(request.user):
+        raise PermissionDenied
+    visit = selectors.get_visit(visit_id=visit_id)
+    if visit is None or not permissions.can_view_visit(request.user, visit):
+        raise Http404("No visit found")
+    return visit
+
+
+def _load_framework(request: HttpRequest, framework_id: int) -> Framework:
+    if not permissions.may_use_frameworks(request.user):
+        raise PermissionDenied
+    framework = selectors.get_framework(framework_id=framework_id)
+    if framework is None or not permissions.can_view_framework(request.user, framework):
+        raise Http404("No framework found")
+    return framework
+
+
+def _load_editable_framework(request: HttpRequest, framework_id: int) -> Framework:
+    framework = _load_framework(request, framework_id)
+    if not permissions.can_edit_framework(request.user, framework):
+        raise PermissionDenied
+    return framework
+
+
+def _load_standard(request: HttpRequest, framework_id: int, standard_id: int) -> Standard:
+    framework = _load_editable_framework(request, framework_id)
+    standard = selectors.get_standard(framework=framework, standard_id=standard_id)
+    if standard is None:
+        raise Http404("No standard found")
+    return standard
+
+
+# --- dashboard -----------------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if permissions.is_provider_staff(request.user):
+        own = selectors.get_own_provider(user=request.user)
+        if own is not None:
+            return redirect("quality:compliance", provider_id=own.pk)
+    if not permissions.can_see_dashboard(request.user):
+        raise PermissionDenied
+    la_id = _la_id(request)
+    today = timezone.localdate()
+    providers = selectors.list_provider_compliance(la_id=la_id, on=today)
+    return TemplateResponse(request, "quality/dashboard.html", {
+        "today": today,
+        "providers": providers,
+        "not_compliant": [row for row in providers if not row.status.compliant],
+        "expiring": selectors.list_expiring(la_id=la_id, on=today, days=SOON_DAYS),
+        "audits_due": selectors.list_audits_due(la_id=la_id, on=today, within_days=SOON_DAYS),
+        "actions_past_due": selectors.list_open_actions_past_due(la_id=la_id, on=today),
+        "soon_days": SOON_DAYS,
+    })
+
+
+# --- compliance ----------------------------------------------------------------------------
+
+
+@login_required
+def compliance(request: HttpRequest, provider_id: int) -> HttpResponse:
+    provider = _load_provider(request, provider_id, may_use=permissions.may_use_compliance,
+                              can_view=permissions.can_view_compliance)
+    can_record = permissions.can_record_evidence(request.user, provider)
+    initial = {}
+    if request.GET.get("check_type") in CheckType.values:
+        initial["check_type"] = request.GET["check_type"]
+    form = EvidenceForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not can_record:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                check = services.record_compliance_check(
+                    actor=request.user, at=timezone.now(), provider=provider,
+                    check_type=CheckType(data["check_type"]), evidence_date=data["evidence_date"],
+                    expiry_date=data["expiry_date"], named_person=data["named_person"],
+                    evidence_reference=data["evidence_reference"], notes=data["notes"],
+                    where=request.path,
+                )
+            except services.QualityInvalid as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, f"Evidence recorded: {check.get_check_type_display()}")
+                return redirect("quality:compliance", provider_id=provider.pk)
+    today = timezone.localdate()
+    la_id = permissions.user_la_id(request.user)
+    return TemplateResponse(request, "quality/compliance.html", {
+        "provider": provider,
+        "status": selectors.get_compliance(provider=provider, on=today),
+        "history": [c for c in selectors.list_check_history(provider=provider) if not c.is_current],
+        "overrides": selectors.list_overrides(provider=provider, la_id=la_id),
+        "form": form,
+        "can_record": can_record,
+        "is_la": la_id is not None,
+        "today": today,
+        "soon_days": SOON_DAYS,
+    })
+
+
+# --- visits --------------------------------------------------------------------------------
+
+
+@login_required
+def visit_list(request: HttpRequest, provider_id: int) -> HttpResponse:
+    provider = _load_provider(request, provider_id, may_use=permissions.may_use_visits,
+                              can_view=permissions.can_view_compliance)
+    la_id = permissions.user_la_id(request.user)
+    return TemplateResponse(request, "quality/visit_list.html", {
+        "provider": provider,
+        "visits": selectors.list_visits_for_provider(provider=provider, la_id=la_id),
+        "la_id": la_id,
+        "can_record": permissions.can_record_qa(request.user),
+    })
+
+
+@login_required
+def visit_new(request: HttpRequest, provider_id: int) -> HttpResponse:
+    provider = _load_provider(request, provider_id, may_use=permissions.can_record_qa,
+                              can_view=permissions.can_view_compliance)
+    frameworks = selectors.list_frameworks(la_id=_la_id(request))
+    form = VisitStartForm(request.POST or None, frameworks=frameworks)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            visit = services.start_visit(
+                actor=request.user, at=timezone.now(), provider=provider,
+                framework=data["framework"], visit_type=data["visit_type"],
+                visit_date=data["visit_date"], visitors=data["visitors"], where=request.path,
+            )
+        except services.QualityInvalid as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Visit started. Record the judgements, then complete it.")
+            return redirect("quality:visit", visit_id=visit.pk)
+    return TemplateResponse(request, "quality/visit_new.html", {"provider": provider, "form": form})
+
+
+def _visit_page(
+    request: HttpRequest, visit: QAVisit, *, record_form: VisitRecordForm | None = None,
+    action_form: ActionForm | None = None, error_form: Any = None, status: int = 200,
+) -> HttpResponse:
+    standards = selectors.list_visit_standards(visit=visit)
+    judgements = selectors.list_judgements(visit=visit)
+    can_edit = permissions.can_edit_visit(request.user, visit)
+    if can_edit and record_form is None:
+        record_form = VisitRecordForm(
+            standards=standards, initial=VisitRecordForm.initial_from(visit, judgements)
+        )
+    can_manage = permissions.can_manage_actions(request.user, visit)
+    if can_manage and action_form is None:
+        action_form = ActionForm()
+    return TemplateResponse(request, "quality/visit.html", {
+        "visit": visit,
+        "provider": visit.provider,
+        "areas": selectors.group_by_area(standards),
+        "judgements": judgements,
+        "actions": selectors.list_actions(visit=visit),
+        "record_form": record_form if can_edit else None,
+        "action_form": action_form if can_manage else None,
+        "form": error_form,
+        "can_edit": can_edit,
+        "can_manage": can_manage,
+        "today": timezone.localdate(),
+    }, status=status)
+
+
+@login_required
+def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = _load_visit(request, visit_id)
+    if request.method != "POST":
+        return _visit_page(request, visit)
+    if not permissions.can_edit_visit(request.user, visit):
+        raise PermissionDenied
+    standards = selectors.list_visit_standards(visit=visit)
+    form = VisitRecordForm(request.POST, standards=standards)
+    if form.is_valid():
+        try:
+            services.record_visit(
+                actor=request.user, at=timezone.now(), visit=visit, details=form.details(),
+                judgements=form.judgements(), expected_version=_version(request, visit.version),
+                where=request.path,
+            )
+        except services.QualityInvalid as error:
+            _add_errors(form, error)
+            for standard_id, errors in error.standard_errors.items():
+                for message in errors:
+                    form.add_error(f"grade_{standard_id}", message)
+        except (services.ChangedElsewhere, services.VisitNotEditable) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The visit has been saved")
+            return redirect("quality:visit", visit_id=visit.pk)
+    return _visit_page(request, visit, record_form=form, error_form=form)
+
+
+@login_required
+@require_POST
+def visit_complete(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = _load_visit(request, visit_id)
+    if not permissions.can_edit_visit(request.user, visit):
+        raise PermissionDenied
+    try:
+        services.complete_visit(
+            actor=request.user, at=timezone.now(), visit=visit,
+            expected_version=_version(request, visit.version), where=request.path,
+        )
+    except services.VisitNotCompletable as error:
+        standards = selectors.list_visit_standards(visit=visit)
+        initial = VisitRecordForm.initial_from(visit, selectors.list_judgements(visit=visit))
+        form = VisitRecordForm(VisitRecordForm.data_from(initial), standards=standards)
+        form.is_valid()
+        for message in error.other:
+            form.add_error("visit_date", message)
+        if error.needs_overall:
+            form.add_error("overall_judgement", services.OVERALL_NEEDED)
+        for standard in error.unjudged:
+            form.add_error(f"grade_{standard.pk}", services.STANDARD_NOT_JUDGED.format(code=standard.code))
+        return _visit_page(request, visit, record_form=form, error_form=form)
+    except (services.ChangedElsewhere, services.MoveNotAllowed) as error:
+        messages.error(request, str(error))
+        return redirect("quality:visit", visit_id=visit.pk)
+    messages.success(request, "The visit has been completed")
+    return redirect("quality:visit", visit_id=visit.pk)
+
+
+@login_required
+@require_POST
+def action_new(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = _load_visit(request, visit_id)
+    if not permissions.can_manage_actions(request.user, visit):
+        raise PermissionDenied
+    form = ActionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_action(
+                actor=request.user, at=timezone.now(), visit=visit, text=data["text"],
+                owner_name=data["owner_name"], due_date=data["due_date"], where=request.path,
+            )
+        except services.QualityInvalid as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The action has been added")
+            return redirect("quality:visit", visit_id=visit.pk)
+    return _visit_page(request, visit, action_form=form, error_form=form)
+
+
+@login_required
+@require_POST
+def action_status(request: HttpRequest, visit_id: int, action_id: int) -> HttpResponse:
+    visit = _load_visit(request, visit_id)
+    if not permissions.can_manage_actions(request.user, visit):
+        raise PermissionDenied
+    action = selectors.get_action(visit=visit, action_id=action_id)
+    if action is None:
+        raise Http404("No action found")
+    target = request.POST.get("status", "")
+    if target not in ActionStatus.values:
+        messages.error(request, "Choose whether the action is open or done")
+        return redirect("quality:visit", visit_id=visit.pk)
+    try:
+        services.set_action_status(actor=request.user, at=timezone.now(), action=action,
+                                   target=ActionStatus(target), where=request.path)
+    except services.MoveNotAllowed as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Action marked as done" if target == ActionStatus.DONE else "Action reopened")
+    return redirect("quality:visit", visit_id=visit.pk)
+
+
+# --- frameworks ----------------------------------------------------------------------------
+
+
+@login_required
+def framework_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.may_use_frameworks(request.user):
+        raise PermissionDenied
+    return TemplateResponse(request, "quality/framework_list.html", {
+        "frameworks": selectors.list_frameworks(la_id=_la_id(request)),
+        "can_copy": permissions.can_copy_framework(request.user),
+    })
+
+
+@login_required
+def framework_detail(request: HttpRequest, framework_id: int) -> HttpResponse:
+    framework = _load_framework(request, framework_id)
+    return TemplateResponse(request, "quality/framework_detail.html", {
+        "framework": framework,
+        "areas": selectors.group_by_area(selectors.list_standards(framework=framework)),
+        "can_edit": permissions.can_edit_framework(request.user, framework),
+        "can_copy": permissions.can_copy_framework(request.user),
+    })
+
+
+@login_required
+def framework_copy(request: HttpRequest, framework_id: int) -> HttpResponse:
+    source = _load_framework(request, framework_id)
+    if not permissions.can_copy_framework(request.user):
+        raise PermissionDenied
+    form = CopyFrameworkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        la = request.user.organisation.local_authority  # type: ignore[union-attr]
+        try:
+            copy = services.copy_framework(actor=request.user, at=timezone.now(), la=la,
+                                           source=source, name=form.cleaned_data["name"],
+                                           where=request.path)
+        except services.QualityInvalid as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{copy.name} is your local authority's to edit")
+            return redirect("quality:framework", framework_id=copy.pk)
+    return TemplateResponse(request, "quality/framework_copy.html", {"source": source, "form": form})
+
+
+@login_required
+def framework_edit(request: HttpRequest, framework_id: int) -> HttpResponse:
+    framework = _load_editable_framework(request, framework_id)
+    form = FrameworkForm(request.POST or None,
+                         initial={"name": framework.name, "description": framework.description})
+    version = _version(request, framework.version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_framework(actor=request.user, at=timezone.now(), framework=framework,
+                                      name=form.cleaned_data["name"],
+                                      description=form.cleaned_data["description"],
+                                      expected_version=version, where=request.path)
+        except services.QualityInvalid as error:
+            _add_errors(form, error)
+        except services.ChangedElsewhere as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The framework has been updated")
+            return redirect("quality:framework", framework_id=framework.pk)
+    return TemplateResponse(request, "quality/form.html", {
+        "form": form, "title": f"Change {framework.name}", "version": version,
+        "back": ("quality:framework", framework.pk),
+    })
+
+
+@login_required
+def standard_new(request: HttpRequest, framework_id: int) -> HttpResponse:
+    framework = _load_editable_framework(request, framework_id)
+    form = StandardForm(request.POST or None, initial={"area_number": request.GET.get("area", "1")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_standard(actor=request.user, at=timezone.now(), framework=framework,
+                                  where=request.path, **form.cleaned_data)
+        except services.QualityInvalid as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The standard has been added")
+            return redirect("quality:framework", framework_id=framework.pk)
+    return TemplateResponse(request, "quality/form.html", {
+        "form": form, "title": "Add a standard", "caption": framework.name,
+        "back": ("quality:framework", framework.pk),
+    })
+
+
+@login_required
+def standard_edit(request: HttpRequest, framework_id: int, standard_id: int) -> HttpResponse:
+    standard = _load_standard(request, framework_id, standard_id)
+    form = StandardForm(request.POST or None, initial={
+        "area_number": standard.area_number, "area_title": standard.area_title,
+        "code": standard.code, "text": standard.text,
+    })
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_standard(actor=request.user, at=timezone.now(), standard=standard,
+                                     where=request.path, **form.cleaned_data)
+        except services.QualityInvalid as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Standard {form.cleaned_data['code']} has been updated")
+            return redirect("quality:framework", framework_id=framework_id)
+    return TemplateResponse(request, "quality/form.html", {
+        "form": form, "title": f"Change standard {standard.code}",
+        "caption": standard.framework.name, "back": ("quality:framework", framework_id),
+    })
+
+
+@login_required
+def standard_remove(request: HttpRequest, framework_id: int, standard_id: int) -> HttpResponse:
+    standard = _load_standard(request, framework_id, standard_id)
+    if request.method == "POST":
+        services.remove_standard(actor=request.user, at=timezone.now(), standard=standard,
+                                 where=request.path)
+        messages.success(request, f"Standard {standard.code} has been removed")
+        return redirect("quality:framework", framework_id=framework_id)
+    return TemplateResponse(request, "quality/standard_remove.html", {"standard": standard})
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_see_dashboard(request.user):
+        raise PermissionDenied
+    la_id = _la_id(request)
+    today = timezone.localdate()
+    period: selectors.Period | None = selectors.Period.academic_year(today)
+    form = PeriodForm(request.GET or None, initial={"start": period.start, "end": period.end})  # type: ignore[union-attr]
+    if request.GET:
+        period = selectors.Period(**form.cleaned_data) if form.is_valid() else None
+    summary = None
+    if period is not None:
+        # A period still running is reported as it stands today.
+        summary = selectors.qa_summary(la_id=la_id, period=period, as_at=min(period.end, today))
+    return TemplateResponse(request, "quality/report.html", {
+        "form": form, "summary": summary,
+        "la": request.user.organisation.local_authority,  # type: ignore[union-attr]
+        "generated_at": timezone.now(),
+    })
