@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
 from aptrack.accounts import services as account_services
-from aptrack.api import children
+from aptrack.api import children, placements
 
 
 class TokenAuth(HttpBearer):
@@ -29,3 +29,4 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/children", children.router)
+api.add_router("/placements", placements.router)

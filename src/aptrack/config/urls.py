@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("aptrack.accounts.urls")),
     path("children/", include("aptrack.children.urls")),
     path("providers/", include("aptrack.providers.urls")),
+    path("placements/", include("aptrack.placements.urls")),
     path("quality/", include("aptrack.quality.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

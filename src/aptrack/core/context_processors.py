@@ -20,6 +20,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = [("Home", reverse("core:home"))]
     if user.role in _CHILD_ROLES:
         items.append(("Children", reverse("children:list")))
+    if user.role in (Role.LA_OFFICER, Role.LA_MANAGER):
+        items.append(("Placements", reverse("placements:list")))
     if user.role:
         items.append(("Providers", reverse("providers:list")))
     path = request.path

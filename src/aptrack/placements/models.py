@@ -7,6 +7,30 @@ from django.db import models
 from aptrack.placements.states import PlacementStatus
 
 
+class EndReason(models.TextChoices):
+    COMPLETED = "COMPLETED", "Completed as planned"
+    REINTEGRATED_EARLY = "REINTEGRATED_EARLY", "Ready to move on before the planned end"
+    NEEDS_CHANGED = "NEEDS_CHANGED", "Needs changed: different provision needed"
+    BREAKDOWN = "BREAKDOWN", "Placement broke down"
+    PROVIDER_ENDED = "PROVIDER_ENDED", "Provider could not continue"
+    FAMILY_MOVED = "FAMILY_MOVED", "Family moved away"
+    OTHER = "OTHER", "Other reason"
+
+
+class Destination(models.TextChoices):
+    """Where the child went when the placement ended (the issue's destinations list)."""
+
+    HOME_SCHOOL = "HOME_SCHOOL", "Back to the home school"
+    NEW_MAINSTREAM = "NEW_MAINSTREAM", "A new mainstream school"
+    SPECIAL_SCHOOL = "SPECIAL_SCHOOL", "A special school"
+    POST_16 = "POST_16", "Post-16 education or training"
+    EMPLOYMENT_TRAINING = "EMPLOYMENT_TRAINING", "Employment with training"
+    ANOTHER_AP = "ANOTHER_AP", "Another alternative provision placement"
+    NEET = "NEET", "Not in education, employment or training (NEET)"
+    MOVED_AWAY = "MOVED_AWAY", "Moved away"
+    CME = "CME", "Child missing education"
+
+
 class Placement(models.Model):
     child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="placements")
     provider = models.ForeignKey(
@@ -34,6 +58,9 @@ class Placement(models.Model):
     planned_end_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     hours_per_week = models.DecimalField(max_digits=4, decimal_places=1, default=25)
+    # Hours the child still spends at the home school alongside this placement: concurrent
+    # provision adds up to the child's week (full-time, part-time, and the 40-hour ceiling).
+    home_school_hours_per_week = models.DecimalField(max_digits=4, decimal_places=1, default=0)
     created_at = models.DateTimeField()
     # The plan (referrals-and-placements issue). Older rows made before it keep the defaults.
     referral = models.ForeignKey(
@@ -59,8 +86,8 @@ class Placement(models.Model):
     dual_registered = models.BooleanField(default=False)
     family_involvement = models.TextField(blank=True)
     compliance_override_reason = models.TextField(blank=True)
-    end_reason = models.CharField(max_length=20, blank=True)
-    destination = models.CharField(max_length=20, blank=True)
+    end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
+    destination = models.CharField(max_length=20, choices=Destination.choices, blank=True)
     transition_plan = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -107,6 +134,9 @@ class PersonPassport(models.Model):
     contacts = models.TextField(blank=True)
     updated_at = models.DateTimeField()
 
+    def __str__(self) -> str:
+        return f"Person Passport for placement {self.placement_id}"
+
 
 class ReviewKind(models.TextChoices):
     PLACEMENT_REVIEW = "REVIEW", "Placement review"
@@ -136,6 +166,9 @@ class Review(models.Model):
     recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT)
     recorded_at = models.DateTimeField()
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.held_date}: {self.get_decision_display()}"
+
 
 class OutcomeProgress(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="progress")
@@ -149,6 +182,9 @@ class OutcomeProgress(models.Model):
             models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="progress_score_1_to_5"),
             models.UniqueConstraint(fields=["review", "outcome"], name="one_score_per_outcome_per_review"),
         ]
+
+    def __str__(self) -> str:
+        return f"Outcome {self.outcome_id} scored {self.score}"
 
 
 class FollowUp(models.Model):
@@ -165,6 +201,9 @@ class FollowUp(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["placement", "weeks_after"], name="one_follow_up_per_interval")]
 
+    def __str__(self) -> str:
+        return f"{self.weeks_after}-week follow-up due {self.due_date}"
+
 
 class PlacementEvent(models.Model):
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="events")
@@ -174,3 +213,6 @@ class PlacementEvent(models.Model):
     by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True)
     at = models.DateTimeField()
     data = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,261 @@
+"""Placement endpoints: the same scope, permissions and services as the pages. Rule breaches
+answer 400 with the fields at fault; a stale version answers 409."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from aptrack.audit import services as audit
+from aptrack.audit.models import Channel
+from aptrack.children import selectors as children_selectors
+from aptrack.organisations.models import Organisation, OrganisationKind
+from aptrack.placements import permissions, selectors, services
+from aptrack.placements.models import Destination, EndReason, Placement
+from aptrack.placements.states import PlacementStatus
+from aptrack.providers.models import Provider, ProviderSite
+
+router = Router(tags=["placements"])
+
+
+class OutcomeOut(Schema):
+    id: int
+    description: str
+    measure: str
+    baseline: str
+    target: str
+
+
+class PlacementOut(Schema):
+    id: int
+    child_id: int
+    referral_id: int | None
+    provider_id: int | None
+    provider_name: str = Field(..., alias="provider.name")
+    site_id: int | None
+    status: PlacementStatus
+    tier: int | None
+    start_date: dt.date
+    planned_end_date: dt.date | None
+    maximum_end_date: dt.date | None
+    end_date: dt.date | None
+    open_ended: bool
+    hours_per_week: float
+    home_school_hours_per_week: float
+    part_time_reason: str
+    part_time_parent_agreed: bool
+    part_time_review_date: dt.date | None
+    part_time_plan_to_full_time: str
+    exit_plan: str
+    readiness_criteria: str
+    weekly_cost: float | None
+    dual_registered: bool
+    family_involvement: str
+    commissioning_la_code: str | None = Field(None, alias="commissioning_la.code")
+    commissioning_school_urn: str | None = Field(None, alias="commissioning_school.establishment.urn")
+    end_reason: str
+    destination: str
+    transition_plan: str
+    version: int
+    outcomes: list[OutcomeOut]
+
+    @staticmethod
+    def resolve_provider_id(obj: Placement) -> int | None:
+        provider = getattr(obj.provider, "provider", None)
+        return provider.pk if provider else None
+
+    @staticmethod
+    def resolve_open_ended(obj: Placement) -> bool:
+        return obj.planned_end_date is None
+
+    @staticmethod
+    def resolve_outcomes(obj: Placement) -> list[Any]:
+        # Sorted here so a list's prefetched outcomes are used: one query, not one per row.
+        return sorted(obj.outcomes.all(), key=lambda o: (o.position, o.pk))
+
+
+class OutcomeIn(Schema):
+    description: str
+    measure: str
+    baseline: str
+    target: str
+
+
+class PlacementIn(Schema):
+    child_id: int
+    referral_id: int | None = None
+    provider_id: int
+    site_id: int
+    tier: int
+    start_date: dt.date
+    planned_end_date: dt.date | None = None
+    open_ended_justification: str = ""
+    hours_per_week: Decimal
+    home_school_hours_per_week: Decimal = Decimal(0)
+    part_time_reason: str = ""
+    part_time_parent_agreed: bool = False
+    part_time_review_date: dt.date | None = None
+    part_time_plan_to_full_time: str = ""
+    exit_plan: str = ""
+    readiness_criteria: str = ""
+    weekly_cost: Decimal | None = None
+    dual_registered: bool = False
+    family_involvement: str = ""
+    commissioning_school_urn: str | None = None
+    compliance_override_reason: str = ""
+    outcomes: list[OutcomeIn] = []
+
+
+class EndIn(Schema):
+    end_date: dt.date
+    reason: EndReason
+    destination: Destination
+    transition_plan: str
+    version: int
+
+
+class VersionIn(Schema):
+    version: int
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+_KEYS = {"child": "child_id", "referral": "referral_id", "provider": "provider_id", "site": "site_id",
+         "commissioning_school": "commissioning_school_urn"}
+
+
+def _invalid(error: services.PlacementInvalid) -> Status[dict[str, Any]]:
+    named = {("placement" if key is None else _KEYS.get(key, key)): value for key, value in error.errors.items()}
+    return Status(400, {"detail": "The placement was not accepted", "errors": named})
+
+
+def _load(request: HttpRequest, placement_id: int) -> Placement | None:
+    return selectors.get_placement(user=request.user, placement_id=placement_id)
+
+
+def _out(placement: Placement) -> Placement:
+    return Placement.objects.select_related(
+        "provider", "provider__provider", "commissioning_la", "commissioning_school__establishment"
+    ).get(pk=placement.pk)
+
+
+def _service_data(request: HttpRequest, payload: PlacementIn) -> dict[str, Any]:
+    data = payload.dict(exclude={"child_id", "referral_id", "provider_id", "site_id", "commissioning_school_urn"})
+    errors: dict[str | None, list[str]] = {}
+    data["child"] = children_selectors.get_child(user=request.user, child_id=payload.child_id)
+    if data["child"] is None:
+        errors["child"] = ["No child found"]
+    data["provider"] = Provider.objects.filter(pk=payload.provider_id).select_related("organisation").first()
+    if data["provider"] is None:
+        errors["provider"] = ["No provider found"]
+    data["site"] = ProviderSite.objects.filter(pk=payload.site_id).first()
+    if data["site"] is None:
+        errors["site"] = ["No site found"]
+    data["referral"] = None
+    if payload.referral_id is not None:
+        data["referral"] = selectors.get_referral(user=request.user, referral_id=payload.referral_id)
+        if data["referral"] is None:
+            errors["referral"] = ["No referral found"]
+    data["commissioning_school"] = None
+    if payload.commissioning_school_urn:
+        data["commissioning_school"] = Organisation.objects.filter(
+            kind=OrganisationKind.SCHOOL, establishment__urn=payload.commissioning_school_urn
+        ).first()
+        if data["commissioning_school"] is None:
+            errors["commissioning_school"] = [f"No school with URN {payload.commissioning_school_urn} uses aptrack"]
+    if errors:
+        raise services.PlacementInvalid(errors)
+    return data
+
+
+@router.get("", response=list[PlacementOut], summary="Placements the caller may see")
+@paginate(LimitOffsetPagination)
+def list_placements(request: HttpRequest, status: PlacementStatus | None = None, tier: int | None = None) -> Any:
+    filters = selectors.PlacementFilters(status=status or "", tier=tier)
+    return selectors.list_placements(user=request.user, filters=filters, on=timezone.localdate()).select_related(
+        "provider__provider", "commissioning_school__establishment"
+    ).prefetch_related("outcomes")
+
+
+@router.get("/{placement_id}", response={200: PlacementOut, 404: ErrorOut}, summary="One placement and its plan")
+def get_placement(request: HttpRequest, placement_id: int) -> Any:
+    placement = _load(request, placement_id)
+    if placement is None:
+        return Status(404, {"detail": "No placement found"})
+    audit.record_view(actor=request.user, at=timezone.now(), channel=Channel.API, child=placement.child,
+                      where=request.path)
+    return _out(placement)
+
+
+@router.post("", response={201: PlacementOut, 400: ErrorOut, 403: ErrorOut}, summary="Plan a placement")
+def create_placement(request: HttpRequest, payload: PlacementIn) -> Any:
+    if not permissions.can_create_placement(request.user):
+        return Status(403, {"detail": "Your role cannot plan placements"})
+    try:
+        placement = services.create_placement(
+            actor=request.user, at=timezone.now(), data=_service_data(request, payload),
+            channel=Channel.API, where=request.path,
+        )
+    except services.PlacementInvalid as error:
+        return _invalid(error)
+    return Status(201, _out(placement))
+
+
+def _change(request: HttpRequest, placement_id: int) -> Placement | Status[dict[str, Any]]:
+    placement = _load(request, placement_id)
+    if placement is None:
+        return Status(404, {"detail": "No placement found"})
+    if not permissions.can_change_placement(request.user, placement):
+        return Status(403, {"detail": "Only the commissioner can change this placement"})
+    return placement
+
+
+@router.post(
+    "/{placement_id}/start", response={200: PlacementOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Record that the child has started",
+)
+def start_placement(request: HttpRequest, placement_id: int, payload: VersionIn) -> Any:
+    placement = _change(request, placement_id)
+    if not isinstance(placement, Placement):
+        return placement
+    try:
+        placement = services.activate_placement(actor=request.user, at=timezone.now(), placement=placement,
+                                                expected_version=payload.version, channel=Channel.API,
+                                                where=request.path)
+    except services.PlacementInvalid as error:
+        return _invalid(error)
+    except services.PlacementMoveNotAllowed as error:
+        return Status(400, {"detail": str(error)})
+    except services.PlacementChangedElsewhere as error:
+        return Status(409, {"detail": str(error)})
+    return _out(placement)
+
+
+@router.post(
+    "/{placement_id}/end", response={200: PlacementOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="End a placement with its reason, destination and transition plan",
+)
+def end_placement(request: HttpRequest, placement_id: int, payload: EndIn) -> Any:
+    placement = _change(request, placement_id)
+    if not isinstance(placement, Placement):
+        return placement
+    try:
+        placement = services.end_placement(
+            actor=request.user, at=timezone.now(), placement=placement, end_date=payload.end_date,
+            reason=payload.reason, destination=payload.destination, transition_plan=payload.transition_plan,
+            expected_version=payload.version, channel=Channel.API, where=request.path,
+        )
+    except services.PlacementInvalid as error:
+        return _invalid(error)
+    except services.PlacementMoveNotAllowed as error:
+        return Status(400, {"detail": str(error)})
+    except services.PlacementChangedElsewhere as error:
+        return Status(409, {"detail": str(error)})
+    return _out(placement)

@@ -1,0 +1,390 @@
+"""Placement pages: load through the scoped selectors, authorise, one service call, render.
+
+Outside the user's scope a placement or child is missing (404); a role that may not do a thing
+is refused (403)."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from aptrack.audit import services as audit
+from aptrack.audit.models import Channel
+from aptrack.children import selectors as children_selectors
+from aptrack.placements import permissions, selectors, services
+from aptrack.placements.forms import (
+    CancelForm,
+    EndForm,
+    FollowUpForm,
+    OutcomeForm,
+    PassportForm,
+    PlacementFilterForm,
+    PlacementForm,
+    ReviewForm,
+    initial_from_outcome,
+    initial_from_placement,
+)
+from aptrack.placements.models import Placement, ReviewDecision
+from aptrack.placements.states import EventKind
+
+# Service error keys that a form names differently.
+_FIELD_ALIASES = {"provider": "site", "commissioning_school": "commissioning_school_urn"}
+
+
+def _add_errors(form: forms.Form, errors: dict[str | None, list[str]]) -> None:
+    for key, messages_ in errors.items():
+        field = _FIELD_ALIASES.get(key, key) if key else None
+        if field not in form.fields:
+            field = None
+        for message in messages_:
+            form.add_error(field, message)
+
+
+def _version(request: HttpRequest, placement: Placement) -> int:
+    try:
+        return int(request.POST.get("version", placement.version))
+    except ValueError:
+        return -1  # a tampered version never matches: the service refuses the save
+
+
+def _load(request: HttpRequest, placement_id: int) -> Placement:
+    if not permissions.can_view_placements(request.user):
+        raise PermissionDenied
+    placement = selectors.get_placement(user=request.user, placement_id=placement_id)
+    if placement is None:
+        raise Http404("No placement found")
+    audit.record_view(
+        actor=request.user, at=timezone.now(), channel=Channel.WEB, child=placement.child, where=request.path
+    )
+    return placement
+
+
+def _load_for_change(request: HttpRequest, placement_id: int) -> Placement:
+    placement = _load(request, placement_id)
+    if not permissions.can_change_placement(request.user, placement):
+        raise PermissionDenied
+    return placement
+
+
+def _form_page(request: HttpRequest, template: str, **context: Any) -> HttpResponse:
+    return TemplateResponse(request, f"placements/{template}", context)
+
+
+# --- lists -----------------------------------------------------------------------------------
+
+
+@login_required
+def placement_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_placements(request.user):
+        raise PermissionDenied
+    form = PlacementFilterForm(request.GET or None, providers=selectors.list_providers_in_scope(user=request.user))
+    filters = selectors.PlacementFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.PlacementFilters(
+            status=data["status"], tier=data["tier"], provider_id=data["provider"],
+            drift="drift" in data["flags"], overdue="overdue" in data["flags"],
+        )
+    today = timezone.localdate()
+    placements = selectors.list_placements(user=request.user, filters=filters, on=today)
+    page = Paginator(placements, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    base = "?" + (query.urlencode() + "&" if query else "") + "page="
+    return TemplateResponse(request, "placements/list.html", {
+        "search_form": form, "page": page, "base": base, "today": today,
+        "is_caseworker": permissions.can_use_caseworker_home(request.user),
+    })
+
+
+@login_required
+def caseworker_home(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_use_caseworker_home(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    home = selectors.caseworker_home(user=request.user, on=today)
+    return TemplateResponse(request, "placements/home.html", {"home": home, "today": today})
+
+
+@login_required
+def child_timeline(request: HttpRequest, child_id: int) -> HttpResponse:
+    if not permissions.can_view_timeline(request.user):
+        raise PermissionDenied
+    child = children_selectors.get_child(user=request.user, child_id=child_id)
+    if child is None:
+        raise Http404("No child found")
+    audit.record_view(actor=request.user, at=timezone.now(), channel=Channel.WEB, child=child, where=request.path)
+    entries = selectors.child_timeline(user=request.user, child=child)
+    return TemplateResponse(request, "placements/timeline.html", {"child": child, "entries": entries})
+
+
+# --- the plan --------------------------------------------------------------------------------
+
+
+@login_required
+def placement_new(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_create_placement(request.user):
+        raise PermissionDenied
+    referral = child = None
+    try:
+        if request.GET.get("referral"):
+            referral = selectors.get_referral(user=request.user, referral_id=int(request.GET["referral"]))
+            child = referral.child if referral else None
+        elif request.GET.get("child"):
+            child = children_selectors.get_child(user=request.user, child_id=int(request.GET["child"]))
+    except ValueError:
+        child = None
+    if child is None:
+        raise Http404("No child or referral found")
+    organisation = request.user.organisation  # type: ignore[union-attr]
+    la_id = organisation.local_authority_id
+    if la_id is None and organisation.establishment_id:
+        la_id = organisation.establishment.local_authority_id
+    initial: dict[str, Any] = {"tier": 1 if referral is None else referral.proposed_tier}
+    form = PlacementForm(
+        request.POST or None, initial=initial, sites=selectors.list_site_choices(la_id=la_id),
+        ask_for_school=referral is None and permissions.can_use_caseworker_home(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.to_service_data()
+        data.update(child=child, referral=referral)
+        try:
+            placement = services.create_placement(
+                actor=request.user, at=timezone.now(), data=data, channel=Channel.WEB, where=request.path
+            )
+        except services.PlacementInvalid as error:
+            _add_errors(form, error.errors)
+        else:
+            messages.success(request, "The placement has been planned. Now add its intended outcomes")
+            return redirect("placements:detail", placement_id=placement.pk)
+    return _form_page(request, "form.html", form=form, child=child, referral=referral,
+                      title=f"Plan a placement for {child.known_as}")
+
+
+@login_required
+def placement_detail(request: HttpRequest, placement_id: int) -> HttpResponse:
+    placement = _load(request, placement_id)
+    today = timezone.localdate()
+    return TemplateResponse(request, "placements/detail.html", {
+        "plan": selectors.get_plan(placement=placement, on=today),
+        "placement": placement,
+        "today": today,
+        "can_change": permissions.can_change_placement(request.user, placement),
+        "can_see_reviews": permissions.can_see_reviews(request.user),
+        "can_see_timeline": permissions.can_view_timeline(request.user),
+        "event_labels": dict(EventKind.choices),
+    })
+
+
+@login_required
+def placement_edit(request: HttpRequest, placement_id: int) -> HttpResponse:
+    placement = _load_for_change(request, placement_id)
+    provider = getattr(placement.provider, "provider", None)
+    form = PlacementForm(
+        request.POST or None, initial=initial_from_placement(placement), editing=True,
+        sites=selectors.list_provider_sites(placement=placement),
+        priced_by_rate=bool(provider and (provider.hourly_rate is not None or provider.daily_rate is not None)),
+    )
+    version = _version(request, placement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_plan(
+                actor=request.user, at=timezone.now(), placement=placement, data=form.to_service_data(),
+                expected_version=version, channel=Channel.WEB, where=request.path,
+            )
+        except services.PlacementInvalid as error:
+            _add_errors(form, error.errors)
+        except (services.PlacementChangedElsewhere, services.PlacementMoveNotAllowed) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The plan has been updated")
+            return redirect("placements:detail", placement_id=placement.pk)
+    return _form_page(request, "form.html", form=form, child=placement.child, placement=placement,
+                      version=version, title="Change the plan")
+
+
+@login_required
+@require_POST
+def placement_activate(request: HttpRequest, placement_id: int) -> HttpResponse:
+    placement = _load_for_change(request, placement_id)
+    try:
+        services.activate_placement(
+            actor=request.user, at=timezone.now(), placement=placement,
+            expected_version=_version(request, placement), channel=Channel.WEB, where=request.path,
+        )
+    except services.PlacementInvalid as error:
+        messages.error(request, " ".join(" ".join(v) for v in error.errors.values()))
+    except (services.PlacementChangedElsewhere, services.PlacementMoveNotAllowed) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The placement has started")
+    return redirect("placements:detail", placement_id=placement.pk)
+
+
+@login_required
+def placement_cancel(request: HttpRequest, placement_id: int) -> HttpResponse:
+    placement = _load_for_change(request, placement_id)
+    form = CancelForm(request.POST or None)
+    version = _version(request, placement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_placement(
+                actor=request.user, at=timezone.now(), placement=placement, reason=form.cleaned_data["reason"],
+                expected_version=version, channel=Channel.WEB, where=request.path,
+            )
+        except services.PlacementInvalid as error:
+            _add_errors(form, error.errors)
+        except (services.PlacementChangedElsewhere, services.PlacementMoveNotAllowed) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The placement has been cancelled")
+            return redirect("placements:detail", placement_id=placement.pk)
+    return _form_page(request, "simple_form.html", form=form, placement=placement, version=version,
+                      title="Cancel the placement", button="Cancel the placement", warning=True)
+
+
+# --- outcomes and passport -------------------------------------------------------------------
+
+
+@login_required
+def outcome_new(request: HttpRequest, placement_id: int) -> HttpResponse:
+    placement = _load_for_change(request, placement_id)
+    form = OutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_outcome(actor=request.user, at=timezone.now(), placement=placement,
+                                 data=form.cleaned_data, channel=Channel.WEB, where=request.path)
+        except services.PlacementInvalid as error:
+            _add_errors(form, error.errors)
+        except services.PlacementMoveNotAllowed as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The intended outcome has been added")
+            return redirect("placements:detail", placement_id=placement.pk)
+    return _form_page(request, "simple_form.html", form=form, placement=placement,
+                      title="Add an intended outcome", button="Add outcome")
+
+
+@login_required
+def outcome_edit(request: HttpRequest, placement_id: int, outcome_id: int) -> HttpResponse:
+    placement = _load_for_change(request, placement_id)
+    outcome = selectors.get_outcome(placement=placement, outcome_id=outcome_id)
+    if outcome is None:
+        raise Http404("No outcome found")
+    form = OutcomeForm(request.POST or None, initial=initial_from_outcome(outcome))
+    version = _version(request, placement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_outcome(actor=request.user, at=timezone.now(), outcome=outcome, data=form.cleaned_data,
+                                    expected_version=version, channel=Channel.WEB, where=request.path)
+        except services.PlacementInvalid as error:
+            _add_errors(form, error.errors)
+        except (services.PlacementChangedElsewhere, services.PlacementMoveNotAllowed) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The intended outcome has been changed")
+            return redirect("placements:detail", placement_id=placement.pk)
+    return _form_page(request, "simple_form.html", form=form, placement=placement, version=version,
+                      title="Change an intended outcome", button="Save")
+
+
+@login_required
+def passport_edit(request: HttpRequest, placement_id: int) -> HttpResponse:
+    placement = _load_for_change(request, placement_id)
+    passport = getattr(placement, "passport", None)
+    initial = {key: getattr(passport, key) for key in services.PASSPORT_FIELDS} if passport else {}
+    form = PassportForm(request.POST or None, initial=initial)
+    version = _version(request, placement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_passport(actor=request.user, at=timezone.now(), placement=placement,
+                                     data=form.cleaned_data, expected_version=version,
+                                     channel=Channel.WEB, where=request.path)
+        except services.PlacementInvalid as error:
+            _add_errors(form, error.errors)
+        except (services.PlacementChangedElsewhere, services.PlacementMoveNotAllowed) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The Person Passport has been saved")
+            return redirect("placements:detail", placement_id=placement.pk)
+    return _form_page(request, "simple_form.html", form=form, placement=placement, version=version,
+                      title="Person Passport", button="Save",
+                      lead="A one-page profile the provider can see: keep it short and in plain words.")
+
+
+# --- reviews, ending, follow-up --------------------------------------------------------------
+
+
+@login_required
+def review_new(request: HttpRequest, placement_id: int) -> HttpResponse:
+    placement = _load_for_change(request, placement_id)
+    outcomes = list(placement.outcomes.order_by("position", "pk"))
+    form = ReviewForm(request.POST or None, outcomes=outcomes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.record_review(actor=request.user, at=timezone.now(), placement=placement,
+                                            data=form.to_service_data(), channel=Channel.WEB, where=request.path)
+        except services.PlacementInvalid as error:
+            _add_errors(form, error.errors)
+        else:
+            if review.decision == ReviewDecision.END:
+                messages.success(request, "The review has been recorded. Now record how the placement ended")
+                return redirect("placements:end", placement_id=placement.pk)
+            messages.success(request, "The review has been recorded")
+            return redirect("placements:detail", placement_id=placement.pk)
+    return _form_page(request, "review_form.html", form=form, placement=placement, outcomes=outcomes,
+                      title="Record a review")
+
+
+@login_required
+def placement_end(request: HttpRequest, placement_id: int) -> HttpResponse:
+    placement = _load_for_change(request, placement_id)
+    form = EndForm(request.POST or None, initial={"transition_plan": placement.exit_plan})
+    version = _version(request, placement)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.end_placement(
+                actor=request.user, at=timezone.now(), placement=placement, end_date=data["end_date"],
+                reason=data["reason"], destination=data["destination"], transition_plan=data["transition_plan"],
+                expected_version=version, channel=Channel.WEB, where=request.path,
+            )
+        except services.PlacementInvalid as error:
+            _add_errors(form, error.errors)
+        except (services.PlacementChangedElsewhere, services.PlacementMoveNotAllowed) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The placement has ended. Follow-up checks are booked for 6 and 12 weeks")
+            return redirect("placements:detail", placement_id=placement.pk)
+    return _form_page(request, "simple_form.html", form=form, placement=placement, version=version,
+                      title="End the placement", button="End the placement")
+
+
+@login_required
+def follow_up_record(request: HttpRequest, placement_id: int, follow_up_id: int) -> HttpResponse:
+    placement = _load_for_change(request, placement_id)
+    follow_up = selectors.get_follow_up(placement=placement, follow_up_id=follow_up_id)
+    if follow_up is None:
+        raise Http404("No follow-up found")
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_follow_up(actor=request.user, at=timezone.now(), follow_up=follow_up,
+                                      data=form.cleaned_data, channel=Channel.WEB, where=request.path)
+        except services.PlacementInvalid as error:
+            _add_errors(form, error.errors)
+        else:
+            messages.success(request, f"The {follow_up.weeks_after}-week follow-up has been recorded")
+            return redirect("placements:detail", placement_id=placement.pk)
+    return _form_page(request, "simple_form.html", form=form, placement=placement,
+                      title=f"{follow_up.weeks_after}-week follow-up", button="Save",
+                      lead=f"Due {follow_up.due_date.day} {follow_up.due_date:%B %Y}. "
+                           "Is the child still attending, and has their destination been sustained?")
