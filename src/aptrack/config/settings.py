@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "aptrack.children",
     "aptrack.calendars",
     "aptrack.providers",
+    "aptrack.returns",
     "aptrack.quality",
     "aptrack.referrals",
     "aptrack.panels",
@@ -238,5 +239,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# aptrack's own settings
+# aptrack's own rules that an LA may tune (domain.md marks these as practice, not law).
 APTRACK_CHILDREN_PAGE_SIZE = 25
+# Suitable full-time education by key stage (LGSCO: about 21 h at KS1 up to 25 h at KS4).
+APTRACK_FULL_TIME_HOURS = {"KS1": 25, "KS2": 25, "KS3": 25, "KS4": 25, "KS5": 25}
+# Hours a week from which a pupil counts as full-time for the independent-school registration test.
+APTRACK_REGISTRATION_FULL_TIME_HOURS = env_int("REGISTRATION_FULL_TIME_HOURS", 18)
+# Non-school placements past this many weeks are flagged (DfE 2024 consultation: 12 weeks).
+APTRACK_NON_SCHOOL_MAX_WEEKS = env_int("NON_SCHOOL_MAX_WEEKS", 12)
+APTRACK_TIER_2_MAXIMUM_WEEKS = {"NON_SCHOOL": APTRACK_NON_SCHOOL_MAX_WEEKS, "REGISTERED": None}
+# Days between placement reviews, by tier (at least half-termly).
+APTRACK_REVIEW_CADENCE_DAYS = {1: 42, 2: 42, 3: 42}
+APTRACK_ENDING_SOON_DAYS = 20

@@ -11,6 +11,7 @@ urlpatterns = [
     path("children/", include("aptrack.children.urls")),
     path("providers/", include("aptrack.providers.urls")),
     path("placements/", include("aptrack.placements.urls")),
+    path("returns/", include("aptrack.returns.urls")),
     path("quality/", include("aptrack.quality.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
