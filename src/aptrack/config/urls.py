@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("aptrack.accounts.urls")),
     path("children/", include("aptrack.children.urls")),
     path("providers/", include("aptrack.providers.urls")),
+    path("referrals/", include("aptrack.referrals.urls")),
+    path("panels/", include("aptrack.panels.urls")),
     path("placements/", include("aptrack.placements.urls")),
     path("returns/", include("aptrack.returns.urls")),
     path("quality/", include("aptrack.quality.urls")),

@@ -12,6 +12,9 @@ _CHILD_ROLES = {
     Role.SOCIAL_WORKER, Role.VIRTUAL_SCHOOL_HEAD,
 }
 
+_REFERRAL_ROLES = {Role.LA_OFFICER, Role.LA_MANAGER, Role.SCHOOL_STAFF, Role.PANEL_MEMBER}
+_PANEL_ROLES = {Role.LA_OFFICER, Role.LA_MANAGER, Role.PANEL_MEMBER}
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
@@ -20,6 +23,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = [("Home", reverse("core:home"))]
     if user.role in _CHILD_ROLES:
         items.append(("Children", reverse("children:list")))
+    if user.role in _REFERRAL_ROLES:
+        items.append(("Referrals", reverse("referrals:list")))
+    if user.role in _PANEL_ROLES:
+        items.append(("Panels", reverse("panels:list")))
     if user.role in (Role.LA_OFFICER, Role.LA_MANAGER):
         items.append(("Placements", reverse("placements:list")))
     if user.role:

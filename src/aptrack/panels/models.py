@@ -26,6 +26,14 @@ class Panel(models.Model):
     quorum = models.PositiveSmallIntegerField(default=3, help_text="Members present needed for a decision")
     quorum_agencies = models.PositiveSmallIntegerField(default=2, help_text="Different agencies present needed for a decision")
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="panel_quorum_is_sensible",
+                condition=models.Q(quorum__gte=1, quorum_agencies__gte=1, quorum_agencies__lte=models.F("quorum")),
+            ),
+        ]
+
     def __str__(self) -> str:
         return self.name
 
@@ -66,14 +74,27 @@ class Attendance(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="one_attendance_per_member")]
 
+    def __str__(self) -> str:
+        return f"{self.member} {'present' if self.present else 'absent'} at {self.meeting}"
+
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
     referral = models.ForeignKey("referrals.Referral", on_delete=models.PROTECT, related_name="agenda_items")
     position = models.PositiveSmallIntegerField()
+    # An item the meeting did not decide is carried forward explicitly (the referral becomes
+    # DEFERRED for a later meeting); a meeting closes only when no item is left hanging.
+    carried_forward_at = models.DateTimeField(null=True, blank=True)
+    carried_forward_reason = models.TextField(blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["meeting", "referral"], name="referral_once_per_meeting")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "referral"], name="referral_once_per_meeting"),
+            models.UniqueConstraint(fields=["meeting", "position"], name="one_item_per_agenda_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Item {self.position} of {self.meeting}: referral {self.referral_id}"
 
 
 class DecisionOutcome(models.TextChoices):
@@ -94,6 +115,21 @@ class Decision(models.Model):
     decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT)
     decided_at = models.DateTimeField()
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="approval_has_tier_cost_and_value_note",
+                condition=~models.Q(outcome="APPROVED")
+                | (
+                    models.Q(approved_tier__isnull=False, proposed_weekly_cost__isnull=False)
+                    & ~models.Q(value_for_money_note="")
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()}: agenda item {self.agenda_item_id}"
+
 
 class PanelAction(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
@@ -102,3 +138,6 @@ class PanelAction(models.Model):
     owner = models.CharField(max_length=120)
     due_date = models.DateField()
     done_date = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.description[:60]} ({self.owner}, due {self.due_date})"

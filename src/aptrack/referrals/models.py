@@ -60,8 +60,15 @@ class Referral(models.Model):
     )
     family_views = models.TextField(blank=True)
     child_views = models.TextField(blank=True)
+    # The thematic review found no family or child voice in decisions: a referral is submitted
+    # with both views, or with the reason one of them could not be obtained.
+    views_not_obtained_reason = models.TextField(blank=True)
     consent_given = models.BooleanField(default=False)
     proposed_tier = models.PositiveSmallIntegerField(choices=Tier.choices)
+    estimated_weekly_cost = models.DecimalField(
+        max_digits=9, decimal_places=2, null=True, blank=True,
+        help_text="The referrer's estimate of the weekly cost of the provision proposed",
+    )
     status = models.CharField(max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -72,6 +79,10 @@ class Referral(models.Model):
             models.CheckConstraint(
                 name="exclusion_referral_has_first_day",
                 condition=~models.Q(route__in=["PEX", "SUSPENSION"]) | models.Q(first_day_of_exclusion__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="referral_cost_not_negative",
+                condition=models.Q(estimated_weekly_cost__isnull=True) | models.Q(estimated_weekly_cost__gte=0),
             ),
         ]
         indexes = [models.Index(fields=["commissioning_la", "status"])]

@@ -253,8 +253,9 @@ def _date(field: forms.BoundField, extra: dict[str, Any]) -> Markup:
 
 _COMPONENTS: list[tuple[type[forms.Widget], Callable[[forms.BoundField, dict[str, Any]], Markup]]] = [
     (GovukDateInput, _date),
-    (forms.RadioSelect, _radios),
+    # CheckboxSelectMultiple subclasses RadioSelect, so it must come first.
     (forms.CheckboxSelectMultiple, _checkboxes),
+    (forms.RadioSelect, _radios),
     (forms.CheckboxInput, _checkbox),
     (forms.Select, _select),
     (forms.Textarea, _textarea),

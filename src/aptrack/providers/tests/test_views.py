@@ -111,3 +111,10 @@ def test_only_managers_and_qa_leads_change_standing(client, world, provider_x):
 def test_unknown_provider_is_not_found(client, world):
     client.force_login(world.officer_a)
     assert client.get(reverse("providers:detail", args=[999999])).status_code == 404
+
+
+def test_key_stages_render_as_checkboxes(client, world):
+    client.force_login(world.officer_a)
+    body = client.get(reverse("providers:new")).content.decode()
+    assert 'type="checkbox" value="KS3"' in body or ('name="key_stages"' in body and 'govuk-checkboxes__input' in body)
+    assert 'class="govuk-radios__input" id="id_key_stages' not in body

@@ -1,0 +1,81 @@
+"""Who may see and run which panel and meeting.
+
+- LA officers and managers of the panel's LA manage it: members, meetings, agendas, attendance,
+  actions, closing. LA managers may also record decisions.
+- Panel members (role PANEL_MEMBER, linked through PanelMember.user) see the panels they sit
+  on and their meetings; a chair runs the meeting and records its decisions. They see a
+  meeting's pack (the children's details) only while the meeting is open.
+- Every other role gets 403; users of another LA, or members of another panel, get 404.
+"""
+
+from django.db.models import QuerySet
+
+from aptrack.accounts.roles import Role
+from aptrack.panels.models import Meeting, MeetingStatus, Panel, PanelMember
+
+MANAGER_ROLES = frozenset({Role.LA_OFFICER, Role.LA_MANAGER})
+PANEL_ROLES = frozenset({Role.LA_OFFICER, Role.LA_MANAGER, Role.PANEL_MEMBER})
+
+
+def _role(user: object) -> str | None:
+    return getattr(user, "role", None)
+
+
+def _la_id(user: object) -> int | None:
+    return getattr(getattr(user, "organisation", None), "local_authority_id", None)
+
+
+def can_use_panels(user: object) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and _role(user) in PANEL_ROLES
+
+
+def scope_panels(user: object) -> QuerySet[Panel]:
+    if not can_use_panels(user) or not getattr(user, "organisation_id", None):
+        return Panel.objects.none()
+    if _role(user) in MANAGER_ROLES:
+        la_id = _la_id(user)
+        return Panel.objects.filter(local_authority_id=la_id) if la_id else Panel.objects.none()
+    return Panel.objects.filter(
+        pk__in=PanelMember.objects.filter(user=user, is_active=True).values("panel_id")  # type: ignore[misc]
+    )
+
+
+def scope_meetings(user: object) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(panel__in=scope_panels(user))
+
+
+def can_create_panels(user: object) -> bool:
+    return _role(user) in MANAGER_ROLES and _la_id(user) is not None
+
+
+def can_manage_panel(user: object, panel: Panel) -> bool:
+    return _role(user) in MANAGER_ROLES and _la_id(user) == panel.local_authority_id
+
+
+def is_member(user: object, panel: Panel) -> bool:
+    if not getattr(user, "pk", None):
+        return False
+    return PanelMember.objects.filter(panel=panel, user=user, is_active=True).exists()  # type: ignore[misc]
+
+
+def is_chair(user: object, panel: Panel) -> bool:
+    if not can_use_panels(user) or not getattr(user, "pk", None):
+        return False
+    return PanelMember.objects.filter(panel=panel, user=user, is_active=True, is_chair=True).exists()  # type: ignore[misc]
+
+
+def can_run_meeting(user: object, meeting: Meeting) -> bool:
+    """Attendance, actions, carrying items forward and closing: the LA's clerks or the chair."""
+    return can_manage_panel(user, meeting.panel) or is_chair(user, meeting.panel)
+
+
+def can_record_decision(user: object, meeting: Meeting) -> bool:
+    panel = meeting.panel
+    manager = _role(user) == Role.LA_MANAGER and _la_id(user) == panel.local_authority_id
+    return manager or is_chair(user, panel)
+
+
+def can_see_pack(user: object, meeting: Meeting) -> bool:
+    if can_manage_panel(user, meeting.panel):
+        return True
+    return meeting.status != MeetingStatus.CLOSED and is_member(user, meeting.panel)

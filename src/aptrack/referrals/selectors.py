@@ -1,0 +1,177 @@
+"""Reads of referrals. Those that take a user start from their scope; those that take an LA
+are for callers that have already decided the user may see that LA's figures."""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Case, Q, QuerySet, Value, When
+
+from aptrack.calendars import deadlines
+from aptrack.calendars.engine import OutsideKnownTerms, SchoolCalendar
+from aptrack.calendars.selectors import get_calendar
+from aptrack.children.models import Child
+from aptrack.panels.models import AgendaItem
+from aptrack.placements.models import Placement
+from aptrack.placements.states import PlacementStatus
+from aptrack.referrals.models import Referral, ReferralEvent, Route
+from aptrack.referrals.permissions import scope_referrals
+from aptrack.referrals.states import OPEN_STATUSES, ReferralStatus
+
+
+@dataclass(frozen=True)
+class ReferralFilters:
+    statuses: tuple[str, ...] = ()
+    route: str = ""
+    query: str = ""
+
+
+def _with_people(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    return referrals.select_related(
+        "child", "child__home_school", "commissioning_la", "commissioning_school", "referrer"
+    )
+
+
+def list_visible_referrals(*, user: object, filters: ReferralFilters) -> QuerySet[Referral]:
+    """The referrals page: the user's scope, filtered, most recently changed first."""
+    referrals = _with_people(scope_referrals(user))
+    if filters.statuses:
+        referrals = referrals.filter(status__in=filters.statuses)
+    if filters.route:
+        referrals = referrals.filter(route=filters.route)
+    query = filters.query.strip()
+    if query:
+        name_match = Q()
+        for word in query.split():
+            name_match &= (
+                Q(child__legal_first_name__icontains=word)
+                | Q(child__legal_last_name__icontains=word)
+                | Q(child__preferred_name__icontains=word)
+            )
+        referrals = referrals.filter(name_match | Q(child__upn="".join(query.split()).upper()))
+    return referrals.order_by("-updated_at", "-pk")
+
+
+def list_referrals(*, la_id: int, statuses: Iterable[str] = ()) -> QuerySet[Referral]:
+    """An LA's referrals (as commissioner or, for schools' referrals, overseer), optionally only
+    those in `statuses`. Not scoped to a user: the caller authorises the LA."""
+    referrals = _with_people(Referral.objects.filter(commissioning_la_id=la_id))
+    statuses = tuple(statuses)
+    if statuses:
+        referrals = referrals.filter(status__in=statuses)
+    return referrals.order_by("-updated_at", "-pk")
+
+
+def list_my_referrals(*, user: object) -> QuerySet[Referral]:
+    """Referrals the user made that they can still see, open ones first."""
+    closed_last = Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1))
+    return (
+        _with_people(scope_referrals(user).filter(referrer=user))
+        .order_by(closed_last, "-updated_at", "-pk")
+    )
+
+
+def get_referral(*, user: object, referral_id: int) -> Referral | None:
+    return _with_people(scope_referrals(user)).filter(pk=referral_id).first()
+
+
+def list_events(*, referral: Referral) -> QuerySet[ReferralEvent]:
+    """The referral's timeline, newest first."""
+    return referral.events.select_related("by").order_by("-at", "-pk")
+
+
+def list_agenda_history(*, referral: Referral) -> QuerySet[AgendaItem]:
+    """Every meeting the referral was put before, with the decision where one was made."""
+    return (
+        AgendaItem.objects.filter(referral=referral)
+        .select_related("meeting", "meeting__panel", "decision", "decision__proposed_provider", "decision__decided_by")
+        .order_by("meeting__date", "pk")
+    )
+
+
+# --- the sixth-day duty ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SixthDayRow:
+    referral: Referral
+    child: Child
+    first_day: dt.date
+    due_date: dt.date
+    due_date_estimated: bool  # no term dates that far ahead: counted in weekdays
+    provision_started: dt.date | None  # a placement that started after the deadline, if any
+    days_overdue: int  # calendar days from the deadline to the start of provision, or to `on`
+    school_days_overdue: int
+
+
+def _weekday_sixth_day(first_day: dt.date) -> dt.date:
+    day, count = first_day, 0
+    while True:
+        if day.weekday() < 5:
+            count += 1
+            if count == deadlines.SIXTH_DAY:
+                return day
+        day += dt.timedelta(days=1)
+
+
+def _due(calendar: SchoolCalendar, first_day: dt.date) -> tuple[dt.date, bool]:
+    try:
+        return deadlines.sixth_day(calendar, first_day), False
+    except OutsideKnownTerms:
+        return _weekday_sixth_day(first_day), True
+
+
+def list_sixth_day_at_risk(*, la_id: int, on: dt.date) -> list[SixthDayRow]:
+    """Permanently excluded children of the LA whose sixth school day has come (today or
+    earlier) with no placement started by then: full-time education was owed from that day.
+    Children whose placement started late stay on the list, with the day it started; withdrawn
+    referrals (an exclusion overturned, say) are left out."""
+    calendar = get_calendar(la_id=la_id)
+    referrals = list(
+        Referral.objects.filter(commissioning_la_id=la_id, route=Route.PERMANENT_EXCLUSION)
+        .exclude(status=ReferralStatus.WITHDRAWN)
+        .select_related("child", "child__home_school")
+        .order_by("first_day_of_exclusion", "pk")
+    )
+    placements: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
+    for child_id, start, end in (
+        Placement.objects.filter(child_id__in={r.child_id for r in referrals}, start_date__lte=on)
+        .exclude(status__in=[PlacementStatus.PLANNED, PlacementStatus.CANCELLED])
+        .values_list("child_id", "start_date", "end_date")
+    ):
+        placements.setdefault(child_id, []).append((start, end))
+    rows: list[SixthDayRow] = []
+    for referral in referrals:
+        first_day = referral.first_day_of_exclusion
+        if first_day is None:  # the model's constraint forbids it; a guard, not a rule
+            continue
+        due, estimated = _due(calendar, first_day)
+        if due > on:
+            continue
+        # A placement running on or after the first day counts from whichever is later.
+        starts = [
+            max(start, first_day)
+            for start, end in placements.get(referral.child_id, [])
+            if end is None or end >= first_day
+        ]
+        started = min(starts) if starts else None
+        if estimated:
+            met = started is not None and started <= due
+        else:
+            met = bool(deadlines.sixth_day_deadline(calendar, first_day, started).met)
+        if met:
+            continue
+        until = started if started is not None else on
+        rows.append(
+            SixthDayRow(
+                referral=referral,
+                child=referral.child,
+                first_day=first_day,
+                due_date=due,
+                due_date_estimated=estimated,
+                provision_started=started,
+                days_overdue=(until - due).days,
+                school_days_overdue=calendar.count_school_days(due + dt.timedelta(days=1), until),
+            )
+        )
+    return rows
