@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from aptrack.accounts.roles import Role
+from aptrack.accounts.roles import LA_ROLES, Role
 
 _CHILD_ROLES = {
     Role.LA_OFFICER, Role.LA_MANAGER, Role.PROVIDER_STAFF, Role.SCHOOL_STAFF,
@@ -31,6 +31,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Placements", reverse("placements:list")))
     if user.role:
         items.append(("Providers", reverse("providers:list")))
+    if user.role in LA_ROLES:
+        items.append(("Quality", reverse("quality:dashboard")))
+    if user.role in LA_ROLES or user.role == Role.PROVIDER_STAFF:
+        items.append(("Returns", reverse("returns:list")))
     path = request.path
     navigation = []
     for text, href in items:
