@@ -86,7 +86,12 @@ def establishment_name(rng: random.Random, kind: SchoolType, towns: list[str]) -
 
 @dataclass(frozen=True)
 class ProviderType:
-    """A kind of non-school AP provider, the weekly hours it typically offers, and name patterns."""
+    """A kind of non-school AP provider, the weekly hours it typically offers, and name patterns.
+
+    Non-school AP is mostly part-time: below the 18 hours a week from which a pupil counts as
+    full-time for the registration threshold. The generator makes at most one provider in an LA
+    full-time (services.FULL_TIME_PROVIDER_SHARE) so that the threshold alerts have something
+    to find without flagging most providers."""
 
     key: str
     min_hours: int
@@ -95,24 +100,24 @@ class ProviderType:
 
 
 PROVIDER_TYPES = (
-    ProviderType("tuition", 10, 15, (
+    ProviderType("tuition", 4, 12, (
         "{place} Tuition Centre", "{surname} Tuition Services", "{place} Home and Hospital Tuition",
     )),
-    ProviderType("vocational", 15, 25, (
+    ProviderType("vocational", 9, 16, (
         "{place} Vocational Skills Centre", "{place} Motor Vehicle Training",
         "{place} Construction Skills Hub", "{place} Land-Based Learning",
     )),
-    ProviderType("therapeutic", 10, 20, (
+    ProviderType("therapeutic", 6, 15, (
         "{place} Therapeutic Education", "{tree} House Therapeutic Learning", "{place} Nurture Hub",
     )),
-    ProviderType("outreach", 10, 15, (
+    ProviderType("outreach", 3, 10, (
         "{place} Outreach Service", "{place} Youth Mentoring Project", "{place} Inclusion Outreach",
     )),
-    ProviderType("farm", 10, 20, ("{place} Care Farm", "{surname}'s Farm Learning Project")),
-    ProviderType("sport", 10, 20, (
+    ProviderType("farm", 6, 15, ("{place} Care Farm", "{surname}'s Farm Learning Project")),
+    ProviderType("sport", 6, 15, (
         "{place} Boxing Club Education Programme", "{place} Sport and Education Trust",
     )),
-    ProviderType("arts", 10, 20, (
+    ProviderType("arts", 6, 15, (
         "{place} Creative Arts Project", "{place} Music and Media Studio",
     )),
 )

@@ -7,6 +7,7 @@ framework. Synthetic only: invented UKPRNs, addresses and rates.
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 from decimal import Decimal
 
 from aptrack.organisations.models import Establishment, LocalAuthority, Organisation
@@ -33,11 +34,20 @@ KIND_BY_TYPE = {
 }
 SETTING_BY_TYPE = {"tuition": SettingType.OOT, "vocational": SettingType.WBP}
 STANDINGS = [
-    (ApprovalStatus.APPROVED, 70, "Annual audit passed"),
+    (ApprovalStatus.APPROVED, 70, "Due diligence and safeguarding checks passed"),
     (ApprovalStatus.CONDITIONAL, 18, "Approved on condition the fire risk assessment is renewed"),
     (ApprovalStatus.REFERRALS_PAUSED, 7, "Referrals paused while a safeguarding concern is investigated"),
     (ApprovalStatus.NOT_ASSESSED, 5, ""),
 ]
+
+
+@dataclass
+class ProviderRecord:
+    """A saved provider record with its sites and its standing with its home LA."""
+
+    provider: Provider
+    sites: list[ProviderSite]
+    standing: ApprovalStatus
 
 
 def _standing(rng: random.Random) -> tuple[ApprovalStatus, str]:
@@ -57,7 +67,8 @@ def create_provider_records(
     towns: list[str],
     at: dt.datetime,
     used_ukprns: set[str],
-) -> None:
+) -> list[ProviderRecord]:
+    """Save the records; return them (the PRU first, then `others` in order)."""
     providers = [
         Provider(
             organisation=pru_organisation, name=pru_organisation.name, kind=ProviderKind.PRU,
@@ -127,3 +138,10 @@ def create_provider_records(
         )
     ProviderSite.objects.bulk_create(sites)
     ProviderApproval.objects.bulk_create(approvals)
+    sites_by_provider: dict[int, list[ProviderSite]] = {}
+    for site in sites:
+        sites_by_provider.setdefault(id(site.provider), []).append(site)
+    return [
+        ProviderRecord(provider, sites_by_provider[id(provider)], ApprovalStatus(approval.status))
+        for provider, approval in zip(providers, approvals, strict=True)
+    ]

@@ -1,14 +1,16 @@
 """Unsaved synthetic children and their placements, drawn from rough national proportions.
 
 The EHCP (about 80%) and free-school-meals (47%) shares follow domain.md §7; the others (mostly
-boys, mostly Years 7 to 11, a tenth looked after...) are rough planning figures. Nothing here
-touches the database or the clock: the caller passes the random source, the Faker and `today`.
+boys, mostly Years 7 to 11, a tenth looked after...) are rough planning figures. Placements last
+about 276 days on average, as unregistered placements did in 2023/24 (domain.md §2). Nothing
+here touches the database or the clock: the caller passes the random source, the Faker and
+`today`. Here a placement gets its child, provider, dates and status; `plans` fills in the rest
+of its plan.
 """
 
 import datetime as dt
 import random
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from faker import Faker
 
@@ -16,13 +18,17 @@ from aptrack.children import schooling, upn
 from aptrack.children.models import Child, SenStatus, Sex, SocialCareStatus
 from aptrack.organisations.models import Establishment, LocalAuthority, Organisation
 from aptrack.placements.models import Placement
+from aptrack.placements.states import PlacementStatus
+from aptrack.providers.states import ApprovalStatus
 from aptrack.synthetic import naming
+from aptrack.synthetic.providers import ProviderRecord
 
 # fmt: off
-# National curriculum year: relative weight (85% in Years 7–11, 9% in 1–6, 6% in 12–13).
+# National curriculum year: relative weight (82% in Years 7–11, 9% in 1–6, 9% in 12–13: mostly
+# children who left AP at the end of Year 11 and stay on the register).
 YEAR_GROUP_WEIGHTS = {
     1: 0.6, 2: 0.8, 3: 1.0, 4: 1.3, 5: 1.8, 6: 2.5,
-    7: 6, 8: 10, 9: 15, 10: 20, 11: 22, 12: 3.5, 13: 1.5,
+    7: 6, 8: 10, 9: 15, 10: 20, 11: 22, 12: 6, 13: 2,
 }
 SEX_WEIGHTS = {Sex.MALE: 70, Sex.FEMALE: 29.5, Sex.NOT_KNOWN: 0.5}
 SEN_WEIGHTS = {SenStatus.EHCP: 80, SenStatus.SEN_SUPPORT: 12, SenStatus.NONE: 8}
@@ -60,20 +66,50 @@ NO_HOME_SCHOOL = 0.05  # permanently excluded, off roll
 NO_ADDRESS = 0.10
 
 ACTIVE_PLACEMENT = 0.94
+# Past Year 11 most children have left AP: most of those in Years 12 and 13 had a placement
+# that ended with Year 11, in July.
+ACTIVE_PLACEMENT_POST_16 = 0.3
+POST_16_FROM_YEAR = 12
+LEFT_AT_END_OF_YEAR_11 = 0.7
 EARLIER_PLACEMENT = 0.20
-PLANNED_END = 0.65
+# Between an earlier placement and the current one: straight on (a share), or back at school
+# for a month to a year.
+STRAIGHT_ON = 0.2
 PRU_SHARE = 0.35
 PLACEMENT_WINDOW_DAYS = 730
+# Days a current placement has run: a gamma draw (mean about 175 days), which is what placements
+# averaging about 276 days in all look like part-way through.
+ELAPSED_SHAPE, ELAPSED_SCALE = 1.6, 110
+# Days an ended placement ran: mean about 275 (domain.md §2), at least six weeks.
+DURATION_SHAPE, DURATION_SCALE = 2.2, 125
+MIN_DURATION_DAYS, MAX_DURATION_DAYS = 42, 700
+# A child whose placement has ended: the next one already planned (starting within two weeks),
+# or planned and then cancelled.
+NEXT_PLANNED = 0.35
+NEXT_CANCELLED = 0.2
+# Standings under which an LA makes no new placement with a provider.
+NO_NEW_PLACEMENTS = frozenset({ApprovalStatus.REFERRALS_PAUSED, ApprovalStatus.NOT_APPROVED})
 
 
 @dataclass(frozen=True)
 class ProviderChoice:
-    """A provider children may be placed with: its share of placements and weekly hours."""
+    """A provider children may be placed with: its share of placements and weekly hours, its
+    register record, and whether it teaches full-time (over the registration threshold)."""
 
     provider: Organisation
     weight: int
     min_hours: int
     max_hours: int
+    record: ProviderRecord | None = None
+    full_time: bool = False
+
+    @property
+    def is_registered(self) -> bool:
+        return self.record is not None and self.record.provider.is_registered
+
+    @property
+    def takes_new_placements(self) -> bool:
+        return self.record is None or self.record.standing not in NO_NEW_PLACEMENTS
 
 
 @dataclass
@@ -88,6 +124,8 @@ class LaSetting:
     postcode_areas: tuple[str, ...]
     providers: list[ProviderChoice]
     used_upns: set[str] = field(default_factory=set)
+    # Each school's SCHOOL organisation, by establishment primary key (tier 1 commissioners).
+    school_organisations: dict[int, Organisation] = field(default_factory=dict)
 
 
 @dataclass
@@ -114,9 +152,15 @@ class Draw:
         return dt.datetime.combine(day, moment, tzinfo=self.tz)
 
 
-def _weekday_on_or_before(day: dt.date) -> dt.date:
+def weekday_on_or_before(day: dt.date) -> dt.date:
     while day.weekday() >= 5:
         day -= dt.timedelta(days=1)
+    return day
+
+
+def weekday_on_or_after(day: dt.date) -> dt.date:
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
     return day
 
 
@@ -217,13 +261,14 @@ def build_child(draw: Draw, setting: LaSetting) -> tuple[Child, list[Placement]]
 
 
 def _provider(
-    draw: Draw, setting: LaSetting, not_this: Organisation | None = None
-) -> tuple[Organisation, Decimal]:
-    """A provider (other than `not_this` where there is a choice) and weekly hours in halves."""
+    draw: Draw, setting: LaSetting, not_this: Organisation | None = None, *, new: bool = False
+) -> Organisation:
+    """A provider (other than `not_this` where there is a choice); `new`: one the LA still
+    makes new placements with."""
     options = [c for c in setting.providers if c.provider is not not_this] or setting.providers
-    choice = draw.rng.choices(options, weights=[c.weight for c in options])[0]
-    hours = Decimal(draw.rng.randint(choice.min_hours * 2, choice.max_hours * 2)) / 2
-    return choice.provider, hours
+    if new:
+        options = [c for c in options if c.takes_new_placements] or options
+    return draw.rng.choices(options, weights=[c.weight for c in options])[0].provider
 
 
 def _placement(
@@ -233,44 +278,72 @@ def _placement(
     start: dt.date,
     end: dt.date | None,
     not_this: Organisation | None = None,
+    *,
+    new: bool = False,
 ) -> Placement:
-    provider, hours = _provider(draw, setting, not_this)
-    planned_end = None
-    if draw.chance(PLANNED_END):
-        planned_end = start + dt.timedelta(weeks=draw.rng.randint(6, 39))
+    """A placement with its dates and status; `plans` fills in the rest of the plan."""
+    provider = _provider(draw, setting, not_this, new=new)
     created = start - dt.timedelta(days=draw.rng.randint(1, 6))
+    if end is not None:
+        status = PlacementStatus.ENDED
+    elif start <= draw.today:
+        status = PlacementStatus.ACTIVE
+    else:
+        status = PlacementStatus.PLANNED
     return Placement(
         child=child,
         provider=provider,
         commissioning_la=setting.la,
         start_date=start,
-        planned_end_date=planned_end,
         end_date=end,
-        hours_per_week=hours,
+        status=status,
         created_at=draw.at(created),
     )
+
+
+def _duration(draw: Draw) -> dt.timedelta:
+    days = round(draw.rng.gammavariate(DURATION_SHAPE, DURATION_SCALE))
+    return dt.timedelta(days=min(MAX_DURATION_DAYS, max(MIN_DURATION_DAYS, days)))
 
 
 def _placements(
     draw: Draw, setting: LaSetting, child: Child, *, year_one_start: dt.date
 ) -> list[Placement]:
     """Most children have one current placement; a fifth had an earlier one; a few have only an
-    ended one (back in school or moved on)."""
+    ended one (back in school or moved on), and some of those have the next one planned (or
+    planned and cancelled). Oldest first."""
     rng, today = draw.rng, draw.today
     earliest = min(year_one_start, today)
-    if draw.chance(ACTIVE_PLACEMENT) or year_one_start >= today - dt.timedelta(days=60):
-        start = today - dt.timedelta(days=rng.randint(0, PLACEMENT_WINDOW_DAYS))
-        start = _weekday_on_or_before(max(start, earliest))
+    year = schooling.year_group(child.date_of_birth, today)
+    active_share = ACTIVE_PLACEMENT_POST_16 if year >= POST_16_FROM_YEAR else ACTIVE_PLACEMENT
+    if draw.chance(active_share) or year_one_start >= today - dt.timedelta(days=60):
+        elapsed = min(PLACEMENT_WINDOW_DAYS, round(rng.gammavariate(ELAPSED_SHAPE, ELAPSED_SCALE)))
+        start = weekday_on_or_before(max(today - dt.timedelta(days=elapsed), earliest))
         current = _placement(draw, setting, child, start, None)
         placements = [current]
         if draw.chance(EARLIER_PLACEMENT):
-            ended = _weekday_on_or_before(start - dt.timedelta(days=rng.randint(1, 60)))
-            began = _weekday_on_or_before(ended - dt.timedelta(days=rng.randint(42, 300)))
+            gap = rng.randint(1, 14) if draw.chance(STRAIGHT_ON) else rng.randint(30, 400)
+            ended = weekday_on_or_before(start - dt.timedelta(days=gap))
+            began = weekday_on_or_before(ended - _duration(draw))
             if began >= earliest:
                 placements.insert(
                     0, _placement(draw, setting, child, began, ended, not_this=current.provider)
                 )
         return placements
-    ended = _weekday_on_or_before(today - dt.timedelta(days=rng.randint(7, 300)))
-    began = _weekday_on_or_before(max(ended - dt.timedelta(days=rng.randint(42, 365)), earliest))
-    return [_placement(draw, setting, child, min(began, ended), ended)]
+    if year >= POST_16_FROM_YEAR and draw.chance(LEFT_AT_END_OF_YEAR_11):
+        july = schooling.academic_year_start(today) - (year - POST_16_FROM_YEAR)
+        ended = weekday_on_or_before(dt.date(july, 7, rng.randint(10, 22)))
+    else:
+        ended = weekday_on_or_before(today - dt.timedelta(days=rng.randint(7, 300)))
+    began = weekday_on_or_before(max(ended - _duration(draw), earliest))
+    placements = [_placement(draw, setting, child, min(began, ended), ended)]
+    roll = rng.random()
+    if year < POST_16_FROM_YEAR and roll < NEXT_PLANNED + NEXT_CANCELLED:
+        start = weekday_on_or_after(today + dt.timedelta(days=rng.randint(1, 14)))
+        following = _placement(
+            draw, setting, child, start, None, not_this=placements[0].provider, new=True
+        )
+        if roll >= NEXT_PLANNED:
+            following.status = PlacementStatus.CANCELLED
+        placements.append(following)
+    return placements

@@ -1,5 +1,6 @@
 """Synthetic data: whole local authorities of invented schools, providers, children and
-placements, and one demo login per role.
+placements with their plans, reviews and follow-ups, the providers' compliance evidence, QA
+visits and returns, the staff who recorded them, and one demo login per role.
 
 Synthetic only, ever: every name, UPN and address is invented. The same seed and `today` give
 the same data; nothing here reads the clock or the global random state.
@@ -29,8 +30,11 @@ from aptrack.organisations.models import (
     Region,
 )
 from aptrack.placements.models import Placement
-from aptrack.synthetic import naming, records, sizes
+from aptrack.synthetic import naming, plans, records, sizes
 from aptrack.synthetic import providers as synthetic_providers
+from aptrack.synthetic import quality as synthetic_quality
+from aptrack.synthetic import returns as synthetic_returns
+from aptrack.synthetic import staff as synthetic_staff
 
 
 class Scale(enum.StrEnum):
@@ -48,6 +52,9 @@ ANALYSTS_NAME = "Department for Education analysts"
 SOCIAL_WORKER_CASELOAD = 25
 FIRST_URN = 700_000  # above the URNs GIAS lists today [unverified]; taken URNs are skipped
 BATCH_SIZE = 2_000
+# Share of LAs with one non-school provider teaching full-time, over the registration
+# threshold (domain.md §2). The demo LA always has one, so /returns/alerts/ has something to show.
+FULL_TIME_PROVIDER_SHARE = 0.3
 
 DATA_ALREADY_PRESENT = "Data already present: nothing generated"
 NO_LOCAL_AUTHORITIES = "No local authorities to generate: run `aptrack migrate` first"
@@ -113,6 +120,10 @@ class GenerationSummary:
     providers: int = 0
     children: int = 0
     placements: int = 0
+    reviews: int = 0
+    compliance_checks: int = 0
+    qa_visits: int = 0
+    returns: int = 0
     demo_users: DemoUsersResult = field(default_factory=DemoUsersResult)
 
 
@@ -162,6 +173,7 @@ def generate_synthetic_data(
     for la_id, la_region in LocalAuthority.objects.values_list("pk", "region"):
         region_la_ids.setdefault(la_region, []).append(la_id)
     urns = _UrnAllocator(set(Establishment.objects.values_list("urn", flat=True)))
+    framework = synthetic_quality.load_framework()
     summary = GenerationSummary()
     with transaction.atomic():
         for la, count in (progress or list)(plan):
@@ -171,7 +183,7 @@ def generate_synthetic_data(
             draw.rng.seed(la_seed)
             fake.seed_instance(la_seed)
             neighbours = [pk for pk in region_la_ids.get(la.region, []) if pk != la.pk]
-            _generate_la(draw, la, count, neighbours, urns, summary)
+            _generate_la(draw, la, count, neighbours, urns, framework, summary)
         summary.demo_users = ensure_demo_users()
     return summary
 
@@ -226,20 +238,32 @@ def _generate_la(
     children: int,
     neighbour_la_ids: list[int],
     urns: _UrnAllocator,
+    framework: synthetic_quality.QAFramework | None,
     summary: GenerationSummary,
 ) -> None:
-    """One LA: its council, agencies, schools, PRU, providers, children and placements."""
+    """One LA: its council, agencies, schools, PRU, providers and their quality assurance,
+    staff, children, placements with their plans, and the providers' returns."""
     rng = draw.rng
     used_towns: set[str] = set()
     towns = [_unique(lambda: naming.place_name(rng), used_towns) for _ in range(10)]
     postcode_areas = naming.postcode_areas(rng, la_code=la.code, region=la.region)
-    _create_council_and_agencies(la)
+    council = _create_council_and_agencies(la)
     used_names: set[str] = set()
-    schools, pru = _create_schools(
+    schools, pru, school_organisations = _create_schools(
         draw, la, _school_count(children), towns, postcode_areas, urns, used_names
     )
     providers = _create_providers(
         draw, la, pru, _provider_count(children), towns, used_names, postcode_areas, neighbour_la_ids
+    )
+    provider_records = [choice.record for choice in providers if choice.record is not None]
+    staff = synthetic_staff.create_staff(
+        draw,
+        la,
+        council,
+        [r.provider.organisation for r in provider_records if not r.provider.is_registered],
+    )
+    quality = synthetic_quality.create_quality(
+        draw, provider_records, staff, framework, showcase=la.code == DEMO_LA_CODE
     )
     setting = records.LaSetting(
         la=la,
@@ -249,30 +273,42 @@ def _generate_la(
         towns=towns,
         postcode_areas=postcode_areas,
         providers=providers,
+        school_organisations=school_organisations,
     )
+    context = plans.PlanContext(draw, setting, staff, quality.compliance)
     new_children: list[Child] = []
     new_placements: list[Placement] = []
     for _ in range(children):
         child, placements = records.build_child(draw, setting)
+        plans.plan_child(context, child, placements)
         new_children.append(child)
         new_placements.extend(placements)
     Child.objects.bulk_create(new_children, batch_size=BATCH_SIZE)
-    # Placements point at their children, whose primary keys bulk_create has just filled in.
+    # Placements point at their children, whose primary keys bulk_create has just filled in;
+    # the plans' rows point at the placements in turn.
     Placement.objects.bulk_create(new_placements, batch_size=BATCH_SIZE)
+    context.rows.save()
+    returns = synthetic_returns.create_returns(draw, provider_records, staff, new_placements)
 
     summary.local_authorities += 1
     summary.schools += len(schools)
     summary.providers += len(providers)
     summary.children += len(new_children)
     summary.placements += len(new_placements)
+    summary.reviews += len(context.rows.reviews)
+    summary.compliance_checks += quality.compliance_checks
+    summary.qa_visits += quality.qa_visits
+    summary.returns += returns
 
 
-def _create_council_and_agencies(la: LocalAuthority) -> None:
-    council, short = naming.council_names(la.name)
+def _create_council_and_agencies(la: LocalAuthority) -> Organisation:
+    """The LA's council organisation (made unless it exists) and two new agencies."""
+    council_name, short = naming.council_names(la.name)
     is_council = Q(kind=OrganisationKind.LOCAL_AUTHORITY, local_authority=la)
-    if not Organisation.objects.filter(is_council).exists():  # at most one per LA
-        Organisation.objects.create(
-            name=council, kind=OrganisationKind.LOCAL_AUTHORITY, local_authority=la
+    council = Organisation.objects.filter(is_council).order_by("pk").first()
+    if council is None:  # at most one per LA
+        council = Organisation.objects.create(
+            name=council_name, kind=OrganisationKind.LOCAL_AUTHORITY, local_authority=la
         )
     Organisation.objects.bulk_create(
         [
@@ -290,6 +326,7 @@ def _create_council_and_agencies(la: LocalAuthority) -> None:
             ),
         ]
     )
+    return council
 
 
 def _create_schools(
@@ -300,9 +337,9 @@ def _create_schools(
     postcode_areas: tuple[str, ...],
     urns: _UrnAllocator,
     used_names: set[str],
-) -> tuple[list[Establishment], Establishment]:
+) -> tuple[list[Establishment], Establishment, dict[int, Organisation]]:
     """Mainstream schools (mostly secondary, as most children in AP are), each with its SCHOOL
-    organisation, and the LA's pupil referral unit."""
+    organisation (returned by the school's primary key), and the LA's pupil referral unit."""
     rng = draw.rng
     primary_count = max(1, round(count * 0.3))
     taken_numbers = set(la.establishments.values_list("establishment_number", flat=True))
@@ -339,19 +376,17 @@ def _create_schools(
         postcode=naming.postcode(rng, postcode_areas),
     )
     Establishment.objects.bulk_create([*schools, pru], batch_size=BATCH_SIZE)
-    Organisation.objects.bulk_create(
-        [
-            Organisation(
-                name=school.name,
-                kind=OrganisationKind.SCHOOL,
-                local_authority=la,
-                establishment=school,
-            )
-            for school in schools
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    return schools, pru
+    organisations = [
+        Organisation(
+            name=school.name,
+            kind=OrganisationKind.SCHOOL,
+            local_authority=la,
+            establishment=school,
+        )
+        for school in schools
+    ]
+    Organisation.objects.bulk_create(organisations, batch_size=BATCH_SIZE)
+    return schools, pru, {school.pk: org for school, org in zip(schools, organisations, strict=True)}
 
 
 def _create_providers(
@@ -364,33 +399,46 @@ def _create_providers(
     postcode_areas: tuple[str, ...],
     neighbour_la_ids: list[int],
 ) -> list[records.ProviderChoice]:
-    """The PRU as a registered provider plus `count` non-school providers. The PRU takes about
-    a third of placements; the others share the rest unevenly."""
+    """The PRU as a registered provider plus `count` non-school providers, with their register
+    records. The PRU takes about a third of placements; the others share the rest unevenly. One
+    of the others may teach full-time (FULL_TIME_PROVIDER_SHARE; always in the demo LA)."""
     rng = draw.rng
     pru_provider = Organisation(
         name=pru.name, kind=OrganisationKind.PROVIDER, local_authority=la, establishment=pru
     )
-    others: list[records.ProviderChoice] = []
     typed: list[tuple[Organisation, str]] = []
+    hours: list[tuple[int, int]] = []
     kinds = rng.sample(naming.PROVIDER_TYPES, k=len(naming.PROVIDER_TYPES))
     for index in range(count):
         kind = kinds[index % len(kinds)]
         name = _unique(lambda k=kind: naming.provider_name(rng, draw.fake, k, towns), used_names)
         provider = Organisation(name=name, kind=OrganisationKind.PROVIDER, local_authority=la)
         typed.append((provider, kind.key))
-        others.append(
-            records.ProviderChoice(provider, rng.randint(1, 4), kind.min_hours, kind.max_hours)
-        )
-    Organisation.objects.bulk_create([pru_provider, *(choice.provider for choice in others)])
-    synthetic_providers.create_provider_records(
+        hours.append((kind.min_hours, kind.max_hours))
+    Organisation.objects.bulk_create([pru_provider, *(provider for provider, _ in typed)])
+    pru_record, *other_records = synthetic_providers.create_provider_records(
         rng=rng, la=la, pru_organisation=pru_provider, pru=pru, others=typed,
         neighbours=list(LocalAuthority.objects.filter(pk__in=neighbour_la_ids).order_by("code")),
         postcode_areas=postcode_areas, towns=towns,
         at=dt.datetime.combine(draw.today, dt.time(7, 0), tzinfo=draw.tz), used_ukprns=set(),
     )
+    full_time = None
+    if typed and (la.code == DEMO_LA_CODE or draw.chance(FULL_TIME_PROVIDER_SHARE)):
+        full_time = rng.randrange(len(typed))
+    others = [
+        records.ProviderChoice(
+            provider, rng.randint(1, 4), low, high, record=record, full_time=index == full_time
+        )
+        for index, ((provider, _), (low, high), record) in enumerate(
+            zip(typed, hours, other_records, strict=True)
+        )
+    ]
     other_weight = sum(choice.weight for choice in others)
     pru_weight = round(other_weight * records.PRU_SHARE / (1 - records.PRU_SHARE))
-    return [records.ProviderChoice(pru_provider, pru_weight, *naming.PRU_HOURS), *others]
+    return [
+        records.ProviderChoice(pru_provider, pru_weight, *naming.PRU_HOURS, record=pru_record),
+        *others,
+    ]
 
 
 def _demo_homes() -> dict[str, Organisation | None]:

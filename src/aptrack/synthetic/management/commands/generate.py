@@ -1,5 +1,6 @@
-"""Build deterministic synthetic data: LAs, agencies, schools, providers, children, placements
-and one demo user per role. Synthetic only, ever."""
+"""Build deterministic synthetic data: LAs, agencies, schools, providers (with compliance
+evidence, QA visits and returns), children, placements with their plans and reviews, and one
+demo user per role. Synthetic only, ever."""
 
 import argparse
 import datetime as dt
@@ -95,6 +96,10 @@ class Command(BaseCommand):
             ("Providers", summary.providers),
             ("Children", summary.children),
             ("Placements", summary.placements),
+            ("Reviews", summary.reviews),
+            ("Compliance checks", summary.compliance_checks),
+            ("QA visits", summary.qa_visits),
+            ("Provider returns", summary.returns),
         ):
             self.stdout.write(f"  {label:<18} {value:>7,}")
         self._report_users(summary.demo_users)
