@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from aptrack.core.pdf import render_pdf
 from aptrack.providers.models import Provider
 from aptrack.quality import permissions, selectors, services
 from aptrack.quality.forms import (
@@ -465,15 +466,31 @@ def report(request: HttpRequest) -> HttpResponse:
     la_id = _la_id(request)
     today = timezone.localdate()
     period: selectors.Period | None = selectors.Period.academic_year(today)
-    form = PeriodForm(request.GET or None, initial={"start": period.start, "end": period.end})  # type: ignore[union-attr]
-    if request.GET:
+    params = request.GET.copy()
+    params.pop("format", None)
+    form = PeriodForm(params or None, initial={"start": period.start, "end": period.end})  # type: ignore[union-attr]
+    if params:
         period = selectors.Period(**form.cleaned_data) if form.is_valid() else None
     summary = None
     if period is not None:
         # A period still running is reported as it stands today.
         summary = selectors.qa_summary(la_id=la_id, period=period, as_at=min(period.end, today))
-    return TemplateResponse(request, "quality/report.html", {
+    response = TemplateResponse(request, "quality/report.html", {
         "form": form, "summary": summary,
         "la": request.user.organisation.local_authority,  # type: ignore[union-attr]
         "generated_at": timezone.now(),
+        "pdf_query": _pdf_query(request),
     })
+    if request.GET.get("format") == "pdf" and summary is not None:
+        response.render()
+        pdf = render_pdf(response.content.decode(), base_url=request.build_absolute_uri("/"))
+        download = HttpResponse(pdf, content_type="application/pdf")
+        download["Content-Disposition"] = 'attachment; filename="quality-assurance-report.pdf"'
+        return download
+    return response
+
+
+def _pdf_query(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query["format"] = "pdf"
+    return query.urlencode()

@@ -386,3 +386,12 @@ def test_a_period_ending_before_it_starts_is_reshown_with_the_error_summary(clie
     )
     _assert_error_summary(response, "The end of the period must be on or after its start")
     assert "Headlines" not in response.content.decode()
+
+
+def test_quality_report_downloads_as_a_pdf(client, world):
+    client.force_login(world.manager_a)
+    response = client.get(reverse("quality:report"), {"format": "pdf"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert len(response.content) > 2000
