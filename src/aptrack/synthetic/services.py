@@ -31,6 +31,7 @@ from aptrack.organisations.models import (
 )
 from aptrack.placements.models import Placement
 from aptrack.synthetic import naming, plans, records, sizes
+from aptrack.synthetic import panels as synthetic_panels
 from aptrack.synthetic import providers as synthetic_providers
 from aptrack.synthetic import quality as synthetic_quality
 from aptrack.synthetic import returns as synthetic_returns
@@ -124,6 +125,7 @@ class GenerationSummary:
     compliance_checks: int = 0
     qa_visits: int = 0
     returns: int = 0
+    referrals: int = 0
     demo_users: DemoUsersResult = field(default_factory=DemoUsersResult)
 
 
@@ -289,6 +291,9 @@ def _generate_la(
     Placement.objects.bulk_create(new_placements, batch_size=BATCH_SIZE)
     context.rows.save()
     returns = synthetic_returns.create_returns(draw, provider_records, staff, new_placements)
+    referrals = synthetic_panels.create_referrals_and_panels(
+        draw, la=la, staff=staff, children=new_children, placements=new_placements
+    )
 
     summary.local_authorities += 1
     summary.schools += len(schools)
@@ -299,6 +304,7 @@ def _generate_la(
     summary.compliance_checks += quality.compliance_checks
     summary.qa_visits += quality.qa_visits
     summary.returns += returns
+    summary.referrals += referrals
 
 
 def _create_council_and_agencies(la: LocalAuthority) -> Organisation:

@@ -566,3 +566,20 @@ def test_synthetic_staff_cannot_sign_in(la_scale: services.GenerationSummary) ->
         kind__in=REGISTERED_KINDS
     ).count()
     assert not any(user.has_usable_password() for user in staff)
+
+
+@pytest.mark.django_db
+def test_demo_authority_has_panels_referrals_and_sixth_day_cases():
+    from aptrack.panels.models import Decision, Meeting
+    from aptrack.referrals import selectors as referral_selectors
+    from aptrack.referrals.models import Referral
+
+    call_command("generate", "--scale", "la", "--seed", "1", "--today", "2026-11-23", stdout=StringIO(), stderr=StringIO())
+    dorset = LocalAuthority.objects.get(code="838")
+    assert Meeting.objects.filter(panel__local_authority=dorset, status="CLOSED").exists()
+    assert Meeting.objects.filter(panel__local_authority=dorset, date__gt=dt.date(2026, 11, 23)).exists()
+    assert Decision.objects.filter(agenda_item__meeting__panel__local_authority=dorset, outcome="APPROVED").exists()
+    assert {"DRAFT", "SUBMITTED", "ON_AGENDA", "APPROVED"} <= set(
+        Referral.objects.filter(commissioning_la=dorset).values_list("status", flat=True))
+    at_risk = referral_selectors.list_sixth_day_at_risk(la_id=dorset.pk, on=dt.date(2026, 11, 23))
+    assert len(at_risk) >= 1

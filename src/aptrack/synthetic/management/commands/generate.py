@@ -100,6 +100,7 @@ class Command(BaseCommand):
             ("Compliance checks", summary.compliance_checks),
             ("QA visits", summary.qa_visits),
             ("Provider returns", summary.returns),
+            ("Referrals", summary.referrals),
         ):
             self.stdout.write(f"  {label:<18} {value:>7,}")
         self._report_users(summary.demo_users)

@@ -1,0 +1,138 @@
+"""Synthetic referrals and panels: each LA's AP panel and Fair Access Panel with members from
+several agencies, a closed meeting with decisions, an upcoming meeting with referrals on its
+agenda, referrals in draft and submitted, and permanent exclusions waiting for provision (the
+sixth-day list). Synthetic only: every name and view is invented."""
+
+import datetime as dt
+from decimal import Decimal
+
+from aptrack.children.models import Child
+from aptrack.panels.models import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    Meeting,
+    MeetingStatus,
+    Panel,
+    PanelAction,
+    PanelMember,
+)
+from aptrack.placements.models import Placement
+from aptrack.referrals.models import PrimaryReason, Referral, ReferralEvent, Route
+from aptrack.referrals.states import ReferralStatus
+from aptrack.synthetic import records
+from aptrack.synthetic.staff import LaStaff
+
+MEMBERS = [
+    ("LA", True), ("SCHOOL", False), ("HEALTH", False), ("SOCIAL_CARE", False),
+    ("VIRTUAL_SCHOOL", False), ("PARENT_CARER_FORUM", False), ("YOUTH_JUSTICE", False),
+]
+ROUTES = [
+    (Route.EHCP_AWAITING, PrimaryReason.AWAITING_SPECIAL_PLACE),
+    (Route.HEALTH, PrimaryReason.MEDICAL),
+    (Route.EBSA, PrimaryReason.MEDICAL),
+    (Route.FAIR_ACCESS, PrimaryReason.NEW_ARRIVAL),
+    (Route.EHCP_NAMED, PrimaryReason.EHCP_NAMED),
+    (Route.YOUTH_JUSTICE, PrimaryReason.BEHAVIOUR),
+]
+NEEDS = [
+    "Anxiety-based non-attendance since Year 7; needs a small group setting and a phased timetable.",
+    "Awaiting a specialist place named in the EHCP; currently without a suitable full-time offer.",
+    "Long-term medical condition; hospital tuition has ended and a return needs a part-time start.",
+    "New to the area mid-year; no school place offered within 20 school days.",
+    "Repeated suspensions for persistent disruption; speech and language needs not yet assessed.",
+]
+
+
+def _weekdays_before(day: dt.date, count: int) -> dt.date:
+    while count:
+        day -= dt.timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def create_referrals_and_panels(
+    draw: records.Draw, *, la: object, staff: LaStaff, children: list[Child], placements: list[Placement]
+) -> int:
+    """Returns how many referrals were made."""
+    rng, today = draw.rng, draw.today
+    at = dt.datetime.combine(today, dt.time(7, 0), tzinfo=draw.tz)
+    ap = Panel.objects.create(local_authority=la, name="AP panel", kind="AP", quorum=4, quorum_agencies=3)
+    Panel.objects.create(local_authority=la, name="Fair Access Panel", kind="FAP", quorum=3, quorum_agencies=2)
+    members = PanelMember.objects.bulk_create([
+        PanelMember(panel=ap, name=draw.fake.name(), agency=agency, is_chair=chair) for agency, chair in MEMBERS
+    ])
+    placed = {p.child_id for p in placements if p.end_date is None}
+    without_provision = [c for c in children if c.pk not in placed and c.is_compulsory_school_age(today)]
+    candidates = [c for c in children if c.pk in placed and c.is_compulsory_school_age(today)]
+    rng.shuffle(candidates)
+    officer = staff.officers[0]
+
+    referrals: list[Referral] = []
+    statuses = (
+        [ReferralStatus.APPROVED] * 3 + [ReferralStatus.DECLINED] + [ReferralStatus.ON_AGENDA] * 3
+        + [ReferralStatus.SUBMITTED] * 3 + [ReferralStatus.DRAFT] * 2
+    )
+    for child, status in zip(candidates, statuses, strict=False):
+        route, reason = rng.choice(ROUTES)
+        referrals.append(Referral(
+            child=child, route=route, primary_reason=reason, needs_summary=rng.choice(NEEDS),
+            referrer=rng.choice(staff.officers), commissioning_la=la,
+            family_views="Parents want a small setting close to home and a clear plan back to school.",
+            child_views="I want to be somewhere quieter where people listen.",
+            consent_given=status != ReferralStatus.DRAFT, proposed_tier=rng.choice([2, 2, 2, 3]),
+            status=status, estimated_weekly_cost=Decimal(rng.randint(300, 1200)),
+            created_at=at - dt.timedelta(days=rng.randint(10, 40)), updated_at=at,
+        ))
+    # Permanent exclusions waiting for provision: the sixth-day duty falls due now.
+    for offset, child in zip((3, 5, 8), without_provision, strict=False):
+        first_day = _weekdays_before(today, offset)
+        referrals.append(Referral(
+            child=child, route=Route.PERMANENT_EXCLUSION, first_day_of_exclusion=first_day,
+            primary_reason=PrimaryReason.PERMANENT_EXCLUSION,
+            needs_summary="Permanently excluded for persistent disruptive behaviour; needs full-time provision from the sixth day.",
+            referrer=officer, commissioning_la=la,
+            family_views="Parents are worried about the gap in education.", child_views="Not yet obtained.",
+            consent_given=True, proposed_tier=2, status=ReferralStatus.SUBMITTED,
+            created_at=dt.datetime.combine(first_day, dt.time(15, 0), tzinfo=draw.tz), updated_at=at,
+        ))
+    Referral.objects.bulk_create(referrals)
+    ReferralEvent.objects.bulk_create(
+        [ReferralEvent(referral=r, from_status="", to_status=ReferralStatus.DRAFT, by=r.referrer, at=r.created_at, reason="Referral started")
+         for r in referrals]
+        + [ReferralEvent(referral=r, from_status=ReferralStatus.DRAFT, to_status=ReferralStatus.SUBMITTED, by=r.referrer, at=r.created_at + dt.timedelta(days=1), reason="Submitted to panel")
+           for r in referrals if r.status != ReferralStatus.DRAFT]
+    )
+
+    past = Meeting.objects.create(panel=ap, date=_weekdays_before(today, 12), status=MeetingStatus.CLOSED, location="County Hall, committee room 2")
+    upcoming = Meeting.objects.create(panel=ap, date=today + dt.timedelta(days=(3 - today.weekday()) % 7 + 7), location="County Hall, committee room 2")
+    Attendance.objects.bulk_create([Attendance(meeting=past, member=m, present=i < 5) for i, m in enumerate(members)])
+    decided = [r for r in referrals if r.status in (ReferralStatus.APPROVED, ReferralStatus.DECLINED)]
+    on_agenda = [r for r in referrals if r.status == ReferralStatus.ON_AGENDA]
+    items = AgendaItem.objects.bulk_create(
+        [AgendaItem(meeting=past, referral=r, position=i + 1) for i, r in enumerate(decided)]
+        + [AgendaItem(meeting=upcoming, referral=r, position=i + 1) for i, r in enumerate(on_agenda)]
+    )
+    decided_at = dt.datetime.combine(past.date, dt.time(11, 0), tzinfo=draw.tz)
+    Decision.objects.bulk_create([
+        Decision(
+            agenda_item=item, outcome=item.referral.status,
+            reasons=("Needs are best met by a time-limited placement with a planned return."
+                     if item.referral.status == ReferralStatus.APPROVED
+                     else "Needs can be met in school with outreach support; referral declined."),
+            approved_tier=item.referral.proposed_tier if item.referral.status == ReferralStatus.APPROVED else None,
+            proposed_weekly_cost=item.referral.estimated_weekly_cost if item.referral.status == ReferralStatus.APPROVED else None,
+            value_for_money_note=("Local PRU place at the framework rate; an independent specialist place was "
+                                  "considered at about twice the cost." if item.referral.status == ReferralStatus.APPROVED else ""),
+            members_present=5, decided_by=staff.manager, decided_at=decided_at,
+        )
+        for item in items if item.meeting_id == past.pk
+    ])
+    PanelAction.objects.bulk_create([
+        PanelAction(meeting=past, description="Confirm transport for the approved placements", owner="AP officer",
+                    due_date=past.date + dt.timedelta(days=7), done_date=past.date + dt.timedelta(days=5)),
+        PanelAction(meeting=past, description="Ask the educational psychology service for an assessment", owner="SEN team",
+                    due_date=past.date + dt.timedelta(days=21)),
+    ])
+    return len(referrals)
