@@ -8,7 +8,7 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
 from aptrack.accounts import services as account_services
-from aptrack.api import children, placements, referrals
+from aptrack.api import attendance, children, placements, referrals
 
 
 class TokenAuth(HttpBearer):
@@ -29,5 +29,6 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/children", children.router)
+api.add_router("/attendance", attendance.router)
 api.add_router("/referrals", referrals.router)
 api.add_router("/placements", placements.router)

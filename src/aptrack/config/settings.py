@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "aptrack.referrals",
     "aptrack.panels",
     "aptrack.placements",
+    "aptrack.attendance",
     "aptrack.api",
     "aptrack.synthetic",
 ]

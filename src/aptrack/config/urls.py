@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("aptrack.accounts.urls")),
     path("children/", include("aptrack.children.urls")),
+    path("attendance/", include("aptrack.attendance.urls")),
     path("providers/", include("aptrack.providers.urls")),
     path("referrals/", include("aptrack.referrals.urls")),
     path("panels/", include("aptrack.panels.urls")),

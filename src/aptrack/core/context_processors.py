@@ -29,6 +29,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Panels", reverse("panels:list")))
     if user.role in (Role.LA_OFFICER, Role.LA_MANAGER):
         items.append(("Placements", reverse("placements:list")))
+    if user.role == Role.PROVIDER_STAFF:
+        items.append(("Attendance", reverse("attendance:register")))
+    elif user.role in LA_ROLES:
+        items.append(("Attendance", reverse("attendance:measures")))
     if user.role:
         items.append(("Providers", reverse("providers:list")))
     if user.role in LA_ROLES:

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# make bench: attendance at national scale on PostgreSQL. Prints figures; asserts nothing.
+#
+# Builds its own database (BENCH_DB, default aptrack_bench, dropped and made again each run) on
+# the server at BENCH_PG (default the local one, user postgres): migrate, generate the national
+# synthetic data (about 64,000 children), fill every placement's school sessions with marks (about
+# 27 million from September 2024; BENCH_FILL_FROM=2025-09-01 for about 19 million, quicker), then
+# time a BENCH_ROWS-mark CSV import (default 1,000,000) against PostgreSQL COPY, and the
+# attendance measures for one LA and for all LAs (BENCH_RUNS runs each, default 50).
+# About 5 minutes on 2 cores; the fill is most of it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+server="${BENCH_PG:-postgres://postgres@127.0.0.1:5432}"
+db="${BENCH_DB:-aptrack_bench}"
+today="${BENCH_TODAY:-2026-07-24}"  # just after the 2025/26 summer term: a whole year of marks
+fill_from="${BENCH_FILL_FROM:-2024-09-01}"
+export DATABASE_URL="$server/$db" DEBUG=true
+
+"$BIN/python" - "$server" "$db" <<'PY'
+import sys, dj_database_url, psycopg
+server = dj_database_url.parse(sys.argv[1] + "/postgres")
+db = sys.argv[2]
+with psycopg.connect(
+    host=server["HOST"] or None, port=server["PORT"] or None, user=server["USER"] or None,
+    password=server["PASSWORD"] or None, dbname="postgres", autocommit=True, connect_timeout=5,
+) as conn:
+    conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+    conn.execute(f'CREATE DATABASE "{db}"')
+print(f"== Benchmark database {db} (made afresh)")
+PY
+
+started=$SECONDS
+echo "== Migrate and generate national synthetic data (as at $today)"
+"$BIN/aptrack" migrate --no-input -v0
+"$BIN/aptrack" generate --scale national --seed 1 --today "$today" 2>/dev/null | sed -n '1,7p'
+echo "== Fill marks (bench only: one INSERT ... SELECT, no import checks)"
+"$BIN/python" -m aptrack.attendance.bench fill --fill-from "$fill_from" --today "$today"
+echo "   (setup took $((SECONDS - started)) s)"
+echo "== Import and measures"
+"$BIN/python" -m aptrack.attendance.bench run --today "$today" --rows "${BENCH_ROWS:-1000000}" --runs "${BENCH_RUNS:-50}"
+echo "== Done in $((SECONDS - started)) s"

@@ -1,0 +1,464 @@
+"""Reads: registers, marks and their versions, attendance measures, and the lists same-day
+alerts start from. Measures read the weekly rollups (`PlacementWeek`), never the marks, so one
+LA's term costs a few thousand rows whatever the size of the register.
+
+Callers authorise: these functions take ids and return what is there.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from aptrack.attendance import codes, rules
+from aptrack.attendance.measures import (
+    PERSISTENT_ABSENCE,
+    SEVERE_ABSENCE,
+    Rates,
+    SessionCounts,
+    delivered_hours,
+    planned_hours,
+)
+from aptrack.attendance.models import AttendanceMark, AttendanceMarkVersion, PlacementWeek, Session
+from aptrack.attendance.scopes import Grouping, Period, Scope, ScopeKind
+from aptrack.calendars import selectors as calendar_selectors
+from aptrack.calendars.engine import SchoolCalendar
+from aptrack.children import schooling
+from aptrack.placements.models import Placement
+from aptrack.placements.states import PlacementStatus
+from aptrack.providers.models import REGISTERED_KINDS, Provider
+
+WEEKS = PlacementWeek._meta.db_table
+PROVIDERS = Provider._meta.db_table
+COUNT_COLUMNS = tuple(name for name in SessionCounts.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class Measures:
+    """Attendance for a scope over a period: session counts, rates, how many children are
+    persistently or severely absent, and placement hours planned against delivered."""
+
+    counts: SessionCounts
+    rates: Rates
+    children: int  # children with at least one possible session
+    persistent: int
+    severe: int
+    planned_hours: Decimal | None = None
+    delivered_hours: Decimal | None = None
+    label: str = ""
+    key: Any = None
+
+    @property
+    def is_persistent(self) -> bool:
+        """For one child: persistently absent over the period."""
+        return self.persistent > 0
+
+    @property
+    def is_severe(self) -> bool:
+        return self.severe > 0
+
+
+# --- measures ----------------------------------------------------------------------------------
+
+
+def get_measures(
+    *, scope: Scope, period: Period, today: dt.date | None = None, include_hours: bool = True
+) -> Measures:
+    """Measures for one scope over one period. Hours are counted up to `today` (default: the
+    period's end)."""
+    rows = _aggregate(scope=scope, period=period, group=None)
+    measures = rows[0] if rows else _empty()
+    if not include_hours:
+        return with_label(measures, period.label)
+    planned, delivered = get_hours(scope=scope, period=period, today=today or period.end_date)
+    return Measures(
+        counts=measures.counts,
+        rates=measures.rates,
+        children=measures.children,
+        persistent=measures.persistent,
+        severe=measures.severe,
+        planned_hours=planned,
+        delivered_hours=delivered,
+        label=period.label,
+    )
+
+
+def list_measures(*, scope: Scope, period: Period, by: Grouping) -> list[Measures]:
+    """Measures for a scope over a period, broken down by week, term, LA, provider, provider
+    type or child. Each item's `key` is the week's Monday, the term's TermPeriod, the LA,
+    organisation or child id, or True/False for registered providers."""
+    if by == Grouping.TERM:
+        la_id = scope.id if scope.kind == ScopeKind.LA else None
+        terms = []
+        for year in range(
+            schooling.academic_year_start(period.start_date),
+            schooling.academic_year_start(period.end_date) + 1,
+        ):
+            terms += calendar_selectors.list_term_periods(la_id=la_id, academic_year=year)
+        results = []
+        for term in terms:
+            if term.end_date < period.start_date or term.start_date > period.end_date:
+                continue
+            term_period = Period(
+                term.start_date,
+                term.end_date,
+                f"{term.name} {term.academic_year}/{str(term.academic_year + 1)[2:]}",
+            )
+            measures = get_measures(scope=scope, period=term_period, include_hours=False)
+            results.append(with_label(measures, term_period.label, key=term))
+        return results
+    return _aggregate(scope=scope, period=period, group=by)
+
+
+def with_label(measures: Measures, label: str, key: Any = None) -> Measures:
+    """The same measures under another label (and key)."""
+    return Measures(
+        counts=measures.counts,
+        rates=measures.rates,
+        children=measures.children,
+        persistent=measures.persistent,
+        severe=measures.severe,
+        planned_hours=measures.planned_hours,
+        delivered_hours=measures.delivered_hours,
+        label=label,
+        key=measures.key if key is None else key,
+    )
+
+
+def _empty() -> Measures:
+    counts = SessionCounts()
+    return Measures(counts=counts, rates=Rates.of(counts), children=0, persistent=0, severe=0)
+
+
+_GROUP_COLUMNS = {
+    Grouping.WEEK: "w.week_start_date",
+    Grouping.LA: "w.local_authority_id",
+    Grouping.PROVIDER: "w.provider_id",
+    Grouping.CHILD: "w.child_id",
+}
+
+
+def _scope_sql(scope: Scope) -> tuple[str, list[Any], bool]:
+    """WHERE clause for the rollups, its params, and whether it needs the provider register."""
+    if scope.kind == ScopeKind.CHILD:
+        return "w.child_id = %s", [scope.id], False
+    if scope.kind == ScopeKind.PLACEMENT:
+        return "w.placement_id = %s", [scope.id], False
+    if scope.kind == ScopeKind.PROVIDER:
+        return "w.provider_id = %s", [scope.id], False
+    if scope.kind == ScopeKind.LA:
+        return "w.local_authority_id = %s", [scope.id], False
+    if scope.kind == ScopeKind.PROVIDER_TYPE:
+        kinds = sorted(REGISTERED_KINDS)
+        placeholders = ", ".join(["%s"] * len(kinds))
+        if scope.registered:
+            return f"pr.kind IN ({placeholders})", kinds, True
+        return f"(pr.kind IS NULL OR pr.kind NOT IN ({placeholders}))", kinds, True
+    return "1 = 1", [], False
+
+
+def _aggregate(*, scope: Scope, period: Period, group: Grouping | None) -> list[Measures]:
+    """One SQL statement: sum each child's weeks (flags are per child), then sum the children,
+    per group if asked."""
+    where, params, needs_register = _scope_sql(scope)
+    if group == Grouping.PROVIDER_TYPE:
+        needs_register = True
+        kinds = sorted(REGISTERED_KINDS)
+        group_sql = f"CASE WHEN pr.kind IN ({', '.join(['%s'] * len(kinds))}) THEN 1 ELSE 0 END"
+        group_params: list[Any] = kinds
+    elif group is not None:
+        group_sql, group_params = _GROUP_COLUMNS[group], []
+    else:
+        group_sql, group_params = "0", []
+    join = (
+        f"LEFT JOIN {PROVIDERS} pr ON pr.organisation_id = w.provider_id" if needs_register else ""
+    )
+    sums = ", ".join(f"SUM(w.{column}) AS {column}" for column in COUNT_COLUMNS)
+    totals = ", ".join(f"SUM(c.{column})" for column in COUNT_COLUMNS)
+    possible = "(c.present + c.aea + c.authorised + c.unauthorised)"
+    absent = "(c.authorised + c.unauthorised)"
+    sql = f"""
+        SELECT c.grp, {totals},
+               SUM(CASE WHEN {possible} > 0 THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {possible} > 0 AND {absent} * %s >= {possible} * %s THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {possible} > 0 AND {absent} * %s >= {possible} * %s THEN 1 ELSE 0 END)
+        FROM (SELECT {group_sql} AS grp, w.child_id, {sums}
+              FROM {WEEKS} w {join}
+              WHERE {where} AND w.week_start_date >= %s AND w.week_start_date <= %s
+              GROUP BY 1, 2) c
+        GROUP BY c.grp
+        ORDER BY c.grp
+    """
+    all_params = [
+        PERSISTENT_ABSENCE.denominator,
+        PERSISTENT_ABSENCE.numerator,
+        SEVERE_ABSENCE.denominator,
+        SEVERE_ABSENCE.numerator,
+        *group_params,
+        *params,
+        period.first_week,
+        period.end_date,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, all_params)
+        rows = cursor.fetchall()
+    results = []
+    for grp, *values in rows:
+        counts = SessionCounts(*(int(value or 0) for value in values[: len(COUNT_COLUMNS)]))
+        children, persistent, severe = (int(value or 0) for value in values[len(COUNT_COLUMNS) :])
+        key: Any = grp
+        if group == Grouping.WEEK:
+            key = grp if isinstance(grp, dt.date) else dt.date.fromisoformat(str(grp))
+        elif group == Grouping.PROVIDER_TYPE:
+            key = bool(grp)
+        results.append(
+            Measures(
+                counts=counts,
+                rates=Rates.of(counts),
+                children=children,
+                persistent=persistent,
+                severe=severe,
+                key=key,
+                label=_group_label(group, key),
+            )
+        )
+    return results
+
+
+def _group_label(group: Grouping | None, key: Any) -> str:
+    if group == Grouping.WEEK:
+        return f"Week of {rules.uk_date(key)}"
+    if group == Grouping.PROVIDER_TYPE:
+        return "Registered providers" if key else "Non-school providers"
+    return ""
+
+
+# --- hours ---------------------------------------------------------------------------------------
+
+
+def _placement_filter(scope: Scope) -> Q:
+    if scope.kind == ScopeKind.CHILD:
+        return Q(child_id=scope.id)
+    if scope.kind == ScopeKind.PLACEMENT:
+        return Q(pk=scope.id)
+    if scope.kind == ScopeKind.PROVIDER:
+        return Q(provider_id=scope.id)
+    if scope.kind == ScopeKind.LA:
+        return _la_placements(scope.id)
+    if scope.kind == ScopeKind.PROVIDER_TYPE:
+        registered = Q(provider__provider__kind__in=REGISTERED_KINDS)
+        return registered if scope.registered else ~registered
+    return Q()
+
+
+def _la_placements(la_id: int | None, prefix: str = "") -> Q:
+    """Placements an LA's measures count: commissioned by it, or by a school for its child."""
+    return Q(**{f"{prefix}commissioning_la_id": la_id}) | Q(
+        **{f"{prefix}commissioning_la__isnull": True, f"{prefix}child__home_la_id": la_id}
+    )
+
+
+def get_hours(
+    *, scope: Scope, period: Period, today: dt.date
+) -> tuple[Decimal | None, Decimal | None]:
+    """Placement hours planned (hours a week × school days ÷ 5, while placed, up to `today`) and
+    delivered (planned × share of timetabled sessions attended), summed over the scope's
+    placements. Delivered is None when no placement has marks to judge by."""
+    end = min(period.end_date, today)
+    if end < period.start_date:
+        return None, None
+    placements = list(
+        Placement.objects.filter(_placement_filter(scope), start_date__lte=end)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start_date))
+        .exclude(status=PlacementStatus.CANCELLED)
+        .values_list(
+            "pk",
+            "hours_per_week",
+            "start_date",
+            "end_date",
+            "commissioning_la_id",
+            "child__home_la_id",
+        )
+    )
+    if not placements:
+        return None, None
+    counts = _counts_by_placement(scope=scope, period=period)
+    day_counters: dict[int, _SchoolDayCounter] = {}
+    planned_total, delivered_total, judged = Decimal(0), Decimal(0), False
+    for placement_id, hours, start, finish, commissioning_la_id, home_la_id in placements:
+        la_id = commissioning_la_id or home_la_id
+        if la_id not in day_counters:
+            day_counters[la_id] = _SchoolDayCounter(
+                calendar_selectors.get_calendar(la_id=la_id), period.start_date, end
+            )
+        days = day_counters[la_id].between(max(start, period.start_date), min(finish or end, end))
+        planned = planned_hours(hours, days)
+        planned_total += planned
+        delivered = delivered_hours(planned, counts.get(placement_id, SessionCounts()))
+        if delivered is not None:
+            delivered_total += delivered
+            judged = True
+    return planned_total, (delivered_total if judged else None)
+
+
+def _counts_by_placement(*, scope: Scope, period: Period) -> dict[int, SessionCounts]:
+    where, params, needs_register = _scope_sql(scope)
+    join = (
+        f"LEFT JOIN {PROVIDERS} pr ON pr.organisation_id = w.provider_id" if needs_register else ""
+    )
+    sums = ", ".join(f"SUM(w.{column})" for column in COUNT_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT w.placement_id, {sums} FROM {WEEKS} w {join} WHERE {where} "
+            "AND w.week_start_date >= %s AND w.week_start_date <= %s GROUP BY w.placement_id",
+            [*params, period.first_week, period.end_date],
+        )
+        return {row[0]: SessionCounts(*(int(v or 0) for v in row[1:])) for row in cursor.fetchall()}
+
+
+class _SchoolDayCounter:
+    """School days between two dates in O(1), from a running count over the period."""
+
+    def __init__(self, calendar: SchoolCalendar, start: dt.date, end: dt.date) -> None:
+        self.start = start
+        self.running = [0]
+        day = start
+        while day <= end:
+            self.running.append(self.running[-1] + calendar.is_school_day(day))
+            day += dt.timedelta(days=1)
+
+    def between(self, first: dt.date, last: dt.date) -> int:
+        if last < first:
+            return 0
+        low = max(0, (first - self.start).days)
+        high = min(len(self.running) - 1, (last - self.start).days + 1)
+        return max(0, self.running[high] - self.running[low])
+
+
+# --- registers and marks -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterLine:
+    placement: Placement
+    mark: AttendanceMark | None
+
+
+def _placed_on(on: dt.date) -> Q:
+    return (
+        Q(start_date__lte=on)
+        & (Q(end_date__isnull=True) | Q(end_date__gte=on))
+        & ~Q(status=PlacementStatus.CANCELLED)
+    )
+
+
+def list_register(*, provider_id: int, on: dt.date, session: Session) -> list[RegisterLine]:
+    """The provider's children placed on `on`, by surname, with the session's mark if any."""
+    placements = list(
+        Placement.objects.filter(_placed_on(on), provider_id=provider_id)
+        .select_related("child")
+        .order_by("child__legal_last_name", "child__legal_first_name", "pk")
+    )
+    marks = {
+        mark.placement_id: mark
+        for mark in AttendanceMark.objects.filter(
+            placement__in=placements, session_date=on, session=session
+        )
+    }
+    return [
+        RegisterLine(placement=placement, mark=marks.get(placement.pk)) for placement in placements
+    ]
+
+
+def list_marks(
+    *, marks: QuerySet[AttendanceMark], child_id: int, start_date: dt.date, end_date: dt.date
+) -> QuerySet[AttendanceMark]:
+    """A child's marks between two dates, from an already-scoped queryset, newest first."""
+    return (
+        marks.filter(placement__child_id=child_id, session_date__range=(start_date, end_date))
+        .select_related("placement__provider", "batch__recorded_by")
+        .order_by("-session_date", "-session", "placement_id")
+    )
+
+
+def list_versions(*, mark_ids: Iterable[int]) -> dict[int, list[AttendanceMarkVersion]]:
+    """Earlier versions of marks, oldest first, by mark id."""
+    versions: dict[int, list[AttendanceMarkVersion]] = defaultdict(list)
+    for version in (
+        AttendanceMarkVersion.objects.filter(mark_id__in=list(mark_ids))
+        .select_related("batch__recorded_by", "replaced_by_batch")
+        .order_by("mark_id", "version")
+    ):
+        versions[version.mark_id].append(version)
+    return versions
+
+
+# --- for same-day alerts -------------------------------------------------------------------------
+
+
+def list_children_missing_mark(
+    *, on: dt.date, session: Session, provider_id: int | None = None, la_id: int | None = None
+) -> QuerySet[Placement]:
+    """Placements (with their child) that should have a mark for `session` on `on` and have
+    none: the child is placed that day, the day is a school day on the placement's LA
+    calendar, and no mark is recorded. Narrow by provider organisation and/or LA."""
+    placements = Placement.objects.filter(_placed_on(on))
+    if provider_id is not None:
+        placements = placements.filter(provider_id=provider_id)
+    if la_id is not None:
+        placements = placements.filter(_la_placements(la_id))
+    la_ids = {
+        commissioning or home
+        for commissioning, home in placements.values_list(
+            "commissioning_la_id", "child__home_la_id"
+        ).distinct()
+    }
+    school_day_las = [
+        la for la in la_ids if calendar_selectors.get_calendar(la_id=la).is_school_day(on)
+    ]
+    marked = AttendanceMark.objects.filter(
+        placement=OuterRef("pk"), session_date=on, session=session
+    )
+    return (
+        placements.filter(_la_placements_in(school_day_las))
+        .exclude(Exists(marked))
+        .select_related("child", "provider")
+        .order_by("provider_id", "child__legal_last_name", "pk")
+    )
+
+
+def _la_placements_in(la_ids: Sequence[int]) -> Q:
+    return Q(commissioning_la_id__in=la_ids) | Q(
+        commissioning_la__isnull=True, child__home_la_id__in=la_ids
+    )
+
+
+def list_absent_marks(
+    *,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    session: Session | None = None,
+    provider_id: int | None = None,
+    la_id: int | None = None,
+    codes_wanted: Iterable[str] | None = None,
+) -> QuerySet[AttendanceMark]:
+    """Absence marks (authorised and unauthorised, or just `codes_wanted`, e.g. {"N"} for no
+    reason yet) between two dates, with placement and child, oldest first."""
+    marks = AttendanceMark.objects.filter(
+        session_date__range=(start_date, end_date or start_date),
+        code__in=sorted(codes.ABSENCE_CODES if codes_wanted is None else set(codes_wanted)),
+    )
+    if session is not None:
+        marks = marks.filter(session=session)
+    if provider_id is not None:
+        marks = marks.filter(placement__provider_id=provider_id)
+    if la_id is not None:
+        marks = marks.filter(_la_placements(la_id, prefix="placement__"))
+    return marks.select_related("placement__child", "placement__provider", "batch").order_by(
+        "session_date", "session", "placement_id"
+    )

@@ -1,0 +1,182 @@
+"""Pages: the provider's register (a plain form POST, no JavaScript), upload, a child's marks
+and measures, each scoped by who is signed in."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from aptrack.attendance.loading import MarkRow
+from aptrack.attendance.models import AttendanceMark, MarkBatch
+from aptrack.attendance.tests.conftest import csv_bytes, record_rows
+from aptrack.audit.models import AuditAction, AuditEvent
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("monday_morning")]
+REGISTER = reverse("attendance:register")
+
+
+@pytest.fixture
+def monday_morning():
+    with time_machine.travel(dt.datetime(2026, 11, 23, 9, 15, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+def _placement(child):
+    return child.placements.get()
+
+
+def test_the_register_lists_todays_children_with_one_control_each(client, world):
+    client.force_login(world.provider_x)
+    response = client.get(REGISTER)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Register: 23 November 2026, morning" in page
+    assert f'name="code_{_placement(world.child_a).pk}"' in page
+    assert f'name="code_{_placement(world.child_b).pk}"' not in page  # provider Z's child
+    # A plain HTML form: a POST with a submit button, nothing a script has to do.
+    assert '<form method="post" novalidate>' in page and 'type="submit"' in page
+
+
+def test_a_plain_form_post_records_the_register(client, world):
+    client.force_login(world.provider_x)
+    key = _placement(world.child_a).pk
+    response = client.post(
+        REGISTER, {f"code_{key}": "L", f"minutes_{key}": "10", f"comment_{key}": "Bus"}
+    )
+    assert response.status_code == 302
+    mark = AttendanceMark.objects.get()
+    assert (mark.session_date, mark.session, mark.code, mark.minutes_late) == (
+        dt.date(2026, 11, 23),
+        "AM",
+        "L",
+        10,
+    )
+    assert mark.batch.channel == "REGISTER" and mark.batch.recorded_by == world.provider_x
+    page = client.get(REGISTER).content.decode()
+    assert "Recorded" in page and "L – Late, before the register closed" in page
+
+
+def test_a_refused_register_shows_the_error_on_the_childs_field(client, world):
+    client.force_login(world.provider_x)
+    key = _placement(world.child_a).pk
+    response = client.post(REGISTER, {f"code_{key}": "/", f"minutes_{key}": "5"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "Minutes late go only with code L or U" in page
+    assert f'href="#id_minutes_{key}"' in page
+    assert not AttendanceMark.objects.exists()
+
+
+def test_the_register_for_a_weekend_says_why_nothing_can_be_recorded(client, world):
+    client.force_login(world.provider_x)
+    url = f"{REGISTER}?date-day=21&date-month=11&date-year=2026&session=AM"
+    key = _placement(world.child_a).pk
+    response = client.post(url, {f"code_{key}": "/"})
+    assert "21 November 2026 is a Saturday, not a school day" in response.content.decode()
+
+
+def test_a_posted_field_for_another_providers_child_is_ignored(client, world):
+    client.force_login(world.provider_x)
+    response = client.post(REGISTER, {f"code_{_placement(world.child_b).pk}": "/"})
+    assert response.status_code == 200
+    assert "Select a code for at least one child" in response.content.decode()
+    assert not AttendanceMark.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["officer_a", "school_y", "analyst", "social_worker"])
+def test_only_provider_staff_keep_a_register(client, world, persona):
+    client.force_login(getattr(world, persona))
+    assert client.get(REGISTER).status_code == 403
+    assert client.get(reverse("attendance:upload")).status_code == 403
+
+
+def test_upload_records_a_file_and_refusals_are_listed_by_row(client, world):
+    client.force_login(world.provider_x)
+    url = reverse("attendance:upload")
+    good = SimpleUploadedFile(
+        "week.csv", csv_bytes(f"{world.child_a.upn},2026-11-20,PM,/,,"), "text/csv"
+    )
+    assert client.post(url, {"file": good}).status_code == 302
+    assert AttendanceMark.objects.get().batch.channel == "UPLOAD"
+    bad = SimpleUploadedFile(
+        "week2.csv", csv_bytes(f"{world.child_a.upn},2026-11-20,AM,QQ,,"), "text/csv"
+    )
+    page = client.post(url, {"file": bad}).content.decode()
+    assert "Problems in week2.csv" in page
+    assert "“QQ” is not an attendance code in use since August 2024" in page
+    assert AttendanceMark.objects.count() == 1
+
+
+def test_upload_without_a_file_says_so(client, world):
+    client.force_login(world.provider_x)
+    page = client.post(reverse("attendance:upload"), {}).content.decode()
+    assert "Select a CSV file of marks" in page
+
+
+def _marks_for_both_children(world):
+    record_rows(world, MarkRow(upn=world.child_a.upn, date="2026-11-20", session="AM", code="N"))
+    record_rows(
+        world,
+        MarkRow(upn=world.child_b.upn, date="2026-11-20", session="AM", code="I"),
+        user=world.provider_z,
+    )
+
+
+def test_school_sees_its_own_pupils_marks(client, world):
+    _marks_for_both_children(world)
+    client.force_login(world.school_y)
+    page = client.get(reverse("attendance:child", args=[world.child_a.pk])).content.decode()
+    assert "No reason yet" in page
+    assert client.get(reverse("attendance:child", args=[world.child_b.pk])).status_code == 404
+    assert AuditEvent.objects.filter(
+        child_id=world.child_a.pk, action=AuditAction.VIEWED, actor=world.school_y
+    ).exists()
+
+
+def test_la_officers_see_their_own_las_children_only(client, world):
+    _marks_for_both_children(world)
+    client.force_login(world.officer_b)
+    assert client.get(reverse("attendance:child", args=[world.child_a.pk])).status_code == 404
+    assert (
+        "Illness"
+        in client.get(reverse("attendance:child", args=[world.child_b.pk])).content.decode()
+    )
+
+
+def test_provider_x_cannot_see_provider_zs_child(client, world):
+    _marks_for_both_children(world)
+    client.force_login(world.provider_x)
+    assert client.get(reverse("attendance:child", args=[world.child_b.pk])).status_code == 404
+    assert (
+        "No reason yet"
+        in client.get(reverse("attendance:child", args=[world.child_a.pk])).content.decode()
+    )
+
+
+def test_measures_pages_show_the_users_own_la_or_provider(client, world):
+    _marks_for_both_children(world)
+    url = reverse("attendance:measures")
+    client.force_login(world.officer_a)
+    dorset = client.get(url).content.decode()
+    assert "Attendance, 2026/27" in dorset and "Provider X" in dorset and "Provider Z" not in dorset
+    client.force_login(world.officer_b)
+    hackney = client.get(url).content.decode()
+    assert "Provider Z" in hackney and "Provider X" not in hackney
+    client.force_login(world.provider_x)
+    assert client.get(url).status_code == 200
+    client.force_login(world.school_y)
+    assert client.get(url).status_code == 403
+
+
+def test_navigation_offers_attendance_to_provider_staff_and_la_roles(client, world):
+    client.force_login(world.provider_x)
+    assert f'href="{REGISTER}"' in client.get(reverse("core:home")).content.decode()
+    client.force_login(world.officer_a)
+    assert (
+        f'href="{reverse("attendance:measures")}"'
+        in client.get(reverse("core:home")).content.decode()
+    )
+    assert not MarkBatch.objects.exists()
