@@ -13,7 +13,10 @@ from aptrack.attendance.models import MarkChannel
 
 router = Router(tags=["attendance"])
 
-MAX_MARKS = 5_000
+# A day's register for the largest provider is about 1,400 marks. 2,000 marks with the longest
+# comments still fit in the 2.5 MB request body Django accepts (DATA_UPLOAD_MAX_MEMORY_SIZE);
+# a bigger body is refused by Django itself with a plain 400.
+MAX_MARKS = 2_000
 TOO_MANY = f"Send at most {MAX_MARKS:,} marks in one request, or upload a file"
 NOT_PROVIDER = "Only a provider's token can record marks"
 
@@ -61,7 +64,8 @@ class RejectedOut(Schema):
         "Marks for children placed with the token's provider. Idempotent: a mark already "
         "recorded changes nothing; a different mark for the same child, date and session "
         "becomes a new version. Any bad row and nothing is recorded: the 400 answer lists every "
-        f"problem by row (position in `marks`, from 1) and field. At most {MAX_MARKS:,} marks."
+        f"problem by row (position in `marks`, from 1) and field. At most {MAX_MARKS:,} marks "
+        "(413 beyond that) and 2.5 MB a request."
     ),
 )
 def record_marks(request: HttpRequest, payload: MarksIn) -> Any:

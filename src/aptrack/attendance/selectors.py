@@ -17,11 +17,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from aptrack.attendance import codes, rules
 from aptrack.attendance.measures import (
-    PERSISTENT_ABSENCE,
-    SEVERE_ABSENCE,
     Rates,
     SessionCounts,
     delivered_hours,
+    is_persistently_absent,
+    is_severely_absent,
     planned_hours,
 )
 from aptrack.attendance.models import AttendanceMark, AttendanceMarkVersion, PlacementWeek, Session
@@ -71,11 +71,14 @@ def get_measures(
 ) -> Measures:
     """Measures for one scope over one period. Hours are counted up to `today` (default: the
     period's end)."""
-    rows = _aggregate(scope=scope, period=period, group=None)
-    measures = rows[0] if rows else _empty()
+    rows = _placement_counts(scope=scope, period=period, group=None)
+    measures = next(iter(_summarise(rows, group=None)), None) or _empty()
     if not include_hours:
         return with_label(measures, period.label)
-    planned, delivered = get_hours(scope=scope, period=period, today=today or period.end_date)
+    by_placement = {placement_id: counts for _, _, placement_id, counts in rows}
+    planned, delivered = get_hours(
+        scope=scope, period=period, today=today or period.end_date, counts=by_placement
+    )
     return Measures(
         counts=measures.counts,
         rates=measures.rates,
@@ -112,7 +115,7 @@ def list_measures(*, scope: Scope, period: Period, by: Grouping) -> list[Measure
             measures = get_measures(scope=scope, period=term_period, include_hours=False)
             results.append(with_label(measures, term_period.label, key=term))
         return results
-    return _aggregate(scope=scope, period=period, group=by)
+    return _summarise(_placement_counts(scope=scope, period=period, group=by), group=by)
 
 
 def with_label(measures: Measures, label: str, key: Any = None) -> Measures:
@@ -162,9 +165,11 @@ def _scope_sql(scope: Scope) -> tuple[str, list[Any], bool]:
     return "1 = 1", [], False
 
 
-def _aggregate(*, scope: Scope, period: Period, group: Grouping | None) -> list[Measures]:
-    """One SQL statement: sum each child's weeks (flags are per child), then sum the children,
-    per group if asked."""
+def _placement_counts(
+    *, scope: Scope, period: Period, group: Grouping | None
+) -> list[tuple[Any, int, int, SessionCounts]]:
+    """(group, child id, placement id, session counts) for each placement in the scope with
+    weeks in the period: one statement over the rollups."""
     where, params, needs_register = _scope_sql(scope)
     if group == Grouping.PROVIDER_TYPE:
         needs_register = True
@@ -178,39 +183,33 @@ def _aggregate(*, scope: Scope, period: Period, group: Grouping | None) -> list[
     join = (
         f"LEFT JOIN {PROVIDERS} pr ON pr.organisation_id = w.provider_id" if needs_register else ""
     )
-    sums = ", ".join(f"SUM(w.{column}) AS {column}" for column in COUNT_COLUMNS)
-    totals = ", ".join(f"SUM(c.{column})" for column in COUNT_COLUMNS)
-    possible = "(c.present + c.aea + c.authorised + c.unauthorised)"
-    absent = "(c.authorised + c.unauthorised)"
+    sums = ", ".join(f"SUM(w.{column})" for column in COUNT_COLUMNS)
     sql = f"""
-        SELECT c.grp, {totals},
-               SUM(CASE WHEN {possible} > 0 THEN 1 ELSE 0 END),
-               SUM(CASE WHEN {possible} > 0 AND {absent} * %s >= {possible} * %s THEN 1 ELSE 0 END),
-               SUM(CASE WHEN {possible} > 0 AND {absent} * %s >= {possible} * %s THEN 1 ELSE 0 END)
-        FROM (SELECT {group_sql} AS grp, w.child_id, {sums}
-              FROM {WEEKS} w {join}
-              WHERE {where} AND w.week_start_date >= %s AND w.week_start_date <= %s
-              GROUP BY 1, 2) c
-        GROUP BY c.grp
-        ORDER BY c.grp
+        SELECT {group_sql}, w.child_id, w.placement_id, {sums}
+        FROM {WEEKS} w {join}
+        WHERE {where} AND w.week_start_date >= %s AND w.week_start_date <= %s
+        GROUP BY 1, 2, 3
     """
-    all_params = [
-        PERSISTENT_ABSENCE.denominator,
-        PERSISTENT_ABSENCE.numerator,
-        SEVERE_ABSENCE.denominator,
-        SEVERE_ABSENCE.numerator,
-        *group_params,
-        *params,
-        period.first_week,
-        period.end_date,
-    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, all_params)
-        rows = cursor.fetchall()
+        cursor.execute(sql, [*group_params, *params, period.first_week, period.end_date])
+        return [
+            (grp, child_id, placement_id, SessionCounts(*(int(value) for value in values)))
+            for grp, child_id, placement_id, *values in cursor.fetchall()
+        ]
+
+
+def _summarise(
+    rows: Iterable[tuple[Any, int, int, SessionCounts]], *, group: Grouping | None
+) -> list[Measures]:
+    """Totals per group; a child's flags from all of the child's sessions in the group."""
+    by_group: dict[Any, dict[int, SessionCounts]] = defaultdict(dict)
+    for grp, child_id, _, counts in rows:
+        children = by_group[grp]
+        children[child_id] = children[child_id] + counts if child_id in children else counts
     results = []
-    for grp, *values in rows:
-        counts = SessionCounts(*(int(value or 0) for value in values[: len(COUNT_COLUMNS)]))
-        children, persistent, severe = (int(value or 0) for value in values[len(COUNT_COLUMNS) :])
+    for grp in sorted(by_group):
+        children = by_group[grp]
+        total = sum(children.values(), SessionCounts())
         key: Any = grp
         if group == Grouping.WEEK:
             key = grp if isinstance(grp, dt.date) else dt.date.fromisoformat(str(grp))
@@ -218,11 +217,11 @@ def _aggregate(*, scope: Scope, period: Period, group: Grouping | None) -> list[
             key = bool(grp)
         results.append(
             Measures(
-                counts=counts,
-                rates=Rates.of(counts),
-                children=children,
-                persistent=persistent,
-                severe=severe,
+                counts=total,
+                rates=Rates.of(total),
+                children=sum(1 for counts in children.values() if counts.possible),
+                persistent=sum(map(is_persistently_absent, children.values())),
+                severe=sum(map(is_severely_absent, children.values())),
                 key=key,
                 label=_group_label(group, key),
             )
@@ -264,11 +263,16 @@ def _la_placements(la_id: int | None, prefix: str = "") -> Q:
 
 
 def get_hours(
-    *, scope: Scope, period: Period, today: dt.date
+    *,
+    scope: Scope,
+    period: Period,
+    today: dt.date,
+    counts: dict[int, SessionCounts] | None = None,
 ) -> tuple[Decimal | None, Decimal | None]:
     """Placement hours planned (hours a week × school days ÷ 5, while placed, up to `today`) and
     delivered (planned × share of timetabled sessions attended), summed over the scope's
-    placements. Delivered is None when no placement has marks to judge by."""
+    placements. Delivered is None when no placement has marks to judge by. `counts`, the
+    placements' session counts over the period, saves reading them again."""
     end = min(period.end_date, today)
     if end < period.start_date:
         return None, None
@@ -287,7 +291,10 @@ def get_hours(
     )
     if not placements:
         return None, None
-    counts = _counts_by_placement(scope=scope, period=period)
+    if counts is None:
+        counts = {
+            row[2]: row[3] for row in _placement_counts(scope=scope, period=period, group=None)
+        }
     day_counters: dict[int, _SchoolDayCounter] = {}
     planned_total, delivered_total, judged = Decimal(0), Decimal(0), False
     for placement_id, hours, start, finish, commissioning_la_id, home_la_id in placements:
@@ -304,21 +311,6 @@ def get_hours(
             delivered_total += delivered
             judged = True
     return planned_total, (delivered_total if judged else None)
-
-
-def _counts_by_placement(*, scope: Scope, period: Period) -> dict[int, SessionCounts]:
-    where, params, needs_register = _scope_sql(scope)
-    join = (
-        f"LEFT JOIN {PROVIDERS} pr ON pr.organisation_id = w.provider_id" if needs_register else ""
-    )
-    sums = ", ".join(f"SUM(w.{column})" for column in COUNT_COLUMNS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT w.placement_id, {sums} FROM {WEEKS} w {join} WHERE {where} "
-            "AND w.week_start_date >= %s AND w.week_start_date <= %s GROUP BY w.placement_id",
-            [*params, period.first_week, period.end_date],
-        )
-        return {row[0]: SessionCounts(*(int(v or 0) for v in row[1:])) for row in cursor.fetchall()}
 
 
 class _SchoolDayCounter:

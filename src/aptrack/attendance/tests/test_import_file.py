@@ -369,3 +369,13 @@ def test_a_placement_that_has_ended_or_was_cancelled_takes_no_marks(world):
     placement.end_date, placement.status = None, "CANCELLED"
     placement.save()
     assert rejected(record_file, world, csv_bytes(f"{world.child_a.upn},2026-11-23,AM,/,,")).errors
+
+
+def test_a_date_beyond_the_recorded_term_dates_is_refused_with_that_reason(world):
+    report = rejected(
+        record_file,
+        world,
+        csv_bytes(f"{world.child_a.upn},2029-01-08,AM,/,,"),
+        today=dt.date(2029, 1, 10),
+    )
+    assert report.errors[0].reason == rules.DATE_NO_TERMS.format(date="8 January 2029")
