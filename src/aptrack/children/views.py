@@ -14,6 +14,7 @@ from aptrack.audit.models import Channel
 from aptrack.children import permissions, selectors, services
 from aptrack.children.forms import ChildForm, ChildSearchForm, NewChildForm, initial_from_child
 from aptrack.children.models import Child
+from aptrack.core.govuk.pagination import pagination_params
 
 
 def _load_child(request: HttpRequest, child_id: int) -> Child:
@@ -42,20 +43,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     children = selectors.list_children(user=request.user, filters=filters, on=today)
     page = Paginator(children, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    base = "?" + (query.urlencode() + "&" if query else "") + "page="
-    pagination = None
-    if page.paginator.num_pages > 1:
-        pagination = {
-            "previous": {"href": f"{base}{page.previous_page_number()}"} if page.has_previous() else None,
-            "next": {"href": f"{base}{page.next_page_number()}"} if page.has_next() else None,
-            "items": [
-                {"ellipsis": True} if number == page.paginator.ELLIPSIS
-                else {"number": number, "href": f"{base}{number}", "current": number == page.number}
-                for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-            ],
-        }
+    pagination = pagination_params(page, request.GET)
     return TemplateResponse(
         request,
         "children/list.html",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import selectors as child_selectors
+from aptrack.core.govuk.pagination import pagination_params
 from aptrack.referrals import permissions, selectors, services
 from aptrack.referrals.forms import (
     ChildSearchForm,
@@ -57,20 +58,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         )
     referrals = selectors.list_visible_referrals(user=request.user, filters=filters)
     page = Paginator(referrals, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    base = "?" + (query.urlencode() + "&" if query else "") + "page="
-    pagination = None
-    if page.paginator.num_pages > 1:
-        pagination = {
-            "previous": {"href": f"{base}{page.previous_page_number()}"} if page.has_previous() else None,
-            "next": {"href": f"{base}{page.next_page_number()}"} if page.has_next() else None,
-            "items": [
-                {"ellipsis": True} if number == page.paginator.ELLIPSIS
-                else {"number": number, "href": f"{base}{number}", "current": number == page.number}
-                for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-            ],
-        }
+    pagination = pagination_params(page, request.GET)
     return TemplateResponse(request, "referrals/list.html", {
         "search_form": form, "page": page, "pagination": pagination,
         "can_start": permissions.can_start_referrals(request.user),
