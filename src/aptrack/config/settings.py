@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django.forms",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "aptrack.core",
     "aptrack.organisations",
     "aptrack.accounts",
@@ -82,6 +84,11 @@ INSTALLED_APPS = [
     "aptrack.panels",
     "aptrack.placements",
     "aptrack.attendance",
+    "aptrack.alerts",
+    "aptrack.outcomes",
+    "aptrack.oversight",
+    "aptrack.improvement",
+    "aptrack.census",
     "aptrack.api",
     "aptrack.synthetic",
 ]
@@ -230,6 +237,21 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+# Background work (alert checks, committee packs) through Django's task framework. The database
+# backend keeps the queue in PostgreSQL/SQLite and `aptrack db_worker` runs it; tests run tasks
+# as they are enqueued.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend",
+        ),
+        "QUEUES": ["default"],
+    }
+}
 
 FORM_RENDERER = "aptrack.core.govuk.forms.GovukFormRenderer"
 

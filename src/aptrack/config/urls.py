@@ -16,6 +16,11 @@ urlpatterns = [
     path("placements/", include("aptrack.placements.urls")),
     path("returns/", include("aptrack.returns.urls")),
     path("quality/", include("aptrack.quality.urls")),
+    path("alerts/", include("aptrack.alerts.urls")),
+    path("outcomes/", include("aptrack.outcomes.urls")),
+    path("oversight/", include("aptrack.oversight.urls")),
+    path("improvement/", include("aptrack.improvement.urls")),
+    path("census/", include("aptrack.census.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
