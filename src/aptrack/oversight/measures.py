@@ -1,0 +1,169 @@
+"""The LA oversight measures: the figures and breakdowns behind the dashboard and the pack.
+
+Every figure and every row of a breakdown carries the number of children behind it and a
+drill-down query (``measure=<key>&value=<value>``) that ``children_for`` turns back into exactly
+those children, so the list behind a number always has that number of children.
+
+The dataclasses and the catalogue are the interface other modules (pack, suppression, regional)
+code against; the computation lives in the ``measures_*`` modules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from aptrack.oversight.periods import Period
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from aptrack.children.models import Child
+    from aptrack.organisations.models import LocalAuthority
+
+UNITS = ("count", "percent", "days", "gbp", "weeks")
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str  # stable id, e.g. "children_in_ap"
+    label: str  # "Children in AP now"
+    value: int | Decimal | None  # None = no data
+    unit: str  # one of UNITS
+    count: int | None  # the number of children behind it (for small-number suppression)
+    drilldown: str | None  # query string for the children behind it, e.g. "measure=children_in_ap"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One bar of a breakdown."""
+
+    label: str
+    value: int | Decimal
+    count: int  # children behind it
+    drilldown: str | None  # e.g. "measure=by_tier&value=2"
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    key: str  # "by_tier", "referrals_by_month", ...
+    title: str
+    unit: str
+    rows: list[Row]
+    chart: str  # "bar" | "column" | "line"
+    note: str = ""  # how it is counted, shown under the table
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    figures: list[Figure]
+    breakdowns: list[Breakdown]
+    note: str = ""
+
+
+HEADLINE_KEYS = (
+    "children_in_ap",
+    "ehcp_share",
+    "children_in_ap_period",
+    "sixth_day_compliance",
+    "attendance_rate",
+    "open_ended",
+    "reviews_overdue",
+    "reintegration_rate",
+    "spend_to_date",
+)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    la: LocalAuthority
+    period: Period
+    sections: list[Section]
+    today: dt.date | None = None
+    extra: dict = field(default_factory=dict)
+
+    def figure(self, key: str) -> Figure | None:
+        for section in self.sections:
+            for figure in section.figures:
+                if figure.key == key:
+                    return figure
+        return None
+
+    def breakdown(self, key: str) -> Breakdown | None:
+        for section in self.sections:
+            for breakdown in section.breakdowns:
+                if breakdown.key == key:
+                    return breakdown
+        return None
+
+    def headline(self) -> list[Figure]:
+        """The figures for the top of the page and of the pack."""
+        figures = [self.figure(key) for key in HEADLINE_KEYS]
+        return [f for f in figures if f is not None]
+
+
+# (key, label) of every Figure key. Labels say "now" or "in the period" so a figure is never
+# read against the wrong date.
+CATALOGUE: list[tuple[str, str]] = [
+    # Children in AP now (today)
+    ("children_in_ap", "Children in AP now"),
+    ("ehcp_share", "Children in AP now with an EHCP"),
+    ("looked_after_in_ap", "Looked-after children in AP now"),
+    ("part_time_now", "Children in AP now on part-time timetables"),
+    ("out_of_area_now", "Children in AP now placed out of area"),
+    ("unregistered_now", "Children in AP now at unregistered providers"),
+    # Placement drift (today)
+    ("open_ended", "Open-ended placements"),
+    ("overdue_placements", "Placements past their planned end date"),
+    ("no_planned_end", "Placements with no planned end date"),
+    ("reviews_overdue", "Placements with a review overdue"),
+    # Over the period
+    ("children_in_ap_period", "Children in AP during the period"),
+    ("referrals_in_period", "New referrals in the period"),
+    ("placements_started", "Placements started in the period"),
+    ("placements_ended", "Placements ended in the period"),
+    ("average_length", "Average length of placements ended in the period"),
+    ("longest_length", "Longest placement open in the period"),
+    # Sixth-day duty
+    ("permanent_exclusions", "Permanent exclusions in the period"),
+    ("sixth_day_compliance", "Permanently excluded children with provision by the sixth day"),
+    ("sixth_day_missed", "Permanently excluded children without provision by the sixth day"),
+    # Attendance
+    ("attendance_rate", "Attendance in AP in the period"),
+    ("persistent_absence", "Children in AP persistently absent in the period"),
+    # Outcomes
+    ("reintegration_rate", "Placements ended in the period with a return to school"),
+    ("english_maths", "Children leaving AP in the period with English and maths"),
+    ("neet_destinations", "Children leaving AP in the period not in education, employment or training"),
+    # Money
+    ("spend_to_date", "Spend on placements in the period to date"),
+    ("average_weekly_cost", "Average weekly cost of placements now"),
+]
+
+
+def measure_catalogue() -> list[tuple[str, str]]:
+    """(key, label) of every Figure key the dashboard can produce."""
+    return list(CATALOGUE)
+
+
+def build_dashboard(*, la: LocalAuthority, period: Period, today: dt.date) -> Dashboard:
+    """Every section of the dashboard for one LA and period, computed in SQL."""
+    from aptrack.oversight.measures_build import build
+
+    return build(la=la, period=period, today=today)
+
+
+def children_for(
+    *, la: LocalAuthority, period: Period, today: dt.date, measure: str, value: str | None
+) -> QuerySet[Child]:
+    """The children behind a figure or a row; callers then intersect with scope_children(user).
+
+    Raises KeyError for a measure (or a breakdown value) the dashboard does not know.
+    """
+    from aptrack.oversight.measures_build import children_behind
+
+    return children_behind(la=la, period=period, today=today, measure=measure, value=value)
