@@ -2,7 +2,9 @@
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.security import HttpBearer
@@ -32,3 +34,22 @@ api.add_router("/children", children.router)
 api.add_router("/attendance", attendance.router)
 api.add_router("/referrals", referrals.router)
 api.add_router("/placements", placements.router)
+
+
+def _size(octets: int) -> str:
+    if octets >= 1024 * 1024:
+        return f"{octets / (1024 * 1024):.1f} MB"
+    return f"{octets / 1024:.0f} KB"
+
+
+def _body_too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return api.create_response(
+        request,
+        {"detail": f"The request body is over the {_size(limit)} limit: send smaller batches, "
+         "or upload a file"},
+        status=413,
+    )
+
+
+api.add_exception_handler(RequestDataTooBig, _body_too_big)

@@ -15,7 +15,7 @@ router = Router(tags=["attendance"])
 
 # A day's register for the largest provider is about 1,400 marks. 2,000 marks with the longest
 # comments still fit in the 2.5 MB request body Django accepts (DATA_UPLOAD_MAX_MEMORY_SIZE);
-# a bigger body is refused by Django itself with a plain 400.
+# a bigger body is refused with 413 and the reason (api.api._body_too_big).
 MAX_MARKS = 2_000
 TOO_MANY = f"Send at most {MAX_MARKS:,} marks in one request, or upload a file"
 NOT_PROVIDER = "Only a provider's token can record marks"

@@ -102,3 +102,10 @@ def test_list_filters_by_looked_after_and_year_group(officer, world):
     assert f'href="/children/{world.child_a.pk}/"' not in body
     body = officer.get(reverse("children:list"), {"year_group": "1"}).content.decode()
     assert "No children match" in body
+
+
+def test_record_links_to_the_childs_attendance_when_placed(officer, world):
+    placed = officer.get(reverse("children:detail", args=[world.child_a.pk])).content.decode()
+    assert f'href="{reverse("attendance:child", args=[world.child_a.pk])}"' in placed
+    unplaced = officer.get(reverse("children:detail", args=[world.child_a2.pk])).content.decode()
+    assert reverse("attendance:child", args=[world.child_a2.pk]) not in unplaced
