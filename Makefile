@@ -33,7 +33,9 @@ demo: install
 	DEBUG=true $(BIN)/aptrack migrate --no-input -v0
 	DEBUG=true $(BIN)/aptrack generate --scale la --seed 1 --if-empty
 	DEBUG=true $(BIN)/aptrack demo-logins
-	@echo "Serving aptrack on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	@echo "Serving aptrack on http://$(HOST):$(PORT)/ with its task worker (Ctrl+C to stop)"
+	DEBUG=true $(BIN)/aptrack db_worker --no-reload -v0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(BIN)/aptrack runserver $(HOST):$(PORT)
 
 ## make test: install, then the whole suite on SQLite and on PostgreSQL
