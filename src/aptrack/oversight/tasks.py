@@ -1,0 +1,12 @@
+"""Background tasks of the oversight app (django-tasks: the database backend and
+`aptrack db_worker` in production, run there and then in tests)."""
+
+from django_tasks import task
+
+from aptrack.oversight import pack_services
+
+
+@task()
+def build_committee_pack(export_id: int) -> None:
+    """Build a requested committee pack, telling the export how far it has got."""
+    pack_services.run_pack_export(export_id=export_id)
