@@ -95,9 +95,7 @@ def run_attendance_checks(*, at: dt.datetime, channel: Channel = Channel.COMMAND
         candidates += _new_consecutive(
             selectors.list_consecutive_absence(on=day, session=latest, calendars=calendars)
         )
-        candidates += selectors.list_absence_crossings(
-            on=day, session=latest, calendars=calendars
-        )
+        candidates += selectors.list_absence_crossings(on=day, session=latest, calendars=calendars)
     already = _already_raised(candidates)
     for candidate in candidates:
         if _key(candidate) in already:
@@ -142,8 +140,7 @@ def _new_consecutive(found: list[selectors.Candidate]) -> list[selectors.Candida
         c
         for c in found
         if not any(
-            (day, session) >= (c.session_date, c.session)
-            for day, session in raised[c.placement.pk]
+            (day, session) >= (c.session_date, c.session) for day, session in raised[c.placement.pk]
         )
     ]
 
@@ -246,8 +243,13 @@ def acknowledge_alert(
 ) -> Alert:
     """Say the alert is being looked into."""
     return _move(
-        alert=alert, target=AlertStatus.ACKNOWLEDGED, actor=actor, at=at, channel=channel,
-        note=note.strip(), where=where,
+        alert=alert,
+        target=AlertStatus.ACKNOWLEDGED,
+        actor=actor,
+        at=at,
+        channel=channel,
+        note=note.strip(),
+        where=where,
     )
 
 
@@ -258,8 +260,13 @@ def resolve_alert(
     if not note.strip():
         raise AlertNoteMissing(NOTE_REQUIRED)
     return _move(
-        alert=alert, target=AlertStatus.RESOLVED, actor=actor, at=at, channel=channel,
-        note=note.strip(), where=where,
+        alert=alert,
+        target=AlertStatus.RESOLVED,
+        actor=actor,
+        at=at,
+        channel=channel,
+        note=note.strip(),
+        where=where,
     )
 
 
@@ -293,11 +300,22 @@ def _move(
             changes["resolution_note"] = {"old": "", "new": note}
         locked.save(update_fields=fields)
         AlertEvent.objects.create(
-            alert=locked, kind=EventKind(target.value), from_status=source, to_status=target,
-            by=actor, at=at, note=note,
+            alert=locked,
+            kind=EventKind(target.value),
+            from_status=source,
+            to_status=target,
+            by=actor,
+            at=at,
+            note=note,
         )
         audit.record_event(
-            actor=actor, at=at, action=AuditAction.UPDATED, channel=channel, instance=locked,
-            child_id=locked.child_id, where=where, changes=changes,
+            actor=actor,
+            at=at,
+            action=AuditAction.UPDATED,
+            channel=channel,
+            instance=locked,
+            child_id=locked.child_id,
+            where=where,
+            changes=changes,
         )
     return locked

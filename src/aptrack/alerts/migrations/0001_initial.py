@@ -6,85 +6,252 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('children', '0001_initial'),
-        ('organisations', '0002_local_authorities'),
-        ('placements', '0004_plan_home_school_hours_end_choices'),
+        ("children", "0001_initial"),
+        ("organisations", "0002_local_authorities"),
+        ("placements", "0004_plan_home_school_hours_end_choices"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('WHEREABOUTS_UNKNOWN', 'Whereabouts unknown'), ('CONSECUTIVE_ABSENCE', 'Consecutive absent sessions'), ('PERSISTENT_ABSENCE', 'Persistent absence'), ('SEVERE_ABSENCE', 'Severe absence')], max_length=20)),
-                ('session_date', models.DateField()),
-                ('session', models.CharField(choices=[('AM', 'Morning'), ('PM', 'Afternoon')], max_length=2)),
-                ('period_start_date', models.DateField(blank=True, null=True)),
-                ('reason', models.CharField(max_length=300)),
-                ('raised_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('OPEN', 'Open'), ('ACKNOWLEDGED', 'Acknowledged'), ('RESOLVED', 'Resolved')], default='OPEN', max_length=12)),
-                ('escalated_at', models.DateTimeField(blank=True, null=True)),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('resolution_note', models.TextField(blank=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='children.child')),
-                ('escalated_to_social_worker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('escalated_to_virtual_school', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.localauthority')),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.localauthority')),
-                ('placement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attendance_alerts', to='placements.placement')),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("WHEREABOUTS_UNKNOWN", "Whereabouts unknown"),
+                            ("CONSECUTIVE_ABSENCE", "Consecutive absent sessions"),
+                            ("PERSISTENT_ABSENCE", "Persistent absence"),
+                            ("SEVERE_ABSENCE", "Severe absence"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("session_date", models.DateField()),
+                (
+                    "session",
+                    models.CharField(
+                        choices=[("AM", "Morning"), ("PM", "Afternoon")], max_length=2
+                    ),
+                ),
+                ("period_start_date", models.DateField(blank=True, null=True)),
+                ("reason", models.CharField(max_length=300)),
+                ("raised_at", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("OPEN", "Open"),
+                            ("ACKNOWLEDGED", "Acknowledged"),
+                            ("RESOLVED", "Resolved"),
+                        ],
+                        default="OPEN",
+                        max_length=12,
+                    ),
+                ),
+                ("escalated_at", models.DateTimeField(blank=True, null=True)),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("resolution_note", models.TextField(blank=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="children.child",
+                    ),
+                ),
+                (
+                    "escalated_to_social_worker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "escalated_to_virtual_school",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.localauthority",
+                    ),
+                ),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.localauthority",
+                    ),
+                ),
+                (
+                    "placement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attendance_alerts",
+                        to="placements.placement",
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AlertEvent',
+            name="AlertEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('RAISED', 'Alert raised'), ('ESCALATED', 'Escalated'), ('ACKNOWLEDGED', 'Acknowledged'), ('RESOLVED', 'Resolved')], max_length=12)),
-                ('from_status', models.CharField(blank=True, choices=[('OPEN', 'Open'), ('ACKNOWLEDGED', 'Acknowledged'), ('RESOLVED', 'Resolved')], max_length=12)),
-                ('to_status', models.CharField(blank=True, choices=[('OPEN', 'Open'), ('ACKNOWLEDGED', 'Acknowledged'), ('RESOLVED', 'Resolved')], max_length=12)),
-                ('at', models.DateTimeField()),
-                ('note', models.TextField(blank=True)),
-                ('alert', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='alerts.alert')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("RAISED", "Alert raised"),
+                            ("ESCALATED", "Escalated"),
+                            ("ACKNOWLEDGED", "Acknowledged"),
+                            ("RESOLVED", "Resolved"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("OPEN", "Open"),
+                            ("ACKNOWLEDGED", "Acknowledged"),
+                            ("RESOLVED", "Resolved"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("OPEN", "Open"),
+                            ("ACKNOWLEDGED", "Acknowledged"),
+                            ("RESOLVED", "Resolved"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("note", models.TextField(blank=True)),
+                (
+                    "alert",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="alerts.alert",
+                    ),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='alert',
-            index=models.Index(fields=['local_authority', 'status', 'raised_at'], name='alerts_aler_local_a_a55b6c_idx'),
+            model_name="alert",
+            index=models.Index(
+                fields=["local_authority", "status", "raised_at"],
+                name="alerts_aler_local_a_a55b6c_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='alert',
-            index=models.Index(fields=['child', 'raised_at'], name='alerts_aler_child_i_6c4e8c_idx'),
+            model_name="alert",
+            index=models.Index(
+                fields=["child", "raised_at"], name="alerts_aler_child_i_6c4e8c_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='alert',
-            index=models.Index(fields=['status', 'escalated_at', 'raised_at'], name='alerts_aler_status_ce07c6_idx'),
+            model_name="alert",
+            index=models.Index(
+                fields=["status", "escalated_at", "raised_at"], name="alerts_aler_status_ce07c6_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind__in', ['CONSECUTIVE_ABSENCE', 'WHEREABOUTS_UNKNOWN'])), fields=('kind', 'placement', 'session_date', 'session'), name='one_session_alert_per_occurrence'),
+            model_name="alert",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind__in", ["CONSECUTIVE_ABSENCE", "WHEREABOUTS_UNKNOWN"])),
+                fields=("kind", "placement", "session_date", "session"),
+                name="one_session_alert_per_occurrence",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind__in', ['PERSISTENT_ABSENCE', 'SEVERE_ABSENCE'])), fields=('kind', 'child', 'period_start_date'), name='one_measure_alert_per_child_year'),
+            model_name="alert",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind__in", ["PERSISTENT_ABSENCE", "SEVERE_ABSENCE"])),
+                fields=("kind", "child", "period_start_date"),
+                name="one_measure_alert_per_child_year",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['OPEN', 'ACKNOWLEDGED', 'RESOLVED'])), name='alert_status_known'),
+            model_name="alert",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["OPEN", "ACKNOWLEDGED", "RESOLVED"])),
+                name="alert_status_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'RESOLVED'), _negated=True), models.Q(('resolution_note', ''), _negated=True), _connector='OR'), name='resolved_alert_has_note'),
+            model_name="alert",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "RESOLVED"), _negated=True),
+                    models.Q(("resolution_note", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="resolved_alert_has_note",
+            ),
         ),
         migrations.AddIndex(
-            model_name='alertevent',
-            index=models.Index(fields=['alert', 'at'], name='alerts_aler_alert_i_40e9dc_idx'),
+            model_name="alertevent",
+            index=models.Index(fields=["alert", "at"], name="alerts_aler_alert_i_40e9dc_idx"),
         ),
     ]

@@ -29,7 +29,10 @@ def test_a_child_with_no_mark_by_10am_raises_one_alert_to_their_la(world):
     assert report.raised[W] == 2
     assert AlertEvent.objects.filter(alert=alert, kind="RAISED").count() == 1
     assert AuditEvent.objects.filter(
-        object_type="alerts.Alert", object_id=str(alert.pk), action="CREATED", child_id=world.child_a.pk
+        object_type="alerts.Alert",
+        object_id=str(alert.pk),
+        action="CREATED",
+        child_id=world.child_a.pk,
     ).exists()
 
 
@@ -95,9 +98,9 @@ def test_the_afternoon_check_raises_the_afternoon_and_keeps_the_morning(world):
     check(MONDAY, "10:00")
     report = check(MONDAY, "14:00")
     assert report.sessions == ["AM", "PM"]
-    assert list(
-        Alert.objects.filter(child=world.child_a).values_list("session", flat=True)
-    ) == ["PM"]
+    assert list(Alert.objects.filter(child=world.child_a).values_list("session", flat=True)) == [
+        "PM"
+    ]
     assert Alert.objects.filter(child=world.child_b).count() == 2
 
 
