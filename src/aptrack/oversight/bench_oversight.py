@@ -1,0 +1,421 @@
+"""Oversight benchmark at national scale (`make bench`, after the attendance bench, on the same
+database). Prints figures; it is not a test.
+
+1. aptrack: the LA dashboard for a sample of LAs, timed as server time (Django's test Client,
+   signed in as the LA's manager: URL routing, middleware, every query and the template; no
+   network) and as `build_dashboard` called directly; then the national analyst view the same
+   way (signed in as a national analyst). p50 and p95 over --runs runs each.
+2. DuckDB: the marks, and the placement columns a measure needs (child, LA, provider, whether the
+   provider is registered), are exported from the same database to Parquet in the same run, then
+   DuckDB computes the same attendance figures for the same LAs and period by scanning them.
+3. The figures are compared (they must agree exactly) and the ratio printed. Target: the LA
+   dashboard at least 5x faster than the DuckDB scan, and its p95 under 150 ms.
+
+Run: `python -m aptrack.oversight.bench_oversight --today 2026-07-24` (DATABASE_URL set).
+"""
+
+import argparse
+import csv
+import datetime as dt
+import math
+import os
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+TARGET_RATIO = 5
+TARGET_P95_MS = 150
+BENCH_ANALYST = "bench.analyst.national"
+
+
+@dataclass(frozen=True)
+class ParquetFiles:
+    marks: Path
+    placements: Path
+    rows: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class AttendanceFigures:
+    """The attendance figures both sides compute: session counts by class and child flags."""
+
+    counts: Any  # attendance.measures.SessionCounts
+    children: int
+    persistent: int
+    severe: int
+
+    @property
+    def attendance_rate(self) -> Decimal | None:
+        from aptrack.attendance.measures import Rates
+
+        return Rates.of(self.counts).attendance
+
+
+# --- timing ----------------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], pct: int) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(pct / 100 * len(ordered)) - 1))]
+
+
+def time_runs(call: Callable[[], Any], runs: int) -> tuple[float, float, Any]:
+    """(p50 ms, p95 ms, last result) over `runs` calls after one warm-up call."""
+    result = call()
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = call()
+        timings.append((time.perf_counter() - started) * 1000)
+    return percentile(timings, 50), percentile(timings, 95), result
+
+
+# --- export to Parquet -----------------------------------------------------------------------------
+
+MARKS_SQL = "SELECT placement_id, session_date, code FROM attendance_attendancemark"
+PLACEMENTS_SQL = """
+    SELECT p.id, p.child_id, COALESCE(p.commissioning_la_id, c.home_la_id), p.provider_id,
+           CASE WHEN pr.kind IN ({kinds}) THEN 1 ELSE 0 END
+    FROM placements_placement p
+    JOIN children_child c ON c.id = p.child_id
+    LEFT JOIN providers_provider pr ON pr.organisation_id = p.provider_id
+"""
+
+
+def export_to_parquet(workdir: Path) -> ParquetFiles:
+    """Write the marks and the placements' columns to CSV straight from the database
+    (PostgreSQL COPY TO STDOUT; a cursor on SQLite), then let DuckDB turn each into Parquet."""
+    import duckdb
+
+    from aptrack.providers.models import REGISTERED_KINDS
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    kinds = ", ".join(f"'{kind}'" for kind in sorted(REGISTERED_KINDS))
+    started = time.perf_counter()
+    marks_csv, placements_csv = workdir / "marks.csv", workdir / "placements.csv"
+    rows = _dump(MARKS_SQL, marks_csv)
+    _dump(PLACEMENTS_SQL.format(kinds=kinds), placements_csv)
+    files = ParquetFiles(workdir / "marks.parquet", workdir / "placements.parquet", rows, 0.0)
+    with duckdb.connect() as duck:
+        duck.execute(
+            f"COPY (SELECT * FROM read_csv('{marks_csv}', header = false, quote = '\"', escape = '\"', "
+            "columns = {'placement_id': 'BIGINT', 'session_date': 'DATE', 'code': 'VARCHAR'})) "
+            f"TO '{files.marks}' (FORMAT parquet)"
+        )
+        duck.execute(
+            f"COPY (SELECT * FROM read_csv('{placements_csv}', header = false, "
+            "columns = {'placement_id': 'BIGINT', 'child_id': 'BIGINT', 'la_id': 'BIGINT', "
+            "'provider_id': 'BIGINT', 'registered': 'INTEGER'})) "
+            f"TO '{files.placements}' (FORMAT parquet)"
+        )
+    marks_csv.unlink()
+    placements_csv.unlink()
+    return ParquetFiles(files.marks, files.placements, rows, time.perf_counter() - started)
+
+
+def _dump(sql: str, path: Path) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with path.open("wb") as handle, cursor.cursor.copy(
+                f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
+            ) as copy:
+                for data in copy:
+                    handle.write(data)
+            cursor.execute(f"SELECT count(*) FROM ({sql}) rows")
+            return int(cursor.fetchone()[0])
+        cursor.execute(sql)
+        written = 0
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            while batch := cursor.fetchmany(50_000):
+                writer.writerows(batch)
+                written += len(batch)
+        return written
+
+
+# --- the same figures, by DuckDB -----------------------------------------------------------------
+
+
+def _classes_sql() -> str:
+    """The code → rollup-column table, from the same source the rollups are written from."""
+    from aptrack.attendance import codes
+    from aptrack.attendance.loading import ROLLUP_COLUMNS
+
+    def quote(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    values = ", ".join(
+        "(" + ", ".join([quote(code.code), *(str(int(code.code in wanted)) for _, wanted in ROLLUP_COLUMNS)]) + ")"
+        for code in codes.CODES
+    )
+    names = ", ".join(column for column, _ in ROLLUP_COLUMNS)
+    return f"(VALUES {values}) AS k(code, {names})"
+
+
+def duckdb_attendance(
+    duck: Any, files: ParquetFiles, *, period: Any, la_id: int | None = None, by_la: bool = False
+) -> dict[int | None, AttendanceFigures]:
+    """Attendance over `period` (an oversight Period) for one LA, all LAs, or each LA, from a
+    scan of the Parquet marks. Weeks as the rollups count them: every Monday-to-Sunday week
+    that starts on or before the period's end and ends on or after its start."""
+    from aptrack.attendance.loading import ROLLUP_COLUMNS
+    from aptrack.attendance.measures import SessionCounts
+
+    columns = [column for column, _ in ROLLUP_COLUMNS]
+    first_week = period.start - dt.timedelta(days=period.start.weekday())
+    sums = ", ".join(f"SUM(k.{c})::BIGINT AS {c}" for c in columns)
+    group = "p.la_id" if by_la else "NULL::BIGINT"
+    where = "AND p.la_id = $la" if la_id is not None else ""
+    sql = f"""
+        WITH per_child AS (
+            SELECT {group} AS grp, p.child_id, {sums}
+            FROM read_parquet('{files.marks}') m
+            JOIN read_parquet('{files.placements}') p USING (placement_id)
+            JOIN {_classes_sql()} USING (code)
+            WHERE date_trunc('week', m.session_date) BETWEEN $first AND $last {where}
+            GROUP BY 1, 2
+        )
+        SELECT grp, {", ".join(f"SUM({c})::BIGINT" for c in columns)},
+               COUNT(*) FILTER (WHERE present + aea + authorised + unauthorised > 0),
+               COUNT(*) FILTER (WHERE present + aea + authorised + unauthorised > 0
+                                AND (authorised + unauthorised) * 10 >= present + aea + authorised + unauthorised),
+               COUNT(*) FILTER (WHERE present + aea + authorised + unauthorised > 0
+                                AND (authorised + unauthorised) * 2 >= present + aea + authorised + unauthorised)
+        FROM per_child GROUP BY grp ORDER BY grp
+    """
+    params: dict[str, Any] = {"first": first_week, "last": period.end}
+    if la_id is not None:
+        params["la"] = la_id
+    results = {}
+    for grp, *values in duck.execute(sql, params).fetchall():
+        counts = SessionCounts(*(int(v or 0) for v in values[: len(columns)]))
+        children, persistent, severe = (int(v) for v in values[len(columns):])
+        results[grp] = AttendanceFigures(counts, children, persistent, severe)
+    return results
+
+
+def aptrack_attendance(*, period: Any, la_id: int | None = None) -> AttendanceFigures:
+    """The same figures from aptrack's attendance measures (the weekly rollups)."""
+    from aptrack.attendance import selectors
+    from aptrack.attendance.scopes import Period as AttendancePeriod
+    from aptrack.attendance.scopes import Scope
+
+    scope = Scope.la(la_id) if la_id is not None else Scope.all_las()
+    measures = selectors.get_measures(
+        scope=scope, period=AttendancePeriod(period.start, period.end, period.label), include_hours=False
+    )
+    return AttendanceFigures(measures.counts, measures.children, measures.persistent, measures.severe)
+
+
+def aptrack_attendance_by_la(*, period: Any) -> dict[int, AttendanceFigures]:
+    from aptrack.attendance import selectors
+    from aptrack.attendance.scopes import Grouping, Scope
+    from aptrack.attendance.scopes import Period as AttendancePeriod
+
+    return {
+        m.key: AttendanceFigures(m.counts, m.children, m.persistent, m.severe)
+        for m in selectors.list_measures(
+            scope=Scope.all_las(), period=AttendancePeriod(period.start, period.end, period.label), by=Grouping.LA
+        )
+    }
+
+
+# --- the run ---------------------------------------------------------------------------------------
+
+
+def sample_las(*, period: Any, size: int, seed: int = 1) -> list[Any]:
+    """The LA with most placement-weeks in the period, Dorset (the demo LA), and a seeded
+    random choice of the others with any."""
+    from django.db.models import Count
+
+    from aptrack.attendance.models import PlacementWeek
+    from aptrack.organisations.models import LocalAuthority
+
+    busy = list(
+        PlacementWeek.objects.filter(week_start_date__gte=period.start, week_start_date__lte=period.end)
+        .values("local_authority_id").annotate(n=Count("pk")).order_by("-n", "local_authority_id")
+        .values_list("local_authority_id", flat=True)
+    )
+    chosen = busy[:1]
+    dorset = LocalAuthority.objects.filter(code="838").values_list("pk", flat=True).first()
+    if dorset in busy and dorset not in chosen:
+        chosen.append(dorset)
+    rest = [la for la in busy if la not in chosen]
+    chosen += random.Random(seed).sample(rest, min(len(rest), max(0, size - len(chosen))))
+    by_id = LocalAuthority.objects.in_bulk(chosen)
+    return [by_id[la_id] for la_id in chosen]
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aptrack.config.settings")
+    import django
+
+    django.setup()
+    parser = argparse.ArgumentParser(prog="python -m aptrack.oversight.bench_oversight")
+    parser.add_argument("--today", type=dt.date.fromisoformat, required=True)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--las", type=int, default=5, help="how many LAs to sample")
+    parser.add_argument("--workdir", type=Path, default=Path("var/bench"))
+    args = parser.parse_args()
+    run(args)
+
+
+def _user(username: str, organisation: Any, role: str) -> Any:
+    from aptrack.accounts.models import User
+
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"organisation": organisation, "role": role}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _manager_of(la: Any) -> Any:
+    from aptrack.accounts.models import User
+    from aptrack.accounts.roles import Role
+    from aptrack.organisations.models import Organisation
+
+    manager = User.objects.filter(
+        role=Role.LA_MANAGER, organisation__kind="LOCAL_AUTHORITY", organisation__local_authority=la
+    ).order_by("pk").first()
+    if manager is not None:
+        return manager
+    council = Organisation.objects.get(kind="LOCAL_AUTHORITY", local_authority=la)
+    return _user(f"bench.manager.{la.code}", council, Role.LA_MANAGER)
+
+
+def _national_analyst() -> Any:
+    from aptrack.accounts.roles import Role
+    from aptrack.organisations.models import Organisation
+
+    organisation, _ = Organisation.objects.get_or_create(
+        name="Bench national analysts (synthetic)", kind="REGIONAL", region=""
+    )
+    return _user(BENCH_ANALYST, organisation, Role.ANALYST)
+
+
+def _view_timer(user: Any, url: str) -> Callable[[], Any]:
+    from django.test import Client
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+
+    def get() -> Any:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} gave {response.status_code}")
+        return response
+
+    return get
+
+
+def _url(name: str, period: Any) -> str | None:
+    from urllib.parse import urlencode
+
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return f"{reverse(name)}?{urlencode(period.query())}"
+    except NoReverseMatch:
+        return None
+
+
+def _line(label: str, p50: float, p95: float, note: str = "") -> None:
+    print(f"  {label:<62} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {note}")
+
+
+def run(args: argparse.Namespace) -> None:
+    import duckdb
+    from django.utils import timezone
+
+    from aptrack.oversight import measures
+    from aptrack.oversight.periods import Period, academic_year_of
+
+    period = Period.academic_year(academic_year_of(args.today - dt.timedelta(days=1)))
+    today = timezone.localdate()  # what the pages use for "now" figures
+    las = sample_las(period=period, size=args.las)
+    print(f"Oversight, {period.label} ({period.start} to {period.end}); {args.runs} runs each; "
+          f"'now' figures as at {today}")
+    print("aptrack (PostgreSQL), per LA: the dashboard page through Django's test Client as the "
+          "LA's manager, then build_dashboard and the attendance measures called directly")
+    dashboard_url = _url("oversight:dashboard", period)
+    aptrack: dict[int, AttendanceFigures] = {}
+    page_p95: dict[int, float] = {}
+    page_p50: dict[int, float] = {}
+    rates: dict[int, Any] = {}
+    for la in las:
+        if dashboard_url:
+            p50, p95, _ = time_runs(_view_timer(_manager_of(la), dashboard_url), args.runs)
+            page_p50[la.pk], page_p95[la.pk] = p50, p95
+            _line(f"{la.name}: dashboard page (server time)", p50, p95)
+        try:
+            p50, p95, dashboard = time_runs(
+                lambda la=la: measures.build_dashboard(la=la, period=period, today=today), args.runs
+            )
+            figure = dashboard.figure("attendance_rate")
+            rates[la.pk] = figure.value if figure else None
+            _line(f"{la.name}: build_dashboard", p50, p95, f"[attendance {rates[la.pk]}%]")
+        except ImportError as error:  # the dashboard's computation not there yet
+            print(f"  {la.name}: build_dashboard not available ({error})")
+        p50, p95, figures = time_runs(lambda la=la: aptrack_attendance(period=period, la_id=la.pk), args.runs)
+        aptrack[la.pk] = figures
+        page_p50.setdefault(la.pk, p50)
+        page_p95.setdefault(la.pk, p95)
+        _line(f"{la.name}: attendance measures (rollups)", p50, p95, _describe(figures))
+    national_url = _url("oversight:regional", period)
+    runs = max(5, args.runs // 3)
+    if national_url:
+        p50, p95, _ = time_runs(_view_timer(_national_analyst(), national_url), runs)
+        _line("National view, all LAs (server time, national analyst)", p50, p95)
+    p50, p95, by_la = time_runs(lambda: aptrack_attendance_by_la(period=period), runs)
+    _line("All LAs: attendance measures by LA (rollups)", p50, p95, f"[{len(by_la)} LAs]")
+
+    files = export_to_parquet(args.workdir)
+    size = (files.marks.stat().st_size + files.placements.stat().st_size) / 1e6
+    print(f"\nExported {files.rows:,} marks and the placements to Parquet ({size:.0f} MB) in "
+          f"{files.seconds:.1f} s (PostgreSQL COPY to CSV, DuckDB to Parquet)")
+    print("DuckDB scanning the Parquet (same LAs, same period, same figures)")
+    duck = duckdb.connect()
+    table = []
+    for la in las:
+        p50, p95, result = time_runs(
+            lambda la=la: duckdb_attendance(duck, files, period=period, la_id=la.pk), args.runs
+        )
+        figures = result.get(None) or AttendanceFigures(aptrack[la.pk].counts.__class__(), 0, 0, 0)
+        agree = figures == aptrack[la.pk] and (la.pk not in rates or rates[la.pk] == figures.attendance_rate)
+        _line(f"{la.name}: DuckDB", p50, p95, _describe(figures) + ("" if agree else "  DISAGREES"))
+        table.append((la, page_p50[la.pk], page_p95[la.pk], p50, agree))
+    p50, p95, result = time_runs(lambda: duckdb_attendance(duck, files, period=period, by_la=True), runs)
+    national_agree = {k: v for k, v in result.items() if v.children or v.counts.recorded} == {
+        k: v for k, v in by_la.items() if v.children or v.counts.recorded
+    }
+    _line("All LAs by LA: DuckDB", p50, p95, "agree" if national_agree else "DISAGREE")
+    duck.close()
+
+    what = "dashboard page" if dashboard_url else "attendance measures"
+    print(f"\nLA {what} against the DuckDB scan (ratio = DuckDB p50 / aptrack p50; "
+          f"target >= {TARGET_RATIO}x and aptrack p95 < {TARGET_P95_MS} ms)")
+    print(f"  {'LA':<34} {'aptrack p50':>12} {'aptrack p95':>12} {'DuckDB p50':>11} {'ratio':>7}  figures")
+    for la, ours50, ours95, theirs50, agree in table:
+        verdict = "agree" if agree else "DISAGREE"
+        print(f"  {la.name:<34} {ours50:>9.1f} ms {ours95:>9.1f} ms {theirs50:>8.1f} ms {theirs50 / ours50:>6.1f}x  {verdict}")
+
+
+def _describe(figures: AttendanceFigures) -> str:
+    return (
+        f"[attendance {figures.attendance_rate}%, {figures.children:,} children, "
+        f"{figures.persistent:,} persistent, {figures.severe:,} severe]"
+    )
+
+
+if __name__ == "__main__":
+    main()
