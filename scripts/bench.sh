@@ -40,3 +40,14 @@ echo "   (setup took $((SECONDS - started)) s)"
 echo "== Import and measures"
 "$BIN/python" -m aptrack.attendance.bench run --today "$today" --rows "${BENCH_ROWS:-1000000}" --runs "${BENCH_RUNS:-50}"
 echo "== Done in $((SECONDS - started)) s"
+
+# --- Oversight (issue 6 item 7) ------------------------------------------------------------------
+# On the same database: the LA dashboard and the national analyst view (server time through
+# Django's test Client), then the marks exported to Parquet and DuckDB computing the same
+# attendance figures by scanning them. BENCH_OVERSIGHT_RUNS runs each (default 30) over
+# BENCH_OVERSIGHT_LAS sampled LAs (default 5). See src/aptrack/oversight/bench_oversight.py.
+echo "== Oversight: dashboard and national view against DuckDB on Parquet"
+oversight_started=$SECONDS
+"$BIN/python" -m aptrack.oversight.bench_oversight --today "$today" \
+  --runs "${BENCH_OVERSIGHT_RUNS:-30}" --las "${BENCH_OVERSIGHT_LAS:-5}"
+echo "== Oversight done in $((SECONDS - oversight_started)) s"
