@@ -229,7 +229,7 @@ def escalate_alerts(*, at: dt.datetime, channel: Channel = Channel.COMMAND) -> i
 def _recipients(social_worker: Any, virtual_school_la_id: int | None) -> str:
     parts = []
     if social_worker is not None:
-        parts.append(f"social worker {social_worker.get_full_name() or social_worker.username}")
+        parts.append(f"social worker {social_worker.display_name}")
     if virtual_school_la_id is not None:
         parts.append("the virtual school head")
     return "To " + " and ".join(parts) if parts else "No social worker or virtual school recorded"
