@@ -71,3 +71,23 @@ def measure_min_sessions() -> int:
 # Attending codes end a run; not-possible and administrative codes neither count nor end it.
 ABSENCE_CODES = codes.ABSENCE_CODES
 ATTENDING_CODES = codes.ATTENDING_CODES
+
+
+def check_times_on(day: dt.date, tz: dt.tzinfo) -> list[dt.datetime]:
+    """The moments the checks are due on `day`: each cut-off, and each cut-off plus the
+    escalation interval (when the alerts raised at the cut-off become due to escalate)."""
+    moments = set()
+    for time in cutoffs().values():
+        moment = dt.datetime.combine(day, time, tzinfo=tz)
+        moments |= {moment, moment + escalate_after()}
+    return sorted(moments)
+
+
+def next_check_at(after: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
+    """The first moment the checks are due strictly after `after`."""
+    day = after.astimezone(tz).date()
+    while True:
+        for moment in check_times_on(day, tz):
+            if moment > after:
+                return moment
+        day += dt.timedelta(days=1)
