@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from aptrack.census import views
 
 app_name = "census"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.census_home, name="home"),
+    path("<str:la_code>/", views.census_page, name="page"),
+    path("<str:la_code>/census.csv", views.census_download, name="download"),
+    path("<str:la_code>/errors.csv", views.error_report_download, name="errors"),
+]
