@@ -34,6 +34,7 @@ class Figure:
     unit: str  # one of UNITS
     count: int | None  # the number of children behind it (for small-number suppression)
     drilldown: str | None  # query string for the children behind it, e.g. "measure=children_in_ap"
+    of: int | None = None  # for a percentage: the children it is a percentage of
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Breakdown:
     rows: list[Row]
     chart: str  # "bar" | "column" | "line"
     note: str = ""  # how it is counted, shown under the table
+    total: int | None = None  # children in the whole group the rows divide (for a share column)
 
 
 @dataclass(frozen=True)
@@ -115,30 +117,30 @@ CATALOGUE: list[tuple[str, str]] = [
     ("looked_after_in_ap", "Looked-after children in AP now"),
     ("part_time_now", "Children in AP now on part-time timetables"),
     ("out_of_area_now", "Children in AP now placed out of area"),
-    ("unregistered_now", "Children in AP now at unregistered providers"),
+    ("unregistered_now", "Children in AP now at unregistered (non-school) providers"),
     # Placement drift (today)
-    ("open_ended", "Open-ended placements"),
-    ("overdue_placements", "Placements past their planned end date"),
-    ("no_planned_end", "Placements with no planned end date"),
-    ("reviews_overdue", "Placements with a review overdue"),
+    ("open_ended", "Children in open-ended placements (no planned end date)"),
+    ("open_ended_no_exit_plan", "Children in open-ended placements with no exit plan"),
+    ("overdue_placements", "Children in placements past their planned end or maximum length"),
+    ("reviews_overdue", "Children whose placement review is overdue"),
+    ("longest_length", "Longest placement running now"),
     # Over the period
     ("children_in_ap_period", "Children in AP during the period"),
-    ("referrals_in_period", "New referrals in the period"),
-    ("placements_started", "Placements started in the period"),
-    ("placements_ended", "Placements ended in the period"),
+    ("referrals_in_period", "Children referred in the period"),
+    ("placements_started", "Children starting a placement in the period"),
+    ("placements_ended", "Children whose placement ended in the period"),
     ("average_length", "Average length of placements ended in the period"),
-    ("longest_length", "Longest placement open in the period"),
     # Sixth-day duty
-    ("permanent_exclusions", "Permanent exclusions in the period"),
+    ("permanent_exclusions", "Permanently excluded children whose sixth day fell in the period"),
     ("sixth_day_compliance", "Permanently excluded children with provision by the sixth day"),
     ("sixth_day_missed", "Permanently excluded children without provision by the sixth day"),
     # Attendance
     ("attendance_rate", "Attendance in AP in the period"),
     ("persistent_absence", "Children in AP persistently absent in the period"),
     # Outcomes
-    ("reintegration_rate", "Placements ended in the period with a return to school"),
+    ("reintegration_rate", "Children leaving AP in the period who returned to a mainstream school"),
     ("english_maths", "Children leaving AP in the period with English and maths"),
-    ("neet_destinations", "Children leaving AP in the period not in education, employment or training"),
+    ("neet_destinations", "Children leaving AP in the period not in education (NEET or missing education)"),
     # Money
     ("spend_to_date", "Spend on placements in the period to date"),
     ("average_weekly_cost", "Average weekly cost of placements now"),
@@ -150,15 +152,16 @@ def measure_catalogue() -> list[tuple[str, str]]:
     return list(CATALOGUE)
 
 
-def build_dashboard(*, la: LocalAuthority, period: Period, today: dt.date) -> Dashboard:
-    """Every section of the dashboard for one LA and period, computed in SQL."""
+def build_dashboard(*, la: LocalAuthority, period: Period, today: dt.date, cohort: str = "period") -> Dashboard:
+    """Every section of the dashboard for one LA and period, computed in SQL. ``cohort`` says
+    whether the "who is in AP" breakdowns count the children in AP now or during the period."""
     from aptrack.oversight.measures_build import build
 
-    return build(la=la, period=period, today=today)
+    return build(la=la, period=period, today=today, cohort=cohort)
 
 
 def children_for(
-    *, la: LocalAuthority, period: Period, today: dt.date, measure: str, value: str | None
+    *, la: LocalAuthority, period: Period, today: dt.date, measure: str, value: str | None, cohort: str = "period"
 ) -> QuerySet[Child]:
     """The children behind a figure or a row; callers then intersect with scope_children(user).
 
@@ -166,4 +169,4 @@ def children_for(
     """
     from aptrack.oversight.measures_build import children_behind
 
-    return children_behind(la=la, period=period, today=today, measure=measure, value=value)
+    return children_behind(la=la, period=period, today=today, measure=measure, value=value, cohort=cohort)

@@ -1,0 +1,111 @@
+"""Assemble the dashboard's sections from the measure modules, and find the children behind any
+figure or row through the drill-down registry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from urllib.parse import parse_qs
+
+from django.db.models import QuerySet
+
+from aptrack.children.models import Child
+from aptrack.organisations.models import LocalAuthority
+from aptrack.oversight import measures_activity, measures_cohort, measures_duties, measures_now
+from aptrack.oversight.measures import CATALOGUE, Breakdown, Dashboard, Figure, Section
+from aptrack.oversight.measures_base import COHORT_NOW, COHORTS, DRILLDOWNS, Context
+from aptrack.oversight.periods import Period
+
+NOW_KEYS = ("children_in_ap", "ehcp_share", "looked_after_in_ap", "part_time_now", "out_of_area_now", "unregistered_now")
+DRIFT_KEYS = ("open_ended", "open_ended_no_exit_plan", "overdue_placements", "reviews_overdue", "longest_length")
+
+
+def _pick(figures: list[Figure], keys: tuple[str, ...]) -> list[Figure]:
+    by_key = {f.key: f for f in figures}
+    return [by_key[key] for key in keys]
+
+
+def build(*, la: LocalAuthority, period: Period, today: dt.date, cohort: str = "period") -> Dashboard:
+    if cohort not in COHORTS:
+        raise ValueError(f"Unknown cohort {cohort}")
+    ctx = Context(la_id=la.pk, period=period, today=today, cohort=cohort)
+    now = measures_now.now_figures(ctx)
+    who = "now" if cohort == COHORT_NOW else "during the period"
+    activity_figures, by_month = measures_activity.activity(ctx)
+    attendance_figures, attendance_breakdowns = measures_duties.attendance_measures(ctx)
+    outcome_figures, destinations = measures_duties.outcomes(ctx)
+    spend_figures, spend_breakdowns = measures_activity.spend(ctx)
+    by_cost = {f.key: f for f in now}
+    in_period = measures_cohort.period_total(ctx)
+    total = by_cost["children_in_ap"].count if cohort == COHORT_NOW else in_period.count
+    sections = [
+        Section(
+            "children", "Children in AP", [*_pick(now, NOW_KEYS), in_period], [],
+            note="Placements the LA commissions, and those schools commission for children who live in the LA.",
+        ),
+        Section(
+            "who", f"Who is in AP {who}, and where",
+            [],
+            [
+                *(
+                    measures_cohort.placement_breakdown(ctx, group, total=total)
+                    for group in measures_cohort.PLACEMENT_GROUPS
+                ),
+                *measures_cohort.child_breakdowns(ctx, total=total),
+            ],
+            note="A child with placements in two groups counts in both, so rows can add up to more than the total.",
+        ),
+        Section("drift", "Placements needing attention now", _pick(now, DRIFT_KEYS), []),
+        Section("activity", "Referrals and placements in the period", activity_figures, by_month),
+        Section("sixth_day", "Sixth-day provision after permanent exclusion", measures_duties.sixth_day(ctx), []),
+        Section("attendance", "Attendance", attendance_figures, attendance_breakdowns),
+        Section("outcomes", "Outcomes of placements that ended", outcome_figures, destinations),
+        Section("spend", "Spend", [*spend_figures, by_cost["average_weekly_cost"]], spend_breakdowns),
+    ]
+    return Dashboard(la=la, period=period, sections=sections, today=today, extra={"cohort": cohort})
+
+
+def children_behind(
+    *, la: LocalAuthority, period: Period, today: dt.date, measure: str, value: str | None, cohort: str = "period"
+) -> QuerySet[Child]:
+    if cohort not in COHORTS:
+        raise KeyError(cohort)
+    ctx = Context(la_id=la.pk, period=period, today=today, cohort=cohort)
+    return DRILLDOWNS[measure](ctx, value, key=measure)
+
+
+def _breakdown_sources() -> dict[str, Callable[[Context], list[Breakdown]]]:
+    sources: dict[str, Callable[[Context], list[Breakdown]]] = {
+        group.key: (lambda ctx, group=group: [measures_cohort.placement_breakdown(ctx, group)])
+        for group in measures_cohort.PLACEMENT_GROUPS
+    }
+    sources.update(dict.fromkeys(measures_cohort.CHILD_KEYS, measures_cohort.child_breakdowns))
+    sources.update({key: lambda ctx: measures_activity.activity(ctx)[1]
+                    for key in ("referrals_by_month", "placements_by_month")})
+    sources.update({key: lambda ctx: measures_activity.spend(ctx)[1] for key in ("spend_by_provider", "spend_by_tier")})
+    sources.update({key: lambda ctx: measures_duties.attendance_measures(ctx)[1]
+                    for key in ("attendance_by_provider_type", "attendance_by_provider")})
+    sources["destinations"] = lambda ctx: measures_duties.outcomes(ctx)[1]
+    return sources
+
+
+def describe(
+    *, la: LocalAuthority, period: Period, today: dt.date, measure: str, value: str | None, cohort: str = "period"
+) -> tuple[str, str | None]:
+    """The title of a figure or breakdown and, for a breakdown, the label of the row ``value``
+    picks; for the heading of a drill-down. Raises KeyError for an unknown measure."""
+    labels = dict(CATALOGUE)
+    if measure in labels:
+        return labels[measure], None
+    sources = _breakdown_sources()
+    if measure not in sources:
+        raise KeyError(measure)
+    ctx = Context(la_id=la.pk, period=period, today=today, cohort=cohort)
+    for breakdown in sources[measure](ctx):
+        if breakdown.key != measure:
+            continue
+        for row in breakdown.rows:
+            if parse_qs(row.drilldown or "").get("value", [None])[0] == value:
+                return breakdown.title, row.label
+        return breakdown.title, value
+    raise KeyError(measure)
