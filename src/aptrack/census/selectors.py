@@ -27,6 +27,7 @@ def placements_running_on(*, la: LocalAuthority, census_date: dt.date) -> QueryS
             "child",
             "child__home_school",
             "referral",
+            "census_reason",
             "provider",
             "provider__establishment",
             "provider__provider",

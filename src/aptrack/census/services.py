@@ -18,7 +18,8 @@ a pupil is in the return for each placement that
    as gov.uk gives it).
 
 Placements left out by rules 3 and 4 are counted on the census page so nobody wonders where a
-child went. The primary reason is the placement's referral's primary reason, except that a
+child went. The primary reason is the placement's referral's primary reason (or, for a
+placement with no referral, the one an officer records on the census page), except that a
 permanent exclusion on or before census day takes precedence (aptrack holds no school rolls,
 so an older exclusion still counts: the officer sees it on the page).
 """
@@ -30,11 +31,14 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TextIO
 
+from django.db import transaction
+
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.audit.services import record_event
 from aptrack.census import items, selectors, validation
 from aptrack.census.dates import age_window
 from aptrack.census.items import HEADERS, CensusRow
+from aptrack.census.models import RecordedReason
 from aptrack.organisations.models import LocalAuthority
 from aptrack.placements import policy
 from aptrack.placements.models import Placement
@@ -110,13 +114,20 @@ def _sessions(hours: Decimal) -> int:
     return min(items.MAX_SESSIONS, max(1, sessions))
 
 
+def _primary_reason(placement: Placement, *, permanently_excluded: bool) -> str:
+    """Permanent exclusion first; then the referral's reason; then one recorded for the census."""
+    if permanently_excluded:
+        return PrimaryReason.PERMANENT_EXCLUSION.value
+    if placement.referral_id:
+        return placement.referral.primary_reason  # type: ignore[union-attr]
+    recorded = getattr(placement, "census_reason", None)
+    return recorded.primary_reason if recorded else ""
+
+
 def census_row(placement: Placement, *, census_date: dt.date, excluded_children: set[int]) -> CensusRow:
     """The census items for one placement, from the child, the provider and the referral."""
     child = placement.child
-    if child.pk in excluded_children:
-        reason = PrimaryReason.PERMANENT_EXCLUSION.value
-    else:
-        reason = placement.referral.primary_reason if placement.referral_id else ""  # type: ignore[union-attr]
+    reason = _primary_reason(placement, permanently_excluded=child.pk in excluded_children)
     school_urn = child.home_school.urn if child.home_school_id else ""  # type: ignore[union-attr]
     excluded = reason == PrimaryReason.PERMANENT_EXCLUSION
     stage = policy.key_stage(child.year_group(census_date))
@@ -228,3 +239,29 @@ def export_error_report(
 ) -> None:
     write_error_report_csv(census, stream)
     record_census_export(actor=actor, at=at, channel=channel, census=census, what="error report")
+
+
+class ReasonNotNeeded(Exception):
+    """The placement has a referral: its reason is the referral's."""
+
+
+REASON_FROM_REFERRAL = "This placement's primary reason comes from its referral"
+
+
+def record_primary_reason(*, placement: Placement, primary_reason: str, actor: Any, at: dt.datetime) -> RecordedReason:
+    """Record why a placement without a referral was commissioned, for the census."""
+    if placement.referral_id:
+        raise ReasonNotNeeded(REASON_FROM_REFERRAL)
+    with transaction.atomic():
+        existing = RecordedReason.objects.select_for_update().filter(placement=placement).first()
+        before = existing.primary_reason if existing else ""
+        record, _ = RecordedReason.objects.update_or_create(
+            placement=placement,
+            defaults={"primary_reason": primary_reason, "recorded_by": actor, "recorded_at": at},
+        )
+        record_event(
+            actor=actor, at=at, action=AuditAction.UPDATED if existing else AuditAction.CREATED,
+            channel=Channel.WEB, instance=record, child_id=placement.child_id, where="AP census",
+            changes={"primary_reason": {"from": before, "to": primary_reason}},
+        )
+    return record

@@ -8,21 +8,24 @@ import datetime as dt
 import io
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 
 from aptrack.audit.models import Channel
 from aptrack.census import dates, permissions, services
-from aptrack.census.forms import CensusDateForm
+from aptrack.census.forms import CensusDateForm, PrimaryReasonForm
 from aptrack.census.items import ITEMS
 from aptrack.children.permissions import scope_children
 from aptrack.core.govuk.pagination import pagination_params
 from aptrack.organisations.models import LocalAuthority
+from aptrack.placements.models import Placement
 from aptrack.referrals.models import PrimaryReason
 
 ROWS_PER_PAGE = 50
@@ -136,3 +139,39 @@ def error_report_download(request: HttpRequest, la_code: str) -> HttpResponse:
         census=census, stream=stream, actor=request.user, at=timezone.now(), channel=Channel.WEB
     )
     return _csv_response(stream.getvalue(), census.filename.replace(".csv", "-errors.csv"))
+
+
+@login_required
+def record_reason(request: HttpRequest, la_code: str, placement_id: int) -> HttpResponse:
+    """Record the primary reason of a placement that has no referral."""
+    la = _load_la(request, la_code)
+    placement = (
+        Placement.objects.filter(
+            pk=placement_id, commissioning_la=la, child__in=scope_children(request.user)
+        )
+        .select_related("child", "provider", "referral")
+        .first()
+    )
+    if placement is None:
+        raise Http404("No placement found")
+    back = reverse("census:page", args=[la.code]) + "#validation-report"
+    if placement.referral_id:
+        messages.info(request, services.REASON_FROM_REFERRAL)
+        return redirect(back)
+    recorded = getattr(placement, "census_reason", None)
+    form = PrimaryReasonForm(
+        request.POST if request.method == "POST" else None,
+        initial={"primary_reason": recorded.primary_reason} if recorded else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        services.record_primary_reason(
+            placement=placement,
+            primary_reason=form.cleaned_data["primary_reason"],
+            actor=request.user,
+            at=timezone.now(),
+        )
+        messages.success(request, f"Primary reason recorded for {placement.child.full_name}")
+        return redirect(back)
+    return TemplateResponse(
+        request, "census/reason.html", {"la": la, "placement": placement, "form": form, "back": back}
+    )

@@ -202,3 +202,30 @@ def test_census_file_is_refused_while_errors_remain():
     report = list(csv.reader(io.StringIO(stream.getvalue())))
     assert tuple(report[0]) == services.ERROR_REPORT_HEADERS
     assert report[1][5:] == ["PlacementReason", "Error", v.REASON_MISSING]
+
+
+def test_reason_recorded_for_a_placement_without_referral_fills_the_gap():
+    from aptrack.accounts.tests.factories import UserFactory
+
+    p = placement(reason=None)
+    officer = UserFactory()
+    services.record_primary_reason(placement=p, primary_reason="MEDICAL", actor=officer,
+                                   at=dt.datetime.now(dt.UTC))
+    census = _census()
+    assert census.rows[0]["PlacementReason"] == "MEDICAL"
+    assert census.issues == []
+    services.record_primary_reason(placement=p, primary_reason="BEHAVIOUR", actor=officer,
+                                   at=dt.datetime.now(dt.UTC))
+    assert _census().rows[0]["PlacementReason"] == "BEHAVIOUR"
+    events = AuditEvent.objects.filter(child_id=p.child_id).order_by("pk")
+    assert [e.action for e in events] == [AuditAction.CREATED, AuditAction.UPDATED]
+    assert events[1].changes == {"primary_reason": {"from": "MEDICAL", "to": "BEHAVIOUR"}}
+
+
+def test_reason_is_not_recorded_over_a_referral():
+    from aptrack.accounts.tests.factories import UserFactory
+
+    p = placement(reason="AWAITING")
+    with pytest.raises(services.ReasonNotNeeded):
+        services.record_primary_reason(placement=p, primary_reason="MEDICAL", actor=UserFactory(),
+                                       at=dt.datetime.now(dt.UTC))

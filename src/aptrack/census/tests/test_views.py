@@ -99,3 +99,26 @@ def test_a_bad_census_day_reshows_with_the_error(client, world):
                           "census_date-month": "2", "census_date-year": "2027"})
     assert response.status_code == 200
     assert "Census day must be a real date" in response.content.decode()
+
+
+@time_machine.travel(AFTER_CENSUS)
+def test_officer_records_a_missing_reason_and_the_census_clears(client, world):
+    client.force_login(world.officer_a)
+    page = client.get(reverse("census:page", args=["838"])).content.decode()
+    p = world.child_a.placements.get()
+    url = reverse("census:reason", args=["838", p.pk])
+    assert url in page
+    assert client.post(url, {}).status_code == 200  # nothing chosen: re-shown with the error
+    response = client.post(url, {"primary_reason": "BEHAVIOUR"})
+    assert response.status_code == 302
+    page = client.get(reverse("census:page", args=["838"])).content.decode()
+    assert v.REASON_MISSING not in page
+
+
+@time_machine.travel(AFTER_CENSUS)
+def test_another_las_placement_reason_is_404(client, world):
+    client.force_login(world.officer_a)
+    p = world.child_b.placements.get()
+    assert client.get(reverse("census:reason", args=["838", p.pk])).status_code == 404
+    client.force_login(world.officer_b)
+    assert client.get(reverse("census:reason", args=["838", p.pk])).status_code == 404
