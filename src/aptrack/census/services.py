@@ -193,6 +193,15 @@ def write_census_csv(census: CensusReturn, stream: TextIO) -> None:
         writer.writerow([row[header] for header in HEADERS])
 
 
+def read_census_csv(stream: TextIO) -> list[CensusRow]:
+    """Rows back from a census file, to check the file itself passes validation."""
+    reader = csv.DictReader(stream)
+    return [
+        CensusRow(child_id=0, placement_id=0, placement_status="", provider_name="", values=dict(values))
+        for values in reader
+    ]
+
+
 def write_error_report_csv(census: CensusReturn, stream: TextIO) -> None:
     writer = csv.writer(stream)
     writer.writerow(ERROR_REPORT_HEADERS)

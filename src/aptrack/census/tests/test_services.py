@@ -182,6 +182,10 @@ def test_census_file_has_dfe_item_headers_and_one_row_per_pupil_placement():
                            channel=Channel.COMMAND)
     rows = list(csv.reader(io.StringIO(stream.getvalue())))
     assert tuple(rows[0]) == HEADERS
+    # The file itself, read back, passes the census checks.
+    read_back = services.read_census_csv(io.StringIO(stream.getvalue()))
+    assert [r.values for r in read_back] == [r.values for r in census.rows]
+    assert v.validate(read_back, census_date=CENSUS_DAY, today=AFTER_CENSUS) == []
     assert [dict(zip(HEADERS, r, strict=True))["EntryDate"] for r in rows[1:]] == ["2026-09-07", "2026-11-02"]
     assert {r[0] for r in rows[1:]} == {child.upn}
     event = AuditEvent.objects.get(action=AuditAction.EXPORTED)
