@@ -8,26 +8,16 @@ from aptrack.oversight import suppression
 NO_DATA = "No data"
 
 
-def _number(value: Decimal, places: int) -> str:
-    quantum = Decimal(1).scaleb(-places)
-    return f"{value.quantize(quantum, rounding=ROUND_HALF_UP):,}"
-
-
 def format_value(value: object, unit: str, *, empty: str = NO_DATA) -> str:
-    """1,234 · 57.5% · £12,345 · 276.0 days · 12.5 weeks · c · No data."""
+    """As the dashboard shows it (1,234 · 57.5% · £12,345 · 12.5 weeks), "c" when suppressed,
+    `empty` for no data."""
+    from aptrack.oversight.charts import format_value as dashboard_format
+
     if value is None:
         return empty
     if suppression.is_suppressed(value):
         return suppression.SUPPRESSED
-    number = Decimal(value)  # type: ignore[arg-type]
-    if unit == "percent":
-        return f"{_number(number, 1)}%"
-    if unit == "gbp":
-        return f"£{_number(number, 0)}"
-    if unit in ("days", "weeks"):
-        places = 0 if number == number.to_integral_value() else 1
-        return f"{_number(number, places)} {unit}"
-    return _number(number, 0 if number == number.to_integral_value() else 1)
+    return dashboard_format(value, unit)
 
 
 def format_change(value: object, unit: str, *, empty: str = "–") -> str:
@@ -40,5 +30,5 @@ def format_change(value: object, unit: str, *, empty: str = "–") -> str:
     sign = "+" if number > 0 else ("\u2212" if number < 0 else "")
     magnitude = abs(number)
     if unit == "percent":
-        return f"{sign}{_number(magnitude, 1)} points"
+        return f"{sign}{magnitude.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)} points"
     return f"{sign}{format_value(magnitude, unit)}"

@@ -25,9 +25,7 @@ def chart_for(breakdown: Breakdown) -> Markup:
         return Markup("")
     if len(drawable) != len(breakdown.rows):
         breakdown = dataclasses.replace(breakdown, rows=drawable)
-    if breakdown.chart == "line":
-        return charts.line_chart(breakdown)
-    return charts.bar_chart(breakdown)
+    return charts.chart(breakdown, chart_id=f"pack-{breakdown.key}")
 
 
 def render_pack_html(pack: Pack) -> str:

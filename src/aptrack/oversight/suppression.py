@@ -1,7 +1,8 @@
 """Small-number suppression for anything published (DfE convention: "c" for confidential).
 
-A count of 1 to 4 children, and any figure derived from fewer than 5 children (a rate, an
-average), is shown as "c". Zero is shown: nobody can be identified from nobody. Only primary
+A count of 1 to 4 children, and any figure derived from 1 to 4 children (a rate whose
+numerator or denominator is 1 to 4, an average), is shown as "c". Zero is shown: nobody can be
+identified from nobody (but 0% of 3 children is suppressed: its denominator is small). Only primary
 suppression is applied: a reader with several published tables may still be able to work a
 suppressed cell out from totals, so packs for publication suppress every small count at source
 rather than leave a total that differences would reveal.
@@ -38,10 +39,25 @@ def is_suppressed(value: Any) -> bool:
     return value == SUPPRESSED
 
 
+def suppress_rate(
+    value: int | Decimal | None, count: int | None, of: int | None, *, threshold: int = THRESHOLD
+) -> int | Decimal | str | None:
+    """A percentage of `of` children, `count` of whom are counted: "c" if either is small."""
+    if is_small(count, threshold=threshold) or is_small(of, threshold=threshold):
+        return SUPPRESSED
+    return value
+
+
 def suppress_figure(figure: T, *, threshold: int = THRESHOLD) -> T:
-    """A Figure with its value replaced by "c" when its count is small (count kept for tests
-    and the change columns; nothing that renders a publication copy shows a count)."""
-    value = suppress(figure.value, figure.count, threshold=threshold)  # type: ignore[attr-defined]
+    """A Figure with its value replaced by "c" when its count (or, for a percentage, the
+    children it is a percentage of) is small. The count is kept for tests and for working out
+    changes; nothing that renders a publication copy shows it."""
+    value = suppress_rate(
+        figure.value,  # type: ignore[attr-defined]
+        figure.count,  # type: ignore[attr-defined]
+        getattr(figure, "of", None) if figure.unit == "percent" else None,  # type: ignore[attr-defined]
+        threshold=threshold,
+    )
     if value is figure.value:  # type: ignore[attr-defined]
         return figure
     return dataclasses.replace(figure, value=value)  # type: ignore[type-var]

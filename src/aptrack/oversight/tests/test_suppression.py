@@ -24,6 +24,18 @@ def test_a_rate_resting_on_fewer_than_five_children_is_suppressed() -> None:
     assert suppression.suppress(Decimal("0.0"), 0) == Decimal("0.0")
 
 
+def test_a_percentage_of_fewer_than_five_children_is_suppressed_even_when_none_are_counted() -> None:
+    from aptrack.oversight.measures import Figure
+
+    none_of_three = Figure("sixth_day_compliance", "S", Decimal("0.0"), "percent", 0, None, of=3)
+    thirty_of_forty = Figure("ehcp_share", "E", Decimal("75.0"), "percent", 30, None, of=40)
+    assert suppression.suppress_figure(none_of_three).value == "c"
+    assert suppression.suppress_figure(thirty_of_forty).value == Decimal("75.0")
+    # A count with a denominator is judged on its own count.
+    persistent = Figure("persistent_absence", "P", 12, "count", 12, None, of=3)
+    assert suppression.suppress_figure(persistent).value == 12
+
+
 def test_figures_with_no_count_are_left_alone() -> None:
     assert suppression.suppress(Decimal("12.5"), None) == Decimal("12.5")
 
@@ -71,7 +83,7 @@ def test_every_small_number_in_a_publication_copy_is_suppressed() -> None:
         (Decimal("57.45"), "percent", "57.5%"),
         (Decimal("123456.78"), "gbp", "£123,457"),
         (Decimal("276.4"), "days", "276.4 days"),
-        (12, "weeks", "12 weeks"),
+        (Decimal("12.5"), "weeks", "12.5 weeks"),
         ("c", "percent", "c"),
         (None, "count", "No data"),
     ],
