@@ -22,7 +22,7 @@ class AlertFilterForm(forms.Form):
 
 class AcknowledgeForm(forms.Form):
     acknowledgement_note = forms.CharField(
-        label="Note (optional)",
+        label="Note",
         required=False,
         help_text="For example, who you are contacting",
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -67,9 +67,10 @@ def measure_min_sessions() -> int:
     )
 
 
-# Absent sessions for a consecutive run: authorised and unauthorised absence (domain.md §3).
-# Attending codes end a run; not-possible and administrative codes neither count nor end it.
-ABSENCE_CODES = codes.ABSENCE_CODES
+# Absent sessions for a consecutive run: authorised and unauthorised absence (domain.md §3),
+# except C2, the sessions a part-time timetable leaves out, which are planned. Attending codes
+# end a run; C2, not-possible and administrative codes neither count nor end it.
+ABSENCE_CODES = codes.ABSENCE_CODES - {codes.PART_TIME_CODE}
 ATTENDING_CODES = codes.ATTENDING_CODES
 
 

@@ -153,9 +153,9 @@ def list_consecutive_absence(
     administrative marks, and sessions with no mark yet, neither count nor end it. Each
     candidate is dated by the run's first absent session."""
     wanted = policy.consecutive_sessions()
-    absent_today = attendance_selectors.list_absent_marks(start_date=on).filter(
-        placement__status=PlacementStatus.ACTIVE
-    )
+    absent_today = attendance_selectors.list_absent_marks(
+        start_date=on, codes_wanted=policy.ABSENCE_CODES
+    ).filter(placement__status=PlacementStatus.ACTIVE)
     if session == Session.AM:
         absent_today = absent_today.filter(session=Session.AM)
     placements = {mark.placement_id: mark.placement for mark in absent_today}

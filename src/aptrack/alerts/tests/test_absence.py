@@ -102,6 +102,23 @@ def test_not_possible_sessions_neither_count_nor_break_a_run(world):
     assert (alert.session_date, alert.session) == (THURSDAY, "AM")
 
 
+def test_part_time_timetable_sessions_are_not_absences_in_a_run(world):
+    marks(
+        world,
+        world.child_a,
+        {
+            (THURSDAY, "AM"): "C2",
+            (THURSDAY, "PM"): "C2",
+            (FRIDAY, "AM"): "C2",
+            (FRIDAY, "PM"): "I",
+            (MONDAY, "AM"): "C2",
+        },
+    )
+    check(FRIDAY, "14:00")
+    check(MONDAY, "10:00")
+    assert not Alert.objects.filter(kind=C).exists()
+
+
 def test_a_new_run_after_attending_is_a_new_alert(world):
     marks(
         world,

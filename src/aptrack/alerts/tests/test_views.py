@@ -77,7 +77,9 @@ def test_the_social_worker_and_vsh_see_escalated_alerts_only(client, world):
 def test_viewing_an_alert_is_a_view_of_the_child(client, world, alert_a):
     response = _get(client, world.officer_a, reverse("alerts:detail", args=[alert_a.pk]))
     assert response.status_code == 200
-    assert "No mark by 10am" in response.content.decode()
+    body = response.content.decode()
+    assert "No mark by 10am" in body
+    assert f'<a class="govuk-link" href="/children/{world.child_a.pk}/">' in body
     assert AuditEvent.objects.filter(
         action=AuditAction.VIEWED, child_id=world.child_a.pk, actor=world.officer_a
     ).exists()
