@@ -70,7 +70,13 @@ def slug(text: str) -> str:
 
 
 def _short(label: str, limit: int = MAX_LABEL_CHARS) -> str:
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+    """The label, or as many whole words as fit with an ellipsis."""
+    if len(label) <= limit:
+        return label
+    cut = label[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def _wrap(label: str) -> list[str]:

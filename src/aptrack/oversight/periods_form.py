@@ -56,7 +56,8 @@ class PeriodForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if self.errors:
+        data["cohort"] = data.get("cohort") or COHORT_PERIOD
+        if "period" in self.errors:
             return data
         query = {"period": data.get("period") or DEFAULT_PRESET}
         for name in ("start", "end"):
@@ -66,8 +67,8 @@ class PeriodForm(forms.Form):
             data["period_obj"] = parse_period(query, self.today)
         except PeriodError as error:
             for field, message in error.errors.items():
-                self.add_error(field, message)
-        data["cohort"] = data.get("cohort") or COHORT_PERIOD
+                if field not in self.errors:  # a date that is not a real date says so already
+                    self.add_error(field, message)
         return data
 
 

@@ -26,7 +26,7 @@ from aptrack.accounts.tests.factories import UserFactory
 from aptrack.attendance.models import PlacementWeek
 from aptrack.children.models import Child
 from aptrack.children.tests.factories import ChildFactory
-from aptrack.organisations.models import LocalAuthority
+from aptrack.organisations.models import LocalAuthority, Organisation
 from aptrack.organisations.tests.factories import OrganisationFactory, la
 from aptrack.oversight.periods import Period
 from aptrack.placements.models import Placement, Review
@@ -69,7 +69,9 @@ def _week(placement: Placement, monday: dt.date, **counts: int) -> PlacementWeek
 @pytest.fixture
 def dataset(db: object) -> Dataset:
     dorset, hackney = la("838"), la("204")
-    la_org = OrganisationFactory(name="Dorset Council (data)", kind="LOCAL_AUTHORITY", local_authority=dorset)
+    la_org = Organisation.objects.filter(kind="LOCAL_AUTHORITY", local_authority=dorset).first() or (
+        OrganisationFactory(name="Dorset Council", kind="LOCAL_AUTHORITY", local_authority=dorset)
+    )
     caseworker = UserFactory(username="data_officer", organisation=la_org, role="LA_OFFICER")
     pru = ProviderFactory(
         organisation=OrganisationFactory(name="Heathside PRU", kind="PROVIDER", local_authority=dorset),
