@@ -30,6 +30,7 @@ from aptrack.organisations.models import (
     Region,
 )
 from aptrack.placements.models import Placement
+from aptrack.synthetic import attendance as synthetic_attendance
 from aptrack.synthetic import naming, plans, records, sizes
 from aptrack.synthetic import panels as synthetic_panels
 from aptrack.synthetic import providers as synthetic_providers
@@ -126,6 +127,7 @@ class GenerationSummary:
     qa_visits: int = 0
     returns: int = 0
     referrals: int = 0
+    marks: int = 0
     demo_users: DemoUsersResult = field(default_factory=DemoUsersResult)
 
 
@@ -294,6 +296,11 @@ def _generate_la(
     referrals = synthetic_panels.create_referrals_and_panels(
         draw, la=la, staff=staff, children=new_children, placements=new_placements
     )
+    # Its own random stream, so marks never shift the rest of the LA's data.
+    marks = synthetic_attendance.create_marks(
+        rng=random.Random(rng.getrandbits(64)), placements=new_placements, today=draw.today,
+        tz=draw.tz, recorded_by=staff.provider_staff,
+    )
 
     summary.local_authorities += 1
     summary.schools += len(schools)
@@ -305,6 +312,7 @@ def _generate_la(
     summary.qa_visits += quality.qa_visits
     summary.returns += returns
     summary.referrals += referrals
+    summary.marks += marks.marks
 
 
 def _create_council_and_agencies(la: LocalAuthority) -> Organisation:

@@ -101,6 +101,7 @@ class Command(BaseCommand):
             ("QA visits", summary.qa_visits),
             ("Provider returns", summary.returns),
             ("Referrals", summary.referrals),
+            ("Attendance marks", summary.marks),
         ):
             self.stdout.write(f"  {label:<18} {value:>7,}")
         self._report_users(summary.demo_users)
