@@ -7,7 +7,7 @@ from aptrack.alerts.services import NOTE_REQUIRED
 from aptrack.alerts.states import AlertKind, AlertStatus
 
 STATUS_CHOICES = [
-    (UNRESOLVED, "Open or acknowledged"),
+    (UNRESOLVED, "Not resolved"),
     *AlertStatus.choices,
     ("", "Any status"),
 ]

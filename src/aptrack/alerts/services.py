@@ -114,17 +114,14 @@ def _key(candidate: selectors.Candidate) -> tuple[Any, ...]:
 
 
 def _already_raised(candidates: list[selectors.Candidate]) -> set[tuple[Any, ...]]:
-    """Keys of the candidates' alerts that exist already (the constraints' fields)."""
-    days = {c.session_date for c in candidates if c.period_start_date is None}
-    keys: set[tuple[Any, ...]] = set()
-    if days:
-        rows = Alert.objects.filter(
-            kind__in=[AlertKind.WHEREABOUTS_UNKNOWN, AlertKind.CONSECUTIVE_ABSENCE],
-            session_date__in=days,
-            placement_id__in={c.placement.pk for c in candidates},
-        ).values_list("kind", "placement_id", "session_date", "session")
-        keys |= {tuple(row) for row in rows}
-    return keys
+    """Keys of the whereabouts alerts raised already on the candidates' day. (Consecutive
+    runs are sifted by `_new_consecutive`, and the measures' selector skips children alerted
+    this year; the constraints catch anything raised in between by a concurrent run.)"""
+    days = {c.session_date for c in candidates if c.kind == AlertKind.WHEREABOUTS_UNKNOWN}
+    rows = Alert.objects.filter(
+        kind=AlertKind.WHEREABOUTS_UNKNOWN, session_date__in=days
+    ).values_list("kind", "placement_id", "session_date", "session")
+    return {tuple(row) for row in rows} if days else set()
 
 
 def _new_consecutive(found: list[selectors.Candidate]) -> list[selectors.Candidate]:

@@ -3,9 +3,10 @@ raises nothing new."""
 
 import pytest
 
+from aptrack.alerts import selectors, services
 from aptrack.alerts.models import Alert, AlertEvent
 from aptrack.alerts.states import AlertKind, AlertStatus
-from aptrack.alerts.tests.conftest import MONDAY, SATURDAY, check, mark
+from aptrack.alerts.tests.conftest import MONDAY, SATURDAY, at, check, mark
 from aptrack.audit.models import AuditEvent
 from aptrack.calendars.models import ClosureDay
 from aptrack.children.tests.factories import ChildFactory, PlacementFactory
@@ -111,3 +112,11 @@ def test_a_mark_changed_to_n_after_the_morning_check_is_caught_at_the_next(world
     check(MONDAY, "14:00")
     am = Alert.objects.get(child=world.child_a, session="AM")
     assert am.reason == "Code N (No reason yet) at 10am"
+
+
+def test_the_database_refuses_a_second_alert_for_the_same_session(world):
+    placement = world.child_a.placements.get()
+    candidate = selectors.Candidate(W, placement, MONDAY, "AM", "No mark by 10am")
+    assert services._raise_alert(candidate, at=at(MONDAY, "10:00"), channel="COMMAND")
+    assert services._raise_alert(candidate, at=at(MONDAY, "10:00"), channel="COMMAND") is None
+    assert Alert.objects.count() == 1
