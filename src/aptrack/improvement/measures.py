@@ -1,0 +1,56 @@
+"""The dashboard measures a plan's priorities and actions aim to move: the catalogue to choose
+from, and each linked measure's current value for this term (aptrack.oversight.measures)."""
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from aptrack.organisations.models import LocalAuthority
+from aptrack.oversight.charts import format_value
+from aptrack.oversight.measures import build_dashboard, measure_catalogue
+from aptrack.oversight.periods import Period
+from aptrack.oversight.periods_form import period_query
+
+
+def catalogue() -> list[tuple[str, str]]:
+    return measure_catalogue()
+
+
+def known_keys() -> set[str]:
+    return {key for key, _label in measure_catalogue()}
+
+
+@dataclass(frozen=True)
+class MeasureValue:
+    key: str
+    label: str
+    value: str  # as the dashboard shows it, or "No data"
+    period_label: str
+    href: str  # the children behind it, or the dashboard
+
+
+def current_values(*, la: LocalAuthority, keys: set[str], today: dt.date) -> dict[str, MeasureValue]:
+    """Each linked measure as the dashboard shows it for the term containing today."""
+    if not keys:
+        return {}
+    labels = dict(measure_catalogue())
+    period = Period.term_containing(today)
+    board = build_dashboard(la=la, period=period, today=today)
+    query = urlencode(period_query(period, today))
+    values: dict[str, MeasureValue] = {}
+    for key in sorted(keys):
+        figure = board.figure(key)
+        if figure is not None and figure.drilldown:
+            href = f"{reverse('oversight:children')}?{query}&{figure.drilldown}"
+        else:
+            href = f"{reverse('oversight:dashboard')}?{query}"
+        values[key] = MeasureValue(
+            key=key,
+            label=labels.get(key, key),
+            value=format_value(figure.value, figure.unit) if figure else "No data",
+            period_label=period.label,
+            href=href,
+        )
+    return values
