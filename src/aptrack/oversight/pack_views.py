@@ -47,7 +47,7 @@ def _load_export(request: HttpRequest, export_id: int) -> PackExport:
 def pack_request(request: HttpRequest) -> HttpResponse:
     la = _la(request)
     today = timezone.localdate()
-    form = PackRequestForm(request.POST or None, today=today)
+    form = PackRequestForm(request.POST if request.method == "POST" else None, today=today)
     if request.method == "POST" and form.is_valid():
         export = pack_services.request_pack(
             la=la,

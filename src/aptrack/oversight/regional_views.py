@@ -79,13 +79,13 @@ def regional(request: HttpRequest) -> HttpResponse:
             "first": first[0], "second": second[0],
             "lines": table.comparison(first[1], second[1], area_total, england),
         }
+    england_row = table.row("England (all LAs in aptrack)", england, kind="total")
+    area_row = table.row(f"{shown[0].name} (all its LAs)", area_total, kind="total") if region else None
+    region_rows = [table.row(area.name, area.total, kind="total") for area in areas]
     context.update(
         area_name=shown[0].name if region else "England",
-        region_rows=[table.row(area.name, area.total, kind="total") for area in areas] if access.national else [],
-        la_rows=la_rows,
-        area_row=table.row(f"{shown[0].name} (all its LAs)", area_total, kind="total") if region else None,
-        england_row=table.row("England (all LAs in aptrack)", england, kind="total"),
-        published_row=table.published_row(),
+        region_rows=[*region_rows, england_row, table.published_row()] if access.national else [],
+        la_rows=[*la_rows, *([area_row] if area_row else []), england_row, table.published_row()],
         sources=table.sources(),
         compare_form=compare_form,
         comparison=comparison,
