@@ -31,6 +31,7 @@ from aptrack.organisations.models import (
 )
 from aptrack.placements.models import Placement
 from aptrack.synthetic import attendance as synthetic_attendance
+from aptrack.synthetic import improvement as synthetic_improvement
 from aptrack.synthetic import naming, plans, records, sizes
 from aptrack.synthetic import panels as synthetic_panels
 from aptrack.synthetic import providers as synthetic_providers
@@ -301,6 +302,8 @@ def _generate_la(
         rng=random.Random(rng.getrandbits(64)), placements=new_placements, today=draw.today,
         tz=draw.tz, recorded_by=staff.provider_staff,
     )
+    if la.code == DEMO_LA_CODE:
+        synthetic_improvement.create_improvement_plan(draw, la=la, staff=staff)
 
     summary.local_authorities += 1
     summary.schools += len(schools)
