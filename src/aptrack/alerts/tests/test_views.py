@@ -29,9 +29,9 @@ def test_the_officer_sees_the_missing_child_flagged_the_same_morning(client, wor
     response = _get(client, world.officer_a, reverse("alerts:list"))
     body = response.content.decode()
     assert response.status_code == 200
-    assert world.child_a.legal_last_name in body
+    assert world.child_a.upn in body
     assert "Whereabouts unknown" in body and "No mark by 10am" in body
-    assert world.child_b.legal_last_name not in body
+    assert world.child_b.upn not in body
     assert "1 alert" in body
 
 
@@ -47,7 +47,7 @@ def test_an_officer_of_another_la_and_provider_staff_cannot_see_or_act(client, w
     alert_a.refresh_from_db()
     assert alert_a.status == AlertStatus.OPEN
     body = _get(client, world.officer_b, reverse("alerts:list")).content.decode()
-    assert world.child_a.legal_last_name not in body
+    assert world.child_a.upn not in body
 
 
 @pytest.mark.parametrize("persona", ["provider_x", "school_y", "qa_lead_a", "analyst"])
@@ -65,12 +65,12 @@ def test_the_social_worker_and_vsh_see_escalated_alerts_only(client, world):
     check(MONDAY, "10:00")
     for user in (world.social_worker, world.virtual_school_head_a):
         body = _get(client, user, reverse("alerts:list")).content.decode()
-        assert world.child_a.legal_last_name not in body
+        assert world.child_a.upn not in body
     check(MONDAY, "11:00")
     alert = Alert.objects.get(child=world.child_a)
     for user in (world.social_worker, world.virtual_school_head_a):
         body = _get(client, user, reverse("alerts:list")).content.decode()
-        assert world.child_a.legal_last_name in body
+        assert world.child_a.upn in body
         assert client.get(reverse("alerts:detail", args=[alert.pk])).status_code == 200
 
 
