@@ -154,6 +154,14 @@ def change(now: Figure, before: Figure | None) -> Change:
     return now.value - before.value  # type: ignore[operator]
 
 
+def group_header(breakdown: object) -> str:
+    """The heading of a breakdown's first column: "By tier" gives "Tier"."""
+    title = str(getattr(breakdown, "title", ""))
+    if title.lower().startswith("by ") and len(title) > 3:
+        return title[3:4].upper() + title[4:]
+    return title
+
+
 def every_figure(dashboard: Dashboard) -> list[tuple[str, str, object]]:
     """(section key, figure or breakdown-row key, value) for every number in a dashboard, in
     order: what a pack must show, and what tests compare."""

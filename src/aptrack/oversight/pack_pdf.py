@@ -9,7 +9,7 @@ from markupsafe import Markup
 from aptrack.core.pdf import render_pdf
 from aptrack.oversight import suppression
 from aptrack.oversight.measures import Breakdown
-from aptrack.oversight.pack import Pack
+from aptrack.oversight.pack import Pack, group_header
 from aptrack.oversight.pack_format import format_change, format_value
 
 TEMPLATE = "oversight/pack_print.html"
@@ -31,7 +31,10 @@ def chart_for(breakdown: Breakdown) -> Markup:
 def render_pack_html(pack: Pack) -> str:
     return render_to_string(
         TEMPLATE,
-        {"pack": pack, "chart_for": chart_for, "fmt": format_value, "fmt_change": format_change},
+        {
+            "pack": pack, "chart_for": chart_for, "group_header": group_header,
+            "fmt": format_value, "fmt_change": format_change,
+        },
     )
 
 

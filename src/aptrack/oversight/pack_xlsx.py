@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from aptrack.oversight import suppression
 from aptrack.oversight.measures import Section
-from aptrack.oversight.pack import Pack
+from aptrack.oversight.pack import Pack, group_header
 
 FORMATS = {
     "count": "#,##0",
@@ -161,10 +161,7 @@ def _section_sheet(sheet: Worksheet, pack: Pack, section: Section) -> None:
     for breakdown in section.breakdowns:
         sheet.cell(row=row, column=1, value=breakdown.title).font = BOLD
         row += 1
-        _header(sheet, row, [
-            breakdown.title.split(" by ")[-1].capitalize() if " by " in breakdown.title else "Group",
-            "Unit", pack.period.label,
-        ])
+        _header(sheet, row, [group_header(breakdown), "Unit", pack.period.label])
         for line in breakdown.rows:
             row += 1
             sheet.cell(row=row, column=1, value=line.label)
