@@ -76,6 +76,11 @@ class CensusReturn:
         return any(issue.is_error for issue in self.issues)
 
     @property
+    def errors_by_item(self) -> list[tuple[str, int]]:
+        """How many errors each census item has, most first (one problem can affect many rows)."""
+        return Counter(issue.item for issue in self.errors).most_common()
+
+    @property
     def pupil_count(self) -> int:
         return len({row.child_id for row in self.rows})
 

@@ -90,7 +90,8 @@ PRIORITIES: list[tuple[str, str, list[str], list[_Action]]] = [
 NOTES = {
     "GREEN": ["Started as planned; on track for the due date.", "Back on track after the last board."],
     "AMBER": ["At risk: waiting on partners to confirm.", "Slipping: staffing gap at the provider."],
-    "RED": ["Off track: no places held this term; escalated to the Director.", "Missed the due date."],
+    "RED": ["Off track: no places held this term; escalated to the Director.",
+            "Off track: the partners have not agreed; the board chair is to write to them."],
     "COMPLETE": ["Done and reported to the board.", "Complete; evidence filed with the board papers."],
 }
 

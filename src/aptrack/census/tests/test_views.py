@@ -61,6 +61,7 @@ def test_page_shows_population_and_report(client, world, ready):
     assert world.child_a.upn in html
     assert "Download the error report (CSV)" in html
     assert "Download the census file (CSV)" not in html
+    assert "1 (PlacementReason: 1)" in html
 
 
 @time_machine.travel(AFTER_CENSUS)
