@@ -30,6 +30,7 @@ from aptrack.outcomes.forms import (
     WellbeingForm,
 )
 from aptrack.placements.models import Placement
+from aptrack.placements.states import PlacementStatus
 
 
 def _load(request: HttpRequest, placement_id: int) -> Placement:
@@ -96,7 +97,7 @@ def placement_outcomes(request: HttpRequest, placement_id: int) -> HttpResponse:
         "placement": placement,
         "outcomes": placement_selectors.get_placement_outcomes(placement=placement, today=today),
         "can_record": permissions.can_record_outcomes(request.user, placement)
-        and placement.status != "CANCELLED",
+        and placement.status != PlacementStatus.CANCELLED,
         "can_see_follow_ups": permissions.can_see_follow_ups(request.user),
     })
 

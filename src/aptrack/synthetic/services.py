@@ -33,6 +33,7 @@ from aptrack.placements.models import Placement
 from aptrack.synthetic import attendance as synthetic_attendance
 from aptrack.synthetic import improvement as synthetic_improvement
 from aptrack.synthetic import naming, plans, records, sizes
+from aptrack.synthetic import outcomes as synthetic_outcomes
 from aptrack.synthetic import panels as synthetic_panels
 from aptrack.synthetic import providers as synthetic_providers
 from aptrack.synthetic import quality as synthetic_quality
@@ -297,6 +298,7 @@ def _generate_la(
     referrals = synthetic_panels.create_referrals_and_panels(
         draw, la=la, staff=staff, children=new_children, placements=new_placements
     )
+    synthetic_outcomes.create_outcomes(draw, setting, staff, new_placements, context.rows.reviews)
     # Its own random stream, so marks never shift the rest of the LA's data.
     marks = synthetic_attendance.create_marks(
         rng=random.Random(rng.getrandbits(64)), placements=new_placements, today=draw.today,
