@@ -182,15 +182,19 @@ def _attendance_drill(ctx: Context, value: str | None, *, key: str) -> QuerySet[
 
 
 def _english_maths(ctx: Context) -> Figure:
-    """Grade 4 or above in English and maths, from the outcomes app when it is installed."""
+    """Grade 4 or above in English and maths, of the children with a KS4 result, counted with
+    the outcomes app's own definitions (one query; the other outcome measures are not read)."""
     try:
-        from aptrack.outcomes.selectors import outcome_summary
+        from aptrack.outcomes.selectors import MEASURES, annotate_outcomes
     except ImportError:  # the outcomes app is not there yet
         return Figure("english_maths", LABELS["english_maths"], None, "percent", None, None)
-    summary = outcome_summary(placements=ended(ctx))
+    totals = annotate_outcomes(ended(ctx)).aggregate(
+        results=distinct_children(MEASURES["ks4_results"].condition),
+        passed=distinct_children(MEASURES["ks4_grade_4_both"].condition),
+    )
     return Figure(
-        "english_maths", LABELS["english_maths"], summary.grade_4_both_percent, "percent", summary.grade_4_both,
-        drill("english_maths") if summary.ks4_results else None, of=summary.ks4_results,
+        "english_maths", LABELS["english_maths"], percent(totals["passed"], totals["results"]), "percent",
+        totals["passed"], drill("english_maths") if totals["results"] else None, of=totals["results"],
     )
 
 

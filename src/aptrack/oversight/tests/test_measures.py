@@ -201,3 +201,21 @@ def test_year_groups_are_counted_on_the_last_day_of_the_period_so_far(dataset):
     board = build_dashboard(la=dataset.dorset, period=summer, today=TODAY)
     # c4, born December 2010, was in Year 10 in June 2026.
     assert _rows(board, "by_year_group") == {"Year 10": (1, 1)}
+
+
+def test_english_and_maths_from_the_outcomes_apps_ks4_results(dataset):
+    from django.utils import timezone
+
+    from aptrack.outcomes.models import AttainmentRecord
+    from aptrack.placements.models import Placement
+
+    ended = Placement.objects.get(child=dataset.c3)  # c3 left AP in the autumn term
+    for subject, grade in (("ENGLISH", 5), ("MATHS", 4)):
+        AttainmentRecord.objects.create(
+            placement=ended, subject=subject, point="KS4_RESULT", grade=grade, assessed_date=dt.date(2026, 8, 20),
+            recorded_by=dataset.p1.referral.referrer, recorded_at=timezone.now(),
+        )
+    board = build_dashboard(la=dataset.dorset, period=AUTUMN, today=TODAY)
+    figure = board.figure("english_maths")
+    assert (figure.value, figure.count, figure.of) == (Decimal("100.0"), 1, 1)
+    assert list(_children(board, figure.drilldown)) == [dataset.c3]
