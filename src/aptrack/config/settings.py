@@ -279,3 +279,12 @@ APTRACK_TIER_2_MAXIMUM_WEEKS = {"NON_SCHOOL": APTRACK_NON_SCHOOL_MAX_WEEKS, "REG
 # Days between placement reviews, by tier (at least half-termly).
 APTRACK_REVIEW_CADENCE_DAYS = {1: 42, 2: 42, 3: 42}
 APTRACK_ENDING_SOON_DAYS = 20
+# Same-day attendance alerts: register cut-offs (Europe/London); minutes before an unresolved alert
+# about a looked-after child or one on a CP plan goes to the social worker and virtual school head;
+# absent sessions in a row that raise an alert; codes that leave whereabouts unknown; possible
+# sessions in the year before persistent (>=10%) or severe (>=50%) absence is alerted.
+APTRACK_ALERT_CUTOFFS = {"AM": "10:00", "PM": "14:00"}
+APTRACK_ALERT_ESCALATE_AFTER_MINUTES = env_int("ALERT_ESCALATE_AFTER_MINUTES", 60)
+APTRACK_ALERT_CONSECUTIVE_SESSIONS = env_int("ALERT_CONSECUTIVE_SESSIONS", 4)
+APTRACK_ALERT_UNKNOWN_CODES = ["N", "O", "U"]
+APTRACK_ALERT_MEASURE_MIN_SESSIONS = 10

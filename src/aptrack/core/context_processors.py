@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from aptrack.accounts.roles import LA_ROLES, Role
+from aptrack.alerts.permissions import ALERT_ROLES
 
 _CHILD_ROLES = {
     Role.LA_OFFICER, Role.LA_MANAGER, Role.PROVIDER_STAFF, Role.SCHOOL_STAFF,
@@ -33,12 +34,18 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Attendance", reverse("attendance:register")))
     elif user.role in LA_ROLES:
         items.append(("Attendance", reverse("attendance:measures")))
+    if user.role in ALERT_ROLES:
+        items.append(("Alerts", reverse("alerts:list")))
     if user.role:
         items.append(("Providers", reverse("providers:list")))
     if user.role in LA_ROLES:
         items.append(("Quality", reverse("quality:dashboard")))
     if user.role in LA_ROLES or user.role == Role.PROVIDER_STAFF:
         items.append(("Returns", reverse("returns:list")))
+    if user.role in LA_ROLES:
+        items.append(("Oversight", reverse("oversight:dashboard")))
+    elif user.role == Role.ANALYST:
+        items.append(("Oversight", reverse("oversight:regional")))
     path = request.path
     navigation = []
     for text, href in items:

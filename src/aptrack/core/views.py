@@ -7,6 +7,8 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from aptrack.alerts.permissions import ALERT_ROLES
+from aptrack.alerts.selectors import count_open_alerts
 from aptrack.children.permissions import can_register_child, scope_children
 
 
@@ -18,6 +20,9 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "children_count": scope_children(request.user).count(),
             "can_register": can_register_child(request.user),
+            "open_alerts": (
+                count_open_alerts(request.user) if request.user.role in ALERT_ROLES else None
+            ),
         },
     )
 
