@@ -14,8 +14,17 @@ from typing import Any, BinaryIO
 
 from django.db import transaction
 
-from aptrack.attendance import marks_file
-from aptrack.attendance.loading import FAR_FUTURE, Loader, MarkRow, PlacementSpan
+from aptrack.attendance import bulk_load, marks_file
+from aptrack.attendance.loading import (
+    FAR_FUTURE,
+    MARKS,
+    ROLLUP_COLUMNS,
+    WEEKS,
+    Loader,
+    MarkRow,
+    MergeCounts,
+    PlacementSpan,
+)
 from aptrack.attendance.models import MarkBatch, MarkChannel
 from aptrack.attendance.rules import CSV_HEADINGS, Column, RowError
 from aptrack.audit import services as audit
@@ -117,13 +126,16 @@ def record_marks(
         loader = Loader(provider_id=provider.pk, today=today)
         try:
             loader.lock_provider()
-            loader.create_tables()
-            _stage(loader, marks, shape, report)
-            _check(loader, provider, report)
-            counts = loader.merge(batch_id=batch.pk)
-            if counts.created or counts.changed:
-                loader.update_rollups()
-            loader.drop_tables()
+            spans, children_by_upn = _placement_spans(provider)
+            counts = _load_new_marks(marks, shape, batch, today, spans, children_by_upn, report)
+            if counts is None:
+                loader.create_tables()
+                _stage(loader, marks, shape, report)
+                _check(loader, report, spans, children_by_upn)
+                counts = loader.merge(batch_id=batch.pk)
+                if counts.created or counts.changed:
+                    loader.update_rollups()
+                loader.drop_tables()
         finally:
             loader.close()
         report.created, report.changed, report.unchanged = (
@@ -167,6 +179,36 @@ def _file_shape(marks: MarksInput, report: MarksReport) -> marks_file.FileShape 
         raise MarksRejected(report) from None
 
 
+def _load_new_marks(
+    marks: MarksInput,
+    shape: marks_file.FileShape | None,
+    batch: MarkBatch,
+    today: dt.date,
+    spans: list[PlacementSpan],
+    children_by_upn: dict[str, int],
+    report: MarksReport,
+) -> MergeCounts | None:
+    """A large file of new marks the quick way (`bulk_load`), or None for the general way."""
+    if not isinstance(marks, MarksFile) or shape is None or not bulk_load.applies(shape):
+        return None
+    loaded = bulk_load.load_new_marks(
+        stream=marks.stream,
+        shape=shape,
+        provider_id=batch.provider_id,
+        batch_id=batch.pk,
+        today=today,
+        spans=spans,
+        children_by_upn=children_by_upn,
+        rollup_columns=ROLLUP_COLUMNS,
+        marks_table=MARKS,
+        weeks_table=WEEKS,
+    )
+    if loaded is None:
+        return None
+    report.rows = loaded.rows
+    return MergeCounts(created=loaded.created, changed=0, unchanged=loaded.unchanged)
+
+
 def _stage(
     loader: Loader, marks: MarksInput, shape: marks_file.FileShape | None, report: MarksReport
 ) -> None:
@@ -183,9 +225,13 @@ def _stage(
         raise MarksRejected(report)
 
 
-def _check(loader: Loader, provider: Any, report: MarksReport) -> None:
+def _check(
+    loader: Loader,
+    report: MarksReport,
+    spans: list[PlacementSpan],
+    children_by_upn: dict[str, int],
+) -> None:
     """Apply every rule to every row; raise MarksRejected listing the problems, if any."""
-    spans, children_by_upn = _placement_spans(provider)
     loader.resolve(spans=spans, children_by_upn=children_by_upn)
     report.bad_rows += loader.count_bad_rows()
     report.errors += loader.row_errors(ERROR_LIMIT)
