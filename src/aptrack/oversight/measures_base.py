@@ -73,8 +73,11 @@ class DaysBetween(Func):
 
 
 def la_placements(la_id: int) -> QuerySet[Placement]:
+    # The LA's children as a subquery rather than a join: PostgreSQL then finds the LA's own
+    # commissions by index and checks the few school commissions against one hashed list.
+    lives_here = Child.objects.filter(home_la_id=la_id).values("pk")
     return Placement.objects.filter(
-        Q(commissioning_la_id=la_id) | Q(commissioning_la__isnull=True, child__home_la_id=la_id)
+        Q(commissioning_la_id=la_id) | Q(commissioning_la__isnull=True, child_id__in=lives_here)
     )
 
 
