@@ -126,6 +126,7 @@ CATALOGUE: list[tuple[str, str]] = [
     ("longest_length", "Longest placement running now"),
     # Over the period
     ("children_in_ap_period", "Children in AP during the period"),
+    ("placement_moves", "Children with two or more placements during the period"),
     ("referrals_in_period", "Children referred in the period"),
     ("placements_started", "Children starting a placement in the period"),
     ("placements_ended", "Children whose placement ended in the period"),

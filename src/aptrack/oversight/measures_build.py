@@ -40,7 +40,7 @@ def build(*, la: LocalAuthority, period: Period, today: dt.date, cohort: str = "
     total = by_cost["children_in_ap"].count if cohort == COHORT_NOW else in_period.count
     sections = [
         Section(
-            "children", "Children in AP", [*_pick(now, NOW_KEYS), in_period], [],
+            "children", "Children in AP", [*_pick(now, NOW_KEYS), in_period, measures_cohort.placement_moves(ctx)], [],
             note="Placements the LA commissions, and those schools commission for children who live in the LA.",
         ),
         Section(

@@ -56,6 +56,13 @@ class PlacementGroup:
     ordered: bool = False  # keep the order of values (tiers) rather than largest first
     extra: tuple[str, ...] = ()  # more columns to read with each group (a provider's name)
     note: str = ""
+    where: Callable[[Context], Q] | None = None  # only some of the cohort's placements
+
+
+def _primary_age(ctx: Context) -> Q:
+    """Children of primary age (Reception to Year 6) on the cohort's day."""
+    youngest_year_7 = schooling.academic_year_start(ctx.as_of) - 5 - 7
+    return Q(child__date_of_birth__gte=dt.date(youngest_year_7 + 1, 9, 1))
 
 
 def _provider_type(ctx: Context) -> Case:
@@ -102,6 +109,12 @@ PLACEMENT_GROUPS = [
         lambda v: _choice(v, ProviderKind.values),
     ),
     PlacementGroup(
+        "primary_by_provider_kind", "Primary-age children (Reception to Year 6) by kind of provision",
+        lambda ctx: F("provider__provider__kind"),
+        lambda v, _: str(ProviderKind(v).label) if v in ProviderKind.values else str(v),
+        lambda v: _choice(v, ProviderKind.values), where=_primary_age,
+    ),
+    PlacementGroup(
         "by_area", "In or out of area", _area, lambda v, _: AREA_LABELS[v],
         lambda v: _choice(v, AREA_LABELS), ordered=True,
         note="Where the placement is delivered: its site's LA, else the provider's home LA.",
@@ -118,6 +131,8 @@ def _grouped(ctx: Context, group: PlacementGroup) -> QuerySet[Any]:
     placements = cohort_placements(ctx)
     if group.key == "by_area":
         placements = placements.annotate(area_la=area_la())
+    if group.where is not None:
+        placements = placements.filter(group.where(ctx))
     return placements.annotate(group=group.expression(ctx))
 
 
@@ -260,4 +275,25 @@ def period_total(ctx: Context) -> Figure:
 @drilldown("children_in_ap_period")
 def _period_children(ctx: Context, value: str | None, *, key: str) -> QuerySet[Child]:
     return children_of(placed_in_period(ctx))
+
+
+def _moved(ctx: Context) -> QuerySet[Any]:
+    """Children with two or more placements that ran in the period (a move, or two at once)."""
+    return (
+        placed_in_period(ctx).order_by().values("child_id").annotate(placements=Count("pk"))
+        .filter(placements__gte=2).values("child_id")
+    )
+
+
+def placement_moves(ctx: Context) -> Figure:
+    moved = _moved(ctx).count()
+    return Figure(
+        key="placement_moves", label="Children with two or more placements during the period", value=moved,
+        unit="count", count=moved, drilldown=drill("placement_moves"),
+    )
+
+
+@drilldown("placement_moves")
+def _moved_children(ctx: Context, value: str | None, *, key: str) -> QuerySet[Child]:
+    return Child.objects.filter(pk__in=_moved(ctx))
 

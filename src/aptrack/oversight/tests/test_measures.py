@@ -219,3 +219,19 @@ def test_english_and_maths_from_the_outcomes_apps_ks4_results(dataset):
     figure = board.figure("english_maths")
     assert (figure.value, figure.count, figure.of) == (Decimal("100.0"), 1, 1)
     assert list(_children(board, figure.drilldown)) == [dataset.c3]
+
+
+def test_placement_moves_and_primary_age_provision(dataset):
+    from aptrack.children.tests.factories import ChildFactory
+    from aptrack.placements.tests.factories import PlanFactory
+
+    # c3 moves from the PRU to a second placement; a Year 4 child has tuition.
+    PlanFactory(child=dataset.c3, provider=dataset.p2.provider, start_date=dt.date(2026, 10, 19))
+    year_4 = ChildFactory(home_la=dataset.dorset, date_of_birth=dt.date(2017, 10, 1))
+    PlanFactory(child=year_4, provider=dataset.p2.provider, start_date=dt.date(2026, 11, 2))
+    board = build_dashboard(la=dataset.dorset, period=AUTUMN, today=TODAY)
+    assert _value(board, "placement_moves") == 1
+    assert list(_children(board, board.figure("placement_moves").drilldown)) == [dataset.c3]
+    assert _rows(board, "primary_by_provider_kind") == {"Tuition": (1, 1)}
+    row = board.breakdown("primary_by_provider_kind").rows[0]
+    assert list(_children(board, row.drilldown)) == [year_4]
