@@ -15,6 +15,7 @@ and rollups summed from the rows just written (RETURNING) into one upsert.
 """
 
 import datetime as dt
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -22,13 +23,13 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import psycopg
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 
 from aptrack.attendance import codes, rules
 from aptrack.attendance.marks_file import FileShape, iter_body_bytes
 from aptrack.calendars import selectors as calendar_selectors
 
-_TABLES = ("att_b_stage", "att_b_upn", "att_b_date", "att_b_mark", "att_b_placement", "att_b_class")
+_TABLES = ("att_b_stage", "att_b_upn", "att_b_date", "att_b_mark", "att_b_placement")
 _SESSIONS = ("AM", "PM")
 _COLUMN = {
     rules.Column.UPN: "upn",
@@ -59,6 +60,8 @@ _ACCEPTED_ROWS = f"""
            THEN CAST(s.minutes AS integer) <= {rules.MAX_MINUTES_LATE} ELSE false END))
       AND LENGTH(TRIM(s.comment)) <= {rules.MAX_COMMENT_LENGTH}
 """
+# Its week's Monday is a date less the days since a Monday, counted in whole weeks.
+_A_MONDAY = "1900-01-01"
 # Minutes late as a number, or NULL (the CASE keeps the cast from seeing anything but digits).
 _MINUTES = "(CASE WHEN s.minutes ~ '^[0-9]{1,3}$' THEN CAST(s.minutes AS integer) END)"
 
@@ -106,8 +109,10 @@ def load_new_marks(
             for table in _TABLES:
                 cursor.execute(f"DROP TABLE {table}")
             return loaded
-    except (_NotForUs, DatabaseError, psycopg.Error):
-        return None  # rolled back to the savepoint: the general way starts from a clean slate
+    except (_NotForUs, DataError, psycopg.DataError):
+        # Rolled back to the savepoint: the general way starts from a clean slate. (A DataError
+        # is COPY refusing a row, which the general way names.)
+        return None
     finally:
         cursor.close()
 
@@ -121,6 +126,7 @@ def _load(cursor: Any, stream: BinaryIO, shape: FileShape, **kw: Any) -> Loaded:
     # Only hash joins: each map is small, and the staged rows have no statistics to plan by.
     cursor.execute("SET LOCAL enable_nestloop = off")
     cursor.execute("SET LOCAL enable_mergejoin = off")
+    cursor.execute("SET LOCAL enable_sort = off")  # rollups summed in a hash table
     cursor.execute("SET LOCAL work_mem = '128MB'")
     try:
         with transaction.atomic():
@@ -134,7 +140,7 @@ def _load(cursor: Any, stream: BinaryIO, shape: FileShape, **kw: Any) -> Loaded:
         loaded = Loaded(
             rows=rows, created=0, unchanged=_count_unchanged(cursor, rows, days.values(), **kw)
         )
-    for setting in ("enable_nestloop", "enable_mergejoin", "work_mem"):
+    for setting in ("enable_nestloop", "enable_mergejoin", "enable_sort", "work_mem"):
         cursor.execute(f"SET LOCAL {setting} TO DEFAULT")
     return loaded
 
@@ -161,26 +167,33 @@ def _stage(cursor: Any, stream: BinaryIO, shape: FileShape) -> int:
 def _distinct_values(
     today: dt.date, children_by_upn: dict[str, int]
 ) -> tuple[dict[str, int], dict[str, dt.date]]:
-    """The file's distinct UPNs and dates, read by the rules; stops at the first one refused."""
+    """The file's distinct UPNs and dates, read by the rules, having checked its sessions and
+    codes; stops at the first value refused (the general way will say why)."""
     upns: dict[str, int] = {}
     days: dict[str, dt.date] = {}
+    marks = {(session, code) for session, code, *_ in _mark_map()}
     with connection.chunked_cursor() as values:
         values.execute(
-            "SELECT GROUPING(upn), upn, date FROM att_b_stage GROUP BY GROUPING SETS ((upn), (date))"
+            "SELECT GROUPING(upn), GROUPING(date), upn, date, session, code FROM att_b_stage "
+            "GROUP BY GROUPING SETS ((upn), (date), (session, code))"
         )
         while chunk := values.fetchmany(10_000):
-            for is_date, upn, date in chunk:
+            for not_upn, not_date, upn, date, session, code in chunk:
+                if not_upn and not_date:
+                    if (session, code) not in marks:
+                        raise _NotForUs
+                    continue
                 checked = (
-                    rules.read_date(date, today)
-                    if is_date
-                    else rules.read_upn(upn, children_by_upn)
+                    rules.read_upn(upn, children_by_upn)
+                    if not not_upn
+                    else rules.read_date(date, today)
                 )
                 if checked.value is None:
                     raise _NotForUs
-                if is_date:
-                    days[date] = checked.value
-                else:
+                if not not_upn:
                     upns[upn] = checked.value
+                else:
+                    days[date] = checked.value
     return upns, days
 
 
@@ -189,14 +202,12 @@ def _fill_maps(
     upns: dict[str, int],
     days: dict[str, dt.date],
     *,
-    provider_id: int,
     spans: Sequence[Any],
-    rollup_columns: Sequence[tuple[str, frozenset[str]]],
     **_: Any,
 ) -> None:
     """The small tables the write joins: each UPN sent to its child's placements (dated spans
     that never overlap), each date sent to the calendars it is a school day on, each session and
-    code pair sent to the mark it records, and each code to its rollup classes."""
+    code pair sent to the mark it records, and each placement's child and LA."""
     # LAs whose calendars agree on every date in the file share one calendar number.
     calendar_of_la: dict[int, int] = {}
     school_days: dict[frozenset[dt.date], int] = {}
@@ -205,6 +216,8 @@ def _fill_maps(
         calendar = calendar_selectors.get_calendar(la_id=la_id)
         open_days = frozenset(day for day in distinct_days if calendar.is_school_day(day))
         calendar_of_la[la_id] = school_days.setdefault(open_days, len(school_days))
+    if distinct_days - set().union(*school_days):
+        raise _NotForUs  # a date that is a school day on none of the calendars
     spans_of_child: dict[int, list[Any]] = defaultdict(list)
     for span in spans:
         spans_of_child[span.child_id].append(span)
@@ -240,20 +253,9 @@ def _fill_maps(
         "CREATE TEMP TABLE att_b_placement (placement_id bigint PRIMARY KEY, child_id bigint, la_id bigint)"
     )
     _copy(cursor, "att_b_placement", ((s.placement_id, s.child_id, s.la_id) for s in spans))
-    names = [name for name, _ in rollup_columns]
-    cursor.execute(
-        f"CREATE TEMP TABLE att_b_class (code text PRIMARY KEY, {', '.join(f'{n} integer' for n in names)})"
-    )
-    _copy(
-        cursor,
-        "att_b_class",
-        (
-            [code.code, *(int(code.code in wanted) for _, wanted in rollup_columns)]
-            for code in codes.CODES
-        ),
-    )
 
 
+@functools.cache
 def _mark_map() -> list[tuple[str, str, str, str, bool]]:
     """Every session and code as a file may spell them (any letter case) that the rules accept,
     with the mark recorded: a present sign is the session's own (/ for AM, \\ for PM)."""
@@ -307,11 +309,11 @@ def _write(
                 (placement_id, week_start_date, child_id, local_authority_id, provider_id, {", ".join(names)})
             SELECT w.placement_id, w.week_start, p.child_id, p.la_id, %s, {", ".join(f"w.{n}" for n in names)}
             FROM (
-                SELECT i.placement_id, CAST(date_trunc('week', i.session_date) AS date) AS week_start,
-                       {", ".join(f"SUM(k.{n}) AS {n}" for n in names)}
-                FROM written i JOIN att_b_class k ON k.code = i.code
+                SELECT i.placement_id, i.session_date - (i.session_date - DATE '{_A_MONDAY}') %% 7,
+                       {", ".join(f"SUM(CASE WHEN i.code = ANY(%s) THEN 1 ELSE 0 END) AS {n}" for n in names)}
+                FROM written i
                 GROUP BY 1, 2
-            ) w
+            ) w (placement_id, week_start, {", ".join(names)})
             JOIN att_b_placement p ON p.placement_id = w.placement_id
             ON CONFLICT (placement_id, week_start_date) DO UPDATE
             SET {", ".join(f"{n} = {weeks_table}.{n} + excluded.{n}" for n in names)}
@@ -319,7 +321,7 @@ def _write(
         )
         SELECT COUNT(*) FROM written
         """,
-        [batch_id, provider_id],
+        [batch_id, provider_id, *(sorted(wanted) for _, wanted in rollup_columns)],
     )
     return int(cursor.fetchone()[0])
 

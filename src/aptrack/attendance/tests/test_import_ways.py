@@ -2,7 +2,9 @@
 goes the quick way (`bulk_load`), anything else the general way, with the same results."""
 
 import pytest
+from django.db import connection
 
+from aptrack.attendance import bulk_load
 from aptrack.attendance.models import AttendanceMark, AttendanceMarkVersion, PlacementWeek
 from aptrack.attendance.tests.conftest import csv_bytes, record_file, rejected
 
@@ -79,3 +81,22 @@ def test_a_file_sent_again_with_a_repeat_that_differs_is_refused(world):
     )
     assert [(error.row, error.column) for error in report.errors] == [(3, "code")]
     assert AttendanceMark.objects.get().code == "/"
+
+
+def test_on_postgresql_new_marks_and_marks_sent_again_go_the_quick_way(world, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("the quick way is for PostgreSQL")
+    ways = []
+    quick = bulk_load.load_new_marks
+    monkeypatch.setattr(
+        bulk_load, "load_new_marks", lambda **kw: ways.append(quick(**kw)) or ways[-1]
+    )
+    upn = world.child_a.upn
+    data = csv_bytes(f"{upn},2026-11-23,AM,/,,", f"{upn},2026-11-23,PM,N,,")
+    record_file(world, data)
+    record_file(world, data)
+    assert ways == [
+        bulk_load.Loaded(rows=2, created=2),
+        bulk_load.Loaded(rows=2, created=0, unchanged=2),
+    ]
+    assert _week(world) == (1, 0, 1, 0)
