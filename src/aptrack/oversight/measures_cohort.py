@@ -38,6 +38,7 @@ from aptrack.providers.models import ProviderKind
 from aptrack.referrals.models import PrimaryReason, Route
 
 NOT_RECORDED = "Not recorded"
+NO_REFERRAL = "No referral recorded"
 TIER_LABELS = {1: "Tier 1: support in school", 2: "Tier 2: time-limited", 3: "Tier 3: transitional"}
 TYPE_LABELS = {"registered": "Registered (school) providers", "non_school": "Unregistered (non-school) providers"}
 AREA_LABELS = {"in": "In the LA's area", "out": "Out of area"}
@@ -57,6 +58,7 @@ class PlacementGroup:
     extra: tuple[str, ...] = ()  # more columns to read with each group (a provider's name)
     note: str = ""
     where: Callable[[Context], Q] | None = None  # only some of the cohort's placements
+    none_label: str = NOT_RECORDED  # the row of placements with no value
 
 
 def _primary_age(ctx: Context) -> Q:
@@ -92,12 +94,14 @@ PLACEMENT_GROUPS = [
     PlacementGroup(
         "by_route", "By route into AP", lambda ctx: F("referral__route"),
         lambda v, _: str(Route(v).label) if v in Route.values else str(v),
-        lambda v: _choice(v, Route.values), note="The route of the referral the placement came from.",
+        lambda v: _choice(v, Route.values), none_label=NO_REFERRAL,
+        note="The route of the referral the placement came from. Placements without a referral are "
+        "schools' own tier 1 work, or were recorded before referrals were.",
     ),
     PlacementGroup(
         "by_reason", "By primary reason", lambda ctx: F("referral__primary_reason"),
         lambda v, _: str(PrimaryReason(v).label) if v in PrimaryReason.values else str(v),
-        lambda v: _choice(v, PrimaryReason.values),
+        lambda v: _choice(v, PrimaryReason.values), none_label=NO_REFERRAL,
     ),
     PlacementGroup(
         "by_provider_type", "By type of provider", _provider_type,
@@ -144,7 +148,7 @@ def placement_breakdown(ctx: Context, group: PlacementGroup, *, total: int | Non
     for data in rows_data:
         value = data["group"]
         pairs.append((value, Row(
-            label=NOT_RECORDED if value is None else group.label(value, data),
+            label=group.none_label if value is None else group.label(value, data),
             value=data["children"],
             count=data["children"],
             drilldown=drill(group.key, NONE_VALUE if value is None else value, ctx=ctx),

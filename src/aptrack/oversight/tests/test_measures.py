@@ -63,7 +63,7 @@ def test_breakdowns_of_the_children_in_ap_during_the_period(dataset):
     board = build_dashboard(la=dataset.dorset, period=AUTUMN, today=TODAY)
     assert _rows(board, "by_tier") == {"Tier 2: time-limited": (3, 3), "Tier 3: transitional": (1, 1)}
     assert _rows(board, "by_route") == {
-        "Permanent exclusion": (1, 1), "EHCP: setting named in the plan": (1, 1), "Not recorded": (2, 2),
+        "Permanent exclusion": (1, 1), "EHCP: setting named in the plan": (1, 1), "No referral recorded": (2, 2),
     }
     assert _rows(board, "by_provider_type") == {
         "Registered (school) providers": (2, 2), "Unregistered (non-school) providers": (2, 2),
