@@ -71,9 +71,13 @@ def test_a_national_analyst_sees_every_region_and_may_choose_one(client, world, 
 
 def test_no_child_is_named_or_identified(client, world, national_analyst):
     populate(world)
+    children = [world.child_a, world.child_a2, world.child_b]
+    # Generated names can be substrings of LA names ("Lee" in "Leeds"): use unmistakable ones.
+    for n, child in enumerate(children):
+        child.legal_first_name, child.legal_last_name = f"Zebedee{n}", f"Quimbleworth{n}"
+        child.save(update_fields=["legal_first_name", "legal_last_name"])
     client.force_login(national_analyst)
     page = client.get(URL).content.decode()
-    children = [world.child_a, world.child_a2, world.child_b]
     for child in children:
         for secret in (child.legal_first_name, child.legal_last_name, child.upn):
             assert str(escape(secret)) not in page and secret not in page
