@@ -109,10 +109,8 @@ def load_new_marks(
             for table in _TABLES:
                 cursor.execute(f"DROP TABLE {table}")
             return loaded
-    except (_NotForUs, DataError, psycopg.DataError):
-        # Rolled back to the savepoint: the general way starts from a clean slate. (A DataError
-        # is COPY refusing a row, which the general way names.)
-        return None
+    except (_NotForUs, DataError):
+        return None  # rolled back to the savepoint: the general way starts from a clean slate
     finally:
         cursor.close()
 
@@ -155,12 +153,15 @@ def _stage(cursor: Any, stream: BinaryIO, shape: FileShape) -> int:
     )
     encoding = "UTF8" if shape.encoding == "utf-8" else "WIN1252"
     raw = cursor.cursor
-    with raw.copy(
-        f"COPY att_b_stage ({columns}) FROM STDIN WITH (FORMAT csv, HEADER true, "
-        f"ENCODING '{encoding}', FORCE_NOT_NULL ({columns}))"
-    ) as copy:
-        for chunk in iter_body_bytes(stream, shape):
-            copy.write(chunk)
+    try:
+        with raw.copy(
+            f"COPY att_b_stage ({columns}) FROM STDIN WITH (FORMAT csv, HEADER true, "
+            f"ENCODING '{encoding}', FORCE_NOT_NULL ({columns}))"
+        ) as copy:
+            for chunk in iter_body_bytes(stream, shape):
+                copy.write(chunk)
+    except psycopg.Error as refused:
+        raise _NotForUs from refused  # a row COPY cannot read: the general way names it
     return int(raw.rowcount)
 
 
