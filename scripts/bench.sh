@@ -3,18 +3,18 @@
 #
 # Builds its own database (BENCH_DB, default aptrack_bench, dropped and made again each run) on
 # the server at BENCH_PG (default the local one, user postgres): migrate, generate the national
-# synthetic data (about 64,000 children), fill every placement's school sessions with marks (about
-# 27 million from September 2024; BENCH_FILL_FROM=2025-09-01 for about 19 million, quicker), then
-# time a BENCH_ROWS-mark CSV import (default 1,000,000) against PostgreSQL COPY, and the
-# attendance measures for one LA and for all LAs (BENCH_RUNS runs each, default 50).
-# About 5 minutes on 2 cores; the fill is most of it.
+# synthetic data (about 64,000 children, with a mark for every session of the academic year up to
+# BENCH_TODAY), optionally fill earlier years with bench-only marks (BENCH_FILL_FROM, e.g.
+# 2024-09-01 for 2024/25 as well), analyse, then time a BENCH_ROWS-mark CSV import (default
+# 1,000,000) against PostgreSQL COPY, and the attendance measures for one LA and for all LAs
+# (BENCH_RUNS runs each, default 50). Generating the data is most of the time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 server="${BENCH_PG:-postgres://postgres@127.0.0.1:5432}"
 db="${BENCH_DB:-aptrack_bench}"
 today="${BENCH_TODAY:-2026-07-24}"  # just after the 2025/26 summer term: a whole year of marks
-fill_from="${BENCH_FILL_FROM:-2024-09-01}"
+fill_from="${BENCH_FILL_FROM:-}"  # before BENCH_TODAY's academic year; empty: none
 export DATABASE_URL="$server/$db" DEBUG=true
 
 "$BIN/python" - "$server" "$db" <<'PY'
@@ -31,11 +31,12 @@ print(f"== Benchmark database {db} (made afresh)")
 PY
 
 started=$SECONDS
-echo "== Migrate and generate national synthetic data (as at $today)"
+echo "== Migrate and generate national synthetic data with this year's marks (as at $today)"
 "$BIN/aptrack" migrate --no-input -v0
-"$BIN/aptrack" generate --scale national --seed 1 --today "$today" 2>/dev/null | sed -n '1,7p'
-echo "== Fill marks (bench only: one INSERT ... SELECT, no import checks)"
-"$BIN/python" -m aptrack.attendance.bench fill --fill-from "$fill_from" --today "$today"
+"$BIN/aptrack" generate --scale national --seed 1 --today "$today" 2>/dev/null \
+  | sed -n '1,7p;/Attendance marks/p'
+echo "== Analyse${fill_from:+ (after filling marks from $fill_from: bench only, no import checks)}"
+"$BIN/python" -m aptrack.attendance.bench fill ${fill_from:+--fill-from "$fill_from"} --today "$today"
 echo "   (setup took $((SECONDS - started)) s)"
 echo "== Import and measures"
 "$BIN/python" -m aptrack.attendance.bench run --today "$today" --rows "${BENCH_ROWS:-1000000}" --runs "${BENCH_RUNS:-50}"

@@ -55,8 +55,10 @@ def main() -> None:
     django.setup()
     parser = argparse.ArgumentParser(prog="python -m aptrack.attendance.bench")
     commands = parser.add_subparsers(dest="command", required=True)
-    fill = commands.add_parser("fill", help="mark every placement's sessions (bench only)")
-    fill.add_argument("--fill-from", type=dt.date.fromisoformat, required=True)
+    fill = commands.add_parser(
+        "fill", help="analyse; with --fill-from, first mark earlier years (bench only)"
+    )
+    fill.add_argument("--fill-from", type=dt.date.fromisoformat, default=None)
     fill.add_argument("--today", type=dt.date.fromisoformat, required=True)
     run = commands.add_parser("run", help="time the import and the measures")
     run.add_argument("--today", type=dt.date.fromisoformat, required=True)
@@ -75,106 +77,123 @@ def main() -> None:
 
 
 def _fill(args: argparse.Namespace) -> None:
+    """Marks for the academic years before --today's come from here, if asked for: `generate`
+    marks --today's year itself. With --fill-from, every placement's school sessions from then
+    to the end of the previous academic year get a mark, written by one INSERT … SELECT (bench
+    only: it skips the import's checks), with rollups. Then, in any case, ANALYZE the marks and
+    VACUUM the rollups, as autovacuum would leave them."""
     from django.db import connection, transaction
     from django.utils import timezone
 
     from aptrack.attendance import codes
-    from aptrack.attendance.loading import ROLLUP_COLUMNS
     from aptrack.attendance.models import AttendanceMark, MarkBatch, MarkChannel, PlacementWeek
+    from aptrack.attendance.rollups import ROLLUP_CODES
     from aptrack.organisations.models import Organisation
 
     started = time.perf_counter()
-    absent_codes = list(CODE_WEIGHTS_ABSENT)
-    weights = [CODE_WEIGHTS_ABSENT[code] for code in absent_codes]
-    total = sum(weights)
-    # Cumulative thresholds for a CASE over random(): the absence code mix.
-    cases, running = [], 0
-    for code, weight in zip(absent_codes, weights, strict=True):
-        running += weight
-        cases.append((running / total, code))
-    absent_case = " ".join(f"WHEN r2 < {limit:.4f} THEN '{code}'" for limit, code in cases[:-1])
-    absent_case = f"CASE {absent_case} ELSE '{cases[-1][1]}' END"
-    with transaction.atomic(), connection.cursor() as cursor:
-        provider = Organisation.objects.filter(kind="PROVIDER").order_by("pk").first()
-        batch = MarkBatch.objects.create(
-            provider=provider,
-            channel=MarkChannel.SYNTHETIC,
-            recorded_at=timezone.now(),
-            source="bench fill (every placement's sessions)",
-        )
-        # FK checks off for this bulk load only (superuser); every id comes from the tables.
-        cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute(
-            """
-            CREATE TEMP TABLE bench_days ON COMMIT DROP AS
-            SELECT d::date AS day FROM generate_series(%s::date, %s::date, '1 day') d
-            WHERE extract(isodow FROM d) < 6
-              AND EXISTS (SELECT 1 FROM calendars_termperiod t WHERE t.local_authority_id IS NULL
-                          AND d BETWEEN t.start_date AND t.end_date)
-              AND NOT EXISTS (SELECT 1 FROM calendars_closureday c WHERE c.local_authority_id IS NULL AND c.date = d)
-            """,
-            [args.fill_from, args.today - dt.timedelta(days=1)],
-        )
-        cursor.execute("SELECT setseed(0.42)")
-        # Each placement has its own attendance level (30% to 95%), so children spread across
-        # the persistent and severe absence bands.
-        cursor.execute(
-            f"""
-            INSERT INTO {AttendanceMark._meta.db_table}
-                (placement_id, session_date, session, code, minutes_late, comment, version, batch_id)
-            SELECT placement_id, day, session, code,
-                   CASE WHEN code IN ('L', 'U') THEN 5 + (r2 * 40)::int END, '', 1, %s
-            FROM (
-                SELECT placement_id, day, session, r2,
-                       CASE WHEN r1 < level * 0.93 THEN (CASE session WHEN 'AM' THEN '/' ELSE '\\' END)
-                            WHEN r1 < level * 0.97 THEN 'L'
-                            WHEN r1 < level THEN (CASE WHEN r2 < 0.5 THEN 'K' ELSE 'B' END)
-                            ELSE {absent_case} END AS code
+    year_start = dt.date(args.today.year - (args.today.month < 9), 9, 1)
+    until = year_start - dt.timedelta(days=1)
+    marks = weeks = 0
+    if args.fill_from is not None and args.fill_from <= until:
+        absent_codes = list(CODE_WEIGHTS_ABSENT)
+        weights = [CODE_WEIGHTS_ABSENT[code] for code in absent_codes]
+        total = sum(weights)
+        # Cumulative thresholds for a CASE over random(): the absence code mix.
+        cases, running = [], 0
+        for code, weight in zip(absent_codes, weights, strict=True):
+            running += weight
+            cases.append((running / total, code))
+        absent_case = " ".join(f"WHEN r2 < {limit:.4f} THEN '{code}'" for limit, code in cases[:-1])
+        absent_case = f"CASE {absent_case} ELSE '{cases[-1][1]}' END"
+        with transaction.atomic(), connection.cursor() as cursor:
+            provider = Organisation.objects.filter(kind="PROVIDER").order_by("pk").first()
+            batch = MarkBatch.objects.create(
+                provider=provider,
+                channel=MarkChannel.SYNTHETIC,
+                recorded_at=timezone.now(),
+                source=f"bench fill (every placement's sessions before {year_start})",
+            )
+            # FK checks off for this bulk load only (superuser); every id comes from the tables.
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute(
+                """
+                CREATE TEMP TABLE bench_days ON COMMIT DROP AS
+                SELECT d::date AS day FROM generate_series(%s::date, %s::date, '1 day') d
+                WHERE extract(isodow FROM d) < 6
+                  AND EXISTS (SELECT 1 FROM calendars_termperiod t WHERE t.local_authority_id IS NULL
+                              AND d BETWEEN t.start_date AND t.end_date)
+                  AND NOT EXISTS (SELECT 1 FROM calendars_closureday c WHERE c.local_authority_id IS NULL AND c.date = d)
+                """,
+                [args.fill_from, until],
+            )
+            cursor.execute("SELECT setseed(0.42)")
+            # Each placement has its own attendance level (30% to 95%), so children spread
+            # across the persistent and severe absence bands.
+            cursor.execute(
+                f"""
+                INSERT INTO {AttendanceMark._meta.db_table}
+                    (placement_id, session_date, session, code, minutes_late, comment, version, batch_id)
+                SELECT placement_id, day, session, code,
+                       CASE WHEN code IN ('L', 'U') THEN 5 + (r2 * 40)::int END, '', 1, %s
                 FROM (
-                    SELECT p.id AS placement_id, d.day, s.session, random() AS r1, random() AS r2,
-                           0.30 + 0.65 * ((p.id * 7919) %% 1000) / 1000.0 AS level
-                    FROM placements_placement p
-                    JOIN bench_days d ON d.day >= p.start_date AND d.day <= COALESCE(p.end_date, %s)
-                    CROSS JOIN (VALUES ('AM'), ('PM')) s(session)
-                    WHERE p.status <> 'CANCELLED'
-                ) raw
-            ) coded
-            """,
-            [batch.pk, args.today],
+                    SELECT placement_id, day, session, r2,
+                           CASE WHEN r1 < level * 0.93 THEN (CASE session WHEN 'AM' THEN '/' ELSE '\\' END)
+                                WHEN r1 < level * 0.97 THEN 'L'
+                                WHEN r1 < level THEN (CASE WHEN r2 < 0.5 THEN 'K' ELSE 'B' END)
+                                ELSE {absent_case} END AS code
+                    FROM (
+                        SELECT p.id AS placement_id, d.day, s.session, random() AS r1, random() AS r2,
+                               0.30 + 0.65 * ((p.id * 7919) %% 1000) / 1000.0 AS level
+                        FROM placements_placement p
+                        JOIN bench_days d ON d.day >= p.start_date AND d.day <= COALESCE(p.end_date, %s)
+                        CROSS JOIN (VALUES ('AM'), ('PM')) s(session)
+                        WHERE p.status <> 'CANCELLED'
+                    ) raw
+                ) coded
+                """,
+                [batch.pk, until],
+            )
+            marks = cursor.rowcount
+            sums = ", ".join(
+                f"SUM(CASE WHEN m.code IN ({', '.join(_quote(code) for code in sorted(wanted))}) THEN 1 ELSE 0 END)"
+                for _, wanted in ROLLUP_CODES
+            )
+            cursor.execute(
+                f"""
+                INSERT INTO {PlacementWeek._meta.db_table}
+                    (placement_id, week_start_date, child_id, local_authority_id, provider_id,
+                     {", ".join(column for column, _ in ROLLUP_CODES)})
+                SELECT m.placement_id, date_trunc('week', m.session_date)::date, p.child_id,
+                       COALESCE(p.commissioning_la_id, c.home_la_id), p.provider_id, {sums}
+                FROM {AttendanceMark._meta.db_table} m
+                JOIN placements_placement p ON p.id = m.placement_id
+                JOIN children_child c ON c.id = p.child_id
+                WHERE m.batch_id = %s
+                GROUP BY 1, 2, 3, 4, 5
+                """,
+                [batch.pk],
+            )
+            weeks = cursor.rowcount
+            MarkBatch.objects.filter(pk=batch.pk).update(rows=marks, created=marks)
+        print(
+            f"  marks filled          {marks:>12,}  ({args.fill_from} to {until}, "
+            f"{time.perf_counter() - started:.0f} s)"
         )
-        marks = cursor.rowcount
-        filled = time.perf_counter()
-        sums = ", ".join(
-            f"SUM(CASE WHEN m.code IN ({', '.join(_quote(code) for code in sorted(wanted))}) THEN 1 ELSE 0 END)"
-            for _, wanted in ROLLUP_COLUMNS
-        )
-        cursor.execute(
-            f"""
-            INSERT INTO {PlacementWeek._meta.db_table}
-                (placement_id, week_start_date, child_id, local_authority_id, provider_id,
-                 {", ".join(column for column, _ in ROLLUP_COLUMNS)})
-            SELECT m.placement_id, date_trunc('week', m.session_date)::date, p.child_id,
-                   COALESCE(p.commissioning_la_id, c.home_la_id), p.provider_id, {sums}
-            FROM {AttendanceMark._meta.db_table} m
-            JOIN placements_placement p ON p.id = m.placement_id
-            JOIN children_child c ON c.id = p.child_id
-            GROUP BY 1, 2, 3, 4, 5
-            """
-        )
-        weeks = cursor.rowcount
-        MarkBatch.objects.filter(pk=batch.pk).update(rows=marks, created=marks)
+        print(f"  placement-week rollups {weeks:>11,}")
+    analysed = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {AttendanceMark._meta.db_table}")
         # As autovacuum would leave them: the visibility map lets measures read the rollups'
         # covering indexes alone.
         cursor.execute(f"VACUUM ANALYZE {PlacementWeek._meta.db_table}")
-    done = time.perf_counter()
+        cursor.execute(f"SELECT count(*) FROM {AttendanceMark._meta.db_table}")
+        in_table = cursor.fetchone()[0]
     assert set(codes.BY_CODE) >= set(CODE_WEIGHTS_ABSENT)
     print(
-        f"  marks filled          {marks:>12,}  ({args.fill_from} to {args.today}, {filled - started:.0f} s)"
+        f"  marks in the database {in_table:>12,}  (ANALYZE and VACUUM ANALYZE of the rollups: "
+        f"{time.perf_counter() - analysed:.0f} s)"
     )
-    print(f"  placement-week rollups {weeks:>11,}  ({done - filled:.0f} s, with VACUUM ANALYZE)")
 
 
 def _quote(code: str) -> str:

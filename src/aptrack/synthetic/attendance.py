@@ -4,9 +4,9 @@ still to be taken), on the school days of the placement's LA calendar.
 
 The figures aim at the national picture for state-funded AP (domain.md §7: about 57.5%
 attendance; 82.7% of pupils persistently and 39.2% severely absent):
-- each provider has an attendance level drawn around 60% with a wide spread (some near 90%,
-  some near 30%), its own use of approved educational activity (B, V, K, P, W), and a day or
-  two of planned closure (#);
+- each provider has an attendance level: pupil referral units near the national figure,
+  non-school providers with a wide spread (some near 90%, some near 30%); and its own use of
+  approved educational activity (B, V, K, P, W) and a day or two of planned closure (#);
 - each child a level around their provider's (one offset for all of a child's placements), a
   leaning towards unauthorised or authorised absence, a habit of lateness, and for a few,
   transport that often fails (Q, Y1);
@@ -26,6 +26,7 @@ fed by COPY, SQLite by executemany, both as streams, so a national year (tens of
 marks) never sits in memory.
 """
 
+import contextlib
 import datetime as dt
 import random
 from collections.abc import Iterable, Iterator, Sequence
@@ -91,11 +92,12 @@ def create_marks(
     )
     for span in spans:
         register.load_calendar(span.la_id)
-    marks = _write(AttendanceMark._meta.db_table, MARK_COLUMNS, register.marks(spans))
-    # Batches before the versions that point at them: SQLite would otherwise look for
-    # waiting references to every batch it inserts, in a table with no index on them.
-    batches = _save_batches(register, recorded_by or {}, tz)
-    _write(AttendanceMarkVersion._meta.db_table, VERSION_COLUMNS, register.versions)
+    with _foreign_key_triggers_skipped():
+        marks = _write(AttendanceMark._meta.db_table, MARK_COLUMNS, register.marks(spans))
+        # Batches before the versions that point at them: SQLite would otherwise look for
+        # waiting references to every batch it inserts, in a table with no index on them.
+        batches = _save_batches(register, recorded_by or {}, tz)
+        _write(AttendanceMarkVersion._meta.db_table, VERSION_COLUMNS, register.versions)
     _reset_sequences()
     weeks = rebuild_weekly_rollups(placement_ids=[span.placement.pk for span in spans])
     return MarksCreated(marks=marks, changed=len(register.versions), batches=batches, weeks=weeks)
@@ -132,6 +134,25 @@ def _spans(placements: Iterable[Placement], first: dt.date, last: dt.date) -> li
             spans.append(Span(placement, la_id, start, end))
     spans.sort(key=lambda span: (span.placement.child_id, span.start, span.placement.pk))
     return spans
+
+
+@contextlib.contextmanager
+def _foreign_key_triggers_skipped() -> Iterator[None]:
+    """On PostgreSQL, for a superuser inside a transaction, skip foreign-key triggers while
+    the rows are streamed: every key written comes from rows this transaction has just saved,
+    and PostgreSQL would otherwise queue one deferred check per mark (tens of millions at
+    national scale) and run them all at commit. Elsewhere the checks run as usual."""
+    skip = False
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('is_superuser')")
+            skip = cursor.fetchone()[0] == "on"
+            if skip:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+    yield  # on an error the transaction rolls back, and the setting with it
+    if skip:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = origin")
 
 
 def _next_id(model: type[Any]) -> int:

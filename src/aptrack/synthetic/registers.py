@@ -18,11 +18,13 @@ from aptrack.placements import policy
 from aptrack.placements.models import Placement
 
 ONE_DAY = dt.timedelta(days=1)
-# Attendance levels on the logit scale (expit(0.33) is about 58%), with spreads fitted by
-# simulation to §7's persistent and severe shares.
-PROVIDER_LEVEL, PROVIDER_SPREAD = 0.33, 0.8
+# Attendance levels on the logit scale (expit(0.4) is about 60%), with spreads fitted by
+# simulation to §7's persistent and severe shares. Pupil referral units (state-funded AP, whose
+# national figure §7 gives) keep near it; non-school providers spread widely.
+PROVIDER_LEVEL = 0.4
+PROVIDER_SPREAD = {True: 0.35, False: 0.9}  # by whether the provider is a school (a PRU)
 PROVIDER_LEVEL_RANGE = (-1.2, 2.4)  # about 23% to 92%
-CHILD_SPREAD = 1.45
+CHILD_SPREAD = 1.4
 MOST_DAYS_ABSENT = 0.97
 HALF_DAY = 0.05  # attended days that lose one session
 LATE_AT_MOST = 0.14  # a child's share of late mornings, drawn up to this
@@ -146,14 +148,18 @@ class Register:
             self.rng.choice(winter) if winter and self.rng.random() < SNOW_DAY else None
         )
 
-    def provider(self, provider_id: int, la_id: int) -> _Provider:
+    def provider(self, placement: Placement, la_id: int) -> _Provider:
+        provider_id = placement.provider_id
         if provider_id not in self.providers:
+            school = placement.provider.establishment_id is not None
             rng = self.rng
             open_days = [d.date for d in self.days[la_id]]
             closures = rng.randint(*CLOSURE_DAYS) if open_days else 0
             self.providers[provider_id] = _Provider(
                 index=len(self.providers),
-                level=_clip(rng.gauss(PROVIDER_LEVEL, PROVIDER_SPREAD), *PROVIDER_LEVEL_RANGE),
+                level=_clip(
+                    rng.gauss(PROVIDER_LEVEL, PROVIDER_SPREAD[school]), *PROVIDER_LEVEL_RANGE
+                ),
                 aea=rng.uniform(0, AEA_AT_MOST),
                 closed=frozenset(rng.sample(open_days, closures)),
             )
@@ -177,7 +183,7 @@ class Register:
     def _placement_marks(self, span: Span) -> Iterator[tuple[Any, ...]]:
         """Every session of one placement between its start and end, in date order."""
         rng, placement = self.rng, span.placement
-        provider = self.provider(placement.provider_id, span.la_id)
+        provider = self.provider(placement, span.la_id)
         kid = self.child(placement.child_id)
         all_days = self.days[span.la_id]
         low = bisect.bisect_left(all_days, span.start.isoformat(), key=lambda d: d.date)
