@@ -311,20 +311,23 @@ def _view_timer(user: Any, url: str) -> Callable[[], Any]:
 
     def get() -> Any:
         response = client.get(url)
-        if response.status_code != 200:
-            raise RuntimeError(f"{url} gave {response.status_code}")
+        if response.status_code != 200 or b"There is a problem" in response.content:
+            raise RuntimeError(f"{url} gave {response.status_code} or a form error")
         return response
 
     return get
 
 
-def _url(name: str, period: Any) -> str | None:
+def _url(name: str, period: Any, today: dt.date) -> str | None:
+    """The page's URL with the period chosen as its GET form chooses it."""
     from urllib.parse import urlencode
 
     from django.urls import NoReverseMatch, reverse
 
+    from aptrack.oversight.periods_form import period_query
+
     try:
-        return f"{reverse(name)}?{urlencode(period.query())}"
+        return f"{reverse(name)}?{urlencode(period_query(period, today))}"
     except NoReverseMatch:
         return None
 
@@ -347,7 +350,7 @@ def run(args: argparse.Namespace) -> None:
           f"'now' figures as at {today}")
     print("aptrack (PostgreSQL), per LA: the dashboard page through Django's test Client as the "
           "LA's manager, then build_dashboard and the attendance measures called directly")
-    dashboard_url = _url("oversight:dashboard", period)
+    dashboard_url = _url("oversight:dashboard", period, today)
     aptrack: dict[int, AttendanceFigures] = {}
     page_p95: dict[int, float] = {}
     page_p50: dict[int, float] = {}
@@ -371,7 +374,7 @@ def run(args: argparse.Namespace) -> None:
         page_p50.setdefault(la.pk, p50)
         page_p95.setdefault(la.pk, p95)
         _line(f"{la.name}: attendance measures (rollups)", p50, p95, _describe(figures))
-    national_url = _url("oversight:regional", period)
+    national_url = _url("oversight:regional", period, today)
     runs = max(5, args.runs // 3)
     if national_url:
         p50, p95, _ = time_runs(_view_timer(_national_analyst(), national_url), runs)
