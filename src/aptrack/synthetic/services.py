@@ -32,7 +32,7 @@ from aptrack.organisations.models import (
 from aptrack.placements.models import Placement
 from aptrack.synthetic import attendance as synthetic_attendance
 from aptrack.synthetic import improvement as synthetic_improvement
-from aptrack.synthetic import naming, plans, records, sizes
+from aptrack.synthetic import naming, plans, records, referral_history, sizes
 from aptrack.synthetic import outcomes as synthetic_outcomes
 from aptrack.synthetic import panels as synthetic_panels
 from aptrack.synthetic import providers as synthetic_providers
@@ -306,6 +306,10 @@ def _generate_la(
     )
     if la.code == DEMO_LA_CODE:
         synthetic_improvement.create_improvement_plan(draw, la=la, staff=staff)
+    # Last, so the referral history draws after everything else and shifts none of it.
+    referrals += referral_history.create_placement_referrals(
+        draw, staff=staff, children=new_children, placements=new_placements
+    )
 
     summary.local_authorities += 1
     summary.schools += len(schools)
