@@ -311,3 +311,13 @@ def test_child_record_links_to_placements_and_timeline(client, world):
     body = client.get(reverse("children:detail", args=[world.child_a.pk])).content.decode()
     assert reverse("placements:detail", args=[placement.pk]) in body
     assert reverse("placements:timeline", args=[world.child_a.pk]) in body
+
+
+def test_placement_page_links_to_its_outcomes(client, world):
+    placement = _world_placement(world, world.child_a)
+    outcomes = reverse("outcomes:placement", args=[placement.pk])
+    for persona in (world.officer_a, world.provider_x):
+        client.force_login(persona)
+        body = client.get(reverse("placements:detail", args=[placement.pk])).content.decode()
+        assert f'href="{outcomes}"' in body
+        assert client.get(outcomes).status_code == 200
