@@ -3,8 +3,9 @@ not a test and asserts nothing.
 
 Run by scripts/bench.sh on a database it has just built with `aptrack generate --scale national`:
 
-1. fill: every placement's school sessions from --fill-from to --today get a mark, written by
-   one INSERT … SELECT in PostgreSQL (bench only: it skips the import's checks), with rollups;
+1. fill: `generate` has already marked every session of the academic year up to --today; with
+   --fill-from, earlier years get marks too, written by one INSERT … SELECT in PostgreSQL (bench
+   only: it skips the import's checks), with rollups; then ANALYZE;
 2. import: a bench provider gets placements for enough children to need --rows marks, a CSV of
    those marks is written, then (a) PostgreSQL COPY loads the same rows into a bare table and
    (b) `record_marks` imports the file with every check, in a fresh process so that its peak
