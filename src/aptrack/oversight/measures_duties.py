@@ -41,8 +41,7 @@ from aptrack.oversight.measures_base import (
 from aptrack.placements.models import Destination
 from aptrack.providers.models import REGISTERED_KINDS
 from aptrack.referrals.models import Referral, Route
-from aptrack.referrals.selectors import _due as sixth_day_due
-from aptrack.referrals.selectors import list_sixth_day_at_risk
+from aptrack.referrals.selectors import list_sixth_day_at_risk, sixth_day_due
 from aptrack.referrals.states import ReferralStatus
 
 LABELS = dict(CATALOGUE)

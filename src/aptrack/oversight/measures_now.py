@@ -27,7 +27,7 @@ from aptrack.oversight.measures_base import (
     weeks,
 )
 from aptrack.placements.models import Placement
-from aptrack.placements.selectors import _overdue_q, _with_review_base
+from aptrack.placements.selectors import overdue_review_q, with_review_base
 from aptrack.providers.models import REGISTERED_KINDS
 
 LABELS = dict(CATALOGUE)
@@ -62,12 +62,12 @@ def _conditions(ctx: Context) -> list[NowFigure]:
         NowFigure("open_ended", open_ended),
         NowFigure("open_ended_no_exit_plan", open_ended & Q(exit_plan="")),
         NowFigure("overdue_placements", Q(planned_end_date__lt=today) | Q(maximum_end_date__lt=today)),
-        NowFigure("reviews_overdue", _overdue_q(today)),
+        NowFigure("reviews_overdue", overdue_review_q(today)),
     ]
 
 
 def _base(ctx: Context) -> QuerySet[Placement]:
-    return _with_review_base(placed_now(ctx)).annotate(area_la=area_la())
+    return with_review_base(placed_now(ctx)).annotate(area_la=area_la())
 
 
 def now_figures(ctx: Context) -> list[Figure]:

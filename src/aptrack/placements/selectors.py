@@ -63,7 +63,7 @@ class PlacementFilters:
 # --- flags, as query conditions --------------------------------------------------------------
 
 
-def _with_review_base(placements: QuerySet[Placement]) -> QuerySet[Placement]:
+def with_review_base(placements: QuerySet[Placement]) -> QuerySet[Placement]:
     """Annotate the last review's date, and the date the review cadence runs from (the last
     review, or the start when there has been none)."""
     last = Review.objects.filter(placement=OuterRef("pk")).order_by("-held_date", "-pk").values("held_date")[:1]
@@ -72,9 +72,9 @@ def _with_review_base(placements: QuerySet[Placement]) -> QuerySet[Placement]:
     ).annotate(review_base=Coalesce("last_review_date", "start_date", output_field=DateField()))
 
 
-def _overdue_q(on: dt.date) -> Q:
+def overdue_review_q(on: dt.date) -> Q:
     """Active, and the last review (or the start) plus the tier's cadence is before `on`.
-    Needs `_with_review_base`."""
+    Needs `with_review_base`."""
     late = [
         (Q(tier__isnull=True) if tier is None else Q(tier=tier)) & Q(review_base__lt=on - dt.timedelta(days=days))
         for tier, days in policy.all_review_cadences().items()
@@ -104,9 +104,9 @@ def _la_placements(la_id: int) -> QuerySet[Placement]:
 
 
 def list_placements(*, user: object, filters: PlacementFilters, on: dt.date) -> QuerySet[Placement]:
-    placements = _with_review_base(
+    placements = with_review_base(
         scope_placements(user).select_related("child", "provider", "site", "commissioning_la")
-    ).annotate(is_drift=_flag(_drift_q(on)), is_overdue=_flag(_overdue_q(on)))
+    ).annotate(is_drift=_flag(_drift_q(on)), is_overdue=_flag(overdue_review_q(on)))
     if filters.status:
         placements = placements.filter(status=filters.status)
     if filters.tier in (1, 2, 3):
@@ -116,7 +116,7 @@ def list_placements(*, user: object, filters: PlacementFilters, on: dt.date) -> 
     if filters.drift:
         placements = placements.filter(_drift_q(on))
     if filters.overdue:
-        placements = placements.filter(_overdue_q(on))
+        placements = placements.filter(overdue_review_q(on))
     return placements.order_by("-start_date", "-pk")
 
 
@@ -133,7 +133,7 @@ def list_providers_in_scope(*, user: object) -> list[tuple[int, str]]:
 
 def list_reviews_overdue(*, la_id: int, on: dt.date) -> list[Placement]:
     """Active placements whose review is overdue, most overdue first; each with `review_due`."""
-    placements = list(_with_review_base(_la_placements(la_id)).filter(_overdue_q(on)))
+    placements = list(with_review_base(_la_placements(la_id)).filter(overdue_review_q(on)))
     for placement in placements:
         placement.review_due = policy.review_due_date(  # type: ignore[attr-defined]
             placement.last_review_date, placement.start_date, placement.tier  # type: ignore[attr-defined]

@@ -114,7 +114,7 @@ def _weekday_sixth_day(first_day: dt.date) -> dt.date:
         day += dt.timedelta(days=1)
 
 
-def _due(calendar: SchoolCalendar, first_day: dt.date) -> tuple[dt.date, bool]:
+def sixth_day_due(calendar: SchoolCalendar, first_day: dt.date) -> tuple[dt.date, bool]:
     try:
         return deadlines.sixth_day(calendar, first_day), False
     except OutsideKnownTerms:
@@ -145,7 +145,7 @@ def list_sixth_day_at_risk(*, la_id: int, on: dt.date) -> list[SixthDayRow]:
         first_day = referral.first_day_of_exclusion
         if first_day is None:  # the model's constraint forbids it; a guard, not a rule
             continue
-        due, estimated = _due(calendar, first_day)
+        due, estimated = sixth_day_due(calendar, first_day)
         if due > on:
             continue
         # A placement running on or after the first day counts from whichever is later.
