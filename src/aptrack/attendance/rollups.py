@@ -11,6 +11,7 @@ from aptrack.attendance import codes
 from aptrack.attendance.codes import MarkClass
 from aptrack.attendance.models import AttendanceMark, PlacementWeek
 from aptrack.children.models import Child
+from aptrack.core import changes
 from aptrack.placements.models import Placement
 
 MARKS = AttendanceMark._meta.db_table
@@ -87,5 +88,9 @@ def rebuild_weekly_rollups(*, placement_ids: Iterable[int]) -> int:
             """
         )
         weeks = cursor.rowcount
+        cursor.execute(f"SELECT DISTINCT {la} FROM {PLACEMENTS} p JOIN {CHILDREN} c ON c.id = p.child_id "
+                       f"WHERE p.id IN ({chosen})")
+        touched = [row[0] for row in cursor.fetchall()]
         cursor.execute("DROP TABLE rollup_placements")
+    changes.announce(la_ids=touched)
     return weeks

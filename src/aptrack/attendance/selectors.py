@@ -118,6 +118,35 @@ def list_measures(*, scope: Scope, period: Period, by: Grouping) -> list[Measure
     return _summarise(_placement_counts(scope=scope, period=period, group=by), group=by)
 
 
+@dataclass(frozen=True)
+class ProviderMeasures:
+    """One scope's measures overall, by type of provider and by provider (`list_measures`'
+    keys), read from the rollups once."""
+
+    overall: Measures
+    by_type: list[Measures]
+    by_provider: list[Measures]
+
+
+def get_provider_measures(*, scope: Scope, period: Period) -> ProviderMeasures:
+    """What `get_measures` (without hours) and `list_measures` by provider type and by provider
+    give, from one statement over the rollups: the LA dashboard shows all three."""
+    rows = _placement_counts(scope=scope, period=period, group=Grouping.PROVIDER)
+    registered = set(
+        Provider.objects.filter(
+            organisation_id__in={provider_id for provider_id, *_ in rows}, kind__in=REGISTERED_KINDS
+        ).values_list("organisation_id", flat=True)
+    )
+    overall = next(iter(_summarise(((0, *row[1:]) for row in rows), group=None)), None) or _empty()
+    return ProviderMeasures(
+        overall=with_label(overall, period.label),
+        by_type=_summarise(
+            ((int(provider_id in registered), *rest) for provider_id, *rest in rows), group=Grouping.PROVIDER_TYPE
+        ),
+        by_provider=_summarise(rows, group=Grouping.PROVIDER),
+    )
+
+
 def with_label(measures: Measures, label: str, key: Any = None) -> Measures:
     """The same measures under another label (and key)."""
     return Measures(

@@ -30,6 +30,7 @@ from aptrack.attendance.rules import CSV_HEADINGS, Column, RowError
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.children import upn as upns
+from aptrack.core import changes
 from aptrack.placements.models import Placement
 from aptrack.placements.states import PlacementStatus
 
@@ -136,6 +137,8 @@ def record_marks(
                 if counts.created or counts.changed:
                     loader.update_rollups()
                 loader.drop_tables()
+            if counts.created or counts.changed:
+                changes.announce(la_ids={span.la_id for span in spans})
         finally:
             loader.close()
         report.created, report.changed, report.unchanged = (

@@ -291,3 +291,7 @@ APTRACK_ALERT_MEASURE_MIN_SESSIONS = 10
 # The weekly rollups' covering indexes (INCLUDE columns) are for PostgreSQL; SQLite builds them as
 # plain indexes, which is all the embedded database needs.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
+# The LA dashboard is served from a snapshot of its rendered figures while no data behind them
+# has changed (see oversight/freshness.py). Off in tests unless a test turns it on, because
+# tests run in a transaction that never commits, and changes are counted at commit.
+APTRACK_DASHBOARD_SNAPSHOTS = env_bool("DASHBOARD_SNAPSHOTS", not TESTING)

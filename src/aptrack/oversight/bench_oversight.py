@@ -3,8 +3,11 @@ database). Prints figures; it is not a test.
 
 1. aptrack: the LA dashboard for a sample of LAs, timed as server time (Django's test Client,
    signed in as the LA's manager: URL routing, middleware, every query and the template; no
-   network) and as `build_dashboard` called directly; then the national analyst view the same
-   way (signed in as a national analyst). p50 and p95 over --runs runs each.
+   network) twice: as it is served while nothing behind its figures has changed (from the
+   snapshot of its figures, see oversight/snapshots.py), and just after a change to the LA's
+   data (a new version counted, untimed, before each run, so every run builds the figures
+   afresh). Then `build_dashboard` called directly, and the national analyst view the same way
+   (signed in as a national analyst). p50 and p95 over --runs runs each.
 2. DuckDB: the marks, and the placement columns a measure needs (child, LA, provider, whether the
    provider is registered), are exported from the same database to Parquet in the same run, then
    DuckDB computes the same attendance figures for the same LAs and period by scanning them.
@@ -64,11 +67,16 @@ def percentile(values: list[float], pct: int) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(pct / 100 * len(ordered)) - 1))]
 
 
-def time_runs(call: Callable[[], Any], runs: int) -> tuple[float, float, Any]:
-    """(p50 ms, p95 ms, last result) over `runs` calls after one warm-up call."""
+def time_runs(
+    call: Callable[[], Any], runs: int, *, before: Callable[[], Any] | None = None
+) -> tuple[float, float, Any]:
+    """(p50 ms, p95 ms, last result) over `runs` calls after one warm-up call; `before`, if
+    given, runs ahead of each call, untimed."""
     result = call()
     timings = []
     for _ in range(runs):
+        if before is not None:
+            before()
         started = time.perf_counter()
         result = call()
         timings.append((time.perf_counter() - started) * 1000)
@@ -340,7 +348,7 @@ def run(args: argparse.Namespace) -> None:
     import duckdb
     from django.utils import timezone
 
-    from aptrack.oversight import measures
+    from aptrack.oversight import freshness, measures
     from aptrack.oversight.periods import Period, academic_year_of
 
     period = Period.academic_year(academic_year_of(args.today - dt.timedelta(days=1)))
@@ -354,12 +362,18 @@ def run(args: argparse.Namespace) -> None:
     aptrack: dict[int, AttendanceFigures] = {}
     page_p95: dict[int, float] = {}
     page_p50: dict[int, float] = {}
+    changed_p50: dict[int, float] = {}
+    changed_p95: dict[int, float] = {}
     rates: dict[int, Any] = {}
     for la in las:
         if dashboard_url:
-            p50, p95, _ = time_runs(_view_timer(_manager_of(la), dashboard_url), args.runs)
+            view = _view_timer(_manager_of(la), dashboard_url)
+            p50, p95, _ = time_runs(view, args.runs)
             page_p50[la.pk], page_p95[la.pk] = p50, p95
-            _line(f"{la.name}: dashboard page (server time)", p50, p95)
+            _line(f"{la.name}: dashboard page, nothing changed (server time)", p50, p95)
+            p50, p95, _ = time_runs(view, args.runs, before=lambda la=la: freshness.bump([freshness.la_key(la.pk)]))
+            changed_p50[la.pk], changed_p95[la.pk] = p50, p95
+            _line(f"{la.name}: dashboard page just after a change (server time)", p50, p95)
         try:
             p50, p95, dashboard = time_runs(
                 lambda la=la: measures.build_dashboard(la=la, period=period, today=today), args.runs
@@ -396,7 +410,7 @@ def run(args: argparse.Namespace) -> None:
         figures = result.get(None) or AttendanceFigures(aptrack[la.pk].counts.__class__(), 0, 0, 0)
         agree = figures == aptrack[la.pk] and (la.pk not in rates or rates[la.pk] == figures.attendance_rate)
         _line(f"{la.name}: DuckDB", p50, p95, _describe(figures) + ("" if agree else "  DISAGREES"))
-        table.append((la, page_p50[la.pk], page_p95[la.pk], p50, agree))
+        table.append((la, page_p50[la.pk], page_p95[la.pk], changed_p50.get(la.pk), changed_p95.get(la.pk), p50, agree))
     p50, p95, result = time_runs(lambda: duckdb_attendance(duck, files, period=period, by_la=True), runs)
     national_agree = {k: v for k, v in result.items() if v.children or v.counts.recorded} == {
         k: v for k, v in by_la.items() if v.children or v.counts.recorded
@@ -407,10 +421,15 @@ def run(args: argparse.Namespace) -> None:
     what = "dashboard page" if dashboard_url else "attendance measures"
     print(f"\nLA {what} against the DuckDB scan (ratio = DuckDB p50 / aptrack p50; "
           f"target >= {TARGET_RATIO}x and aptrack p95 < {TARGET_P95_MS} ms)")
-    print(f"  {'LA':<34} {'aptrack p50':>12} {'aptrack p95':>12} {'DuckDB p50':>11} {'ratio':>7}  figures")
-    for la, ours50, ours95, theirs50, agree in table:
+    print("  unchanged: served while nothing behind the figures has changed; changed: built afresh")
+    print(f"  {'LA':<30} {'unchanged p50':>13} {'p95':>9} {'changed p50':>12} {'p95':>9} {'DuckDB p50':>11} "
+          f"{'ratio':>7} {'ratio changed':>13}  figures")
+    for la, ours50, ours95, changed50, changed95, theirs50, agree in table:
         verdict = "agree" if agree else "DISAGREE"
-        print(f"  {la.name:<34} {ours50:>9.1f} ms {ours95:>9.1f} ms {theirs50:>8.1f} ms {theirs50 / ours50:>6.1f}x  {verdict}")
+        changed = (f"{changed50:>9.1f} ms {changed95:>6.1f} ms" if changed50 is not None else f"{'-':>12} {'-':>9}")
+        ratio_changed = f"{theirs50 / changed50:>12.1f}x" if changed50 else f"{'-':>13}"
+        print(f"  {la.name:<30} {ours50:>10.1f} ms {ours95:>6.1f} ms {changed} {theirs50:>8.1f} ms "
+              f"{theirs50 / ours50:>6.1f}x {ratio_changed}  {verdict}")
 
 
 def _describe(figures: AttendanceFigures) -> str:

@@ -71,7 +71,8 @@ def _sixth_day_children(ctx: Context) -> tuple[set[int], set[int]]:
     if not due_in_period:
         return set(), set()
     missed = {
-        row.child.pk for row in list_sixth_day_at_risk(la_id=ctx.la_id, on=ctx.today) if row.referral.pk in due_in_period
+        row.child.pk
+        for row in list_sixth_day_at_risk(la_id=ctx.la_id, on=ctx.today, referral_ids=due_in_period)
     }
     return set(due_in_period.values()), missed
 
@@ -113,7 +114,8 @@ def attendance_measures(ctx: Context) -> tuple[list[Figure], list[Breakdown]]:
             Figure("attendance_rate", LABELS["attendance_rate"], None, "percent", 0, None),
             Figure("persistent_absence", LABELS["persistent_absence"], None, "count", 0, None),
         ], []
-    overall = attendance.get_measures(scope=scope, period=period, include_hours=False)
+    measured = attendance.get_provider_measures(scope=scope, period=period)
+    overall = measured.overall
     figures = [
         Figure("attendance_rate", LABELS["attendance_rate"], overall.rates.attendance, "percent", overall.children,
                drill("attendance_rate") if overall.children else None),
@@ -124,13 +126,11 @@ def attendance_measures(ctx: Context) -> tuple[list[Figure], list[Breakdown]]:
         Row(label="Registered (school) providers" if m.key else "Unregistered (non-school) providers",
             value=m.rates.attendance, count=m.children,
             drilldown=drill("attendance_by_provider_type", "registered" if m.key else "non_school"))
-        for m in sorted(attendance.list_measures(scope=scope, period=period, by=Grouping.PROVIDER_TYPE),
-                        key=lambda m: not m.key)
+        for m in sorted(measured.by_type, key=lambda m: not m.key)
         if m.rates.attendance is not None
     ]
     by_provider_measures = [
-        m for m in attendance.list_measures(scope=scope, period=period, by=Grouping.PROVIDER)
-        if m.rates.attendance is not None
+        m for m in measured.by_provider if m.rates.attendance is not None
     ]
     names = dict(Organisation.objects.filter(pk__in=[m.key for m in by_provider_measures]).values_list("pk", "name"))
     by_provider = sorted(

@@ -66,3 +66,37 @@ class PackExport(models.Model):
             f"committee-pack-{self.local_authority.code}-{self.period_start_date:%Y%m%d}-"
             f"{self.period_end_date:%Y%m%d}-{copy}.{extension}"
         )
+
+
+class DataVersion(models.Model):
+    """How many times the data behind one LA's figures has changed (key ``la:<id>``), the data
+    behind every LA's (``all``: providers, organisations), or any data at all (``any``). Bumped
+    after each commit that wrote such data; see `freshness`."""
+
+    key = models.CharField(max_length=24, unique=True)
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key} v{self.version}"
+
+
+class DashboardSnapshot(models.Model):
+    """The rendered figures of one LA's dashboard for one period, cohort and day, kept while the
+    data versions it was built from (``stamp``) are current."""
+
+    local_authority = models.ForeignKey(
+        "organisations.LocalAuthority", on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(max_length=200, help_text="Period, cohort and the day it counts as today.")
+    stamp = models.CharField(max_length=60, help_text="The data versions it was built from.")
+    html = models.TextField()
+    built_at = models.DateTimeField()
+    build_ms = models.PositiveIntegerField(help_text="How long building it took.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["local_authority", "key"], name="one_snapshot_per_dashboard"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dashboard snapshot {self.key}"

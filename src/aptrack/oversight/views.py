@@ -7,21 +7,25 @@ server, so the pages work without JavaScript and print.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from markupsafe import Markup
 
 from aptrack.core.govuk.pagination import pagination_params
 from aptrack.organisations.models import LocalAuthority
-from aptrack.oversight import charts, selectors
+from aptrack.oversight import charts, selectors, snapshots
 from aptrack.oversight.access import dashboard_la
-from aptrack.oversight.measures import build_dashboard, children_for
+from aptrack.oversight.measures import Dashboard, build_dashboard, children_for
 from aptrack.oversight.measures_base import COHORT_PERIOD, Context
 from aptrack.oversight.measures_build import describe
 from aptrack.oversight.periods import DEFAULT_PRESET, Period, parse_period
@@ -50,6 +54,23 @@ def _drill_prefix(period: Period, cohort: str, today) -> str:  # type: ignore[no
     return f"{reverse('oversight:children')}?{urlencode(period_query(period, today))}&"
 
 
+def _body_context(board: Dashboard, period: Period, cohort: str, today: dt.date) -> dict[str, Any]:
+    prefix = _drill_prefix(period, cohort, today)
+    return {
+        "headline": [charts.figure_card(f, drill_prefix=prefix) for f in board.headline()],
+        "sections": [
+            {
+                "section": section,
+                "cards": [charts.figure_card(f, drill_prefix=prefix) for f in section.figures],
+                "panels": [
+                    charts.panel(b, drill_prefix=prefix, id_prefix=f"{section.key}-") for b in section.breakdowns
+                ],
+            }
+            for section in board.sections
+        ],
+    }
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     la = _la_or_403(request)
@@ -58,27 +79,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request.GET or None, today=today, initial={"period": DEFAULT_PRESET, "cohort": COHORT_PERIOD}
     )
     chosen = _period(form)
-    context: dict = {"la": la, "form": form, "today": today, "dashboard": None}
+    context: dict = {"la": la, "form": form, "today": today, "dashboard": None, "period": None, "body": None}
     if chosen is not None:
         period, cohort = chosen
-        board = build_dashboard(la=la, period=period, today=today, cohort=cohort)
-        prefix = _drill_prefix(period, cohort, today)
-        context.update(
-            dashboard=board,
-            period=period,
-            cohort=cohort,
-            headline=[charts.figure_card(f, drill_prefix=prefix) for f in board.headline()],
-            sections=[
-                {
-                    "section": section,
-                    "cards": [charts.figure_card(f, drill_prefix=prefix) for f in section.figures],
-                    "panels": [
-                        charts.panel(b, drill_prefix=prefix, id_prefix=f"{section.key}-") for b in section.breakdowns
-                    ],
-                }
-                for section in board.sections
-            ],
-        )
+
+        def build() -> str:
+            board = build_dashboard(la=la, period=period, today=today, cohort=cohort)
+            context["dashboard"] = board
+            return render_to_string("oversight/_dashboard_body.html", _body_context(board, period, cohort, today))
+
+        served = snapshots.serve(la=la, period=period, cohort=cohort, today=today, build=build)
+        context.update(period=period, cohort=cohort, body=Markup(served.html))
     return TemplateResponse(request, "oversight/dashboard.html", context)
 
 

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 
 from django.db import connection, models, transaction
 
+from aptrack.core import changes
 from aptrack.organisations.models import (
     Establishment,
     LocalAuthority,
@@ -199,6 +200,8 @@ def import_establishments(
     with transaction.atomic():
         _upsert_establishments(rows, report)
         _register_providers(rows, report, at)
+        if not dry_run:
+            changes.announce(la_ids=None)  # names and types every LA's figures may show
     return report
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import transaction
 
+from aptrack.core import changes
 from aptrack.organisations.models import Establishment, Organisation, OrganisationKind
 from aptrack.providers import states
 from aptrack.providers.models import (
@@ -106,6 +107,7 @@ def update_provider(
         Organisation.objects.filter(pk=locked.organisation_id).update(
             name=locked.name, establishment=locked.establishment
         )
+        changes.announce(la_ids=None)
     return locked
 
 
@@ -117,6 +119,7 @@ def ensure_registered_provider(*, establishment: Establishment, at: dt.datetime)
         if existing.name != establishment.name:
             Provider.objects.filter(pk=existing.pk).update(name=establishment.name, updated_at=at)
             Organisation.objects.filter(pk=existing.organisation_id).update(name=establishment.name)
+            changes.announce(la_ids=None)
         return existing, False
     organisation = (
         Organisation.objects.filter(kind=OrganisationKind.PROVIDER, establishment=establishment).first()

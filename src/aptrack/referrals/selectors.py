@@ -2,7 +2,7 @@
 are for callers that have already decided the user may see that LA's figures."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, Q, QuerySet, Value, When
@@ -121,15 +121,20 @@ def sixth_day_due(calendar: SchoolCalendar, first_day: dt.date) -> tuple[dt.date
         return _weekday_sixth_day(first_day), True
 
 
-def list_sixth_day_at_risk(*, la_id: int, on: dt.date) -> list[SixthDayRow]:
+def list_sixth_day_at_risk(
+    *, la_id: int, on: dt.date, referral_ids: Collection[int] | None = None
+) -> list[SixthDayRow]:
     """Permanently excluded children of the LA whose sixth school day has come (today or
     earlier) with no placement started by then: full-time education was owed from that day.
     Children whose placement started late stay on the list, with the day it started; withdrawn
-    referrals (an exclusion overturned, say) are left out."""
+    referrals (an exclusion overturned, say) are left out. ``referral_ids`` limits the list to
+    those referrals (the dashboard asks only about exclusions whose sixth day fell in its period)."""
     calendar = get_calendar(la_id=la_id)
+    chosen = Referral.objects.filter(commissioning_la_id=la_id, route=Route.PERMANENT_EXCLUSION)
+    if referral_ids is not None:
+        chosen = chosen.filter(pk__in=list(referral_ids))
     referrals = list(
-        Referral.objects.filter(commissioning_la_id=la_id, route=Route.PERMANENT_EXCLUSION)
-        .exclude(status=ReferralStatus.WITHDRAWN)
+        chosen.exclude(status=ReferralStatus.WITHDRAWN)
         .select_related("child", "child__home_school")
         .order_by("first_day_of_exclusion", "pk")
     )

@@ -85,12 +85,12 @@ def test_hours_delivered_scale_planned_hours_by_timetabled_sessions_attended():
 WEEK = [dt.date(2026, 11, 16) + dt.timedelta(days=n) for n in range(5)]  # Mon 16 to Fri 20 Nov
 
 
-def _week_of_marks(world, codes_by_session: list[str], upn: str):
+def _week_of_marks(world, codes_by_session: list[str], upn: str, user=None):
     rows = []
     sessions = [(day, session) for day in WEEK for session in ("AM", "PM")]
     for (day, session), code in zip(sessions, codes_by_session, strict=False):
         rows.append(MarkRow(upn=upn, date=day.isoformat(), session=session, code=code))
-    return record_rows(world, *rows)
+    return record_rows(world, *rows, user=user)
 
 
 @pytest.mark.django_db
@@ -212,3 +212,28 @@ def test_a_changed_mark_moves_the_rollup_between_classes(world):
         include_hours=False,
     )
     assert (m.counts.unauthorised, m.counts.authorised, m.counts.possible) == (0, 1, 1)
+
+
+@pytest.mark.django_db
+def test_provider_measures_from_one_read_equal_the_three_separate_ones(world):
+    """The LA dashboard reads overall, by provider type and by provider at once: the same
+    numbers as asking three times, with a child at each of a registered and a non-school provider."""
+    from aptrack.children.tests.factories import ChildFactory, PlacementFactory
+    from aptrack.organisations.tests.factories import la
+    from aptrack.providers.tests.factories import ProviderFactory
+
+    ProviderFactory(organisation=world.provider_x.organisation, kind="PRU", setting_type="OOT")
+    dorset = la("838")
+    second = PlacementFactory(
+        child=ChildFactory(home_la=dorset), provider=world.provider_z.organisation, commissioning_la=dorset
+    )
+    _week_of_marks(world, ["/", "/", "N", "/", "I", "/", "/", "/", "O", "/"], world.child_a.upn)
+    _week_of_marks(world, ["O", "O", "/", "/", "O", "O", "O", "O", "C2", "X"], second.child.upn,
+                   user=world.provider_z)
+    scope, period = Scope.la(dorset.pk), Period.week(WEEK[0])
+    together = selectors.get_provider_measures(scope=scope, period=period)
+    assert together.overall == selectors.get_measures(scope=scope, period=period, include_hours=False)
+    assert together.by_type == selectors.list_measures(scope=scope, period=period, by=Grouping.PROVIDER_TYPE)
+    assert together.by_provider == selectors.list_measures(scope=scope, period=period, by=Grouping.PROVIDER)
+    assert [m.key for m in together.by_type] == [False, True]
+    assert together.overall.children == 2

@@ -1,0 +1,194 @@
+"""The dashboard served from a snapshot: it is served only while nothing behind its figures has
+changed, a change in one LA leaves another's snapshot alone, and what is served is exactly what
+building the figures afresh shows.
+
+Changes are counted when their transaction commits, so every write here runs inside
+``django_capture_on_commit_callbacks(execute=True)``, as it would commit in the application.
+"""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.db import transaction
+from django.urls import reverse
+
+from aptrack.attendance.loading import MarkRow
+from aptrack.attendance.rollups import rebuild_weekly_rollups
+from aptrack.attendance.tests.conftest import record_rows
+from aptrack.core import changes
+from aptrack.organisations.tests.factories import la
+from aptrack.oversight import freshness
+from aptrack.oversight.models import DashboardSnapshot
+from aptrack.oversight.tests import dashboard_data
+from aptrack.placements.tests.factories import PlanFactory
+from aptrack.providers.models import Provider
+
+dataset = dashboard_data.dataset
+pytestmark = pytest.mark.django_db
+DASHBOARD = reverse("oversight:dashboard")
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def snapshots_on(settings, db):
+    settings.APTRACK_DASHBOARD_SNAPSHOTS = True
+    freshness.flush()  # count what earlier set-up left uncommitted, so each test starts level
+
+
+def _body(response) -> str:
+    html = response.content.decode()
+    return html[html.index('<h2 class="govuk-heading-m">Headlines</h2>'):html.index("</main>")]
+
+
+def _children_in_ap(response) -> int:
+    found = re.search(r'measure=children_in_ap"[^>]*>(\d+)</a>', response.content.decode())
+    assert found, "no Children in AP now figure"
+    return int(found.group(1))
+
+
+def _fresh(client, settings) -> str:
+    """What the page shows when the figures are built afresh."""
+    settings.APTRACK_DASHBOARD_SNAPSHOTS = False
+    try:
+        return _body(client.get(DASHBOARD, {"period": "this-term"}))
+    finally:
+        settings.APTRACK_DASHBOARD_SNAPSHOTS = True
+
+
+def test_a_second_view_is_served_from_the_snapshot(client, world, dataset, snapshots_on, django_assert_max_num_queries):
+    client.force_login(world.manager_a)
+    first = client.get(DASHBOARD, {"period": "this-term"})
+    assert first.status_code == 200
+    kept = DashboardSnapshot.objects.get(local_authority=dataset.dorset)
+    assert kept.html in first.content.decode()
+    with django_assert_max_num_queries(9):  # session (read, renew), user, organisation, LA, versions, snapshot
+        second = client.get(DASHBOARD, {"period": "this-term"})
+    assert _body(second) == _body(first)
+    assert DashboardSnapshot.objects.count() == 1
+
+
+def test_a_new_placement_is_on_the_next_view(client, world, dataset, settings, snapshots_on,
+                                              django_capture_on_commit_callbacks):
+    client.force_login(world.manager_a)
+    before = _children_in_ap(client.get(DASHBOARD, {"period": "this-term"}))
+    with django_capture_on_commit_callbacks(execute=True):
+        PlanFactory(child=dataset.c6, provider=dataset.p1.provider, commissioning_la=dataset.dorset,
+                    tier=2, start_date=dt.date(2026, 11, 16), weekly_cost=Decimal(450))
+    after = client.get(DASHBOARD, {"period": "this-term"})
+    assert _children_in_ap(after) == before + 1
+    assert _body(after) == _fresh(client, settings)
+
+
+def test_a_change_in_another_la_keeps_the_snapshot(client, world, dataset, snapshots_on,
+                                                    django_capture_on_commit_callbacks):
+    dorset_before, hackney_before = freshness.versions(dataset.dorset.pk), freshness.versions(dataset.hackney.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        PlanFactory(child=dataset.hackney_child, provider=dataset.p1.provider, commissioning_la=dataset.hackney,
+                    start_date=dt.date(2026, 11, 16))
+    assert freshness.versions(dataset.dorset.pk) == dorset_before
+    assert freshness.versions(dataset.hackney.pk) != hackney_before
+
+
+def test_a_school_commission_counts_for_the_la_the_child_lives_in(world, dataset, snapshots_on,
+                                                                   django_capture_on_commit_callbacks):
+    before = freshness.versions(dataset.dorset.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        PlanFactory(child=dataset.c7, provider=dataset.p1.provider, commissioning_la=None,
+                    commissioning_school=world.school_y.organisation, start_date=dt.date(2026, 11, 16))
+    assert freshness.versions(dataset.dorset.pk) != before
+
+
+def test_a_child_moving_away_changes_both_las(dataset, snapshots_on, django_capture_on_commit_callbacks):
+    dorset_before, hackney_before = freshness.versions(dataset.dorset.pk), freshness.versions(dataset.hackney.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        dataset.c4.home_la = dataset.hackney
+        dataset.c4.save()
+    assert freshness.versions(dataset.dorset.pk) != dorset_before
+    assert freshness.versions(dataset.hackney.pk) != hackney_before
+
+
+def test_a_review_changes_the_la_of_its_placement(dataset, snapshots_on, django_capture_on_commit_callbacks):
+    before = freshness.versions(dataset.dorset.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        review = dataset.p1.reviews.get()
+        review.next_review_date = dt.date(2026, 11, 20)
+        review.save()
+    assert freshness.versions(dataset.dorset.pk) != before
+
+
+def test_marks_recorded_change_the_placing_la(client, world, snapshots_on, django_capture_on_commit_callbacks):
+    dorset = la("838")
+    before, elsewhere = freshness.versions(dorset.pk), freshness.versions(la("204").pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        record_rows(world, MarkRow(upn=world.child_a.upn, date="2026-11-23", session="AM", code="/"))
+    assert freshness.versions(dorset.pk) != before
+    assert freshness.versions(la("204").pk) == elsewhere
+
+
+def test_rebuilt_rollups_change_the_placing_la(dataset, snapshots_on, django_capture_on_commit_callbacks):
+    before = freshness.versions(dataset.dorset.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        rebuild_weekly_rollups(placement_ids=[dataset.p1.pk])
+    assert freshness.versions(dataset.dorset.pk) != before
+
+
+def test_a_provider_change_changes_every_la(dataset, snapshots_on, django_capture_on_commit_callbacks):
+    before = freshness.versions(dataset.dorset.pk), freshness.versions(dataset.hackney.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        provider = Provider.objects.get(organisation=dataset.p1.provider)
+        provider.name = "Heathside Learning Centre"
+        provider.save()
+    assert freshness.versions(dataset.dorset.pk) != before[0]
+    assert freshness.versions(dataset.hackney.pk) != before[1]
+
+
+def test_a_bulk_write_announced_for_every_la_changes_every_la(dataset, snapshots_on,
+                                                               django_capture_on_commit_callbacks):
+    before = freshness.versions(dataset.hackney.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        changes.announce(la_ids=None)
+    assert freshness.versions(dataset.hackney.pk) != before
+
+
+def test_a_change_rolled_back_is_not_lost_for_the_next_commit(dataset, snapshots_on,
+                                                               django_capture_on_commit_callbacks):
+    """A rolled-back write leaves its LAs to be counted with the next commit, never dropped."""
+    before = freshness.versions(dataset.dorset.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                dataset.c1.fsm = False
+                dataset.c1.save()
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        changes.announce(la_ids=[dataset.hackney.pk])
+    assert freshness.versions(dataset.dorset.pk) != before
+
+
+def test_tomorrow_the_figures_are_built_again(client, world, dataset, snapshots_on):
+    client.force_login(world.manager_a)
+    client.get(DASHBOARD, {"period": "this-term"})
+    with time_machine.travel(dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC), tick=False):
+        client.force_login(world.manager_a)  # a day later the session has timed out
+        response = client.get(DASHBOARD, {"period": "this-term"})
+    assert "are for today, 24 November 2026" in response.content.decode()
+    keys = sorted(DashboardSnapshot.objects.values_list("key", flat=True))
+    assert [key.rsplit("|", 1)[1] for key in keys] == ["2026-11-23", "2026-11-24"]
+
+
+def test_each_la_is_served_its_own_figures(client, world, dataset, snapshots_on):
+    client.force_login(world.manager_a)
+    dorset = client.get(DASHBOARD, {"period": "this-term"})
+    client.force_login(world.officer_b)
+    hackney = client.get(DASHBOARD, {"period": "this-term"})
+    assert _children_in_ap(dorset) == 4 and _children_in_ap(hackney) == 2
+    assert DashboardSnapshot.objects.count() == 2
