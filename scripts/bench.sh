@@ -49,6 +49,10 @@ echo "== Done in $((SECONDS - started)) s"
 # BENCH_OVERSIGHT_LAS sampled LAs (default 5). See src/aptrack/oversight/bench_oversight.py.
 echo "== Oversight: dashboard and national view against DuckDB on Parquet"
 oversight_started=$SECONDS
-"$BIN/python" -m aptrack.oversight.bench_oversight --today "$today" \
+# Timed with production settings (DEBUG off: no query log, hashed static files from a manifest),
+# so the static files are collected first into a bench-only folder.
+export STATIC_ROOT="$PWD/var/bench/static" SECRET_KEY="bench-only-not-a-secret"
+DEBUG=false "$BIN/aptrack" collectstatic --no-input -v0
+DEBUG=false "$BIN/python" -m aptrack.oversight.bench_oversight --today "$today" \
   --runs "${BENCH_OVERSIGHT_RUNS:-30}" --las "${BENCH_OVERSIGHT_LAS:-5}"
 echo "== Oversight done in $((SECONDS - oversight_started)) s"

@@ -318,7 +318,7 @@ def _view_timer(user: Any, url: str) -> Callable[[], Any]:
     client.force_login(user)
 
     def get() -> Any:
-        response = client.get(url)
+        response = client.get(url, secure=True)  # as behind HTTPS, so production settings serve it
         if response.status_code != 200 or b"There is a problem" in response.content:
             raise RuntimeError(f"{url} gave {response.status_code} or a form error")
         return response

@@ -78,10 +78,33 @@ def flush() -> None:
     if not pending:
         return
     _local.pending = Pending()
-    keys = {ANY} | {la_key(la) for la in _resolve(pending)}
+    la_ids = _resolve(pending)
+    keys = {ANY} | {la_key(la) for la in la_ids}
     if pending.everything:
         keys.add(ALL)
     bump(keys)
+    _refresh_viewed(None if pending.everything else la_ids)
+
+
+def _refresh_viewed(la_ids: set[int] | None) -> None:
+    """Queue a rebuild of the changed LAs' dashboard pages that were looked at today (None:
+    every LA's), so the next look is served at once."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from aptrack.oversight.models import DashboardSnapshot
+
+    if not settings.APTRACK_DASHBOARD_SNAPSHOTS:
+        return
+    today = timezone.localdate()
+    viewed = DashboardSnapshot.objects.filter(day=today)
+    if la_ids is not None:
+        viewed = viewed.filter(local_authority_id__in=la_ids)
+    chosen = sorted(set(viewed.values_list("local_authority_id", flat=True)))
+    if chosen:
+        from aptrack.oversight.tasks import refresh_dashboards
+
+        refresh_dashboards.enqueue(la_ids=chosen, day=today.isoformat())
 
 
 def bump(keys: Iterable[str]) -> None:

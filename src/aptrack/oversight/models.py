@@ -81,13 +81,15 @@ class DataVersion(models.Model):
 
 
 class DashboardSnapshot(models.Model):
-    """The rendered figures of one LA's dashboard for one period, cohort and day, kept while the
-    data versions it was built from (``stamp``) are current."""
+    """The rendered content of one LA's dashboard page for one period form input and day, kept
+    while the data versions it was built from (``stamp``) are current."""
 
     local_authority = models.ForeignKey(
         "organisations.LocalAuthority", on_delete=models.CASCADE, related_name="+"
     )
-    key = models.CharField(max_length=200, help_text="Period, cohort and the day it counts as today.")
+    key = models.CharField(max_length=200, help_text="Period, cohort, form input and day.")
+    day = models.DateField(help_text="The day it counts as today.")
+    form_input = models.CharField(max_length=200, blank=True, help_text="The period form's input it shows back.")
     stamp = models.CharField(max_length=60, help_text="The data versions it was built from.")
     html = models.TextField()
     built_at = models.DateTimeField()
@@ -97,6 +99,7 @@ class DashboardSnapshot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["local_authority", "key"], name="one_snapshot_per_dashboard"),
         ]
+        indexes = [models.Index(fields=["local_authority", "day"])]
 
     def __str__(self) -> str:
         return f"Dashboard snapshot {self.key}"

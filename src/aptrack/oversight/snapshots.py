@@ -13,6 +13,7 @@ never served once that change is counted.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,15 +36,18 @@ class Served:
     built_at: dt.datetime
 
 
-def dashboard_key(period: Period, cohort: str, today: dt.date) -> str:
-    return f"{period.start}|{period.end}|{period.label}|{cohort}|{today}"[:200]
+def dashboard_key(period: Period, cohort: str, today: dt.date, form_input: str = "") -> str:
+    """A digest of the period, cohort, the period form's input as shown back on the page, and the day."""
+    return hashlib.sha256(f"{period.start}|{period.end}|{period.label}|{cohort}|{form_input}|{today}".encode()).hexdigest()
 
 
-def serve(*, la: LocalAuthority, period: Period, cohort: str, today: dt.date, build: Callable[[], str]) -> Served:
-    """The rendered figures: the snapshot if it is current, else ``build()``'s, kept."""
+def serve(
+    *, la: LocalAuthority, period: Period, cohort: str, today: dt.date, build: Callable[[], str], form_input: str = ""
+) -> Served:
+    """The rendered page content: the snapshot if it is current, else ``build()``'s, kept."""
     if not settings.APTRACK_DASHBOARD_SNAPSHOTS:
         return Served(build(), from_snapshot=False, built_at=timezone.now())
-    key = dashboard_key(period, cohort, today)
+    key = dashboard_key(period, cohort, today, form_input)
     stamp = freshness.versions(la.pk)
     kept = (
         DashboardSnapshot.objects.filter(local_authority=la, key=key, stamp=stamp)
@@ -56,11 +60,11 @@ def serve(*, la: LocalAuthority, period: Period, cohort: str, today: dt.date, bu
     now = timezone.now()
     DashboardSnapshot.objects.bulk_create(
         [DashboardSnapshot(
-            local_authority=la, key=key, stamp=stamp, html=html, built_at=now,
+            local_authority=la, key=key, day=today, form_input=form_input[:200], stamp=stamp, html=html, built_at=now,
             build_ms=round((time.perf_counter() - started) * 1000),
         )],
         update_conflicts=True, unique_fields=["local_authority", "key"],
         update_fields=["stamp", "html", "built_at", "build_ms"],
     )
-    DashboardSnapshot.objects.filter(local_authority=la, built_at__lt=now - KEEP_FOR).delete()
+    DashboardSnapshot.objects.filter(local_authority=la, day__lt=today - KEEP_FOR).delete()
     return Served(html, from_snapshot=False, built_at=now)

@@ -10,3 +10,13 @@ from aptrack.oversight import pack_services
 def build_committee_pack(export_id: int) -> None:
     """Build a requested committee pack, telling the export how far it has got."""
     pack_services.run_pack_export(export_id=export_id)
+
+
+@task()
+def refresh_dashboards(la_ids: list[int], day: str) -> int:
+    """Rebuild the LAs' dashboard pages looked at today whose data has changed since."""
+    import datetime as dt
+
+    from aptrack.oversight import dashboard_page
+
+    return dashboard_page.refresh(la_ids=la_ids, today=dt.date.fromisoformat(day))

@@ -7,15 +7,12 @@ server, so the pages work without JavaScript and print.
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -23,12 +20,11 @@ from markupsafe import Markup
 
 from aptrack.core.govuk.pagination import pagination_params
 from aptrack.organisations.models import LocalAuthority
-from aptrack.oversight import charts, selectors, snapshots
+from aptrack.oversight import dashboard_page, selectors
 from aptrack.oversight.access import dashboard_la
-from aptrack.oversight.measures import Dashboard, build_dashboard, children_for
-from aptrack.oversight.measures_base import COHORT_PERIOD, Context
+from aptrack.oversight.measures import children_for
+from aptrack.oversight.measures_base import Context
 from aptrack.oversight.measures_build import describe
-from aptrack.oversight.periods import DEFAULT_PRESET, Period, parse_period
 from aptrack.oversight.periods_form import PeriodForm, period_query
 
 PAGE_SIZE = 50
@@ -41,55 +37,15 @@ def _la_or_403(request: HttpRequest) -> LocalAuthority:
     return la
 
 
-def _period(form: PeriodForm) -> tuple[Period, str] | None:
-    """The chosen period and cohort; the default when the form is blank; None when it is invalid."""
-    if not form.is_bound:
-        return parse_period({}, form.today), COHORT_PERIOD
-    if not form.is_valid():
-        return None
-    return form.cleaned_data["period_obj"], form.cleaned_data["cohort"]
-
-
-def _drill_prefix(period: Period, cohort: str, today) -> str:  # type: ignore[no-untyped-def]
-    return f"{reverse('oversight:children')}?{urlencode(period_query(period, today))}&"
-
-
-def _body_context(board: Dashboard, period: Period, cohort: str, today: dt.date) -> dict[str, Any]:
-    prefix = _drill_prefix(period, cohort, today)
-    return {
-        "headline": [charts.figure_card(f, drill_prefix=prefix) for f in board.headline()],
-        "sections": [
-            {
-                "section": section,
-                "cards": [charts.figure_card(f, drill_prefix=prefix) for f in section.figures],
-                "panels": [
-                    charts.panel(b, drill_prefix=prefix, id_prefix=f"{section.key}-") for b in section.breakdowns
-                ],
-            }
-            for section in board.sections
-        ],
-    }
-
-
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     la = _la_or_403(request)
     today = timezone.localdate()
-    form = PeriodForm(
-        request.GET or None, today=today, initial={"period": DEFAULT_PRESET, "cohort": COHORT_PERIOD}
-    )
-    chosen = _period(form)
-    context: dict = {"la": la, "form": form, "today": today, "dashboard": None, "period": None, "body": None}
-    if chosen is not None:
-        period, cohort = chosen
-
-        def build() -> str:
-            board = build_dashboard(la=la, period=period, today=today, cohort=cohort)
-            context["dashboard"] = board
-            return render_to_string("oversight/_dashboard_body.html", _body_context(board, period, cohort, today))
-
-        served = snapshots.serve(la=la, period=period, cohort=cohort, today=today, build=build)
-        context.update(period=period, cohort=cohort, body=Markup(served.html))
+    content = dashboard_page.page(la=la, data=request.GET, today=today)
+    context = {
+        "la": la, "form": content.form, "today": today, "period": content.period, "cohort": content.cohort,
+        "dashboard": content.board, "main": Markup(content.html) if content.html is not None else None,
+    }
     return TemplateResponse(request, "oversight/dashboard.html", context)
 
 
@@ -98,7 +54,7 @@ def children(request: HttpRequest) -> HttpResponse:
     la = _la_or_403(request)
     today = timezone.localdate()
     form = PeriodForm(request.GET, today=today)
-    chosen = _period(form)
+    chosen = dashboard_page.chosen_period(form)
     measure, value = request.GET.get("measure", ""), request.GET.get("value")
     if chosen is None or not measure:
         raise Http404("No such figure")

@@ -181,8 +181,8 @@ def test_tomorrow_the_figures_are_built_again(client, world, dataset, snapshots_
         client.force_login(world.manager_a)  # a day later the session has timed out
         response = client.get(DASHBOARD, {"period": "this-term"})
     assert "are for today, 24 November 2026" in response.content.decode()
-    keys = sorted(DashboardSnapshot.objects.values_list("key", flat=True))
-    assert [key.rsplit("|", 1)[1] for key in keys] == ["2026-11-23", "2026-11-24"]
+    days = sorted(DashboardSnapshot.objects.values_list("day", flat=True))
+    assert days == [dt.date(2026, 11, 23), dt.date(2026, 11, 24)]
 
 
 def test_each_la_is_served_its_own_figures(client, world, dataset, snapshots_on):
@@ -192,3 +192,19 @@ def test_each_la_is_served_its_own_figures(client, world, dataset, snapshots_on)
     hackney = client.get(DASHBOARD, {"period": "this-term"})
     assert _children_in_ap(dorset) == 4 and _children_in_ap(hackney) == 2
     assert DashboardSnapshot.objects.count() == 2
+
+
+def test_after_a_change_the_pages_looked_at_today_are_rebuilt_in_the_background(
+    client, world, dataset, snapshots_on, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    client.force_login(world.manager_a)
+    before = _children_in_ap(client.get(DASHBOARD, {"period": "this-term"}))
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs at once in tests
+        PlanFactory(child=dataset.c6, provider=dataset.p1.provider, commissioning_la=dataset.dorset,
+                    tier=2, start_date=dt.date(2026, 11, 16))
+    kept = DashboardSnapshot.objects.get(local_authority=dataset.dorset)
+    assert kept.stamp == freshness.versions(dataset.dorset.pk)  # rebuilt, not waiting for a look
+    with django_assert_max_num_queries(9):
+        after = client.get(DASHBOARD, {"period": "this-term"})
+    assert _children_in_ap(after) == before + 1
+    assert not DashboardSnapshot.objects.filter(local_authority=dataset.hackney).exists()  # nobody looked
