@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
@@ -13,6 +14,13 @@ from aptrack.core.govuk import forms as govuk_forms
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def static_folder(path: str) -> str:
+    """The URL of a folder of static files (GOV.UK Frontend's assetPath). ``static()`` cannot
+    give it in production, where each file's name carries a hash of its content and a folder
+    has none; the files are served under their plain names as well."""
+    return f"{settings.STATIC_URL}{path}"
 
 
 def environment(**options: Any) -> Environment:
@@ -28,6 +36,7 @@ def environment(**options: Any) -> Environment:
     env.globals.update(
         url=url,
         static=static,
+        static_folder=static_folder,
         get_messages=get_messages,
         govuk_field=govuk_forms.render_field,
         govuk_form_fields=govuk_forms.render_fields,
