@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import CharField, F, Model, Subquery, Value
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.db.models.signals import post_delete, post_save, pre_save
 
 ALL = "all"  # data every LA's figures read
@@ -122,6 +123,17 @@ def versions(la_id: int | None) -> str:
     keys = [ALL, la_key(la_id)] if la_id is not None else [ALL, ANY]
     found = dict(DataVersion.objects.filter(key__in=keys).values_list("key", "version"))
     return ".".join(str(found.get(key, 0)) for key in keys)
+
+
+def versions_sql(la_id: int) -> Concat:
+    """`versions(la_id)` as an SQL expression, to compare with a stored stamp in the same query."""
+    from aptrack.oversight.models import DataVersion
+
+    def version(key: str) -> Cast:
+        found = DataVersion.objects.filter(key=key).values("version")[:1]
+        return Cast(Coalesce(Subquery(found), Value(0)), CharField())
+
+    return Concat(version(ALL), Value("."), version(la_key(la_id)), output_field=CharField())
 
 
 def _resolve(pending: Pending) -> set[int]:

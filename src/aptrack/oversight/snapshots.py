@@ -48,13 +48,13 @@ def serve(
     if not settings.APTRACK_DASHBOARD_SNAPSHOTS:
         return Served(build(), from_snapshot=False, built_at=timezone.now())
     key = dashboard_key(period, cohort, today, form_input)
-    stamp = freshness.versions(la.pk)
     kept = (
-        DashboardSnapshot.objects.filter(local_authority=la, key=key, stamp=stamp)
+        DashboardSnapshot.objects.filter(local_authority=la, key=key, stamp=freshness.versions_sql(la.pk))
         .values_list("html", "built_at").first()
     )
     if kept is not None:
         return Served(kept[0], from_snapshot=True, built_at=kept[1])
+    stamp = freshness.versions(la.pk)  # before building: see the module's docstring
     started = time.perf_counter()
     html = build()
     now = timezone.now()

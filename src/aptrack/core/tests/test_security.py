@@ -91,3 +91,28 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
     )
     result = _aptrack("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_a_session_in_use_is_renewed_at_most_once_a_minute(client, world):
+    import datetime as dt
+
+    import time_machine
+    from django.contrib.sessions.models import Session
+
+    def expiry():
+        return Session.objects.get(session_key=client.session.session_key).expire_date
+
+    with time_machine.travel(dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC), tick=False) as clock:
+        client.force_login(world.officer_a)
+        client.get("/")
+        first = expiry()
+        clock.move_to(dt.datetime(2026, 11, 23, 9, 0, 30, tzinfo=dt.UTC))
+        client.get("/")
+        assert expiry() == first  # 30 seconds on: not written again
+        clock.move_to(dt.datetime(2026, 11, 23, 9, 50, tzinfo=dt.UTC))
+        assert client.get("/").status_code == 200  # 50 minutes idle: still signed in, and renewed
+        assert expiry() == first + dt.timedelta(minutes=50)
+        clock.move_to(dt.datetime(2026, 11, 23, 10, 51, tzinfo=dt.UTC))
+        response = client.get("/")  # 61 minutes idle: signed out
+        assert response.status_code == 302 and "sign-in" in response.url

@@ -69,7 +69,7 @@ def test_a_second_view_is_served_from_the_snapshot(client, world, dataset, snaps
     assert first.status_code == 200
     kept = DashboardSnapshot.objects.get(local_authority=dataset.dorset)
     assert kept.html in first.content.decode()
-    with django_assert_max_num_queries(9):  # session (read, renew), user, organisation, LA, versions, snapshot
+    with django_assert_max_num_queries(6):  # session read, user with organisation and LA, snapshot, session renewed (3)
         second = client.get(DASHBOARD, {"period": "this-term"})
     assert _body(second) == _body(first)
     assert DashboardSnapshot.objects.count() == 1
@@ -204,7 +204,7 @@ def test_after_a_change_the_pages_looked_at_today_are_rebuilt_in_the_background(
                     tier=2, start_date=dt.date(2026, 11, 16))
     kept = DashboardSnapshot.objects.get(local_authority=dataset.dorset)
     assert kept.stamp == freshness.versions(dataset.dorset.pk)  # rebuilt, not waiting for a look
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(6):
         after = client.get(DASHBOARD, {"period": "this-term"})
     assert _children_in_ap(after) == before + 1
     assert not DashboardSnapshot.objects.filter(local_authority=dataset.hackney).exists()  # nobody looked
