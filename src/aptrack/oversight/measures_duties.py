@@ -72,7 +72,9 @@ def _sixth_day_children(ctx: Context) -> tuple[set[int], set[int]]:
         return set(), set()
     missed = {
         row.child.pk
-        for row in list_sixth_day_at_risk(la_id=ctx.la_id, on=ctx.today, referral_ids=due_in_period)
+        for row in list_sixth_day_at_risk(
+            la_id=ctx.la_id, on=ctx.today, referral_ids=due_in_period, calendar=calendar
+        )
     }
     return set(due_in_period.values()), missed
 

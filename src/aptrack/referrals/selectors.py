@@ -122,14 +122,19 @@ def sixth_day_due(calendar: SchoolCalendar, first_day: dt.date) -> tuple[dt.date
 
 
 def list_sixth_day_at_risk(
-    *, la_id: int, on: dt.date, referral_ids: Collection[int] | None = None
+    *,
+    la_id: int,
+    on: dt.date,
+    referral_ids: Collection[int] | None = None,
+    calendar: SchoolCalendar | None = None,
 ) -> list[SixthDayRow]:
     """Permanently excluded children of the LA whose sixth school day has come (today or
     earlier) with no placement started by then: full-time education was owed from that day.
     Children whose placement started late stay on the list, with the day it started; withdrawn
     referrals (an exclusion overturned, say) are left out. ``referral_ids`` limits the list to
-    those referrals (the dashboard asks only about exclusions whose sixth day fell in its period)."""
-    calendar = get_calendar(la_id=la_id)
+    those referrals (the dashboard asks only about exclusions whose sixth day fell in its period);
+    ``calendar``, the LA's school calendar when the caller has it already."""
+    calendar = calendar or get_calendar(la_id=la_id)
     chosen = Referral.objects.filter(commissioning_la_id=la_id, route=Route.PERMANENT_EXCLUSION)
     if referral_ids is not None:
         chosen = chosen.filter(pk__in=list(referral_ids))
