@@ -25,8 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import CharField, F, Model, Subquery, Value
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models import F, Model
 from django.db.models.signals import post_delete, post_save, pre_save
 
 ALL = "all"  # data every LA's figures read
@@ -125,15 +124,19 @@ def versions(la_id: int | None) -> str:
     return ".".join(str(found.get(key, 0)) for key in keys)
 
 
-def versions_sql(la_id: int) -> Concat:
-    """`versions(la_id)` as an SQL expression, to compare with a stored stamp in the same query."""
+def versions_sql(la_id: int) -> tuple[str, list[str]]:
+    """`versions(la_id)` as an SQL expression (and its parameters), to compare with a stored
+    stamp in the same statement, on PostgreSQL and SQLite alike."""
+    from django.db import connection
+
     from aptrack.oversight.models import DataVersion
 
-    def version(key: str) -> Cast:
-        found = DataVersion.objects.filter(key=key).values("version")[:1]
-        return Cast(Coalesce(Subquery(found), Value(0)), CharField())
-
-    return Concat(version(ALL), Value("."), version(la_key(la_id)), output_field=CharField())
+    quote = connection.ops.quote_name
+    one = (
+        f"CAST(COALESCE((SELECT version FROM {quote(DataVersion._meta.db_table)} "
+        f"WHERE {quote('key')} = %s), 0) AS VARCHAR(24))"
+    )
+    return f"{one} || '.' || {one}", [ALL, la_key(la_id)]
 
 
 def _resolve(pending: Pending) -> set[int]:

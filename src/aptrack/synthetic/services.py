@@ -12,7 +12,7 @@ import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from faker import Faker
@@ -191,7 +191,17 @@ def generate_synthetic_data(
             neighbours = [pk for pk in region_la_ids.get(la.region, []) if pk != la.pk]
             _generate_la(draw, la, count, neighbours, urns, framework, summary)
         summary.demo_users = ensure_demo_users()
+    _analyse()
     return summary
+
+
+def _analyse() -> None:
+    """Refresh the planner's statistics after the bulk load, as a DBA would after any: until
+    autovacuum gets round to it, PostgreSQL plans against tables it believes empty (a
+    dashboard built straight after generating read whole tables it could have looked up by
+    index). SQLite's planner reads the same statistics from its own ANALYZE."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 class _UrnAllocator:

@@ -10,6 +10,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
 from aptrack.core.govuk import formatting
 from aptrack.core.govuk import forms as govuk_forms
+from aptrack.core.govuk.fixed import fixed_markup
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -37,6 +38,7 @@ def environment(**options: Any) -> Environment:
         url=url,
         static=static,
         static_folder=static_folder,
+        fixed_markup=fixed_markup,
         get_messages=get_messages,
         govuk_field=govuk_forms.render_field,
         govuk_form_fields=govuk_forms.render_fields,

@@ -208,3 +208,25 @@ def test_after_a_change_the_pages_looked_at_today_are_rebuilt_in_the_background(
         after = client.get(DASHBOARD, {"period": "this-term"})
     assert _children_in_ap(after) == before + 1
     assert not DashboardSnapshot.objects.filter(local_authority=dataset.hackney).exists()  # nobody looked
+
+
+def test_the_stamp_read_in_sql_is_the_stamp_kept(db):
+    """The snapshot is looked up with the versions read in SQL; they must read exactly as the
+    stamp written from Python, whether a version has been counted yet or not."""
+    from django.db import connection
+
+    from aptrack.oversight.models import DataVersion
+
+    def in_sql(la_id: int) -> str:
+        expression, params = freshness.versions_sql(la_id)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {expression}", params)
+            return cursor.fetchone()[0]
+
+    DataVersion.objects.all().delete()
+    assert in_sql(7) == freshness.versions(7) == "0.0"
+    DataVersion.objects.create(key=freshness.la_key(7), version=12_345_678_901)
+    assert in_sql(7) == freshness.versions(7) == "0.12345678901"
+    freshness.bump([freshness.ALL])
+    assert in_sql(7) == freshness.versions(7) == "1.12345678901"
+    assert in_sql(8) == freshness.versions(8) == "1.0"
