@@ -47,10 +47,7 @@ def build(*, la: LocalAuthority, period: Period, today: dt.date, cohort: str = "
             "who", f"Who is in AP {who}, and where",
             [],
             [
-                *(
-                    measures_cohort.placement_breakdown(ctx, group, total=total)
-                    for group in measures_cohort.PLACEMENT_GROUPS
-                ),
+                *measures_cohort.placement_breakdowns(ctx, total=total),
                 *measures_cohort.child_breakdowns(ctx, total=total),
             ],
             note="A child with placements in two groups counts in both, so rows can add up to more than the total.",

@@ -15,7 +15,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import ExtractYear
 
 from aptrack.children import schooling
@@ -141,16 +152,58 @@ def _grouped(ctx: Context, group: PlacementGroup) -> QuerySet[Any]:
 
 
 def placement_breakdown(ctx: Context, group: PlacementGroup, *, total: int | None = None) -> Breakdown:
+    """One group's breakdown, with its own GROUP BY (for one breakdown on its own)."""
     rows_data = (
         _grouped(ctx, group).values("group", *group.extra).annotate(children=distinct_children()).order_by()
     )
+    counted = [(data["group"], data["children"], data) for data in rows_data]
+    return _breakdown(ctx, group, counted, total)
+
+
+def placement_breakdowns(ctx: Context, *, total: int | None = None) -> list[Breakdown]:
+    """Every group's breakdown from one read of the cohort's placements (a row for each: its
+    child, and its value in every group), counted here rather than with a GROUP BY per group:
+    the same counts as `placement_breakdown`, for an eighth of the trips to the database."""
+    columns = {f"g_{group.key}": group.expression(ctx) for group in PLACEMENT_GROUPS}
+    wheres = {
+        f"w_{group.key}": Case(When(group.where(ctx), then=Value(True)), default=Value(False),
+                               output_field=BooleanField())
+        for group in PLACEMENT_GROUPS if group.where is not None
+    }
+    extras = sorted({name for group in PLACEMENT_GROUPS for name in group.extra})
+    placements = (
+        cohort_placements(ctx).annotate(area_la=area_la()).annotate(**columns, **wheres)
+        .values("child_id", *extras, *columns, *wheres).order_by()
+    )
+    children: dict[str, dict[Any, set[int]]] = {group.key: {} for group in PLACEMENT_GROUPS}
+    extra_of: dict[str, dict[Any, dict[str, Any]]] = {group.key: {} for group in PLACEMENT_GROUPS}
+    for row in placements:
+        for group in PLACEMENT_GROUPS:
+            if group.where is not None and not row[f"w_{group.key}"]:
+                continue
+            value = row[f"g_{group.key}"]
+            children[group.key].setdefault(value, set()).add(row["child_id"])
+            extra_of[group.key].setdefault(value, row)
+    return [
+        _breakdown(
+            ctx, group,
+            [(value, len(ids), extra_of[group.key][value]) for value, ids in children[group.key].items()],
+            total,
+        )
+        for group in PLACEMENT_GROUPS
+    ]
+
+
+def _breakdown(
+    ctx: Context, group: PlacementGroup, counted: list[tuple[Any, int, dict[str, Any]]], total: int | None
+) -> Breakdown:
+    """The group's rows from (value, children, the extra columns read with it), in order."""
     pairs = []
-    for data in rows_data:
-        value = data["group"]
+    for value, count, data in counted:
         pairs.append((value, Row(
             label=group.none_label if value is None else group.label(value, data),
-            value=data["children"],
-            count=data["children"],
+            value=count,
+            count=count,
             drilldown=drill(group.key, NONE_VALUE if value is None else value, ctx=ctx),
         )))
     if group.ordered:

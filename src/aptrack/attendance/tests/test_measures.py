@@ -33,6 +33,14 @@ def test_attendance_counts_present_and_aea_over_possible():
     assert rates.absence == Decimal("20.0")
 
 
+def test_adding_session_counts_adds_every_class():
+    from dataclasses import fields
+
+    one = SessionCounts(*range(1, len(fields(SessionCounts)) + 1))
+    two = one + one
+    assert [getattr(two, f.name) for f in fields(two)] == [2 * getattr(one, f.name) for f in fields(one)]
+
+
 def test_not_possible_and_administrative_sessions_are_not_possible_sessions():
     counts = SessionCounts(present=9, unauthorised=1, not_possible=40, administrative=7)
     assert counts.possible == 10

@@ -235,3 +235,21 @@ def test_placement_moves_and_primary_age_provision(dataset):
     assert _rows(board, "primary_by_provider_kind") == {"Tuition": (1, 1)}
     row = board.breakdown("primary_by_provider_kind").rows[0]
     assert list(_children(board, row.drilldown)) == [year_4]
+
+
+@pytest.mark.parametrize("cohort", ["period", "now"])
+def test_placement_breakdowns_read_at_once_equal_each_read_alone(dataset, cohort):
+    from aptrack.children.tests.factories import ChildFactory
+    from aptrack.oversight import measures_cohort
+    from aptrack.oversight.measures_base import Context
+    from aptrack.placements.tests.factories import PlanFactory
+
+    # A child in two groups (a move), and a primary-age child, so no group is trivially one row.
+    PlanFactory(child=dataset.c3, provider=dataset.p2.provider, start_date=dt.date(2026, 10, 19))
+    year_4 = ChildFactory(home_la=dataset.dorset, date_of_birth=dt.date(2017, 10, 1))
+    PlanFactory(child=year_4, provider=dataset.p2.provider, start_date=dt.date(2026, 11, 2))
+    ctx = Context(la_id=dataset.dorset.pk, period=AUTUMN, today=TODAY, cohort=cohort)
+    at_once = measures_cohort.placement_breakdowns(ctx, total=9)
+    alone = [measures_cohort.placement_breakdown(ctx, group, total=9) for group in measures_cohort.PLACEMENT_GROUPS]
+    assert at_once == alone
+    assert sum(len(b.rows) for b in at_once) > len(at_once)
