@@ -4,6 +4,7 @@ SQLite by default; PostgreSQL when DATABASE_URL is set. DEBUG is off unless aske
 production start (DEBUG off) refuses to run without a SECRET_KEY from the environment.
 """
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -306,3 +307,6 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # has changed (see oversight/freshness.py). Off in tests unless a test turns it on, because
 # tests run in a transaction that never commits, and changes are counted at commit.
 APTRACK_DASHBOARD_SNAPSHOTS = env_bool("DASHBOARD_SNAPSHOTS", not TESTING)
+# The national and regional view reads every LA's figures (seconds at national scale): they are
+# kept, and served while nothing has changed since or for this long after they were read.
+APTRACK_NATIONAL_FIGURES_MAX_AGE = dt.timedelta(minutes=env_int("NATIONAL_FIGURES_MAX_AGE_MINUTES", 15))

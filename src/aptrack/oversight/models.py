@@ -103,3 +103,22 @@ class DashboardSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Dashboard snapshot {self.key}"
+
+
+class NationalFigures(models.Model):
+    """Every LA's figures for the national and regional view, for one period and day, kept a
+    while: served as they are while the data is unchanged since (``stamp``), or for up to
+    ``APTRACK_NATIONAL_FIGURES_MAX_AGE`` after they were read when it has changed."""
+
+    key = models.CharField(max_length=200, unique=True, help_text="Period and day.")
+    day = models.DateField(help_text="The day it counts as today.")
+    stamp = models.CharField(max_length=60, help_text="The data versions it was read at.")
+    figures = models.JSONField(help_text="Each LA's numerators and denominators, by LA id.")
+    built_at = models.DateTimeField()
+    build_ms = models.PositiveIntegerField(help_text="How long reading them took.")
+
+    class Meta:
+        verbose_name_plural = "national figures"
+
+    def __str__(self) -> str:
+        return f"National figures {self.key}"

@@ -5,6 +5,7 @@ national figures. Aggregates only; small numbers suppressed (`regional_table`)."
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from aptrack.organisations.models import LocalAuthority, Region
+from aptrack.oversight import national_figures
 from aptrack.oversight import regional_selectors as selectors
 from aptrack.oversight import regional_table as table
 from aptrack.oversight.periods import DEFAULT_PRESET, parse_period
@@ -60,7 +62,8 @@ def regional(request: HttpRequest) -> HttpResponse:
     }
     if period is None:
         return TemplateResponse(request, "oversight/regional.html", context)
-    areas = selectors.list_areas(region=None, period=period, today=today)
+    read = national_figures.every_la(period=period, today=today)
+    areas = selectors.list_areas(region=None, period=period, today=today, figures=read.figures)
     england = selectors.england_total(areas)
     shown = [area for area in areas if region in (ALL_ENGLAND, area.key)]
     area_total = shown[0].total if region else england
@@ -89,5 +92,7 @@ def regional(request: HttpRequest) -> HttpResponse:
         sources=table.sources(),
         compare_form=compare_form,
         comparison=comparison,
+        read_at=timezone.localtime(read.read_at),
+        max_age_minutes=round(settings.APTRACK_NATIONAL_FIGURES_MAX_AGE.total_seconds() / 60),
     )
     return TemplateResponse(request, "oversight/regional.html", context)
