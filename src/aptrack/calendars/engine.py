@@ -1,8 +1,10 @@
 """Counting school days on a term calendar. Pure Python: no database, no clock."""
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import accumulate
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -17,6 +19,15 @@ class SchoolCalendar:
 
     terms: tuple[tuple[dt.date, dt.date], ...]
     closures: frozenset[dt.date]
+    # Derived from the terms, for looking a day up by bisection rather than trying every term:
+    # their starts in order, and the latest end among the terms up to each.
+    _starts: tuple[dt.date, ...] = field(init=False, repr=False, compare=False)
+    _ends_so_far: tuple[dt.date, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        ordered = tuple(sorted(self.terms))
+        object.__setattr__(self, "_starts", tuple(start for start, _ in ordered))
+        object.__setattr__(self, "_ends_so_far", tuple(accumulate((end for _, end in ordered), max)))
 
     @classmethod
     def build(cls, terms: Iterable[tuple[dt.date, dt.date]], closures: Iterable[dt.date]) -> "SchoolCalendar":
@@ -24,10 +35,12 @@ class SchoolCalendar:
 
     @property
     def last_known_day(self) -> dt.date | None:
-        return max((end for _, end in self.terms), default=None)
+        return self._ends_so_far[-1] if self._ends_so_far else None
 
     def in_term(self, day: dt.date) -> bool:
-        return any(start <= day <= end for start, end in self.terms)
+        """Whether a term starting on or before the day ends on or after it."""
+        started = bisect_right(self._starts, day)
+        return started > 0 and self._ends_so_far[started - 1] >= day
 
     def is_school_day(self, day: dt.date) -> bool:
         return day.weekday() < 5 and day not in self.closures and self.in_term(day)

@@ -59,3 +59,20 @@ def test_counting_school_days():
 def test_beyond_known_terms_is_an_error_not_a_guess():
     with pytest.raises(OutsideKnownTerms):
         CALENDAR.nth_school_day(D(2028, 7, 15), 10)
+
+
+def test_a_day_is_in_term_exactly_when_some_term_covers_it_even_if_terms_overlap():
+    import random
+
+    rng = random.Random(6)
+    base = D(2026, 1, 1)
+    for _ in range(200):
+        terms = []
+        for _ in range(rng.randint(0, 6)):
+            start = base + dt.timedelta(days=rng.randint(0, 120))
+            terms.append((start, start + dt.timedelta(days=rng.randint(0, 40))))
+        calendar = SchoolCalendar(terms=tuple(terms), closures=frozenset())  # unsorted, overlapping
+        for offset in range(-5, 170):
+            day = base + dt.timedelta(days=offset)
+            assert calendar.in_term(day) == any(start <= day <= end for start, end in terms), (terms, day)
+        assert calendar.last_known_day == max((end for _, end in terms), default=None)
