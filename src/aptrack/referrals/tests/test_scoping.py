@@ -100,6 +100,10 @@ def test_api_refuses_other_roles(client, world, refs, persona):
 
 
 def test_officer_b_never_sees_dorset_referrals_even_by_filtering(client, world, refs):
+    # A surname no other child has: generated names can repeat, and officer B's own Hackney
+    # child sharing it would rightly be listed.
+    world.child_a.legal_last_name = "Quennell-Abernathy"
+    world.child_a.save(update_fields=["legal_last_name"])
     client.force_login(world.officer_b)
     body = client.get(reverse("referrals:list"), {"q": world.child_a.legal_last_name}).content.decode()
     assert reverse("referrals:detail", args=[refs.ref_a.pk]) not in body
