@@ -282,6 +282,9 @@ def test_demo_logins_lists_users_and_the_password() -> None:
         assert username in text
     assert services.DEMO_PASSWORD in text
     assert "Open http://127.0.0.1:8000/" in text
+    out = StringIO()
+    call_command("demo-logins", url="http://127.0.0.1:8799/", stdout=out)  # make demo PORT=8799
+    assert "Open http://127.0.0.1:8799/" in out.getvalue()
 
 
 @pytest.mark.django_db

@@ -16,6 +16,9 @@ SITE_URL = "http://127.0.0.1:8000/"
 class Command(BaseCommand):
     help = "Print the demo logins (one per role) and their shared password"
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--url", default=SITE_URL, help=f"where the site is served (default {SITE_URL})")
+
     def handle(self, *args: Any, **options: Any) -> None:
         users = selectors.list_demo_users()
         if not users:
@@ -33,4 +36,4 @@ class Command(BaseCommand):
             )
         self.stdout.write("")
         self.stdout.write(f"Password for every demo user: {services.DEMO_PASSWORD}")
-        self.stdout.write(f"Open {SITE_URL}")
+        self.stdout.write(f"Open {options['url']}")
