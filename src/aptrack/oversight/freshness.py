@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Model
 from django.db.models.signals import post_delete, post_save, pre_save
 
@@ -127,8 +127,6 @@ def versions(la_id: int | None) -> str:
 def versions_sql(la_id: int) -> tuple[str, list[str]]:
     """`versions(la_id)` as an SQL expression (and its parameters), to compare with a stored
     stamp in the same statement, on PostgreSQL and SQLite alike."""
-    from django.db import connection
-
     from aptrack.oversight.models import DataVersion
 
     quote = connection.ops.quote_name

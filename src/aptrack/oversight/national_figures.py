@@ -29,8 +29,7 @@ from aptrack.oversight import freshness
 from aptrack.oversight.models import NationalFigures
 from aptrack.oversight.periods import Period
 from aptrack.oversight.regional_selectors import LaFigures, la_figures
-
-KEEP_FOR = dt.timedelta(days=2)
+from aptrack.oversight.snapshots import KEEP_FOR
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,13 @@ _kept: dict[tuple[str, str], Markup] = {}
 def fixed_markup(env: Environment, name: str) -> Markup:
     if name not in NAMES:
         raise ValueError(f"No fixed markup called {name!r}")
+    if settings.DEBUG:
+        return _render(env, name)
     key = (name, get_script_prefix())
-    if settings.DEBUG or key not in _kept:
-        html = Markup(env.get_template(f"core/fixed/{name}.html").render())
-        if settings.DEBUG:
-            return html
-        _kept[key] = html
+    if key not in _kept:
+        _kept[key] = _render(env, name)
     return _kept[key]
+
+
+def _render(env: Environment, name: str) -> Markup:
+    return Markup(env.get_template(f"core/fixed/{name}.html").render())
