@@ -198,6 +198,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 # Sessions end after a working day's inactivity at most, and with the browser.
+SESSION_ENGINE = "aptrack.accounts.sessions"  # Django's database store, read without the ORM's compiling
 SESSION_COOKIE_AGE = env_int("SESSION_MINUTES", 60) * 60
 SESSION_SAVE_EVERY_REQUEST = False  # SessionRenewalMiddleware renews a session in use, once a minute
 APTRACK_SESSION_RENEW_SECONDS = 60
@@ -307,6 +308,9 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # has changed (see oversight/freshness.py). Off in tests unless a test turns it on, because
 # tests run in a transaction that never commits, and changes are counted at commit.
 APTRACK_DASHBOARD_SNAPSHOTS = env_bool("DASHBOARD_SNAPSHOTS", not TESTING)
+# Each process holds the content of the snapshots it served lately, up to this much (characters,
+# about bytes), and moves it out of the database again only when a new build has replaced it.
+APTRACK_DASHBOARD_HELD_CHARACTERS = env_int("DASHBOARD_HELD_MB", 64) * 1_000_000
 # The national and regional view reads every LA's figures (seconds at national scale): they are
 # kept, and served while nothing has changed since or for this long after they were read.
 APTRACK_NATIONAL_FIGURES_MAX_AGE = dt.timedelta(minutes=env_int("NATIONAL_FIGURES_MAX_AGE_MINUTES", 15))

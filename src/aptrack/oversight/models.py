@@ -92,6 +92,7 @@ class DashboardSnapshot(models.Model):
     form_input = models.CharField(max_length=200, blank=True, help_text="The period form's input it shows back.")
     stamp = models.CharField(max_length=60, help_text="The data versions it was built from.")
     html = models.TextField()
+    build = models.CharField(max_length=32, help_text="A random name for this build of the content.")
     built_at = models.DateTimeField()
     build_ms = models.PositiveIntegerField(help_text="How long building it took.")
 

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 import time
+import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -55,28 +58,80 @@ def serve(
     started = time.perf_counter()
     html = build()
     now = timezone.now()
+    build_name = uuid.uuid4().hex
     DashboardSnapshot.objects.bulk_create(
         [DashboardSnapshot(
-            local_authority=la, key=key, day=today, form_input=form_input[:200], stamp=stamp, html=html, built_at=now,
-            build_ms=round((time.perf_counter() - started) * 1000),
+            local_authority=la, key=key, day=today, form_input=form_input[:200], stamp=stamp, html=html,
+            build=build_name, built_at=now, build_ms=round((time.perf_counter() - started) * 1000),
         )],
         update_conflicts=True, unique_fields=["local_authority", "key"],
-        update_fields=["stamp", "html", "built_at", "build_ms"],
+        update_fields=["stamp", "html", "build", "built_at", "build_ms"],
     )
     DashboardSnapshot.objects.filter(local_authority=la, day__lt=today - KEEP_FOR).delete()
+    held.put(la.pk, key, build_name, html)
     return Served(html, from_snapshot=False)
+
+
+class _Held:
+    """The page content of snapshots this process has read lately, most recent last, up to
+    ``APTRACK_DASHBOARD_HELD_CHARACTERS`` in all. A held copy is used only when the database
+    says the snapshot it came from is still the current one (the same build), so it saves moving
+    the content out of the database, never decides what is current."""
+
+    def __init__(self) -> None:
+        self._pages: OrderedDict[tuple[int, str], tuple[str, str]] = OrderedDict()  # -> (build, html)
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, la_id: int, key: str) -> tuple[str, str] | None:
+        with self._lock:
+            found = self._pages.get((la_id, key))
+            if found is not None:
+                self._pages.move_to_end((la_id, key))
+            return found
+
+    def put(self, la_id: int, key: str, build: str, html: str) -> None:
+        limit = settings.APTRACK_DASHBOARD_HELD_CHARACTERS
+        with self._lock:
+            old = self._pages.pop((la_id, key), None)
+            if old is not None:
+                self._size -= len(old[1])
+            if len(html) > limit:
+                return
+            self._pages[(la_id, key)] = (build, html)
+            self._size += len(html)
+            while self._size > limit:
+                _, (_, dropped) = self._pages.popitem(last=False)
+                self._size -= len(dropped)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._size = 0
+
+
+held = _Held()
 
 
 def _current_html(la_id: int, key: str) -> str | None:
     """The kept page content if its stamp is still current: one statement, written out rather
-    than built with the ORM, whose compiling of it took longer than the database's answer."""
+    than built with the ORM, whose compiling of it took longer than the database's answer. The
+    content itself is left in the database when this process holds the same version of it."""
     versions, params = freshness.versions_sql(la_id)
     quote = connection.ops.quote_name
+    mine = held.get(la_id, key)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT html FROM {quote(DashboardSnapshot._meta.db_table)} "
+            "SELECT build, CASE WHEN build = %s THEN NULL ELSE html END "
+            f"FROM {quote(DashboardSnapshot._meta.db_table)} "
             f"WHERE local_authority_id = %s AND {quote('key')} = %s AND stamp = {versions}",
-            [la_id, key, *params],
+            [mine[0] if mine else None, la_id, key, *params],
         )
         row = cursor.fetchone()
-    return row[0] if row is not None else None
+    if row is None:
+        return None
+    build, html = row
+    if html is None and mine is not None:
+        return mine[1]
+    held.put(la_id, key, build, html)
+    return html

@@ -14,8 +14,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _nothing_kept():
     fixed._kept.clear()
+    fixed._navigation_kept.clear()
     yield
     fixed._kept.clear()
+    fixed._navigation_kept.clear()
 
 
 @override_settings(DEBUG=False)
@@ -57,3 +59,45 @@ def test_unknown_fixed_markup_is_refused():
 
     with pytest.raises(ValueError, match="No fixed markup called 'banner'"):
         engines["jinja2"].from_string("{{ fixed_markup('banner') }}").render({})
+
+
+def _navigation(body: str) -> str:
+    return body[body.index('<section aria-label="Service information"'):body.index("</section>")] if (
+        '<section aria-label="Service information"' in body
+    ) else body[body.index("govuk-service-navigation"):body.index("</nav>")]
+
+
+@override_settings(DEBUG=False)
+def test_kept_navigation_shows_each_user_their_own_name_and_sign_out(client, world):
+    import re
+
+    client.force_login(world.officer_a)
+    first = _navigation(client.get(reverse("children:list")).content.decode())
+    client.force_login(world.officer_b)  # the same role, so the same kept navigation
+    second = _navigation(client.get(reverse("children:list")).content.decode())
+    assert len(fixed._navigation_kept) == 1
+    assert world.officer_a.display_name in first and world.officer_a.display_name not in second
+    assert world.officer_b.display_name in second
+    for nav in (first, second):
+        assert '<span class="govuk-visually-hidden">Signed in as </span>' in nav  # markup, not escaped text
+        assert re.search(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]+">', nav)
+        assert '<a class="govuk-service-navigation__link" href="/children/" aria-current="page">' in nav
+
+
+@override_settings(DEBUG=False)
+def test_kept_navigation_marks_the_current_section_of_each_page(client, world):
+    client.force_login(world.officer_a)
+    children = _navigation(client.get(reverse("children:list")).content.decode())
+    home = _navigation(client.get(reverse("core:home")).content.decode())
+    assert 'href="/children/" aria-current="page"' in children and 'href="/children/" aria-current' not in home
+    assert 'href="/" aria-current="page"' in home
+    assert len(fixed._navigation_kept) == 2
+
+
+@override_settings(DEBUG=False)
+def test_kept_navigation_escapes_what_a_user_typed(client, world):
+    world.officer_a.first_name = "<b>Amy</b>"
+    world.officer_a.save()
+    client.force_login(world.officer_a)
+    nav = _navigation(client.get(reverse("core:home")).content.decode())
+    assert "&lt;b&gt;Amy&lt;/b&gt;" in nav and "<b>Amy</b>" not in nav

@@ -20,7 +20,7 @@ from aptrack.attendance.rollups import rebuild_weekly_rollups
 from aptrack.attendance.tests.conftest import record_rows
 from aptrack.core import changes
 from aptrack.organisations.tests.factories import la
-from aptrack.oversight import freshness
+from aptrack.oversight import freshness, snapshots
 from aptrack.oversight.models import DashboardSnapshot
 from aptrack.oversight.tests import dashboard_data
 from aptrack.placements.tests.factories import PlanFactory
@@ -41,6 +41,7 @@ def _today():
 def snapshots_on(settings, db):
     settings.APTRACK_DASHBOARD_SNAPSHOTS = True
     freshness.flush()  # count what earlier set-up left uncommitted, so each test starts level
+    snapshots.held.clear()
 
 
 def _body(response) -> str:
@@ -73,6 +74,33 @@ def test_a_second_view_is_served_from_the_snapshot(client, world, dataset, snaps
         second = client.get(DASHBOARD, {"period": "this-term"})
     assert _body(second) == _body(first)
     assert DashboardSnapshot.objects.count() == 1
+
+
+def test_the_process_uses_its_held_copy_only_while_it_is_the_current_build(client, world, dataset, snapshots_on):
+    client.force_login(world.manager_a)
+    first = _body(client.get(DASHBOARD, {"period": "this-term"}))
+    kept = DashboardSnapshot.objects.get(local_authority=dataset.dorset)
+    assert snapshots.held.get(dataset.dorset.pk, kept.key) == (kept.build, kept.html)
+    # Altered in the database under the same build, the held copy is still what is served: it
+    # was not moved out of the database again.
+    DashboardSnapshot.objects.filter(pk=kept.pk).update(html=kept.html.replace("Headlines", "Altered"))
+    assert _body(client.get(DASHBOARD, {"period": "this-term"})) == first
+    # A new build (as after a change) is read from the database, and held in place of the old.
+    DashboardSnapshot.objects.filter(pk=kept.pk).update(html=kept.html + "<p>Rebuilt</p>", build="b" * 32)
+    assert "<p>Rebuilt</p>" in client.get(DASHBOARD, {"period": "this-term"}).content.decode()
+    assert snapshots.held.get(dataset.dorset.pk, kept.key)[0] == "b" * 32
+
+
+def test_held_copies_stay_within_their_limit(settings):
+    settings.APTRACK_DASHBOARD_HELD_CHARACTERS = 10
+    held = snapshots._Held()
+    held.put(1, "a", "build-a", "x" * 6)
+    held.put(2, "b", "build-b", "y" * 3)
+    assert held.get(1, "a") is not None  # now the most recently used
+    held.put(3, "c", "build-c", "z" * 4)  # 13 characters in all: the least recently used goes
+    assert held.get(2, "b") is None and held.get(1, "a") is not None and held.get(3, "c") is not None
+    held.put(4, "d", "build-d", "w" * 11)  # larger than the whole limit: not held at all
+    assert held.get(4, "d") is None and held.get(1, "a") is not None
 
 
 def test_a_new_placement_is_on_the_next_view(client, world, dataset, settings, snapshots_on,
