@@ -34,8 +34,8 @@ FORM_KEYS = frozenset(
 
 @dataclass(frozen=True)
 class Page:
-    form: PeriodForm
-    period: Period | None  # None: the form has errors, and the content is not built
+    form: PeriodForm | None  # None: served from a snapshot, without reading the form
+    period: Period | None  # None: from a snapshot, or the form has errors and nothing was built
     cohort: str | None
     html: str | None
     board: Dashboard | None  # the figures, when they were built for this page rather than kept
@@ -60,6 +60,10 @@ def form_input(data: Mapping[str, str]) -> str:
 
 
 def page(*, la: LocalAuthority, data: Mapping[str, str] | None, today: dt.date) -> Page:
+    shown = form_input(data or {})
+    kept = snapshots.kept(la_id=la.pk, today=today, form_input=shown)
+    if kept is not None:
+        return Page(None, None, None, kept, None)
     form = period_form(data, today)
     chosen = chosen_period(form)
     if chosen is None:
@@ -75,10 +79,8 @@ def page(*, la: LocalAuthority, data: Mapping[str, str] | None, today: dt.date) 
             **_body_context(board, period, cohort, today),
         })
 
-    served = snapshots.serve(
-        la=la, period=period, cohort=cohort, today=today, build=build, form_input=form_input(data or {})
-    )
-    return Page(form, period, cohort, served.html, built[0] if built else None)
+    html = snapshots.keep(la=la, today=today, build=build, form_input=shown)
+    return Page(form, period, cohort, html, built[0] if built else None)
 
 
 def refresh(*, la_ids: Iterable[int], today: dt.date) -> int:

@@ -5,7 +5,8 @@ children behind a number are scoped when listed), so the rendered figures are ke
 versions they were read at (`freshness.versions`). A request whose versions still match is
 served the snapshot; otherwise the figures are built, rendered and kept. The versions are read
 before building, so figures built while a change commits are kept under the older versions and
-never served once that change is counted.
+never served once that change is counted. A snapshot is keyed by the period form's input and the
+day, which decide the period, so a page served from one does not read the form at all.
 
 `APTRACK_DASHBOARD_SNAPSHOTS` turns this off (tests run with it off unless they turn it on).
 """
@@ -19,7 +20,6 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
@@ -28,32 +28,28 @@ from django.utils import timezone
 from aptrack.organisations.models import LocalAuthority
 from aptrack.oversight import freshness
 from aptrack.oversight.models import DashboardSnapshot
-from aptrack.oversight.periods import Period
 
 KEEP_FOR = dt.timedelta(days=2)  # a snapshot counts "now" as its day, so older ones are never served
 
 
-@dataclass(frozen=True)
-class Served:
-    html: str
-    from_snapshot: bool
+def dashboard_key(today: dt.date, form_input: str = "") -> str:
+    """A digest of the period form's input (as shown back on the page) and the day: together
+    they decide the period and cohort, so a snapshot is found before the form is read."""
+    return hashlib.sha256(f"{form_input}|{today}".encode()).hexdigest()
 
 
-def dashboard_key(period: Period, cohort: str, today: dt.date, form_input: str = "") -> str:
-    """A digest of the period, cohort, the period form's input as shown back on the page, and the day."""
-    return hashlib.sha256(f"{period.start}|{period.end}|{period.label}|{cohort}|{form_input}|{today}".encode()).hexdigest()
-
-
-def serve(
-    *, la: LocalAuthority, period: Period, cohort: str, today: dt.date, build: Callable[[], str], form_input: str = ""
-) -> Served:
-    """The rendered page content: the snapshot if it is current, else ``build()``'s, kept."""
+def kept(*, la_id: int, today: dt.date, form_input: str = "") -> str | None:
+    """The snapshot's content if there is one and nothing behind it has changed since."""
     if not settings.APTRACK_DASHBOARD_SNAPSHOTS:
-        return Served(build(), from_snapshot=False)
-    key = dashboard_key(period, cohort, today, form_input)
-    kept = _current_html(la.pk, key)
-    if kept is not None:
-        return Served(kept, from_snapshot=True)
+        return None
+    return _current_html(la_id, dashboard_key(today, form_input))
+
+
+def keep(*, la: LocalAuthority, today: dt.date, build: Callable[[], str], form_input: str = "") -> str:
+    """``build()``'s content, kept as the snapshot for this input and day (when snapshots are on)."""
+    if not settings.APTRACK_DASHBOARD_SNAPSHOTS:
+        return build()
+    key = dashboard_key(today, form_input)
     stamp = freshness.versions(la.pk)  # before building: see the module's docstring
     started = time.perf_counter()
     html = build()
@@ -69,7 +65,7 @@ def serve(
     )
     DashboardSnapshot.objects.filter(local_authority=la, day__lt=today - KEEP_FOR).delete()
     held.put(la.pk, key, build_name, html)
-    return Served(html, from_snapshot=False)
+    return html
 
 
 class _Held:

@@ -258,3 +258,13 @@ def test_the_stamp_read_in_sql_is_the_stamp_kept(db):
     freshness.bump([freshness.ALL])
     assert in_sql(7) == freshness.versions(7) == "1.12345678901"
     assert in_sql(8) == freshness.versions(8) == "1.0"
+
+
+def test_a_period_form_with_errors_is_shown_again_and_nothing_is_kept(client, world, dataset, snapshots_on):
+    client.force_login(world.manager_a)
+    client.get(DASHBOARD, {"period": "this-term"})
+    response = client.get(DASHBOARD, {"period": "custom", "start-day": "31", "start-month": "2", "start-year": "2026"})
+    body = response.content.decode()
+    assert "There is a problem" in body and "Headlines" not in body
+    assert DashboardSnapshot.objects.count() == 1  # only the valid one
+
