@@ -101,7 +101,7 @@ MIDDLEWARE = [
     "aptrack.core.middleware.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "aptrack.accounts.middleware.AuthenticationMiddleware",  # Django's, reading the user with the session
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -198,7 +198,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 # Sessions end after a working day's inactivity at most, and with the browser.
-SESSION_ENGINE = "aptrack.accounts.sessions"  # Django's database store, read without the ORM's compiling
+SESSION_ENGINE = "aptrack.accounts.sessions"  # Django's database store; the user is read with the session
 SESSION_COOKIE_AGE = env_int("SESSION_MINUTES", 60) * 60
 SESSION_SAVE_EVERY_REQUEST = False  # SessionRenewalMiddleware renews a session in use, once a minute
 APTRACK_SESSION_RENEW_SECONDS = 60

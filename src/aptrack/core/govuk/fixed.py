@@ -12,7 +12,10 @@ rendered every time, so edits to the templates show at once.
 from typing import Any
 
 from django.conf import settings
-from django.urls import get_script_prefix
+from django.http import HttpRequest
+from django.template.backends.utils import csrf_input
+from django.urls import get_script_prefix, reverse
+from django.utils.html import format_html
 from jinja2 import Environment, pass_environment
 from markupsafe import Markup
 
@@ -32,6 +35,22 @@ def fixed_markup(env: Environment, name: str) -> Markup:
     if key not in _kept:
         _kept[key] = _render(env, name)
     return _kept[key]
+
+
+def account_markup(request: HttpRequest) -> Markup:
+    """The signed-in user's own part of the service navigation: who they are, then Sign out (a
+    POST form, so a button styled as a navigation link)."""
+    user = request.user
+    organisation = getattr(user, "organisation", None)
+    return format_html(
+        '<li class="govuk-service-navigation__item app-service-navigation__account">'
+        '<span class="govuk-visually-hidden">Signed in as </span>{}{}</li>'
+        '<li class="govuk-service-navigation__item">'
+        '<form class="app-signout-form" method="post" action="{}">{}'
+        '<button class="app-signout-button" type="submit">Sign out</button></form></li>',
+        user.display_name, f", {organisation.name}" if organisation else "", reverse("accounts:logout"),
+        csrf_input(request),
+    )
 
 
 @pass_environment

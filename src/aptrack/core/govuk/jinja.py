@@ -12,7 +12,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
 from aptrack.core.govuk import formatting
 from aptrack.core.govuk import forms as govuk_forms
-from aptrack.core.govuk.fixed import fixed_markup, service_navigation
+from aptrack.core.govuk.fixed import account_markup, fixed_markup, service_navigation
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -63,6 +63,7 @@ def environment(**options: Any) -> Environment:
         static_folder=static_folder,
         fixed_markup=fixed_markup,
         service_navigation=service_navigation,
+        account_markup=account_markup,
         get_messages=get_messages,
         govuk_field=govuk_forms.render_field,
         govuk_form_fields=govuk_forms.render_fields,

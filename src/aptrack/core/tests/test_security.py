@@ -98,7 +98,8 @@ def test_a_session_in_use_is_renewed_at_most_once_a_minute(client, world):
     import datetime as dt
 
     import time_machine
-    from django.contrib.sessions.models import Session
+
+    from aptrack.accounts.models import Session
 
     def expiry():
         return Session.objects.get(session_key=client.session.session_key).expire_date
