@@ -2,6 +2,7 @@
 standard pattern; national closure days plus the LA's own."""
 
 import datetime as dt
+from collections.abc import Collection, Iterable
 
 from django.db.models import Q
 
@@ -10,16 +11,39 @@ from aptrack.calendars.models import ClosureDay, TermPeriod
 
 
 def get_calendar(*, la_id: int | None) -> SchoolCalendar:
-    periods = TermPeriod.objects.filter(Q(local_authority__isnull=True) | Q(local_authority_id=la_id))
-    local_years = {p.academic_year for p in periods if p.local_authority_id is not None}
+    if la_id is None:
+        return _calendar(None, list(TermPeriod.objects.filter(local_authority__isnull=True)),
+                         ClosureDay.objects.filter(local_authority__isnull=True).values_list("date", flat=True))
+    return get_calendars(la_ids=[la_id])[la_id]
+
+
+def get_calendars(*, la_ids: Collection[int]) -> dict[int, SchoolCalendar]:
+    """Each LA's calendar, as `get_calendar` gives it, from one read of term dates and one of
+    closure days for them all (the national and regional view checks every LA's sixth days)."""
+    ids = set(la_ids)
+    periods = list(TermPeriod.objects.filter(Q(local_authority__isnull=True) | Q(local_authority_id__in=ids)))
+    closures: dict[int | None, list[dt.date]] = {}
+    for la_id, date in ClosureDay.objects.filter(
+        Q(local_authority__isnull=True) | Q(local_authority_id__in=ids)
+    ).values_list("local_authority_id", "date"):
+        closures.setdefault(la_id, []).append(date)
+    return {
+        la_id: _calendar(
+            la_id, [p for p in periods if p.local_authority_id in (None, la_id)],
+            closures.get(None, []) + closures.get(la_id, []),
+        )
+        for la_id in ids
+    }
+
+
+def _calendar(la_id: int | None, periods: list[TermPeriod], closures: Iterable[dt.date]) -> SchoolCalendar:
+    """The LA's own term dates for a year where it has any, else the standard ones."""
+    local_years = {p.academic_year for p in periods if la_id is not None and p.local_authority_id == la_id}
     terms = [
         (p.start_date, p.end_date)
         for p in periods
         if p.local_authority_id is not None or p.academic_year not in local_years
     ]
-    closures = ClosureDay.objects.filter(
-        Q(local_authority__isnull=True) | Q(local_authority_id=la_id)
-    ).values_list("date", flat=True)
     return SchoolCalendar.build(terms, closures)
 
 

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
@@ -22,7 +23,7 @@ from aptrack.attendance import selectors as attendance
 from aptrack.attendance.models import PlacementWeek
 from aptrack.attendance.scopes import Grouping, Scope
 from aptrack.attendance.scopes import Period as AttendancePeriod
-from aptrack.calendars.selectors import get_calendar
+from aptrack.calendars.selectors import get_calendars
 from aptrack.children.models import Child
 from aptrack.organisations.models import Organisation
 from aptrack.oversight.measures import CATALOGUE, Breakdown, Figure, Row
@@ -38,10 +39,11 @@ from aptrack.oversight.measures_base import (
     int_value,
     percent,
 )
+from aptrack.oversight.periods import Period
 from aptrack.placements.models import Destination
 from aptrack.providers.models import REGISTERED_KINDS
 from aptrack.referrals.models import Referral, Route
-from aptrack.referrals.selectors import list_sixth_day_at_risk, sixth_day_due
+from aptrack.referrals.selectors import list_sixth_day_at_risk_by_la, sixth_day_due
 from aptrack.referrals.states import ReferralStatus
 
 LABELS = dict(CATALOGUE)
@@ -52,31 +54,50 @@ NOT_IN_EDUCATION = (Destination.NEET, Destination.CME)
 # --- sixth day -----------------------------------------------------------------------------------
 
 
-def _sixth_day_children(ctx: Context) -> tuple[set[int], set[int]]:
-    """(children whose sixth day fell in the period so far, those of them without provision by it)."""
-    calendar = get_calendar(la_id=ctx.la_id)
+SIXTH_DAY_LOOKBACK_DAYS = 60  # exclusions starting this long before the period can fall due in it
+
+
+def sixth_day_children_by_la(
+    *, la_ids: Collection[int], period: Period, today: dt.date
+) -> dict[int, tuple[set[int], set[int]]]:
+    """For each LA with any: (children whose sixth school day fell in the period so far, those
+    of them without provision by it), each LA's days counted on its own calendar. A few reads
+    whatever the number of LAs, so the national view checks every LA as the dashboard does."""
+    to_date = period.to_date(today)
     exclusions = (
         Referral.objects.filter(
-            commissioning_la_id=ctx.la_id, route=Route.PERMANENT_EXCLUSION, first_day_of_exclusion__isnull=False,
-            first_day_of_exclusion__gte=ctx.period.start - dt.timedelta(days=60),
-            first_day_of_exclusion__lte=ctx.to_date,
+            commissioning_la_id__in=list(la_ids), route=Route.PERMANENT_EXCLUSION,
+            first_day_of_exclusion__isnull=False,
+            first_day_of_exclusion__gte=period.start - dt.timedelta(days=SIXTH_DAY_LOOKBACK_DAYS),
+            first_day_of_exclusion__lte=to_date,
         )
         .exclude(status=ReferralStatus.WITHDRAWN)
-        .values_list("pk", "child_id", "first_day_of_exclusion")
+        .values_list("commissioning_la_id", "pk", "child_id", "first_day_of_exclusion")
     )
-    due_in_period = {
-        pk: child_id for pk, child_id, first_day in exclusions
-        if ctx.period.start <= sixth_day_due(calendar, first_day)[0] <= ctx.to_date
+    rows = list(exclusions)
+    if not rows:
+        return {}
+    calendars = get_calendars(la_ids={la_id for la_id, *_ in rows})
+    due: dict[int, dict[int, int]] = {}  # LA -> referral -> child
+    for la_id, pk, child_id, first_day in rows:
+        if period.start <= sixth_day_due(calendars[la_id], first_day)[0] <= to_date:
+            due.setdefault(la_id, {})[pk] = child_id
+    if not due:
+        return {}
+    at_risk = list_sixth_day_at_risk_by_la(
+        la_ids=list(due), on=today, referral_ids=[pk for by_referral in due.values() for pk in by_referral],
+        calendars=calendars,
+    )
+    return {
+        la_id: (set(by_referral.values()), {row.child.pk for row in at_risk.get(la_id, [])})
+        for la_id, by_referral in due.items()
     }
-    if not due_in_period:
-        return set(), set()
-    missed = {
-        row.child.pk
-        for row in list_sixth_day_at_risk(
-            la_id=ctx.la_id, on=ctx.today, referral_ids=due_in_period, calendar=calendar
-        )
-    }
-    return set(due_in_period.values()), missed
+
+
+def _sixth_day_children(ctx: Context) -> tuple[set[int], set[int]]:
+    """(children whose sixth day fell in the period so far, those of them without provision by it)."""
+    found = sixth_day_children_by_la(la_ids=[ctx.la_id], period=ctx.period, today=ctx.today)
+    return found.get(ctx.la_id, (set(), set()))
 
 
 def sixth_day(ctx: Context) -> list[Figure]:

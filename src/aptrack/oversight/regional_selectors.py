@@ -34,15 +34,11 @@ from aptrack.attendance.selectors import COUNT_COLUMNS, PROVIDERS, WEEKS
 from aptrack.children.models import SenStatus
 from aptrack.organisations.models import LocalAuthority, Region
 from aptrack.oversight import measures_duties
-from aptrack.oversight.measures_base import Context, percent
+from aptrack.oversight.measures_base import percent
 from aptrack.oversight.periods import Period
 from aptrack.placements.models import Placement
 from aptrack.placements.states import PlacementStatus
 from aptrack.providers.models import REGISTERED_KINDS
-from aptrack.referrals.models import Referral, Route
-from aptrack.referrals.states import ReferralStatus
-
-SIXTH_DAY_LOOKBACK_DAYS = 60  # as the dashboard: exclusions whose sixth day can fall in the period
 
 
 @dataclass
@@ -208,32 +204,18 @@ def _ended(la_ids: list[int], period: Period, today: dt.date) -> dict[int, dict[
 
 
 def _sixth_day(la_ids: list[int], period: Period, today: dt.date) -> dict[int, tuple[int, int]]:
-    """(excluded, met) per LA with any permanent exclusion that could fall due in the period:
-    the dashboard's own figures, one LA at a time (each LA counts school days on its terms)."""
-    to_date = period.to_date(today)
-    candidates = set(
-        Referral.objects.filter(
-            commissioning_la_id__in=la_ids, route=Route.PERMANENT_EXCLUSION,
-            first_day_of_exclusion__gte=period.start - dt.timedelta(days=SIXTH_DAY_LOOKBACK_DAYS),
-            first_day_of_exclusion__lte=to_date,
-        )
-        .exclude(status=ReferralStatus.WITHDRAWN)
-        .values_list("commissioning_la_id", flat=True)
-        .distinct()
-    )
-    results = {}
-    for la_id in sorted(candidates):
-        figures = {
-            f.key: f for f in measures_duties.sixth_day(Context(la_id=la_id, period=period, today=today))
-        }
-        excluded = figures["permanent_exclusions"].count or 0
-        results[la_id] = (excluded, excluded - (figures["sixth_day_missed"].count or 0))
-    return results
+    """(excluded, met) per LA with any permanent exclusion that fell due in the period: the
+    dashboard's own figures, read for every LA at once (each LA counts school days on its terms)."""
+    return {
+        la_id: (len(due), len(due - missed))
+        for la_id, (due, missed) in measures_duties.sixth_day_children_by_la(
+            la_ids=la_ids, period=period, today=today
+        ).items()
+    }
 
 
 def la_figures(*, las: Iterable[LocalAuthority], period: Period, today: dt.date) -> dict[int, LaFigures]:
-    """Every LA's numerators and denominators for the period (a few grouped queries, plus one
-    sixth-day computation per LA with a permanent exclusion in the period)."""
+    """Every LA's numerators and denominators for the period (a few grouped queries)."""
     la_list = list(las)
     ids = [la.pk for la in la_list]
     now = _now(ids, today)

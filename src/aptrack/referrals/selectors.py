@@ -2,14 +2,14 @@
 are for callers that have already decided the user may see that LA's figures."""
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db.models import Case, Q, QuerySet, Value, When
 
 from aptrack.calendars import deadlines
 from aptrack.calendars.engine import OutsideKnownTerms, SchoolCalendar
-from aptrack.calendars.selectors import get_calendar
+from aptrack.calendars.selectors import get_calendars
 from aptrack.children.models import Child
 from aptrack.panels.models import AgendaItem
 from aptrack.placements.models import Placement
@@ -134,8 +134,23 @@ def list_sixth_day_at_risk(
     referrals (an exclusion overturned, say) are left out. ``referral_ids`` limits the list to
     those referrals (the dashboard asks only about exclusions whose sixth day fell in its period);
     ``calendar``, the LA's school calendar when the caller has it already."""
-    calendar = calendar or get_calendar(la_id=la_id)
-    chosen = Referral.objects.filter(commissioning_la_id=la_id, route=Route.PERMANENT_EXCLUSION)
+    return list_sixth_day_at_risk_by_la(
+        la_ids=[la_id], on=on, referral_ids=referral_ids,
+        calendars={la_id: calendar} if calendar is not None else None,
+    ).get(la_id, [])
+
+
+def list_sixth_day_at_risk_by_la(
+    *,
+    la_ids: Collection[int],
+    on: dt.date,
+    referral_ids: Collection[int] | None = None,
+    calendars: Mapping[int, SchoolCalendar] | None = None,
+) -> dict[int, list[SixthDayRow]]:
+    """`list_sixth_day_at_risk` for several LAs at once (from two reads, whatever the number of
+    LAs), by LA; each LA's sixth days are counted on its own calendar."""
+    calendars = calendars if calendars is not None else get_calendars(la_ids=la_ids)
+    chosen = Referral.objects.filter(commissioning_la_id__in=list(la_ids), route=Route.PERMANENT_EXCLUSION)
     if referral_ids is not None:
         chosen = chosen.filter(pk__in=list(referral_ids))
     referrals = list(
@@ -150,38 +165,41 @@ def list_sixth_day_at_risk(
         .values_list("child_id", "start_date", "end_date")
     ):
         placements.setdefault(child_id, []).append((start, end))
-    rows: list[SixthDayRow] = []
+    rows: dict[int, list[SixthDayRow]] = {}
     for referral in referrals:
-        first_day = referral.first_day_of_exclusion
-        if first_day is None:  # the model's constraint forbids it; a guard, not a rule
-            continue
-        due, estimated = sixth_day_due(calendar, first_day)
-        if due > on:
-            continue
-        # A placement running on or after the first day counts from whichever is later.
-        starts = [
-            max(start, first_day)
-            for start, end in placements.get(referral.child_id, [])
-            if end is None or end >= first_day
-        ]
-        started = min(starts) if starts else None
-        if estimated:
-            met = started is not None and started <= due
-        else:
-            met = bool(deadlines.sixth_day_deadline(calendar, first_day, started).met)
-        if met:
-            continue
-        until = started if started is not None else on
-        rows.append(
-            SixthDayRow(
-                referral=referral,
-                child=referral.child,
-                first_day=first_day,
-                due_date=due,
-                due_date_estimated=estimated,
-                provision_started=started,
-                days_overdue=(until - due).days,
-                school_days_overdue=calendar.count_school_days(due + dt.timedelta(days=1), until),
-            )
-        )
+        row = _at_risk(referral, placements.get(referral.child_id, []), calendars[referral.commissioning_la_id], on)
+        if row is not None:
+            rows.setdefault(referral.commissioning_la_id, []).append(row)
     return rows
+
+
+def _at_risk(
+    referral: Referral, placements: list[tuple[dt.date, dt.date | None]], calendar: SchoolCalendar, on: dt.date
+) -> SixthDayRow | None:
+    """The referral's row if its sixth day has come without provision started by it."""
+    first_day = referral.first_day_of_exclusion
+    if first_day is None:  # the model's constraint forbids it; a guard, not a rule
+        return None
+    due, estimated = sixth_day_due(calendar, first_day)
+    if due > on:
+        return None
+    # A placement running on or after the first day counts from whichever is later.
+    starts = [max(start, first_day) for start, end in placements if end is None or end >= first_day]
+    started = min(starts) if starts else None
+    if estimated:
+        met = started is not None and started <= due
+    else:
+        met = bool(deadlines.sixth_day_deadline(calendar, first_day, started).met)
+    if met:
+        return None
+    until = started if started is not None else on
+    return SixthDayRow(
+        referral=referral,
+        child=referral.child,
+        first_day=first_day,
+        due_date=due,
+        due_date_estimated=estimated,
+        provision_started=started,
+        days_overdue=(until - due).days,
+        school_days_overdue=calendar.count_school_days(due + dt.timedelta(days=1), until),
+    )

@@ -101,3 +101,21 @@ def test_comparison_shows_the_difference_unless_either_side_is_suppressed(figure
     assert lines["Children in AP now"].england == "9"
     lines = {line.label: line for line in table.comparison(dorset, hackney, dorset, dorset + hackney)}
     assert lines["Children in AP now"].difference == "c"
+
+
+def test_sixth_day_reads_do_not_grow_with_the_number_of_las(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from aptrack.oversight.measures_duties import sixth_day_children_by_la
+
+    populate(world)
+    dorset = la("838").pk
+    every_la = list(type(la("838")).objects.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as one:
+        alone = sixth_day_children_by_la(la_ids=[dorset], period=AUTUMN, today=TODAY)
+    with CaptureQueriesContext(connection) as all_las:
+        together = sixth_day_children_by_la(la_ids=every_la, period=AUTUMN, today=TODAY)
+    # exclusions, term dates, closure days, the referrals at risk and their placements
+    assert len(all_las.captured_queries) == len(one.captured_queries) == 5
+    assert together == alone  # Hackney had no exclusion fall due in the autumn
