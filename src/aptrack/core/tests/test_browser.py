@@ -201,7 +201,7 @@ def test_child_record_with_audit_trail(browser_world, new_page):
     page = new_page()
     sign_in(page, "manager_a")
     page.goto("/children/")
-    click_and_wait(page, page.get_by_role("link", name=row_name(child)))
+    click_and_wait(page, page.locator("main").get_by_role("link", name=row_name(child)))
     assert page.url.endswith(f"/children/{child.pk}/")
     assert page.title() == f"{child.full_name} – aptrack"
     expect(page.get_by_role("heading", level=1)).to_have_text(child.known_as)
