@@ -5,7 +5,9 @@ sixth-day check on its own school calendar). They are the same for everyone who 
 view (aggregates only), so they are kept for the period and day with the data versions they were
 read at (`freshness.versions(None)`: any change anywhere). They are served as they are while
 nothing has changed since; after a change, for at most ``APTRACK_NATIONAL_FIGURES_MAX_AGE``
-(15 minutes unless set) after they were read, and the page says when that was. Somewhere in
+(15 minutes unless set) after they were read, and the page says when that was. A look at
+figures more than half that age, with something changed since, asks the worker to read them
+again, so while people keep looking they seldom wait for the read. Somewhere in
 England data changes every few minutes during the school day, so holding the national view to
 the minute would mean reading it afresh on nearly every look.
 
@@ -44,16 +46,43 @@ def every_la(*, period: Period, today: dt.date) -> Read:
     las = list(LocalAuthority.objects.order_by("pk"))
     if not settings.APTRACK_DASHBOARD_SNAPSHOTS:
         return Read(la_figures(las=las, period=period, today=today), timezone.now(), kept=False)
-    key = hashlib.sha256(f"{period.start}|{period.end}|{period.label}|{today}".encode()).hexdigest()
+    key = _key(period, today)
     stamp = freshness.versions(None)
     now = timezone.now()
     kept = NationalFigures.objects.filter(key=key).values_list("figures", "stamp", "built_at").first()
     if kept is not None:
         stored, kept_stamp, built_at = kept
-        current = kept_stamp == stamp or now - built_at <= settings.APTRACK_NATIONAL_FIGURES_MAX_AGE
+        unchanged = kept_stamp == stamp
+        current = unchanged or now - built_at <= settings.APTRACK_NATIONAL_FIGURES_MAX_AGE
         if current and all(str(la.pk) in stored for la in las):
+            if not unchanged and now - built_at > settings.APTRACK_NATIONAL_FIGURES_MAX_AGE / 2:
+                _refresh_later(period, today)
             return Read({la.pk: decode(stored[str(la.pk)]) for la in las}, built_at, kept=True)
+    return Read(_read_and_keep(key=key, las=las, period=period, today=today, stamp=stamp), now, kept=False)
+
+
+def refresh(*, period: Period, today: dt.date) -> bool:
+    """Read the figures again and keep them if something has changed since they were kept;
+    whether they were read. The worker runs this once kept figures are half their allowed age,
+    so a look seldom waits for the read."""
+    key = _key(period, today)
+    stamp = freshness.versions(None)
+    if NationalFigures.objects.filter(key=key, stamp=stamp).exists():
+        return False
+    las = list(LocalAuthority.objects.order_by("pk"))
+    _read_and_keep(key=key, las=las, period=period, today=today, stamp=stamp)
+    return True
+
+
+def _key(period: Period, today: dt.date) -> str:
+    return hashlib.sha256(f"{period.start}|{period.end}|{period.label}|{today}".encode()).hexdigest()
+
+
+def _read_and_keep(
+    *, key: str, las: list[LocalAuthority], period: Period, today: dt.date, stamp: str
+) -> dict[int, LaFigures]:
     started = time.perf_counter()
+    now = timezone.now()
     figures = la_figures(las=las, period=period, today=today)
     NationalFigures.objects.update_or_create(
         key=key,
@@ -64,7 +93,15 @@ def every_la(*, period: Period, today: dt.date) -> Read:
         },
     )
     NationalFigures.objects.filter(day__lt=today - KEEP_FOR).delete()
-    return Read(figures, now, kept=False)
+    return figures
+
+
+def _refresh_later(period: Period, today: dt.date) -> None:
+    from aptrack.oversight.tasks import refresh_national_figures
+
+    refresh_national_figures.enqueue(
+        start=period.start.isoformat(), end=period.end.isoformat(), label=period.label, day=today.isoformat()
+    )
 
 
 def encode(figures: LaFigures) -> dict[str, Any]:

@@ -20,3 +20,15 @@ def refresh_dashboards(la_ids: list[int], day: str) -> int:
     from aptrack.oversight import dashboard_page
 
     return dashboard_page.refresh(la_ids=la_ids, today=dt.date.fromisoformat(day))
+
+
+@task()
+def refresh_national_figures(start: str, end: str, label: str, day: str) -> bool:
+    """Read every LA's figures for the national view again, if anything changed since they were kept."""
+    import datetime as dt
+
+    from aptrack.oversight import national_figures
+    from aptrack.oversight.periods import Period
+
+    period = Period(dt.date.fromisoformat(start), dt.date.fromisoformat(end), label)
+    return national_figures.refresh(period=period, today=dt.date.fromisoformat(day))

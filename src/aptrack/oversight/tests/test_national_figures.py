@@ -64,12 +64,35 @@ def test_after_a_change_kept_figures_are_served_for_the_time_allowed_only(kept_o
     with time_machine.travel(NOON, tick=False):
         before = _dorset_now(national_figures.every_la(period=AUTUMN, today=TODAY))
         _another_dorset_child_in_ap(kept_on)
-    with time_machine.travel(NOON + dt.timedelta(minutes=14), tick=False):
-        still = national_figures.every_la(period=AUTUMN, today=TODAY)
+    with time_machine.travel(NOON + dt.timedelta(minutes=5), tick=False):
+        still = national_figures.every_la(period=AUTUMN, today=TODAY)  # under half the time: no refresh
     with time_machine.travel(NOON + dt.timedelta(minutes=16), tick=False):
         later = national_figures.every_la(period=AUTUMN, today=TODAY)
     assert still.kept and _dorset_now(still) == before
     assert not later.kept and _dorset_now(later) == before + 1
+
+
+def test_a_look_at_figures_half_their_age_has_them_read_again_in_the_background(kept_on):
+    """Tasks run as they are enqueued in tests, so the worker's read happens during the look."""
+    with time_machine.travel(NOON, tick=False):
+        before = _dorset_now(national_figures.every_la(period=AUTUMN, today=TODAY))
+        _another_dorset_child_in_ap(kept_on)
+    with time_machine.travel(NOON + dt.timedelta(minutes=10), tick=False):
+        look = national_figures.every_la(period=AUTUMN, today=TODAY)
+    with time_machine.travel(NOON + dt.timedelta(minutes=11), tick=False):
+        next_look = national_figures.every_la(period=AUTUMN, today=TODAY)
+    assert look.kept and _dorset_now(look) == before  # this look is not kept waiting
+    assert next_look.kept and _dorset_now(next_look) == before + 1  # the next is served the new read
+    assert next_look.read_at == NOON + dt.timedelta(minutes=10)
+
+
+def test_the_background_read_is_skipped_when_nothing_changed_since(kept_on):
+    with time_machine.travel(NOON, tick=False):
+        national_figures.every_la(period=AUTUMN, today=TODAY)
+        assert national_figures.refresh(period=AUTUMN, today=TODAY) is False
+        _another_dorset_child_in_ap(kept_on)
+        assert national_figures.refresh(period=AUTUMN, today=TODAY) is True
+        assert national_figures.refresh(period=AUTUMN, today=TODAY) is False
 
 
 def test_read_afresh_when_turned_off(settings, world):
