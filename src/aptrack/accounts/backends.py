@@ -29,7 +29,7 @@ from django.db import connections, models, router
 class _Part:
     model: type[models.Model]
     attnames: list[str]
-    via: str | None  # the foreign key on the previous part that this part is cached under
+    via: Any  # the foreign key on the previous part that this part is cached under (None: the user)
     converters: list[tuple[int, Any, list[Any]]]  # (position, column, converters) where any
 
 
@@ -42,7 +42,6 @@ class UserColumns:
     columns: str
     joins: str
     parts: list[_Part]
-    width: int
 
 
 @cache
@@ -65,15 +64,13 @@ def user_columns(alias: str) -> UserColumns:
             (i, f.cached_col, found) for i, f in enumerate(fields)
             if (found := ops.get_db_converters(f.cached_col) + f.cached_col.get_db_converters(connections[alias]))
         ]
-        parts.append(_Part(model, [f.attname for f in fields], fk.name if fk is not None else None, converters))
+        parts.append(_Part(model, [f.attname for f in fields], fk, converters))
     joins = (
         f"LEFT JOIN {quote(organisation._meta.db_table)} o ON o.{quote(organisation._meta.pk.column)} = "
         f"u.{quote(organisation_fk.column)} "
         f"LEFT JOIN {quote(la._meta.db_table)} l ON l.{quote(la._meta.pk.column)} = o.{quote(la_fk.column)}"
     )
-    return UserColumns(
-        quote(User._meta.db_table), quote(User._meta.pk.column), ", ".join(columns), joins, parts, len(columns)
-    )
+    return UserColumns(quote(User._meta.db_table), quote(User._meta.pk.column), ", ".join(columns), joins, parts)
 
 
 def user_from_row(alias: str, values: Sequence[Any]) -> Any:
@@ -91,7 +88,7 @@ def user_from_row(alias: str, values: Sequence[Any]) -> Any:
         parent = instances[-1] if instances else None
         instance = None if chunk[0] is None else part.model.from_db(alias, part.attnames, chunk)
         if part.via is not None and parent is not None:
-            parent._meta.get_field(part.via).set_cached_value(parent, instance)
+            part.via.set_cached_value(parent, instance)
         instances.append(instance)
     return instances[0]
 

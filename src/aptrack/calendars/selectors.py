@@ -11,15 +11,12 @@ from aptrack.calendars.models import ClosureDay, TermPeriod
 
 
 def get_calendar(*, la_id: int | None) -> SchoolCalendar:
-    if la_id is None:
-        return _calendar(None, list(TermPeriod.objects.filter(local_authority__isnull=True)),
-                         ClosureDay.objects.filter(local_authority__isnull=True).values_list("date", flat=True))
     return get_calendars(la_ids=[la_id])[la_id]
 
 
-def get_calendars(*, la_ids: Collection[int]) -> dict[int, SchoolCalendar]:
-    """Each LA's calendar, as `get_calendar` gives it, from one read of term dates and one of
-    closure days for them all (the national and regional view checks every LA's sixth days)."""
+def get_calendars(*, la_ids: Collection[int | None]) -> dict[int | None, SchoolCalendar]:
+    """Each LA's calendar (None: the standard one) from one read of term dates and one of closure
+    days for them all (the national and regional view checks every LA's sixth days)."""
     ids = set(la_ids)
     periods = list(TermPeriod.objects.filter(Q(local_authority__isnull=True) | Q(local_authority_id__in=ids)))
     closures: dict[int | None, list[dt.date]] = {}
@@ -30,7 +27,7 @@ def get_calendars(*, la_ids: Collection[int]) -> dict[int, SchoolCalendar]:
     return {
         la_id: _calendar(
             la_id, [p for p in periods if p.local_authority_id in (None, la_id)],
-            closures.get(None, []) + closures.get(la_id, []),
+            closures.get(None, []) + (closures.get(la_id, []) if la_id is not None else []),
         )
         for la_id in ids
     }
