@@ -39,6 +39,7 @@ from aptrack.census import items, selectors, validation
 from aptrack.census.dates import age_window
 from aptrack.census.items import HEADERS, CensusRow
 from aptrack.census.models import RecordedReason
+from aptrack.core import exports
 from aptrack.organisations.models import LocalAuthority
 from aptrack.placements import policy
 from aptrack.placements.models import Placement
@@ -191,8 +192,12 @@ def build_census(*, la: LocalAuthority, census_date: dt.date, today: dt.date) ->
 
 
 def write_census_csv(census: CensusReturn, stream: TextIO) -> None:
-    """The census file: a header row of item names, then one row per pupil and placement."""
-    writer = csv.writer(stream)
+    """The census file: a header row of item names, then one row per pupil and placement.
+
+    Written through the export writer: a text item beginning =, +, -, @, tab or CR (a name such
+    as =HYPERLINK(...)) gains a leading single quote so it cannot run as a formula; the DfE
+    format is otherwise unchanged, and neutralising with a leading quote is the accepted approach."""
+    writer = exports.csv_writer(stream)
     writer.writerow(HEADERS)
     for row in census.rows:
         writer.writerow([row[header] for header in HEADERS])
@@ -208,7 +213,8 @@ def read_census_csv(stream: TextIO) -> list[CensusRow]:
 
 
 def write_error_report_csv(census: CensusReturn, stream: TextIO) -> None:
-    writer = csv.writer(stream)
+    """The validation report as a file, written through the export writer (no live formulas)."""
+    writer = exports.csv_writer(stream)
     writer.writerow(ERROR_REPORT_HEADERS)
     for issue in census.issues:
         row = issue.row

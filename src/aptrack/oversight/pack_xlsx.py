@@ -1,8 +1,8 @@
 """The committee pack as a workbook: a headline sheet with the changes, a sheet per dashboard
 section (its figures, then each breakdown as a table), and a notes sheet on suppression and
-sources. Numbers are stored as numbers with formats; percentages as fractions shown as "0.0%"."""
+sources. Numbers are stored as numbers with formats; percentages as fractions shown as "0.0%".
+Written through `core.exports`, so no text (a provider's name) becomes a live formula."""
 
-import io
 import re
 from decimal import Decimal
 
@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from aptrack.core import exports
 from aptrack.oversight import suppression
 from aptrack.oversight.measures import Section
 from aptrack.oversight.pack import Pack, group_header
@@ -61,9 +62,7 @@ def pack_xlsx(pack: Pack) -> bytes:
         sheet.oddFooter.center.text = pack.marking
     book.properties.title = f"Committee pack: {pack.dashboard.la.name}, {pack.period.label}"
     book.properties.keywords = pack.marking
-    stream = io.BytesIO()
-    book.save(stream)
-    return stream.getvalue()
+    return exports.workbook_bytes(book)
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
