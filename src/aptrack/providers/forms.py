@@ -1,5 +1,7 @@
 """Provider register forms: input shape only; the rules live in services."""
 
+from collections.abc import Collection
+
 from django import forms
 
 from aptrack.core.govuk.forms import GovukDateField
@@ -49,9 +51,9 @@ class ProviderForm(forms.Form):
                                         widget=forms.TextInput(attrs={"class": "govuk-input--width-4", "inputmode": "decimal"}))
     capacity = forms.IntegerField(label="Capacity (pupils)", required=False, min_value=0, max_value=5000,
                                   widget=forms.TextInput(attrs={"class": "govuk-input--width-4", "inputmode": "numeric"}))
-    daily_rate = forms.DecimalField(label="Daily rate (£)", required=False, min_value=0, max_digits=8, decimal_places=2,
+    daily_rate = forms.DecimalField(label="Published daily rate (£)", required=False, min_value=0, max_digits=8, decimal_places=2,
                                     widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}))
-    hourly_rate = forms.DecimalField(label="Hourly rate (£)", required=False, min_value=0, max_digits=8, decimal_places=2,
+    hourly_rate = forms.DecimalField(label="Published hourly rate (£)", required=False, min_value=0, max_digits=8, decimal_places=2,
                                      widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}))
     ofsted_judgement = forms.ChoiceField(label="Latest Ofsted judgement", required=False,
                                          choices=[("", "None or not inspected")] + list(OfstedJudgement.choices))
@@ -61,18 +63,24 @@ class ProviderForm(forms.Form):
     contact_phone = forms.CharField(label="Contact phone", max_length=30, required=False,
                                     widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "type": "tel"}))
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, only: Collection[str] | None = None, **kwargs: object) -> None:
+        """`only`: the fields the user may change (permissions.changeable_provider_fields); the
+        others are left out of the form, so they are neither shown nor accepted."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["home_la"].choices = _la_choices("Select a local authority")  # type: ignore[attr-defined]
+        if only is not None:
+            for name in [name for name in self.fields if name not in only]:
+                del self.fields[name]
+        if "home_la" in self.fields:
+            self.fields["home_la"].choices = _la_choices("Select a local authority")  # type: ignore[attr-defined]
 
     def clean_home_la(self) -> LocalAuthority:
         return _la(self.cleaned_data["home_la"], "Select the local authority where the provider is based")
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
-        if data.get("ofsted_judgement") and not data.get("ofsted_date"):
+        if "ofsted_date" in self.fields and data.get("ofsted_judgement") and not data.get("ofsted_date"):
             self.add_error("ofsted_date", "Enter the date of the Ofsted inspection")
-        if not any(data.get(f"offers_tier_{n}") for n in (1, 2, 3)):
+        if "offers_tier_2" in self.fields and not any(data.get(f"offers_tier_{n}") for n in (1, 2, 3)):
             self.add_error("offers_tier_2", "Select at least one tier the provider offers")
         return data
 
@@ -107,6 +115,20 @@ class ApprovalForm(forms.Form):
     review_date = GovukDateField(label="Review by", required=False)
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 4}),
                              error_messages={"required": "Give the reason for the change"})
+
+
+class RelationshipForm(forms.Form):
+    """An LA's own notes and agreed rates for a provider (its relationship row)."""
+
+    notes = forms.CharField(label="Your local authority's notes", required=False,
+                            help_text="Only staff of your local authority see these",
+                            widget=forms.Textarea(attrs={"rows": 4}))
+    agreed_daily_rate = forms.DecimalField(
+        label="Daily rate agreed with your local authority (£)", required=False, min_value=0, max_digits=8,
+        decimal_places=2, widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}))
+    agreed_hourly_rate = forms.DecimalField(
+        label="Hourly rate agreed with your local authority (£)", required=False, min_value=0, max_digits=8,
+        decimal_places=2, widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}))
 
 
 class ProviderSearchForm(forms.Form):

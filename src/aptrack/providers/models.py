@@ -146,7 +146,8 @@ class ProviderSite(models.Model):
 
 
 class ProviderApproval(models.Model):
-    """One LA's current standing for one provider on its framework of approved AP."""
+    """One LA's relationship with one provider: its current standing on the LA's framework of
+    approved AP, the LA's own notes and the rates it has agreed. Only that LA changes it."""
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="approvals")
     local_authority = models.ForeignKey(
@@ -156,6 +157,9 @@ class ProviderApproval(models.Model):
     since_date = models.DateField(null=True, blank=True)
     review_date = models.DateField(null=True, blank=True)
     reason = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    agreed_daily_rate = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    agreed_hourly_rate = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -101,3 +101,12 @@ def list_children_placed(*, user: object, provider: Provider, on: dt.date) -> Qu
         .select_related("home_la")
         .order_by("legal_last_name", "legal_first_name", "pk")
     )
+
+
+def list_interested_la_ids(*, provider: Provider) -> set[int]:
+    """The LAs with a stake in the provider's shared record: where it is based and every LA that
+    commissions (has placed a child) there."""
+    commissioning = Placement.objects.filter(provider_id=provider.organisation_id).values_list(
+        "commissioning_la_id", flat=True
+    ).distinct()
+    return {provider.home_la_id, *(la_id for la_id in commissioning if la_id is not None)}

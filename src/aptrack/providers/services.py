@@ -1,13 +1,19 @@
-"""Every write to the provider register. Callers pass the actor and the clock."""
+"""Every write to the provider register. Callers pass the actor and the clock.
+
+Who may change which part of a provider is `permissions`' rule; `update_provider` refuses a
+field outside it whoever calls it. Every write is audited with the organisation (for LA staff,
+the LA) of the person who made it."""
 
 import datetime as dt
 from typing import Any
 
 from django.db import transaction
 
+from aptrack.audit.models import AuditAction, Channel
+from aptrack.audit.services import diff, record_event, snapshot
 from aptrack.core import changes
 from aptrack.organisations.models import Establishment, Organisation, OrganisationKind
-from aptrack.providers import states
+from aptrack.providers import permissions, states
 from aptrack.providers.models import (
     STATE_AP_TYPE_CODES,
     ApprovalEvent,
@@ -25,6 +31,8 @@ REGISTERED_NEEDS_URN = "A registered provider (school, college or PRU) needs its
 APPROVAL_MOVE_NOT_ALLOWED = "A provider cannot move from {source} to {target}"
 APPROVAL_NEEDS_REASON = "Give the reason for the change"
 RECORD_CHANGED = "Someone else changed this provider while you were editing. Reload to see their changes."
+CHANGE_NOT_ALLOWED = "You cannot change the provider's {fields}"
+IDENTITY_FIELDS = ("urn", "ukprn", "setting_type")
 
 PROFILE_FIELDS = (
     "name", "kind", "home_la", "offers_tier_1", "offers_tier_2", "offers_tier_3", "key_stages",
@@ -46,6 +54,26 @@ class ProviderChangedElsewhere(Exception):
 
 class ApprovalMoveNotAllowed(Exception):
     pass
+
+
+class ProviderChangeNotAllowed(Exception):
+    """The user asked to change a part of the provider that is not theirs to change."""
+
+
+def _audit(
+    *, actor: Any, at: dt.datetime, action: AuditAction, instance: Any, before: dict[str, Any] | None,
+    where: str,
+) -> None:
+    """One audit event for a register write, naming the organisation that made it."""
+    organisation = getattr(actor, "organisation", None)
+    record_event(
+        actor=actor, at=at, action=action, channel=Channel.WEB, instance=instance, child_id=None, where=where,
+        changes={
+            "organisation": organisation.name if organisation is not None else "",
+            "organisation_id": organisation.pk if organisation is not None else None,
+            "fields": diff(before or {}, snapshot(instance)),
+        },
+    )
 
 
 def _identity(data: dict[str, Any], *, exclude_id: int | None) -> dict[str, Any]:
@@ -77,7 +105,7 @@ def _identity(data: dict[str, Any], *, exclude_id: int | None) -> dict[str, Any]
     return {"establishment": establishment, "ukprn": ukprn, "setting_type": setting_type}
 
 
-def create_provider(*, actor: Any, at: dt.datetime, data: dict[str, Any]) -> Provider:
+def create_provider(*, actor: Any, at: dt.datetime, data: dict[str, Any], where: str = "") -> Provider:
     """Add a provider to the register, with its organisation (for its staff's accounts)."""
     identity = _identity(data, exclude_id=None)
     profile = {key: data[key] for key in PROFILE_FIELDS if key in data}
@@ -86,19 +114,37 @@ def create_provider(*, actor: Any, at: dt.datetime, data: dict[str, Any]) -> Pro
             name=profile["name"], kind=OrganisationKind.PROVIDER, local_authority=profile["home_la"],
             establishment=identity["establishment"],
         )
-        return Provider.objects.create(
+        provider = Provider.objects.create(
             organisation=organisation, created_at=at, updated_at=at, **identity, **profile
         )
+        _audit(actor=actor, at=at, action=AuditAction.CREATED, instance=provider, before=None, where=where)
+    return provider
+
+
+def _current_identity(provider: Provider) -> dict[str, Any]:
+    return {
+        "urn": provider.establishment.urn if provider.establishment_id else "",  # type: ignore[union-attr]
+        "ukprn": provider.ukprn, "setting_type": provider.setting_type, "kind": provider.kind,
+    }
 
 
 def update_provider(
-    *, actor: Any, at: dt.datetime, provider: Provider, data: dict[str, Any], expected_version: int
+    *, actor: Any, at: dt.datetime, provider: Provider, data: dict[str, Any], expected_version: int,
+    where: str = "",
 ) -> Provider:
+    """Change the parts of a provider's shared record that the actor may change (`data` holds
+    only those: a field outside them is refused whole, nothing saved)."""
     with transaction.atomic():
         locked = Provider.objects.select_for_update().get(pk=provider.pk)
         if locked.version != expected_version:
             raise ProviderChangedElsewhere(RECORD_CHANGED)
-        identity = _identity(data, exclude_id=locked.pk)
+        refused = set(data) - permissions.changeable_provider_fields(actor, locked)
+        if refused:
+            raise ProviderChangeNotAllowed(CHANGE_NOT_ALLOWED.format(fields=", ".join(sorted(refused))))
+        before = snapshot(locked)
+        identity = {}
+        if set(data) & {*IDENTITY_FIELDS, "kind"}:
+            identity = _identity({**_current_identity(locked), **data}, exclude_id=locked.pk)
         for key, value in {**identity, **{k: data[k] for k in PROFILE_FIELDS if k in data}}.items():
             setattr(locked, key, value)
         locked.updated_at = at
@@ -107,6 +153,7 @@ def update_provider(
         Organisation.objects.filter(pk=locked.organisation_id).update(
             name=locked.name, establishment=locked.establishment
         )
+        _audit(actor=actor, at=at, action=AuditAction.UPDATED, instance=locked, before=before, where=where)
         changes.announce(la_ids=None)
     return locked
 
@@ -137,21 +184,26 @@ def ensure_registered_provider(*, establishment: Establishment, at: dt.datetime)
     return provider, True
 
 
-def add_site(*, actor: Any, provider: Provider, data: dict[str, Any]) -> ProviderSite:
-    return ProviderSite.objects.create(
-        provider=provider,
-        name=data["name"].strip(),
-        address_line_1=data["address_line_1"].strip(),
-        town=(data.get("town") or "").strip(),
-        postcode=data["postcode"].strip().upper(),
-        local_authority=data["local_authority"],
-    )
+def add_site(
+    *, actor: Any, at: dt.datetime, provider: Provider, data: dict[str, Any], where: str = ""
+) -> ProviderSite:
+    with transaction.atomic():
+        site = ProviderSite.objects.create(
+            provider=provider,
+            name=data["name"].strip(),
+            address_line_1=data["address_line_1"].strip(),
+            town=(data.get("town") or "").strip(),
+            postcode=data["postcode"].strip().upper(),
+            local_authority=data["local_authority"],
+        )
+        _audit(actor=actor, at=at, action=AuditAction.CREATED, instance=site, before=None, where=where)
+    return site
 
 
 def change_approval(
     *, actor: Any, at: dt.datetime, provider: Provider, local_authority: Any,
     target: states.ApprovalStatus, effective_date: dt.date, reason: str,
-    review_date: dt.date | None = None,
+    review_date: dt.date | None = None, where: str = "",
 ) -> ProviderApproval:
     """Move a provider's standing on one LA's framework, leaving an event for the history."""
     if not reason.strip():
@@ -160,6 +212,7 @@ def change_approval(
         approval, _ = ProviderApproval.objects.select_for_update().get_or_create(
             provider=provider, local_authority=local_authority
         )
+        before = snapshot(approval)
         source = states.ApprovalStatus(approval.status)
         if not states.can_move(source, target):
             raise ApprovalMoveNotAllowed(
@@ -174,4 +227,23 @@ def change_approval(
         approval.review_date = review_date
         approval.reason = reason.strip()
         approval.save()
+        _audit(actor=actor, at=at, action=AuditAction.UPDATED, instance=approval, before=before, where=where)
+    return approval
+
+
+def update_relationship(
+    *, actor: Any, at: dt.datetime, provider: Provider, local_authority: Any, data: dict[str, Any],
+    where: str = "",
+) -> ProviderApproval:
+    """An LA's own notes and agreed rates for a provider, on that LA's relationship row only."""
+    with transaction.atomic():
+        approval, _ = ProviderApproval.objects.select_for_update().get_or_create(
+            provider=provider, local_authority=local_authority
+        )
+        before = snapshot(approval)
+        approval.notes = (data.get("notes") or "").strip()
+        approval.agreed_daily_rate = data.get("agreed_daily_rate")
+        approval.agreed_hourly_rate = data.get("agreed_hourly_rate")
+        approval.save()
+        _audit(actor=actor, at=at, action=AuditAction.UPDATED, instance=approval, before=before, where=where)
     return approval

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:provider_id>/edit/", views.provider_edit, name="edit"),
     path("<int:provider_id>/sites/new/", views.site_new, name="site_new"),
     path("<int:provider_id>/standing/", views.approval_change, name="approval"),
+    path("<int:provider_id>/notes-and-rates/", views.relationship_edit, name="relationship"),
 ]

@@ -1,4 +1,6 @@
-"""Provider register pages: load, authorise, one service call, render."""
+"""Provider register pages: load, authorise, one service call, render. Who may change which part
+of a provider is `permissions`' rule: pages link only to what the user may change, forms offer
+only the fields the user may change, and anything else is 403."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,12 +11,12 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from aptrack.accounts.roles import LA_ROLES
 from aptrack.providers import permissions, selectors, services
 from aptrack.providers.forms import (
     ApprovalForm,
     ProviderForm,
     ProviderSearchForm,
+    RelationshipForm,
     SiteForm,
     initial_from_provider,
 )
@@ -23,10 +25,7 @@ from aptrack.providers.states import ApprovalStatus
 
 
 def _user_la_id(request: HttpRequest) -> int | None:
-    user = request.user
-    if getattr(user, "role", None) in LA_ROLES and user.organisation_id:  # type: ignore[union-attr]
-        return user.organisation.local_authority_id  # type: ignore[union-attr]
-    return None
+    return permissions.user_la_id(request.user)
 
 
 def _load(request: HttpRequest, provider_id: int) -> Provider:
@@ -69,7 +68,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "providers/list.html", {
         "search_form": form, "page": page, "base": base, "la_id": la_id,
         "statuses": dict(ApprovalStatus.choices),
-        "can_edit": permissions.can_edit_providers(request.user),
+        "can_add": permissions.can_add_provider(request.user),
     })
 
 
@@ -87,19 +86,23 @@ def provider_detail(request: HttpRequest, provider_id: int) -> HttpResponse:
         "approval_history": selectors.list_approval_history(provider=provider, la_id=la_id),
         "occupancy": selectors.count_occupancy(provider=provider, on=today),
         "children": selectors.list_children_placed(user=request.user, provider=provider, on=today),
-        "can_edit": permissions.can_edit_providers(request.user),
-        "can_decide": permissions.can_decide_approval(request.user) and la_id is not None,
+        "can_change_details": bool(permissions.changeable_provider_fields(request.user, provider)),
+        "can_add_site": permissions.can_add_site(request.user, provider),
+        "can_decide": permissions.can_change_standing(request.user),
+        "can_change_relationship": permissions.can_change_relationship(request.user),
     })
 
 
 @login_required
 def provider_new(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_edit_providers(request.user):
+    if not permissions.can_add_provider(request.user):
         raise PermissionDenied
     form = ProviderForm(request.POST or None, initial={"home_la": str(_user_la_id(request) or "")})
     if request.method == "POST" and form.is_valid():
         try:
-            provider = services.create_provider(actor=request.user, at=timezone.now(), data=form.cleaned_data)
+            provider = services.create_provider(
+                actor=request.user, at=timezone.now(), data=form.cleaned_data, where=request.path
+            )
         except services.ProviderInvalid as error:
             _add_errors(form, error)
         else:
@@ -111,17 +114,18 @@ def provider_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
     provider = _load(request, provider_id)
-    if not permissions.can_edit_providers(request.user):
+    only = permissions.changeable_provider_fields(request.user, provider)
+    if not only:
         raise PermissionDenied
-    form = ProviderForm(request.POST or None, initial=initial_from_provider(provider))
+    form = ProviderForm(request.POST or None, initial=initial_from_provider(provider), only=only)
     version = request.POST.get("version", provider.version)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_provider(actor=request.user, at=timezone.now(), provider=provider,
-                                     data=form.cleaned_data, expected_version=int(version))
+                                     data=form.cleaned_data, expected_version=int(version), where=request.path)
         except services.ProviderInvalid as error:
             _add_errors(form, error)
-        except services.ProviderChangedElsewhere as error:
+        except (services.ProviderChangedElsewhere, services.ProviderChangeNotAllowed) as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "The provider's details have been updated")
@@ -134,11 +138,12 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
 @login_required
 def site_new(request: HttpRequest, provider_id: int) -> HttpResponse:
     provider = _load(request, provider_id)
-    if not permissions.can_edit_providers(request.user):
+    if not permissions.can_add_site(request.user, provider):
         raise PermissionDenied
     form = SiteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.add_site(actor=request.user, provider=provider, data=form.cleaned_data)
+        services.add_site(actor=request.user, at=timezone.now(), provider=provider, data=form.cleaned_data,
+                          where=request.path)
         messages.success(request, "The site has been added")
         return redirect("providers:detail", provider_id=provider.pk)
     return TemplateResponse(request, "providers/form.html", {
@@ -149,8 +154,7 @@ def site_new(request: HttpRequest, provider_id: int) -> HttpResponse:
 @login_required
 def approval_change(request: HttpRequest, provider_id: int) -> HttpResponse:
     provider = _load(request, provider_id)
-    la_id = _user_la_id(request)
-    if not permissions.can_decide_approval(request.user) or la_id is None:
+    if not permissions.can_change_standing(request.user):
         raise PermissionDenied
     form = ApprovalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -160,7 +164,7 @@ def approval_change(request: HttpRequest, provider_id: int) -> HttpResponse:
                 actor=request.user, at=timezone.now(), provider=provider,
                 local_authority=request.user.organisation.local_authority,  # type: ignore[union-attr]
                 target=ApprovalStatus(data["status"]), effective_date=data["effective_date"],
-                reason=data["reason"], review_date=data["review_date"],
+                reason=data["reason"], review_date=data["review_date"], where=request.path,
             )
         except services.ApprovalMoveNotAllowed as error:
             form.add_error("status", str(error))
@@ -171,4 +175,29 @@ def approval_change(request: HttpRequest, provider_id: int) -> HttpResponse:
             return redirect("providers:detail", provider_id=provider.pk)
     return TemplateResponse(request, "providers/form.html", {
         "form": form, "title": f"Change {provider.name}'s standing", "provider": provider,
+    })
+
+
+@login_required
+def relationship_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
+    """The user's own LA's notes and agreed rates for the provider; never another LA's."""
+    provider = _load(request, provider_id)
+    if not permissions.can_change_relationship(request.user):
+        raise PermissionDenied
+    approval = selectors.get_approval(provider=provider, la_id=_user_la_id(request))
+    initial = {
+        "notes": approval.notes, "agreed_daily_rate": approval.agreed_daily_rate,
+        "agreed_hourly_rate": approval.agreed_hourly_rate,
+    } if approval else {}
+    form = RelationshipForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.update_relationship(
+            actor=request.user, at=timezone.now(), provider=provider,
+            local_authority=request.user.organisation.local_authority,  # type: ignore[union-attr]
+            data=form.cleaned_data, where=request.path,
+        )
+        messages.success(request, "Your local authority's notes and rates have been updated")
+        return redirect("providers:detail", provider_id=provider.pk)
+    return TemplateResponse(request, "providers/form.html", {
+        "form": form, "title": f"Your notes and rates for {provider.name}", "provider": provider,
     })

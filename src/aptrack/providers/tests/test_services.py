@@ -64,9 +64,9 @@ def test_create_with_urn(world):
 
 def test_stale_update_is_refused(world):
     provider = ProviderFactory()
-    services.update_provider(actor=world.officer_a, at=NOW, provider=provider, data=_data(setting_type="OOT", name="A"), expected_version=1)
+    services.update_provider(actor=world.qa_lead_a, at=NOW, provider=provider, data=_data(setting_type="OOT", name="A"), expected_version=1)
     with pytest.raises(services.ProviderChangedElsewhere):
-        services.update_provider(actor=world.officer_a, at=NOW, provider=provider, data=_data(setting_type="OOT", name="B"), expected_version=1)
+        services.update_provider(actor=world.qa_lead_a, at=NOW, provider=provider, data=_data(setting_type="OOT", name="B"), expected_version=1)
     provider.refresh_from_db()
     assert provider.name == "A"
     assert provider.organisation.name == "A"

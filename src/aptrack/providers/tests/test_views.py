@@ -90,7 +90,7 @@ def test_site_out_of_area_is_flagged(client, world, provider_x):
 
 
 def test_site_form_checks_postcode(client, world, provider_x):
-    client.force_login(world.officer_a)
+    client.force_login(world.provider_x)
     response = client.post(reverse("providers:site_new", args=[provider_x.pk]), {
         "name": "Main", "address_line_1": "1 High St", "postcode": "NOT A CODE", "local_authority": str(world.child_a.home_la_id)})
     assert "Enter a real postcode" in response.content.decode()
