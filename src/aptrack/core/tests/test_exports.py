@@ -5,6 +5,7 @@ import csv
 import datetime as dt
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -59,3 +60,22 @@ def test_workbook_has_no_formula_however_the_cell_was_filled():
     assert read.active["B1"].value == "'=1+1"
     assert read.active["B2"].value == -4 and read.active["B2"].data_type == "n"
     assert read.active["B3"].value == "-4"
+
+
+def test_every_download_is_written_through_the_export_writer():
+    """No module writes a CSV or saves a workbook except through `core.exports` (the benchmark
+    scripts write input files for the importers, not downloads)."""
+    root = Path(exports.__file__).parents[1]
+    offenders = []
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root).as_posix()
+        if "/tests/" in relative or "/migrations/" in relative or path.name.startswith("bench"):
+            continue
+        if path == Path(exports.__file__):
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "csv.writer(" in text or "csv.DictWriter(" in text:
+            offenders.append(relative)
+        if "Workbook(" in text and "exports.workbook_bytes(" not in text:
+            offenders.append(relative)
+    assert offenders == []
