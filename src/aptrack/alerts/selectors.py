@@ -274,9 +274,8 @@ def list_absence_crossings(
 def _active_placements(*, child_ids: Iterable[int], on: dt.date) -> QuerySet[Placement]:
     return (
         Placement.objects.filter(
-            child_id__in=list(child_ids), status=PlacementStatus.ACTIVE, start_date__lte=on
+            placement_rules.running_on_q(on), child_id__in=list(child_ids), status=PlacementStatus.ACTIVE
         )
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
         .select_related("child", "provider")
         .order_by("child_id", "pk")
     )

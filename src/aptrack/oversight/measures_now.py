@@ -1,5 +1,6 @@
 """Children in AP today: how many, who (EHCP, looked after), where (out of area, unregistered),
-and the placements drifting (open-ended, drift, reviews overdue), by `placements.rules`.
+and the placements needing attention (open-ended, drifting, review overdue), each counted by
+its rule in `placements.rules`.
 
 One query counts every figure: each is a condition on today's placements, counted as distinct
 children, and its drill-down lists the children of the same placements.

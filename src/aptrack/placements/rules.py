@@ -19,6 +19,7 @@ from functools import reduce
 from django.db.models import DateField, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from aptrack.children.models import Child
 from aptrack.placements import policy
 from aptrack.placements.models import Placement, Review
 from aptrack.placements.states import PlacementStatus
@@ -45,16 +46,19 @@ def la_placements_q(la_id: int | None, *, prefix: str = "") -> Q:
     whenever they commission AP so that the LA keeps oversight of sufficiency and safeguarding
     (*Arranging alternative provision*, 2025, domain.md §1); LAs unaware of placements is a
     failing the thematic review names (seed 002). A placement another LA commissions for a
-    child living here is that LA's. Written as two indexed conditions rather than as
-    `answering_la()`, which says the same, so PostgreSQL finds the LA's rows by index."""
+    child living here is that LA's. Written as two conditions rather than as `answering_la()`,
+    which says the same, so PostgreSQL finds the LA's rows by index."""
     return las_placements_q([la_id], prefix=prefix)
 
 
 def las_placements_q(la_ids: Collection[int | None], *, prefix: str = "") -> Q:
     """`la_placements_q` for several LAs at once."""
     ids = list(la_ids)
+    # The LAs' children as a subquery rather than a join: PostgreSQL then finds the LA's own
+    # commissions by index and checks the few school commissions against one hashed list.
+    lives_here = Child.objects.filter(home_la_id__in=ids).values("pk")
     return Q(**{f"{prefix}commissioning_la_id__in": ids}) | Q(
-        **{f"{prefix}commissioning_la__isnull": True, f"{prefix}child__home_la_id__in": ids}
+        **{f"{prefix}commissioning_la__isnull": True, f"{prefix}child_id__in": lives_here}
     )
 
 

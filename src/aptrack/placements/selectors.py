@@ -143,7 +143,7 @@ def list_open_ended(*, la_id: int) -> QuerySet[Placement]:
     """Planned or active placements with no end date, with the manager who approved each."""
     return (
         _la_placements(la_id)
-        .filter(status__in=OPEN_STATUSES, planned_end_date__isnull=True)
+        .filter(rules.open_ended_q(), status__in=OPEN_STATUSES)
         .select_related("open_ended_approved_by")
         .order_by("start_date", "pk")
     )
