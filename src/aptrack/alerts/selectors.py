@@ -20,6 +20,7 @@ from aptrack.attendance.scopes import Grouping, Period, Scope
 from aptrack.calendars import selectors as calendar_selectors
 from aptrack.calendars.engine import SchoolCalendar
 from aptrack.children.models import SocialCareStatus
+from aptrack.placements import rules as placement_rules
 from aptrack.placements.models import Placement
 from aptrack.placements.states import PlacementStatus
 
@@ -101,8 +102,8 @@ class Candidate:
 
 
 def placement_la_id(placement: Placement) -> int:
-    """The LA whose officers answer for a placement: the commissioning LA, else the child's."""
-    return placement.commissioning_la_id or placement.child.home_la_id
+    """The LA whose officers answer for a placement (`placements.rules.answering_la_id`)."""
+    return placement_rules.answering_la_id(placement)
 
 
 class Calendars:
@@ -273,9 +274,8 @@ def list_absence_crossings(
 def _active_placements(*, child_ids: Iterable[int], on: dt.date) -> QuerySet[Placement]:
     return (
         Placement.objects.filter(
-            child_id__in=list(child_ids), status=PlacementStatus.ACTIVE, start_date__lte=on
+            placement_rules.running_on_q(on), child_id__in=list(child_ids), status=PlacementStatus.ACTIVE
         )
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
         .select_related("child", "provider")
         .order_by("child_id", "pk")
     )

@@ -29,6 +29,7 @@ from aptrack.attendance.scopes import Grouping, Period, Scope, ScopeKind
 from aptrack.calendars import selectors as calendar_selectors
 from aptrack.calendars.engine import SchoolCalendar
 from aptrack.children import schooling
+from aptrack.placements import rules as placement_rules
 from aptrack.placements.models import Placement
 from aptrack.placements.states import PlacementStatus
 from aptrack.providers.models import REGISTERED_KINDS, Provider
@@ -285,10 +286,8 @@ def _placement_filter(scope: Scope) -> Q:
 
 
 def _la_placements(la_id: int | None, prefix: str = "") -> Q:
-    """Placements an LA's measures count: commissioned by it, or by a school for its child."""
-    return Q(**{f"{prefix}commissioning_la_id": la_id}) | Q(
-        **{f"{prefix}commissioning_la__isnull": True, f"{prefix}child__home_la_id": la_id}
-    )
+    """Placements an LA's measures count (`placements.rules.la_placements_q`)."""
+    return placement_rules.la_placements_q(la_id, prefix=prefix)
 
 
 def get_hours(
@@ -454,9 +453,7 @@ def list_children_missing_mark(
 
 
 def _la_placements_in(la_ids: Sequence[int]) -> Q:
-    return Q(commissioning_la_id__in=la_ids) | Q(
-        commissioning_la__isnull=True, child__home_la_id__in=la_ids
-    )
+    return placement_rules.las_placements_q(la_ids)
 
 
 def list_absent_marks(

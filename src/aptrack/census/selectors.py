@@ -15,7 +15,10 @@ from aptrack.referrals.states import ReferralStatus
 def placements_running_on(*, la: LocalAuthority, census_date: dt.date) -> QuerySet[Placement]:
     """Placements the LA commissioned that run on census day by their dates: started on or
     before it, not ended before it, not cancelled. Planned ones count too (a census day still
-    to come, or a start nobody recorded: validation says which)."""
+    to come, or a start nobody recorded: validation says which). The census counts only what
+    the LA commissions and funds (DfE's scope), the part of the LA's placements
+    (`placements.rules.la_placements_q`) with the LA as commissioner: a school's commission is
+    in the school census AP module instead (docs/rules.md)."""
     return (
         Placement.objects.filter(
             commissioning_la=la,

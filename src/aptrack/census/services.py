@@ -42,6 +42,7 @@ from aptrack.census.models import RecordedReason
 from aptrack.core import exports
 from aptrack.organisations.models import LocalAuthority
 from aptrack.placements import policy
+from aptrack.placements import rules as placement_rules
 from aptrack.placements.models import Placement
 from aptrack.providers.models import STATE_AP_TYPE_CODES, ProviderKind
 from aptrack.referrals.models import PrimaryReason
@@ -137,7 +138,7 @@ def census_row(placement: Placement, *, census_date: dt.date, excluded_children:
     school_urn = child.home_school.urn if child.home_school_id else ""  # type: ignore[union-attr]
     excluded = reason == PrimaryReason.PERMANENT_EXCLUSION
     stage = policy.key_stage(child.year_group(census_date))
-    full_time = placement.hours_per_week >= policy.full_time_hours(stage)
+    full_time = not placement_rules.is_part_time(placement.hours_per_week, stage)
     ended_on_census_day = placement.end_date is not None and placement.end_date <= census_date
     values = {
         "UPN": child.upn,

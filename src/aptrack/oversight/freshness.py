@@ -12,9 +12,9 @@ commit, not inside the writer's transaction, means a busy LA's writers never que
 version row; the cost is a moment between a commit and its count when a reader may still be
 served the older snapshot.
 
-Which LAs a change touches follows the dashboard's rule for an LA's placements: those it
-commissions and those a school commissions for a child who lives in it. A change to a child
-touches the LA the child lives in (before and after the change) and every LA placing them.
+Which LAs a change touches follows the rule for an LA's placements (`placements.rules`): a
+change to a child touches the LA the child lives in (before and after the change) and every LA
+answering for one of their placements.
 """
 
 from __future__ import annotations
@@ -139,6 +139,7 @@ def versions_sql(la_id: int) -> tuple[str, list[str]]:
 
 def _resolve(pending: Pending) -> set[int]:
     from aptrack.children.models import Child
+    from aptrack.placements import rules as placement_rules
     from aptrack.placements.models import Placement
     from aptrack.referrals.models import Referral
 
@@ -156,10 +157,7 @@ def _resolve(pending: Pending) -> set[int]:
         )
     if child_ids:
         la_ids.update(Child.objects.filter(pk__in=child_ids).values_list("home_la_id", flat=True))
-        la_ids.update(
-            Placement.objects.filter(child_id__in=child_ids, commissioning_la__isnull=False)
-            .values_list("commissioning_la_id", flat=True).distinct()
-        )
+        la_ids.update(placement_rules.answering_la_ids(child_ids=child_ids))
     la_ids.discard(None)  # type: ignore[arg-type]
     return la_ids
 

@@ -121,12 +121,13 @@ CATALOGUE: list[tuple[str, str]] = [
     # Placement drift (today)
     ("open_ended", "Children in open-ended placements (no planned end date)"),
     ("open_ended_no_exit_plan", "Children in open-ended placements with no exit plan"),
-    ("overdue_placements", "Children in placements past their planned end or maximum length"),
+    ("drift", "Children in drifting placements (past their planned end or maximum length, or open-ended "
+              "without a justification)"),
     ("reviews_overdue", "Children whose placement review is overdue"),
     ("longest_length", "Longest placement running now"),
     # Over the period
     ("children_in_ap_period", "Children in AP during the period"),
-    ("placement_moves", "Children with two or more placements during the period"),
+    ("placement_moves", "Children who moved placement during the period"),
     ("referrals_in_period", "Children referred in the period"),
     ("placements_started", "Children starting a placement in the period"),
     ("placements_ended", "Children whose placement ended in the period"),

@@ -1,9 +1,8 @@
 """What every measure shares: the context (LA, period, today, cohort), the LA's placements,
 the SQL helpers, and the registry that maps a drill-down key back to its children.
 
-Which placements are an LA's: those it commissions, and those a school commissions for a child
-who lives in the LA (the attendance rollups count the same placements, so the attendance rate
-and the number of children agree).
+Which placements are an LA's, which run on a day, and every other rule a figure counts by, are
+the placements app's (`placements.rules`, docs/rules.md): the caseworker's lists call the same.
 
 A figure is defined once as a set of placements (a queryset and a condition); its number is the
 distinct children of that set and its drill-down is the same set's children, so a list always
@@ -23,8 +22,8 @@ from django.db.models import Count, Func, IntegerField, Q, QuerySet
 
 from aptrack.children.models import Child
 from aptrack.oversight.periods import Period
+from aptrack.placements import rules
 from aptrack.placements.models import Placement
-from aptrack.placements.states import PlacementStatus
 
 COHORT_NOW = "now"
 COHORT_PERIOD = "period"
@@ -73,28 +72,20 @@ class DaysBetween(Func):
 
 
 def la_placements(la_id: int) -> QuerySet[Placement]:
-    # The LA's children as a subquery rather than a join: PostgreSQL then finds the LA's own
-    # commissions by index and checks the few school commissions against one hashed list.
-    lives_here = Child.objects.filter(home_la_id=la_id).values("pk")
-    return Placement.objects.filter(
-        Q(commissioning_la_id=la_id) | Q(commissioning_la__isnull=True, child_id__in=lives_here)
-    )
+    """The placements the LA answers for (`placements.rules.la_placements`)."""
+    return rules.la_placements(la_id)
 
 
 def placed_now(ctx: Context) -> QuerySet[Placement]:
-    """Placements running today: active and started."""
-    return la_placements(ctx.la_id).filter(status=PlacementStatus.ACTIVE, start_date__lte=ctx.today)
+    """Placements running today (`placements.rules.running_on_q`)."""
+    return rules.la_placements(ctx.la_id, on=ctx.today)
 
 
 def placed_in_period(ctx: Context) -> QuerySet[Placement]:
     """Placements that ran on at least one day of the period up to today."""
     if ctx.to_date < ctx.period.start:  # a period still to come
         return la_placements(ctx.la_id).none()
-    return la_placements(ctx.la_id).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=ctx.period.start),
-        status__in=[PlacementStatus.ACTIVE, PlacementStatus.ENDED],
-        start_date__lte=ctx.to_date,
-    )
+    return la_placements(ctx.la_id).filter(rules.ran_between_q(ctx.period.start, ctx.to_date))
 
 
 def cohort_placements(ctx: Context) -> QuerySet[Placement]:

@@ -17,7 +17,7 @@ from aptrack.oversight.measures_base import COHORT_NOW, COHORTS, DRILLDOWNS, Con
 from aptrack.oversight.periods import Period
 
 NOW_KEYS = ("children_in_ap", "ehcp_share", "looked_after_in_ap", "part_time_now", "out_of_area_now", "unregistered_now")
-DRIFT_KEYS = ("open_ended", "open_ended_no_exit_plan", "overdue_placements", "reviews_overdue", "longest_length")
+DRIFT_KEYS = ("open_ended", "open_ended_no_exit_plan", "drift", "reviews_overdue", "longest_length")
 
 
 def _pick(figures: list[Figure], keys: tuple[str, ...]) -> list[Figure]:

@@ -31,7 +31,7 @@ from django.db.models.functions import ExtractYear
 
 from aptrack.children import schooling
 from aptrack.children.models import Child, Ethnicity, SenStatus, Sex
-from aptrack.oversight.measures import Breakdown, Figure, Row
+from aptrack.oversight.measures import CATALOGUE, Breakdown, Figure, Row
 from aptrack.oversight.measures_base import (
     NONE_VALUE,
     Context,
@@ -42,9 +42,11 @@ from aptrack.oversight.measures_base import (
     drill,
     drilldown,
     int_value,
+    la_placements,
     placed_in_period,
 )
 from aptrack.oversight.measures_now import area_la, registered_q
+from aptrack.placements import rules
 from aptrack.providers.models import ProviderKind
 from aptrack.referrals.models import PrimaryReason, Route
 
@@ -334,23 +336,22 @@ def _period_children(ctx: Context, value: str | None, *, key: str) -> QuerySet[C
     return children_of(placed_in_period(ctx))
 
 
-def _moved(ctx: Context) -> QuerySet[Any]:
-    """Children with two or more placements that ran in the period (a move, or two at once)."""
-    return (
-        placed_in_period(ctx).order_by().values("child_id").annotate(placements=Count("pk"))
-        .filter(placements__gte=2).values("child_id")
-    )
+def _moves(ctx: Context) -> QuerySet[Any]:
+    """The LA's placements that were moves in the period so far (`placements.rules.moved_q`)."""
+    if ctx.to_date < ctx.period.start:
+        return la_placements(ctx.la_id).none()
+    return la_placements(ctx.la_id).filter(rules.moved_q(ctx.period.start, ctx.to_date))
 
 
 def placement_moves(ctx: Context) -> Figure:
-    moved = _moved(ctx).count()
+    moved = _moves(ctx).aggregate(n=distinct_children())["n"]
     return Figure(
-        key="placement_moves", label="Children with two or more placements during the period", value=moved,
+        key="placement_moves", label=dict(CATALOGUE)["placement_moves"], value=moved,
         unit="count", count=moved, drilldown=drill("placement_moves"),
     )
 
 
 @drilldown("placement_moves")
 def _moved_children(ctx: Context, value: str | None, *, key: str) -> QuerySet[Child]:
-    return Child.objects.filter(pk__in=_moved(ctx))
+    return children_of(_moves(ctx))
 

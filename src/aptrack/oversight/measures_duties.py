@@ -1,9 +1,8 @@
 """The sixth-day duty, attendance and outcomes, each read through its own app's selectors.
 
 - Sixth day (domain.md §5): permanently excluded children whose sixth school day fell in the
-  period so far; those without provision by that day are the referrals app's at-risk list
-  (``list_sixth_day_at_risk``), whose rules (term dates, late starts, withdrawn exclusions)
-  decide; the rest had provision by the sixth day.
+  period so far, and whether each duty was met or missed, are the referrals app's one rule
+  (``list_sixth_day_duties_by_la``: term dates, late starts, withdrawn exclusions).
 - Attendance: the attendance app's measures over the LA's weekly rollups (``get_measures``,
   ``list_measures``); a child counts when they had at least one possible session.
 - Outcomes: children whose placement ended in the period, by destination; reintegration is a
@@ -23,7 +22,6 @@ from aptrack.attendance import selectors as attendance
 from aptrack.attendance.models import PlacementWeek
 from aptrack.attendance.scopes import Grouping, Scope
 from aptrack.attendance.scopes import Period as AttendancePeriod
-from aptrack.calendars.selectors import get_calendars
 from aptrack.children.models import Child
 from aptrack.organisations.models import Organisation
 from aptrack.oversight.measures import CATALOGUE, Breakdown, Figure, Row
@@ -42,9 +40,7 @@ from aptrack.oversight.measures_base import (
 from aptrack.oversight.periods import Period
 from aptrack.placements.models import Destination
 from aptrack.providers.models import REGISTERED_KINDS
-from aptrack.referrals.models import Referral, Route
-from aptrack.referrals.selectors import list_sixth_day_at_risk_by_la, sixth_day_due
-from aptrack.referrals.states import ReferralStatus
+from aptrack.referrals import selectors as referral_selectors
 
 LABELS = dict(CATALOGUE)
 MAINSTREAM = (Destination.HOME_SCHOOL, Destination.NEW_MAINSTREAM)
@@ -54,43 +50,23 @@ NOT_IN_EDUCATION = (Destination.NEET, Destination.CME)
 # --- sixth day -----------------------------------------------------------------------------------
 
 
-SIXTH_DAY_LOOKBACK_DAYS = 60  # exclusions starting this long before the period can fall due in it
-
-
 def sixth_day_children_by_la(
     *, la_ids: Collection[int], period: Period, today: dt.date
 ) -> dict[int, tuple[set[int], set[int]]]:
     """For each LA with any: (children whose sixth school day fell in the period so far, those
-    of them without provision by it), each LA's days counted on its own calendar. A few reads
-    whatever the number of LAs, so the national view checks every LA as the dashboard does."""
+    of them whose duty was missed), from the referrals app's one rule
+    (`referrals.selectors.list_sixth_day_duties_by_la`), each LA's days counted on its own
+    calendar. A few reads whatever the number of LAs, so the national view checks every LA as
+    the dashboard does."""
     to_date = period.to_date(today)
-    exclusions = (
-        Referral.objects.filter(
-            commissioning_la_id__in=list(la_ids), route=Route.PERMANENT_EXCLUSION,
-            first_day_of_exclusion__isnull=False,
-            first_day_of_exclusion__gte=period.start - dt.timedelta(days=SIXTH_DAY_LOOKBACK_DAYS),
-            first_day_of_exclusion__lte=to_date,
-        )
-        .exclude(status=ReferralStatus.WITHDRAWN)
-        .values_list("commissioning_la_id", "pk", "child_id", "first_day_of_exclusion")
-    )
-    rows = list(exclusions)
-    if not rows:
+    if to_date < period.start:
         return {}
-    calendars = get_calendars(la_ids={la_id for la_id, *_ in rows})
-    due: dict[int, dict[int, int]] = {}  # LA -> referral -> child
-    for la_id, pk, child_id, first_day in rows:
-        if period.start <= sixth_day_due(calendars[la_id], first_day)[0] <= to_date:
-            due.setdefault(la_id, {})[pk] = child_id
-    if not due:
-        return {}
-    at_risk = list_sixth_day_at_risk_by_la(
-        la_ids=list(due), on=today, referral_ids=[pk for by_referral in due.values() for pk in by_referral],
-        calendars=calendars,
+    found = referral_selectors.list_sixth_day_duties_by_la(
+        la_ids=la_ids, on=today, due_from=period.start, due_to=to_date
     )
     return {
-        la_id: (set(by_referral.values()), {row.child.pk for row in at_risk.get(la_id, [])})
-        for la_id, by_referral in due.items()
+        la_id: ({d.child.pk for d in duties}, {d.child.pk for d in duties if d.missed})
+        for la_id, duties in found.items()
     }
 
 

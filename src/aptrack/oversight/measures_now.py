@@ -1,5 +1,6 @@
 """Children in AP today: how many, who (EHCP, looked after), where (out of area, unregistered),
-and the placements drifting (open-ended, past their planned end, reviews overdue).
+and the placements needing attention (open-ended, drifting, review overdue), each counted by
+its rule in `placements.rules`.
 
 One query counts every figure: each is a condition on today's placements, counted as distinct
 children, and its drill-down lists the children of the same placements.
@@ -26,8 +27,8 @@ from aptrack.oversight.measures_base import (
     placed_now,
     weeks,
 )
+from aptrack.placements import rules
 from aptrack.placements.models import Placement
-from aptrack.placements.selectors import overdue_review_q, with_review_base
 from aptrack.providers.models import REGISTERED_KINDS
 
 LABELS = dict(CATALOGUE)
@@ -51,23 +52,23 @@ class NowFigure:
 
 def _conditions(ctx: Context) -> list[NowFigure]:
     today = ctx.today
-    open_ended = Q(planned_end_date__isnull=True)
+    open_ended = rules.open_ended_q()
     return [
         NowFigure("children_in_ap", Q()),
         NowFigure("ehcp_share", Q(child__sen_status=SenStatus.EHCP), share=True),
         NowFigure("looked_after_in_ap", Q(child__looked_after=True)),
-        NowFigure("part_time_now", ~Q(part_time_reason="")),
+        NowFigure("part_time_now", rules.part_time_q()),
         NowFigure("out_of_area_now", Q(area_la__isnull=False) & ~Q(area_la=ctx.la_id)),
         NowFigure("unregistered_now", ~registered_q()),
         NowFigure("open_ended", open_ended),
         NowFigure("open_ended_no_exit_plan", open_ended & Q(exit_plan="")),
-        NowFigure("overdue_placements", Q(planned_end_date__lt=today) | Q(maximum_end_date__lt=today)),
-        NowFigure("reviews_overdue", overdue_review_q(today)),
+        NowFigure("drift", rules.drift_q(today)),
+        NowFigure("reviews_overdue", rules.overdue_review_q(today)),
     ]
 
 
 def _base(ctx: Context) -> QuerySet[Placement]:
-    return with_review_base(placed_now(ctx)).annotate(area_la=area_la())
+    return rules.with_review_base(placed_now(ctx)).annotate(area_la=area_la())
 
 
 def now_figures(ctx: Context) -> list[Figure]:
@@ -111,7 +112,7 @@ def _longest(ctx: Context, earliest: Any) -> int:
 
 @drilldown(
     "children_in_ap", "ehcp_share", "looked_after_in_ap", "part_time_now", "out_of_area_now",
-    "unregistered_now", "open_ended", "open_ended_no_exit_plan", "overdue_placements",
+    "unregistered_now", "open_ended", "open_ended_no_exit_plan", "drift",
     "reviews_overdue",
 )
 def _now_children(ctx: Context, value: str | None, *, key: str = "") -> QuerySet[Child]:

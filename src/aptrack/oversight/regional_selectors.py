@@ -25,8 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, IntegerField, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 
 from aptrack.attendance.measures import Rates, SessionCounts
 from aptrack.attendance.scopes import Period as AttendancePeriod
@@ -36,6 +35,7 @@ from aptrack.organisations.models import LocalAuthority, Region
 from aptrack.oversight import measures_duties
 from aptrack.oversight.measures_base import percent
 from aptrack.oversight.periods import Period
+from aptrack.placements import rules
 from aptrack.placements.models import Placement
 from aptrack.placements.states import PlacementStatus
 from aptrack.providers.models import REGISTERED_KINDS
@@ -111,14 +111,10 @@ class Area:
         return sum((figures for _, figures in self.las), LaFigures())
 
 
-def _la_of_placement() -> Coalesce:
-    return Coalesce("commissioning_la_id", "child__home_la_id", output_field=IntegerField())
-
-
 def _now(la_ids: list[int], today: dt.date) -> dict[int, dict[str, int]]:
     rows = (
-        Placement.objects.filter(status=PlacementStatus.ACTIVE, start_date__lte=today)
-        .annotate(la=_la_of_placement())
+        Placement.objects.filter(rules.running_on_q(today))
+        .annotate(la=rules.answering_la())
         .filter(la__in=la_ids)
         .values("la")
         .annotate(
@@ -189,7 +185,7 @@ def _ended(la_ids: list[int], period: Period, today: dt.date) -> dict[int, dict[
         Placement.objects.filter(
             status=PlacementStatus.ENDED, end_date__gte=period.start, end_date__lte=period.to_date(today)
         )
-        .annotate(la=_la_of_placement())
+        .annotate(la=rules.answering_la())
         .filter(la__in=la_ids)
         .values("la")
         .annotate(

@@ -282,7 +282,8 @@ class PlacementFilterForm(forms.Form):
     provider = forms.TypedChoiceField(label="Provider", required=False, coerce=int, empty_value=None)
     flags = forms.MultipleChoiceField(
         label="Needs attention", required=False, widget=forms.CheckboxSelectMultiple,
-        choices=[("drift", "Drifting: past the planned end or maximum length, or open-ended"),
+        choices=[("drift", "Drifting: past the planned end or maximum length, or open-ended without a "
+                           "justification"),
                  ("overdue", "Review overdue")],
     )
 

@@ -2,35 +2,27 @@
 and the caseworker's home. Every date is passed in: nothing here reads the clock."""
 
 import datetime as dt
-import operator
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import reduce
 from typing import Any
 
 from django.apps import apps
 from django.db.models import (
     BooleanField,
     Case,
-    DateField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from aptrack.accounts.roles import Role
-from aptrack.calendars import deadlines
-from aptrack.calendars.engine import OutsideKnownTerms
 from aptrack.calendars.selectors import get_calendar
 from aptrack.children import schooling
 from aptrack.children.models import Child
 from aptrack.children.permissions import scope_children
-from aptrack.placements import policy
+from aptrack.placements import policy, rules
 from aptrack.placements.models import (
     Destination,
     EndReason,
@@ -44,7 +36,8 @@ from aptrack.placements.models import (
 from aptrack.placements.permissions import scope_placements
 from aptrack.placements.states import OPEN_STATUSES, EventKind, PlacementStatus
 from aptrack.providers.models import ProviderSite
-from aptrack.referrals.models import Referral, ReferralEvent, Route
+from aptrack.referrals import selectors as referral_selectors
+from aptrack.referrals.models import Referral, ReferralEvent
 from aptrack.referrals.states import OPEN_STATUSES as OPEN_REFERRAL_STATUSES
 from aptrack.referrals.states import ReferralStatus
 
@@ -61,52 +54,25 @@ class PlacementFilters:
 
 
 # --- flags, as query conditions --------------------------------------------------------------
-
-
-def with_review_base(placements: QuerySet[Placement]) -> QuerySet[Placement]:
-    """Annotate the last review's date, and the date the review cadence runs from (the last
-    review, or the start when there has been none)."""
-    last = Review.objects.filter(placement=OuterRef("pk")).order_by("-held_date", "-pk").values("held_date")[:1]
-    return placements.annotate(
-        last_review_date=Subquery(last, output_field=DateField()),
-    ).annotate(review_base=Coalesce("last_review_date", "start_date", output_field=DateField()))
-
-
-def overdue_review_q(on: dt.date) -> Q:
-    """Active, and the last review (or the start) plus the tier's cadence is before `on`.
-    Needs `with_review_base`."""
-    late = [
-        (Q(tier__isnull=True) if tier is None else Q(tier=tier)) & Q(review_base__lt=on - dt.timedelta(days=days))
-        for tier, days in policy.all_review_cadences().items()
-    ]
-    return Q(status=ACTIVE) & reduce(operator.or_, late)
-
-
-def _drift_q(on: dt.date) -> Q:
-    """Drift: an active tier 2 placement past its planned end or its maximum length, and any
-    active placement with no end date (open-ended placements are reported)."""
-    past = Q(planned_end_date__lt=on) | Q(maximum_end_date__lt=on)
-    return Q(status=ACTIVE) & ((Q(tier=2) & past) | Q(planned_end_date__isnull=True))
+# The rules themselves live in `placements.rules`; these lists and pages call them.
 
 
 def _flag(condition: Q) -> Case:
     return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
-def _la_placements(la_id: int) -> QuerySet[Placement]:
-    """Placements the LA commissions or oversees (school commissions in its area)."""
-    return Placement.objects.filter(commissioning_la_id=la_id).select_related(
-        "child", "provider", "site", "commissioning_school"
-    )
+def _la_placements(la_id: int, on: dt.date | None = None) -> QuerySet[Placement]:
+    """The placements the LA answers for (`rules.la_placements`), with what the lists show."""
+    return rules.la_placements(la_id, on=on).select_related("child", "provider", "site", "commissioning_school")
 
 
 # --- lists ------------------------------------------------------------------------------------
 
 
 def list_placements(*, user: object, filters: PlacementFilters, on: dt.date) -> QuerySet[Placement]:
-    placements = with_review_base(
+    placements = rules.with_review_base(
         scope_placements(user).select_related("child", "provider", "site", "commissioning_la")
-    ).annotate(is_drift=_flag(_drift_q(on)), is_overdue=_flag(overdue_review_q(on)))
+    ).annotate(is_drift=_flag(rules.drift_q(on)), is_overdue=_flag(rules.overdue_review_q(on)))
     if filters.status:
         placements = placements.filter(status=filters.status)
     if filters.tier in (1, 2, 3):
@@ -114,9 +80,9 @@ def list_placements(*, user: object, filters: PlacementFilters, on: dt.date) -> 
     if filters.provider_id:
         placements = placements.filter(provider_id=filters.provider_id)
     if filters.drift:
-        placements = placements.filter(_drift_q(on))
+        placements = placements.filter(rules.drift_q(on))
     if filters.overdue:
-        placements = placements.filter(overdue_review_q(on))
+        placements = placements.filter(rules.overdue_review_q(on))
     return placements.order_by("-start_date", "-pk")
 
 
@@ -132,8 +98,9 @@ def list_providers_in_scope(*, user: object) -> list[tuple[int, str]]:
 
 
 def list_reviews_overdue(*, la_id: int, on: dt.date) -> list[Placement]:
-    """Active placements whose review is overdue, most overdue first; each with `review_due`."""
-    placements = list(with_review_base(_la_placements(la_id)).filter(overdue_review_q(on)))
+    """The LA's placements running on `on` whose review is overdue (`rules.overdue_review_q`),
+    most overdue first; each with `review_due`."""
+    placements = list(rules.with_review_base(_la_placements(la_id, on)).filter(rules.overdue_review_q(on)))
     for placement in placements:
         placement.review_due = policy.review_due_date(  # type: ignore[attr-defined]
             placement.last_review_date, placement.start_date, placement.tier  # type: ignore[attr-defined]
@@ -144,35 +111,13 @@ def list_reviews_overdue(*, la_id: int, on: dt.date) -> list[Placement]:
 @dataclass(frozen=True)
 class DriftRow:
     placement: Placement
-    past_planned_end: bool
-    past_maximum: bool
-    open_ended: bool
-
-    @property
-    def reasons(self) -> list[str]:
-        reasons = []
-        if self.open_ended:
-            reasons.append("Open-ended")
-        if self.past_planned_end:
-            reasons.append("Past its planned end")
-        if self.past_maximum:
-            reasons.append("Past its maximum length")
-        return reasons
-
-
-def _drift_row(placement: Placement, on: dt.date) -> DriftRow:
-    tier_2 = placement.tier == 2
-    return DriftRow(
-        placement=placement,
-        past_planned_end=tier_2 and placement.planned_end_date is not None and placement.planned_end_date < on,
-        past_maximum=tier_2 and placement.maximum_end_date is not None and placement.maximum_end_date < on,
-        open_ended=placement.planned_end_date is None,
-    )
+    reasons: list[str]  # `rules.drift_reasons`
 
 
 def list_drift(*, la_id: int, on: dt.date) -> list[DriftRow]:
-    placements = _la_placements(la_id).filter(_drift_q(on)).order_by("start_date", "pk")
-    return [_drift_row(p, on) for p in placements]
+    """The LA's placements running on `on` that drift (`rules.drift_q`), longest running first."""
+    placements = _la_placements(la_id, on).filter(rules.drift_q(on)).order_by("start_date", "pk")
+    return [DriftRow(placement=p, reasons=rules.drift_reasons(p, on)) for p in placements]
 
 
 def list_ending_soon(*, la_id: int, on: dt.date, days: int | None = None) -> QuerySet[Placement]:
@@ -188,7 +133,7 @@ def list_ending_soon(*, la_id: int, on: dt.date, days: int | None = None) -> Que
 def list_follow_ups_due(*, la_id: int, on: dt.date) -> QuerySet[FollowUp]:
     """Follow-up checks not yet recorded whose due date has come."""
     return (
-        FollowUp.objects.filter(placement__commissioning_la_id=la_id, done_date__isnull=True, due_date__lte=on)
+        FollowUp.objects.filter(rules.la_placements_q(la_id, prefix="placement__"), done_date__isnull=True, due_date__lte=on)
         .select_related("placement", "placement__child", "placement__provider")
         .order_by("due_date", "pk")
     )
@@ -198,7 +143,7 @@ def list_open_ended(*, la_id: int) -> QuerySet[Placement]:
     """Planned or active placements with no end date, with the manager who approved each."""
     return (
         _la_placements(la_id)
-        .filter(status__in=OPEN_STATUSES, planned_end_date__isnull=True)
+        .filter(rules.open_ended_q(), status__in=OPEN_STATUSES)
         .select_related("open_ended_approved_by")
         .order_by("start_date", "pk")
     )
@@ -331,10 +276,8 @@ def get_plan(*, placement: Placement, on: dt.date) -> PlanView:
     review_due = (
         policy.review_due_date(last, placement.start_date, placement.tier) if placement.status == ACTIVE else None
     )
-    drift = None
-    if placement.status == ACTIVE:
-        row = _drift_row(placement, on)
-        drift = row if row.reasons else None
+    reasons = rules.drift_reasons(placement, on)
+    drift = DriftRow(placement=placement, reasons=reasons) if reasons else None
     return PlanView(
         placement=placement,
         outcomes=outcomes,
@@ -345,7 +288,7 @@ def get_plan(*, placement: Placement, on: dt.date) -> PlanView:
         weekly_hours=weekly,
         review_due=review_due,
         drift=drift,
-        part_time=weekly < threshold,
+        part_time=rules.is_part_time(weekly, stage),
         full_time_hours=threshold,
         key_stage=stage,
     )
@@ -496,50 +439,17 @@ def child_timeline(*, user: object, child: Child) -> list[TimelineEntry]:
 # --- the caseworker's home --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SixthDayRow:
-    referral: Referral
-    due_date: dt.date | None  # None when the LA's term dates do not reach that far
-    missed: bool
-
-
-def list_sixth_day_deadlines(*, la_id: int, on: dt.date, within_school_days: int = 6) -> list[SixthDayRow]:
-    """Permanent exclusions the LA must provide for from the sixth school day (domain.md §5)
-    where no placement has started on or after the first day of exclusion: those due within
-    the next `within_school_days` school days, and those already missed."""
-    referrals = list(
-        Referral.objects.filter(
-            commissioning_la_id=la_id, route=Route.PERMANENT_EXCLUSION, first_day_of_exclusion__isnull=False,
-            status__in=[*OPEN_REFERRAL_STATUSES, ReferralStatus.APPROVED],
-        ).select_related("child").order_by("first_day_of_exclusion", "pk")
-    )
-    if not referrals:
-        return []
-    started: dict[int, list[dt.date]] = {}
-    for child_id, start in Placement.objects.filter(
-        child_id__in=[r.child_id for r in referrals],
-        status__in=[PlacementStatus.ACTIVE, PlacementStatus.ENDED],
-    ).values_list("child_id", "start_date"):
-        started.setdefault(child_id, []).append(start)
+def list_sixth_day_deadlines(
+    *, la_id: int, on: dt.date, within_school_days: int = 6
+) -> list[referral_selectors.SixthDayDuty]:
+    """The sixth-day duties (`referrals.selectors.list_sixth_day_duties`) still to act on: no
+    provision has started, and the sixth day has come (missed) or falls within the next
+    `within_school_days` school days. Soonest first."""
     calendar = get_calendar(la_id=la_id)
-    try:
-        horizon: dt.date | None = calendar.school_days_after(on, within_school_days)
-    except OutsideKnownTerms:
-        horizon = None
-    rows = []
-    for referral in referrals:
-        first_day = referral.first_day_of_exclusion
-        assert first_day is not None  # noqa: S101 - filtered above
-        if any(start >= first_day for start in started.get(referral.child_id, [])):
-            continue
-        try:
-            due: dt.date | None = deadlines.sixth_day(calendar, first_day)
-        except OutsideKnownTerms:
-            due = None
-        if due is not None and horizon is not None and due > horizon:
-            continue
-        rows.append(SixthDayRow(referral=referral, due_date=due, missed=due is not None and due < on))
-    return sorted(rows, key=lambda r: (r.due_date or dt.date.max, r.referral.pk))
+    horizon = referral_selectors.school_days_after(calendar, on, within_school_days)
+    duties = referral_selectors.list_sixth_day_duties(la_id=la_id, on=on, calendar=calendar)
+    rows = [d for d in duties if d.provision_started is None and (d.missed or d.due_date <= horizon)]
+    return sorted(rows, key=lambda d: (d.due_date, d.referral.pk))
 
 
 @dataclass
@@ -548,7 +458,7 @@ class CaseworkerHome:
     upcoming_meetings: list[Any]
     ending_soon: list[Placement]
     reviews_overdue: list[Placement]
-    sixth_day: list[SixthDayRow]
+    sixth_day: list[referral_selectors.SixthDayDuty]
     drift: list[DriftRow]
     follow_ups_due: list[FollowUp]
 

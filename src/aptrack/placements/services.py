@@ -21,7 +21,7 @@ from aptrack.audit.models import AuditAction, Channel
 from aptrack.children import schooling
 from aptrack.children.models import Child
 from aptrack.organisations.models import LocalAuthority, Organisation, OrganisationKind
-from aptrack.placements import policy, selectors
+from aptrack.placements import policy, rules, selectors
 from aptrack.placements.models import (
     Destination,
     EndReason,
@@ -436,7 +436,7 @@ def _validated_plan(
             _add(errors, "hours_per_week", TOTAL_HOURS_OVER_WEEK.format(total=_hours_text(total)))
         stage = policy.key_stage(schooling.year_group(child.date_of_birth, start))
         threshold = policy.full_time_hours(stage)
-        if total < threshold:
+        if rules.is_part_time(total, stage):
             if not clean["part_time_reason"]:
                 _add(errors, "part_time_reason", PART_TIME_REASON_NEEDED.format(
                     total=_hours_text(total), threshold=_hours_text(threshold), stage=stage))

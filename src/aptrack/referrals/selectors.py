@@ -90,35 +90,131 @@ def list_agenda_history(*, referral: Referral) -> QuerySet[AgendaItem]:
 
 
 # --- the sixth-day duty ------------------------------------------------------------------------
+# Written once here; the caseworker's home, the referrals page, the LA dashboard, its
+# drill-downs, the committee pack and the national view call it (docs/rules.md).
 
 
 @dataclass(frozen=True)
-class SixthDayRow:
+class SixthDayDuty:
+    """One permanently excluded child's sixth-day duty, as it stands on a day.
+
+    Provision counts from the first school day a placement of the child runs on or after the
+    first day of the exclusion (a placement already running then counts from that day); a
+    planned or cancelled placement is not provision. The duty is met when provision started
+    on or before the sixth day, missed when the sixth day has come without it (on the sixth
+    day itself full-time education is already owed), and pending before then."""
+
     referral: Referral
     child: Child
     first_day: dt.date
     due_date: dt.date
     due_date_estimated: bool  # no term dates that far ahead: counted in weekdays
-    provision_started: dt.date | None  # a placement that started after the deadline, if any
-    days_overdue: int  # calendar days from the deadline to the start of provision, or to `on`
-    school_days_overdue: int
+    provision_started: dt.date | None  # the first day provision ran (up to `on`), if any
+    met: bool
+    missed: bool
+    days_overdue: int  # calendar days from the sixth day to the start of provision, or to `on`
+    school_days_overdue: int  # school days after the sixth day up to provision, or to `on`
 
 
-def _weekday_sixth_day(first_day: dt.date) -> dt.date:
-    day, count = first_day, 0
+SixthDayRow = SixthDayDuty  # the name the referrals page and its callers know
+
+
+def _nth_weekday(first: dt.date, n: int) -> dt.date:
+    """The n-th weekday counting from `first` (day 1 is `first` if it is a weekday)."""
+    day, count = first, 0
     while True:
         if day.weekday() < 5:
             count += 1
-            if count == deadlines.SIXTH_DAY:
+            if count == n:
                 return day
         day += dt.timedelta(days=1)
 
 
 def sixth_day_due(calendar: SchoolCalendar, first_day: dt.date) -> tuple[dt.date, bool]:
+    """The sixth school day of an exclusion (`deadlines.sixth_day`, SI 2007/1870: the first
+    day counts as day one) on the LA's calendar, and whether it is estimated: where the LA's
+    term dates do not reach that far it is counted in weekdays, so no child drops off the
+    list for want of term dates."""
     try:
         return deadlines.sixth_day(calendar, first_day), False
     except OutsideKnownTerms:
-        return _weekday_sixth_day(first_day), True
+        return _nth_weekday(first_day, deadlines.SIXTH_DAY), True
+
+
+def school_days_after(calendar: SchoolCalendar, day: dt.date, n: int) -> dt.date:
+    """The day `n` school days after `day`, or `n` weekdays where term dates run out."""
+    try:
+        return calendar.school_days_after(day, n)
+    except OutsideKnownTerms:
+        return _nth_weekday(day + dt.timedelta(days=1), n)
+
+
+# Exclusions this long before a window can fall due in it (a summer holiday and six school days).
+SIXTH_DAY_LOOKBACK_DAYS = 60
+
+
+def list_sixth_day_duties(
+    *, la_id: int, on: dt.date, due_from: dt.date | None = None, due_to: dt.date | None = None,
+    calendar: SchoolCalendar | None = None,
+) -> list[SixthDayDuty]:
+    """The sixth-day duties of one LA (see `list_sixth_day_duties_by_la`)."""
+    return list_sixth_day_duties_by_la(
+        la_ids=[la_id], on=on, due_from=due_from, due_to=due_to,
+        calendars={la_id: calendar} if calendar is not None else None,
+    ).get(la_id, [])
+
+
+def list_sixth_day_duties_by_la(
+    *,
+    la_ids: Collection[int],
+    on: dt.date,
+    due_from: dt.date | None = None,
+    due_to: dt.date | None = None,
+    referral_ids: Collection[int] | None = None,
+    calendars: Mapping[int, SchoolCalendar] | None = None,
+) -> dict[int, list[SixthDayDuty]]:
+    """Who is owed the sixth-day duty, when, and whether it was met, by LA (from two reads,
+    whatever the number of LAs; each LA's days counted on its own calendar).
+
+    Owed: every child with a permanent exclusion referral to the LA (its first day recorded),
+    unless the referral was withdrawn (the exclusion overturned). The home LA arranges
+    full-time education from the sixth school day after the first day of a permanent exclusion
+    (SI 2007/1870; DfE exclusion guidance para 90; domain.md §5). Only duties whose sixth day
+    falls from `due_from` to `due_to` (either may be open) are returned, earliest exclusion
+    first; see `SixthDayDuty` for met and missed."""
+    chosen = Referral.objects.filter(
+        commissioning_la_id__in=list(la_ids), route=Route.PERMANENT_EXCLUSION, first_day_of_exclusion__isnull=False,
+    )
+    if referral_ids is not None:
+        chosen = chosen.filter(pk__in=list(referral_ids))
+    if due_from is not None:
+        chosen = chosen.filter(first_day_of_exclusion__gte=due_from - dt.timedelta(days=SIXTH_DAY_LOOKBACK_DAYS))
+    if due_to is not None:
+        chosen = chosen.filter(first_day_of_exclusion__lte=due_to)
+    referrals = list(
+        chosen.exclude(status=ReferralStatus.WITHDRAWN)
+        .select_related("child", "child__home_school")
+        .order_by("first_day_of_exclusion", "pk")
+    )
+    if not referrals:
+        return {}
+    if calendars is None:
+        calendars = get_calendars(la_ids={r.commissioning_la_id for r in referrals})  # type: ignore[assignment]
+    assert calendars is not None  # noqa: S101 - read above
+    placements: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
+    for child_id, start, end in (
+        Placement.objects.filter(child_id__in={r.child_id for r in referrals}, start_date__lte=on)
+        .exclude(status__in=[PlacementStatus.PLANNED, PlacementStatus.CANCELLED])
+        .values_list("child_id", "start_date", "end_date")
+    ):
+        placements.setdefault(child_id, []).append((start, end))
+    rows: dict[int, list[SixthDayDuty]] = {}
+    for referral in referrals:
+        la_id = referral.commissioning_la_id
+        duty = _duty(referral, placements.get(referral.child_id, []), calendars[la_id], on)
+        if (due_from is None or duty.due_date >= due_from) and (due_to is None or duty.due_date <= due_to):
+            rows.setdefault(la_id, []).append(duty)
+    return rows
 
 
 def list_sixth_day_at_risk(
@@ -127,13 +223,10 @@ def list_sixth_day_at_risk(
     on: dt.date,
     referral_ids: Collection[int] | None = None,
     calendar: SchoolCalendar | None = None,
-) -> list[SixthDayRow]:
-    """Permanently excluded children of the LA whose sixth school day has come (today or
-    earlier) with no placement started by then: full-time education was owed from that day.
-    Children whose placement started late stay on the list, with the day it started; withdrawn
-    referrals (an exclusion overturned, say) are left out. ``referral_ids`` limits the list to
-    those referrals (the dashboard asks only about exclusions whose sixth day fell in its period);
-    ``calendar``, the LA's school calendar when the caller has it already."""
+) -> list[SixthDayDuty]:
+    """Permanently excluded children of the LA whose sixth-day duty is missed on `on`
+    (`SixthDayDuty.missed`): children whose placement started late stay on the list, with the
+    day it started."""
     return list_sixth_day_at_risk_by_la(
         la_ids=[la_id], on=on, referral_ids=referral_ids,
         calendars={la_id: calendar} if calendar is not None else None,
@@ -146,60 +239,34 @@ def list_sixth_day_at_risk_by_la(
     on: dt.date,
     referral_ids: Collection[int] | None = None,
     calendars: Mapping[int, SchoolCalendar] | None = None,
-) -> dict[int, list[SixthDayRow]]:
-    """`list_sixth_day_at_risk` for several LAs at once (from two reads, whatever the number of
-    LAs), by LA; each LA's sixth days are counted on its own calendar."""
-    calendars = calendars if calendars is not None else get_calendars(la_ids=la_ids)
-    chosen = Referral.objects.filter(commissioning_la_id__in=list(la_ids), route=Route.PERMANENT_EXCLUSION)
-    if referral_ids is not None:
-        chosen = chosen.filter(pk__in=list(referral_ids))
-    referrals = list(
-        chosen.exclude(status=ReferralStatus.WITHDRAWN)
-        .select_related("child", "child__home_school")
-        .order_by("first_day_of_exclusion", "pk")
-    )
-    placements: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
-    for child_id, start, end in (
-        Placement.objects.filter(child_id__in={r.child_id for r in referrals}, start_date__lte=on)
-        .exclude(status__in=[PlacementStatus.PLANNED, PlacementStatus.CANCELLED])
-        .values_list("child_id", "start_date", "end_date")
-    ):
-        placements.setdefault(child_id, []).append((start, end))
-    rows: dict[int, list[SixthDayRow]] = {}
-    for referral in referrals:
-        row = _at_risk(referral, placements.get(referral.child_id, []), calendars[referral.commissioning_la_id], on)
-        if row is not None:
-            rows.setdefault(referral.commissioning_la_id, []).append(row)
-    return rows
+) -> dict[int, list[SixthDayDuty]]:
+    """`list_sixth_day_at_risk` for several LAs at once, by LA."""
+    found = list_sixth_day_duties_by_la(la_ids=la_ids, on=on, referral_ids=referral_ids, calendars=calendars)
+    missed = {la_id: [d for d in duties if d.missed] for la_id, duties in found.items()}
+    return {la_id: duties for la_id, duties in missed.items() if duties}
 
 
-def _at_risk(
+def _duty(
     referral: Referral, placements: list[tuple[dt.date, dt.date | None]], calendar: SchoolCalendar, on: dt.date
-) -> SixthDayRow | None:
-    """The referral's row if its sixth day has come without provision started by it."""
+) -> SixthDayDuty:
     first_day = referral.first_day_of_exclusion
-    if first_day is None:  # the model's constraint forbids it; a guard, not a rule
-        return None
+    assert first_day is not None  # noqa: S101 - filtered by the caller
     due, estimated = sixth_day_due(calendar, first_day)
-    if due > on:
-        return None
     # A placement running on or after the first day counts from whichever is later.
     starts = [max(start, first_day) for start, end in placements if end is None or end >= first_day]
     started = min(starts) if starts else None
-    if estimated:
-        met = started is not None and started <= due
-    else:
-        met = bool(deadlines.sixth_day_deadline(calendar, first_day, started).met)
-    if met:
-        return None
+    met = started is not None and started <= due
+    missed = not met and due <= on
     until = started if started is not None else on
-    return SixthDayRow(
+    return SixthDayDuty(
         referral=referral,
         child=referral.child,
         first_day=first_day,
         due_date=due,
         due_date_estimated=estimated,
         provision_started=started,
-        days_overdue=(until - due).days,
-        school_days_overdue=calendar.count_school_days(due + dt.timedelta(days=1), until),
+        met=met,
+        missed=missed,
+        days_overdue=max((until - due).days, 0) if missed else 0,
+        school_days_overdue=calendar.count_school_days(due + dt.timedelta(days=1), until) if missed else 0,
     )

@@ -53,7 +53,7 @@ def test_placements_needing_attention(dataset):
     board = build_dashboard(la=dataset.dorset, period=AUTUMN, today=TODAY)
     assert _value(board, "open_ended") == 1  # c2
     assert _value(board, "open_ended_no_exit_plan") == 1
-    assert _value(board, "overdue_placements") == 1  # c4, planned to end 1 October
+    assert _value(board, "drift") == 1  # c4, planned to end 1 October; c2 open-ended with a justification
     assert _value(board, "reviews_overdue") == 2  # c2 and c4; c1 was reviewed on 1 November
     assert _value(board, "longest_length") == Decimal("25.0")  # c4: 175 days since 1 June
     assert set(_children(board, board.figure("reviews_overdue").drilldown)) == {dataset.c2, dataset.c4}

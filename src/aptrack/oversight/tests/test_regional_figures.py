@@ -116,6 +116,6 @@ def test_sixth_day_reads_do_not_grow_with_the_number_of_las(world):
         alone = sixth_day_children_by_la(la_ids=[dorset], period=AUTUMN, today=TODAY)
     with CaptureQueriesContext(connection) as all_las:
         together = sixth_day_children_by_la(la_ids=every_la, period=AUTUMN, today=TODAY)
-    # exclusions, term dates, closure days, the referrals at risk and their placements
-    assert len(all_las.captured_queries) == len(one.captured_queries) == 5
+    # the exclusions, term dates, closure days and the excluded children's placements
+    assert len(all_las.captured_queries) == len(one.captured_queries) == 4
     assert together == alone  # Hackney had no exclusion fall due in the autumn

@@ -83,19 +83,22 @@ def test_only_active_placements_of_the_la_are_overdue(world):
 # --- drift, ending soon, open-ended, follow-ups ----------------------------------------------
 
 
-def test_drift_flags_tier_2_past_its_end_or_maximum_and_open_ended(world):
+def test_drift_lists_any_tier_past_its_end_or_maximum_and_unjustified_open_ended(world):
     on = dt.date(2026, 12, 1)
     past_end = _plan(world, planned_end_date=dt.date(2026, 11, 20), maximum_end_date=dt.date(2026, 12, 10))
     past_max = _plan(world, planned_end_date=dt.date(2026, 12, 20), maximum_end_date=dt.date(2026, 11, 30))
     on_track = _plan(world, planned_end_date=dt.date(2026, 12, 20), maximum_end_date=dt.date(2026, 12, 20))
     tier_1_late = _plan(world, tier=1, planned_end_date=dt.date(2026, 11, 1))
     open_ended = _plan(world, tier=3, planned_end_date=None)
+    justified = _plan(world, tier=3, planned_end_date=None, open_ended_justification="Awaiting EHCP",
+                      open_ended_approved_by=world.manager_a)
     ended = _plan(world, status="ENDED", planned_end_date=dt.date(2026, 11, 1), end_date=dt.date(2026, 11, 1))
     rows = {row.placement.pk: row for row in selectors.list_drift(la_id=_dorset(world), on=on)}
     assert rows[past_end.pk].reasons == ["Past its planned end"]
     assert rows[past_max.pk].reasons == ["Past its maximum length"]
-    assert rows[open_ended.pk].reasons == ["Open-ended"]
-    assert on_track.pk not in rows and tier_1_late.pk not in rows and ended.pk not in rows
+    assert rows[tier_1_late.pk].reasons == ["Past its planned end"]
+    assert rows[open_ended.pk].reasons == ["Open-ended without a justification"]
+    assert on_track.pk not in rows and justified.pk not in rows and ended.pk not in rows
 
 
 def test_ending_soon_within_twenty_days(world):
@@ -193,6 +196,8 @@ def test_sixth_day_deadline_is_listed_until_a_placement_starts(world):
     referral = _pex(world)
     rows = selectors.list_sixth_day_deadlines(la_id=_dorset(world), on=dt.date(2026, 10, 7))
     assert [(r.referral, r.due_date, r.missed) for r in rows] == [(referral, dt.date(2026, 10, 12), False)]
+    rows = selectors.list_sixth_day_deadlines(la_id=_dorset(world), on=dt.date(2026, 10, 12))
+    assert rows[0].missed is True  # owed from the sixth day itself
     rows = selectors.list_sixth_day_deadlines(la_id=_dorset(world), on=dt.date(2026, 10, 14))
     assert rows[0].missed is True
     _plan(world, start_date=dt.date(2026, 10, 13), planned_end_date=dt.date(2026, 12, 1))
@@ -204,10 +209,16 @@ def test_sixth_day_far_ahead_is_not_listed_yet(world):
     assert selectors.list_sixth_day_deadlines(la_id=_dorset(world), on=dt.date(2026, 9, 1)) == []
 
 
-def test_placement_from_before_the_exclusion_does_not_meet_the_sixth_day(world):
+def test_placement_running_since_before_the_exclusion_meets_the_sixth_day(world):
     _plan(world, start_date=dt.date(2026, 9, 7))
     _pex(world)
-    assert len(selectors.list_sixth_day_deadlines(la_id=_dorset(world), on=dt.date(2026, 10, 7))) == 1
+    assert selectors.list_sixth_day_deadlines(la_id=_dorset(world), on=dt.date(2026, 10, 14)) == []
+
+
+def test_placement_that_ended_before_the_exclusion_does_not_meet_the_sixth_day(world):
+    _plan(world, start_date=dt.date(2026, 9, 7), status="ENDED", end_date=dt.date(2026, 10, 2))
+    _pex(world)
+    assert len(selectors.list_sixth_day_deadlines(la_id=_dorset(world), on=dt.date(2026, 10, 14))) == 1
 
 
 def test_caseworker_home_gathers_the_days_work(world):
@@ -217,8 +228,8 @@ def test_caseworker_home_gathers_the_days_work(world):
     panel = Panel.objects.create(local_authority=la("838"), name="Dorset AP panel", kind="AP")
     upcoming = Meeting.objects.create(panel=panel, date=dt.date(2026, 10, 22))
     Meeting.objects.create(panel=panel, date=dt.date(2026, 9, 1))
-    ending = _plan(world, planned_end_date=dt.date(2026, 10, 30))
-    pex = _pex(world)
+    ending = _plan(world, child=world.child_a, planned_end_date=dt.date(2026, 10, 30))
+    pex = _pex(world)  # child_a2 has no placement: the sixth day was missed on 12 October
     home = selectors.caseworker_home(user=world.officer_a, on=dt.date(2026, 10, 21))
     assert home.my_referrals == [mine, pex]
     assert theirs not in home.my_referrals

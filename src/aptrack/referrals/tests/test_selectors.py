@@ -113,3 +113,43 @@ def test_my_referrals_are_those_i_made_open_first(world):
     open_ = ReferralFactory(child=world.child_a2, referrer=world.officer_a, status=S.DRAFT)
     ReferralFactory(child=world.child_a2, referrer=world.manager_a)
     assert list(selectors.list_my_referrals(user=world.officer_a)) == [open_, closed]
+
+
+# --- the sixth-day duty: one rule for the caseworker, the referrals page and the dashboard ---------
+
+FRIDAY_BEFORE_HALF_TERM = dt.date(2026, 10, 23)  # half term is 26 to 30 October 2026
+
+
+def test_an_exclusion_from_the_friday_before_half_term_is_due_the_friday_after(pex):
+    pex(first_day=FRIDAY_BEFORE_HALF_TERM)
+    [duty] = selectors.list_sixth_day_duties(la_id=_dorset(), on=dt.date(2026, 10, 30))
+    assert (duty.due_date, duty.due_date_estimated) == (dt.date(2026, 11, 6), False)
+    assert (duty.met, duty.missed) == (False, False)  # pending: the week off is not counted
+
+
+@pytest.mark.parametrize(("start", "met", "missed"), [
+    (None, False, True),
+    (SIXTH_DAY - dt.timedelta(days=1), True, False),
+    (SIXTH_DAY, True, False),  # provision on the sixth day itself meets it
+    (SIXTH_DAY + dt.timedelta(days=1), False, True),  # a day late
+])
+def test_the_duty_is_met_by_provision_on_or_before_the_sixth_day(pex, start, met, missed):
+    referral = pex()
+    if start is not None:
+        PlacementFactory(child=referral.child, provider=OrganisationFactory(kind="PROVIDER"), start_date=start)
+    [duty] = selectors.list_sixth_day_duties(la_id=_dorset(), on=ON)
+    assert (duty.met, duty.missed) == (met, missed)
+    assert (duty.school_days_overdue, duty.days_overdue) == ((1, 1) if start == SIXTH_DAY + dt.timedelta(days=1)
+                                                              else (10, 14) if start is None else (0, 0))
+
+
+def test_duties_are_chosen_by_their_sixth_day_inclusive_of_both_ends(pex):
+    pex()
+    assert len(selectors.list_sixth_day_duties(la_id=_dorset(), on=ON, due_from=SIXTH_DAY, due_to=SIXTH_DAY)) == 1
+    assert selectors.list_sixth_day_duties(la_id=_dorset(), on=ON, due_from=SIXTH_DAY + dt.timedelta(days=1)) == []
+    assert selectors.list_sixth_day_duties(la_id=_dorset(), on=ON, due_to=SIXTH_DAY - dt.timedelta(days=1)) == []
+
+
+def test_a_declined_referral_still_leaves_the_duty_owed(pex):
+    pex(status=S.DECLINED)
+    assert len(selectors.list_sixth_day_at_risk(la_id=_dorset(), on=ON)) == 1
