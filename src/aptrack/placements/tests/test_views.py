@@ -232,7 +232,7 @@ def test_review_deciding_to_end_leads_to_the_end_page(client, world, active):
     client.force_login(world.officer_a)
     response = client.post(reverse("placements:review_new", args=[active.pk]), {
         **_date("held_date", dt.date(2026, 10, 12)), "kind": "REVIEW", "decision": "END",
-        f"score_{outcome.pk}": "5",
+        f"score_{outcome.pk}": "5", "views_not_obtained_reason": "The child was ill; the family could not come",
     })
     assert response.url == reverse("placements:end", args=[active.pk])
 
