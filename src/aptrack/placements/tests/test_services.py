@@ -653,14 +653,14 @@ def test_two_officers_saving_at_once_do_not_overwrite_each_other(world, setting)
 # --- checks a plan, an ending, a review and a follow-up must pass ----------------------------
 
 
-def _approve(world, referral, cost):
+def _approve(world, referral, cost, provider=None):
     from aptrack.panels.models import AgendaItem, Decision
     from aptrack.panels.tests.factories import MeetingFactory
 
     item = AgendaItem.objects.create(meeting=MeetingFactory(date=dt.date(2026, 8, 27)), referral=referral, position=1)
     return Decision.objects.create(
         agenda_item=item, outcome="APPROVED", reasons="Meets the criteria", approved_tier=2,
-        proposed_weekly_cost=Decimal(cost), value_for_money_note="Cheapest suitable", members_present=3,
+        proposed_provider=provider, proposed_weekly_cost=Decimal(cost), value_for_money_note="Cheapest suitable", members_present=3,
         decided_by=world.manager_a, decided_at=AT - dt.timedelta(days=5),
     )
 
