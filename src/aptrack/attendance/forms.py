@@ -63,7 +63,7 @@ class RegisterForm(forms.Form):
             mark = line.mark
             key = line.placement.pk
             self.fields[f"code_{key}"] = forms.CharField(
-                label=f"Code for {child.known_as} {child.legal_last_name}",
+                label=f"Code for {child.known_as}",
                 required=False,
                 max_length=codes.MAX_CODE_LENGTH,
                 initial=mark.code if mark else NOT_MARKED,
