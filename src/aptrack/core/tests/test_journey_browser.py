@@ -166,6 +166,7 @@ def test_a_child_from_referral_to_follow_up(journey_setup, clock, new_page):  # 
     officer = _person(new_page, "officer_a")
     _nav(officer, "Referrals")
     click_and_wait(officer, officer.get_by_role("link", name="Walkerton, Jordan"))
+    screenshot(officer, "journey-referral")
     click_and_wait(officer, officer.get_by_role("button", name="Plan a placement"))
     expect(officer.locator("select[name=site]")).to_have_value(str(site.pk))
     expect(officer.locator("input[name=tier][value='2']")).to_be_checked()
