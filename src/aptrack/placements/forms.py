@@ -271,7 +271,7 @@ class ReviewForm(forms.Form):
 
 
 class EndForm(forms.Form):
-    end_date = GovukDateField(label="Date the placement ended")
+    end_date = GovukDateField(label="Date the placement ended", help_text="A school day, today or earlier")
     reason = forms.ChoiceField(
         label="Why did the placement end?", choices=EndReason.choices, widget=forms.RadioSelect,
         error_messages={"required": "Select why the placement ended"},
