@@ -962,6 +962,8 @@ def record_review(
             elif current is not None and new_end <= current:
                 _add(errors, "new_planned_end_date", EXTEND_DATE_NOT_LATER.format(
                     current=f"{current.day} {current:%B %Y}"))
+            elif not_school_day := school_day_error(new_end, la_id=locked.commissioning_la_id):
+                _add(errors, "new_planned_end_date", not_school_day)
         elif decision == ReviewDecision.CHANGE_TIER:
             if new_tier not in (1, 2, 3):
                 _add(errors, "new_tier", NEW_TIER_NEEDED)

@@ -73,6 +73,7 @@ def test_a_refused_register_shows_the_error_on_the_childs_field(client, world):
 def test_the_register_for_a_weekend_says_why_nothing_can_be_recorded(client, world):
     client.force_login(world.provider_x)
     url = f"{REGISTER}?date-day=21&date-month=11&date-year=2026&session=AM"
+    assert "21 November 2026 is not a school day: marks cannot be saved for it" in client.get(url).content.decode()
     key = _placement(world.child_a).pk
     response = client.post(url, {f"code_{key}": "/"})
     assert "21 November 2026 is a Saturday, not a school day" in response.content.decode()

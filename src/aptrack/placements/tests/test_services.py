@@ -735,3 +735,11 @@ def test_review_needs_the_child_and_family_views_or_why_not(world, reviewed):
     review = _review(world, reviewed, family_views="", views_not_obtained_reason="Mum could not be reached")
     assert (review.child_views, review.views_not_obtained_reason) == (
         "Likes the small groups", "Mum could not be reached")
+
+
+def test_an_extension_ends_on_a_school_day(world, reviewed):
+    with pytest.raises(services.ReviewInvalid) as excinfo:
+        _review(world, reviewed, decision="EXTEND", decision_reason="More time", new_planned_end_date=dt.date(2026, 12, 20))
+    assert _errors(excinfo)["new_planned_end_date"] == [
+        services.WEEKEND_NOT_SCHOOL_DAY.format(date="20 December 2026", weekday="Sunday")]
+
