@@ -9,9 +9,11 @@ Settings (all optional):
   the virtual school head;
 - APTRACK_ALERT_CONSECUTIVE_SESSIONS: 4, absent sessions in a row that raise an alert;
 - APTRACK_ALERT_UNKNOWN_CODES: ["N", "O", "U"], codes that leave the whereabouts unknown;
-- APTRACK_ALERT_MEASURE_MIN_SESSIONS: 10, possible sessions in the academic year before
-  persistent (>= 10%) or severe (>= 50%) absence is alerted, so one absent morning in
-  September does not read as severe absence. The thresholds are the attendance measures'.
+- APTRACK_ALERT_MEASURE_MIN_SESSIONS: 20, possible sessions in the academic year (two school
+  weeks, at 2 sessions a day: domain.md §3) before persistent (>= 10%) or severe (>= 50%)
+  absence is alerted. Below it one session moves the rate by more than 5 points, so an absent
+  morning in September would read as severe absence. The thresholds are the attendance
+  measures'.
 """
 
 import datetime as dt
@@ -25,7 +27,7 @@ DEFAULT_CUTOFFS = {Session.AM: "10:00", Session.PM: "14:00"}
 DEFAULT_ESCALATE_AFTER_MINUTES = 60
 DEFAULT_CONSECUTIVE_SESSIONS = 4
 DEFAULT_UNKNOWN_CODES = ("N", "O", "U")
-DEFAULT_MEASURE_MIN_SESSIONS = 10
+DEFAULT_MEASURE_MIN_SESSIONS = 20
 
 
 def cutoff(session: Session) -> dt.time:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from aptrack.alerts import permissions, policy
 from aptrack.alerts.models import Alert, AlertEvent
@@ -40,8 +40,33 @@ class AlertFilters:
     kind: str = ""
 
 
+# The inbox's order of urgency: a child whose whereabouts are unknown comes first, and among
+# them a looked-after child or one on a child protection plan; then runs of absence; then the
+# year's persistent and severe absence. Unresolved alerts before resolved ones.
+URGENCY_GROUPS = (
+    "Whereabouts unknown: looked-after or on a child protection plan",
+    "Whereabouts unknown",
+    "Consecutive absent sessions",
+    "Severe absence",
+    "Persistent absence",
+)
+
+
+def _urgency() -> Case:
+    vulnerable = Q(child__looked_after=True) | Q(child__social_care_status=SocialCareStatus.CHILD_PROTECTION)
+    return Case(
+        When(Q(kind=AlertKind.WHEREABOUTS_UNKNOWN) & vulnerable, then=Value(0)),
+        When(kind=AlertKind.WHEREABOUTS_UNKNOWN, then=Value(1)),
+        When(kind=AlertKind.CONSECUTIVE_ABSENCE, then=Value(2)),
+        When(kind=AlertKind.SEVERE_ABSENCE, then=Value(3)),
+        default=Value(4),
+        output_field=IntegerField(),
+    )
+
+
 def list_alerts(*, user: object, filters: AlertFilters | None = None) -> QuerySet[Alert]:
-    """The alerts the user may see, newest first."""
+    """The alerts the user may see, most urgent first (`URGENCY_GROUPS`; unresolved before
+    resolved), newest first within each; each carries `urgency`, its group's index."""
     filters = filters or AlertFilters()
     alerts = permissions.scope_alerts(user)
     if filters.status == UNRESOLVED:
@@ -50,8 +75,12 @@ def list_alerts(*, user: object, filters: AlertFilters | None = None) -> QuerySe
         alerts = alerts.filter(status=filters.status)
     if filters.kind:
         alerts = alerts.filter(kind=filters.kind)
-    return alerts.select_related("child", "placement__provider", "local_authority").order_by(
-        "-raised_at", "-pk"
+    resolved = Case(When(status=AlertStatus.RESOLVED, then=Value(1)), default=Value(0),
+                    output_field=IntegerField())
+    return (
+        alerts.select_related("child", "placement__provider", "local_authority")
+        .annotate(urgency=_urgency(), is_resolved=resolved)
+        .order_by("is_resolved", "urgency", "-raised_at", "-pk")
     )
 
 

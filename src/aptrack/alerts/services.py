@@ -4,6 +4,7 @@ the clock (`at`) and the actor; the checks act as the system (no actor)."""
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -248,6 +249,17 @@ def acknowledge_alert(
         note=note.strip(),
         where=where,
     )
+
+
+def acknowledge_alerts(
+    *, alerts: Iterable[Alert], actor: Any, at: dt.datetime, channel: Channel, note: str = "", where: str = ""
+) -> list[Alert]:
+    """Acknowledge several open alerts at once, all or none (each move audited as one)."""
+    with transaction.atomic():
+        return [
+            acknowledge_alert(alert=alert, actor=actor, at=at, channel=channel, note=note, where=where)
+            for alert in alerts
+        ]
 
 
 def resolve_alert(

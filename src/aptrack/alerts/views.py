@@ -9,6 +9,7 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from aptrack.audit.models import Channel
 from aptrack.core.govuk.pagination import pagination_params
 
 PAGE_SIZE = 25
+BULK_NONE_SELECTED = "Select at least one open alert to acknowledge"
 
 
 def _load(request: HttpRequest, alert_id: int) -> Alert:
@@ -51,8 +53,41 @@ def alert_list(request: HttpRequest) -> HttpResponse:
             "filter_form": form,
             "page": page,
             "pagination": pagination_params(page, request.GET),
+            "urgency_groups": selectors.URGENCY_GROUPS,
+            # Every alert listed is in the user's scope: the open ones can be acknowledged here.
+            "can_acknowledge": any(alert.status == AlertStatus.OPEN for alert in page.object_list),
+            "next": "?" + request.GET.urlencode() if request.GET else "",
         },
     )
+
+
+@login_required
+@require_POST
+def alert_bulk_acknowledge(request: HttpRequest) -> HttpResponse:
+    """Acknowledge the alerts ticked in the inbox, then back to the inbox as it was. Ticked ids
+    that are not open alerts in the user's scope are ignored (one resolved meanwhile, say)."""
+    if not permissions.can_use_alerts(request.user):
+        raise PermissionDenied
+    wanted = [int(pk) for pk in request.POST.getlist("alert") if pk.isdigit()]
+    alerts = list(
+        selectors.list_alerts(user=request.user, filters=selectors.AlertFilters(status=AlertStatus.OPEN))
+        .filter(pk__in=wanted)
+    )
+    back = request.POST.get("next", "")
+    back = back if back.startswith("?") else ""
+    if not alerts:
+        messages.error(request, BULK_NONE_SELECTED)
+        return redirect(reverse("alerts:list") + back)
+    try:
+        done = services.acknowledge_alerts(
+            alerts=alerts, actor=request.user,
+            at=timezone.now(), channel=Channel.WEB, where=request.path,
+        )
+    except (services.AlertMoveNotAllowed, services.AlertNotAllowed) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{len(done)} {'alert' if len(done) == 1 else 'alerts'} acknowledged")
+    return redirect(reverse("alerts:list") + back)
 
 
 def _detail(

@@ -53,6 +53,7 @@ class PlacementOut(Schema):
     exit_plan: str
     readiness_criteria: str
     weekly_cost: float | None
+    cost_difference_reason: str
     dual_registered: bool
     family_involvement: str
     commissioning_la_code: str | None = Field(None, alias="commissioning_la.code")
@@ -103,6 +104,7 @@ class PlacementIn(Schema):
     exit_plan: str = ""
     readiness_criteria: str = ""
     weekly_cost: Decimal | None = None
+    cost_difference_reason: str = ""  # needed when the weekly cost is not the panel's approved cost
     dual_registered: bool = False
     family_involvement: str = ""
     commissioning_school_urn: str | None = None

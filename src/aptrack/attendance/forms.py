@@ -32,12 +32,28 @@ class RegisterDayForm(forms.Form):
     )
 
 
-def _code_choices() -> list[tuple[str, str]]:
-    return [(NOT_MARKED, "Not marked"), *((code.code, code.label) for code in codes.CODES)]
+# The codes most registers use, offered first for each session; any code in force may be typed.
+COMMON_CODES = ("L", "U", "N", "O", "I", "M", "C", "E", "G", "B", "K", "C2")
+
+
+def session_codes(session: Session) -> list[codes.AttendanceCode]:
+    """The codes offered on a session's register: its own present sign ("/" in the morning,
+    "\\" in the afternoon, never the other's), the common codes, then the rest."""
+    own = codes.BY_CODE[codes.PRESENT_SIGN[session.value]]
+    common = [codes.BY_CODE[code] for code in COMMON_CODES]
+    rest = [code for code in codes.CODES if code not in common and code.code not in codes.PRESENT_SIGNS]
+    return [own, *common, *rest]
 
 
 class RegisterForm(forms.Form):
-    """One code per child on the register, with optional minutes late and comment."""
+    """One code per child on the register, typed (the page offers the session's codes), with
+    optional minutes late and comment. "Mark everyone else present" gives every child left
+    blank the session's present sign, so a register is taken by marking the exceptions only.
+    Whether a code is in force is `services.record_marks`'s rule, as for every channel."""
+
+    all_present = forms.BooleanField(
+        label="Mark every child without a code present", required=False,
+    )
 
     def __init__(self, *args: Any, lines: Sequence[RegisterLine], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -46,38 +62,39 @@ class RegisterForm(forms.Form):
             child = line.placement.child
             mark = line.mark
             key = line.placement.pk
-            self.fields[f"code_{key}"] = forms.ChoiceField(
-                label=child.known_as,
-                choices=_code_choices(),
+            self.fields[f"code_{key}"] = forms.CharField(
+                label=f"Code for {child.known_as}",
                 required=False,
+                max_length=codes.MAX_CODE_LENGTH,
                 initial=mark.code if mark else NOT_MARKED,
-                help_text=f"UPN {child.upn}" if child.upn else None,
+                error_messages={"max_length": "Enter one attendance code, like / or N"},
             )
             self.fields[f"minutes_{key}"] = forms.IntegerField(
-                label="Minutes late",
+                label=f"Minutes late for {child.known_as}",
                 required=False,
                 min_value=0,
                 max_value=MAX_MINUTES_LATE,
                 initial=mark.minutes_late if mark else None,
-                widget=forms.TextInput(
-                    attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}
-                ),
                 error_messages={"invalid": "Enter minutes late as a whole number"},
             )
             self.fields[f"comment_{key}"] = forms.CharField(
-                label="Comment",
+                label=f"Comment for {child.known_as}",
                 required=False,
                 max_length=MAX_COMMENT_LENGTH,
                 initial=mark.comment if mark else "",
             )
 
     def rows(self, *, on: dt.date, session: Session) -> list[tuple[int, MarkRow]]:
-        """(placement id, mark) for every child given a code on this register."""
+        """(placement id, mark) for every child given a code on this register (with "mark
+        everyone else present", every child)."""
         data = self.cleaned_data
+        present = codes.PRESENT_SIGN[session.value] if data.get("all_present") else NOT_MARKED
         rows = []
         for line in self.lines:
             key = line.placement.pk
-            code = data.get(f"code_{key}") or NOT_MARKED
+            code = (data.get(f"code_{key}") or "").strip()
+            code = code.upper() if code not in codes.PRESENT_SIGNS else code
+            code = code or present
             if code == NOT_MARKED:
                 continue
             minutes = data.get(f"minutes_{key}")
@@ -114,10 +131,17 @@ class UploadForm(forms.Form):
         return upload
 
 
-def day_and_session(data: Any, *, now: dt.datetime) -> tuple[RegisterDayForm, dt.date, Session]:
-    """The register the query string asks for, else today's, AM until half past twelve."""
-    default_session = Session.AM if now.time() < dt.time(12, 30) else Session.PM
-    form = RegisterDayForm(data or None, initial={"date": now.date(), "session": default_session})
+def day_and_session(
+    data: Any, *, now: dt.datetime, school_day: dt.date
+) -> tuple[RegisterDayForm, dt.date, Session]:
+    """The register the query string asks for, else the last school day's (`school_day`):
+    today's, AM until half past twelve, or when today is not a school day, the morning of the
+    school day before it."""
+    if school_day == now.date():
+        default_session = Session.AM if now.time() < dt.time(12, 30) else Session.PM
+    else:
+        default_session = Session.AM
+    form = RegisterDayForm(data or None, initial={"date": school_day, "session": default_session})
     if data and form.is_valid():
         return form, form.cleaned_data["date"], Session(form.cleaned_data["session"])
-    return form, now.date(), default_session
+    return form, school_day, default_session

@@ -29,6 +29,7 @@ from aptrack.attendance.scopes import Grouping, Period, Scope, ScopeKind
 from aptrack.calendars import selectors as calendar_selectors
 from aptrack.calendars.engine import SchoolCalendar
 from aptrack.children import schooling
+from aptrack.organisations.models import Organisation
 from aptrack.placements import rules as placement_rules
 from aptrack.placements.models import Placement
 from aptrack.placements.states import PlacementStatus
@@ -393,6 +394,24 @@ def list_register(*, provider_id: int, on: dt.date, session: Session) -> list[Re
     return [
         RegisterLine(placement=placement, mark=marks.get(placement.pk)) for placement in placements
     ]
+
+
+def get_register_calendar(*, provider_id: int) -> SchoolCalendar:
+    """The school calendar the provider's register follows by default: that of the LA the
+    provider is in (its own record, else its establishment's), else the standard one."""
+    organisation = Organisation.objects.select_related("establishment").get(pk=provider_id)
+    la_id = organisation.local_authority_id or getattr(organisation.establishment, "local_authority_id", None)
+    return calendar_selectors.get_calendar(la_id=la_id)
+
+
+def last_school_day(calendar: SchoolCalendar, on: dt.date) -> dt.date:
+    """`on` if it is a school day, else the school day before it (within a year; else `on`)."""
+    day = on
+    for _ in range(366):
+        if calendar.is_school_day(day):
+            return day
+        day -= dt.timedelta(days=1)
+    return on
 
 
 def list_marks(

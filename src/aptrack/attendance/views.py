@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aptrack.attendance import codes, permissions, selectors, services
-from aptrack.attendance.forms import RegisterForm, UploadForm, day_and_session
+from aptrack.attendance.forms import RegisterForm, UploadForm, day_and_session, session_codes
 from aptrack.attendance.models import MarkChannel
 from aptrack.attendance.rules import CSV_HEADINGS, Column, uk_date
 from aptrack.attendance.scopes import Grouping, Period, Scope, ScopeKind
@@ -35,13 +35,15 @@ def _provider_or_403(request: HttpRequest) -> int:
 def register(request: HttpRequest) -> HttpResponse:
     provider_id = _provider_or_403(request)
     now = timezone.localtime()
-    day_form, on, session = day_and_session(request.GET, now=now)
+    calendar = selectors.get_register_calendar(provider_id=provider_id)
+    school_day = selectors.last_school_day(calendar, now.date())
+    day_form, on, session = day_and_session(request.GET, now=now, school_day=school_day)
     lines = selectors.list_register(provider_id=provider_id, on=on, session=session)
     form = RegisterForm(request.POST if request.method == "POST" else None, lines=lines)
     if request.method == "POST" and form.is_valid():
         rows = form.rows(on=on, session=session)
         if not rows:
-            form.add_error(None, "Select a code for at least one child")
+            form.add_error(None, "Enter a code for at least one child, or mark every child present")
         else:
             try:
                 report = services.record_marks(
@@ -73,6 +75,10 @@ def register(request: HttpRequest) -> HttpResponse:
             "on": on,
             "session": session,
             "today": now.date(),
+            "is_school_day": calendar.is_school_day(on),
+            "is_default_day": not request.GET,
+            "codes": session_codes(session),
+            "present_sign": codes.PRESENT_SIGN[session.value],
         },
     )
 

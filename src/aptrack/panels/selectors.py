@@ -16,6 +16,7 @@ from aptrack.panels.models import (
     AgendaItem,
     Attendance,
     Decision,
+    DecisionOutcome,
     Meeting,
     MeetingStatus,
     Panel,
@@ -209,6 +210,24 @@ def get_decision(item: AgendaItem) -> Decision | None:
         return item.decision
     except Decision.DoesNotExist:
         return None
+
+
+def describe_who_decides(*, panel: Panel) -> str:
+    """Who may record the panel's decisions (`permissions.can_record_decision`), in words."""
+    chairs = [m.name for m in PanelMember.objects.filter(panel=panel, is_active=True, is_chair=True).order_by("name")]
+    chair = f"the panel's chair ({', '.join(chairs)})" if chairs else "the panel's chair (none is named yet)"
+    return f"Only {chair} or an LA manager of {panel.local_authority.name} can record the panel's decisions"
+
+
+def get_approval(*, referral_id: int) -> Decision | None:
+    """The panel's decision approving the referral (the latest, were it approved twice): the
+    tier, provider and weekly cost a placement made from it starts with."""
+    return (
+        Decision.objects.filter(agenda_item__referral_id=referral_id, outcome=DecisionOutcome.APPROVED)
+        .select_related("proposed_provider", "agenda_item__meeting__panel")
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
 
 
 def get_meeting_pack(*, meeting: Meeting, on: dt.date) -> MeetingPack:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
@@ -47,6 +48,16 @@ class PanelNotAllowed(Exception):
 class MeetingClosed(Exception):
     def __init__(self) -> None:
         super().__init__("This meeting is closed: its agenda, decisions and minutes can no longer be changed")
+
+
+MEETING_NOT_YET_HELD = "The meeting is on {date}: the panel's decisions can be recorded from that day"
+
+
+class MeetingNotYetHeld(Exception):
+    """A panel decides at its meeting: nothing is decided for a meeting still to come."""
+
+    def __init__(self, meeting_date: dt.date) -> None:
+        super().__init__(MEETING_NOT_YET_HELD.format(date=uk_date(meeting_date)))
 
 
 class ReferralFromAnotherLA(Exception):
@@ -326,6 +337,8 @@ def record_decision(
     clean = _decision_fields(data)
     with transaction.atomic():
         locked_meeting, item = _lock_open_item(agenda_item)
+        if locked_meeting.date > timezone.localdate(at):
+            raise MeetingNotYetHeld(locked_meeting.date)
         quorum = selectors.get_quorum(meeting=locked_meeting)
         if not quorum.met:
             raise QuorumNotMet(quorum)

@@ -29,6 +29,7 @@ from aptrack.panels.forms import (
     PanelForm,
 )
 from aptrack.panels.models import AgendaItem, Meeting, MeetingStatus, Panel
+from aptrack.placements import permissions as placement_permissions
 from aptrack.referrals import services as referral_services
 
 # The refusals a meeting's forms show as a message at the top of the error summary.
@@ -40,6 +41,7 @@ _REFUSALS = (
     services.AgendaItemSettled,
     services.QuorumNotMet,
     services.MeetingHasUndecidedItems,
+    services.MeetingNotYetHeld,
     referral_services.ReferralMoveNotAllowed,
 )
 
@@ -221,7 +223,8 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, failed: tuple[str, Any
             initial={"present": [str(row.member.pk) for row in attendance if row.present]},
         )
         forms["action"] = ActionForm(items=meeting.agenda.select_related("referral__child").order_by("position"))
-    if is_open and can_decide:
+    today = timezone.localdate()
+    if is_open and can_decide and meeting.date <= today:
         providers = selectors.list_proposable_providers(panel=meeting.panel)
         for item in undecided:
             forms[f"decision-{item.pk}"] = DecisionForm(
@@ -246,7 +249,9 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, failed: tuple[str, Any
         "can_run": can_run,
         "can_decide": can_decide,
         "can_see_pack": permissions.can_see_pack(user, meeting),
-        "today": timezone.localdate(),
+        "can_plan_placements": placement_permissions.can_create_placement(user),
+        "who_decides": selectors.describe_who_decides(panel=meeting.panel),
+        "today": today,
     }
     if failed_form is not None:
         context["form"] = failed_form  # the layout's error summary reads `form`

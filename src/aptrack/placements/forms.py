@@ -88,7 +88,10 @@ class PlacementForm(forms.Form):
     part_time_parent_agreed = forms.BooleanField(label="The parents agree to the part-time timetable", required=False)
     part_time_review_date = GovukDateField(label="Date the part-time timetable will be reviewed", required=False)
     part_time_plan_to_full_time = _text("Plan back to full-time education")
-    exit_plan = _text("Exit or reintegration plan")
+    exit_plan = _text(
+        "Exit or reintegration plan", required=True, help_text="How and when the child will move on, and to where",
+        message="Describe the exit or reintegration plan: how and when the child will move on",
+    )
     readiness_criteria = _text("Readiness criteria", help_text="How everyone will know the child is ready to move on")
     weekly_cost = forms.DecimalField(
         label="Weekly cost in pounds", required=False, max_digits=9, decimal_places=2, min_value=0,
@@ -96,6 +99,10 @@ class PlacementForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "decimal"}),
         error_messages={"invalid": "Weekly cost must be an amount of money, like 450 or 450.50",
                         "min_value": "Weekly cost must be 0 or more"},
+    )
+    cost_difference_reason = _text(
+        "Reason the weekly cost differs from the panel's",
+        help_text="Only when the weekly cost is not the cost the panel approved. The difference is flagged on the plan",
     )
     dual_registered = forms.BooleanField(label="Dual registered with the home school", required=False)
     family_involvement = _text("How the family is involved")
@@ -111,7 +118,7 @@ class PlacementForm(forms.Form):
 
     def __init__(
         self, *args: Any, sites: list[ProviderSite], editing: bool = False,
-        ask_for_school: bool = False, priced_by_rate: bool = False, **kwargs: Any,
+        ask_for_school: bool = False, priced_by_rate: bool = False, approved_cost: Any = None, **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.sites = {str(site.pk): site for site in sites}
@@ -127,6 +134,13 @@ class PlacementForm(forms.Form):
             del self.fields["commissioning_school_urn"]
         if priced_by_rate:
             del self.fields["weekly_cost"]
+        if approved_cost is None:
+            del self.fields["cost_difference_reason"]
+        else:
+            self.fields["cost_difference_reason"].help_text = (
+                f"Only when the weekly cost is not the £{approved_cost:,.2f} the panel approved. "
+                "The difference is flagged on the plan"
+            ).replace(".00 ", " ")
 
     def clean_site(self) -> ProviderSite:
         site = self.sites.get(self.cleaned_data["site"])
@@ -154,7 +168,8 @@ class PlacementForm(forms.Form):
 PLAN_INITIAL_FIELDS = (
     "tier", "start_date", "planned_end_date", "open_ended_justification", "hours_per_week",
     "home_school_hours_per_week", "part_time_reason", "part_time_parent_agreed", "part_time_review_date",
-    "part_time_plan_to_full_time", "exit_plan", "readiness_criteria", "weekly_cost", "dual_registered",
+    "part_time_plan_to_full_time", "exit_plan", "readiness_criteria", "weekly_cost", "cost_difference_reason",
+    "dual_registered",
     "family_involvement",
 )
 
@@ -214,6 +229,10 @@ class ReviewForm(forms.Form):
     )
     child_views = _text("The child's views")
     family_views = _text("The family's views")
+    views_not_obtained_reason = _text(
+        "Why the child's or the family's views are not recorded",
+        help_text="Only when a view could not be given: every review hears the child and the family",
+    )
     decision = forms.ChoiceField(
         label="Decision", choices=ReviewDecision.choices, widget=forms.RadioSelect,
         error_messages={"required": "Select the decision"},
@@ -228,7 +247,7 @@ class ReviewForm(forms.Form):
     def __init__(self, *args: Any, outcomes: list[IntendedOutcome], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.outcomes = outcomes
-        order = ["held_date", "kind", "attendance_percent", "child_views", "family_views"]
+        order = ["held_date", "kind", "attendance_percent", "child_views", "family_views", "views_not_obtained_reason"]
         for outcome in outcomes:
             score, value = f"score_{outcome.pk}", f"value_{outcome.pk}"
             self.fields[score] = forms.TypedChoiceField(
@@ -252,7 +271,7 @@ class ReviewForm(forms.Form):
 
 
 class EndForm(forms.Form):
-    end_date = GovukDateField(label="Date the placement ended")
+    end_date = GovukDateField(label="Date the placement ended", help_text="A school day, today or earlier")
     reason = forms.ChoiceField(
         label="Why did the placement end?", choices=EndReason.choices, widget=forms.RadioSelect,
         error_messages={"required": "Select why the placement ended"},

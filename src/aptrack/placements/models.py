@@ -83,6 +83,8 @@ class Placement(models.Model):
     exit_plan = models.TextField(blank=True)
     readiness_criteria = models.TextField(blank=True)
     weekly_cost = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    # Why the plan's weekly cost differs from the cost the panel approved (blank when it does not).
+    cost_difference_reason = models.TextField(blank=True)
     dual_registered = models.BooleanField(default=False)
     family_involvement = models.TextField(blank=True)
     compliance_override_reason = models.TextField(blank=True)
@@ -158,6 +160,8 @@ class Review(models.Model):
     attendance_percent = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     child_views = models.TextField(blank=True)
     family_views = models.TextField(blank=True)
+    # Why the child's or the family's views are not recorded (blank when both are).
+    views_not_obtained_reason = models.TextField(blank=True)
     decision = models.CharField(max_length=12, choices=ReviewDecision.choices)
     decision_reason = models.TextField(blank=True)
     new_planned_end_date = models.DateField(null=True, blank=True)

@@ -22,6 +22,7 @@ from aptrack.calendars.selectors import get_calendar
 from aptrack.children import schooling
 from aptrack.children.models import Child
 from aptrack.children.permissions import scope_children
+from aptrack.panels import selectors as panel_selectors
 from aptrack.placements import policy, rules
 from aptrack.placements.models import (
     Destination,
@@ -192,6 +193,31 @@ def get_referral(*, user: object, referral_id: int) -> Referral | None:
     return referrals.filter(commissioning_la_id=organisation.local_authority_id).first()
 
 
+def approved_weekly_cost(referral: Referral | None) -> Decimal | None:
+    """The weekly cost the panel approved for the referral, if a panel approved one."""
+    if referral is None:
+        return None
+    decision = panel_selectors.get_approval(referral_id=referral.pk)
+    return decision.proposed_weekly_cost if decision is not None else None
+
+
+def get_referral_to_place(*, user: object, child: Child) -> Referral | None:
+    """The child's approved referral the user may place from that has no placement yet (the
+    newest): planning a placement from the child's record starts from it."""
+    organisation = getattr(user, "organisation", None)
+    if organisation is None:
+        return None
+    referrals = (
+        Referral.objects.filter(child=child, child__in=scope_children(user), status=ReferralStatus.APPROVED)
+        .exclude(placements__status__in=[s for s in PlacementStatus if s != PlacementStatus.CANCELLED])
+        .select_related("child")
+        .order_by("-pk")
+    )
+    if getattr(user, "role", None) == Role.SCHOOL_STAFF:
+        return referrals.filter(commissioning_school_id=organisation.pk).first()
+    return referrals.filter(commissioning_la_id=organisation.local_authority_id).first()
+
+
 # --- one placement ----------------------------------------------------------------------------
 
 
@@ -245,6 +271,7 @@ class PlanView:
     part_time: bool
     full_time_hours: Decimal
     key_stage: str
+    approved_weekly_cost: Decimal | None = None  # the panel's, when it approved the referral
 
 
 def get_plan(*, placement: Placement, on: dt.date) -> PlanView:
@@ -291,6 +318,7 @@ def get_plan(*, placement: Placement, on: dt.date) -> PlanView:
         part_time=rules.is_part_time(weekly, stage),
         full_time_hours=threshold,
         key_stage=stage,
+        approved_weekly_cost=approved_weekly_cost(placement.referral) if placement.referral_id else None,
     )
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from aptrack.accounts.roles import Role
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
+from aptrack.calendars.selectors import get_calendar
 from aptrack.children import schooling
 from aptrack.children.models import Child
 from aptrack.organisations.models import LocalAuthority, Organisation, OrganisationKind
@@ -77,6 +78,12 @@ PART_TIME_REVIEW_NEEDED = "Enter the date the part-time timetable will be review
 PART_TIME_REVIEW_BEFORE_START = "The part-time review date must be on or after the start date"
 PART_TIME_PLAN_NEEDED = "Describe the plan back to full-time education"
 COST_INVALID = "Weekly cost must be 0 or more"
+COST_DIFFERS_REASON_NEEDED = (
+    "The weekly cost, {cost}, differs from the {approved} the panel approved: give the reason for the difference"
+)
+EXIT_PLAN_NEEDED = "Describe the exit or reintegration plan: how and when the child will move on"
+WEEKEND_NOT_SCHOOL_DAY = "{date} is a {weekday}: choose a school day"
+HOLIDAY_NOT_SCHOOL_DAY = "{date} is not a school day (a holiday or closure day): choose a school day"
 REFERRAL_NOT_APPROVED = "A placement can only be made from a referral the panel has approved"
 REFERRAL_OTHER_CHILD = "The referral is for a different child"
 REFERRAL_OTHER_LA = "The referral is for another local authority to commission"
@@ -106,6 +113,9 @@ END_DATE_IN_FUTURE = "The end date must be today or in the past"
 END_REASON_NEEDED = "Select why the placement ended"
 DESTINATION_NEEDED = "Select where the child went"
 TRANSITION_PLAN_NEEDED = "Describe the transition plan"
+REVIEW_VIEWS_NEEDED = (
+    "Record the child's and the family's views, or the reason they could not be given"
+)
 OUTCOME_FIELD_NEEDED = {
     "description": "Describe the intended outcome",
     "measure": "Say how progress will be measured",
@@ -133,6 +143,10 @@ FOLLOW_UP_DONE = "This follow-up has already been recorded"
 FOLLOW_UP_DATE_NEEDED = "Enter the date of the check"
 FOLLOW_UP_DATE_BEFORE_END = "The check must be on or after the day the placement ended, {end}"
 FOLLOW_UP_DATE_IN_FUTURE = "The date of the check must be today or in the past"
+FOLLOW_UP_TOO_EARLY = (
+    "The {weeks}-week follow-up is due on {due}, {weeks} weeks after the placement ended: "
+    "it cannot be recorded before then"
+)
 STILL_ATTENDING_NEEDED = "Say whether the child is still attending"
 SUSTAINED_NEEDED = "Say whether the destination has been sustained"
 
@@ -152,6 +166,7 @@ PLAN_FIELDS = (
     "exit_plan",
     "readiness_criteria",
     "weekly_cost",
+    "cost_difference_reason",
     "dual_registered",
     "family_involvement",
 )
@@ -195,6 +210,22 @@ class PlacementMoveNotAllowed(Exception):
 
 
 # --- helpers -------------------------------------------------------------------------------
+
+
+def _money(value: Decimal) -> str:
+    return f"£{value:,.2f}".replace(".00", "")
+
+
+def school_day_error(day: dt.date, *, la_id: int | None) -> str | None:
+    """Why `day` cannot be a placement's end date on the LA's calendar: a weekend, or a holiday
+    or closure within the known terms (beyond them only weekends are known)."""
+    if day.weekday() >= 5:
+        return WEEKEND_NOT_SCHOOL_DAY.format(date=f"{day.day} {day:%B %Y}", weekday=f"{day:%A}")
+    calendar = get_calendar(la_id=la_id)
+    last = calendar.last_known_day
+    if last is not None and day <= last and not calendar.is_school_day(day):
+        return HOLIDAY_NOT_SCHOOL_DAY.format(date=f"{day.day} {day:%B %Y}")
+    return None
 
 
 def _local_date(at: dt.datetime) -> dt.date:
@@ -344,9 +375,14 @@ def _validated_plan(
     values: dict[str, Any],
     current: Placement | None,
     errors: Errors,
+    la_id: int | None = None,
+    approved_cost: Decimal | None = None,
 ) -> dict[str, Any]:
     """Check the plan fields against every rule; add to `errors`; return the clean values
-    with the derived ones (maximum end date, open-ended approval, weekly cost)."""
+    with the derived ones (maximum end date, open-ended approval, weekly cost). `la_id`: the
+    commissioning LA, whose calendar the planned end date must be a school day of;
+    `approved_cost`: the weekly cost the panel approved, which the plan carries unless a
+    reason for the difference is given."""
     clean: dict[str, Any] = {}
     site = values.get("site")
     if provider is None:
@@ -381,6 +417,10 @@ def _validated_plan(
     if planned_end is not None:
         if start is not None and planned_end <= start:
             _add(errors, "planned_end_date", END_BEFORE_START)
+        elif current is None or planned_end != current.planned_end_date:
+            not_school_day = school_day_error(planned_end, la_id=la_id)
+            if not_school_day:
+                _add(errors, "planned_end_date", not_school_day)
     elif not justification:
         _add(errors, "planned_end_date", PLANNED_END_NEEDED)
     elif (
@@ -458,11 +498,21 @@ def _validated_plan(
     given_cost = given_cost.quantize(Decimal("0.01")) if given_cost is not None else None
     if given_cost is not None and given_cost < 0:
         _add(errors, "weekly_cost", COST_INVALID)
-    clean["weekly_cost"] = (
+    if given_cost is None and approved_cost is not None:
+        given_cost = approved_cost  # carried over from the panel's decision
+    clean["weekly_cost"] = cost = (
         _weekly_cost(provider, hours, given_cost) if provider is not None and hours is not None else given_cost
     )
+    clean["cost_difference_reason"] = ""
+    if approved_cost is not None and cost is not None and cost != approved_cost:
+        clean["cost_difference_reason"] = _text(values.get("cost_difference_reason"))
+        if not clean["cost_difference_reason"]:
+            _add(errors, "cost_difference_reason", COST_DIFFERS_REASON_NEEDED.format(
+                cost=_money(cost), approved=_money(approved_cost)))
     for key in ("exit_plan", "readiness_criteria", "family_involvement"):
         clean[key] = _text(values.get(key))
+    if not clean["exit_plan"]:
+        _add(errors, "exit_plan", EXIT_PLAN_NEEDED)
     clean["dual_registered"] = bool(values.get("dual_registered"))
     return clean
 
@@ -536,8 +586,12 @@ def create_placement(
             actor=actor, child=child, referral=data.get("referral"),
             school=data.get("commissioning_school"), tier=data.get("tier"), errors=errors,
         )
+        referral = data.get("referral")
         clean = _validated_plan(
-            actor=actor, child=child, provider=provider, values=data, current=None, errors=errors
+            actor=actor, child=child, provider=provider, values=data, current=None, errors=errors,
+            la_id=la.pk if la is not None else None,
+            approved_cost=selectors.approved_weekly_cost(referral) if referral is not None and referral.child_id == child.pk
+            else None,
         )
         outcomes = [
             _validated_outcome(outcome, errors, prefix=f"outcomes.{index}.")
@@ -618,7 +672,8 @@ def update_plan(
         values = {key: data.get(key, getattr(locked, key)) for key in PLAN_FIELDS}
         errors: Errors = {}
         clean = _validated_plan(
-            actor=actor, child=locked.child, provider=provider, values=values, current=locked, errors=errors
+            actor=actor, child=locked.child, provider=provider, values=values, current=locked, errors=errors,
+            la_id=locked.commissioning_la_id, approved_cost=selectors.approved_weekly_cost(locked.referral),
         )
         if errors:
             raise PlacementInvalid(errors)
@@ -710,6 +765,8 @@ def end_placement(
             _add(errors, "end_date", END_DATE_BEFORE_START.format(start=f"{start.day} {start:%B %Y}"))
         elif end_date > _local_date(at):
             _add(errors, "end_date", END_DATE_IN_FUTURE)
+        elif not_school_day := school_day_error(end_date, la_id=locked.commissioning_la_id):
+            _add(errors, "end_date", not_school_day)
         if reason not in EndReason.values:
             _add(errors, "reason", END_REASON_NEEDED)
         if destination not in Destination.values:
@@ -888,6 +945,12 @@ def record_review(
         new_end = data.get("new_planned_end_date")
         new_tier = data.get("new_tier")
         new_tier = int(new_tier) if new_tier not in (None, "") else None
+        child_views, family_views = _text(data.get("child_views")), _text(data.get("family_views"))
+        views_reason = _text(data.get("views_not_obtained_reason"))
+        if (not child_views or not family_views) and not views_reason:
+            _add(errors, "views_not_obtained_reason", REVIEW_VIEWS_NEEDED)
+        if child_views and family_views:
+            views_reason = ""
         if decision not in ReviewDecision.values:
             _add(errors, "decision", DECISION_NEEDED)
         elif decision == ReviewDecision.EXTEND:
@@ -899,6 +962,8 @@ def record_review(
             elif current is not None and new_end <= current:
                 _add(errors, "new_planned_end_date", EXTEND_DATE_NOT_LATER.format(
                     current=f"{current.day} {current:%B %Y}"))
+            elif not_school_day := school_day_error(new_end, la_id=locked.commissioning_la_id):
+                _add(errors, "new_planned_end_date", not_school_day)
         elif decision == ReviewDecision.CHANGE_TIER:
             if new_tier not in (1, 2, 3):
                 _add(errors, "new_tier", NEW_TIER_NEEDED)
@@ -914,7 +979,7 @@ def record_review(
         tier_after = new_tier if new_tier is not None else locked.tier
         review = Review.objects.create(
             placement=locked, kind=kind, held_date=held, attendance_percent=attendance,
-            child_views=_text(data.get("child_views")), family_views=_text(data.get("family_views")),
+            child_views=child_views, family_views=family_views, views_not_obtained_reason=views_reason,
             decision=decision, decision_reason=reason, new_planned_end_date=new_end, new_tier=new_tier,
             next_review_date=held + dt.timedelta(days=policy.review_cadence_days(tier_after)),
             recorded_by=actor, recorded_at=at,
@@ -980,6 +1045,10 @@ def record_follow_up(
             _add(errors, "done_date", FOLLOW_UP_DATE_BEFORE_END.format(end=f"{end.day} {end:%B %Y}"))
         elif done > _local_date(at):
             _add(errors, "done_date", FOLLOW_UP_DATE_IN_FUTURE)
+        elif done < locked.due_date:
+            due = locked.due_date
+            _add(errors, "done_date", FOLLOW_UP_TOO_EARLY.format(
+                weeks=locked.weeks_after, due=f"{due.day} {due:%B %Y}"))
         if data.get("still_attending") is None:
             _add(errors, "still_attending", STILL_ATTENDING_NEEDED)
         if data.get("destination_sustained") is None:

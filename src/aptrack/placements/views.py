@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import selectors as children_selectors
+from aptrack.panels import selectors as panel_selectors
 from aptrack.placements import permissions, selectors, services
 from aptrack.placements.forms import (
     CancelForm,
@@ -140,6 +141,8 @@ def placement_new(request: HttpRequest) -> HttpResponse:
             child = referral.child if referral else None
         elif request.GET.get("child"):
             child = children_selectors.get_child(user=request.user, child_id=int(request.GET["child"]))
+            # From the child's record: start from their approved referral when there is one.
+            referral = selectors.get_referral_to_place(user=request.user, child=child) if child else None
     except ValueError:
         child = None
     if child is None:
@@ -148,10 +151,13 @@ def placement_new(request: HttpRequest) -> HttpResponse:
     la_id = organisation.local_authority_id
     if la_id is None and organisation.establishment_id:
         la_id = organisation.establishment.local_authority_id
-    initial: dict[str, Any] = {"tier": 1 if referral is None else referral.proposed_tier}
+    sites = selectors.list_site_choices(la_id=la_id)
+    approval = panel_selectors.get_approval(referral_id=referral.pk) if referral is not None else None
+    initial = _initial_from_approval(referral, approval, sites)
     form = PlacementForm(
-        request.POST or None, initial=initial, sites=selectors.list_site_choices(la_id=la_id),
+        request.POST or None, initial=initial, sites=sites,
         ask_for_school=referral is None and permissions.can_use_caseworker_home(request.user),
+        approved_cost=approval.proposed_weekly_cost if approval else None,
     )
     if request.method == "POST" and form.is_valid():
         data = form.to_service_data()
@@ -165,8 +171,23 @@ def placement_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "The placement has been planned. Now add its intended outcomes")
             return redirect("placements:detail", placement_id=placement.pk)
-    return _form_page(request, "form.html", form=form, child=child, referral=referral,
+    return _form_page(request, "form.html", form=form, child=child, referral=referral, approval=approval,
                       title=f"Plan a placement for {child.known_as}")
+
+
+def _initial_from_approval(referral: Any, approval: Any, sites: list[Any]) -> dict[str, Any]:
+    """The plan starts from the panel's decision: its tier, its provider (the provider's site
+    when it has one open site) and its weekly cost."""
+    if referral is None:
+        return {"tier": 1}
+    if approval is None:
+        return {"tier": referral.proposed_tier}
+    initial: dict[str, Any] = {"tier": approval.approved_tier, "weekly_cost": approval.proposed_weekly_cost}
+    if approval.proposed_provider_id:
+        own = [site for site in sites if site.provider_id == approval.proposed_provider_id and site.is_active]
+        if own:
+            initial["site"] = str(own[0].pk)
+    return initial
 
 
 @login_required
@@ -192,6 +213,7 @@ def placement_edit(request: HttpRequest, placement_id: int) -> HttpResponse:
         request.POST or None, initial=initial_from_placement(placement), editing=True,
         sites=selectors.list_provider_sites(placement=placement),
         priced_by_rate=bool(provider and (provider.hourly_rate is not None or provider.daily_rate is not None)),
+        approved_cost=selectors.approved_weekly_cost(placement.referral) if placement.referral_id else None,
     )
     version = _version(request, placement)
     if request.method == "POST" and form.is_valid():

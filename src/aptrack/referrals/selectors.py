@@ -9,7 +9,7 @@ from django.db.models import Case, Q, QuerySet, Value, When
 
 from aptrack.calendars import deadlines
 from aptrack.calendars.engine import OutsideKnownTerms, SchoolCalendar
-from aptrack.calendars.selectors import get_calendars
+from aptrack.calendars.selectors import get_calendar, get_calendars
 from aptrack.children.models import Child
 from aptrack.panels.models import AgendaItem
 from aptrack.placements.models import Placement
@@ -270,3 +270,19 @@ def _duty(
         days_overdue=max((until - due).days, 0) if missed else 0,
         school_days_overdue=calendar.count_school_days(due + dt.timedelta(days=1), until) if missed else 0,
     )
+
+
+@dataclass(frozen=True)
+class SixthDay:
+    due_date: dt.date
+    estimated: bool  # no term dates that far ahead: counted in weekdays
+
+
+def get_sixth_day(*, referral: Referral) -> SixthDay | None:
+    """The sixth school day of a permanent exclusion, from which the LA owes full-time
+    education: shown on the referral so the officer sees the deadline."""
+    if referral.route != Route.PERMANENT_EXCLUSION or referral.first_day_of_exclusion is None:
+        return None
+    due, estimated = sixth_day_due(get_calendar(la_id=referral.commissioning_la_id), referral.first_day_of_exclusion)
+    return SixthDay(due_date=due, estimated=estimated)
+

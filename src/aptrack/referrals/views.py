@@ -13,6 +13,8 @@ from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import selectors as child_selectors
 from aptrack.core.govuk.pagination import pagination_params
+from aptrack.placements import permissions as placement_permissions
+from aptrack.placements import selectors as placement_selectors
 from aptrack.referrals import permissions, selectors, services
 from aptrack.referrals.forms import (
     ChildSearchForm,
@@ -23,6 +25,7 @@ from aptrack.referrals.forms import (
     initial_from_referral,
 )
 from aptrack.referrals.models import Referral
+from aptrack.referrals.states import ReferralStatus
 
 
 def _load(request: HttpRequest, referral_id: int) -> Referral:
@@ -122,6 +125,12 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
         "can_submit": permissions.can_submit_referral(user, referral),
         "can_withdraw": permissions.can_withdraw_referral(user, referral),
         "can_see_child": child_selectors.get_child(user=user, child_id=referral.child_id) is not None,
+        "sixth_day": selectors.get_sixth_day(referral=referral),
+        "placements": list(referral.placements.exclude(status="CANCELLED").order_by("-start_date"))
+        if placement_permissions.can_view_placements(user) else [],
+        "can_plan_placement": placement_permissions.can_create_placement(user)
+        and referral.status == ReferralStatus.APPROVED
+        and placement_selectors.get_referral(user=user, referral_id=referral.pk) is not None,
     })
 
 

@@ -1,6 +1,8 @@
 """The inbox and one alert: who sees what, acknowledge and resolve with the GOV.UK error
 summary, and the audit trail."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -164,3 +166,38 @@ def test_the_inbox_filters_by_status_and_kind_newest_first(client, world):
     assert list(resolved.context_data["page"].object_list) == [am]
     other_kind = client.get(reverse("alerts:list"), {"status": "", "kind": "SEVERE_ABSENCE"})
     assert list(other_kind.context_data["page"].object_list) == []
+
+
+def test_the_inbox_puts_missing_vulnerable_children_first_and_acknowledges_in_bulk(client, world):
+    from aptrack.alerts.states import AlertKind
+    from aptrack.children.tests.factories import ChildFactory, PlacementFactory
+    from aptrack.placements.tests.factories import START
+
+    dorset = la("838")
+    looked_after = ChildFactory(looked_after=True, responsible_la=dorset)
+    protected = ChildFactory(social_care_status="CP")
+    for child in (looked_after, protected):
+        PlacementFactory(child=child, provider=world.provider_x.organisation, status="ACTIVE", start_date=START)
+    check(MONDAY, "10:00")
+    placement = world.child_a.placements.get()
+    Alert.objects.create(  # raised last: newest, yet least urgent
+        kind=AlertKind.PERSISTENT_ABSENCE, child=world.child_a, placement=placement, local_authority=dorset,
+        session_date=MONDAY, session="PM", period_start_date=dt.date(2026, 9, 1), reason="12% absent",
+        raised_at=dt.datetime(2026, 11, 23, 15, tzinfo=dt.UTC),
+    )
+    client.force_login(world.officer_a)
+    listed = list(client.get(reverse("alerts:list")).context_data["page"].object_list)
+    assert [alert.urgency for alert in listed] == [0, 0, 1, 4]
+    assert {alert.child for alert in listed[:2]} == {looked_after, protected}
+    assert listed[2].child == world.child_a and listed[3].kind == AlertKind.PERSISTENT_ABSENCE
+
+    other_la = Alert.objects.get(child=world.child_b)
+    response = client.post(reverse("alerts:bulk_acknowledge"),
+                           {"alert": [listed[0].pk, listed[1].pk, other_la.pk], "next": "?status=OPEN"})
+    assert response.status_code == 302 and response.url == reverse("alerts:list") + "?status=OPEN"
+    statuses = dict(Alert.objects.values_list("pk", "status"))
+    assert (statuses[listed[0].pk], statuses[listed[1].pk]) == ("ACKNOWLEDGED", "ACKNOWLEDGED")
+    assert statuses[listed[2].pk] == statuses[other_la.pk] == "OPEN"
+    assert AlertEvent.objects.filter(kind="ACKNOWLEDGED", by=world.officer_a).count() == 2
+    none = client.post(reverse("alerts:bulk_acknowledge"), {"alert": [other_la.pk]}, follow=True)
+    assert "Select at least one open alert to acknowledge" in none.content.decode()

@@ -46,16 +46,15 @@ def test_register_works_without_javascript(browser_world, new_page):  # noqa: F8
     page = new_page(viewport=MOBILE, is_mobile=True, has_touch=True, javascript=False)
     sign_in(page, "provider_x")
     page.goto(MONDAY_AM)
-    page.get_by_label(child.known_as).select_option("L")
-    page.get_by_text(f"Minutes late or a comment for {child.known_as}").click()
-    page.get_by_label("Minutes late").fill("ten")
+    page.get_by_label(f"Code for {child.known_as}").fill("L")
+    page.get_by_label(f"Minutes late for {child.known_as}").fill("ten")
     click_and_wait(page, page.get_by_role("button", name="Save register"))
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     expect(page.locator(".govuk-error-summary")).to_contain_text(
         "Enter minutes late as a whole number"
     )
 
-    page.get_by_label("Minutes late").fill("10")
+    page.get_by_label(f"Minutes late for {child.known_as}").fill("10")
     click_and_wait(page, page.get_by_role("button", name="Save register"))
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("1 new")
     mark = AttendanceMark.objects.get()

@@ -358,3 +358,14 @@ def test_a_member_who_leaves_no_longer_sees_the_panel(world, dorset_meeting):
     assert scope_panels(world.panel_member).exists()
     services.remove_member(actor=world.officer_a, at=AT, member=member)
     assert not scope_panels(world.panel_member).exists()
+
+
+def test_a_decision_for_a_meeting_still_to_come_is_refused(world, dorset_meeting):
+    item = _add(world, dorset_meeting, _submitted(world))
+    quorate(dorset_meeting)
+    with pytest.raises(services.MeetingNotYetHeld) as excinfo:
+        services.record_decision(actor=world.panel_member, at=AT - dt.timedelta(days=1), channel=Channel.WEB,
+                                 agenda_item=item, data=APPROVAL)
+    assert str(excinfo.value) == services.MEETING_NOT_YET_HELD.format(date="3 December 2026")
+    assert not Decision.objects.exists()
+    assert _decide(world, item).outcome == "APPROVED"

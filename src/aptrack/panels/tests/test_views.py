@@ -256,3 +256,34 @@ def test_actions_are_marked_done(client, world, dorset_meeting):
     assert client.post(reverse("panels:action_done", args=[dorset_meeting.pk, action.pk])).status_code == 302
     action.refresh_from_db()
     assert action.done_date is not None
+
+
+def test_an_officer_is_told_who_records_decisions(client, world, dorset_meeting):
+    _on_agenda(world, dorset_meeting)
+    client.force_login(world.officer_a)
+    body = client.get(reverse("panels:meeting", args=[dorset_meeting.pk])).content.decode()
+    assert "Only the panel&#39;s chair (Pat Chair) or an LA manager of Dorset can record the panel&#39;s decisions" in body
+
+
+def test_a_meeting_still_to_come_offers_no_decision_form(client, world, dorset_meeting):
+    import time_machine
+
+    _on_agenda(world, dorset_meeting)
+    quorate(dorset_meeting)
+    client.force_login(world.manager_a)
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC), tick=False):
+        body = client.get(reverse("panels:meeting", args=[dorset_meeting.pk])).content.decode()
+    assert "Record the decision" not in body
+    assert "The panel decides at the meeting on 3 December 2026" in body
+
+
+def test_an_approval_leads_to_planning_the_placement(client, world, dorset_meeting):
+    item = _on_agenda(world, dorset_meeting)
+    quorate(dorset_meeting)
+    client.force_login(world.manager_a)
+    client.post(reverse("panels:decision", args=[dorset_meeting.pk, item.pk]), _decision_data(item))
+    body = client.get(reverse("panels:meeting", args=[dorset_meeting.pk])).content.decode()
+    plan_url = f"{reverse('placements:new')}?referral={item.referral.pk}"
+    assert f'href="{plan_url}"' in body
+    referral_page = client.get(reverse("referrals:detail", args=[item.referral.pk])).content.decode()
+    assert f'href="{plan_url}"' in referral_page

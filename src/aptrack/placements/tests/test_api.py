@@ -103,8 +103,8 @@ def test_provider_staff_cannot_plan(client, world, setting):
 
 def test_end_answers_409_on_a_stale_version_then_ends(client, world):
     placement = PlanFactory(child=world.child_a2, provider=world.provider_x.organisation,
-                            start_date=dt.date(2026, 8, 24))
-    end = {"end_date": "2026-09-01", "reason": "COMPLETED", "destination": "HOME_SCHOOL",
+                            start_date=dt.date(2026, 7, 13))
+    end = {"end_date": "2026-07-17", "reason": "COMPLETED", "destination": "HOME_SCHOOL",
            "transition_plan": "Phased return"}
     assert _post(client, world.officer_a, f"/{placement.pk}/end", {**end, "version": 9}).status_code == 409
     bad = _post(client, world.officer_a, f"/{placement.pk}/end", {**end, "end_date": "2026-08-01", "version": 1})

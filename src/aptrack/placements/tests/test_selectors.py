@@ -57,7 +57,8 @@ def test_review_is_overdue_a_cadence_after_the_start_or_the_last_review(world):
     assert next(p for p in overdue if p.pk == placement.pk).review_due == due
     outcome = OutcomeFactory(placement=placement)
     services.record_review(actor=world.officer_a, at=dt.datetime(2026, 10, 16, tzinfo=dt.UTC), placement=placement,
-                           data={"held_date": dt.date(2026, 10, 15), "scores": {outcome.pk: 3}, "decision": "CONTINUE"})
+                           data={"held_date": dt.date(2026, 10, 15), "scores": {outcome.pk: 3}, "decision": "CONTINUE",
+                                 "child_views": "Likes it", "family_views": "Pleased"})
     assert placement not in selectors.list_reviews_overdue(la_id=_dorset(world), on=due + dt.timedelta(days=1))
     assert placement in selectors.list_reviews_overdue(la_id=_dorset(world), on=dt.date(2026, 11, 27))
 
@@ -165,7 +166,8 @@ def test_timeline_holds_referrals_decisions_placements_reviews_and_follow_ups_ne
     placement = _plan(world, referral=referral)
     outcome = OutcomeFactory(placement=placement, description="Attendance")
     services.record_review(actor=world.officer_a, at=dt.datetime(2026, 10, 13, tzinfo=dt.UTC), placement=placement,
-                           data={"held_date": dt.date(2026, 10, 12), "scores": {outcome.pk: 4}, "decision": "END"})
+                           data={"held_date": dt.date(2026, 10, 12), "scores": {outcome.pk: 4}, "decision": "END",
+                                 "child_views": "Ready", "family_views": "Agree"})
     services.end_placement(actor=world.officer_a, at=dt.datetime(2026, 10, 14, tzinfo=dt.UTC), placement=placement,
                            end_date=dt.date(2026, 10, 14), reason="COMPLETED", destination="HOME_SCHOOL",
                            transition_plan="Phased")

@@ -203,7 +203,7 @@ def test_maximum_length_is_configurable_and_absent_for_registered_providers(worl
         _create(world, setting)  # 10 weeks
     setting.provider.kind = "PRU"
     setting.provider.save()
-    placement = _create(world, setting, planned_end_date=START + dt.timedelta(weeks=30))
+    placement = _create(world, setting, planned_end_date=START + dt.timedelta(weeks=35))
     assert placement.maximum_end_date is None
 
 
@@ -648,3 +648,98 @@ def test_two_officers_saving_at_once_do_not_overwrite_each_other(world, setting)
     assert sorted(outcomes) == ["refused", "saved"]
     placement.refresh_from_db()
     assert placement.version == 2
+
+
+# --- checks a plan, an ending, a review and a follow-up must pass ----------------------------
+
+
+def _approve(world, referral, cost, provider=None):
+    from aptrack.panels.models import AgendaItem, Decision
+    from aptrack.panels.tests.factories import MeetingFactory
+
+    item = AgendaItem.objects.create(meeting=MeetingFactory(date=dt.date(2026, 8, 27)), referral=referral, position=1)
+    return Decision.objects.create(
+        agenda_item=item, outcome="APPROVED", reasons="Meets the criteria", approved_tier=2,
+        proposed_provider=provider, proposed_weekly_cost=Decimal(cost), value_for_money_note="Cheapest suitable", members_present=3,
+        decided_by=world.manager_a, decided_at=AT - dt.timedelta(days=5),
+    )
+
+
+def test_plan_needs_an_exit_plan(world, setting):
+    with pytest.raises(services.PlacementInvalid) as excinfo:
+        _create(world, setting, exit_plan="  ")
+    assert _errors(excinfo)["exit_plan"] == [services.EXIT_PLAN_NEEDED]
+
+
+def test_plan_costing_other_than_the_panel_approved_needs_a_reason(world, setting):
+    _approve(world, setting.referral, "450")  # the rate makes 25 hours £500
+    with pytest.raises(services.PlacementInvalid) as excinfo:
+        _create(world, setting)
+    assert _errors(excinfo)["cost_difference_reason"] == [
+        services.COST_DIFFERS_REASON_NEEDED.format(cost="£500", approved="£450")]
+    placement = _create(world, setting, cost_difference_reason="Two more hours of maths agreed with the family")
+    assert (placement.weekly_cost, placement.cost_difference_reason) == (
+        Decimal("500.00"), "Two more hours of maths agreed with the family")
+
+
+def test_plan_costing_what_the_panel_approved_needs_no_reason(world, setting):
+    _approve(world, setting.referral, "500")
+    placement = _create(world, setting, cost_difference_reason="Not needed")
+    assert (placement.weekly_cost, placement.cost_difference_reason) == (Decimal("500.00"), "")
+
+
+def test_plan_priced_case_by_case_carries_the_panel_cost(world, setting):
+    setting.provider.hourly_rate = None
+    setting.provider.save()
+    _approve(world, setting.referral, "450")
+    assert _create(world, setting).weekly_cost == Decimal("450.00")
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        (dt.date(2026, 11, 15), services.WEEKEND_NOT_SCHOOL_DAY.format(date="15 November 2026", weekday="Sunday")),
+        (dt.date(2026, 10, 28), services.HOLIDAY_NOT_SCHOOL_DAY.format(date="28 October 2026")),
+    ],
+)
+def test_planned_and_actual_end_dates_are_school_days(world, setting, day, message):
+    with pytest.raises(services.PlacementInvalid) as excinfo:
+        _create(world, setting, planned_end_date=day)
+    assert _errors(excinfo)["planned_end_date"] == [message]
+    placement = _active(world)
+    with pytest.raises(services.PlacementInvalid) as excinfo:
+        services.end_placement(actor=world.officer_a, at=dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC),
+                               placement=placement, **{**END_ARGS, "end_date": day})
+    assert _errors(excinfo)["end_date"] == [message]
+
+
+def test_follow_ups_are_refused_before_six_and_twelve_weeks_after_the_end(world):
+    placement = _active(world)
+    services.end_placement(actor=world.officer_a, at=LATER, placement=placement, **END_ARGS)  # ended 14 September
+    answers = {"still_attending": True, "destination_sustained": True}
+    at = dt.datetime(2026, 12, 10, 12, tzinfo=dt.UTC)
+    for weeks, early, due in ((6, dt.date(2026, 10, 23), "26 October 2026"), (12, dt.date(2026, 12, 4), "7 December 2026")):
+        follow_up = placement.follow_ups.get(weeks_after=weeks)
+        with pytest.raises(services.PlacementInvalid) as excinfo:
+            services.record_follow_up(actor=world.officer_a, at=at, follow_up=follow_up,
+                                      data={**answers, "done_date": early})
+        assert _errors(excinfo)["done_date"] == [services.FOLLOW_UP_TOO_EARLY.format(weeks=weeks, due=due)]
+        services.record_follow_up(actor=world.officer_a, at=at, follow_up=follow_up,
+                                  data={**answers, "done_date": follow_up.due_date})
+
+
+def test_review_needs_the_child_and_family_views_or_why_not(world, reviewed):
+    with pytest.raises(services.ReviewInvalid) as excinfo:
+        _review(world, reviewed, family_views="")
+    assert _errors(excinfo)["views_not_obtained_reason"] == [services.REVIEW_VIEWS_NEEDED]
+    review = _review(world, reviewed, family_views="", views_not_obtained_reason="Mum could not be reached")
+    assert (review.child_views, review.views_not_obtained_reason) == (
+        "Likes the small groups", "Mum could not be reached")
+
+
+def test_an_extension_ends_on_a_school_day(world, reviewed):
+    with pytest.raises(services.ReviewInvalid) as excinfo:
+        _review(world, reviewed, decision="EXTEND", decision_reason="More time", new_planned_end_date=dt.date(2026, 12, 20))
+    assert _errors(excinfo)["new_planned_end_date"] == [
+        services.WEEKEND_NOT_SCHOOL_DAY.format(date="20 December 2026", weekday="Sunday")]
+

@@ -232,7 +232,7 @@ def test_review_deciding_to_end_leads_to_the_end_page(client, world, active):
     client.force_login(world.officer_a)
     response = client.post(reverse("placements:review_new", args=[active.pk]), {
         **_date("held_date", dt.date(2026, 10, 12)), "kind": "REVIEW", "decision": "END",
-        f"score_{outcome.pk}": "5",
+        f"score_{outcome.pk}": "5", "views_not_obtained_reason": "The child was ill; the family could not come",
     })
     assert response.url == reverse("placements:end", args=[active.pk])
 
@@ -321,3 +321,25 @@ def test_placement_page_links_to_its_outcomes(client, world):
         body = client.get(reverse("placements:detail", args=[placement.pk])).content.decode()
         assert f'href="{outcomes}"' in body
         assert client.get(outcomes).status_code == 200
+
+
+def test_planning_from_the_child_record_starts_from_the_panel_decision(client, world, setting):
+    from aptrack.placements.tests.test_services import _approve
+
+    setting.provider.hourly_rate = None
+    setting.provider.save()
+    _approve(world, setting.referral, "450", provider=setting.provider)
+    client.force_login(world.officer_a)
+    page = client.get(reverse("placements:new") + f"?child={world.child_a2.pk}")
+    assert page.context_data["referral"] == setting.referral
+    form = page.context_data["form"]
+    assert (form["tier"].value(), form["site"].value(), str(form["weekly_cost"].value())) == (
+        2, str(setting.site.pk), "450.00")
+    assert "the panel approved" in page.content.decode() and "&lt;p" not in page.content.decode()
+    url = reverse("placements:new") + f"?referral={setting.referral.pk}"
+    body = _error_summary(client.post(url, _plan_post(setting, weekly_cost="505")))
+    assert "The weekly cost, £505, differs from the £450 the panel approved: give the reason" in body
+    response = client.post(url, _plan_post(setting, weekly_cost="505", cost_difference_reason="Transport added"))
+    assert response.status_code == 302
+    detail = client.get(response.url).content.decode()
+    assert "Differs from the panel" in detail and "Transport added" in detail

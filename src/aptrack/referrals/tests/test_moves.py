@@ -19,6 +19,7 @@ from aptrack.referrals.tests.factories import ReferralFactory
 pytestmark = pytest.mark.django_db
 S = ReferralStatus
 AT = dt.datetime(2026, 11, 23, 10, 30, tzinfo=dt.UTC)
+AT_MEETING = dt.datetime(2026, 12, 3, 11, 0, tzinfo=dt.UTC)  # a panel decides at its meeting
 PAIRS = list(itertools.product(S, S))
 
 
@@ -103,7 +104,8 @@ def test_decide_from_each_state(world, dorset_meeting, source, outcome):
     item = AgendaItem.objects.create(meeting=dorset_meeting, referral=referral, position=1)
     quorate(dorset_meeting)
     decide = lambda: panel_services.record_decision(  # noqa: E731
-        actor=world.panel_member, at=AT, channel=Channel.WEB, agenda_item=item, data={**DECISION, "outcome": outcome})
+        actor=world.panel_member, at=AT_MEETING, channel=Channel.WEB, agenda_item=item,
+        data={**DECISION, "outcome": outcome})
     if source == S.ON_AGENDA:
         decide()
         referral.refresh_from_db()
