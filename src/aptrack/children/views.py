@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from aptrack.audit import reads
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import permissions, selectors, services
@@ -43,6 +44,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     children = selectors.list_children(user=request.user, filters=filters, on=today)
     page = Paginator(children, 25).get_page(request.GET.get("page"))
+    reads.record_reads(request, children=page.object_list, search_term=filters.query)
     pagination = pagination_params(page, request.GET)
     return TemplateResponse(
         request,
