@@ -15,7 +15,7 @@ from django.apps import apps
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import BigIntegerField, CharField, DateTimeField, F, JSONField, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast, Concat, Left
 
 from aptrack.audit.models import AuditAction, AuditEvent, Channel
 
@@ -132,7 +132,7 @@ def record_reads(
             Value(str(channel)),
             Value(child_model._meta.label),
             Cast("pk", output_field=CharField(max_length=40)),
-            Concat("legal_first_name", Value(" "), "legal_last_name", output_field=CharField()),
+            Left(Concat("legal_first_name", Value(" "), "legal_last_name", output_field=CharField()), 200),
             F("pk"),
             Value(where[:300]),
             Value({}, output_field=JSONField()),

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from aptrack.audit import services
-from aptrack.audit.models import AuditAction, AuditEvent, Channel
+from aptrack.audit.models import AuditAction, AuditEvent, AuditTrailIsAppendOnly, Channel
 from aptrack.children.models import Child
 
 pytestmark = pytest.mark.django_db
@@ -61,5 +61,11 @@ def test_recorded_reads_cannot_be_changed_either(world):
     services.record_reads(actor=world.officer_a, at=NOW, channel=Channel.WEB, children=[world.child_a], where="/x/")
     event = AuditEvent.objects.get()
     event.search_term = "tampered"
-    with pytest.raises(Exception):  # noqa: B017 - the model refuses, or the database does
+    with pytest.raises(AuditTrailIsAppendOnly):
         event.save()
+
+
+def test_a_child_with_the_longest_names_is_recorded_with_the_label_cut_to_fit(world):
+    Child.objects.filter(pk=world.child_a.pk).update(legal_first_name="A" * 100, legal_last_name="B" * 100)
+    services.record_reads(actor=world.officer_a, at=NOW, channel=Channel.WEB, children=[world.child_a], where="/x/")
+    assert AuditEvent.objects.get().object_label == "A" * 100 + " " + "B" * 99
