@@ -17,6 +17,7 @@ from aptrack.alerts import permissions, selectors, services
 from aptrack.alerts.forms import AcknowledgeForm, AlertFilterForm, ResolveForm
 from aptrack.alerts.models import Alert
 from aptrack.alerts.states import UNRESOLVED_STATUSES, AlertStatus
+from aptrack.audit import reads
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.core.govuk.pagination import pagination_params
@@ -46,6 +47,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         )
     alerts = selectors.list_alerts(user=request.user, filters=filters)
     page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
+    reads.record_reads(request, children=[alert.child_id for alert in page.object_list])
     return TemplateResponse(
         request,
         "alerts/list.html",

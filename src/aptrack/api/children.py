@@ -8,6 +8,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from aptrack.api.reads import records_reads
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import permissions, selectors, services
@@ -94,6 +95,7 @@ def _invalid(error: services.ChildInvalid) -> Status[dict[str, Any]]:
 
 
 @router.get("", response=list[ChildOut], summary="Children the caller may see")
+@records_reads()
 @paginate(LimitOffsetPagination)
 def list_children(request: HttpRequest, q: str = "") -> Any:
     filters = selectors.ChildFilters(query=q)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from aptrack.api.reads import records_reads
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import selectors as children_selectors
@@ -178,6 +179,7 @@ def _service_data(request: HttpRequest, payload: PlacementIn) -> dict[str, Any]:
 
 
 @router.get("", response=list[PlacementOut], summary="Placements the caller may see")
+@records_reads(lambda placement: placement.child_id)
 @paginate(LimitOffsetPagination)
 def list_placements(request: HttpRequest, status: PlacementStatus | None = None, tier: int | None = None) -> Any:
     filters = selectors.PlacementFilters(status=status or "", tier=tier)

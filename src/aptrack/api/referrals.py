@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from aptrack.api.reads import records_reads
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import selectors as child_selectors
@@ -98,6 +99,7 @@ def _fresh(request: HttpRequest, referral: Referral) -> Referral | None:
 
 
 @router.get("", response=list[ReferralOut], summary="Referrals the caller may see")
+@records_reads(lambda referral: referral.child_id)
 @paginate(LimitOffsetPagination)
 def list_referrals(request: HttpRequest, status: ReferralStatus | None = None, route: Route | None = None) -> Any:
     if not permissions.can_use_referrals(request.user):

@@ -18,6 +18,7 @@ from aptrack.attendance.forms import RegisterForm, UploadForm, day_and_session, 
 from aptrack.attendance.models import MarkChannel
 from aptrack.attendance.rules import CSV_HEADINGS, Column, uk_date
 from aptrack.attendance.scopes import Grouping, Period, Scope, ScopeKind
+from aptrack.audit import reads
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import selectors as child_selectors
@@ -39,6 +40,7 @@ def register(request: HttpRequest) -> HttpResponse:
     school_day = selectors.last_school_day(calendar, now.date())
     day_form, on, session = day_and_session(request.GET, now=now, school_day=school_day)
     lines = selectors.list_register(provider_id=provider_id, on=on, session=session)
+    reads.record_reads(request, children=[line.placement.child_id for line in lines])
     form = RegisterForm(request.POST if request.method == "POST" else None, lines=lines)
     if request.method == "POST" and form.is_valid():
         rows = form.rows(on=on, session=session)

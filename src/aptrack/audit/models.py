@@ -47,6 +47,11 @@ class AuditEvent(models.Model):
     # The child this event concerns, kept as a bare id so the trail outlives the record.
     child_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     where = models.CharField(max_length=300, blank=True, help_text="Page or endpoint")
+    # Nullable so that SQLite adds the column in place: a non-null column would rebuild the
+    # table and drop its append-only triggers (migration 0002).
+    search_term = models.CharField(  # noqa: DJ001
+        max_length=200, null=True, blank=True, help_text="Search that listed the child"
+    )
     changes = models.JSONField(default=dict, blank=True)
 
     objects = AuditEventQuerySet.as_manager()

@@ -1,11 +1,29 @@
-"""One door into the audit trail. Callers pass the actor, the clock and the channel."""
+"""One door into the audit trail. Callers pass the actor, the clock and the channel.
+
+What counts as a read of a child: any page, export row or API item that shows a child's name,
+UPN or date of birth. Every such read leaves one VIEWED row per child per request, written by
+`record_reads` (or `record_view` for one child), with who, when, the page or endpoint and the
+search term that listed them. The walk in `audit/tests/test_every_read_audited.py` holds every
+page and endpoint to it.
+"""
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
+from django.apps import apps
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, models
+from django.db.models import BigIntegerField, CharField, DateTimeField, F, JSONField, Value
+from django.db.models.functions import Cast, Concat, Left
 
 from aptrack.audit.models import AuditAction, AuditEvent, Channel
+
+# The columns `record_reads` fills, in the order its SELECT yields them.
+_READ_COLUMNS = (
+    "at", "actor_id", "actor_label", "action", "channel", "object_type", "object_id",
+    "object_label", "child_id", "where", "changes", "search_term",
+)
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
@@ -46,6 +64,7 @@ def record_event(
     child_id: int | None,
     where: str = "",
     changes: dict[str, Any] | None = None,
+    search_term: str = "",
 ) -> AuditEvent:
     return AuditEvent.objects.create(
         at=at,
@@ -59,10 +78,14 @@ def record_event(
         child_id=child_id,
         where=where[:300],
         changes=changes or {},
+        search_term=search_term[:200] or None,
     )
 
 
-def record_view(*, actor: Any, at: dt.datetime, channel: Channel, child: Any, where: str) -> AuditEvent:
+def record_view(
+    *, actor: Any, at: dt.datetime, channel: Channel, child: Any, where: str, search_term: str = ""
+) -> AuditEvent:
+    """One child shown on a page or by an endpoint (see `record_reads` for lists)."""
     return record_event(
         actor=actor,
         at=at,
@@ -71,4 +94,57 @@ def record_view(*, actor: Any, at: dt.datetime, channel: Channel, child: Any, wh
         instance=child,
         child_id=child.pk,
         where=where,
+        search_term=search_term,
     )
+
+
+def record_reads(
+    *,
+    actor: Any,
+    at: dt.datetime,
+    channel: Channel,
+    children: "models.QuerySet[Any] | Iterable[Any]",
+    where: str,
+    search_term: str = "",
+) -> int:
+    """The children a page, export or API call showed: one VIEWED row each, in one statement.
+
+    `children` is the queryset that produced them (a page's slice, an export's rows) or the
+    children or child ids already loaded. The rows are written by a single INSERT ... SELECT
+    over the children table, so a list of 1,000 costs one query, not 1,000. Returns how many
+    children were recorded."""
+    child_model = apps.get_model("children", "Child")
+    if isinstance(children, models.QuerySet):
+        chosen: Any = children.values("pk")
+    else:
+        chosen = sorted({getattr(child, "pk", child) for child in children})
+        if not chosen:
+            return 0
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    rows = (
+        child_model.objects.filter(pk__in=chosen)
+        .order_by()
+        .values_list(
+            Value(at, output_field=DateTimeField()),
+            Value(actor_id, output_field=BigIntegerField()),
+            Value(_actor_label(actor)[:200]),
+            Value(AuditAction.VIEWED.value),
+            Value(str(channel)),
+            Value(child_model._meta.label),
+            Cast("pk", output_field=CharField(max_length=40)),
+            Left(Concat("legal_first_name", Value(" "), "legal_last_name", output_field=CharField()), 200),
+            F("pk"),
+            Value(where[:300]),
+            Value({}, output_field=JSONField()),
+            Value(search_term[:200] or None, output_field=CharField()),
+        )
+    )
+    try:
+        select_sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # a scope that can see no child at all
+        return 0
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(column) for column in _READ_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({columns}) {select_sql}", params)
+        return cursor.rowcount

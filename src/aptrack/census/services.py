@@ -34,7 +34,7 @@ from typing import Any, TextIO
 from django.db import transaction
 
 from aptrack.audit.models import AuditAction, Channel
-from aptrack.audit.services import record_event
+from aptrack.audit.services import record_event, record_reads
 from aptrack.census import items, selectors, validation
 from aptrack.census.dates import age_window
 from aptrack.census.items import HEADERS, CensusRow
@@ -230,9 +230,15 @@ class CensusHasErrors(Exception):
 
 
 def record_census_export(
-    *, actor: Any, at: dt.datetime, channel: Channel, census: CensusReturn, what: str
+    *, actor: Any, at: dt.datetime, channel: Channel, census: CensusReturn, what: str, rows: list[Any]
 ) -> None:
-    """Every census file or error report handed out is on the audit trail."""
+    """Every census file or error report handed out is on the audit trail, and so is each
+    child named in it."""
+    where = f"AP census {census.census_date.isoformat()}: {what}"
+    record_reads(
+        actor=actor, at=at, channel=channel, where=where,
+        children=[row.child_id for row in rows if row.child_id is not None],
+    )
     record_event(
         actor=actor,
         at=at,
@@ -240,7 +246,7 @@ def record_census_export(
         channel=channel,
         instance=census.la,
         child_id=None,
-        where=f"AP census {census.census_date.isoformat()}: {what}",
+        where=where,
         changes={"rows": len(census.rows), "errors": len(census.errors)},
     )
 
@@ -252,14 +258,19 @@ def export_census(
     if census.has_errors:
         raise CensusHasErrors(f"{len(census.errors)} errors: fix them, or ask for the error report")
     write_census_csv(census, stream)
-    record_census_export(actor=actor, at=at, channel=channel, census=census, what="census file")
+    record_census_export(
+        actor=actor, at=at, channel=channel, census=census, what="census file", rows=list(census.rows)
+    )
 
 
 def export_error_report(
     *, census: CensusReturn, stream: TextIO, actor: Any, at: dt.datetime, channel: Channel
 ) -> None:
     write_error_report_csv(census, stream)
-    record_census_export(actor=actor, at=at, channel=channel, census=census, what="error report")
+    record_census_export(
+        actor=actor, at=at, channel=channel, census=census, what="error report",
+        rows=[issue.row for issue in census.issues],
+    )
 
 
 class ReasonNotNeeded(Exception):

@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from aptrack.audit import reads
 from aptrack.audit.models import Channel
 from aptrack.census import dates, permissions, services
 from aptrack.census.forms import CensusDateForm, PrimaryReasonForm
@@ -74,6 +75,9 @@ def _render(
     form, census_date = _census_date(request, today)
     census = services.build_census(la=la, census_date=census_date, today=today)
     page = Paginator(census.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    # Every row on the page and every problem row names the child or shows their UPN.
+    shown = [*page.object_list, *(issue.row for issue in census.issues)]
+    reads.record_reads(request, children=[row.child_id for row in shown if row.child_id is not None])
     visible = set(
         scope_children(request.user)
         .filter(pk__in={row.child_id for row in census.rows})
@@ -172,6 +176,7 @@ def record_reason(request: HttpRequest, la_code: str, placement_id: int) -> Http
         )
         messages.success(request, f"Primary reason recorded for {placement.child.full_name}")
         return redirect(back)
+    reads.record_reads(request, children=[placement.child_id])
     return TemplateResponse(
         request, "census/reason.html", {"la": la, "placement": placement, "form": form, "back": back}
     )

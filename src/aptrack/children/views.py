@@ -1,5 +1,7 @@
 """Children register pages: load through the scoped selectors, one service call, render."""
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from aptrack.audit import reads, trail_export
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import permissions, selectors, services
@@ -43,6 +46,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     children = selectors.list_children(user=request.user, filters=filters, on=today)
     page = Paginator(children, 25).get_page(request.GET.get("page"))
+    reads.record_reads(request, children=page.object_list, search_term=filters.query)
     pagination = pagination_params(page, request.GET)
     return TemplateResponse(
         request,
@@ -77,6 +81,19 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "trail": trail,
         },
     )
+
+
+@login_required
+def child_audit_trail(request: HttpRequest, child_id: int) -> HttpResponse:
+    """The child's audit trail as a CSV file, for those who may see the trail."""
+    child = _load_child(request, child_id)
+    if not permissions.can_see_audit_trail(request.user, child):
+        raise PermissionDenied
+    stream = io.StringIO(newline="")
+    trail_export.write_child_trail_csv(child_id=child.pk, stream=stream)
+    response = HttpResponse(stream.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audit-trail-child-{child.pk}.csv"'
+    return response
 
 
 @login_required

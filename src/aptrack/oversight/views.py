@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from markupsafe import Markup
 
+from aptrack.audit import reads
 from aptrack.core.govuk import shell
 from aptrack.core.govuk.pagination import pagination_params
 from aptrack.organisations.models import LocalAuthority
@@ -74,6 +75,7 @@ def children(request: HttpRequest) -> HttpResponse:
     total = behind.count()
     visible = selectors.visible_children(user=request.user, children=behind, ctx=ctx)
     page = Paginator(visible, PAGE_SIZE).get_page(request.GET.get("page"))
+    reads.record_reads(request, children=page.object_list)
     back = f"{reverse('oversight:dashboard')}?{urlencode(period_query(period, today, cohort))}"
     return TemplateResponse(
         request,

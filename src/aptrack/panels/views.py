@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from aptrack.audit import reads
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.panels import permissions, selectors, services
@@ -215,8 +216,11 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, failed: tuple[str, Any
     decided = {item.pk for item in agenda if selectors.get_decision(item) is not None}
     undecided = [item for item in agenda if item.pk not in decided and item.carried_forward_at is None]
     forms: dict[str, Any] = {}
+    shown = [item.referral.child_id for item in agenda]
     if is_open and can_manage:
-        forms["agenda"] = AgendaForm(referrals=selectors.list_referrals_ready_for_agenda(meeting=meeting))
+        ready = selectors.list_referrals_ready_for_agenda(meeting=meeting)
+        shown += [referral.child_id for referral in ready]
+        forms["agenda"] = AgendaForm(referrals=ready)
     if is_open and can_run:
         forms["attendance"] = AttendanceForm(
             members=[row.member for row in attendance if row.member.is_active],
@@ -255,6 +259,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, failed: tuple[str, Any
     }
     if failed_form is not None:
         context["form"] = failed_form  # the layout's error summary reads `form`
+    reads.record_reads(request, children=shown)
     return TemplateResponse(request, "panels/meeting.html", context)
 
 
@@ -347,6 +352,8 @@ def carry_forward(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
         else:
             messages.success(request, f"Item {item.position} has been carried forward: the referral is deferred")
             return redirect(_meeting_url(meeting, f"item-{item.position}"))
+    audit.record_view(actor=request.user, at=timezone.now(), channel=Channel.WEB, child=item.referral.child,
+                      where=request.path)
     return TemplateResponse(request, "panels/carry_forward.html", {"form": form, "meeting": meeting, "item": item})
 
 
@@ -414,9 +421,7 @@ def pack(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if not permissions.can_see_pack(request.user, meeting):
         raise PermissionDenied
     meeting_pack = selectors.get_meeting_pack(meeting=meeting, on=timezone.localdate())
-    now = timezone.now()
-    for entry in meeting_pack.items:
-        audit.record_view(actor=request.user, at=now, channel=Channel.WEB, child=entry.child, where=request.path)
+    reads.record_reads(request, children=[entry.child for entry in meeting_pack.items])
     return TemplateResponse(request, "panels/pack.html", {"pack": meeting_pack, "meeting": meeting})
 
 

@@ -4,7 +4,7 @@ and the caseworker's home. Every date is passed in: nothing here reads the clock
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.apps import apps
 from django.db.models import (
@@ -489,6 +489,16 @@ class CaseworkerHome:
     sixth_day: list[referral_selectors.SixthDayDuty]
     drift: list[DriftRow]
     follow_ups_due: list[FollowUp]
+    SHOWN: ClassVar[int] = 10
+
+    def child_ids(self) -> set[int]:
+        """The children the home page names (it shows the first SHOWN of the longer lists)."""
+        shown = self.SHOWN
+        placements = [*self.ending_soon[:shown], *self.reviews_overdue[:shown]]
+        placements += [row.placement for row in self.drift[:shown]]
+        placements += [follow_up.placement for follow_up in self.follow_ups_due[:shown]]
+        referrals = [*self.my_referrals, *(row.referral for row in self.sixth_day)]
+        return {item.child_id for item in [*placements, *referrals]}
 
 
 def _upcoming_meetings(la_id: int, on: dt.date, limit: int = 5) -> list[Any]:

@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from aptrack.audit import reads
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import selectors as children_selectors
@@ -97,6 +98,7 @@ def placement_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     placements = selectors.list_placements(user=request.user, filters=filters, on=today)
     page = Paginator(placements, 25).get_page(request.GET.get("page"))
+    reads.record_reads(request, children=[placement.child_id for placement in page.object_list])
     query = request.GET.copy()
     query.pop("page", None)
     base = "?" + (query.urlencode() + "&" if query else "") + "page="
@@ -112,6 +114,7 @@ def caseworker_home(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     today = timezone.localdate()
     home = selectors.caseworker_home(user=request.user, on=today)
+    reads.record_reads(request, children=home.child_ids())
     return TemplateResponse(request, "placements/home.html", {"home": home, "today": today})
 
 
@@ -171,6 +174,7 @@ def placement_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "The placement has been planned. Now add its intended outcomes")
             return redirect("placements:detail", placement_id=placement.pk)
+    reads.record_reads(request, children=[child])
     return _form_page(request, "form.html", form=form, child=child, referral=referral, approval=approval,
                       title=f"Plan a placement for {child.known_as}")
 

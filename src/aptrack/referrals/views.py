@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from aptrack.audit import reads
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import selectors as child_selectors
@@ -61,6 +62,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         )
     referrals = selectors.list_visible_referrals(user=request.user, filters=filters)
     page = Paginator(referrals, 25).get_page(request.GET.get("page"))
+    reads.record_reads(request, children=[referral.child_id for referral in page.object_list], search_term=filters.query)
     pagination = pagination_params(page, request.GET)
     return TemplateResponse(request, "referrals/list.html", {
         "search_form": form, "page": page, "pagination": pagination,
@@ -93,6 +95,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "The referral has been saved as a draft")
             return redirect("referrals:detail", referral_id=referral.pk)
+    reads.record_reads(request, children=[child])
     return TemplateResponse(request, "referrals/form.html", {
         "form": form, "title": f"Refer {child.known_as}", "child": child,
     })
@@ -104,7 +107,8 @@ def _choose_child(request: HttpRequest) -> HttpResponse:
     children = None
     if search.is_valid():
         filters = child_selectors.ChildFilters(query=search.cleaned_data["q"])
-        children = child_selectors.list_children(user=request.user, filters=filters, on=timezone.localdate())[:25]
+        children = list(child_selectors.list_children(user=request.user, filters=filters, on=timezone.localdate())[:25])
+        reads.record_reads(request, children=children, search_term=filters.query)
     return TemplateResponse(request, "referrals/choose_child.html", {
         "form": search, "children": children, "today": timezone.localdate(),
     })
@@ -218,6 +222,7 @@ def sixth_day(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     la_id = request.user.organisation.local_authority_id  # type: ignore[union-attr]
     rows = selectors.list_sixth_day_at_risk(la_id=la_id, on=today)
+    reads.record_reads(request, children=[row.child for row in rows])
     return TemplateResponse(request, "referrals/sixth_day.html", {
         "today": today,
         "waiting": [row for row in rows if row.provision_started is None],

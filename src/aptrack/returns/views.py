@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from aptrack.audit import reads
 from aptrack.audit.models import Channel
 from aptrack.returns import permissions, selectors, services, threshold
 from aptrack.returns.forms import (
@@ -129,15 +130,15 @@ def return_new(request: HttpRequest) -> HttpResponse:
 def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
     provider_return = _load_return(request, return_id)
     lines = selectors.list_lines(provider_return=provider_return)
+    visible = selectors.list_visible_children(user=request.user, child_ids=(line.child_id for line in lines))
+    reads.record_reads(request, children=visible.values())
     return TemplateResponse(
         request,
         "returns/detail.html",
         {
             "provider_return": provider_return,
             "lines": lines,
-            "visible": selectors.list_visible_children(
-                user=request.user, child_ids=(line.child_id for line in lines)
-            ),
+            "visible": visible,
             "events": selectors.list_events(provider_return=provider_return),
             "can_edit": provider_return.is_editable
             and permissions.can_edit_return(request.user, provider_return),
@@ -159,11 +160,10 @@ def line_new(request: HttpRequest, return_id: int) -> HttpResponse:
     provider_return = _load_editable_return(request, return_id)
     if (response := _redirect_if_submitted(request, provider_return)) is not None:
         return response
+    choices = selectors.list_line_child_choices(user=request.user, provider_return=provider_return)
     form = ChildLineForm(
         request.POST if request.method == "POST" else None,
-        children=selectors.list_line_child_choices(
-            user=request.user, provider_return=provider_return
-        ),
+        children=choices,
         sites=selectors.list_site_choices(provider=provider_return.provider),
     )
     if request.method == "POST" and form.is_valid():
@@ -185,6 +185,8 @@ def line_new(request: HttpRequest, return_id: int) -> HttpResponse:
         else:
             messages.success(request, "Pupil added to the return")
             return redirect("returns:detail", return_id=provider_return.pk)
+    # The form's list of children names each one: all of them are read.
+    reads.record_reads(request, children=choices)
     return TemplateResponse(
         request,
         "returns/line_form.html",
@@ -292,6 +294,8 @@ def alerts(request: HttpRequest) -> HttpResponse:
     long_placements = selectors.list_long_non_school_placements(la_id=la_id, on=today)
     child_ids = [child_id for alert in registration for child_id in alert.result.child_ids]
     child_ids += [row.child_id for row in long_placements]
+    visible = selectors.list_visible_children(user=request.user, child_ids=child_ids)
+    reads.record_reads(request, children=visible.values())
     return TemplateResponse(
         request,
         "returns/alerts.html",
@@ -299,7 +303,7 @@ def alerts(request: HttpRequest) -> HttpResponse:
             "today": today,
             "registration_alerts": registration,
             "long_placements": long_placements,
-            "visible": selectors.list_visible_children(user=request.user, child_ids=child_ids),
+            "visible": visible,
             "full_time_hours": threshold.full_time_hours(),
             "max_weeks": selectors.non_school_max_weeks(),
         },

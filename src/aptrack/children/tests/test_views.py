@@ -39,6 +39,17 @@ def test_manager_sees_the_audit_trail_and_officer_does_not(client, world):
     assert "Audit trail" in client.get(url).content.decode()
 
 
+def test_the_audit_trail_shows_who_found_the_child_by_searching_and_for_what(client, world):
+    client.force_login(world.officer_a)
+    client.get(reverse("children:list"), {"q": world.child_a.upn})
+    client.force_login(world.manager_a)
+    body = client.get(reverse("children:detail", args=[world.child_a.pk])).content.decode()
+    trail = body[body.index("Audit trail"):]
+    assert "officer_a" in trail
+    assert f"Web page {reverse('children:list')}" in trail
+    assert world.child_a.upn in trail
+
+
 def test_adding_a_child_with_errors_reshows_the_form_with_an_error_summary(officer, world):
     response = officer.post(reverse("children:new"), _form(legal_first_name="", **{"date_of_birth-month": ""}, home_la=str(world.child_a.home_la_id)))
     body = response.content.decode()
