@@ -1,5 +1,6 @@
 import datetime as dt
 from collections import Counter
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -9,6 +10,7 @@ from django.db import models, transaction
 
 from aptrack.accounts.models import User
 from aptrack.accounts.roles import Role
+from aptrack.attendance.selectors import list_illness_duty
 from aptrack.children import upn
 from aptrack.children.models import Child, Ethnicity, SenStatus
 from aptrack.children.permissions import scope_children
@@ -595,3 +597,9 @@ def test_the_demo_has_a_fair_access_place_missed_and_one_due_this_week(
     dorset = LocalAuthority.objects.get(code="838")
     rows = list_fair_access_due(la_id=dorset.pk, on=TODAY)
     assert sorted(row.is_missed(TODAY) for row in rows) == [False, True]
+
+
+def test_the_demo_has_children_approaching_the_illness_duty(la_scale: services.GenerationSummary) -> None:
+    dorset = LocalAuthority.objects.get(code="838")
+    approaching = list_illness_duty(on=TODAY, home_la_id=dorset.pk, min_days=Decimal(10))
+    assert approaching, "no Dorset child has 10 or more days of illness absence in the demo"
