@@ -7,7 +7,14 @@ virtual school head when nobody has resolved it in time. Raised by `run_attendan
 
 from django.db import models
 
-from aptrack.alerts.states import MEASURE_KINDS, SESSION_KINDS, AlertKind, AlertStatus, EventKind
+from aptrack.alerts.states import (
+    DUTY_KINDS,
+    MEASURE_KINDS,
+    SESSION_KINDS,
+    AlertKind,
+    AlertStatus,
+    EventKind,
+)
 from aptrack.attendance.models import Session
 
 
@@ -68,6 +75,13 @@ class Alert(models.Model):
                 fields=["kind", "child", "period_start_date"],
                 condition=models.Q(kind__in=sorted(MEASURE_KINDS)),
                 name="one_measure_alert_per_child_year",
+            ),
+            # A statutory duty comes due for a child once a year (illness) or once per Fair
+            # Access decision.
+            models.UniqueConstraint(
+                fields=["kind", "child", "period_start_date"],
+                condition=models.Q(kind__in=sorted(DUTY_KINDS)),
+                name="one_duty_alert_per_child_year",
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=AlertStatus.values), name="alert_status_known"

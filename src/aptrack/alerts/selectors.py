@@ -17,12 +17,15 @@ from aptrack.attendance import selectors as attendance_selectors
 from aptrack.attendance.measures import is_persistently_absent, is_severely_absent
 from aptrack.attendance.models import AttendanceMark, Session
 from aptrack.attendance.scopes import Grouping, Period, Scope
+from aptrack.calendars import deadlines
 from aptrack.calendars import selectors as calendar_selectors
 from aptrack.calendars.engine import SchoolCalendar
 from aptrack.children.models import SocialCareStatus
+from aptrack.panels.models import DecisionOutcome, PanelKind
 from aptrack.placements import rules as placement_rules
 from aptrack.placements.models import Placement
 from aptrack.placements.states import PlacementStatus
+from aptrack.referrals import selectors as referral_selectors
 
 # The status filter's "not yet resolved" choice, the inbox's default.
 UNRESOLVED = "UNRESOLVED"
@@ -124,10 +127,11 @@ class Candidate:
     session: Session
     reason: str
     period_start_date: dt.date | None = None
+    owner_la_id: int | None = None  # the LA to alert when it is not the placement's
 
     @property
     def local_authority_id(self) -> int:
-        return placement_la_id(self.placement)
+        return self.owner_la_id or placement_la_id(self.placement)
 
 
 def placement_la_id(placement: Placement) -> int:
@@ -298,6 +302,102 @@ def list_absence_crossings(
         )
         found.append(Candidate(kind, placement, on, session, reason, year.start_date))
     return found
+
+
+def list_illness_duty_reached(
+    *, on: dt.date, session: Session, calendars: Calendars
+) -> list[Candidate]:
+    """Children in an active placement who have missed 15 school days through illness this
+    academic year, consecutive or not (attendance.selectors.list_illness_duty), and whose home
+    LA has not been alerted this year: the s19 duty to arrange education has come due. The alert
+    goes to the home LA, dated the day the fifteenth day was reached."""
+    duties = {
+        duty.child_id: duty
+        for duty in attendance_selectors.list_illness_duty(
+            on=on, min_days=Decimal(deadlines.ILLNESS_TRIGGER_DAYS)
+        )
+        if duty.reached_on is not None
+    }
+    if not duties:
+        return []
+    year_start = next(iter(duties.values())).year_start
+    already = set(
+        Alert.objects.filter(
+            kind=AlertKind.ILLNESS_FIFTEEN_DAYS, period_start_date=year_start, child_id__in=duties
+        ).values_list("child_id", flat=True)
+    )
+    placements: dict[int, Placement] = {}
+    for placement in _active_placements(child_ids=set(duties) - already, on=on):
+        placements.setdefault(placement.child_id, placement)
+    found = []
+    for child_id, placement in placements.items():
+        duty = duties[child_id]
+        if not calendars.is_school_day(duty.home_la_id, on):
+            continue
+        reached = duty.reached_on
+        assert reached is not None  # noqa: S101 - filtered above
+        reason = (
+            f"{duty.days_missed} school days missed through illness since "
+            f"{year_start.day} {year_start:%B %Y}: the 15th on {reached.day} {reached:%B %Y}. "
+            "Arrange education now (section 19)"
+        )
+        found.append(
+            Candidate(
+                AlertKind.ILLNESS_FIFTEEN_DAYS, placement, reached, session, reason,
+                period_start_date=year_start, owner_la_id=duty.home_la_id,
+            )
+        )
+    return found
+
+
+def list_fair_access_overdue(
+    *, on: dt.date, session: Session, calendars: Calendars
+) -> list[Candidate]:
+    """Placements planned for a referral the Fair Access Panel approved that have not started
+    by the 20th school day after the decision (referrals.selectors.list_fair_access_deadlines
+    decides), not yet alerted: to the commissioning LA, dated the day after the deadline."""
+    planned = (
+        Placement.objects.filter(
+            status=PlacementStatus.PLANNED,
+            referral__agenda_items__meeting__panel__kind=PanelKind.FAIR_ACCESS,
+            referral__agenda_items__decision__outcome=DecisionOutcome.APPROVED,
+        )
+        .select_related("child", "referral")
+        .order_by("referral_id", "pk")
+        .distinct()
+    )
+    by_referral: dict[int, Placement] = {}
+    for placement in planned:
+        by_referral.setdefault(placement.referral_id, placement)
+    if not by_referral:
+        return []
+    by_la: dict[int, list[int]] = defaultdict(list)
+    for referral_id, placement in by_referral.items():
+        by_la[placement.referral.commissioning_la_id or placement_la_id(placement)].append(referral_id)
+    found = []
+    for la_id, referral_ids in sorted(by_la.items()):
+        for row in referral_selectors.list_fair_access_deadlines(la_id=la_id, on=on, referral_ids=referral_ids):
+            if row.placed_on is not None or not row.is_missed(on) or row.due_date is None:
+                continue
+            if not calendars.is_school_day(la_id, on):
+                continue
+            placement = by_referral[row.referral.pk]
+            reason = (
+                f"Approved by the Fair Access Panel on {row.decided_on.day} {row.decided_on:%B %Y}: "
+                f"the place was due to start by {row.due_date.day} {row.due_date:%B %Y} and has not"
+            )
+            found.append(
+                Candidate(
+                    AlertKind.FAIR_ACCESS_OVERDUE, placement, row.due_date + dt.timedelta(days=1), session,
+                    reason, period_start_date=row.decided_on, owner_la_id=la_id,
+                )
+            )
+    already = set(
+        Alert.objects.filter(
+            kind=AlertKind.FAIR_ACCESS_OVERDUE, child_id__in=[c.placement.child_id for c in found]
+        ).values_list("child_id", "period_start_date")
+    )
+    return [c for c in found if (c.placement.child_id, c.period_start_date) not in already]
 
 
 def _active_placements(*, child_ids: Iterable[int], on: dt.date) -> QuerySet[Placement]:

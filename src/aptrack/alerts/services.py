@@ -97,6 +97,8 @@ def run_attendance_checks(*, at: dt.datetime, channel: Channel = Channel.COMMAND
             selectors.list_consecutive_absence(on=day, session=latest, calendars=calendars)
         )
         candidates += selectors.list_absence_crossings(on=day, session=latest, calendars=calendars)
+        candidates += selectors.list_illness_duty_reached(on=day, session=latest, calendars=calendars)
+        candidates += selectors.list_fair_access_overdue(on=day, session=latest, calendars=calendars)
     already = _already_raised(candidates)
     for candidate in candidates:
         if _key(candidate) in already:

@@ -8,12 +8,18 @@ class AlertKind(models.TextChoices):
     CONSECUTIVE_ABSENCE = "CONSECUTIVE_ABSENCE", "Consecutive absent sessions"
     PERSISTENT_ABSENCE = "PERSISTENT_ABSENCE", "Persistent absence"
     SEVERE_ABSENCE = "SEVERE_ABSENCE", "Severe absence"
+    # Statutory duties (docs/rules.md, "Statutory duties").
+    ILLNESS_FIFTEEN_DAYS = "ILLNESS_FIFTEEN_DAYS", "15 days of illness absence (section 19)"
+    FAIR_ACCESS_OVERDUE = "FAIR_ACCESS_OVERDUE", "Fair Access place not started in 20 school days"
 
 
 # Alerts about one session of one placement, and alerts about a child's absence over the
 # academic year: each kind is raised once per occurrence (see the constraints on Alert).
 SESSION_KINDS = frozenset({AlertKind.WHEREABOUTS_UNKNOWN, AlertKind.CONSECUTIVE_ABSENCE})
 MEASURE_KINDS = frozenset({AlertKind.PERSISTENT_ABSENCE, AlertKind.SEVERE_ABSENCE})
+# Alerts that a statutory duty has come due for a child, each once per period_start_date: the
+# academic year for illness, the panel's decision for Fair Access.
+DUTY_KINDS = frozenset({AlertKind.ILLNESS_FIFTEEN_DAYS, AlertKind.FAIR_ACCESS_OVERDUE})
 
 
 class AlertStatus(models.TextChoices):

@@ -43,7 +43,7 @@ CODE_WEIGHTS_ABSENT = {
     "G": 3,
     "Q": 2,
     "Y1": 2,
-    "X": 1,
+    # No X: the bench's children are of compulsory school age, for whom X is refused.
     "#": 2,
     "C": 3,
 }

@@ -183,6 +183,8 @@ def _distinct_values(
                 if not_upn and not_date:
                     if (session, code) not in marks:
                         raise _NotForUs
+                    if rules.read_code(code).value == codes.NON_COMPULSORY_AGE_CODE:
+                        raise _NotForUs  # allowed only by the child's age: the general way checks it
                     continue
                 checked = (
                     rules.read_upn(upn, children_by_upn)

@@ -119,6 +119,9 @@ SEPARATELY_REPORTED_CODES = frozenset(code.code for code in CODES if code.report
 # C2 marks the sessions a part-time timetable leaves out: they are not hours the placement
 # planned to deliver (domain.md requirement 9).
 PART_TIME_CODE = "C2"
+# Only for a child below or above compulsory school age (SI 2024/208; domain.md §3).
+NON_COMPULSORY_AGE_CODE = "X"
+ILLNESS_CODE = "I"
 # "No reason yet": the unexplained absence that same-day alerts chase.
 NO_REASON_YET_CODE = "N"
 

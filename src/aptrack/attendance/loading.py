@@ -89,6 +89,9 @@ class PlacementSpan:
     start_date: dt.date
     end_date: dt.date  # FAR_FUTURE while open
     la_id: int
+    # When the child is of compulsory school age (children.schooling), if their birth date is known.
+    compulsory_from: dt.date | None = None
+    compulsory_to: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,8 @@ class Loader:
         )
         self._execute(
             f"CREATE TEMP TABLE att_placement (placement_id bigint PRIMARY KEY, child_id bigint, "
-            f"start_date {date_type}, end_date {date_type}, la_id bigint)"
+            f"start_date {date_type}, end_date {date_type}, la_id bigint, "
+            f"compulsory_from {date_type}, compulsory_to {date_type})"
         )
         self._execute("CREATE INDEX att_placement_child ON att_placement (child_id)")
         self._execute(
@@ -244,7 +248,7 @@ class Loader:
         self._analyze("att_stage")
         self._insert(
             "att_placement",
-            ["placement_id", "child_id", "start_date", "end_date", "la_id"],
+            ["placement_id", "child_id", "start_date", "end_date", "la_id", "compulsory_from", "compulsory_to"],
             (
                 (
                     s.placement_id,
@@ -252,6 +256,8 @@ class Loader:
                     self._date(s.start_date),
                     self._date(s.end_date),
                     s.la_id,
+                    None if s.compulsory_from is None else self._date(s.compulsory_from),
+                    None if s.compulsory_to is None else self._date(s.compulsory_to),
                 )
                 for s in spans
             ),
@@ -277,6 +283,8 @@ class Loader:
                    mi.minutes, mi.reason AS minutes_reason,
                    TRIM(s.comment) AS comment,
                    p.placement_id, dd.reason AS day_reason,
+                   CASE WHEN c.code = %s AND d.day >= p.compulsory_from AND d.day <= p.compulsory_to
+                        THEN 1 ELSE 0 END AS x_of_compulsory_age,
                    CASE WHEN u.reason IS NULL AND COALESCE(s.child_id, u.child_id) IS NOT NULL
                          AND d.reason IS NULL AND d.day IS NOT NULL
                          AND se.reason IS NULL AND se.session IS NOT NULL
@@ -285,6 +293,8 @@ class Loader:
                          AND LENGTH(TRIM(s.comment)) <= {rules.MAX_COMMENT_LENGTH}
                          AND p.placement_id IS NOT NULL
                          AND dd.la_id IS NOT NULL AND dd.reason IS NULL
+                         AND (c.code <> %s OR p.compulsory_from IS NULL
+                              OR d.day < p.compulsory_from OR d.day > p.compulsory_to)
                         THEN 1 ELSE 0 END AS ok
             FROM att_stage s
             LEFT JOIN att_upn u ON s.child_id IS NULL AND u.raw = s.upn
@@ -296,7 +306,13 @@ class Loader:
                  AND d.day >= p.start_date AND d.day <= p.end_date
             LEFT JOIN att_day dd ON dd.la_id = p.la_id AND dd.day = d.day
             """,
-            [*present, codes.PRESENT_SIGN["AM"], codes.PRESENT_SIGN["PM"]],
+            [
+                *present,
+                codes.PRESENT_SIGN["AM"],
+                codes.PRESENT_SIGN["PM"],
+                codes.NON_COMPULSORY_AGE_CODE,
+                codes.NON_COMPULSORY_AGE_CODE,
+            ],
         )
         if self.postgres:
             self._execute("SET LOCAL enable_mergejoin = on")
@@ -398,7 +414,7 @@ class Loader:
             """
             SELECT row_number, upn_reason, child_id, day, date_reason, session_reason, code,
                    code_reason, takes_minutes, minutes, minutes_reason, LENGTH(comment),
-                   placement_id, day_reason
+                   placement_id, day_reason, x_of_compulsory_age
             FROM att_resolved WHERE ok = 0 ORDER BY row_number LIMIT %s
             """,
             [limit],
@@ -419,6 +435,7 @@ class Loader:
             comment_length,
             placement_id,
             day_reason,
+            x_of_compulsory_age,
         ) in self.cursor.fetchall():
             day = _as_date(day)
             found: list[tuple[Column, str]] = []
@@ -434,6 +451,10 @@ class Loader:
                 found.append((Column.SESSION, session_reason))
             if code_reason:
                 found.append((Column.CODE, code_reason))
+            elif x_of_compulsory_age and day is not None:
+                found.append(
+                    (Column.CODE, rules.CODE_X_COMPULSORY_AGE.format(date=rules.uk_date(day)))
+                )
             if minutes_reason:
                 found.append((Column.MINUTES_LATE, minutes_reason))
             elif minutes is not None and code is not None and not takes_minutes:

@@ -58,6 +58,10 @@ SESSION_INVALID = "{value} is not a session: use AM or PM"
 CODE_MISSING = "Enter the attendance code"
 CODE_UNKNOWN = "{value} is not an attendance code in use since August 2024"
 CODE_WITHDRAWN = "{value} was withdrawn in August 2024: {instead}"
+CODE_X_COMPULSORY_AGE = (
+    "X is only for a child below or above compulsory school age: on {date} this child is of "
+    "compulsory school age, so record the reason they were absent instead"
+)
 MINUTES_INVALID = "{value} is not a number of minutes late: use a whole number from 0 to {maximum}"
 MINUTES_NOT_LATE = "Minutes late go only with code L or U"
 COMMENT_TOO_LONG = "The comment must be {maximum} characters or fewer"

@@ -26,6 +26,7 @@ from aptrack.attendance.measures import (
 )
 from aptrack.attendance.models import AttendanceMark, AttendanceMarkVersion, PlacementWeek, Session
 from aptrack.attendance.scopes import Grouping, Period, Scope, ScopeKind
+from aptrack.calendars import deadlines
 from aptrack.calendars import selectors as calendar_selectors
 from aptrack.calendars.engine import SchoolCalendar
 from aptrack.children import schooling
@@ -499,3 +500,71 @@ def list_absent_marks(
     return marks.select_related("placement__child", "placement__provider", "batch").order_by(
         "session_date", "session", "placement_id"
     )
+
+
+# --- the s19 illness duty ------------------------------------------------------------------------
+
+# The caseworker's home lists children from this many days of illness absence in the year.
+ILLNESS_APPROACHING_DAYS = 10
+
+
+@dataclass(frozen=True)
+class IllnessDuty:
+    """A child's illness absence (code I) over the academic year so far, on their home LA's
+    calendar: days missed (two sessions make a day) and the day the fifteenth was reached."""
+
+    child_id: int
+    home_la_id: int
+    days_missed: Decimal
+    reached_on: dt.date | None  # deadlines.illness_sessions_trigger: None below 15 days
+    year_start: dt.date
+
+    @property
+    def is_reached(self) -> bool:
+        return self.reached_on is not None
+
+
+def list_illness_duty(
+    *,
+    on: dt.date,
+    home_la_id: int | None = None,
+    child_ids: Iterable[int] | None = None,
+    min_days: Decimal = Decimal(0),
+) -> list[IllnessDuty]:
+    """Children with illness absence this academic year up to `on` (the s19 duty: DfE's
+    *Arranging education for children who cannot attend school because of health needs* asks
+    the LA to act once a child will miss 15 school days, "whether consecutive or cumulative").
+    Sessions coded I on any placement count; sessions on days that are not school days on the
+    child's home LA's calendar do not. Limited to one home LA or some children if given, and to
+    children with at least `min_days`. Ordered by most days first."""
+    year = Period.academic_year_of(on)
+    marks = AttendanceMark.objects.filter(
+        code=codes.ILLNESS_CODE, session_date__gte=year.start_date, session_date__lte=on
+    )
+    if home_la_id is not None:
+        marks = marks.filter(placement__child__home_la_id=home_la_id)
+    if child_ids is not None:
+        marks = marks.filter(placement__child_id__in=list(child_ids))
+    sessions: dict[tuple[int, int], set[tuple[dt.date, str]]] = defaultdict(set)
+    for child_id, la_id, day, session in marks.values_list(
+        "placement__child_id", "placement__child__home_la_id", "session_date", "session"
+    ):
+        sessions[(child_id, la_id)].add((day, session))
+    calendars = calendar_selectors.get_calendars(la_ids={la_id for _, la_id in sessions})
+    found = []
+    for (child_id, la_id), missed in sessions.items():
+        calendar = calendars[la_id]
+        counted = [(day, session) for day, session in missed if calendar.is_school_day(day)]
+        days = Decimal(len(counted)) / 2
+        if days < min_days:
+            continue
+        found.append(
+            IllnessDuty(
+                child_id=child_id,
+                home_la_id=la_id,
+                days_missed=days,
+                reached_on=deadlines.illness_sessions_trigger(calendar, counted),
+                year_start=year.start_date,
+            )
+        )
+    return sorted(found, key=lambda row: (-row.days_missed, row.child_id))

@@ -29,6 +29,7 @@ from aptrack.attendance.models import MarkBatch, MarkChannel
 from aptrack.attendance.rules import CSV_HEADINGS, Column, RowError
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
+from aptrack.children import schooling
 from aptrack.children import upn as upns
 from aptrack.core import changes
 from aptrack.placements.models import Placement
@@ -261,19 +262,23 @@ def _placement_spans(provider: Any) -> tuple[list[PlacementSpan], dict[str, int]
             "end_date",
             "commissioning_la_id",
             "child__home_la_id",
+            "child__date_of_birth",
         )
     )
     spans: list[PlacementSpan] = []
     children_by_upn: dict[str, int] = {}
-    for placement_id, child_id, upn, start, end, commissioning_la_id, home_la_id in rows:
+    for placement_id, child_id, upn, start, end, commissioning_la_id, home_la_id, born in rows:
         if upn:
             children_by_upn[upns.normalise(upn)] = child_id
+        compulsory = None if born is None else schooling.compulsory_school_age(born)
         span = PlacementSpan(
             placement_id=placement_id,
             child_id=child_id,
             start_date=start,
             end_date=end or FAR_FUTURE,
             la_id=commissioning_la_id or home_la_id,
+            compulsory_from=compulsory and compulsory.starts,
+            compulsory_to=compulsory and compulsory.ends,
         )
         if spans and spans[-1].child_id == child_id and spans[-1].end_date >= start:
             earlier = spans.pop()
@@ -285,6 +290,8 @@ def _placement_spans(provider: Any) -> tuple[list[PlacementSpan], dict[str, int]
                         start_date=earlier.start_date,
                         end_date=start - dt.timedelta(days=1),
                         la_id=earlier.la_id,
+                        compulsory_from=earlier.compulsory_from,
+                        compulsory_to=earlier.compulsory_to,
                     )
                 )
         spans.append(span)

@@ -48,6 +48,7 @@ REASON_CODES = frozenset(PrimaryReason.values)
 URN_PATTERN = re.compile(r"^[0-9]{6}$")
 UKPRN_PATTERN = re.compile(r"^1[0-9]{7}$")
 ULN_PATTERN = re.compile(r"^[0-9]{10}$")
+SESSIONS_PATTERN = re.compile(r"^[0-9]{1,2}$")
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def _placement(row: CensusRow, census_date: dt.date, today: dt.date) -> list[tup
     if row["AttendancePattern"] not in (items.FULL_TIME, items.PART_TIME):
         found.append(("AttendancePattern", ATTENDANCE_PATTERN_INVALID, True))
     sessions = row["SessionsPerWeek"]
-    if not (sessions.isdigit() and 1 <= int(sessions) <= items.MAX_SESSIONS):
+    if not (SESSIONS_PATTERN.match(sessions) and 1 <= int(sessions) <= items.MAX_SESSIONS):
         found.append(("SessionsPerWeek", SESSIONS_INVALID, True))
     return found
 

@@ -84,7 +84,7 @@ class ChildForm(forms.Form):
         urn = self.cleaned_data.get("home_school_urn", "").strip()
         if not urn:
             return None
-        if not (urn.isdigit() and len(urn) == 6):
+        if not (urn.isascii() and urn.isdigit() and len(urn) == 6):
             raise forms.ValidationError("Home school URN must be 6 numbers")
         school = Establishment.objects.filter(urn=urn).first()
         if school is None:

@@ -82,7 +82,7 @@ def _validated(data: dict[str, Any], *, today: dt.date, exclude_id: int | None) 
             if in_use.exists():
                 errors.setdefault("upn", []).append(UPN_IN_USE)
     uln = clean.get("uln") or ""
-    if uln and not (uln.isdigit() and len(uln) == 10):
+    if uln and not (uln.isascii() and uln.isdigit() and len(uln) == 10):
         errors.setdefault("uln", []).append(ULN_INVALID)
     dob = clean.get("date_of_birth")
     if dob is not None and dob >= today:

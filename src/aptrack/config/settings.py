@@ -286,6 +286,10 @@ APTRACK_CHILDREN_PAGE_SIZE = 25
 APTRACK_FULL_TIME_HOURS = {"KS1": 25, "KS2": 25, "KS3": 25, "KS4": 25, "KS5": 25}
 # Hours a week from which a pupil counts as full-time for the independent-school registration test.
 APTRACK_REGISTRATION_FULL_TIME_HOURS = env_int("REGISTRATION_FULL_TIME_HOURS", 18)
+# The day section 43 of the Children's Wellbeing and Schools Act 2026 (the new s92 of the Education
+# and Skills Act 2008: one full-time pupil with special educational needs is enough) comes into
+# force, as YYYY-MM-DD; empty while it has not been commenced (returns/threshold.py).
+APTRACK_CWSA_S92_COMMENCEMENT = os.environ.get("CWSA_S92_COMMENCEMENT", "")
 # Non-school placements past this many weeks are flagged (DfE 2024 consultation: 12 weeks).
 APTRACK_NON_SCHOOL_MAX_WEEKS = env_int("NON_SCHOOL_MAX_WEEKS", 12)
 APTRACK_TIER_2_MAXIMUM_WEEKS = {"NON_SCHOOL": APTRACK_NON_SCHOOL_MAX_WEEKS, "REGISTERED": None}

@@ -136,6 +136,10 @@ CATALOGUE: list[tuple[str, str]] = [
     ("permanent_exclusions", "Permanently excluded children whose sixth day fell in the period"),
     ("sixth_day_compliance", "Permanently excluded children with provision by the sixth day"),
     ("sixth_day_missed", "Permanently excluded children without provision by the sixth day"),
+    # Fair Access: a place within 20 school days of the panel's decision
+    ("fair_access_due", "Fair Access children whose 20th school day fell in the period"),
+    ("fair_access_met", "Fair Access children placed within 20 school days"),
+    ("fair_access_missed", "Fair Access children not placed within 20 school days"),
     # Attendance
     ("attendance_rate", "Attendance in AP in the period"),
     ("persistent_absence", "Children in AP persistently absent in the period"),

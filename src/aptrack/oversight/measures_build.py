@@ -55,6 +55,7 @@ def build(*, la: LocalAuthority, period: Period, today: dt.date, cohort: str = "
         Section("drift", "Placements needing attention now", _pick(now, DRIFT_KEYS), []),
         Section("activity", "Referrals and placements in the period", activity_figures, by_month),
         Section("sixth_day", "Sixth-day provision after permanent exclusion", measures_duties.sixth_day(ctx), []),
+        Section("fair_access", "Fair Access: a place within 20 school days", measures_duties.fair_access(ctx), []),
         Section("attendance", "Attendance", attendance_figures, attendance_breakdowns),
         Section("outcomes", "Outcomes of placements that ended", outcome_figures, destinations),
         Section("spend", "Spend", [*spend_figures, by_cost["average_weekly_cost"]], spend_breakdowns),

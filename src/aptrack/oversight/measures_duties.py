@@ -41,6 +41,9 @@ from aptrack.oversight.periods import Period
 from aptrack.placements.models import Destination
 from aptrack.providers.models import REGISTERED_KINDS
 from aptrack.referrals import selectors as referral_selectors
+from aptrack.referrals.selectors import (
+    list_fair_access_deadlines,
+)
 
 LABELS = dict(CATALOGUE)
 MAINSTREAM = (Destination.HOME_SCHOOL, Destination.NEW_MAINSTREAM)
@@ -93,6 +96,40 @@ def sixth_day(ctx: Context) -> list[Figure]:
 def _sixth_day_drill(ctx: Context, value: str | None, *, key: str) -> QuerySet[Child]:
     due, missed = _sixth_day_children(ctx)
     ids = {"permanent_exclusions": due, "sixth_day_compliance": due - missed, "sixth_day_missed": missed}[key]
+    return Child.objects.filter(pk__in=ids)
+
+
+# --- Fair Access ---------------------------------------------------------------------------------
+
+
+def _fair_access_children(ctx: Context) -> tuple[set[int], set[int], set[int]]:
+    """(children whose Fair Access deadline fell in the period so far, those placed by it, those
+    not), from the referrals app's one rule (``list_fair_access_deadlines``)."""
+    rows = [
+        row for row in list_fair_access_deadlines(la_id=ctx.la_id, on=ctx.today)
+        if row.due_date is not None and ctx.period.start <= row.due_date <= ctx.to_date
+    ]
+    due = {row.referral.child_id for row in rows}
+    met = {row.referral.child_id for row in rows if row.met}
+    missed = {row.referral.child_id for row in rows if row.is_missed(ctx.today)}
+    return due, met, missed
+
+
+def fair_access(ctx: Context) -> list[Figure]:
+    due, met, missed = _fair_access_children(ctx)
+    return [
+        Figure("fair_access_due", LABELS["fair_access_due"], len(due), "count", len(due), drill("fair_access_due")),
+        Figure("fair_access_met", LABELS["fair_access_met"], len(met), "count", len(met), drill("fair_access_met"),
+               of=len(due)),
+        Figure("fair_access_missed", LABELS["fair_access_missed"], len(missed), "count", len(missed),
+               drill("fair_access_missed"), of=len(due)),
+    ]
+
+
+@drilldown("fair_access_due", "fair_access_met", "fair_access_missed")
+def _fair_access_drill(ctx: Context, value: str | None, *, key: str) -> QuerySet[Child]:
+    due, met, missed = _fair_access_children(ctx)
+    ids = {"fair_access_due": due, "fair_access_met": met, "fair_access_missed": missed}[key]
     return Child.objects.filter(pk__in=ids)
 
 

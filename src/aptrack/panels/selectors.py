@@ -21,11 +21,13 @@ from aptrack.panels.models import (
     MeetingStatus,
     Panel,
     PanelAction,
+    PanelKind,
     PanelMember,
 )
 from aptrack.panels.permissions import scope_meetings, scope_panels
 from aptrack.providers.models import Provider
 from aptrack.referrals.models import Referral, Route
+from aptrack.referrals.selectors import ReferralDuties, get_referral_duties
 from aptrack.referrals.states import ReferralStatus
 
 AGENDA_READY = (ReferralStatus.SUBMITTED, ReferralStatus.DEFERRED)
@@ -193,6 +195,10 @@ class PackItem:
     year_group: int
     sixth_day: dt.date | None  # for a permanent exclusion: the day full-time education is owed
     decision: Decision | None
+    # At a Fair Access Panel: the day a place is due if the panel approves at this meeting.
+    fair_access_place_by: dt.date | None = None
+    # The statutory duties of the referral's route (illness days for the health route).
+    duties: ReferralDuties | None = None
 
 
 @dataclass(frozen=True)
@@ -243,9 +249,16 @@ def get_meeting_pack(*, meeting: Meeting, on: dt.date) -> MeetingPack:
                 sixth = deadlines.sixth_day(calendar, referral.first_day_of_exclusion)
             except OutsideKnownTerms:
                 sixth = None
+        place_by = None
+        if meeting.panel.kind == PanelKind.FAIR_ACCESS:
+            try:
+                place_by = deadlines.fair_access_deadline(calendar, meeting.date)
+            except OutsideKnownTerms:
+                place_by = None
         items.append(PackItem(
             item=item, referral=referral, child=referral.child,
             year_group=referral.child.year_group(meeting.date), sixth_day=sixth, decision=get_decision(item),
+            fair_access_place_by=place_by, duties=get_referral_duties(referral=referral, on=on),
         ))
     return MeetingPack(
         meeting=meeting, panel=meeting.panel, members=list(list_members(panel=meeting.panel)),

@@ -2,7 +2,7 @@
 and the caseworker's home. Every date is passed in: nothing here reads the clock."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -18,6 +18,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from aptrack.accounts.roles import Role
+from aptrack.attendance.selectors import ILLNESS_APPROACHING_DAYS, list_illness_duty
 from aptrack.calendars.selectors import get_calendar
 from aptrack.children import schooling
 from aptrack.children.models import Child
@@ -39,6 +40,7 @@ from aptrack.placements.states import OPEN_STATUSES, EventKind, PlacementStatus
 from aptrack.providers.models import ProviderSite
 from aptrack.referrals import selectors as referral_selectors
 from aptrack.referrals.models import Referral, ReferralEvent
+from aptrack.referrals.selectors import list_fair_access_due
 from aptrack.referrals.states import OPEN_STATUSES as OPEN_REFERRAL_STATUSES
 from aptrack.referrals.states import ReferralStatus
 
@@ -489,6 +491,8 @@ class CaseworkerHome:
     sixth_day: list[referral_selectors.SixthDayDuty]
     drift: list[DriftRow]
     follow_ups_due: list[FollowUp]
+    illness: list["IllnessHomeRow"] = field(default_factory=list)
+    fair_access: list[Any] = field(default_factory=list)  # referrals.selectors.FairAccessRow
     SHOWN: ClassVar[int] = 10
 
     def child_ids(self) -> set[int]:
@@ -498,7 +502,28 @@ class CaseworkerHome:
         placements += [row.placement for row in self.drift[:shown]]
         placements += [follow_up.placement for follow_up in self.follow_ups_due[:shown]]
         referrals = [*self.my_referrals, *(row.referral for row in self.sixth_day)]
-        return {item.child_id for item in [*placements, *referrals]}
+        referrals += [row.referral for row in self.fair_access]
+        ids = {item.child_id for item in [*placements, *referrals]}
+        return ids | {row.child.pk for row in self.illness}
+
+
+@dataclass(frozen=True)
+class IllnessHomeRow:
+    child: Child
+    days_missed: Decimal
+    reached_on: dt.date | None
+
+
+def list_illness_approaching(*, la_id: int, on: dt.date) -> list[IllnessHomeRow]:
+    """Children of the LA (their home LA) with 10 or more days of illness absence this academic
+    year: approaching, or past, the 15 days from which the LA arranges education (s19)."""
+    duties = list_illness_duty(on=on, home_la_id=la_id, min_days=Decimal(ILLNESS_APPROACHING_DAYS))
+    children = Child.objects.in_bulk([duty.child_id for duty in duties])
+    return [
+        IllnessHomeRow(children[duty.child_id], duty.days_missed, duty.reached_on)
+        for duty in duties
+        if duty.child_id in children
+    ]
 
 
 def _upcoming_meetings(la_id: int, on: dt.date, limit: int = 5) -> list[Any]:
@@ -528,4 +553,6 @@ def caseworker_home(*, user: object, on: dt.date) -> CaseworkerHome:
         sixth_day=list_sixth_day_deadlines(la_id=la_id, on=on),
         drift=list_drift(la_id=la_id, on=on),
         follow_ups_due=list(list_follow_ups_due(la_id=la_id, on=on)),
+        illness=list_illness_approaching(la_id=la_id, on=on),
+        fair_access=list_fair_access_due(la_id=la_id, on=on),
     )

@@ -7,14 +7,15 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Q, QuerySet, Value, When
 
+from aptrack.attendance.selectors import IllnessDuty, list_illness_duty
 from aptrack.calendars import deadlines
 from aptrack.calendars.engine import OutsideKnownTerms, SchoolCalendar
 from aptrack.calendars.selectors import get_calendar, get_calendars
 from aptrack.children.models import Child
-from aptrack.panels.models import AgendaItem
+from aptrack.panels.models import AgendaItem, DecisionOutcome, PanelKind
 from aptrack.placements.models import Placement
 from aptrack.placements.states import PlacementStatus
-from aptrack.referrals.models import Referral, ReferralEvent, Route
+from aptrack.referrals.models import PrimaryReason, Referral, ReferralEvent, Route
 from aptrack.referrals.permissions import scope_referrals
 from aptrack.referrals.states import OPEN_STATUSES, ReferralStatus
 
@@ -286,3 +287,120 @@ def get_sixth_day(*, referral: Referral) -> SixthDay | None:
     due, estimated = sixth_day_due(get_calendar(la_id=referral.commissioning_la_id), referral.first_day_of_exclusion)
     return SixthDay(due_date=due, estimated=estimated)
 
+
+# --- the Fair Access 20 school days ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FairAccessRow:
+    """A referral the Fair Access Panel approved, and its deadline to place (20 school days
+    from the decision, on the commissioning LA's calendar: School Admissions Code 2021)."""
+
+    referral: Referral
+    decided_on: dt.date
+    due_date: dt.date | None  # None when the LA's term dates do not reach that far
+    placed_on: dt.date | None  # the first placement for the referral that started, if any
+
+    @property
+    def met(self) -> bool | None:
+        """True if placed by the deadline, False if placed late, None while not placed."""
+        if self.placed_on is None or self.due_date is None:
+            return None
+        return self.placed_on <= self.due_date
+
+    def is_missed(self, on: dt.date) -> bool:
+        if self.due_date is None:
+            return False
+        if self.placed_on is not None:
+            return self.placed_on > self.due_date
+        return on > self.due_date
+
+
+def list_fair_access_deadlines(
+    *, la_id: int, on: dt.date, referral_ids: Collection[int] | None = None
+) -> list[FairAccessRow]:
+    """Every referral of the LA approved by its Fair Access Panel on or before `on`, with the
+    20-school-day deadline to place and when a placement started. The one owner of the Fair
+    Access deadline: the referral page, the caseworker's home and the dashboard read it here."""
+    items = (
+        AgendaItem.objects.filter(
+            referral__commissioning_la_id=la_id,
+            meeting__panel__kind=PanelKind.FAIR_ACCESS,
+            meeting__date__lte=on,
+            decision__outcome=DecisionOutcome.APPROVED,
+        )
+        .select_related("referral", "referral__child", "meeting")
+        .order_by("referral_id", "meeting__date", "pk")
+    )
+    if referral_ids is not None:
+        items = items.filter(referral_id__in=list(referral_ids))
+    decided: dict[int, tuple[Referral, dt.date]] = {}
+    for item in items:
+        decided.setdefault(item.referral_id, (item.referral, item.meeting.date))
+    if not decided:
+        return []
+    placed: dict[int, dt.date] = {}
+    for referral_id, start in (
+        Placement.objects.filter(
+            referral_id__in=list(decided),
+            status__in=[PlacementStatus.ACTIVE, PlacementStatus.ENDED],
+            start_date__lte=on,
+        )
+        .order_by("start_date")
+        .values_list("referral_id", "start_date")
+    ):
+        placed.setdefault(referral_id, start)
+    calendar = get_calendars(la_ids=[la_id])[la_id]
+    rows = []
+    for referral_id, (referral, decided_on) in decided.items():
+        try:
+            due: dt.date | None = deadlines.fair_access_deadline(calendar, decided_on)
+        except OutsideKnownTerms:
+            due = None
+        rows.append(FairAccessRow(referral, decided_on, due, placed.get(referral_id)))
+    return sorted(rows, key=lambda row: (row.due_date or dt.date.max, row.referral.pk))
+
+
+def list_fair_access_due(*, la_id: int, on: dt.date, within_school_days: int = 5) -> list[FairAccessRow]:
+    """The caseworker's list: Fair Access referrals not yet placed whose deadline falls within
+    the next `within_school_days` school days, or has passed."""
+    try:
+        horizon: dt.date | None = get_calendars(la_ids=[la_id])[la_id].school_days_after(
+            on, within_school_days
+        )
+    except OutsideKnownTerms:
+        horizon = None
+    return [
+        row
+        for row in list_fair_access_deadlines(la_id=la_id, on=on)
+        if row.placed_on is None
+        and row.due_date is not None
+        and (horizon is None or row.due_date <= horizon)
+    ]
+
+
+# --- the statutory duties a referral shows -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferralDuties:
+    """What the referral page shows of the statutory deadlines that apply to its route."""
+
+    illness: IllnessDuty | None  # the health-needs (s19) route: illness absence this year
+    illness_applies: bool
+    fair_access: FairAccessRow | None  # approved by the Fair Access Panel
+
+
+def get_referral_duties(*, referral: Referral, on: dt.date) -> ReferralDuties:
+    illness_applies = referral.route == Route.HEALTH or referral.primary_reason == PrimaryReason.MEDICAL
+    illness = None
+    if illness_applies:
+        found = list_illness_duty(on=on, child_ids=[referral.child_id])
+        illness = found[0] if found else None
+    fair_access = None
+    if referral.commissioning_la_id is not None:
+        rows = list_fair_access_deadlines(
+            la_id=referral.commissioning_la_id, on=on, referral_ids=[referral.pk]
+        )
+        fair_access = rows[0] if rows else None
+    return ReferralDuties(illness=illness, illness_applies=illness_applies, fair_access=fair_access)

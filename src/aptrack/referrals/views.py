@@ -124,6 +124,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
         "today": timezone.localdate(),
         "events": selectors.list_events(referral=referral),
         "agenda_history": selectors.list_agenda_history(referral=referral),
+        "duties": selectors.get_referral_duties(referral=referral, on=timezone.localdate()),
         "problems": services.submission_problems(referral) if referral.status == "DRAFT" else {},
         "can_change": permissions.can_change_referral(user, referral),
         "can_submit": permissions.can_submit_referral(user, referral),

@@ -23,6 +23,14 @@ sources, and reports which of them triggered it:
   commissioned them. A child's hours are summed across all their active placements with the
   provider; compulsory school age, care and EHCP are taken on the date.
 
+The test is dated (`registration_rule`). Until the commencement date in the setting
+APTRACK_CWSA_S92_COMMENCEMENT, today's test above. From that date, section 43 of the Children's
+Wellbeing and Schools Act 2026, which substitutes section 92 of the Education and Skills Act 2008:
+an institution that provides full-time education for at least five children of compulsory school
+age, or at least one who is looked after or has special educational needs (not only an EHCP),
+must register; regulations under the new s92(3) say what "full-time" is, and aptrack takes it
+from APTRACK_REGISTRATION_FULL_TIME_HOURS, to be set to what they prescribe.
+
 Counts are aggregates over every pupil. Names are shown to a user only through
 `aptrack.children.permissions.scope_children` (see `selectors.list_visible_children`).
 """
@@ -53,6 +61,55 @@ PUPILS_THRESHOLD = 5
 PROTECTED_PUPILS_THRESHOLD = 1
 
 
+@dataclass(frozen=True)
+class RegistrationRule:
+    """Who, alone, makes a full-time setting register, as the law stands on a date."""
+
+    law: str
+    pupils_threshold: int = PUPILS_THRESHOLD
+    any_sen: bool = False  # any special educational needs counts, not only an EHCP
+
+    def is_protected(self, pupil: "Pupil") -> bool:
+        return pupil.looked_after or pupil.has_ehcp or (self.any_sen and pupil.has_sen)
+
+
+TODAYS_RULE = RegistrationRule(
+    law="Education Act 1996 s463; Education and Skills Act 2008 s92 (5+ pupils, or 1 looked after or with an EHCP)"
+)
+CWSA_2026_RULE = RegistrationRule(
+    law=(
+        "Education and Skills Act 2008 s92 as substituted by the Children's Wellbeing and Schools "
+        "Act 2026 s43 (5+ pupils, or 1 looked after or with special educational needs)"
+    ),
+    any_sen=True,
+)
+COMMENCEMENT_INVALID = (
+    "APTRACK_CWSA_S92_COMMENCEMENT must be a date written YYYY-MM-DD, or empty while section 43 "
+    "of the Children's Wellbeing and Schools Act 2026 is not in force; it is {value!r}"
+)
+
+
+def cwsa_commencement() -> dt.date | None:
+    """The day the amended registration test comes into force (APTRACK_CWSA_S92_COMMENCEMENT)."""
+    value = getattr(settings, "APTRACK_CWSA_S92_COMMENCEMENT", "")
+    if not value:
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ImproperlyConfigured(COMMENCEMENT_INVALID.format(value=value)) from None
+
+
+def registration_rule(on: dt.date | None) -> RegistrationRule:
+    """The registration test in force on `on` (today's test when no date is known)."""
+    commenced = cwsa_commencement()
+    if on is not None and commenced is not None and on >= commenced:
+        return CWSA_2026_RULE
+    return TODAYS_RULE
+
+
 def full_time_hours() -> Decimal:
     """Hours a week from which aptrack counts a pupil as full-time (APTRACK_REGISTRATION_FULL_TIME_HOURS)."""
     value = getattr(settings, "APTRACK_REGISTRATION_FULL_TIME_HOURS", DEFAULT_FULL_TIME_HOURS)
@@ -79,10 +136,12 @@ class Pupil:
     compulsory_school_age: bool
     looked_after: bool
     has_ehcp: bool
+    has_sen: bool = False  # SEN support or an EHCP (counts once the 2026 Act's test is in force)
 
     @property
     def is_protected(self) -> bool:
-        return self.looked_after or self.has_ehcp
+        """Under today's test: looked after or with an EHCP."""
+        return TODAYS_RULE.is_protected(self)
 
 
 def counted_pupils(pupils: Iterable[Pupil], threshold_hours: Decimal) -> tuple[Pupil, ...]:
@@ -94,10 +153,12 @@ def counted_pupils(pupils: Iterable[Pupil], threshold_hours: Decimal) -> tuple[P
     )
 
 
-def breaches(counted: Sequence[Pupil]) -> bool:
-    """Given the counted pupils: 5 or more, or at least one looked after or with an EHCP."""
-    protected = sum(1 for pupil in counted if pupil.is_protected)
-    return len(counted) >= PUPILS_THRESHOLD or protected >= PROTECTED_PUPILS_THRESHOLD
+def breaches(counted: Sequence[Pupil], on: dt.date | None = None) -> bool:
+    """Given the counted pupils: 5 or more, or at least one looked after or with an EHCP (from
+    the 2026 Act's commencement, with any special educational needs): `registration_rule(on)`."""
+    rule = registration_rule(on)
+    protected = sum(1 for pupil in counted if rule.is_protected(pupil))
+    return len(counted) >= rule.pupils_threshold or protected >= PROTECTED_PUPILS_THRESHOLD
 
 
 def _plural(count: int, word: str) -> str:
@@ -111,6 +172,7 @@ class SourceResult:
     threshold_hours: Decimal
     provider_return: ProviderReturn | None = None
     on: dt.date | None = None
+    rule_on: dt.date | None = None  # the date whose registration test applies
 
     @property
     def count(self) -> int:
@@ -133,8 +195,12 @@ class SourceResult:
         return [pupil.child_id for pupil in self.pupils if pupil.child_id is not None]
 
     @property
+    def sen_support_count(self) -> int:
+        return sum(1 for pupil in self.pupils if pupil.has_sen and not pupil.has_ehcp)
+
+    @property
     def triggered(self) -> bool:
-        return breaches(self.pupils)
+        return breaches(self.pupils, self.rule_on or self.on)
 
     @property
     def label(self) -> str:
@@ -153,6 +219,8 @@ class SourceResult:
             including.append(f"{self.looked_after_count} looked after")
         if self.ehcp_count:
             including.append(f"{self.ehcp_count} with an EHCP")
+        if self.sen_support_count and registration_rule(self.rule_on or self.on).any_sen:
+            including.append(f"{self.sen_support_count} on SEN support")
         if including:
             text += ", including " + " and ".join(including)
         return text + (": must register" if self.triggered else ": below the threshold")
@@ -246,6 +314,7 @@ def _placement_pupils(org_ids: list[int], on: dt.date) -> dict[int, list[Pupil]]
                 ),
                 looked_after=row["child__looked_after"],
                 has_ehcp=row["child__sen_status"] == SenStatus.EHCP,
+                has_sen=row["child__sen_status"] != SenStatus.NONE,
             )
         )
     return pupils
@@ -293,6 +362,8 @@ def _return_pupils(returns: Iterable[ProviderReturn]) -> dict[int, list[Pupil]]:
                 compulsory_school_age=bool(row["compulsory_school_age"]),
                 looked_after=bool(row["looked_after"]),
                 has_ehcp=bool(row["has_ehcp"]),
+                # A return states EHCPs only: other SEN of an anonymous pupil is not known.
+                has_sen=bool(row["has_ehcp"]),
             )
         else:
             age = compulsory_school_age(row["child__date_of_birth"])
@@ -304,6 +375,7 @@ def _return_pupils(returns: Iterable[ProviderReturn]) -> dict[int, list[Pupil]]:
                 and age.ends >= r.period_start_date,
                 looked_after=row["child__looked_after"],
                 has_ehcp=row["child__sen_status"] == SenStatus.EHCP,
+                has_sen=row["child__sen_status"] != SenStatus.NONE,
             )
         pupils[r.pk].append(pupil)
     return pupils
@@ -335,6 +407,7 @@ def evaluate_many(providers: Sequence[Provider], on: dt.date) -> dict[int, Thres
                 pupils=counted_pupils(return_pupils.get(provider_return.pk, []), threshold),
                 threshold_hours=threshold,
                 provider_return=provider_return,
+                rule_on=on,
             )
         from_placements = SourceResult(
             source=Source.PLACEMENTS,

@@ -6,6 +6,9 @@ sixth-day list). Synthetic only: every name and view is invented."""
 import datetime as dt
 from decimal import Decimal
 
+from aptrack.calendars import deadlines
+from aptrack.calendars.engine import OutsideKnownTerms, SchoolCalendar
+from aptrack.calendars.selectors import get_calendar
 from aptrack.children.models import Child
 from aptrack.panels.models import (
     AgendaItem,
@@ -59,7 +62,7 @@ def create_referrals_and_panels(
     rng, today = draw.rng, draw.today
     at = dt.datetime.combine(today, dt.time(7, 0), tzinfo=draw.tz)
     ap = Panel.objects.create(local_authority=la, name="AP panel", kind="AP", quorum=4, quorum_agencies=3)
-    Panel.objects.create(local_authority=la, name="Fair Access Panel", kind="FAP", quorum=3, quorum_agencies=2)
+    fap = Panel.objects.create(local_authority=la, name="Fair Access Panel", kind="FAP", quorum=3, quorum_agencies=2)
     members = PanelMember.objects.bulk_create([
         PanelMember(panel=ap, name=draw.fake.name(), agency=agency, is_chair=chair) for agency, chair in MEMBERS
     ])
@@ -135,4 +138,61 @@ def create_referrals_and_panels(
         PanelAction(meeting=past, description="Ask the educational psychology service for an assessment", owner="SEN team",
                     due_date=past.date + dt.timedelta(days=21)),
     ])
-    return len(referrals)
+    fair_access = _fair_access_referrals(draw, la=la, staff=staff, panel=fap, children=without_provision[3:5], at=at)
+    return len(referrals) + fair_access
+
+
+def _decided_for_deadline(calendar: SchoolCalendar, today: dt.date, ahead: int) -> dt.date | None:
+    """The latest decision day whose 20-school-day Fair Access deadline falls `ahead` school days
+    from `today` or before (behind it when negative), or None beyond the recorded term dates."""
+    try:
+        if ahead > 0:
+            target = calendar.school_days_after(today, ahead)
+        else:
+            target = today
+            for _ in range(-ahead):
+                target -= dt.timedelta(days=1)
+                while not calendar.is_school_day(target):
+                    target -= dt.timedelta(days=1)
+        day = target
+        while deadlines.fair_access_deadline(calendar, day) > target or day.weekday() >= 5:
+            day -= dt.timedelta(days=1)
+    except OutsideKnownTerms:
+        return None
+    return day
+
+
+def _fair_access_referrals(
+    draw: records.Draw, *, la: object, staff: LaStaff, panel: Panel, children: list[Child], at: dt.datetime
+) -> int:
+    """Children new to the area whom the Fair Access Panel approved, with no place started: one
+    past the 20 school days to place, one due within the week (caseworker home, dashboard)."""
+    calendar = get_calendar(la_id=la.pk)  # type: ignore[attr-defined]
+    made = 0
+    # Deadlines 2 school days ago (missed) and 3 school days ahead (due this week).
+    for ahead, child in zip((-2, 3), children, strict=False):
+        decided_on = _decided_for_deadline(calendar, draw.today, ahead)
+        if decided_on is None:
+            continue
+        offset = (draw.today - decided_on).days
+        referral = Referral.objects.create(
+            child=child, route=Route.FAIR_ACCESS, primary_reason=PrimaryReason.NEW_ARRIVAL,
+            needs_summary="New to the area mid-year with no school place; the Fair Access Panel allocates one.",
+            referrer=staff.officers[0], commissioning_la=la,
+            family_views="Parents want a school near their new home.", child_views="I want to start school soon.",
+            consent_given=True, proposed_tier=3, status=ReferralStatus.APPROVED,
+            estimated_weekly_cost=Decimal(400), created_at=at - dt.timedelta(days=offset + 10), updated_at=at,
+        )
+        meeting = Meeting.objects.create(panel=panel, date=decided_on, status=MeetingStatus.CLOSED,
+                                         location="County Hall, committee room 1")
+        item = AgendaItem.objects.create(meeting=meeting, referral=referral, position=1)
+        Decision.objects.create(
+            agenda_item=item, outcome=ReferralStatus.APPROVED,
+            reasons="A place at the nearest school with room: admission within 20 school days.",
+            approved_tier=3, proposed_weekly_cost=Decimal(400),
+            value_for_money_note="A mainstream place costs the high needs block nothing extra.",
+            members_present=3, decided_by=staff.manager,
+            decided_at=dt.datetime.combine(decided_on, dt.time(11, 0), tzinfo=draw.tz),
+        )
+        made += 1
+    return made

@@ -70,3 +70,11 @@ def test_revoked_token_is_refused(client, world):
 def test_openapi_document_is_published(client):
     document = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/children" in document["paths"]
+
+
+@pytest.mark.parametrize("typed", ["H8012000010\uff101", "H80120000100\u00b2"], ids=["full-width", "superscript"])
+def test_a_upn_with_non_ascii_digits_answers_400_naming_the_upn(client, world, typed):
+    response = _post(client, world.officer_a, {**PAYLOAD, "upn": typed})
+    assert response.status_code == 400
+    assert "0 to 9 only" in " ".join(response.json()["errors"]["upn"])
+    assert not Child.objects.filter(legal_last_name="Synthetic").exists()

@@ -18,6 +18,7 @@ from aptrack.attendance.measures import (
 )
 from aptrack.attendance.scopes import Grouping, Period, Scope
 from aptrack.attendance.tests.conftest import TODAY, record_rows
+from aptrack.children.models import Child
 from aptrack.children.tests.factories import ChildFactory, PlacementFactory
 from aptrack.organisations.tests.factories import la
 from aptrack.providers.tests.factories import ProviderFactory
@@ -104,6 +105,8 @@ def _week_of_marks(world, codes_by_session: list[str], upn: str, user=None):
 @pytest.mark.django_db
 def test_every_not_possible_and_administrative_code_is_left_out_of_possible_sessions(world):
     # 10 sessions: 1 present, 1 absent, and D, X, Q, Y1, Y4, Y7, Z, # which are not possible.
+    # X is only for a child outside compulsory school age: this one is in the sixth form.
+    Child.objects.filter(pk=world.child_a.pk).update(date_of_birth=dt.date(2009, 3, 14))
     _week_of_marks(world, ["/", "N", "D", "X", "Q", "Y1", "Y4", "Y7", "Z", "#"], world.child_a.upn)
     m = selectors.get_measures(
         scope=Scope.child(world.child_a.pk), period=Period.week(WEEK[0]), today=TODAY
@@ -233,7 +236,9 @@ def test_provider_measures_from_one_read_equal_the_three_separate_ones(world):
     ProviderFactory(organisation=world.provider_x.organisation, kind="PRU", setting_type="OOT")
     dorset = la("838")
     second = PlacementFactory(
-        child=ChildFactory(home_la=dorset), provider=world.provider_z.organisation, commissioning_la=dorset
+        # Past compulsory school age, so code X is allowed for them.
+        child=ChildFactory(home_la=dorset, date_of_birth=dt.date(2009, 3, 14)),
+        provider=world.provider_z.organisation, commissioning_la=dorset,
     )
     _week_of_marks(world, ["/", "/", "N", "/", "I", "/", "/", "/", "O", "/"], world.child_a.upn)
     _week_of_marks(world, ["O", "O", "/", "/", "O", "O", "O", "O", "C2", "X"], second.child.upn,

@@ -170,6 +170,7 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     "alerts:detail": [Walk("officer_a", lambda s: reverse("alerts:detail", args=[s.alert.pk]))],
     "alerts:acknowledge": NoChild("POST only: acknowledges an alert"),
     "alerts:resolve": NoChild("POST only: resolves an alert"),
+    "alerts:bulk_acknowledge": NoChild("POST only: acknowledges the alerts ticked in the inbox"),
     # the API
     "api:openapi-json": NoChild("the API's description"),
     "api:openapi-view": NoChild("the API's documentation page"),

@@ -109,3 +109,17 @@ def test_sessions_must_be_1_to_10():
 
 def test_uln_must_be_ten_digits():
     assert _problems(_row(ULN="12345")) == [("ULN", v.ULN_INVALID, True)]
+
+
+@pytest.mark.parametrize("digit", ["\uff11", "\u00b9", "\u0661"], ids=["full-width", "superscript", "arabic-indic"])
+def test_a_upn_with_a_non_ascii_digit_is_an_error_not_a_crash(digit):
+    [(item, message, is_error)] = _problems(_row(UPN=GOOD_UPN[:-1] + digit))
+    assert item == "UPN" and is_error and "0 to 9 only" in message
+
+
+def test_sessions_in_non_ascii_digits_are_refused_not_crashed():
+    assert _problems(_row(SessionsPerWeek="\u00b2")) == [("SessionsPerWeek", v.SESSIONS_INVALID, True)]
+
+
+def test_a_welsh_upn_is_accepted():
+    assert _problems(_row(UPN=upn.make("672", "2000", "19", "042"))) == []

@@ -3,6 +3,7 @@ from django.urls import reverse
 from markupsafe import escape
 
 from aptrack.audit.models import AuditAction, AuditEvent
+from aptrack.children import upn
 from aptrack.children.models import Child
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +121,21 @@ def test_record_links_to_the_childs_attendance_when_placed(officer, world):
     assert f'href="{reverse("attendance:child", args=[world.child_a.pk])}"' in placed
     unplaced = officer.get(reverse("children:detail", args=[world.child_a2.pk])).content.decode()
     assert reverse("attendance:child", args=[world.child_a2.pk]) not in unplaced
+
+
+@pytest.mark.parametrize("typed", ["H8012000010\uff101", "H80120000100\u00b2", "H80120000100\u0661"],
+                         ids=["full-width", "superscript", "arabic-indic"])
+def test_a_upn_with_non_ascii_digits_is_a_field_error_on_the_form_not_a_crash(officer, world, typed):
+    response = officer.post(reverse("children:new"), _form(upn=typed, home_la=str(world.child_a.home_la_id)))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="#id_upn"' in body
+    assert "the numbers 0 to 9 only" in body
+    assert not Child.objects.filter(legal_last_name="Synthetic").exists()
+
+
+def test_a_child_from_wales_can_be_recorded(officer, world):
+    welsh = upn.make("672", "2000", "19", "042")
+    response = officer.post(reverse("children:new"), _form(upn=welsh, home_la=str(world.child_a.home_la_id)))
+    assert response.status_code == 302
+    assert Child.objects.get(legal_last_name="Synthetic").upn == welsh

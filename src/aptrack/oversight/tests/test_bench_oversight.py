@@ -32,7 +32,9 @@ def _marks(world, upn: str, codes: list[str]) -> None:
 def marked(world):
     ProviderFactory(organisation=world.provider_x.organisation, kind="PRU", setting_type="OOT")
     second = PlacementFactory(
-        child=ChildFactory(home_la=la("838")), provider=world.provider_x.organisation,
+        # Past compulsory school age, so code X is allowed for them.
+        child=ChildFactory(home_la=la("838"), date_of_birth=dt.date(2009, 3, 14)),
+        provider=world.provider_x.organisation,
         commissioning_la=la("838"),
     )
     _marks(world, world.child_a.upn, ["/"] * 17 + ["I", "O", "#"])  # 2 of 19 absent: persistent

@@ -13,9 +13,11 @@ from aptrack.panels.models import (
     Meeting,
     MeetingStatus,
     Panel,
+    PanelKind,
     PanelMember,
 )
 from aptrack.panels.tests.factories import PanelMemberFactory, quorate
+from aptrack.referrals.models import PrimaryReason, Route
 from aptrack.referrals.states import ReferralStatus
 from aptrack.referrals.tests.factories import ReferralFactory
 
@@ -287,3 +289,16 @@ def test_an_approval_leads_to_planning_the_placement(client, world, dorset_meeti
     assert f'href="{plan_url}"' in body
     referral_page = client.get(reverse("referrals:detail", args=[item.referral.pk])).content.decode()
     assert f'href="{plan_url}"' in referral_page
+
+
+def test_a_fair_access_panel_pack_shows_the_day_a_place_is_due_if_approved(client, world, dorset_meeting):
+    dorset_meeting.panel.kind = PanelKind.FAIR_ACCESS
+    dorset_meeting.panel.save()
+    item = _on_agenda(world, dorset_meeting)
+    item.referral.route, item.referral.primary_reason = Route.HEALTH, PrimaryReason.MEDICAL
+    item.referral.save()
+    client.force_login(world.officer_a)
+    body = client.get(reverse("panels:pack", args=[dorset_meeting.pk])).content.decode()
+    # Meeting on Thursday 3 December 2026: 20 school days later, over Christmas, is 14 January 2027.
+    assert "Fair Access: place by, if approved today" in body and "14 January 2027" in body
+    assert "Illness absence this year" in body and "None recorded" in body

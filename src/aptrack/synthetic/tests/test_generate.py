@@ -1,5 +1,6 @@
 import datetime as dt
 from collections import Counter
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -9,6 +10,7 @@ from django.db import models, transaction
 
 from aptrack.accounts.models import User
 from aptrack.accounts.roles import Role
+from aptrack.attendance.selectors import list_illness_duty
 from aptrack.children import upn
 from aptrack.children.models import Child, Ethnicity, SenStatus
 from aptrack.children.permissions import scope_children
@@ -37,6 +39,7 @@ from aptrack.quality.models import (
     VisitType,
 )
 from aptrack.quality.states import VisitStatus
+from aptrack.referrals.selectors import list_fair_access_due
 from aptrack.returns.models import ProviderReturn, ReturnLine
 from aptrack.returns.states import ReturnStatus
 from aptrack.returns.threshold import Source, list_registration_alerts
@@ -586,3 +589,17 @@ def test_demo_authority_has_panels_referrals_and_sixth_day_cases():
         Referral.objects.filter(commissioning_la=dorset).values_list("status", flat=True))
     at_risk = referral_selectors.list_sixth_day_at_risk(la_id=dorset.pk, on=dt.date(2026, 11, 23))
     assert len(at_risk) >= 1
+
+
+def test_the_demo_has_a_fair_access_place_missed_and_one_due_this_week(
+    la_scale: services.GenerationSummary,
+) -> None:
+    dorset = LocalAuthority.objects.get(code="838")
+    rows = list_fair_access_due(la_id=dorset.pk, on=TODAY)
+    assert sorted(row.is_missed(TODAY) for row in rows) == [False, True]
+
+
+def test_the_demo_has_children_approaching_the_illness_duty(la_scale: services.GenerationSummary) -> None:
+    dorset = LocalAuthority.objects.get(code="838")
+    approaching = list_illness_duty(on=TODAY, home_la_id=dorset.pk, min_days=Decimal(10))
+    assert approaching, "no Dorset child has 10 or more days of illness absence in the demo"
