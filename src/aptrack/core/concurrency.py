@@ -78,3 +78,18 @@ F = TypeVar("F", bound=forms.BaseForm)
 def versioned(form_class: type[F]) -> type[F]:
     """The edit form of `form_class`: the same fields plus the required hidden version."""
     return type(f"Versioned{form_class.__name__}", (VersionedForm, form_class), {})  # type: ignore[return-value]
+
+
+class VersionMissing(Exception):
+    """A button's POST (no other fields) without a well-formed version."""
+
+    def __init__(self, message: str = VERSION_MISSING) -> None:
+        super().__init__(message)
+
+
+def posted_version(data: Any) -> int:
+    """The version a plain button's POST carries, checked as the edit forms check it."""
+    try:
+        return int(VersionedForm.base_fields["version"].clean(data.get("version")))
+    except forms.ValidationError as error:
+        raise VersionMissing() from error

@@ -20,6 +20,7 @@ from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.children import schooling
 from aptrack.children.models import Child
+from aptrack.core.concurrency import RecordChangedElsewhere
 from aptrack.organisations.models import LocalAuthority, Organisation, OrganisationKind
 from aptrack.placements import policy, selectors
 from aptrack.placements.models import (
@@ -186,7 +187,7 @@ class ReviewInvalid(PlacementInvalid):
     pass
 
 
-class PlacementChangedElsewhere(Exception):
+class PlacementChangedElsewhere(RecordChangedElsewhere):
     pass
 
 
