@@ -18,6 +18,8 @@ from aptrack.core.concurrency import VERSION_MISSING, VersionMissing, posted_ver
 from aptrack.improvement.models import Action, ImprovementPlan, Priority
 from aptrack.improvement.tests.factories import ActionFactory
 from aptrack.organisations.tests.factories import la
+from aptrack.outcomes.models import Qualification
+from aptrack.outcomes.tests.factories import QualificationFactory
 from aptrack.panels.models import Panel
 from aptrack.panels.tests.factories import PanelFactory
 from aptrack.placements.models import PersonPassport, Placement
@@ -124,10 +126,20 @@ def _passport(world: Any) -> EditForm:
                     {**data, "about_me": "Two"}, read)
 
 
+def _qualification(world: Any) -> EditForm:
+    placement = Placement.objects.get(child=world.child_a)
+    qualification = QualificationFactory(placement=placement)
+    data = {"status": "ACHIEVED", "result_date-day": "20", "result_date-month": "11", "result_date-year": "2026",
+            "result": "Pass"}
+    url = reverse("outcomes:qualification_result", args=[placement.pk, qualification.pk])
+    return EditForm(world.provider_x, url, data, {**data, "status": "NOT_ACHIEVED", "result": ""},
+                    lambda: Qualification.objects.get(pk=qualification.pk).status)
+
+
 EDIT_FORMS = {
     "panel": _panel, "improvement plan": _improvement_plan, "priority": _priority, "action": _action,
     "child": _child, "referral": _referral, "QA framework": _framework, "QA standard": _standard,
-    "Person Passport": _passport,
+    "Person Passport": _passport, "qualification result": _qualification,
 }
 
 
