@@ -13,6 +13,7 @@ from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import permissions, selectors, services
 from aptrack.children.models import Child, Ethnicity, SenStatus, Sex, SocialCareStatus
+from aptrack.core.concurrency import MAX_VERSION
 from aptrack.organisations.models import Establishment, LocalAuthority
 
 router = Router(tags=["children"])
@@ -60,7 +61,7 @@ class ChildIn(Schema):
 
 
 class ChildUpdateIn(ChildIn):
-    version: int
+    version: int = Field(ge=1, le=MAX_VERSION, description="The version the record was read at")
 
 
 class ErrorOut(Schema):

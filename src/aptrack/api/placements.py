@@ -14,6 +14,7 @@ from aptrack.api.reads import records_reads
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import selectors as children_selectors
+from aptrack.core.concurrency import MAX_VERSION
 from aptrack.organisations.models import Organisation, OrganisationKind
 from aptrack.placements import permissions, selectors, services
 from aptrack.placements.models import Destination, EndReason, Placement
@@ -62,7 +63,7 @@ class PlacementOut(Schema):
     end_reason: str
     destination: str
     transition_plan: str
-    version: int
+    version: int = Field(ge=1, le=MAX_VERSION, description="The version the record was read at")
     outcomes: list[OutcomeOut]
 
     @staticmethod
@@ -118,11 +119,11 @@ class EndIn(Schema):
     reason: EndReason
     destination: Destination
     transition_plan: str
-    version: int
+    version: int = Field(ge=1, le=MAX_VERSION, description="The version the record was read at")
 
 
 class VersionIn(Schema):
-    version: int
+    version: int = Field(ge=1, le=MAX_VERSION, description="The version the record was read at")
 
 
 class ErrorOut(Schema):

@@ -95,6 +95,7 @@ class ChildForm(forms.Form):
         data = dict(self.cleaned_data)
         data["home_school"] = data.pop("home_school_urn", None)
         data.pop("confirm_not_duplicate", None)
+        data.pop("version", None)
         return data
 
 

@@ -58,7 +58,9 @@ CHILD_SCOPES: dict[str, Callable[[object], QuerySet[Child]]] = {
     # QA leads judge providers, not children: they see children only through a provider's
     # aggregate figures.
     Role.QA_LEAD: _none,
-    # Panel members see the referrals on their panel's agendas (referrals issue); no register.
+    # Panel members get no register: they see a child only in the panel's papers, through the
+    # agenda items `panels.permissions.scope_agenda_items` gives them ("What a panel member
+    # sees", docs/rules.md), and the referrals on those items.
     Role.PANEL_MEMBER: _none,
     Role.PROVIDER_STAFF: _provider,
     Role.SCHOOL_STAFF: _school,

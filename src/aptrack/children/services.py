@@ -9,6 +9,7 @@ from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.children import upn as upn_rules
 from aptrack.children.models import Child
+from aptrack.core.concurrency import RecordChangedElsewhere
 from aptrack.organisations.models import LocalAuthority
 
 UPN_IN_USE = "A child with this UPN is already on the register"
@@ -52,7 +53,7 @@ class ChildInvalid(Exception):
         self.errors = errors
 
 
-class ChildChangedElsewhere(Exception):
+class ChildChangedElsewhere(RecordChangedElsewhere):
     pass
 
 

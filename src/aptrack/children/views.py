@@ -17,6 +17,7 @@ from aptrack.audit.models import Channel
 from aptrack.children import permissions, selectors, services
 from aptrack.children.forms import ChildForm, ChildSearchForm, NewChildForm, initial_from_child
 from aptrack.children.models import Child
+from aptrack.core.concurrency import versioned
 from aptrack.core.govuk.pagination import pagination_params
 
 
@@ -141,13 +142,12 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     child = _load_child(request, child_id)
     if not permissions.can_edit_child(request.user, child):
         raise PermissionDenied
-    form = ChildForm(request.POST or None, initial=initial_from_child(child))
-    version = request.POST.get("version", child.version)
+    form = versioned(ChildForm)(request.POST or None, initial={**initial_from_child(child), "version": child.version})
     if request.method == "POST" and form.is_valid():
         try:
             services.update_child(
                 actor=request.user, at=timezone.now(), channel=Channel.WEB, child=child,
-                data=form.to_service_data(), expected_version=int(version), where=request.path,
+                data=form.to_service_data(), expected_version=form.cleaned_data["version"], where=request.path,
             )
         except services.ChildInvalid as error:
             for field, field_errors in error.errors.items():
@@ -160,5 +160,5 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
             return redirect("children:detail", child_id=child.pk)
     return TemplateResponse(
         request, "children/form.html",
-        {"form": form, "title": f"Change {child.full_name}'s record", "child": child, "version": version},
+        {"form": form, "title": f"Change {child.full_name}'s record", "child": child},
     )

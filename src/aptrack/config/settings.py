@@ -141,9 +141,49 @@ TEMPLATES = [
     },
 ]
 
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
+
+def database_connection_age(*, configured: str | None, debug: bool, argv: list[str]) -> int:
+    """Seconds a database connection is kept between requests (CONN_MAX_AGE).
+
+    Kept connections are one per server thread: right for gunicorn's few sync workers
+    (DATABASE_CONN_MAX_AGE=60 in production), wrong for the development server, which starts a
+    thread per request and would leave each one's connection idle until every connection the
+    database allows is taken. So unless set, 0 (close after each request) under `runserver` or
+    DEBUG, and 60 otherwise."""
+    if configured not in (None, ""):
+        if not configured.strip().isdigit():
+            raise ImproperlyConfigured("DATABASE_CONN_MAX_AGE must be a whole number of seconds, 0 or more")
+        return int(configured)
+    if debug or "runserver" in argv[1:2]:
+        return 0
+    return 60
+
+
+OWNER_COMMANDS = frozenset({"migrate", "grant-app-role"})
+
+
+def database_url(*, environ: dict[str, str], argv: list[str]) -> str:
+    """The database to connect to: DATABASE_URL, except that the commands that change the schema
+    or grant on it connect as the owner role (MIGRATE_DATABASE_URL) when it is set. The web
+    server and worker then connect as the application role, which may only read and append to
+    the audit trail (see `aptrack grant-app-role`)."""
+    if environ.get("MIGRATE_DATABASE_URL") and argv[1:2] and argv[1] in OWNER_COMMANDS:
+        return environ["MIGRATE_DATABASE_URL"]
+    return environ.get("DATABASE_URL", "")
+
+
+DATABASE_URL = database_url(environ=dict(os.environ), argv=sys.argv)
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=database_connection_age(
+                configured=os.environ.get("DATABASE_CONN_MAX_AGE"), debug=DEBUG, argv=sys.argv
+            ),
+            # A kept connection the database has dropped is replaced, not handed to a request.
+            conn_health_checks=True,
+        )
+    }
     # PostgreSQL's planner prices a random page read at 4 sequential ones by default, which
     # models spinning disks: on SSDs, or with the data in memory as it is here, it scans whole
     # tables (every referral, every child) to answer a dashboard about one LA's few thousand

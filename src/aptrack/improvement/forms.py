@@ -68,7 +68,6 @@ class ActionForm(forms.Form):
     )
     due_date = GovukDateField(label="Due date", help_text="For example, 31 3 2027")
     measure_keys = _measure_field()
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, owners: Iterable[User] | Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -17,6 +17,7 @@ class ImprovementPlan(models.Model):
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [
@@ -36,6 +37,7 @@ class Priority(models.Model):
     description = models.TextField(blank=True)
     # Dashboard measure keys (aptrack.oversight.measures.measure_catalogue), checked by the form.
     measure_keys = models.JSONField(default=list, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name_plural = "priorities"

@@ -1,6 +1,8 @@
 """Every write to an improvement plan. One door per change: each runs in one transaction,
 checks its rules, writes, and leaves an audit entry; RAG moves and progress notes also leave
-an ActionUpdate. Callers pass the actor and the clock, and have checked the actor may edit."""
+an ActionUpdate. Callers pass the actor and the clock, and have checked the actor may edit.
+Each change of a plan, priority or action names the version its editor loaded, and is refused
+with ImprovementChangedElsewhere if someone saved it since."""
 
 import datetime as dt
 from typing import Any
@@ -10,6 +12,7 @@ from django.db.models import Max
 
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
+from aptrack.core.concurrency import RecordChangedElsewhere, lock_version
 from aptrack.improvement import measures, states
 from aptrack.improvement.models import Action, ActionUpdate, ImprovementPlan, Priority
 from aptrack.improvement.states import RagStatus
@@ -20,13 +23,16 @@ OWNER_NEEDED = "Give the action's owner: a name, or choose a person"
 NOTE_NEEDED = "Write a note: what has happened, and why the status is what it is"
 MOVE_NOT_ALLOWED = "An action cannot move from {source} to {target}"
 UNKNOWN_MEASURE = "{key} is not a dashboard measure"
-RECORD_CHANGED = "Someone else changed this action while you were editing. Reload to see their changes."
 
 
 class ImprovementInvalid(Exception):
     def __init__(self, errors: dict[str | None, list[str]]) -> None:
         super().__init__("; ".join(f"{k or 'plan'}: {' '.join(v)}" for k, v in errors.items()))
         self.errors = errors
+
+
+class ImprovementChangedElsewhere(RecordChangedElsewhere):
+    pass
 
 
 def _audit(*, actor: Any, at: dt.datetime, action: AuditAction, instance: Any, changes: dict[str, Any]) -> None:
@@ -73,15 +79,20 @@ def create_plan(*, la: LocalAuthority, data: dict[str, Any], actor: Any, at: dt.
     return plan
 
 
-def update_plan(*, plan: ImprovementPlan, data: dict[str, Any], actor: Any, at: dt.datetime) -> ImprovementPlan:
+def update_plan(
+    *, plan: ImprovementPlan, data: dict[str, Any], actor: Any, at: dt.datetime, expected_version: int
+) -> ImprovementPlan:
     _check_period(data)
     with transaction.atomic():
-        locked = ImprovementPlan.objects.select_for_update().get(pk=plan.pk)
+        locked = lock_version(
+            ImprovementPlan, pk=plan.pk, expected_version=expected_version, error=ImprovementChangedElsewhere
+        )
         new = {key: data[key] for key in PLAN_FIELDS}
         changes = _changes(locked, new)
         for key, value in new.items():
             setattr(locked, key, value)
         locked.updated_at = at
+        locked.version += 1
         locked.save()
         _audit(actor=actor, at=at, action=AuditAction.UPDATED, instance=locked, changes=changes)
     return locked
@@ -104,17 +115,22 @@ def add_priority(*, plan: ImprovementPlan, data: dict[str, Any], actor: Any, at:
     return priority
 
 
-def update_priority(*, priority: Priority, data: dict[str, Any], actor: Any, at: dt.datetime) -> Priority:
+def update_priority(
+    *, priority: Priority, data: dict[str, Any], actor: Any, at: dt.datetime, expected_version: int
+) -> Priority:
     new = {
         "title": data["title"],
         "description": data.get("description", ""),
         "measure_keys": _check_measures(data.get("measure_keys", [])),
     }
     with transaction.atomic():
-        locked = Priority.objects.select_for_update().get(pk=priority.pk)
+        locked = lock_version(
+            Priority, pk=priority.pk, expected_version=expected_version, error=ImprovementChangedElsewhere
+        )
         changes = _changes(locked, new)
         for key, value in new.items():
             setattr(locked, key, value)
+        locked.version += 1
         locked.save()
         _audit(actor=actor, at=at, action=AuditAction.UPDATED, instance=locked, changes=changes)
     return locked
@@ -144,14 +160,14 @@ def add_action(*, priority: Priority, data: dict[str, Any], actor: Any, at: dt.d
 
 
 def update_action(
-    *, action: Action, data: dict[str, Any], actor: Any, at: dt.datetime, version: int | None = None
+    *, action: Action, data: dict[str, Any], actor: Any, at: dt.datetime, expected_version: int
 ) -> Action:
     """Change what the action is, who owns it and when it is due (not its status)."""
     values = _action_values(data)
     with transaction.atomic():
-        locked = Action.objects.select_for_update().get(pk=action.pk)
-        if version is not None and locked.version != version:
-            raise ImprovementInvalid({None: [RECORD_CHANGED]})
+        locked = lock_version(
+            Action, pk=action.pk, expected_version=expected_version, error=ImprovementChangedElsewhere
+        )
         changes = _changes(locked, values)
         for key, value in values.items():
             setattr(locked, key, value)

@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from aptrack.core.concurrency import versioned
 from aptrack.improvement import measures, permissions, selectors, services
 from aptrack.improvement.forms import ActionForm, PlanForm, PriorityForm, UpdateForm
 from aptrack.improvement.models import Action, ImprovementPlan, Priority
@@ -105,13 +106,16 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
     _require_editor(request)
-    initial = {key: getattr(plan, key) for key in services.PLAN_FIELDS}
-    form = PlanForm(request.POST if request.method == "POST" else None, initial=initial)
+    initial = {**{key: getattr(plan, key) for key in services.PLAN_FIELDS}, "version": plan.version}
+    form = versioned(PlanForm)(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_plan(plan=plan, data=form.cleaned_data, actor=request.user, at=timezone.now())
+            services.update_plan(plan=plan, data=form.cleaned_data, actor=request.user, at=timezone.now(),
+                                 expected_version=form.cleaned_data["version"])
         except services.ImprovementInvalid as error:
             _add_errors(form, error)
+        except services.ImprovementChangedElsewhere as error:
+            form.add_error(None, str(error))
         else:
             messages.success(request, "Plan updated")
             return redirect("improvement:plan", plan_id=plan.pk)
@@ -133,20 +137,24 @@ def priority_form(request: HttpRequest, plan_id: int, priority_id: int | None = 
     _require_editor(request)
     priority = _priority(plan, priority_id) if priority_id else None
     initial = (
-        {"title": priority.title, "description": priority.description, "measure_keys": priority.measure_keys}
+        {"title": priority.title, "description": priority.description, "measure_keys": priority.measure_keys,
+         "version": priority.version}
         if priority else None
     )
-    form = PriorityForm(request.POST if request.method == "POST" else None, initial=initial)
+    form_class = versioned(PriorityForm) if priority else PriorityForm
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             if priority:
                 services.update_priority(priority=priority, data=form.cleaned_data, actor=request.user,
-                                         at=timezone.now())
+                                         at=timezone.now(), expected_version=form.cleaned_data["version"])
             else:
                 priority = services.add_priority(plan=plan, data=form.cleaned_data, actor=request.user,
                                                  at=timezone.now())
         except services.ImprovementInvalid as error:
             _add_errors(form, error)
+        except services.ImprovementChangedElsewhere as error:
+            form.add_error(None, str(error))
         else:
             messages.success(request, f"Priority {priority.position} saved")
             return redirect(reverse("improvement:plan", args=[plan.pk]) + f"#priority-{priority.pk}")
@@ -175,7 +183,7 @@ def action_form(
     if action:
         initial = {key: getattr(action, key) for key in services.ACTION_FIELDS}
         initial.update(measure_keys=action.measure_keys, version=action.version)
-    form = ActionForm(
+    form = (versioned(ActionForm) if action else ActionForm)(
         request.POST if request.method == "POST" else None,
         initial=initial,
         owners=selectors.possible_owners(la_id=plan.local_authority_id),
@@ -185,11 +193,13 @@ def action_form(
         try:
             if action:
                 action = services.update_action(action=action, data=data, actor=request.user, at=now,
-                                                version=data.get("version"))
+                                                expected_version=data["version"])
             else:
                 action = services.add_action(priority=priority, data=data, actor=request.user, at=now)
         except services.ImprovementInvalid as error:
             _add_errors(form, error)
+        except services.ImprovementChangedElsewhere as error:
+            form.add_error(None, str(error))
         else:
             messages.success(request, "Action saved")
             return redirect("improvement:action", plan_id=plan.pk, action_id=action.pk)

@@ -100,6 +100,7 @@ class Qualification(models.Model):
     recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
+from aptrack.core.concurrency import RecordChangedElsewhere, lock_version
 from aptrack.organisations.models import LocalAuthority, Organisation, OrganisationKind
 from aptrack.outcomes import grades
 from aptrack.outcomes.models import (
@@ -82,6 +83,10 @@ HOURS_INVALID = "Hours must be a number, 0 or more"
 PURPOSE_NEEDED = "Describe the purpose of the support"
 
 Errors = dict[str | None, list[str]]
+
+
+class QualificationChangedElsewhere(RecordChangedElsewhere):
+    pass
 
 
 class OutcomeInvalid(Exception):
@@ -249,12 +254,14 @@ def record_qualification(
 
 
 def update_qualification_status(
-    *, actor: Any, at: dt.datetime, qualification: Qualification, data: dict[str, Any],
+    *, actor: Any, at: dt.datetime, qualification: Qualification, data: dict[str, Any], expected_version: int,
     channel: Channel = Channel.WEB, where: str = "",
 ) -> Qualification:
-    """Record the result of a qualification (achieved or not), or a resit after a fail."""
+    """Record the result of a qualification (achieved or not), or a resit after a fail; refused
+    if someone recorded one since `expected_version` was loaded."""
     with transaction.atomic():
-        locked = Qualification.objects.select_for_update().select_related("placement").get(pk=qualification.pk)
+        locked = lock_version(Qualification, pk=qualification.pk, expected_version=expected_version,
+                              error=QualificationChangedElsewhere)
         _check_open(locked.placement)
         errors: Errors = {}
         target = data.get("status")
@@ -273,10 +280,12 @@ def update_qualification_status(
         locked.result_date = result_date
         locked.result = _text(data.get("result"))[:40] if result_date else ""
         locked.updated_at = at
+        changes = audit.diff(before, audit.snapshot(locked))
+        locked.version += 1
         locked.save()
         audit.record_event(
             actor=actor, at=at, action=AuditAction.UPDATED, channel=channel, instance=locked,
-            child_id=locked.placement.child_id, where=where, changes=audit.diff(before, audit.snapshot(locked)),
+            child_id=locked.placement.child_id, where=where, changes=changes,
         )
     return locked
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
+from aptrack.core.concurrency import RecordChangedElsewhere, versioned
 from aptrack.core.govuk.pagination import pagination_params
 from aptrack.organisations.models import LocalAuthority
 from aptrack.outcomes import permissions, placement_selectors, selectors, services
@@ -81,6 +82,8 @@ def _record(
                  channel=Channel.WEB, where=request.path)
         except services.OutcomeInvalid as error:
             _add_errors(form, error.errors)
+        except RecordChangedElsewhere as error:
+            form.add_error(None, str(error))
         else:
             messages.success(request, done)
             return redirect("outcomes:placement", placement_id=placement.pk)
@@ -124,10 +127,13 @@ def qualification_result(request: HttpRequest, placement_id: int, qualification_
     qualification = placement_selectors.get_qualification(placement=placement, qualification_id=qualification_id)
     if qualification is None:
         raise Http404("No qualification found")
-    form = QualificationResultForm(request.POST or None, initial={"status": qualification.status})
+    form = versioned(QualificationResultForm)(
+        request.POST or None, initial={"status": qualification.status, "version": qualification.version}
+    )
 
-    def save(*, placement: Placement, **kwargs: Any) -> object:
-        return services.update_qualification_status(qualification=qualification, **kwargs)
+    def save(*, placement: Placement, data: dict[str, Any], **kwargs: Any) -> object:
+        return services.update_qualification_status(qualification=qualification, data=data,
+                                                    expected_version=data["version"], **kwargs)
 
     return _record(request, placement, form, title=f"Result: {qualification.title}", button="Save the result",
                    done="The result has been recorded", save=save)

@@ -25,6 +25,7 @@ class Panel(models.Model):
     kind = models.CharField(max_length=3, choices=PanelKind.choices)
     quorum = models.PositiveSmallIntegerField(default=3, help_text="Members present needed for a decision")
     quorum_agencies = models.PositiveSmallIntegerField(default=2, help_text="Different agencies present needed for a decision")
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [
@@ -45,6 +46,8 @@ class PanelMember(models.Model):
     agency = models.CharField(max_length=20, choices=Agency.choices)
     is_chair = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
+    # A member sees the agendas of meetings held from this day on (panels.permissions).
+    joined_date = models.DateField()
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_agency_display()})"

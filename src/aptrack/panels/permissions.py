@@ -3,15 +3,16 @@
 - LA officers and managers of the panel's LA manage it: members, meetings, agendas, attendance,
   actions, closing. LA managers may also record decisions.
 - Panel members (role PANEL_MEMBER, linked through PanelMember.user) see the panels they sit
-  on and their meetings; a chair runs the meeting and records its decisions. They see a
-  meeting's pack (the children's details) only while the meeting is open.
+  on and their meetings; a chair runs the meeting and records its decisions. What they see of
+  an agenda (the children, their referrals and the decisions) is `scope_agenda_items`: the rule
+  "What a panel member sees" in docs/rules.md, which children and referral scoping also call.
 - Every other role gets 403; users of another LA, or members of another panel, get 404.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from aptrack.accounts.roles import Role
-from aptrack.panels.models import Meeting, MeetingStatus, Panel, PanelMember
+from aptrack.panels.models import AgendaItem, Meeting, MeetingStatus, Panel, PanelMember
 
 MANAGER_ROLES = frozenset({Role.LA_OFFICER, Role.LA_MANAGER})
 PANEL_ROLES = frozenset({Role.LA_OFFICER, Role.LA_MANAGER, Role.PANEL_MEMBER})
@@ -75,7 +76,38 @@ def can_record_decision(user: object, meeting: Meeting) -> bool:
     return manager or is_chair(user, panel)
 
 
-def can_see_pack(user: object, meeting: Meeting) -> bool:
+def scope_agenda_items(user: object) -> QuerySet[AgendaItem]:
+    """The agenda items (and so the children, referrals and decisions on them) this user sees.
+
+    - LA officers and managers: every item of their LA's panels (they run them).
+    - Panel members: an item of a meeting of a panel they belong to (active membership),
+      held on or after the day they joined, and only while that meeting is not closed.
+    - Everyone else: none.
+    """
+    if not can_use_panels(user) or not getattr(user, "organisation_id", None):
+        return AgendaItem.objects.none()
+    if _role(user) in MANAGER_ROLES:
+        la_id = _la_id(user)
+        if la_id is None:
+            return AgendaItem.objects.none()
+        return AgendaItem.objects.filter(meeting__panel__local_authority_id=la_id)
+    member_when_held = PanelMember.objects.filter(
+        user=user, is_active=True, panel=OuterRef("meeting__panel"), joined_date__lte=OuterRef("meeting__date"),
+    )
+    return AgendaItem.objects.filter(Exists(member_when_held)).exclude(meeting__status=MeetingStatus.CLOSED)
+
+
+def can_see_agenda(user: object, meeting: Meeting) -> bool:
+    """The meeting's agenda items, pack and the children in its minutes: scope_agenda_items for
+    one meeting (all of a meeting's items share the conditions)."""
     if can_manage_panel(user, meeting.panel):
         return True
-    return meeting.status != MeetingStatus.CLOSED and is_member(user, meeting.panel)
+    if meeting.status == MeetingStatus.CLOSED or _role(user) != Role.PANEL_MEMBER or not getattr(user, "pk", None):
+        return False
+    return PanelMember.objects.filter(
+        panel=meeting.panel, user=user, is_active=True, joined_date__lte=meeting.date  # type: ignore[misc]
+    ).exists()
+
+
+def can_see_pack(user: object, meeting: Meeting) -> bool:
+    return can_see_agenda(user, meeting)

@@ -303,13 +303,15 @@ def _outcome(item: AgendaItem, decision: Decision | None) -> str:
     return "Not yet decided"
 
 
-def get_minutes(*, meeting: Meeting) -> Minutes:
+def get_minutes(*, meeting: Meeting, with_agenda: bool = True) -> Minutes:
     """Who attended, each decision with its reasons and value-for-money note, and the actions.
-    Children appear by initials and referral number: minutes travel further than the pack."""
+    Children appear by initials and referral number: minutes travel further than the pack.
+    `with_agenda=False` leaves out the agenda items and the actions (which name them), for a
+    reader who may not see them (permissions.can_see_agenda)."""
     rows = list_attendance(meeting=meeting)
     present = [r.member for r in rows if r.present]
     items = []
-    for item in list_agenda(meeting=meeting):
+    for item in list_agenda(meeting=meeting) if with_agenda else []:
         decision = get_decision(item)
         items.append(MinuteItem(
             position=item.position, referral_id=item.referral_id, child_initials=_initials(item.referral.child),
@@ -324,5 +326,5 @@ def get_minutes(*, meeting: Meeting) -> Minutes:
         agencies_present=sorted({m.get_agency_display() for m in present}),
         quorum=get_quorum(meeting=meeting),
         items=items,
-        actions=list(list_actions(meeting=meeting)),
+        actions=list(list_actions(meeting=meeting)) if with_agenda else [],
     )

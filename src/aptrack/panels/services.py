@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
+from aptrack.core.concurrency import RecordChangedElsewhere, lock_version
 from aptrack.core.govuk.formatting import uk_date
 from aptrack.panels import permissions, selectors
 from aptrack.panels.models import (
@@ -39,6 +40,10 @@ class PanelInvalid(Exception):
     def __init__(self, errors: dict[str | None, list[str]]) -> None:
         super().__init__("; ".join(" ".join(v) for v in errors.values()))
         self.errors = errors
+
+
+class PanelChangedElsewhere(RecordChangedElsewhere):
+    pass
 
 
 class PanelNotAllowed(Exception):
@@ -156,17 +161,23 @@ def create_panel(*, actor: Any, at: dt.datetime, data: dict[str, Any], where: st
     return panel
 
 
-def update_panel(*, actor: Any, at: dt.datetime, panel: Panel, data: dict[str, Any], where: str = "") -> Panel:
+def update_panel(
+    *, actor: Any, at: dt.datetime, panel: Panel, data: dict[str, Any], expected_version: int, where: str = ""
+) -> Panel:
+    """Change the panel's name, kind and quorum; refused if someone saved it since
+    `expected_version` was loaded."""
     if not permissions.can_manage_panel(actor, panel):
         raise PanelNotAllowed("Only the panel's LA can change it")
     clean = _panel_fields(data)
     with transaction.atomic():
-        locked = Panel.objects.select_for_update().get(pk=panel.pk)
+        locked = lock_version(Panel, pk=panel.pk, expected_version=expected_version, error=PanelChangedElsewhere)
         before = audit.snapshot(locked)
         for key, value in clean.items():
             setattr(locked, key, value)
+        changes = audit.diff(before, audit.snapshot(locked))
+        locked.version += 1
         locked.save()
-        _audit(actor, at, AuditAction.UPDATED, locked, changes=audit.diff(before, audit.snapshot(locked)), where=where)
+        _audit(actor, at, AuditAction.UPDATED, locked, changes=changes, where=where)
     return locked
 
 
@@ -192,6 +203,7 @@ def add_member(*, actor: Any, at: dt.datetime, panel: Panel, data: dict[str, Any
     with transaction.atomic():
         member = PanelMember.objects.create(
             panel=panel, user=user, name=name, agency=data["agency"], is_chair=bool(data.get("is_chair")),
+            joined_date=at.date(),
         )
         _audit(actor, at, AuditAction.CREATED, member, where=where,
                changes={"panel": {"old": None, "new": panel.pk}, "agency": {"old": None, "new": member.agency},

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from aptrack.audit import reads
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
+from aptrack.core.concurrency import versioned
 from aptrack.panels import permissions, selectors, services
 from aptrack.panels.forms import (
     ActionForm,
@@ -132,15 +133,18 @@ def panel_edit(request: HttpRequest, panel_id: int) -> HttpResponse:
     panel = _load_panel(request, panel_id)
     if not permissions.can_manage_panel(request.user, panel):
         raise PermissionDenied
-    form = PanelForm(request.POST or None, initial={
+    form = versioned(PanelForm)(request.POST or None, initial={
         "name": panel.name, "kind": panel.kind, "quorum": panel.quorum, "quorum_agencies": panel.quorum_agencies,
+        "version": panel.version,
     })
     if request.method == "POST" and form.is_valid():
         try:
             services.update_panel(actor=request.user, at=timezone.now(), panel=panel, data=form.cleaned_data,
-                                  where=request.path)
+                                  expected_version=form.cleaned_data["version"], where=request.path)
         except services.PanelInvalid as error:
             _add_errors(form, error.errors)
+        except services.PanelChangedElsewhere as error:
+            form.add_error(None, str(error))
         else:
             messages.success(request, "The panel has been updated")
             return redirect("panels:detail", panel_id=panel.pk)
@@ -207,7 +211,8 @@ def meeting_new(request: HttpRequest, panel_id: int) -> HttpResponse:
 def _meeting_page(request: HttpRequest, meeting: Meeting, failed: tuple[str, Any] | None = None) -> HttpResponse:
     """The meeting page, with `failed` = (which form, the bound form) shown with its errors."""
     user = request.user
-    agenda = list(selectors.list_agenda(meeting=meeting))
+    sees_agenda = permissions.can_see_agenda(user, meeting)
+    agenda = list(selectors.list_agenda(meeting=meeting)) if sees_agenda else []
     attendance = selectors.list_attendance(meeting=meeting)
     is_open = meeting.status != MeetingStatus.CLOSED
     can_manage = permissions.can_manage_panel(user, meeting.panel)
@@ -221,7 +226,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, failed: tuple[str, Any
         ready = selectors.list_referrals_ready_for_agenda(meeting=meeting)
         shown += [referral.child_id for referral in ready]
         forms["agenda"] = AgendaForm(referrals=ready)
-    if is_open and can_run:
+    if is_open and can_run and sees_agenda:
         forms["attendance"] = AttendanceForm(
             members=[row.member for row in attendance if row.member.is_active],
             initial={"present": [str(row.member.pk) for row in attendance if row.present]},
@@ -245,7 +250,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, failed: tuple[str, Any
         "decisions": {item.pk: selectors.get_decision(item) for item in agenda},
         "attendance": attendance,
         "quorum": selectors.get_quorum(meeting=meeting),
-        "actions": selectors.list_actions(meeting=meeting),
+        "actions": selectors.list_actions(meeting=meeting) if sees_agenda else [],
         "forms": forms,
         "failed_key": failed[0] if failed else None,
         "is_open": is_open,
@@ -256,6 +261,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, failed: tuple[str, Any
         "can_plan_placements": placement_permissions.can_create_placement(user),
         "who_decides": selectors.describe_who_decides(panel=meeting.panel),
         "today": today,
+        "sees_agenda": sees_agenda,
     }
     if failed_form is not None:
         context["form"] = failed_form  # the layout's error summary reads `form`
@@ -428,7 +434,8 @@ def pack(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _load_meeting(request, meeting_id)
+    sees_agenda = permissions.can_see_agenda(request.user, meeting)
     return TemplateResponse(request, "panels/minutes.html", {
-        "minutes": selectors.get_minutes(meeting=meeting), "meeting": meeting,
-        "can_open_referrals": permissions.can_see_pack(request.user, meeting),
+        "minutes": selectors.get_minutes(meeting=meeting, with_agenda=sees_agenda), "meeting": meeting,
+        "can_open_referrals": sees_agenda, "sees_agenda": sees_agenda,
     })

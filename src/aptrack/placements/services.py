@@ -21,6 +21,7 @@ from aptrack.audit.models import AuditAction, Channel
 from aptrack.calendars.selectors import get_calendar
 from aptrack.children import schooling
 from aptrack.children.models import Child
+from aptrack.core.concurrency import RecordChangedElsewhere
 from aptrack.organisations.models import LocalAuthority, Organisation, OrganisationKind
 from aptrack.placements import policy, rules, selectors
 from aptrack.placements.models import (
@@ -201,7 +202,7 @@ class ReviewInvalid(PlacementInvalid):
     pass
 
 
-class PlacementChangedElsewhere(Exception):
+class PlacementChangedElsewhere(RecordChangedElsewhere):
     pass
 
 

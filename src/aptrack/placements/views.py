@@ -3,7 +3,7 @@
 Outside the user's scope a placement or child is missing (404); a role that may not do a thing
 is refused (403)."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -20,6 +20,7 @@ from aptrack.audit import reads
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import selectors as children_selectors
+from aptrack.core.concurrency import VersionMissing, posted_version, versioned
 from aptrack.panels import selectors as panel_selectors
 from aptrack.placements import permissions, selectors, services
 from aptrack.placements.forms import (
@@ -50,11 +51,15 @@ def _add_errors(form: forms.Form, errors: dict[str | None, list[str]]) -> None:
             form.add_error(field, message)
 
 
-def _version(request: HttpRequest, placement: Placement) -> int:
-    try:
-        return int(request.POST.get("version", placement.version))
-    except ValueError:
-        return -1  # a tampered version never matches: the service refuses the save
+F = TypeVar("F", bound=forms.BaseForm)
+
+
+def _edit_form(form_class: type[F], request: HttpRequest, placement: Placement, *,
+               initial: dict[str, Any] | None = None, **kwargs: Any) -> F:
+    """A form that changes the placement, carrying the version it was loaded at."""
+    return versioned(form_class)(
+        request.POST or None, initial={**(initial or {}), "version": placement.version}, **kwargs
+    )
 
 
 def _load(request: HttpRequest, placement_id: int) -> Placement:
@@ -213,18 +218,17 @@ def placement_detail(request: HttpRequest, placement_id: int) -> HttpResponse:
 def placement_edit(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_change(request, placement_id)
     provider = getattr(placement.provider, "provider", None)
-    form = PlacementForm(
-        request.POST or None, initial=initial_from_placement(placement), editing=True,
+    form = _edit_form(
+        PlacementForm, request, placement, initial=initial_from_placement(placement), editing=True,
         sites=selectors.list_provider_sites(placement=placement),
         priced_by_rate=bool(provider and (provider.hourly_rate is not None or provider.daily_rate is not None)),
         approved_cost=selectors.approved_weekly_cost(placement.referral) if placement.referral_id else None,
     )
-    version = _version(request, placement)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_plan(
                 actor=request.user, at=timezone.now(), placement=placement, data=form.to_service_data(),
-                expected_version=version, channel=Channel.WEB, where=request.path,
+                expected_version=form.cleaned_data["version"], channel=Channel.WEB, where=request.path,
             )
         except services.PlacementInvalid as error:
             _add_errors(form, error.errors)
@@ -234,7 +238,7 @@ def placement_edit(request: HttpRequest, placement_id: int) -> HttpResponse:
             messages.success(request, "The plan has been updated")
             return redirect("placements:detail", placement_id=placement.pk)
     return _form_page(request, "form.html", form=form, child=placement.child, placement=placement,
-                      version=version, title="Change the plan")
+                      title="Change the plan")
 
 
 @login_required
@@ -244,11 +248,11 @@ def placement_activate(request: HttpRequest, placement_id: int) -> HttpResponse:
     try:
         services.activate_placement(
             actor=request.user, at=timezone.now(), placement=placement,
-            expected_version=_version(request, placement), channel=Channel.WEB, where=request.path,
+            expected_version=posted_version(request.POST), channel=Channel.WEB, where=request.path,
         )
     except services.PlacementInvalid as error:
         messages.error(request, " ".join(" ".join(v) for v in error.errors.values()))
-    except (services.PlacementChangedElsewhere, services.PlacementMoveNotAllowed) as error:
+    except (services.PlacementChangedElsewhere, services.PlacementMoveNotAllowed, VersionMissing) as error:
         messages.error(request, str(error))
     else:
         messages.success(request, "The placement has started")
@@ -258,13 +262,12 @@ def placement_activate(request: HttpRequest, placement_id: int) -> HttpResponse:
 @login_required
 def placement_cancel(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_change(request, placement_id)
-    form = CancelForm(request.POST or None)
-    version = _version(request, placement)
+    form = _edit_form(CancelForm, request, placement)
     if request.method == "POST" and form.is_valid():
         try:
             services.cancel_placement(
                 actor=request.user, at=timezone.now(), placement=placement, reason=form.cleaned_data["reason"],
-                expected_version=version, channel=Channel.WEB, where=request.path,
+                expected_version=form.cleaned_data["version"], channel=Channel.WEB, where=request.path,
             )
         except services.PlacementInvalid as error:
             _add_errors(form, error.errors)
@@ -273,7 +276,7 @@ def placement_cancel(request: HttpRequest, placement_id: int) -> HttpResponse:
         else:
             messages.success(request, "The placement has been cancelled")
             return redirect("placements:detail", placement_id=placement.pk)
-    return _form_page(request, "simple_form.html", form=form, placement=placement, version=version,
+    return _form_page(request, "simple_form.html", form=form, placement=placement,
                       title="Cancel the placement", button="Cancel the placement", warning=True)
 
 
@@ -305,12 +308,11 @@ def outcome_edit(request: HttpRequest, placement_id: int, outcome_id: int) -> Ht
     outcome = selectors.get_outcome(placement=placement, outcome_id=outcome_id)
     if outcome is None:
         raise Http404("No outcome found")
-    form = OutcomeForm(request.POST or None, initial=initial_from_outcome(outcome))
-    version = _version(request, placement)
+    form = _edit_form(OutcomeForm, request, placement, initial=initial_from_outcome(outcome))
     if request.method == "POST" and form.is_valid():
         try:
             services.change_outcome(actor=request.user, at=timezone.now(), outcome=outcome, data=form.cleaned_data,
-                                    expected_version=version, channel=Channel.WEB, where=request.path)
+                                    expected_version=form.cleaned_data["version"], channel=Channel.WEB, where=request.path)
         except services.PlacementInvalid as error:
             _add_errors(form, error.errors)
         except (services.PlacementChangedElsewhere, services.PlacementMoveNotAllowed) as error:
@@ -318,7 +320,7 @@ def outcome_edit(request: HttpRequest, placement_id: int, outcome_id: int) -> Ht
         else:
             messages.success(request, "The intended outcome has been changed")
             return redirect("placements:detail", placement_id=placement.pk)
-    return _form_page(request, "simple_form.html", form=form, placement=placement, version=version,
+    return _form_page(request, "simple_form.html", form=form, placement=placement,
                       title="Change an intended outcome", button="Save")
 
 
@@ -327,12 +329,11 @@ def passport_edit(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_change(request, placement_id)
     passport = getattr(placement, "passport", None)
     initial = {key: getattr(passport, key) for key in services.PASSPORT_FIELDS} if passport else {}
-    form = PassportForm(request.POST or None, initial=initial)
-    version = _version(request, placement)
+    form = _edit_form(PassportForm, request, placement, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_passport(actor=request.user, at=timezone.now(), placement=placement,
-                                     data=form.cleaned_data, expected_version=version,
+                                     data=form.cleaned_data, expected_version=form.cleaned_data["version"],
                                      channel=Channel.WEB, where=request.path)
         except services.PlacementInvalid as error:
             _add_errors(form, error.errors)
@@ -341,7 +342,7 @@ def passport_edit(request: HttpRequest, placement_id: int) -> HttpResponse:
         else:
             messages.success(request, "The Person Passport has been saved")
             return redirect("placements:detail", placement_id=placement.pk)
-    return _form_page(request, "simple_form.html", form=form, placement=placement, version=version,
+    return _form_page(request, "simple_form.html", form=form, placement=placement,
                       title="Person Passport", button="Save",
                       lead="A one-page profile the provider can see: keep it short and in plain words.")
 
@@ -373,15 +374,14 @@ def review_new(request: HttpRequest, placement_id: int) -> HttpResponse:
 @login_required
 def placement_end(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_change(request, placement_id)
-    form = EndForm(request.POST or None, initial={"transition_plan": placement.exit_plan})
-    version = _version(request, placement)
+    form = _edit_form(EndForm, request, placement, initial={"transition_plan": placement.exit_plan})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.end_placement(
                 actor=request.user, at=timezone.now(), placement=placement, end_date=data["end_date"],
                 reason=data["reason"], destination=data["destination"], transition_plan=data["transition_plan"],
-                expected_version=version, channel=Channel.WEB, where=request.path,
+                expected_version=form.cleaned_data["version"], channel=Channel.WEB, where=request.path,
             )
         except services.PlacementInvalid as error:
             _add_errors(form, error.errors)
@@ -390,7 +390,7 @@ def placement_end(request: HttpRequest, placement_id: int) -> HttpResponse:
         else:
             messages.success(request, "The placement has ended. Follow-up checks are booked for 6 and 12 weeks")
             return redirect("placements:detail", placement_id=placement.pk)
-    return _form_page(request, "simple_form.html", form=form, placement=placement, version=version,
+    return _form_page(request, "simple_form.html", form=form, placement=placement,
                       title="End the placement", button="End the placement")
 
 

@@ -145,6 +145,7 @@ class Standard(models.Model):
     order = models.PositiveIntegerField(default=0)
     # A standard already judged on a visit is retired, not deleted, so the visit keeps it.
     retired_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [

@@ -7,11 +7,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
+from aptrack.core.concurrency import RecordChangedElsewhere, lock_version
 from aptrack.organisations.models import LocalAuthority
 from aptrack.providers.models import Provider
 from aptrack.quality import permissions, selectors
@@ -90,7 +91,7 @@ class OverrideNotNeeded(Exception):
     pass
 
 
-class ChangedElsewhere(Exception):
+class ChangedElsewhere(RecordChangedElsewhere):
     pass
 
 
@@ -320,7 +321,7 @@ def _rename_area(framework: Framework, area_number: int, area_title: str) -> Non
     """An area has one title: a new title given for one standard renames the area."""
     framework.standards.filter(area_number=area_number, retired_at__isnull=True).exclude(
         area_title=area_title
-    ).update(area_title=area_title)
+    ).update(area_title=area_title, version=F("version") + 1)
 
 
 def _touch(framework: Framework, at: dt.datetime) -> None:
@@ -348,13 +349,15 @@ def add_standard(
 
 def update_standard(
     *, actor: Any, at: dt.datetime, standard: Standard, area_number: int, area_title: str,
-    code: str, text: str, channel: Channel = Channel.WEB, where: str = "",
+    code: str, text: str, expected_version: int, channel: Channel = Channel.WEB, where: str = "",
 ) -> Standard:
+    """Change a standard's wording or place; refused if someone saved it since
+    `expected_version` was loaded."""
     framework = standard.framework
     _ensure_can_edit(actor, framework)
     with transaction.atomic():
         Framework.objects.select_for_update().filter(pk=framework.pk).first()
-        locked = Standard.objects.select_for_update().get(pk=standard.pk)
+        locked = lock_version(Standard, pk=standard.pk, expected_version=expected_version, error=ChangedElsewhere)
         fields = _standard_fields(framework, area_number=area_number, area_title=area_title,
                                   code=code, text=text, exclude_id=locked.pk)
         before = audit.snapshot(locked)
@@ -362,6 +365,7 @@ def update_standard(
             setattr(locked, key, value)
         changes = audit.diff(before, audit.snapshot(locked))
         if changes:
+            locked.version += 1
             locked.save()
             _rename_area(framework, area_number, fields["area_title"])
             _touch(framework, at)

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from aptrack.core.concurrency import VersionMissing, posted_version, versioned
 from aptrack.core.pdf import render_pdf
 from aptrack.providers.models import Provider
 from aptrack.quality import permissions, selectors, services
@@ -35,13 +36,6 @@ def _add_errors(form: Any, error: services.QualityInvalid) -> None:
     for field, field_errors in error.errors.items():
         for message in field_errors:
             form.add_error(field if field in form.fields else None, message)
-
-
-def _version(request: HttpRequest, current: int) -> int:
-    try:
-        return int(request.POST.get("version", current))
-    except ValueError:
-        return current
 
 
 def _la_id(request: HttpRequest) -> int:
@@ -239,12 +233,12 @@ def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
     if not permissions.can_edit_visit(request.user, visit):
         raise PermissionDenied
     standards = selectors.list_visit_standards(visit=visit)
-    form = VisitRecordForm(request.POST, standards=standards)
+    form = versioned(VisitRecordForm)(request.POST, standards=standards)
     if form.is_valid():
         try:
             services.record_visit(
                 actor=request.user, at=timezone.now(), visit=visit, details=form.details(),
-                judgements=form.judgements(), expected_version=_version(request, visit.version),
+                judgements=form.judgements(), expected_version=form.cleaned_data["version"],
                 where=request.path,
             )
         except services.QualityInvalid as error:
@@ -269,7 +263,7 @@ def visit_complete(request: HttpRequest, visit_id: int) -> HttpResponse:
     try:
         services.complete_visit(
             actor=request.user, at=timezone.now(), visit=visit,
-            expected_version=_version(request, visit.version), where=request.path,
+            expected_version=posted_version(request.POST), where=request.path,
         )
     except services.VisitNotCompletable as error:
         standards = selectors.list_visit_standards(visit=visit)
@@ -283,7 +277,7 @@ def visit_complete(request: HttpRequest, visit_id: int) -> HttpResponse:
         for standard in error.unjudged:
             form.add_error(f"grade_{standard.pk}", services.STANDARD_NOT_JUDGED.format(code=standard.code))
         return _visit_page(request, visit, record_form=form, error_form=form)
-    except (services.ChangedElsewhere, services.MoveNotAllowed) as error:
+    except (services.ChangedElsewhere, services.MoveNotAllowed, VersionMissing) as error:
         messages.error(request, str(error))
         return redirect("quality:visit", visit_id=visit.pk)
     messages.success(request, "The visit has been completed")
@@ -382,15 +376,15 @@ def framework_copy(request: HttpRequest, framework_id: int) -> HttpResponse:
 @login_required
 def framework_edit(request: HttpRequest, framework_id: int) -> HttpResponse:
     framework = _load_editable_framework(request, framework_id)
-    form = FrameworkForm(request.POST or None,
-                         initial={"name": framework.name, "description": framework.description})
-    version = _version(request, framework.version)
+    form = versioned(FrameworkForm)(request.POST or None, initial={
+        "name": framework.name, "description": framework.description, "version": framework.version,
+    })
     if request.method == "POST" and form.is_valid():
         try:
             services.update_framework(actor=request.user, at=timezone.now(), framework=framework,
                                       name=form.cleaned_data["name"],
                                       description=form.cleaned_data["description"],
-                                      expected_version=version, where=request.path)
+                                      expected_version=form.cleaned_data["version"], where=request.path)
         except services.QualityInvalid as error:
             _add_errors(form, error)
         except services.ChangedElsewhere as error:
@@ -399,7 +393,7 @@ def framework_edit(request: HttpRequest, framework_id: int) -> HttpResponse:
             messages.success(request, "The framework has been updated")
             return redirect("quality:framework", framework_id=framework.pk)
     return TemplateResponse(request, "quality/form.html", {
-        "form": form, "title": f"Change {framework.name}", "version": version,
+        "form": form, "title": f"Change {framework.name}",
         "back": ("quality:framework", framework.pk),
     })
 
@@ -426,16 +420,19 @@ def standard_new(request: HttpRequest, framework_id: int) -> HttpResponse:
 @login_required
 def standard_edit(request: HttpRequest, framework_id: int, standard_id: int) -> HttpResponse:
     standard = _load_standard(request, framework_id, standard_id)
-    form = StandardForm(request.POST or None, initial={
+    form = versioned(StandardForm)(request.POST or None, initial={
         "area_number": standard.area_number, "area_title": standard.area_title,
-        "code": standard.code, "text": standard.text,
+        "code": standard.code, "text": standard.text, "version": standard.version,
     })
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
         try:
             services.update_standard(actor=request.user, at=timezone.now(), standard=standard,
-                                     where=request.path, **form.cleaned_data)
+                                     expected_version=data.pop("version"), where=request.path, **data)
         except services.QualityInvalid as error:
             _add_errors(form, error)
+        except services.ChangedElsewhere as error:
+            form.add_error(None, str(error))
         else:
             messages.success(request, f"Standard {form.cleaned_data['code']} has been updated")
             return redirect("quality:framework", framework_id=framework_id)

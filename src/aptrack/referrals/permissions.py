@@ -4,19 +4,19 @@ referral starts from `scope_referrals(user)`: one scoping rule per role.
 - LA officers and managers: the referrals their LA commissions (including schools' referrals,
   which name the school's LA for oversight).
 - School staff: the referrals of their own pupils.
-- Panel members: a referral only while it is on the agenda of an open meeting of a panel they
-  sit on. They never get the children register.
+- Panel members: a referral only while it is on an agenda item they see
+  (`panels.permissions.scope_agenda_items`: "What a panel member sees" in docs/rules.md).
 - Everyone else (providers, analysts, QA leads, social workers, virtual school heads): none.
 """
 
 from collections.abc import Callable
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from aptrack.accounts.roles import Role
 from aptrack.children.models import Child
 from aptrack.children.permissions import scope_children
-from aptrack.panels.models import AgendaItem, MeetingStatus
+from aptrack.panels.permissions import scope_agenda_items
 from aptrack.referrals.models import Referral
 from aptrack.referrals.states import ReferralStatus, can_move
 
@@ -50,12 +50,7 @@ def _school(user: object) -> QuerySet[Referral]:
 
 
 def _panel_member(user: object) -> QuerySet[Referral]:
-    on_open_agenda = AgendaItem.objects.filter(
-        referral=OuterRef("pk"),
-        meeting__panel__members__user=user,
-        meeting__panel__members__is_active=True,
-    ).exclude(meeting__status=MeetingStatus.CLOSED)
-    return Referral.objects.filter(Exists(on_open_agenda))
+    return Referral.objects.filter(pk__in=scope_agenda_items(user).values("referral_id"))
 
 
 REFERRAL_SCOPES: dict[str, Callable[[object], QuerySet[Referral]]] = {

@@ -10,6 +10,7 @@ from django.db import transaction
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.children.models import Child
+from aptrack.core.concurrency import RecordChangedElsewhere
 from aptrack.referrals import permissions
 from aptrack.referrals.models import (
     EXCLUSION_ROUTES,
@@ -85,7 +86,7 @@ class ReferralMoveNotAllowed(Exception):
         self.target = target
 
 
-class ReferralChangedElsewhere(Exception):
+class ReferralChangedElsewhere(RecordChangedElsewhere):
     def __init__(self) -> None:
         super().__init__(RECORD_CHANGED)
 

@@ -13,6 +13,7 @@ from aptrack.audit import reads
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import selectors as child_selectors
+from aptrack.core.concurrency import versioned
 from aptrack.core.govuk.pagination import pagination_params
 from aptrack.placements import permissions as placement_permissions
 from aptrack.placements import selectors as placement_selectors
@@ -144,13 +145,14 @@ def referral_edit(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = _load(request, referral_id)
     if not permissions.can_change_referral(request.user, referral):
         raise PermissionDenied
-    form = ReferralForm(request.POST or None, initial=initial_from_referral(referral))
-    version = request.POST.get("version", referral.version)
+    form = versioned(ReferralForm)(
+        request.POST or None, initial={**initial_from_referral(referral), "version": referral.version}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_referral(
                 actor=request.user, at=timezone.now(), channel=Channel.WEB, referral=referral,
-                data=form.cleaned_data, expected_version=int(version), where=request.path,
+                data=form.cleaned_data, expected_version=form.cleaned_data["version"], where=request.path,
             )
         except services.ReferralInvalid as error:
             _add_errors(form, error.errors)
@@ -161,7 +163,7 @@ def referral_edit(request: HttpRequest, referral_id: int) -> HttpResponse:
             return redirect("referrals:detail", referral_id=referral.pk)
     return TemplateResponse(request, "referrals/form.html", {
         "form": form, "title": f"Change the referral of {referral.child.known_as}",
-        "child": referral.child, "referral": referral, "version": version,
+        "child": referral.child, "referral": referral,
     })
 
 

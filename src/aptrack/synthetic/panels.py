@@ -64,7 +64,9 @@ def create_referrals_and_panels(
     ap = Panel.objects.create(local_authority=la, name="AP panel", kind="AP", quorum=4, quorum_agencies=3)
     fap = Panel.objects.create(local_authority=la, name="Fair Access Panel", kind="FAP", quorum=3, quorum_agencies=2)
     members = PanelMember.objects.bulk_create([
-        PanelMember(panel=ap, name=draw.fake.name(), agency=agency, is_chair=chair) for agency, chair in MEMBERS
+        PanelMember(panel=ap, name=draw.fake.name(), agency=agency, is_chair=chair,
+                    joined_date=today - dt.timedelta(days=365))
+        for agency, chair in MEMBERS
     ])
     placed = {p.child_id for p in placements if p.end_date is None}
     without_provision = [c for c in children if c.pk not in placed and c.is_compulsory_school_age(today)]

@@ -78,3 +78,21 @@ def test_a_upn_with_non_ascii_digits_answers_400_naming_the_upn(client, world, t
     assert response.status_code == 400
     assert "0 to 9 only" in " ".join(response.json()["errors"]["upn"])
     assert not Child.objects.filter(legal_last_name="Synthetic").exists()
+
+
+def test_an_update_names_the_version_it_read_and_a_stale_missing_or_malformed_one_saves_nothing(client, world):
+    headers = _headers(world.officer_a)
+    created = _post(client, world.officer_a, PAYLOAD).json()
+    url = f"/api/v1/children/{created['id']}"
+
+    def put(**changes):
+        return client.put(url, data=json.dumps({**PAYLOAD, **changes}), content_type="application/json", **headers)
+
+    for bad in ({}, {"version": "abc"}, {"version": 0}, {"version": 2**63}, {"version": None}):
+        response = put(legal_first_name="Never", **bad)
+        assert response.status_code == 422, bad  # a schema error, naming the field
+        assert "version" in response.content.decode()
+    assert put(legal_first_name="One", version=1).status_code == 200
+    stale = put(legal_first_name="Two", version=1)
+    assert stale.status_code == 409 and "Someone else changed this record" in stale.json()["detail"]
+    assert Child.objects.get(pk=created["id"]).legal_first_name == "One"

@@ -1,10 +1,15 @@
-"""On PostgreSQL the planner is told random reads are cheap (SSDs, data in memory), so it looks
-one LA's rows up by index rather than scanning every LA's (see config/settings.py)."""
+"""Database connection settings. On PostgreSQL the planner is told random reads are cheap (SSDs, data in memory), so it looks
+one LA's rows up by index rather than scanning every LA's; connections are kept only where the
+server has few threads, and only migrations connect as the owner role (see config/settings.py)."""
 
 import os
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
+
+from aptrack.config.settings import database_connection_age, database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -18,3 +23,37 @@ def test_postgresql_connections_price_random_reads_for_ssds():
         cursor.execute("SHOW random_page_cost")
         (cost,) = cursor.fetchone()
     assert float(cost) == float(configured)
+
+
+# How long connections are kept (CONN_MAX_AGE) and which role connects (config/settings.py).
+
+def test_the_development_server_closes_each_requests_connection():
+    assert database_connection_age(configured=None, debug=False, argv=["aptrack", "runserver"]) == 0
+    assert database_connection_age(configured="", debug=True, argv=["aptrack", "db_worker"]) == 0
+
+
+def test_a_production_server_keeps_connections_a_minute_unless_told_otherwise():
+    assert database_connection_age(configured=None, debug=False, argv=["gunicorn", "aptrack.config.wsgi"]) == 60
+    assert database_connection_age(configured="0", debug=False, argv=["gunicorn"]) == 0
+    assert database_connection_age(configured="300", debug=True, argv=["aptrack", "runserver"]) == 300
+
+
+@pytest.mark.parametrize("configured", ["-1", "sixty", "1.5"])
+def test_a_connection_age_that_is_not_whole_seconds_stops_the_start(configured):
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_CONN_MAX_AGE"):
+        database_connection_age(configured=configured, debug=False, argv=["gunicorn"])
+
+
+def test_kept_connections_are_checked_before_a_request_uses_them():
+    if django_settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        pytest.skip("SQLite connections are local files")
+    assert django_settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+def test_only_migrations_and_grants_connect_as_the_owner_role():
+    environ = {"DATABASE_URL": "postgres://aptrack_app@db/aptrack", "MIGRATE_DATABASE_URL": "postgres://aptrack@db/aptrack"}
+    assert database_url(environ=environ, argv=["aptrack", "migrate"]) == "postgres://aptrack@db/aptrack"
+    assert database_url(environ=environ, argv=["aptrack", "grant-app-role"]) == "postgres://aptrack@db/aptrack"
+    assert database_url(environ=environ, argv=["aptrack", "runserver"]) == "postgres://aptrack_app@db/aptrack"
+    assert database_url(environ=environ, argv=["gunicorn"]) == "postgres://aptrack_app@db/aptrack"
+    assert database_url(environ={"DATABASE_URL": "postgres://one@db/a"}, argv=["aptrack", "migrate"]) == "postgres://one@db/a"

@@ -62,10 +62,9 @@ def test_action_needs_an_owner(manager):
 def test_changing_an_action_someone_else_changed_is_refused(manager):
     action = ActionFactory(priority__plan__created_by=manager)
     data = {"title": "New", "due_date": dt.date(2027, 1, 31), "owner_name": "Jo"}
-    services.update_action(action=action, data=data, actor=manager, at=AT, version=1)
-    with pytest.raises(services.ImprovementInvalid) as error:
-        services.update_action(action=action, data=data, actor=manager, at=AT, version=1)
-    assert error.value.errors == {None: [services.RECORD_CHANGED]}
+    services.update_action(action=action, data=data, actor=manager, at=AT, expected_version=1)
+    with pytest.raises(services.ImprovementChangedElsewhere):
+        services.update_action(action=action, data=data, actor=manager, at=AT, expected_version=1)
 
 
 def test_rag_change_with_note_leaves_history_and_audit(manager):

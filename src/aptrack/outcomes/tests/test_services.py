@@ -146,7 +146,7 @@ def test_a_result_moves_a_qualification_on_and_is_audited(world, placement):
     qualification = _qualification(world, placement)
     updated = services.update_qualification_status(
         actor=world.officer_a, at=AT, qualification=qualification,
-        data={"status": "ACHIEVED", "result_date": TODAY, "result": "Pass"},
+        data={"status": "ACHIEVED", "result_date": TODAY, "result": "Pass"}, expected_version=1,
     )
     assert (updated.status, updated.result_date, updated.result) == ("ACHIEVED", TODAY, "Pass")
     event = AuditEvent.objects.get(action=AuditAction.UPDATED, object_type="outcomes.Qualification")
@@ -156,7 +156,7 @@ def test_a_result_moves_a_qualification_on_and_is_audited(world, placement):
 def test_an_achieved_qualification_cannot_change(world, placement):
     achieved = QualificationFactory(placement=placement, status="ACHIEVED", result_date=TODAY)
     errors = _errors(services.update_qualification_status, actor=world.officer_a, at=AT, qualification=achieved,
-                     data={"status": "NOT_ACHIEVED", "result_date": TODAY})
+                     data={"status": "NOT_ACHIEVED", "result_date": TODAY}, expected_version=1)
     assert errors["status"] == [services.MOVE_NOT_ALLOWED.format(source="achieved", target="not achieved")]
 
 

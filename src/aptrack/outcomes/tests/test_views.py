@@ -164,7 +164,8 @@ def test_qualification_added_then_its_result_recorded(client, world, placement):
     assert response.status_code == 302
     qualification = Qualification.objects.get()
     url = reverse("outcomes:qualification_result", args=[placement.pk, qualification.pk])
-    response = client.post(url, {"status": "ACHIEVED", **_date("result_date", dt.date(2026, 11, 20)), "result": "Pass"})
+    response = client.post(url, {"status": "ACHIEVED", **_date("result_date", dt.date(2026, 11, 20)), "result": "Pass",
+                                 "version": "1"})
     assert response.status_code == 302
     qualification.refresh_from_db()
     assert (qualification.status, qualification.result) == ("ACHIEVED", "Pass")

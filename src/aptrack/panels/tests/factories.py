@@ -36,6 +36,7 @@ class PanelMemberFactory(factory.django.DjangoModelFactory):
     panel = factory.SubFactory(PanelFactory)
     name = factory.Faker("name", locale="en_GB")
     agency = Agency.LOCAL_AUTHORITY
+    joined_date = dt.date(2026, 1, 5)
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):

@@ -57,6 +57,7 @@ def test_a_chair_runs_a_meeting_from_its_agenda_to_recorded_decisions(client, wo
         client.post(reverse("panels:member_new", args=[panel.pk]),
                     {"name": name, "agency": agency, "user": str(user.pk) if user else "", "is_chair": "on" if chair else ""})
     assert panel.members.count() == 3
+    panel.members.update(joined_date=dt.date(2026, 11, 2))  # they joined before the meeting below
     client.post(reverse("panels:meeting_new", args=[panel.pk]),
                 {"date-day": "3", "date-month": "12", "date-year": "2026", "location": "County Hall"})
     meeting = Meeting.objects.get()
@@ -88,12 +89,17 @@ def test_a_chair_runs_a_meeting_from_its_agenda_to_recorded_decisions(client, wo
     decline.refresh_from_db()
     meeting.refresh_from_db()
     assert (approve.status, decline.status, meeting.status) == (S.APPROVED, S.DECLINED, MeetingStatus.CLOSED)
+    # Closed: the chair no longer sees its children, decisions or actions (docs/rules.md).
+    minutes = client.get(reverse("panels:minutes", args=[meeting.pk])).content.decode()
+    assert "Small group teaching meets her needs" not in minutes
+    assert "Arrange a start date" not in minutes
+    assert client.get(reverse("panels:pack", args=[meeting.pk])).status_code == 403
+    client.force_login(world.manager_a)
     minutes = client.get(reverse("panels:minutes", args=[meeting.pk])).content.decode()
     assert "Small group teaching meets her needs" in minutes
     assert "Needs met with outreach in school" in minutes
     assert "Arrange a start date" in minutes
     assert world.child_a.full_name not in minutes  # initials only
-    assert client.get(reverse("panels:pack", args=[meeting.pk])).status_code == 403  # closed: no pack for members
 
 
 # --- access ------------------------------------------------------------------------------------

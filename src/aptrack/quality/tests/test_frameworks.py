@@ -103,7 +103,8 @@ def test_changing_a_standard_and_renaming_its_area(world):
     standard = copy.standards.get(code="2.1")
     changed = services.update_standard(actor=world.qa_lead_a, at=AT, standard=standard, area_number=2,
                                        area_title="Safeguarding and welfare", code="2.1",
-                                       text="Enhanced DBS checks on the single central record")
+                                       text="Enhanced DBS checks on the single central record",
+                                       expected_version=standard.version)
     assert changed.text.startswith("Enhanced DBS")
     assert set(copy.standards.filter(area_number=2).values_list("area_title", flat=True)) == {
         "Safeguarding and welfare"

@@ -337,7 +337,8 @@ def test_qa_lead_copies_then_adds_changes_and_removes_standards(client, world):
     assert response.status_code == 302
     added = copy.standards.get(code="2.9")
     response = client.post(reverse("quality:standard_edit", args=[copy.pk, added.pk]),
-                           {"area_number": "2", "area_title": "", "code": "2.9", "text": "Fire plan practised"})
+                           {"area_number": "2", "area_title": "", "code": "2.9", "text": "Fire plan practised",
+                            "version": str(added.version)})
     assert response.status_code == 302
     assert Standard.objects.get(pk=added.pk).text == "Fire plan practised"
     assert client.get(reverse("quality:standard_remove", args=[copy.pk, added.pk])).status_code == 200

@@ -97,7 +97,7 @@ def test_editing_with_bad_input_and_then_good(officer, world):
     assert officer.get(url).status_code == 200
     _assert_error_page(officer.post(url, _form(estimated_weekly_cost="lots", version=referral.version)),
                        "Estimated weekly cost must be an amount in pounds", 'href="#id_estimated_weekly_cost"')
-    _assert_error_page(officer.post(url, _form(version=referral.version - 1)), "Someone else changed this referral")
+    _assert_error_page(officer.post(url, _form(version=referral.version + 1)), "Someone else changed this referral")
     response = officer.post(url, _form(needs_summary="Updated needs", version=referral.version))
     assert response.status_code == 302
     referral.refresh_from_db()
