@@ -171,12 +171,18 @@ def _next_to_suppress(
             if key != leaked and key not in suppressed and cells[key].published and not cells[key].fixed
         ]
 
-    related = [r for r in relations if leaked == r.total or leaked in r.parts]
-    for with_total in (False, True):
-        pool = [key for relation in related for key in candidates(relation, with_total=with_total)]
-        if pool:
-            # The smallest non-zero part loses least; a zero only when there is no other.
-            return min(pool, key=lambda key: (cells[key].value == 0, cells[key].value, str(key)))
+    # Nearest first: the relations that hold the leaked cell, then those that hold the cells a
+    # reader uses to work those out, and so on.
+    frontier, visited = {leaked}, {leaked}
+    while frontier:
+        related = [r for r in relations if r.total in frontier or frontier.intersection(r.parts)]
+        for with_total in (False, True):
+            pool = [key for relation in related for key in candidates(relation, with_total=with_total)]
+            if pool:
+                # The smallest non-zero part loses least; a zero only when there is no other.
+                return min(pool, key=lambda key: (cells[key].value == 0, cells[key].value, str(key)))
+        frontier = {key for r in related for key in (r.total, *r.parts)} - visited
+        visited |= frontier
     return None
 
 
