@@ -91,6 +91,9 @@ INSTALLED_APPS = [
     "aptrack.improvement",
     "aptrack.census",
     "aptrack.api",
+    # django-ninja's own Swagger UI files, served from here: the CSP allows no CDN.
+    # After aptrack.api, whose templates/ninja/swagger.html adds the CSP nonce.
+    "ninja",
     "aptrack.synthetic",
 ]
 
