@@ -285,6 +285,8 @@ LOGGING = {
 
 # aptrack's own rules that an LA may tune (domain.md marks these as practice, not law).
 APTRACK_CHILDREN_PAGE_SIZE = 25
+# The council's logo in the header (a URL or a path under /static/); blank shows its name only.
+APTRACK_COUNCIL_LOGO = os.environ.get("APTRACK_COUNCIL_LOGO", "")
 # Suitable full-time education by key stage (LGSCO: about 21 h at KS1 up to 25 h at KS4).
 APTRACK_FULL_TIME_HOURS = {"KS1": 25, "KS2": 25, "KS3": 25, "KS4": 25, "KS5": 25}
 # Hours a week from which a pupil counts as full-time for the independent-school registration test.

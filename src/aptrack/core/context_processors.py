@@ -4,6 +4,7 @@ views check (each owned by its app), so a user is never shown a link that answer
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -57,6 +58,7 @@ MAY_OPEN: dict[str, Callable[[Any], bool]] = {
     "quality:compliance": quality.may_use_compliance,
     "quality:visits": quality.may_use_visits,
     "returns:list": _makes_returns,
+    "provider_returns": lambda user: returns.is_provider_staff(user) and _makes_returns(user),
     "oversight:dashboard": lambda user: dashboard_la(user) is not None,
     "oversight:pack_request": may_use_packs,
     "oversight:regional": lambda user: regional_access(user) is not None,
@@ -66,7 +68,9 @@ MAY_OPEN: dict[str, Callable[[Any], bool]] = {
 }
 
 # The navigation, in order: (text, URL name); Oversight is the LA dashboard or, for analysts,
-# the regional view. Home is the service name in the header.
+# the regional view. Home is the service name in the header. Quality and returns sit under
+# Providers (its page links to them) so the bar stays on one line; a non-school provider's
+# staff, whose main task returns are, get Returns in the bar.
 NAVIGATION = (
     ("Children", "children:list"),
     ("Referrals", "referrals:list"),
@@ -76,11 +80,13 @@ NAVIGATION = (
     ("Attendance", "attendance:measures"),
     ("Alerts", "alerts:list"),
     ("Providers", "providers:list"),
-    ("Quality", "quality:dashboard"),
-    ("Returns", "returns:list"),
+    ("Returns", "provider_returns"),
     ("Oversight", "oversight:dashboard"),
     ("Oversight", "oversight:regional"),
 )
+
+
+URL_NAMES = {"provider_returns": "returns:list"}
 
 
 class Reach:
@@ -102,14 +108,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     may = Reach(user)
     if user is None or not user.is_authenticated:
-        return {"navigation": [], "may": may}
+        return {"navigation": [], "may": may, "council_logo": settings.APTRACK_COUNCIL_LOGO}
     path = request.path
     items, texts = [], set()
     for text, name in NAVIGATION:
         if text in texts or not may(name):
             continue
         texts.add(text)
-        href = reverse(name)
+        href = reverse(URL_NAMES.get(name, name))
         active = path.startswith(href)
         items.append({"text": text, "href": href, "active": active, "current": active})
-    return {"navigation": items, "may": may}
+    return {"navigation": items, "may": may, "council_logo": settings.APTRACK_COUNCIL_LOGO}
