@@ -82,7 +82,7 @@ def cell_value(
 ) -> int | Decimal | str | None:
     """The measure's value for an LA or area, "c" if it rests on 1 to 4 children or would give
     one away (`hidden`, from `hidden_cells`)."""
-    if (key, measure.key) in hidden:
+    if (key, measure.key) in hidden and measure.value(figures) is not None:
         return suppression.SUPPRESSED
     return suppression.suppress_rate(measure.value(figures), measure.count(figures), measure.of(figures))
 
@@ -107,6 +107,9 @@ def hidden_cells(areas: list[tuple[object, LaFigures, list[tuple[object, LaFigur
         def add(key: object, figures: LaFigures, measure: Measure = measure, cells: dict = cells,
                 relations: list = relations) -> None:
             count, of = measure.count(figures), measure.of(figures)
+            if of == 0:  # no denominator: shown as "–", which a reader knows means none
+                cells[key] = suppression.Cell(0, fixed=True)
+                return
             cells[key] = suppression.Cell(count, sensitive=suppression.is_small(count) or suppression.is_small(of))
             if of is not None:
                 cells[("of", key)] = suppression.Cell(of, fixed=True)

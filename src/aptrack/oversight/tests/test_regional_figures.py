@@ -134,3 +134,13 @@ def test_an_areas_total_does_not_give_back_a_suppressed_la(figures):
     children = [shown[key]["children_now"] for key in ("838", "area", "england")]
     assert "c" in children  # one more number hidden, so 9 − 8 cannot be worked out
     assert shown["england"]["children_now"] == shown["area"]["children_now"]
+
+
+def test_an_area_with_no_data_shows_a_dash_not_c(figures):
+    dorset = figures[la("838").pk]
+    empty = selectors.LaFigures()
+    england = dorset + empty
+    hidden = table.hidden_cells([("SW", dorset, [("838", dorset)]), ("NE", empty, [])], england)
+    cells = dict(zip([m.key for m in table.MEASURES], table.row("NE", empty, key="NE", hidden=hidden).cells, strict=True))
+    assert cells["sixth_day_compliance"] == "–"
+    assert cells["reintegration_rate"] == "–"
