@@ -22,6 +22,9 @@ census page, because the stored sources do not give DfE's code sets for them.
 import datetime as dt
 from dataclasses import dataclass
 
+from aptrack.providers.models import SettingType
+from aptrack.referrals.models import PrimaryReason
+
 
 @dataclass(frozen=True)
 class Item:
@@ -60,6 +63,7 @@ HEADERS: tuple[str, ...] = tuple(item.header for item in ITEMS)
 
 SETTING_TYPES = frozenset({"NFE", "OOT", "OTH", "WBP"})
 FULL_TIME, PART_TIME = "FT", "PT"
+PATTERN_LABELS = {FULL_TIME: "Full-time", PART_TIME: "Part-time"}
 # A school day is two sessions of about two and a half hours: 25 hours a week is 10 sessions.
 HOURS_PER_SESSION = 2.5
 MAX_SESSIONS = 10
@@ -77,6 +81,26 @@ class CensusRow:
 
     def __getitem__(self, header: str) -> str:
         return self.values.get(header, "")
+
+    # The page shows labels; the file keeps the census codes.
+    @property
+    def attendance_label(self) -> str:
+        pattern = PATTERN_LABELS.get(self["AttendancePattern"], self["AttendancePattern"])
+        return f"{pattern}, {self['SessionsPerWeek']} sessions a week"
+
+    @property
+    def reason_label(self) -> str:
+        code = self["PlacementReason"]
+        return str(dict(PrimaryReason.choices).get(code, code)) if code else "None"
+
+    @property
+    def identity_label(self) -> str:
+        if self["URN"]:
+            return f"URN {self['URN']}"
+        if self["UKPRN"]:
+            return f"UKPRN {self['UKPRN']}"
+        code = self["SettingType"]
+        return str(dict(SettingType.choices).get(code, code)) if code else "None"
 
     def date(self, header: str) -> dt.date | None:
         try:

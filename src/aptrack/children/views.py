@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from aptrack.audit import display as audit_display
 from aptrack.audit import reads, trail_export
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
@@ -67,7 +68,7 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     child = _load_child(request, child_id)
     today = timezone.localdate()
     trail = (
-        selectors.list_audit_trail(child=child)
+        Paginator(selectors.list_audit_trail(child=child), 25).get_page(request.GET.get("page"))
         if permissions.can_see_audit_trail(request.user, child)
         else None
     )
@@ -80,6 +81,9 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "placements": child.placements.select_related("provider", "commissioning_la").order_by("-start_date"),
             "can_edit": permissions.can_edit_child(request.user, child),
             "trail": trail,
+            "trail_pagination": pagination_params(trail, request.GET) if trail is not None else None,
+            "actor_display": audit_display.actor_display,
+            "change_lines": audit_display.change_lines,
         },
     )
 

@@ -91,6 +91,9 @@ INSTALLED_APPS = [
     "aptrack.improvement",
     "aptrack.census",
     "aptrack.api",
+    # django-ninja's own Swagger UI files, served from here: the CSP allows no CDN.
+    # After aptrack.api, whose templates/ninja/swagger.html adds the CSP nonce.
+    "ninja",
     "aptrack.synthetic",
 ]
 
@@ -322,6 +325,8 @@ LOGGING = {
 
 # aptrack's own rules that an LA may tune (domain.md marks these as practice, not law).
 APTRACK_CHILDREN_PAGE_SIZE = 25
+# The council's logo in the header (a URL or a path under /static/); blank shows its name only.
+APTRACK_COUNCIL_LOGO = os.environ.get("APTRACK_COUNCIL_LOGO", "")
 # Suitable full-time education by key stage (LGSCO: about 21 h at KS1 up to 25 h at KS4).
 APTRACK_FULL_TIME_HOURS = {"KS1": 25, "KS2": 25, "KS3": 25, "KS4": 25, "KS5": 25}
 # Hours a week from which a pupil counts as full-time for the independent-school registration test.

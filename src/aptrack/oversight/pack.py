@@ -23,7 +23,9 @@ MARKING_PUBLICATION = "OFFICIAL: for publication"
 SUPPRESSION_NOTE = (
     'Figures for fewer than 5 children are suppressed and shown as "c" (the Department for '
     "Education's convention), as are rates, averages and changes worked out from fewer than 5 "
-    "children. Zero is shown as 0."
+    'children. Some larger figures are also shown as "c" where, with a total or a percentage, they '
+    "would let a reader work out a suppressed one (secondary suppression, as the Government "
+    "Statistical Service's disclosure control guidance asks). Zero is shown as 0."
 )
 INTERNAL_NOTE = (
     "This copy shows every number, including numbers small enough to identify a child. "
@@ -37,7 +39,9 @@ SOURCES_NOTE = (
 TERMS_NOTE = (
     "Terms: Autumn 1 September to 31 December, Spring 1 January to 31 March, Summer 1 April "
     "to 31 August. Figures marked 'now' are counted as at the date shown; for earlier periods "
-    "they are counted as at the end of that period."
+    "they are counted as at the end of that period. Changes compare the same point in each "
+    "period: a term or year still running is set against the same number of days of the term or "
+    "year before, never against the whole of it."
 )
 
 Progress = Callable[[int, str], None]
@@ -89,6 +93,15 @@ def comparison_periods(period: Period) -> tuple[Period | None, Period]:
     return (period.previous_term() if period.is_term() else None), period.previous_year()
 
 
+def same_point(period: Period, today: dt.date, earlier: Period) -> dt.date:
+    """The day in `earlier` to count it to, so a change compares like with like: its end when
+    `period` is over, else as many days into it as `today` is into `period` (spend to 6 December
+    against spend to 6 December a year before, not against the whole of last year)."""
+    if today >= period.end:
+        return earlier.end
+    return min(earlier.end, earlier.start + (period.to_date(today) - period.start))
+
+
 def build_pack(
     *,
     la: object,
@@ -108,11 +121,11 @@ def build_pack(
     if last_term_period is not None:
         report(35, f"Counting {last_term_period.label} for the change on last term")
         last_term = measures.build_dashboard(
-            la=la, period=last_term_period, today=last_term_period.to_date(today)  # type: ignore[arg-type]
+            la=la, period=last_term_period, today=same_point(period, today, last_term_period)  # type: ignore[arg-type]
         )
     report(55, f"Counting {last_year_period.label} for the change on last year")
     last_year = measures.build_dashboard(
-        la=la, period=last_year_period, today=last_year_period.to_date(today)  # type: ignore[arg-type]
+        la=la, period=last_year_period, today=same_point(period, today, last_year_period)  # type: ignore[arg-type]
     )
     if for_publication:
         current = suppression.suppress_dashboard(current)

@@ -73,13 +73,61 @@ MEASURES = [
 BY_KEY = {m.key: m for m in MEASURES}
 
 
-def cell_value(measure: Measure, figures: LaFigures) -> int | Decimal | str | None:
-    """The measure's value for an LA or area, "c" if it rests on 1 to 4 children."""
+Hidden = frozenset[tuple[object, str]]  # (row key, measure key) of cells shown as "c"
+NONE_HIDDEN: Hidden = frozenset()
+
+
+def cell_value(
+    measure: Measure, figures: LaFigures, *, key: object = None, hidden: Hidden = NONE_HIDDEN
+) -> int | Decimal | str | None:
+    """The measure's value for an LA or area, "c" if it rests on 1 to 4 children or would give
+    one away (`hidden`, from `hidden_cells`)."""
+    if (key, measure.key) in hidden and measure.value(figures) is not None:
+        return suppression.SUPPRESSED
     return suppression.suppress_rate(measure.value(figures), measure.count(figures), measure.of(figures))
 
 
-def cell(measure: Measure, figures: LaFigures) -> str:
-    return format_value(cell_value(measure, figures), measure.unit, empty="–")
+def cell(measure: Measure, figures: LaFigures, *, key: object = None, hidden: Hidden = NONE_HIDDEN) -> str:
+    return format_value(cell_value(measure, figures, key=key, hidden=hidden), measure.unit, empty="–")
+
+
+def hidden_cells(areas: list[tuple[object, LaFigures, list[tuple[object, LaFigures]]]], england: LaFigures) -> Hidden:
+    """Secondary suppression for the regional table (see `suppression`): an area's figure is its
+    LAs' added up and England's is the areas', so a lone "c" among an area's LAs (or a rate whose
+    denominator leaves 1 to 4 children out) would be given back by subtraction. `areas` is
+    (area key, area total, [(LA key, LA figures)]); England's row key is "england"."""
+    hidden: set[tuple[object, str]] = set()
+    for measure in MEASURES:
+        additive = measure.unit == "count" or measure.of(england) is not None
+        if not additive:
+            continue
+        cells: dict[object, suppression.Cell] = {}
+        relations: list[suppression.Relation] = []
+
+        def add(key: object, figures: LaFigures, measure: Measure = measure, cells: dict = cells,
+                relations: list = relations) -> None:
+            count, of = measure.count(figures), measure.of(figures)
+            if of == 0:  # no denominator: shown as "–", which a reader knows means none
+                cells[key] = suppression.Cell(0, fixed=True)
+                return
+            cells[key] = suppression.Cell(count, sensitive=suppression.is_small(count) or suppression.is_small(of))
+            if of is not None:
+                cells[("of", key)] = suppression.Cell(of, fixed=True)
+                cells[("rest", key)] = suppression.Cell(
+                    of - count, published=False, sensitive=suppression.is_small(of - count)
+                )
+                relations.append(suppression.Relation(("of", key), (key, ("rest", key))))
+
+        add("england", england)
+        for area_key, total, las in areas:
+            add(area_key, total)
+            for la_key, figures in las:
+                add(la_key, figures)
+            relations.append(suppression.Relation(area_key, tuple(la_key for la_key, _ in las)))
+        relations.append(suppression.Relation("england", tuple(area_key for area_key, _, _ in areas)))
+        hidden |= {(key, measure.key) for key in suppression.protect(cells, relations) if key in cells
+                   and not isinstance(key, tuple)}
+    return frozenset(hidden)
 
 
 @dataclass(frozen=True)
@@ -90,8 +138,11 @@ class TableRow:
     is_own: bool = False  # the signed-in LA manager's own LA
 
 
-def row(label: str, figures: LaFigures, *, kind: str = "la", is_own: bool = False) -> TableRow:
-    return TableRow(label, [cell(m, figures) for m in MEASURES], kind, is_own)
+def row(
+    label: str, figures: LaFigures, *, kind: str = "la", is_own: bool = False, key: object = None,
+    hidden: Hidden = NONE_HIDDEN,
+) -> TableRow:
+    return TableRow(label, [cell(m, figures, key=key, hidden=hidden) for m in MEASURES], kind, is_own)
 
 
 def published_row() -> TableRow:
@@ -113,8 +164,12 @@ class ComparisonLine:
     published: str
 
 
-def difference(measure: Measure, first: LaFigures, second: LaFigures) -> str:
-    a, b = cell_value(measure, first), cell_value(measure, second)
+def difference(
+    measure: Measure, first: LaFigures, second: LaFigures, *, keys: tuple[object, object] = (None, None),
+    hidden: Hidden = NONE_HIDDEN,
+) -> str:
+    a = cell_value(measure, first, key=keys[0], hidden=hidden)
+    b = cell_value(measure, second, key=keys[1], hidden=hidden)
     if a is None or b is None:
         return "–"
     if suppression.is_suppressed(a) or suppression.is_suppressed(b):
@@ -122,12 +177,17 @@ def difference(measure: Measure, first: LaFigures, second: LaFigures) -> str:
     return format_change(a - b, measure.unit)  # type: ignore[operator]
 
 
-def comparison(first: LaFigures, second: LaFigures, area: LaFigures, england: LaFigures) -> list[ComparisonLine]:
+def comparison(
+    first: LaFigures, second: LaFigures, area: LaFigures, england: LaFigures, *,
+    keys: tuple[object, object, object] = (None, None, None), hidden: Hidden = NONE_HIDDEN,
+) -> list[ComparisonLine]:
     """Two LAs measure by measure, with their difference, the area's and England's figures."""
+    first_key, second_key, area_key = keys
     return [
         ComparisonLine(
-            m.label, cell(m, first), cell(m, second), difference(m, first, second),
-            cell(m, area), cell(m, england), m.published,
+            m.label, cell(m, first, key=first_key, hidden=hidden), cell(m, second, key=second_key, hidden=hidden),
+            difference(m, first, second, keys=(first_key, second_key), hidden=hidden),
+            cell(m, area, key=area_key, hidden=hidden), cell(m, england, key="england", hidden=hidden), m.published,
         )
         for m in MEASURES
     ]

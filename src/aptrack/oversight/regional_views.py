@@ -65,12 +65,18 @@ def regional(request: HttpRequest) -> HttpResponse:
     read = national_figures.every_la(period=period, today=today)
     areas = selectors.list_areas(region=None, period=period, today=today, figures=read.figures)
     england = selectors.england_total(areas)
+    totals = {area.key: area.total for area in areas}
+    hidden = table.hidden_cells(
+        [(area.key, totals[area.key], [(la.code, figures) for la, figures in area.las]) for area in areas], england
+    )
     shown = [area for area in areas if region in (ALL_ENGLAND, area.key)]
-    area_total = shown[0].total if region else england
+    area_total = totals[shown[0].key] if region else england
+    area_key = shown[0].key if region else "england"
     visible_las = [la for area in shown for la, _ in area.las]
     own_id = access.own_la.pk if access.own_la else None
     la_rows = [
-        table.row(la.name, figures, is_own=la.pk == own_id) for area in shown for la, figures in area.las
+        table.row(la.name, figures, is_own=la.pk == own_id, key=la.code, hidden=hidden)
+        for area in shown for la, figures in area.las
     ]
     compare_form = CompareForm(request.GET, las=sorted(visible_las, key=lambda la: la.name))
     comparison = None
@@ -80,11 +86,17 @@ def regional(request: HttpRequest) -> HttpResponse:
         second = by_code[compare_form.cleaned_data["second"]]
         comparison = {
             "first": first[0], "second": second[0],
-            "lines": table.comparison(first[1], second[1], area_total, england),
+            "lines": table.comparison(
+                first[1], second[1], area_total, england, keys=(first[0].code, second[0].code, area_key), hidden=hidden
+            ),
         }
-    england_row = table.row("England (all LAs in aptrack)", england, kind="total")
-    area_row = table.row(f"{shown[0].name} (all its LAs)", area_total, kind="total") if region else None
-    region_rows = [table.row(area.name, area.total, kind="total") for area in areas]
+    england_row = table.row("England (all LAs in aptrack)", england, kind="total", key="england", hidden=hidden)
+    area_row = table.row(
+        f"{shown[0].name} (all its LAs)", area_total, kind="total", key=area_key, hidden=hidden
+    ) if region else None
+    region_rows = [
+        table.row(area.name, totals[area.key], kind="total", key=area.key, hidden=hidden) for area in areas
+    ]
     context.update(
         area_name=shown[0].name if region else "England",
         region_rows=[*region_rows, england_row, table.published_row()] if access.national else [],

@@ -121,7 +121,7 @@ class Provider(models.Model):
             return f"URN {self.establishment.urn}"  # type: ignore[union-attr]
         if self.ukprn:
             return f"UKPRN {self.ukprn}"
-        return f"Setting type {self.setting_type} ({self.get_setting_type_display()})"
+        return str(self.get_setting_type_display())  # the census code stays off screen
 
     @property
     def tiers(self) -> list[int]:

@@ -55,6 +55,14 @@ def _weekdays_before(day: dt.date, count: int) -> dt.date:
     return day
 
 
+def _created(at: dt.datetime, days_ago: int, status: str, past_date: dt.date) -> dt.datetime:
+    """When a referral was started: a decided one before the meeting that decided it."""
+    created = at - dt.timedelta(days=days_ago)
+    if status in (ReferralStatus.APPROVED, ReferralStatus.DECLINED):
+        created = min(created, dt.datetime.combine(past_date, dt.time(10, 0), tzinfo=at.tzinfo) - dt.timedelta(days=7))
+    return created
+
+
 def create_referrals_and_panels(
     draw: records.Draw, *, la: object, staff: LaStaff, children: list[Child], placements: list[Placement]
 ) -> int:
@@ -73,6 +81,7 @@ def create_referrals_and_panels(
     candidates = [c for c in children if c.pk in placed and c.is_compulsory_school_age(today)]
     rng.shuffle(candidates)
     officer = staff.officers[0]
+    past_date = _weekdays_before(today, 12)  # the last panel meeting, which decided some of them
 
     referrals: list[Referral] = []
     statuses = (
@@ -88,7 +97,7 @@ def create_referrals_and_panels(
             child_views="I want to be somewhere quieter where people listen.",
             consent_given=status != ReferralStatus.DRAFT, proposed_tier=rng.choice([2, 2, 2, 3]),
             status=status, estimated_weekly_cost=Decimal(rng.randint(300, 1200)),
-            created_at=at - dt.timedelta(days=rng.randint(10, 40)), updated_at=at,
+            created_at=_created(at, rng.randint(10, 40), status, past_date), updated_at=at,
         ))
     # Permanent exclusions waiting for provision: the sixth-day duty falls due now.
     for offset, child in zip((3, 5, 8), without_provision, strict=False):
@@ -110,7 +119,7 @@ def create_referrals_and_panels(
            for r in referrals if r.status != ReferralStatus.DRAFT]
     )
 
-    past = Meeting.objects.create(panel=ap, date=_weekdays_before(today, 12), status=MeetingStatus.CLOSED, location="County Hall, committee room 2")
+    past = Meeting.objects.create(panel=ap, date=past_date, status=MeetingStatus.CLOSED, location="County Hall, committee room 2")
     upcoming = Meeting.objects.create(panel=ap, date=today + dt.timedelta(days=(3 - today.weekday()) % 7 + 7), location="County Hall, committee room 2")
     Attendance.objects.bulk_create([Attendance(meeting=past, member=m, present=i < 5) for i, m in enumerate(members)])
     decided = [r for r in referrals if r.status in (ReferralStatus.APPROVED, ReferralStatus.DECLINED)]
@@ -134,6 +143,17 @@ def create_referrals_and_panels(
         )
         for item in items if item.meeting_id == past.pk
     ])
+    # The history says what the agenda and the decisions say.
+    agenda_at = {r.pk: dt.datetime.combine(past.date, dt.time(9, 0), tzinfo=draw.tz) for r in decided}
+    agenda_at.update({r.pk: min(at, r.created_at + dt.timedelta(days=2)) for r in on_agenda})
+    ReferralEvent.objects.bulk_create(
+        [ReferralEvent(referral=r, from_status=ReferralStatus.SUBMITTED, to_status=ReferralStatus.ON_AGENDA,
+                       by=r.referrer, at=agenda_at[r.pk], reason="Added to the panel agenda")
+         for r in [*decided, *on_agenda]]
+        + [ReferralEvent(referral=r, from_status=ReferralStatus.ON_AGENDA, to_status=r.status, by=staff.manager,
+                         at=decided_at, reason=f"{r.get_status_display()} by the AP panel")
+           for r in decided]
+    )
     PanelAction.objects.bulk_create([
         PanelAction(meeting=past, description="Confirm transport for the approved placements", owner="AP officer",
                     due_date=past.date + dt.timedelta(days=7), done_date=past.date + dt.timedelta(days=5)),

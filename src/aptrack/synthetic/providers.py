@@ -20,8 +20,17 @@ from aptrack.providers.models import (
     ProviderSite,
     SettingType,
 )
+from aptrack.providers.selectors import count_occupancy
 from aptrack.providers.states import ApprovalStatus
 from aptrack.synthetic import naming
+
+# A provider's sites are over the LA border this often (never the LA's own PRU). domain.md gives
+# no national out-of-area figure; this planning assumption puts roughly one placement in ten out
+# of area, not the 44% a PRU sited in the next county gave.
+OUT_OF_AREA_SITE_SHARE = 0.15
+# How full a provider is on the day the data is generated for: its capacity is set once its
+# placements are known so that the children placed there now fill 70% to 95% of it.
+OCCUPANCY_SHARE = (0.70, 0.95)
 
 KIND_BY_TYPE = {
     "tuition": ProviderKind.TUITION,
@@ -116,7 +125,8 @@ def create_provider_records(
     approvals: list[ProviderApproval] = []
     for provider in providers:
         for index in range(1 + (rng.random() < 0.3)):
-            out_of_area = neighbours and rng.random() < 0.15
+            # The LA's own PRU is in the LA; some other providers have a site over the border.
+            out_of_area = neighbours and rng.random() < OUT_OF_AREA_SITE_SHARE and provider.kind != ProviderKind.PRU
             site_la = rng.choice(neighbours) if out_of_area else la
             sites.append(
                 ProviderSite(
@@ -145,3 +155,16 @@ def create_provider_records(
         ProviderRecord(provider, sites_by_provider[id(provider)], ApprovalStatus(approval.status))
         for provider, approval in zip(providers, approvals, strict=True)
     ]
+
+
+def fit_capacity(rng: random.Random, records: list[ProviderRecord], *, today: dt.date) -> None:
+    """Give each provider a capacity its children placed today fill to 70–95% (the providers
+    register's own occupancy count), so no provider is "129 of 58"."""
+    changed = []
+    for record in records:
+        placed = count_occupancy(provider=record.provider, on=today)
+        wanted = max(record.provider.capacity or 0, round(placed / rng.uniform(*OCCUPANCY_SHARE)))
+        if placed and wanted != record.provider.capacity:
+            record.provider.capacity = wanted
+            changed.append(record.provider)
+    Provider.objects.bulk_update(changed, ["capacity"])

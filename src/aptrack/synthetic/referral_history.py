@@ -9,6 +9,10 @@ setting named in the EHCP in January 2024, domain.md §7); the rest come through
 health needs, emotionally based school avoidance, Fair Access, managed moves and youth justice.
 A permanent exclusion's first day is set so that about 85% start by the sixth school day and
 the rest later (the committee heard sixth-day provision was "still not at 100%").
+Each referral was decided at a weekly AP panel meeting (a Thursday) before the placement
+started, with its agenda item and recorded decision, so a referral "approved by the panel" shows
+the meeting that approved it. Nothing is dated after the day the data is generated for: a
+placement planned to start later was referred and decided already.
 Synthetic only: every view and summary is invented.
 """
 
@@ -17,6 +21,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from aptrack.children.models import Child, SenStatus, Sex
+from aptrack.panels.models import AgendaItem, Attendance, Decision, Meeting, MeetingStatus, Panel
 from aptrack.placements.models import Placement
 from aptrack.referrals.models import PrimaryReason, Referral, ReferralEvent, Route
 from aptrack.referrals.states import ReferralStatus
@@ -83,13 +88,16 @@ def create_placement_referrals(
         if route == Route.HEALTH and child.sex == Sex.FEMALE and rng.random() < 0.1:
             reason, summary = PrimaryReason.PREGNANCY, PREGNANCY_SUMMARY
         first_day = None
+        # A placement planned to start after today was referred (and its exclusion happened)
+        # by today.
+        last = min(placement.start_date, draw.today)
         if route in (Route.PERMANENT_EXCLUSION, Route.SUSPENSION):
             school_days = rng.randint(2, 5) if rng.random() < ON_TIME_SHARE else rng.randint(6, 15)
-            first_day = _weekdays_before(placement.start_date, school_days)
+            first_day = _weekdays_before(last, school_days)
             created = dt.datetime.combine(first_day, dt.time(15, 0), tzinfo=tz)
         else:
             created = dt.datetime.combine(
-                placement.start_date - dt.timedelta(days=rng.randint(14, 42)), dt.time(10, 0), tzinfo=tz
+                last - dt.timedelta(days=rng.randint(14, 42)), dt.time(10, 0), tzinfo=tz
             )
         referrals.append(Referral(
             child_id=child.pk, route=route, first_day_of_exclusion=first_day,
@@ -101,12 +109,13 @@ def create_placement_referrals(
             consent_given=True, proposed_tier=placement.tier or 2,
             estimated_weekly_cost=placement.weekly_cost or Decimal(rng.randint(300, 1200)),
             status=ReferralStatus.APPROVED, created_at=created,
-            updated_at=dt.datetime.combine(placement.start_date, dt.time(9, 0), tzinfo=tz),
+            updated_at=_decided_at(created, last, tz),
         ))
     Referral.objects.bulk_create(referrals, batch_size=BATCH_SIZE)
     ReferralEvent.objects.bulk_create(
         [event for referral in referrals for event in _events(referral)], batch_size=BATCH_SIZE
     )
+    _decide_at_panel(referrals, staff=staff, tz=tz)
     for placement, referral in zip(wanted, referrals, strict=True):
         placement.referral_id = referral.pk
     Placement.objects.bulk_update(wanted, ["referral"], batch_size=BATCH_SIZE)
@@ -123,9 +132,67 @@ def _route(draw: records.Draw, child: Child, placement: Placement) -> Route:
     return draw.rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
+def _decided_at(created: dt.datetime, last: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    """11:00 at the AP panel: the last Thursday at least two days before `last` (the start, or
+    today), or the day after the referral when that is later (an urgent panel)."""
+    day = last - dt.timedelta(days=2)
+    day -= dt.timedelta(days=(day.weekday() - 3) % 7)
+    day = max(day, created.date() + dt.timedelta(days=1))
+    return dt.datetime.combine(day, dt.time(11, 0), tzinfo=tz)
+
+
+def _decide_at_panel(referrals: Sequence[Referral], *, staff: LaStaff, tz: dt.tzinfo) -> None:
+    """Each referral on the agenda of its LA's AP panel meeting on its decision day, with the
+    approving decision; the meetings are closed and five members sat."""
+    if not referrals:
+        return
+    panels = {panel.local_authority_id: panel for panel in Panel.objects.filter(
+        kind="AP", local_authority_id__in={r.commissioning_la_id for r in referrals}
+    ).prefetch_related("members")}
+    meetings: dict[tuple[int, dt.date], Meeting] = {
+        (meeting.panel_id, meeting.date): meeting
+        for meeting in Meeting.objects.filter(panel__in=panels.values())
+    }
+    positions: dict[int, int] = {}
+    for meeting in meetings.values():
+        positions[meeting.pk] = max(meeting.agenda.values_list("position", flat=True), default=0)
+    new_meetings = []
+    for referral in referrals:
+        panel = panels.get(referral.commissioning_la_id)
+        key = (panel.pk, referral.updated_at.date()) if panel else None
+        if key and key not in meetings:
+            meetings[key] = Meeting(panel=panel, date=key[1], status=MeetingStatus.CLOSED,
+                                    location="County Hall, committee room 2")
+            new_meetings.append(meetings[key])
+    Meeting.objects.bulk_create(new_meetings, batch_size=BATCH_SIZE)
+    Attendance.objects.bulk_create([
+        Attendance(meeting=meeting, member=member, present=index < 5)
+        for meeting in new_meetings for index, member in enumerate(meeting.panel.members.all())
+    ], batch_size=BATCH_SIZE)
+    items = []
+    for referral in referrals:
+        panel = panels.get(referral.commissioning_la_id)
+        if panel is None:
+            continue
+        meeting = meetings[(panel.pk, referral.updated_at.date())]
+        positions[meeting.pk] = positions.get(meeting.pk, 0) + 1
+        items.append(AgendaItem(meeting=meeting, referral=referral, position=positions[meeting.pk]))
+    AgendaItem.objects.bulk_create(items, batch_size=BATCH_SIZE)
+    Decision.objects.bulk_create([
+        Decision(
+            agenda_item=item, outcome=ReferralStatus.APPROVED,
+            reasons="Needs are best met by a time-limited placement with a planned return.",
+            approved_tier=item.referral.proposed_tier, proposed_weekly_cost=item.referral.estimated_weekly_cost,
+            value_for_money_note="Compared with the framework rate and the other providers able to take the child.",
+            members_present=5, decided_by=staff.manager, decided_at=item.referral.updated_at,
+        )
+        for item in items
+    ], batch_size=BATCH_SIZE)
+
+
 def _events(referral: Referral) -> list[ReferralEvent]:
-    submitted = referral.created_at + dt.timedelta(hours=20)
-    decided = max(submitted + dt.timedelta(hours=1), referral.updated_at - dt.timedelta(days=2))
+    decided = referral.updated_at
+    submitted = min(referral.created_at + dt.timedelta(hours=20), decided - dt.timedelta(hours=1))
     steps = [
         ("", ReferralStatus.DRAFT, referral.created_at, "Referral started"),
         (ReferralStatus.DRAFT, ReferralStatus.SUBMITTED, submitted, "Submitted to panel"),

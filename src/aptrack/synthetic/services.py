@@ -29,6 +29,7 @@ from aptrack.organisations.models import (
     OrganisationKind,
     Region,
 )
+from aptrack.panels.models import PanelMember
 from aptrack.placements.models import Placement
 from aptrack.synthetic import attendance as synthetic_attendance
 from aptrack.synthetic import improvement as synthetic_improvement
@@ -96,7 +97,23 @@ DEMO_USERS: tuple[DemoUser, ...] = (
              "Virtual school head"),
     DemoUser("analyst", Role.ANALYST, "analysts", "Tom", "Whitfield", "Data analyst"),
     DemoUser("officer-hackney", Role.LA_OFFICER, "second_la", "Kwame", "Mensah", "AP officer"),
+    # The rest of the demo LA's AP panel, so every seat can be signed in to (the manager chairs
+    # it and "panel" sits for children's social care).
+    DemoUser("panel-school", Role.PANEL_MEMBER, "school", "Ruth", "Adeyemi", "Headteacher, AP panel member"),
+    DemoUser("panel-health", Role.PANEL_MEMBER, "social_care", "Owen", "Price", "Designated nurse, AP panel member"),
+    DemoUser("panel-virtual-school", Role.PANEL_MEMBER, "virtual_school", "Leah", "Chapman",
+             "Virtual school adviser, AP panel member"),
+    DemoUser("panel-parent-forum", Role.PANEL_MEMBER, "social_care", "Nadia", "Hussain",
+             "Parent carer forum, AP panel member"),
+    DemoUser("panel-youth-justice", Role.PANEL_MEMBER, "social_care", "Craig", "Dunn",
+             "Youth justice service, AP panel member"),
 )
+# The demo LA's AP panel seat (member agency) each demo user takes.
+PANEL_SEATS = {
+    "LA": "manager", "SOCIAL_CARE": "panel", "SCHOOL": "panel-school", "HEALTH": "panel-health",
+    "VIRTUAL_SCHOOL": "panel-virtual-school", "PARENT_CARER_FORUM": "panel-parent-forum",
+    "YOUTH_JUSTICE": "panel-youth-justice",
+}
 # fmt: on
 DEMO_USERNAMES = tuple(user.username for user in DEMO_USERS)
 MISSING_HOME = {
@@ -320,6 +337,7 @@ def _generate_la(
     referrals += referral_history.create_placement_referrals(
         draw, staff=staff, children=new_children, placements=new_placements
     )
+    synthetic_providers.fit_capacity(rng, provider_records, today=draw.today)
 
     summary.local_authorities += 1
     summary.schools += len(schools)
@@ -573,4 +591,18 @@ def ensure_demo_users() -> DemoUsersResult:
         if spec.role == Role.SOCIAL_WORKER and organisation.local_authority_id:
             _assign_caseload(user, organisation.local_authority_id)
         result.created.append(spec.username)
+    _seat_demo_panel()
     return result
+
+
+def _seat_demo_panel() -> None:
+    """The demo LA's AP panel members are the demo users of PANEL_SEATS, under their names."""
+    users = {user.username: user for user in User.objects.filter(username__in=PANEL_SEATS.values())}
+    members = PanelMember.objects.filter(
+        panel__kind="AP", panel__local_authority__code=DEMO_LA_CODE, user__isnull=True
+    )
+    for member in members:
+        user = users.get(PANEL_SEATS.get(member.agency, ""))
+        if user is not None:
+            member.user, member.name = user, user.get_full_name()
+            member.save(update_fields=["user", "name"])

@@ -25,10 +25,21 @@ def test_every_page_has_the_header_phase_banner_and_footer(client, world):
     client.force_login(world.officer_a)
     for name in ("core:home", "children:list"):
         body = client.get(reverse(name)).content.decode()
-        assert 'class="govuk-header"' in body
+        assert 'class="app-council-header"' in body
         assert "Synthetic data only: this service holds no real child’s details." in body
         assert f'href="{reverse("healthz")}"' in body and "Service status" in body
-    assert {name for name, _ in fixed._kept} == {"header", "phase_banner", "footer"}
+    assert {name for name, _ in fixed._kept} == {"phase_banner"}
+
+
+def test_a_council_service_has_no_crown_and_names_the_council(client, world, settings):
+    settings.APTRACK_COUNCIL_LOGO = "/static/aptrack/council-logo.svg"
+    client.force_login(world.officer_a)
+    body = client.get(reverse("core:home")).content.decode()
+    for crown in ("govuk-header__logotype", "Crown copyright", "govuk-footer__copyright-logo",
+                  "govuk-footer__licence-logo", "Open Government Licence"):
+        assert crown not in body
+    header = body[body.index('class="app-council-header"'):body.index("</header>")]
+    assert "Dorset" in header and 'src="/static/aptrack/council-logo.svg"' in header
 
 
 @override_settings(DEBUG=False)
@@ -51,7 +62,8 @@ def test_navigation_marks_the_section_the_page_is_in(rf, world):
     request = rf.get("/children/123/")
     request.user = world.officer_a
     items = {item["text"]: item["active"] for item in navigation(request)["navigation"]}
-    assert items["Children"] is True and items["Home"] is False and items["Placements"] is False
+    assert items["Children"] is True and items["Placements"] is False
+    assert "Home" not in items  # the service name links home
 
 
 def test_unknown_fixed_markup_is_refused():
@@ -90,7 +102,7 @@ def test_kept_navigation_marks_the_current_section_of_each_page(client, world):
     children = _navigation(client.get(reverse("children:list")).content.decode())
     home = _navigation(client.get(reverse("core:home")).content.decode())
     assert 'href="/children/" aria-current="page"' in children and 'href="/children/" aria-current' not in home
-    assert 'href="/" aria-current="page"' in home
+    assert 'aria-current="page"' not in home
     assert len(fixed._navigation_kept) == 2
 
 

@@ -34,13 +34,23 @@ def _rows(sheet) -> dict[str, tuple]:
     return {row[0]: row[1:] for row in sheet.iter_rows(min_row=6, values_only=True) if row[0]}
 
 
-def test_pack_compares_with_last_term_and_the_same_term_last_year(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pack_compares_with_last_term_and_last_year_at_the_same_point(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = patch_build_dashboard(monkeypatch)
     build_pack(la=la("838"), period=AUTUMN, today=TODAY, for_publication=False, generated_at=timezone.now())
     assert calls == [
-        (AUTUMN, TODAY),
-        (Period.term(2025, 2), dt.date(2026, 8, 31)),  # Summer term 2026, as at its end
-        (Period.term(2025, 0), dt.date(2025, 12, 31)),  # Autumn term 2025
+        (AUTUMN, TODAY),  # 83 days into the Autumn term
+        (Period.term(2025, 2), dt.date(2026, 6, 23)),  # 83 days into the Summer term
+        (Period.term(2025, 0), dt.date(2025, 11, 23)),  # Autumn 2025 to 23 November, not all of it
+    ]
+
+
+def test_a_finished_period_is_compared_with_whole_periods(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = patch_build_dashboard(monkeypatch)
+    build_pack(la=la("838"), period=AUTUMN, today=dt.date(2027, 2, 1), for_publication=False,
+               generated_at=timezone.now())
+    assert calls[1:] == [
+        (Period.term(2025, 2), dt.date(2026, 8, 31)),
+        (Period.term(2025, 0), dt.date(2025, 12, 31)),
     ]
 
 

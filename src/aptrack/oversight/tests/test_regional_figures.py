@@ -119,3 +119,28 @@ def test_sixth_day_reads_do_not_grow_with_the_number_of_las(world):
     # the exclusions, term dates, closure days and the excluded children's placements
     assert len(all_las.captured_queries) == len(one.captured_queries) == 4
     assert together == alone  # Hackney had no exclusion fall due in the autumn
+
+
+def test_an_areas_total_does_not_give_back_a_suppressed_la(figures):
+    # Dorset 8 children and Hackney 1 in one area of 9: showing 8 and 9 would give Hackney's 1 back.
+    dorset, hackney = figures[la("838").pk], figures[la("204").pk]
+    area = dorset + hackney
+    hidden = table.hidden_cells([("area", area, [("838", dorset), ("204", hackney)])], area)
+    shown = {
+        key: dict(zip([m.key for m in table.MEASURES], table.row(key, f, key=key, hidden=hidden).cells, strict=True))
+        for key, f in (("838", dorset), ("204", hackney), ("area", area), ("england", area))
+    }
+    assert shown["204"]["children_now"] == "c"
+    children = [shown[key]["children_now"] for key in ("838", "area", "england")]
+    assert "c" in children  # one more number hidden, so 9 − 8 cannot be worked out
+    assert shown["england"]["children_now"] == shown["area"]["children_now"]
+
+
+def test_an_area_with_no_data_shows_a_dash_not_c(figures):
+    dorset = figures[la("838").pk]
+    empty = selectors.LaFigures()
+    england = dorset + empty
+    hidden = table.hidden_cells([("SW", dorset, [("838", dorset)]), ("NE", empty, [])], england)
+    cells = dict(zip([m.key for m in table.MEASURES], table.row("NE", empty, key="NE", hidden=hidden).cells, strict=True))
+    assert cells["sixth_day_compliance"] == "–"
+    assert cells["reintegration_rate"] == "–"

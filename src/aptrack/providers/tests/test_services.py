@@ -50,7 +50,7 @@ def test_pru_needs_a_urn(world):
 def test_create_with_setting_type_makes_organisation_too(world):
     provider = services.create_provider(actor=world.officer_a, at=NOW, data=_data(setting_type="OOT"))
     assert provider.organisation.kind == "PROVIDER"
-    assert provider.identity.startswith("Setting type OOT")
+    assert provider.identity == "One-on-one tuition"  # a label, not the census code
 
 
 def test_create_with_urn(world):
