@@ -101,7 +101,7 @@ MIDDLEWARE = [
     "aptrack.core.middleware.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "aptrack.accounts.middleware.AuthenticationMiddleware",  # Django's, reading the user with the session
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -169,6 +169,30 @@ else:
         }
     }
 
+
+def cache_from_url(url: str) -> dict[str, str]:
+    """A Django cache from ``CACHE_URL``: ``redis://host:port/db`` (or ``rediss://``) Redis,
+    ``db://table`` a table in the database (`migrate` makes it), ``locmem://``
+    this process's memory."""
+    scheme, _, rest = url.partition("://")
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "db" and rest:
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest or "aptrack"}
+    raise ImproperlyConfigured(f"CACHE_URL must start redis://, rediss://, db:// or locmem://, not {url!r}")
+
+
+# Django's cache framework: sessions are read through it (cached_db: written to the database as
+# well, so a restart signs nobody out). Every web process must see the same cache, or a
+# sign-out in one would leave the session cached in another: so in production the default is a
+# table in the database (`aptrack migrate` makes it), and
+# CACHE_URL=redis://... is faster where there is a Redis. One process (runserver, tests) keeps
+# it in memory.
+CACHE_URL = os.environ.get("CACHE_URL", "" if DEBUG or TESTING else "db://aptrack_cache")
+CACHES = {"default": cache_from_url(CACHE_URL or "locmem://")}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -198,7 +222,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 # Sessions end after a working day's inactivity at most, and with the browser.
-SESSION_ENGINE = "aptrack.accounts.sessions"  # Django's database store; the user is read with the session
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # the database, read through CACHES["default"]
 SESSION_COOKIE_AGE = env_int("SESSION_MINUTES", 60) * 60
 SESSION_SAVE_EVERY_REQUEST = False  # SessionRenewalMiddleware renews a session in use, once a minute
 APTRACK_SESSION_RENEW_SECONDS = 60

@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 from markupsafe import Markup
 
-from aptrack.core.govuk import shell
 from aptrack.core.govuk.pagination import pagination_params
 from aptrack.organisations.models import LocalAuthority
 from aptrack.oversight import dashboard_page, selectors
@@ -44,10 +43,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     la = _la_or_403(request)
     today = timezone.localdate()
     content = dashboard_page.page(la=la, data=request.GET, today=today)
-    if content.form is None and content.html is not None:  # served from its snapshot: so is the layout
-        page = shell.render(request, DASHBOARD_TEMPLATE, {"la": la}, content.html, key=(la.pk, la.name))
-        if page is not None:
-            return HttpResponse(page)
     context = {
         "la": la, "form": content.form, "today": today, "period": content.period, "cohort": content.cohort,
         "dashboard": content.board, "main": Markup(content.html) if content.html is not None else None,

@@ -19,7 +19,6 @@ from aptrack.attendance.loading import MarkRow
 from aptrack.attendance.rollups import rebuild_weekly_rollups
 from aptrack.attendance.tests.conftest import record_rows
 from aptrack.core import changes
-from aptrack.core.govuk import shell
 from aptrack.organisations.tests.factories import la
 from aptrack.oversight import freshness, snapshots
 from aptrack.oversight.models import DashboardSnapshot
@@ -43,7 +42,6 @@ def snapshots_on(settings, db):
     settings.APTRACK_DASHBOARD_SNAPSHOTS = True
     freshness.flush()  # count what earlier set-up left uncommitted, so each test starts level
     snapshots.held.clear()
-    shell._kept.clear()
 
 
 def _body(response) -> str:
