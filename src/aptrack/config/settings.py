@@ -328,13 +328,12 @@ APTRACK_ALERT_MEASURE_MIN_SESSIONS = 10
 # The weekly rollups' covering indexes (INCLUDE columns) are for PostgreSQL; SQLite builds them as
 # plain indexes, which is all the embedded database needs.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
-# The LA dashboard is served from a snapshot of its rendered figures while no data behind them
-# has changed (see oversight/freshness.py). Off in tests unless a test turns it on, because
-# tests run in a transaction that never commits, and changes are counted at commit.
-APTRACK_DASHBOARD_SNAPSHOTS = env_bool("DASHBOARD_SNAPSHOTS", not TESTING)
-# Each process holds the content of the snapshots it served lately, up to this much (characters,
-# about bytes), and moves it out of the database again only when a new build has replaced it.
-APTRACK_DASHBOARD_HELD_CHARACTERS = env_int("DASHBOARD_HELD_MB", 64) * 1_000_000
-# The national and regional view reads every LA's figures (seconds at national scale): they are
-# kept, and served while nothing has changed since or for this long after they were read.
-APTRACK_NATIONAL_FIGURES_MAX_AGE = dt.timedelta(minutes=env_int("NATIONAL_FIGURES_MAX_AGE_MINUTES", 15))
+# Every figure (the LA dashboard, its drill-downs, the regional and national view, the improvement
+# plan's measures, the committee pack) is read from one store of figures (oversight/figures.py):
+# served while nothing behind them has changed, or while data is coming in for at most this long
+# after they were computed; older than that they are computed on the request. Tests serve only
+# current figures.
+APTRACK_FIGURES_MAX_AGE = dt.timedelta(seconds=env_int("FIGURES_MAX_AGE_SECONDS", 0 if TESTING else 60))
+# Changes to the data are counted when their transaction commits (core/changes.py); tests run in
+# a transaction that never commits, so they count them at once.
+APTRACK_CHANGES_AT_COMMIT = not TESTING

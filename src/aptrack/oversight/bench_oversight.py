@@ -349,7 +349,8 @@ def run(args: argparse.Namespace) -> None:
     import duckdb
     from django.utils import timezone
 
-    from aptrack.oversight import freshness, measures
+    from aptrack.oversight import figures as store
+    from aptrack.oversight import measures
     from aptrack.oversight.periods import Period, academic_year_of
 
     period = Period.academic_year(academic_year_of(args.today - dt.timedelta(days=1)))
@@ -372,7 +373,7 @@ def run(args: argparse.Namespace) -> None:
             p50, p95, _ = time_runs(view, args.runs)
             page_p50[la.pk], page_p95[la.pk] = p50, p95
             _line(f"{la.name}: dashboard page, nothing changed (server time)", p50, p95)
-            p50, p95, _ = time_runs(view, args.runs, before=lambda la=la: freshness.bump([freshness.la_key(la.pk)]))
+            p50, p95, _ = time_runs(view, args.runs, before=lambda la=la: store.count_changes(frozenset({la.pk})))
             changed_p50[la.pk], changed_p95[la.pk] = p50, p95
             _line(f"{la.name}: dashboard page just after a change (server time)", p50, p95)
         try:
@@ -392,12 +393,12 @@ def run(args: argparse.Namespace) -> None:
     national_url = _url("oversight:regional", period, today)
     runs = max(5, args.runs // 3)
     if national_url:
-        from aptrack.oversight.models import NationalFigures
+        from aptrack.oversight.models import Figures
 
         national = _view_timer(_national_analyst(), national_url)
         p50, p95, _ = time_runs(national, args.runs)
         _line("National view, all LAs, figures kept (server time, national analyst)", p50, p95)
-        p50, p95, _ = time_runs(national, runs, before=lambda: NationalFigures.objects.all().delete())
+        p50, p95, _ = time_runs(national, runs, before=lambda: Figures.objects.filter(view=store.COMPARISON).delete())
         _line("National view, all LAs, figures read afresh (server time)", p50, p95)
     p50, p95, by_la = time_runs(lambda: aptrack_attendance_by_la(period=period), runs)
     _line("All LAs: attendance measures by LA (rollups)", p50, p95, f"[{len(by_la)} LAs]")

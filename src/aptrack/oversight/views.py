@@ -16,11 +16,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from markupsafe import Markup
 
 from aptrack.core.govuk.pagination import pagination_params
 from aptrack.organisations.models import LocalAuthority
-from aptrack.oversight import dashboard_page, selectors
+from aptrack.oversight import dashboard_page, figures, selectors
 from aptrack.oversight.access import dashboard_la
 from aptrack.oversight.measures import children_for
 from aptrack.oversight.measures_base import Context
@@ -45,8 +44,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     content = dashboard_page.page(la=la, data=request.GET, today=today)
     context = {
         "la": la, "form": content.form, "today": today, "period": content.period, "cohort": content.cohort,
-        "dashboard": content.board, "main": Markup(content.html) if content.html is not None else None,
+        "dashboard": content.board, "computed_at": content.computed_at,
     }
+    if content.board is not None and content.period is not None:
+        context.update(dashboard_page.body_context(content.board, content.period, today))
     return TemplateResponse(request, DASHBOARD_TEMPLATE, context)
 
 
@@ -60,9 +61,10 @@ def children(request: HttpRequest) -> HttpResponse:
     if chosen is None or not measure:
         raise Http404("No such figure")
     period, cohort = chosen
+    kept = figures.dashboard(la=la, period=period, today=today, cohort=cohort)
     try:
         behind = children_for(la=la, period=period, today=today, measure=measure, value=value, cohort=cohort)
-        title, row_label = describe(la=la, period=period, today=today, measure=measure, value=value, cohort=cohort)
+        title, row_label, counted = describe(kept.figures, measure=measure, value=value)
     except KeyError:
         raise Http404("No such figure") from None
     ctx = Context(la_id=la.pk, period=period, today=today, cohort=cohort)
@@ -83,6 +85,8 @@ def children(request: HttpRequest) -> HttpResponse:
             "page": page,
             "pagination": pagination_params(page, request.GET),
             "as_of": ctx.as_of,
+            "counted": counted,
+            "computed_at": kept.computed_at,
             "back": back,
         },
     )
