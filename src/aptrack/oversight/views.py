@@ -1,8 +1,9 @@
 """The LA oversight dashboard and the list of children behind any of its numbers.
 
 Each view: authorise (403 for anyone but the LA's officers, managers and QA leads), read the
-period from the GET form, compute through `measures`, render. Charts are SVG drawn on the
-server, so the pages work without JavaScript and print.
+period from the GET form, read the figures from the store of figures (`figures`; the children
+behind a number are listed live), render. Charts are SVG drawn on the server, so the pages work
+without JavaScript and print.
 """
 
 from __future__ import annotations
@@ -61,9 +62,9 @@ def children(request: HttpRequest) -> HttpResponse:
     if chosen is None or not measure:
         raise Http404("No such figure")
     period, cohort = chosen
-    kept = figures.dashboard(la=la, period=period, today=today, cohort=cohort)
     try:
         behind = children_for(la=la, period=period, today=today, measure=measure, value=value, cohort=cohort)
+        kept = figures.dashboard(la=la, period=period, today=today, cohort=cohort)
         title, row_label, counted = describe(kept.figures, measure=measure, value=value)
     except KeyError:
         raise Http404("No such figure") from None
