@@ -41,6 +41,15 @@ class World:
         }
 
 
+@pytest.fixture(autouse=True)
+def _caches_emptied():
+    """Django's caches outlive a test's database transaction: start each test with them empty."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+
+
 @pytest.fixture
 def world(db: object) -> World:
     dorset, hackney = la("838"), la("204")

@@ -1,7 +1,6 @@
 """People who sign in, each in one organisation with one role."""
 
 from django.contrib.auth.models import AbstractUser
-from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 
 from aptrack.accounts.roles import Role
@@ -51,17 +50,3 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
-
-class Session(AbstractBaseSession):
-    """Django's database session, with the signed-in user it belongs to as a column.
-
-    The user is read with the session in one statement (accounts/sessions.py), and a user's
-    sessions go with them: deleting a user signs them out everywhere at once."""
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-
-    @classmethod
-    def get_session_store_class(cls) -> type:
-        from aptrack.accounts.sessions import SessionStore
-
-        return SessionStore

@@ -104,7 +104,7 @@ MIDDLEWARE = [
     "aptrack.core.middleware.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "aptrack.accounts.middleware.AuthenticationMiddleware",  # Django's, reading the user with the session
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -212,6 +212,30 @@ else:
         }
     }
 
+
+def cache_from_url(url: str) -> dict[str, str]:
+    """A Django cache from ``CACHE_URL``: ``redis://host:port/db`` (or ``rediss://``) Redis,
+    ``db://table`` a table in the database (`migrate` makes it), ``locmem://``
+    this process's memory."""
+    scheme, _, rest = url.partition("://")
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "db" and rest:
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest or "aptrack"}
+    raise ImproperlyConfigured(f"CACHE_URL must start redis://, rediss://, db:// or locmem://, not {url!r}")
+
+
+# Django's cache framework: sessions are read through it (cached_db: written to the database as
+# well, so a restart signs nobody out). Every web process must see the same cache, or a
+# sign-out in one would leave the session cached in another: so in production the default is a
+# table in the database (`aptrack migrate` makes it), and
+# CACHE_URL=redis://... is faster where there is a Redis. One process (runserver, tests) keeps
+# it in memory.
+CACHE_URL = os.environ.get("CACHE_URL", "" if DEBUG or TESTING else "db://aptrack_cache")
+CACHES = {"default": cache_from_url(CACHE_URL or "locmem://")}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -241,7 +265,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 # Sessions end after a working day's inactivity at most, and with the browser.
-SESSION_ENGINE = "aptrack.accounts.sessions"  # Django's database store; the user is read with the session
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # the database, read through CACHES["default"]
 SESSION_COOKIE_AGE = env_int("SESSION_MINUTES", 60) * 60
 SESSION_SAVE_EVERY_REQUEST = False  # SessionRenewalMiddleware renews a session in use, once a minute
 APTRACK_SESSION_RENEW_SECONDS = 60
@@ -353,13 +377,12 @@ APTRACK_ALERT_MEASURE_MIN_SESSIONS = 10
 # The weekly rollups' covering indexes (INCLUDE columns) are for PostgreSQL; SQLite builds them as
 # plain indexes, which is all the embedded database needs.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
-# The LA dashboard is served from a snapshot of its rendered figures while no data behind them
-# has changed (see oversight/freshness.py). Off in tests unless a test turns it on, because
-# tests run in a transaction that never commits, and changes are counted at commit.
-APTRACK_DASHBOARD_SNAPSHOTS = env_bool("DASHBOARD_SNAPSHOTS", not TESTING)
-# Each process holds the content of the snapshots it served lately, up to this much (characters,
-# about bytes), and moves it out of the database again only when a new build has replaced it.
-APTRACK_DASHBOARD_HELD_CHARACTERS = env_int("DASHBOARD_HELD_MB", 64) * 1_000_000
-# The national and regional view reads every LA's figures (seconds at national scale): they are
-# kept, and served while nothing has changed since or for this long after they were read.
-APTRACK_NATIONAL_FIGURES_MAX_AGE = dt.timedelta(minutes=env_int("NATIONAL_FIGURES_MAX_AGE_MINUTES", 15))
+# Every figure (the LA dashboard, its drill-downs, the regional and national view, the improvement
+# plan's measures, the committee pack) is read from one store of figures (oversight/figures.py):
+# served while nothing behind them has changed, or while data is coming in for at most this long
+# after they were computed; older than that they are computed on the request. Tests serve only
+# current figures.
+APTRACK_FIGURES_MAX_AGE = dt.timedelta(seconds=env_int("FIGURES_MAX_AGE_SECONDS", 0 if TESTING else 60))
+# Changes to the data are counted when their transaction commits (core/changes.py); tests run in
+# a transaction that never commits, so they count them at once.
+APTRACK_CHANGES_AT_COMMIT = not TESTING

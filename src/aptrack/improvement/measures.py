@@ -1,5 +1,6 @@
 """The dashboard measures a plan's priorities and actions aim to move: the catalogue to choose
-from, and each linked measure's current value for this term (aptrack.oversight.measures)."""
+from, and each linked measure's current value for this term (from the store of figures,
+aptrack.oversight.figures)."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -8,8 +9,9 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from aptrack.organisations.models import LocalAuthority
+from aptrack.oversight import figures
 from aptrack.oversight.charts import format_value
-from aptrack.oversight.measures import build_dashboard, measure_catalogue
+from aptrack.oversight.measures import measure_catalogue
 from aptrack.oversight.periods import Period
 from aptrack.oversight.periods_form import period_query
 
@@ -28,6 +30,7 @@ class MeasureValue:
     label: str
     value: str  # as the dashboard shows it, or "No data"
     period_label: str
+    computed_at: dt.datetime  # when the dashboard's figures it shows were computed
     href: str  # the children behind it, or the dashboard
 
 
@@ -37,7 +40,8 @@ def current_values(*, la: LocalAuthority, keys: set[str], today: dt.date) -> dic
         return {}
     labels = dict(measure_catalogue())
     period = Period.term_containing(today)
-    board = build_dashboard(la=la, period=period, today=today)
+    kept = figures.dashboard(la=la, period=period, today=today)
+    board = kept.figures
     query = urlencode(period_query(period, today))
     values: dict[str, MeasureValue] = {}
     for key in sorted(keys):
@@ -51,6 +55,7 @@ def current_values(*, la: LocalAuthority, keys: set[str], today: dt.date) -> dic
             label=labels.get(key, key),
             value=format_value(figure.value, figure.unit) if figure else "No data",
             period_label=period.label,
+            computed_at=kept.computed_at,
             href=href,
         )
     return values

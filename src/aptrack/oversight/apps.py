@@ -1,4 +1,12 @@
+from typing import Any
+
 from django.apps import AppConfig
+
+
+def _count_changes(sender: Any, la_ids: frozenset[int] | None, **kwargs: Any) -> None:
+    from aptrack.oversight import figures
+
+    figures.count_changes(la_ids)
 
 
 class OversightConfig(AppConfig):
@@ -7,6 +15,6 @@ class OversightConfig(AppConfig):
     verbose_name = "Oversight"
 
     def ready(self) -> None:
-        from aptrack.oversight import freshness
+        from aptrack.core.changes import data_changed
 
-        freshness.connect()
+        data_changed.connect(_count_changes, dispatch_uid="oversight-figures")

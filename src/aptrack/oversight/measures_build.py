@@ -4,7 +4,6 @@ figure or row through the drill-down registry."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from urllib.parse import parse_qs
 
 from django.db.models import QuerySet
@@ -12,7 +11,7 @@ from django.db.models import QuerySet
 from aptrack.children.models import Child
 from aptrack.organisations.models import LocalAuthority
 from aptrack.oversight import measures_activity, measures_cohort, measures_duties, measures_now
-from aptrack.oversight.measures import CATALOGUE, Breakdown, Dashboard, Figure, Section
+from aptrack.oversight.measures import CATALOGUE, Dashboard, Figure, Section
 from aptrack.oversight.measures_base import COHORT_NOW, COHORTS, DRILLDOWNS, Context
 from aptrack.oversight.periods import Period
 
@@ -72,38 +71,18 @@ def children_behind(
     return DRILLDOWNS[measure](ctx, value, key=measure)
 
 
-def _breakdown_sources() -> dict[str, Callable[[Context], list[Breakdown]]]:
-    sources: dict[str, Callable[[Context], list[Breakdown]]] = {
-        group.key: (lambda ctx, group=group: [measures_cohort.placement_breakdown(ctx, group)])
-        for group in measures_cohort.PLACEMENT_GROUPS
-    }
-    sources.update(dict.fromkeys(measures_cohort.CHILD_KEYS, measures_cohort.child_breakdowns))
-    sources.update({key: lambda ctx: measures_activity.activity(ctx)[1]
-                    for key in ("referrals_by_month", "placements_by_month")})
-    sources.update({key: lambda ctx: measures_activity.spend(ctx)[1] for key in ("spend_by_provider", "spend_by_tier")})
-    sources.update({key: lambda ctx: measures_duties.attendance_measures(ctx)[1]
-                    for key in ("attendance_by_provider_type", "attendance_by_provider")})
-    sources["destinations"] = lambda ctx: measures_duties.outcomes(ctx)[1]
-    return sources
-
-
-def describe(
-    *, la: LocalAuthority, period: Period, today: dt.date, measure: str, value: str | None, cohort: str = "period"
-) -> tuple[str, str | None]:
-    """The title of a figure or breakdown and, for a breakdown, the label of the row ``value``
-    picks; for the heading of a drill-down. Raises KeyError for an unknown measure."""
+def describe(board: Dashboard, *, measure: str, value: str | None) -> tuple[str, str | None, int | None]:
+    """The title of a figure or breakdown of the dashboard, for a breakdown the label of the row
+    ``value`` picks, and the number of children the dashboard counted there; for the heading
+    of a drill-down. Raises KeyError for an unknown measure."""
     labels = dict(CATALOGUE)
     if measure in labels:
-        return labels[measure], None
-    sources = _breakdown_sources()
-    if measure not in sources:
+        figure = board.figure(measure)
+        return labels[measure], None, figure.count if figure else None
+    breakdown = board.breakdown(measure)
+    if breakdown is None:
         raise KeyError(measure)
-    ctx = Context(la_id=la.pk, period=period, today=today, cohort=cohort)
-    for breakdown in sources[measure](ctx):
-        if breakdown.key != measure:
-            continue
-        for row in breakdown.rows:
-            if parse_qs(row.drilldown or "").get("value", [None])[0] == value:
-                return breakdown.title, row.label
-        return breakdown.title, value
-    raise KeyError(measure)
+    for row in breakdown.rows:
+        if parse_qs(row.drilldown or "").get("value", [None])[0] == value:
+            return breakdown.title, row.label, row.count
+    return breakdown.title, value, None

@@ -69,9 +69,9 @@ class PackExport(models.Model):
 
 
 class DataVersion(models.Model):
-    """How many times the data behind one LA's figures has changed (key ``la:<id>``), the data
-    behind every LA's (``all``: providers, organisations), or any data at all (``any``). Bumped
-    after each commit that wrote such data; see `freshness`."""
+    """How many times the data behind one LA's figures has changed (key ``la:<id>``), or the data
+    behind every LA's (``all``: providers, organisations, the standard calendar). Counted when
+    each change commits; see `figures`."""
 
     key = models.CharField(max_length=24, unique=True)
     version = models.PositiveBigIntegerField(default=0)
@@ -80,46 +80,33 @@ class DataVersion(models.Model):
         return f"{self.key} v{self.version}"
 
 
-class DashboardSnapshot(models.Model):
-    """The rendered content of one LA's dashboard page for one period form input and day, kept
-    while the data versions it was built from (``stamp``) are current."""
+class Figures(models.Model):
+    """One LA's figures (numbers, as JSON) for one view, period and day: its dashboard for a
+    cohort, or its comparison figures for the regional and national view. Served while the data
+    versions they were computed from (``stamp``) are current, or for a bounded time after they
+    were computed (`figures`)."""
 
     local_authority = models.ForeignKey(
         "organisations.LocalAuthority", on_delete=models.CASCADE, related_name="+"
     )
-    key = models.CharField(max_length=200, help_text="Period, cohort, form input and day.")
-    day = models.DateField(help_text="The day it counts as today.")
-    form_input = models.CharField(max_length=200, blank=True, help_text="The period form's input it shows back.")
-    stamp = models.CharField(max_length=60, help_text="The data versions it was built from.")
-    html = models.TextField()
-    build = models.CharField(max_length=32, help_text="A random name for this build of the content.")
-    built_at = models.DateTimeField()
-    build_ms = models.PositiveIntegerField(help_text="How long building it took.")
+    view = models.CharField(max_length=20, help_text="dashboard, dashboard-now or comparison")
+    day = models.DateField(help_text="The day they count as today.")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    period_label = models.CharField(max_length=100)
+    stamp = models.CharField(max_length=60, help_text="The data versions they were computed from.")
+    figures = models.JSONField()
+    computed_at = models.DateTimeField()
+    compute_ms = models.PositiveIntegerField(help_text="How long computing them took.")
 
     class Meta:
+        verbose_name_plural = "figures"
         constraints = [
-            models.UniqueConstraint(fields=["local_authority", "key"], name="one_snapshot_per_dashboard"),
+            models.UniqueConstraint(
+                fields=["local_authority", "view", "day", "period_start", "period_end"], name="one_figures_per_view",
+            ),
         ]
-        indexes = [models.Index(fields=["local_authority", "day"])]
+        indexes = [models.Index(fields=["day", "local_authority"]), models.Index(fields=["computed_at"])]
 
     def __str__(self) -> str:
-        return f"Dashboard snapshot {self.key}"
-
-
-class NationalFigures(models.Model):
-    """Every LA's figures for the national and regional view, for one period and day, kept a
-    while: served as they are while the data is unchanged since (``stamp``), or for up to
-    ``APTRACK_NATIONAL_FIGURES_MAX_AGE`` after they were read when it has changed."""
-
-    key = models.CharField(max_length=200, unique=True, help_text="Period and day.")
-    day = models.DateField(help_text="The day it counts as today.")
-    stamp = models.CharField(max_length=60, help_text="The data versions it was read at.")
-    figures = models.JSONField(help_text="Each LA's numerators and denominators, by LA id.")
-    built_at = models.DateTimeField()
-    build_ms = models.PositiveIntegerField(help_text="How long reading them took.")
-
-    class Meta:
-        verbose_name_plural = "national figures"
-
-    def __str__(self) -> str:
-        return f"National figures {self.key}"
+        return f"{self.view} figures, {self.period_label}, {self.day}"

@@ -1,7 +1,7 @@
 """The committee pack: the dashboard for a period, with each headline figure's change against
 last term and last year, as one value that the PDF and the workbook both render.
 
-Every figure comes from `measures.build_dashboard`, so the pack says what the dashboard says
+Every figure comes from the store of figures (`figures.dashboard`), so the pack says what the dashboard says
 for the same LA, period and day. A copy for publication passes through `suppression` first:
 each figure or row resting on 1 to 4 children shows "c", and so does a change computed from one.
 
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from aptrack.oversight import measures, suppression
+from aptrack.oversight import figures, suppression
 from aptrack.oversight.measures import Dashboard, Figure
 from aptrack.oversight.periods import Period
 
@@ -72,6 +72,7 @@ class Pack:
     for_publication: bool
     as_at: dt.date
     generated_at: dt.datetime
+    computed_at: dt.datetime | None = None  # when its figures were computed (the oldest of the three periods')
 
     @property
     def marking(self) -> str:
@@ -116,17 +117,17 @@ def build_pack(
     report = progress or (lambda percent, step: None)
     last_term_period, last_year_period = comparison_periods(period)
     report(10, f"Counting {period.label}")
-    current = measures.build_dashboard(la=la, period=period, today=today)  # type: ignore[arg-type]
-    last_term = None
+    kept = [figures.dashboard(la=la, period=period, today=today)]  # type: ignore[arg-type]
     if last_term_period is not None:
         report(35, f"Counting {last_term_period.label} for the change on last term")
-        last_term = measures.build_dashboard(
+        kept.append(figures.dashboard(
             la=la, period=last_term_period, today=same_point(period, today, last_term_period)  # type: ignore[arg-type]
-        )
+        ))
     report(55, f"Counting {last_year_period.label} for the change on last year")
-    last_year = measures.build_dashboard(
+    kept.append(figures.dashboard(
         la=la, period=last_year_period, today=same_point(period, today, last_year_period)  # type: ignore[arg-type]
-    )
+    ))
+    current, last_term, last_year = kept[0].figures, kept[1].figures if last_term_period else None, kept[-1].figures
     if for_publication:
         current = suppression.suppress_dashboard(current)
         last_term = suppression.suppress_dashboard(last_term) if last_term else None
@@ -142,6 +143,7 @@ def build_pack(
         for_publication=for_publication,
         as_at=today,
         generated_at=generated_at,
+        computed_at=min(k.computed_at for k in kept),
     )
 
 

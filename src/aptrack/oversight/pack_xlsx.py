@@ -181,7 +181,8 @@ def _notes_sheet(sheet: Worksheet, pack: Pack) -> None:
     for note in pack.notes:
         sheet.cell(row=row, column=1, value=note).alignment = WRAP
         row += 2
-    sheet.cell(row=row, column=1, value=f"Produced {pack.generated_at:%-d %B %Y at %H:%M}.")
+    computed = f" from figures computed {pack.computed_at:%-d %B %Y at %H:%M}" if pack.computed_at else ""
+    sheet.cell(row=row, column=1, value=f"Produced {pack.generated_at:%-d %B %Y at %H:%M}{computed}.")
     _widths(sheet, [110])
 
 

@@ -245,19 +245,14 @@ def la_figures(*, las: Iterable[LocalAuthority], period: Period, today: dt.date)
     return results
 
 
-def list_areas(
-    *, region: str | None, period: Period, today: dt.date, figures: dict[int, LaFigures] | None = None
-) -> list[Area]:
+def list_areas(*, region: str | None, figures: dict[int, LaFigures]) -> list[Area]:
     """One area per region (or just `region`), each with its LAs by name and their figures
-    (read here unless ``figures`` has them already, by LA id)."""
+    (from the store of figures, by LA id)."""
     las = LocalAuthority.objects.order_by("name")
     if region:
         las = las.filter(region=region)
-    la_list = list(las)
-    if figures is None:
-        figures = la_figures(las=la_list, period=period, today=today)
     by_region: dict[str, list[tuple[LocalAuthority, LaFigures]]] = defaultdict(list)
-    for la in la_list:
+    for la in las:
         by_region[la.region].append((la, figures[la.pk]))
     return [
         Area(key=key, name=str(label), las=by_region[key])

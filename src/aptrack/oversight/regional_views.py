@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from aptrack.organisations.models import LocalAuthority, Region
-from aptrack.oversight import national_figures
+from aptrack.oversight import figures
 from aptrack.oversight import regional_selectors as selectors
 from aptrack.oversight import regional_table as table
 from aptrack.oversight.periods import DEFAULT_PRESET, parse_period
@@ -62,8 +62,8 @@ def regional(request: HttpRequest) -> HttpResponse:
     }
     if period is None:
         return TemplateResponse(request, "oversight/regional.html", context)
-    read = national_figures.every_la(period=period, today=today)
-    areas = selectors.list_areas(region=None, period=period, today=today, figures=read.figures)
+    kept = figures.comparison(las=list(LocalAuthority.objects.order_by("pk")), period=period, today=today)
+    areas = selectors.list_areas(region=None, figures=kept.figures)
     england = selectors.england_total(areas)
     totals = {area.key: area.total for area in areas}
     hidden = table.hidden_cells(
@@ -104,7 +104,7 @@ def regional(request: HttpRequest) -> HttpResponse:
         sources=table.sources(),
         compare_form=compare_form,
         comparison=comparison,
-        read_at=timezone.localtime(read.read_at),
-        max_age_minutes=round(settings.APTRACK_NATIONAL_FIGURES_MAX_AGE.total_seconds() / 60),
+        computed_at=kept.computed_at,
+        max_age_seconds=round(settings.APTRACK_FIGURES_MAX_AGE.total_seconds()),
     )
     return TemplateResponse(request, "oversight/regional.html", context)

@@ -1,8 +1,9 @@
 """The LA oversight dashboard and the list of children behind any of its numbers.
 
 Each view: authorise (403 for anyone but the LA's officers, managers and QA leads), read the
-period from the GET form, compute through `measures`, render. Charts are SVG drawn on the
-server, so the pages work without JavaScript and print.
+period from the GET form, read the figures from the store of figures (`figures`; the children
+behind a number are listed live), render. Charts are SVG drawn on the server, so the pages work
+without JavaScript and print.
 """
 
 from __future__ import annotations
@@ -16,13 +17,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from markupsafe import Markup
 
 from aptrack.audit import reads
-from aptrack.core.govuk import shell
 from aptrack.core.govuk.pagination import pagination_params
 from aptrack.organisations.models import LocalAuthority
-from aptrack.oversight import dashboard_page, selectors
+from aptrack.oversight import dashboard_page, figures, selectors
 from aptrack.oversight.access import dashboard_la
 from aptrack.oversight.measures import children_for
 from aptrack.oversight.measures_base import Context
@@ -45,14 +44,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     la = _la_or_403(request)
     today = timezone.localdate()
     content = dashboard_page.page(la=la, data=request.GET, today=today)
-    if content.form is None and content.html is not None:  # served from its snapshot: so is the layout
-        page = shell.render(request, DASHBOARD_TEMPLATE, {"la": la}, content.html, key=(la.pk, la.name))
-        if page is not None:
-            return HttpResponse(page)
     context = {
         "la": la, "form": content.form, "today": today, "period": content.period, "cohort": content.cohort,
-        "dashboard": content.board, "main": Markup(content.html) if content.html is not None else None,
+        "dashboard": content.board, "computed_at": content.computed_at,
     }
+    if content.board is not None and content.period is not None:
+        context.update(dashboard_page.body_context(content.board, content.period, today))
     return TemplateResponse(request, DASHBOARD_TEMPLATE, context)
 
 
@@ -68,7 +65,8 @@ def children(request: HttpRequest) -> HttpResponse:
     period, cohort = chosen
     try:
         behind = children_for(la=la, period=period, today=today, measure=measure, value=value, cohort=cohort)
-        title, row_label = describe(la=la, period=period, today=today, measure=measure, value=value, cohort=cohort)
+        kept = figures.dashboard(la=la, period=period, today=today, cohort=cohort)
+        title, row_label, counted = describe(kept.figures, measure=measure, value=value)
     except KeyError:
         raise Http404("No such figure") from None
     ctx = Context(la_id=la.pk, period=period, today=today, cohort=cohort)
@@ -90,6 +88,8 @@ def children(request: HttpRequest) -> HttpResponse:
             "page": page,
             "pagination": pagination_params(page, request.GET),
             "as_of": ctx.as_of,
+            "counted": counted,
+            "computed_at": kept.computed_at,
             "back": back,
         },
     )

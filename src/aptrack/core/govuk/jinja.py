@@ -4,10 +4,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core.signals import setting_changed
-from django.dispatch import receiver
-from django.templatetags.static import static as django_static
-from django.urls import get_script_prefix, reverse
+from django.templatetags.static import static
+from django.urls import reverse
 from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
 from aptrack.core.govuk import formatting
@@ -17,27 +15,6 @@ from aptrack.core.govuk.fixed import account_markup, fixed_markup, service_navig
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
-
-
-_static_urls: dict[tuple[str, str], str] = {}
-
-
-def static(path: str) -> str:
-    """Django's ``static``, kept per file and URL prefix once worked out (unless DEBUG is on): in
-    production each is looked up in the manifest of hashed names, the same answer every time."""
-    if settings.DEBUG:
-        return django_static(path)
-    key = (path, get_script_prefix())
-    found = _static_urls.get(key)
-    if found is None:
-        found = _static_urls[key] = django_static(path)
-    return found
-
-
-@receiver(setting_changed)
-def _forget_static_urls(*, setting: str, **kwargs: Any) -> None:
-    if setting in {"STATIC_URL", "STATIC_ROOT", "STORAGES", "DEBUG"}:  # as tests override them
-        _static_urls.clear()
 
 
 def static_folder(path: str) -> str:

@@ -98,8 +98,7 @@ def test_a_session_in_use_is_renewed_at_most_once_a_minute(client, world):
     import datetime as dt
 
     import time_machine
-
-    from aptrack.accounts.models import Session
+    from django.contrib.sessions.models import Session
 
     def expiry():
         return Session.objects.get(session_key=client.session.session_key).expire_date

@@ -56,15 +56,16 @@ def sample_dashboard(la: object, period: Period, *, scale: int = 1) -> Dashboard
 
 
 def patch_build_dashboard(monkeypatch: object) -> list[tuple[Period, dt.date]]:
-    """measures.build_dashboard returns the sample (twice the children in the current period's
-    year, so changes are not zero); returns the calls made."""
-    from aptrack.oversight import measures
+    """The store of figures (which the pack reads) returns the sample (twice the children in the
+    current period's year, so changes are not zero); returns the calls made."""
+    from aptrack.oversight import figures
 
     calls: list[tuple[Period, dt.date]] = []
 
-    def fake(*, la: object, period: Period, today: dt.date) -> Dashboard:
+    def fake(*, la: object, period: Period, today: dt.date, cohort: str = "period") -> figures.Kept:
         calls.append((period, today))
-        return sample_dashboard(la, period, scale=2 if len(calls) == 1 else 1)
+        board = sample_dashboard(la, period, scale=2 if len(calls) == 1 else 1)
+        return figures.Kept(board, dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC))
 
-    monkeypatch.setattr(measures, "build_dashboard", fake)  # type: ignore[attr-defined]
+    monkeypatch.setattr(figures, "dashboard", fake)  # type: ignore[attr-defined]
     return calls

@@ -1,23 +1,13 @@
-"""The GOV.UK header, phase banner and footer are rendered once and kept: every page still shows
-them, with links under the URL prefix the site is served at."""
+"""Every page shows the GOV.UK header, phase banner, footer and the signed-in user's own
+navigation, with links under the URL prefix the site is served at."""
 
 import pytest
 from django.test import override_settings
 from django.urls import reverse, set_script_prefix
 
 from aptrack.core.context_processors import navigation
-from aptrack.core.govuk import fixed
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _nothing_kept():
-    fixed._kept.clear()
-    fixed._navigation_kept.clear()
-    yield
-    fixed._kept.clear()
-    fixed._navigation_kept.clear()
 
 
 @override_settings(DEBUG=False)
@@ -28,7 +18,6 @@ def test_every_page_has_the_header_phase_banner_and_footer(client, world):
         assert 'class="app-council-header"' in body
         assert "Synthetic data only: this service holds no real child’s details." in body
         assert f'href="{reverse("healthz")}"' in body and "Service status" in body
-    assert {name for name, _ in fixed._kept} == {"phase_banner"}
 
 
 def test_a_council_service_has_no_crown_and_names_the_council(client, world, settings):
@@ -80,14 +69,13 @@ def _navigation(body: str) -> str:
 
 
 @override_settings(DEBUG=False)
-def test_kept_navigation_shows_each_user_their_own_name_and_sign_out(client, world):
+def test_navigation_shows_each_user_their_own_name_and_sign_out(client, world):
     import re
 
     client.force_login(world.officer_a)
     first = _navigation(client.get(reverse("children:list")).content.decode())
-    client.force_login(world.officer_b)  # the same role, so the same kept navigation
+    client.force_login(world.officer_b)  # the same role, so the same items
     second = _navigation(client.get(reverse("children:list")).content.decode())
-    assert len(fixed._navigation_kept) == 1
     assert world.officer_a.display_name in first and world.officer_a.display_name not in second
     assert world.officer_b.display_name in second
     for nav in (first, second):
@@ -97,17 +85,16 @@ def test_kept_navigation_shows_each_user_their_own_name_and_sign_out(client, wor
 
 
 @override_settings(DEBUG=False)
-def test_kept_navigation_marks_the_current_section_of_each_page(client, world):
+def test_navigation_marks_the_current_section_of_each_page(client, world):
     client.force_login(world.officer_a)
     children = _navigation(client.get(reverse("children:list")).content.decode())
     home = _navigation(client.get(reverse("core:home")).content.decode())
     assert 'href="/children/" aria-current="page"' in children and 'href="/children/" aria-current' not in home
     assert 'aria-current="page"' not in home
-    assert len(fixed._navigation_kept) == 2
 
 
 @override_settings(DEBUG=False)
-def test_kept_navigation_escapes_what_a_user_typed(client, world):
+def test_navigation_escapes_what_a_user_typed(client, world):
     world.officer_a.first_name = "<b>Amy</b>"
     world.officer_a.save()
     client.force_login(world.officer_a)
