@@ -6,9 +6,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from aptrack.api.reads import records_reads
+from aptrack.api.types import Id, Input, Page, Text
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import permissions, selectors, services
@@ -41,7 +42,7 @@ class ChildOut(Schema):
     version: int
 
 
-class ChildIn(Schema):
+class ChildIn(Input):
     upn: str = ""
     uln: str = ""
     legal_first_name: str = Field(..., min_length=1, max_length=100)
@@ -97,14 +98,14 @@ def _invalid(error: services.ChildInvalid) -> Status[dict[str, Any]]:
 
 @router.get("", response=list[ChildOut], summary="Children the caller may see")
 @records_reads()
-@paginate(LimitOffsetPagination)
-def list_children(request: HttpRequest, q: str = "") -> Any:
+@paginate(Page)
+def list_children(request: HttpRequest, q: Text = "") -> Any:
     filters = selectors.ChildFilters(query=q)
     return selectors.list_children(user=request.user, filters=filters, on=timezone.localdate()).select_related("responsible_la")
 
 
 @router.get("/{child_id}", response={200: ChildOut, 404: ErrorOut}, summary="One child")
-def get_child(request: HttpRequest, child_id: int) -> Any:
+def get_child(request: HttpRequest, child_id: Id) -> Any:
     child = selectors.get_child(user=request.user, child_id=child_id)
     if child is None:
         return Status(404, {"detail": "No child found"})
@@ -127,7 +128,7 @@ def create_child(request: HttpRequest, payload: ChildIn) -> Any:
 
 
 @router.put("/{child_id}", response={200: ChildOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}, summary="Change a child's record")
-def update_child(request: HttpRequest, child_id: int, payload: ChildUpdateIn) -> Any:
+def update_child(request: HttpRequest, child_id: Id, payload: ChildUpdateIn) -> Any:
     child = selectors.get_child(user=request.user, child_id=child_id)
     if child is None:
         return Status(404, {"detail": "No child found"})

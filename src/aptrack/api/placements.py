@@ -8,9 +8,10 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from aptrack.api.reads import records_reads
+from aptrack.api.types import Id, Input, Page, SmallInt, column_decimal
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import selectors as children_selectors
@@ -81,31 +82,31 @@ class PlacementOut(Schema):
         return sorted(obj.outcomes.all(), key=lambda o: (o.position, o.pk))
 
 
-class OutcomeIn(Schema):
+class OutcomeIn(Input):
     description: str
     measure: str
     baseline: str
     target: str
 
 
-class PlacementIn(Schema):
+class PlacementIn(Input):
     child_id: int
     referral_id: int | None = None
     provider_id: int
     site_id: int
-    tier: int
+    tier: SmallInt
     start_date: dt.date
     planned_end_date: dt.date | None = None
     open_ended_justification: str = ""
-    hours_per_week: Decimal
-    home_school_hours_per_week: Decimal = Decimal(0)
+    hours_per_week: column_decimal(Placement, "hours_per_week")  # type: ignore[valid-type]
+    home_school_hours_per_week: column_decimal(Placement, "home_school_hours_per_week") = Decimal(0)  # type: ignore[valid-type]
     part_time_reason: str = ""
     part_time_parent_agreed: bool = False
     part_time_review_date: dt.date | None = None
     part_time_plan_to_full_time: str = ""
     exit_plan: str = ""
     readiness_criteria: str = ""
-    weekly_cost: Decimal | None = None
+    weekly_cost: column_decimal(Placement, "weekly_cost") | None = None  # type: ignore[valid-type]
     cost_difference_reason: str = ""  # needed when the weekly cost is not the panel's approved cost
     dual_registered: bool = False
     family_involvement: str = ""
@@ -114,7 +115,7 @@ class PlacementIn(Schema):
     outcomes: list[OutcomeIn] = []
 
 
-class EndIn(Schema):
+class EndIn(Input):
     end_date: dt.date
     reason: EndReason
     destination: Destination
@@ -122,7 +123,7 @@ class EndIn(Schema):
     version: int = Field(ge=1, le=MAX_VERSION, description="The version the record was read at")
 
 
-class VersionIn(Schema):
+class VersionIn(Input):
     version: int = Field(ge=1, le=MAX_VERSION, description="The version the record was read at")
 
 
@@ -181,8 +182,8 @@ def _service_data(request: HttpRequest, payload: PlacementIn) -> dict[str, Any]:
 
 @router.get("", response=list[PlacementOut], summary="Placements the caller may see")
 @records_reads(lambda placement: placement.child_id)
-@paginate(LimitOffsetPagination)
-def list_placements(request: HttpRequest, status: PlacementStatus | None = None, tier: int | None = None) -> Any:
+@paginate(Page)
+def list_placements(request: HttpRequest, status: PlacementStatus | None = None, tier: SmallInt | None = None) -> Any:
     filters = selectors.PlacementFilters(status=status or "", tier=tier)
     return selectors.list_placements(user=request.user, filters=filters, on=timezone.localdate()).select_related(
         "provider__provider", "commissioning_school__establishment"
@@ -190,7 +191,7 @@ def list_placements(request: HttpRequest, status: PlacementStatus | None = None,
 
 
 @router.get("/{placement_id}", response={200: PlacementOut, 404: ErrorOut}, summary="One placement and its plan")
-def get_placement(request: HttpRequest, placement_id: int) -> Any:
+def get_placement(request: HttpRequest, placement_id: Id) -> Any:
     placement = _load(request, placement_id)
     if placement is None:
         return Status(404, {"detail": "No placement found"})
@@ -226,7 +227,7 @@ def _change(request: HttpRequest, placement_id: int) -> Placement | Status[dict[
     "/{placement_id}/start", response={200: PlacementOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Record that the child has started",
 )
-def start_placement(request: HttpRequest, placement_id: int, payload: VersionIn) -> Any:
+def start_placement(request: HttpRequest, placement_id: Id, payload: VersionIn) -> Any:
     placement = _change(request, placement_id)
     if not isinstance(placement, Placement):
         return placement
@@ -247,7 +248,7 @@ def start_placement(request: HttpRequest, placement_id: int, payload: VersionIn)
     "/{placement_id}/end", response={200: PlacementOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="End a placement with its reason, destination and transition plan",
 )
-def end_placement(request: HttpRequest, placement_id: int, payload: EndIn) -> Any:
+def end_placement(request: HttpRequest, placement_id: Id, payload: EndIn) -> Any:
     placement = _change(request, placement_id)
     if not isinstance(placement, Placement):
         return placement

@@ -11,9 +11,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from aptrack.api.reads import records_reads
+from aptrack.api.types import Id, Input, Page, column_decimal
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import selectors as child_selectors
@@ -62,7 +63,7 @@ class ReferralDetailOut(ReferralOut):
         return list(selectors.list_events(referral=obj))
 
 
-class ReferralIn(Schema):
+class ReferralIn(Input):
     child_id: int
     route: Route
     first_day_of_exclusion: dt.date | None = None
@@ -73,10 +74,10 @@ class ReferralIn(Schema):
     views_not_obtained_reason: str = ""
     consent_given: bool = False
     proposed_tier: int = Field(..., ge=1, le=3)
-    estimated_weekly_cost: Decimal | None = Field(None, ge=0, max_digits=9, decimal_places=2)
+    estimated_weekly_cost: column_decimal(Referral, "estimated_weekly_cost") | None = None  # type: ignore[valid-type]
 
 
-class WithdrawIn(Schema):
+class WithdrawIn(Input):
     reason: str
 
 
@@ -100,7 +101,7 @@ def _fresh(request: HttpRequest, referral: Referral) -> Referral | None:
 
 @router.get("", response=list[ReferralOut], summary="Referrals the caller may see")
 @records_reads(lambda referral: referral.child_id)
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def list_referrals(request: HttpRequest, status: ReferralStatus | None = None, route: Route | None = None) -> Any:
     if not permissions.can_use_referrals(request.user):
         raise HttpError(403, "Your role cannot see referrals")
@@ -111,7 +112,7 @@ def list_referrals(request: HttpRequest, status: ReferralStatus | None = None, r
 
 
 @router.get("/{referral_id}", response={200: ReferralDetailOut, 403: ErrorOut, 404: ErrorOut}, summary="One referral, with its history")
-def get_referral(request: HttpRequest, referral_id: int) -> Any:
+def get_referral(request: HttpRequest, referral_id: Id) -> Any:
     if not permissions.can_use_referrals(request.user):
         return Status(403, {"detail": "Your role cannot see referrals"})
     referral = _load(request, referral_id)
@@ -141,7 +142,7 @@ def create_referral(request: HttpRequest, payload: ReferralIn) -> Any:
 
 
 @router.post("/{referral_id}/submit", response={200: ReferralDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}, summary="Submit a draft for a panel")
-def submit_referral(request: HttpRequest, referral_id: int) -> Any:
+def submit_referral(request: HttpRequest, referral_id: Id) -> Any:
     if not permissions.can_use_referrals(request.user):
         return Status(403, {"detail": "Your role cannot change referrals"})
     referral = _load(request, referral_id)
@@ -160,7 +161,7 @@ def submit_referral(request: HttpRequest, referral_id: int) -> Any:
 
 
 @router.post("/{referral_id}/withdraw", response={200: ReferralDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}, summary="Withdraw a referral, with the reason")
-def withdraw_referral(request: HttpRequest, referral_id: int, payload: WithdrawIn) -> Any:
+def withdraw_referral(request: HttpRequest, referral_id: Id, payload: WithdrawIn) -> Any:
     if not permissions.can_use_referrals(request.user):
         return Status(403, {"detail": "Your role cannot change referrals"})
     referral = _load(request, referral_id)

@@ -26,19 +26,12 @@ import psycopg
 from django.db import DataError, IntegrityError, connection, transaction
 
 from aptrack.attendance import codes, rules
-from aptrack.attendance.marks_file import FileShape, iter_body_bytes
+from aptrack.attendance.loading import STAGE_COLUMNS, StagedShort, copy_file
+from aptrack.attendance.marks_file import FileShape
 from aptrack.calendars import selectors as calendar_selectors
 
 _TABLES = ("att_b_stage", "att_b_upn", "att_b_date", "att_b_mark", "att_b_placement")
 _SESSIONS = ("AM", "PM")
-_COLUMN = {
-    rules.Column.UPN: "upn",
-    rules.Column.DATE: "date",
-    rules.Column.SESSION: "session",
-    rules.Column.CODE: "code",
-    rules.Column.MINUTES_LATE: "minutes",
-    rules.Column.COMMENT: "comment",
-}
 
 
 @dataclass(frozen=True)
@@ -145,24 +138,15 @@ def _load(cursor: Any, stream: BinaryIO, shape: FileShape, **kw: Any) -> Loaded:
 
 def _stage(cursor: Any, stream: BinaryIO, shape: FileShape) -> int:
     """The file's rows as sent, by COPY straight from the file (no row numbers)."""
-    columns = ", ".join(_COLUMN[column] for column in shape.columns)
     cursor.execute(
         "CREATE TEMP TABLE att_b_stage ("
-        + ", ".join(f"{name} text NOT NULL DEFAULT ''" for name in _COLUMN.values())
+        + ", ".join(f"{name} text NOT NULL DEFAULT ''" for name in STAGE_COLUMNS.values())
         + ")"
     )
-    encoding = "UTF8" if shape.encoding == "utf-8" else "WIN1252"
-    raw = cursor.cursor
     try:
-        with raw.copy(
-            f"COPY att_b_stage ({columns}) FROM STDIN WITH (FORMAT csv, HEADER true, "
-            f"ENCODING '{encoding}', FORCE_NOT_NULL ({columns}))"
-        ) as copy:
-            for chunk in iter_body_bytes(stream, shape):
-                copy.write(chunk)
-    except psycopg.Error as refused:
+        return copy_file(cursor, "att_b_stage", stream, shape)
+    except (psycopg.Error, StagedShort) as refused:
         raise _NotForUs from refused  # a row COPY cannot read: the general way names it
-    return int(raw.rowcount)
 
 
 def _distinct_values(

@@ -243,19 +243,42 @@ def iter_records(stream: BinaryIO, shape: FileShape) -> Iterator[tuple[int, list
             yield RowError(row + 1, None, NOT_CSV.format(row=row + 1, detail=error))
 
 
-def iter_body_bytes(stream: BinaryIO, shape: FileShape) -> Iterator[bytes]:
+class Body:
     """The file's bytes for PostgreSQL's COPY: without the BOM, and without blank lines at the
-    end (which COPY would read as rows)."""
-    stream.seek(len(BOM) if shape.has_bom else 0)
-    pending = b""
-    while chunk := stream.read(CHUNK_BYTES):
-        chunk = pending + chunk
-        body = chunk.rstrip(b"\r\n")
-        pending = chunk[len(body) :]
-        if body:
-            yield body
-    # End the last row as the others end (COPY wants one kind of line ending throughout).
-    for ending in (b"\r\n", b"\n", b"\r"):
-        if pending.startswith(ending):
-            yield ending
-            break
+    end (which COPY would read as rows). Counts the data lines it hands over (`lines`, once
+    read), so the caller can check COPY read a row for every one: in CSV form COPY stops at a
+    line holding only `\\.` as if the file ended there."""
+
+    def __init__(self, stream: BinaryIO, shape: FileShape) -> None:
+        self._stream = stream
+        self._shape = shape
+        self.lines = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        self.lines = 0
+        newline = b""
+        ended = True  # whether the bytes handed over so far end with a line ending
+        for chunk in self._chunks():
+            if not newline:
+                newline = b"\n" if b"\n" in chunk or b"\r" not in chunk else b"\r"
+            self.lines += chunk.count(newline)
+            ended = chunk.endswith(newline)
+            yield chunk
+        # Lines after the header: the last counts even without an ending of its own.
+        self.lines = max(self.lines + (0 if ended else 1) - self._shape.header_lines, 0)
+
+    def _chunks(self) -> Iterator[bytes]:
+        stream, shape = self._stream, self._shape
+        stream.seek(len(BOM) if shape.has_bom else 0)
+        pending = b""
+        while chunk := stream.read(CHUNK_BYTES):
+            chunk = pending + chunk
+            body = chunk.rstrip(b"\r\n")
+            pending = chunk[len(body) :]
+            if body:
+                yield body
+        # End the last row as the others end (COPY wants one kind of line ending throughout).
+        for ending in (b"\r\n", b"\n", b"\r"):
+            if pending.startswith(ending):
+                yield ending
+                break

@@ -31,7 +31,7 @@ from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.children import schooling
 from aptrack.children import upn as upns
-from aptrack.core import changes
+from aptrack.core import changes, validators
 from aptrack.placements.models import Placement
 from aptrack.placements.states import PlacementStatus
 
@@ -221,11 +221,35 @@ def _stage(
         assert shape is not None
         report.errors, broken = loader.stage_file(marks.stream, shape, limit=ERROR_LIMIT)
     else:
+        _refuse_unstorable_text(marks, report)
         loader.stage_rows(marks)
     report.rows = loader.staged + broken
     report.bad_rows = broken
     if not report.rows:
         report.errors = [RowError(None, None, NO_MARKS)]
+        raise MarksRejected(report)
+
+
+def _refuse_unstorable_text(rows: Sequence[MarkRow], report: MarksReport) -> None:
+    """Rows sent as values (not a file, whose NUL bytes and encoding `marks_file` checks) with
+    text no database can store: named by row and column before anything is staged."""
+    errors = [
+        RowError(number, column, f"The value {problem}")
+        for number, row in enumerate(rows, start=1)
+        for column, value in (
+            (Column.UPN, row.upn),
+            (Column.DATE, row.date),
+            (Column.SESSION, row.session),
+            (Column.CODE, row.code),
+            (Column.MINUTES_LATE, row.minutes_late),
+            (Column.COMMENT, row.comment),
+        )
+        if (problem := validators.text_problem(value))
+    ]
+    if errors:
+        report.rows = len(rows)
+        report.bad_rows = len({error.row for error in errors})
+        report.errors = errors[:ERROR_LIMIT]
         raise MarksRejected(report)
 
 

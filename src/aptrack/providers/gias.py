@@ -8,13 +8,19 @@ The whole file is checked before anything is written. Any bad row means nothing 
 every bad row is named (row number counting the header as row 1, column, reason). Otherwise every
 good row is upserted by URN in one transaction, and each open AP establishment (PRU, AP free
 school, AP academy) is made a registered provider: an Organisation of kind PROVIDER.
+
+The file is read twice, as a stream: once to check it, once to write it in chunks. Neither keeps
+the rows, so memory stays flat however many there are (a URN's first row is kept in an array
+indexed by the six-digit URN).
 """
 
 import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import re
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,7 +30,7 @@ from typing import Any, NamedTuple
 
 from django.db import connection, models, transaction
 
-from aptrack.core import changes
+from aptrack.core import changes, validators
 from aptrack.organisations.models import (
     Establishment,
     LocalAuthority,
@@ -87,10 +93,15 @@ BAD_ESTABLISHMENT_NUMBER = "must be up to 4 digits"
 TOO_LONG = "longer than {max_length} characters"
 WRONG_FIELD_COUNT = "has {found} fields, the header has {expected}"
 EMPTY_FILE = "the file is empty"
+DUPLICATE_COLUMN = "column appears more than once in the header"
+NOT_CSV = "cannot be read as CSV ({detail}); nothing after it was read"
+FIELD_TOO_LONG = "a field is longer than {limit:,} characters; nothing after it was read"
 BAD_ENCODING = "the file is neither UTF-8 nor Windows-1252"
 
 LISTING_LIMIT = 200
+ERROR_LIMIT = 10_000  # errors kept; every one is counted
 BATCH_SIZE = 500
+WRITE_CHUNK = 5_000  # rows compared with the database at a time
 _READ_CHUNK = 1 << 20
 
 # Establishment fields the import owns, in the order of `_Values`.
@@ -133,15 +144,16 @@ class RowError:
 class GiasFileInvalid(Exception):
     """The file cannot be imported; nothing was written. `errors` lists every problem found."""
 
-    def __init__(self, path: Path, errors: list[RowError]) -> None:
+    def __init__(self, path: Path, errors: list[RowError], total: int | None = None) -> None:
         self.path = path
-        self.errors = errors
-        super().__init__(f"{path.name}: {len(errors)} problem(s) found; nothing was imported")
+        self.errors = errors  # the first ERROR_LIMIT
+        self.total = len(errors) if total is None else total
+        super().__init__(f"{path.name}: {self.total} problem(s) found; nothing was imported")
 
     def listing(self, limit: int = LISTING_LIMIT) -> list[str]:
         lines = [error.describe(self.path.name) for error in self.errors[:limit]]
-        if len(self.errors) > limit:
-            lines.append(f"... and {len(self.errors) - limit} more")
+        if self.total > len(lines):
+            lines.append(f"... and {self.total - len(lines)} more")
         return lines
 
 
@@ -196,10 +208,10 @@ def import_establishments(
     report = ImportReport(path=path, dry_run=dry_run)
     report.encoding = _detect_encoding(path)
     la_ids = dict(LocalAuthority.objects.values_list("code", "id"))
-    rows = _read_rows(path, report, la_ids, progress)
+    _check_file(path, report, la_ids, progress)
     with transaction.atomic():
-        _upsert_establishments(rows, report)
-        _register_providers(rows, report, at)
+        ap_rows = _upsert_establishments(_good_rows(path, report.encoding, la_ids), report)
+        _register_providers(ap_rows, report, at)
         if not dry_run:
             changes.announce(la_ids=None)  # names and types every LA's figures may show
     return report
@@ -238,18 +250,105 @@ def _detect_encoding(path: Path) -> str:
     return "utf-8-sig"
 
 
-def _read_rows(
+class _Row(NamedTuple):
+    number: int
+    skip: str  # why the row is left out, or ""
+    errors: list[RowError]
+    values: _Values | None  # None if skipped or bad
+    urn: str
+    readable: bool = True  # the record has the header's fields (it counts as a row)
+
+
+def _check_file(
     path: Path,
     report: ImportReport,
     la_ids: dict[str, int],
     progress: Callable[[int], None] | None,
-) -> dict[str, _Values]:
-    """Every good row by URN; raises GiasFileInvalid listing every bad one."""
+) -> None:
+    """Count and check every row; raise GiasFileInvalid naming every bad one."""
+    errors: list[RowError] = []
+    total = 0
+    first_seen = array("i", bytes(4 * 1_000_000))  # the first row of each URN (6 digits)
+    for row in _rows(path, report.encoding, la_ids, progress):
+        row_errors = row.errors
+        report.rows += row.readable
+        if row.skip:
+            report.skipped[row.skip] += 1
+            continue
+        if row.values is not None:
+            first = first_seen[int(row.urn)]
+            if first:
+                reason = f"{DUPLICATE_URN} (first on row {first})"
+                row_errors = [*row_errors, RowError(row.number, URN, reason)]
+            elif not row_errors:
+                first_seen[int(row.urn)] = row.number
+        total += len(row_errors)
+        errors += row_errors[: max(ERROR_LIMIT - len(errors), 0)]
+    if total:
+        raise GiasFileInvalid(path, errors, total)
+
+
+def _good_rows(path: Path, encoding: str, la_ids: dict[str, int]) -> Iterator[tuple[str, _Values]]:
+    """Every row to write, by URN, read again from a file `_check_file` has passed."""
+    for row in _rows(path, encoding, la_ids, None):
+        if row.errors:  # the file changed since it was checked: write nothing
+            raise GiasFileInvalid(path, row.errors)
+        if row.values is not None:
+            yield row.urn, row.values
+
+
+def _rows(
+    path: Path, encoding: str, la_ids: dict[str, int], progress: Callable[[int], None] | None
+) -> Iterator[_Row]:
+    """Each data row of the file, checked on its own. Raises GiasFileInvalid for a file with
+    no usable header."""
     try:
-        with _open_text(path, report.encoding, progress) as text:
-            return _check_records(path, csv.reader(text), report, la_ids)
+        with _open_text(path, encoding, progress) as text:
+            reader = csv.reader(text)
+            header = _check_header(path, reader)
+            number = 1
+            try:
+                for number, record in enumerate(reader, start=2):
+                    if record and any(value.strip() for value in record):
+                        yield _read_row(number, record, header, la_ids)
+            except csv.Error as error:
+                yield _Row(number + 1, "", [_unreadable(number + 1, error)], None, "", False)
     except UnicodeDecodeError as exc:
         raise GiasFileInvalid(path, [RowError(None, "", BAD_ENCODING)]) from exc
+
+
+def _unreadable(number: int, error: csv.Error) -> RowError:
+    if "field larger than field limit" in str(error):
+        return RowError(number, "", FIELD_TOO_LONG.format(limit=csv.field_size_limit()))
+    return RowError(number, "", NOT_CSV.format(detail=error))
+
+
+def _check_header(path: Path, reader: Iterator[list[str]]) -> list[str]:
+    try:
+        header = [column.strip() for column in next(reader, [])]
+    except csv.Error as error:
+        raise GiasFileInvalid(path, [_unreadable(1, error)]) from None
+    if not any(header):
+        raise GiasFileInvalid(path, [RowError(None, "", EMPTY_FILE)])
+    repeated = [name for name, count in Counter(header).items() if name and count > 1]
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    errors = [RowError(1, column, DUPLICATE_COLUMN) for column in repeated]
+    errors += [RowError(1, column, MISSING_COLUMN) for column in missing]
+    if errors:
+        raise GiasFileInvalid(path, errors)
+    return header
+
+
+def _read_row(number: int, record: list[str], header: list[str], la_ids: dict[str, int]) -> _Row:
+    if len(record) != len(header):
+        reason = WRONG_FIELD_COUNT.format(found=len(record), expected=len(header))
+        return _Row(number, "", [RowError(number, "", reason)], None, "", False)
+    values = dict(zip(header, (value.strip() for value in record), strict=True))
+    skip = _skip_reason(values[LA_CODE], la_ids)
+    if skip:
+        return _Row(number, skip, [], None, "")
+    errors, parsed = _check_row(number, values, la_ids)
+    return _Row(number, "", errors, None if errors else parsed, values[URN])
 
 
 @contextmanager
@@ -261,50 +360,6 @@ def _open_text(
         binary = io.BufferedReader(_ProgressReader(raw, progress)) if progress else raw
         with io.TextIOWrapper(binary, encoding=encoding, newline="") as text:
             yield text
-
-
-def _check_records(
-    path: Path, records: Iterator[list[str]], report: ImportReport, la_ids: dict[str, int]
-) -> dict[str, _Values]:
-    header = [column.strip() for column in next(records, [])]
-    if not any(header):
-        raise GiasFileInvalid(path, [RowError(None, "", EMPTY_FILE)])
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    if missing:
-        raise GiasFileInvalid(path, [RowError(1, column, MISSING_COLUMN) for column in missing])
-    errors: list[RowError] = []
-    rows: dict[str, _Values] = {}
-    first_seen: dict[str, int] = {}
-    for row_number, record in _numbered(records):
-        if len(record) != len(header):
-            reason = WRONG_FIELD_COUNT.format(found=len(record), expected=len(header))
-            errors.append(RowError(row_number, "", reason))
-            continue
-        report.rows += 1
-        values = dict(zip(header, (value.strip() for value in record), strict=True))
-        skip = _skip_reason(values[LA_CODE], la_ids)
-        if skip:
-            report.skipped[skip] += 1
-            continue
-        row_errors, parsed = _check_row(row_number, values, la_ids)
-        urn = values[URN]
-        if parsed is not None and urn in first_seen:
-            reason = f"{DUPLICATE_URN} (first on row {first_seen[urn]})"
-            row_errors.append(RowError(row_number, URN, reason))
-        errors += row_errors
-        if parsed is not None and not row_errors:
-            first_seen[urn] = row_number
-            rows[urn] = parsed
-    if errors:
-        raise GiasFileInvalid(path, errors)
-    return rows
-
-
-def _numbered(records: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
-    """Data records numbered from 2 (the header is row 1), blank lines counted but not yielded."""
-    for row_number, record in enumerate(records, start=2):
-        if record and any(value.strip() for value in record):
-            yield row_number, record
 
 
 def _skip_reason(la_code: str, la_ids: dict[str, int]) -> str:
@@ -359,7 +414,9 @@ def _check_row(
         POSTCODE: values.get(POSTCODE, ""),
     }
     for column, value in stored.items():
-        if len(value) > _MAX_LENGTHS[column]:
+        if problem := validators.text_problem(value):
+            error(column, problem)
+        elif len(value) > _MAX_LENGTHS[column]:
             error(column, TOO_LONG.format(max_length=_MAX_LENGTHS[column]))
     if errors or la_id is None:
         return errors, None
@@ -402,26 +459,42 @@ _MAX_LENGTHS = {
 # --- writing ---------------------------------------------------------------------------------
 
 
-def _upsert_establishments(rows: dict[str, _Values], report: ImportReport) -> None:
-    existing = {
-        urn: (pk, _Values(*values))
-        for pk, urn, *values in Establishment.objects.values_list("id", "urn", *FIELDS)
-    }
-    to_create: list[Establishment] = []
-    to_update: list[tuple[object, ...]] = []
-    for urn, values in rows.items():
-        current = existing.get(urn)
-        if current is None:
-            to_create.append(Establishment(urn=urn, **values._asdict()))
-        elif current[1] != values:
-            to_update.append((*values, current[0]))
-        else:
-            report.unchanged += 1
-    report.created = len(to_create)
-    report.updated = len(to_update)
-    if not report.dry_run:
-        Establishment.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-        _update_by_id(Establishment, FIELDS, to_update)
+def _upsert_establishments(
+    rows: Iterator[tuple[str, _Values]], report: ImportReport
+) -> dict[str, _Values]:
+    """Create or update every row by URN, a chunk at a time. Returns the rows
+    `_register_providers` needs: AP establishments and those already registered."""
+    registered = set(
+        Organisation.objects.filter(
+            kind=OrganisationKind.PROVIDER, establishment__isnull=False
+        ).values_list("establishment__urn", flat=True)
+    )
+    kept: dict[str, _Values] = {}
+    while chunk := list(itertools.islice(rows, WRITE_CHUNK)):
+        existing = {
+            urn: (pk, _Values(*values))
+            for pk, urn, *values in Establishment.objects.filter(
+                urn__in=[urn for urn, _ in chunk]
+            ).values_list("id", "urn", *FIELDS)
+        }
+        to_create: list[Establishment] = []
+        to_update: list[tuple[object, ...]] = []
+        for urn, values in chunk:
+            if values.type_code in AP_TYPE_CODES or urn in registered:
+                kept[urn] = values
+            current = existing.get(urn)
+            if current is None:
+                to_create.append(Establishment(urn=urn, **values._asdict()))
+            elif current[1] != values:
+                to_update.append((*values, current[0]))
+            else:
+                report.unchanged += 1
+        report.created += len(to_create)
+        report.updated += len(to_update)
+        if not report.dry_run:
+            Establishment.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+            _update_by_id(Establishment, FIELDS, to_update)
+    return kept
 
 
 def _register_providers(rows: dict[str, _Values], report: ImportReport, at: dt.datetime) -> None:

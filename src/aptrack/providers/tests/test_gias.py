@@ -303,3 +303,66 @@ def test_the_command_names_missing_columns() -> None:
 def test_the_command_refuses_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="No such file"):
         call_command("import-establishments", str(tmp_path / "nope.csv"))
+
+
+def _with_row(tmp_path: Path, change) -> Path:
+    """A copy of the cp1252 fixture with its first data row passed through `change`."""
+    header, first, *rest = CP1252_FILE.read_bytes().split(b"\r\n")
+    target = tmp_path / "edited.csv"
+    target.write_bytes(b"\r\n".join([header, change(first), *rest]))
+    return target
+
+
+def test_a_field_of_10_mb_is_a_named_row_error_and_nothing_is_written(tmp_path: Path) -> None:
+    huge = _with_row(tmp_path, lambda row: row.replace(b"990001", b'"' + b"x" * 10_000_000 + b'"', 1))
+
+    with pytest.raises(gias.GiasFileInvalid) as raised:
+        gias.import_establishments(at=NOW, path=huge)
+
+    [error] = raised.value.errors
+    assert error.row == 2
+    assert error.reason.startswith("a field is longer than 131,072 characters")
+    assert not Establishment.objects.exists()
+
+
+@pytest.mark.parametrize("column, old", [(gias.NAME, "St Mary"), (gias.POSTCODE, "DT1 1AA")])
+def test_a_nul_character_in_a_stored_field_is_named_and_nothing_is_written(
+    tmp_path: Path, column: str, old: str
+) -> None:
+    nul = _with_row(tmp_path, lambda row: row.replace(old.encode(), old.encode() + b"\x00", 1))
+
+    with pytest.raises(gias.GiasFileInvalid) as raised:
+        gias.import_establishments(at=NOW, path=nul)
+
+    assert [(e.row, e.column) for e in raised.value.errors] == [(2, column)]
+    assert "NUL" in raised.value.errors[0].reason
+    assert not Establishment.objects.exists()
+
+
+def test_a_repeated_column_header_is_refused_by_name(tmp_path: Path) -> None:
+    header, *rest = CP1252_FILE.read_bytes().split(b"\r\n")
+    repeated = tmp_path / "repeated.csv"
+    renamed = header.replace(b"Postcode", b"EstablishmentName", 1)
+    assert renamed != header
+    repeated.write_bytes(b"\r\n".join([renamed, *rest]))
+
+    with pytest.raises(gias.GiasFileInvalid) as raised:
+        gias.import_establishments(at=NOW, path=repeated)
+
+    assert [(e.row, e.column, e.reason) for e in raised.value.errors] == [
+        (1, gias.NAME, gias.DUPLICATE_COLUMN)
+    ]
+
+
+def test_every_bad_row_is_counted_though_only_the_first_are_kept(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(gias, "ERROR_LIMIT", 10)
+    lines = CP1252_FILE.read_bytes().split(b"\r\n")
+    bad_row = lines[1].replace(b"990001", b"BAD001", 1)
+    many = tmp_path / "many.csv"
+    many.write_bytes(b"\r\n".join([lines[0], *([bad_row] * 30), b""]))
+
+    with pytest.raises(gias.GiasFileInvalid) as raised:
+        gias.import_establishments(at=NOW, path=many)
+
+    assert (len(raised.value.errors), raised.value.total) == (10, 30)
+    assert raised.value.listing()[-1] == "... and 20 more"
