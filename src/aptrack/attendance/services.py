@@ -31,6 +31,7 @@ from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.children import upn as upns
 from aptrack.core import changes
+from aptrack.placements import rules as placement_rules
 from aptrack.placements.models import Placement
 from aptrack.placements.states import PlacementStatus
 
@@ -252,20 +253,13 @@ def _placement_spans(provider: Any) -> tuple[list[PlacementSpan], dict[str, int]
     rows = (
         Placement.objects.filter(provider=provider)
         .exclude(status=PlacementStatus.CANCELLED)
+        .annotate(answering_la_id=placement_rules.answering_la())
         .order_by("child_id", "start_date", "pk")
-        .values_list(
-            "pk",
-            "child_id",
-            "child__upn",
-            "start_date",
-            "end_date",
-            "commissioning_la_id",
-            "child__home_la_id",
-        )
+        .values_list("pk", "child_id", "child__upn", "start_date", "end_date", "answering_la_id")
     )
     spans: list[PlacementSpan] = []
     children_by_upn: dict[str, int] = {}
-    for placement_id, child_id, upn, start, end, commissioning_la_id, home_la_id in rows:
+    for placement_id, child_id, upn, start, end, la_id in rows:
         if upn:
             children_by_upn[upns.normalise(upn)] = child_id
         span = PlacementSpan(
@@ -273,7 +267,7 @@ def _placement_spans(provider: Any) -> tuple[list[PlacementSpan], dict[str, int]
             child_id=child_id,
             start_date=start,
             end_date=end or FAR_FUTURE,
-            la_id=commissioning_la_id or home_la_id,
+            la_id=la_id,
         )
         if spans and spans[-1].child_id == child_id and spans[-1].end_date >= start:
             earlier = spans.pop()
