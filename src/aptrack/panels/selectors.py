@@ -8,8 +8,6 @@ from django.db.models import Count, Min, Q, QuerySet
 
 from aptrack.accounts.models import User
 from aptrack.accounts.roles import Role
-from aptrack.calendars import deadlines
-from aptrack.calendars.engine import OutsideKnownTerms
 from aptrack.calendars.selectors import get_calendar
 from aptrack.children.models import Child
 from aptrack.panels.models import (
@@ -25,6 +23,7 @@ from aptrack.panels.models import (
 from aptrack.panels.permissions import scope_meetings, scope_panels
 from aptrack.providers.models import Provider
 from aptrack.referrals.models import Referral, Route
+from aptrack.referrals.selectors import sixth_day_due
 from aptrack.referrals.states import ReferralStatus
 
 AGENDA_READY = (ReferralStatus.SUBMITTED, ReferralStatus.DEFERRED)
@@ -192,6 +191,7 @@ class PackItem:
     year_group: int
     sixth_day: dt.date | None  # for a permanent exclusion: the day full-time education is owed
     decision: Decision | None
+    sixth_day_estimated: bool = False  # no term dates that far ahead: counted in weekdays
 
 
 @dataclass(frozen=True)
@@ -218,15 +218,14 @@ def get_meeting_pack(*, meeting: Meeting, on: dt.date) -> MeetingPack:
     items = []
     for item in list_agenda(meeting=meeting):
         referral = item.referral
-        sixth = None
+        sixth, estimated = None, False
         if referral.route == Route.PERMANENT_EXCLUSION and referral.first_day_of_exclusion:
-            try:
-                sixth = deadlines.sixth_day(calendar, referral.first_day_of_exclusion)
-            except OutsideKnownTerms:
-                sixth = None
+            # The duty's one due date (`referrals.selectors.sixth_day_due`, docs/rules.md).
+            sixth, estimated = sixth_day_due(calendar, referral.first_day_of_exclusion)
         items.append(PackItem(
             item=item, referral=referral, child=referral.child,
             year_group=referral.child.year_group(meeting.date), sixth_day=sixth, decision=get_decision(item),
+            sixth_day_estimated=estimated,
         ))
     return MeetingPack(
         meeting=meeting, panel=meeting.panel, members=list(list_members(panel=meeting.panel)),
