@@ -90,6 +90,7 @@ def _fill(args: argparse.Namespace) -> None:
     from aptrack.attendance.models import AttendanceMark, MarkBatch, MarkChannel, PlacementWeek
     from aptrack.attendance.rollups import ROLLUP_CODES
     from aptrack.organisations.models import Organisation
+    from aptrack.placements.rules import answering_la_sql
 
     started = time.perf_counter()
     year_start = dt.date(args.today.year - (args.today.month < 9), 9, 1)
@@ -166,10 +167,9 @@ def _fill(args: argparse.Namespace) -> None:
                     (placement_id, week_start_date, child_id, local_authority_id, provider_id,
                      {", ".join(column for column, _ in ROLLUP_CODES)})
                 SELECT m.placement_id, date_trunc('week', m.session_date)::date, p.child_id,
-                       COALESCE(p.commissioning_la_id, c.home_la_id), p.provider_id, {sums}
+                       p.answering_la_id, p.provider_id, {sums}
                 FROM {AttendanceMark._meta.db_table} m
-                JOIN placements_placement p ON p.id = m.placement_id
-                JOIN children_child c ON c.id = p.child_id
+                JOIN ({answering_la_sql("child_id", "provider_id")}) p ON p.id = m.placement_id
                 WHERE m.batch_id = %s
                 GROUP BY 1, 2, 3, 4, 5
                 """,

@@ -10,14 +10,11 @@ from django.db import connection
 from aptrack.attendance import codes
 from aptrack.attendance.codes import MarkClass
 from aptrack.attendance.models import AttendanceMark, PlacementWeek
-from aptrack.children.models import Child
 from aptrack.core import changes
-from aptrack.placements.models import Placement
+from aptrack.placements import rules as placement_rules
 
 MARKS = AttendanceMark._meta.db_table
 WEEKS = PlacementWeek._meta.db_table
-PLACEMENTS = Placement._meta.db_table
-CHILDREN = Child._meta.db_table
 _CHUNK = 10_000
 
 # Each rollup column and the codes it counts (codes.py is the one table of codes and classes).
@@ -61,7 +58,8 @@ def rebuild_weekly_rollups(*, placement_ids: Iterable[int]) -> int:
         for _, wanted in ROLLUP_CODES
     )
     week = _week_start("m.session_date")
-    la = "COALESCE(p.commissioning_la_id, c.home_la_id)"
+    placements = placement_rules.answering_la_sql("child_id", "provider_id")
+    la = "p.answering_la_id"
     weeks = 0
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS rollup_placements")
@@ -82,14 +80,12 @@ def rebuild_weekly_rollups(*, placement_ids: Iterable[int]) -> int:
             SELECT m.placement_id, {week}, p.child_id, {la}, p.provider_id, {sums}
             FROM rollup_placements r
             JOIN {MARKS} m ON m.placement_id = r.placement_id
-            JOIN {PLACEMENTS} p ON p.id = r.placement_id
-            JOIN {CHILDREN} c ON c.id = p.child_id
+            JOIN ({placements}) p ON p.id = r.placement_id
             GROUP BY m.placement_id, {week}, p.child_id, {la}, p.provider_id
             """
         )
         weeks = cursor.rowcount
-        cursor.execute(f"SELECT DISTINCT {la} FROM {PLACEMENTS} p JOIN {CHILDREN} c ON c.id = p.child_id "
-                       f"WHERE p.id IN ({chosen})")
+        cursor.execute(f"SELECT DISTINCT {la} FROM ({placements}) p WHERE p.id IN ({chosen})")
         touched = [row[0] for row in cursor.fetchall()]
         cursor.execute("DROP TABLE rollup_placements")
     changes.announce(la_ids=touched)

@@ -310,14 +310,8 @@ def get_hours(
         Placement.objects.filter(_placement_filter(scope), start_date__lte=end)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start_date))
         .exclude(status=PlacementStatus.CANCELLED)
-        .values_list(
-            "pk",
-            "hours_per_week",
-            "start_date",
-            "end_date",
-            "commissioning_la_id",
-            "child__home_la_id",
-        )
+        .annotate(answering_la_id=placement_rules.answering_la())
+        .values_list("pk", "hours_per_week", "start_date", "end_date", "answering_la_id")
     )
     if not placements:
         return None, None
@@ -327,8 +321,7 @@ def get_hours(
         }
     day_counters: dict[int, _SchoolDayCounter] = {}
     planned_total, delivered_total, judged = Decimal(0), Decimal(0), False
-    for placement_id, hours, start, finish, commissioning_la_id, home_la_id in placements:
-        la_id = commissioning_la_id or home_la_id
+    for placement_id, hours, start, finish, la_id in placements:
         if la_id not in day_counters:
             day_counters[la_id] = _SchoolDayCounter(
                 calendar_selectors.get_calendar(la_id=la_id), period.start_date, end
@@ -452,12 +445,11 @@ def list_children_missing_mark(
         placements = placements.filter(provider_id=provider_id)
     if la_id is not None:
         placements = placements.filter(_la_placements(la_id))
-    la_ids = {
-        commissioning or home
-        for commissioning, home in placements.values_list(
-            "commissioning_la_id", "child__home_la_id"
-        ).distinct()
-    }
+    la_ids = set(
+        placements.annotate(answering_la_id=placement_rules.answering_la())
+        .values_list("answering_la_id", flat=True)
+        .distinct()
+    )
     school_day_las = [
         la for la in la_ids if calendar_selectors.get_calendar(la_id=la).is_school_day(on)
     ]

@@ -32,6 +32,7 @@ from aptrack.audit.models import AuditAction, Channel
 from aptrack.children import schooling
 from aptrack.children import upn as upns
 from aptrack.core import changes, validators
+from aptrack.placements import rules as placement_rules
 from aptrack.placements.models import Placement
 from aptrack.placements.states import PlacementStatus
 
@@ -277,21 +278,15 @@ def _placement_spans(provider: Any) -> tuple[list[PlacementSpan], dict[str, int]
     rows = (
         Placement.objects.filter(provider=provider)
         .exclude(status=PlacementStatus.CANCELLED)
+        .annotate(answering_la_id=placement_rules.answering_la())
         .order_by("child_id", "start_date", "pk")
         .values_list(
-            "pk",
-            "child_id",
-            "child__upn",
-            "start_date",
-            "end_date",
-            "commissioning_la_id",
-            "child__home_la_id",
-            "child__date_of_birth",
+            "pk", "child_id", "child__upn", "start_date", "end_date", "answering_la_id", "child__date_of_birth"
         )
     )
     spans: list[PlacementSpan] = []
     children_by_upn: dict[str, int] = {}
-    for placement_id, child_id, upn, start, end, commissioning_la_id, home_la_id, born in rows:
+    for placement_id, child_id, upn, start, end, la_id, born in rows:
         if upn:
             children_by_upn[upns.normalise(upn)] = child_id
         compulsory = None if born is None else schooling.compulsory_school_age(born)
@@ -300,7 +295,7 @@ def _placement_spans(provider: Any) -> tuple[list[PlacementSpan], dict[str, int]
             child_id=child_id,
             start_date=start,
             end_date=end or FAR_FUTURE,
-            la_id=commissioning_la_id or home_la_id,
+            la_id=la_id,
             compulsory_from=compulsory and compulsory.starts,
             compulsory_to=compulsory and compulsory.ends,
         )

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from aptrack.accounts.roles import CHILD_EDITOR_ROLES, Role
 from aptrack.children.models import Child
 from aptrack.placements.models import Placement
+from aptrack.placements.rules import la_placements_q
 
 
 def _none(user: object) -> QuerySet[Child]:
@@ -15,11 +16,14 @@ def _none(user: object) -> QuerySet[Child]:
 
 
 def _local_authority(user: object) -> QuerySet[Child]:
-    """LA roles: children who live in the LA, whom it looks after, or whom it has placed."""
+    """LA roles see the children and placements of their LA (domain.md, "Who uses it"):
+    children who live in the LA, whom it looks after, or with a placement it answers for
+    (`placements.rules.la_placements_q`: its own commissions wherever the child lives, and
+    schools' commissions for children living in the LA, whose oversight it holds)."""
     la_id = user.organisation.local_authority_id  # type: ignore[attr-defined]
-    placed_by_la = Placement.objects.filter(child=OuterRef("pk"), commissioning_la_id=la_id)
+    answered_for = Placement.objects.filter(la_placements_q(la_id), child=OuterRef("pk"))
     return Child.objects.filter(
-        Q(home_la_id=la_id) | Q(responsible_la_id=la_id) | Exists(placed_by_la)
+        Q(home_la_id=la_id) | Q(responsible_la_id=la_id) | Exists(answered_for)
     )
 
 

@@ -4,6 +4,20 @@ RAG status with its history, and the dashboard measures each aims to move."""
 from django.db import models
 
 from aptrack.improvement.states import RagStatus
+from aptrack.oversight.measures import current_measure_keys
+
+
+class LinksMeasures:
+    """A priority or an action: the dashboard measures it aims to move."""
+
+    measure_keys: list[str]
+
+    @property
+    def linked_measure_keys(self) -> list[str]:
+        """The stored measure keys as the dashboard now names them: a key stored before the
+        dashboard renamed it reads as the new one (`oversight.measures.RENAMED_MEASURES`).
+        Every reading of a plan's measures goes through here."""
+        return current_measure_keys(self.measure_keys)
 
 
 class ImprovementPlan(models.Model):
@@ -30,7 +44,7 @@ class ImprovementPlan(models.Model):
         return self.title
 
 
-class Priority(models.Model):
+class Priority(LinksMeasures, models.Model):
     plan = models.ForeignKey(ImprovementPlan, on_delete=models.CASCADE, related_name="priorities")
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
@@ -49,7 +63,7 @@ class Priority(models.Model):
         return f"{self.position}. {self.title}"
 
 
-class Action(models.Model):
+class Action(LinksMeasures, models.Model):
     priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="actions")
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)

@@ -73,7 +73,7 @@ def summarise(plan: ImprovementPlan, today: dt.date) -> PlanSummary:
 def linked_measure_keys(plan: ImprovementPlan) -> set[str]:
     keys: set[str] = set()
     for priority in plan.priorities.all():
-        keys.update(priority.measure_keys)
+        keys.update(priority.linked_measure_keys)
         for action in priority.actions.all():
-            keys.update(action.measure_keys)
+            keys.update(action.linked_measure_keys)
     return keys

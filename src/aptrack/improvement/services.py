@@ -17,6 +17,7 @@ from aptrack.improvement import measures, states
 from aptrack.improvement.models import Action, ActionUpdate, ImprovementPlan, Priority
 from aptrack.improvement.states import RagStatus
 from aptrack.organisations.models import LocalAuthority
+from aptrack.oversight.measures import current_measure_keys
 
 PERIOD_ENDS_BEFORE_START = "The end of the plan period must be after its start"
 OWNER_NEEDED = "Give the action's owner: a name, or choose a person"
@@ -43,11 +44,13 @@ def _audit(*, actor: Any, at: dt.datetime, action: AuditAction, instance: Any, c
 
 
 def _check_measures(keys: list[str]) -> list[str]:
+    """The keys as the dashboard now names them (an old key is saved as its new one), each once."""
+    current = current_measure_keys(keys)
     known = measures.known_keys()
-    unknown = [key for key in keys if key not in known]
+    unknown = [key for key in current if key not in known]
     if unknown:
         raise ImprovementInvalid({"measure_keys": [UNKNOWN_MEASURE.format(key=key) for key in unknown]})
-    return list(dict.fromkeys(keys))
+    return current
 
 
 def _changes(instance: Any, data: dict[str, Any]) -> dict[str, Any]:

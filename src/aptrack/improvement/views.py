@@ -137,7 +137,7 @@ def priority_form(request: HttpRequest, plan_id: int, priority_id: int | None = 
     _require_editor(request)
     priority = _priority(plan, priority_id) if priority_id else None
     initial = (
-        {"title": priority.title, "description": priority.description, "measure_keys": priority.measure_keys,
+        {"title": priority.title, "description": priority.description, "measure_keys": priority.linked_measure_keys,
          "version": priority.version}
         if priority else None
     )
@@ -182,7 +182,7 @@ def action_form(
     initial = None
     if action:
         initial = {key: getattr(action, key) for key in services.ACTION_FIELDS}
-        initial.update(measure_keys=action.measure_keys, version=action.version)
+        initial.update(measure_keys=action.linked_measure_keys, version=action.version)
     form = (versioned(ActionForm) if action else ActionForm)(
         request.POST if request.method == "POST" else None,
         initial=initial,

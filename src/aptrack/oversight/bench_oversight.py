@@ -99,11 +99,12 @@ def time_runs(
 # --- export to Parquet -----------------------------------------------------------------------------
 
 MARKS_SQL = "SELECT placement_id, session_date, code FROM attendance_attendancemark"
+# Each placement counts in the LA answering for it: `{placements}` is that rule's SQL
+# (`placements.rules.answering_la_sql`).
 PLACEMENTS_SQL = """
-    SELECT p.id, p.child_id, COALESCE(p.commissioning_la_id, c.home_la_id), p.provider_id,
+    SELECT p.id, p.child_id, p.answering_la_id, p.provider_id,
            CASE WHEN pr.kind IN ({kinds}) THEN 1 ELSE 0 END
-    FROM placements_placement p
-    JOIN children_child c ON c.id = p.child_id
+    FROM ({placements}) p
     LEFT JOIN providers_provider pr ON pr.organisation_id = p.provider_id
 """
 
@@ -113,6 +114,7 @@ def export_to_parquet(workdir: Path) -> ParquetFiles:
     (PostgreSQL COPY TO STDOUT; a cursor on SQLite), then let DuckDB turn each into Parquet."""
     import duckdb
 
+    from aptrack.placements.rules import answering_la_sql
     from aptrack.providers.models import REGISTERED_KINDS
 
     workdir.mkdir(parents=True, exist_ok=True)
@@ -120,7 +122,7 @@ def export_to_parquet(workdir: Path) -> ParquetFiles:
     started = time.perf_counter()
     marks_csv, placements_csv = workdir / "marks.csv", workdir / "placements.csv"
     rows = _dump(MARKS_SQL, marks_csv)
-    _dump(PLACEMENTS_SQL.format(kinds=kinds), placements_csv)
+    _dump(PLACEMENTS_SQL.format(kinds=kinds, placements=answering_la_sql("child_id", "provider_id")), placements_csv)
     files = ParquetFiles(workdir / "marks.parquet", workdir / "placements.parquet", rows, 0.0)
     with duckdb.connect() as duck:
         duck.execute(

@@ -11,6 +11,7 @@ code against; the computation lives in the ``measures_*`` modules.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -151,6 +152,22 @@ CATALOGUE: list[tuple[str, str]] = [
     ("spend_to_date", "Spend on placements in the period to date"),
     ("average_weekly_cost", "Average weekly cost of placements now"),
 ]
+
+
+# Keys the dashboard has renamed, each old key with its new one. Lists of keys stored elsewhere
+# (improvement plans' priorities and actions) may still hold an old key: read them through
+# `current_measure_keys`, never by looking the stored key up in the catalogue directly.
+RENAMED_MEASURES: dict[str, str] = {
+    # Placements past their planned end or maximum length; `drift` counts those and open-ended
+    # placements without a justification (docs/rules.md, "Drift").
+    "overdue_placements": "drift",
+}
+
+
+def current_measure_keys(keys: Iterable[str]) -> list[str]:
+    """Stored measure keys as the dashboard now names them (`RENAMED_MEASURES`), in their order,
+    each once."""
+    return list(dict.fromkeys(RENAMED_MEASURES.get(key, key) for key in keys))
 
 
 def measure_catalogue() -> list[tuple[str, str]]:

@@ -27,7 +27,7 @@ from aptrack.panels.models import (
 from aptrack.panels.permissions import scope_meetings, scope_panels
 from aptrack.providers.models import Provider
 from aptrack.referrals.models import Referral, Route
-from aptrack.referrals.selectors import ReferralDuties, get_referral_duties
+from aptrack.referrals.selectors import ReferralDuties, get_referral_duties, sixth_day_due
 from aptrack.referrals.states import ReferralStatus
 
 AGENDA_READY = (ReferralStatus.SUBMITTED, ReferralStatus.DEFERRED)
@@ -195,6 +195,7 @@ class PackItem:
     year_group: int
     sixth_day: dt.date | None  # for a permanent exclusion: the day full-time education is owed
     decision: Decision | None
+    sixth_day_estimated: bool = False  # no term dates that far ahead: counted in weekdays
     # At a Fair Access Panel: the day a place is due if the panel approves at this meeting.
     fair_access_place_by: dt.date | None = None
     # The statutory duties of the referral's route (illness days for the health route).
@@ -243,12 +244,10 @@ def get_meeting_pack(*, meeting: Meeting, on: dt.date) -> MeetingPack:
     items = []
     for item in list_agenda(meeting=meeting):
         referral = item.referral
-        sixth = None
+        sixth, estimated = None, False
         if referral.route == Route.PERMANENT_EXCLUSION and referral.first_day_of_exclusion:
-            try:
-                sixth = deadlines.sixth_day(calendar, referral.first_day_of_exclusion)
-            except OutsideKnownTerms:
-                sixth = None
+            # The duty's one due date (`referrals.selectors.sixth_day_due`, docs/rules.md).
+            sixth, estimated = sixth_day_due(calendar, referral.first_day_of_exclusion)
         place_by = None
         if meeting.panel.kind == PanelKind.FAIR_ACCESS:
             try:
@@ -258,7 +257,7 @@ def get_meeting_pack(*, meeting: Meeting, on: dt.date) -> MeetingPack:
         items.append(PackItem(
             item=item, referral=referral, child=referral.child,
             year_group=referral.child.year_group(meeting.date), sixth_day=sixth, decision=get_decision(item),
-            fair_access_place_by=place_by, duties=get_referral_duties(referral=referral, on=on),
+            sixth_day_estimated=estimated, fair_access_place_by=place_by, duties=get_referral_duties(referral=referral, on=on),
         ))
     return MeetingPack(
         meeting=meeting, panel=meeting.panel, members=list(list_members(panel=meeting.panel)),

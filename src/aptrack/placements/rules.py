@@ -95,6 +95,18 @@ def answering_la_ids(*, child_ids: Iterable[int]) -> set[int]:
     return {la_id for la_id in found.distinct() if la_id is not None}
 
 
+def answering_la_sql(*columns: str) -> str:
+    """`answering_la()` for raw, set-based SQL (the weekly rollups): a SELECT of every
+    placement's `id`, the given columns of the placement and its `answering_la_id`, compiled
+    from the one expression above, to join as a table (`JOIN (...) p ON p.id = ...`). It has no
+    parameters; the databases fold it into the outer statement, so it costs no more than
+    joining the two tables by hand."""
+    chosen = Placement.objects.annotate(answering_la_id=answering_la()).values("id", *columns, "answering_la_id")
+    sql, params = chosen.query.sql_with_params()
+    assert not params  # noqa: S101 - no filters, so nothing to bind
+    return sql
+
+
 # --- overdue review -------------------------------------------------------------------------------
 
 

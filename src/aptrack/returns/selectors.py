@@ -14,39 +14,22 @@ from aptrack.accounts.roles import LA_ROLES, Role
 from aptrack.children.models import Child
 from aptrack.children.permissions import scope_children
 from aptrack.placements.models import Placement
-from aptrack.placements.states import PlacementStatus
+from aptrack.placements.rules import la_placements_q, ran_between_q, running_on_q
 from aptrack.providers.models import REGISTERED_KINDS, Provider, ProviderSite
 from aptrack.returns.models import ProviderReturn, ReturnEvent, ReturnLine
 
 DEFAULT_NON_SCHOOL_MAX_WEEKS = 12
 
 
-# --- placements -----------------------------------------------------------------------------
-
-
-def placements_overlapping(start: dt.date, end: dt.date) -> Q:
-    """Placements running on at least one day from `start` to `end`. A cancelled placement
-    never ran, whatever its dates say."""
-    return (
-        Q(start_date__lte=end)
-        & (Q(end_date__isnull=True) | Q(end_date__gte=start))
-        & ~Q(status=PlacementStatus.CANCELLED)
-    )
-
-
-def placements_active_on(on: dt.date) -> Q:
-    return placements_overlapping(on, on)
-
-
 # --- providers ------------------------------------------------------------------------------
 
 
 def list_providers_used_by_la(*, la_id: int) -> QuerySet[Provider]:
-    """Providers an LA uses: based in the LA, or with any placement the LA has commissioned."""
-    commissioned = Placement.objects.filter(
-        provider_id=OuterRef("organisation_id"), commissioning_la_id=la_id
-    )
-    return Provider.objects.filter(Q(home_la_id=la_id) | Exists(commissioned))
+    """Providers an LA uses: based in the LA, or with any placement the LA answers for
+    (`placements.rules.la_placements_q`: its own commissions, and schools' commissions for
+    children living in the LA, whose providers it must know of to oversee them)."""
+    answered_for = Placement.objects.filter(la_placements_q(la_id), provider_id=OuterRef("organisation_id"))
+    return Provider.objects.filter(Q(home_la_id=la_id) | Exists(answered_for))
 
 
 def get_own_provider(*, user: object) -> Provider | None:
@@ -153,7 +136,7 @@ def list_line_child_choices(*, user: object, provider_return: ProviderReturn) ->
     """Children placed with the provider at some time in the period, within the user's scope,
     and not already on the return."""
     placed = Placement.objects.filter(
-        placements_overlapping(provider_return.period_start_date, provider_return.period_end_date),
+        ran_between_q(provider_return.period_start_date, provider_return.period_end_date),
         provider_id=provider_return.provider.organisation_id,
     )
     already = provider_return.lines.filter(child__isnull=False).values("child_id")
@@ -229,15 +212,15 @@ class LongPlacement:
 
 
 def list_long_non_school_placements(*, la_id: int, on: dt.date) -> list[LongPlacement]:
-    """Placements the LA commissioned, active on `on`, with a non-school provider, that have run
-    longer than the limit (more than APTRACK_NON_SCHOOL_MAX_WEEKS × 7 days since the start),
-    longest first. Days so far count from the start date to `on`."""
+    """The LA's placements (`placements.rules.la_placements_q`) running on `on`
+    (`running_on_q`) with a non-school provider, that have run longer than the limit (more
+    than APTRACK_NON_SCHOOL_MAX_WEEKS × 7 days since the start), longest first. Days so far
+    count from the start date to `on`. Not drift's maximum (docs/rules.md, "Non-school time
+    limit"): this flag is for every tier, by the provider's kind on the register today."""
     limit_weeks = non_school_max_weeks()
     latest_start = on - dt.timedelta(days=limit_weeks * 7 + 1)
     placements = (
-        Placement.objects.filter(
-            placements_active_on(on), commissioning_la_id=la_id, start_date__lte=latest_start
-        )
+        Placement.objects.filter(la_placements_q(la_id), running_on_q(on), start_date__lte=latest_start)
         .filter(non_school_placement_q())
         .select_related("provider", "provider__provider")
         .order_by("start_date", "pk")

@@ -17,10 +17,10 @@ from aptrack.children.models import Child
 from aptrack.children.permissions import scope_children
 from aptrack.core.govuk.formatting import uk_date
 from aptrack.placements.models import Placement
+from aptrack.placements.rules import ran_between_q
 from aptrack.providers.models import REGISTERED_KINDS, Provider, ProviderSite
 from aptrack.returns import states
 from aptrack.returns.models import ProviderReturn, ReturnEvent, ReturnEventKind, ReturnLine
-from aptrack.returns.selectors import placements_overlapping
 from aptrack.returns.states import ReturnStatus
 
 # A return covers a month or a half-term; longer periods would blur the threshold check.
@@ -225,7 +225,7 @@ def add_child_line(
         locked = _lock_editable(provider_return)
         chosen = _check_line(provider_return=locked, hours_per_week=hours_per_week, sites=sites)
         placed = Placement.objects.filter(
-            placements_overlapping(locked.period_start_date, locked.period_end_date),
+            ran_between_q(locked.period_start_date, locked.period_end_date),
             child=child,
             provider_id=locked.provider.organisation_id,
         )

@@ -50,9 +50,10 @@ from aptrack.children.models import SenStatus
 from aptrack.children.schooling import compulsory_school_age
 from aptrack.core.govuk.formatting import uk_date
 from aptrack.placements.models import Placement
+from aptrack.placements.rules import running_on_q
 from aptrack.providers.models import REGISTERED_KINDS, Provider
 from aptrack.returns.models import ProviderReturn, ReturnLine
-from aptrack.returns.selectors import list_providers_used_by_la, placements_active_on
+from aptrack.returns.selectors import list_providers_used_by_la
 from aptrack.returns.states import ReturnStatus
 
 DEFAULT_FULL_TIME_HOURS = 18
@@ -292,7 +293,7 @@ class ThresholdAlert:
 def _placement_pupils(org_ids: list[int], on: dt.date) -> dict[int, list[Pupil]]:
     """Pupils by provider organisation, hours summed over each child's active placements."""
     rows = (
-        Placement.objects.filter(placements_active_on(on), provider_id__in=org_ids)
+        Placement.objects.filter(running_on_q(on), provider_id__in=org_ids)
         .values(
             "provider_id",
             "child_id",

@@ -44,6 +44,7 @@ from aptrack.attendance.models import (
 )
 from aptrack.attendance.rollups import rebuild_weekly_rollups
 from aptrack.children import schooling
+from aptrack.placements import rules as placement_rules
 from aptrack.placements.models import Placement
 from aptrack.placements.states import PlacementStatus
 from aptrack.synthetic.registers import ONE_DAY, Register, Span
@@ -130,7 +131,7 @@ def _spans(placements: Iterable[Placement], first: dt.date, last: dt.date) -> li
             end = following.start_date - ONE_DAY
         start = max(placement.start_date, first)
         if start <= end:
-            la_id = placement.commissioning_la_id or placement.child.home_la_id
+            la_id = placement_rules.answering_la_id(placement)
             spans.append(Span(placement, la_id, start, end))
     spans.sort(key=lambda span: (span.placement.child_id, span.start, span.placement.pk))
     return spans

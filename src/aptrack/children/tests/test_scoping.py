@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from aptrack.accounts import services as account_services
 from aptrack.children.permissions import scope_children
+from aptrack.children.tests.factories import ChildFactory, PlacementFactory
 from aptrack.conftest import EXPECTED_VISIBLE
+from aptrack.placements.permissions import scope_placements
 
 CHILDREN = ("child_a", "child_a2", "child_b")
 
@@ -115,3 +117,25 @@ def test_pages_need_sign_in(client, world):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_an_la_sees_the_school_commissioned_placements_it_answers_for_and_no_other_las(world):
+    """A school's commission is the LA's where the child lives (`placements.rules.la_placements_q`):
+    that LA's officers see the child and the placement to oversee it; the school's own LA
+    does not see a pupil living in another LA, and no LA sees another LA's child."""
+    school = world.school_y.organisation  # a Dorset school
+    dorset_pupil = ChildFactory(home_la=world.child_a.home_la, home_school=school.establishment)
+    hackney_pupil = ChildFactory(home_la=world.child_b.home_la, home_school=school.establishment)
+    placements = {
+        child: PlacementFactory(child=child, provider=world.provider_z.organisation, commissioning_la=None,
+                                commissioning_school=school)
+        for child in (dorset_pupil, hackney_pupil)
+    }
+    for officer, theirs, not_theirs in ((world.officer_a, dorset_pupil, hackney_pupil),
+                                        (world.officer_b, hackney_pupil, dorset_pupil)):
+        children = set(scope_children(officer))
+        assert theirs in children and not_theirs not in children
+        seen = set(scope_placements(officer))
+        assert placements[theirs] in seen and placements[not_theirs] not in seen
+    assert world.child_b not in set(scope_children(world.officer_a))
+    assert {world.child_a, world.child_a2}.isdisjoint(scope_children(world.officer_b))

@@ -49,6 +49,15 @@ def test_unknown_measure_is_refused(manager):
     assert error.value.errors == {"measure_keys": [services.UNKNOWN_MEASURE.format(key="made_up")]}
 
 
+def test_a_measure_key_the_dashboard_renamed_is_saved_as_its_new_key(manager):
+    plan = PlanFactory(created_by=manager)
+    priority = services.add_priority(
+        plan=plan, data={"title": "A", "measure_keys": ["overdue_placements", "drift", "attendance_rate"]},
+        actor=manager, at=AT,
+    )
+    assert priority.measure_keys == ["drift", "attendance_rate"]
+
+
 def test_action_needs_an_owner(manager):
     priority = PriorityFactory(plan=PlanFactory(created_by=manager))
     data = {"title": "Do it", "due_date": dt.date(2027, 3, 31), "owner_name": "", "owner_user": None}

@@ -87,6 +87,26 @@ def test_linked_measures_show_their_current_value(client, world, action):
 
 
 @time_machine.travel(NOW)
+def test_a_measure_stored_under_its_old_key_shows_as_the_measure_that_replaced_it(client, world):
+    """Plans saved before `overdue_placements` became `drift` keep the old key; the plan, the
+    action and the edit form read it as drift (`oversight.measures.RENAMED_MEASURES`)."""
+    action = ActionFactory(priority__plan__created_by=world.manager_a, measure_keys=["overdue_placements"],
+                           priority__measure_keys=["overdue_placements"])
+    plan = action.priority.plan
+    client.force_login(world.manager_a)
+    today = dt.date(2026, 11, 23)
+    figure = build_dashboard(la=world.officer_a.organisation.local_authority,
+                             period=Period.term_containing(today), today=today).figure("drift")
+    html = client.get(reverse("improvement:plan", args=[plan.pk])).content.decode()
+    assert str(escape(figure.label)) in html
+    assert f"{format_value(figure.value, figure.unit)}<span class=\"govuk-visually-hidden\">" in html
+    page = client.get(reverse("improvement:action", args=[plan.pk, action.pk])).content.decode()
+    assert str(escape(figure.label)) in page and "overdue_placements" not in page
+    form = client.get(reverse("improvement:priority_edit", args=[plan.pk, action.priority.pk]))
+    assert 'name="measure_keys" type="checkbox" value="drift" checked>' in form.content.decode()
+
+
+@time_machine.travel(NOW)
 def test_manager_builds_a_plan(client, world):
     client.force_login(world.manager_a)
     response = client.post(reverse("improvement:plan_new"), {

@@ -34,11 +34,21 @@ def test_the_pack_has_each_referral_with_its_child_views_tier_and_cost(world, do
     first = pack.items[0]
     assert first.referral.family_views and first.referral.child_views
     assert first.referral.estimated_weekly_cost == 480
-    assert first.sixth_day == dt.date(2026, 11, 9)
+    assert (first.sixth_day, first.sixth_day_estimated) == (dt.date(2026, 11, 9), False)
     assert pack.items[1].sixth_day is None
     assert first.year_group == world.child_a.year_group(dorset_meeting.date)
     assert [m.name for m in pack.members] == ["Pat Chair"]
     assert not pack.quorum.met
+
+
+def test_the_pack_estimates_the_sixth_day_in_weekdays_where_term_dates_run_out(world, dorset_meeting):
+    """The pack shows the duty's one due date (`referrals.selectors.sixth_day_due`), never
+    nothing: beyond the LA's term dates it is counted in weekdays and marked estimated."""
+    late = ReferralFactory(child=world.child_a, referrer=world.officer_a, status=ReferralStatus.SUBMITTED,
+                           route="PEX", primary_reason="PEX", first_day_of_exclusion=dt.date(2029, 1, 8))
+    services.add_to_agenda(actor=world.officer_a, at=AT, channel=Channel.WEB, meeting=dorset_meeting, referral=late)
+    [entry] = selectors.get_meeting_pack(meeting=dorset_meeting, on=ON).items
+    assert (entry.sixth_day, entry.sixth_day_estimated) == (dt.date(2029, 1, 15), True)
 
 
 def test_the_minutes_have_attendance_decisions_and_actions(world, dorset_meeting, agenda):

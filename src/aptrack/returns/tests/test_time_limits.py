@@ -7,7 +7,7 @@ from aptrack.children.tests.factories import PlacementFactory
 from aptrack.organisations.tests.factories import EstablishmentFactory, OrganisationFactory, la
 from aptrack.placements.states import PlacementStatus
 from aptrack.providers.models import ProviderKind
-from aptrack.returns.selectors import list_long_non_school_placements
+from aptrack.returns.selectors import list_long_non_school_placements, list_providers_used_by_la
 from aptrack.returns.tests.factories import ProviderFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +96,20 @@ def test_the_limit_is_a_setting():
     placement = PlacementFactory(provider=provider.organisation, start_date=_days_ago(29))
     PlacementFactory(provider=provider.organisation, start_date=_days_ago(28))
     assert _flagged() == [(placement.pk, 29)]
+
+
+def test_a_school_s_commission_is_flagged_for_the_la_the_child_lives_in():
+    """The LA answers for a school's commission for a child living there
+    (`placements.rules.la_placements_q`), so it is flagged, and the provider counts as one the
+    LA uses; a placement still planned has not run and is not flagged."""
+    provider = ProviderFactory(home_la=la("204"))  # based in Hackney
+    school = OrganisationFactory(kind="SCHOOL", local_authority=la("204"), establishment=EstablishmentFactory())
+    by_school = PlacementFactory(
+        provider=provider.organisation, start_date=_days_ago(100), commissioning_la=None,
+        commissioning_school=school,
+    )
+    PlacementFactory(provider=provider.organisation, start_date=_days_ago(100), status=PlacementStatus.PLANNED)
+    assert by_school.child.home_la == la("838")
+    assert _flagged("838") == [(by_school.pk, 100)]
+    assert _flagged("204") == []
+    assert provider in list_providers_used_by_la(la_id=la("838").pk)
