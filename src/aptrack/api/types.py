@@ -18,7 +18,7 @@ from pydantic import AfterValidator, field_validator
 
 from aptrack.core import validators
 
-MAX_PAGE = 500
+MAX_PAGE = 1000  # a provider MIS or an LA system reads a whole roll in one page; audit records each page in one insert
 DEFAULT_PAGE = 100
 
 
