@@ -6,7 +6,6 @@ production start (DEBUG off) refuses to run without a SECRET_KEY from the enviro
 
 import datetime as dt
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -44,7 +43,7 @@ def env_secret(name: str) -> str | None:
 
 
 DEBUG = env_bool("DEBUG", False)
-TESTING = env_bool("APTRACK_TESTING", False) or "pytest" in sys.modules
+TESTING = env_bool("APTRACK_TESTING", False)  # set by the test run (aptrack/pytest_plugin.py)
 
 SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:
