@@ -18,8 +18,18 @@ else
   export CHROMIUM_PATH="$chromium_path"
 fi
 
+# Runs a database's suite and prints how long it took, passed or failed.
+timed() {
+  local name=$1 start=$SECONDS status=0
+  shift
+  "$@" || status=$?
+  local took=$((SECONDS - start))
+  echo "== $name took $((took / 60))m $((took % 60))s =="
+  return "$status"
+}
+
 echo "== Test suite on SQLite =="
-env -u DATABASE_URL "$BIN/pytest" -p no:cacheprovider "$@"
+timed SQLite env -u DATABASE_URL "$BIN/pytest" -p no:cacheprovider "$@"
 
 pg_url="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 if "$BIN/python" - "$pg_url" <<'PY'
@@ -37,7 +47,7 @@ except Exception as error:
 PY
 then
   echo "== Test suite on PostgreSQL ($pg_url) =="
-  DATABASE_URL="$pg_url" "$BIN/pytest" -p no:cacheprovider "$@"
+  timed PostgreSQL env DATABASE_URL="$pg_url" "$BIN/pytest" -p no:cacheprovider "$@"
 elif [ "${CI:-}" = "true" ]; then
   echo "ERROR: PostgreSQL is required in CI and is not reachable." >&2
   exit 1

@@ -2,11 +2,15 @@
 
 Two LAs (Dorset 838 and Hackney 204), a provider and a school in Dorset, a virtual school,
 a social worker and an analyst. Each persona is a signed-in-able user; `world` holds the
-children each of them should and should not see.
+children each of them should and should not see. Everyone in it has a name set here, so tests
+can find them by name; other factory-made names are drawn from a seed per test (below) and may
+repeat, so tests find those records by id or UPN.
 """
 
+import random
 from dataclasses import dataclass
 
+import factory.random
 import pytest
 
 from aptrack.accounts.models import User
@@ -16,6 +20,19 @@ from aptrack.children.models import Child
 from aptrack.children.tests.factories import ChildFactory, PlacementFactory
 from aptrack.organisations.models import Organisation
 from aptrack.organisations.tests.factories import EstablishmentFactory, OrganisationFactory, la
+from aptrack.pytest_plugin import seed_for
+
+
+@pytest.fixture(autouse=True)
+def _seeded_fakes(request: pytest.FixtureRequest) -> None:
+    """Faker, factory_boy and `random` draw from a seed made of the run's seed and this test's id.
+
+    factory_boy's reseed also seeds Faker's shared random source, which every `Faker()` not
+    seeded on its own draws from (the factories' `factory.Faker` instances and those tests make).
+    """
+    seed = seed_for(request.node.nodeid)
+    factory.random.reseed_random(seed)
+    random.seed(seed)
 
 
 @dataclass
@@ -50,6 +67,22 @@ def _caches_emptied():
         cache.clear()
 
 
+# The personas' names: distinct, and not part of any word a page shows ("Ali" is in "Quality").
+PERSONA_NAMES: dict[str, tuple[str, str]] = {
+    "officer_a": ("Harriet", "Pemberton"),
+    "manager_a": ("Desmond", "Achterberg"),
+    "officer_b": ("Priya", "Raghunathan"),
+    "provider_x": ("Callum", "Fairweather"),
+    "provider_z": ("Bronwen", "Llewellyn"),
+    "school_y": ("Nikhil", "Varadkar"),
+    "social_worker": ("Folake", "Adeyemi"),
+    "vsh_a": ("Margot", "Castellane"),
+    "qa_lead_a": ("Tobias", "Wrenfield"),
+    "panel_member": ("Saoirse", "Kavanagh"),
+    "analyst": ("Eamon", "Birchall"),
+}
+
+
 @pytest.fixture
 def world(db: object) -> World:
     dorset, hackney = la("838"), la("204")
@@ -64,12 +97,21 @@ def world(db: object) -> World:
     region = OrganisationFactory(name="DfE analysts", kind="REGIONAL", region="SOUTH_WEST")
 
     def user(username: str, org: Organisation, role: Role) -> User:
-        return UserFactory(username=username, organisation=org, role=role)
+        first_name, last_name = PERSONA_NAMES[username]
+        return UserFactory(
+            username=username, organisation=org, role=role, first_name=first_name, last_name=last_name
+        )
 
     social_worker = user("social_worker", social_care, Role.SOCIAL_WORKER)
-    child_a = ChildFactory(home_la=dorset, home_school=school, social_worker=social_worker)
-    child_a2 = ChildFactory(home_la=dorset, looked_after=True, responsible_la=dorset)
-    child_b = ChildFactory(home_la=hackney)
+    child_a = ChildFactory(
+        legal_first_name="Ottilie", legal_last_name="Marchbank",
+        home_la=dorset, home_school=school, social_worker=social_worker,
+    )
+    child_a2 = ChildFactory(
+        legal_first_name="Jasper", legal_last_name="Pendlebury",
+        home_la=dorset, looked_after=True, responsible_la=dorset,
+    )
+    child_b = ChildFactory(legal_first_name="Imogen", legal_last_name="Thistlewood", home_la=hackney)
     PlacementFactory(child=child_a, provider=provider_x, commissioning_la=dorset)
     PlacementFactory(child=child_b, provider=provider_z, commissioning_la=hackney)
     return World(

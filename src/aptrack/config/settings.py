@@ -44,7 +44,7 @@ def env_secret(name: str) -> str | None:
 
 
 DEBUG = env_bool("DEBUG", False)
-TESTING = env_bool("APTRACK_TESTING", False) or "pytest" in sys.modules
+TESTING = env_bool("APTRACK_TESTING", False)  # set by the test run (aptrack/pytest_plugin.py)
 
 SECRET_KEY = env_secret("SECRET_KEY")
 if not SECRET_KEY:

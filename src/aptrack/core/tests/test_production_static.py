@@ -17,11 +17,19 @@ PRODUCTION_STORAGES = {
 }
 
 
-@pytest.fixture
-def collected(tmp_path):
-    with override_settings(STATIC_ROOT=tmp_path, STORAGES=PRODUCTION_STORAGES):
+@pytest.fixture(scope="session")
+def collected_once(tmp_path_factory):
+    """The static files collected once for the run (collecting takes seconds)."""
+    root = tmp_path_factory.mktemp("collected-static")
+    with override_settings(STATIC_ROOT=root, STORAGES=PRODUCTION_STORAGES):
         call_command("collectstatic", interactive=False, verbosity=0)
-        yield tmp_path
+    return root
+
+
+@pytest.fixture
+def collected(collected_once):
+    with override_settings(STATIC_ROOT=collected_once, STORAGES=PRODUCTION_STORAGES):
+        yield collected_once
 
 
 @pytest.mark.parametrize("persona", [None, "manager_a"])
