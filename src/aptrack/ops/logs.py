@@ -65,7 +65,9 @@ def logging_config(level: str) -> dict:
         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
-            # Its "Not Found: /path?query" lines go through the root handler, query removed.
+            # Django's own plain-text console handler (DEBUG only) is dropped: its lines reach
+            # the root's JSON handler once, like every other logger's.
+            "django": {"handlers": [], "level": level, "propagate": True},
             "django.request": {"level": level, "propagate": True},
             "aptrack.requests": {"level": "INFO", "propagate": True},
         },
