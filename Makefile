@@ -40,6 +40,20 @@ demo: install
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(BIN)/aptrack runserver $(HOST):$(PORT)
 
+## make serve: production serving: gunicorn (gunicorn.conf.py) and the task worker, settings from
+## the environment (or ENV_FILE, default .env; see .env.example and deploy/README.md)
+ENV_FILE ?= .env
+serve: install
+	@set -e; if [ -f "$(ENV_FILE)" ]; then set -a; . "$(abspath $(ENV_FILE))"; set +a; fi; \
+	$(BIN)/aptrack check --deploy --fail-level WARNING; \
+	$(BIN)/aptrack migrate --no-input -v0; \
+	if [ -n "$$MIGRATE_DATABASE_URL" ]; then $(BIN)/aptrack grant-app-role "$${APP_DATABASE_ROLE:-aptrack_app}"; fi; \
+	$(BIN)/aptrack collectstatic --no-input -v0; \
+	echo "Serving aptrack with gunicorn and its task worker (Ctrl+C to stop)"; \
+	$(BIN)/aptrack db_worker --no-reload -v1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn -c gunicorn.conf.py
+
 ## make test: install, then the whole suite on SQLite and on PostgreSQL
 test: install
 	bash scripts/run-tests.sh

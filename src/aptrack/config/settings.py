@@ -13,6 +13,9 @@ import dj_database_url
 from csp.constants import NONCE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from aptrack.ops.errors import init_error_reporting
+from aptrack.ops.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/aptrack
 PROJECT_DIR = BASE_DIR.parent.parent  # the checkout
 
@@ -70,6 +73,8 @@ INSTALLED_APPS = [
     "django.forms",
     "axes",
     "csp",
+    # Before django_tasks_db: its `db_worker` command adds the heartbeat /readyz reads.
+    "aptrack.ops",
     "django_tasks",
     "django_tasks_db",
     "aptrack.core",
@@ -98,6 +103,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "aptrack.ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -308,7 +314,7 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", PROJECT_DIR / "staticfiles"))
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or PROJECT_DIR / "staticfiles")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
@@ -340,12 +346,23 @@ TASKS = {
 
 FORM_RENDERER = "aptrack.core.govuk.forms.GovukFormRenderer"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# One JSON object per line on stderr, each with its request's id, paths without query strings
+# (aptrack/ops/logs.py); one line per request from aptrack.requests.
+LOGGING = logging_config(os.environ.get("LOG_LEVEL") or "WARNING")
+
+# /readyz: ready while a task worker (`aptrack db_worker`, which beats every 30 s) has been seen
+# within this many seconds; not asked when tasks run as they are enqueued (tests).
+APTRACK_WORKER_SEEN_WITHIN_SECONDS = env_int("WORKER_SEEN_WITHIN_SECONDS", 180)
+APTRACK_READY_NEEDS_WORKER = TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+
+# Error reporting through Sentry when SENTRY_DSN is set (aptrack/ops/errors.py), without
+# personal data.
+SENTRY_DSN = env_secret("SENTRY_DSN")
+SENTRY_ENABLED = init_error_reporting(
+    dsn=SENTRY_DSN,
+    environment=os.environ.get("SENTRY_ENVIRONMENT") or "production",
+    release=os.environ.get("SENTRY_RELEASE") or None,
+)
 
 # aptrack's own rules that an LA may tune (domain.md marks these as practice, not law).
 APTRACK_CHILDREN_PAGE_SIZE = 25

@@ -3,10 +3,12 @@ from django.urls import include, path
 
 from aptrack.api.api import api
 from aptrack.core import views as core_views
+from aptrack.ops import views as ops_views
 
 urlpatterns = [
     path("", include("aptrack.core.urls")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
     path("accounts/", include("aptrack.accounts.urls")),
     path("children/", include("aptrack.children.urls")),
     path("attendance/", include("aptrack.attendance.urls")),
