@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "aptrack.improvement",
     "aptrack.census",
     "aptrack.api",
+    "aptrack.dataprotection",
     # django-ninja's own Swagger UI files, served from here: the CSP allows no CDN.
     # After aptrack.api, whose templates/ninja/swagger.html adds the CSP nonce.
     "ninja",
