@@ -387,3 +387,14 @@ APTRACK_FIGURES_MAX_AGE = dt.timedelta(seconds=env_int("FIGURES_MAX_AGE_SECONDS"
 # Changes to the data are counted when their transaction commits (core/changes.py); tests run in
 # a transaction that never commits, so they count them at once.
 APTRACK_CHANGES_AT_COMMIT = not TESTING
+# The retention schedule `aptrack apply-retention` applies (docs/deployment.md, "Data protection").
+# Years are counted from the day the child left AP (their last placement ended, none open).
+# Attendance: registers are kept 6 years (domain.md; the School Attendance (Pupil Registration)
+# (England) Regulations 2024). Case records: 6 years after leaving and not before the child's
+# 25th birthday (the IRMS Records Management Toolkit keeps a secondary pupil's file to date of
+# birth + 25 years); then the child's identifying details and the case notes are removed.
+APTRACK_RETENTION = {
+    "ATTENDANCE_YEARS_AFTER_LEAVING": env_int("RETENTION_ATTENDANCE_YEARS", 6),
+    "CASE_RECORD_YEARS_AFTER_LEAVING": env_int("RETENTION_CASE_RECORD_YEARS", 6),
+    "CASE_RECORD_MINIMUM_AGE": env_int("RETENTION_CASE_RECORD_MINIMUM_AGE", 25),
+}
