@@ -94,3 +94,9 @@ def can_edit_child(user: object, child: Child) -> bool:
 
 def can_see_audit_trail(user: object, child: Child) -> bool:
     return getattr(user, "role", None) == Role.LA_MANAGER and can_view_child(user, child)
+
+
+def can_export_subject_access(user: object, child: Child) -> bool:
+    """The subject-access export goes to those who see the audit trail (the LA manager, who
+    answers subject access requests with the data protection officer)."""
+    return can_see_audit_trail(user, child)
