@@ -16,7 +16,11 @@ def _none(user: object) -> QuerySet[Child]:
 
 def _local_authority(user: object) -> QuerySet[Child]:
     """LA roles: children who live in the LA, whom it looks after, or whom it has placed."""
-    la_id = user.organisation.local_authority_id  # type: ignore[attr-defined]
+    return children_of_la(user.organisation.local_authority_id)  # type: ignore[attr-defined]
+
+
+def children_of_la(la_id: int) -> QuerySet[Child]:
+    """The children an LA holds: who live in it, whom it looks after, or whom it has placed."""
     placed_by_la = Placement.objects.filter(child=OuterRef("pk"), commissioning_la_id=la_id)
     return Child.objects.filter(
         Q(home_la_id=la_id) | Q(responsible_la_id=la_id) | Exists(placed_by_la)
