@@ -163,7 +163,7 @@ def database_connection_age(*, configured: str | None, debug: bool, argv: list[s
     return 60
 
 
-OWNER_COMMANDS = frozenset({"migrate", "grant-app-role"})
+OWNER_COMMANDS = frozenset({"migrate", "grant-app-role", "restore"})
 
 
 def database_url(*, environ: dict[str, str], argv: list[str]) -> str:
