@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, AuditEvent, Channel
+from aptrack.audit.trail_export import WITHHELD
 from aptrack.children.models import Child
 from aptrack.core.pdf import render_pdf
 
@@ -82,6 +83,14 @@ def _rows(queryset: "models.QuerySet[Any]") -> list[dict[str, Any]]:
     return [audit.snapshot(instance) for instance in queryset.order_by("pk")]
 
 
+def _audit_row(event: AuditEvent, child: Child) -> dict[str, Any]:
+    row = {name: getattr(event, name) for name in AUDIT_FIELDS}
+    row["at"] = event.at.isoformat()
+    if child.anonymised_on is not None and event.changes:
+        row["changes"] = WITHHELD  # the values the retention schedule removed stay removed
+    return row
+
+
 def collect(child: Child, *, at: dt.datetime) -> SubjectAccess:
     sections = []
     for title, label, path in SECTIONS:
@@ -89,10 +98,7 @@ def collect(child: Child, *, at: dt.datetime) -> SubjectAccess:
         columns = [model_field.attname for model_field in model._meta.concrete_fields]
         sections.append(Section(title, columns, _rows(model.objects.filter(**{path: child}))))
     events = AuditEvent.objects.filter(child_id=child.pk).order_by("at", "pk")
-    trail = Section("Audit trail", list(AUDIT_FIELDS), [
-        {name: (getattr(event, name).isoformat() if name == "at" else getattr(event, name)) for name in AUDIT_FIELDS}
-        for event in events
-    ])
+    trail = Section("Audit trail", list(AUDIT_FIELDS), [_audit_row(event, child) for event in events])
     return SubjectAccess(child=child, made_at=at, record=audit.snapshot(child), sections=sections, audit=trail)
 
 

@@ -65,3 +65,12 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
         call_command("restore", str(path), "--force")
     with pytest.raises(CommandError, match="No backup file"):
         call_command("restore", str(tmp_path / "missing.backup"))
+
+
+def test_the_password_goes_to_pg_dump_in_the_environment_never_on_the_command_line():
+    args, env = backup._pg_args_and_env(
+        {"NAME": "aptrack", "USER": "aptrack_app", "PASSWORD": "s3cret-Pa55", "HOST": "db.internal", "PORT": 5432}
+    )
+    assert "s3cret-Pa55" not in " ".join(args)
+    assert args == ["--host", "db.internal", "--port", "5432", "--username", "aptrack_app", "--dbname", "aptrack"]
+    assert env["PGPASSWORD"] == "s3cret-Pa55"

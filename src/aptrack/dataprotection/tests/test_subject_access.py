@@ -9,7 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aptrack.attendance.models import AttendanceMark, MarkBatch
-from aptrack.audit.models import AuditAction, AuditEvent
+from aptrack.audit import services as audit
+from aptrack.audit.models import AuditAction, AuditEvent, Channel
+from aptrack.audit.trail_export import WITHHELD
+from aptrack.children.models import Child
+from aptrack.dataprotection.subject_access import export_child
 from aptrack.placements.models import Placement, Review
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +80,17 @@ def test_the_command_writes_the_export_and_records_it(world, history, tmp_path):
     assert (event.channel, event.actor_label, event.child_id) == ("COMMAND", "system", world.child_a.pk)
     with pytest.raises(CommandError, match="No child with id 0"):
         call_command("subject-access", "0", "--output", str(path))
+
+
+def test_an_anonymised_child_s_export_withholds_the_values_retention_removed(world, history):
+    audit.record_event(
+        actor=world.officer_a, at=timezone.now(), action=AuditAction.UPDATED, channel=Channel.WEB,
+        instance=world.child_a, child_id=world.child_a.pk, where="/children/",
+        changes={"legal_last_name": {"old": "Little", "new": "Smith"}},
+    )
+    Child.objects.filter(pk=world.child_a.pk).update(anonymised_on=timezone.localdate())
+    child = Child.objects.get(pk=world.child_a.pk)
+    data = json.loads(export_child(
+        child=child, fmt="json", actor=None, at=timezone.now(), channel=Channel.COMMAND, where="test"
+    ))
+    assert [row["changes"] for row in data["audit_trail"] if row["action"] == "UPDATED"] == [WITHHELD]
