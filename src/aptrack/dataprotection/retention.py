@@ -109,7 +109,7 @@ def _text_updates(model: type[models.Model]) -> dict[str, Any]:
 
 
 def _notes_kind(model: type[models.Model]) -> str:
-    return f"{model._meta.verbose_name_plural} with case notes removed"
+    return f"{model._meta.verbose_name} records with case notes removed"
 
 
 ATTENDANCE_KINDS = (
