@@ -82,6 +82,16 @@ def record_event(
     )
 
 
+def record_trail_export(*, actor: Any, at: dt.datetime, channel: Channel, where: str, changes: dict[str, Any]) -> AuditEvent:
+    """A download of the audit trail itself (for the data protection officer): who, when and
+    which part (`changes` holds the range and the row count)."""
+    return AuditEvent.objects.create(
+        at=at, actor=actor if getattr(actor, "pk", None) else None, actor_label=_actor_label(actor),
+        action=AuditAction.EXPORTED, channel=channel, object_type=AuditEvent._meta.label, object_id="",
+        object_label="Audit trail", child_id=None, where=where[:300], changes=changes,
+    )
+
+
 def record_view(
     *, actor: Any, at: dt.datetime, channel: Channel, child: Any, where: str, search_term: str = ""
 ) -> AuditEvent:

@@ -99,6 +99,9 @@ class Child(models.Model):
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     version = models.PositiveIntegerField(default=1)
+    # Set by the retention schedule (aptrack.dataprotection.retention) when the record's
+    # identifying details were removed; the child id, year of birth and characteristics remain.
+    anonymised_on = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "children"

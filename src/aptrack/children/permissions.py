@@ -16,11 +16,15 @@ def _none(user: object) -> QuerySet[Child]:
 
 
 def _local_authority(user: object) -> QuerySet[Child]:
-    """LA roles see the children and placements of their LA (domain.md, "Who uses it"):
-    children who live in the LA, whom it looks after, or with a placement it answers for
-    (`placements.rules.la_placements_q`: its own commissions wherever the child lives, and
-    schools' commissions for children living in the LA, whose oversight it holds)."""
-    la_id = user.organisation.local_authority_id  # type: ignore[attr-defined]
+    """LA roles see the children and placements of their LA (domain.md, "Who uses it")."""
+    return children_of_la(user.organisation.local_authority_id)  # type: ignore[attr-defined]
+
+
+def children_of_la(la_id: int) -> QuerySet[Child]:
+    """The children an LA holds: children who live in the LA, whom it looks after, or with a
+    placement it answers for (`placements.rules.la_placements_q`: its own commissions wherever
+    the child lives, and schools' commissions for children living in the LA, whose oversight it
+    holds)."""
     answered_for = Placement.objects.filter(la_placements_q(la_id), child=OuterRef("pk"))
     return Child.objects.filter(
         Q(home_la_id=la_id) | Q(responsible_la_id=la_id) | Exists(answered_for)
@@ -98,3 +102,9 @@ def can_edit_child(user: object, child: Child) -> bool:
 
 def can_see_audit_trail(user: object, child: Child) -> bool:
     return getattr(user, "role", None) == Role.LA_MANAGER and can_view_child(user, child)
+
+
+def can_export_subject_access(user: object, child: Child) -> bool:
+    """The subject-access export goes to those who see the audit trail (the LA manager, who
+    answers subject access requests with the data protection officer)."""
+    return can_see_audit_trail(user, child)

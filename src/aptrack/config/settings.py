@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "aptrack.improvement",
     "aptrack.census",
     "aptrack.api",
+    "aptrack.dataprotection",
     # django-ninja's own Swagger UI files, served from here: the CSP allows no CDN.
     # After aptrack.api, whose templates/ninja/swagger.html adds the CSP nonce.
     "ninja",
@@ -168,7 +169,7 @@ def database_connection_age(*, configured: str | None, debug: bool, argv: list[s
     return 60
 
 
-OWNER_COMMANDS = frozenset({"migrate", "grant-app-role"})
+OWNER_COMMANDS = frozenset({"migrate", "grant-app-role", "restore"})
 
 
 def database_url(*, environ: dict[str, str], argv: list[str]) -> str:
@@ -403,3 +404,14 @@ APTRACK_FIGURES_MAX_AGE = dt.timedelta(seconds=env_int("FIGURES_MAX_AGE_SECONDS"
 # Changes to the data are counted when their transaction commits (core/changes.py); tests run in
 # a transaction that never commits, so they count them at once.
 APTRACK_CHANGES_AT_COMMIT = not TESTING
+# The retention schedule `aptrack apply-retention` applies (docs/deployment.md, "Data protection").
+# Years are counted from the day the child left AP (their last placement ended, none open).
+# Attendance: registers are kept 6 years (domain.md; the School Attendance (Pupil Registration)
+# (England) Regulations 2024). Case records: 6 years after leaving and not before the child's
+# 25th birthday (the IRMS Records Management Toolkit keeps a secondary pupil's file to date of
+# birth + 25 years); then the child's identifying details and the case notes are removed.
+APTRACK_RETENTION = {
+    "ATTENDANCE_YEARS_AFTER_LEAVING": env_int("RETENTION_ATTENDANCE_YEARS", 6),
+    "CASE_RECORD_YEARS_AFTER_LEAVING": env_int("RETENTION_CASE_RECORD_YEARS", 6),
+    "CASE_RECORD_MINIMUM_AGE": env_int("RETENTION_CASE_RECORD_MINIMUM_AGE", 25),
+}

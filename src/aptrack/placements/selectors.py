@@ -10,6 +10,8 @@ from django.apps import apps
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
+    Max,
     Q,
     QuerySet,
     Value,
@@ -555,4 +557,21 @@ def caseworker_home(*, user: object, on: dt.date) -> CaseworkerHome:
         follow_ups_due=list(list_follow_ups_due(la_id=la_id, on=on)),
         illness=list_illness_approaching(la_id=la_id, on=on),
         fair_access=list_fair_access_due(la_id=la_id, on=on),
+    )
+
+
+def children_left_ap(*, on_or_before: dt.date) -> QuerySet[Placement]:
+    """The children who have left AP on or before the date: no placement planned or active, and
+    the last ended placement ended then or earlier. Rows of `child_id` and `left_on`; the
+    retention schedule counts its years from `left_on`. A child whose placements were all
+    cancelled was never in AP and is not listed."""
+    return (
+        Placement.objects.order_by()
+        .values("child_id")
+        .annotate(
+            left_on=Max("end_date", filter=Q(status=PlacementStatus.ENDED)),
+            still_open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        )
+        .filter(still_open=0, left_on__lte=on_or_before)
+        .values("child_id", "left_on")
     )

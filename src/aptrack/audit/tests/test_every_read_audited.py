@@ -81,6 +81,12 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     "children:detail": [Walk("officer_a", lambda s: reverse("children:detail", args=[s.child_a.pk]))],
     "children:edit": [Walk("officer_a", lambda s: reverse("children:edit", args=[s.child_a.pk]))],
     "children:audit_trail": [Walk("manager_a", lambda s: reverse("children:audit_trail", args=[s.child_a.pk]))],
+    "children:subject_access_json": [
+        Walk("manager_a", lambda s: reverse("children:subject_access_json", args=[s.child_a.pk]))
+    ],
+    "children:subject_access_pdf": [
+        Walk("manager_a", lambda s: reverse("children:subject_access_pdf", args=[s.child_a.pk]))
+    ],
     # attendance
     "attendance:register": [Walk("provider_x", lambda s: reverse("attendance:register"))],
     "attendance:upload": NoChild("an upload form; its report echoes the uploader's own file"),

@@ -50,10 +50,13 @@ def test_kept_connections_are_checked_before_a_request_uses_them():
     assert django_settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
 
 
-def test_only_migrations_and_grants_connect_as_the_owner_role():
+def test_only_migrations_grants_and_restores_connect_as_the_owner_role():
     environ = {"DATABASE_URL": "postgres://aptrack_app@db/aptrack", "MIGRATE_DATABASE_URL": "postgres://aptrack@db/aptrack"}
     assert database_url(environ=environ, argv=["aptrack", "migrate"]) == "postgres://aptrack@db/aptrack"
     assert database_url(environ=environ, argv=["aptrack", "grant-app-role"]) == "postgres://aptrack@db/aptrack"
+    # A restore drops and recreates the tables: only their owner may.
+    assert database_url(environ=environ, argv=["aptrack", "restore"]) == "postgres://aptrack@db/aptrack"
+    assert database_url(environ=environ, argv=["aptrack", "backup"]) == "postgres://aptrack_app@db/aptrack"
     assert database_url(environ=environ, argv=["aptrack", "runserver"]) == "postgres://aptrack_app@db/aptrack"
     assert database_url(environ=environ, argv=["gunicorn"]) == "postgres://aptrack_app@db/aptrack"
     assert database_url(environ={"DATABASE_URL": "postgres://one@db/a"}, argv=["aptrack", "migrate"]) == "postgres://one@db/a"

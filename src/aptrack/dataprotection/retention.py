@@ -1,0 +1,189 @@
+"""The retention schedule (`settings.APTRACK_RETENTION`): what is removed, and when, once a
+child has left AP.
+
+- **Attendance** (`ATTENDANCE_YEARS_AFTER_LEAVING`, default 6): the child's attendance marks,
+  the earlier versions of those marks and the weekly attendance rollups made from them are
+  deleted.
+- **Case records** (`CASE_RECORD_YEARS_AFTER_LEAVING`, default 6, and not before the child's
+  `CASE_RECORD_MINIMUM_AGE`th birthday, default 25): the child record is anonymised (names,
+  UPN, ULN, address and UPRN removed, the date of birth kept only to its month, the social
+  worker unlinked) and every free-text field about the child (placement plans, Person Passport,
+  reviews, referral and alert notes, follow-ups, wellbeing notes) is emptied. Coded facts stay
+  (dates, tiers, providers, outcomes, destinations), so the LA's past figures still add up.
+
+"Left AP" is owned by the placements app (`placements.selectors.children_left_ap`).
+
+The audit trail is append-only (a database trigger refuses UPDATE and DELETE), and retention
+never reaches it: its rows about a child are kept, with the child's id. Once the child is
+anonymised the exports for the data protection officer show such rows by the child id only
+(`aptrack.audit.trail_export`). Each removal is itself recorded there, by the command, without
+the values removed.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat, TruncMonth
+
+from aptrack.audit import services as audit
+from aptrack.audit.models import AuditAction, Channel
+from aptrack.children.models import Child
+from aptrack.placements.selectors import children_left_ap
+
+ANONYMISED_FIRST_NAME = "Anonymised"
+REMOVED_TEXT = "Removed under the retention schedule"
+# The models holding free text about a child, with the path from each to the child.
+CASE_TEXT = (
+    ("placements.Placement", "child"),
+    ("placements.PersonPassport", "placement__child"),
+    ("placements.Review", "placement__child"),
+    ("placements.OutcomeProgress", "review__placement__child"),
+    ("placements.FollowUp", "placement__child"),
+    ("placements.PlacementEvent", "placement__child"),
+    ("referrals.Referral", "child"),
+    ("referrals.ReferralEvent", "referral__child"),
+    ("outcomes.WellbeingScore", "placement__child"),
+    ("alerts.Alert", "child"),
+    ("alerts.AlertEvent", "alert__child"),
+)
+DELETE_CHUNK = 200  # children at a time, so a large run never holds every mark in memory
+WHERE = "aptrack apply-retention"
+
+
+@dataclass
+class RetentionReport:
+    today: dt.date
+    dry_run: bool
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str, count: int) -> None:
+        self.counts[kind] = self.counts.get(kind, 0) + count
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year - years, day=28)
+
+
+def _schedule() -> dict[str, int]:
+    return settings.APTRACK_RETENTION  # type: ignore[no-any-return]
+
+
+def attendance_due(*, today: dt.date) -> list[int]:
+    """The children whose attendance is due for deletion, and still has some."""
+    left = children_left_ap(on_or_before=years_before(today, _schedule()["ATTENDANCE_YEARS_AFTER_LEAVING"]))
+    rollup = apps.get_model("attendance", "PlacementWeek")
+    mark = apps.get_model("attendance", "AttendanceMark")
+    chosen = left.values("child_id")
+    with_marks = mark.objects.filter(placement__child_id__in=chosen).values_list("placement__child_id", flat=True)
+    with_rollups = rollup.objects.filter(child_id__in=chosen).values_list("child_id", flat=True)
+    return sorted(set(with_marks) | set(with_rollups))
+
+
+def case_records_due(*, today: dt.date) -> "models.QuerySet[Child]":
+    """The children whose record is due to be anonymised (and is not yet)."""
+    schedule = _schedule()
+    left = children_left_ap(on_or_before=years_before(today, schedule["CASE_RECORD_YEARS_AFTER_LEAVING"]))
+    return Child.objects.filter(
+        pk__in=left.values("child_id"),
+        date_of_birth__lte=years_before(today, schedule["CASE_RECORD_MINIMUM_AGE"]),
+        anonymised_on__isnull=True,
+    ).order_by("pk")
+
+
+def _text_updates(model: type[models.Model]) -> dict[str, Any]:
+    updates: dict[str, Any] = {}
+    for model_field in model._meta.concrete_fields:
+        if isinstance(model_field, models.TextField):
+            updates[model_field.attname] = "" if model_field.blank else REMOVED_TEXT
+        elif isinstance(model_field, models.JSONField):
+            updates[model_field.attname] = {}
+    return updates
+
+
+def _notes_kind(model: type[models.Model]) -> str:
+    return f"{model._meta.verbose_name} records with case notes removed"
+
+
+ATTENDANCE_KINDS = (
+    "attendance marks deleted", "attendance mark versions deleted", "weekly attendance rollups deleted",
+)
+
+
+def _delete_attendance(child_ids: list[int], report: RetentionReport) -> dict[int, int]:
+    mark = apps.get_model("attendance", "AttendanceMark")
+    version = apps.get_model("attendance", "AttendanceMarkVersion")
+    rollup = apps.get_model("attendance", "PlacementWeek")
+    per_child: dict[int, int] = {}
+    for start in range(0, len(child_ids), DELETE_CHUNK):
+        chunk = child_ids[start:start + DELETE_CHUNK]
+        marks = mark.objects.filter(placement__child_id__in=chunk)
+        for row in marks.order_by().values("placement__child_id").annotate(n=models.Count("pk")):
+            per_child[row["placement__child_id"]] = row["n"]
+        versions = version.objects.filter(mark__placement__child_id__in=chunk)
+        rollups = rollup.objects.filter(child_id__in=chunk)
+        report.add("attendance mark versions deleted", versions.count())
+        report.add("attendance marks deleted", marks.count())
+        report.add("weekly attendance rollups deleted", rollups.count())
+        if not report.dry_run:
+            versions.delete()
+            marks.delete()
+            rollups.delete()
+    return per_child
+
+
+def _anonymise(children: list[Child], report: RetentionReport, now: dt.datetime) -> None:
+    ids = [child.pk for child in children]
+    report.add("children anonymised", len(ids))
+    for label, path in CASE_TEXT:
+        model = apps.get_model(label)
+        rows = model.objects.filter(**{f"{path}__in": ids})
+        report.add(_notes_kind(model), rows.count())
+        if not report.dry_run:
+            rows.update(**_text_updates(model))
+    if report.dry_run:
+        return
+    Child.objects.filter(pk__in=ids).update(
+        legal_first_name=ANONYMISED_FIRST_NAME,
+        legal_last_name=Concat(Value("child "), Cast("pk", output_field=CharField())),
+        preferred_name="", upn="", upn_is_temporary=False, uln="",
+        date_of_birth=TruncMonth("date_of_birth"),
+        address_line_1="", town="", postcode="", uprn="", social_worker=None,
+        anonymised_on=report.today, updated_at=now, version=models.F("version") + 1,
+    )
+
+
+@transaction.atomic
+def apply_retention(*, today: dt.date, now: dt.datetime, dry_run: bool) -> RetentionReport:
+    """Delete or anonymise what the schedule says is due on `today`, in one transaction, and
+    record each child's removal in the audit trail. With `dry_run`, count it and write nothing."""
+    report = RetentionReport(today=today, dry_run=dry_run)
+    for kind in (*ATTENDANCE_KINDS, "children anonymised", *(_notes_kind(apps.get_model(label)) for label, _ in CASE_TEXT)):
+        report.add(kind, 0)
+    attendance_children = attendance_due(today=today)
+    marks_per_child = _delete_attendance(attendance_children, report)
+    to_anonymise = list(case_records_due(today=today))
+    for start in range(0, len(to_anonymise), DELETE_CHUNK):
+        _anonymise(to_anonymise[start:start + DELETE_CHUNK], report, now)
+    if dry_run:
+        return report
+    by_id = Child.objects.in_bulk(set(attendance_children) | {child.pk for child in to_anonymise})
+    for child_id in attendance_children:
+        audit.record_event(
+            actor=None, at=now, action=AuditAction.DELETED, channel=Channel.COMMAND, instance=by_id[child_id],
+            child_id=child_id, where=WHERE,
+            changes={"attendance_marks_deleted": marks_per_child.get(child_id, 0)},
+        )
+    for child in to_anonymise:
+        audit.record_event(
+            actor=None, at=now, action=AuditAction.UPDATED, channel=Channel.COMMAND, instance=by_id[child.pk],
+            child_id=child.pk, where=WHERE, changes={"anonymised_on": {"old": None, "new": today.isoformat()}},
+        )
+    return report
