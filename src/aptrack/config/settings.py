@@ -256,17 +256,25 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Lock an account (by username and address) after repeated failures.
+# Refuse sign-in, for LOGIN_LOCKOUT_MINUTES after the last failure, to an account that failed
+# LOGIN_FAILURE_LIMIT times from one address or LOGIN_ACCOUNT_FAILURE_LIMIT times from any, and
+# from an address that failed on LOGIN_ADDRESS_ACCOUNT_LIMIT different accounts (password
+# spraying). The rules, and the audit of every refusal, are in aptrack/accounts/lockout.py.
+AXES_HANDLER = "aptrack.accounts.lockout.AccountAndAddressLockoutHandler"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+APTRACK_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 10)
+APTRACK_ADDRESS_ACCOUNT_LIMIT = env_int("LOGIN_ADDRESS_ACCOUNT_LIMIT", 10)
 AXES_COOLOFF_TIME = env_int("LOGIN_LOCKOUT_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "aptrack.accounts.lockout.client_address"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
-# Sessions end after a working day's inactivity at most, and with the browser.
+# Sessions end after SESSION_MINUTES idle (30 by default, as councils' security policies ask),
+# and with the browser.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # the database, read through CACHES["default"]
-SESSION_COOKIE_AGE = env_int("SESSION_MINUTES", 60) * 60
+SESSION_COOKIE_AGE = env_int("SESSION_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = False  # SessionRenewalMiddleware renews a session in use, once a minute
 APTRACK_SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
