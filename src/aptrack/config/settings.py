@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -105,6 +107,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "aptrack.accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -251,6 +255,11 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     # Hashing strength is not under test; a fast hasher keeps persona set-up quick.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# A second factor (TOTP, aptrack/accounts/two_factor.py) for LA managers, QA leads and analysts:
+# on in production, off with DEBUG (the demo) and in tests unless a test turns it on.
+APTRACK_REQUIRE_2FA = env_bool("APTRACK_REQUIRE_2FA", not DEBUG and not TESTING)
+OTP_TOTP_ISSUER = "aptrack"
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
