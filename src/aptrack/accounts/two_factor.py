@@ -18,10 +18,12 @@ from urllib.parse import urlencode
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from aptrack.accounts import single_sign_on
 from aptrack.accounts.models import User
 from aptrack.accounts.roles import TWO_FACTOR_ROLES
 from aptrack.audit.models import AuditAction, Channel
@@ -84,7 +86,8 @@ class TwoFactorMiddleware:
     """Send a signed-in person who owes a second factor to enter or set it up, before any page.
 
     Sits after django-otp's OTPMiddleware, which says whether this session's sign-in was
-    verified. Sessions made by ``Client.force_login`` in tests carry no device, so they pass
+    verified. Single sign-on sessions pass: the council's provider asks for its own second
+    factor. Sessions made by ``Client.force_login`` in tests carry no device, so they pass
     unless the test turns APTRACK_REQUIRE_2FA on or gives the user a device."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -92,7 +95,12 @@ class TwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not user.is_verified() and not self._exempt(request.path):  # type: ignore[attr-defined]
+        if (
+            user.is_authenticated
+            and not user.is_verified()  # type: ignore[attr-defined]
+            and request.session.get(BACKEND_SESSION_KEY) != single_sign_on.BACKEND
+            and not self._exempt(request.path)
+        ):
             if confirmed_device(user) is not None:  # type: ignore[arg-type]
                 return self._send(request, "accounts:two_factor_verify")
             if two_factor_required(user):  # type: ignore[arg-type]

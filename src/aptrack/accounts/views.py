@@ -1,6 +1,7 @@
 """The second step of sign-in: enter a TOTP code, or set up an authenticator app first."""
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
@@ -9,6 +10,16 @@ from django_otp import login as otp_login
 
 from aptrack.accounts import two_factor
 from aptrack.accounts.forms import TwoFactorCodeForm
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in, offering the council's single sign-on where it is set up."""
+
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        return {**super().get_context_data(**kwargs), "single_sign_on": bool(settings.OIDC_RP_CLIENT_ID)}
 
 
 def _next(request: HttpRequest) -> str:

@@ -261,6 +261,25 @@ if TESTING:
 APTRACK_REQUIRE_2FA = env_bool("APTRACK_REQUIRE_2FA", not DEBUG and not TESTING)
 OTP_TOTP_ISSUER = "aptrack"
 
+# Single sign-on for LA staff with the council's OpenID Connect provider (for Microsoft Entra ID:
+# https://login.microsoftonline.com/TENANT/v2.0/.well-known/openid-configuration lists the
+# endpoints). On when OIDC_RP_CLIENT_ID is set; see aptrack/accounts/single_sign_on.py.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_secret("OIDC_RP_CLIENT_SECRET") or ""
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_authentication_callback"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/sign-in/"
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("aptrack.accounts.single_sign_on.LocalAuthorityStaffBackend")
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
