@@ -29,3 +29,7 @@ ROLE_ORGANISATION_KINDS: dict[Role, frozenset[str]] = {
 
 LA_ROLES = frozenset({Role.LA_OFFICER, Role.LA_MANAGER, Role.QA_LEAD})
 CHILD_EDITOR_ROLES = frozenset({Role.LA_OFFICER, Role.LA_MANAGER})
+
+# Roles that see the most children, or money: their local sign-in needs a second factor (TOTP)
+# wherever APTRACK_REQUIRE_2FA is on (production's default). Anyone else may set one up.
+TWO_FACTOR_ROLES = frozenset({Role.LA_MANAGER, Role.QA_LEAD, Role.ANALYST})

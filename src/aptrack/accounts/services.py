@@ -5,10 +5,14 @@ import hashlib
 import secrets
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
 from aptrack.accounts.models import ApiToken, User
 from aptrack.accounts.roles import ROLE_ORGANISATION_KINDS, Role
 
 ROLE_WRONG_ORGANISATION = "A {role} must belong to one of: {kinds}"
+PASSWORD_REFUSED = "Choose a different password: {reasons}"
 
 
 class UserInvalid(Exception):
@@ -44,13 +48,22 @@ def create_user(
     *, username: str, password: str, organisation: Any, role: Role, first_name: str = "",
     last_name: str = "", email: str = "",
 ) -> User:
-    """A user in one organisation with one role the organisation's kind allows."""
+    """A user in one organisation with one role the organisation's kind allows, whose password
+    passes AUTH_PASSWORD_VALIDATORS (at least 12 characters, not common, not all digits, not like
+    their name or email)."""
     allowed = ROLE_ORGANISATION_KINDS[Role(role)]
     if organisation.kind not in allowed:
         raise UserInvalid(
             ROLE_WRONG_ORGANISATION.format(role=Role(role).label, kinds=", ".join(sorted(allowed)))
         )
-    return User.objects.create_user(
-        username=username, password=password, organisation=organisation, role=role,
-        first_name=first_name, last_name=last_name, email=email,
+    user = User(
+        username=username, organisation=organisation, role=role, first_name=first_name,
+        last_name=last_name, email=email,
     )
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise UserInvalid(PASSWORD_REFUSED.format(reasons=" ".join(error.messages))) from error
+    user.set_password(password)
+    user.save()
+    return user

@@ -13,6 +13,7 @@ class AuditAction(models.TextChoices):
     DELETED = "DELETED", "Deleted"
     VIEWED = "VIEWED", "Viewed"
     EXPORTED = "EXPORTED", "Exported"
+    LOCKED_OUT = "LOCKED_OUT", "Sign-in refused: locked out"
 
 
 class Channel(models.TextChoices):

@@ -158,3 +158,23 @@ def record_reads(
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({columns}) {select_sql}", params)
         return cursor.rowcount
+
+
+def record_sign_in_refused(
+    *, at: dt.datetime, username: str, user: Any, address: str, reasons: list[str], where: str
+) -> AuditEvent:
+    """A sign-in refused by the lockout rules (`accounts.lockout`). The actor is whoever tried,
+    so nobody: the event names the account tried (an existing user, or the name as typed), the
+    address and the rules that refused it."""
+    return AuditEvent.objects.create(
+        at=at,
+        actor=None,
+        actor_label=f"sign-in from {address or 'unknown address'}"[:200],
+        action=AuditAction.LOCKED_OUT,
+        channel=Channel.WEB,
+        object_type="accounts.User",
+        object_id=str(user.pk) if user is not None else "",
+        object_label=username[:200],
+        where=where[:300],
+        changes={"username": username, "address": address, "reasons": reasons},
+    )

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from aptrack.synthetic import selectors, services
@@ -36,4 +37,11 @@ class Command(BaseCommand):
             )
         self.stdout.write("")
         self.stdout.write(f"Password for every demo user: {services.DEMO_PASSWORD}")
+        if settings.APTRACK_REQUIRE_2FA:
+            self.stdout.write("LA managers, QA leads and analysts set up an authenticator app at first sign-in.")
+        else:
+            self.stdout.write(
+                "Two-factor sign-in is off here (APTRACK_REQUIRE_2FA, off with DEBUG); in production LA "
+                "managers, QA leads and analysts set up an authenticator app at first sign-in."
+            )
         self.stdout.write(f"Open {options['url']}")
