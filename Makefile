@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install assets demo serve test test-sqlite test-postgres bench lint clean
+.PHONY: install assets demo serve test test-sqlite test-postgres bench lint check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,8 +54,8 @@ serve: install
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn -c gunicorn.conf.py
 
-## make test: install, then the whole suite on SQLite and on PostgreSQL
-test: install
+## make test: install, the checks, then the whole suite on SQLite and on PostgreSQL
+test: install check
 	bash scripts/run-tests.sh
 
 bench: install
@@ -63,6 +63,10 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check src
+
+## make check: lint, and no model change without its migration (make test runs it first)
+check: lint
+	DEBUG=true $(BIN)/aptrack makemigrations --check --dry-run -v1
 
 clean:
 	rm -rf $(VENV) node_modules src/aptrack/static/vendor staticfiles var
