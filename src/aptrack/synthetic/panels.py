@@ -6,6 +6,8 @@ sixth-day list). Synthetic only: every name and view is invented."""
 import datetime as dt
 from decimal import Decimal
 
+from django.db.models import OuterRef, Subquery
+
 from aptrack.calendars import deadlines
 from aptrack.calendars.engine import OutsideKnownTerms, SchoolCalendar
 from aptrack.calendars.selectors import get_calendar
@@ -161,6 +163,10 @@ def create_referrals_and_panels(
                          at=decided_at, reason=f"{r.get_status_display()} by the AP panel")
            for r in decided]
     )
+    # Each referral last changed when its history last moved, not when the demo was generated.
+    Referral.objects.filter(pk__in=[r.pk for r in referrals]).update(updated_at=Subquery(
+        ReferralEvent.objects.filter(referral=OuterRef("pk")).order_by("-at", "-pk").values("at")[:1]
+    ))
     PanelAction.objects.bulk_create([
         PanelAction(meeting=past, description="Confirm transport for the approved placements", owner="AP officer",
                     due_date=past.date + dt.timedelta(days=7), done_date=past.date + dt.timedelta(days=5)),
