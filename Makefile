@@ -28,12 +28,13 @@ install: $(VENV)/.installed src/aptrack/static/vendor/.built
 
 assets: install
 
-## make demo: install, build the SQLite demo authority, print the logins and serve on :8000
+## make demo: install, build the SQLite demo authority (its registers kept up to yesterday, whose
+## attendance checks run as they would have), print the logins and serve on :8000
 demo: install
 	DEBUG=true $(BIN)/aptrack migrate --no-input -v0
 	DEBUG=true $(BIN)/aptrack generate --scale la --seed 1 --if-empty
 	DEBUG=true $(BIN)/aptrack demo-logins --url http://$(HOST):$(PORT)/
-	DEBUG=true $(BIN)/aptrack run-attendance-checks
+	DEBUG=true $(BIN)/aptrack run-attendance-checks --last-school-day
 	DEBUG=true $(BIN)/aptrack run-attendance-checks --schedule
 	@echo "Serving aptrack on http://$(HOST):$(PORT)/ with its task worker (Ctrl+C to stop)"
 	DEBUG=true $(BIN)/aptrack db_worker --no-reload -v0 & worker=$$!; \

@@ -70,7 +70,7 @@ def alert_bulk_acknowledge(request: HttpRequest) -> HttpResponse:
     that are not open alerts in the user's scope are ignored (one resolved meanwhile, say)."""
     if not permissions.can_use_alerts(request.user):
         raise PermissionDenied
-    wanted = [int(pk) for pk in request.POST.getlist("alert") if pk.isdigit()]
+    wanted = [int(pk) for pk in request.POST.getlist("alert") if pk.isascii() and pk.isdigit()]
     alerts = list(
         selectors.list_alerts(user=request.user, filters=selectors.AlertFilters(status=AlertStatus.OPEN))
         .filter(pk__in=wanted)

@@ -36,12 +36,19 @@ class RegisterDayForm(forms.Form):
 COMMON_CODES = ("L", "U", "N", "O", "I", "M", "C", "E", "G", "B", "K", "C2")
 
 
-def session_codes(session: Session) -> list[codes.AttendanceCode]:
+def session_codes(session: Session, *, with_x: bool = True) -> list[codes.AttendanceCode]:
     """The codes offered on a session's register: its own present sign ("/" in the morning,
-    "\\" in the afternoon, never the other's), the common codes, then the rest."""
+    "\\" in the afternoon, never the other's), the common codes, then the rest; X (not of
+    compulsory school age) only `with_x`."""
     own = codes.BY_CODE[codes.PRESENT_SIGN[session.value]]
     common = [codes.BY_CODE[code] for code in COMMON_CODES]
-    rest = [code for code in codes.CODES if code not in common and code.code not in codes.PRESENT_SIGNS]
+    rest = [
+        code
+        for code in codes.CODES
+        if code not in common
+        and code.code not in codes.PRESENT_SIGNS
+        and (with_x or code.code != codes.NON_COMPULSORY_AGE_CODE)
+    ]
     return [own, *common, *rest]
 
 

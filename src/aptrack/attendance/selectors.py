@@ -362,6 +362,8 @@ class _SchoolDayCounter:
 class RegisterLine:
     placement: Placement
     mark: AttendanceMark | None
+    # X may be recorded only for a child below or above compulsory school age on the day.
+    may_have_x: bool = False
 
 
 def _placed_on(on: dt.date) -> Q:
@@ -373,7 +375,9 @@ def _placed_on(on: dt.date) -> Q:
 
 
 def list_register(*, provider_id: int, on: dt.date, session: Session) -> list[RegisterLine]:
-    """The provider's children placed on `on`, by surname, with the session's mark if any."""
+    """The provider's children placed on `on`, by surname, with the session's mark if any and
+    whether code X is theirs to be given that day (children.schooling decides who is of
+    compulsory school age)."""
     placements = list(
         Placement.objects.filter(_placed_on(on), provider_id=provider_id)
         .select_related("child")
@@ -386,7 +390,12 @@ def list_register(*, provider_id: int, on: dt.date, session: Session) -> list[Re
         )
     }
     return [
-        RegisterLine(placement=placement, mark=marks.get(placement.pk)) for placement in placements
+        RegisterLine(
+            placement=placement,
+            mark=marks.get(placement.pk),
+            may_have_x=not placement.child.is_compulsory_school_age(on),
+        )
+        for placement in placements
     ]
 
 

@@ -9,6 +9,8 @@
 - Every other role gets 403; users of another LA, or members of another panel, get 404.
 """
 
+import datetime as dt
+
 from django.db.models import Exists, OuterRef, QuerySet
 
 from aptrack.accounts.roles import Role
@@ -59,10 +61,14 @@ def is_member(user: object, panel: Panel) -> bool:
     return PanelMember.objects.filter(panel=panel, user=user, is_active=True).exists()  # type: ignore[misc]
 
 
-def is_chair(user: object, panel: Panel) -> bool:
+def is_chair(user: object, panel: Panel, *, on: dt.date | None = None) -> bool:
+    """The panel's active chair; with `on`, one who had joined the panel by that day."""
     if not can_use_panels(user) or not getattr(user, "pk", None):
         return False
-    return PanelMember.objects.filter(panel=panel, user=user, is_active=True, is_chair=True).exists()  # type: ignore[misc]
+    chairs = PanelMember.objects.filter(panel=panel, user=user, is_active=True, is_chair=True)  # type: ignore[misc]
+    if on is not None:
+        chairs = chairs.filter(joined_date__lte=on)
+    return chairs.exists()
 
 
 def can_run_meeting(user: object, meeting: Meeting) -> bool:
@@ -71,9 +77,11 @@ def can_run_meeting(user: object, meeting: Meeting) -> bool:
 
 
 def can_record_decision(user: object, meeting: Meeting) -> bool:
+    """An LA manager of the panel's LA, or its chair if they had joined by the meeting's date
+    (as for what a member sees: `scope_agenda_items`)."""
     panel = meeting.panel
     manager = _role(user) == Role.LA_MANAGER and _la_id(user) == panel.local_authority_id
-    return manager or is_chair(user, panel)
+    return manager or is_chair(user, panel, on=meeting.date)
 
 
 def scope_agenda_items(user: object) -> QuerySet[AgendaItem]:

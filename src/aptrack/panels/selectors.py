@@ -219,9 +219,15 @@ def get_decision(item: AgendaItem) -> Decision | None:
         return None
 
 
-def describe_who_decides(*, panel: Panel) -> str:
-    """Who may record the panel's decisions (`permissions.can_record_decision`), in words."""
-    chairs = [m.name for m in PanelMember.objects.filter(panel=panel, is_active=True, is_chair=True).order_by("name")]
+def describe_who_decides(*, meeting: Meeting) -> str:
+    """Who may record the meeting's decisions (`permissions.can_record_decision`), in words."""
+    panel = meeting.panel
+    chairs = [
+        m.name
+        for m in PanelMember.objects.filter(
+            panel=panel, is_active=True, is_chair=True, joined_date__lte=meeting.date
+        ).order_by("name")
+    ]
     chair = f"the panel's chair ({', '.join(chairs)})" if chairs else "the panel's chair (none is named yet)"
     return f"Only {chair} or an LA manager of {panel.local_authority.name} can record the panel's decisions"
 

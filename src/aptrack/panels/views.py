@@ -259,7 +259,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, failed: tuple[str, Any
         "can_decide": can_decide,
         "can_see_pack": permissions.can_see_pack(user, meeting),
         "can_plan_placements": placement_permissions.can_create_placement(user),
-        "who_decides": selectors.describe_who_decides(panel=meeting.panel),
+        "who_decides": selectors.describe_who_decides(meeting=meeting),
         "today": today,
         "sees_agenda": sees_agenda,
     }

@@ -132,6 +132,19 @@ def overdue_review_q(on: dt.date) -> Q:
     return Q(status=ACTIVE) & reduce(operator.or_, late)
 
 
+def next_review_due(
+    *, last_review: dt.date | None, start_date: dt.date, tier: int | None,
+    planned_end_date: dt.date | None, on: dt.date,
+) -> dt.date | None:
+    """When the next review falls due (`policy.review_due_date`), or None when that day comes
+    after the placement's planned end: it ends before another review. A review already
+    overdue on `on` (`overdue_review_q`) stays due, whatever the planned end."""
+    due = policy.review_due_date(last_review, start_date, tier)
+    if planned_end_date is not None and due > planned_end_date and due >= on:
+        return None
+    return due
+
+
 # --- drift ----------------------------------------------------------------------------------------
 
 

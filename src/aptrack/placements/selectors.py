@@ -305,7 +305,12 @@ def get_plan(*, placement: Placement, on: dt.date) -> PlanView:
     threshold = policy.full_time_hours(stage)
     last = reviews[0].held_date if reviews else None
     review_due = (
-        policy.review_due_date(last, placement.start_date, placement.tier) if placement.status == ACTIVE else None
+        rules.next_review_due(
+            last_review=last, start_date=placement.start_date, tier=placement.tier,
+            planned_end_date=placement.planned_end_date, on=on,
+        )
+        if placement.status == ACTIVE
+        else None
     )
     reasons = rules.drift_reasons(placement, on)
     drift = DriftRow(placement=placement, reasons=reasons) if reasons else None

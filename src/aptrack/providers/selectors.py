@@ -8,6 +8,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from aptrack.children.models import Child
 from aptrack.children.permissions import scope_children
 from aptrack.placements.models import Placement
+from aptrack.placements.rules import running_on_q
 from aptrack.providers.models import REGISTERED_KINDS, Provider, ProviderApproval
 
 
@@ -30,10 +31,10 @@ def _active_placements(on: dt.date) -> Q:
 def list_providers(*, filters: ProviderFilters, la_id: int | None, on: dt.date) -> QuerySet[Provider]:
     """Providers with their current occupancy and, for an LA user, their standing with that LA."""
     providers = Provider.objects.select_related("home_la", "establishment").annotate(
+        # As count_occupancy: children in a placement running on `on`.
         occupancy=Count(
-            "organisation__placements",
-            filter=Q(organisation__placements__start_date__lte=on)
-            & (Q(organisation__placements__end_date__isnull=True) | Q(organisation__placements__end_date__gte=on)),
+            "organisation__placements__child",
+            filter=running_on_q(on, prefix="organisation__placements__"),
             distinct=True,
         ),
     )
@@ -83,18 +84,18 @@ def list_approval_history(*, provider: Provider, la_id: int | None) -> list:  # 
 
 
 def count_occupancy(*, provider: Provider, on: dt.date) -> int:
+    """Children in a placement with the provider running on `on` (placements.rules.running_on_q:
+    not one only planned or cancelled)."""
     return (
-        Placement.objects.filter(provider_id=provider.organisation_id, start_date__lte=on)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        Placement.objects.filter(running_on_q(on), provider_id=provider.organisation_id)
         .values("child_id").distinct().count()
     )
 
 
 def list_children_placed(*, user: object, provider: Provider, on: dt.date) -> QuerySet[Child]:
-    """Children currently placed with the provider, limited to those the user may see."""
-    placed = Placement.objects.filter(provider_id=provider.organisation_id, start_date__lte=on).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=on)
-    )
+    """Children placed with the provider on `on` (the placements running that day), limited to
+    those the user may see."""
+    placed = Placement.objects.filter(running_on_q(on), provider_id=provider.organisation_id)
     return (
         scope_children(user)
         .filter(pk__in=placed.values("child_id"))

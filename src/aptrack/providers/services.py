@@ -12,6 +12,7 @@ from django.db import transaction
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.audit.services import diff, record_event, snapshot
 from aptrack.core import changes
+from aptrack.core.concurrency import RecordChangedElsewhere, lock_version
 from aptrack.organisations.models import Establishment, Organisation, OrganisationKind
 from aptrack.providers import permissions, states
 from aptrack.providers.models import (
@@ -48,7 +49,7 @@ class ProviderInvalid(Exception):
         self.errors = errors
 
 
-class ProviderChangedElsewhere(Exception):
+class ProviderChangedElsewhere(RecordChangedElsewhere):
     pass
 
 
@@ -96,7 +97,7 @@ def _identity(data: dict[str, Any], *, exclude_id: int | None) -> dict[str, Any]
                 taken = taken.exclude(pk=exclude_id)
             if taken.exists():
                 errors["urn"] = [URN_TAKEN.format(urn=urn)]
-    if ukprn and not (ukprn.isdigit() and len(ukprn) == 8 and ukprn.startswith("1")):
+    if ukprn and not (ukprn.isascii() and ukprn.isdigit() and len(ukprn) == 8 and ukprn.startswith("1")):
         errors["ukprn"] = [UKPRN_INVALID]
     if data.get("kind") in {ProviderKind.PRU, ProviderKind.AP_ACADEMY} and not urn:
         errors["urn"] = [REGISTERED_NEEDS_URN]
@@ -135,9 +136,10 @@ def update_provider(
     """Change the parts of a provider's shared record that the actor may change (`data` holds
     only those: a field outside them is refused whole, nothing saved)."""
     with transaction.atomic():
-        locked = Provider.objects.select_for_update().get(pk=provider.pk)
-        if locked.version != expected_version:
-            raise ProviderChangedElsewhere(RECORD_CHANGED)
+        locked = lock_version(
+            Provider, pk=provider.pk, expected_version=expected_version,
+            error=ProviderChangedElsewhere, message=RECORD_CHANGED,
+        )
         refused = set(data) - permissions.changeable_provider_fields(actor, locked)
         if refused:
             raise ProviderChangeNotAllowed(CHANGE_NOT_ALLOWED.format(fields=", ".join(sorted(refused))))

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from aptrack.core.concurrency import versioned
 from aptrack.providers import permissions, selectors, services
 from aptrack.providers.forms import (
     ApprovalForm,
@@ -117,12 +118,15 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
     only = permissions.changeable_provider_fields(request.user, provider)
     if not only:
         raise PermissionDenied
-    form = ProviderForm(request.POST or None, initial=initial_from_provider(provider), only=only)
-    version = request.POST.get("version", provider.version)
+    form = versioned(ProviderForm)(
+        request.POST or None, initial={**initial_from_provider(provider), "version": provider.version},
+        only={*only, "version"},
+    )
     if request.method == "POST" and form.is_valid():
+        data = {key: value for key, value in form.cleaned_data.items() if key != "version"}
         try:
             services.update_provider(actor=request.user, at=timezone.now(), provider=provider,
-                                     data=form.cleaned_data, expected_version=int(version), where=request.path)
+                                     data=data, expected_version=form.cleaned_data["version"], where=request.path)
         except services.ProviderInvalid as error:
             _add_errors(form, error)
         except (services.ProviderChangedElsewhere, services.ProviderChangeNotAllowed) as error:
@@ -131,7 +135,7 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
             messages.success(request, "The provider's details have been updated")
             return redirect("providers:detail", provider_id=provider.pk)
     return TemplateResponse(request, "providers/form.html", {
-        "form": form, "title": f"Change {provider.name}", "provider": provider, "version": version,
+        "form": form, "title": f"Change {provider.name}", "provider": provider,
     })
 
 

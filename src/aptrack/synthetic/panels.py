@@ -6,6 +6,8 @@ sixth-day list). Synthetic only: every name and view is invented."""
 import datetime as dt
 from decimal import Decimal
 
+from django.db.models import OuterRef, Subquery
+
 from aptrack.calendars import deadlines
 from aptrack.calendars.engine import OutsideKnownTerms, SchoolCalendar
 from aptrack.calendars.selectors import get_calendar
@@ -30,6 +32,7 @@ MEMBERS = [
     ("LA", True), ("SCHOOL", False), ("HEALTH", False), ("SOCIAL_CARE", False),
     ("VIRTUAL_SCHOOL", False), ("PARENT_CARER_FORUM", False), ("YOUTH_JUSTICE", False),
 ]
+FAIR_ACCESS_MEMBERS = [("LA", True), ("SCHOOL", False), ("SCHOOL", False), ("SOCIAL_CARE", False)]
 ROUTES = [
     (Route.EHCP_AWAITING, PrimaryReason.AWAITING_SPECIAL_PLACE),
     (Route.HEALTH, PrimaryReason.MEDICAL),
@@ -71,6 +74,12 @@ def create_referrals_and_panels(
     at = dt.datetime.combine(today, dt.time(7, 0), tzinfo=draw.tz)
     ap = Panel.objects.create(local_authority=la, name="AP panel", kind="AP", quorum=4, quorum_agencies=3)
     fap = Panel.objects.create(local_authority=la, name="Fair Access Panel", kind="FAP", quorum=3, quorum_agencies=2)
+    # The Fair Access Panel's own members (headteachers and the LA), enough for its quorum.
+    PanelMember.objects.bulk_create([
+        PanelMember(panel=fap, name=draw.fake.name(), agency=agency, is_chair=chair,
+                    joined_date=today - dt.timedelta(days=365))
+        for agency, chair in FAIR_ACCESS_MEMBERS
+    ])
     members = PanelMember.objects.bulk_create([
         PanelMember(panel=ap, name=draw.fake.name(), agency=agency, is_chair=chair,
                     joined_date=today - dt.timedelta(days=365))
@@ -154,6 +163,10 @@ def create_referrals_and_panels(
                          at=decided_at, reason=f"{r.get_status_display()} by the AP panel")
            for r in decided]
     )
+    # Each referral last changed when its history last moved, not when the demo was generated.
+    Referral.objects.filter(pk__in=[r.pk for r in referrals]).update(updated_at=Subquery(
+        ReferralEvent.objects.filter(referral=OuterRef("pk")).order_by("-at", "-pk").values("at")[:1]
+    ))
     PanelAction.objects.bulk_create([
         PanelAction(meeting=past, description="Confirm transport for the approved placements", owner="AP officer",
                     due_date=past.date + dt.timedelta(days=7), done_date=past.date + dt.timedelta(days=5)),
@@ -190,6 +203,7 @@ def _fair_access_referrals(
     """Children new to the area whom the Fair Access Panel approved, with no place started: one
     past the 20 school days to place, one due within the week (caseworker home, dashboard)."""
     calendar = get_calendar(la_id=la.pk)  # type: ignore[attr-defined]
+    members = list(panel.members.order_by("pk"))
     made = 0
     # Deadlines 2 school days ago (missed) and 3 school days ahead (due this week).
     for ahead, child in zip((-2, 3), children, strict=False):
@@ -207,14 +221,33 @@ def _fair_access_referrals(
         )
         meeting = Meeting.objects.create(panel=panel, date=decided_on, status=MeetingStatus.CLOSED,
                                          location="County Hall, committee room 1")
+        Attendance.objects.bulk_create([
+            Attendance(meeting=meeting, member=member, present=i < 3) for i, member in enumerate(members)
+        ])
         item = AgendaItem.objects.create(meeting=meeting, referral=referral, position=1)
+        decided_at = dt.datetime.combine(decided_on, dt.time(11, 0), tzinfo=draw.tz)
         Decision.objects.create(
             agenda_item=item, outcome=ReferralStatus.APPROVED,
             reasons="A place at the nearest school with room: admission within 20 school days.",
             approved_tier=3, proposed_weekly_cost=Decimal(400),
             value_for_money_note="A mainstream place costs the high needs block nothing extra.",
-            members_present=3, decided_by=staff.manager,
-            decided_at=dt.datetime.combine(decided_on, dt.time(11, 0), tzinfo=draw.tz),
+            members_present=3, decided_by=staff.manager, decided_at=decided_at,
         )
+        # Its history says what the agenda and the decision say, and it last changed then.
+        started, by = referral.created_at, referral.referrer
+        ReferralEvent.objects.bulk_create([
+            ReferralEvent(referral=referral, from_status="", to_status=ReferralStatus.DRAFT, by=by, at=started,
+                          reason="Referral started"),
+            ReferralEvent(referral=referral, from_status=ReferralStatus.DRAFT, to_status=ReferralStatus.SUBMITTED,
+                          by=by, at=started + dt.timedelta(days=1), reason="Submitted to the Fair Access Panel"),
+            ReferralEvent(referral=referral, from_status=ReferralStatus.SUBMITTED,
+                          to_status=ReferralStatus.ON_AGENDA, by=by,
+                          at=dt.datetime.combine(decided_on, dt.time(9, 0), tzinfo=draw.tz),
+                          reason="Added to the panel agenda"),
+            ReferralEvent(referral=referral, from_status=ReferralStatus.ON_AGENDA,
+                          to_status=ReferralStatus.APPROVED, by=staff.manager, at=decided_at,
+                          reason="Approved by the Fair Access Panel"),
+        ])
+        Referral.objects.filter(pk=referral.pk).update(updated_at=decided_at)
         made += 1
     return made

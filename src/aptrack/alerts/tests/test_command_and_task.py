@@ -95,3 +95,26 @@ def test_schedule_enqueues_one_chain_that_keeps_itself_going(world):
     assert result["next_run"] == at(MONDAY, "11:00").isoformat()
     assert DBTaskResult.objects.filter(status="READY").get().run_after == at(MONDAY, "11:00")
     assert Alert.objects.get(child=world.child_a).raised_at == at(MONDAY, "10:00")
+
+
+def test_the_last_school_days_checks_run_each_at_its_time_once(world):
+    """The demo's register is kept up to yesterday: the checks of the last school day catch up."""
+    with time_machine.travel(at(MONDAY + dt.timedelta(days=1), "07:00"), tick=False):
+        output = run("--last-school-day")
+        assert "Attendance checks at 2026-11-23 15:00 (GMT): sessions due AM and PM" in output
+        raised = Alert.objects.filter(session_date=MONDAY)
+        assert set(raised.values_list("session", flat=True)) == {"AM", "PM"}
+        assert f"Raised {raised.count()} alerts" in output
+        assert {a.raised_at for a in raised} == {at(MONDAY, "10:00"), at(MONDAY, "14:00")}
+        assert "Raised 0 alerts" in run("--last-school-day")
+    assert Alert.objects.count() == raised.count()
+
+
+def test_the_last_school_day_before_a_monday_is_the_friday(world):
+    with time_machine.travel(at(MONDAY, "07:00"), tick=False):
+        assert "Attendance checks at 2026-11-20 15:00 (GMT)" in run("--last-school-day")
+
+
+def test_the_last_school_day_takes_no_other_moment(world):
+    with pytest.raises(CommandError, match="without --at or --schedule"):
+        run("--last-school-day", "--at", "2026-11-23 10:00")

@@ -94,6 +94,31 @@ def test_the_register_page_shows_the_x_refusal_on_the_childs_code(client, world)
     assert not AttendanceMark.objects.exists()
 
 
+def _offered_list(page: str, key: int) -> str:
+    """The id of the datalist the register offers for a placement's code box."""
+    box = page[page.index(f'name="code_{key}"'):]
+    return box[box.index('list="') + 6:].split('"', 1)[0]
+
+
+def test_the_register_offers_x_only_to_a_child_outside_compulsory_school_age_that_day(client, world):
+    client.force_login(world.provider_x)
+    key = world.child_a.placements.get().pk
+    url = reverse("attendance:register")
+    # Of compulsory school age: the box's list has no X, and no list on the page offers it.
+    with time_machine.travel(dt.datetime(2026, 11, 23, 9, 15, tzinfo=dt.UTC), tick=False):
+        page = client.get(url).content.decode()
+    assert _offered_list(page, key) == "codes-AM"
+    assert '<option value="X">' not in page
+    # The same child born in November 2021 is not yet of compulsory school age: X is offered.
+    _born(world, STARTER_BORN)
+    with time_machine.travel(dt.datetime(2026, 11, 23, 9, 15, tzinfo=dt.UTC), tick=False):
+        page = client.get(url).content.decode()
+    offered = _offered_list(page, key)
+    assert offered == "codes-AM-with-x"
+    with_x = page[page.index(f'<datalist id="{offered}">'):]
+    assert '<option value="X">' in with_x[: with_x.index("</datalist>")]
+
+
 def test_the_api_refuses_x_for_a_child_of_compulsory_school_age_naming_the_code(client, world):
     token = account_services.issue_api_token(user=world.provider_x, name="MIS", at=timezone.now())[1]
     with time_machine.travel(dt.datetime(2026, 11, 25, 16, 0, tzinfo=dt.UTC), tick=False):

@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from markupsafe import escape
 
 from aptrack.audit.models import AuditAction, AuditEvent
@@ -49,6 +50,22 @@ def test_the_audit_trail_shows_who_found_the_child_by_searching_and_for_what(cli
     assert "officer_a" in trail
     assert f"Web page {reverse('children:list')}" in trail
     assert world.child_a.upn in trail
+
+
+def test_the_audit_trail_puts_each_changed_field_on_its_own_line_escaped(client, world):
+    child = world.child_a
+    AuditEvent.objects.create(
+        at=timezone.now(), actor_label="officer_a (LA_OFFICER)", action=AuditAction.UPDATED, channel="WEB", child_id=child.pk,
+        object_type="children.Child", object_id=str(child.pk), where="/x/",
+        changes={"preferred_name": {"old": "", "new": "<b>Al</b>"}, "fsm": {"old": False, "new": True}},
+    )
+    client.force_login(world.manager_a)
+    body = client.get(reverse("children:detail", args=[child.pk])).content.decode()
+    trail = body[body.index("Audit trail"):]
+    lines = [f"Preferred name: – → {escape('<b>Al</b>')}", "Fsm: No → Yes"]
+    # One line each, whichever order the database keeps the fields in (PostgreSQL's jsonb sorts).
+    assert "<br>".join(lines) in trail or "<br>".join(reversed(lines)) in trail
+    assert "&lt;br&gt;" not in trail
 
 
 def test_adding_a_child_with_errors_reshows_the_form_with_an_error_summary(officer, world):

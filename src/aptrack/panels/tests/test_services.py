@@ -5,7 +5,7 @@ import pytest
 from aptrack.audit.models import AuditEvent, Channel
 from aptrack.children.tests.factories import ChildFactory
 from aptrack.organisations.tests.factories import la
-from aptrack.panels import services
+from aptrack.panels import permissions, services
 from aptrack.panels.models import (
     Agency,
     AgendaItem,
@@ -233,6 +233,18 @@ def test_a_member_who_is_not_the_chair_does_not_record_decisions(world, dorset_m
     quorate(dorset_meeting)
     with pytest.raises(services.PanelNotAllowed):
         _decide(world, item)
+
+
+def test_a_chair_who_joined_after_the_meeting_does_not_record_its_decisions(world, dorset_meeting):
+    item = _add(world, dorset_meeting, _submitted(world))
+    quorate(dorset_meeting)
+    chair = dorset_meeting.panel.members.filter(user=world.panel_member)
+    chair.update(joined_date=dorset_meeting.date + dt.timedelta(days=1))
+    assert not permissions.can_record_decision(world.panel_member, dorset_meeting)
+    with pytest.raises(services.PanelNotAllowed):
+        _decide(world, item)
+    chair.update(joined_date=dorset_meeting.date)  # joined on the day: theirs to decide
+    assert permissions.can_record_decision(world.panel_member, dorset_meeting)
 
 
 # --- carrying forward and closing --------------------------------------------------------------

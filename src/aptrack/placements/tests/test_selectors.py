@@ -2,6 +2,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
+from django.urls import reverse
 
 from aptrack.organisations.tests.factories import la
 from aptrack.panels.models import AgendaItem, Decision, Meeting, Panel
@@ -61,6 +63,27 @@ def test_review_is_overdue_a_cadence_after_the_start_or_the_last_review(world):
                                  "child_views": "Likes it", "family_views": "Pleased"})
     assert placement not in selectors.list_reviews_overdue(la_id=_dorset(world), on=due + dt.timedelta(days=1))
     assert placement in selectors.list_reviews_overdue(la_id=_dorset(world), on=dt.date(2026, 11, 27))
+
+
+def test_no_review_is_shown_due_after_the_planned_end_unless_already_overdue(world):
+    cadence_due = START + dt.timedelta(days=42)  # tier 2, six weeks
+    before = _plan(world, planned_end_date=cadence_due + dt.timedelta(days=1))
+    assert selectors.get_plan(placement=before, on=START).review_due == cadence_due
+    ends_first = _plan(world, planned_end_date=cadence_due - dt.timedelta(days=1))
+    assert selectors.get_plan(placement=ends_first, on=START).review_due is None
+    assert selectors.get_plan(placement=ends_first, on=cadence_due).review_due is None
+    # Still running past both: overdue, as list_reviews_overdue says, so shown due.
+    late = cadence_due + dt.timedelta(days=1)
+    assert selectors.get_plan(placement=ends_first, on=late).review_due == cadence_due
+    assert ends_first in selectors.list_reviews_overdue(la_id=_dorset(world), on=late)
+
+
+def test_the_plan_page_says_no_review_falls_due_before_the_planned_end(client, world):
+    placement = _plan(world, planned_end_date=START + dt.timedelta(days=30))
+    client.force_login(world.officer_a)
+    with time_machine.travel(dt.datetime(2026, 9, 10, 9, tzinfo=dt.UTC), tick=False):
+        page = client.get(reverse("placements:detail", args=[placement.pk])).content.decode()
+    assert "None before the planned end on 7 October 2026" in page
 
 
 def test_overdue_cadence_is_configurable_by_tier(world, settings):

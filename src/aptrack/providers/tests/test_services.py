@@ -29,9 +29,11 @@ def test_identity_must_be_exactly_one_of_urn_ukprn_setting_type(world, identity)
     assert not Provider.objects.filter(name="Wessex Tuition").exists()
 
 
-def test_ukprn_must_be_eight_digits_starting_with_1(world):
+# Full-width, Arabic-Indic and superscript digits pass str.isdigit but are not a UKPRN.
+@pytest.mark.parametrize("ukprn", ["20012345", "１００１２３４５", "1٠٠12345", "1001234²"])
+def test_ukprn_must_be_eight_ascii_digits_starting_with_1(world, ukprn):
     with pytest.raises(services.ProviderInvalid) as error:
-        services.create_provider(actor=world.officer_a, at=NOW, data=_data(ukprn="20012345"))
+        services.create_provider(actor=world.officer_a, at=NOW, data=_data(ukprn=ukprn))
     assert error.value.errors == {"ukprn": [services.UKPRN_INVALID]}
 
 

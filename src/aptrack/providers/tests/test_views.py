@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from aptrack.children.tests.factories import PlacementFactory
+from aptrack.children.tests.factories import ChildFactory, PlacementFactory
 from aptrack.providers.models import Provider, ProviderSite
 from aptrack.providers.tests.factories import ProviderFactory
 
@@ -118,3 +118,20 @@ def test_key_stages_render_as_checkboxes(client, world):
     body = client.get(reverse("providers:new")).content.decode()
     assert 'type="checkbox" value="KS3"' in body or ('name="key_stages"' in body and 'govuk-checkboxes__input' in body)
     assert 'class="govuk-radios__input" id="id_key_stages' not in body
+
+
+@pytest.mark.parametrize("status", ["PLANNED", "CANCELLED"])
+def test_occupancy_counts_only_placements_running_today(client, world, provider_x, status):
+    """A planned or cancelled placement takes no place (placements.rules.running_on_q)."""
+    client.force_login(world.officer_a)
+    before = client.get(reverse("providers:detail", args=[provider_x.pk])).context_data["occupancy"]
+    listed = client.get(reverse("providers:list"), {"registered": "no"}).context_data["page"].object_list[0]
+    assert listed.occupancy == before
+    child = ChildFactory(home_la=world.child_a.home_la)
+    PlacementFactory(child=child, provider=provider_x.organisation, status=status,
+                     start_date=dt.date(2026, 9, 1), end_date=None)
+    response = client.get(reverse("providers:detail", args=[provider_x.pk]))
+    assert response.context_data["occupancy"] == before
+    assert child not in response.context_data["children"]
+    listed = client.get(reverse("providers:list"), {"registered": "no"}).context_data["page"].object_list[0]
+    assert listed.occupancy == before

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from aptrack.audit.models import AuditAction, AuditEvent
+from aptrack.core.concurrency import VERSION_MISSING
 from aptrack.organisations.tests.factories import la
 from aptrack.providers.models import Provider, ProviderApproval
 from aptrack.providers.tests.factories import ProviderFactory
@@ -132,6 +133,33 @@ def test_qa_lead_changes_registration_facts_audited_with_their_la(client, world,
     event = AuditEvent.objects.get(object_type="providers.Provider", action=AuditAction.UPDATED)
     assert event.actor == world.qa_lead_a and event.changes["organisation"] == "Dorset Council"
     assert event.changes["fields"]["name"] == {"old": "Provider X", "new": "Provider X Learning"}
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "0", "99999999999"])
+def test_a_provider_edit_without_a_good_version_saves_nothing_and_says_so(client, world, provider_x, version):
+    client.force_login(world.qa_lead_a)
+    url = reverse("providers:edit", args=[provider_x.pk])
+    data = _form_data(provider_x, name="Provider X Learning")
+    if version is not None:
+        data["version"] = version
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert VERSION_MISSING in response.content.decode()
+    provider_x.refresh_from_db()
+    assert (provider_x.name, provider_x.version) == ("Provider X", 1)
+
+
+def test_a_provider_edit_from_a_stale_page_is_refused_not_written_over(client, world, provider_x):
+    client.force_login(world.qa_lead_a)
+    url = reverse("providers:edit", args=[provider_x.pk])
+    assert f'name="version" value="{provider_x.version}"' in client.get(url).content.decode()
+    stale = provider_x.version
+    assert client.post(url, _form_data(provider_x, name="First save", version=stale)).status_code == 302
+    response = client.post(url, _form_data(provider_x, name="Second save", version=stale))
+    assert response.status_code == 200
+    assert "Someone else changed this provider" in response.content.decode()
+    provider_x.refresh_from_db()
+    assert provider_x.name == "First save"
 
 
 @pytest.mark.parametrize("persona", ["officer_a", "manager_a", "qa_lead_a", "officer_b", "provider_x",

@@ -225,3 +225,9 @@ def test_demo_authority_has_panels_referrals_and_sixth_day_cases():
         Referral.objects.filter(commissioning_la=dorset).values_list("status", flat=True))
     at_risk = referral_selectors.list_sixth_day_at_risk(la_id=dorset.pk, on=dt.date(2026, 11, 23))
     assert len(at_risk) >= 1
+    # "Last changed" is when the referral's history last moved, never the moment of generating.
+    from aptrack.referrals.models import ReferralEvent
+
+    for referral in Referral.objects.filter(commissioning_la=dorset):
+        last = ReferralEvent.objects.filter(referral=referral).order_by("-at", "-pk").first()
+        assert last is not None and referral.updated_at == last.at, referral.pk

@@ -413,6 +413,20 @@ def test_the_demo_has_a_fair_access_place_missed_and_one_due_this_week(
     dorset = LocalAuthority.objects.get(code="838")
     rows = list_fair_access_due(la_id=dorset.pk, on=TODAY)
     assert sorted(row.is_missed(TODAY) for row in rows) == [False, True]
+    # The panel that decided them has members, a quorum present, and each referral its history.
+    from aptrack.panels.models import AgendaItem, Attendance, Panel
+    from aptrack.referrals.models import ReferralEvent
+
+    panel = Panel.objects.get(local_authority=dorset, kind="FAP")
+    assert panel.members.count() >= panel.quorum
+    for row in rows:
+        meeting = AgendaItem.objects.get(referral=row.referral).meeting
+        present = Attendance.objects.filter(meeting=meeting, present=True)
+        assert present.count() >= panel.quorum
+        history = ReferralEvent.objects.filter(referral=row.referral).order_by("at", "pk")
+        assert [e.to_status for e in history] == ["DRAFT", "SUBMITTED", "ON_AGENDA", "APPROVED"]
+        row.referral.refresh_from_db()
+        assert row.referral.updated_at == history.last().at
 
 
 def test_the_demo_has_children_approaching_the_illness_duty(la_scale: str) -> None:

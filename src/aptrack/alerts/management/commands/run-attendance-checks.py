@@ -13,6 +13,7 @@ BAD_AT = (
     '--at must be a date and time like "2026-11-23 10:00" (Europe/London, or with an offset '
     'such as "2026-11-23T10:00+00:00"): {value!r} is not one'
 )
+ONE_MOMENT = "--last-school-day runs the checks of a past day: give it without --at or --schedule"
 
 
 def parse_at(value: str) -> dt.datetime:
@@ -41,18 +42,33 @@ class Command(BaseCommand):
             help='The moment to check, e.g. "2026-11-23 10:00" (Europe/London; default now)',
         )
         parser.add_argument(
+            "--last-school-day",
+            action="store_true",
+            help="Run every check due over the last school day before today, each at its time "
+            "(for a register kept up to yesterday, as `generate` leaves the demo)",
+        )
+        parser.add_argument(
             "--schedule",
             action="store_true",
             help="Enqueue the scheduled checks (database task backend and `aptrack db_worker`) "
             "instead of running them here",
         )
 
-    def handle(self, *args: Any, at: str | None, schedule: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, at: str | None, schedule: bool, last_school_day: bool, **options: Any
+    ) -> None:
+        if last_school_day and (at is not None or schedule):
+            raise CommandError(ONE_MOMENT)
         moment = parse_at(at) if at is not None else timezone.now()
         if schedule:
             self._schedule(moment)
             return
-        report = services.run_attendance_checks(at=moment, channel=Channel.COMMAND)
+        if last_school_day:
+            report = services.run_last_school_days_checks(
+                today=timezone.localdate(), channel=Channel.COMMAND
+            )
+        else:
+            report = services.run_attendance_checks(at=moment, channel=Channel.COMMAND)
         for line in report.lines():
             self.stdout.write(line)
 
