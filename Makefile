@@ -33,9 +33,9 @@ assets: install
 demo: install
 	DEBUG=true $(BIN)/aptrack migrate --no-input -v0
 	DEBUG=true $(BIN)/aptrack generate --scale la --seed 1 --if-empty
-	DEBUG=true $(BIN)/aptrack demo-logins --url http://$(HOST):$(PORT)/
 	DEBUG=true $(BIN)/aptrack run-attendance-checks --last-school-day
 	DEBUG=true $(BIN)/aptrack run-attendance-checks --schedule
+	DEBUG=true $(BIN)/aptrack demo-logins --url http://$(HOST):$(PORT)/
 	@echo "Serving aptrack on http://$(HOST):$(PORT)/ with its task worker (Ctrl+C to stop)"
 	DEBUG=true $(BIN)/aptrack db_worker --no-reload -v0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
