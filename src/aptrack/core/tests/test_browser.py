@@ -209,8 +209,12 @@ def test_child_record_with_audit_trail(browser_world, new_page):
     expect(page.get_by_role("heading", level=1)).to_have_text(child.known_as)
     expect(page.get_by_role("heading", level=2, name="Audit trail")).to_be_visible()
     trail = page.get_by_role("table", name="Audit trail")
-    expect(trail.locator("tbody tr")).to_have_count(1)  # this very view is on the trail
-    expect(trail.locator("tbody tr").first).to_contain_text("Viewed")
+    # The children list that showed the child, then this very view, are on the trail (newest first).
+    expect(trail.locator("tbody tr")).to_have_count(2)
+    expect(trail.locator("tbody tr").first).to_contain_text(f"/children/{child.pk}/")
+    expect(trail.locator("tbody tr").nth(1)).to_contain_text("/children/")
+    for row in trail.locator("tbody tr").all():
+        expect(row).to_contain_text("Viewed")
     expect(page.get_by_role("table", name="Placements")).to_contain_text("Provider X")
     assert_accessible(page)
     screenshot(page, "child-record")
