@@ -1,8 +1,8 @@
 """No one opens another organisation's records by typing its id into a URL: every URL pattern
 that takes an object's id (pages, exports and the API) is requested, GET and POST, by every
-persona of one side for an object of the other side (Hackney and provider Z's for the Dorset
-personas; Dorset's for officer_b and provider_z), and must answer 403 or 404 (405 for a
-method the URL does not take) without the other child's name or UPN in the body.
+persona for an object of another LA, provider or school (see DORSET_LA_SIDE and the lists after
+it), and must answer 403 or 404 (405 for a method the URL does not take) without the other
+child's name or UPN in the body. The few records shared on purpose say with whom and why.
 
 Every URL pattern with a parameter is listed in MATRIX: a new one fails
 `test_every_url_with_an_id_is_in_the_matrix` until it is entered."""
@@ -20,10 +20,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from aptrack.accounts import services as account_services
+from aptrack.accounts.roles import Role
+from aptrack.accounts.tests.factories import UserFactory
 from aptrack.alerts.models import Alert
 from aptrack.children.models import Child
+from aptrack.children.tests.factories import ChildFactory, PlacementFactory
 from aptrack.improvement.tests.factories import ActionFactory as PlanActionFactory
 from aptrack.organisations.models import LocalAuthority
+from aptrack.organisations.tests.factories import EstablishmentFactory, OrganisationFactory
 from aptrack.outcomes.tests.factories import QualificationFactory
 from aptrack.oversight.models import PackExport
 from aptrack.panels.models import AgendaItem, PanelAction
@@ -40,9 +44,13 @@ from aptrack.returns.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# The personas who ask for the other side's objects.
-DORSET_SIDE = ["officer_a", "manager_a", "provider_x", "school_y", "social_worker", "virtual_school_head_a",
-               "qa_lead_a", "panel_member", "analyst"]
+# Who asks for which side's objects: Dorset's LA-wide roles for Hackney's (another LA); Dorset's
+# provider, school, social worker and virtual school for a Dorset child placed with provider W,
+# pupil of another school, on no one's caseload (another provider or school in their own LA);
+# Hackney's officer and provider Z for Dorset's child_a.
+DORSET_LA_SIDE = ["officer_a", "manager_a", "qa_lead_a", "panel_member", "analyst"]
+DORSET_ORG_SIDE = ["provider_x", "school_y", "social_worker", "virtual_school_head_a"]
+DORSET_SIDE = DORSET_LA_SIDE + DORSET_ORG_SIDE
 HACKNEY_SIDE = ["officer_b", "provider_z"]
 
 REFUSED = {403, 404}
@@ -192,7 +200,7 @@ def _side(*, la: LocalAuthority, child: Child, officer: Any, provider_user: Any)
     meeting = MeetingFactory(panel=panel, date=today + dt.timedelta(days=7))
     agenda_item = AgendaItem.objects.create(meeting=meeting, referral=referral, position=1)
     provider_return = ProviderReturnFactory(provider=provider, created_by=provider_user)
-    framework = Framework.objects.create(name=f"{la.name} framework", owner_la=la, created_at=now, updated_at=now)
+    framework = Framework.objects.create(name=f"{child.pk} framework", owner_la=la, created_at=now, updated_at=now)
     visit = make_visit(provider, officer, visit_date=today)
     plan_action = PlanActionFactory(priority__plan__local_authority=la, priority__plan__created_by=officer)
     return SimpleNamespace(
@@ -231,7 +239,14 @@ def sides(world):
                     provider_user=world.provider_z)
     dorset = _side(la=world.child_a.home_la, child=world.child_a, officer=world.manager_a,
                    provider_user=world.provider_x)
-    return world, dorset, hackney
+    w_org = OrganisationFactory(name="Provider W", kind="PROVIDER", local_authority=world.child_a.home_la)
+    child_w = ChildFactory(legal_first_name="Wilhelmina", legal_last_name="Quarrington",
+                           home_la=world.child_a.home_la,
+                           home_school=EstablishmentFactory(local_authority=world.child_a.home_la))
+    PlacementFactory(child=child_w, provider=w_org, commissioning_la=world.child_a.home_la)
+    provider_w = UserFactory(organisation=w_org, role=Role.PROVIDER_STAFF)
+    other_org = _side(la=world.child_a.home_la, child=child_w, officer=world.officer_a, provider_user=provider_w)
+    return world, dorset, hackney, other_org
 
 
 def _clients(world: Any, personas: list[str], *, api: bool) -> dict[str, tuple[Client, str]]:
@@ -282,16 +297,17 @@ TARGETS = [pytest.param(name, target, id=name) for name, target in MATRIX.items(
 
 @pytest.mark.parametrize(("name", "target"), TARGETS)
 def test_no_one_opens_another_organisations_record_by_its_id(sides, name, target):
-    world, dorset, hackney = sides
+    world, dorset, hackney, other_org = sides
     api = target.api_method is not None
-    leaks = _leaks(target, _clients(world, DORSET_SIDE, api=api), hackney)
+    leaks = _leaks(target, _clients(world, DORSET_LA_SIDE, api=api), hackney)
+    leaks += _leaks(target, _clients(world, DORSET_ORG_SIDE, api=api), other_org)
     leaks += _leaks(target, _clients(world, HACKNEY_SIDE, api=api), dorset)
     assert leaks == []
 
 
 def test_the_check_catches_a_child_shown_to_someone(sides):
     """The same requests for one's own side's child are answered with the child: the check sees it."""
-    world, dorset, _ = sides
+    world, dorset, _, _ = sides
     leaks = _leaks(MATRIX["children:detail"], _clients(world, ["officer_a"], api=False), dorset)
     assert any("shows" in leak for leak in leaks), leaks
     assert any("('GET', 200)" in leak for leak in leaks), leaks
