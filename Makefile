@@ -67,7 +67,7 @@ lint: install
 
 ## make check: lint, and no model change without its migration (make test runs it first)
 check: lint
-	DEBUG=true $(BIN)/aptrack makemigrations --check --dry-run -v1
+	DATABASE_URL=sqlite://:memory: DEBUG=true $(BIN)/aptrack makemigrations --check --dry-run -v1
 
 clean:
 	rm -rf $(VENV) node_modules src/aptrack/static/vendor staticfiles var
