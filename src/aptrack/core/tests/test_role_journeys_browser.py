@@ -1,9 +1,10 @@
 """Each remaining role's main job, walked in a real Chromium from their home page after sign-in.
 
 The referral-to-follow-up journey (LA officer, LA manager as panel chair, provider staff) is
-test_journey_browser.py. Here: school staff, social worker, virtual school head, QA lead,
-analyst and panel member, one short walk each. Setup (before the first page) adds only what the
-walk needs to the personas' world; after sign-in every step is a link or a button.
+test_journey_browser.py. Here: school staff (following their pupil into AP, and commissioning
+AP), social worker, virtual school head, QA lead, analyst and panel member, one short walk each.
+Setup (before the first page) adds only what the walk needs to the personas' world; after
+sign-in every step is a link or a button.
 """
 
 import datetime as dt
@@ -152,3 +153,27 @@ def test_panel_member_sees_the_agenda_of_their_meeting(browser_world, new_page):
     _follow(member, meeting.date.strftime("%-d %B %Y"))
     expect(member.locator("main")).to_contain_text("Pendlebury")
     assert_accessible(member)
+
+
+def test_school_staff_commission_ap_for_their_pupil(browser_world, new_page):  # noqa: F811
+    school = _home(new_page, "school_y")
+    _follow(school, "Referrals", within="nav")
+    click_and_wait(school, school.get_by_role("button", name="Start a referral"))
+    school.fill("input[name=q]", "Marchbank")
+    click_and_wait(school, school.locator("main button"))
+    click_and_wait(school, school.get_by_role("link", name="Refer Ottilie Marchbank"))
+    school.check("input[name=route][value=EBSA]")
+    school.select_option("select[name=primary_reason]", label="Other reasons")
+    school.fill("textarea[name=needs_summary]", "Anxious about school since Year 8; attends two days a week")
+    school.fill("textarea[name=family_views]", "Parents want a small group setting for a term")
+    school.fill("textarea[name=child_views]", "I could manage a small class")
+    school.check("input[name=consent_given]")
+    school.check("input[name=proposed_tier][value='1']")
+    school.fill("input[name=estimated_weekly_cost]", "300")
+    click_and_wait(school, school.locator("main form button"))
+    expect(school.locator(".govuk-notification-banner--success")).to_contain_text("saved as a draft")
+    expect(school.locator("main")).to_contain_text("School Y (school), overseen by Dorset")
+    click_and_wait(school, school.get_by_role("button", name="Submit for a panel"))
+    click_and_wait(school, school.get_by_role("button", name="Submit for a panel"))
+    expect(school.locator(".govuk-notification-banner--success")).to_contain_text("submitted for a panel")
+    assert_accessible(school)
