@@ -59,3 +59,14 @@ DEBUG=false "$BIN/aptrack" createcachetable  # production's default cache (sessi
 DEBUG=false "$BIN/python" -m aptrack.oversight.bench_oversight --today "$today" \
   --runs "${BENCH_OVERSIGHT_RUNS:-30}" --las "${BENCH_OVERSIGHT_LAS:-5}"
 echo "== Oversight done in $((SECONDS - oversight_started)) s"
+
+# --- Load (issue 19 item 7) -----------------------------------------------------------------------
+# gunicorn with production settings (2FA off for the bench users) on a free loopback port against
+# this database: BENCH_LOAD_USERS concurrent users (default 50) for BENCH_LOAD_SECONDS (default 60)
+# on a mixed workload, then /healthz (the hello-world view) and the child record alone for the
+# throughput ratio. See src/aptrack/ops/bench_load.py.
+echo "== Load: ${BENCH_LOAD_USERS:-50} users for ${BENCH_LOAD_SECONDS:-60} s on gunicorn"
+load_started=$SECONDS
+DEBUG=false "$BIN/python" -m aptrack.ops.bench_load \
+  --users "${BENCH_LOAD_USERS:-50}" --seconds "${BENCH_LOAD_SECONDS:-60}"
+echo "== Load done in $((SECONDS - load_started)) s"
