@@ -15,7 +15,10 @@ from aptrack.ops.production_server import HOST, free_port, gunicorn, production_
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="production runs on PostgreSQL"),
-    pytest.mark.django_db(transaction=True),
+    # Gunicorn reads what the test commits. serialized_rollback restores the reference data (LAs)
+    # a transactional test before it flushed, and keeps post_migrate from re-adding content types
+    # that the next serialized test would then load twice.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 
