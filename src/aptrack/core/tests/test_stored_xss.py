@@ -17,13 +17,14 @@ from aptrack.children.models import Child
 from aptrack.core.tests.test_permission_matrix import _side
 from aptrack.improvement.models import Action, ImprovementPlan, Priority
 from aptrack.organisations.tests.factories import la
-from aptrack.outcomes.models import Qualification
+from aptrack.outcomes.models import Qualification, WellbeingScore
+from aptrack.outcomes.tests.factories import ReviewFactory, WellbeingFactory
 from aptrack.oversight.pack import build_pack
 from aptrack.oversight.pack_pdf import render_pack_html
 from aptrack.oversight.pack_xlsx import pack_xlsx
 from aptrack.oversight.tests.regional_samples import AUTUMN, TODAY
 from aptrack.panels.models import AgendaItem, Decision, Meeting, Panel, PanelAction, PanelMember
-from aptrack.placements.models import FollowUp, IntendedOutcome, Placement
+from aptrack.placements.models import FollowUp, IntendedOutcome, PersonPassport, Placement, Review
 from aptrack.providers.models import Provider, ProviderSite
 from aptrack.quality.models import QAVisit, VisitAction
 from aptrack.referrals.models import Referral
@@ -46,13 +47,16 @@ FIELDS: dict[type[models.Model], list[str]] = {
                 "open_ended_justification", "cost_difference_reason"],
     IntendedOutcome: ["description", "measure", "baseline", "target"],
     FollowUp: ["note"],
+    PersonPassport: ["about_me", "needs", "what_helps", "what_to_avoid", "contacts"],
+    Review: ["child_views", "family_views", "decision_reason"],
+    WellbeingScore: ["note"],
     Panel: ["name"],
     PanelMember: ["name"],
     Meeting: ["location"],
     AgendaItem: ["carried_forward_reason"],
     Decision: ["reasons", "value_for_money_note"],
     PanelAction: ["description", "owner"],
-    Provider: ["name", "qualifications", "therapeutic_offer", "contact_phone"],
+    Provider: ["name", "qualifications", "therapeutic_offer", "contact_email", "contact_phone"],
     ProviderSite: ["name", "address_line_1", "town"],
     QAVisit: ["visitors", "child_feedback", "family_feedback", "summary"],
     VisitAction: ["text", "owner_name"],
@@ -76,6 +80,9 @@ def hostile(world):
     now = timezone.now()
     Decision.objects.create(agenda_item=objects.agenda_item, outcome="DECLINED", reasons="x",
                             members_present=3, decided_by=world.manager_a, decided_at=now)
+    PersonPassport.objects.create(placement=objects.placement, updated_at=now)
+    ReviewFactory(placement=objects.placement, recorded_by=world.manager_a)
+    WellbeingFactory(placement=objects.placement, recorded_by=world.manager_a)
     objects.alert.events.create(kind="ACKNOWLEDGED", by=world.officer_a, at=now, note="x")
     organisation = world.provider_x.organisation
     organisation.name = PAYLOAD[: organisation._meta.get_field("name").max_length]
@@ -108,6 +115,7 @@ def test_pages_show_typed_markup_as_text(hostile):
             reverse("referrals:detail", args=[o.referral.pk]),
             reverse("placements:detail", args=[o.placement.pk]),
             reverse("placements:timeline", args=[o.child.pk]),
+            reverse("placements:passport", args=[o.placement.pk]),
             reverse("panels:detail", args=[o.panel.pk]),
             reverse("panels:meeting", args=[o.meeting.pk]),
             reverse("panels:pack", args=[o.meeting.pk]),
