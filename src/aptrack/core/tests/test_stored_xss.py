@@ -156,10 +156,12 @@ def test_the_committee_pack_shows_typed_markup_and_formulas_as_text(hostile):
     pack = build_pack(la=la("838"), period=AUTUMN, today=TODAY, for_publication=False, generated_at=timezone.now())
     html = render_pack_html(pack).encode()
     assert _unsafe(html) == []
+    assert ESCAPED in html, "the provider's typed name is in the pack, escaped"
     book = load_workbook(io.BytesIO(pack_xlsx(pack)))
     cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row if cell.value is not None]
     assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
     assert [cell.value for cell in cells if str(cell.value).startswith("=")] == []
+    assert "'" + PAYLOAD in {cell.value for cell in cells}, "the provider's typed name is in the workbook, inert"
 
 
 def _csv_cells(body: bytes) -> list[str]:
