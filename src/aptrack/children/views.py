@@ -73,6 +73,8 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
         if permissions.can_see_audit_trail(request.user, child)
         else None
     )
+    if trail is not None:
+        trail.object_list = list(trail.object_list)  # read once: the lines below and the rows share it
     return TemplateResponse(
         request,
         "children/detail.html",
@@ -84,7 +86,7 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "trail": trail,
             "trail_pagination": pagination_params(trail, request.GET) if trail is not None else None,
             "actor_display": audit_display.actor_display,
-            "change_lines": audit_display.change_lines,
+            "trail_changes": audit_display.trail_change_lines(trail) if trail is not None else {},
         },
     )
 

@@ -56,13 +56,19 @@ class MeetingClosed(Exception):
 
 
 MEETING_NOT_YET_HELD = "The meeting is on {date}: the panel's decisions can be recorded from that day"
+MEETING_NOT_YET_CLOSABLE = "The meeting is on {date}: it can be closed from that day"
 
 
 class MeetingNotYetHeld(Exception):
-    """A panel decides at its meeting: nothing is decided for a meeting still to come."""
+    """A panel decides at its meeting: nothing is decided, and no meeting closed, before it sits."""
 
-    def __init__(self, meeting_date: dt.date) -> None:
-        super().__init__(MEETING_NOT_YET_HELD.format(date=uk_date(meeting_date)))
+    def __init__(self, meeting_date: dt.date, message: str = MEETING_NOT_YET_HELD) -> None:
+        super().__init__(message.format(date=uk_date(meeting_date)))
+
+
+def _ensure_held(meeting: Meeting, at: dt.datetime, message: str = MEETING_NOT_YET_HELD) -> None:
+    if meeting.date > timezone.localdate(at):
+        raise MeetingNotYetHeld(meeting.date, message)
 
 
 class ReferralFromAnotherLA(Exception):
@@ -349,8 +355,7 @@ def record_decision(
     clean = _decision_fields(data)
     with transaction.atomic():
         locked_meeting, item = _lock_open_item(agenda_item)
-        if locked_meeting.date > timezone.localdate(at):
-            raise MeetingNotYetHeld(locked_meeting.date)
+        _ensure_held(locked_meeting, at)
         quorum = selectors.get_quorum(meeting=locked_meeting)
         if not quorum.met:
             raise QuorumNotMet(quorum)
@@ -446,6 +451,7 @@ def close_meeting(*, actor: Any, at: dt.datetime, meeting: Meeting, where: str =
     with transaction.atomic():
         locked = _lock_meeting(meeting)
         _ensure_open(locked)
+        _ensure_held(locked, at, MEETING_NOT_YET_CLOSABLE)
         decided = set(Decision.objects.filter(agenda_item__meeting=locked).values_list("agenda_item_id", flat=True))
         open_items = [
             item for item in locked.agenda.select_related("referral").order_by("position")

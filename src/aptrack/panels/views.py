@@ -233,7 +233,8 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, failed: tuple[str, Any
         )
         forms["action"] = ActionForm(items=meeting.agenda.select_related("referral__child").order_by("position"))
     today = timezone.localdate()
-    if is_open and can_decide and meeting.date <= today:
+    is_held = meeting.date <= today
+    if is_open and can_decide and is_held:
         providers = selectors.list_proposable_providers(panel=meeting.panel)
         for item in undecided:
             forms[f"decision-{item.pk}"] = DecisionForm(
@@ -254,6 +255,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, failed: tuple[str, Any
         "forms": forms,
         "failed_key": failed[0] if failed else None,
         "is_open": is_open,
+        "is_held": is_held,
         "can_manage": can_manage,
         "can_run": can_run,
         "can_decide": can_decide,
@@ -416,7 +418,7 @@ def close(request: HttpRequest, meeting_id: int) -> HttpResponse:
             return redirect("panels:minutes", meeting_id=meeting.pk)
     minutes = selectors.get_minutes(meeting=meeting)
     return TemplateResponse(request, "panels/close.html", {
-        "form": form, "meeting": meeting, "minutes": minutes,
+        "form": form, "meeting": meeting, "minutes": minutes, "is_held": meeting.date <= timezone.localdate(),
         "undecided": [i for i in minutes.items if i.outcome == "Not yet decided"],
     })
 

@@ -381,7 +381,7 @@ def _validated_plan(
 ) -> dict[str, Any]:
     """Check the plan fields against every rule; add to `errors`; return the clean values
     with the derived ones (maximum end date, open-ended approval, weekly cost). `la_id`: the
-    commissioning LA, whose calendar the planned end date must be a school day of;
+    commissioning LA, whose calendar the start and planned end dates must be school days of;
     `approved_cost`: the weekly cost the panel approved, which the plan carries unless a
     reason for the difference is given."""
     clean: dict[str, Any] = {}
@@ -408,6 +408,10 @@ def _validated_plan(
         _add(errors, "start_date", START_NEEDED)
     elif current is not None and current.status != PlacementStatus.PLANNED and start != current.start_date:
         _add(errors, "start_date", START_FIXED)
+    elif (current is None or start != current.start_date) and (
+        not_school_day := school_day_error(start, la_id=la_id)
+    ):
+        _add(errors, "start_date", not_school_day)
     clean["start_date"] = start
 
     planned_end = values.get("planned_end_date")

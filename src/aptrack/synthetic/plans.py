@@ -406,7 +406,7 @@ class _Plan:
             weeks = 12 if self.draw.chance(0.7) else rng.randint(8, 11)
         else:
             weeks = rng.randint(12, 26)
-        return p.start_date + dt.timedelta(weeks=weeks)
+        return self.ctx.setting.school_day_on_or_before(p.start_date + dt.timedelta(weeks=weeks))
 
     def _plan_fields(self) -> None:
         p, draw, rng, kid = self.placement, self.draw, self.rng, self.kid
@@ -651,7 +651,9 @@ class _Plan:
             elif draw.chance(EXTEND):
                 low, high = EXTEND_WEEKS["non_school_tier_2" if non_school_tier_2 else "other"]
                 decision, reason = ReviewDecision.EXTEND, rng.choice(texts.EXTEND_REASONS)
-                new_end = max(current_end, held) + dt.timedelta(weeks=rng.randint(low, high))
+                new_end = self.ctx.setting.school_day_on_or_before(
+                    max(current_end, held) + dt.timedelta(weeks=rng.randint(low, high))
+                )
                 if p.end_date is not None and p.end_date < new_end and draw.chance(
                     EXTENDED_TO_ITS_END
                 ):

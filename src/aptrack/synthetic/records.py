@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from faker import Faker
 
+from aptrack.calendars.engine import SchoolCalendar
 from aptrack.children import schooling, upn
 from aptrack.children.models import Child, SenStatus, Sex, SocialCareStatus
 from aptrack.organisations.models import Establishment, LocalAuthority, Organisation
@@ -126,6 +127,14 @@ class LaSetting:
     used_upns: set[str] = field(default_factory=set)
     # Each school's SCHOOL organisation, by establishment primary key (tier 1 commissioners).
     school_organisations: dict[int, Organisation] = field(default_factory=dict)
+    # The LA's school calendar: placements start and end on its school days where it is known.
+    calendar: SchoolCalendar | None = None
+
+    def school_day_on_or_after(self, day: dt.date) -> dt.date:
+        return _school_day(self.calendar, weekday_on_or_after(day), dt.timedelta(days=1))
+
+    def school_day_on_or_before(self, day: dt.date) -> dt.date:
+        return _school_day(self.calendar, weekday_on_or_before(day), dt.timedelta(days=-1))
 
 
 @dataclass
@@ -162,6 +171,17 @@ def weekday_on_or_after(day: dt.date) -> dt.date:
     while day.weekday() >= 5:
         day += dt.timedelta(days=1)
     return day
+
+
+def _school_day(calendar: SchoolCalendar | None, day: dt.date, step: dt.timedelta) -> dt.date:
+    """The first school day from `day` (a weekday) in the direction of `step`; outside the
+    calendar's known terms only weekends are known, so the first weekday there stands."""
+    if calendar is None or not calendar.terms or calendar.last_known_day is None:
+        return day
+    first, last = calendar.terms[0][0], calendar.last_known_day
+    while first <= day <= last and not calendar.is_school_day(day):
+        day += step
+    return day if first <= day <= last else weekday_on_or_after(day) if step.days > 0 else weekday_on_or_before(day)
 
 
 def _date_of_birth(draw: Draw, year: int) -> dt.date:
@@ -318,13 +338,13 @@ def _placements(
     active_share = ACTIVE_PLACEMENT_POST_16 if year >= POST_16_FROM_YEAR else ACTIVE_PLACEMENT
     if draw.chance(active_share) or year_one_start >= today - dt.timedelta(days=60):
         elapsed = min(PLACEMENT_WINDOW_DAYS, round(rng.gammavariate(ELAPSED_SHAPE, ELAPSED_SCALE)))
-        start = weekday_on_or_before(max(today - dt.timedelta(days=elapsed), earliest))
+        start = setting.school_day_on_or_before(max(today - dt.timedelta(days=elapsed), earliest))
         current = _placement(draw, setting, child, start, None)
         placements = [current]
         if draw.chance(EARLIER_PLACEMENT):
             gap = rng.randint(1, 14) if draw.chance(STRAIGHT_ON) else rng.randint(30, 400)
-            ended = weekday_on_or_before(start - dt.timedelta(days=gap))
-            began = weekday_on_or_before(ended - _duration(draw))
+            ended = setting.school_day_on_or_before(start - dt.timedelta(days=gap))
+            began = setting.school_day_on_or_before(ended - _duration(draw))
             if began >= earliest:
                 placements.insert(
                     0, _placement(draw, setting, child, began, ended, not_this=current.provider)
@@ -332,14 +352,14 @@ def _placements(
         return placements
     if year >= POST_16_FROM_YEAR and draw.chance(LEFT_AT_END_OF_YEAR_11):
         july = schooling.academic_year_start(today) - (year - POST_16_FROM_YEAR)
-        ended = weekday_on_or_before(dt.date(july, 7, rng.randint(10, 22)))
+        ended = setting.school_day_on_or_before(dt.date(july, 7, rng.randint(10, 22)))
     else:
-        ended = weekday_on_or_before(today - dt.timedelta(days=rng.randint(7, 300)))
-    began = weekday_on_or_before(max(ended - _duration(draw), earliest))
+        ended = setting.school_day_on_or_before(today - dt.timedelta(days=rng.randint(7, 300)))
+    began = setting.school_day_on_or_before(max(ended - _duration(draw), earliest))
     placements = [_placement(draw, setting, child, min(began, ended), ended)]
     roll = rng.random()
     if year < POST_16_FROM_YEAR and roll < NEXT_PLANNED + NEXT_CANCELLED:
-        start = weekday_on_or_after(today + dt.timedelta(days=rng.randint(1, 14)))
+        start = setting.school_day_on_or_after(today + dt.timedelta(days=rng.randint(1, 14)))
         following = _placement(
             draw, setting, child, start, None, not_this=placements[0].provider, new=True
         )

@@ -20,6 +20,7 @@ from faker import Faker
 from aptrack.accounts import services as account_services
 from aptrack.accounts.models import User
 from aptrack.accounts.roles import Role
+from aptrack.calendars.selectors import get_calendar
 from aptrack.children.models import Child, SocialCareStatus
 from aptrack.organisations.models import (
     AgencyType,
@@ -307,6 +308,7 @@ def _generate_la(
         postcode_areas=postcode_areas,
         providers=providers,
         school_organisations=school_organisations,
+        calendar=get_calendar(la_id=la.pk),
     )
     context = plans.PlanContext(draw, setting, staff, quality.compliance)
     new_children: list[Child] = []

@@ -62,7 +62,7 @@ def test_the_audit_trail_puts_each_changed_field_on_its_own_line_escaped(client,
     client.force_login(world.manager_a)
     body = client.get(reverse("children:detail", args=[child.pk])).content.decode()
     trail = body[body.index("Audit trail"):]
-    lines = [f"Preferred name: – → {escape('<b>Al</b>')}", "Fsm: No → Yes"]
+    lines = [f"Preferred name: – → {escape('<b>Al</b>')}", "Free school meals: No → Yes"]
     # One line each, whichever order the database keeps the fields in (PostgreSQL's jsonb sorts).
     assert "<br>".join(lines) in trail or "<br>".join(reversed(lines)) in trail
     assert "&lt;br&gt;" not in trail

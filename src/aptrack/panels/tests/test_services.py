@@ -306,6 +306,15 @@ def test_a_planned_meeting_that_did_not_sit_closes_with_its_items_carried_forwar
     assert services.close_meeting(actor=world.officer_a, at=AT, meeting=dorset_meeting).status == MeetingStatus.CLOSED
 
 
+def test_a_meeting_still_to_come_cannot_be_closed(world, dorset_meeting):
+    with pytest.raises(services.MeetingNotYetHeld) as refused:
+        services.close_meeting(actor=world.officer_a, at=AT - dt.timedelta(days=11), meeting=dorset_meeting)
+    assert str(refused.value) == "The meeting is on 3 December 2026: it can be closed from that day"
+    dorset_meeting.refresh_from_db()
+    assert dorset_meeting.status != MeetingStatus.CLOSED
+    assert services.close_meeting(actor=world.officer_a, at=AT, meeting=dorset_meeting).status == MeetingStatus.CLOSED
+
+
 def test_a_decision_in_a_closed_meeting_is_refused(world, dorset_meeting):
     item = _add(world, dorset_meeting, _submitted(world))
     quorate(dorset_meeting)

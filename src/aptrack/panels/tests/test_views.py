@@ -285,6 +285,22 @@ def test_a_meeting_still_to_come_offers_no_decision_form(client, world, dorset_m
     assert "The panel decides at the meeting on 3 December 2026" in body
 
 
+def test_a_meeting_still_to_come_cannot_be_closed_from_its_pages(client, world, dorset_meeting):
+    import time_machine
+
+    close_url = reverse("panels:close", args=[dorset_meeting.pk])
+    with time_machine.travel(dt.datetime(2026, 11, 22, 10, tzinfo=dt.UTC), tick=False):
+        client.force_login(world.officer_a)
+        assert close_url not in client.get(reverse("panels:meeting", args=[dorset_meeting.pk])).content.decode()
+        page = client.get(close_url).content.decode()
+        assert "it can be closed from that day" in page and "Close the meeting</button>" not in page
+        _assert_error_page(client.post(close_url), "The meeting is on 3 December 2026: it can be closed from that day")
+    dorset_meeting.refresh_from_db()
+    assert dorset_meeting.status != MeetingStatus.CLOSED
+    client.force_login(world.officer_a)
+    assert close_url in client.get(reverse("panels:meeting", args=[dorset_meeting.pk])).content.decode()
+
+
 def test_an_approval_leads_to_planning_the_placement(client, world, dorset_meeting):
     item = _on_agenda(world, dorset_meeting)
     quorate(dorset_meeting)

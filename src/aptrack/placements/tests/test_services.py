@@ -78,6 +78,19 @@ def test_site_must_belong_to_the_provider(world, setting):
     assert _errors(excinfo)["site"] == [services.SITE_NEEDED]
 
 
+@pytest.mark.parametrize(
+    ("start", "message"),
+    [
+        (dt.date(2026, 12, 20), services.WEEKEND_NOT_SCHOOL_DAY.format(date="20 December 2026", weekday="Sunday")),
+        (dt.date(2026, 12, 21), services.HOLIDAY_NOT_SCHOOL_DAY.format(date="21 December 2026")),
+    ],
+)
+def test_a_placement_starts_on_a_school_day(world, setting, start, message):
+    with pytest.raises(services.PlacementInvalid) as excinfo:
+        _create(world, setting, start_date=start, planned_end_date=dt.date(2027, 2, 26))
+    assert _errors(excinfo)["start_date"] == [message]
+
+
 @pytest.mark.parametrize("end", [START, START - dt.timedelta(days=1)])
 def test_planned_end_must_be_after_the_start(world, setting, end):
     with pytest.raises(services.PlacementInvalid) as excinfo:

@@ -1,13 +1,15 @@
 """Demo data a council officer would believe: nothing happened after "today", every approved
 referral was decided at a panel meeting, providers are not over capacity, the PRU is in its own
-LA, and the demo AP panel's members can each sign in."""
+LA, the demo AP panel's members can each sign in, and placements start and end on school days."""
 
 import datetime as dt
 
 import pytest
 from django.utils import timezone
 
+from aptrack.calendars.selectors import get_calendars
 from aptrack.panels.models import Decision, Meeting, MeetingStatus, PanelMember
+from aptrack.placements.models import Placement
 from aptrack.providers.models import Provider, ProviderKind
 from aptrack.providers.selectors import count_occupancy
 from aptrack.referrals.models import Referral, ReferralEvent
@@ -59,3 +61,17 @@ def test_each_member_of_the_demo_ap_panel_has_a_demo_login(demo) -> None:
         assert member.user is not None and member.user.username in services.DEMO_USERNAMES, member.agency
         assert member.user.check_password(services.DEMO_PASSWORD)
         assert member.name == member.user.get_full_name()
+
+
+def test_placements_start_and_end_on_school_days_of_their_la(demo) -> None:
+    placements = list(Placement.objects.all())
+    calendars = get_calendars(la_ids={p.commissioning_la_id for p in placements})
+    checked = 0
+    for p in placements:
+        calendar = calendars[p.commissioning_la_id]
+        first, last = calendar.terms[0][0], calendar.last_known_day
+        for day in (p.start_date, p.end_date, p.planned_end_date):
+            if day is not None and first <= day <= last:
+                checked += 1
+                assert calendar.is_school_day(day), (p.pk, p.status, day)
+    assert checked > len(placements)
