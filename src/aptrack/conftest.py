@@ -53,9 +53,7 @@ class World:
     child_b: Child  # Hackney child, placed with provider Z
 
     def personas(self) -> dict[str, User]:
-        return {
-            name: value for name, value in vars(self).items() if isinstance(value, User)
-        }
+        return {name: value for name, value in vars(self).items() if isinstance(value, User)}
 
 
 @pytest.fixture(autouse=True)
@@ -86,32 +84,60 @@ PERSONA_NAMES: dict[str, tuple[str, str]] = {
 @pytest.fixture
 def world(db: object) -> World:
     dorset, hackney = la("838"), la("204")
-    la_a = OrganisationFactory(name="Dorset Council", kind="LOCAL_AUTHORITY", local_authority=dorset)
-    la_b = OrganisationFactory(name="Hackney Council", kind="LOCAL_AUTHORITY", local_authority=hackney)
+    la_a = OrganisationFactory(
+        name="Dorset Council", kind="LOCAL_AUTHORITY", local_authority=dorset
+    )
+    la_b = OrganisationFactory(
+        name="Hackney Council", kind="LOCAL_AUTHORITY", local_authority=hackney
+    )
     provider_x = OrganisationFactory(name="Provider X", kind="PROVIDER", local_authority=dorset)
     provider_z = OrganisationFactory(name="Provider Z", kind="PROVIDER", local_authority=hackney)
     school = EstablishmentFactory(name="School Y", local_authority=dorset)
-    school_y = OrganisationFactory(name="School Y", kind="SCHOOL", establishment=school, local_authority=dorset)
-    social_care = OrganisationFactory(name="Dorset Children's Services", kind="AGENCY", agency_type="SOCIAL_CARE", local_authority=dorset)
-    virtual_school = OrganisationFactory(name="Dorset Virtual School", kind="AGENCY", agency_type="VIRTUAL_SCHOOL", local_authority=dorset)
+    school_y = OrganisationFactory(
+        name="School Y", kind="SCHOOL", establishment=school, local_authority=dorset
+    )
+    social_care = OrganisationFactory(
+        name="Dorset Children's Services",
+        kind="AGENCY",
+        agency_type="SOCIAL_CARE",
+        local_authority=dorset,
+    )
+    virtual_school = OrganisationFactory(
+        name="Dorset Virtual School",
+        kind="AGENCY",
+        agency_type="VIRTUAL_SCHOOL",
+        local_authority=dorset,
+    )
     region = OrganisationFactory(name="DfE analysts", kind="REGIONAL", region="SOUTH_WEST")
 
     def user(username: str, org: Organisation, role: Role) -> User:
         first_name, last_name = PERSONA_NAMES[username]
         return UserFactory(
-            username=username, organisation=org, role=role, first_name=first_name, last_name=last_name
+            username=username,
+            organisation=org,
+            role=role,
+            first_name=first_name,
+            last_name=last_name,
         )
 
     social_worker = user("social_worker", social_care, Role.SOCIAL_WORKER)
     child_a = ChildFactory(
-        legal_first_name="Ottilie", legal_last_name="Marchbank",
-        home_la=dorset, home_school=school, social_worker=social_worker,
+        legal_first_name="Ottilie",
+        legal_last_name="Marchbank",
+        home_la=dorset,
+        home_school=school,
+        social_worker=social_worker,
     )
     child_a2 = ChildFactory(
-        legal_first_name="Jasper", legal_last_name="Pendlebury",
-        home_la=dorset, looked_after=True, responsible_la=dorset,
+        legal_first_name="Jasper",
+        legal_last_name="Pendlebury",
+        home_la=dorset,
+        looked_after=True,
+        responsible_la=dorset,
     )
-    child_b = ChildFactory(legal_first_name="Imogen", legal_last_name="Thistlewood", home_la=hackney)
+    child_b = ChildFactory(
+        legal_first_name="Imogen", legal_last_name="Thistlewood", home_la=hackney
+    )
     PlacementFactory(child=child_a, provider=provider_x, commissioning_la=dorset)
     PlacementFactory(child=child_b, provider=provider_z, commissioning_la=hackney)
     return World(

@@ -8,7 +8,10 @@ from aptrack.accounts.models import ApiToken, User
 class AptrackUserAdmin(UserAdmin):
     list_display = ("username", "first_name", "last_name", "organisation", "role", "is_active")
     list_filter = ("role", "is_active")
-    fieldsets = (*UserAdmin.fieldsets, ("Organisation and role", {"fields": ("organisation", "role", "job_title")}))
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        ("Organisation and role", {"fields": ("organisation", "role", "job_title")}),
+    )
 
 
 @admin.register(ApiToken)

@@ -14,17 +14,25 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
-        self.fields["username"].widget.attrs.update({"autocomplete": "username", "spellcheck": False})
-        self.fields["password"].widget = forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "username", "spellcheck": False}
+        )
+        self.fields["password"].widget = forms.PasswordInput(
+            attrs={"autocomplete": "current-password"}
+        )
 
 
 class TwoFactorCodeForm(forms.Form):
     """The 6-digit code an authenticator app shows."""
 
     code = forms.CharField(
-        label="Code from your authenticator app", max_length=6, min_length=6,
+        label="Code from your authenticator app",
+        max_length=6,
+        min_length=6,
         error_messages={"required": "Enter the 6-digit code", "min_length": "Enter all 6 digits"},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": False}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": False}
+        ),
     )
 
     def clean_code(self) -> str:

@@ -52,7 +52,11 @@ def account_failures(request: HttpRequest, username: str | None) -> int:
     """Failed sign-ins to one account from every address within the cool-off window."""
     if not username:
         return 0
-    found = _recent_failures(request).filter(username=username).aggregate(total=Sum("failures_since_start"))
+    found = (
+        _recent_failures(request)
+        .filter(username=username)
+        .aggregate(total=Sum("failures_since_start"))
+    )
     return found["total"] or 0
 
 
@@ -60,7 +64,9 @@ def address_accounts_failed(request: HttpRequest, address: str | None) -> int:
     """How many different accounts failed to sign in from one address within the window."""
     if not address:
         return 0
-    return _recent_failures(request).filter(ip_address=address).values("username").distinct().count()
+    return (
+        _recent_failures(request).filter(ip_address=address).values("username").distinct().count()
+    )
 
 
 def lockout_reasons(request: HttpRequest, credentials: dict[str, Any] | None) -> list[str]:
@@ -68,7 +74,9 @@ def lockout_reasons(request: HttpRequest, credentials: dict[str, Any] | None) ->
     username = get_client_username(request, credentials)
     address = request.axes_ip_address  # type: ignore[attr-defined]
     reasons = []
-    if AxesDatabaseHandler.get_failures(_HANDLER, request, credentials) >= get_failure_limit(request, credentials):
+    if AxesDatabaseHandler.get_failures(_HANDLER, request, credentials) >= get_failure_limit(
+        request, credentials
+    ):
         reasons.append(REASON_ACCOUNT_AND_ADDRESS)
     if account_failures(request, username) >= settings.APTRACK_ACCOUNT_FAILURE_LIMIT:
         reasons.append(REASON_ACCOUNT)
@@ -90,7 +98,9 @@ class AccountAndAddressLockoutHandler(AxesDatabaseHandler):
             return limit
         return own
 
-    def user_login_failed(self, sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+    def user_login_failed(
+        self, sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+    ) -> None:
         super().user_login_failed(sender, credentials, request, **kwargs)
         if request is not None and getattr(request, "axes_locked_out", False):
             record_lockout(request, credentials)

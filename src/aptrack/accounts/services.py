@@ -45,8 +45,14 @@ def authenticate_api_token(*, token: str, at: dt.datetime) -> User | None:
 
 
 def create_user(
-    *, username: str, password: str, organisation: Any, role: Role, first_name: str = "",
-    last_name: str = "", email: str = "",
+    *,
+    username: str,
+    password: str,
+    organisation: Any,
+    role: Role,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
 ) -> User:
     """A user in one organisation with one role the organisation's kind allows, whose password
     passes AUTH_PASSWORD_VALIDATORS (at least 12 characters, not common, not all digits, not like
@@ -57,8 +63,12 @@ def create_user(
             ROLE_WRONG_ORGANISATION.format(role=Role(role).label, kinds=", ".join(sorted(allowed)))
         )
     user = User(
-        username=username, organisation=organisation, role=role, first_name=first_name,
-        last_name=last_name, email=email,
+        username=username,
+        organisation=organisation,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
     )
     try:
         validate_password(password, user=user)

@@ -27,7 +27,9 @@ class LocalAuthorityStaffBackend(OIDCAuthenticationBackend):
         """The ID token's claims, checked for the provider's signature, its expiry and that it was
         issued to aptrack (mozilla-django-oidc leaves the audience unchecked)."""
         try:
-            return jwt.decode(token, key, algorithms=[self.OIDC_RP_SIGN_ALGO], audience=self.OIDC_RP_CLIENT_ID)
+            return jwt.decode(
+                token, key, algorithms=[self.OIDC_RP_SIGN_ALGO], audience=self.OIDC_RP_CLIENT_ID
+            )
         except jwt.InvalidTokenError as error:
             raise SuspiciousOperation(TOKEN_REFUSED) from error
 

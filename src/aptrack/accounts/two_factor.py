@@ -76,8 +76,14 @@ def two_factor_reset(*, user: User, actor: object, at: dt.datetime) -> int:
     """Remove a user's devices (a lost phone); audited. Returns how many went."""
     removed, _ = TOTPDevice.objects.filter(user=user).delete()
     record_event(
-        actor=actor, at=at, action=AuditAction.UPDATED, channel=Channel.COMMAND, instance=user,
-        child_id=None, where="reset-two-factor", changes={"two_factor_devices": {"old": removed, "new": 0}},
+        actor=actor,
+        at=at,
+        action=AuditAction.UPDATED,
+        channel=Channel.COMMAND,
+        instance=user,
+        child_id=None,
+        where="reset-two-factor",
+        changes={"two_factor_devices": {"old": removed, "new": 0}},
     )
     return removed
 
@@ -109,7 +115,12 @@ class TwoFactorMiddleware:
 
     @staticmethod
     def _exempt(path: str) -> bool:
-        exempt = ("accounts:two_factor_verify", "accounts:two_factor_set_up", "accounts:logout", "accounts:login")
+        exempt = (
+            "accounts:two_factor_verify",
+            "accounts:two_factor_set_up",
+            "accounts:logout",
+            "accounts:login",
+        )
         return path in {reverse(name) for name in exempt} or path.startswith(settings.STATIC_URL)
 
     @staticmethod

@@ -19,12 +19,17 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs: object) -> dict[str, object]:
-        return {**super().get_context_data(**kwargs), "single_sign_on": bool(settings.OIDC_RP_CLIENT_ID)}
+        return {
+            **super().get_context_data(**kwargs),
+            "single_sign_on": bool(settings.OIDC_RP_CLIENT_ID),
+        }
 
 
 def _next(request: HttpRequest) -> str:
     wanted = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return wanted
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
@@ -40,7 +45,9 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             return HttpResponseRedirect(_next(request))
         form.add_error("code", two_factor.CODE_WRONG)
-    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next(request)})
+    return render(
+        request, "accounts/two_factor_verify.html", {"form": form, "next": _next(request)}
+    )
 
 
 @login_required

@@ -56,7 +56,9 @@ URGENCY_GROUPS = (
 
 
 def _urgency() -> Case:
-    vulnerable = Q(child__looked_after=True) | Q(child__social_care_status=SocialCareStatus.CHILD_PROTECTION)
+    vulnerable = Q(child__looked_after=True) | Q(
+        child__social_care_status=SocialCareStatus.CHILD_PROTECTION
+    )
     return Case(
         When(Q(kind=AlertKind.WHEREABOUTS_UNKNOWN) & vulnerable, then=Value(0)),
         When(kind=AlertKind.WHEREABOUTS_UNKNOWN, then=Value(1)),
@@ -78,8 +80,11 @@ def list_alerts(*, user: object, filters: AlertFilters | None = None) -> QuerySe
         alerts = alerts.filter(status=filters.status)
     if filters.kind:
         alerts = alerts.filter(kind=filters.kind)
-    resolved = Case(When(status=AlertStatus.RESOLVED, then=Value(1)), default=Value(0),
-                    output_field=IntegerField())
+    resolved = Case(
+        When(status=AlertStatus.RESOLVED, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
     return (
         alerts.select_related("child", "placement__provider", "local_authority")
         .annotate(urgency=_urgency(), is_resolved=resolved)
@@ -343,8 +348,13 @@ def list_illness_duty_reached(
         )
         found.append(
             Candidate(
-                AlertKind.ILLNESS_FIFTEEN_DAYS, placement, reached, session, reason,
-                period_start_date=year_start, owner_la_id=duty.home_la_id,
+                AlertKind.ILLNESS_FIFTEEN_DAYS,
+                placement,
+                reached,
+                session,
+                reason,
+                period_start_date=year_start,
+                owner_la_id=duty.home_la_id,
             )
         )
     return found
@@ -373,10 +383,14 @@ def list_fair_access_overdue(
         return []
     by_la: dict[int, list[int]] = defaultdict(list)
     for referral_id, placement in by_referral.items():
-        by_la[placement.referral.commissioning_la_id or placement_la_id(placement)].append(referral_id)
+        by_la[placement.referral.commissioning_la_id or placement_la_id(placement)].append(
+            referral_id
+        )
     found = []
     for la_id, referral_ids in sorted(by_la.items()):
-        for row in referral_selectors.list_fair_access_deadlines(la_id=la_id, on=on, referral_ids=referral_ids):
+        for row in referral_selectors.list_fair_access_deadlines(
+            la_id=la_id, on=on, referral_ids=referral_ids
+        ):
             if row.placed_on is not None or not row.is_missed(on) or row.due_date is None:
                 continue
             if not calendars.is_school_day(la_id, on):
@@ -388,8 +402,13 @@ def list_fair_access_overdue(
             )
             found.append(
                 Candidate(
-                    AlertKind.FAIR_ACCESS_OVERDUE, placement, row.due_date + dt.timedelta(days=1), session,
-                    reason, period_start_date=row.decided_on, owner_la_id=la_id,
+                    AlertKind.FAIR_ACCESS_OVERDUE,
+                    placement,
+                    row.due_date + dt.timedelta(days=1),
+                    session,
+                    reason,
+                    period_start_date=row.decided_on,
+                    owner_la_id=la_id,
                 )
             )
     already = set(
@@ -403,7 +422,9 @@ def list_fair_access_overdue(
 def _active_placements(*, child_ids: Iterable[int], on: dt.date) -> QuerySet[Placement]:
     return (
         Placement.objects.filter(
-            placement_rules.running_on_q(on), child_id__in=list(child_ids), status=PlacementStatus.ACTIVE
+            placement_rules.running_on_q(on),
+            child_id__in=list(child_ids),
+            status=PlacementStatus.ACTIVE,
         )
         .select_related("child", "provider")
         .order_by("child_id", "pk")

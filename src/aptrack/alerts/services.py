@@ -99,8 +99,12 @@ def run_attendance_checks(*, at: dt.datetime, channel: Channel = Channel.COMMAND
             selectors.list_consecutive_absence(on=day, session=latest, calendars=calendars)
         )
         candidates += selectors.list_absence_crossings(on=day, session=latest, calendars=calendars)
-        candidates += selectors.list_illness_duty_reached(on=day, session=latest, calendars=calendars)
-        candidates += selectors.list_fair_access_overdue(on=day, session=latest, calendars=calendars)
+        candidates += selectors.list_illness_duty_reached(
+            on=day, session=latest, calendars=calendars
+        )
+        candidates += selectors.list_fair_access_overdue(
+            on=day, session=latest, calendars=calendars
+        )
     already = _already_raised(candidates)
     for candidate in candidates:
         if _key(candidate) in already:
@@ -127,7 +131,10 @@ def run_last_school_days_checks(
     with transaction.atomic():
         for moment in moments:
             report = run_attendance_checks(at=moment, channel=channel)
-            total.sessions = [*total.sessions, *(s for s in report.sessions if s not in total.sessions)]
+            total.sessions = [
+                *total.sessions,
+                *(s for s in report.sessions if s not in total.sessions),
+            ]
             total.raised.update(report.raised)
             total.escalated += report.escalated
     return total
@@ -277,12 +284,20 @@ def acknowledge_alert(
 
 
 def acknowledge_alerts(
-    *, alerts: Iterable[Alert], actor: Any, at: dt.datetime, channel: Channel, note: str = "", where: str = ""
+    *,
+    alerts: Iterable[Alert],
+    actor: Any,
+    at: dt.datetime,
+    channel: Channel,
+    note: str = "",
+    where: str = "",
 ) -> list[Alert]:
     """Acknowledge several open alerts at once, all or none (each move audited as one)."""
     with transaction.atomic():
         return [
-            acknowledge_alert(alert=alert, actor=actor, at=at, channel=channel, note=note, where=where)
+            acknowledge_alert(
+                alert=alert, actor=actor, at=at, channel=channel, note=note, where=where
+            )
             for alert in alerts
         ]
 

@@ -72,8 +72,9 @@ def alert_bulk_acknowledge(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     wanted = [int(pk) for pk in request.POST.getlist("alert") if pk.isascii() and pk.isdigit()]
     alerts = list(
-        selectors.list_alerts(user=request.user, filters=selectors.AlertFilters(status=AlertStatus.OPEN))
-        .filter(pk__in=wanted)
+        selectors.list_alerts(
+            user=request.user, filters=selectors.AlertFilters(status=AlertStatus.OPEN)
+        ).filter(pk__in=wanted)
     )
     back = request.POST.get("next", "")
     back = back if back.startswith("?") else ""
@@ -82,13 +83,18 @@ def alert_bulk_acknowledge(request: HttpRequest) -> HttpResponse:
         return redirect(reverse("alerts:list") + back)
     try:
         done = services.acknowledge_alerts(
-            alerts=alerts, actor=request.user,
-            at=timezone.now(), channel=Channel.WEB, where=request.path,
+            alerts=alerts,
+            actor=request.user,
+            at=timezone.now(),
+            channel=Channel.WEB,
+            where=request.path,
         )
     except (services.AlertMoveNotAllowed, services.AlertNotAllowed) as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"{len(done)} {'alert' if len(done) == 1 else 'alerts'} acknowledged")
+        messages.success(
+            request, f"{len(done)} {'alert' if len(done) == 1 else 'alerts'} acknowledged"
+        )
     return redirect(reverse("alerts:list") + back)
 
 

@@ -46,8 +46,10 @@ def _body_too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     return api.create_response(
         request,
-        {"detail": f"The request body is over the {_size(limit)} limit: send smaller batches, "
-         "or upload a file"},
+        {
+            "detail": f"The request body is over the {_size(limit)} limit: send smaller batches, "
+            "or upload a file"
+        },
         status=413,
     )
 

@@ -71,16 +71,22 @@ class ErrorOut(Schema):
 
 
 def _service_data(payload: ChildIn) -> dict[str, Any]:
-    data = payload.dict(exclude={"responsible_la_code", "home_la_code", "home_school_urn", "version"})
+    data = payload.dict(
+        exclude={"responsible_la_code", "home_la_code", "home_school_urn", "version"}
+    )
     errors: dict[str, list[str]] = {}
     data["home_la"] = LocalAuthority.objects.filter(code=payload.home_la_code).first()
     if data["home_la"] is None:
         errors["home_la_code"] = [f"No local authority has code {payload.home_la_code}"]
     data["responsible_la"] = None
     if payload.responsible_la_code:
-        data["responsible_la"] = LocalAuthority.objects.filter(code=payload.responsible_la_code).first()
+        data["responsible_la"] = LocalAuthority.objects.filter(
+            code=payload.responsible_la_code
+        ).first()
         if data["responsible_la"] is None:
-            errors["responsible_la_code"] = [f"No local authority has code {payload.responsible_la_code}"]
+            errors["responsible_la_code"] = [
+                f"No local authority has code {payload.responsible_la_code}"
+            ]
     data["home_school"] = None
     if payload.home_school_urn:
         data["home_school"] = Establishment.objects.filter(urn=payload.home_school_urn).first()
@@ -101,7 +107,9 @@ def _invalid(error: services.ChildInvalid) -> Status[dict[str, Any]]:
 @paginate(Page)
 def list_children(request: HttpRequest, q: Text = "") -> Any:
     filters = selectors.ChildFilters(query=q)
-    return selectors.list_children(user=request.user, filters=filters, on=timezone.localdate()).select_related("responsible_la")
+    return selectors.list_children(
+        user=request.user, filters=filters, on=timezone.localdate()
+    ).select_related("responsible_la")
 
 
 @router.get("/{child_id}", response={200: ChildOut, 404: ErrorOut}, summary="One child")
@@ -109,7 +117,9 @@ def get_child(request: HttpRequest, child_id: Id) -> Any:
     child = selectors.get_child(user=request.user, child_id=child_id)
     if child is None:
         return Status(404, {"detail": "No child found"})
-    audit.record_view(actor=request.user, at=timezone.now(), channel=Channel.API, child=child, where=request.path)
+    audit.record_view(
+        actor=request.user, at=timezone.now(), channel=Channel.API, child=child, where=request.path
+    )
     return child
 
 
@@ -119,15 +129,22 @@ def create_child(request: HttpRequest, payload: ChildIn) -> Any:
         return Status(403, {"detail": "Your role cannot add children"})
     try:
         child = services.register_child(
-            actor=request.user, at=timezone.now(), channel=Channel.API,
-            data=_service_data(payload), where=request.path,
+            actor=request.user,
+            at=timezone.now(),
+            channel=Channel.API,
+            data=_service_data(payload),
+            where=request.path,
         )
     except services.ChildInvalid as error:
         return _invalid(error)
     return Status(201, child)
 
 
-@router.put("/{child_id}", response={200: ChildOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}, summary="Change a child's record")
+@router.put(
+    "/{child_id}",
+    response={200: ChildOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Change a child's record",
+)
 def update_child(request: HttpRequest, child_id: Id, payload: ChildUpdateIn) -> Any:
     child = selectors.get_child(user=request.user, child_id=child_id)
     if child is None:
@@ -136,11 +153,19 @@ def update_child(request: HttpRequest, child_id: Id, payload: ChildUpdateIn) -> 
         return Status(403, {"detail": "Your role cannot change this child's record"})
     try:
         child = services.update_child(
-            actor=request.user, at=timezone.now(), channel=Channel.API, child=child,
-            data=_service_data(payload), expected_version=payload.version, where=request.path,
+            actor=request.user,
+            at=timezone.now(),
+            channel=Channel.API,
+            child=child,
+            data=_service_data(payload),
+            expected_version=payload.version,
+            where=request.path,
         )
     except services.ChildInvalid as error:
         return _invalid(error)
     except services.ChildChangedElsewhere as error:
         return Status(409, {"detail": str(error)})
-    return Status(200, Child.objects.select_related("home_la", "home_school", "responsible_la").get(pk=child.pk))
+    return Status(
+        200,
+        Child.objects.select_related("home_la", "home_school", "responsible_la").get(pk=child.pk),
+    )

@@ -60,7 +60,9 @@ class PlacementOut(Schema):
     dual_registered: bool
     family_involvement: str
     commissioning_la_code: str | None = Field(None, alias="commissioning_la.code")
-    commissioning_school_urn: str | None = Field(None, alias="commissioning_school.establishment.urn")
+    commissioning_school_urn: str | None = Field(
+        None, alias="commissioning_school.establishment.urn"
+    )
     end_reason: str
     destination: str
     transition_plan: str
@@ -132,12 +134,20 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] = {}
 
 
-_KEYS = {"child": "child_id", "referral": "referral_id", "provider": "provider_id", "site": "site_id",
-         "commissioning_school": "commissioning_school_urn"}
+_KEYS = {
+    "child": "child_id",
+    "referral": "referral_id",
+    "provider": "provider_id",
+    "site": "site_id",
+    "commissioning_school": "commissioning_school_urn",
+}
 
 
 def _invalid(error: services.PlacementInvalid) -> Status[dict[str, Any]]:
-    named = {("placement" if key is None else _KEYS.get(key, key)): value for key, value in error.errors.items()}
+    named = {
+        ("placement" if key is None else _KEYS.get(key, key)): value
+        for key, value in error.errors.items()
+    }
     return Status(400, {"detail": "The placement was not accepted", "errors": named})
 
 
@@ -152,12 +162,16 @@ def _out(placement: Placement) -> Placement:
 
 
 def _service_data(request: HttpRequest, payload: PlacementIn) -> dict[str, Any]:
-    data = payload.dict(exclude={"child_id", "referral_id", "provider_id", "site_id", "commissioning_school_urn"})
+    data = payload.dict(
+        exclude={"child_id", "referral_id", "provider_id", "site_id", "commissioning_school_urn"}
+    )
     errors: dict[str | None, list[str]] = {}
     data["child"] = children_selectors.get_child(user=request.user, child_id=payload.child_id)
     if data["child"] is None:
         errors["child"] = ["No child found"]
-    data["provider"] = Provider.objects.filter(pk=payload.provider_id).select_related("organisation").first()
+    data["provider"] = (
+        Provider.objects.filter(pk=payload.provider_id).select_related("organisation").first()
+    )
     if data["provider"] is None:
         errors["provider"] = ["No provider found"]
     data["site"] = ProviderSite.objects.filter(pk=payload.site_id).first()
@@ -165,7 +179,9 @@ def _service_data(request: HttpRequest, payload: PlacementIn) -> dict[str, Any]:
         errors["site"] = ["No site found"]
     data["referral"] = None
     if payload.referral_id is not None:
-        data["referral"] = selectors.get_referral(user=request.user, referral_id=payload.referral_id)
+        data["referral"] = selectors.get_referral(
+            user=request.user, referral_id=payload.referral_id
+        )
         if data["referral"] is None:
             errors["referral"] = ["No referral found"]
     data["commissioning_school"] = None
@@ -174,7 +190,9 @@ def _service_data(request: HttpRequest, payload: PlacementIn) -> dict[str, Any]:
             kind=OrganisationKind.SCHOOL, establishment__urn=payload.commissioning_school_urn
         ).first()
         if data["commissioning_school"] is None:
-            errors["commissioning_school"] = [f"No school with URN {payload.commissioning_school_urn} uses aptrack"]
+            errors["commissioning_school"] = [
+                f"No school with URN {payload.commissioning_school_urn} uses aptrack"
+            ]
     if errors:
         raise services.PlacementInvalid(errors)
     return data
@@ -183,31 +201,49 @@ def _service_data(request: HttpRequest, payload: PlacementIn) -> dict[str, Any]:
 @router.get("", response=list[PlacementOut], summary="Placements the caller may see")
 @records_reads(lambda placement: placement.child_id)
 @paginate(Page)
-def list_placements(request: HttpRequest, status: PlacementStatus | None = None, tier: SmallInt | None = None) -> Any:
+def list_placements(
+    request: HttpRequest, status: PlacementStatus | None = None, tier: SmallInt | None = None
+) -> Any:
     filters = selectors.PlacementFilters(status=status or "", tier=tier)
-    return selectors.list_placements(user=request.user, filters=filters, on=timezone.localdate()).select_related(
-        "provider__provider", "commissioning_school__establishment"
-    ).prefetch_related("outcomes")
+    return (
+        selectors.list_placements(user=request.user, filters=filters, on=timezone.localdate())
+        .select_related("provider__provider", "commissioning_school__establishment")
+        .prefetch_related("outcomes")
+    )
 
 
-@router.get("/{placement_id}", response={200: PlacementOut, 404: ErrorOut}, summary="One placement and its plan")
+@router.get(
+    "/{placement_id}",
+    response={200: PlacementOut, 404: ErrorOut},
+    summary="One placement and its plan",
+)
 def get_placement(request: HttpRequest, placement_id: Id) -> Any:
     placement = _load(request, placement_id)
     if placement is None:
         return Status(404, {"detail": "No placement found"})
-    audit.record_view(actor=request.user, at=timezone.now(), channel=Channel.API, child=placement.child,
-                      where=request.path)
+    audit.record_view(
+        actor=request.user,
+        at=timezone.now(),
+        channel=Channel.API,
+        child=placement.child,
+        where=request.path,
+    )
     return _out(placement)
 
 
-@router.post("", response={201: PlacementOut, 400: ErrorOut, 403: ErrorOut}, summary="Plan a placement")
+@router.post(
+    "", response={201: PlacementOut, 400: ErrorOut, 403: ErrorOut}, summary="Plan a placement"
+)
 def create_placement(request: HttpRequest, payload: PlacementIn) -> Any:
     if not permissions.can_create_placement(request.user):
         return Status(403, {"detail": "Your role cannot plan placements"})
     try:
         placement = services.create_placement(
-            actor=request.user, at=timezone.now(), data=_service_data(request, payload),
-            channel=Channel.API, where=request.path,
+            actor=request.user,
+            at=timezone.now(),
+            data=_service_data(request, payload),
+            channel=Channel.API,
+            where=request.path,
         )
     except services.PlacementInvalid as error:
         return _invalid(error)
@@ -224,7 +260,8 @@ def _change(request: HttpRequest, placement_id: int) -> Placement | Status[dict[
 
 
 @router.post(
-    "/{placement_id}/start", response={200: PlacementOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    "/{placement_id}/start",
+    response={200: PlacementOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Record that the child has started",
 )
 def start_placement(request: HttpRequest, placement_id: Id, payload: VersionIn) -> Any:
@@ -232,9 +269,14 @@ def start_placement(request: HttpRequest, placement_id: Id, payload: VersionIn) 
     if not isinstance(placement, Placement):
         return placement
     try:
-        placement = services.activate_placement(actor=request.user, at=timezone.now(), placement=placement,
-                                                expected_version=payload.version, channel=Channel.API,
-                                                where=request.path)
+        placement = services.activate_placement(
+            actor=request.user,
+            at=timezone.now(),
+            placement=placement,
+            expected_version=payload.version,
+            channel=Channel.API,
+            where=request.path,
+        )
     except services.PlacementInvalid as error:
         return _invalid(error)
     except services.PlacementMoveNotAllowed as error:
@@ -245,7 +287,8 @@ def start_placement(request: HttpRequest, placement_id: Id, payload: VersionIn) 
 
 
 @router.post(
-    "/{placement_id}/end", response={200: PlacementOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    "/{placement_id}/end",
+    response={200: PlacementOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="End a placement with its reason, destination and transition plan",
 )
 def end_placement(request: HttpRequest, placement_id: Id, payload: EndIn) -> Any:
@@ -254,9 +297,16 @@ def end_placement(request: HttpRequest, placement_id: Id, payload: EndIn) -> Any
         return placement
     try:
         placement = services.end_placement(
-            actor=request.user, at=timezone.now(), placement=placement, end_date=payload.end_date,
-            reason=payload.reason, destination=payload.destination, transition_plan=payload.transition_plan,
-            expected_version=payload.version, channel=Channel.API, where=request.path,
+            actor=request.user,
+            at=timezone.now(),
+            placement=placement,
+            end_date=payload.end_date,
+            reason=payload.reason,
+            destination=payload.destination,
+            transition_plan=payload.transition_plan,
+            expected_version=payload.version,
+            channel=Channel.API,
+            where=request.path,
         )
     except services.PlacementInvalid as error:
         return _invalid(error)

@@ -21,8 +21,10 @@ def records_reads(child_of: Callable[[Any], Any] = lambda item: item) -> Callabl
             result = view(request, **kwargs)
             items = result.get("items", []) if isinstance(result, dict) else []
             reads.record_reads(
-                request, children=[child_of(item) for item in items],
-                search_term=kwargs.get("q") or "", channel=Channel.API,
+                request,
+                children=[child_of(item) for item in items],
+                search_term=kwargs.get("q") or "",
+                channel=Channel.API,
             )
             return result
 

@@ -47,7 +47,9 @@ class ReferralOut(Schema):
     proposed_tier: int
     estimated_weekly_cost: Decimal | None
     commissioning_la_code: str = Field(..., alias="commissioning_la.code")
-    commissioning_school_urn: str | None = Field(None, alias="commissioning_school.establishment.urn")
+    commissioning_school_urn: str | None = Field(
+        None, alias="commissioning_school.establishment.urn"
+    )
     referrer: str = Field(..., alias="referrer.username")
     status: str
     created_at: dt.datetime
@@ -102,7 +104,9 @@ def _fresh(request: HttpRequest, referral: Referral) -> Referral | None:
 @router.get("", response=list[ReferralOut], summary="Referrals the caller may see")
 @records_reads(lambda referral: referral.child_id)
 @paginate(Page)
-def list_referrals(request: HttpRequest, status: ReferralStatus | None = None, route: Route | None = None) -> Any:
+def list_referrals(
+    request: HttpRequest, status: ReferralStatus | None = None, route: Route | None = None
+) -> Any:
     if not permissions.can_use_referrals(request.user):
         raise HttpError(403, "Your role cannot see referrals")
     filters = selectors.ReferralFilters(statuses=(status,) if status else (), route=route or "")
@@ -111,18 +115,32 @@ def list_referrals(request: HttpRequest, status: ReferralStatus | None = None, r
     )
 
 
-@router.get("/{referral_id}", response={200: ReferralDetailOut, 403: ErrorOut, 404: ErrorOut}, summary="One referral, with its history")
+@router.get(
+    "/{referral_id}",
+    response={200: ReferralDetailOut, 403: ErrorOut, 404: ErrorOut},
+    summary="One referral, with its history",
+)
 def get_referral(request: HttpRequest, referral_id: Id) -> Any:
     if not permissions.can_use_referrals(request.user):
         return Status(403, {"detail": "Your role cannot see referrals"})
     referral = _load(request, referral_id)
     if referral is None:
         return Status(404, {"detail": "No referral found"})
-    audit.record_view(actor=request.user, at=timezone.now(), channel=Channel.API, child=referral.child, where=request.path)
+    audit.record_view(
+        actor=request.user,
+        at=timezone.now(),
+        channel=Channel.API,
+        child=referral.child,
+        where=request.path,
+    )
     return referral
 
 
-@router.post("", response={201: ReferralDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Start a draft referral")
+@router.post(
+    "",
+    response={201: ReferralDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Start a draft referral",
+)
 def create_referral(request: HttpRequest, payload: ReferralIn) -> Any:
     if not permissions.can_start_referrals(request.user):
         return Status(403, {"detail": "Your role cannot start referrals"})
@@ -131,8 +149,12 @@ def create_referral(request: HttpRequest, payload: ReferralIn) -> Any:
         return Status(404, {"detail": "No child found"})
     try:
         referral = services.create_referral(
-            actor=request.user, at=timezone.now(), channel=Channel.API, child=child,
-            data=payload.dict(exclude={"child_id"}), where=request.path,
+            actor=request.user,
+            at=timezone.now(),
+            channel=Channel.API,
+            child=child,
+            data=payload.dict(exclude={"child_id"}),
+            where=request.path,
         )
     except services.ReferralInvalid as error:
         return _invalid("The referral was not accepted", error)
@@ -141,7 +163,11 @@ def create_referral(request: HttpRequest, payload: ReferralIn) -> Any:
     return Status(201, _fresh(request, referral))
 
 
-@router.post("/{referral_id}/submit", response={200: ReferralDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}, summary="Submit a draft for a panel")
+@router.post(
+    "/{referral_id}/submit",
+    response={200: ReferralDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Submit a draft for a panel",
+)
 def submit_referral(request: HttpRequest, referral_id: Id) -> Any:
     if not permissions.can_use_referrals(request.user):
         return Status(403, {"detail": "Your role cannot change referrals"})
@@ -149,8 +175,13 @@ def submit_referral(request: HttpRequest, referral_id: Id) -> Any:
     if referral is None:
         return Status(404, {"detail": "No referral found"})
     try:
-        services.submit_referral(actor=request.user, at=timezone.now(), channel=Channel.API, referral=referral,
-                                 where=request.path)
+        services.submit_referral(
+            actor=request.user,
+            at=timezone.now(),
+            channel=Channel.API,
+            referral=referral,
+            where=request.path,
+        )
     except services.ReferralNotReady as error:
         return _invalid("The referral is not ready to submit", error)
     except services.ReferralNotAllowed as error:
@@ -160,7 +191,11 @@ def submit_referral(request: HttpRequest, referral_id: Id) -> Any:
     return Status(200, _fresh(request, referral))
 
 
-@router.post("/{referral_id}/withdraw", response={200: ReferralDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}, summary="Withdraw a referral, with the reason")
+@router.post(
+    "/{referral_id}/withdraw",
+    response={200: ReferralDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Withdraw a referral, with the reason",
+)
 def withdraw_referral(request: HttpRequest, referral_id: Id, payload: WithdrawIn) -> Any:
     if not permissions.can_use_referrals(request.user):
         return Status(403, {"detail": "Your role cannot change referrals"})
@@ -168,8 +203,14 @@ def withdraw_referral(request: HttpRequest, referral_id: Id, payload: WithdrawIn
     if referral is None:
         return Status(404, {"detail": "No referral found"})
     try:
-        services.withdraw_referral(actor=request.user, at=timezone.now(), channel=Channel.API, referral=referral,
-                                   reason=payload.reason, where=request.path)
+        services.withdraw_referral(
+            actor=request.user,
+            at=timezone.now(),
+            channel=Channel.API,
+            referral=referral,
+            reason=payload.reason,
+            where=request.path,
+        )
     except services.ReferralInvalid as error:
         return _invalid("The referral was not withdrawn", error)
     except services.ReferralNotAllowed as error:

@@ -59,7 +59,8 @@ class RegisterForm(forms.Form):
     Whether a code is in force is `services.record_marks`'s rule, as for every channel."""
 
     all_present = forms.BooleanField(
-        label="Mark every child without a code present", required=False,
+        label="Mark every child without a code present",
+        required=False,
     )
 
     def __init__(self, *args: Any, lines: Sequence[RegisterLine], **kwargs: Any) -> None:

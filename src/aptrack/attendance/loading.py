@@ -238,7 +238,15 @@ class Loader:
         self._analyze("att_stage")
         self._insert(
             "att_placement",
-            ["placement_id", "child_id", "start_date", "end_date", "la_id", "compulsory_from", "compulsory_to"],
+            [
+                "placement_id",
+                "child_id",
+                "start_date",
+                "end_date",
+                "la_id",
+                "compulsory_from",
+                "compulsory_to",
+            ],
             (
                 (
                     s.placement_id,

@@ -144,7 +144,8 @@ def get_provider_measures(*, scope: Scope, period: Period) -> ProviderMeasures:
     return ProviderMeasures(
         overall=with_label(overall, period.label),
         by_type=_summarise(
-            ((int(provider_id in registered), *rest) for provider_id, *rest in rows), group=Grouping.PROVIDER_TYPE
+            ((int(provider_id in registered), *rest) for provider_id, *rest in rows),
+            group=Grouping.PROVIDER_TYPE,
         ),
         by_provider=_summarise(rows, group=Grouping.PROVIDER),
     )
@@ -403,7 +404,9 @@ def get_register_calendar(*, provider_id: int) -> SchoolCalendar:
     """The school calendar the provider's register follows by default: that of the LA the
     provider is in (its own record, else its establishment's), else the standard one."""
     organisation = Organisation.objects.select_related("establishment").get(pk=provider_id)
-    la_id = organisation.local_authority_id or getattr(organisation.establishment, "local_authority_id", None)
+    la_id = organisation.local_authority_id or getattr(
+        organisation.establishment, "local_authority_id", None
+    )
     return calendar_selectors.get_calendar(la_id=la_id)
 
 

@@ -281,7 +281,13 @@ def _placement_spans(provider: Any) -> tuple[list[PlacementSpan], dict[str, int]
         .annotate(answering_la_id=placement_rules.answering_la())
         .order_by("child_id", "start_date", "pk")
         .values_list(
-            "pk", "child_id", "child__upn", "start_date", "end_date", "answering_la_id", "child__date_of_birth"
+            "pk",
+            "child_id",
+            "child__upn",
+            "start_date",
+            "end_date",
+            "answering_la_id",
+            "child__date_of_birth",
         )
     )
     spans: list[PlacementSpan] = []

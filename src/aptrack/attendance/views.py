@@ -81,7 +81,9 @@ def register(request: HttpRequest) -> HttpResponse:
             "is_default_day": not request.GET,
             "codes": session_codes(session, with_x=False),
             # X only for the children below or above compulsory school age that day.
-            "codes_with_x": session_codes(session) if any(line.may_have_x for line in lines) else None,
+            "codes_with_x": session_codes(session)
+            if any(line.may_have_x for line in lines)
+            else None,
             "present_sign": codes.PRESENT_SIGN[session.value],
         },
     )

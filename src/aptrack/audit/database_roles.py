@@ -25,7 +25,8 @@ class RoleNotAllowed(Exception):
 
 def _table_owner(cursor: object, table: str) -> str:
     cursor.execute(  # type: ignore[attr-defined]
-        "SELECT tableowner FROM pg_tables WHERE schemaname = current_schema() AND tablename = %s", [table]
+        "SELECT tableowner FROM pg_tables WHERE schemaname = current_schema() AND tablename = %s",
+        [table],
     )
     row = cursor.fetchone()  # type: ignore[attr-defined]
     if row is None:
@@ -40,13 +41,17 @@ def grant_application_role(*, role: str) -> bool:
     if connection.vendor != "postgresql":
         raise RoleNotAllowed("Database roles are a PostgreSQL matter: SQLite has none")
     if not ROLE_NAME.match(role):
-        raise RoleNotAllowed(f"{role!r} is not a plain role name (lower-case letters, digits and _)")
+        raise RoleNotAllowed(
+            f"{role!r} is not a plain role name (lower-case letters, digits and _)"
+        )
     audit_table = AuditEvent._meta.db_table
     name = sql.Identifier(role)
     with transaction.atomic(), connection.cursor() as cursor:
         owner = _table_owner(cursor, audit_table)
-        cursor.execute("SELECT rolsuper, pg_has_role(%s, %s, 'MEMBER') FROM pg_roles WHERE rolname = %s",
-                       [role, owner, role])
+        cursor.execute(
+            "SELECT rolsuper, pg_has_role(%s, %s, 'MEMBER') FROM pg_roles WHERE rolname = %s",
+            [role, owner, role],
+        )
         row = cursor.fetchone()
         if row is not None and (row[0] or row[1]):
             raise RoleNotAllowed(
@@ -69,8 +74,12 @@ def grant_application_role(*, role: str) -> bool:
             "REVOKE ALL ON {audit} FROM {role}",
             "GRANT SELECT, INSERT ON {audit} TO {role}",
         ):
-            cursor.execute(sql.SQL(statement).format(
-                database=sql.Identifier(database), schema=sql.Identifier(schema), role=name,
-                audit=sql.Identifier(audit_table),
-            ))
+            cursor.execute(
+                sql.SQL(statement).format(
+                    database=sql.Identifier(database),
+                    schema=sql.Identifier(schema),
+                    role=name,
+                    audit=sql.Identifier(audit_table),
+                )
+            )
     return created

@@ -20,7 +20,7 @@ EMPTY = "–"
 
 
 def actor_display(label: str) -> str:
-    """"officer (LA_OFFICER)" reads "officer (LA AP officer)"."""
+    """ "officer (LA_OFFICER)" reads "officer (LA AP officer)"."""
     return _ROLE_IN_LABEL.sub(lambda m: f"({ROLE_LABELS.get(m.group(1), m.group(1))})", label or "")
 
 
@@ -72,7 +72,9 @@ def _model_field(model: type[models.Model] | None, name: str) -> models.Field | 
     return None
 
 
-def change_lines(changes: Any, model: type[models.Model] | None = None, names: RelatedNames | None = None) -> list[str]:
+def change_lines(
+    changes: Any, model: type[models.Model] | None = None, names: RelatedNames | None = None
+) -> list[str]:
     """One line per changed field: "Field: old → new", or "Field: value" when only the value
     was recorded; with the audited `model`, in its labels (see `trail_change_lines`)."""
     if not isinstance(changes, dict):
@@ -82,14 +84,19 @@ def change_lines(changes: Any, model: type[models.Model] | None = None, names: R
         field = _model_field(model, str(key))
         label = _field(key, field)
         if isinstance(change, dict) and set(change) <= {"old", "new"} and change:
-            old, new = _value(change.get("old"), field, names), _value(change.get("new"), field, names)
+            old, new = (
+                _value(change.get("old"), field, names),
+                _value(change.get("new"), field, names),
+            )
             lines.append(f"{label}: {old} → {new}")
         else:
             lines.append(f"{label}: {_value(change, field, names)}")
     return lines
 
 
-def _related_ids(changes: Any, model: type[models.Model] | None) -> Iterable[tuple[type[models.Model], Any]]:
+def _related_ids(
+    changes: Any, model: type[models.Model] | None
+) -> Iterable[tuple[type[models.Model], Any]]:
     if model is None or not isinstance(changes, dict):
         return
     for key, change in changes.items():
@@ -127,4 +134,6 @@ def trail_change_lines(events: Iterable[Any]) -> dict[Any, list[str]]:
         for related, pk in _related_ids(event.changes, _model(event.object_type)):
             wanted[related].add(pk)
     names = _related_names(wanted)
-    return {event.pk: change_lines(event.changes, _model(event.object_type), names) for event in events}
+    return {
+        event.pk: change_lines(event.changes, _model(event.object_type), names) for event in events
+    }

@@ -12,10 +12,18 @@ from aptrack.audit.models import Channel
 
 
 def record_reads(
-    request: HttpRequest, *, children: Any | Iterable[Any], search_term: str = "", channel: Channel = Channel.WEB
+    request: HttpRequest,
+    *,
+    children: Any | Iterable[Any],
+    search_term: str = "",
+    channel: Channel = Channel.WEB,
 ) -> int:
     """Record each child (object, id, or queryset of children) the response shows."""
     return services.record_reads(
-        actor=request.user, at=timezone.now(), channel=channel, children=children,
-        where=request.path, search_term=search_term,
+        actor=request.user,
+        at=timezone.now(),
+        channel=channel,
+        children=children,
+        where=request.path,
+        search_term=search_term,
     )

@@ -21,8 +21,18 @@ from aptrack.audit.models import AuditAction, AuditEvent, Channel
 
 # The columns `record_reads` fills, in the order its SELECT yields them.
 _READ_COLUMNS = (
-    "at", "actor_id", "actor_label", "action", "channel", "object_type", "object_id",
-    "object_label", "child_id", "where", "changes", "search_term",
+    "at",
+    "actor_id",
+    "actor_label",
+    "action",
+    "channel",
+    "object_type",
+    "object_id",
+    "object_label",
+    "child_id",
+    "where",
+    "changes",
+    "search_term",
 )
 
 
@@ -82,13 +92,23 @@ def record_event(
     )
 
 
-def record_trail_export(*, actor: Any, at: dt.datetime, channel: Channel, where: str, changes: dict[str, Any]) -> AuditEvent:
+def record_trail_export(
+    *, actor: Any, at: dt.datetime, channel: Channel, where: str, changes: dict[str, Any]
+) -> AuditEvent:
     """A download of the audit trail itself (for the data protection officer): who, when and
     which part (`changes` holds the range and the row count)."""
     return AuditEvent.objects.create(
-        at=at, actor=actor if getattr(actor, "pk", None) else None, actor_label=_actor_label(actor),
-        action=AuditAction.EXPORTED, channel=channel, object_type=AuditEvent._meta.label, object_id="",
-        object_label="Audit trail", child_id=None, where=where[:300], changes=changes,
+        at=at,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=_actor_label(actor),
+        action=AuditAction.EXPORTED,
+        channel=channel,
+        object_type=AuditEvent._meta.label,
+        object_id="",
+        object_label="Audit trail",
+        child_id=None,
+        where=where[:300],
+        changes=changes,
     )
 
 
@@ -142,7 +162,10 @@ def record_reads(
             Value(str(channel)),
             Value(child_model._meta.label),
             Cast("pk", output_field=CharField(max_length=40)),
-            Left(Concat("legal_first_name", Value(" "), "legal_last_name", output_field=CharField()), 200),
+            Left(
+                Concat("legal_first_name", Value(" "), "legal_last_name", output_field=CharField()),
+                200,
+            ),
             F("pk"),
             Value(where[:300]),
             Value({}, output_field=JSONField()),
@@ -156,7 +179,9 @@ def record_reads(
     quote = connection.ops.quote_name
     columns = ", ".join(quote(column) for column in _READ_COLUMNS)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({columns}) {select_sql}", params)
+        cursor.execute(
+            f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({columns}) {select_sql}", params
+        )
         return cursor.rowcount
 
 

@@ -12,7 +12,16 @@ from django.db.models import QuerySet
 from aptrack.audit.models import AuditEvent
 from aptrack.core import exports
 
-HEADERS = ["When (UTC)", "Who", "What", "Channel", "Page or endpoint", "Search term", "Record", "Changes"]
+HEADERS = [
+    "When (UTC)",
+    "Who",
+    "What",
+    "Channel",
+    "Page or endpoint",
+    "Search term",
+    "Record",
+    "Changes",
+]
 LOG_HEADERS = [*HEADERS[:7], "Child", "Changes"]
 # The trail is append-only, so retention cannot reach it: once a child's record is anonymised,
 # the exports show that child's rows by the child id alone, without the values that changed.
@@ -21,7 +30,11 @@ WITHHELD = "withheld: the child's record has been anonymised"
 
 def anonymised_child_ids(child_ids: Iterable[int]) -> set[int]:
     child = apps.get_model("children", "Child")
-    return set(child.objects.filter(pk__in=set(child_ids), anonymised_on__isnull=False).values_list("pk", flat=True))
+    return set(
+        child.objects.filter(pk__in=set(child_ids), anonymised_on__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def _changes(event: AuditEvent, anonymised: set[int]) -> str:
@@ -32,8 +45,13 @@ def _changes(event: AuditEvent, anonymised: set[int]) -> str:
 
 def _cells(event: AuditEvent) -> list[str]:
     return [
-        event.at.isoformat(), event.actor_label, event.get_action_display(), event.get_channel_display(),
-        event.where, event.search_term or "", f"{event.object_type} {event.object_id}",
+        event.at.isoformat(),
+        event.actor_label,
+        event.get_action_display(),
+        event.get_channel_display(),
+        event.where,
+        event.search_term or "",
+        f"{event.object_type} {event.object_id}",
     ]
 
 
@@ -44,7 +62,9 @@ def write_audit_log_csv(*, events: QuerySet[AuditEvent], stream: TextIO) -> int:
     writer.writerow(LOG_HEADERS)
     count = 0
     ordered = events.order_by("at", "pk")
-    anonymised = anonymised_child_ids(ordered.exclude(child_id=None).values_list("child_id", flat=True).distinct())
+    anonymised = anonymised_child_ids(
+        ordered.exclude(child_id=None).values_list("child_id", flat=True).distinct()
+    )
     for event in ordered.iterator():
         writer.writerow([*_cells(event), event.child_id or "", _changes(event, anonymised)])
         count += 1

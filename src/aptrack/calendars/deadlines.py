@@ -44,7 +44,9 @@ def illness_trigger(calendar: SchoolCalendar, first_day_missed: dt.date) -> dt.d
     return calendar.nth_school_day(first_day_missed, ILLNESS_TRIGGER_DAYS)
 
 
-def illness_trigger_cumulative(calendar: SchoolCalendar, days_missed: Iterable[dt.date]) -> dt.date | None:
+def illness_trigger_cumulative(
+    calendar: SchoolCalendar, days_missed: Iterable[dt.date]
+) -> dt.date | None:
     """The fifteenth school day a child missed through illness, counting missed days whether
     consecutive or cumulative (DfE, *Arranging education for children who cannot attend school
     because of health needs*): None below fifteen. The dates may come in any order and may repeat;
@@ -58,7 +60,9 @@ def illness_sessions_trigger(
 ) -> dt.date | None:
     """The same rule read from a register, where two sessions make a day: the date of the
     thirtieth school-day session missed through illness (14.5 days is not yet 15), or None."""
-    missed = sorted({(day, session) for day, session in sessions_missed if calendar.is_school_day(day)})
+    missed = sorted(
+        {(day, session) for day, session in sessions_missed if calendar.is_school_day(day)}
+    )
     needed = ILLNESS_TRIGGER_DAYS * 2
     return missed[needed - 1][0] if len(missed) >= needed else None
 

@@ -27,10 +27,14 @@ class SchoolCalendar:
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.terms))
         object.__setattr__(self, "_starts", tuple(start for start, _ in ordered))
-        object.__setattr__(self, "_ends_so_far", tuple(accumulate((end for _, end in ordered), max)))
+        object.__setattr__(
+            self, "_ends_so_far", tuple(accumulate((end for _, end in ordered), max))
+        )
 
     @classmethod
-    def build(cls, terms: Iterable[tuple[dt.date, dt.date]], closures: Iterable[dt.date]) -> "SchoolCalendar":
+    def build(
+        cls, terms: Iterable[tuple[dt.date, dt.date]], closures: Iterable[dt.date]
+    ) -> "SchoolCalendar":
         return cls(terms=tuple(sorted(terms)), closures=frozenset(closures))
 
     @property

@@ -10,17 +10,25 @@ from django.db import models
 
 class TermPeriod(models.Model):
     local_authority = models.ForeignKey(
-        "organisations.LocalAuthority", on_delete=models.CASCADE, null=True, blank=True,
+        "organisations.LocalAuthority",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="term_periods",
     )
-    academic_year = models.PositiveSmallIntegerField(help_text="The year the academic year starts, e.g. 2026 for 2026/27")
+    academic_year = models.PositiveSmallIntegerField(
+        help_text="The year the academic year starts, e.g. 2026 for 2026/27"
+    )
     name = models.CharField(max_length=40)
     start_date = models.DateField()
     end_date = models.DateField()
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")), name="term_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="term_ends_after_start",
+            ),
         ]
         indexes = [models.Index(fields=["local_authority", "academic_year"])]
 
@@ -36,7 +44,10 @@ class ClosureKind(models.TextChoices):
 
 class ClosureDay(models.Model):
     local_authority = models.ForeignKey(
-        "organisations.LocalAuthority", on_delete=models.CASCADE, null=True, blank=True,
+        "organisations.LocalAuthority",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="closure_days",
     )
     date = models.DateField()
@@ -45,7 +56,9 @@ class ClosureDay(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["local_authority", "date"], name="one_closure_per_day_per_la"),
+            models.UniqueConstraint(
+                fields=["local_authority", "date"], name="one_closure_per_day_per_la"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -35,7 +35,12 @@ class Item:
 
 
 ITEMS: tuple[Item, ...] = (
-    Item("UPN", "Unique pupil number (UPN)", "Identifiers", "13 characters; temporary UPNs end in a letter"),
+    Item(
+        "UPN",
+        "Unique pupil number (UPN)",
+        "Identifiers",
+        "13 characters; temporary UPNs end in a letter",
+    ),
     Item("ULN", "Unique learner number (ULN)", "Identifiers", "10 digits, pupils aged 14 and over"),
     Item("Surname", "Surname", "Identifiers", "Legal surname"),
     Item("Forename", "Forename", "Identifiers", "Legal first name, in full"),
@@ -50,14 +55,36 @@ ITEMS: tuple[Item, ...] = (
     Item("UPRN", "Unique property reference number", "Home information", "Up to 12 digits"),
     Item("URN", "URN of the AP setting", "Placement", "6 digits, from GIAS; or blank"),
     Item("UKPRN", "UKPRN of the AP setting", "Placement", "8 digits starting 1; or blank"),
-    Item("SettingType", "AP setting type", "Placement", "NFE, OOT, OTH or WBP when no URN or UKPRN"),
-    Item("PlacementReason", "Primary reason for placement", "Placement", "Code below; PEX takes precedence"),
+    Item(
+        "SettingType", "AP setting type", "Placement", "NFE, OOT, OTH or WBP when no URN or UKPRN"
+    ),
+    Item(
+        "PlacementReason",
+        "Primary reason for placement",
+        "Placement",
+        "Code below; PEX takes precedence",
+    ),
     Item("EntryDate", "Placement entry date", "Placement", "YYYY-MM-DD, on or before census day"),
-    Item("LeavingDate", "Placement leaving date", "Placement", "YYYY-MM-DD if the placement ended on census day"),
-    Item("AssociatedSchoolURN", "Association with a school", "Placement", "URN of the school whose roll the pupil stays on"),
+    Item(
+        "LeavingDate",
+        "Placement leaving date",
+        "Placement",
+        "YYYY-MM-DD if the placement ended on census day",
+    ),
+    Item(
+        "AssociatedSchoolURN",
+        "Association with a school",
+        "Placement",
+        "URN of the school whose roll the pupil stays on",
+    ),
     Item("AttendancePattern", "Attendance pattern", "Placement", "FT full-time, PT part-time"),
     Item("SessionsPerWeek", "Sessions per week", "Placement", "Half-day sessions, 1 to 10"),
-    Item("PreviousSchoolURN", "Previous school URN", "Placement", "The last school the pupil attended"),
+    Item(
+        "PreviousSchoolURN",
+        "Previous school URN",
+        "Placement",
+        "The last school the pupil attended",
+    ),
 )
 HEADERS: tuple[str, ...] = tuple(item.header for item in ITEMS)
 

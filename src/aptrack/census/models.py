@@ -16,4 +16,6 @@ class RecordedReason(models.Model):
     recorded_at = models.DateTimeField()
 
     def __str__(self) -> str:
-        return f"Census reason for placement {self.placement_id}: {self.get_primary_reason_display()}"
+        return (
+            f"Census reason for placement {self.placement_id}: {self.get_primary_reason_display()}"
+        )

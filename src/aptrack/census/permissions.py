@@ -8,7 +8,10 @@ CENSUS_ROLES = CHILD_EDITOR_ROLES
 
 def own_la_id(user: object) -> int | None:
     """The LA whose census this user prepares, or None if they may not prepare one."""
-    if not getattr(user, "is_authenticated", False) or getattr(user, "role", None) not in CENSUS_ROLES:
+    if (
+        not getattr(user, "is_authenticated", False)
+        or getattr(user, "role", None) not in CENSUS_ROLES
+    ):
         return None
     organisation = getattr(user, "organisation", None)
     return getattr(organisation, "local_authority_id", None) if organisation else None

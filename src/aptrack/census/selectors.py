@@ -36,7 +36,9 @@ def placements_running_on(*, la: LocalAuthority, census_date: dt.date) -> QueryS
             "provider__provider",
             "provider__provider__establishment",
         )
-        .order_by("child__legal_last_name", "child__legal_first_name", "child_id", "start_date", "pk")
+        .order_by(
+            "child__legal_last_name", "child__legal_first_name", "child_id", "start_date", "pk"
+        )
     )
 
 
@@ -44,8 +46,12 @@ def permanently_excluded_child_ids(*, child_ids: Iterable[int], census_date: dt.
     """Children with a permanent exclusion on or before census day (a referral on the
     permanent-exclusion route, or with that primary reason, not withdrawn)."""
     return set(
-        Referral.objects.filter(child_id__in=list(child_ids), first_day_of_exclusion__lte=census_date)
-        .filter(Q(route=Route.PERMANENT_EXCLUSION) | Q(primary_reason=PrimaryReason.PERMANENT_EXCLUSION))
+        Referral.objects.filter(
+            child_id__in=list(child_ids), first_day_of_exclusion__lte=census_date
+        )
+        .filter(
+            Q(route=Route.PERMANENT_EXCLUSION) | Q(primary_reason=PrimaryReason.PERMANENT_EXCLUSION)
+        )
         .exclude(status=ReferralStatus.WITHDRAWN)
         .values_list("child_id", flat=True)
     )

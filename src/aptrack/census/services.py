@@ -53,7 +53,16 @@ SCHOOL_CENSUS_KINDS = frozenset({ProviderKind.PRU, ProviderKind.AP_ACADEMY, Prov
 EXCLUDED_AGE = "Outside the census age range (2 to 18)"
 EXCLUDED_SCHOOL_CENSUS = "At a PRU, AP academy, AP free school or hospital school (school census)"
 
-ERROR_REPORT_HEADERS = ("UPN", "Surname", "Forename", "Provider", "EntryDate", "Item", "Severity", "Problem")
+ERROR_REPORT_HEADERS = (
+    "UPN",
+    "Surname",
+    "Forename",
+    "Provider",
+    "EntryDate",
+    "Item",
+    "Severity",
+    "Problem",
+)
 
 
 @dataclass
@@ -117,7 +126,9 @@ def _identity(placement: Placement) -> dict[str, str]:
 def _sessions(hours: Decimal) -> int:
     if hours <= 0:
         return 0
-    sessions = int((hours / Decimal(str(items.HOURS_PER_SESSION))).quantize(Decimal(1), ROUND_HALF_UP))
+    sessions = int(
+        (hours / Decimal(str(items.HOURS_PER_SESSION))).quantize(Decimal(1), ROUND_HALF_UP)
+    )
     return min(items.MAX_SESSIONS, max(1, sessions))
 
 
@@ -131,7 +142,9 @@ def _primary_reason(placement: Placement, *, permanently_excluded: bool) -> str:
     return recorded.primary_reason if recorded else ""
 
 
-def census_row(placement: Placement, *, census_date: dt.date, excluded_children: set[int]) -> CensusRow:
+def census_row(
+    placement: Placement, *, census_date: dt.date, excluded_children: set[int]
+) -> CensusRow:
     """The census items for one placement, from the child, the provider and the referral."""
     child = placement.child
     reason = _primary_reason(placement, permanently_excluded=child.pk in excluded_children)
@@ -189,7 +202,9 @@ def build_census(*, la: LocalAuthority, census_date: dt.date, today: dt.date) ->
     )
     rows = [census_row(p, census_date=census_date, excluded_children=pex) for p in in_scope]
     issues = validation.validate(rows, census_date=census_date, today=today)
-    return CensusReturn(la=la, census_date=census_date, today=today, rows=rows, issues=issues, excluded=excluded)
+    return CensusReturn(
+        la=la, census_date=census_date, today=today, rows=rows, issues=issues, excluded=excluded
+    )
 
 
 def write_census_csv(census: CensusReturn, stream: TextIO) -> None:
@@ -208,7 +223,9 @@ def read_census_csv(stream: TextIO) -> list[CensusRow]:
     """Rows back from a census file, to check the file itself passes validation."""
     reader = csv.DictReader(stream)
     return [
-        CensusRow(child_id=0, placement_id=0, placement_status="", provider_name="", values=dict(values))
+        CensusRow(
+            child_id=0, placement_id=0, placement_status="", provider_name="", values=dict(values)
+        )
         for values in reader
     ]
 
@@ -219,10 +236,18 @@ def write_error_report_csv(census: CensusReturn, stream: TextIO) -> None:
     writer.writerow(ERROR_REPORT_HEADERS)
     for issue in census.issues:
         row = issue.row
-        writer.writerow([
-            row["UPN"], row["Surname"], row["Forename"], row.provider_name, row["EntryDate"],
-            issue.item, "Error" if issue.is_error else "Warning", issue.message,
-        ])
+        writer.writerow(
+            [
+                row["UPN"],
+                row["Surname"],
+                row["Forename"],
+                row.provider_name,
+                row["EntryDate"],
+                issue.item,
+                "Error" if issue.is_error else "Warning",
+                issue.message,
+            ]
+        )
 
 
 class CensusHasErrors(Exception):
@@ -230,13 +255,22 @@ class CensusHasErrors(Exception):
 
 
 def record_census_export(
-    *, actor: Any, at: dt.datetime, channel: Channel, census: CensusReturn, what: str, rows: list[Any]
+    *,
+    actor: Any,
+    at: dt.datetime,
+    channel: Channel,
+    census: CensusReturn,
+    what: str,
+    rows: list[Any],
 ) -> None:
     """Every census file or error report handed out is on the audit trail, and so is each
     child named in it."""
     where = f"AP census {census.census_date.isoformat()}: {what}"
     record_reads(
-        actor=actor, at=at, channel=channel, where=where,
+        actor=actor,
+        at=at,
+        channel=channel,
+        where=where,
         children=[row.child_id for row in rows if row.child_id is not None],
     )
     record_event(
@@ -259,7 +293,12 @@ def export_census(
         raise CensusHasErrors(f"{len(census.errors)} errors: fix them, or ask for the error report")
     write_census_csv(census, stream)
     record_census_export(
-        actor=actor, at=at, channel=channel, census=census, what="census file", rows=list(census.rows)
+        actor=actor,
+        at=at,
+        channel=channel,
+        census=census,
+        what="census file",
+        rows=list(census.rows),
     )
 
 
@@ -268,7 +307,11 @@ def export_error_report(
 ) -> None:
     write_error_report_csv(census, stream)
     record_census_export(
-        actor=actor, at=at, channel=channel, census=census, what="error report",
+        actor=actor,
+        at=at,
+        channel=channel,
+        census=census,
+        what="error report",
         rows=[issue.row for issue in census.issues],
     )
 
@@ -280,7 +323,9 @@ class ReasonNotNeeded(Exception):
 REASON_FROM_REFERRAL = "This placement's primary reason comes from its referral"
 
 
-def record_primary_reason(*, placement: Placement, primary_reason: str, actor: Any, at: dt.datetime) -> RecordedReason:
+def record_primary_reason(
+    *, placement: Placement, primary_reason: str, actor: Any, at: dt.datetime
+) -> RecordedReason:
     """Record why a placement without a referral was commissioned, for the census."""
     if placement.referral_id:
         raise ReasonNotNeeded(REASON_FROM_REFERRAL)
@@ -292,8 +337,13 @@ def record_primary_reason(*, placement: Placement, primary_reason: str, actor: A
             defaults={"primary_reason": primary_reason, "recorded_by": actor, "recorded_at": at},
         )
         record_event(
-            actor=actor, at=at, action=AuditAction.UPDATED if existing else AuditAction.CREATED,
-            channel=Channel.WEB, instance=record, child_id=placement.child_id, where="AP census",
+            actor=actor,
+            at=at,
+            action=AuditAction.UPDATED if existing else AuditAction.CREATED,
+            channel=Channel.WEB,
+            instance=record,
+            child_id=placement.child_id,
+            where="AP census",
             changes={"primary_reason": {"from": before, "to": primary_reason}},
         )
     return record

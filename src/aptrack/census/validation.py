@@ -28,13 +28,14 @@ URN_INVALID = "URN must be 6 digits"
 UKPRN_INVALID = "UKPRN must be 8 digits starting with 1"
 SETTING_TYPE_INVALID = "Setting type must be NFE, OOT, OTH or WBP"
 REASON_MISSING = (
-    "No primary reason for placement: the placement has no referral giving why it was "
-    "commissioned"
+    "No primary reason for placement: the placement has no referral giving why it was commissioned"
 )
 REASON_INVALID = "Primary reason {code} is not a known reason"
 ENTRY_MISSING = "No entry date"
 ENTRY_AFTER_CENSUS = "Entry date {date} is after census day"
-LEAVING_BEFORE_CENSUS = "Leaving date {date} is before census day: the pupil was not in this placement then"
+LEAVING_BEFORE_CENSUS = (
+    "Leaving date {date} is before census day: the pupil was not in this placement then"
+)
 LEAVING_BEFORE_ENTRY = "Leaving date is before the entry date"
 STILL_PLANNED = (
     "Census day has passed but the placement is still recorded as planned: record that it "
@@ -108,7 +109,9 @@ def _placement(row: CensusRow, census_date: dt.date, today: dt.date) -> list[tup
         if entry is not None and leaving < entry:
             found.append(("LeavingDate", LEAVING_BEFORE_ENTRY, True))
         elif leaving < census_date:
-            found.append(("LeavingDate", LEAVING_BEFORE_CENSUS.format(date=leaving.isoformat()), True))
+            found.append(
+                ("LeavingDate", LEAVING_BEFORE_CENSUS.format(date=leaving.isoformat()), True)
+            )
     if row["AttendancePattern"] not in (items.FULL_TIME, items.PART_TIME):
         found.append(("AttendancePattern", ATTENDANCE_PATTERN_INVALID, True))
     sessions = row["SessionsPerWeek"]
@@ -130,7 +133,9 @@ def validate(rows: list[CensusRow], *, census_date: dt.date, today: dt.date) -> 
     issues: list[Issue] = []
     for row in rows:
         for item, message, is_error in (
-            _identifiers(row) + _age(row, census_date) + _provider_identity(row)
+            _identifiers(row)
+            + _age(row, census_date)
+            + _provider_identity(row)
             + _placement(row, census_date, today)
         ):
             issues.append(Issue(row=row, item=item, message=message, is_error=is_error))

@@ -52,11 +52,13 @@ def _census_date(request: HttpRequest, today: dt.date) -> tuple[CensusDateForm, 
 
 
 def _query(census_date: dt.date) -> str:
-    return urlencode({
-        "census_date-day": census_date.day,
-        "census_date-month": census_date.month,
-        "census_date-year": census_date.year,
-    })
+    return urlencode(
+        {
+            "census_date-day": census_date.day,
+            "census_date-month": census_date.month,
+            "census_date-year": census_date.year,
+        }
+    )
 
 
 @login_required
@@ -77,7 +79,9 @@ def _render(
     page = Paginator(census.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     # Every row on the page and every problem row names the child or shows their UPN.
     shown = [*page.object_list, *(issue.row for issue in census.issues)]
-    reads.record_reads(request, children=[row.child_id for row in shown if row.child_id is not None])
+    reads.record_reads(
+        request, children=[row.child_id for row in shown if row.child_id is not None]
+    )
     visible = set(
         scope_children(request.user)
         .filter(pk__in={row.child_id for row in census.rows})
@@ -178,5 +182,7 @@ def record_reason(request: HttpRequest, la_code: str, placement_id: int) -> Http
         return redirect(back)
     reads.record_reads(request, children=[placement.child_id])
     return TemplateResponse(
-        request, "census/reason.html", {"la": la, "placement": placement, "form": form, "back": back}
+        request,
+        "census/reason.html",
+        {"la": la, "placement": placement, "form": form, "back": back},
     )

@@ -13,7 +13,9 @@ class ChildrenConfig(AppConfig):
             """The LA the child lives in and every LA that places them."""
             from aptrack.placements.models import Placement
 
-            placing = Placement.objects.filter(child_id=child.pk).values_list("commissioning_la_id", flat=True)
+            placing = Placement.objects.filter(child_id=child.pk).values_list(
+                "commissioning_la_id", flat=True
+            )
             return {child.home_la_id, *placing}
 
         changes.register(Child, touches=touches, moves=True)

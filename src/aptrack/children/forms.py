@@ -10,54 +10,99 @@ from aptrack.organisations.models import Establishment, LocalAuthority
 def _la_choices() -> list[tuple[str, str]]:
     return [("", "Select a local authority")] + [
         (str(pk), f"{name} ({code})")
-        for pk, name, code in LocalAuthority.objects.order_by("name").values_list("pk", "name", "code")
+        for pk, name, code in LocalAuthority.objects.order_by("name").values_list(
+            "pk", "name", "code"
+        )
     ]
 
 
 class ChildForm(forms.Form):
     legal_first_name = forms.CharField(
-        label="Legal first name", max_length=100,
+        label="Legal first name",
+        max_length=100,
         error_messages={"required": "Enter the child's legal first name"},
     )
     legal_last_name = forms.CharField(
-        label="Legal last name", max_length=100,
+        label="Legal last name",
+        max_length=100,
         error_messages={"required": "Enter the child's legal last name"},
     )
     preferred_name = forms.CharField(label="Preferred first name", max_length=100, required=False)
     date_of_birth = GovukDateField(label="Date of birth")
     sex = forms.ChoiceField(
-        label="Sex", choices=Sex.choices, widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
+        label="Sex",
+        choices=Sex.choices,
+        widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
         error_messages={"required": "Select the child's sex"},
     )
     upn = forms.CharField(
-        label="UPN", max_length=20, required=False,
+        label="UPN",
+        max_length=20,
+        required=False,
         help_text="Unique pupil number: 13 characters, for example B801200005001. A temporary UPN ends in a letter.",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "spellcheck": False}),
     )
     uln = forms.CharField(
-        label="ULN", max_length=20, required=False,
+        label="ULN",
+        max_length=20,
+        required=False,
         help_text="Unique learner number: 10 numbers, for learners aged 14 and over",
-        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric", "spellcheck": False}),
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input--width-10", "inputmode": "numeric", "spellcheck": False}
+        ),
     )
-    ethnicity = forms.ChoiceField(label="Ethnicity", choices=Ethnicity.choices, initial=Ethnicity.NOBT)
-    home_la = forms.ChoiceField(label="Home local authority", error_messages={"required": "Select the child's home local authority"})
+    ethnicity = forms.ChoiceField(
+        label="Ethnicity", choices=Ethnicity.choices, initial=Ethnicity.NOBT
+    )
+    home_la = forms.ChoiceField(
+        label="Home local authority",
+        error_messages={"required": "Select the child's home local authority"},
+    )
     home_school_urn = forms.CharField(
-        label="Home school URN", max_length=6, required=False,
+        label="Home school URN",
+        max_length=6,
+        required=False,
         help_text="The 6-digit URN of the school the child is on roll at",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
     )
-    sen_status = forms.ChoiceField(label="Special educational needs", choices=SenStatus.choices, widget=forms.RadioSelect, initial=SenStatus.NONE)
+    sen_status = forms.ChoiceField(
+        label="Special educational needs",
+        choices=SenStatus.choices,
+        widget=forms.RadioSelect,
+        initial=SenStatus.NONE,
+    )
     looked_after = forms.BooleanField(label="Looked after (child in care)", required=False)
     responsible_la = forms.ChoiceField(
-        label="Local authority that looks after the child", required=False,
+        label="Local authority that looks after the child",
+        required=False,
         help_text="Only for a looked-after child",
     )
-    social_care_status = forms.ChoiceField(label="Social care", choices=SocialCareStatus.choices, widget=forms.RadioSelect, initial=SocialCareStatus.NONE)
+    social_care_status = forms.ChoiceField(
+        label="Social care",
+        choices=SocialCareStatus.choices,
+        widget=forms.RadioSelect,
+        initial=SocialCareStatus.NONE,
+    )
     youth_justice = forms.BooleanField(label="Involved with youth justice services", required=False)
     fsm = forms.BooleanField(label="Eligible for free school meals", required=False)
-    address_line_1 = forms.CharField(label="Address", max_length=200, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    town = forms.CharField(label="Town or city", max_length=100, required=False, widget=forms.TextInput(attrs={"class": "govuk-!-width-two-thirds"}))
-    postcode = forms.CharField(label="Postcode", max_length=10, required=False, widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}))
+    address_line_1 = forms.CharField(
+        label="Address",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    town = forms.CharField(
+        label="Town or city",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-!-width-two-thirds"}),
+    )
+    postcode = forms.CharField(
+        label="Postcode",
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -88,7 +133,9 @@ class ChildForm(forms.Form):
             raise forms.ValidationError("Home school URN must be 6 numbers")
         school = Establishment.objects.filter(urn=urn).first()
         if school is None:
-            raise forms.ValidationError(f"No establishment has URN {urn}: check it on Get Information About Schools")
+            raise forms.ValidationError(
+                f"No establishment has URN {urn}: check it on Get Information About Schools"
+            )
         return school
 
     def to_service_data(self) -> dict[str, object]:
@@ -101,17 +148,30 @@ class ChildForm(forms.Form):
 
 class NewChildForm(ChildForm):
     confirm_not_duplicate = forms.BooleanField(
-        label="I have checked: this is a different child", required=False,
+        label="I have checked: this is a different child",
+        required=False,
     )
 
 
 class ChildSearchForm(forms.Form):
     q = forms.CharField(label="Name, UPN or ULN", required=False)
-    sen_status = forms.ChoiceField(label="Special educational needs", required=False, choices=[("", "Any")] + list(SenStatus.choices))
-    looked_after = forms.ChoiceField(label="Looked after", required=False, choices=[("", "Any"), ("yes", "Looked after"), ("no", "Not looked after")])
+    sen_status = forms.ChoiceField(
+        label="Special educational needs",
+        required=False,
+        choices=[("", "Any")] + list(SenStatus.choices),
+    )
+    looked_after = forms.ChoiceField(
+        label="Looked after",
+        required=False,
+        choices=[("", "Any"), ("yes", "Looked after"), ("no", "Not looked after")],
+    )
     year_group = forms.TypedChoiceField(
-        label="Year group", required=False, coerce=int, empty_value=None,
-        choices=[("", "Any")] + [(str(n), "Reception" if n == 0 else f"Year {n}") for n in range(0, 14)],
+        label="Year group",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Any")]
+        + [(str(n), "Reception" if n == 0 else f"Year {n}") for n in range(0, 14)],
     )
 
 

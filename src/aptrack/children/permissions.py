@@ -34,7 +34,8 @@ def children_of_la(la_id: int) -> QuerySet[Child]:
 def _provider(user: object) -> QuerySet[Child]:
     """Provider staff: only children placed with their own provider."""
     placed_here = Placement.objects.filter(
-        child=OuterRef("pk"), provider_id=user.organisation_id  # type: ignore[attr-defined]
+        child=OuterRef("pk"),
+        provider_id=user.organisation_id,  # type: ignore[attr-defined]
     )
     return Child.objects.filter(Exists(placed_here))
 

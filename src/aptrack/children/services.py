@@ -99,7 +99,9 @@ def _validated(data: dict[str, Any], *, today: dt.date, exclude_id: int | None) 
     return clean
 
 
-def register_child(*, actor: Any, at: dt.datetime, channel: Channel, data: dict[str, Any], where: str = "") -> Child:
+def register_child(
+    *, actor: Any, at: dt.datetime, channel: Channel, data: dict[str, Any], where: str = ""
+) -> Child:
     """Add a child to the register (same UPN refused; same name and birth date is only warned
     about, by the caller, through selectors.list_possible_duplicates)."""
     clean = _validated(data, today=at.date(), exclude_id=None)
@@ -114,8 +116,11 @@ def register_child(*, actor: Any, at: dt.datetime, channel: Channel, data: dict[
                 instance=child,
                 child_id=child.pk,
                 where=where,
-                changes={k: {"old": None, "new": v} for k, v in audit.snapshot(child).items()
-                         if k not in {"id", "created_at", "updated_at", "version"}},
+                changes={
+                    k: {"old": None, "new": v}
+                    for k, v in audit.snapshot(child).items()
+                    if k not in {"id", "created_at", "updated_at", "version"}
+                },
             )
     except IntegrityError as error:  # a concurrent registration of the same UPN
         if "upn" in str(error).lower():
@@ -163,7 +168,9 @@ def update_child(
     return locked
 
 
-def delete_child(*, actor: Any, at: dt.datetime, channel: Channel, child: Child, where: str = "") -> None:
+def delete_child(
+    *, actor: Any, at: dt.datetime, channel: Channel, child: Child, where: str = ""
+) -> None:
     """Remove a record entered in error. A child with placements cannot be deleted."""
     with transaction.atomic():
         locked = Child.objects.select_for_update().get(pk=child.pk)

@@ -30,10 +30,47 @@ PSEUDO_LA_CODES = _codes((1, 5), (701, 708))
 WELSH_LA_CODES = _codes((660, 681))
 CENSUS_LA_CODES = (
     _codes(
-        (201, 213), (301, 320), (330, 336), (340, 344), (350, 359), (370, 373), (380, 384),
-        (390, 394), 420, (800, 803), (805, 808), (810, 813), 815, 816, (820, 823), 825, 826,
-        830, 831, (835, 841), 845, 846, (850, 852), (855, 857), 860, 861, (865, 896), 908, 909,
-        916, 919, 921, 925, 926, 928, 929, 931, 933, (935, 938), 940, 941,
+        (201, 213),
+        (301, 320),
+        (330, 336),
+        (340, 344),
+        (350, 359),
+        (370, 373),
+        (380, 384),
+        (390, 394),
+        420,
+        (800, 803),
+        (805, 808),
+        (810, 813),
+        815,
+        816,
+        (820, 823),
+        825,
+        826,
+        830,
+        831,
+        (835, 841),
+        845,
+        846,
+        (850, 852),
+        (855, 857),
+        860,
+        861,
+        (865, 896),
+        908,
+        909,
+        916,
+        919,
+        921,
+        925,
+        926,
+        928,
+        929,
+        931,
+        933,
+        (935, 938),
+        940,
+        941,
     )
     | PSEUDO_LA_CODES
     | WELSH_LA_CODES
@@ -111,7 +148,9 @@ def parse(value: str, known_la_codes: frozenset[str] | set[str] | None = None) -
     return ParsedUPN(upn=upn, la_code=la_code, is_temporary=not _is_digit(last))
 
 
-def make(la_code: str, establishment: str, year: str, serial: str, temporary_letter: str = "") -> str:
+def make(
+    la_code: str, establishment: str, year: str, serial: str, temporary_letter: str = ""
+) -> str:
     """Build a valid UPN from its parts (synthetic data and tests)."""
     body = f"{la_code}{establishment}{year}{serial}"
     if temporary_letter:

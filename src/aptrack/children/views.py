@@ -74,17 +74,23 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
         else None
     )
     if trail is not None:
-        trail.object_list = list(trail.object_list)  # read once: the lines below and the rows share it
+        trail.object_list = list(
+            trail.object_list
+        )  # read once: the lines below and the rows share it
     return TemplateResponse(
         request,
         "children/detail.html",
         {
             "child": child,
             "today": today,
-            "placements": child.placements.select_related("provider", "commissioning_la").order_by("-start_date"),
+            "placements": child.placements.select_related("provider", "commissioning_la").order_by(
+                "-start_date"
+            ),
             "can_edit": permissions.can_edit_child(request.user, child),
             "trail": trail,
-            "trail_pagination": pagination_params(trail, request.GET) if trail is not None else None,
+            "trail_pagination": pagination_params(trail, request.GET)
+            if trail is not None
+            else None,
             "actor_display": audit_display.actor_display,
             "trail_changes": audit_display.trail_change_lines(trail) if trail is not None else {},
         },
@@ -99,7 +105,9 @@ def child_audit_trail(request: HttpRequest, child_id: int) -> HttpResponse:
         raise PermissionDenied
     stream = io.StringIO(newline="")
     trail_export.write_child_trail_csv(child_id=child.pk, stream=stream)
-    response = HttpResponse(stream.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        stream.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="audit-trail-child-{child.pk}.csv"'
     return response
 
@@ -114,10 +122,17 @@ def child_subject_access(request: HttpRequest, child_id: int, fmt: str) -> HttpR
     if not permissions.can_export_subject_access(request.user, child):
         raise PermissionDenied
     content = subject_access.export_child(
-        child=child, fmt=fmt, actor=request.user, at=timezone.now(), channel=Channel.WEB, where=request.path
+        child=child,
+        fmt=fmt,
+        actor=request.user,
+        at=timezone.now(),
+        channel=Channel.WEB,
+        where=request.path,
     )
     response = HttpResponse(content, content_type=SUBJECT_ACCESS_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="subject-access-child-{child.pk}.{fmt}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="subject-access-child-{child.pk}.{fmt}"'
+    )
     return response
 
 
@@ -125,7 +140,10 @@ def child_subject_access(request: HttpRequest, child_id: int, fmt: str) -> HttpR
 def child_new(request: HttpRequest) -> HttpResponse:
     if not permissions.can_register_child(request.user):
         raise PermissionDenied
-    form = NewChildForm(request.POST or None, initial={"home_la": str(request.user.organisation.local_authority_id or "")})  # type: ignore[union-attr]
+    form = NewChildForm(
+        request.POST or None,
+        initial={"home_la": str(request.user.organisation.local_authority_id or "")},
+    )  # type: ignore[union-attr]
     duplicates: list[Child] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -145,8 +163,11 @@ def child_new(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 child = services.register_child(
-                    actor=request.user, at=timezone.now(), channel=Channel.WEB,
-                    data=form.to_service_data(), where=request.path,
+                    actor=request.user,
+                    at=timezone.now(),
+                    channel=Channel.WEB,
+                    data=form.to_service_data(),
+                    where=request.path,
                 )
             except services.ChildInvalid as error:
                 for field, field_errors in error.errors.items():
@@ -156,7 +177,8 @@ def child_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"{child.full_name} has been added to the register")
                 return redirect("children:detail", child_id=child.pk)
     return TemplateResponse(
-        request, "children/form.html",
+        request,
+        "children/form.html",
         {"form": form, "title": "Add a child", "duplicates": duplicates, "is_new": True},
     )
 
@@ -166,12 +188,19 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     child = _load_child(request, child_id)
     if not permissions.can_edit_child(request.user, child):
         raise PermissionDenied
-    form = versioned(ChildForm)(request.POST or None, initial={**initial_from_child(child), "version": child.version})
+    form = versioned(ChildForm)(
+        request.POST or None, initial={**initial_from_child(child), "version": child.version}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_child(
-                actor=request.user, at=timezone.now(), channel=Channel.WEB, child=child,
-                data=form.to_service_data(), expected_version=form.cleaned_data["version"], where=request.path,
+                actor=request.user,
+                at=timezone.now(),
+                channel=Channel.WEB,
+                child=child,
+                data=form.to_service_data(),
+                expected_version=form.cleaned_data["version"],
+                where=request.path,
             )
         except services.ChildInvalid as error:
             for field, field_errors in error.errors.items():
@@ -183,6 +212,7 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
             messages.success(request, "The child's record has been updated")
             return redirect("children:detail", child_id=child.pk)
     return TemplateResponse(
-        request, "children/form.html",
+        request,
+        "children/form.html",
         {"form": form, "title": f"Change {child.full_name}'s record", "child": child},
     )

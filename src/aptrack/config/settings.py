@@ -166,7 +166,9 @@ def database_connection_age(*, configured: str | None, debug: bool, argv: list[s
     DEBUG, and 60 otherwise."""
     if configured not in (None, ""):
         if not configured.strip().isdigit():
-            raise ImproperlyConfigured("DATABASE_CONN_MAX_AGE must be a whole number of seconds, 0 or more")
+            raise ImproperlyConfigured(
+                "DATABASE_CONN_MAX_AGE must be a whole number of seconds, 0 or more"
+            )
         return int(configured)
     if debug or "runserver" in argv[1:2]:
         return 0
@@ -206,7 +208,9 @@ if DATABASE_URL:
     _page_cost = os.environ.get("PG_RANDOM_PAGE_COST", "1.1")
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _page_cost:
         _options = DATABASES["default"].setdefault("OPTIONS", {})
-        _options["options"] = f"{_options.get('options', '')} -c random_page_cost={float(_page_cost)}".strip()
+        _options["options"] = (
+            f"{_options.get('options', '')} -c random_page_cost={float(_page_cost)}".strip()
+        )
 else:
     SQLITE_PATH = Path(os.environ.get("SQLITE_PATH", PROJECT_DIR / "var" / "aptrack.sqlite3"))
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
@@ -234,8 +238,13 @@ def cache_from_url(url: str) -> dict[str, str]:
     if scheme == "db" and rest:
         return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest}
     if scheme == "locmem":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest or "aptrack"}
-    raise ImproperlyConfigured(f"CACHE_URL must start redis://, rediss://, db:// or locmem://, not {url!r}")
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": rest or "aptrack",
+        }
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start redis://, rediss://, db:// or locmem://, not {url!r}"
+    )
 
 
 # Django's cache framework: sessions are read through it (cached_db: written to the database as
@@ -255,7 +264,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -308,9 +320,13 @@ AXES_VERBOSE = False
 
 # Sessions end after SESSION_MINUTES idle (30 by default, as councils' security policies ask),
 # and with the browser.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # the database, read through CACHES["default"]
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"  # the database, read through CACHES["default"]
+)
 SESSION_COOKIE_AGE = env_int("SESSION_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = False  # SessionRenewalMiddleware renews a session in use, once a minute
+SESSION_SAVE_EVERY_REQUEST = (
+    False  # SessionRenewalMiddleware renews a session in use, once a minute
+)
 APTRACK_SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -436,7 +452,9 @@ SILENCED_SYSTEM_CHECKS = ["models.W040"]
 # served while nothing behind them has changed, or while data is coming in for at most this long
 # after they were computed; older than that they are computed on the request. Tests serve only
 # current figures.
-APTRACK_FIGURES_MAX_AGE = dt.timedelta(seconds=env_int("FIGURES_MAX_AGE_SECONDS", 0 if TESTING else 60))
+APTRACK_FIGURES_MAX_AGE = dt.timedelta(
+    seconds=env_int("FIGURES_MAX_AGE_SECONDS", 0 if TESTING else 60)
+)
 # Changes to the data are counted when their transaction commits (core/changes.py); tests run in
 # a transaction that never commits, so they count them at once.
 APTRACK_CHANGES_AT_COMMIT = not TESTING

@@ -22,5 +22,7 @@ class CoreConfig(AppConfig):
         # Sent once per app that has models, so tied to one of them: the sessions, the cache's
         # first user.
         post_migrate.connect(
-            _make_cache_tables, sender=apps.get_app_config("sessions"), dispatch_uid="aptrack-cache-tables"
+            _make_cache_tables,
+            sender=apps.get_app_config("sessions"),
+            dispatch_uid="aptrack-cache-tables",
         )

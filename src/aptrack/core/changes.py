@@ -58,12 +58,16 @@ def announce(*, la_ids: Iterable[int] | None) -> None:
     _note(None if la_ids is None else set(la_ids))
 
 
-def _saved(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
+def _saved(
+    sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any
+) -> None:
     if not raw:
         _note(_touched(sender, instance))
 
 
-def _before_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
+def _before_save(
+    sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any
+) -> None:
     if raw or instance.pk is None:
         return
     before = sender._default_manager.filter(pk=instance.pk).first()
@@ -102,4 +106,6 @@ def flush() -> None:
     if not pending["every"] and not pending["la_ids"]:
         return
     del _local.pending
-    data_changed.send(sender=None, la_ids=None if pending["every"] else frozenset(pending["la_ids"]))
+    data_changed.send(
+        sender=None, la_ids=None if pending["every"] else frozenset(pending["la_ids"])
+    )

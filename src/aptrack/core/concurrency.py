@@ -38,8 +38,12 @@ M = TypeVar("M", bound=models.Model)
 
 
 def lock_version(
-    model: type[M], *, pk: Any, expected_version: int,
-    error: type[RecordChangedElsewhere] = RecordChangedElsewhere, message: str = RECORD_CHANGED,
+    model: type[M],
+    *,
+    pk: Any,
+    expected_version: int,
+    error: type[RecordChangedElsewhere] = RecordChangedElsewhere,
+    message: str = RECORD_CHANGED,
 ) -> M:
     """The row, locked for update until the transaction ends, if it is still at
     `expected_version`; otherwise `error`. Call inside `transaction.atomic()`, then save the row
@@ -59,7 +63,9 @@ class VersionedForm(forms.Form):
         widget=forms.HiddenInput,
         min_value=1,
         max_value=MAX_VERSION,
-        error_messages=dict.fromkeys(("required", "invalid", "min_value", "max_value"), VERSION_MISSING),
+        error_messages=dict.fromkeys(
+            ("required", "invalid", "min_value", "max_value"), VERSION_MISSING
+        ),
     )
 
     def clean(self) -> dict[str, Any]:

@@ -26,8 +26,12 @@ from aptrack.returns import permissions as returns
 from aptrack.returns import selectors as return_selectors
 
 _CHILD_ROLES = {
-    Role.LA_OFFICER, Role.LA_MANAGER, Role.PROVIDER_STAFF, Role.SCHOOL_STAFF,
-    Role.SOCIAL_WORKER, Role.VIRTUAL_SCHOOL_HEAD,
+    Role.LA_OFFICER,
+    Role.LA_MANAGER,
+    Role.PROVIDER_STAFF,
+    Role.SCHOOL_STAFF,
+    Role.SOCIAL_WORKER,
+    Role.VIRTUAL_SCHOOL_HEAD,
 }
 
 
@@ -50,7 +54,8 @@ MAY_OPEN: dict[str, Callable[[Any], bool]] = {
     "placements:home": placements.can_use_caseworker_home,
     "attendance:register": lambda user: getattr(user, "role", None) == Role.PROVIDER_STAFF,
     "attendance:measures": lambda user: (
-        getattr(user, "role", None) != Role.PROVIDER_STAFF and attendance.measures_scope(user) is not None
+        getattr(user, "role", None) != Role.PROVIDER_STAFF
+        and attendance.measures_scope(user) is not None
     ),
     "alerts:list": alerts.can_use_alerts,
     "providers:list": providers.can_view_register,

@@ -29,7 +29,11 @@ _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 def neutralise(value: Any) -> Any:
     """The value as it may safely go into a cell: text that could start a formula gets a
     leading single quote; everything else (numbers, dates, None, plain text) is unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(value):
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_TRIGGERS)
+        and not _PLAIN_NUMBER.fullmatch(value)
+    ):
         return "'" + value
     return value
 
@@ -62,7 +66,9 @@ def workbook_bytes(book: Workbook) -> bytes:
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
-                if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith(FORMULA_TRIGGERS)):
+                if cell.data_type == "f" or (
+                    isinstance(cell.value, str) and cell.value.startswith(FORMULA_TRIGGERS)
+                ):
                     cell.value = neutralise(str(cell.value))
     stream = io.BytesIO()
     book.save(stream)

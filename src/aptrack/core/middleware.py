@@ -42,5 +42,7 @@ class SessionRenewalMiddleware:
         if not session.is_empty():
             now = int(time.time())
             if now - int(session.get(self.KEY, 0)) >= settings.APTRACK_SESSION_RENEW_SECONDS:
-                session[self.KEY] = now  # marks the session modified, so it is saved and its expiry moves
+                session[self.KEY] = (
+                    now  # marks the session modified, so it is saved and its expiry moves
+                )
         return self.get_response(request)

@@ -26,7 +26,7 @@ class StaticFilesFetcher(URLFetcher):
         path = urlparse(url).path
         if not path.startswith(settings.STATIC_URL):
             raise AssetOutsideStatic(f"Refused to fetch {url}")
-        relative = path[len(settings.STATIC_URL):]
+        relative = path[len(settings.STATIC_URL) :]
         found = finders.find(relative)
         if not found:
             raise AssetOutsideStatic(f"No static file {relative}")

@@ -36,7 +36,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as error:  # noqa: BLE001 - any failure means unhealthy
-        return JsonResponse({"status": "error", "database": "unavailable", "detail": type(error).__name__}, status=503)
+        return JsonResponse(
+            {"status": "error", "database": "unavailable", "detail": type(error).__name__},
+            status=503,
+        )
     return JsonResponse({"status": "ok", "database": {"status": "ok", "vendor": connection.vendor}})
 
 

@@ -19,7 +19,9 @@ class BadRange(ValueError):
     pass
 
 
-def events_between(*, start: dt.date, end: dt.date, la_id: int | None = None) -> QuerySet[AuditEvent]:
+def events_between(
+    *, start: dt.date, end: dt.date, la_id: int | None = None
+) -> QuerySet[AuditEvent]:
     """Events from the start of `start` to the end of `end` (UTC days), optionally one LA's."""
     if start > end:
         raise BadRange(RANGE_BACKWARDS.format(start=start.isoformat(), end=end.isoformat()))
@@ -28,20 +30,32 @@ def events_between(*, start: dt.date, end: dt.date, la_id: int | None = None) ->
     events = AuditEvent.objects.filter(at__gte=first, at__lt=after)
     if la_id is not None:
         events = events.filter(
-            Q(child_id__in=children_of_la(la_id).values("pk")) | Q(actor__organisation__local_authority_id=la_id)
+            Q(child_id__in=children_of_la(la_id).values("pk"))
+            | Q(actor__organisation__local_authority_id=la_id)
         )
     return events
 
 
 def export_audit_log(
-    *, start: dt.date, end: dt.date, la_id: int | None, stream: TextIO, actor: Any, channel: Channel,
+    *,
+    start: dt.date,
+    end: dt.date,
+    la_id: int | None,
+    stream: TextIO,
+    actor: Any,
+    channel: Channel,
     where: str,
 ) -> int:
     """Write the range as CSV and record the export (who, which range, whose, how many rows) in
     the trail itself. Returns the row count."""
-    count = write_audit_log_csv(events=events_between(start=start, end=end, la_id=la_id), stream=stream)
+    count = write_audit_log_csv(
+        events=events_between(start=start, end=end, la_id=la_id), stream=stream
+    )
     audit.record_trail_export(
-        actor=actor, at=timezone.now(), channel=channel, where=where,
+        actor=actor,
+        at=timezone.now(),
+        channel=channel,
+        where=where,
         changes={"from": start.isoformat(), "to": end.isoformat(), "la_id": la_id, "rows": count},
     )
     return count

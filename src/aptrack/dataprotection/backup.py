@@ -67,7 +67,11 @@ def _pg_args_and_env(db: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
 def _run(tool: str, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     result = subprocess.run([tool, *args], env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
-        raise BackupError(TOOL_FAILED.format(tool=Path(tool).name, code=result.returncode, stderr=result.stderr.strip()))
+        raise BackupError(
+            TOOL_FAILED.format(
+                tool=Path(tool).name, code=result.returncode, stderr=result.stderr.strip()
+            )
+        )
     return result
 
 
@@ -83,7 +87,11 @@ def backup(path: Path, *, connection: BaseDatabaseWrapper = default_connection) 
     partial = path.with_name(path.name + ".partial")
     if _is_postgres(db):
         args, env = _pg_args_and_env(db)
-        _run(PG_DUMP, ["--format=custom", "--no-owner", "--no-privileges", "--file", str(partial), *args], env)
+        _run(
+            PG_DUMP,
+            ["--format=custom", "--no-owner", "--no-privileges", "--file", str(partial), *args],
+            env,
+        )
     elif _is_sqlite(db):
         target = sqlite3.connect(partial)
         try:
@@ -104,11 +112,17 @@ def _check_backup_file(path: Path, db: dict[str, Any]) -> None:
         try:
             _run(PG_RESTORE, ["--list", str(path)], env)
         except BackupError as error:
-            raise BackupError(NOT_A_BACKUP.format(path=path, engine="PostgreSQL", reason=error)) from error
+            raise BackupError(
+                NOT_A_BACKUP.format(path=path, engine="PostgreSQL", reason=error)
+            ) from error
         return
     with path.open("rb") as stream:
         if stream.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-            raise BackupError(NOT_A_BACKUP.format(path=path, engine="SQLite", reason="not an SQLite database file"))
+            raise BackupError(
+                NOT_A_BACKUP.format(
+                    path=path, engine="SQLite", reason="not an SQLite database file"
+                )
+            )
     source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         status = source.execute("PRAGMA integrity_check").fetchone()[0]
@@ -120,9 +134,13 @@ def _check_backup_file(path: Path, db: dict[str, Any]) -> None:
     finally:
         source.close()
     if status != "ok":
-        raise BackupError(NOT_A_BACKUP.format(path=path, engine="SQLite", reason=f"integrity check: {status}"))
+        raise BackupError(
+            NOT_A_BACKUP.format(path=path, engine="SQLite", reason=f"integrity check: {status}")
+        )
     if not has_migrations:
-        raise BackupError(NOT_A_BACKUP.format(path=path, engine="SQLite", reason="it holds no aptrack tables"))
+        raise BackupError(
+            NOT_A_BACKUP.format(path=path, engine="SQLite", reason="it holds no aptrack tables")
+        )
 
 
 def tables_with_rows(*, connection: BaseDatabaseWrapper = default_connection) -> list[str]:
@@ -138,7 +156,9 @@ def tables_with_rows(*, connection: BaseDatabaseWrapper = default_connection) ->
         return holding
 
 
-def restore(path: Path, *, connection: BaseDatabaseWrapper = default_connection, force: bool = False) -> None:
+def restore(
+    path: Path, *, connection: BaseDatabaseWrapper = default_connection, force: bool = False
+) -> None:
     """Replace the database with the backup at `path`.
 
     Refuses, writing nothing, when the file is not a backup for this database's engine, or when
@@ -151,15 +171,25 @@ def restore(path: Path, *, connection: BaseDatabaseWrapper = default_connection,
     if not force:
         holding = tables_with_rows(connection=connection)
         if holding:
-            shown = ", ".join(holding[:5]) + (f" and {len(holding) - 5} more" if len(holding) > 5 else "")
+            shown = ", ".join(holding[:5]) + (
+                f" and {len(holding) - 5} more" if len(holding) > 5 else ""
+            )
             raise BackupError(DATABASE_NOT_EMPTY.format(name=db["NAME"], tables=shown))
     if _is_postgres(db):
         connection.close()  # our own session must not hold locks on the tables being replaced
         args, env = _pg_args_and_env(db)
         _run(
             PG_RESTORE,
-            ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-             "--exit-on-error", *args, str(path)],
+            [
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                "--exit-on-error",
+                *args,
+                str(path),
+            ],
             env,
         )
         return
@@ -170,7 +200,9 @@ def restore(path: Path, *, connection: BaseDatabaseWrapper = default_connection,
         source.close()
 
 
-def table_checksums(*, connection: BaseDatabaseWrapper = default_connection) -> dict[str, tuple[int, str]]:
+def table_checksums(
+    *, connection: BaseDatabaseWrapper = default_connection
+) -> dict[str, tuple[int, str]]:
     """Each table's row count and a SHA-256 of its rows in primary-key order (all columns
     otherwise): two databases with equal checksums hold the same data."""
     result = {}

@@ -78,11 +78,15 @@ def _schedule() -> dict[str, int]:
 
 def attendance_due(*, today: dt.date) -> list[int]:
     """The children whose attendance is due for deletion, and still has some."""
-    left = children_left_ap(on_or_before=years_before(today, _schedule()["ATTENDANCE_YEARS_AFTER_LEAVING"]))
+    left = children_left_ap(
+        on_or_before=years_before(today, _schedule()["ATTENDANCE_YEARS_AFTER_LEAVING"])
+    )
     rollup = apps.get_model("attendance", "PlacementWeek")
     mark = apps.get_model("attendance", "AttendanceMark")
     chosen = left.values("child_id")
-    with_marks = mark.objects.filter(placement__child_id__in=chosen).values_list("placement__child_id", flat=True)
+    with_marks = mark.objects.filter(placement__child_id__in=chosen).values_list(
+        "placement__child_id", flat=True
+    )
     with_rollups = rollup.objects.filter(child_id__in=chosen).values_list("child_id", flat=True)
     return sorted(set(with_marks) | set(with_rollups))
 
@@ -90,7 +94,9 @@ def attendance_due(*, today: dt.date) -> list[int]:
 def case_records_due(*, today: dt.date) -> "models.QuerySet[Child]":
     """The children whose record is due to be anonymised (and is not yet)."""
     schedule = _schedule()
-    left = children_left_ap(on_or_before=years_before(today, schedule["CASE_RECORD_YEARS_AFTER_LEAVING"]))
+    left = children_left_ap(
+        on_or_before=years_before(today, schedule["CASE_RECORD_YEARS_AFTER_LEAVING"])
+    )
     return Child.objects.filter(
         pk__in=left.values("child_id"),
         date_of_birth__lte=years_before(today, schedule["CASE_RECORD_MINIMUM_AGE"]),
@@ -113,7 +119,9 @@ def _notes_kind(model: type[models.Model]) -> str:
 
 
 ATTENDANCE_KINDS = (
-    "attendance marks deleted", "attendance mark versions deleted", "weekly attendance rollups deleted",
+    "attendance marks deleted",
+    "attendance mark versions deleted",
+    "weekly attendance rollups deleted",
 )
 
 
@@ -123,7 +131,7 @@ def _delete_attendance(child_ids: list[int], report: RetentionReport) -> dict[in
     rollup = apps.get_model("attendance", "PlacementWeek")
     per_child: dict[int, int] = {}
     for start in range(0, len(child_ids), DELETE_CHUNK):
-        chunk = child_ids[start:start + DELETE_CHUNK]
+        chunk = child_ids[start : start + DELETE_CHUNK]
         marks = mark.objects.filter(placement__child_id__in=chunk)
         for row in marks.order_by().values("placement__child_id").annotate(n=models.Count("pk")):
             per_child[row["placement__child_id"]] = row["n"]
@@ -153,10 +161,19 @@ def _anonymise(children: list[Child], report: RetentionReport, now: dt.datetime)
     Child.objects.filter(pk__in=ids).update(
         legal_first_name=ANONYMISED_FIRST_NAME,
         legal_last_name=Concat(Value("child "), Cast("pk", output_field=CharField())),
-        preferred_name="", upn="", upn_is_temporary=False, uln="",
+        preferred_name="",
+        upn="",
+        upn_is_temporary=False,
+        uln="",
         date_of_birth=TruncMonth("date_of_birth"),
-        address_line_1="", town="", postcode="", uprn="", social_worker=None,
-        anonymised_on=report.today, updated_at=now, version=models.F("version") + 1,
+        address_line_1="",
+        town="",
+        postcode="",
+        uprn="",
+        social_worker=None,
+        anonymised_on=report.today,
+        updated_at=now,
+        version=models.F("version") + 1,
     )
 
 
@@ -165,25 +182,40 @@ def apply_retention(*, today: dt.date, now: dt.datetime, dry_run: bool) -> Reten
     """Delete or anonymise what the schedule says is due on `today`, in one transaction, and
     record each child's removal in the audit trail. With `dry_run`, count it and write nothing."""
     report = RetentionReport(today=today, dry_run=dry_run)
-    for kind in (*ATTENDANCE_KINDS, "children anonymised", *(_notes_kind(apps.get_model(label)) for label, _ in CASE_TEXT)):
+    for kind in (
+        *ATTENDANCE_KINDS,
+        "children anonymised",
+        *(_notes_kind(apps.get_model(label)) for label, _ in CASE_TEXT),
+    ):
         report.add(kind, 0)
     attendance_children = attendance_due(today=today)
     marks_per_child = _delete_attendance(attendance_children, report)
     to_anonymise = list(case_records_due(today=today))
     for start in range(0, len(to_anonymise), DELETE_CHUNK):
-        _anonymise(to_anonymise[start:start + DELETE_CHUNK], report, now)
+        _anonymise(to_anonymise[start : start + DELETE_CHUNK], report, now)
     if dry_run:
         return report
     by_id = Child.objects.in_bulk(set(attendance_children) | {child.pk for child in to_anonymise})
     for child_id in attendance_children:
         audit.record_event(
-            actor=None, at=now, action=AuditAction.DELETED, channel=Channel.COMMAND, instance=by_id[child_id],
-            child_id=child_id, where=WHERE,
+            actor=None,
+            at=now,
+            action=AuditAction.DELETED,
+            channel=Channel.COMMAND,
+            instance=by_id[child_id],
+            child_id=child_id,
+            where=WHERE,
             changes={"attendance_marks_deleted": marks_per_child.get(child_id, 0)},
         )
     for child in to_anonymise:
         audit.record_event(
-            actor=None, at=now, action=AuditAction.UPDATED, channel=Channel.COMMAND, instance=by_id[child.pk],
-            child_id=child.pk, where=WHERE, changes={"anonymised_on": {"old": None, "new": today.isoformat()}},
+            actor=None,
+            at=now,
+            action=AuditAction.UPDATED,
+            channel=Channel.COMMAND,
+            instance=by_id[child.pk],
+            child_id=child.pk,
+            where=WHERE,
+            changes={"anonymised_on": {"old": None, "new": today.isoformat()}},
         )
     return report

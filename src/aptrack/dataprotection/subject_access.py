@@ -42,9 +42,23 @@ SECTIONS = (
     ("Wellbeing", "outcomes.WellbeingScore", "placement__child"),
     ("Attendance alerts", "alerts.Alert", "child"),
     ("Attendance marks", "attendance.AttendanceMark", "placement__child"),
-    ("Earlier versions of attendance marks", "attendance.AttendanceMarkVersion", "mark__placement__child"),
+    (
+        "Earlier versions of attendance marks",
+        "attendance.AttendanceMarkVersion",
+        "mark__placement__child",
+    ),
 )
-AUDIT_FIELDS = ("at", "actor_label", "action", "channel", "where", "search_term", "object_type", "object_id", "changes")
+AUDIT_FIELDS = (
+    "at",
+    "actor_label",
+    "action",
+    "channel",
+    "where",
+    "search_term",
+    "object_type",
+    "object_id",
+    "changes",
+)
 
 
 class UnknownFormat(ValueError):
@@ -98,8 +112,12 @@ def collect(child: Child, *, at: dt.datetime) -> SubjectAccess:
         columns = [model_field.attname for model_field in model._meta.concrete_fields]
         sections.append(Section(title, columns, _rows(model.objects.filter(**{path: child}))))
     events = AuditEvent.objects.filter(child_id=child.pk).order_by("at", "pk")
-    trail = Section("Audit trail", list(AUDIT_FIELDS), [_audit_row(event, child) for event in events])
-    return SubjectAccess(child=child, made_at=at, record=audit.snapshot(child), sections=sections, audit=trail)
+    trail = Section(
+        "Audit trail", list(AUDIT_FIELDS), [_audit_row(event, child) for event in events]
+    )
+    return SubjectAccess(
+        child=child, made_at=at, record=audit.snapshot(child), sections=sections, audit=trail
+    )
 
 
 def as_json(export: SubjectAccess) -> bytes:
@@ -118,8 +136,14 @@ def export_child(
     if fmt not in FORMATS:
         raise UnknownFormat(UNKNOWN_FORMAT.format(formats=", ".join(FORMATS), value=fmt))
     audit.record_event(
-        actor=actor, at=at, action=AuditAction.EXPORTED, channel=channel, instance=child, child_id=child.pk,
-        where=where, changes={"subject_access_export": fmt},
+        actor=actor,
+        at=at,
+        action=AuditAction.EXPORTED,
+        channel=channel,
+        instance=child,
+        child_id=child.pk,
+        where=where,
+        changes={"subject_access_export": fmt},
     )
     export = collect(child, at=at)
     return as_json(export) if fmt == "json" else as_pdf(export)

@@ -22,10 +22,17 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         stream = io.StringIO(newline="")
         export_audit_log(
-            start=start, end=end, la_id=request.user.organisation.local_authority_id,  # type: ignore[union-attr]
-            stream=stream, actor=request.user, channel=Channel.WEB, where=request.path,
+            start=start,
+            end=end,
+            la_id=request.user.organisation.local_authority_id,  # type: ignore[union-attr]
+            stream=stream,
+            actor=request.user,
+            channel=Channel.WEB,
+            where=request.path,
         )
-        response = HttpResponse(stream.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            stream.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="audit-log-{start}-to-{end}.csv"'
         return response
     return TemplateResponse(request, "dataprotection/audit_log.html", {"form": form})

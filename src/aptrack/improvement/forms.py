@@ -54,7 +54,9 @@ class ActionForm(forms.Form):
     title = forms.CharField(
         label="Action", max_length=300, error_messages={"required": "Enter what will be done"}
     )
-    description = forms.CharField(label="Detail", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label="Detail", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     owner_user = forms.ModelChoiceField(
         label="Owner on aptrack",
         queryset=User.objects.none(),
@@ -64,7 +66,10 @@ class ActionForm(forms.Form):
     )
     owner_name = forms.CharField(label="Owner's name", max_length=120, required=False)
     owner_role = forms.CharField(
-        label="Owner's role", max_length=120, required=False, help_text="For example, Head of Inclusion"
+        label="Owner's role",
+        max_length=120,
+        required=False,
+        help_text="For example, Head of Inclusion",
     )
     due_date = GovukDateField(label="Due date", help_text="For example, 31 3 2027")
     measure_keys = _measure_field()
@@ -89,7 +94,9 @@ class UpdateForm(forms.Form):
         label="Update",
         help_text="What has happened since the last update, and why the status is what it is",
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Write a note: what has happened, and why the status is what it is"},
+        error_messages={
+            "required": "Write a note: what has happened, and why the status is what it is"
+        },
     )
 
     def __init__(self, *args: Any, current: RagStatus, **kwargs: Any) -> None:

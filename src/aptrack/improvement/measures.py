@@ -34,7 +34,9 @@ class MeasureValue:
     href: str  # the children behind it, or the dashboard
 
 
-def current_values(*, la: LocalAuthority, keys: set[str], today: dt.date) -> dict[str, MeasureValue]:
+def current_values(
+    *, la: LocalAuthority, keys: set[str], today: dt.date
+) -> dict[str, MeasureValue]:
     """Each linked measure as the dashboard shows it for the term containing today."""
     if not keys:
         return {}

@@ -36,7 +36,8 @@ class ImprovementPlan(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(period_end__gte=models.F("period_start")), name="plan_period_ends_after_start"
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="plan_period_ends_after_start",
             ),
         ]
 
@@ -68,12 +69,18 @@ class Action(LinksMeasures, models.Model):
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     owner_user = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="improvement_actions"
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="improvement_actions",
     )
     owner_name = models.CharField(max_length=120, blank=True)
     owner_role = models.CharField(max_length=120, blank=True)
     due_date = models.DateField()
-    status = models.CharField(max_length=12, choices=RagStatus.choices, default=RagStatus.NOT_STARTED)
+    status = models.CharField(
+        max_length=12, choices=RagStatus.choices, default=RagStatus.NOT_STARTED
+    )
     measure_keys = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -82,7 +89,8 @@ class Action(LinksMeasures, models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(owner_name="") | models.Q(owner_user__isnull=False), name="action_has_owner"
+                condition=~models.Q(owner_name="") | models.Q(owner_user__isnull=False),
+                name="action_has_owner",
             ),
         ]
         indexes = [models.Index(fields=["priority", "due_date"])]

@@ -9,7 +9,10 @@ EDIT_ROLES = frozenset({Role.LA_MANAGER})
 
 def user_la_id(user: object) -> int | None:
     """The LA whose plans this user may see, or None."""
-    if not getattr(user, "is_authenticated", False) or getattr(user, "role", None) not in VIEW_ROLES:
+    if (
+        not getattr(user, "is_authenticated", False)
+        or getattr(user, "role", None) not in VIEW_ROLES
+    ):
         return None
     organisation = getattr(user, "organisation", None)
     return getattr(organisation, "local_authority_id", None) if organisation else None

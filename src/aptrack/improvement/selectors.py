@@ -16,15 +16,20 @@ def list_plans(*, la_id: int) -> QuerySet[ImprovementPlan]:
 
 
 def get_plan(*, la_id: int, plan_id: int) -> ImprovementPlan | None:
-    actions = Action.objects.select_related("owner_user").prefetch_related(
-        Prefetch("updates", queryset=ActionUpdate.objects.order_by("-at", "-pk"))
-    ).order_by("due_date", "pk")
+    actions = (
+        Action.objects.select_related("owner_user")
+        .prefetch_related(Prefetch("updates", queryset=ActionUpdate.objects.order_by("-at", "-pk")))
+        .order_by("due_date", "pk")
+    )
     return (
         ImprovementPlan.objects.filter(local_authority_id=la_id, pk=plan_id)
         .prefetch_related(
-            Prefetch("priorities", queryset=Priority.objects.order_by("position").prefetch_related(
-                Prefetch("actions", queryset=actions)
-            ))
+            Prefetch(
+                "priorities",
+                queryset=Priority.objects.order_by("position").prefetch_related(
+                    Prefetch("actions", queryset=actions)
+                ),
+            )
         )
         .first()
     )
@@ -38,15 +43,20 @@ def get_action(*, plan: ImprovementPlan, action_id: int) -> Action | None:
     return (
         Action.objects.filter(priority__plan=plan, pk=action_id)
         .select_related("priority", "owner_user")
-        .prefetch_related(Prefetch("updates", queryset=ActionUpdate.objects.select_related("by").order_by("-at", "-pk")))
+        .prefetch_related(
+            Prefetch(
+                "updates", queryset=ActionUpdate.objects.select_related("by").order_by("-at", "-pk")
+            )
+        )
         .first()
     )
 
 
 def possible_owners(*, la_id: int) -> QuerySet[User]:
     """People in the LA's own organisation an action can be given to."""
-    return User.objects.filter(organisation__local_authority_id=la_id, organisation__kind="LOCAL_AUTHORITY",
-                               is_active=True).order_by("last_name", "first_name")
+    return User.objects.filter(
+        organisation__local_authority_id=la_id, organisation__kind="LOCAL_AUTHORITY", is_active=True
+    ).order_by("last_name", "first_name")
 
 
 def is_overdue(action: Action, today: dt.date) -> bool:

@@ -36,10 +36,18 @@ class ImprovementChangedElsewhere(RecordChangedElsewhere):
     pass
 
 
-def _audit(*, actor: Any, at: dt.datetime, action: AuditAction, instance: Any, changes: dict[str, Any]) -> None:
+def _audit(
+    *, actor: Any, at: dt.datetime, action: AuditAction, instance: Any, changes: dict[str, Any]
+) -> None:
     audit.record_event(
-        actor=actor, at=at, action=action, channel=Channel.WEB, instance=instance, child_id=None,
-        where="AP improvement plan", changes=changes,
+        actor=actor,
+        at=at,
+        action=action,
+        channel=Channel.WEB,
+        instance=instance,
+        child_id=None,
+        where="AP improvement plan",
+        changes=changes,
     )
 
 
@@ -49,7 +57,9 @@ def _check_measures(keys: list[str]) -> list[str]:
     known = measures.known_keys()
     unknown = [key for key in current if key not in known]
     if unknown:
-        raise ImprovementInvalid({"measure_keys": [UNKNOWN_MEASURE.format(key=key) for key in unknown]})
+        raise ImprovementInvalid(
+            {"measure_keys": [UNKNOWN_MEASURE.format(key=key) for key in unknown]}
+        )
     return current
 
 
@@ -71,24 +81,43 @@ def _check_period(data: dict[str, Any]) -> None:
         raise ImprovementInvalid({"period_end": [PERIOD_ENDS_BEFORE_START]})
 
 
-def create_plan(*, la: LocalAuthority, data: dict[str, Any], actor: Any, at: dt.datetime) -> ImprovementPlan:
+def create_plan(
+    *, la: LocalAuthority, data: dict[str, Any], actor: Any, at: dt.datetime
+) -> ImprovementPlan:
     _check_period(data)
     with transaction.atomic():
         plan = ImprovementPlan.objects.create(
-            local_authority=la, created_by=actor, created_at=at, updated_at=at,
+            local_authority=la,
+            created_by=actor,
+            created_at=at,
+            updated_at=at,
             **{key: data[key] for key in PLAN_FIELDS},
         )
-        _audit(actor=actor, at=at, action=AuditAction.CREATED, instance=plan, changes={"title": plan.title})
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.CREATED,
+            instance=plan,
+            changes={"title": plan.title},
+        )
     return plan
 
 
 def update_plan(
-    *, plan: ImprovementPlan, data: dict[str, Any], actor: Any, at: dt.datetime, expected_version: int
+    *,
+    plan: ImprovementPlan,
+    data: dict[str, Any],
+    actor: Any,
+    at: dt.datetime,
+    expected_version: int,
 ) -> ImprovementPlan:
     _check_period(data)
     with transaction.atomic():
         locked = lock_version(
-            ImprovementPlan, pk=plan.pk, expected_version=expected_version, error=ImprovementChangedElsewhere
+            ImprovementPlan,
+            pk=plan.pk,
+            expected_version=expected_version,
+            error=ImprovementChangedElsewhere,
         )
         new = {key: data[key] for key in PLAN_FIELDS}
         changes = _changes(locked, new)
@@ -104,17 +133,27 @@ def update_plan(
 # --- priorities ----------------------------------------------------------------------------
 
 
-def add_priority(*, plan: ImprovementPlan, data: dict[str, Any], actor: Any, at: dt.datetime) -> Priority:
+def add_priority(
+    *, plan: ImprovementPlan, data: dict[str, Any], actor: Any, at: dt.datetime
+) -> Priority:
     keys = _check_measures(data.get("measure_keys", []))
     with transaction.atomic():
         ImprovementPlan.objects.select_for_update().get(pk=plan.pk)
         last = plan.priorities.aggregate(last=Max("position"))["last"] or 0
         priority = Priority.objects.create(
-            plan=plan, position=last + 1, title=data["title"], description=data.get("description", ""),
+            plan=plan,
+            position=last + 1,
+            title=data["title"],
+            description=data.get("description", ""),
             measure_keys=keys,
         )
-        _audit(actor=actor, at=at, action=AuditAction.CREATED, instance=priority,
-               changes={"title": priority.title, "measure_keys": keys})
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.CREATED,
+            instance=priority,
+            changes={"title": priority.title, "measure_keys": keys},
+        )
     return priority
 
 
@@ -128,7 +167,10 @@ def update_priority(
     }
     with transaction.atomic():
         locked = lock_version(
-            Priority, pk=priority.pk, expected_version=expected_version, error=ImprovementChangedElsewhere
+            Priority,
+            pk=priority.pk,
+            expected_version=expected_version,
+            error=ImprovementChangedElsewhere,
         )
         changes = _changes(locked, new)
         for key, value in new.items():
@@ -157,8 +199,13 @@ def add_action(*, priority: Priority, data: dict[str, Any], actor: Any, at: dt.d
     values = _action_values(data)
     with transaction.atomic():
         action = Action.objects.create(priority=priority, created_at=at, updated_at=at, **values)
-        _audit(actor=actor, at=at, action=AuditAction.CREATED, instance=action,
-               changes={"title": action.title, "due_date": action.due_date.isoformat()})
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.CREATED,
+            instance=action,
+            changes={"title": action.title, "due_date": action.due_date.isoformat()},
+        )
     return action
 
 
@@ -169,7 +216,10 @@ def update_action(
     values = _action_values(data)
     with transaction.atomic():
         locked = lock_version(
-            Action, pk=action.pk, expected_version=expected_version, error=ImprovementChangedElsewhere
+            Action,
+            pk=action.pk,
+            expected_version=expected_version,
+            error=ImprovementChangedElsewhere,
         )
         changes = _changes(locked, values)
         for key, value in values.items():
@@ -181,7 +231,9 @@ def update_action(
     return locked
 
 
-def record_update(*, action: Action, status: str, note: str, actor: Any, at: dt.datetime) -> ActionUpdate:
+def record_update(
+    *, action: Action, status: str, note: str, actor: Any, at: dt.datetime
+) -> ActionUpdate:
     """A progress note, and with it a RAG move when `status` differs from the action's."""
     if not note.strip():
         raise ImprovementInvalid({"note": [NOTE_NEEDED]})

@@ -55,11 +55,15 @@ def _form_page(request: HttpRequest, form: Form, **context: Any) -> HttpResponse
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     la_id = _la_id(request)
-    return TemplateResponse(request, "improvement/list.html", {
-        "la": LocalAuthority.objects.get(pk=la_id),
-        "plans": selectors.list_plans(la_id=la_id),
-        "can_edit": permissions.can_edit_plans(request.user),
-    })
+    return TemplateResponse(
+        request,
+        "improvement/list.html",
+        {
+            "la": LocalAuthority.objects.get(pk=la_id),
+            "plans": selectors.list_plans(la_id=la_id),
+            "can_edit": permissions.can_edit_plans(request.user),
+        },
+    )
 
 
 @login_required
@@ -70,7 +74,9 @@ def plan_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.create_plan(
-                la=LocalAuthority.objects.get(pk=la_id), data=form.cleaned_data, actor=request.user,
+                la=LocalAuthority.objects.get(pk=la_id),
+                data=form.cleaned_data,
+                actor=request.user,
                 at=timezone.now(),
             )
         except services.ImprovementInvalid as error:
@@ -78,8 +84,13 @@ def plan_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Plan created. Add its priorities")
             return redirect("improvement:plan", plan_id=plan.pk)
-    return _form_page(request, form, title="New improvement plan", back=reverse("improvement:list"),
-                      submit="Create plan")
+    return _form_page(
+        request,
+        form,
+        title="New improvement plan",
+        back=reverse("improvement:list"),
+        submit="Create plan",
+    )
 
 
 @login_required
@@ -87,19 +98,23 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
     today = timezone.localdate()
     priorities = list(plan.priorities.all())
-    return TemplateResponse(request, "improvement/plan.html", {
-        "plan": plan,
-        "priorities": priorities,
-        "summary": selectors.summarise(plan, today),
-        "measures": measures.current_values(
-            la=plan.local_authority, keys=selectors.linked_measure_keys(plan), today=today
-        ),
-        "today": today,
-        "is_overdue": lambda action: selectors.is_overdue(action, today),
-        "tag_classes": TAG_CLASSES,
-        "statuses": list(RagStatus),
-        "can_edit": permissions.can_edit_plans(request.user),
-    })
+    return TemplateResponse(
+        request,
+        "improvement/plan.html",
+        {
+            "plan": plan,
+            "priorities": priorities,
+            "summary": selectors.summarise(plan, today),
+            "measures": measures.current_values(
+                la=plan.local_authority, keys=selectors.linked_measure_keys(plan), today=today
+            ),
+            "today": today,
+            "is_overdue": lambda action: selectors.is_overdue(action, today),
+            "tag_classes": TAG_CLASSES,
+            "statuses": list(RagStatus),
+            "can_edit": permissions.can_edit_plans(request.user),
+        },
+    )
 
 
 @login_required
@@ -110,8 +125,13 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     form = versioned(PlanForm)(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_plan(plan=plan, data=form.cleaned_data, actor=request.user, at=timezone.now(),
-                                 expected_version=form.cleaned_data["version"])
+            services.update_plan(
+                plan=plan,
+                data=form.cleaned_data,
+                actor=request.user,
+                at=timezone.now(),
+                expected_version=form.cleaned_data["version"],
+            )
         except services.ImprovementInvalid as error:
             _add_errors(form, error)
         except services.ImprovementChangedElsewhere as error:
@@ -119,8 +139,14 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
         else:
             messages.success(request, "Plan updated")
             return redirect("improvement:plan", plan_id=plan.pk)
-    return _form_page(request, form, title="Change the plan", caption=plan.title,
-                      back=reverse("improvement:plan", args=[plan.pk]), submit="Save changes")
+    return _form_page(
+        request,
+        form,
+        title="Change the plan",
+        caption=plan.title,
+        back=reverse("improvement:plan", args=[plan.pk]),
+        submit="Save changes",
+    )
 
 
 def _priority(plan: ImprovementPlan, priority_id: int) -> Priority:
@@ -131,36 +157,56 @@ def _priority(plan: ImprovementPlan, priority_id: int) -> Priority:
 
 
 @login_required
-def priority_form(request: HttpRequest, plan_id: int, priority_id: int | None = None) -> HttpResponse:
+def priority_form(
+    request: HttpRequest, plan_id: int, priority_id: int | None = None
+) -> HttpResponse:
     """Add a priority, or change one."""
     plan = _plan(request, plan_id)
     _require_editor(request)
     priority = _priority(plan, priority_id) if priority_id else None
     initial = (
-        {"title": priority.title, "description": priority.description, "measure_keys": priority.linked_measure_keys,
-         "version": priority.version}
-        if priority else None
+        {
+            "title": priority.title,
+            "description": priority.description,
+            "measure_keys": priority.linked_measure_keys,
+            "version": priority.version,
+        }
+        if priority
+        else None
     )
     form_class = versioned(PriorityForm) if priority else PriorityForm
     form = form_class(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             if priority:
-                services.update_priority(priority=priority, data=form.cleaned_data, actor=request.user,
-                                         at=timezone.now(), expected_version=form.cleaned_data["version"])
+                services.update_priority(
+                    priority=priority,
+                    data=form.cleaned_data,
+                    actor=request.user,
+                    at=timezone.now(),
+                    expected_version=form.cleaned_data["version"],
+                )
             else:
-                priority = services.add_priority(plan=plan, data=form.cleaned_data, actor=request.user,
-                                                 at=timezone.now())
+                priority = services.add_priority(
+                    plan=plan, data=form.cleaned_data, actor=request.user, at=timezone.now()
+                )
         except services.ImprovementInvalid as error:
             _add_errors(form, error)
         except services.ImprovementChangedElsewhere as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"Priority {priority.position} saved")
-            return redirect(reverse("improvement:plan", args=[plan.pk]) + f"#priority-{priority.pk}")
-    return _form_page(request, form, title="Change the priority" if priority_id else "Add a priority",
-                      caption=plan.title, back=reverse("improvement:plan", args=[plan.pk]),
-                      submit="Save priority")
+            return redirect(
+                reverse("improvement:plan", args=[plan.pk]) + f"#priority-{priority.pk}"
+            )
+    return _form_page(
+        request,
+        form,
+        title="Change the priority" if priority_id else "Add a priority",
+        caption=plan.title,
+        back=reverse("improvement:plan", args=[plan.pk]),
+        submit="Save priority",
+    )
 
 
 def _action(plan: ImprovementPlan, action_id: int) -> Action:
@@ -192,10 +238,17 @@ def action_form(
         data, now = form.cleaned_data, timezone.now()
         try:
             if action:
-                action = services.update_action(action=action, data=data, actor=request.user, at=now,
-                                                expected_version=data["version"])
+                action = services.update_action(
+                    action=action,
+                    data=data,
+                    actor=request.user,
+                    at=now,
+                    expected_version=data["version"],
+                )
             else:
-                action = services.add_action(priority=priority, data=data, actor=request.user, at=now)
+                action = services.add_action(
+                    priority=priority, data=data, actor=request.user, at=now
+                )
         except services.ImprovementInvalid as error:
             _add_errors(form, error)
         except services.ImprovementChangedElsewhere as error:
@@ -203,9 +256,14 @@ def action_form(
         else:
             messages.success(request, "Action saved")
             return redirect("improvement:action", plan_id=plan.pk, action_id=action.pk)
-    return _form_page(request, form, title="Change the action" if action else "Add an action",
-                      caption=f"Priority {priority.position}: {priority.title}",
-                      back=reverse("improvement:plan", args=[plan.pk]), submit="Save action")
+    return _form_page(
+        request,
+        form,
+        title="Change the action" if action else "Add an action",
+        caption=f"Priority {priority.position}: {priority.title}",
+        back=reverse("improvement:plan", args=[plan.pk]),
+        submit="Save action",
+    )
 
 
 @login_required
@@ -216,26 +274,37 @@ def action_detail(request: HttpRequest, plan_id: int, action_id: int) -> HttpRes
     can_edit = permissions.can_edit_plans(request.user)
     if request.method == "POST" and not can_edit:
         raise PermissionDenied
-    form = UpdateForm(request.POST if request.method == "POST" else None, current=RagStatus(action.status))
+    form = UpdateForm(
+        request.POST if request.method == "POST" else None, current=RagStatus(action.status)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_update(action=action, status=form.cleaned_data["status"],
-                                   note=form.cleaned_data["note"], actor=request.user, at=timezone.now())
+            services.record_update(
+                action=action,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+                at=timezone.now(),
+            )
         except services.ImprovementInvalid as error:
             _add_errors(form, error)
         else:
             messages.success(request, "Update recorded")
             return redirect("improvement:action", plan_id=plan.pk, action_id=action.pk)
     today = timezone.localdate()
-    return TemplateResponse(request, "improvement/action.html", {
-        "plan": plan,
-        "action": action,
-        "form": form if can_edit else None,
-        "update_form": form,
-        "can_edit": can_edit,
-        "overdue": selectors.is_overdue(action, today),
-        "today": today,
-        "tag_classes": TAG_CLASSES,
-        "status_labels": dict(RagStatus.choices),
-        "measure_labels": dict(measures.catalogue()),
-    })
+    return TemplateResponse(
+        request,
+        "improvement/action.html",
+        {
+            "plan": plan,
+            "action": action,
+            "form": form if can_edit else None,
+            "update_form": form,
+            "can_edit": can_edit,
+            "overdue": selectors.is_overdue(action, today),
+            "today": today,
+            "tag_classes": TAG_CLASSES,
+            "status_labels": dict(RagStatus.choices),
+            "measure_labels": dict(measures.catalogue()),
+        },
+    )

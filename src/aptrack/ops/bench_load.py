@@ -73,23 +73,29 @@ class Results:
 
 def page_lines(pages: dict[str, PageStats], seconds: float) -> list[str]:
     """One line per page: requests, errors, throughput, p50/p95, and the targets beside."""
-    lines = [f"   {'page':<26} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7}   "
-             f"(targets: {TARGET_ERRORS} errors, p95 < {TARGET_P95_MS} ms)"]
+    lines = [
+        f"   {'page':<26} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7}   "
+        f"(targets: {TARGET_ERRORS} errors, p95 < {TARGET_P95_MS} ms)"
+    ]
     for page, stats in pages.items():
         if not stats.requests:
             continue
         p50, p95 = percentile(stats.latencies_ms, 50), percentile(stats.latencies_ms, 95)
         verdict = "ok" if stats.errors == TARGET_ERRORS and p95 < TARGET_P95_MS else "MISSED"
-        lines.append(f"   {page:<26} {stats.requests:>8} {stats.errors:>6} {stats.requests / seconds:>7.1f} "
-                     f"{p50:>7.0f} {p95:>7.0f}   {verdict}")
+        lines.append(
+            f"   {page:<26} {stats.requests:>8} {stats.errors:>6} {stats.requests / seconds:>7.1f} "
+            f"{p50:>7.0f} {p95:>7.0f}   {verdict}"
+        )
     return lines
 
 
 def ratio_line(child_per_s: float, hello_per_s: float) -> str:
     ratio = child_per_s / hello_per_s if hello_per_s else 0.0
     verdict = "ok" if ratio >= TARGET_RATIO else "MISSED"
-    return (f"   child record {child_per_s:.1f} req/s / hello-world {hello_per_s:.1f} req/s = {ratio:.2f}x "
-            f"(target >= {TARGET_RATIO}x) {verdict}")
+    return (
+        f"   child record {child_per_s:.1f} req/s / hello-world {hello_per_s:.1f} req/s = {ratio:.2f}x "
+        f"(target >= {TARGET_RATIO}x) {verdict}"
+    )
 
 
 @dataclass(frozen=True)
@@ -120,7 +126,9 @@ def prepare(users: int) -> Fixture:
     lines = []
     for row in Placement.objects.values("provider").annotate(n=Count("id")).order_by("-n")[:10]:
         provider_id = row["provider"]
-        day = selectors.last_school_day(selectors.get_register_calendar(provider_id=provider_id), today)
+        day = selectors.last_school_day(
+            selectors.get_register_calendar(provider_id=provider_id), today
+        )
         lines = selectors.list_register(provider_id=provider_id, on=day, session=Session.AM)
         if lines:
             break
@@ -133,24 +141,38 @@ def prepare(users: int) -> Fixture:
     child_ids = list(children_of_la(la_id).order_by("pk").values_list("pk", flat=True)[:2000])
 
     n_provider = max(1, users // 5)
-    names = {f"{USER_PREFIX}provider.{i:02d}": (provider, Role.PROVIDER_STAFF) for i in range(n_provider)}
-    names |= {f"{USER_PREFIX}officer.{i:02d}": (la, Role.LA_OFFICER) for i in range(users - n_provider)}
+    names = {
+        f"{USER_PREFIX}provider.{i:02d}": (provider, Role.PROVIDER_STAFF) for i in range(n_provider)
+    }
+    names |= {
+        f"{USER_PREFIX}officer.{i:02d}": (la, Role.LA_OFFICER) for i in range(users - n_provider)
+    }
     for username, (organisation, role) in names.items():
         user = User.objects.filter(username=username).first()
         if user is None:
-            accounts.create_user(username=username, password=PASSWORD, organisation=organisation, role=role)
+            accounts.create_user(
+                username=username, password=PASSWORD, organisation=organisation, role=role
+            )
         else:  # kept from an earlier run, perhaps on other data
             user.organisation, user.role, user.is_active = organisation, role, True
             user.set_password(PASSWORD)
             user.save()
     _, token = accounts.issue_api_token(
-        user=User.objects.get(username=f"{USER_PREFIX}provider.00"), name="load bench", at=timezone.now()
+        user=User.objects.get(username=f"{USER_PREFIX}provider.00"),
+        name="load bench",
+        at=timezone.now(),
     )
-    print(f"   {users} users: {users - n_provider} LA officers of {la} ({len(child_ids)} children looked at), "
-          f"{n_provider} staff of {provider} ({len(upns)} children on its register for {day})")
+    print(
+        f"   {users} users: {users - n_provider} LA officers of {la} ({len(child_ids)} children looked at), "
+        f"{n_provider} staff of {provider} ({len(upns)} children on its register for {day})"
+    )
     return Fixture(
-        officers=[n for n in names if ".officer." in n], provider_staff=[n for n in names if ".provider." in n],
-        child_ids=child_ids, upns=upns, day=day.isoformat(), token=token,
+        officers=[n for n in names if ".officer." in n],
+        provider_staff=[n for n in names if ".provider." in n],
+        child_ids=child_ids,
+        upns=upns,
+        day=day.isoformat(),
+        token=token,
     )
 
 
@@ -159,7 +181,9 @@ def sign_in(port: int, username: str) -> Browser:
     _, page = browser.request("GET", "/accounts/sign-in/")
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
     response, _ = browser.request(
-        "POST", "/accounts/sign-in/", {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD}
+        "POST",
+        "/accounts/sign-in/",
+        {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD},
     )
     if response.status != 302:
         raise SystemExit(SIGN_IN_FAILED.format(username=username, status=response.status))
@@ -172,9 +196,11 @@ Action = Callable[[Browser, random.Random], tuple[str, int]]
 def officer_mixed(fixture: Fixture) -> Action:
     def act(browser: Browser, rng: random.Random) -> tuple[str, int]:
         page = rng.choices(["children register", CHILD, "LA dashboard"], weights=[1, 2, 1])[0]
-        path = {"children register": "/children/", "LA dashboard": "/oversight/"}.get(page) \
-            or f"/children/{rng.choice(fixture.child_ids)}/"
+        path = {"children register": "/children/", "LA dashboard": "/oversight/"}.get(
+            page
+        ) or f"/children/{rng.choice(fixture.child_ids)}/"
         return page, browser.request("GET", path)[0].status
+
     return act
 
 
@@ -182,19 +208,25 @@ def provider_mixed(fixture: Fixture) -> Action:
     def act(browser: Browser, rng: random.Random) -> tuple[str, int]:
         if rng.random() < 2 / 3:
             return "provider register page", browser.request("GET", "/attendance/")[0].status
-        marks = [{"upn": upn, "date": fixture.day, "session": "AM", "code": "/"}
-                 for upn in rng.sample(fixture.upns, min(5, len(fixture.upns)))]
+        marks = [
+            {"upn": upn, "date": fixture.day, "session": "AM", "code": "/"}
+            for upn in rng.sample(fixture.upns, min(5, len(fixture.upns)))
+        ]
         response, _ = browser.request(
-            "POST", "/api/v1/attendance", headers={"Authorization": f"Bearer {fixture.token}"},
+            "POST",
+            "/api/v1/attendance",
+            headers={"Authorization": f"Bearer {fixture.token}"},
             json_body=json.dumps({"marks": marks}).encode(),
         )
         return "API marks (5 a request)", response.status
+
     return act
 
 
 def only(page: str, path_of: Callable[[random.Random], str]) -> Action:
     def act(browser: Browser, rng: random.Random) -> tuple[str, int]:
         return page, browser.request("GET", path_of(rng))[0].status
+
     return act
 
 
@@ -240,28 +272,44 @@ def main() -> None:
     fixture = prepare(args.users)
     port = free_port()
     env = production_env(
-        database_url=os.environ["DATABASE_URL"], static_root=Path(os.environ["STATIC_ROOT"]), port=port,
-        workers=args.workers, APTRACK_REQUIRE_2FA="false",
+        database_url=os.environ["DATABASE_URL"],
+        static_root=Path(os.environ["STATIC_ROOT"]),
+        port=port,
+        workers=args.workers,
+        APTRACK_REQUIRE_2FA="false",
     )
     with gunicorn(env, port=port) as (_, output):
         officers = [sign_in(port, name) for name in fixture.officers]
         staff = [sign_in(port, name) for name in fixture.provider_staff]
-        print(f"== Load: {args.users} users for {args.seconds:.0f} s, mixed, on gunicorn ({args.workers} sync "
-              f"workers, production settings, 2FA off for the bench)")
+        print(
+            f"== Load: {args.users} users for {args.seconds:.0f} s, mixed, on gunicorn ({args.workers} sync "
+            f"workers, production settings, 2FA off for the bench)"
+        )
         mixed, took = run_phase(
-            [(b, officer_mixed(fixture)) for b in officers] + [(b, provider_mixed(fixture)) for b in staff],
+            [(b, officer_mixed(fixture)) for b in officers]
+            + [(b, provider_mixed(fixture)) for b in staff],
             args.seconds,
         )
         print("\n".join(page_lines(mixed.pages, took)))
         short = max(5.0, args.seconds / 4)
         print(f"== Ratio: {len(officers)} officers for {short:.0f} s on each view alone")
-        hello, hello_took = run_phase([(b, only(HELLO, lambda _: "/healthz")) for b in officers], short)
-        child, child_took = run_phase(
-            [(b, only(CHILD, lambda rng: f"/children/{rng.choice(fixture.child_ids)}/")) for b in officers], short,
+        hello, hello_took = run_phase(
+            [(b, only(HELLO, lambda _: "/healthz")) for b in officers], short
         )
-        print("\n".join(page_lines(hello.pages, hello_took) + page_lines(child.pages, child_took)[1:]))
+        child, child_took = run_phase(
+            [
+                (b, only(CHILD, lambda rng: f"/children/{rng.choice(fixture.child_ids)}/"))
+                for b in officers
+            ],
+            short,
+        )
+        print(
+            "\n".join(page_lines(hello.pages, hello_took) + page_lines(child.pages, child_took)[1:])
+        )
         print(ratio_line(_ok_per_s(child, CHILD, child_took), _ok_per_s(hello, HELLO, hello_took)))
-    errors = [line for line in output[0].splitlines() if "Traceback" in line or '"level": "ERROR"' in line]
+    errors = [
+        line for line in output[0].splitlines() if "Traceback" in line or '"level": "ERROR"' in line
+    ]
     if errors:
         print(f"   The server logged {len(errors)} errors; the last:\n" + "\n".join(errors[-10:]))
 

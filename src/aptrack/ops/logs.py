@@ -34,7 +34,9 @@ def request_id_from(header: str | None) -> str:
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line = {
-            "time": dt.datetime.fromtimestamp(record.created, tz=dt.UTC).isoformat(timespec="milliseconds"),
+            "time": dt.datetime.fromtimestamp(record.created, tz=dt.UTC).isoformat(
+                timespec="milliseconds"
+            ),
             "level": record.levelname,
             "logger": record.name,
             "message": _without_query(record.getMessage()),
@@ -42,7 +44,9 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in vars(record).items():
             if key not in _RECORD_ATTRIBUTES and key not in _NEVER_LOGGED and key not in line:
-                line[key] = value if isinstance(value, int | float | bool | type(None)) else str(value)
+                line[key] = (
+                    value if isinstance(value, int | float | bool | type(None)) else str(value)
+                )
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False)

@@ -34,8 +34,15 @@ class Browser:
         self.cookies: dict[str, str] = {}
         self.set_cookies: list[str] = []
 
-    def request(self, method: str, path: str, body: dict | None = None, headers: dict | None = None,
-                *, json_body: bytes | None = None):
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: dict | None = None,
+        headers: dict | None = None,
+        *,
+        json_body: bytes | None = None,
+    ):
         conn = http.client.HTTPConnection(HOST, self.port, timeout=20)
         sent = {"X-Forwarded-Proto": "https", "Host": f"{HOST}:{self.port}", **(headers or {})}
         if self.cookies:
@@ -45,11 +52,13 @@ class Browser:
             sent["Content-Type"] = "application/json"
         elif body is not None:
             data = urlencode(body)
-            sent.update({
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Origin": f"https://{HOST}:{self.port}",
-                "Referer": f"https://{HOST}:{self.port}{path}",
-            })
+            sent.update(
+                {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Origin": f"https://{HOST}:{self.port}",
+                    "Referer": f"https://{HOST}:{self.port}{path}",
+                }
+            )
         try:
             conn.request(method, path, body=data, headers=sent)
             response = conn.getresponse()
@@ -63,10 +72,15 @@ class Browser:
         return response, content
 
 
-def production_env(*, database_url: str, static_root: Path, port: int, workers: int = 2,
-                   **extra: str) -> dict[str, str]:
+def production_env(
+    *, database_url: str, static_root: Path, port: int, workers: int = 2, **extra: str
+) -> dict[str, str]:
     """The environment of a production install (DEBUG off, behind a TLS proxy) on `database_url`."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "APTRACK_TESTING", "MIGRATE_DATABASE_URL"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "APTRACK_TESTING", "MIGRATE_DATABASE_URL"}
+    }
     env.update(
         SECRET_KEY="s" * 60 + "-production-like-secret",
         DATABASE_URL=database_url,
@@ -82,14 +96,19 @@ def production_env(*, database_url: str, static_root: Path, port: int, workers: 
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], *, port: int, start_within: float = 30) -> Iterator[tuple[Browser, list[str]]]:
+def gunicorn(
+    env: dict[str, str], *, port: int, start_within: float = 30
+) -> Iterator[tuple[Browser, list[str]]]:
     """gunicorn serving with `env` (from `production_env`) until the block ends; yields a client
     and a list that holds, once the block has ended, the server's output."""
     # Output to a file, not a pipe: a pipe nobody reads until the end fills and stops the server.
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(PROJECT_DIR / "gunicorn.conf.py")],
-            cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
 
         def read_log() -> str:

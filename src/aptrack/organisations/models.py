@@ -109,7 +109,8 @@ class Organisation(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(kind="LOCAL_AUTHORITY") | models.Q(local_authority__isnull=False),
+                condition=~models.Q(kind="LOCAL_AUTHORITY")
+                | models.Q(local_authority__isnull=False),
                 name="la_organisation_has_la",
             ),
             models.CheckConstraint(

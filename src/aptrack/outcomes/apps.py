@@ -11,6 +11,13 @@ class OutcomesConfig(AppConfig):
         from aptrack.outcomes import models
         from aptrack.placements.changes import recorded_against_placement
 
-        for model in (models.AttainmentRecord, models.Qualification, models.WellbeingScore, models.PriorAttendance):
+        for model in (
+            models.AttainmentRecord,
+            models.Qualification,
+            models.WellbeingScore,
+            models.PriorAttendance,
+        ):
             changes.register(model, touches=recorded_against_placement)
-        changes.register(models.OutreachSupport, touches=lambda support: [support.local_authority_id])
+        changes.register(
+            models.OutreachSupport, touches=lambda support: [support.local_authority_id]
+        )

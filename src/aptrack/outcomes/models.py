@@ -36,7 +36,9 @@ class AttainmentRecord(models.Model):
     review = models.ForeignKey(
         "placements.Review", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    grade = models.SmallIntegerField(help_text="GCSE 1–9; 0, -1, -2 Entry Level 3, 2, 1; -3 below / U")
+    grade = models.SmallIntegerField(
+        help_text="GCSE 1–9; 0, -1, -2 Entry Level 3, 2, 1; -3 below / U"
+    )
     assessed_date = models.DateField()
     recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
@@ -60,7 +62,9 @@ class AttainmentRecord(models.Model):
         indexes = [models.Index(fields=["placement", "subject", "point", "assessed_date"])]
 
     def __str__(self) -> str:
-        return f"{self.get_subject_display()} {self.get_point_display().lower()}: {self.grade_label}"
+        return (
+            f"{self.get_subject_display()} {self.get_point_display().lower()}: {self.grade_label}"
+        )
 
     @property
     def grade_label(self) -> str:

@@ -91,7 +91,9 @@ def get_placement_outcomes(*, placement: Placement, today: dt.date) -> Placement
     rate, source, sessions = None, "", 0
     if end >= placement.start_date:
         measures = attendance_selectors.get_measures(
-            scope=Scope.placement(placement.pk), period=Period(placement.start_date, end), include_hours=False
+            scope=Scope.placement(placement.pk),
+            period=Period(placement.start_date, end),
+            include_hours=False,
         )
         sessions = measures.counts.possible
         if sessions:
@@ -105,7 +107,9 @@ def get_placement_outcomes(*, placement: Placement, today: dt.date) -> Placement
         if review is not None:
             rate, source = review.attendance_percent, "review"
     records = list(
-        AttainmentRecord.objects.filter(placement=placement).order_by("assessed_date", "recorded_at", "pk")
+        AttainmentRecord.objects.filter(placement=placement).order_by(
+            "assessed_date", "recorded_at", "pk"
+        )
     )
     return PlacementOutcomes(
         placement=placement,
@@ -115,15 +119,20 @@ def get_placement_outcomes(*, placement: Placement, today: dt.date) -> Placement
         attendance_sessions=sessions,
         attainment=[
             SubjectAttainment(
-                subject=subject.value, label=subject.label,
+                subject=subject.value,
+                label=subject.label,
                 records=[record for record in records if record.subject == subject],
             )
             for subject in Subject
         ],
         qualifications=list(
-            Qualification.objects.filter(placement=placement).order_by("status", "-started_date", "pk")
+            Qualification.objects.filter(placement=placement).order_by(
+                "status", "-started_date", "pk"
+            )
         ),
-        wellbeing=list(WellbeingScore.objects.filter(placement=placement).order_by("recorded_date", "pk")),
+        wellbeing=list(
+            WellbeingScore.objects.filter(placement=placement).order_by("recorded_date", "pk")
+        ),
         follow_ups=list(FollowUp.objects.filter(placement=placement).order_by("weeks_after")),
     )
 
@@ -139,9 +148,13 @@ def get_qualification(*, placement: Placement, qualification_id: int) -> Qualifi
 
 def list_schools(*, la_id: int) -> QuerySet[Organisation]:
     """Schools an LA's outreach can go to: its own."""
-    return Organisation.objects.filter(kind=OrganisationKind.SCHOOL, local_authority_id=la_id).order_by("name")
+    return Organisation.objects.filter(
+        kind=OrganisationKind.SCHOOL, local_authority_id=la_id
+    ).order_by("name")
 
 
 def list_providers(*, la_id: int) -> QuerySet[Organisation]:
     """Providers that may give an LA's outreach: those in the LA."""
-    return Organisation.objects.filter(kind=OrganisationKind.PROVIDER, local_authority_id=la_id).order_by("name")
+    return Organisation.objects.filter(
+        kind=OrganisationKind.PROVIDER, local_authority_id=la_id
+    ).order_by("name")

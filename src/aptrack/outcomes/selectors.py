@@ -74,7 +74,9 @@ FOLLOW_UP_WEEKS = (6, 12)
 
 
 def _grade(subject: str, point: str, *, latest: bool = False) -> Subquery:
-    records = AttainmentRecord.objects.filter(placement=OuterRef("pk"), subject=subject, point=point)
+    records = AttainmentRecord.objects.filter(
+        placement=OuterRef("pk"), subject=subject, point=point
+    )
     if latest:
         records = records.order_by("-assessed_date", "-recorded_at", "-pk")
     return Subquery(records.values("grade")[:1])
@@ -128,20 +130,30 @@ def annotate_outcomes(placements: QuerySet[Placement]) -> QuerySet[Placement]:
         ks4_english=_grade(Subject.ENGLISH, AssessmentPoint.KS4_RESULT),
         ks4_maths=_grade(Subject.MATHS, AssessmentPoint.KS4_RESULT),
         achieved_count=_count(
-            Qualification.objects.filter(placement=OuterRef("pk"), status=QualificationStatus.ACHIEVED)
+            Qualification.objects.filter(
+                placement=OuterRef("pk"), status=QualificationStatus.ACHIEVED
+            )
         ),
         working_count=_count(
-            Qualification.objects.filter(placement=OuterRef("pk"), status=QualificationStatus.WORKING_TOWARDS)
+            Qualification.objects.filter(
+                placement=OuterRef("pk"), status=QualificationStatus.WORKING_TOWARDS
+            )
         ),
         wellbeing_count=_count(wellbeing),
         wellbeing_first=Subquery(wellbeing.order_by("recorded_date", "pk").values("score")[:1]),
         wellbeing_latest=Subquery(wellbeing.order_by("-recorded_date", "-pk").values("score")[:1]),
         attendance_before=Cast(
-            Subquery(PriorAttendance.objects.filter(placement=OuterRef("pk")).values("attendance_percent")[:1]),
+            Subquery(
+                PriorAttendance.objects.filter(placement=OuterRef("pk")).values(
+                    "attendance_percent"
+                )[:1]
+            ),
             FloatField(),
         ),
         attendance_in_ap=Coalesce(
-            _register_attendance(), Cast(Subquery(review_attendance), FloatField()), output_field=FloatField()
+            _register_attendance(),
+            Cast(Subquery(review_attendance), FloatField()),
+            output_field=FloatField(),
         ),
         **follow_ups,
     )
@@ -167,24 +179,38 @@ class Measure:
 
 
 MEASURES: dict[str, Measure] = {
-    "english_entry": Measure("Children with an English grade on entry", Q(entry_english__isnull=False), True),
-    "english_progress": Measure("Children with English grades on entry and since", _progress("english"), True),
-    "english_improved": Measure(
-        "Children whose English grade improved", _progress("english") & Q(latest_english__gt=F("entry_english")), True
+    "english_entry": Measure(
+        "Children with an English grade on entry", Q(entry_english__isnull=False), True
     ),
-    "maths_entry": Measure("Children with a maths grade on entry", Q(entry_maths__isnull=False), True),
-    "maths_progress": Measure("Children with maths grades on entry and since", _progress("maths"), True),
+    "english_progress": Measure(
+        "Children with English grades on entry and since", _progress("english"), True
+    ),
+    "english_improved": Measure(
+        "Children whose English grade improved",
+        _progress("english") & Q(latest_english__gt=F("entry_english")),
+        True,
+    ),
+    "maths_entry": Measure(
+        "Children with a maths grade on entry", Q(entry_maths__isnull=False), True
+    ),
+    "maths_progress": Measure(
+        "Children with maths grades on entry and since", _progress("maths"), True
+    ),
     "maths_improved": Measure(
-        "Children whose maths grade improved", _progress("maths") & Q(latest_maths__gt=F("entry_maths")), True
+        "Children whose maths grade improved",
+        _progress("maths") & Q(latest_maths__gt=F("entry_maths")),
+        True,
     ),
     "ks4_results": Measure("Children with KS4 results in English or maths", _KS4_RESULT, True),
     "ks4_grade_4_both": Measure(
         "Children with grade 4 or above in both English and maths",
-        Q(ks4_english__gte=grades.STANDARD_PASS, ks4_maths__gte=grades.STANDARD_PASS), True,
+        Q(ks4_english__gte=grades.STANDARD_PASS, ks4_maths__gte=grades.STANDARD_PASS),
+        True,
     ),
     "ks4_grade_5_both": Measure(
         "Children with grade 5 or above in both English and maths",
-        Q(ks4_english__gte=grades.STRONG_PASS, ks4_maths__gte=grades.STRONG_PASS), True,
+        Q(ks4_english__gte=grades.STRONG_PASS, ks4_maths__gte=grades.STRONG_PASS),
+        True,
     ),
     "qualifications_achieved": Measure(
         "Children who achieved a qualification", Q(achieved_count__gt=0), True
@@ -192,24 +218,33 @@ MEASURES: dict[str, Measure] = {
     "qualifications_working_towards": Measure(
         "Children working towards a qualification", Q(working_count__gt=0), True
     ),
-    "wellbeing_compared": Measure("Children with two or more wellbeing scores", Q(wellbeing_count__gte=2), True),
+    "wellbeing_compared": Measure(
+        "Children with two or more wellbeing scores", Q(wellbeing_count__gte=2), True
+    ),
     "wellbeing_improved": Measure(
         "Children whose wellbeing score rose",
-        Q(wellbeing_count__gte=2, wellbeing_latest__gt=F("wellbeing_first")), True,
+        Q(wellbeing_count__gte=2, wellbeing_latest__gt=F("wellbeing_first")),
+        True,
     ),
     "attendance_compared": Measure(
         "Children with attendance known before and in AP",
-        Q(attendance_before__isnull=False, attendance_in_ap__isnull=False), True,
+        Q(attendance_before__isnull=False, attendance_in_ap__isnull=False),
+        True,
     ),
     "attendance_improved": Measure(
         "Children attending more in AP than before",
-        Q(attendance_before__isnull=False, attendance_in_ap__gt=F("attendance_before")), True,
+        Q(attendance_before__isnull=False, attendance_in_ap__gt=F("attendance_before")),
+        True,
     ),
     "ended": Measure("Placements ended", _ENDED, False),
-    "reintegrated": Measure("Placements ended with a return to mainstream school", _REINTEGRATED, False),
+    "reintegrated": Measure(
+        "Placements ended with a return to mainstream school", _REINTEGRATED, False
+    ),
     **{
         f"reintegration_{name}_{weeks}": Measure(
-            f"Returns to mainstream {label} at {weeks} weeks", _REINTEGRATED & Q(**{f"{name}_{weeks}": True}), False
+            f"Returns to mainstream {label} at {weeks} weeks",
+            _REINTEGRATED & Q(**{f"{name}_{weeks}": True}),
+            False,
         )
         for weeks in FOLLOW_UP_WEEKS
         for name, label in (("checked", "followed up"), ("sustained", "sustained"))
@@ -221,14 +256,17 @@ MEASURES: dict[str, Measure] = {
     },
     **{
         f"post_16_{name}_{weeks}": Measure(
-            f"Post-16 destinations {label} at {weeks} weeks", _POST_16 & Q(**{f"{name}_{weeks}": True}), False
+            f"Post-16 destinations {label} at {weeks} weeks",
+            _POST_16 & Q(**{f"{name}_{weeks}": True}),
+            False,
         )
         for weeks in FOLLOW_UP_WEEKS
         for name, label in (("checked", "followed up"), ("sustained", "sustained"))
     },
     **{
         f"post_16_{kind.value.lower()}_{name}_{weeks}": Measure(
-            f"{kind.label}: {label} at {weeks} weeks", _ENDED & Q(destination=kind, **{f"{name}_{weeks}": True}),
+            f"{kind.label}: {label} at {weeks} weeks",
+            _ENDED & Q(destination=kind, **{f"{name}_{weeks}": True}),
             False,
         )
         for kind in POST_16_DESTINATIONS
@@ -323,13 +361,20 @@ class OutcomeSummary:
 
 def _count_measure(key: str) -> Count:
     measure = MEASURES[key]
-    return Count("child_id" if measure.per_child else "pk", distinct=measure.per_child, filter=measure.condition)
+    return Count(
+        "child_id" if measure.per_child else "pk",
+        distinct=measure.per_child,
+        filter=measure.condition,
+    )
 
 
 def outcome_summary(*, placements: QuerySet[Placement]) -> OutcomeSummary:
     """The outcome measures over `placements` (already scoped by the caller): one statement."""
     english, maths = _progress("english"), _progress("maths")
-    wellbeing, attendance = MEASURES["wellbeing_compared"].condition, MEASURES["attendance_compared"].condition
+    wellbeing, attendance = (
+        MEASURES["wellbeing_compared"].condition,
+        MEASURES["attendance_compared"].condition,
+    )
     row = annotate_outcomes(placements).aggregate(
         **{key: _count_measure(key) for key in MEASURES},
         english_mean_entry=Avg("entry_english", filter=english),
@@ -347,23 +392,32 @@ def outcome_summary(*, placements: QuerySet[Placement]) -> OutcomeSummary:
 
     def subject(name: str) -> SubjectProgress:
         return SubjectProgress(
-            subject=name, with_entry=counts[f"{name}_entry"], with_progress=counts[f"{name}_progress"],
-            improved=counts[f"{name}_improved"], mean_entry=_mean(row[f"{name}_mean_entry"]),
+            subject=name,
+            with_entry=counts[f"{name}_entry"],
+            with_progress=counts[f"{name}_progress"],
+            improved=counts[f"{name}_improved"],
+            mean_entry=_mean(row[f"{name}_mean_entry"]),
             mean_latest=_mean(row[f"{name}_mean_latest"]),
         )
 
     def sustained(prefix: str) -> list[Sustained]:
         return [
             Sustained(
-                weeks=weeks, checked=counts[f"{prefix}_checked_{weeks}"], sustained=counts[f"{prefix}_sustained_{weeks}"],
-                rate=_percent(counts[f"{prefix}_sustained_{weeks}"], counts[f"{prefix}_checked_{weeks}"]),
+                weeks=weeks,
+                checked=counts[f"{prefix}_checked_{weeks}"],
+                sustained=counts[f"{prefix}_sustained_{weeks}"],
+                rate=_percent(
+                    counts[f"{prefix}_sustained_{weeks}"], counts[f"{prefix}_checked_{weeks}"]
+                ),
             )
             for weeks in FOLLOW_UP_WEEKS
         ]
 
     post_16_rows = [
         Post16Row(
-            destination=kind.value, label=kind.label, placements=counts[f"post_16_{kind.value.lower()}"],
+            destination=kind.value,
+            label=kind.label,
+            placements=counts[f"post_16_{kind.value.lower()}"],
             sustained=sustained(f"post_16_{kind.value.lower()}"),
         )
         for kind in POST_16_DESTINATIONS
@@ -421,7 +475,9 @@ class OutreachSummary:
     by_provider: list[OutreachRow]
 
 
-def list_outreach(*, la_id: int, start: dt.date | None = None, end: dt.date | None = None) -> QuerySet[OutreachSupport]:
+def list_outreach(
+    *, la_id: int, start: dt.date | None = None, end: dt.date | None = None
+) -> QuerySet[OutreachSupport]:
     """The LA's outreach records, newest first; with `start` and `end`, those running in
     the period (started by its end, not ended before its start)."""
     records = OutreachSupport.objects.filter(local_authority_id=la_id)
@@ -435,10 +491,18 @@ def list_outreach(*, la_id: int, start: dt.date | None = None, end: dt.date | No
 def outreach_summary(*, la: LocalAuthority, start: dt.date, end: dt.date) -> OutreachSummary:
     """Outreach to the LA's schools running between `start` and `end` (inclusive): two queries."""
     records = list_outreach(la_id=la.pk, start=start, end=end).order_by()
-    totals = {"records": Count("pk"), "schools": Count("school_id", distinct=True),
-              "pupils": Sum("pupils_supported"), "hours": Sum("hours")}
+    totals = {
+        "records": Count("pk"),
+        "schools": Count("school_id", distinct=True),
+        "pupils": Sum("pupils_supported"),
+        "hours": Sum("hours"),
+    }
     overall = records.aggregate(**totals)
-    rows = records.values("provider_id", "provider__name").annotate(**totals).order_by(F("provider__name").asc(nulls_last=True), "provider_id")
+    rows = (
+        records.values("provider_id", "provider__name")
+        .annotate(**totals)
+        .order_by(F("provider__name").asc(nulls_last=True), "provider_id")
+    )
     return OutreachSummary(
         records=overall["records"],
         schools=overall["schools"],
@@ -446,8 +510,11 @@ def outreach_summary(*, la: LocalAuthority, start: dt.date, end: dt.date) -> Out
         hours=Decimal(overall["hours"] or 0),
         by_provider=[
             OutreachRow(
-                label=row["provider__name"] or OWN_TEAM, records=row["records"], schools=row["schools"],
-                pupils_supported=row["pupils"] or 0, hours=Decimal(row["hours"] or 0),
+                label=row["provider__name"] or OWN_TEAM,
+                records=row["records"],
+                schools=row["schools"],
+                pupils_supported=row["pupils"] or 0,
+                hours=Decimal(row["hours"] or 0),
             )
             for row in rows
         ],

@@ -49,7 +49,9 @@ GRADE_INVALID = "Select a grade from the list"
 KS4_GRADE_INVALID = "A KS4 result is a GCSE grade from 9 to 1, or U"
 DATE_NEEDED = "Enter the date"
 DATE_IN_FUTURE = "The date must be today or in the past"
-DATE_BEFORE_ENTRY = "The date must be no more than {days} days before the placement started, on {start}"
+DATE_BEFORE_ENTRY = (
+    "The date must be no more than {days} days before the placement started, on {start}"
+)
 DATE_BEFORE_START = "The date must be on or after the placement started, on {start}"
 REVIEW_OTHER_PLACEMENT = "Select one of this placement's reviews"
 ALREADY_RECORDED = "{subject} {point} is already recorded for this placement"
@@ -122,8 +124,14 @@ def _check_open(placement: Placement) -> None:
 
 
 def _check_date(
-    errors: Errors, field: str, day: dt.date | None, *, at: dt.datetime, placement: Placement,
-    entry: bool, message: str = DATE_NEEDED,
+    errors: Errors,
+    field: str,
+    day: dt.date | None,
+    *,
+    at: dt.datetime,
+    placement: Placement,
+    entry: bool,
+    message: str = DATE_NEEDED,
 ) -> None:
     """Required, not in the future, and during the placement (entry: up to ENTRY_WINDOW_DAYS
     before it)."""
@@ -132,7 +140,11 @@ def _check_date(
     elif day > _today(at):
         _add(errors, field, DATE_IN_FUTURE)
     elif entry and day < placement.start_date - dt.timedelta(days=ENTRY_WINDOW_DAYS):
-        _add(errors, field, DATE_BEFORE_ENTRY.format(days=ENTRY_WINDOW_DAYS, start=_uk(placement.start_date)))
+        _add(
+            errors,
+            field,
+            DATE_BEFORE_ENTRY.format(days=ENTRY_WINDOW_DAYS, start=_uk(placement.start_date)),
+        )
     elif not entry and day < placement.start_date:
         _add(errors, field, DATE_BEFORE_START.format(start=_uk(placement.start_date)))
 
@@ -149,10 +161,18 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _created(actor: Any, at: dt.datetime, instance: Any, child_id: int | None, channel: Channel, where: str) -> None:
+def _created(
+    actor: Any, at: dt.datetime, instance: Any, child_id: int | None, channel: Channel, where: str
+) -> None:
     audit.record_event(
-        actor=actor, at=at, action=AuditAction.CREATED, channel=channel, instance=instance,
-        child_id=child_id, where=where, changes=audit.snapshot(instance),
+        actor=actor,
+        at=at,
+        action=AuditAction.CREATED,
+        channel=channel,
+        instance=instance,
+        child_id=child_id,
+        where=where,
+        changes=audit.snapshot(instance),
     )
 
 
@@ -160,8 +180,13 @@ def _created(actor: Any, at: dt.datetime, instance: Any, child_id: int | None, c
 
 
 def record_attainment(
-    *, actor: Any, at: dt.datetime, placement: Placement, data: dict[str, Any],
-    channel: Channel = Channel.WEB, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    placement: Placement,
+    data: dict[str, Any],
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> AttainmentRecord:
     """Record an English or maths grade on entry, at a review or progress check, or a KS4
     result. One entry grade and one KS4 result per subject; as many review grades as wanted."""
@@ -179,23 +204,48 @@ def record_attainment(
     grade = _int(data.get("grade"))
     if data.get("grade") in (None, ""):
         _add(errors, "grade", GRADE_NEEDED)
-    elif grade is None or not grades.is_valid_grade(grade, ks4_result=point == AssessmentPoint.KS4_RESULT):
-        _add(errors, "grade", KS4_GRADE_INVALID if point == AssessmentPoint.KS4_RESULT else GRADE_INVALID)
-    _check_date(errors, "assessed_date", assessed, at=at, placement=placement, entry=point != AssessmentPoint.REVIEW)
+    elif grade is None or not grades.is_valid_grade(
+        grade, ks4_result=point == AssessmentPoint.KS4_RESULT
+    ):
+        _add(
+            errors,
+            "grade",
+            KS4_GRADE_INVALID if point == AssessmentPoint.KS4_RESULT else GRADE_INVALID,
+        )
+    _check_date(
+        errors,
+        "assessed_date",
+        assessed,
+        at=at,
+        placement=placement,
+        entry=point != AssessmentPoint.REVIEW,
+    )
     with transaction.atomic():
         Placement.objects.select_for_update().filter(pk=placement.pk).first()
         if (
             point in (AssessmentPoint.ENTRY, AssessmentPoint.KS4_RESULT)
             and subject in Subject.values
-            and AttainmentRecord.objects.filter(placement=placement, subject=subject, point=point).exists()
+            and AttainmentRecord.objects.filter(
+                placement=placement, subject=subject, point=point
+            ).exists()
         ):
             label = AssessmentPoint(point).label.lower()
-            _add(errors, "point", ALREADY_RECORDED.format(subject=Subject(subject).label, point=label))
+            _add(
+                errors,
+                "point",
+                ALREADY_RECORDED.format(subject=Subject(subject).label, point=label),
+            )
         if errors:
             raise OutcomeInvalid(errors)
         record = AttainmentRecord.objects.create(
-            placement=placement, subject=subject, point=point, review=review, grade=grade,
-            assessed_date=assessed, recorded_by=actor, recorded_at=at,
+            placement=placement,
+            subject=subject,
+            point=point,
+            review=review,
+            grade=grade,
+            assessed_date=assessed,
+            recorded_by=actor,
+            recorded_at=at,
         )
         _created(actor, at, record, placement.child_id, channel, where)
     return record
@@ -204,7 +254,13 @@ def record_attainment(
 # --- qualifications ------------------------------------------------------------------------
 
 
-def _check_result(errors: Errors, status: str | None, started: dt.date | None, result_date: dt.date | None, at: dt.datetime) -> None:
+def _check_result(
+    errors: Errors,
+    status: str | None,
+    started: dt.date | None,
+    result_date: dt.date | None,
+    at: dt.datetime,
+) -> None:
     if status in (QualificationStatus.ACHIEVED, QualificationStatus.NOT_ACHIEVED):
         if result_date is None:
             _add(errors, "result_date", RESULT_DATE_NEEDED)
@@ -215,8 +271,13 @@ def _check_result(errors: Errors, status: str | None, started: dt.date | None, r
 
 
 def record_qualification(
-    *, actor: Any, at: dt.datetime, placement: Placement, data: dict[str, Any],
-    channel: Channel = Channel.WEB, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    placement: Placement,
+    data: dict[str, Any],
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> Qualification:
     """Record a qualification the child is working towards, or has achieved (or not)."""
     _check_open(placement)
@@ -244,34 +305,58 @@ def record_qualification(
         raise OutcomeInvalid(errors)
     with transaction.atomic():
         qualification = Qualification.objects.create(
-            placement=placement, title=title, kind=kind, level=level, status=status,
-            started_date=started, result_date=result_date,
+            placement=placement,
+            title=title,
+            kind=kind,
+            level=level,
+            status=status,
+            started_date=started,
+            result_date=result_date,
             result=_text(data.get("result"))[:40] if result_date else "",
-            recorded_by=actor, recorded_at=at, updated_at=at,
+            recorded_by=actor,
+            recorded_at=at,
+            updated_at=at,
         )
         _created(actor, at, qualification, placement.child_id, channel, where)
     return qualification
 
 
 def update_qualification_status(
-    *, actor: Any, at: dt.datetime, qualification: Qualification, data: dict[str, Any], expected_version: int,
-    channel: Channel = Channel.WEB, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    qualification: Qualification,
+    data: dict[str, Any],
+    expected_version: int,
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> Qualification:
     """Record the result of a qualification (achieved or not), or a resit after a fail; refused
     if someone recorded one since `expected_version` was loaded."""
     with transaction.atomic():
-        locked = lock_version(Qualification, pk=qualification.pk, expected_version=expected_version,
-                              error=QualificationChangedElsewhere)
+        locked = lock_version(
+            Qualification,
+            pk=qualification.pk,
+            expected_version=expected_version,
+            error=QualificationChangedElsewhere,
+        )
         _check_open(locked.placement)
         errors: Errors = {}
         target = data.get("status")
         if target not in QualificationStatus.values:
             _add(errors, "status", STATUS_NEEDED)
         elif not can_move(QualificationStatus(locked.status), QualificationStatus(target)):
-            _add(errors, "status", MOVE_NOT_ALLOWED.format(
-                source=locked.get_status_display().lower(), target=QualificationStatus(target).label.lower()
-            ))
-        result_date = data.get("result_date") if target != QualificationStatus.WORKING_TOWARDS else None
+            _add(
+                errors,
+                "status",
+                MOVE_NOT_ALLOWED.format(
+                    source=locked.get_status_display().lower(),
+                    target=QualificationStatus(target).label.lower(),
+                ),
+            )
+        result_date = (
+            data.get("result_date") if target != QualificationStatus.WORKING_TOWARDS else None
+        )
         _check_result(errors, target, locked.started_date, result_date, at)
         if errors:
             raise OutcomeInvalid(errors)
@@ -284,8 +369,14 @@ def update_qualification_status(
         locked.version += 1
         locked.save()
         audit.record_event(
-            actor=actor, at=at, action=AuditAction.UPDATED, channel=channel, instance=locked,
-            child_id=locked.placement.child_id, where=where, changes=changes,
+            actor=actor,
+            at=at,
+            action=AuditAction.UPDATED,
+            channel=channel,
+            instance=locked,
+            child_id=locked.placement.child_id,
+            where=where,
+            changes=changes,
         )
     return locked
 
@@ -294,8 +385,13 @@ def update_qualification_status(
 
 
 def record_wellbeing(
-    *, actor: Any, at: dt.datetime, placement: Placement, data: dict[str, Any],
-    channel: Channel = Channel.WEB, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    placement: Placement,
+    data: dict[str, Any],
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> WellbeingScore:
     """Record the child's wellbeing and engagement score, on entry or at a review."""
     _check_open(placement)
@@ -313,8 +409,13 @@ def record_wellbeing(
         raise OutcomeInvalid(errors)
     with transaction.atomic():
         wellbeing = WellbeingScore.objects.create(
-            placement=placement, review=review, score=score, recorded_date=day,
-            note=_text(data.get("note")), recorded_by=actor, recorded_at=at,
+            placement=placement,
+            review=review,
+            score=score,
+            recorded_date=day,
+            note=_text(data.get("note")),
+            recorded_by=actor,
+            recorded_at=at,
         )
         _created(actor, at, wellbeing, placement.child_id, channel, where)
     return wellbeing
@@ -324,8 +425,13 @@ def record_wellbeing(
 
 
 def record_prior_attendance(
-    *, actor: Any, at: dt.datetime, placement: Placement, data: dict[str, Any],
-    channel: Channel = Channel.WEB, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    placement: Placement,
+    data: dict[str, Any],
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> PriorAttendance:
     """Record (or correct) the child's attendance at school over a period before the placement."""
     _check_open(placement)
@@ -355,8 +461,12 @@ def record_prior_attendance(
     if errors:
         raise OutcomeInvalid(errors)
     values = {
-        "attendance_percent": percent, "period_start_date": first, "period_end_date": last,
-        "source": data["source"], "recorded_by": actor, "recorded_at": at,
+        "attendance_percent": percent,
+        "period_start_date": first,
+        "period_end_date": last,
+        "source": data["source"],
+        "recorded_by": actor,
+        "recorded_at": at,
     }
     with transaction.atomic():
         existing = PriorAttendance.objects.select_for_update().filter(placement=placement).first()
@@ -369,8 +479,14 @@ def record_prior_attendance(
             setattr(existing, name, value)
         existing.save()
         audit.record_event(
-            actor=actor, at=at, action=AuditAction.UPDATED, channel=channel, instance=existing,
-            child_id=placement.child_id, where=where, changes=audit.diff(before, audit.snapshot(existing)),
+            actor=actor,
+            at=at,
+            action=AuditAction.UPDATED,
+            channel=channel,
+            instance=existing,
+            child_id=placement.child_id,
+            where=where,
+            changes=audit.diff(before, audit.snapshot(existing)),
         )
     return existing
 
@@ -379,8 +495,13 @@ def record_prior_attendance(
 
 
 def record_outreach(
-    *, actor: Any, at: dt.datetime, la: LocalAuthority, data: dict[str, Any],
-    channel: Channel = Channel.WEB, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    la: LocalAuthority,
+    data: dict[str, Any],
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> OutreachSupport:
     """Record tier 1 support given to one of the LA's schools."""
     errors: Errors = {}
@@ -406,7 +527,11 @@ def record_outreach(
         _add(errors, "pupils_supported", PUPILS_INVALID)
     raw_hours = data.get("hours")
     try:
-        hours = Decimal(str(raw_hours)).quantize(Decimal("0.1")) if raw_hours not in (None, "") else None
+        hours = (
+            Decimal(str(raw_hours)).quantize(Decimal("0.1"))
+            if raw_hours not in (None, "")
+            else None
+        )
     except InvalidOperation:
         hours = Decimal(-1)
     if hours is None:
@@ -420,9 +545,17 @@ def record_outreach(
         raise OutcomeInvalid(errors)
     with transaction.atomic():
         outreach = OutreachSupport.objects.create(
-            local_authority=la, school=school, provider=provider, start_date=start, end_date=end,
-            pupils_supported=pupils, hours=hours, purpose=purpose, outcome=_text(data.get("outcome")),
-            recorded_by=actor, recorded_at=at,
+            local_authority=la,
+            school=school,
+            provider=provider,
+            start_date=start,
+            end_date=end,
+            pupils_supported=pupils,
+            hours=hours,
+            purpose=purpose,
+            outcome=_text(data.get("outcome")),
+            recorded_by=actor,
+            recorded_at=at,
         )
         _created(actor, at, outreach, None, channel, where)
     return outreach

@@ -46,7 +46,11 @@ def _load(request: HttpRequest, placement_id: int) -> Placement:
     if placement is None:
         raise Http404("No placement found")
     audit.record_view(
-        actor=request.user, at=timezone.now(), channel=Channel.WEB, child=placement.child, where=request.path
+        actor=request.user,
+        at=timezone.now(),
+        channel=Channel.WEB,
+        child=placement.child,
+        where=request.path,
     )
     return placement
 
@@ -72,14 +76,27 @@ def _reviews(request: HttpRequest, placement: Placement) -> Any:
 
 
 def _record(
-    request: HttpRequest, placement: Placement, form: forms.Form, *, title: str, button: str, done: str,
-    save: Callable[..., object], lead: str = "",
+    request: HttpRequest,
+    placement: Placement,
+    form: forms.Form,
+    *,
+    title: str,
+    button: str,
+    done: str,
+    save: Callable[..., object],
+    lead: str = "",
 ) -> HttpResponse:
     """A form page whose valid POST makes one service call and goes back to the outcomes page."""
     if request.method == "POST" and form.is_valid():
         try:
-            save(actor=request.user, at=timezone.now(), placement=placement, data=form.cleaned_data,
-                 channel=Channel.WEB, where=request.path)
+            save(
+                actor=request.user,
+                at=timezone.now(),
+                placement=placement,
+                data=form.cleaned_data,
+                channel=Channel.WEB,
+                where=request.path,
+            )
         except services.OutcomeInvalid as error:
             _add_errors(form, error.errors)
         except RecordChangedElsewhere as error:
@@ -87,64 +104,112 @@ def _record(
         else:
             messages.success(request, done)
             return redirect("outcomes:placement", placement_id=placement.pk)
-    return TemplateResponse(request, "outcomes/form.html", {
-        "placement": placement, "form": form, "title": title, "button": button, "lead": lead,
-    })
+    return TemplateResponse(
+        request,
+        "outcomes/form.html",
+        {
+            "placement": placement,
+            "form": form,
+            "title": title,
+            "button": button,
+            "lead": lead,
+        },
+    )
 
 
 @login_required
 def placement_outcomes(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = _load(request, placement_id)
     today = timezone.localdate()
-    return TemplateResponse(request, "outcomes/placement.html", {
-        "placement": placement,
-        "outcomes": placement_selectors.get_placement_outcomes(placement=placement, today=today),
-        "can_record": permissions.can_record_outcomes(request.user, placement)
-        and placement.status != PlacementStatus.CANCELLED,
-        "can_see_follow_ups": permissions.can_see_follow_ups(request.user),
-    })
+    return TemplateResponse(
+        request,
+        "outcomes/placement.html",
+        {
+            "placement": placement,
+            "outcomes": placement_selectors.get_placement_outcomes(
+                placement=placement, today=today
+            ),
+            "can_record": permissions.can_record_outcomes(request.user, placement)
+            and placement.status != PlacementStatus.CANCELLED,
+            "can_see_follow_ups": permissions.can_see_follow_ups(request.user),
+        },
+    )
 
 
 @login_required
 def attainment_new(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_recording(request, placement_id)
     form = AttainmentForm(request.POST or None, reviews=_reviews(request, placement))
-    return _record(request, placement, form, title="Record an English or maths grade", button="Save the grade",
-                   done="The grade has been recorded", save=services.record_attainment)
+    return _record(
+        request,
+        placement,
+        form,
+        title="Record an English or maths grade",
+        button="Save the grade",
+        done="The grade has been recorded",
+        save=services.record_attainment,
+    )
 
 
 @login_required
 def qualification_new(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_recording(request, placement_id)
     form = QualificationForm(request.POST or None)
-    return _record(request, placement, form, title="Add a qualification", button="Save the qualification",
-                   done="The qualification has been added", save=services.record_qualification)
+    return _record(
+        request,
+        placement,
+        form,
+        title="Add a qualification",
+        button="Save the qualification",
+        done="The qualification has been added",
+        save=services.record_qualification,
+    )
 
 
 @login_required
-def qualification_result(request: HttpRequest, placement_id: int, qualification_id: int) -> HttpResponse:
+def qualification_result(
+    request: HttpRequest, placement_id: int, qualification_id: int
+) -> HttpResponse:
     placement = _load_for_recording(request, placement_id)
-    qualification = placement_selectors.get_qualification(placement=placement, qualification_id=qualification_id)
+    qualification = placement_selectors.get_qualification(
+        placement=placement, qualification_id=qualification_id
+    )
     if qualification is None:
         raise Http404("No qualification found")
     form = versioned(QualificationResultForm)(
-        request.POST or None, initial={"status": qualification.status, "version": qualification.version}
+        request.POST or None,
+        initial={"status": qualification.status, "version": qualification.version},
     )
 
     def save(*, placement: Placement, data: dict[str, Any], **kwargs: Any) -> object:
-        return services.update_qualification_status(qualification=qualification, data=data,
-                                                    expected_version=data["version"], **kwargs)
+        return services.update_qualification_status(
+            qualification=qualification, data=data, expected_version=data["version"], **kwargs
+        )
 
-    return _record(request, placement, form, title=f"Result: {qualification.title}", button="Save the result",
-                   done="The result has been recorded", save=save)
+    return _record(
+        request,
+        placement,
+        form,
+        title=f"Result: {qualification.title}",
+        button="Save the result",
+        done="The result has been recorded",
+        save=save,
+    )
 
 
 @login_required
 def wellbeing_new(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_recording(request, placement_id)
     form = WellbeingForm(request.POST or None, reviews=_reviews(request, placement))
-    return _record(request, placement, form, title="Record a wellbeing score", button="Save the score",
-                   done="The wellbeing score has been recorded", save=services.record_wellbeing)
+    return _record(
+        request,
+        placement,
+        form,
+        title="Record a wellbeing score",
+        button="Save the score",
+        done="The wellbeing score has been recorded",
+        save=services.record_wellbeing,
+    )
 
 
 @login_required
@@ -155,10 +220,17 @@ def prior_attendance(request: HttpRequest, placement_id: int) -> HttpResponse:
     if existing is not None:
         initial = {name: getattr(existing, name) for name in PriorAttendanceForm.base_fields}
     form = PriorAttendanceForm(request.POST or None, initial=initial)
-    return _record(request, placement, form, title="Attendance before the placement", button="Save attendance",
-                   done="Attendance before the placement has been saved", save=services.record_prior_attendance,
-                   lead="The child's attendance at school over a period before the placement started, "
-                   "to compare with their attendance in AP.")
+    return _record(
+        request,
+        placement,
+        form,
+        title="Attendance before the placement",
+        button="Save attendance",
+        done="Attendance before the placement has been saved",
+        save=services.record_prior_attendance,
+        lead="The child's attendance at school over a period before the placement started, "
+        "to compare with their attendance in AP.",
+    )
 
 
 # --- outreach ----------------------------------------------------------------------------------
@@ -175,30 +247,47 @@ def _outreach_la(request: HttpRequest) -> LocalAuthority:
 def outreach_list(request: HttpRequest) -> HttpResponse:
     la = _outreach_la(request)
     today = timezone.localdate()
-    year_start = today.replace(month=9, day=1) if today.month >= 9 else today.replace(year=today.year - 1, month=9, day=1)
+    year_start = (
+        today.replace(month=9, day=1)
+        if today.month >= 9
+        else today.replace(year=today.year - 1, month=9, day=1)
+    )
     page = Paginator(selectors.list_outreach(la_id=la.pk), 25).get_page(request.GET.get("page"))
-    return TemplateResponse(request, "outcomes/outreach_list.html", {
-        "la": la, "page": page, "pagination": pagination_params(page, request.GET),
-        "summary": selectors.outreach_summary(la=la, start=year_start, end=today),
-        "year_start": year_start, "today": today,
-    })
+    return TemplateResponse(
+        request,
+        "outcomes/outreach_list.html",
+        {
+            "la": la,
+            "page": page,
+            "pagination": pagination_params(page, request.GET),
+            "summary": selectors.outreach_summary(la=la, start=year_start, end=today),
+            "year_start": year_start,
+            "today": today,
+        },
+    )
 
 
 @login_required
 def outreach_new(request: HttpRequest) -> HttpResponse:
     la = _outreach_la(request)
     form = OutreachForm(
-        request.POST or None, schools=placement_selectors.list_schools(la_id=la.pk),
+        request.POST or None,
+        schools=placement_selectors.list_schools(la_id=la.pk),
         providers=placement_selectors.list_providers(la_id=la.pk),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_outreach(actor=request.user, at=timezone.now(), la=la, data=form.cleaned_data,
-                                     channel=Channel.WEB, where=request.path)
+            services.record_outreach(
+                actor=request.user,
+                at=timezone.now(),
+                la=la,
+                data=form.cleaned_data,
+                channel=Channel.WEB,
+                where=request.path,
+            )
         except services.OutcomeInvalid as error:
             _add_errors(form, error.errors)
         else:
             messages.success(request, "The outreach support has been recorded")
             return redirect("outcomes:outreach")
     return TemplateResponse(request, "outcomes/outreach_form.html", {"la": la, "form": form})
-

@@ -9,7 +9,10 @@ DASHBOARD_ROLES = frozenset({Role.LA_MANAGER, Role.LA_OFFICER, Role.QA_LEAD})
 
 def dashboard_la(user: object) -> LocalAuthority | None:
     """The LA whose dashboard the user may see, or None."""
-    if not getattr(user, "is_authenticated", False) or getattr(user, "role", None) not in DASHBOARD_ROLES:
+    if (
+        not getattr(user, "is_authenticated", False)
+        or getattr(user, "role", None) not in DASHBOARD_ROLES
+    ):
         return None
     organisation = getattr(user, "organisation", None)
     if organisation is None or organisation.local_authority_id is None:

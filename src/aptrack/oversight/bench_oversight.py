@@ -74,7 +74,9 @@ def percentile(values: list[float], pct: int) -> float:
     return ordered[min(len(ordered) - 1, max(0, math.ceil(pct / 100 * len(ordered)) - 1))]
 
 
-last_cpu_p50 = 0.0  # CPU time of the last `time_runs`' calls (p50 ms): a shared machine's wall clock is not
+last_cpu_p50 = (
+    0.0  # CPU time of the last `time_runs`' calls (p50 ms): a shared machine's wall clock is not
+)
 
 
 def time_runs(
@@ -122,7 +124,10 @@ def export_to_parquet(workdir: Path) -> ParquetFiles:
     started = time.perf_counter()
     marks_csv, placements_csv = workdir / "marks.csv", workdir / "placements.csv"
     rows = _dump(MARKS_SQL, marks_csv)
-    _dump(PLACEMENTS_SQL.format(kinds=kinds, placements=answering_la_sql("child_id", "provider_id")), placements_csv)
+    _dump(
+        PLACEMENTS_SQL.format(kinds=kinds, placements=answering_la_sql("child_id", "provider_id")),
+        placements_csv,
+    )
     files = ParquetFiles(workdir / "marks.parquet", workdir / "placements.parquet", rows, 0.0)
     with duckdb.connect() as duck:
         duck.execute(
@@ -146,9 +151,10 @@ def _dump(sql: str, path: Path) -> int:
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with path.open("wb") as handle, cursor.cursor.copy(
-                f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
-            ) as copy:
+            with (
+                path.open("wb") as handle,
+                cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy,
+            ):
                 for data in copy:
                     handle.write(data)
             cursor.execute(f"SELECT count(*) FROM ({sql}) rows")
@@ -175,7 +181,11 @@ def _classes_sql() -> str:
         return "'" + text.replace("'", "''") + "'"
 
     values = ", ".join(
-        "(" + ", ".join([quote(code.code), *(str(int(code.code in wanted)) for _, wanted in ROLLUP_COLUMNS)]) + ")"
+        "("
+        + ", ".join(
+            [quote(code.code), *(str(int(code.code in wanted)) for _, wanted in ROLLUP_COLUMNS)]
+        )
+        + ")"
         for code in codes.CODES
     )
     names = ", ".join(column for column, _ in ROLLUP_COLUMNS)
@@ -219,7 +229,7 @@ def duckdb_attendance(
     results = {}
     for grp, *values in duck.execute(sql, params).fetchall():
         counts = SessionCounts(*(int(v or 0) for v in values[: len(columns)]))
-        children, persistent, severe = (int(v) for v in values[len(columns):])
+        children, persistent, severe = (int(v) for v in values[len(columns) :])
         results[grp] = AttendanceFigures(counts, children, persistent, severe)
     return results
 
@@ -232,9 +242,13 @@ def aptrack_attendance(*, period: Any, la_id: int | None = None) -> AttendanceFi
 
     scope = Scope.la(la_id) if la_id is not None else Scope.all_las()
     measures = selectors.get_measures(
-        scope=scope, period=AttendancePeriod(period.start, period.end, period.label), include_hours=False
+        scope=scope,
+        period=AttendancePeriod(period.start, period.end, period.label),
+        include_hours=False,
     )
-    return AttendanceFigures(measures.counts, measures.children, measures.persistent, measures.severe)
+    return AttendanceFigures(
+        measures.counts, measures.children, measures.persistent, measures.severe
+    )
 
 
 def aptrack_attendance_by_la(*, period: Any) -> dict[int, AttendanceFigures]:
@@ -245,7 +259,9 @@ def aptrack_attendance_by_la(*, period: Any) -> dict[int, AttendanceFigures]:
     return {
         m.key: AttendanceFigures(m.counts, m.children, m.persistent, m.severe)
         for m in selectors.list_measures(
-            scope=Scope.all_las(), period=AttendancePeriod(period.start, period.end, period.label), by=Grouping.LA
+            scope=Scope.all_las(),
+            period=AttendancePeriod(period.start, period.end, period.label),
+            by=Grouping.LA,
         )
     }
 
@@ -262,8 +278,12 @@ def sample_las(*, period: Any, size: int, seed: int = 1) -> list[Any]:
     from aptrack.organisations.models import LocalAuthority
 
     busy = list(
-        PlacementWeek.objects.filter(week_start_date__gte=period.start, week_start_date__lte=period.end)
-        .values("local_authority_id").annotate(n=Count("pk")).order_by("-n", "local_authority_id")
+        PlacementWeek.objects.filter(
+            week_start_date__gte=period.start, week_start_date__lte=period.end
+        )
+        .values("local_authority_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "local_authority_id")
         .values_list("local_authority_id", flat=True)
     )
     chosen = busy[:1]
@@ -307,9 +327,15 @@ def _manager_of(la: Any) -> Any:
     from aptrack.accounts.roles import Role
     from aptrack.organisations.models import Organisation
 
-    manager = User.objects.filter(
-        role=Role.LA_MANAGER, organisation__kind="LOCAL_AUTHORITY", organisation__local_authority=la
-    ).order_by("pk").first()
+    manager = (
+        User.objects.filter(
+            role=Role.LA_MANAGER,
+            organisation__kind="LOCAL_AUTHORITY",
+            organisation__local_authority=la,
+        )
+        .order_by("pk")
+        .first()
+    )
     if manager is not None:
         return manager
     council = Organisation.objects.get(kind="LOCAL_AUTHORITY", local_authority=la)
@@ -361,13 +387,17 @@ def _computed_at(la: Any) -> Any:
     from aptrack.oversight.measures_base import COHORT_PERIOD
     from aptrack.oversight.models import Figures
 
-    return Figures.objects.filter(local_authority=la, view=store.DASHBOARD[COHORT_PERIOD]).values_list(
-        "computed_at", flat=True
-    ).first()
+    return (
+        Figures.objects.filter(local_authority=la, view=store.DASHBOARD[COHORT_PERIOD])
+        .values_list("computed_at", flat=True)
+        .first()
+    )
 
 
 def _line(label: str, p50: float, p95: float, note: str = "") -> None:
-    print(f"  {label:<62} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  (CPU p50 {last_cpu_p50:6.1f} ms)  {note}")
+    print(
+        f"  {label:<62} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  (CPU p50 {last_cpu_p50:6.1f} ms)  {note}"
+    )
 
 
 def _load() -> str:
@@ -388,12 +418,18 @@ def run(args: argparse.Namespace) -> None:
     today = timezone.localdate()  # what the pages use for "now" figures
     las = sample_las(period=period, size=args.las)
     bound = settings.APTRACK_FIGURES_MAX_AGE.total_seconds()
-    print(f"Oversight, {period.label} ({period.start} to {period.end}); {args.runs} runs each; "
-          f"'now' figures as at {today}; figures served up to {bound:.0f} s old while data comes in")
-    print(f"Times are wall clock, with this process's CPU time beside them (all of DuckDB's threads "
-          f"included); {_load()} at the start")
-    print("aptrack, per LA: the dashboard page through Django's test Client as the LA's manager, "
-          "the worker's refresh, and the attendance measures called directly")
+    print(
+        f"Oversight, {period.label} ({period.start} to {period.end}); {args.runs} runs each; "
+        f"'now' figures as at {today}; figures served up to {bound:.0f} s old while data comes in"
+    )
+    print(
+        f"Times are wall clock, with this process's CPU time beside them (all of DuckDB's threads "
+        f"included); {_load()} at the start"
+    )
+    print(
+        "aptrack, per LA: the dashboard page through Django's test Client as the LA's manager, "
+        "the worker's refresh, and the attendance measures called directly"
+    )
     dashboard_url = _url("oversight:dashboard", period, today)
     assert dashboard_url is not None
     aptrack: dict[int, AttendanceFigures] = {}
@@ -407,24 +443,42 @@ def run(args: argparse.Namespace) -> None:
 
         def changed_beyond_bound(la: Any = la) -> None:
             store.count_changes(frozenset({la.pk}))
-            Figures.objects.filter(local_authority=la).update(computed_at=timezone.now() - dt.timedelta(days=1))
+            Figures.objects.filter(local_authority=la).update(
+                computed_at=timezone.now() - dt.timedelta(days=1)
+            )
 
         found["a50"], found["a95"], _ = time_runs(view, args.runs)
         _line(f"{la.name}: (a) dashboard, figures current", found["a50"], found["a95"])
         kept_at = _computed_at(la)
         found["b50"], found["b95"], _ = time_runs(view, args.runs, before=changed)
-        _line(f"{la.name}: (b) first request after a change, within the bound", found["b50"], found["b95"],
-              "" if _computed_at(la) == kept_at else "[NOT all within: the kept figures outgrew the bound]")
+        _line(
+            f"{la.name}: (b) first request after a change, within the bound",
+            found["b50"],
+            found["b95"],
+            ""
+            if _computed_at(la) == kept_at
+            else "[NOT all within: the kept figures outgrew the bound]",
+        )
         found["c50"], found["c95"], _ = time_runs(view, args.runs, before=changed_beyond_bound)
-        _line(f"{la.name}: (b) first request after a change, computed on it", found["c50"], found["c95"])
+        _line(
+            f"{la.name}: (b) first request after a change, computed on it",
+            found["c50"],
+            found["c95"],
+        )
         found["r50"], found["r95"], refreshed = time_runs(
             lambda la=la: store.refresh(la_ids=[la.pk], today=today), args.runs, before=changed
         )
-        _line(f"{la.name}: (b) worker refresh of the LA's figures", found["r50"], found["r95"],
-              f"[{refreshed} kept figures computed again]")
+        _line(
+            f"{la.name}: (b) worker refresh of the LA's figures",
+            found["r50"],
+            found["r95"],
+            f"[{refreshed} kept figures computed again]",
+        )
         kept = store.dashboard(la=la, period=period, today=today).figures.figure("attendance_rate")
         found["rate"] = kept.value if kept else None  # type: ignore[assignment]
-        p50, p95, attendance = time_runs(lambda la=la: aptrack_attendance(period=period, la_id=la.pk), args.runs)
+        p50, p95, attendance = time_runs(
+            lambda la=la: aptrack_attendance(period=period, la_id=la.pk), args.runs
+        )
         aptrack[la.pk] = attendance
         _line(f"{la.name}: attendance measures (rollups)", p50, p95, _describe(attendance))
     national_url = _url("oversight:regional", period, today)
@@ -433,15 +487,19 @@ def run(args: argparse.Namespace) -> None:
     national = _view_timer(_national_analyst(), national_url)
     kept50, kept95, _ = time_runs(national, args.runs)
     _line("(d) National view, all LAs, figures kept (national analyst)", kept50, kept95)
-    fresh50, fresh95, _ = time_runs(national, runs, before=lambda: Figures.objects.filter(view=store.COMPARISON).delete())
+    fresh50, fresh95, _ = time_runs(
+        national, runs, before=lambda: Figures.objects.filter(view=store.COMPARISON).delete()
+    )
     _line("(d) National view, all LAs, figures read afresh", fresh50, fresh95)
     p50, p95, by_la = time_runs(lambda: aptrack_attendance_by_la(period=period), runs)
     _line("All LAs: attendance measures by LA (rollups)", p50, p95, f"[{len(by_la)} LAs]")
 
     files = export_to_parquet(args.workdir)
     size = (files.marks.stat().st_size + files.placements.stat().st_size) / 1e6
-    print(f"\nExported {files.rows:,} marks and the placements to Parquet ({size:.0f} MB) in "
-          f"{files.seconds:.1f} s (COPY or a cursor to CSV, DuckDB to Parquet)")
+    print(
+        f"\nExported {files.rows:,} marks and the placements to Parquet ({size:.0f} MB) in "
+        f"{files.seconds:.1f} s (COPY or a cursor to CSV, DuckDB to Parquet)"
+    )
     print("DuckDB scanning the Parquet (same LAs, same period, same figures)")
     duck = duckdb.connect()
     for la in las:
@@ -450,48 +508,81 @@ def run(args: argparse.Namespace) -> None:
         )
         theirs = result.get(None) or AttendanceFigures(aptrack[la.pk].counts.__class__(), 0, 0, 0)
         rows[la.pk]["duck50"] = p50
-        rows[la.pk]["agree"] = theirs == aptrack[la.pk] and rows[la.pk]["rate"] == theirs.attendance_rate
-        _line(f"{la.name}: (c) DuckDB", p50, p95, _describe(theirs) + ("" if rows[la.pk]["agree"] else "  DISAGREES"))
-    duck_all50, duck_all95, result = time_runs(lambda: duckdb_attendance(duck, files, period=period, by_la=True), runs)
+        rows[la.pk]["agree"] = (
+            theirs == aptrack[la.pk] and rows[la.pk]["rate"] == theirs.attendance_rate
+        )
+        _line(
+            f"{la.name}: (c) DuckDB",
+            p50,
+            p95,
+            _describe(theirs) + ("" if rows[la.pk]["agree"] else "  DISAGREES"),
+        )
+    duck_all50, duck_all95, result = time_runs(
+        lambda: duckdb_attendance(duck, files, period=period, by_la=True), runs
+    )
     national_agree = {k: v for k, v in result.items() if v.children or v.counts.recorded} == {
         k: v for k, v in by_la.items() if v.children or v.counts.recorded
     }
-    _line("(d) All LAs by LA: DuckDB", duck_all50, duck_all95, "agree" if national_agree else "DISAGREE")
+    _line(
+        "(d) All LAs by LA: DuckDB",
+        duck_all50,
+        duck_all95,
+        "agree" if national_agree else "DISAGREE",
+    )
     duck.close()
     _summary(las, rows, fresh50, kept50, kept95, duck_all50)
     print(f"  ({_load()} at the end: above the core count, wall times include waiting for a core)")
 
 
 def _summary(
-    las: list[Any], rows: dict[int, dict[str, Any]], fresh50: float, kept50: float, kept95: float, duck_all50: float
+    las: list[Any],
+    rows: dict[int, dict[str, Any]],
+    fresh50: float,
+    kept50: float,
+    kept95: float,
+    duck_all50: float,
 ) -> None:
     def met(ok: bool) -> str:
         return "met" if ok else "NOT met"
 
     largest = las[0]  # sample_las puts the LA with most placement-weeks first
     print("\nIssue 13's four figures (ms; p50/p95)")
-    print(f"  {'LA':<24} {'(a) current':>15} {'(b) within bound':>17} {'(b) computed':>15} "
-          f"{'(b) refresh':>15} {'(c) DuckDB':>11} {'(c) ratio':>10}  figures")
+    print(
+        f"  {'LA':<24} {'(a) current':>15} {'(b) within bound':>17} {'(b) computed':>15} "
+        f"{'(b) refresh':>15} {'(c) DuckDB':>11} {'(c) ratio':>10}  figures"
+    )
     for la in las:
         r = rows[la.pk]
-        print(f"  {la.name:<24} {r['a50']:>6.1f}/{r['a95']:<7.1f} {r['b50']:>7.1f}/{r['b95']:<8.1f} "
-              f"{r['c50']:>6.1f}/{r['c95']:<7.1f} {r['r50']:>6.1f}/{r['r95']:<7.1f} {r['duck50']:>11.1f} "
-              f"{r['duck50'] / r['r50']:>9.2f}x  {'agree' if r['agree'] else 'DISAGREE'}")
+        print(
+            f"  {la.name:<24} {r['a50']:>6.1f}/{r['a95']:<7.1f} {r['b50']:>7.1f}/{r['b95']:<8.1f} "
+            f"{r['c50']:>6.1f}/{r['c95']:<7.1f} {r['r50']:>6.1f}/{r['r95']:<7.1f} {r['duck50']:>11.1f} "
+            f"{r['duck50'] / r['r50']:>9.2f}x  {'agree' if r['agree'] else 'DISAGREE'}"
+        )
     worst_a = max(rows[la.pk]["a95"] for la in las)
     big = rows[largest.pk]
     worst_ratio = min(rows[la.pk]["duck50"] / rows[la.pk]["r50"] for la in las)
-    print(f"  (a) dashboard p95 <= {TARGET_A_P95_MS} ms: worst {worst_a:.1f} ms: {met(worst_a <= TARGET_A_P95_MS)}")
-    print(f"  (b) at {largest.name}, first request after a change p95 <= {TARGET_B_P95_MS} ms: "
-          f"{big['b95']:.1f} ms within the bound: {met(big['b95'] <= TARGET_B_P95_MS)}; "
-          f"{big['c95']:.1f} ms computed on the request: {met(big['c95'] <= TARGET_B_P95_MS)}")
-    print(f"  (b) refreshed within {TARGET_B_REFRESH_S} s of a change: worker refresh p95 "
-          f"{big['r95'] / 1000:.2f} s at {largest.name} (plus the worker's wait for the task): "
-          f"{met(big['r95'] <= TARGET_B_REFRESH_S * 1000)}")
-    print(f"  (c) refresh at least as fast as DuckDB's scan (>= {TARGET_C_RATIO}x): worst {worst_ratio:.2f}x: "
-          f"{met(worst_ratio >= TARGET_C_RATIO)}")
-    print(f"  (d) national view kept p50 {kept50:.1f} ms, p95 {kept95:.1f} ms; afresh p50 {fresh50:.1f} ms = "
-          f"{fresh50 / duck_all50:.2f}x DuckDB's all-LA scan ({duck_all50:.1f} ms), target <= {TARGET_D_RATIO}x: "
-          f"{met(fresh50 <= TARGET_D_RATIO * duck_all50)}")
+    print(
+        f"  (a) dashboard p95 <= {TARGET_A_P95_MS} ms: worst {worst_a:.1f} ms: {met(worst_a <= TARGET_A_P95_MS)}"
+    )
+    print(
+        f"  (b) at {largest.name}, first request after a change p95 <= {TARGET_B_P95_MS} ms: "
+        f"{big['b95']:.1f} ms within the bound: {met(big['b95'] <= TARGET_B_P95_MS)}; "
+        f"{big['c95']:.1f} ms computed on the request: {met(big['c95'] <= TARGET_B_P95_MS)}"
+    )
+    print(
+        f"  (b) refreshed within {TARGET_B_REFRESH_S} s of a change: worker refresh p95 "
+        f"{big['r95'] / 1000:.2f} s at {largest.name} (plus the worker's wait for the task): "
+        f"{met(big['r95'] <= TARGET_B_REFRESH_S * 1000)}"
+    )
+    print(
+        f"  (c) refresh at least as fast as DuckDB's scan (>= {TARGET_C_RATIO}x): worst {worst_ratio:.2f}x: "
+        f"{met(worst_ratio >= TARGET_C_RATIO)}"
+    )
+    print(
+        f"  (d) national view kept p50 {kept50:.1f} ms, p95 {kept95:.1f} ms; afresh p50 {fresh50:.1f} ms = "
+        f"{fresh50 / duck_all50:.2f}x DuckDB's all-LA scan ({duck_all50:.1f} ms), target <= {TARGET_D_RATIO}x: "
+        f"{met(fresh50 <= TARGET_D_RATIO * duck_all50)}"
+    )
 
 
 def _describe(figures: AttendanceFigures) -> str:

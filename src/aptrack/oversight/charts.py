@@ -88,7 +88,7 @@ def _wrap(label: str) -> list[str]:
         if first and len(first) + 1 + len(word) > LINE_CHARS:
             break
         first = f"{first} {word}".strip()
-    rest = label[len(first):].strip()
+    rest = label[len(first) :].strip()
     if not first:  # one very long word
         first, rest = label[:LINE_CHARS], label[LINE_CHARS:]
     return [first, _short(rest, LINE_CHARS)] if rest else [first]
@@ -98,10 +98,16 @@ def _describe(breakdown: Breakdown, rows: list[Row]) -> str:
     parts = [f"{row.label}: {format_value(row.value, breakdown.unit)}" for row in rows]
     hidden = len(breakdown.rows) - len(rows)
     more = f" The table lists {hidden} more." if hidden > 0 else ""
-    return (f"{breakdown.title}. " + "; ".join(parts) + "." + more) if parts else f"{breakdown.title}. No data."
+    return (
+        (f"{breakdown.title}. " + "; ".join(parts) + "." + more)
+        if parts
+        else f"{breakdown.title}. No data."
+    )
 
 
-def _open_svg(chart_id: str, height: int, breakdown: Breakdown, rows: list[Row], labelledby: str | None) -> str:
+def _open_svg(
+    chart_id: str, height: int, breakdown: Breakdown, rows: list[Row], labelledby: str | None
+) -> str:
     labelled = escape(labelledby or f"{chart_id}-title")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" id="{escape(chart_id)}" role="img" '
@@ -121,7 +127,9 @@ def _scale(rows: list[Row]) -> Decimal:
 # --- charts -------------------------------------------------------------------------------------------
 
 
-def bar_chart(breakdown: Breakdown, *, chart_id: str | None = None, labelledby: str | None = None) -> Markup:
+def bar_chart(
+    breakdown: Breakdown, *, chart_id: str | None = None, labelledby: str | None = None
+) -> Markup:
     """Horizontal bars with the label on the left and the value as text at the end of each bar."""
     chart_id = chart_id or f"chart-{slug(breakdown.key)}"
     rows = breakdown.rows[:MAX_BARS]
@@ -156,7 +164,9 @@ def bar_chart(breakdown: Breakdown, *, chart_id: str | None = None, labelledby: 
         )
         y += row_height + GAP
     if not rows:
-        parts.append(f'<text x="{LABEL_WIDTH + 8}" y="{GAP + 16}" font-size="14" fill="{TEXT}">No data</text>')
+        parts.append(
+            f'<text x="{LABEL_WIDTH + 8}" y="{GAP + 16}" font-size="14" fill="{TEXT}">No data</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text above is escaped
 
@@ -173,7 +183,7 @@ def _columns(breakdown: Breakdown) -> tuple[list[Row], Decimal, float]:
 
 
 def _month_label(label: str) -> tuple[str, str]:
-    """"Sep 2026" as two lines; any other label on one line."""
+    """ "Sep 2026" as two lines; any other label on one line."""
     first, _, second = label.partition(" ")
     return (first, second) if second.isdigit() else (label, "")
 
@@ -196,14 +206,18 @@ def _axis_labels(rows: list[Row], slot: float) -> list[str]:
     return parts
 
 
-def column_chart(breakdown: Breakdown, *, chart_id: str | None = None, labelledby: str | None = None) -> Markup:
+def column_chart(
+    breakdown: Breakdown, *, chart_id: str | None = None, labelledby: str | None = None
+) -> Markup:
     """Vertical columns (one a month), each with its value written above it."""
     chart_id = chart_id or f"chart-{slug(breakdown.key)}"
     rows, top, slot = _columns(breakdown)
     height = 20 + COLUMN_AREA + AXIS_LABELS
     base = 20 + COLUMN_AREA
     parts = [_open_svg(chart_id, height, breakdown, rows, labelledby)]
-    parts.append(f'<line x1="10" y1="{base}" x2="{WIDTH - 10}" y2="{base}" stroke="{MID_GREY}" stroke-width="1"/>')
+    parts.append(
+        f'<line x1="10" y1="{base}" x2="{WIDTH - 10}" y2="{base}" stroke="{MID_GREY}" stroke-width="1"/>'
+    )
     width = min(max(slot * 0.6, 4), 48)
     for index, row in enumerate(rows):
         value = _number(row.value) or Decimal(0)
@@ -222,7 +236,9 @@ def column_chart(breakdown: Breakdown, *, chart_id: str | None = None, labelledb
     return Markup("".join(parts))  # noqa: S704 - every text above is escaped
 
 
-def line_chart(breakdown: Breakdown, *, chart_id: str | None = None, labelledby: str | None = None) -> Markup:
+def line_chart(
+    breakdown: Breakdown, *, chart_id: str | None = None, labelledby: str | None = None
+) -> Markup:
     """A line through the values, each point marked and labelled with its value."""
     chart_id = chart_id or f"chart-{slug(breakdown.key)}"
     rows, top, slot = _columns(breakdown)
@@ -231,9 +247,13 @@ def line_chart(breakdown: Breakdown, *, chart_id: str | None = None, labelledby:
     points = []
     for index, row in enumerate(rows):
         value = _number(row.value) or Decimal(0)
-        points.append((10 + slot * index + slot / 2, base - float(COLUMN_AREA * min(value / top, Decimal(1)))))
+        points.append(
+            (10 + slot * index + slot / 2, base - float(COLUMN_AREA * min(value / top, Decimal(1))))
+        )
     parts = [_open_svg(chart_id, height, breakdown, rows, labelledby)]
-    parts.append(f'<line x1="10" y1="{base}" x2="{WIDTH - 10}" y2="{base}" stroke="{MID_GREY}" stroke-width="1"/>')
+    parts.append(
+        f'<line x1="10" y1="{base}" x2="{WIDTH - 10}" y2="{base}" stroke="{MID_GREY}" stroke-width="1"/>'
+    )
     if len(points) > 1:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         parts.append(f'<polyline points="{path}" fill="none" stroke="{BLUE}" stroke-width="3"/>')
@@ -285,15 +305,34 @@ class Panel:
 
 
 GROUP_HEADINGS = {
-    "by_tier": "Tier", "spend_by_tier": "Tier", "by_route": "Route", "by_reason": "Primary reason",
-    "by_provider_type": "Type of provider", "attendance_by_provider_type": "Type of provider",
-    "by_provider_kind": "Kind of provision", "by_area": "Area", "by_provider": "Provider",
-    "spend_by_provider": "Provider", "attendance_by_provider": "Provider", "by_year_group": "Year group",
-    "by_sen": "Special educational needs", "by_looked_after": "Care", "by_fsm": "Free school meals",
-    "by_sex": "Sex", "by_ethnicity": "Ethnicity", "referrals_by_month": "Month", "placements_by_month": "Month",
+    "by_tier": "Tier",
+    "spend_by_tier": "Tier",
+    "by_route": "Route",
+    "by_reason": "Primary reason",
+    "by_provider_type": "Type of provider",
+    "attendance_by_provider_type": "Type of provider",
+    "by_provider_kind": "Kind of provision",
+    "by_area": "Area",
+    "by_provider": "Provider",
+    "spend_by_provider": "Provider",
+    "attendance_by_provider": "Provider",
+    "by_year_group": "Year group",
+    "by_sen": "Special educational needs",
+    "by_looked_after": "Care",
+    "by_fsm": "Free school meals",
+    "by_sex": "Sex",
+    "by_ethnicity": "Ethnicity",
+    "referrals_by_month": "Month",
+    "placements_by_month": "Month",
     "destinations": "Destination",
 }
-UNIT_HEADINGS = {"count": "Children", "percent": "Rate", "gbp": "Spend", "weeks": "Weeks", "days": "Days"}
+UNIT_HEADINGS = {
+    "count": "Children",
+    "percent": "Rate",
+    "gbp": "Spend",
+    "weeks": "Weeks",
+    "days": "Days",
+}
 
 
 def _href(drill_prefix: str | None, query: str | None) -> str | None:
@@ -325,7 +364,9 @@ def panel(breakdown: Breakdown, *, drill_prefix: str | None = None, id_prefix: s
         svg=chart(breakdown, chart_id=f"{panel_id}-chart", labelledby=heading_id),
         rows=[
             TableRow(
-                label=row.label, value=format_value(row.value, breakdown.unit), count=row.count,
+                label=row.label,
+                value=format_value(row.value, breakdown.unit),
+                count=row.count,
                 href=_href(drill_prefix, row.drilldown),
                 share=_share(row, breakdown.total),
             )
@@ -356,6 +397,9 @@ def figure_card(figure: Figure, *, drill_prefix: str | None = None) -> FigureCar
     if figure.unit == "percent" and not figure.of:
         detail = ""
     return FigureCard(
-        key=figure.key, label=figure.label, value=format_value(figure.value, figure.unit), detail=detail,
+        key=figure.key,
+        label=figure.label,
+        value=format_value(figure.value, figure.unit),
+        detail=detail,
         href=_href(drill_prefix, figure.drilldown) if figure.count else None,
     )

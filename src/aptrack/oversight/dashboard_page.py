@@ -33,7 +33,9 @@ class Page:
 
 
 def period_form(data: Mapping[str, str] | None, today: dt.date) -> PeriodForm:
-    return PeriodForm(data or None, today=today, initial={"period": DEFAULT_PRESET, "cohort": COHORT_PERIOD})
+    return PeriodForm(
+        data or None, today=today, initial={"period": DEFAULT_PRESET, "cohort": COHORT_PERIOD}
+    )
 
 
 def chosen_period(form: PeriodForm) -> tuple[Period, str] | None:
@@ -68,7 +70,8 @@ def body_context(board: Dashboard, period: Period, today: dt.date) -> dict[str, 
                 "section": section,
                 "cards": [charts.figure_card(f, drill_prefix=prefix) for f in section.figures],
                 "panels": [
-                    charts.panel(b, drill_prefix=prefix, id_prefix=f"{section.key}-") for b in section.breakdowns
+                    charts.panel(b, drill_prefix=prefix, id_prefix=f"{section.key}-")
+                    for b in section.breakdowns
                 ],
             }
             for section in board.sections

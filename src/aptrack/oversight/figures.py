@@ -66,7 +66,9 @@ def count_changes(la_ids: frozenset[int] | None) -> None:
     again the figures looked at today of the LAs changed (`core.changes.data_changed`)."""
     keys = sorted({ALL} if la_ids is None else {la_key(la_id) for la_id in la_ids})
     if keys:  # one order, so two committers never wait on each other's rows
-        DataVersion.objects.bulk_create([DataVersion(key=key) for key in keys], ignore_conflicts=True)
+        DataVersion.objects.bulk_create(
+            [DataVersion(key=key) for key in keys], ignore_conflicts=True
+        )
         DataVersion.objects.filter(key__in=keys).update(version=F("version") + 1)
     transaction.on_commit(lambda: _refresh_later(la_ids))
 
@@ -74,7 +76,9 @@ def count_changes(la_ids: frozenset[int] | None) -> None:
 def versions(la_ids: Iterable[int]) -> dict[int, str]:
     """The stamp of each LA's data: its own version and every LA's."""
     ids = list(la_ids)
-    found = dict(DataVersion.objects.filter(key__in=[ALL, *map(la_key, ids)]).values_list("key", "version"))
+    found = dict(
+        DataVersion.objects.filter(key__in=[ALL, *map(la_key, ids)]).values_list("key", "version")
+    )
     return {la_id: f"{found.get(ALL, 0)}.{found.get(la_key(la_id), 0)}" for la_id in ids}
 
 
@@ -92,13 +96,17 @@ def _refresh_later(la_ids: frozenset[int] | None) -> None:
 # --- readers -----------------------------------------------------------------------------------
 
 
-def dashboard(*, la: LocalAuthority, period: Period, today: dt.date, cohort: str = COHORT_PERIOD) -> Kept:
+def dashboard(
+    *, la: LocalAuthority, period: Period, today: dt.date, cohort: str = COHORT_PERIOD
+) -> Kept:
     """The LA's dashboard figures for the period and cohort, as at ``today``."""
     view = DASHBOARD[cohort]
     stamp = versions([la.pk])[la.pk]
     row = _rows(view, period, today, [la.pk]).get(la.pk)
     if row is not None and _may_serve(row, stamp):
-        return Kept(decode_dashboard(row.figures, la=la, period=period, today=today), row.computed_at)
+        return Kept(
+            decode_dashboard(row.figures, la=la, period=period, today=today), row.computed_at
+        )
     started = time.perf_counter()
     board = build_dashboard(la=la, period=period, today=today, cohort=cohort)
     computed_at = _keep(view, period, today, {la.pk: (encode_dashboard(board), stamp)}, started)
@@ -122,8 +130,11 @@ def comparison(*, las: list[LocalAuthority], period: Period, today: dt.date) -> 
         started = time.perf_counter()
         computed = la_figures(las=missing, period=period, today=today)
         computed_at = _keep(
-            COMPARISON, period, today,
-            {la_id: (asdict(found), stamps[la_id]) for la_id, found in computed.items()}, started,
+            COMPARISON,
+            period,
+            today,
+            {la_id: (asdict(found), stamps[la_id]) for la_id, found in computed.items()},
+            started,
         )
         figures.update(computed)
         oldest = computed_at if oldest is None else min(oldest, computed_at)
@@ -134,25 +145,41 @@ def refresh(*, la_ids: Iterable[int], today: dt.date) -> int:
     """Compute again today's kept figures of these LAs whose data changed since; how many."""
     stamps = versions(la_ids)
     stale = [
-        row for row in Figures.objects.filter(local_authority_id__in=list(stamps), day=today)
-        .select_related("local_authority").order_by("pk")
+        row
+        for row in Figures.objects.filter(local_authority_id__in=list(stamps), day=today)
+        .select_related("local_authority")
+        .order_by("pk")
         if row.stamp != stamps[row.local_authority_id]
     ]
     comparisons: dict[tuple[dt.date, dt.date, str], list[LocalAuthority]] = {}
     for row in stale:
         period = Period(row.period_start, row.period_end, row.period_label)
         if row.view == COMPARISON:
-            comparisons.setdefault((row.period_start, row.period_end, row.period_label), []).append(row.local_authority)
+            comparisons.setdefault((row.period_start, row.period_end, row.period_label), []).append(
+                row.local_authority
+            )
             continue
         started = time.perf_counter()
         cohort = COHORT_NOW if row.view == DASHBOARD[COHORT_NOW] else COHORT_PERIOD
         board = build_dashboard(la=row.local_authority, period=period, today=today, cohort=cohort)
-        _keep(row.view, period, today, {row.local_authority_id: (encode_dashboard(board), stamps[row.local_authority_id])}, started)
+        _keep(
+            row.view,
+            period,
+            today,
+            {row.local_authority_id: (encode_dashboard(board), stamps[row.local_authority_id])},
+            started,
+        )
     for (start, end, label), las in comparisons.items():
         period = Period(start, end, label)
         started = time.perf_counter()
         computed = la_figures(las=las, period=period, today=today)
-        _keep(COMPARISON, period, today, {pk: (asdict(f), stamps[pk]) for pk, f in computed.items()}, started)
+        _keep(
+            COMPARISON,
+            period,
+            today,
+            {pk: (asdict(f), stamps[pk]) for pk, f in computed.items()},
+            started,
+        )
     return len(stale)
 
 
@@ -162,21 +189,37 @@ def _may_serve(row: Figures, stamp: str) -> bool:
 
 def _rows(view: str, period: Period, today: dt.date, la_ids: list[int]) -> dict[int, Figures]:
     found = Figures.objects.filter(
-        view=view, day=today, period_start=period.start, period_end=period.end, local_authority_id__in=la_ids
+        view=view,
+        day=today,
+        period_start=period.start,
+        period_end=period.end,
+        local_authority_id__in=la_ids,
     ).only("local_authority_id", "stamp", "computed_at", "figures")
     return {row.local_authority_id: row for row in found}
 
 
 def _keep(
-    view: str, period: Period, today: dt.date, computed: dict[int, tuple[dict[str, Any], str]], started: float
+    view: str,
+    period: Period,
+    today: dt.date,
+    computed: dict[int, tuple[dict[str, Any], str]],
+    started: float,
 ) -> dt.datetime:
     now = timezone.now()
     ms = round((time.perf_counter() - started) * 1000)
     Figures.objects.bulk_create(
         [
             Figures(
-                local_authority_id=la_id, view=view, day=today, period_start=period.start, period_end=period.end,
-                period_label=period.label[:100], stamp=stamp, figures=figures, computed_at=now, compute_ms=ms,
+                local_authority_id=la_id,
+                view=view,
+                day=today,
+                period_start=period.start,
+                period_end=period.end,
+                period_label=period.label[:100],
+                stamp=stamp,
+                figures=figures,
+                computed_at=now,
+                compute_ms=ms,
             )
             for la_id, (figures, stamp) in computed.items()
         ],
@@ -204,12 +247,19 @@ def encode_dashboard(board: Dashboard) -> dict[str, Any]:
         "cohort": board.extra.get("cohort", COHORT_PERIOD),
         "sections": [
             {
-                "key": section.key, "title": section.title, "note": section.note,
+                "key": section.key,
+                "title": section.title,
+                "note": section.note,
                 "figures": [{**asdict(f), "value": _number(f.value)} for f in section.figures],
                 "breakdowns": [
                     {
-                        "key": b.key, "title": b.title, "unit": b.unit, "chart": b.chart, "note": b.note,
-                        "total": b.total, "rows": [{**asdict(r), "value": _number(r.value)} for r in b.rows],
+                        "key": b.key,
+                        "title": b.title,
+                        "unit": b.unit,
+                        "chart": b.chart,
+                        "note": b.note,
+                        "total": b.total,
+                        "rows": [{**asdict(r), "value": _number(r.value)} for r in b.rows],
                     }
                     for b in section.breakdowns
                 ],
@@ -219,14 +269,23 @@ def encode_dashboard(board: Dashboard) -> dict[str, Any]:
     }
 
 
-def decode_dashboard(data: dict[str, Any], *, la: LocalAuthority, period: Period, today: dt.date) -> Dashboard:
+def decode_dashboard(
+    data: dict[str, Any], *, la: LocalAuthority, period: Period, today: dt.date
+) -> Dashboard:
     sections = [
         Section(
-            key=s["key"], title=s["title"], note=s["note"],
+            key=s["key"],
+            title=s["title"],
+            note=s["note"],
             figures=[Figure(**{**f, "value": _from_number(f["value"])}) for f in s["figures"]],
             breakdowns=[
                 Breakdown(
-                    key=b["key"], title=b["title"], unit=b["unit"], chart=b["chart"], note=b["note"], total=b["total"],
+                    key=b["key"],
+                    title=b["title"],
+                    unit=b["unit"],
+                    chart=b["chart"],
+                    note=b["note"],
+                    total=b["total"],
                     rows=[Row(**{**r, "value": _from_number(r["value"])}) for r in b["rows"]],
                 )
                 for b in s["breakdowns"]
@@ -234,10 +293,15 @@ def decode_dashboard(data: dict[str, Any], *, la: LocalAuthority, period: Period
         )
         for s in data["sections"]
     ]
-    return Dashboard(la=la, period=period, sections=sections, today=today, extra={"cohort": data["cohort"]})
+    return Dashboard(
+        la=la, period=period, sections=sections, today=today, extra={"cohort": data["cohort"]}
+    )
 
 
 def decode_la_figures(data: dict[str, Any]) -> LaFigures:
-    return LaFigures(**{
-        name: SessionCounts(**value) if isinstance(value, dict) else value for name, value in data.items()
-    })
+    return LaFigures(
+        **{
+            name: SessionCounts(**value) if isinstance(value, dict) else value
+            for name, value in data.items()
+        }
+    )

@@ -122,8 +122,11 @@ CATALOGUE: list[tuple[str, str]] = [
     # Placement drift (today)
     ("open_ended", "Children in open-ended placements (no planned end date)"),
     ("open_ended_no_exit_plan", "Children in open-ended placements with no exit plan"),
-    ("drift", "Children in drifting placements (past their planned end or maximum length, or open-ended "
-              "without a justification)"),
+    (
+        "drift",
+        "Children in drifting placements (past their planned end or maximum length, or open-ended "
+        "without a justification)",
+    ),
     ("reviews_overdue", "Children whose placement review is overdue"),
     ("longest_length", "Longest placement running now"),
     # Over the period
@@ -147,7 +150,10 @@ CATALOGUE: list[tuple[str, str]] = [
     # Outcomes
     ("reintegration_rate", "Children leaving AP in the period who returned to a mainstream school"),
     ("english_maths", "Children leaving AP in the period with English and maths"),
-    ("neet_destinations", "Children leaving AP in the period not in education (NEET or missing education)"),
+    (
+        "neet_destinations",
+        "Children leaving AP in the period not in education (NEET or missing education)",
+    ),
     # Money
     ("spend_to_date", "Spend on placements in the period to date"),
     ("average_weekly_cost", "Average weekly cost of placements now"),
@@ -175,7 +181,9 @@ def measure_catalogue() -> list[tuple[str, str]]:
     return list(CATALOGUE)
 
 
-def build_dashboard(*, la: LocalAuthority, period: Period, today: dt.date, cohort: str = "period") -> Dashboard:
+def build_dashboard(
+    *, la: LocalAuthority, period: Period, today: dt.date, cohort: str = "period"
+) -> Dashboard:
     """Every section of the dashboard for one LA and period, computed in SQL. ``cohort`` says
     whether the "who is in AP" breakdowns count the children in AP now or during the period."""
     from aptrack.oversight.measures_build import build
@@ -184,7 +192,13 @@ def build_dashboard(*, la: LocalAuthority, period: Period, today: dt.date, cohor
 
 
 def children_for(
-    *, la: LocalAuthority, period: Period, today: dt.date, measure: str, value: str | None, cohort: str = "period"
+    *,
+    la: LocalAuthority,
+    period: Period,
+    today: dt.date,
+    measure: str,
+    value: str | None,
+    cohort: str = "period",
 ) -> QuerySet[Child]:
     """The children behind a figure or a row; callers then intersect with scope_children(user).
 
@@ -192,4 +206,6 @@ def children_for(
     """
     from aptrack.oversight.measures_build import children_behind
 
-    return children_behind(la=la, period=period, today=today, measure=measure, value=value, cohort=cohort)
+    return children_behind(
+        la=la, period=period, today=today, measure=measure, value=value, cohort=cohort
+    )

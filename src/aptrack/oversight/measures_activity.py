@@ -86,7 +86,9 @@ def _as_date(value: Any) -> dt.date:
 def referrals(ctx: Context) -> QuerySet[Referral]:
     """Referrals made in the period so far (drafts are not yet referrals)."""
     return Referral.objects.filter(
-        commissioning_la_id=ctx.la_id, created_at__date__gte=ctx.period.start, created_at__date__lte=ctx.to_date
+        commissioning_la_id=ctx.la_id,
+        created_at__date__gte=ctx.period.start,
+        created_at__date__lte=ctx.to_date,
     ).exclude(status=ReferralStatus.DRAFT)
 
 
@@ -104,15 +106,23 @@ def ended(ctx: Context) -> QuerySet[Any]:
     )
 
 
-def _by_month(ctx: Context, items: QuerySet[Any], date_field: str, key: str, title: str) -> Breakdown:
+def _by_month(
+    ctx: Context, items: QuerySet[Any], date_field: str, key: str, title: str
+) -> Breakdown:
     counts = {
         _as_date(data["month"]): data["children"]
-        for data in items.annotate(month=TruncMonth(date_field)).values("month")
-        .annotate(children=distinct_children()).order_by()
+        for data in items.annotate(month=TruncMonth(date_field))
+        .values("month")
+        .annotate(children=distinct_children())
+        .order_by()
     }
     rows = [
-        Row(label=_month_label(m), value=counts.get(m, 0), count=counts.get(m, 0),
-            drilldown=drill(key, f"{m:%Y-%m}"))
+        Row(
+            label=_month_label(m),
+            value=counts.get(m, 0),
+            count=counts.get(m, 0),
+            drilldown=drill(key, f"{m:%Y-%m}"),
+        )
         for m in months(ctx)
     ]
     return Breakdown(key=key, title=title, unit="count", rows=rows, chart="column")
@@ -121,19 +131,54 @@ def _by_month(ctx: Context, items: QuerySet[Any], date_field: str, key: str, tit
 def activity(ctx: Context) -> tuple[list[Figure], list[Breakdown]]:
     referred = referrals(ctx).aggregate(children=distinct_children())["children"]
     starts = started(ctx).aggregate(children=distinct_children())["children"]
-    ends = ended(ctx).aggregate(children=distinct_children(), days=Avg(DaysBetween("end_date", "start_date")))
+    ends = ended(ctx).aggregate(
+        children=distinct_children(), days=Avg(DaysBetween("end_date", "start_date"))
+    )
     figures = [
-        Figure("referrals_in_period", LABELS["referrals_in_period"], referred, "count", referred,
-               drill("referrals_in_period")),
-        Figure("placements_started", LABELS["placements_started"], starts, "count", starts, drill("placements_started")),
-        Figure("placements_ended", LABELS["placements_ended"], ends["children"], "count", ends["children"],
-               drill("placements_ended")),
-        Figure("average_length", LABELS["average_length"], weeks(ends["days"]), "weeks", ends["children"],
-               drill("placements_ended") if ends["children"] else None),
+        Figure(
+            "referrals_in_period",
+            LABELS["referrals_in_period"],
+            referred,
+            "count",
+            referred,
+            drill("referrals_in_period"),
+        ),
+        Figure(
+            "placements_started",
+            LABELS["placements_started"],
+            starts,
+            "count",
+            starts,
+            drill("placements_started"),
+        ),
+        Figure(
+            "placements_ended",
+            LABELS["placements_ended"],
+            ends["children"],
+            "count",
+            ends["children"],
+            drill("placements_ended"),
+        ),
+        Figure(
+            "average_length",
+            LABELS["average_length"],
+            weeks(ends["days"]),
+            "weeks",
+            ends["children"],
+            drill("placements_ended") if ends["children"] else None,
+        ),
     ]
     breakdowns = [
-        _by_month(ctx, referrals(ctx), "created_at", "referrals_by_month", "Children referred, by month"),
-        _by_month(ctx, started(ctx), "start_date", "placements_by_month", "Children starting a placement, by month"),
+        _by_month(
+            ctx, referrals(ctx), "created_at", "referrals_by_month", "Children referred, by month"
+        ),
+        _by_month(
+            ctx,
+            started(ctx),
+            "start_date",
+            "placements_by_month",
+            "Children starting a placement, by month",
+        ),
     ]
     return figures, breakdowns
 
@@ -152,7 +197,9 @@ def _month_children(ctx: Context, value: str | None, *, key: str) -> QuerySet[Ch
     month = _month_value(value)
     end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     if key == "referrals_by_month":
-        return children_of(referrals(ctx).filter(created_at__date__gte=month, created_at__date__lte=end))
+        return children_of(
+            referrals(ctx).filter(created_at__date__gte=month, created_at__date__lte=end)
+        )
     return children_of(started(ctx).filter(start_date__gte=month, start_date__lte=end))
 
 
@@ -166,10 +213,18 @@ def costed(ctx: Context) -> QuerySet[Any]:
 
 def _spend(ctx: Context) -> Sum:
     to_date = Value(ctx.to_date, output_field=DateField())
-    last = Least(Coalesce("end_date", to_date, output_field=DateField()), to_date, output_field=DateField())
-    first = Greatest("start_date", Value(ctx.period.start, output_field=DateField()), output_field=DateField())
+    last = Least(
+        Coalesce("end_date", to_date, output_field=DateField()), to_date, output_field=DateField()
+    )
+    first = Greatest(
+        "start_date", Value(ctx.period.start, output_field=DateField()), output_field=DateField()
+    )
     days = DaysBetween(last, first) + 1
-    return Sum(ExpressionWrapper(F("weekly_cost") * days, output_field=DecimalField(max_digits=14, decimal_places=2)))
+    return Sum(
+        ExpressionWrapper(
+            F("weekly_cost") * days, output_field=DecimalField(max_digits=14, decimal_places=2)
+        )
+    )
 
 
 def _pounds(weekly_cost_days: Any) -> Decimal:
@@ -179,20 +234,36 @@ def _pounds(weekly_cost_days: Any) -> Decimal:
 def spend(ctx: Context) -> tuple[list[Figure], list[Breakdown]]:
     total = costed(ctx).aggregate(spend=_spend(ctx), children=distinct_children())
     figure = Figure(
-        "spend_to_date", LABELS["spend_to_date"], _pounds(total["spend"]), "gbp", total["children"],
+        "spend_to_date",
+        LABELS["spend_to_date"],
+        _pounds(total["spend"]),
+        "gbp",
+        total["children"],
         drill("spend_to_date"),
     )
     by_provider = [
-        Row(label=data["provider__name"], value=_pounds(data["spend"]), count=data["children"],
-            drilldown=drill("spend_by_provider", data["provider_id"]))
-        for data in costed(ctx).values("provider_id", "provider__name")
-        .annotate(spend=_spend(ctx), children=distinct_children()).order_by()
+        Row(
+            label=data["provider__name"],
+            value=_pounds(data["spend"]),
+            count=data["children"],
+            drilldown=drill("spend_by_provider", data["provider_id"]),
+        )
+        for data in costed(ctx)
+        .values("provider_id", "provider__name")
+        .annotate(spend=_spend(ctx), children=distinct_children())
+        .order_by()
     ]
     by_provider.sort(key=lambda r: (-r.value, r.label))
     by_tier = [
-        Row(label=TIER_LABELS.get(data["tier"], "Not recorded"), value=_pounds(data["spend"]),
-            count=data["children"], drilldown=drill("spend_by_tier", data["tier"] or NONE_VALUE))
-        for data in costed(ctx).values("tier").annotate(spend=_spend(ctx), children=distinct_children())
+        Row(
+            label=TIER_LABELS.get(data["tier"], "Not recorded"),
+            value=_pounds(data["spend"]),
+            count=data["children"],
+            drilldown=drill("spend_by_tier", data["tier"] or NONE_VALUE),
+        )
+        for data in costed(ctx)
+        .values("tier")
+        .annotate(spend=_spend(ctx), children=distinct_children())
         .order_by("tier")
     ]
     note = "Weekly cost for each day a placement ran in the period up to today, holidays included."
@@ -208,5 +279,7 @@ def _spend_children(ctx: Context, value: str | None, *, key: str) -> QuerySet[Ch
     if key == "spend_by_provider":
         placements = placements.filter(provider_id=int_value(value))
     elif key == "spend_by_tier":
-        placements = placements.filter(Q(tier__isnull=True) if value == NONE_VALUE else Q(tier=int_value(value)))
+        placements = placements.filter(
+            Q(tier__isnull=True) if value == NONE_VALUE else Q(tier=int_value(value))
+        )
     return children_of(placements)

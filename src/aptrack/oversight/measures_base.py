@@ -58,13 +58,20 @@ class DaysBetween(Func):
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return self.as_sql(
-            compiler, connection, template="CAST(ROUND(julianday(%(expressions)s)) AS INTEGER)",
-            arg_joiner=") - julianday(", **extra,
+            compiler,
+            connection,
+            template="CAST(ROUND(julianday(%(expressions)s)) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
         )
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return self.as_sql(
-            compiler, connection, template="((%(expressions)s::date))", arg_joiner="::date - ", **extra
+            compiler,
+            connection,
+            template="((%(expressions)s::date))",
+            arg_joiner="::date - ",
+            **extra,
         )
 
 
@@ -106,7 +113,9 @@ def distinct_children(condition: Q | None = None) -> Count:
 def percent(part: int | None, whole: int | None) -> Decimal | None:
     if not whole:
         return None
-    return (Decimal(part or 0) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return (Decimal(part or 0) * 100 / Decimal(whole)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
 
 
 def weeks(days: int | float | Decimal | None) -> Decimal | None:

@@ -15,7 +15,14 @@ from aptrack.oversight.measures import CATALOGUE, Dashboard, Figure, Section
 from aptrack.oversight.measures_base import COHORT_NOW, COHORTS, DRILLDOWNS, Context
 from aptrack.oversight.periods import Period
 
-NOW_KEYS = ("children_in_ap", "ehcp_share", "looked_after_in_ap", "part_time_now", "out_of_area_now", "unregistered_now")
+NOW_KEYS = (
+    "children_in_ap",
+    "ehcp_share",
+    "looked_after_in_ap",
+    "part_time_now",
+    "out_of_area_now",
+    "unregistered_now",
+)
 DRIFT_KEYS = ("open_ended", "open_ended_no_exit_plan", "drift", "reviews_overdue", "longest_length")
 
 
@@ -24,7 +31,9 @@ def _pick(figures: list[Figure], keys: tuple[str, ...]) -> list[Figure]:
     return [by_key[key] for key in keys]
 
 
-def build(*, la: LocalAuthority, period: Period, today: dt.date, cohort: str = "period") -> Dashboard:
+def build(
+    *, la: LocalAuthority, period: Period, today: dt.date, cohort: str = "period"
+) -> Dashboard:
     if cohort not in COHORTS:
         raise ValueError(f"Unknown cohort {cohort}")
     ctx = Context(la_id=la.pk, period=period, today=today, cohort=cohort)
@@ -39,11 +48,15 @@ def build(*, la: LocalAuthority, period: Period, today: dt.date, cohort: str = "
     total = by_cost["children_in_ap"].count if cohort == COHORT_NOW else in_period.count
     sections = [
         Section(
-            "children", "Children in AP", [*_pick(now, NOW_KEYS), in_period, measures_cohort.placement_moves(ctx)], [],
+            "children",
+            "Children in AP",
+            [*_pick(now, NOW_KEYS), in_period, measures_cohort.placement_moves(ctx)],
+            [],
             note="Placements the LA commissions, and those schools commission for children who live in the LA.",
         ),
         Section(
-            "who", f"Who is in AP {who}, and where",
+            "who",
+            f"Who is in AP {who}, and where",
             [],
             [
                 *measures_cohort.placement_breakdowns(ctx, total=total),
@@ -53,17 +66,35 @@ def build(*, la: LocalAuthority, period: Period, today: dt.date, cohort: str = "
         ),
         Section("drift", "Placements needing attention now", _pick(now, DRIFT_KEYS), []),
         Section("activity", "Referrals and placements in the period", activity_figures, by_month),
-        Section("sixth_day", "Sixth-day provision after permanent exclusion", measures_duties.sixth_day(ctx), []),
-        Section("fair_access", "Fair Access: a place within 20 school days", measures_duties.fair_access(ctx), []),
+        Section(
+            "sixth_day",
+            "Sixth-day provision after permanent exclusion",
+            measures_duties.sixth_day(ctx),
+            [],
+        ),
+        Section(
+            "fair_access",
+            "Fair Access: a place within 20 school days",
+            measures_duties.fair_access(ctx),
+            [],
+        ),
         Section("attendance", "Attendance", attendance_figures, attendance_breakdowns),
         Section("outcomes", "Outcomes of placements that ended", outcome_figures, destinations),
-        Section("spend", "Spend", [*spend_figures, by_cost["average_weekly_cost"]], spend_breakdowns),
+        Section(
+            "spend", "Spend", [*spend_figures, by_cost["average_weekly_cost"]], spend_breakdowns
+        ),
     ]
     return Dashboard(la=la, period=period, sections=sections, today=today, extra={"cohort": cohort})
 
 
 def children_behind(
-    *, la: LocalAuthority, period: Period, today: dt.date, measure: str, value: str | None, cohort: str = "period"
+    *,
+    la: LocalAuthority,
+    period: Period,
+    today: dt.date,
+    measure: str,
+    value: str | None,
+    cohort: str = "period",
 ) -> QuerySet[Child]:
     if cohort not in COHORTS:
         raise KeyError(cohort)
@@ -71,7 +102,9 @@ def children_behind(
     return DRILLDOWNS[measure](ctx, value, key=measure)
 
 
-def describe(board: Dashboard, *, measure: str, value: str | None) -> tuple[str, str | None, int | None]:
+def describe(
+    board: Dashboard, *, measure: str, value: str | None
+) -> tuple[str, str | None, int | None]:
     """The title of a figure or breakdown of the dashboard, for a breakdown the label of the row
     ``value`` picks, and the number of children the dashboard counted there; for the heading
     of a drill-down. Raises KeyError for an unknown measure."""

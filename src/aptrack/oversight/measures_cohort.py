@@ -53,7 +53,10 @@ from aptrack.referrals.models import PrimaryReason, Route
 NOT_RECORDED = "Not recorded"
 NO_REFERRAL = "No referral recorded"
 TIER_LABELS = {1: "Tier 1: support in school", 2: "Tier 2: time-limited", 3: "Tier 3: transitional"}
-TYPE_LABELS = {"registered": "Registered (school) providers", "non_school": "Unregistered (non-school) providers"}
+TYPE_LABELS = {
+    "registered": "Registered (school) providers",
+    "non_school": "Unregistered (non-school) providers",
+}
 AREA_LABELS = {"in": "In the LA's area", "out": "Out of area"}
 
 
@@ -81,7 +84,11 @@ def _primary_age(ctx: Context) -> Q:
 
 
 def _provider_type(ctx: Context) -> Case:
-    return Case(When(registered_q(), then=Value("registered")), default=Value("non_school"), output_field=CharField())
+    return Case(
+        When(registered_q(), then=Value("registered")),
+        default=Value("non_school"),
+        output_field=CharField(),
+    )
 
 
 def _area(ctx: Context) -> Case:
@@ -101,44 +108,70 @@ def _choice(value: str, allowed: Any) -> str:
 
 PLACEMENT_GROUPS = [
     PlacementGroup(
-        "by_tier", "By tier", lambda ctx: F("tier"),
-        lambda v, _: TIER_LABELS.get(v, f"Tier {v}"), int_value, ordered=True,
+        "by_tier",
+        "By tier",
+        lambda ctx: F("tier"),
+        lambda v, _: TIER_LABELS.get(v, f"Tier {v}"),
+        int_value,
+        ordered=True,
     ),
     PlacementGroup(
-        "by_route", "By route into AP", lambda ctx: F("referral__route"),
+        "by_route",
+        "By route into AP",
+        lambda ctx: F("referral__route"),
         lambda v, _: str(Route(v).label) if v in Route.values else str(v),
-        lambda v: _choice(v, Route.values), none_label=NO_REFERRAL,
+        lambda v: _choice(v, Route.values),
+        none_label=NO_REFERRAL,
         note="The route of the referral the placement came from. Placements without a referral are "
         "schools' own tier 1 work, or were recorded before referrals were.",
     ),
     PlacementGroup(
-        "by_reason", "By primary reason", lambda ctx: F("referral__primary_reason"),
+        "by_reason",
+        "By primary reason",
+        lambda ctx: F("referral__primary_reason"),
         lambda v, _: str(PrimaryReason(v).label) if v in PrimaryReason.values else str(v),
-        lambda v: _choice(v, PrimaryReason.values), none_label=NO_REFERRAL,
+        lambda v: _choice(v, PrimaryReason.values),
+        none_label=NO_REFERRAL,
     ),
     PlacementGroup(
-        "by_provider_type", "By type of provider", _provider_type,
-        lambda v, _: TYPE_LABELS[v], lambda v: _choice(v, TYPE_LABELS), ordered=True,
+        "by_provider_type",
+        "By type of provider",
+        _provider_type,
+        lambda v, _: TYPE_LABELS[v],
+        lambda v: _choice(v, TYPE_LABELS),
+        ordered=True,
     ),
     PlacementGroup(
-        "by_provider_kind", "By kind of provision", lambda ctx: F("provider__provider__kind"),
+        "by_provider_kind",
+        "By kind of provision",
+        lambda ctx: F("provider__provider__kind"),
         lambda v, _: str(ProviderKind(v).label) if v in ProviderKind.values else str(v),
         lambda v: _choice(v, ProviderKind.values),
     ),
     PlacementGroup(
-        "primary_by_provider_kind", "Primary-age children (Reception to Year 6) by kind of provision",
+        "primary_by_provider_kind",
+        "Primary-age children (Reception to Year 6) by kind of provision",
         lambda ctx: F("provider__provider__kind"),
         lambda v, _: str(ProviderKind(v).label) if v in ProviderKind.values else str(v),
-        lambda v: _choice(v, ProviderKind.values), where=_primary_age,
+        lambda v: _choice(v, ProviderKind.values),
+        where=_primary_age,
     ),
     PlacementGroup(
-        "by_area", "In or out of area", _area, lambda v, _: AREA_LABELS[v],
-        lambda v: _choice(v, AREA_LABELS), ordered=True,
+        "by_area",
+        "In or out of area",
+        _area,
+        lambda v, _: AREA_LABELS[v],
+        lambda v: _choice(v, AREA_LABELS),
+        ordered=True,
         note="Where the placement is delivered: its site's LA, else the provider's home LA.",
     ),
     PlacementGroup(
-        "by_provider", "By provider", lambda ctx: F("provider_id"),
-        lambda v, extra: extra.get("provider__name") or NOT_RECORDED, int_value, extra=("provider__name",),
+        "by_provider",
+        "By provider",
+        lambda ctx: F("provider_id"),
+        lambda v, extra: extra.get("provider__name") or NOT_RECORDED,
+        int_value,
+        extra=("provider__name",),
     ),
 ]
 _PLACEMENT_GROUPS = {g.key: g for g in PLACEMENT_GROUPS}
@@ -153,10 +186,15 @@ def _grouped(ctx: Context, group: PlacementGroup) -> QuerySet[Any]:
     return placements.annotate(group=group.expression(ctx))
 
 
-def placement_breakdown(ctx: Context, group: PlacementGroup, *, total: int | None = None) -> Breakdown:
+def placement_breakdown(
+    ctx: Context, group: PlacementGroup, *, total: int | None = None
+) -> Breakdown:
     """One group's breakdown, with its own GROUP BY (for one breakdown on its own)."""
     rows_data = (
-        _grouped(ctx, group).values("group", *group.extra).annotate(children=distinct_children()).order_by()
+        _grouped(ctx, group)
+        .values("group", *group.extra)
+        .annotate(children=distinct_children())
+        .order_by()
     )
     counted = [(data["group"], data["children"], data) for data in rows_data]
     return _breakdown(ctx, group, counted, total)
@@ -168,14 +206,21 @@ def placement_breakdowns(ctx: Context, *, total: int | None = None) -> list[Brea
     the same counts as `placement_breakdown`, for an eighth of the trips to the database."""
     columns = {f"g_{group.key}": group.expression(ctx) for group in PLACEMENT_GROUPS}
     wheres = {
-        f"w_{group.key}": Case(When(group.where(ctx), then=Value(True)), default=Value(False),
-                               output_field=BooleanField())
-        for group in PLACEMENT_GROUPS if group.where is not None
+        f"w_{group.key}": Case(
+            When(group.where(ctx), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+        for group in PLACEMENT_GROUPS
+        if group.where is not None
     }
     extras = sorted({name for group in PLACEMENT_GROUPS for name in group.extra})
     placements = (
-        cohort_placements(ctx).annotate(area_la=area_la()).annotate(**columns, **wheres)
-        .values("child_id", *extras, *columns, *wheres).order_by()
+        cohort_placements(ctx)
+        .annotate(area_la=area_la())
+        .annotate(**columns, **wheres)
+        .values("child_id", *extras, *columns, *wheres)
+        .order_by()
     )
     children: dict[str, dict[Any, set[int]]] = {group.key: {} for group in PLACEMENT_GROUPS}
     extra_of: dict[str, dict[Any, dict[str, Any]]] = {group.key: {} for group in PLACEMENT_GROUPS}
@@ -188,8 +233,12 @@ def placement_breakdowns(ctx: Context, *, total: int | None = None) -> list[Brea
             extra_of[group.key].setdefault(value, row)
     return [
         _breakdown(
-            ctx, group,
-            [(value, len(ids), extra_of[group.key][value]) for value, ids in children[group.key].items()],
+            ctx,
+            group,
+            [
+                (value, len(ids), extra_of[group.key][value])
+                for value, ids in children[group.key].items()
+            ],
             total,
         )
         for group in PLACEMENT_GROUPS
@@ -197,25 +246,41 @@ def placement_breakdowns(ctx: Context, *, total: int | None = None) -> list[Brea
 
 
 def _breakdown(
-    ctx: Context, group: PlacementGroup, counted: list[tuple[Any, int, dict[str, Any]]], total: int | None
+    ctx: Context,
+    group: PlacementGroup,
+    counted: list[tuple[Any, int, dict[str, Any]]],
+    total: int | None,
 ) -> Breakdown:
     """The group's rows from (value, children, the extra columns read with it), in order."""
     pairs = []
     for value, count, data in counted:
-        pairs.append((value, Row(
-            label=group.none_label if value is None else group.label(value, data),
-            value=count,
-            count=count,
-            drilldown=drill(group.key, NONE_VALUE if value is None else value, ctx=ctx),
-        )))
+        pairs.append(
+            (
+                value,
+                Row(
+                    label=group.none_label if value is None else group.label(value, data),
+                    value=count,
+                    count=count,
+                    drilldown=drill(group.key, NONE_VALUE if value is None else value, ctx=ctx),
+                ),
+            )
+        )
     if group.ordered:
         order = [*TIER_LABELS, *TYPE_LABELS, *AREA_LABELS]
-        pairs.sort(key=lambda p: (p[0] is None, order.index(p[0]) if p[0] in order else 99, p[1].label))
+        pairs.sort(
+            key=lambda p: (p[0] is None, order.index(p[0]) if p[0] in order else 99, p[1].label)
+        )
     else:
         pairs.sort(key=lambda p: (p[0] is None, -p[1].count, p[1].label))
     rows = [row for _, row in pairs]
     return Breakdown(
-        key=group.key, title=group.title, unit="count", rows=rows, chart="bar", note=group.note, total=total
+        key=group.key,
+        title=group.title,
+        unit="count",
+        rows=rows,
+        chart="bar",
+        note=group.note,
+        total=total,
     )
 
 
@@ -237,7 +302,9 @@ def _cohort_year() -> Case:
     """The academic year a child's cohort was born in (1 September to 31 August)."""
     year = ExtractYear("date_of_birth")
     return Case(
-        When(Q(date_of_birth__month__gte=9), then=year), default=year - 1, output_field=IntegerField()
+        When(Q(date_of_birth__month__gte=9), then=year),
+        default=year - 1,
+        output_field=IntegerField(),
     )
 
 
@@ -248,8 +315,16 @@ def cohort_children(ctx: Context) -> QuerySet[Child]:
 YES_NO = {"yes": True, "no": False}
 CHILD_FIELDS = {
     "by_sen": ("sen_status", "By special educational needs", dict(SenStatus.choices)),
-    "by_looked_after": ("looked_after", "Looked after", {True: "Looked after", False: "Not looked after"}),
-    "by_fsm": ("fsm", "Free school meals", {True: "Eligible for free school meals", False: "Not eligible"}),
+    "by_looked_after": (
+        "looked_after",
+        "Looked after",
+        {True: "Looked after", False: "Not looked after"},
+    ),
+    "by_fsm": (
+        "fsm",
+        "Free school meals",
+        {True: "Eligible for free school meals", False: "Not eligible"},
+    ),
     "by_sex": ("sex", "By sex", dict(Sex.choices)),
     "by_ethnicity": ("ethnicity", "By ethnicity", dict(Ethnicity.choices)),
 }
@@ -259,20 +334,33 @@ CHILD_KEYS = ("by_year_group", *CHILD_FIELDS)
 def child_breakdowns(ctx: Context, *, total: int | None = None) -> list[Breakdown]:
     """Year group, SEN, looked after, FSM, sex and ethnicity of the cohort, from one query."""
     fields = [spec[0] for spec in CHILD_FIELDS.values()]
-    groups = cohort_children(ctx).annotate(cohort_year=_cohort_year()).values("cohort_year", *fields)
+    groups = (
+        cohort_children(ctx).annotate(cohort_year=_cohort_year()).values("cohort_year", *fields)
+    )
     tallies: dict[str, Counter[Any]] = {key: Counter() for key in CHILD_KEYS}
     for data in groups.annotate(n=Count("pk")).order_by():
         tallies["by_year_group"][_year_group(ctx.as_of, data["cohort_year"])] += data["n"]
         for key, (field, _, _) in CHILD_FIELDS.items():
             tallies[key][data[field]] += data["n"]
-    breakdowns = [Breakdown(
-        key="by_year_group", title="By year group", unit="count", chart="bar",
-        rows=[
-            Row(label=schooling.year_group_label(year), value=n, count=n, drilldown=drill("by_year_group", year, ctx=ctx))
-            for year, n in sorted(tallies["by_year_group"].items())
-        ],
-        note=f"Year groups on {ctx.as_of.day} {ctx.as_of:%B %Y}.", total=total,
-    )]
+    breakdowns = [
+        Breakdown(
+            key="by_year_group",
+            title="By year group",
+            unit="count",
+            chart="bar",
+            rows=[
+                Row(
+                    label=schooling.year_group_label(year),
+                    value=n,
+                    count=n,
+                    drilldown=drill("by_year_group", year, ctx=ctx),
+                )
+                for year, n in sorted(tallies["by_year_group"].items())
+            ],
+            note=f"Year groups on {ctx.as_of.day} {ctx.as_of:%B %Y}.",
+            total=total,
+        )
+    ]
     for key, (_, title, labels) in CHILD_FIELDS.items():
         tally = tallies[key]
         if key == "by_ethnicity":
@@ -280,10 +368,17 @@ def child_breakdowns(ctx: Context, *, total: int | None = None) -> list[Breakdow
         else:
             values = [v for v in labels if v in tally] + [v for v in tally if v not in labels]
         rows = [
-            Row(label=str(labels.get(v, v)), value=tally[v], count=tally[v], drilldown=drill(key, _encode(v), ctx=ctx))
+            Row(
+                label=str(labels.get(v, v)),
+                value=tally[v],
+                count=tally[v],
+                drilldown=drill(key, _encode(v), ctx=ctx),
+            )
             for v in values
         ]
-        breakdowns.append(Breakdown(key=key, title=title, unit="count", rows=rows, chart="bar", total=total))
+        breakdowns.append(
+            Breakdown(key=key, title=title, unit="count", rows=rows, chart="bar", total=total)
+        )
     return breakdowns
 
 
@@ -304,7 +399,8 @@ def _year_group_children(ctx: Context, value: str | None) -> QuerySet[Child]:
     if year < 0:  # nursery age: every cohort younger than Reception
         return cohort_children(ctx).filter(date_of_birth__gte=dt.date(first_cohort, 9, 1))
     return cohort_children(ctx).filter(
-        date_of_birth__gte=dt.date(first_cohort, 9, 1), date_of_birth__lte=dt.date(first_cohort + 1, 8, 31)
+        date_of_birth__gte=dt.date(first_cohort, 9, 1),
+        date_of_birth__lte=dt.date(first_cohort + 1, 8, 31),
     )
 
 
@@ -326,8 +422,12 @@ def _child_group_children(ctx: Context, value: str | None, *, key: str) -> Query
 def period_total(ctx: Context) -> Figure:
     children = placed_in_period(ctx).aggregate(n=distinct_children())["n"]
     return Figure(
-        key="children_in_ap_period", label="Children in AP during the period", value=children, unit="count",
-        count=children, drilldown=drill("children_in_ap_period"),
+        key="children_in_ap_period",
+        label="Children in AP during the period",
+        value=children,
+        unit="count",
+        count=children,
+        drilldown=drill("children_in_ap_period"),
     )
 
 
@@ -346,12 +446,15 @@ def _moves(ctx: Context) -> QuerySet[Any]:
 def placement_moves(ctx: Context) -> Figure:
     moved = _moves(ctx).aggregate(n=distinct_children())["n"]
     return Figure(
-        key="placement_moves", label=dict(CATALOGUE)["placement_moves"], value=moved,
-        unit="count", count=moved, drilldown=drill("placement_moves"),
+        key="placement_moves",
+        label=dict(CATALOGUE)["placement_moves"],
+        value=moved,
+        unit="count",
+        count=moved,
+        drilldown=drill("placement_moves"),
     )
 
 
 @drilldown("placement_moves")
 def _moved_children(ctx: Context, value: str | None, *, key: str) -> QuerySet[Child]:
     return children_of(_moves(ctx))
-

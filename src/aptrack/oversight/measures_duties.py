@@ -83,19 +83,42 @@ def sixth_day(ctx: Context) -> list[Figure]:
     due, missed = _sixth_day_children(ctx)
     met = len(due - missed)
     return [
-        Figure("permanent_exclusions", LABELS["permanent_exclusions"], len(due), "count", len(due),
-               drill("permanent_exclusions")),
-        Figure("sixth_day_compliance", LABELS["sixth_day_compliance"], percent(met, len(due)), "percent", met,
-               drill("sixth_day_compliance"), of=len(due)),
-        Figure("sixth_day_missed", LABELS["sixth_day_missed"], len(missed), "count", len(missed),
-               drill("sixth_day_missed")),
+        Figure(
+            "permanent_exclusions",
+            LABELS["permanent_exclusions"],
+            len(due),
+            "count",
+            len(due),
+            drill("permanent_exclusions"),
+        ),
+        Figure(
+            "sixth_day_compliance",
+            LABELS["sixth_day_compliance"],
+            percent(met, len(due)),
+            "percent",
+            met,
+            drill("sixth_day_compliance"),
+            of=len(due),
+        ),
+        Figure(
+            "sixth_day_missed",
+            LABELS["sixth_day_missed"],
+            len(missed),
+            "count",
+            len(missed),
+            drill("sixth_day_missed"),
+        ),
     ]
 
 
 @drilldown("permanent_exclusions", "sixth_day_compliance", "sixth_day_missed")
 def _sixth_day_drill(ctx: Context, value: str | None, *, key: str) -> QuerySet[Child]:
     due, missed = _sixth_day_children(ctx)
-    ids = {"permanent_exclusions": due, "sixth_day_compliance": due - missed, "sixth_day_missed": missed}[key]
+    ids = {
+        "permanent_exclusions": due,
+        "sixth_day_compliance": due - missed,
+        "sixth_day_missed": missed,
+    }[key]
     return Child.objects.filter(pk__in=ids)
 
 
@@ -106,7 +129,8 @@ def _fair_access_children(ctx: Context) -> tuple[set[int], set[int], set[int]]:
     """(children whose Fair Access deadline fell in the period so far, those placed by it, those
     not), from the referrals app's one rule (``list_fair_access_deadlines``)."""
     rows = [
-        row for row in list_fair_access_deadlines(la_id=ctx.la_id, on=ctx.today)
+        row
+        for row in list_fair_access_deadlines(la_id=ctx.la_id, on=ctx.today)
         if row.due_date is not None and ctx.period.start <= row.due_date <= ctx.to_date
     ]
     due = {row.referral.child_id for row in rows}
@@ -118,11 +142,32 @@ def _fair_access_children(ctx: Context) -> tuple[set[int], set[int], set[int]]:
 def fair_access(ctx: Context) -> list[Figure]:
     due, met, missed = _fair_access_children(ctx)
     return [
-        Figure("fair_access_due", LABELS["fair_access_due"], len(due), "count", len(due), drill("fair_access_due")),
-        Figure("fair_access_met", LABELS["fair_access_met"], len(met), "count", len(met), drill("fair_access_met"),
-               of=len(due)),
-        Figure("fair_access_missed", LABELS["fair_access_missed"], len(missed), "count", len(missed),
-               drill("fair_access_missed"), of=len(due)),
+        Figure(
+            "fair_access_due",
+            LABELS["fair_access_due"],
+            len(due),
+            "count",
+            len(due),
+            drill("fair_access_due"),
+        ),
+        Figure(
+            "fair_access_met",
+            LABELS["fair_access_met"],
+            len(met),
+            "count",
+            len(met),
+            drill("fair_access_met"),
+            of=len(due),
+        ),
+        Figure(
+            "fair_access_missed",
+            LABELS["fair_access_missed"],
+            len(missed),
+            "count",
+            len(missed),
+            drill("fair_access_missed"),
+            of=len(due),
+        ),
     ]
 
 
@@ -153,31 +198,72 @@ def attendance_measures(ctx: Context) -> tuple[list[Figure], list[Breakdown]]:
     measured = attendance.get_provider_measures(scope=scope, period=period)
     overall = measured.overall
     figures = [
-        Figure("attendance_rate", LABELS["attendance_rate"], overall.rates.attendance, "percent", overall.children,
-               drill("attendance_rate") if overall.children else None),
-        Figure("persistent_absence", LABELS["persistent_absence"], overall.persistent, "count", overall.persistent,
-               drill("persistent_absence"), of=overall.children),
+        Figure(
+            "attendance_rate",
+            LABELS["attendance_rate"],
+            overall.rates.attendance,
+            "percent",
+            overall.children,
+            drill("attendance_rate") if overall.children else None,
+        ),
+        Figure(
+            "persistent_absence",
+            LABELS["persistent_absence"],
+            overall.persistent,
+            "count",
+            overall.persistent,
+            drill("persistent_absence"),
+            of=overall.children,
+        ),
     ]
     by_type = [
-        Row(label="Registered (school) providers" if m.key else "Unregistered (non-school) providers",
-            value=m.rates.attendance, count=m.children,
-            drilldown=drill("attendance_by_provider_type", "registered" if m.key else "non_school"))
+        Row(
+            label="Registered (school) providers"
+            if m.key
+            else "Unregistered (non-school) providers",
+            value=m.rates.attendance,
+            count=m.children,
+            drilldown=drill("attendance_by_provider_type", "registered" if m.key else "non_school"),
+        )
         for m in sorted(measured.by_type, key=lambda m: not m.key)
         if m.rates.attendance is not None
     ]
-    by_provider_measures = [
-        m for m in measured.by_provider if m.rates.attendance is not None
-    ]
-    names = dict(Organisation.objects.filter(pk__in=[m.key for m in by_provider_measures]).values_list("pk", "name"))
+    by_provider_measures = [m for m in measured.by_provider if m.rates.attendance is not None]
+    names = dict(
+        Organisation.objects.filter(pk__in=[m.key for m in by_provider_measures]).values_list(
+            "pk", "name"
+        )
+    )
     by_provider = sorted(
-        (Row(label=names.get(m.key, "Unknown provider"), value=m.rates.attendance, count=m.children,
-             drilldown=drill("attendance_by_provider", m.key)) for m in by_provider_measures),
+        (
+            Row(
+                label=names.get(m.key, "Unknown provider"),
+                value=m.rates.attendance,
+                count=m.children,
+                drilldown=drill("attendance_by_provider", m.key),
+            )
+            for m in by_provider_measures
+        ),
         key=lambda r: (r.value, r.label),
     )
     note = "Sessions attended (present or approved educational activity) out of possible sessions."
     return figures, [
-        Breakdown("attendance_by_provider_type", "Attendance by type of provider", "percent", by_type, "bar", note),
-        Breakdown("attendance_by_provider", "Attendance by provider, lowest first", "percent", by_provider, "bar", note),
+        Breakdown(
+            "attendance_by_provider_type",
+            "Attendance by type of provider",
+            "percent",
+            by_type,
+            "bar",
+            note,
+        ),
+        Breakdown(
+            "attendance_by_provider",
+            "Attendance by provider, lowest first",
+            "percent",
+            by_provider,
+            "bar",
+            note,
+        ),
     ]
 
 
@@ -188,12 +274,16 @@ def _weeks_with_sessions(ctx: Context) -> QuerySet[PlacementWeek]:
         return PlacementWeek.objects.none()
     possible = F("present") + F("aea") + F("authorised") + F("unauthorised")
     return PlacementWeek.objects.alias(possible=possible).filter(
-        local_authority_id=ctx.la_id, week_start_date__gte=period.first_week, week_start_date__lte=period.end_date,
+        local_authority_id=ctx.la_id,
+        week_start_date__gte=period.first_week,
+        week_start_date__lte=period.end_date,
         possible__gt=0,
     )
 
 
-@drilldown("attendance_rate", "attendance_by_provider_type", "attendance_by_provider", "persistent_absence")
+@drilldown(
+    "attendance_rate", "attendance_by_provider_type", "attendance_by_provider", "persistent_absence"
+)
 def _attendance_drill(ctx: Context, value: str | None, *, key: str) -> QuerySet[Child]:
     weeks = _weeks_with_sessions(ctx)
     if key == "attendance_by_provider":
@@ -202,13 +292,18 @@ def _attendance_drill(ctx: Context, value: str | None, *, key: str) -> QuerySet[
         if value not in ("registered", "non_school"):
             raise UnknownValue(value)
         registered = Organisation.objects.filter(provider__kind__in=REGISTERED_KINDS).values("pk")
-        weeks = weeks.filter(provider_id__in=registered) if value == "registered" else weeks.exclude(
-            provider_id__in=registered)
+        weeks = (
+            weeks.filter(provider_id__in=registered)
+            if value == "registered"
+            else weeks.exclude(provider_id__in=registered)
+        )
     elif key == "persistent_absence":
         period = _attendance_period(ctx)
         if period is None:
             return Child.objects.none()
-        by_child = attendance.list_measures(scope=Scope.la(ctx.la_id), period=period, by=Grouping.CHILD)
+        by_child = attendance.list_measures(
+            scope=Scope.la(ctx.la_id), period=period, by=Grouping.CHILD
+        )
         return Child.objects.filter(pk__in=[m.key for m in by_child if m.persistent])
     return children_of(weeks)
 
@@ -228,8 +323,13 @@ def _english_maths(ctx: Context) -> Figure:
         passed=distinct_children(MEASURES["ks4_grade_4_both"].condition),
     )
     return Figure(
-        "english_maths", LABELS["english_maths"], percent(totals["passed"], totals["results"]), "percent",
-        totals["passed"], drill("english_maths") if totals["results"] else None, of=totals["results"],
+        "english_maths",
+        LABELS["english_maths"],
+        percent(totals["passed"], totals["results"]),
+        "percent",
+        totals["passed"],
+        drill("english_maths") if totals["results"] else None,
+        of=totals["results"],
     )
 
 
@@ -248,28 +348,55 @@ def outcomes(ctx: Context) -> tuple[list[Figure], list[Breakdown]]:
         not_in_education=distinct_children(Q(destination__in=NOT_IN_EDUCATION)),
     )
     figures = [
-        Figure("reintegration_rate", LABELS["reintegration_rate"], percent(totals["mainstream"], totals["left"]),
-               "percent", totals["mainstream"], drill("reintegration_rate"), of=totals["left"]),
+        Figure(
+            "reintegration_rate",
+            LABELS["reintegration_rate"],
+            percent(totals["mainstream"], totals["left"]),
+            "percent",
+            totals["mainstream"],
+            drill("reintegration_rate"),
+            of=totals["left"],
+        ),
         _english_maths(ctx),
-        Figure("neet_destinations", LABELS["neet_destinations"], totals["not_in_education"], "count",
-               totals["not_in_education"], drill("neet_destinations"), of=totals["left"]),
+        Figure(
+            "neet_destinations",
+            LABELS["neet_destinations"],
+            totals["not_in_education"],
+            "count",
+            totals["not_in_education"],
+            drill("neet_destinations"),
+            of=totals["left"],
+        ),
     ]
     labels = dict(Destination.choices)
     order = list(labels)
     rows = sorted(
         (
-            (data["destination"], Row(
-                label=str(labels.get(data["destination"], "Not recorded")), value=data["children"],
-                count=data["children"], drilldown=drill("destinations", data["destination"] or NONE_VALUE),
-            ))
-            for data in leavers.values("destination").annotate(children=distinct_children()).order_by()
+            (
+                data["destination"],
+                Row(
+                    label=str(labels.get(data["destination"], "Not recorded")),
+                    value=data["children"],
+                    count=data["children"],
+                    drilldown=drill("destinations", data["destination"] or NONE_VALUE),
+                ),
+            )
+            for data in leavers.values("destination")
+            .annotate(children=distinct_children())
+            .order_by()
         ),
         key=lambda pair: order.index(pair[0]) if pair[0] in order else len(order),
     )
-    return figures, [Breakdown(
-        "destinations", "Destinations of children whose placement ended", "count", [row for _, row in rows], "bar",
-        note="Where the child went when the placement ended, as recorded at the ending.",
-    )]
+    return figures, [
+        Breakdown(
+            "destinations",
+            "Destinations of children whose placement ended",
+            "count",
+            [row for _, row in rows],
+            "bar",
+            note="Where the child went when the placement ended, as recorded at the ending.",
+        )
+    ]
 
 
 @drilldown("reintegration_rate", "neet_destinations", "destinations")

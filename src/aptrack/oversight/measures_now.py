@@ -36,7 +36,9 @@ LABELS = dict(CATALOGUE)
 
 def area_la() -> Coalesce:
     """The LA a placement is delivered in: its site's, else the provider's home LA."""
-    return Coalesce("site__local_authority_id", "provider__provider__home_la_id", output_field=IntegerField())
+    return Coalesce(
+        "site__local_authority_id", "provider__provider__home_la_id", output_field=IntegerField()
+    )
 
 
 def registered_q(prefix: str = "") -> Q:
@@ -84,23 +86,40 @@ def now_figures(ctx: Context) -> list[Figure]:
     for f in conditions:
         count = totals[f.key]
         value: int | Decimal | None = percent(count, everyone) if f.share else count
-        figures.append(Figure(
-            key=f.key, label=LABELS[f.key], value=value, unit="percent" if f.share else "count",
-            count=count, drilldown=drill(f.key), of=everyone if f.share else None,
-        ))
+        figures.append(
+            Figure(
+                key=f.key,
+                label=LABELS[f.key],
+                value=value,
+                unit="percent" if f.share else "count",
+                count=count,
+                drilldown=drill(f.key),
+                of=everyone if f.share else None,
+            )
+        )
     earliest = totals["earliest_start"]
     longest = _longest(ctx, earliest)
-    figures.append(Figure(
-        key="longest_length", label=LABELS["longest_length"],
-        value=weeks((ctx.today - earliest).days) if earliest else None, unit="weeks",
-        count=longest, drilldown=drill("longest_length") if earliest else None,
-    ))
+    figures.append(
+        Figure(
+            key="longest_length",
+            label=LABELS["longest_length"],
+            value=weeks((ctx.today - earliest).days) if earliest else None,
+            unit="weeks",
+            count=longest,
+            drilldown=drill("longest_length") if earliest else None,
+        )
+    )
     cost = totals["average_weekly_cost"]
-    figures.append(Figure(
-        key="average_weekly_cost", label=LABELS["average_weekly_cost"],
-        value=Decimal(str(cost)).quantize(Decimal("1")) if cost is not None else None, unit="gbp",
-        count=None, drilldown=None,
-    ))
+    figures.append(
+        Figure(
+            key="average_weekly_cost",
+            label=LABELS["average_weekly_cost"],
+            value=Decimal(str(cost)).quantize(Decimal("1")) if cost is not None else None,
+            unit="gbp",
+            count=None,
+            drilldown=None,
+        )
+    )
     return figures
 
 
@@ -111,8 +130,15 @@ def _longest(ctx: Context, earliest: Any) -> int:
 
 
 @drilldown(
-    "children_in_ap", "ehcp_share", "looked_after_in_ap", "part_time_now", "out_of_area_now",
-    "unregistered_now", "open_ended", "open_ended_no_exit_plan", "drift",
+    "children_in_ap",
+    "ehcp_share",
+    "looked_after_in_ap",
+    "part_time_now",
+    "out_of_area_now",
+    "unregistered_now",
+    "open_ended",
+    "open_ended_no_exit_plan",
+    "drift",
     "reviews_overdue",
 )
 def _now_children(ctx: Context, value: str | None, *, key: str = "") -> QuerySet[Child]:

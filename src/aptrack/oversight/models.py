@@ -103,10 +103,14 @@ class Figures(models.Model):
         verbose_name_plural = "figures"
         constraints = [
             models.UniqueConstraint(
-                fields=["local_authority", "view", "day", "period_start", "period_end"], name="one_figures_per_view",
+                fields=["local_authority", "view", "day", "period_start", "period_end"],
+                name="one_figures_per_view",
             ),
         ]
-        indexes = [models.Index(fields=["day", "local_authority"]), models.Index(fields=["computed_at"])]
+        indexes = [
+            models.Index(fields=["day", "local_authority"]),
+            models.Index(fields=["computed_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.view} figures, {self.period_label}, {self.day}"

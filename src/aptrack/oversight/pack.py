@@ -72,7 +72,9 @@ class Pack:
     for_publication: bool
     as_at: dt.date
     generated_at: dt.datetime
-    computed_at: dt.datetime | None = None  # when its figures were computed (the oldest of the three periods')
+    computed_at: dt.datetime | None = (
+        None  # when its figures were computed (the oldest of the three periods')
+    )
 
     @property
     def marking(self) -> str:
@@ -120,21 +122,31 @@ def build_pack(
     kept = [figures.dashboard(la=la, period=period, today=today)]  # type: ignore[arg-type]
     if last_term_period is not None:
         report(35, f"Counting {last_term_period.label} for the change on last term")
-        kept.append(figures.dashboard(
-            la=la, period=last_term_period, today=same_point(period, today, last_term_period)  # type: ignore[arg-type]
-        ))
+        kept.append(
+            figures.dashboard(
+                la=la,
+                period=last_term_period,
+                today=same_point(period, today, last_term_period),  # type: ignore[arg-type]
+            )
+        )
     report(55, f"Counting {last_year_period.label} for the change on last year")
-    kept.append(figures.dashboard(
-        la=la, period=last_year_period, today=same_point(period, today, last_year_period)  # type: ignore[arg-type]
-    ))
-    current, last_term, last_year = kept[0].figures, kept[1].figures if last_term_period else None, kept[-1].figures
+    kept.append(
+        figures.dashboard(
+            la=la,
+            period=last_year_period,
+            today=same_point(period, today, last_year_period),  # type: ignore[arg-type]
+        )
+    )
+    current, last_term, last_year = (
+        kept[0].figures,
+        kept[1].figures if last_term_period else None,
+        kept[-1].figures,
+    )
     if for_publication:
         current = suppression.suppress_dashboard(current)
         last_term = suppression.suppress_dashboard(last_term) if last_term else None
         last_year = suppression.suppress_dashboard(last_year)
-    headline = [
-        _headline_line(figure, last_term, last_year) for figure in current.headline()
-    ]
+    headline = [_headline_line(figure, last_term, last_year) for figure in current.headline()]
     return Pack(
         dashboard=current,
         last_term=last_term,
@@ -147,7 +159,9 @@ def build_pack(
     )
 
 
-def _headline_line(figure: Figure, last_term: Dashboard | None, last_year: Dashboard) -> HeadlineLine:
+def _headline_line(
+    figure: Figure, last_term: Dashboard | None, last_year: Dashboard
+) -> HeadlineLine:
     before_term = last_term.figure(figure.key) if last_term else None
     before_year = last_year.figure(figure.key)
     return HeadlineLine(

@@ -22,8 +22,16 @@ class PackRequestForm(forms.Form):
     period = forms.ChoiceField(
         label="Period", widget=forms.RadioSelect, error_messages={"required": ERROR_PERIOD}
     )
-    start = GovukDateField(label="Start date", required=False, help_text="Only for another period. For example, 1 9 2026")
-    end = GovukDateField(label="End date", required=False, help_text="Only for another period. For example, 23 11 2026")
+    start = GovukDateField(
+        label="Start date",
+        required=False,
+        help_text="Only for another period. For example, 1 9 2026",
+    )
+    end = GovukDateField(
+        label="End date",
+        required=False,
+        help_text="Only for another period. For example, 23 11 2026",
+    )
     for_publication = forms.BooleanField(
         label="For publication: suppress figures for fewer than 5 children",
         required=False,

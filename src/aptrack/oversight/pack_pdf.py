@@ -32,8 +32,11 @@ def render_pack_html(pack: Pack) -> str:
     return render_to_string(
         TEMPLATE,
         {
-            "pack": pack, "chart_for": chart_for, "group_header": group_header,
-            "fmt": format_value, "fmt_change": format_change,
+            "pack": pack,
+            "chart_for": chart_for,
+            "group_header": group_header,
+            "fmt": format_value,
+            "fmt_change": format_change,
         },
     )
 

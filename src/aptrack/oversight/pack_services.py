@@ -50,8 +50,13 @@ def request_pack(
         as_at_date=today,
     )
     record_event(
-        actor=actor, at=at, action=AuditAction.CREATED, channel=Channel.WEB, instance=export,
-        child_id=None, where=where,
+        actor=actor,
+        at=at,
+        action=AuditAction.CREATED,
+        channel=Channel.WEB,
+        instance=export,
+        child_id=None,
+        where=where,
         changes={"period": period.label, "for_publication": for_publication},
     )
     # Queued once the row is committed, so a worker never looks for an export not yet there.
@@ -71,7 +76,9 @@ def _move(export_id: int, to_status: PackStatus, **fields: Any) -> None:
     with transaction.atomic():
         export = PackExport.objects.select_for_update().get(pk=export_id)
         if not can_move(export.status, to_status):
-            raise PackNotMovable(f"A pack that is {export.get_status_display().lower()} cannot move to {to_status.label.lower()}")
+            raise PackNotMovable(
+                f"A pack that is {export.get_status_display().lower()} cannot move to {to_status.label.lower()}"
+            )
         for name, value in {"status": to_status, **fields}.items():
             setattr(export, name, value)
         export.save(update_fields=["status", *fields])
@@ -96,7 +103,9 @@ def run_pack_export(*, export_id: int) -> None:
             today=export.as_at_date,
             for_publication=export.for_publication,
             generated_at=timezone.now(),
-            progress=lambda percent, step: set_progress(export_id=export_id, percent=percent, step=step),
+            progress=lambda percent, step: set_progress(
+                export_id=export_id, percent=percent, step=step
+            ),
         )
         set_progress(export_id=export_id, percent=75, step="Drawing the PDF")
         pdf = pack_pdf(pack)
@@ -105,15 +114,34 @@ def run_pack_export(*, export_id: int) -> None:
     except Exception as error:
         logger.exception("Committee pack %s failed", export_id)
         _move(
-            export_id, PackStatus.FAILED, finished_at=timezone.now(), step="",
+            export_id,
+            PackStatus.FAILED,
+            finished_at=timezone.now(),
+            step="",
             error=f"{FAILED_MESSAGE} ({type(error).__name__}: {error})"[:2000],
         )
         raise
-    _move(export_id, PackStatus.DONE, finished_at=timezone.now(), progress=100, step="", pdf=pdf, xlsx=xlsx)
+    _move(
+        export_id,
+        PackStatus.DONE,
+        finished_at=timezone.now(),
+        progress=100,
+        step="",
+        pdf=pdf,
+        xlsx=xlsx,
+    )
 
 
-def record_download(*, export: PackExport, file_kind: str, actor: Any, at: dt.datetime, where: str) -> None:
+def record_download(
+    *, export: PackExport, file_kind: str, actor: Any, at: dt.datetime, where: str
+) -> None:
     record_event(
-        actor=actor, at=at, action=AuditAction.EXPORTED, channel=Channel.WEB, instance=export,
-        child_id=None, where=where, changes={"file": file_kind, "for_publication": export.for_publication},
+        actor=actor,
+        at=at,
+        action=AuditAction.EXPORTED,
+        channel=Channel.WEB,
+        instance=export,
+        child_id=None,
+        where=where,
+        changes={"file": file_kind, "for_publication": export.for_publication},
     )

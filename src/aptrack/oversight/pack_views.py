@@ -65,17 +65,23 @@ def pack_request(request: HttpRequest) -> HttpResponse:
         .defer("pdf", "xlsx")
         .order_by("-requested_at", "-pk")[:RECENT]
     )
-    return TemplateResponse(request, "oversight/pack_request.html", {"form": form, "la": la, "recent": recent})
+    return TemplateResponse(
+        request, "oversight/pack_request.html", {"form": form, "la": la, "recent": recent}
+    )
 
 
 @login_required
 def pack_status(request: HttpRequest, export_id: int) -> HttpResponse:
     export = _load_export(request, export_id)
-    return TemplateResponse(request, "oversight/pack_status.html", {
-        "export": export,
-        "refresh": None if export.is_finished else REFRESH_SECONDS,
-        "Status": PackStatus,
-    })
+    return TemplateResponse(
+        request,
+        "oversight/pack_status.html",
+        {
+            "export": export,
+            "refresh": None if export.is_finished else REFRESH_SECONDS,
+            "Status": PackStatus,
+        },
+    )
 
 
 @login_required

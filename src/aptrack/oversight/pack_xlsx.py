@@ -97,7 +97,9 @@ def _header(sheet: Worksheet, row: int, names: list[str]) -> None:
         cell.alignment = WRAP
 
 
-def _put(sheet: Worksheet, row: int, column: int, value: object, unit: str, *, change: bool = False) -> None:
+def _put(
+    sheet: Worksheet, row: int, column: int, value: object, unit: str, *, change: bool = False
+) -> None:
     """A number in its unit's format, "c" right-aligned, or blank for no data."""
     cell = sheet.cell(row=row, column=column)
     if value is None:
@@ -110,7 +112,9 @@ def _put(sheet: Worksheet, row: int, column: int, value: object, unit: str, *, c
     number = Decimal(value)  # type: ignore[arg-type]
     if unit == "percent":
         number = number / 100
-    cell.value = int(number) if number == number.to_integral_value() and unit != "percent" else float(number)
+    cell.value = (
+        int(number) if number == number.to_integral_value() and unit != "percent" else float(number)
+    )
     cell.number_format = (CHANGE_FORMATS if change else FORMATS).get(unit, "General")
 
 
@@ -118,11 +122,19 @@ def _headline_sheet(sheet: Worksheet, pack: Pack) -> None:
     row = _preamble(sheet, pack, "Headline figures")
     term_label = pack.last_term.period.label if pack.last_term else "Last term"
     year_label = pack.last_year.period.label
-    _header(sheet, row, [
-        "Measure", "Unit", pack.period.label,
-        term_label, f"Change on {term_label}" if pack.last_term else "Change on last term",
-        year_label, f"Change on {year_label}",
-    ])
+    _header(
+        sheet,
+        row,
+        [
+            "Measure",
+            "Unit",
+            pack.period.label,
+            term_label,
+            f"Change on {term_label}" if pack.last_term else "Change on last term",
+            year_label,
+            f"Change on {year_label}",
+        ],
+    )
     sheet.freeze_panes = sheet.cell(row=row + 1, column=2)
     for line in pack.headline:
         row += 1
@@ -135,12 +147,16 @@ def _headline_sheet(sheet: Worksheet, pack: Pack) -> None:
         _put(sheet, row, 6, line.last_year.value if line.last_year else None, unit)
         _put(sheet, row, 7, line.change_on_year, unit, change=True)
     row += 2
-    sheet.cell(row=row, column=1, value=(
-        "Changes are this period's figure less the earlier one (percentage points for "
-        "percentages). A blank means no data; 'c' means suppressed."
-        if pack.last_term
-        else "There is no change on last term: the period is not a single term. A blank means no data."
-    )).alignment = WRAP
+    sheet.cell(
+        row=row,
+        column=1,
+        value=(
+            "Changes are this period's figure less the earlier one (percentage points for "
+            "percentages). A blank means no data; 'c' means suppressed."
+            if pack.last_term
+            else "There is no change on last term: the period is not a single term. A blank means no data."
+        ),
+    ).alignment = WRAP
     _widths(sheet, [52, 12, 18, 18, 18, 18, 18])
 
 
@@ -181,8 +197,12 @@ def _notes_sheet(sheet: Worksheet, pack: Pack) -> None:
     for note in pack.notes:
         sheet.cell(row=row, column=1, value=note).alignment = WRAP
         row += 2
-    computed = f" from figures computed {pack.computed_at:%-d %B %Y at %H:%M}" if pack.computed_at else ""
-    sheet.cell(row=row, column=1, value=f"Produced {pack.generated_at:%-d %B %Y at %H:%M}{computed}.")
+    computed = (
+        f" from figures computed {pack.computed_at:%-d %B %Y at %H:%M}" if pack.computed_at else ""
+    )
+    sheet.cell(
+        row=row, column=1, value=f"Produced {pack.generated_at:%-d %B %Y at %H:%M}{computed}."
+    )
     _widths(sheet, [110])
 
 

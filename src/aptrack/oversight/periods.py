@@ -87,7 +87,11 @@ class Period:
 
     @classmethod
     def academic_year(cls, year: int) -> Period:
-        return cls(dt.date(year, 9, 1), dt.date(year + 1, 8, 31), f"Academic year {year}/{(year + 1) % 100:02d}")
+        return cls(
+            dt.date(year, 9, 1),
+            dt.date(year + 1, 8, 31),
+            f"Academic year {year}/{(year + 1) % 100:02d}",
+        )
 
     @classmethod
     def custom(cls, start: dt.date, end: dt.date) -> Period:
@@ -127,7 +131,11 @@ class Period:
 
     def query(self) -> dict[str, str]:
         """GET parameters that select exactly this period again (for links and drill-downs)."""
-        return {"period": PRESET_CUSTOM, "start": self.start.isoformat(), "end": self.end.isoformat()}
+        return {
+            "period": PRESET_CUSTOM,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+        }
 
 
 def _year_earlier(day: dt.date) -> dt.date:

@@ -35,13 +35,25 @@ def _fmt(day: dt.date) -> str:
 
 class PeriodForm(forms.Form):
     period = forms.ChoiceField(
-        label="Period", widget=forms.RadioSelect, required=False,
+        label="Period",
+        widget=forms.RadioSelect,
+        required=False,
         error_messages={"invalid_choice": ERROR_UNKNOWN_PERIOD},
     )
-    start = GovukDateField(label="Start date", required=False, help_text="Only when you choose dates. For example, 1 9 2026")
-    end = GovukDateField(label="End date", required=False, help_text="Only when you choose dates. For example, 23 11 2026")
+    start = GovukDateField(
+        label="Start date",
+        required=False,
+        help_text="Only when you choose dates. For example, 1 9 2026",
+    )
+    end = GovukDateField(
+        label="End date",
+        required=False,
+        help_text="Only when you choose dates. For example, 23 11 2026",
+    )
     cohort = forms.ChoiceField(
-        label="Show who is in AP", widget=forms.RadioSelect, required=False,
+        label="Show who is in AP",
+        widget=forms.RadioSelect,
+        required=False,
         choices=[(COHORT_PERIOD, "At any time in the period"), (COHORT_NOW, "Today")],
     )
 
@@ -49,8 +61,12 @@ class PeriodForm(forms.Form):
         super().__init__(data, **kwargs)
         self.today = today
         self.fields["period"].choices = [
-            (key, PRESET_NAMES[key] if key == PRESET_CUSTOM else
-             f"{PRESET_NAMES[key]}: {p.label}, {_fmt(p.start)} to {_fmt(p.end)}")
+            (
+                key,
+                PRESET_NAMES[key]
+                if key == PRESET_CUSTOM
+                else f"{PRESET_NAMES[key]}: {p.label}, {_fmt(p.start)} to {_fmt(p.end)}",
+            )
             for key, p in period_choices(today)
         ]
 
@@ -78,7 +94,13 @@ def period_query(period: Period, today: dt.date, cohort: str = COHORT_PERIOD) ->
     query = {"period": preset}
     if preset == PRESET_CUSTOM:
         for name, day in (("start", period.start), ("end", period.end)):
-            query.update({f"{name}-day": str(day.day), f"{name}-month": str(day.month), f"{name}-year": str(day.year)})
+            query.update(
+                {
+                    f"{name}-day": str(day.day),
+                    f"{name}-month": str(day.month),
+                    f"{name}-year": str(day.year),
+                }
+            )
     if cohort == COHORT_NOW:
         query["cohort"] = cohort
     return query

@@ -41,7 +41,11 @@ def regional_access(user: Any) -> RegionalAccess | None:
         if organisation.region:
             return RegionalAccess(regions=(organisation.region,), national=False)
         return RegionalAccess(regions=tuple(Region.values), national=True)
-    if role == Role.LA_MANAGER and organisation.kind == "LOCAL_AUTHORITY" and organisation.local_authority_id:
+    if (
+        role == Role.LA_MANAGER
+        and organisation.kind == "LOCAL_AUTHORITY"
+        and organisation.local_authority_id
+    ):
         la = organisation.local_authority
         return RegionalAccess(regions=(la.region,), national=False, own_la=la)
     return None

@@ -61,9 +61,12 @@ class LaFigures:
     reintegrated: int = 0
 
     def __add__(self, other: "LaFigures") -> "LaFigures":
-        return LaFigures(**{
-            name: getattr(self, name) + getattr(other, name) for name in self.__dataclass_fields__
-        })
+        return LaFigures(
+            **{
+                name: getattr(self, name) + getattr(other, name)
+                for name in self.__dataclass_fields__
+            }
+        )
 
     @property
     def ehcp_share(self) -> Decimal | None:
@@ -128,11 +131,17 @@ def _now(la_ids: list[int], today: dt.date) -> dict[int, dict[str, int]]:
     return {row["la"]: row for row in rows}
 
 
-def _attendance(la_ids: set[int], period: Period, today: dt.date) -> dict[str, dict[int, tuple[SessionCounts, int]]]:
+def _attendance(
+    la_ids: set[int], period: Period, today: dt.date
+) -> dict[str, dict[int, tuple[SessionCounts, int]]]:
     """Session counts and children with a possible session, per LA: overall, at registered
     and at non-school providers. One statement over the weekly rollups (the attendance
     measures' own source and week rule), summed per child first so a child counts once."""
-    found: dict[str, dict[int, tuple[SessionCounts, int]]] = {"all": {}, "registered": {}, "non_school": {}}
+    found: dict[str, dict[int, tuple[SessionCounts, int]]] = {
+        "all": {},
+        "registered": {},
+        "non_school": {},
+    }
     to_date = period.to_date(today)
     if to_date < period.start or not la_ids:
         return found
@@ -173,9 +182,10 @@ def _attendance(la_ids: set[int], period: Period, today: dt.date) -> dict[str, d
             counts = SessionCounts(*(int(v or 0) for v in values[: len(columns)]))
             found[kind][la_id] = (counts, int(values[len(columns)]))
     for la_id in set(found["registered"]) | set(found["non_school"]):
-        counts = found["registered"].get(la_id, (SessionCounts(), 0))[0] + found["non_school"].get(
-            la_id, (SessionCounts(), 0)
-        )[0]
+        counts = (
+            found["registered"].get(la_id, (SessionCounts(), 0))[0]
+            + found["non_school"].get(la_id, (SessionCounts(), 0))[0]
+        )
         found["all"][la_id] = (counts, children_all.get(la_id, 0))
     return found
 
@@ -183,7 +193,9 @@ def _attendance(la_ids: set[int], period: Period, today: dt.date) -> dict[str, d
 def _ended(la_ids: list[int], period: Period, today: dt.date) -> dict[int, dict[str, int]]:
     rows = (
         Placement.objects.filter(
-            status=PlacementStatus.ENDED, end_date__gte=period.start, end_date__lte=period.to_date(today)
+            status=PlacementStatus.ENDED,
+            end_date__gte=period.start,
+            end_date__lte=period.to_date(today),
         )
         .annotate(la=rules.answering_la())
         .filter(la__in=la_ids)
@@ -210,7 +222,9 @@ def _sixth_day(la_ids: list[int], period: Period, today: dt.date) -> dict[int, t
     }
 
 
-def la_figures(*, las: Iterable[LocalAuthority], period: Period, today: dt.date) -> dict[int, LaFigures]:
+def la_figures(
+    *, las: Iterable[LocalAuthority], period: Period, today: dt.date
+) -> dict[int, LaFigures]:
     """Every LA's numerators and denominators for the period (a few grouped queries)."""
     la_list = list(las)
     ids = [la.pk for la in la_list]
@@ -263,5 +277,3 @@ def list_areas(*, region: str | None, figures: dict[int, LaFigures]) -> list[Are
 
 def england_total(areas: list[Area]) -> LaFigures:
     return sum((area.total for area in areas), LaFigures())
-
-

@@ -27,47 +27,88 @@ class Measure:
 
 MEASURES = [
     Measure(
-        "children_now", "Children in AP now", "count",
-        lambda f: f.children_now, lambda f: f.children_now, lambda f: None,
-        "48,133", "LA-funded AP placements, AP census January 2024 (Tes); 15,866 pupils in "
+        "children_now",
+        "Children in AP now",
+        "count",
+        lambda f: f.children_now,
+        lambda f: f.children_now,
+        lambda f: None,
+        "48,133",
+        "LA-funded AP placements, AP census January 2024 (Tes); 15,866 pupils in "
         "state-funded AP schools, January 2024 (Schools Week)",
     ),
     Measure(
-        "ehcp_share", "With an EHCP", "percent",
-        lambda f: f.ehcp_share, lambda f: f.ehcp_now, lambda f: f.children_now,
-        "About 85%", "AP census pupils with an EHCP, January 2020 (FFT Datalab)",
+        "ehcp_share",
+        "With an EHCP",
+        "percent",
+        lambda f: f.ehcp_share,
+        lambda f: f.ehcp_now,
+        lambda f: f.children_now,
+        "About 85%",
+        "AP census pupils with an EHCP, January 2020 (FFT Datalab)",
     ),
     Measure(
-        "looked_after_share", "Looked after", "percent",
-        lambda f: f.looked_after_share, lambda f: f.looked_after_now, lambda f: f.children_now,
+        "looked_after_share",
+        "Looked after",
+        "percent",
+        lambda f: f.looked_after_share,
+        lambda f: f.looked_after_now,
+        lambda f: f.children_now,
     ),
     Measure(
-        "fsm_share", "Eligible for free school meals", "percent",
-        lambda f: f.fsm_share, lambda f: f.fsm_now, lambda f: f.children_now,
-        "47%", "Pupils in AP eligible for free school meals, 2021 (Centre for Social Justice)",
+        "fsm_share",
+        "Eligible for free school meals",
+        "percent",
+        lambda f: f.fsm_share,
+        lambda f: f.fsm_now,
+        lambda f: f.children_now,
+        "47%",
+        "Pupils in AP eligible for free school meals, 2021 (Centre for Social Justice)",
     ),
     Measure(
-        "attendance_rate", "Attendance", "percent",
-        lambda f: f.attendance_rate, lambda f: f.attendance_children, lambda f: None,
-        "57.5%", "State-funded AP schools, 2023/24: overall absence 42.5% (DfE, Explore "
+        "attendance_rate",
+        "Attendance",
+        "percent",
+        lambda f: f.attendance_rate,
+        lambda f: f.attendance_children,
+        lambda f: None,
+        "57.5%",
+        "State-funded AP schools, 2023/24: overall absence 42.5% (DfE, Explore "
         "education statistics, Absence in state-funded AP)",
     ),
     Measure(
-        "registered_attendance", "Attendance at registered providers", "percent",
-        lambda f: f.registered_attendance_rate, lambda f: f.registered_children, lambda f: None,
-        "57.5%", "State-funded AP schools only, 2023/24 (as above)",
+        "registered_attendance",
+        "Attendance at registered providers",
+        "percent",
+        lambda f: f.registered_attendance_rate,
+        lambda f: f.registered_children,
+        lambda f: None,
+        "57.5%",
+        "State-funded AP schools only, 2023/24 (as above)",
     ),
     Measure(
-        "non_school_attendance", "Attendance at unregistered providers", "percent",
-        lambda f: f.non_school_attendance_rate, lambda f: f.non_school_children, lambda f: None,
+        "non_school_attendance",
+        "Attendance at unregistered providers",
+        "percent",
+        lambda f: f.non_school_attendance_rate,
+        lambda f: f.non_school_children,
+        lambda f: None,
     ),
     Measure(
-        "sixth_day_compliance", "Provision by the sixth day after permanent exclusion", "percent",
-        lambda f: f.sixth_day_compliance, lambda f: f.sixth_day_met, lambda f: f.excluded,
+        "sixth_day_compliance",
+        "Provision by the sixth day after permanent exclusion",
+        "percent",
+        lambda f: f.sixth_day_compliance,
+        lambda f: f.sixth_day_met,
+        lambda f: f.excluded,
     ),
     Measure(
-        "reintegration_rate", "Returned to mainstream school when the placement ended", "percent",
-        lambda f: f.reintegration_rate, lambda f: f.reintegrated, lambda f: f.ended,
+        "reintegration_rate",
+        "Returned to mainstream school when the placement ended",
+        "percent",
+        lambda f: f.reintegration_rate,
+        lambda f: f.reintegrated,
+        lambda f: f.ended,
     ),
 ]
 BY_KEY = {m.key: m for m in MEASURES}
@@ -84,14 +125,22 @@ def cell_value(
     one away (`hidden`, from `hidden_cells`)."""
     if (key, measure.key) in hidden and measure.value(figures) is not None:
         return suppression.SUPPRESSED
-    return suppression.suppress_rate(measure.value(figures), measure.count(figures), measure.of(figures))
+    return suppression.suppress_rate(
+        measure.value(figures), measure.count(figures), measure.of(figures)
+    )
 
 
-def cell(measure: Measure, figures: LaFigures, *, key: object = None, hidden: Hidden = NONE_HIDDEN) -> str:
-    return format_value(cell_value(measure, figures, key=key, hidden=hidden), measure.unit, empty="–")
+def cell(
+    measure: Measure, figures: LaFigures, *, key: object = None, hidden: Hidden = NONE_HIDDEN
+) -> str:
+    return format_value(
+        cell_value(measure, figures, key=key, hidden=hidden), measure.unit, empty="–"
+    )
 
 
-def hidden_cells(areas: list[tuple[object, LaFigures, list[tuple[object, LaFigures]]]], england: LaFigures) -> Hidden:
+def hidden_cells(
+    areas: list[tuple[object, LaFigures, list[tuple[object, LaFigures]]]], england: LaFigures
+) -> Hidden:
     """Secondary suppression for the regional table (see `suppression`): an area's figure is its
     LAs' added up and England's is the areas', so a lone "c" among an area's LAs (or a rate whose
     denominator leaves 1 to 4 children out) would be given back by subtraction. `areas` is
@@ -104,13 +153,20 @@ def hidden_cells(areas: list[tuple[object, LaFigures, list[tuple[object, LaFigur
         cells: dict[object, suppression.Cell] = {}
         relations: list[suppression.Relation] = []
 
-        def add(key: object, figures: LaFigures, measure: Measure = measure, cells: dict = cells,
-                relations: list = relations) -> None:
+        def add(
+            key: object,
+            figures: LaFigures,
+            measure: Measure = measure,
+            cells: dict = cells,
+            relations: list = relations,
+        ) -> None:
             count, of = measure.count(figures), measure.of(figures)
             if of == 0:  # no denominator: shown as "–", which a reader knows means none
                 cells[key] = suppression.Cell(0, fixed=True)
                 return
-            cells[key] = suppression.Cell(count, sensitive=suppression.is_small(count) or suppression.is_small(of))
+            cells[key] = suppression.Cell(
+                count, sensitive=suppression.is_small(count) or suppression.is_small(of)
+            )
             if of is not None:
                 cells[("of", key)] = suppression.Cell(of, fixed=True)
                 cells[("rest", key)] = suppression.Cell(
@@ -124,9 +180,14 @@ def hidden_cells(areas: list[tuple[object, LaFigures, list[tuple[object, LaFigur
             for la_key, figures in las:
                 add(la_key, figures)
             relations.append(suppression.Relation(area_key, tuple(la_key for la_key, _ in las)))
-        relations.append(suppression.Relation("england", tuple(area_key for area_key, _, _ in areas)))
-        hidden |= {(key, measure.key) for key in suppression.protect(cells, relations) if key in cells
-                   and not isinstance(key, tuple)}
+        relations.append(
+            suppression.Relation("england", tuple(area_key for area_key, _, _ in areas))
+        )
+        hidden |= {
+            (key, measure.key)
+            for key in suppression.protect(cells, relations)
+            if key in cells and not isinstance(key, tuple)
+        }
     return frozenset(hidden)
 
 
@@ -139,14 +200,23 @@ class TableRow:
 
 
 def row(
-    label: str, figures: LaFigures, *, kind: str = "la", is_own: bool = False, key: object = None,
+    label: str,
+    figures: LaFigures,
+    *,
+    kind: str = "la",
+    is_own: bool = False,
+    key: object = None,
     hidden: Hidden = NONE_HIDDEN,
 ) -> TableRow:
-    return TableRow(label, [cell(m, figures, key=key, hidden=hidden) for m in MEASURES], kind, is_own)
+    return TableRow(
+        label, [cell(m, figures, key=key, hidden=hidden) for m in MEASURES], kind, is_own
+    )
 
 
 def published_row() -> TableRow:
-    return TableRow("Published national figures (see sources)", [m.published for m in MEASURES], "published")
+    return TableRow(
+        "Published national figures (see sources)", [m.published for m in MEASURES], "published"
+    )
 
 
 def sources() -> list[tuple[str, str]]:
@@ -165,7 +235,11 @@ class ComparisonLine:
 
 
 def difference(
-    measure: Measure, first: LaFigures, second: LaFigures, *, keys: tuple[object, object] = (None, None),
+    measure: Measure,
+    first: LaFigures,
+    second: LaFigures,
+    *,
+    keys: tuple[object, object] = (None, None),
     hidden: Hidden = NONE_HIDDEN,
 ) -> str:
     a = cell_value(measure, first, key=keys[0], hidden=hidden)
@@ -178,16 +252,25 @@ def difference(
 
 
 def comparison(
-    first: LaFigures, second: LaFigures, area: LaFigures, england: LaFigures, *,
-    keys: tuple[object, object, object] = (None, None, None), hidden: Hidden = NONE_HIDDEN,
+    first: LaFigures,
+    second: LaFigures,
+    area: LaFigures,
+    england: LaFigures,
+    *,
+    keys: tuple[object, object, object] = (None, None, None),
+    hidden: Hidden = NONE_HIDDEN,
 ) -> list[ComparisonLine]:
     """Two LAs measure by measure, with their difference, the area's and England's figures."""
     first_key, second_key, area_key = keys
     return [
         ComparisonLine(
-            m.label, cell(m, first, key=first_key, hidden=hidden), cell(m, second, key=second_key, hidden=hidden),
+            m.label,
+            cell(m, first, key=first_key, hidden=hidden),
+            cell(m, second, key=second_key, hidden=hidden),
             difference(m, first, second, keys=(first_key, second_key), hidden=hidden),
-            cell(m, area, key=area_key, hidden=hidden), cell(m, england, key="england", hidden=hidden), m.published,
+            cell(m, area, key=area_key, hidden=hidden),
+            cell(m, england, key="england", hidden=hidden),
+            m.published,
         )
         for m in MEASURES
     ]

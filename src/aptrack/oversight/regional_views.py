@@ -52,22 +52,34 @@ def regional(request: HttpRequest) -> HttpResponse:
     region = _region(request, access)
     today = timezone.localdate()
     form = PeriodForm(request.GET or None, today=today, initial={"period": DEFAULT_PRESET})
-    period = parse_period({}, today) if not form.is_bound else (
-        form.cleaned_data["period_obj"] if form.is_valid() else None
+    period = (
+        parse_period({}, today)
+        if not form.is_bound
+        else (form.cleaned_data["period_obj"] if form.is_valid() else None)
     )
     context: dict[str, Any] = {
-        "form": form, "access": access, "region": region, "today": today, "period": period,
+        "form": form,
+        "access": access,
+        "region": region,
+        "today": today,
+        "period": period,
         "regions": [(key, str(label)) for key, label in Region.choices if access.may_open(key)],
         "measures": table.MEASURES,
     }
     if period is None:
         return TemplateResponse(request, "oversight/regional.html", context)
-    kept = figures.comparison(las=list(LocalAuthority.objects.order_by("pk")), period=period, today=today)
+    kept = figures.comparison(
+        las=list(LocalAuthority.objects.order_by("pk")), period=period, today=today
+    )
     areas = selectors.list_areas(region=None, figures=kept.figures)
     england = selectors.england_total(areas)
     totals = {area.key: area.total for area in areas}
     hidden = table.hidden_cells(
-        [(area.key, totals[area.key], [(la.code, figures) for la, figures in area.las]) for area in areas], england
+        [
+            (area.key, totals[area.key], [(la.code, figures) for la, figures in area.las])
+            for area in areas
+        ],
+        england,
     )
     shown = [area for area in areas if region in (ALL_ENGLAND, area.key)]
     area_total = totals[shown[0].key] if region else england
@@ -76,26 +88,44 @@ def regional(request: HttpRequest) -> HttpResponse:
     own_id = access.own_la.pk if access.own_la else None
     la_rows = [
         table.row(la.name, figures, is_own=la.pk == own_id, key=la.code, hidden=hidden)
-        for area in shown for la, figures in area.las
+        for area in shown
+        for la, figures in area.las
     ]
     compare_form = CompareForm(request.GET, las=sorted(visible_las, key=lambda la: la.name))
     comparison = None
-    if compare_form.is_valid() and compare_form.cleaned_data["first"] and compare_form.cleaned_data["second"]:
+    if (
+        compare_form.is_valid()
+        and compare_form.cleaned_data["first"]
+        and compare_form.cleaned_data["second"]
+    ):
         by_code = {la.code: (la, figures) for area in shown for la, figures in area.las}
         first = by_code[compare_form.cleaned_data["first"]]
         second = by_code[compare_form.cleaned_data["second"]]
         comparison = {
-            "first": first[0], "second": second[0],
+            "first": first[0],
+            "second": second[0],
             "lines": table.comparison(
-                first[1], second[1], area_total, england, keys=(first[0].code, second[0].code, area_key), hidden=hidden
+                first[1],
+                second[1],
+                area_total,
+                england,
+                keys=(first[0].code, second[0].code, area_key),
+                hidden=hidden,
             ),
         }
-    england_row = table.row("England (all LAs in aptrack)", england, kind="total", key="england", hidden=hidden)
-    area_row = table.row(
-        f"{shown[0].name} (all its LAs)", area_total, kind="total", key=area_key, hidden=hidden
-    ) if region else None
+    england_row = table.row(
+        "England (all LAs in aptrack)", england, kind="total", key="england", hidden=hidden
+    )
+    area_row = (
+        table.row(
+            f"{shown[0].name} (all its LAs)", area_total, kind="total", key=area_key, hidden=hidden
+        )
+        if region
+        else None
+    )
     region_rows = [
-        table.row(area.name, totals[area.key], kind="total", key=area.key, hidden=hidden) for area in areas
+        table.row(area.name, totals[area.key], kind="total", key=area.key, hidden=hidden)
+        for area in areas
     ]
     context.update(
         area_name=shown[0].name if region else "England",

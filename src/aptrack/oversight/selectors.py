@@ -15,7 +15,10 @@ def visible_children(*, user: object, children: QuerySet[Child], ctx: Context) -
     that ran in the period (``period_placements``) for the list's provider column."""
     placements = (
         la_placements(ctx.la_id)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=ctx.period.start), start_date__lte=ctx.period.end)
+        .filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=ctx.period.start),
+            start_date__lte=ctx.period.end,
+        )
         .exclude(status=PlacementStatus.CANCELLED)
         .select_related("provider")
         .order_by("start_date", "pk")

@@ -150,7 +150,8 @@ def protect(cells: dict[CellId, Cell], relations: list[Relation]) -> set[CellId]
     while True:
         known = recoverable(cells, relations, suppressed)
         leaked = [
-            key for key, cell in cells.items()
+            key
+            for key, cell in cells.items()
             if cell.sensitive and key in known and (key in suppressed or not cell.published)
         ]
         if not leaked:
@@ -167,8 +168,12 @@ def _next_to_suppress(
     def candidates(relation: Relation, *, with_total: bool) -> list[CellId]:
         keys = [*relation.parts, relation.total] if with_total else list(relation.parts)
         return [
-            key for key in keys
-            if key != leaked and key not in suppressed and cells[key].published and not cells[key].fixed
+            key
+            for key in keys
+            if key != leaked
+            and key not in suppressed
+            and cells[key].published
+            and not cells[key].fixed
         ]
 
     # Nearest first: the relations that hold the leaked cell, then those that hold the cells a
@@ -177,10 +182,14 @@ def _next_to_suppress(
     while frontier:
         related = [r for r in relations if r.total in frontier or frontier.intersection(r.parts)]
         for with_total in (False, True):
-            pool = [key for relation in related for key in candidates(relation, with_total=with_total)]
+            pool = [
+                key for relation in related for key in candidates(relation, with_total=with_total)
+            ]
             if pool:
                 # The smallest non-zero part loses least; a zero only when there is no other.
-                return min(pool, key=lambda key: (cells[key].value == 0, cells[key].value, str(key)))
+                return min(
+                    pool, key=lambda key: (cells[key].value == 0, cells[key].value, str(key))
+                )
         frontier = {key for r in related for key in (r.total, *r.parts)} - visited
         visited |= frontier
     return None
@@ -214,7 +223,9 @@ def _row_value(row: Any) -> str | None:
     return values[0] if values else None
 
 
-def dashboard_relations(dashboard: Any, *, threshold: int = THRESHOLD) -> tuple[dict[CellId, Cell], list[Relation]]:
+def dashboard_relations(
+    dashboard: Any, *, threshold: int = THRESHOLD
+) -> tuple[dict[CellId, Cell], list[Relation]]:
     """The dashboard's numbers as cells and the sums a reader can see between them."""
     cells: dict[CellId, Cell] = {}
     relations: list[Relation] = []
@@ -232,10 +243,14 @@ def dashboard_relations(dashboard: Any, *, threshold: int = THRESHOLD) -> tuple[
                 total = ("figure", of_key) if of_key else ("of", figure.key)
                 rest = ("figure", rest_key) if rest_key else ("rest", figure.key)
                 cells.setdefault(total, Cell(figure.of, fixed=True))
-                cells.setdefault(rest, Cell(
-                    figure.of - figure.count, published=False,
-                    sensitive=is_small(figure.of - figure.count, threshold=threshold),
-                ))
+                cells.setdefault(
+                    rest,
+                    Cell(
+                        figure.of - figure.count,
+                        published=False,
+                        sensitive=is_small(figure.of - figure.count, threshold=threshold),
+                    ),
+                )
                 relations.append(Relation(total, (("figure", figure.key), rest)))
             elif figure.unit in ADDITIVE_UNITS:
                 cells[("figure", figure.key)] = Cell(
@@ -249,7 +264,8 @@ def dashboard_relations(dashboard: Any, *, threshold: int = THRESHOLD) -> tuple[
             for index, row in enumerate(breakdown.rows):
                 key = ("row", breakdown.key, index)
                 cells[key] = Cell(
-                    row.value, sensitive=is_small(row.count, threshold=threshold),
+                    row.value,
+                    sensitive=is_small(row.count, threshold=threshold),
                     at_least_one=breakdown.unit == "count",
                 )
                 parts.append(key)
@@ -267,7 +283,8 @@ def dashboard_relations(dashboard: Any, *, threshold: int = THRESHOLD) -> tuple[
             continue
         parts = tuple(
             ("row", breakdown_key, index)
-            for index, row in enumerate(breakdown.rows) if _row_value(row) in values
+            for index, row in enumerate(breakdown.rows)
+            if _row_value(row) in values
         )
         relations.append(Relation(("figure", key), parts))
     return cells, relations
@@ -302,7 +319,10 @@ def suppress_dashboard(dashboard: T, *, threshold: int = THRESHOLD) -> T:
         dataclasses.replace(
             section,
             figures=[figure_copy(figure) for figure in section.figures],
-            breakdowns=[dataclasses.replace(breakdown, rows=rows_copy(breakdown)) for breakdown in section.breakdowns],
+            breakdowns=[
+                dataclasses.replace(breakdown, rows=rows_copy(breakdown))
+                for breakdown in section.breakdowns
+            ],
         )
         for section in dashboard.sections  # type: ignore[attr-defined]
     ]

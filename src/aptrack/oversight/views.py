@@ -45,8 +45,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     content = dashboard_page.page(la=la, data=request.GET, today=today)
     context = {
-        "la": la, "form": content.form, "today": today, "period": content.period, "cohort": content.cohort,
-        "dashboard": content.board, "computed_at": content.computed_at,
+        "la": la,
+        "form": content.form,
+        "today": today,
+        "period": content.period,
+        "cohort": content.cohort,
+        "dashboard": content.board,
+        "computed_at": content.computed_at,
     }
     if content.board is not None and content.period is not None:
         context.update(dashboard_page.body_context(content.board, content.period, today))
@@ -64,7 +69,9 @@ def children(request: HttpRequest) -> HttpResponse:
         raise Http404("No such figure")
     period, cohort = chosen
     try:
-        behind = children_for(la=la, period=period, today=today, measure=measure, value=value, cohort=cohort)
+        behind = children_for(
+            la=la, period=period, today=today, measure=measure, value=value, cohort=cohort
+        )
         kept = figures.dashboard(la=la, period=period, today=today, cohort=cohort)
         title, row_label, counted = describe(kept.figures, measure=measure, value=value)
     except KeyError:

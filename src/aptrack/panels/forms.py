@@ -31,40 +31,57 @@ class _ModelChoiceByPk(forms.ChoiceField):
 
 
 class PanelForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=120, error_messages={"required": "Enter the panel's name"})
+    name = forms.CharField(
+        label="Name", max_length=120, error_messages={"required": "Enter the panel's name"}
+    )
     kind = forms.ChoiceField(
-        label="Kind of panel", choices=PanelKind.choices, widget=forms.RadioSelect,
+        label="Kind of panel",
+        choices=PanelKind.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select the kind of panel"},
     )
     quorum = forms.IntegerField(
-        label="Members needed for a decision", min_value=1, max_value=50,
+        label="Members needed for a decision",
+        min_value=1,
+        max_value=50,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
-        error_messages={"required": "Enter how many members must be present for a decision",
-                        "invalid": "Members needed must be a whole number, like 3",
-                        "min_value": "Quorum must be at least 1 member"},
+        error_messages={
+            "required": "Enter how many members must be present for a decision",
+            "invalid": "Members needed must be a whole number, like 3",
+            "min_value": "Quorum must be at least 1 member",
+        },
     )
     quorum_agencies = forms.IntegerField(
-        label="Different agencies needed for a decision", min_value=1, max_value=10,
+        label="Different agencies needed for a decision",
+        min_value=1,
+        max_value=10,
         help_text="A decision needs members from at least this many different agencies",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
-        error_messages={"required": "Enter how many different agencies must be present for a decision",
-                        "invalid": "Agencies needed must be a whole number, like 2",
-                        "min_value": "At least 1 agency must be present for a decision"},
+        error_messages={
+            "required": "Enter how many different agencies must be present for a decision",
+            "invalid": "Agencies needed must be a whole number, like 2",
+            "min_value": "At least 1 agency must be present for a decision",
+        },
     )
 
 
 class MemberForm(forms.Form):
     user = _ModelChoiceByPk(
-        label="Their account", required=False, empty_label="No account: listed by name only",
+        label="Their account",
+        required=False,
+        empty_label="No account: listed by name only",
         help_text="Link the member's own account so they can see the panel's agendas; a chair with "
         "an account records decisions",
     )
     name = forms.CharField(
-        label="Name", max_length=120, required=False,
+        label="Name",
+        max_length=120,
+        required=False,
         help_text="Leave blank to use the name on their account",
     )
     agency = forms.ChoiceField(
-        label="Agency", choices=[("", "Select an agency"), *Agency.choices],
+        label="Agency",
+        choices=[("", "Select an agency"), *Agency.choices],
         error_messages={"required": "Select the agency the member represents"},
     )
     is_chair = forms.BooleanField(label="Chair of the panel", required=False)
@@ -78,12 +95,15 @@ class MemberForm(forms.Form):
 
 class MeetingForm(forms.Form):
     date = GovukDateField(label="Date of the meeting")
-    location = forms.CharField(label="Where", max_length=200, required=False, help_text="A room, or online")
+    location = forms.CharField(
+        label="Where", max_length=200, required=False, help_text="A room, or online"
+    )
 
 
 class AgendaForm(forms.Form):
     referral = _ModelChoiceByPk(
-        label="Referral", empty_label="Select a referral",
+        label="Referral",
+        empty_label="Select a referral",
         error_messages={"required": "Select the referral to add to the agenda"},
     )
 
@@ -91,13 +111,16 @@ class AgendaForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["referral"].set_queryset(  # type: ignore[attr-defined]
             referrals,
-            label=lambda r: f"{r.child.full_name}: {r.get_route_display()} ({r.get_status_display().lower()})",
+            label=lambda r: (
+                f"{r.child.full_name}: {r.get_route_display()} ({r.get_status_display().lower()})"
+            ),
         )
 
 
 class AttendanceForm(forms.Form):
     present = forms.MultipleChoiceField(
-        label="Members present", widget=forms.CheckboxSelectMultiple,
+        label="Members present",
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select the members who are present"},
         help_text="Quorum counts the members present and the different agencies they represent",
     )
@@ -105,7 +128,8 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args: Any, members: list[PanelMember], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["present"].choices = [  # type: ignore[attr-defined]
-            (str(m.pk), f"{m.name}, {m.get_agency_display()}{' (chair)' if m.is_chair else ''}") for m in members
+            (str(m.pk), f"{m.name}, {m.get_agency_display()}{' (chair)' if m.is_chair else ''}")
+            for m in members
         ]
 
     def present_ids(self) -> list[int]:
@@ -114,20 +138,34 @@ class AttendanceForm(forms.Form):
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(
-        label="Decision", choices=DecisionOutcome.choices, widget=forms.RadioSelect,
+        label="Decision",
+        choices=DecisionOutcome.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Select the panel's decision"},
     )
     reasons = forms.CharField(
-        label="Reasons", widget=forms.Textarea(attrs={"rows": 4}),
+        label="Reasons",
+        widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the reasons for the decision"},
     )
     approved_tier = forms.TypedChoiceField(
-        label="Tier approved", choices=Tier.choices, coerce=int, empty_value=None, required=False,
-        widget=forms.RadioSelect, help_text="Needed for an approval",
+        label="Tier approved",
+        choices=Tier.choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Needed for an approval",
     )
-    proposed_provider = _ModelChoiceByPk(label="Proposed provider", required=False, empty_label="None proposed yet")
+    proposed_provider = _ModelChoiceByPk(
+        label="Proposed provider", required=False, empty_label="None proposed yet"
+    )
     proposed_weekly_cost = forms.DecimalField(
-        label="Proposed weekly cost in pounds", required=False, min_value=0, max_digits=9, decimal_places=2,
+        label="Proposed weekly cost in pounds",
+        required=False,
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
         help_text="Needed for an approval",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "decimal"}),
         error_messages={
@@ -137,7 +175,9 @@ class DecisionForm(forms.Form):
         },
     )
     value_for_money_note = forms.CharField(
-        label="Value for money", widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        label="Value for money",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
         help_text="The proposed cost against the alternatives considered. Needed for an approval",
     )
 
@@ -148,12 +188,17 @@ class DecisionForm(forms.Form):
 
 class ActionForm(forms.Form):
     description = forms.CharField(
-        label="Action", widget=forms.Textarea(attrs={"rows": 2}),
+        label="Action",
+        widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Enter what is to be done"},
     )
-    owner = forms.CharField(label="Owner", max_length=120, error_messages={"required": "Enter who owns the action"})
+    owner = forms.CharField(
+        label="Owner", max_length=120, error_messages={"required": "Enter who owns the action"}
+    )
     due_date = GovukDateField(label="Due date")
-    agenda_item = _ModelChoiceByPk(label="About", required=False, empty_label="The meeting as a whole")
+    agenda_item = _ModelChoiceByPk(
+        label="About", required=False, empty_label="The meeting as a whole"
+    )
 
     def __init__(self, *args: Any, items: QuerySet[AgendaItem], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -164,7 +209,8 @@ class ActionForm(forms.Form):
 
 class CarryForwardForm(forms.Form):
     reason = forms.CharField(
-        label="Why is the item being carried forward?", widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why is the item being carried forward?",
+        widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter why the item is being carried forward"},
     )
 

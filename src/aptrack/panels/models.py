@@ -20,18 +20,26 @@ class Agency(models.TextChoices):
 
 
 class Panel(models.Model):
-    local_authority = models.ForeignKey("organisations.LocalAuthority", on_delete=models.PROTECT, related_name="panels")
+    local_authority = models.ForeignKey(
+        "organisations.LocalAuthority", on_delete=models.PROTECT, related_name="panels"
+    )
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=3, choices=PanelKind.choices)
-    quorum = models.PositiveSmallIntegerField(default=3, help_text="Members present needed for a decision")
-    quorum_agencies = models.PositiveSmallIntegerField(default=2, help_text="Different agencies present needed for a decision")
+    quorum = models.PositiveSmallIntegerField(
+        default=3, help_text="Members present needed for a decision"
+    )
+    quorum_agencies = models.PositiveSmallIntegerField(
+        default=2, help_text="Different agencies present needed for a decision"
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 name="panel_quorum_is_sensible",
-                condition=models.Q(quorum__gte=1, quorum_agencies__gte=1, quorum_agencies__lte=models.F("quorum")),
+                condition=models.Q(
+                    quorum__gte=1, quorum_agencies__gte=1, quorum_agencies__lte=models.F("quorum")
+                ),
             ),
         ]
 
@@ -41,7 +49,13 @@ class Panel(models.Model):
 
 class PanelMember(models.Model):
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="panel_memberships")
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="panel_memberships",
+    )
     name = models.CharField(max_length=120)
     agency = models.CharField(max_length=20, choices=Agency.choices)
     is_chair = models.BooleanField(default=False)
@@ -62,7 +76,9 @@ class MeetingStatus(models.TextChoices):
 class Meeting(models.Model):
     panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="meetings")
     date = models.DateField()
-    status = models.CharField(max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
+    status = models.CharField(
+        max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
     location = models.CharField(max_length=200, blank=True)
 
     def __str__(self) -> str:
@@ -75,7 +91,9 @@ class Attendance(models.Model):
     present = models.BooleanField(default=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="one_attendance_per_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="one_attendance_per_member")
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} {'present' if self.present else 'absent'} at {self.meeting}"
@@ -83,7 +101,9 @@ class Attendance(models.Model):
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
-    referral = models.ForeignKey("referrals.Referral", on_delete=models.PROTECT, related_name="agenda_items")
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.PROTECT, related_name="agenda_items"
+    )
     position = models.PositiveSmallIntegerField()
     # An item the meeting did not decide is carried forward explicitly (the referral becomes
     # DEFERRED for a later meeting); a meeting closes only when no item is left hanging.
@@ -92,8 +112,12 @@ class AgendaItem(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "referral"], name="referral_once_per_meeting"),
-            models.UniqueConstraint(fields=["meeting", "position"], name="one_item_per_agenda_position"),
+            models.UniqueConstraint(
+                fields=["meeting", "referral"], name="referral_once_per_meeting"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "position"], name="one_item_per_agenda_position"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -107,13 +131,21 @@ class DecisionOutcome(models.TextChoices):
 
 
 class Decision(models.Model):
-    agenda_item = models.OneToOneField(AgendaItem, on_delete=models.PROTECT, related_name="decision")
+    agenda_item = models.OneToOneField(
+        AgendaItem, on_delete=models.PROTECT, related_name="decision"
+    )
     outcome = models.CharField(max_length=10, choices=DecisionOutcome.choices)
     reasons = models.TextField()
     approved_tier = models.PositiveSmallIntegerField(null=True, blank=True)
-    proposed_provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, null=True, blank=True)
-    proposed_weekly_cost = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
-    value_for_money_note = models.TextField(blank=True, help_text="Proposed cost against the alternatives considered")
+    proposed_provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.PROTECT, null=True, blank=True
+    )
+    proposed_weekly_cost = models.DecimalField(
+        max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    value_for_money_note = models.TextField(
+        blank=True, help_text="Proposed cost against the alternatives considered"
+    )
     members_present = models.PositiveSmallIntegerField()
     decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT)
     decided_at = models.DateTimeField()
@@ -136,7 +168,9 @@ class Decision(models.Model):
 
 class PanelAction(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
-    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
     description = models.TextField()
     owner = models.CharField(max_length=120)
     due_date = models.DateField()

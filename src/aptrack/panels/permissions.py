@@ -100,9 +100,14 @@ def scope_agenda_items(user: object) -> QuerySet[AgendaItem]:
             return AgendaItem.objects.none()
         return AgendaItem.objects.filter(meeting__panel__local_authority_id=la_id)
     member_when_held = PanelMember.objects.filter(
-        user=user, is_active=True, panel=OuterRef("meeting__panel"), joined_date__lte=OuterRef("meeting__date"),
+        user=user,
+        is_active=True,
+        panel=OuterRef("meeting__panel"),
+        joined_date__lte=OuterRef("meeting__date"),
     )
-    return AgendaItem.objects.filter(Exists(member_when_held)).exclude(meeting__status=MeetingStatus.CLOSED)
+    return AgendaItem.objects.filter(Exists(member_when_held)).exclude(
+        meeting__status=MeetingStatus.CLOSED
+    )
 
 
 def can_see_agenda(user: object, meeting: Meeting) -> bool:
@@ -110,10 +115,17 @@ def can_see_agenda(user: object, meeting: Meeting) -> bool:
     one meeting (all of a meeting's items share the conditions)."""
     if can_manage_panel(user, meeting.panel):
         return True
-    if meeting.status == MeetingStatus.CLOSED or _role(user) != Role.PANEL_MEMBER or not getattr(user, "pk", None):
+    if (
+        meeting.status == MeetingStatus.CLOSED
+        or _role(user) != Role.PANEL_MEMBER
+        or not getattr(user, "pk", None)
+    ):
         return False
     return PanelMember.objects.filter(
-        panel=meeting.panel, user=user, is_active=True, joined_date__lte=meeting.date  # type: ignore[misc]
+        panel=meeting.panel,
+        user=user,
+        is_active=True,
+        joined_date__lte=meeting.date,  # type: ignore[misc]
     ).exists()
 
 

@@ -42,7 +42,10 @@ class Quorum:
 
     @property
     def met(self) -> bool:
-        return self.members_present >= self.members_needed and self.agencies_present >= self.agencies_needed
+        return (
+            self.members_present >= self.members_needed
+            and self.agencies_present >= self.agencies_needed
+        )
 
     def describe(self) -> str:
         return (
@@ -72,7 +75,8 @@ def list_panels(*, user: object, on: dt.date) -> QuerySet[Panel]:
         .annotate(
             member_count=Count("members", filter=Q(members__is_active=True), distinct=True),
             next_meeting_date=Min(
-                "meetings__date", filter=Q(meetings__date__gte=on) & ~Q(meetings__status=MeetingStatus.CLOSED)
+                "meetings__date",
+                filter=Q(meetings__date__gte=on) & ~Q(meetings__status=MeetingStatus.CLOSED),
             ),
         )
         .order_by("name", "pk")
@@ -84,7 +88,11 @@ def get_panel(*, user: object, panel_id: int) -> Panel | None:
 
 
 def list_members(*, panel: Panel) -> QuerySet[PanelMember]:
-    return panel.members.filter(is_active=True).select_related("user").order_by("-is_chair", "agency", "name", "pk")
+    return (
+        panel.members.filter(is_active=True)
+        .select_related("user")
+        .order_by("-is_chair", "agency", "name", "pk")
+    )
 
 
 def list_meetings(*, panel: Panel) -> QuerySet[Meeting]:
@@ -93,7 +101,10 @@ def list_meetings(*, panel: Panel) -> QuerySet[Meeting]:
 
 def get_meeting(*, user: object, meeting_id: int) -> Meeting | None:
     return (
-        scope_meetings(user).select_related("panel", "panel__local_authority").filter(pk=meeting_id).first()
+        scope_meetings(user)
+        .select_related("panel", "panel__local_authority")
+        .filter(pk=meeting_id)
+        .first()
     )
 
 
@@ -122,13 +133,16 @@ def list_meetings_to_close(*, user: object, on: dt.date) -> QuerySet[Meeting]:
 
 
 def list_agenda(*, meeting: Meeting) -> QuerySet[AgendaItem]:
-    return (
-        meeting.agenda.select_related(
-            "referral", "referral__child", "referral__child__home_school", "referral__commissioning_la",
-            "referral__commissioning_school", "decision", "decision__proposed_provider", "decision__decided_by",
-        )
-        .order_by("position", "pk")
-    )
+    return meeting.agenda.select_related(
+        "referral",
+        "referral__child",
+        "referral__child__home_school",
+        "referral__commissioning_la",
+        "referral__commissioning_school",
+        "decision",
+        "decision__proposed_provider",
+        "decision__decided_by",
+    ).order_by("position", "pk")
 
 
 @dataclass(frozen=True)
@@ -140,10 +154,9 @@ class AttendanceRow:
 def list_attendance(*, meeting: Meeting) -> list[AttendanceRow]:
     """Every active member, and anyone recorded at the meeting who has since left the panel."""
     recorded = {a.member_id: a.present for a in Attendance.objects.filter(meeting=meeting)}
-    members = (
-        PanelMember.objects.filter(Q(panel=meeting.panel, is_active=True) | Q(pk__in=recorded.keys()))
-        .order_by("-is_chair", "agency", "name", "pk")
-    )
+    members = PanelMember.objects.filter(
+        Q(panel=meeting.panel, is_active=True) | Q(pk__in=recorded.keys())
+    ).order_by("-is_chair", "agency", "name", "pk")
     return [AttendanceRow(member=m, present=recorded.get(m.pk)) for m in members]
 
 
@@ -154,7 +167,9 @@ def list_actions(*, meeting: Meeting) -> QuerySet[PanelAction]:
 def list_referrals_ready_for_agenda(*, meeting: Meeting) -> QuerySet[Referral]:
     """Submitted or deferred referrals of the panel's LA, not already on this meeting's agenda."""
     return (
-        Referral.objects.filter(commissioning_la_id=meeting.panel.local_authority_id, status__in=AGENDA_READY)
+        Referral.objects.filter(
+            commissioning_la_id=meeting.panel.local_authority_id, status__in=AGENDA_READY
+        )
         .exclude(agenda_items__meeting=meeting)
         .select_related("child")
         .order_by("updated_at", "pk")
@@ -228,7 +243,11 @@ def describe_who_decides(*, meeting: Meeting) -> str:
             panel=panel, is_active=True, is_chair=True, joined_date__lte=meeting.date
         ).order_by("name")
     ]
-    chair = f"the panel's chair ({', '.join(chairs)})" if chairs else "the panel's chair (none is named yet)"
+    chair = (
+        f"the panel's chair ({', '.join(chairs)})"
+        if chairs
+        else "the panel's chair (none is named yet)"
+    )
     return f"Only {chair} or an LA manager of {panel.local_authority.name} can record the panel's decisions"
 
 
@@ -236,7 +255,9 @@ def get_approval(*, referral_id: int) -> Decision | None:
     """The panel's decision approving the referral (the latest, were it approved twice): the
     tier, provider and weekly cost a placement made from it starts with."""
     return (
-        Decision.objects.filter(agenda_item__referral_id=referral_id, outcome=DecisionOutcome.APPROVED)
+        Decision.objects.filter(
+            agenda_item__referral_id=referral_id, outcome=DecisionOutcome.APPROVED
+        )
         .select_related("proposed_provider", "agenda_item__meeting__panel")
         .order_by("-decided_at", "-pk")
         .first()
@@ -260,14 +281,26 @@ def get_meeting_pack(*, meeting: Meeting, on: dt.date) -> MeetingPack:
                 place_by = deadlines.fair_access_deadline(calendar, meeting.date)
             except OutsideKnownTerms:
                 place_by = None
-        items.append(PackItem(
-            item=item, referral=referral, child=referral.child,
-            year_group=referral.child.year_group(meeting.date), sixth_day=sixth, decision=get_decision(item),
-            sixth_day_estimated=estimated, fair_access_place_by=place_by, duties=get_referral_duties(referral=referral, on=on),
-        ))
+        items.append(
+            PackItem(
+                item=item,
+                referral=referral,
+                child=referral.child,
+                year_group=referral.child.year_group(meeting.date),
+                sixth_day=sixth,
+                decision=get_decision(item),
+                sixth_day_estimated=estimated,
+                fair_access_place_by=place_by,
+                duties=get_referral_duties(referral=referral, on=on),
+            )
+        )
     return MeetingPack(
-        meeting=meeting, panel=meeting.panel, members=list(list_members(panel=meeting.panel)),
-        quorum=get_quorum(meeting=meeting), items=items, prepared_on=on,
+        meeting=meeting,
+        panel=meeting.panel,
+        members=list(list_members(panel=meeting.panel)),
+        quorum=get_quorum(meeting=meeting),
+        items=items,
+        prepared_on=on,
     )
 
 
@@ -318,11 +351,17 @@ def get_minutes(*, meeting: Meeting, with_agenda: bool = True) -> Minutes:
     items = []
     for item in list_agenda(meeting=meeting) if with_agenda else []:
         decision = get_decision(item)
-        items.append(MinuteItem(
-            position=item.position, referral_id=item.referral_id, child_initials=_initials(item.referral.child),
-            route=item.referral.get_route_display(), outcome=_outcome(item, decision), decision=decision,
-            carried_forward_reason=item.carried_forward_reason,
-        ))
+        items.append(
+            MinuteItem(
+                position=item.position,
+                referral_id=item.referral_id,
+                child_initials=_initials(item.referral.child),
+                route=item.referral.get_route_display(),
+                outcome=_outcome(item, decision),
+                decision=decision,
+                carried_forward_reason=item.carried_forward_reason,
+            )
+        )
     return Minutes(
         meeting=meeting,
         panel=meeting.panel,

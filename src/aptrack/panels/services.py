@@ -52,10 +52,14 @@ class PanelNotAllowed(Exception):
 
 class MeetingClosed(Exception):
     def __init__(self) -> None:
-        super().__init__("This meeting is closed: its agenda, decisions and minutes can no longer be changed")
+        super().__init__(
+            "This meeting is closed: its agenda, decisions and minutes can no longer be changed"
+        )
 
 
-MEETING_NOT_YET_HELD = "The meeting is on {date}: the panel's decisions can be recorded from that day"
+MEETING_NOT_YET_HELD = (
+    "The meeting is on {date}: the panel's decisions can be recorded from that day"
+)
 MEETING_NOT_YET_CLOSABLE = "The meeting is on {date}: it can be closed from that day"
 
 
@@ -108,7 +112,9 @@ class MeetingHasUndecidedItems(Exception):
 def _lock_meeting(meeting: Meeting) -> Meeting:
     """Lock the meeting row (not its panel's): every change to a meeting's agenda, attendance,
     decisions and status takes this lock first, so they queue instead of racing."""
-    return Meeting.objects.select_for_update(of=("self",)).select_related("panel").get(pk=meeting.pk)
+    return (
+        Meeting.objects.select_for_update(of=("self",)).select_related("panel").get(pk=meeting.pk)
+    )
 
 
 def _ensure_open(meeting: Meeting) -> None:
@@ -118,7 +124,9 @@ def _ensure_open(meeting: Meeting) -> None:
 
 def _start(meeting: Meeting) -> None:
     """A planned meeting is in progress once attendance or a decision is recorded."""
-    if meeting.status == MeetingStatus.PLANNED and can_move_meeting(MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS):
+    if meeting.status == MeetingStatus.PLANNED and can_move_meeting(
+        MeetingStatus.PLANNED, MeetingStatus.IN_PROGRESS
+    ):
         meeting.status = MeetingStatus.IN_PROGRESS
         meeting.save(update_fields=["status"])
 
@@ -127,16 +135,37 @@ def _text(data: dict[str, Any], key: str) -> str:
     return str(data.get(key) or "").strip()
 
 
-def _audit(actor: Any, at: dt.datetime, action: AuditAction, instance: Any, *, child_id: int | None = None,
-           changes: dict[str, Any] | None = None, where: str = "", channel: Channel = Channel.WEB) -> None:
-    audit.record_event(actor=actor, at=at, action=action, channel=channel, instance=instance,
-                       child_id=child_id, where=where, changes=changes or {})
+def _audit(
+    actor: Any,
+    at: dt.datetime,
+    action: AuditAction,
+    instance: Any,
+    *,
+    child_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+    where: str = "",
+    channel: Channel = Channel.WEB,
+) -> None:
+    audit.record_event(
+        actor=actor,
+        at=at,
+        action=action,
+        channel=channel,
+        instance=instance,
+        child_id=child_id,
+        where=where,
+        changes=changes or {},
+    )
 
 
 def _panel_fields(data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str | None, list[str]] = {}
-    clean = {"name": _text(data, "name"), "kind": data.get("kind"),
-             "quorum": data.get("quorum"), "quorum_agencies": data.get("quorum_agencies")}
+    clean = {
+        "name": _text(data, "name"),
+        "kind": data.get("kind"),
+        "quorum": data.get("quorum"),
+        "quorum_agencies": data.get("quorum_agencies"),
+    }
     if not clean["name"]:
         errors["name"] = ["Enter the panel's name"]
     if clean["kind"] not in PanelKind.values:
@@ -161,14 +190,28 @@ def create_panel(*, actor: Any, at: dt.datetime, data: dict[str, Any], where: st
         raise PanelNotAllowed("Only LA officers and managers can set up panels")
     clean = _panel_fields(data)
     with transaction.atomic():
-        panel = Panel.objects.create(local_authority_id=actor.organisation.local_authority_id, **clean)
-        _audit(actor, at, AuditAction.CREATED, panel, changes={k: {"old": None, "new": v} for k, v in clean.items()},
-               where=where)
+        panel = Panel.objects.create(
+            local_authority_id=actor.organisation.local_authority_id, **clean
+        )
+        _audit(
+            actor,
+            at,
+            AuditAction.CREATED,
+            panel,
+            changes={k: {"old": None, "new": v} for k, v in clean.items()},
+            where=where,
+        )
     return panel
 
 
 def update_panel(
-    *, actor: Any, at: dt.datetime, panel: Panel, data: dict[str, Any], expected_version: int, where: str = ""
+    *,
+    actor: Any,
+    at: dt.datetime,
+    panel: Panel,
+    data: dict[str, Any],
+    expected_version: int,
+    where: str = "",
 ) -> Panel:
     """Change the panel's name, kind and quorum; refused if someone saved it since
     `expected_version` was loaded."""
@@ -176,7 +219,9 @@ def update_panel(
         raise PanelNotAllowed("Only the panel's LA can change it")
     clean = _panel_fields(data)
     with transaction.atomic():
-        locked = lock_version(Panel, pk=panel.pk, expected_version=expected_version, error=PanelChangedElsewhere)
+        locked = lock_version(
+            Panel, pk=panel.pk, expected_version=expected_version, error=PanelChangedElsewhere
+        )
         before = audit.snapshot(locked)
         for key, value in clean.items():
             setattr(locked, key, value)
@@ -187,7 +232,9 @@ def update_panel(
     return locked
 
 
-def add_member(*, actor: Any, at: dt.datetime, panel: Panel, data: dict[str, Any], where: str = "") -> PanelMember:
+def add_member(
+    *, actor: Any, at: dt.datetime, panel: Panel, data: dict[str, Any], where: str = ""
+) -> PanelMember:
     """A member by agency. Linking the member's own user account lets them see the panel's
     agendas and, as chair, record its decisions."""
     if not permissions.can_manage_panel(actor, panel):
@@ -200,7 +247,9 @@ def add_member(*, actor: Any, at: dt.datetime, panel: Panel, data: dict[str, Any
     if data.get("agency") not in Agency.values:
         errors["agency"] = ["Select the agency the member represents"]
     if user is not None:
-        if user.pk not in set(selectors.list_linkable_users(panel=panel).values_list("pk", flat=True)):
+        if user.pk not in set(
+            selectors.list_linkable_users(panel=panel).values_list("pk", flat=True)
+        ):
             errors["user"] = ["Select a panel member or LA user from the panel's area"]
         elif panel.members.filter(user=user, is_active=True).exists():
             errors["user"] = ["This person is already a member of the panel"]
@@ -208,16 +257,31 @@ def add_member(*, actor: Any, at: dt.datetime, panel: Panel, data: dict[str, Any
         raise PanelInvalid(errors)
     with transaction.atomic():
         member = PanelMember.objects.create(
-            panel=panel, user=user, name=name, agency=data["agency"], is_chair=bool(data.get("is_chair")),
+            panel=panel,
+            user=user,
+            name=name,
+            agency=data["agency"],
+            is_chair=bool(data.get("is_chair")),
             joined_date=at.date(),
         )
-        _audit(actor, at, AuditAction.CREATED, member, where=where,
-               changes={"panel": {"old": None, "new": panel.pk}, "agency": {"old": None, "new": member.agency},
-                        "is_chair": {"old": None, "new": member.is_chair}})
+        _audit(
+            actor,
+            at,
+            AuditAction.CREATED,
+            member,
+            where=where,
+            changes={
+                "panel": {"old": None, "new": panel.pk},
+                "agency": {"old": None, "new": member.agency},
+                "is_chair": {"old": None, "new": member.is_chair},
+            },
+        )
     return member
 
 
-def remove_member(*, actor: Any, at: dt.datetime, member: PanelMember, where: str = "") -> PanelMember:
+def remove_member(
+    *, actor: Any, at: dt.datetime, member: PanelMember, where: str = ""
+) -> PanelMember:
     """A member leaves: kept for past attendance, no longer sees the panel."""
     if not permissions.can_manage_panel(actor, member.panel):
         raise PanelNotAllowed("Only the panel's LA can change its members")
@@ -226,20 +290,36 @@ def remove_member(*, actor: Any, at: dt.datetime, member: PanelMember, where: st
         if locked.is_active:
             locked.is_active = False
             locked.save(update_fields=["is_active"])
-            _audit(actor, at, AuditAction.UPDATED, locked, where=where,
-                   changes={"is_active": {"old": True, "new": False}})
+            _audit(
+                actor,
+                at,
+                AuditAction.UPDATED,
+                locked,
+                where=where,
+                changes={"is_active": {"old": True, "new": False}},
+            )
     return locked
 
 
-def schedule_meeting(*, actor: Any, at: dt.datetime, panel: Panel, data: dict[str, Any], where: str = "") -> Meeting:
+def schedule_meeting(
+    *, actor: Any, at: dt.datetime, panel: Panel, data: dict[str, Any], where: str = ""
+) -> Meeting:
     if not permissions.can_manage_panel(actor, panel):
         raise PanelNotAllowed("Only the panel's LA can arrange its meetings")
     if not isinstance(data.get("date"), dt.date):
         raise PanelInvalid({"date": ["Enter the date of the meeting"]})
     with transaction.atomic():
-        meeting = Meeting.objects.create(panel=panel, date=data["date"], location=_text(data, "location"))
-        _audit(actor, at, AuditAction.CREATED, meeting, where=where,
-               changes={"date": {"old": None, "new": meeting.date.isoformat()}})
+        meeting = Meeting.objects.create(
+            panel=panel, date=data["date"], location=_text(data, "location")
+        )
+        _audit(
+            actor,
+            at,
+            AuditAction.CREATED,
+            meeting,
+            where=where,
+            changes={"date": {"old": None, "new": meeting.date.isoformat()}},
+        )
     return meeting
 
 
@@ -247,7 +327,13 @@ def schedule_meeting(*, actor: Any, at: dt.datetime, panel: Panel, data: dict[st
 
 
 def add_to_agenda(
-    *, actor: Any, at: dt.datetime, channel: Channel, meeting: Meeting, referral: Referral, where: str = ""
+    *,
+    actor: Any,
+    at: dt.datetime,
+    channel: Channel,
+    meeting: Meeting,
+    referral: Referral,
+    where: str = "",
 ) -> AgendaItem:
     """Put a submitted or deferred referral of the panel's own LA on an open meeting's agenda."""
     if not permissions.can_manage_panel(actor, meeting.panel):
@@ -261,9 +347,15 @@ def add_to_agenda(
                 f"authority's panel, not to {locked.panel.name}"
             )
         if AgendaItem.objects.filter(meeting=locked, referral=referral).exists():
-            raise AlreadyOnAgenda("This referral has already been on this meeting's agenda: add it to a later meeting")
+            raise AlreadyOnAgenda(
+                "This referral has already been on this meeting's agenda: add it to a later meeting"
+            )
         referral_services.place_on_agenda(
-            actor=actor, at=at, channel=channel, referral=referral, where=where,
+            actor=actor,
+            at=at,
+            channel=channel,
+            referral=referral,
+            where=where,
             reason=f"Added to the agenda of {locked.panel.name} on {uk_date(locked.date)}",
         )
         last = locked.agenda.order_by("-position").values_list("position", flat=True).first() or 0
@@ -272,7 +364,12 @@ def add_to_agenda(
 
 
 def record_attendance(
-    *, actor: Any, at: dt.datetime, meeting: Meeting, present_member_ids: Iterable[int], where: str = ""
+    *,
+    actor: Any,
+    at: dt.datetime,
+    meeting: Meeting,
+    present_member_ids: Iterable[int],
+    where: str = "",
 ) -> list[Attendance]:
     """Who is at the meeting: every active member is marked present or absent."""
     if not permissions.can_run_meeting(actor, meeting):
@@ -292,8 +389,14 @@ def record_attendance(
             )
             rows.append(row)
         _start(locked)
-        _audit(actor, at, AuditAction.UPDATED, locked, where=where,
-               changes={"present": {"old": None, "new": sorted(members[i].name for i in present)}})
+        _audit(
+            actor,
+            at,
+            AuditAction.UPDATED,
+            locked,
+            where=where,
+            changes={"present": {"old": None, "new": sorted(members[i].name for i in present)}},
+        )
     return rows
 
 
@@ -320,7 +423,9 @@ def _decision_fields(data: dict[str, Any]) -> dict[str, Any]:
         if clean["approved_tier"] not in Tier.values:
             errors["approved_tier"] = ["Select the tier the panel approved"]
         if clean["proposed_weekly_cost"] is None:
-            errors["proposed_weekly_cost"] = ["Enter the proposed weekly cost of the placement approved"]
+            errors["proposed_weekly_cost"] = [
+                "Enter the proposed weekly cost of the placement approved"
+            ]
         if not clean["value_for_money_note"]:
             errors["value_for_money_note"] = [
                 "Enter the value for money note: the proposed cost against the alternatives considered"
@@ -344,7 +449,13 @@ def _lock_open_item(agenda_item: AgendaItem) -> tuple[Meeting, AgendaItem]:
 
 
 def record_decision(
-    *, actor: Any, at: dt.datetime, channel: Channel, agenda_item: AgendaItem, data: dict[str, Any], where: str = ""
+    *,
+    actor: Any,
+    at: dt.datetime,
+    channel: Channel,
+    agenda_item: AgendaItem,
+    data: dict[str, Any],
+    where: str = "",
 ) -> Decision:
     """The panel's decision on one item, with its reasons; an approval also records the tier,
     the proposed weekly cost and the value-for-money note. Refused without quorum: enough
@@ -361,22 +472,47 @@ def record_decision(
             raise QuorumNotMet(quorum)
         outcome = DecisionOutcome(clean["outcome"])
         referral_services.record_panel_outcome(
-            actor=actor, at=at, channel=channel, referral=item.referral, outcome=ReferralStatus(outcome.value),
+            actor=actor,
+            at=at,
+            channel=channel,
+            referral=item.referral,
+            outcome=ReferralStatus(outcome.value),
             reason=f"{outcome.label} by {locked_meeting.panel.name} on {uk_date(locked_meeting.date)}: {clean['reasons']}",
             where=where,
         )
         decision = Decision.objects.create(
-            agenda_item=item, members_present=quorum.members_present, decided_by=actor, decided_at=at, **clean,
+            agenda_item=item,
+            members_present=quorum.members_present,
+            decided_by=actor,
+            decided_at=at,
+            **clean,
         )
         _start(locked_meeting)
-        _audit(actor, at, AuditAction.CREATED, decision, child_id=item.referral.child_id, where=where,
-               channel=channel, changes={k: {"old": None, "new": v} for k, v in audit.snapshot(decision).items()
-                                         if k not in {"id", "decided_at"}})
+        _audit(
+            actor,
+            at,
+            AuditAction.CREATED,
+            decision,
+            child_id=item.referral.child_id,
+            where=where,
+            channel=channel,
+            changes={
+                k: {"old": None, "new": v}
+                for k, v in audit.snapshot(decision).items()
+                if k not in {"id", "decided_at"}
+            },
+        )
     return decision
 
 
 def carry_forward_item(
-    *, actor: Any, at: dt.datetime, channel: Channel, agenda_item: AgendaItem, reason: str, where: str = ""
+    *,
+    actor: Any,
+    at: dt.datetime,
+    channel: Channel,
+    agenda_item: AgendaItem,
+    reason: str,
+    where: str = "",
 ) -> AgendaItem:
     """An item the meeting will not decide: the referral is deferred to a later meeting. Not a
     decision of the panel, so no quorum is needed (an inquorate meeting carries items forward)."""
@@ -388,7 +524,11 @@ def carry_forward_item(
     with transaction.atomic():
         locked_meeting, item = _lock_open_item(agenda_item)
         referral_services.record_panel_outcome(
-            actor=actor, at=at, channel=channel, referral=item.referral, outcome=ReferralStatus.DEFERRED,
+            actor=actor,
+            at=at,
+            channel=channel,
+            referral=item.referral,
+            outcome=ReferralStatus.DEFERRED,
             reason=f"Carried forward from {locked_meeting.panel.name} on {uk_date(locked_meeting.date)}: {reason}",
             where=where,
         )
@@ -398,7 +538,9 @@ def carry_forward_item(
     return item
 
 
-def add_action(*, actor: Any, at: dt.datetime, meeting: Meeting, data: dict[str, Any], where: str = "") -> PanelAction:
+def add_action(
+    *, actor: Any, at: dt.datetime, meeting: Meeting, data: dict[str, Any], where: str = ""
+) -> PanelAction:
     """An action with an owner and a due date, for the meeting or one of its items."""
     if not permissions.can_run_meeting(actor, meeting):
         raise PanelNotAllowed("Only the panel's LA or its chair can record actions")
@@ -421,15 +563,30 @@ def add_action(*, actor: Any, at: dt.datetime, meeting: Meeting, data: dict[str,
         locked = _lock_meeting(meeting)
         _ensure_open(locked)
         action = PanelAction.objects.create(
-            meeting=locked, agenda_item=item, description=description, owner=owner, due_date=due,
+            meeting=locked,
+            agenda_item=item,
+            description=description,
+            owner=owner,
+            due_date=due,
         )
-        _audit(actor, at, AuditAction.CREATED, action, where=where,
-               child_id=item.referral.child_id if item is not None else None,
-               changes={"owner": {"old": None, "new": owner}, "due_date": {"old": None, "new": due.isoformat()}})
+        _audit(
+            actor,
+            at,
+            AuditAction.CREATED,
+            action,
+            where=where,
+            child_id=item.referral.child_id if item is not None else None,
+            changes={
+                "owner": {"old": None, "new": owner},
+                "due_date": {"old": None, "new": due.isoformat()},
+            },
+        )
     return action
 
 
-def complete_action(*, actor: Any, at: dt.datetime, action: PanelAction, done_date: dt.date, where: str = "") -> PanelAction:
+def complete_action(
+    *, actor: Any, at: dt.datetime, action: PanelAction, done_date: dt.date, where: str = ""
+) -> PanelAction:
     """Mark an action done; allowed after the meeting has closed, since that is when most are."""
     if not permissions.can_run_meeting(actor, action.meeting):
         raise PanelNotAllowed("Only the panel's LA or its chair can update actions")
@@ -438,8 +595,14 @@ def complete_action(*, actor: Any, at: dt.datetime, action: PanelAction, done_da
         if locked.done_date is None:
             locked.done_date = done_date
             locked.save(update_fields=["done_date"])
-            _audit(actor, at, AuditAction.UPDATED, locked, where=where,
-                   changes={"done_date": {"old": None, "new": done_date.isoformat()}})
+            _audit(
+                actor,
+                at,
+                AuditAction.UPDATED,
+                locked,
+                where=where,
+                changes={"done_date": {"old": None, "new": done_date.isoformat()}},
+            )
     return locked
 
 
@@ -452,9 +615,14 @@ def close_meeting(*, actor: Any, at: dt.datetime, meeting: Meeting, where: str =
         locked = _lock_meeting(meeting)
         _ensure_open(locked)
         _ensure_held(locked, at, MEETING_NOT_YET_CLOSABLE)
-        decided = set(Decision.objects.filter(agenda_item__meeting=locked).values_list("agenda_item_id", flat=True))
+        decided = set(
+            Decision.objects.filter(agenda_item__meeting=locked).values_list(
+                "agenda_item_id", flat=True
+            )
+        )
         open_items = [
-            item for item in locked.agenda.select_related("referral").order_by("position")
+            item
+            for item in locked.agenda.select_related("referral").order_by("position")
             if item.pk not in decided
             and item.carried_forward_at is None
             and item.referral.status != ReferralStatus.WITHDRAWN
@@ -462,10 +630,18 @@ def close_meeting(*, actor: Any, at: dt.datetime, meeting: Meeting, where: str =
         if open_items:
             raise MeetingHasUndecidedItems(open_items)
         source = MeetingStatus(locked.status)
-        if not can_move_meeting(source, MeetingStatus.CLOSED):  # pragma: no cover - CLOSED checked above
+        if not can_move_meeting(
+            source, MeetingStatus.CLOSED
+        ):  # pragma: no cover - CLOSED checked above
             raise MeetingClosed()
         locked.status = MeetingStatus.CLOSED
         locked.save(update_fields=["status"])
-        _audit(actor, at, AuditAction.UPDATED, locked, where=where,
-               changes={"status": {"old": source.value, "new": MeetingStatus.CLOSED.value}})
+        _audit(
+            actor,
+            at,
+            AuditAction.UPDATED,
+            locked,
+            where=where,
+            changes={"status": {"old": source.value, "new": MeetingStatus.CLOSED.value}},
+        )
     return locked

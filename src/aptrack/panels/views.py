@@ -93,22 +93,30 @@ def panel_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_use_panels(request.user):
         raise PermissionDenied
     today = timezone.localdate()
-    return TemplateResponse(request, "panels/list.html", {
-        "panels": selectors.list_panels(user=request.user, on=today),
-        "upcoming": selectors.list_upcoming_meetings(user=request.user, on=today),
-        "to_close": selectors.list_meetings_to_close(user=request.user, on=today),
-        "can_create": permissions.can_create_panels(request.user),
-    })
+    return TemplateResponse(
+        request,
+        "panels/list.html",
+        {
+            "panels": selectors.list_panels(user=request.user, on=today),
+            "upcoming": selectors.list_upcoming_meetings(user=request.user, on=today),
+            "to_close": selectors.list_meetings_to_close(user=request.user, on=today),
+            "can_create": permissions.can_create_panels(request.user),
+        },
+    )
 
 
 @login_required
 def panel_new(request: HttpRequest) -> HttpResponse:
     if not permissions.can_create_panels(request.user):
         raise PermissionDenied
-    form = PanelForm(request.POST or None, initial={"kind": "AP", "quorum": 3, "quorum_agencies": 2})
+    form = PanelForm(
+        request.POST or None, initial={"kind": "AP", "quorum": 3, "quorum_agencies": 2}
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            panel = services.create_panel(actor=request.user, at=timezone.now(), data=form.cleaned_data, where=request.path)
+            panel = services.create_panel(
+                actor=request.user, at=timezone.now(), data=form.cleaned_data, where=request.path
+            )
         except services.PanelInvalid as error:
             _add_errors(form, error.errors)
         else:
@@ -120,12 +128,16 @@ def panel_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def panel_detail(request: HttpRequest, panel_id: int) -> HttpResponse:
     panel = _load_panel(request, panel_id)
-    return TemplateResponse(request, "panels/detail.html", {
-        "panel": panel,
-        "members": selectors.list_members(panel=panel),
-        "meetings": selectors.list_meetings(panel=panel),
-        "can_manage": permissions.can_manage_panel(request.user, panel),
-    })
+    return TemplateResponse(
+        request,
+        "panels/detail.html",
+        {
+            "panel": panel,
+            "members": selectors.list_members(panel=panel),
+            "meetings": selectors.list_meetings(panel=panel),
+            "can_manage": permissions.can_manage_panel(request.user, panel),
+        },
+    )
 
 
 @login_required
@@ -133,14 +145,26 @@ def panel_edit(request: HttpRequest, panel_id: int) -> HttpResponse:
     panel = _load_panel(request, panel_id)
     if not permissions.can_manage_panel(request.user, panel):
         raise PermissionDenied
-    form = versioned(PanelForm)(request.POST or None, initial={
-        "name": panel.name, "kind": panel.kind, "quorum": panel.quorum, "quorum_agencies": panel.quorum_agencies,
-        "version": panel.version,
-    })
+    form = versioned(PanelForm)(
+        request.POST or None,
+        initial={
+            "name": panel.name,
+            "kind": panel.kind,
+            "quorum": panel.quorum,
+            "quorum_agencies": panel.quorum_agencies,
+            "version": panel.version,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_panel(actor=request.user, at=timezone.now(), panel=panel, data=form.cleaned_data,
-                                  expected_version=form.cleaned_data["version"], where=request.path)
+            services.update_panel(
+                actor=request.user,
+                at=timezone.now(),
+                panel=panel,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data["version"],
+                where=request.path,
+            )
         except services.PanelInvalid as error:
             _add_errors(form, error.errors)
         except services.PanelChangedElsewhere as error:
@@ -148,7 +172,9 @@ def panel_edit(request: HttpRequest, panel_id: int) -> HttpResponse:
         else:
             messages.success(request, "The panel has been updated")
             return redirect("panels:detail", panel_id=panel.pk)
-    return TemplateResponse(request, "panels/form.html", {"form": form, "title": f"Change {panel.name}", "panel": panel})
+    return TemplateResponse(
+        request, "panels/form.html", {"form": form, "title": f"Change {panel.name}", "panel": panel}
+    )
 
 
 @login_required
@@ -159,16 +185,27 @@ def member_new(request: HttpRequest, panel_id: int) -> HttpResponse:
     form = MemberForm(request.POST or None, users=selectors.list_linkable_users(panel=panel))
     if request.method == "POST" and form.is_valid():
         try:
-            member = services.add_member(actor=request.user, at=timezone.now(), panel=panel, data=form.cleaned_data,
-                                         where=request.path)
+            member = services.add_member(
+                actor=request.user,
+                at=timezone.now(),
+                panel=panel,
+                data=form.cleaned_data,
+                where=request.path,
+            )
         except services.PanelInvalid as error:
             _add_errors(form, error.errors)
         else:
             messages.success(request, f"{member.name} has been added to the panel")
             return redirect("panels:detail", panel_id=panel.pk)
-    return TemplateResponse(request, "panels/form.html", {
-        "form": form, "title": f"Add a member to {panel.name}", "panel": panel,
-    })
+    return TemplateResponse(
+        request,
+        "panels/form.html",
+        {
+            "form": form,
+            "title": f"Add a member to {panel.name}",
+            "panel": panel,
+        },
+    )
 
 
 @login_required
@@ -193,22 +230,37 @@ def meeting_new(request: HttpRequest, panel_id: int) -> HttpResponse:
     form = MeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.schedule_meeting(actor=request.user, at=timezone.now(), panel=panel,
-                                                data=form.cleaned_data, where=request.path)
+            meeting = services.schedule_meeting(
+                actor=request.user,
+                at=timezone.now(),
+                panel=panel,
+                data=form.cleaned_data,
+                where=request.path,
+            )
         except services.PanelInvalid as error:
             _add_errors(form, error.errors)
         else:
-            messages.success(request, "The meeting has been arranged: now add referrals to its agenda")
+            messages.success(
+                request, "The meeting has been arranged: now add referrals to its agenda"
+            )
             return redirect("panels:meeting", meeting_id=meeting.pk)
-    return TemplateResponse(request, "panels/form.html", {
-        "form": form, "title": f"Arrange a meeting of {panel.name}", "panel": panel,
-    })
+    return TemplateResponse(
+        request,
+        "panels/form.html",
+        {
+            "form": form,
+            "title": f"Arrange a meeting of {panel.name}",
+            "panel": panel,
+        },
+    )
 
 
 # --- the meeting -------------------------------------------------------------------------------
 
 
-def _meeting_page(request: HttpRequest, meeting: Meeting, failed: tuple[str, Any] | None = None) -> HttpResponse:
+def _meeting_page(
+    request: HttpRequest, meeting: Meeting, failed: tuple[str, Any] | None = None
+) -> HttpResponse:
     """The meeting page, with `failed` = (which form, the bound form) shown with its errors."""
     user = request.user
     sees_agenda = permissions.can_see_agenda(user, meeting)
@@ -219,7 +271,9 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, failed: tuple[str, Any
     can_run = permissions.can_run_meeting(user, meeting)
     can_decide = permissions.can_record_decision(user, meeting)
     decided = {item.pk for item in agenda if selectors.get_decision(item) is not None}
-    undecided = [item for item in agenda if item.pk not in decided and item.carried_forward_at is None]
+    undecided = [
+        item for item in agenda if item.pk not in decided and item.carried_forward_at is None
+    ]
     forms: dict[str, Any] = {}
     shown = [item.referral.child_id for item in agenda]
     if is_open and can_manage:
@@ -231,14 +285,17 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, failed: tuple[str, Any
             members=[row.member for row in attendance if row.member.is_active],
             initial={"present": [str(row.member.pk) for row in attendance if row.present]},
         )
-        forms["action"] = ActionForm(items=meeting.agenda.select_related("referral__child").order_by("position"))
+        forms["action"] = ActionForm(
+            items=meeting.agenda.select_related("referral__child").order_by("position")
+        )
     today = timezone.localdate()
     is_held = meeting.date <= today
     if is_open and can_decide and is_held:
         providers = selectors.list_proposable_providers(panel=meeting.panel)
         for item in undecided:
             forms[f"decision-{item.pk}"] = DecisionForm(
-                prefix=f"item-{item.pk}", providers=providers,
+                prefix=f"item-{item.pk}",
+                providers=providers,
                 initial={"approved_tier": item.referral.proposed_tier},
             )
     failed_form = None
@@ -282,17 +339,26 @@ def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _load_meeting(request, meeting_id)
     if not permissions.can_manage_panel(request.user, meeting.panel):
         raise PermissionDenied
-    form = AgendaForm(request.POST, referrals=selectors.list_referrals_ready_for_agenda(meeting=meeting))
+    form = AgendaForm(
+        request.POST, referrals=selectors.list_referrals_ready_for_agenda(meeting=meeting)
+    )
     if form.is_valid():
         try:
             item = services.add_to_agenda(
-                actor=request.user, at=timezone.now(), channel=Channel.WEB, meeting=meeting,
-                referral=form.cleaned_data["referral"], where=request.path,
+                actor=request.user,
+                at=timezone.now(),
+                channel=Channel.WEB,
+                meeting=meeting,
+                referral=form.cleaned_data["referral"],
+                where=request.path,
             )
         except _REFUSALS as error:
             form.add_error("referral", str(error))
         else:
-            messages.success(request, f"{item.referral.child.full_name} has been added to the agenda as item {item.position}")
+            messages.success(
+                request,
+                f"{item.referral.child.full_name} has been added to the agenda as item {item.position}",
+            )
             return redirect(_meeting_url(meeting, "agenda"))
     return _meeting_page(request, meeting, ("agenda", form))
 
@@ -303,12 +369,19 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _load_meeting(request, meeting_id)
     if not permissions.can_run_meeting(request.user, meeting):
         raise PermissionDenied
-    members = [row.member for row in selectors.list_attendance(meeting=meeting) if row.member.is_active]
+    members = [
+        row.member for row in selectors.list_attendance(meeting=meeting) if row.member.is_active
+    ]
     form = AttendanceForm(request.POST, members=members)
     if form.is_valid():
         try:
-            services.record_attendance(actor=request.user, at=timezone.now(), meeting=meeting,
-                                       present_member_ids=form.present_ids(), where=request.path)
+            services.record_attendance(
+                actor=request.user,
+                at=timezone.now(),
+                meeting=meeting,
+                present_member_ids=form.present_ids(),
+                where=request.path,
+            )
         except services.PanelInvalid as error:
             _add_errors(form, error.errors)
         except _REFUSALS as error:
@@ -326,12 +399,21 @@ def decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRespons
     if not permissions.can_record_decision(request.user, meeting):
         raise PermissionDenied
     item = _load_item(meeting, item_id)
-    form = DecisionForm(request.POST, prefix=f"item-{item.pk}",
-                        providers=selectors.list_proposable_providers(panel=meeting.panel))
+    form = DecisionForm(
+        request.POST,
+        prefix=f"item-{item.pk}",
+        providers=selectors.list_proposable_providers(panel=meeting.panel),
+    )
     if form.is_valid():
         try:
-            services.record_decision(actor=request.user, at=timezone.now(), channel=Channel.WEB,
-                                     agenda_item=item, data=form.cleaned_data, where=request.path)
+            services.record_decision(
+                actor=request.user,
+                at=timezone.now(),
+                channel=Channel.WEB,
+                agenda_item=item,
+                data=form.cleaned_data,
+                where=request.path,
+            )
         except services.PanelInvalid as error:
             _add_errors(form, error.errors)
         except _REFUSALS as error:
@@ -351,18 +433,33 @@ def carry_forward(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
     form = CarryForwardForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.carry_forward_item(actor=request.user, at=timezone.now(), channel=Channel.WEB,
-                                        agenda_item=item, reason=form.cleaned_data["reason"], where=request.path)
+            services.carry_forward_item(
+                actor=request.user,
+                at=timezone.now(),
+                channel=Channel.WEB,
+                agenda_item=item,
+                reason=form.cleaned_data["reason"],
+                where=request.path,
+            )
         except services.PanelInvalid as error:
             _add_errors(form, error.errors)
         except _REFUSALS as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Item {item.position} has been carried forward: the referral is deferred")
+            messages.success(
+                request, f"Item {item.position} has been carried forward: the referral is deferred"
+            )
             return redirect(_meeting_url(meeting, f"item-{item.position}"))
-    audit.record_view(actor=request.user, at=timezone.now(), channel=Channel.WEB, child=item.referral.child,
-                      where=request.path)
-    return TemplateResponse(request, "panels/carry_forward.html", {"form": form, "meeting": meeting, "item": item})
+    audit.record_view(
+        actor=request.user,
+        at=timezone.now(),
+        channel=Channel.WEB,
+        child=item.referral.child,
+        where=request.path,
+    )
+    return TemplateResponse(
+        request, "panels/carry_forward.html", {"form": form, "meeting": meeting, "item": item}
+    )
 
 
 @login_required
@@ -371,11 +468,18 @@ def action_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _load_meeting(request, meeting_id)
     if not permissions.can_run_meeting(request.user, meeting):
         raise PermissionDenied
-    form = ActionForm(request.POST, items=meeting.agenda.select_related("referral__child").order_by("position"))
+    form = ActionForm(
+        request.POST, items=meeting.agenda.select_related("referral__child").order_by("position")
+    )
     if form.is_valid():
         try:
-            services.add_action(actor=request.user, at=timezone.now(), meeting=meeting, data=form.cleaned_data,
-                                where=request.path)
+            services.add_action(
+                actor=request.user,
+                at=timezone.now(),
+                meeting=meeting,
+                data=form.cleaned_data,
+                where=request.path,
+            )
         except services.PanelInvalid as error:
             _add_errors(form, error.errors)
         except _REFUSALS as error:
@@ -396,8 +500,13 @@ def action_done(request: HttpRequest, meeting_id: int, action_id: int) -> HttpRe
     if action is None:
         raise Http404("No action found")
     action.meeting = meeting
-    services.complete_action(actor=request.user, at=timezone.now(), action=action, done_date=timezone.localdate(),
-                             where=request.path)
+    services.complete_action(
+        actor=request.user,
+        at=timezone.now(),
+        action=action,
+        done_date=timezone.localdate(),
+        where=request.path,
+    )
     messages.success(request, "The action has been marked as done")
     return redirect(_meeting_url(meeting, "actions"))
 
@@ -410,17 +519,26 @@ def close(request: HttpRequest, meeting_id: int) -> HttpResponse:
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.close_meeting(actor=request.user, at=timezone.now(), meeting=meeting, where=request.path)
+            services.close_meeting(
+                actor=request.user, at=timezone.now(), meeting=meeting, where=request.path
+            )
         except _REFUSALS as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "The meeting has been closed and its minutes are final")
             return redirect("panels:minutes", meeting_id=meeting.pk)
     minutes = selectors.get_minutes(meeting=meeting)
-    return TemplateResponse(request, "panels/close.html", {
-        "form": form, "meeting": meeting, "minutes": minutes, "is_held": meeting.date <= timezone.localdate(),
-        "undecided": [i for i in minutes.items if i.outcome == "Not yet decided"],
-    })
+    return TemplateResponse(
+        request,
+        "panels/close.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "minutes": minutes,
+            "is_held": meeting.date <= timezone.localdate(),
+            "undecided": [i for i in minutes.items if i.outcome == "Not yet decided"],
+        },
+    )
 
 
 @login_required
@@ -437,7 +555,13 @@ def pack(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _load_meeting(request, meeting_id)
     sees_agenda = permissions.can_see_agenda(request.user, meeting)
-    return TemplateResponse(request, "panels/minutes.html", {
-        "minutes": selectors.get_minutes(meeting=meeting, with_agenda=sees_agenda), "meeting": meeting,
-        "can_open_referrals": sees_agenda, "sees_agenda": sees_agenda,
-    })
+    return TemplateResponse(
+        request,
+        "panels/minutes.html",
+        {
+            "minutes": selectors.get_minutes(meeting=meeting, with_agenda=sees_agenda),
+            "meeting": meeting,
+            "can_open_referrals": sees_agenda,
+            "sees_agenda": sees_agenda,
+        },
+    )

@@ -30,4 +30,8 @@ def recorded_against_placement(instance: Any) -> set[int | None]:
 
 
 def progress_touches(progress: Any) -> set[int | None]:
-    return placement_las(IntendedOutcome.objects.filter(pk=progress.outcome_id).values_list("placement_id", flat=True))
+    return placement_las(
+        IntendedOutcome.objects.filter(pk=progress.outcome_id).values_list(
+            "placement_id", flat=True
+        )
+    )

@@ -64,12 +64,22 @@ class Placement(models.Model):
     created_at = models.DateTimeField()
     # The plan (referrals-and-placements issue). Older rows made before it keep the defaults.
     referral = models.ForeignKey(
-        "referrals.Referral", on_delete=models.PROTECT, null=True, blank=True, related_name="placements"
+        "referrals.Referral",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="placements",
     )
     site = models.ForeignKey(
-        "providers.ProviderSite", on_delete=models.PROTECT, null=True, blank=True, related_name="placements"
+        "providers.ProviderSite",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="placements",
     )
-    status = models.CharField(max_length=10, choices=PlacementStatus.choices, default=PlacementStatus.ACTIVE)
+    status = models.CharField(
+        max_length=10, choices=PlacementStatus.choices, default=PlacementStatus.ACTIVE
+    )
     tier = models.PositiveSmallIntegerField(null=True, blank=True)
     open_ended_justification = models.TextField(blank=True)
     open_ended_approved_by = models.ForeignKey(
@@ -101,7 +111,8 @@ class Placement(models.Model):
                 name="placement_has_commissioner",
             ),
             models.CheckConstraint(
-                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
                 name="placement_ends_after_start",
             ),
         ]
@@ -155,7 +166,9 @@ class ReviewDecision(models.TextChoices):
 
 class Review(models.Model):
     placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="reviews")
-    kind = models.CharField(max_length=12, choices=ReviewKind.choices, default=ReviewKind.PLACEMENT_REVIEW)
+    kind = models.CharField(
+        max_length=12, choices=ReviewKind.choices, default=ReviewKind.PLACEMENT_REVIEW
+    )
     held_date = models.DateField()
     attendance_percent = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     child_views = models.TextField(blank=True)
@@ -183,8 +196,12 @@ class OutcomeProgress(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="progress_score_1_to_5"),
-            models.UniqueConstraint(fields=["review", "outcome"], name="one_score_per_outcome_per_review"),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="progress_score_1_to_5"
+            ),
+            models.UniqueConstraint(
+                fields=["review", "outcome"], name="one_score_per_outcome_per_review"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -203,7 +220,11 @@ class FollowUp(models.Model):
     note = models.TextField(blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["placement", "weeks_after"], name="one_follow_up_per_interval")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "weeks_after"], name="one_follow_up_per_interval"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.weeks_after}-week follow-up due {self.due_date}"

@@ -59,7 +59,10 @@ def can_change_placement(user: object, placement: Placement) -> bool:
     caseworkers of the commissioning LA, or staff of the commissioning school."""
     role = _role(user)
     if role in CASEWORKER_ROLES:
-        return placement.commissioning_la_id is not None and placement.commissioning_la_id == _user_la_id(user)
+        return (
+            placement.commissioning_la_id is not None
+            and placement.commissioning_la_id == _user_la_id(user)
+        )
     if role == Role.SCHOOL_STAFF:
         return (
             placement.commissioning_school_id is not None

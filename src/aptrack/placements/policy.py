@@ -68,7 +68,10 @@ def all_review_cadences() -> dict[int | None, int]:
 
 def tier_2_maximum_weeks(*, registered: bool) -> int | None:
     """APTRACK_TIER_2_MAXIMUM_WEEKS: {"NON_SCHOOL": 12, "REGISTERED": None}."""
-    table = {**DEFAULT_TIER_2_MAXIMUM_WEEKS, **getattr(settings, "APTRACK_TIER_2_MAXIMUM_WEEKS", {})}
+    table = {
+        **DEFAULT_TIER_2_MAXIMUM_WEEKS,
+        **getattr(settings, "APTRACK_TIER_2_MAXIMUM_WEEKS", {}),
+    }
     weeks = table["REGISTERED" if registered else "NON_SCHOOL"]
     return None if weeks is None else int(weeks)
 

@@ -72,7 +72,9 @@ def running_on_q(on: dt.date, *, prefix: str = "") -> Q:
 
 def ran_between_q(start: dt.date, end: dt.date) -> Q:
     """A placement ran on at least one day from `start` to `end`."""
-    return Q(status__in=RAN, start_date__lte=end) & (Q(end_date__isnull=True) | Q(end_date__gte=start))
+    return Q(status__in=RAN, start_date__lte=end) & (
+        Q(end_date__isnull=True) | Q(end_date__gte=start)
+    )
 
 
 def la_placements(la_id: int, *, on: dt.date | None = None) -> QuerySet[Placement]:
@@ -91,7 +93,11 @@ def answering_la_ids(*, child_ids: Iterable[int]) -> set[int]:
     ids = list(child_ids)
     if not ids:
         return set()
-    found = Placement.objects.filter(child_id__in=ids).annotate(la=answering_la()).values_list("la", flat=True)
+    found = (
+        Placement.objects.filter(child_id__in=ids)
+        .annotate(la=answering_la())
+        .values_list("la", flat=True)
+    )
     return {la_id for la_id in found.distinct() if la_id is not None}
 
 
@@ -101,7 +107,9 @@ def answering_la_sql(*columns: str) -> str:
     from the one expression above, to join as a table (`JOIN (...) p ON p.id = ...`). It has no
     parameters; the databases fold it into the outer statement, so it costs no more than
     joining the two tables by hand."""
-    chosen = Placement.objects.annotate(answering_la_id=answering_la()).values("id", *columns, "answering_la_id")
+    chosen = Placement.objects.annotate(answering_la_id=answering_la()).values(
+        "id", *columns, "answering_la_id"
+    )
     sql, params = chosen.query.sql_with_params()
     assert not params  # noqa: S101 - no filters, so nothing to bind
     return sql
@@ -113,7 +121,11 @@ def answering_la_sql(*columns: str) -> str:
 def with_review_base(placements: QuerySet[Placement]) -> QuerySet[Placement]:
     """Annotate the last review's date, and the date the review cadence runs from (the last
     review, or the start when there has been none). `overdue_review_q` needs it."""
-    last = Review.objects.filter(placement=OuterRef("pk")).order_by("-held_date", "-pk").values("held_date")[:1]
+    last = (
+        Review.objects.filter(placement=OuterRef("pk"))
+        .order_by("-held_date", "-pk")
+        .values("held_date")[:1]
+    )
     return placements.annotate(
         last_review_date=Subquery(last, output_field=DateField()),
     ).annotate(review_base=Coalesce("last_review_date", "start_date", output_field=DateField()))
@@ -126,15 +138,20 @@ def overdue_review_q(on: dt.date) -> Q:
     least half-termly (*Arranging alternative provision*, 2025; domain.md §1 and requirement 5).
     Needs `with_review_base`."""
     late = [
-        (Q(tier__isnull=True) if tier is None else Q(tier=tier)) & Q(review_base__lt=on - dt.timedelta(days=days))
+        (Q(tier__isnull=True) if tier is None else Q(tier=tier))
+        & Q(review_base__lt=on - dt.timedelta(days=days))
         for tier, days in policy.all_review_cadences().items()
     ]
     return Q(status=ACTIVE) & reduce(operator.or_, late)
 
 
 def next_review_due(
-    *, last_review: dt.date | None, start_date: dt.date, tier: int | None,
-    planned_end_date: dt.date | None, on: dt.date,
+    *,
+    last_review: dt.date | None,
+    start_date: dt.date,
+    tier: int | None,
+    planned_end_date: dt.date | None,
+    on: dt.date,
 ) -> dt.date | None:
     """When the next review falls due (`policy.review_due_date`), or None when that day comes
     after the placement's planned end: it ends before another review. A review already
@@ -176,7 +193,9 @@ def drift_q(on: dt.date) -> Q:
     destination" (SEND and AP improvement plan, domain.md §4); the thematic review names
     open-ended placements without success criteria or exit strategy and extended placements
     (seed 002); time limits on placements (DfE consultation 2024, domain.md §2)."""
-    return Q(status=ACTIVE) & (past_planned_end_q(on) | past_maximum_q(on) | unjustified_open_ended_q())
+    return Q(status=ACTIVE) & (
+        past_planned_end_q(on) | past_maximum_q(on) | unjustified_open_ended_q()
+    )
 
 
 OPEN_ENDED = "Open-ended without a justification"
@@ -207,8 +226,11 @@ def moved_q(start: dt.date, end: dt.date) -> Q:
     running side by side are concurrent provision, not a move. Placement moves disrupt
     children (thematic review, seed 002)."""
     earlier = Placement.objects.filter(
-        child_id=OuterRef("child_id"), status__in=RAN, start_date__lt=OuterRef("start_date"),
-        end_date__isnull=False, end_date__lte=OuterRef("start_date"),
+        child_id=OuterRef("child_id"),
+        status__in=RAN,
+        start_date__lt=OuterRef("start_date"),
+        end_date__isnull=False,
+        end_date__lte=OuterRef("start_date"),
     ).exclude(pk=OuterRef("pk"))
     return Q(status__in=RAN, start_date__gte=start, start_date__lte=end) & Q(Exists(earlier))
 

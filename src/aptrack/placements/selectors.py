@@ -63,12 +63,16 @@ class PlacementFilters:
 
 
 def _flag(condition: Q) -> Case:
-    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
 
 
 def _la_placements(la_id: int, on: dt.date | None = None) -> QuerySet[Placement]:
     """The placements the LA answers for (`rules.la_placements`), with what the lists show."""
-    return rules.la_placements(la_id, on=on).select_related("child", "provider", "site", "commissioning_school")
+    return rules.la_placements(la_id, on=on).select_related(
+        "child", "provider", "site", "commissioning_school"
+    )
 
 
 # --- lists ------------------------------------------------------------------------------------
@@ -105,10 +109,14 @@ def list_providers_in_scope(*, user: object) -> list[tuple[int, str]]:
 def list_reviews_overdue(*, la_id: int, on: dt.date) -> list[Placement]:
     """The LA's placements running on `on` whose review is overdue (`rules.overdue_review_q`),
     most overdue first; each with `review_due`."""
-    placements = list(rules.with_review_base(_la_placements(la_id, on)).filter(rules.overdue_review_q(on)))
+    placements = list(
+        rules.with_review_base(_la_placements(la_id, on)).filter(rules.overdue_review_q(on))
+    )
     for placement in placements:
         placement.review_due = policy.review_due_date(  # type: ignore[attr-defined]
-            placement.last_review_date, placement.start_date, placement.tier  # type: ignore[attr-defined]
+            placement.last_review_date,
+            placement.start_date,
+            placement.tier,  # type: ignore[attr-defined]
         )
     return sorted(placements, key=lambda p: (p.review_due, p.pk))  # type: ignore[attr-defined]
 
@@ -138,7 +146,11 @@ def list_ending_soon(*, la_id: int, on: dt.date, days: int | None = None) -> Que
 def list_follow_ups_due(*, la_id: int, on: dt.date) -> QuerySet[FollowUp]:
     """Follow-up checks not yet recorded whose due date has come."""
     return (
-        FollowUp.objects.filter(rules.la_placements_q(la_id, prefix="placement__"), done_date__isnull=True, due_date__lte=on)
+        FollowUp.objects.filter(
+            rules.la_placements_q(la_id, prefix="placement__"),
+            done_date__isnull=True,
+            due_date__lte=on,
+        )
         .select_related("placement", "placement__child", "placement__provider")
         .order_by("due_date", "pk")
     )
@@ -191,7 +203,9 @@ def get_referral(*, user: object, referral_id: int) -> Referral | None:
     organisation = getattr(user, "organisation", None)
     if organisation is None:
         return None
-    referrals = Referral.objects.filter(pk=referral_id, child__in=scope_children(user)).select_related("child")
+    referrals = Referral.objects.filter(
+        pk=referral_id, child__in=scope_children(user)
+    ).select_related("child")
     if getattr(user, "role", None) == Role.SCHOOL_STAFF:
         return referrals.filter(commissioning_school_id=organisation.pk).first()
     return referrals.filter(commissioning_la_id=organisation.local_authority_id).first()
@@ -212,8 +226,12 @@ def get_referral_to_place(*, user: object, child: Child) -> Referral | None:
     if organisation is None:
         return None
     referrals = (
-        Referral.objects.filter(child=child, child__in=scope_children(user), status=ReferralStatus.APPROVED)
-        .exclude(placements__status__in=[s for s in PlacementStatus if s != PlacementStatus.CANCELLED])
+        Referral.objects.filter(
+            child=child, child__in=scope_children(user), status=ReferralStatus.APPROVED
+        )
+        .exclude(
+            placements__status__in=[s for s in PlacementStatus if s != PlacementStatus.CANCELLED]
+        )
         .select_related("child")
         .order_by("-pk")
     )
@@ -229,15 +247,23 @@ def get_placement(*, user: object, placement_id: int) -> Placement | None:
     return (
         scope_placements(user)
         .select_related(
-            "child", "provider", "provider__provider", "site", "referral", "commissioning_la",
-            "commissioning_school", "open_ended_approved_by",
+            "child",
+            "provider",
+            "provider__provider",
+            "site",
+            "referral",
+            "commissioning_la",
+            "commissioning_school",
+            "open_ended_approved_by",
         )
         .filter(pk=placement_id)
         .first()
     )
 
 
-def concurrent_hours(*, child_id: int, start: dt.date, end: dt.date | None, exclude_id: int | None) -> Decimal:
+def concurrent_hours(
+    *, child_id: int, start: dt.date, end: dt.date | None, exclude_id: int | None
+) -> Decimal:
     """Hours a week of the child's other planned or active placements overlapping [start,
     end]: concurrent provision adds up."""
     others = Placement.objects.filter(child_id=child_id, status__in=OPEN_STATUSES)
@@ -298,16 +324,23 @@ def get_plan(*, placement: Placement, on: dt.date) -> PlanView:
     weekly = placement.hours_per_week + placement.home_school_hours_per_week
     if placement.status in OPEN_STATUSES:
         weekly += concurrent_hours(
-            child_id=placement.child_id, start=placement.start_date,
-            end=placement.end_date or placement.planned_end_date, exclude_id=placement.pk,
+            child_id=placement.child_id,
+            start=placement.start_date,
+            end=placement.end_date or placement.planned_end_date,
+            exclude_id=placement.pk,
         )
-    stage = policy.key_stage(schooling.year_group(placement.child.date_of_birth, placement.start_date))
+    stage = policy.key_stage(
+        schooling.year_group(placement.child.date_of_birth, placement.start_date)
+    )
     threshold = policy.full_time_hours(stage)
     last = reviews[0].held_date if reviews else None
     review_due = (
         rules.next_review_due(
-            last_review=last, start_date=placement.start_date, tier=placement.tier,
-            planned_end_date=placement.planned_end_date, on=on,
+            last_review=last,
+            start_date=placement.start_date,
+            tier=placement.tier,
+            planned_end_date=placement.planned_end_date,
+            on=on,
         )
         if placement.status == ACTIVE
         else None
@@ -327,7 +360,9 @@ def get_plan(*, placement: Placement, on: dt.date) -> PlanView:
         part_time=rules.is_part_time(weekly, stage),
         full_time_hours=threshold,
         key_stage=stage,
-        approved_weekly_cost=approved_weekly_cost(placement.referral) if placement.referral_id else None,
+        approved_weekly_cost=approved_weekly_cost(placement.referral)
+        if placement.referral_id
+        else None,
     )
 
 
@@ -379,14 +414,22 @@ def _event_detail(event: PlacementEvent) -> str:
     data = event.data or {}
     kind = event.kind
     if kind == EventKind.CREATED:
-        end = f" to {_uk(data.get('planned_end_date'))}" if data.get("planned_end_date") else ", open-ended"
+        end = (
+            f" to {_uk(data.get('planned_end_date'))}"
+            if data.get("planned_end_date")
+            else ", open-ended"
+        )
         return (
             f"Tier {data.get('tier')}, from {_uk(data.get('start_date'))}{end}, "
             f"{Decimal(str(data.get('hours_per_week') or 0)).normalize():f} hours a week"
         )
     if kind == EventKind.ENDED:
         reason = EndReason(data["reason"]).label if data.get("reason") in EndReason.values else ""
-        destination = Destination(data["destination"]).label if data.get("destination") in Destination.values else ""
+        destination = (
+            Destination(data["destination"]).label
+            if data.get("destination") in Destination.values
+            else ""
+        )
         return f"Ended {_uk(data.get('end_date'))}. {reason}. Destination: {destination}"
     if kind == EventKind.PLAN_CHANGED:
         names = [name.removesuffix("_id").replace("_", " ") for name in (data.get("changes") or {})]
@@ -409,18 +452,34 @@ def child_timeline(*, user: object, child: Child) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     referrals = list(Referral.objects.filter(child=child).select_related("referrer"))
     for referral in referrals:
-        entries.append(TimelineEntry(
-            on=_day(referral.created_at), at=referral.created_at, kind="referral",
-            title=f"Referral made: {referral.get_route_display()}", detail=referral.needs_summary[:300],
-            by=_name(referral.referrer), referral_id=referral.pk,
-        ))
+        entries.append(
+            TimelineEntry(
+                on=_day(referral.created_at),
+                at=referral.created_at,
+                kind="referral",
+                title=f"Referral made: {referral.get_route_display()}",
+                detail=referral.needs_summary[:300],
+                by=_name(referral.referrer),
+                referral_id=referral.pk,
+            )
+        )
     statuses = dict(ReferralStatus.choices)
-    for event in ReferralEvent.objects.filter(referral__child=child).exclude(from_status="").select_related("by"):
-        entries.append(TimelineEntry(
-            on=_day(event.at), at=event.at, kind="referral",
-            title=f"Referral {statuses.get(event.to_status, event.to_status).lower()}",
-            detail=event.reason, by=_name(event.by), referral_id=event.referral_id,
-        ))
+    for event in (
+        ReferralEvent.objects.filter(referral__child=child)
+        .exclude(from_status="")
+        .select_related("by")
+    ):
+        entries.append(
+            TimelineEntry(
+                on=_day(event.at),
+                at=event.at,
+                kind="referral",
+                title=f"Referral {statuses.get(event.to_status, event.to_status).lower()}",
+                detail=event.reason,
+                by=_name(event.by),
+                referral_id=event.referral_id,
+            )
+        )
     if apps.is_installed("aptrack.panels"):
         # Panels are another team's app: read them only when installed.
         from aptrack.panels.models import Decision  # noqa: PLC0415
@@ -430,46 +489,77 @@ def child_timeline(*, user: object, child: Child) -> list[TimelineEntry]:
         )
         for decision in decisions:
             tier = f" Tier {decision.approved_tier}." if decision.approved_tier else ""
-            provider = f" Proposed provider: {decision.proposed_provider}." if decision.proposed_provider_id else ""
-            entries.append(TimelineEntry(
-                on=_day(decision.decided_at), at=decision.decided_at, kind="decision",
-                title=f"{decision.agenda_item.meeting.panel.name}: {decision.get_outcome_display().lower()}",
-                detail=f"{decision.reasons}{tier}{provider}", by=_name(decision.decided_by),
-                referral_id=decision.agenda_item.referral_id,
-            ))
+            provider = (
+                f" Proposed provider: {decision.proposed_provider}."
+                if decision.proposed_provider_id
+                else ""
+            )
+            entries.append(
+                TimelineEntry(
+                    on=_day(decision.decided_at),
+                    at=decision.decided_at,
+                    kind="decision",
+                    title=f"{decision.agenda_item.meeting.panel.name}: {decision.get_outcome_display().lower()}",
+                    detail=f"{decision.reasons}{tier}{provider}",
+                    by=_name(decision.decided_by),
+                    referral_id=decision.agenda_item.referral_id,
+                )
+            )
     placements = list(scope_placements(user).filter(child=child).select_related("provider"))
     names = {p.pk: p.provider.name for p in placements}
     kinds = dict(EventKind.choices)
-    events = PlacementEvent.objects.filter(placement__in=placements).exclude(
-        kind__in=[EventKind.REVIEW_RECORDED, EventKind.FOLLOW_UP_RECORDED]
-    ).select_related("by")
+    events = (
+        PlacementEvent.objects.filter(placement__in=placements)
+        .exclude(kind__in=[EventKind.REVIEW_RECORDED, EventKind.FOLLOW_UP_RECORDED])
+        .select_related("by")
+    )
     for event in events:
-        entries.append(TimelineEntry(
-            on=_day(event.at), at=event.at, kind="placement",
-            title=f"{kinds.get(event.kind, event.kind)}: {names[event.placement_id]}",
-            detail=_event_detail(event), by=_name(event.by), placement_id=event.placement_id,
-        ))
-    reviews = Review.objects.filter(placement__in=placements).select_related("recorded_by").prefetch_related(
-        "progress__outcome"
+        entries.append(
+            TimelineEntry(
+                on=_day(event.at),
+                at=event.at,
+                kind="placement",
+                title=f"{kinds.get(event.kind, event.kind)}: {names[event.placement_id]}",
+                detail=_event_detail(event),
+                by=_name(event.by),
+                placement_id=event.placement_id,
+            )
+        )
+    reviews = (
+        Review.objects.filter(placement__in=placements)
+        .select_related("recorded_by")
+        .prefetch_related("progress__outcome")
     )
     for review in reviews:
-        scores = "; ".join(f"{p.outcome.description}: {p.score} of 5" for p in review.progress.all())
-        entries.append(TimelineEntry(
-            on=review.held_date, at=review.recorded_at, kind="review",
-            title=f"{review.get_kind_display()}: {review.get_decision_display().lower()} ({names[review.placement_id]})",
-            detail=scores, by=_name(review.recorded_by), placement_id=review.placement_id,
-        ))
+        scores = "; ".join(
+            f"{p.outcome.description}: {p.score} of 5" for p in review.progress.all()
+        )
+        entries.append(
+            TimelineEntry(
+                on=review.held_date,
+                at=review.recorded_at,
+                kind="review",
+                title=f"{review.get_kind_display()}: {review.get_decision_display().lower()} ({names[review.placement_id]})",
+                detail=scores,
+                by=_name(review.recorded_by),
+                placement_id=review.placement_id,
+            )
+        )
     for follow_up in FollowUp.objects.filter(placement__in=placements, done_date__isnull=False):
         assert follow_up.done_date is not None  # noqa: S101 - filtered above
-        entries.append(TimelineEntry(
-            on=follow_up.done_date, at=None, kind="follow_up",
-            title=f"{follow_up.weeks_after}-week follow-up ({names[follow_up.placement_id]})",
-            detail=(
-                f"Still attending: {'yes' if follow_up.still_attending else 'no'}. "
-                f"Destination sustained: {'yes' if follow_up.destination_sustained else 'no'}. {follow_up.note}"
-            ).strip(),
-            placement_id=follow_up.placement_id,
-        ))
+        entries.append(
+            TimelineEntry(
+                on=follow_up.done_date,
+                at=None,
+                kind="follow_up",
+                title=f"{follow_up.weeks_after}-week follow-up ({names[follow_up.placement_id]})",
+                detail=(
+                    f"Still attending: {'yes' if follow_up.still_attending else 'no'}. "
+                    f"Destination sustained: {'yes' if follow_up.destination_sustained else 'no'}. {follow_up.note}"
+                ).strip(),
+                placement_id=follow_up.placement_id,
+            )
+        )
     return sorted(entries, key=lambda e: e.sort_key, reverse=True)
 
 
@@ -485,7 +575,9 @@ def list_sixth_day_deadlines(
     calendar = get_calendar(la_id=la_id)
     horizon = referral_selectors.school_days_after(calendar, on, within_school_days)
     duties = referral_selectors.list_sixth_day_duties(la_id=la_id, on=on, calendar=calendar)
-    rows = [d for d in duties if d.provision_started is None and (d.missed or d.due_date <= horizon)]
+    rows = [
+        d for d in duties if d.provision_started is None and (d.missed or d.due_date <= horizon)
+    ]
     return sorted(rows, key=lambda d: (d.due_date, d.referral.pk))
 
 
@@ -552,7 +644,8 @@ def caseworker_home(*, user: object, on: dt.date) -> CaseworkerHome:
     return CaseworkerHome(
         my_referrals=list(
             Referral.objects.filter(referrer=user, status__in=OPEN_REFERRAL_STATUSES)
-            .select_related("child").order_by("created_at", "pk")
+            .select_related("child")
+            .order_by("created_at", "pk")
         ),
         upcoming_meetings=_upcoming_meetings(la_id, on),
         ending_soon=list(list_ending_soon(la_id=la_id, on=on)),

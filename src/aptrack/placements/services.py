@@ -53,9 +53,7 @@ SITE_CLOSED = "That site is closed: select one of the provider's open sites"
 TIER_NEEDED = "Select the tier"
 START_NEEDED = "Enter the start date"
 START_FIXED = "The start date cannot change once the placement has started"
-PLANNED_END_NEEDED = (
-    "Enter the planned end date. A placement with no end date needs a manager's recorded justification"
-)
+PLANNED_END_NEEDED = "Enter the planned end date. A placement with no end date needs a manager's recorded justification"
 END_BEFORE_START = "The planned end date must be after the start date"
 OPEN_ENDED_NEEDS_MANAGER = "Only an LA manager can approve an open-ended placement"
 PLANNED_END_PAST_MAXIMUM = (
@@ -79,12 +77,12 @@ PART_TIME_REVIEW_NEEDED = "Enter the date the part-time timetable will be review
 PART_TIME_REVIEW_BEFORE_START = "The part-time review date must be on or after the start date"
 PART_TIME_PLAN_NEEDED = "Describe the plan back to full-time education"
 COST_INVALID = "Weekly cost must be 0 or more"
-COST_DIFFERS_REASON_NEEDED = (
-    "The weekly cost, {cost}, differs from the {approved} the panel approved: give the reason for the difference"
-)
+COST_DIFFERS_REASON_NEEDED = "The weekly cost, {cost}, differs from the {approved} the panel approved: give the reason for the difference"
 EXIT_PLAN_NEEDED = "Describe the exit or reintegration plan: how and when the child will move on"
 WEEKEND_NOT_SCHOOL_DAY = "{date} is a {weekday}: choose a school day"
-HOLIDAY_NOT_SCHOOL_DAY = "{date} is not a school day (a holiday or closure day): choose a school day"
+HOLIDAY_NOT_SCHOOL_DAY = (
+    "{date} is not a school day (a holiday or closure day): choose a school day"
+)
 REFERRAL_NOT_APPROVED = "A placement can only be made from a referral the panel has approved"
 REFERRAL_OTHER_CHILD = "The referral is for a different child"
 REFERRAL_OTHER_LA = "The referral is for another local authority to commission"
@@ -93,8 +91,12 @@ SCHOOL_NEEDED = "Without an approved referral, give the school commissioning thi
 NO_REFERRAL_TIER_1_ONLY = (
     "Without an approved referral, a placement can only be tier 1 work commissioned by a school"
 )
-COMMISSIONER_UNKNOWN = "Your account is not linked to a local authority or school that can commission"
-PROVIDER_NOT_APPROVED = "{provider} has the standing '{status}' with {la}: no new placements can be made with it"
+COMMISSIONER_UNKNOWN = (
+    "Your account is not linked to a local authority or school that can commission"
+)
+PROVIDER_NOT_APPROVED = (
+    "{provider} has the standing '{status}' with {la}: no new placements can be made with it"
+)
 PROVIDER_NOT_COMPLIANT = (
     "{provider} does not hold in-date compliance evidence (safeguarding, insurance, risk "
     "assessments). A manager may place with it only with a recorded reason"
@@ -306,8 +308,14 @@ def _audit(
     changes: dict[str, Any] | None = None,
 ) -> None:
     audit.record_event(
-        actor=actor, at=at, action=action, channel=channel, instance=instance,
-        child_id=child_id, where=where, changes=changes,
+        actor=actor,
+        at=at,
+        action=action,
+        channel=channel,
+        instance=instance,
+        child_id=child_id,
+        where=where,
+        changes=changes,
     )
 
 
@@ -319,7 +327,9 @@ def _move(placement: Placement, target: PlacementStatus, verb: str) -> Placement
     """Guard for every status move: the transitions table decides."""
     source = PlacementStatus(placement.status)
     if target not in ALLOWED_TRANSITIONS[source]:
-        raise PlacementMoveNotAllowed(MOVE_NOT_ALLOWED.format(source=source.label.lower(), verb=verb))
+        raise PlacementMoveNotAllowed(
+            MOVE_NOT_ALLOWED.format(source=source.label.lower(), verb=verb)
+        )
     return source
 
 
@@ -406,7 +416,11 @@ def _validated_plan(
     start = values.get("start_date")
     if start is None:
         _add(errors, "start_date", START_NEEDED)
-    elif current is not None and current.status != PlacementStatus.PLANNED and start != current.start_date:
+    elif (
+        current is not None
+        and current.status != PlacementStatus.PLANNED
+        and start != current.start_date
+    ):
         _add(errors, "start_date", START_FIXED)
     elif (current is None or start != current.start_date) and (
         not_school_day := school_day_error(start, la_id=la_id)
@@ -449,8 +463,11 @@ def _validated_plan(
     clean["maximum_end_date"] = maximum
     if maximum is not None and planned_end is not None and planned_end > maximum:
         weeks = policy.tier_2_maximum_weeks(registered=provider.is_registered)  # type: ignore[union-attr]
-        _add(errors, "planned_end_date", PLANNED_END_PAST_MAXIMUM.format(
-            maximum=f"{maximum.day} {maximum:%B %Y}", weeks=weeks))
+        _add(
+            errors,
+            "planned_end_date",
+            PLANNED_END_PAST_MAXIMUM.format(maximum=f"{maximum.day} {maximum:%B %Y}", weeks=weeks),
+        )
 
     # Held to the column's tenths, so an unchanged figure never reads as a change.
     tenth = Decimal("0.1")
@@ -473,9 +490,15 @@ def _validated_plan(
     clean["part_time_parent_agreed"] = bool(values.get("part_time_parent_agreed"))
     clean["part_time_review_date"] = values.get("part_time_review_date")
     if hours is not None and "hours_per_week" not in errors and start is not None:
-        total = hours + home_hours + selectors.concurrent_hours(
-            child_id=child.pk, start=start, end=planned_end,
-            exclude_id=current.pk if current is not None else None,
+        total = (
+            hours
+            + home_hours
+            + selectors.concurrent_hours(
+                child_id=child.pk,
+                start=start,
+                end=planned_end,
+                exclude_id=current.pk if current is not None else None,
+            )
         )
         if total > policy.MAX_WEEKLY_HOURS:
             _add(errors, "hours_per_week", TOTAL_HOURS_OVER_WEEK.format(total=_hours_text(total)))
@@ -483,8 +506,13 @@ def _validated_plan(
         threshold = policy.full_time_hours(stage)
         if rules.is_part_time(total, stage):
             if not clean["part_time_reason"]:
-                _add(errors, "part_time_reason", PART_TIME_REASON_NEEDED.format(
-                    total=_hours_text(total), threshold=_hours_text(threshold), stage=stage))
+                _add(
+                    errors,
+                    "part_time_reason",
+                    PART_TIME_REASON_NEEDED.format(
+                        total=_hours_text(total), threshold=_hours_text(threshold), stage=stage
+                    ),
+                )
             if not clean["part_time_parent_agreed"]:
                 _add(errors, "part_time_parent_agreed", PART_TIME_AGREEMENT_NEEDED)
             review = clean["part_time_review_date"]
@@ -496,8 +524,12 @@ def _validated_plan(
                 _add(errors, "part_time_plan_to_full_time", PART_TIME_PLAN_NEEDED)
         else:
             # Full-time: no part-time timetable to keep on record.
-            clean.update(part_time_reason="", part_time_parent_agreed=False,
-                         part_time_review_date=None, part_time_plan_to_full_time="")
+            clean.update(
+                part_time_reason="",
+                part_time_parent_agreed=False,
+                part_time_review_date=None,
+                part_time_plan_to_full_time="",
+            )
 
     given_cost = _decimal(values.get("weekly_cost"))
     given_cost = given_cost.quantize(Decimal("0.01")) if given_cost is not None else None
@@ -506,14 +538,21 @@ def _validated_plan(
     if given_cost is None and approved_cost is not None:
         given_cost = approved_cost  # carried over from the panel's decision
     clean["weekly_cost"] = cost = (
-        _weekly_cost(provider, hours, given_cost) if provider is not None and hours is not None else given_cost
+        _weekly_cost(provider, hours, given_cost)
+        if provider is not None and hours is not None
+        else given_cost
     )
     clean["cost_difference_reason"] = ""
     if approved_cost is not None and cost is not None and cost != approved_cost:
         clean["cost_difference_reason"] = _text(values.get("cost_difference_reason"))
         if not clean["cost_difference_reason"]:
-            _add(errors, "cost_difference_reason", COST_DIFFERS_REASON_NEEDED.format(
-                cost=_money(cost), approved=_money(approved_cost)))
+            _add(
+                errors,
+                "cost_difference_reason",
+                COST_DIFFERS_REASON_NEEDED.format(
+                    cost=_money(cost), approved=_money(approved_cost)
+                ),
+            )
     for key in ("exit_plan", "readiness_criteria", "family_involvement"):
         clean[key] = _text(values.get(key))
     if not clean["exit_plan"]:
@@ -523,8 +562,13 @@ def _validated_plan(
 
 
 def _commissioners(
-    *, actor: Any, child: Child, referral: Referral | None, school: Organisation | None,
-    tier: Any, errors: Errors,
+    *,
+    actor: Any,
+    child: Child,
+    referral: Referral | None,
+    school: Organisation | None,
+    tier: Any,
+    errors: Errors,
 ) -> tuple[LocalAuthority | None, Organisation | None]:
     """Who commissions: from an approved referral, its LA (and school); without one, a school
     commissioning tier 1 work, overseen by the LA (schools tell the LA, domain.md §1)."""
@@ -536,9 +580,14 @@ def _commissioners(
             _add(errors, "referral", REFERRAL_OTHER_CHILD)
         if referral.status != ReferralStatus.APPROVED:
             _add(errors, "referral", REFERRAL_NOT_APPROVED)
-        if role in (Role.LA_OFFICER, Role.LA_MANAGER) and referral.commissioning_la_id != actor_la_id:
+        if (
+            role in (Role.LA_OFFICER, Role.LA_MANAGER)
+            and referral.commissioning_la_id != actor_la_id
+        ):
             _add(errors, "referral", REFERRAL_OTHER_LA)
-        if role == Role.SCHOOL_STAFF and referral.commissioning_school_id != getattr(organisation, "pk", None):
+        if role == Role.SCHOOL_STAFF and referral.commissioning_school_id != getattr(
+            organisation, "pk", None
+        ):
             _add(errors, "referral", REFERRAL_OTHER_SCHOOL)
         return referral.commissioning_la, referral.commissioning_school
     if role == Role.SCHOOL_STAFF:
@@ -563,13 +612,22 @@ def _validated_outcome(data: dict[str, Any], errors: Errors, prefix: str = "") -
         if not value:
             _add(errors, prefix + key, message)
         elif len(value) > OUTCOME_FIELD_LIMITS[key]:
-            _add(errors, prefix + key, f"{message} in {OUTCOME_FIELD_LIMITS[key]} characters or fewer")
+            _add(
+                errors,
+                prefix + key,
+                f"{message} in {OUTCOME_FIELD_LIMITS[key]} characters or fewer",
+            )
         clean[key] = value
     return clean
 
 
 def create_placement(
-    *, actor: Any, at: dt.datetime, data: dict[str, Any], channel: Channel = Channel.WEB, where: str = ""
+    *,
+    actor: Any,
+    at: dt.datetime,
+    data: dict[str, Any],
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> Placement:
     """Plan a placement. `data`: child, provider (a Provider), the PLAN_FIELDS, and optionally
     referral, commissioning_school (an Organisation), compliance_override_reason and
@@ -588,14 +646,24 @@ def create_placement(
         # Lock the child: two placements made at once must see each other's hours.
         child = Child.objects.select_for_update().get(pk=child.pk)
         la, school = _commissioners(
-            actor=actor, child=child, referral=data.get("referral"),
-            school=data.get("commissioning_school"), tier=data.get("tier"), errors=errors,
+            actor=actor,
+            child=child,
+            referral=data.get("referral"),
+            school=data.get("commissioning_school"),
+            tier=data.get("tier"),
+            errors=errors,
         )
         referral = data.get("referral")
         clean = _validated_plan(
-            actor=actor, child=child, provider=provider, values=data, current=None, errors=errors,
+            actor=actor,
+            child=child,
+            provider=provider,
+            values=data,
+            current=None,
+            errors=errors,
             la_id=la.pk if la is not None else None,
-            approved_cost=selectors.approved_weekly_cost(referral) if referral is not None and referral.child_id == child.pk
+            approved_cost=selectors.approved_weekly_cost(referral)
+            if referral is not None and referral.child_id == child.pk
             else None,
         )
         outcomes = [
@@ -639,20 +707,51 @@ def create_placement(
         )
         for position, outcome in enumerate(outcomes):
             IntendedOutcome.objects.create(placement=placement, position=position, **outcome)
-        _event(placement, kind=EventKind.CREATED, by=actor, at=at, to_status=status, data={
-            "provider": provider.name, "tier": clean["tier"], "start_date": clean["start_date"],
-            "planned_end_date": clean["planned_end_date"], "hours_per_week": clean["hours_per_week"],
-            "referral_id": placement.referral_id,
-        })
+        _event(
+            placement,
+            kind=EventKind.CREATED,
+            by=actor,
+            at=at,
+            to_status=status,
+            data={
+                "provider": provider.name,
+                "tier": clean["tier"],
+                "start_date": clean["start_date"],
+                "planned_end_date": clean["planned_end_date"],
+                "hours_per_week": clean["hours_per_week"],
+                "referral_id": placement.referral_id,
+            },
+        )
         if placement.open_ended_approved_by_id:
-            _event(placement, kind=EventKind.OPEN_ENDED_APPROVED, by=actor, at=at,
-                   data={"justification": placement.open_ended_justification})
+            _event(
+                placement,
+                kind=EventKind.OPEN_ENDED_APPROVED,
+                by=actor,
+                at=at,
+                data={"justification": placement.open_ended_justification},
+            )
         if override:
-            _event(placement, kind=EventKind.COMPLIANCE_OVERRIDDEN, by=actor, at=at, data={"reason": override})
-        _audit(actor=actor, at=at, action=AuditAction.CREATED, instance=placement, child_id=child.pk,
-               channel=channel, where=where,
-               changes={k: {"old": None, "new": v} for k, v in audit.snapshot(placement).items()
-                        if k not in {"id", "created_at", "version"}})
+            _event(
+                placement,
+                kind=EventKind.COMPLIANCE_OVERRIDDEN,
+                by=actor,
+                at=at,
+                data={"reason": override},
+            )
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.CREATED,
+            instance=placement,
+            child_id=child.pk,
+            channel=channel,
+            where=where,
+            changes={
+                k: {"old": None, "new": v}
+                for k, v in audit.snapshot(placement).items()
+                if k not in {"id", "created_at", "version"}
+            },
+        )
     return placement
 
 
@@ -677,8 +776,14 @@ def update_plan(
         values = {key: data.get(key, getattr(locked, key)) for key in PLAN_FIELDS}
         errors: Errors = {}
         clean = _validated_plan(
-            actor=actor, child=locked.child, provider=provider, values=values, current=locked, errors=errors,
-            la_id=locked.commissioning_la_id, approved_cost=selectors.approved_weekly_cost(locked.referral),
+            actor=actor,
+            child=locked.child,
+            provider=provider,
+            values=values,
+            current=locked,
+            errors=errors,
+            la_id=locked.commissioning_la_id,
+            approved_cost=selectors.approved_weekly_cost(locked.referral),
         )
         if errors:
             raise PlacementInvalid(errors)
@@ -693,10 +798,23 @@ def update_plan(
         locked.save()
         _event(locked, kind=EventKind.PLAN_CHANGED, by=actor, at=at, data={"changes": changes})
         if locked.open_ended_approved_by_id and locked.open_ended_approved_by_id != was_approved:
-            _event(locked, kind=EventKind.OPEN_ENDED_APPROVED, by=actor, at=at,
-                   data={"justification": locked.open_ended_justification})
-        _audit(actor=actor, at=at, action=AuditAction.UPDATED, instance=locked, child_id=locked.child_id,
-               channel=channel, where=where, changes=changes)
+            _event(
+                locked,
+                kind=EventKind.OPEN_ENDED_APPROVED,
+                by=actor,
+                at=at,
+                data={"justification": locked.open_ended_justification},
+            )
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.UPDATED,
+            instance=locked,
+            child_id=locked.child_id,
+            channel=channel,
+            where=where,
+            changes=changes,
+        )
     return locked
 
 
@@ -704,8 +822,13 @@ def update_plan(
 
 
 def activate_placement(
-    *, actor: Any, at: dt.datetime, placement: Placement, expected_version: int | None = None,
-    channel: Channel = Channel.WEB, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    placement: Placement,
+    expected_version: int | None = None,
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> Placement:
     """PLANNED → ACTIVE, on or after the start date."""
     with transaction.atomic():
@@ -713,19 +836,42 @@ def activate_placement(
         source = _move(locked, PlacementStatus.ACTIVE, "started")
         if _local_date(at) < locked.start_date:
             start = locked.start_date
-            raise PlacementInvalid({None: [NOT_STARTED_YET.format(start=f"{start.day} {start:%B %Y}")]})
+            raise PlacementInvalid(
+                {None: [NOT_STARTED_YET.format(start=f"{start.day} {start:%B %Y}")]}
+            )
         locked.status = PlacementStatus.ACTIVE
         locked.version += 1
         locked.save(update_fields=["status", "version"])
-        _event(locked, kind=EventKind.ACTIVATED, by=actor, at=at, from_status=source, to_status=locked.status)
-        _audit(actor=actor, at=at, action=AuditAction.UPDATED, instance=locked, child_id=locked.child_id,
-               channel=channel, where=where, changes={"status": {"old": source, "new": locked.status}})
+        _event(
+            locked,
+            kind=EventKind.ACTIVATED,
+            by=actor,
+            at=at,
+            from_status=source,
+            to_status=locked.status,
+        )
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.UPDATED,
+            instance=locked,
+            child_id=locked.child_id,
+            channel=channel,
+            where=where,
+            changes={"status": {"old": source, "new": locked.status}},
+        )
     return locked
 
 
 def cancel_placement(
-    *, actor: Any, at: dt.datetime, placement: Placement, reason: str, expected_version: int | None = None,
-    channel: Channel = Channel.WEB, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    placement: Placement,
+    reason: str,
+    expected_version: int | None = None,
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> Placement:
     """PLANNED → CANCELLED: the placement never started."""
     with transaction.atomic():
@@ -737,10 +883,25 @@ def cancel_placement(
         locked.status = PlacementStatus.CANCELLED
         locked.version += 1
         locked.save(update_fields=["status", "version"])
-        _event(locked, kind=EventKind.CANCELLED, by=actor, at=at, from_status=source, to_status=locked.status,
-               data={"reason": reason})
-        _audit(actor=actor, at=at, action=AuditAction.UPDATED, instance=locked, child_id=locked.child_id,
-               channel=channel, where=where, changes={"status": {"old": source, "new": locked.status}})
+        _event(
+            locked,
+            kind=EventKind.CANCELLED,
+            by=actor,
+            at=at,
+            from_status=source,
+            to_status=locked.status,
+            data={"reason": reason},
+        )
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.UPDATED,
+            instance=locked,
+            child_id=locked.child_id,
+            channel=channel,
+            where=where,
+            changes={"status": {"old": source, "new": locked.status}},
+        )
     return locked
 
 
@@ -767,7 +928,9 @@ def end_placement(
             _add(errors, "end_date", END_DATE_NEEDED)
         elif end_date < locked.start_date:
             start = locked.start_date
-            _add(errors, "end_date", END_DATE_BEFORE_START.format(start=f"{start.day} {start:%B %Y}"))
+            _add(
+                errors, "end_date", END_DATE_BEFORE_START.format(start=f"{start.day} {start:%B %Y}")
+            )
         elif end_date > _local_date(at):
             _add(errors, "end_date", END_DATE_IN_FUTURE)
         elif not_school_day := school_day_error(end_date, la_id=locked.commissioning_la_id):
@@ -792,15 +955,30 @@ def end_placement(
             FollowUp.objects.create(
                 placement=locked, weeks_after=weeks, due_date=end_date + dt.timedelta(weeks=weeks)
             )
-        _event(locked, kind=EventKind.ENDED, by=actor, at=at, from_status=source, to_status=locked.status,
-               data={"end_date": end_date, "reason": reason, "destination": destination})
-        _audit(actor=actor, at=at, action=AuditAction.UPDATED, instance=locked, child_id=locked.child_id,
-               channel=channel, where=where, changes={
-                   "status": {"old": source, "new": locked.status},
-                   "end_date": {"old": None, "new": end_date.isoformat()},
-                   "end_reason": {"old": "", "new": reason},
-                   "destination": {"old": "", "new": destination},
-               })
+        _event(
+            locked,
+            kind=EventKind.ENDED,
+            by=actor,
+            at=at,
+            from_status=source,
+            to_status=locked.status,
+            data={"end_date": end_date, "reason": reason, "destination": destination},
+        )
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.UPDATED,
+            instance=locked,
+            child_id=locked.child_id,
+            channel=channel,
+            where=where,
+            changes={
+                "status": {"old": source, "new": locked.status},
+                "end_date": {"old": None, "new": end_date.isoformat()},
+                "end_reason": {"old": "", "new": reason},
+                "destination": {"old": "", "new": destination},
+            },
+        )
     return locked
 
 
@@ -808,8 +986,14 @@ def end_placement(
 
 
 def add_outcome(
-    *, actor: Any, at: dt.datetime, placement: Placement, data: dict[str, Any],
-    expected_version: int | None = None, channel: Channel = Channel.WEB, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    placement: Placement,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> IntendedOutcome:
     """Add a measurable intended outcome: description, measure, baseline and target."""
     with transaction.atomic():
@@ -823,15 +1007,35 @@ def add_outcome(
         outcome = IntendedOutcome.objects.create(placement=locked, position=position, **clean)
         locked.version += 1
         locked.save(update_fields=["version"])
-        _event(locked, kind=EventKind.OUTCOME_ADDED, by=actor, at=at, data={"outcome_id": outcome.pk, **clean})
-        _audit(actor=actor, at=at, action=AuditAction.CREATED, instance=outcome, child_id=locked.child_id,
-               channel=channel, where=where, changes={k: {"old": None, "new": v} for k, v in clean.items()})
+        _event(
+            locked,
+            kind=EventKind.OUTCOME_ADDED,
+            by=actor,
+            at=at,
+            data={"outcome_id": outcome.pk, **clean},
+        )
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.CREATED,
+            instance=outcome,
+            child_id=locked.child_id,
+            channel=channel,
+            where=where,
+            changes={k: {"old": None, "new": v} for k, v in clean.items()},
+        )
     return outcome
 
 
 def change_outcome(
-    *, actor: Any, at: dt.datetime, outcome: IntendedOutcome, data: dict[str, Any],
-    expected_version: int, channel: Channel = Channel.WEB, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    outcome: IntendedOutcome,
+    data: dict[str, Any],
+    expected_version: int,
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> IntendedOutcome:
     with transaction.atomic():
         locked = _lock(outcome.placement, expected_version)
@@ -850,16 +1054,35 @@ def change_outcome(
         row.save()
         locked.version += 1
         locked.save(update_fields=["version"])
-        _event(locked, kind=EventKind.OUTCOME_CHANGED, by=actor, at=at,
-               data={"outcome_id": row.pk, "changes": changes})
-        _audit(actor=actor, at=at, action=AuditAction.UPDATED, instance=row, child_id=locked.child_id,
-               channel=channel, where=where, changes=changes)
+        _event(
+            locked,
+            kind=EventKind.OUTCOME_CHANGED,
+            by=actor,
+            at=at,
+            data={"outcome_id": row.pk, "changes": changes},
+        )
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.UPDATED,
+            instance=row,
+            child_id=locked.child_id,
+            channel=channel,
+            where=where,
+            changes=changes,
+        )
     return row
 
 
 def update_passport(
-    *, actor: Any, at: dt.datetime, placement: Placement, data: dict[str, Any],
-    expected_version: int | None = None, channel: Channel = Channel.WEB, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    placement: Placement,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> PersonPassport:
     """Write the child's one-page profile (made on first save)."""
     with transaction.atomic():
@@ -874,8 +1097,11 @@ def update_passport(
             passport = PersonPassport(placement=locked)
         for key, value in clean.items():
             setattr(passport, key, value)
-        changes = audit.diff(before, audit.snapshot(passport)) if before else {
-            k: {"old": None, "new": v} for k, v in clean.items()}
+        changes = (
+            audit.diff(before, audit.snapshot(passport))
+            if before
+            else {k: {"old": None, "new": v} for k, v in clean.items()}
+        )
         changes.pop("updated_at", None)
         if before and not changes:
             return passport
@@ -883,9 +1109,23 @@ def update_passport(
         passport.save()
         locked.version += 1
         locked.save(update_fields=["version"])
-        _event(locked, kind=EventKind.PASSPORT_UPDATED, by=actor, at=at, data={"fields": sorted(changes)})
-        _audit(actor=actor, at=at, action=AuditAction.UPDATED if before else AuditAction.CREATED,
-               instance=passport, child_id=locked.child_id, channel=channel, where=where, changes=changes)
+        _event(
+            locked,
+            kind=EventKind.PASSPORT_UPDATED,
+            by=actor,
+            at=at,
+            data={"fields": sorted(changes)},
+        )
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.UPDATED if before else AuditAction.CREATED,
+            instance=passport,
+            child_id=locked.child_id,
+            channel=channel,
+            where=where,
+            changes=changes,
+        )
     return passport
 
 
@@ -902,8 +1142,13 @@ def _score(value: Any) -> int | None:
 
 
 def record_review(
-    *, actor: Any, at: dt.datetime, placement: Placement, data: dict[str, Any],
-    channel: Channel = Channel.WEB, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    placement: Placement,
+    data: dict[str, Any],
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> Review:
     """Record a review of an active placement. `data`: held_date, kind, attendance_percent,
     child_views, family_views, scores ({outcome id: 1–5}), optional notes and current_values
@@ -925,7 +1170,11 @@ def record_review(
         if held is None:
             _add(errors, "held_date", REVIEW_DATE_NEEDED)
         elif held < start:
-            _add(errors, "held_date", REVIEW_DATE_BEFORE_START.format(start=f"{start.day} {start:%B %Y}"))
+            _add(
+                errors,
+                "held_date",
+                REVIEW_DATE_BEFORE_START.format(start=f"{start.day} {start:%B %Y}"),
+            )
         elif held > _local_date(at):
             _add(errors, "held_date", REVIEW_DATE_IN_FUTURE)
         kind = data.get("kind") or ReviewKind.PLACEMENT_REVIEW
@@ -940,7 +1189,11 @@ def record_review(
         scores = {o.pk: _score(raw_scores.get(o.pk)) for o in outcomes}
         missing = [o for o in outcomes if scores[o.pk] is None]
         if missing:
-            _add(errors, "scores", SCORES_MISSING.format(missing="; ".join(o.description for o in missing)))
+            _add(
+                errors,
+                "scores",
+                SCORES_MISSING.format(missing="; ".join(o.description for o in missing)),
+            )
         for outcome in outcomes:
             score = scores[outcome.pk]
             if score is not None and not 1 <= score <= 5:
@@ -965,8 +1218,11 @@ def record_review(
             if new_end is None:
                 _add(errors, "new_planned_end_date", EXTEND_DATE_NEEDED)
             elif current is not None and new_end <= current:
-                _add(errors, "new_planned_end_date", EXTEND_DATE_NOT_LATER.format(
-                    current=f"{current.day} {current:%B %Y}"))
+                _add(
+                    errors,
+                    "new_planned_end_date",
+                    EXTEND_DATE_NOT_LATER.format(current=f"{current.day} {current:%B %Y}"),
+                )
             elif not_school_day := school_day_error(new_end, la_id=locked.commissioning_la_id):
                 _add(errors, "new_planned_end_date", not_school_day)
         elif decision == ReviewDecision.CHANGE_TIER:
@@ -983,28 +1239,65 @@ def record_review(
             new_tier = None
         tier_after = new_tier if new_tier is not None else locked.tier
         review = Review.objects.create(
-            placement=locked, kind=kind, held_date=held, attendance_percent=attendance,
-            child_views=child_views, family_views=family_views, views_not_obtained_reason=views_reason,
-            decision=decision, decision_reason=reason, new_planned_end_date=new_end, new_tier=new_tier,
+            placement=locked,
+            kind=kind,
+            held_date=held,
+            attendance_percent=attendance,
+            child_views=child_views,
+            family_views=family_views,
+            views_not_obtained_reason=views_reason,
+            decision=decision,
+            decision_reason=reason,
+            new_planned_end_date=new_end,
+            new_tier=new_tier,
             next_review_date=held + dt.timedelta(days=policy.review_cadence_days(tier_after)),
-            recorded_by=actor, recorded_at=at,
+            recorded_by=actor,
+            recorded_at=at,
         )
         notes = {int(k): v for k, v in (data.get("notes") or {}).items()}
         values = {int(k): v for k, v in (data.get("current_values") or {}).items()}
-        OutcomeProgress.objects.bulk_create([
-            OutcomeProgress(review=review, outcome=o, score=scores[o.pk],
-                            note=_text(notes.get(o.pk)), current_value=_text(values.get(o.pk))[:100])
-            for o in outcomes
-        ])
-        _event(locked, kind=EventKind.REVIEW_RECORDED, by=actor, at=at, data={
-            "review_id": review.pk, "held_date": held, "decision": decision,
-            "scores": {str(o.pk): scores[o.pk] for o in outcomes},
-        })
+        OutcomeProgress.objects.bulk_create(
+            [
+                OutcomeProgress(
+                    review=review,
+                    outcome=o,
+                    score=scores[o.pk],
+                    note=_text(notes.get(o.pk)),
+                    current_value=_text(values.get(o.pk))[:100],
+                )
+                for o in outcomes
+            ]
+        )
+        _event(
+            locked,
+            kind=EventKind.REVIEW_RECORDED,
+            by=actor,
+            at=at,
+            data={
+                "review_id": review.pk,
+                "held_date": held,
+                "decision": decision,
+                "scores": {str(o.pk): scores[o.pk] for o in outcomes},
+            },
+        )
         changes: dict[str, Any] = {}
         if new_end is not None:
-            changes["planned_end_date"] = {"old": _json(locked.planned_end_date), "new": new_end.isoformat()}
-            _event(locked, kind=EventKind.EXTENDED, by=actor, at=at, data={
-                "from": locked.planned_end_date, "to": new_end, "reason": reason, "review_id": review.pk})
+            changes["planned_end_date"] = {
+                "old": _json(locked.planned_end_date),
+                "new": new_end.isoformat(),
+            }
+            _event(
+                locked,
+                kind=EventKind.EXTENDED,
+                by=actor,
+                at=at,
+                data={
+                    "from": locked.planned_end_date,
+                    "to": new_end,
+                    "reason": reason,
+                    "review_id": review.pk,
+                },
+            )
             locked.planned_end_date = new_end
             # A placement given an end date is no longer open-ended.
             locked.open_ended_justification = ""
@@ -1014,16 +1307,37 @@ def record_review(
             provider = _provider_of(locked)
             # A tier 2 placement's time limit runs from when it became tier 2.
             locked.maximum_end_date = policy.maximum_end_date(
-                tier=new_tier, registered=bool(provider and provider.is_registered), start=held)
-            _event(locked, kind=EventKind.TIER_CHANGED, by=actor, at=at, data={
-                "from": locked.tier, "to": new_tier, "reason": reason, "review_id": review.pk})
+                tier=new_tier, registered=bool(provider and provider.is_registered), start=held
+            )
+            _event(
+                locked,
+                kind=EventKind.TIER_CHANGED,
+                by=actor,
+                at=at,
+                data={
+                    "from": locked.tier,
+                    "to": new_tier,
+                    "reason": reason,
+                    "review_id": review.pk,
+                },
+            )
             locked.tier = new_tier
         locked.version += 1
         locked.save()
-        _audit(actor=actor, at=at, action=AuditAction.CREATED, instance=review, child_id=locked.child_id,
-               channel=channel, where=where, changes={
-                   "held_date": {"old": None, "new": held.isoformat()},
-                   "decision": {"old": None, "new": decision}, **changes})
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.CREATED,
+            instance=review,
+            child_id=locked.child_id,
+            channel=channel,
+            where=where,
+            changes={
+                "held_date": {"old": None, "new": held.isoformat()},
+                "decision": {"old": None, "new": decision},
+                **changes,
+            },
+        )
     return review
 
 
@@ -1031,13 +1345,20 @@ def record_review(
 
 
 def record_follow_up(
-    *, actor: Any, at: dt.datetime, follow_up: FollowUp, data: dict[str, Any],
-    channel: Channel = Channel.WEB, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    follow_up: FollowUp,
+    data: dict[str, Any],
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> FollowUp:
     """Record a 6- or 12-week check after the placement ended: still attending, destination
     sustained?"""
     with transaction.atomic():
-        locked = FollowUp.objects.select_for_update().select_related("placement").get(pk=follow_up.pk)
+        locked = (
+            FollowUp.objects.select_for_update().select_related("placement").get(pk=follow_up.pk)
+        )
         placement = locked.placement
         errors: Errors = {}
         if locked.done_date is not None:
@@ -1047,13 +1368,18 @@ def record_follow_up(
             _add(errors, "done_date", FOLLOW_UP_DATE_NEEDED)
         elif placement.end_date is not None and done < placement.end_date:
             end = placement.end_date
-            _add(errors, "done_date", FOLLOW_UP_DATE_BEFORE_END.format(end=f"{end.day} {end:%B %Y}"))
+            _add(
+                errors, "done_date", FOLLOW_UP_DATE_BEFORE_END.format(end=f"{end.day} {end:%B %Y}")
+            )
         elif done > _local_date(at):
             _add(errors, "done_date", FOLLOW_UP_DATE_IN_FUTURE)
         elif done < locked.due_date:
             due = locked.due_date
-            _add(errors, "done_date", FOLLOW_UP_TOO_EARLY.format(
-                weeks=locked.weeks_after, due=f"{due.day} {due:%B %Y}"))
+            _add(
+                errors,
+                "done_date",
+                FOLLOW_UP_TOO_EARLY.format(weeks=locked.weeks_after, due=f"{due.day} {due:%B %Y}"),
+            )
         if data.get("still_attending") is None:
             _add(errors, "still_attending", STILL_ATTENDING_NEEDED)
         if data.get("destination_sustained") is None:
@@ -1065,14 +1391,30 @@ def record_follow_up(
         locked.destination_sustained = bool(data["destination_sustained"])
         locked.note = _text(data.get("note"))
         locked.save()
-        _event(placement, kind=EventKind.FOLLOW_UP_RECORDED, by=actor, at=at, data={
-            "weeks_after": locked.weeks_after, "done_date": done,
-            "still_attending": locked.still_attending, "destination_sustained": locked.destination_sustained,
-        })
-        _audit(actor=actor, at=at, action=AuditAction.UPDATED, instance=locked, child_id=placement.child_id,
-               channel=channel, where=where, changes={
-                   "done_date": {"old": None, "new": _json(done)},
-                   "still_attending": {"old": None, "new": locked.still_attending},
-                   "destination_sustained": {"old": None, "new": locked.destination_sustained},
-               })
+        _event(
+            placement,
+            kind=EventKind.FOLLOW_UP_RECORDED,
+            by=actor,
+            at=at,
+            data={
+                "weeks_after": locked.weeks_after,
+                "done_date": done,
+                "still_attending": locked.still_attending,
+                "destination_sustained": locked.destination_sustained,
+            },
+        )
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.UPDATED,
+            instance=locked,
+            child_id=placement.child_id,
+            channel=channel,
+            where=where,
+            changes={
+                "done_date": {"old": None, "new": _json(done)},
+                "still_attending": {"old": None, "new": locked.still_attending},
+                "destination_sustained": {"old": None, "new": locked.destination_sustained},
+            },
+        )
     return locked

@@ -13,9 +13,17 @@ urlpatterns = [
     path("<int:placement_id>/start/", views.placement_activate, name="activate"),
     path("<int:placement_id>/cancel/", views.placement_cancel, name="cancel"),
     path("<int:placement_id>/outcomes/new/", views.outcome_new, name="outcome_new"),
-    path("<int:placement_id>/outcomes/<int:outcome_id>/edit/", views.outcome_edit, name="outcome_edit"),
+    path(
+        "<int:placement_id>/outcomes/<int:outcome_id>/edit/",
+        views.outcome_edit,
+        name="outcome_edit",
+    ),
     path("<int:placement_id>/passport/", views.passport_edit, name="passport"),
     path("<int:placement_id>/reviews/new/", views.review_new, name="review_new"),
     path("<int:placement_id>/end/", views.placement_end, name="end"),
-    path("<int:placement_id>/follow-ups/<int:follow_up_id>/", views.follow_up_record, name="follow_up"),
+    path(
+        "<int:placement_id>/follow-ups/<int:follow_up_id>/",
+        views.follow_up_record,
+        name="follow_up",
+    ),
 ]

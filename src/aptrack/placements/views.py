@@ -54,8 +54,14 @@ def _add_errors(form: forms.Form, errors: dict[str | None, list[str]]) -> None:
 F = TypeVar("F", bound=forms.BaseForm)
 
 
-def _edit_form(form_class: type[F], request: HttpRequest, placement: Placement, *,
-               initial: dict[str, Any] | None = None, **kwargs: Any) -> F:
+def _edit_form(
+    form_class: type[F],
+    request: HttpRequest,
+    placement: Placement,
+    *,
+    initial: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> F:
     """A form that changes the placement, carrying the version it was loaded at."""
     return versioned(form_class)(
         request.POST or None, initial={**(initial or {}), "version": placement.version}, **kwargs
@@ -69,7 +75,11 @@ def _load(request: HttpRequest, placement_id: int) -> Placement:
     if placement is None:
         raise Http404("No placement found")
     audit.record_view(
-        actor=request.user, at=timezone.now(), channel=Channel.WEB, child=placement.child, where=request.path
+        actor=request.user,
+        at=timezone.now(),
+        channel=Channel.WEB,
+        child=placement.child,
+        where=request.path,
     )
     return placement
 
@@ -92,13 +102,18 @@ def _form_page(request: HttpRequest, template: str, **context: Any) -> HttpRespo
 def placement_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_placements(request.user):
         raise PermissionDenied
-    form = PlacementFilterForm(request.GET or None, providers=selectors.list_providers_in_scope(user=request.user))
+    form = PlacementFilterForm(
+        request.GET or None, providers=selectors.list_providers_in_scope(user=request.user)
+    )
     filters = selectors.PlacementFilters()
     if form.is_valid():
         data = form.cleaned_data
         filters = selectors.PlacementFilters(
-            status=data["status"], tier=data["tier"], provider_id=data["provider"],
-            drift="drift" in data["flags"], overdue="overdue" in data["flags"],
+            status=data["status"],
+            tier=data["tier"],
+            provider_id=data["provider"],
+            drift="drift" in data["flags"],
+            overdue="overdue" in data["flags"],
         )
     today = timezone.localdate()
     placements = selectors.list_placements(user=request.user, filters=filters, on=today)
@@ -107,10 +122,17 @@ def placement_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     base = "?" + (query.urlencode() + "&" if query else "") + "page="
-    return TemplateResponse(request, "placements/list.html", {
-        "search_form": form, "page": page, "base": base, "today": today,
-        "is_caseworker": permissions.can_use_caseworker_home(request.user),
-    })
+    return TemplateResponse(
+        request,
+        "placements/list.html",
+        {
+            "search_form": form,
+            "page": page,
+            "base": base,
+            "today": today,
+            "is_caseworker": permissions.can_use_caseworker_home(request.user),
+        },
+    )
 
 
 @login_required
@@ -130,9 +152,13 @@ def child_timeline(request: HttpRequest, child_id: int) -> HttpResponse:
     child = children_selectors.get_child(user=request.user, child_id=child_id)
     if child is None:
         raise Http404("No child found")
-    audit.record_view(actor=request.user, at=timezone.now(), channel=Channel.WEB, child=child, where=request.path)
+    audit.record_view(
+        actor=request.user, at=timezone.now(), channel=Channel.WEB, child=child, where=request.path
+    )
     entries = selectors.child_timeline(user=request.user, child=child)
-    return TemplateResponse(request, "placements/timeline.html", {"child": child, "entries": entries})
+    return TemplateResponse(
+        request, "placements/timeline.html", {"child": child, "entries": entries}
+    )
 
 
 # --- the plan --------------------------------------------------------------------------------
@@ -145,12 +171,18 @@ def placement_new(request: HttpRequest) -> HttpResponse:
     referral = child = None
     try:
         if request.GET.get("referral"):
-            referral = selectors.get_referral(user=request.user, referral_id=int(request.GET["referral"]))
+            referral = selectors.get_referral(
+                user=request.user, referral_id=int(request.GET["referral"])
+            )
             child = referral.child if referral else None
         elif request.GET.get("child"):
-            child = children_selectors.get_child(user=request.user, child_id=int(request.GET["child"]))
+            child = children_selectors.get_child(
+                user=request.user, child_id=int(request.GET["child"])
+            )
             # From the child's record: start from their approved referral when there is one.
-            referral = selectors.get_referral_to_place(user=request.user, child=child) if child else None
+            referral = (
+                selectors.get_referral_to_place(user=request.user, child=child) if child else None
+            )
     except ValueError:
         child = None
     if child is None:
@@ -160,10 +192,14 @@ def placement_new(request: HttpRequest) -> HttpResponse:
     if la_id is None and organisation.establishment_id:
         la_id = organisation.establishment.local_authority_id
     sites = selectors.list_site_choices(la_id=la_id)
-    approval = panel_selectors.get_approval(referral_id=referral.pk) if referral is not None else None
+    approval = (
+        panel_selectors.get_approval(referral_id=referral.pk) if referral is not None else None
+    )
     initial = _initial_from_approval(referral, approval, sites)
     form = PlacementForm(
-        request.POST or None, initial=initial, sites=sites,
+        request.POST or None,
+        initial=initial,
+        sites=sites,
         ask_for_school=referral is None and permissions.can_use_caseworker_home(request.user),
         approved_cost=approval.proposed_weekly_cost if approval else None,
     )
@@ -172,16 +208,29 @@ def placement_new(request: HttpRequest) -> HttpResponse:
         data.update(child=child, referral=referral)
         try:
             placement = services.create_placement(
-                actor=request.user, at=timezone.now(), data=data, channel=Channel.WEB, where=request.path
+                actor=request.user,
+                at=timezone.now(),
+                data=data,
+                channel=Channel.WEB,
+                where=request.path,
             )
         except services.PlacementInvalid as error:
             _add_errors(form, error.errors)
         else:
-            messages.success(request, "The placement has been planned. Now add its intended outcomes")
+            messages.success(
+                request, "The placement has been planned. Now add its intended outcomes"
+            )
             return redirect("placements:detail", placement_id=placement.pk)
     reads.record_reads(request, children=[child])
-    return _form_page(request, "form.html", form=form, child=child, referral=referral, approval=approval,
-                      title=f"Plan a placement for {child.known_as}")
+    return _form_page(
+        request,
+        "form.html",
+        form=form,
+        child=child,
+        referral=referral,
+        approval=approval,
+        title=f"Plan a placement for {child.known_as}",
+    )
 
 
 def _initial_from_approval(referral: Any, approval: Any, sites: list[Any]) -> dict[str, Any]:
@@ -191,9 +240,16 @@ def _initial_from_approval(referral: Any, approval: Any, sites: list[Any]) -> di
         return {"tier": 1}
     if approval is None:
         return {"tier": referral.proposed_tier}
-    initial: dict[str, Any] = {"tier": approval.approved_tier, "weekly_cost": approval.proposed_weekly_cost}
+    initial: dict[str, Any] = {
+        "tier": approval.approved_tier,
+        "weekly_cost": approval.proposed_weekly_cost,
+    }
     if approval.proposed_provider_id:
-        own = [site for site in sites if site.provider_id == approval.proposed_provider_id and site.is_active]
+        own = [
+            site
+            for site in sites
+            if site.provider_id == approval.proposed_provider_id and site.is_active
+        ]
         if own:
             initial["site"] = str(own[0].pk)
     return initial
@@ -203,15 +259,19 @@ def _initial_from_approval(referral: Any, approval: Any, sites: list[Any]) -> di
 def placement_detail(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = _load(request, placement_id)
     today = timezone.localdate()
-    return TemplateResponse(request, "placements/detail.html", {
-        "plan": selectors.get_plan(placement=placement, on=today),
-        "placement": placement,
-        "today": today,
-        "can_change": permissions.can_change_placement(request.user, placement),
-        "can_see_reviews": permissions.can_see_reviews(request.user),
-        "can_see_timeline": permissions.can_view_timeline(request.user),
-        "event_labels": dict(EventKind.choices),
-    })
+    return TemplateResponse(
+        request,
+        "placements/detail.html",
+        {
+            "plan": selectors.get_plan(placement=placement, on=today),
+            "placement": placement,
+            "today": today,
+            "can_change": permissions.can_change_placement(request.user, placement),
+            "can_see_reviews": permissions.can_see_reviews(request.user),
+            "can_see_timeline": permissions.can_view_timeline(request.user),
+            "event_labels": dict(EventKind.choices),
+        },
+    )
 
 
 @login_required
@@ -219,16 +279,29 @@ def placement_edit(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_change(request, placement_id)
     provider = getattr(placement.provider, "provider", None)
     form = _edit_form(
-        PlacementForm, request, placement, initial=initial_from_placement(placement), editing=True,
+        PlacementForm,
+        request,
+        placement,
+        initial=initial_from_placement(placement),
+        editing=True,
         sites=selectors.list_provider_sites(placement=placement),
-        priced_by_rate=bool(provider and (provider.hourly_rate is not None or provider.daily_rate is not None)),
-        approved_cost=selectors.approved_weekly_cost(placement.referral) if placement.referral_id else None,
+        priced_by_rate=bool(
+            provider and (provider.hourly_rate is not None or provider.daily_rate is not None)
+        ),
+        approved_cost=selectors.approved_weekly_cost(placement.referral)
+        if placement.referral_id
+        else None,
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_plan(
-                actor=request.user, at=timezone.now(), placement=placement, data=form.to_service_data(),
-                expected_version=form.cleaned_data["version"], channel=Channel.WEB, where=request.path,
+                actor=request.user,
+                at=timezone.now(),
+                placement=placement,
+                data=form.to_service_data(),
+                expected_version=form.cleaned_data["version"],
+                channel=Channel.WEB,
+                where=request.path,
             )
         except services.PlacementInvalid as error:
             _add_errors(form, error.errors)
@@ -237,8 +310,14 @@ def placement_edit(request: HttpRequest, placement_id: int) -> HttpResponse:
         else:
             messages.success(request, "The plan has been updated")
             return redirect("placements:detail", placement_id=placement.pk)
-    return _form_page(request, "form.html", form=form, child=placement.child, placement=placement,
-                      title="Change the plan")
+    return _form_page(
+        request,
+        "form.html",
+        form=form,
+        child=placement.child,
+        placement=placement,
+        title="Change the plan",
+    )
 
 
 @login_required
@@ -247,12 +326,20 @@ def placement_activate(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_change(request, placement_id)
     try:
         services.activate_placement(
-            actor=request.user, at=timezone.now(), placement=placement,
-            expected_version=posted_version(request.POST), channel=Channel.WEB, where=request.path,
+            actor=request.user,
+            at=timezone.now(),
+            placement=placement,
+            expected_version=posted_version(request.POST),
+            channel=Channel.WEB,
+            where=request.path,
         )
     except services.PlacementInvalid as error:
         messages.error(request, " ".join(" ".join(v) for v in error.errors.values()))
-    except (services.PlacementChangedElsewhere, services.PlacementMoveNotAllowed, VersionMissing) as error:
+    except (
+        services.PlacementChangedElsewhere,
+        services.PlacementMoveNotAllowed,
+        VersionMissing,
+    ) as error:
         messages.error(request, str(error))
     else:
         messages.success(request, "The placement has started")
@@ -266,8 +353,13 @@ def placement_cancel(request: HttpRequest, placement_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.cancel_placement(
-                actor=request.user, at=timezone.now(), placement=placement, reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"], channel=Channel.WEB, where=request.path,
+                actor=request.user,
+                at=timezone.now(),
+                placement=placement,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+                channel=Channel.WEB,
+                where=request.path,
             )
         except services.PlacementInvalid as error:
             _add_errors(form, error.errors)
@@ -276,8 +368,15 @@ def placement_cancel(request: HttpRequest, placement_id: int) -> HttpResponse:
         else:
             messages.success(request, "The placement has been cancelled")
             return redirect("placements:detail", placement_id=placement.pk)
-    return _form_page(request, "simple_form.html", form=form, placement=placement,
-                      title="Cancel the placement", button="Cancel the placement", warning=True)
+    return _form_page(
+        request,
+        "simple_form.html",
+        form=form,
+        placement=placement,
+        title="Cancel the placement",
+        button="Cancel the placement",
+        warning=True,
+    )
 
 
 # --- outcomes and passport -------------------------------------------------------------------
@@ -289,8 +388,14 @@ def outcome_new(request: HttpRequest, placement_id: int) -> HttpResponse:
     form = OutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_outcome(actor=request.user, at=timezone.now(), placement=placement,
-                                 data=form.cleaned_data, channel=Channel.WEB, where=request.path)
+            services.add_outcome(
+                actor=request.user,
+                at=timezone.now(),
+                placement=placement,
+                data=form.cleaned_data,
+                channel=Channel.WEB,
+                where=request.path,
+            )
         except services.PlacementInvalid as error:
             _add_errors(form, error.errors)
         except services.PlacementMoveNotAllowed as error:
@@ -298,8 +403,14 @@ def outcome_new(request: HttpRequest, placement_id: int) -> HttpResponse:
         else:
             messages.success(request, "The intended outcome has been added")
             return redirect("placements:detail", placement_id=placement.pk)
-    return _form_page(request, "simple_form.html", form=form, placement=placement,
-                      title="Add an intended outcome", button="Add outcome")
+    return _form_page(
+        request,
+        "simple_form.html",
+        form=form,
+        placement=placement,
+        title="Add an intended outcome",
+        button="Add outcome",
+    )
 
 
 @login_required
@@ -311,8 +422,15 @@ def outcome_edit(request: HttpRequest, placement_id: int, outcome_id: int) -> Ht
     form = _edit_form(OutcomeForm, request, placement, initial=initial_from_outcome(outcome))
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_outcome(actor=request.user, at=timezone.now(), outcome=outcome, data=form.cleaned_data,
-                                    expected_version=form.cleaned_data["version"], channel=Channel.WEB, where=request.path)
+            services.change_outcome(
+                actor=request.user,
+                at=timezone.now(),
+                outcome=outcome,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data["version"],
+                channel=Channel.WEB,
+                where=request.path,
+            )
         except services.PlacementInvalid as error:
             _add_errors(form, error.errors)
         except (services.PlacementChangedElsewhere, services.PlacementMoveNotAllowed) as error:
@@ -320,8 +438,14 @@ def outcome_edit(request: HttpRequest, placement_id: int, outcome_id: int) -> Ht
         else:
             messages.success(request, "The intended outcome has been changed")
             return redirect("placements:detail", placement_id=placement.pk)
-    return _form_page(request, "simple_form.html", form=form, placement=placement,
-                      title="Change an intended outcome", button="Save")
+    return _form_page(
+        request,
+        "simple_form.html",
+        form=form,
+        placement=placement,
+        title="Change an intended outcome",
+        button="Save",
+    )
 
 
 @login_required
@@ -332,9 +456,15 @@ def passport_edit(request: HttpRequest, placement_id: int) -> HttpResponse:
     form = _edit_form(PassportForm, request, placement, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_passport(actor=request.user, at=timezone.now(), placement=placement,
-                                     data=form.cleaned_data, expected_version=form.cleaned_data["version"],
-                                     channel=Channel.WEB, where=request.path)
+            services.update_passport(
+                actor=request.user,
+                at=timezone.now(),
+                placement=placement,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data["version"],
+                channel=Channel.WEB,
+                where=request.path,
+            )
         except services.PlacementInvalid as error:
             _add_errors(form, error.errors)
         except (services.PlacementChangedElsewhere, services.PlacementMoveNotAllowed) as error:
@@ -342,9 +472,15 @@ def passport_edit(request: HttpRequest, placement_id: int) -> HttpResponse:
         else:
             messages.success(request, "The Person Passport has been saved")
             return redirect("placements:detail", placement_id=placement.pk)
-    return _form_page(request, "simple_form.html", form=form, placement=placement,
-                      title="Person Passport", button="Save",
-                      lead="A one-page profile the provider can see: keep it short and in plain words.")
+    return _form_page(
+        request,
+        "simple_form.html",
+        form=form,
+        placement=placement,
+        title="Person Passport",
+        button="Save",
+        lead="A one-page profile the provider can see: keep it short and in plain words.",
+    )
 
 
 # --- reviews, ending, follow-up --------------------------------------------------------------
@@ -357,18 +493,32 @@ def review_new(request: HttpRequest, placement_id: int) -> HttpResponse:
     form = ReviewForm(request.POST or None, outcomes=outcomes)
     if request.method == "POST" and form.is_valid():
         try:
-            review = services.record_review(actor=request.user, at=timezone.now(), placement=placement,
-                                            data=form.to_service_data(), channel=Channel.WEB, where=request.path)
+            review = services.record_review(
+                actor=request.user,
+                at=timezone.now(),
+                placement=placement,
+                data=form.to_service_data(),
+                channel=Channel.WEB,
+                where=request.path,
+            )
         except services.PlacementInvalid as error:
             _add_errors(form, error.errors)
         else:
             if review.decision == ReviewDecision.END:
-                messages.success(request, "The review has been recorded. Now record how the placement ended")
+                messages.success(
+                    request, "The review has been recorded. Now record how the placement ended"
+                )
                 return redirect("placements:end", placement_id=placement.pk)
             messages.success(request, "The review has been recorded")
             return redirect("placements:detail", placement_id=placement.pk)
-    return _form_page(request, "review_form.html", form=form, placement=placement, outcomes=outcomes,
-                      title="Record a review")
+    return _form_page(
+        request,
+        "review_form.html",
+        form=form,
+        placement=placement,
+        outcomes=outcomes,
+        title="Record a review",
+    )
 
 
 @login_required
@@ -379,19 +529,34 @@ def placement_end(request: HttpRequest, placement_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.end_placement(
-                actor=request.user, at=timezone.now(), placement=placement, end_date=data["end_date"],
-                reason=data["reason"], destination=data["destination"], transition_plan=data["transition_plan"],
-                expected_version=form.cleaned_data["version"], channel=Channel.WEB, where=request.path,
+                actor=request.user,
+                at=timezone.now(),
+                placement=placement,
+                end_date=data["end_date"],
+                reason=data["reason"],
+                destination=data["destination"],
+                transition_plan=data["transition_plan"],
+                expected_version=form.cleaned_data["version"],
+                channel=Channel.WEB,
+                where=request.path,
             )
         except services.PlacementInvalid as error:
             _add_errors(form, error.errors)
         except (services.PlacementChangedElsewhere, services.PlacementMoveNotAllowed) as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "The placement has ended. Follow-up checks are booked for 6 and 12 weeks")
+            messages.success(
+                request, "The placement has ended. Follow-up checks are booked for 6 and 12 weeks"
+            )
             return redirect("placements:detail", placement_id=placement.pk)
-    return _form_page(request, "simple_form.html", form=form, placement=placement,
-                      title="End the placement", button="End the placement")
+    return _form_page(
+        request,
+        "simple_form.html",
+        form=form,
+        placement=placement,
+        title="End the placement",
+        button="End the placement",
+    )
 
 
 @login_required
@@ -403,14 +568,28 @@ def follow_up_record(request: HttpRequest, placement_id: int, follow_up_id: int)
     form = FollowUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_follow_up(actor=request.user, at=timezone.now(), follow_up=follow_up,
-                                      data=form.cleaned_data, channel=Channel.WEB, where=request.path)
+            services.record_follow_up(
+                actor=request.user,
+                at=timezone.now(),
+                follow_up=follow_up,
+                data=form.cleaned_data,
+                channel=Channel.WEB,
+                where=request.path,
+            )
         except services.PlacementInvalid as error:
             _add_errors(form, error.errors)
         else:
-            messages.success(request, f"The {follow_up.weeks_after}-week follow-up has been recorded")
+            messages.success(
+                request, f"The {follow_up.weeks_after}-week follow-up has been recorded"
+            )
             return redirect("placements:detail", placement_id=placement.pk)
-    return _form_page(request, "simple_form.html", form=form, placement=placement,
-                      title=f"{follow_up.weeks_after}-week follow-up", button="Save",
-                      lead=f"Due {follow_up.due_date.day} {follow_up.due_date:%B %Y}. "
-                           "Is the child still attending, and has their destination been sustained?")
+    return _form_page(
+        request,
+        "simple_form.html",
+        form=form,
+        placement=placement,
+        title=f"{follow_up.weeks_after}-week follow-up",
+        button="Save",
+        lead=f"Due {follow_up.due_date.day} {follow_up.due_date:%B %Y}. "
+        "Is the child still attending, and has their destination been sustained?",
+    )

@@ -528,7 +528,11 @@ def _register_providers(rows: dict[str, _Values], report: ImportReport, at: dt.d
     _update_by_id(
         Provider,
         ("name", "home_la_id", "updated_at"),
-        [(name, la_id, at, provider_ids[pk]) for name, la_id, pk in to_update if pk in provider_ids],
+        [
+            (name, la_id, at, provider_ids[pk])
+            for name, la_id, pk in to_update
+            if pk in provider_ids
+        ],
     )
     establishment_ids = dict(
         Establishment.objects.filter(type_code__in=AP_TYPE_CODES).values_list("urn", "id")
@@ -557,7 +561,8 @@ def _register_providers(rows: dict[str, _Values], report: ImportReport, at: dt.d
                 name=organisation.name,
                 kind=STATE_AP_TYPE_CODES[organisation.establishment.type_code],
                 establishment=organisation.establishment,
-                home_la_id=organisation.local_authority_id or organisation.establishment.local_authority_id,
+                home_la_id=organisation.local_authority_id
+                or organisation.establishment.local_authority_id,
                 offers_tier_2=True,
                 created_at=at,
                 updated_at=at,

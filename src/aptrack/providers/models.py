@@ -32,8 +32,12 @@ REGISTERED_KINDS = frozenset(
     }
 )
 # GIAS TypeOfEstablishment codes that are state-funded AP (domain.md §6).
-STATE_AP_TYPE_CODES = {"14": ProviderKind.PRU, "38": ProviderKind.AP_ACADEMY,
-                       "42": ProviderKind.AP_ACADEMY, "43": ProviderKind.AP_ACADEMY}
+STATE_AP_TYPE_CODES = {
+    "14": ProviderKind.PRU,
+    "38": ProviderKind.AP_ACADEMY,
+    "42": ProviderKind.AP_ACADEMY,
+    "43": ProviderKind.AP_ACADEMY,
+}
 
 
 class SettingType(models.TextChoices):
@@ -68,13 +72,18 @@ class Provider(models.Model):
     kind = models.CharField(max_length=20, choices=ProviderKind.choices)
     # Identity for the AP census: exactly one of URN (via establishment), UKPRN, setting type.
     establishment = models.OneToOneField(
-        "organisations.Establishment", on_delete=models.PROTECT, null=True, blank=True,
+        "organisations.Establishment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="provider",
     )
     ukprn = models.CharField("UKPRN", max_length=8, blank=True)
     setting_type = models.CharField(max_length=3, choices=SettingType.choices, blank=True)
     home_la = models.ForeignKey(
-        "organisations.LocalAuthority", on_delete=models.PROTECT, related_name="providers",
+        "organisations.LocalAuthority",
+        on_delete=models.PROTECT,
+        related_name="providers",
         help_text="The LA where the provider is based",
     )
     offers_tier_1 = models.BooleanField("Tier 1: support in mainstream schools", default=False)
@@ -102,7 +111,9 @@ class Provider(models.Model):
                 name="provider_has_exactly_one_identity",
                 condition=(
                     models.Q(establishment__isnull=False, ukprn="", setting_type="")
-                    | models.Q(establishment__isnull=True, ukprn__regex=r"^1[0-9]{7}$", setting_type="")
+                    | models.Q(
+                        establishment__isnull=True, ukprn__regex=r"^1[0-9]{7}$", setting_type=""
+                    )
                     | (models.Q(establishment__isnull=True, ukprn="") & ~models.Q(setting_type=""))
                 ),
             ),
@@ -125,7 +136,11 @@ class Provider(models.Model):
 
     @property
     def tiers(self) -> list[int]:
-        return [n for n, on in ((1, self.offers_tier_1), (2, self.offers_tier_2), (3, self.offers_tier_3)) if on]
+        return [
+            n
+            for n, on in ((1, self.offers_tier_1), (2, self.offers_tier_2), (3, self.offers_tier_3))
+            if on
+        ]
 
 
 class ProviderSite(models.Model):
@@ -153,7 +168,9 @@ class ProviderApproval(models.Model):
     local_authority = models.ForeignKey(
         "organisations.LocalAuthority", on_delete=models.PROTECT, related_name="provider_approvals"
     )
-    status = models.CharField(max_length=20, choices=ApprovalStatus.choices, default=ApprovalStatus.NOT_ASSESSED)
+    status = models.CharField(
+        max_length=20, choices=ApprovalStatus.choices, default=ApprovalStatus.NOT_ASSESSED
+    )
     since_date = models.DateField(null=True, blank=True)
     review_date = models.DateField(null=True, blank=True)
     reason = models.TextField(blank=True)
@@ -163,7 +180,9 @@ class ProviderApproval(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["provider", "local_authority"], name="one_approval_per_la"),
+            models.UniqueConstraint(
+                fields=["provider", "local_authority"], name="one_approval_per_la"
+            ),
         ]
 
     def __str__(self) -> str:

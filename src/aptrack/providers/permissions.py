@@ -23,14 +23,34 @@ from aptrack.providers.models import Provider
 APPROVAL_ROLES = frozenset({Role.LA_MANAGER, Role.QA_LEAD})
 
 # Field groups of the provider form, by owner (form field names: `urn` stands for the establishment).
-REGISTRATION_FIELDS = frozenset({
-    "name", "kind", "home_la", "urn", "ukprn", "setting_type", "ofsted_judgement", "ofsted_date",
-})
+REGISTRATION_FIELDS = frozenset(
+    {
+        "name",
+        "kind",
+        "home_la",
+        "urn",
+        "ukprn",
+        "setting_type",
+        "ofsted_judgement",
+        "ofsted_date",
+    }
+)
 CONTACT_FIELDS = frozenset({"contact_email", "contact_phone"})
-OFFER_FIELDS = frozenset({
-    "offers_tier_1", "offers_tier_2", "offers_tier_3", "key_stages", "teaches_english_and_maths",
-    "qualifications", "therapeutic_offer", "hours_per_week", "capacity", "daily_rate", "hourly_rate",
-})
+OFFER_FIELDS = frozenset(
+    {
+        "offers_tier_1",
+        "offers_tier_2",
+        "offers_tier_3",
+        "key_stages",
+        "teaches_english_and_maths",
+        "qualifications",
+        "therapeutic_offer",
+        "hours_per_week",
+        "capacity",
+        "daily_rate",
+        "hourly_rate",
+    }
+)
 
 
 def _role(user: Any) -> str | None:

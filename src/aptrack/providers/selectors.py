@@ -28,7 +28,9 @@ def _active_placements(on: dt.date) -> Q:
     )
 
 
-def list_providers(*, filters: ProviderFilters, la_id: int | None, on: dt.date) -> QuerySet[Provider]:
+def list_providers(
+    *, filters: ProviderFilters, la_id: int | None, on: dt.date
+) -> QuerySet[Provider]:
     """Providers with their current occupancy and, for an LA user, their standing with that LA."""
     providers = Provider.objects.select_related("home_la", "establishment").annotate(
         # As count_occupancy: children in a placement running on `on`.
@@ -41,11 +43,17 @@ def list_providers(*, filters: ProviderFilters, la_id: int | None, on: dt.date) 
     if la_id is not None:
         providers = providers.annotate(
             approval_status=Subquery(
-                ProviderApproval.objects.filter(provider=OuterRef("pk"), local_authority_id=la_id).values("status")[:1]
+                ProviderApproval.objects.filter(
+                    provider=OuterRef("pk"), local_authority_id=la_id
+                ).values("status")[:1]
             )
         )
     if filters.query:
-        providers = providers.filter(Q(name__icontains=filters.query) | Q(establishment__urn=filters.query.strip()) | Q(ukprn=filters.query.strip()))
+        providers = providers.filter(
+            Q(name__icontains=filters.query)
+            | Q(establishment__urn=filters.query.strip())
+            | Q(ukprn=filters.query.strip())
+        )
     if filters.registered is True:
         providers = providers.filter(kind__in=REGISTERED_KINDS)
     elif filters.registered is False:
@@ -55,17 +63,25 @@ def list_providers(*, filters: ProviderFilters, la_id: int | None, on: dt.date) 
     if filters.tier in (1, 2, 3):
         providers = providers.filter(**{f"offers_tier_{filters.tier}": True})
     if filters.area_la_id:
-        providers = providers.filter(Q(home_la_id=filters.area_la_id) | Q(sites__local_authority_id=filters.area_la_id)).distinct()
+        providers = providers.filter(
+            Q(home_la_id=filters.area_la_id) | Q(sites__local_authority_id=filters.area_la_id)
+        ).distinct()
     if filters.approval_status and la_id is not None:
         if filters.approval_status == "NOT_ASSESSED":
-            providers = providers.filter(Q(approval_status__isnull=True) | Q(approval_status="NOT_ASSESSED"))
+            providers = providers.filter(
+                Q(approval_status__isnull=True) | Q(approval_status="NOT_ASSESSED")
+            )
         else:
             providers = providers.filter(approval_status=filters.approval_status)
     return providers.order_by("name", "pk")
 
 
 def get_provider(*, provider_id: int) -> Provider | None:
-    return Provider.objects.select_related("home_la", "establishment", "organisation").filter(pk=provider_id).first()
+    return (
+        Provider.objects.select_related("home_la", "establishment", "organisation")
+        .filter(pk=provider_id)
+        .first()
+    )
 
 
 def get_approval(*, provider: Provider, la_id: int | None) -> ProviderApproval | None:
@@ -88,7 +104,9 @@ def count_occupancy(*, provider: Provider, on: dt.date) -> int:
     not one only planned or cancelled)."""
     return (
         Placement.objects.filter(running_on_q(on), provider_id=provider.organisation_id)
-        .values("child_id").distinct().count()
+        .values("child_id")
+        .distinct()
+        .count()
     )
 
 
@@ -107,7 +125,9 @@ def list_children_placed(*, user: object, provider: Provider, on: dt.date) -> Qu
 def list_interested_la_ids(*, provider: Provider) -> set[int]:
     """The LAs with a stake in the provider's shared record: where it is based and every LA that
     commissions (has placed a child) there."""
-    commissioning = Placement.objects.filter(provider_id=provider.organisation_id).values_list(
-        "commissioning_la_id", flat=True
-    ).distinct()
+    commissioning = (
+        Placement.objects.filter(provider_id=provider.organisation_id)
+        .values_list("commissioning_la_id", flat=True)
+        .distinct()
+    )
     return {provider.home_la_id, *(la_id for la_id in commissioning if la_id is not None)}

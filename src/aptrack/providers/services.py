@@ -31,15 +31,31 @@ URN_TAKEN = "Another provider already has URN {urn}"
 REGISTERED_NEEDS_URN = "A registered provider (school, college or PRU) needs its URN"
 APPROVAL_MOVE_NOT_ALLOWED = "A provider cannot move from {source} to {target}"
 APPROVAL_NEEDS_REASON = "Give the reason for the change"
-RECORD_CHANGED = "Someone else changed this provider while you were editing. Reload to see their changes."
+RECORD_CHANGED = (
+    "Someone else changed this provider while you were editing. Reload to see their changes."
+)
 CHANGE_NOT_ALLOWED = "You cannot change the provider's {fields}"
 IDENTITY_FIELDS = ("urn", "ukprn", "setting_type")
 
 PROFILE_FIELDS = (
-    "name", "kind", "home_la", "offers_tier_1", "offers_tier_2", "offers_tier_3", "key_stages",
-    "teaches_english_and_maths", "qualifications", "therapeutic_offer", "hours_per_week",
-    "capacity", "daily_rate", "hourly_rate", "ofsted_judgement", "ofsted_date",
-    "contact_email", "contact_phone",
+    "name",
+    "kind",
+    "home_la",
+    "offers_tier_1",
+    "offers_tier_2",
+    "offers_tier_3",
+    "key_stages",
+    "teaches_english_and_maths",
+    "qualifications",
+    "therapeutic_offer",
+    "hours_per_week",
+    "capacity",
+    "daily_rate",
+    "hourly_rate",
+    "ofsted_judgement",
+    "ofsted_date",
+    "contact_email",
+    "contact_phone",
 )
 
 
@@ -62,13 +78,24 @@ class ProviderChangeNotAllowed(Exception):
 
 
 def _audit(
-    *, actor: Any, at: dt.datetime, action: AuditAction, instance: Any, before: dict[str, Any] | None,
+    *,
+    actor: Any,
+    at: dt.datetime,
+    action: AuditAction,
+    instance: Any,
+    before: dict[str, Any] | None,
     where: str,
 ) -> None:
     """One audit event for a register write, naming the organisation that made it."""
     organisation = getattr(actor, "organisation", None)
     record_event(
-        actor=actor, at=at, action=action, channel=Channel.WEB, instance=instance, child_id=None, where=where,
+        actor=actor,
+        at=at,
+        action=action,
+        channel=Channel.WEB,
+        instance=instance,
+        child_id=None,
+        where=where,
         changes={
             "organisation": organisation.name if organisation is not None else "",
             "organisation_id": organisation.pk if organisation is not None else None,
@@ -97,7 +124,9 @@ def _identity(data: dict[str, Any], *, exclude_id: int | None) -> dict[str, Any]
                 taken = taken.exclude(pk=exclude_id)
             if taken.exists():
                 errors["urn"] = [URN_TAKEN.format(urn=urn)]
-    if ukprn and not (ukprn.isascii() and ukprn.isdigit() and len(ukprn) == 8 and ukprn.startswith("1")):
+    if ukprn and not (
+        ukprn.isascii() and ukprn.isdigit() and len(ukprn) == 8 and ukprn.startswith("1")
+    ):
         errors["ukprn"] = [UKPRN_INVALID]
     if data.get("kind") in {ProviderKind.PRU, ProviderKind.AP_ACADEMY} and not urn:
         errors["urn"] = [REGISTERED_NEEDS_URN]
@@ -106,43 +135,66 @@ def _identity(data: dict[str, Any], *, exclude_id: int | None) -> dict[str, Any]
     return {"establishment": establishment, "ukprn": ukprn, "setting_type": setting_type}
 
 
-def create_provider(*, actor: Any, at: dt.datetime, data: dict[str, Any], where: str = "") -> Provider:
+def create_provider(
+    *, actor: Any, at: dt.datetime, data: dict[str, Any], where: str = ""
+) -> Provider:
     """Add a provider to the register, with its organisation (for its staff's accounts)."""
     identity = _identity(data, exclude_id=None)
     profile = {key: data[key] for key in PROFILE_FIELDS if key in data}
     with transaction.atomic():
         organisation = Organisation.objects.create(
-            name=profile["name"], kind=OrganisationKind.PROVIDER, local_authority=profile["home_la"],
+            name=profile["name"],
+            kind=OrganisationKind.PROVIDER,
+            local_authority=profile["home_la"],
             establishment=identity["establishment"],
         )
         provider = Provider.objects.create(
             organisation=organisation, created_at=at, updated_at=at, **identity, **profile
         )
-        _audit(actor=actor, at=at, action=AuditAction.CREATED, instance=provider, before=None, where=where)
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.CREATED,
+            instance=provider,
+            before=None,
+            where=where,
+        )
     return provider
 
 
 def _current_identity(provider: Provider) -> dict[str, Any]:
     return {
         "urn": provider.establishment.urn if provider.establishment_id else "",  # type: ignore[union-attr]
-        "ukprn": provider.ukprn, "setting_type": provider.setting_type, "kind": provider.kind,
+        "ukprn": provider.ukprn,
+        "setting_type": provider.setting_type,
+        "kind": provider.kind,
     }
 
 
 def update_provider(
-    *, actor: Any, at: dt.datetime, provider: Provider, data: dict[str, Any], expected_version: int,
+    *,
+    actor: Any,
+    at: dt.datetime,
+    provider: Provider,
+    data: dict[str, Any],
+    expected_version: int,
     where: str = "",
 ) -> Provider:
     """Change the parts of a provider's shared record that the actor may change (`data` holds
     only those: a field outside them is refused whole, nothing saved)."""
     with transaction.atomic():
         locked = lock_version(
-            Provider, pk=provider.pk, expected_version=expected_version,
-            error=ProviderChangedElsewhere, message=RECORD_CHANGED,
+            Provider,
+            pk=provider.pk,
+            expected_version=expected_version,
+            error=ProviderChangedElsewhere,
+            message=RECORD_CHANGED,
         )
         refused = set(data) - permissions.changeable_provider_fields(actor, locked)
         if refused:
-            raise ProviderChangeNotAllowed(CHANGE_NOT_ALLOWED.format(fields=", ".join(sorted(refused))))
+            raise ProviderChangeNotAllowed(
+                CHANGE_NOT_ALLOWED.format(fields=", ".join(sorted(refused)))
+            )
         before = snapshot(locked)
         identity = {}
         if set(data) & {*IDENTITY_FIELDS, "kind"}:
@@ -155,12 +207,21 @@ def update_provider(
         Organisation.objects.filter(pk=locked.organisation_id).update(
             name=locked.name, establishment=locked.establishment
         )
-        _audit(actor=actor, at=at, action=AuditAction.UPDATED, instance=locked, before=before, where=where)
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.UPDATED,
+            instance=locked,
+            before=before,
+            where=where,
+        )
         changes.announce(la_ids=None)
     return locked
 
 
-def ensure_registered_provider(*, establishment: Establishment, at: dt.datetime) -> tuple[Provider, bool]:
+def ensure_registered_provider(
+    *, establishment: Establishment, at: dt.datetime
+) -> tuple[Provider, bool]:
     """Make a state-funded AP establishment (GIAS types 14, 38, 42, 43) a registered provider,
     once. Returns the provider and whether it was created."""
     existing = Provider.objects.filter(establishment=establishment).first()
@@ -170,18 +231,23 @@ def ensure_registered_provider(*, establishment: Establishment, at: dt.datetime)
             Organisation.objects.filter(pk=existing.organisation_id).update(name=establishment.name)
             changes.announce(la_ids=None)
         return existing, False
-    organisation = (
-        Organisation.objects.filter(kind=OrganisationKind.PROVIDER, establishment=establishment).first()
-        or Organisation.objects.create(
-            name=establishment.name, kind=OrganisationKind.PROVIDER,
-            local_authority=establishment.local_authority, establishment=establishment,
-        )
+    organisation = Organisation.objects.filter(
+        kind=OrganisationKind.PROVIDER, establishment=establishment
+    ).first() or Organisation.objects.create(
+        name=establishment.name,
+        kind=OrganisationKind.PROVIDER,
+        local_authority=establishment.local_authority,
+        establishment=establishment,
     )
     provider = Provider.objects.create(
-        organisation=organisation, name=establishment.name,
+        organisation=organisation,
+        name=establishment.name,
         kind=STATE_AP_TYPE_CODES.get(establishment.type_code, ProviderKind.PRU),
-        establishment=establishment, home_la=establishment.local_authority,
-        offers_tier_2=True, created_at=at, updated_at=at,
+        establishment=establishment,
+        home_la=establishment.local_authority,
+        offers_tier_2=True,
+        created_at=at,
+        updated_at=at,
     )
     return provider, True
 
@@ -198,14 +264,23 @@ def add_site(
             postcode=data["postcode"].strip().upper(),
             local_authority=data["local_authority"],
         )
-        _audit(actor=actor, at=at, action=AuditAction.CREATED, instance=site, before=None, where=where)
+        _audit(
+            actor=actor, at=at, action=AuditAction.CREATED, instance=site, before=None, where=where
+        )
     return site
 
 
 def change_approval(
-    *, actor: Any, at: dt.datetime, provider: Provider, local_authority: Any,
-    target: states.ApprovalStatus, effective_date: dt.date, reason: str,
-    review_date: dt.date | None = None, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    provider: Provider,
+    local_authority: Any,
+    target: states.ApprovalStatus,
+    effective_date: dt.date,
+    reason: str,
+    review_date: dt.date | None = None,
+    where: str = "",
 ) -> ProviderApproval:
     """Move a provider's standing on one LA's framework, leaving an event for the history."""
     if not reason.strip():
@@ -221,20 +296,37 @@ def change_approval(
                 APPROVAL_MOVE_NOT_ALLOWED.format(source=source.label, target=target.label)
             )
         ApprovalEvent.objects.create(
-            approval=approval, from_status=source, to_status=target,
-            effective_date=effective_date, reason=reason.strip(), by=actor, at=at,
+            approval=approval,
+            from_status=source,
+            to_status=target,
+            effective_date=effective_date,
+            reason=reason.strip(),
+            by=actor,
+            at=at,
         )
         approval.status = target
         approval.since_date = effective_date
         approval.review_date = review_date
         approval.reason = reason.strip()
         approval.save()
-        _audit(actor=actor, at=at, action=AuditAction.UPDATED, instance=approval, before=before, where=where)
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.UPDATED,
+            instance=approval,
+            before=before,
+            where=where,
+        )
     return approval
 
 
 def update_relationship(
-    *, actor: Any, at: dt.datetime, provider: Provider, local_authority: Any, data: dict[str, Any],
+    *,
+    actor: Any,
+    at: dt.datetime,
+    provider: Provider,
+    local_authority: Any,
+    data: dict[str, Any],
     where: str = "",
 ) -> ProviderApproval:
     """An LA's own notes and agreed rates for a provider, on that LA's relationship row only."""
@@ -247,5 +339,12 @@ def update_relationship(
         approval.agreed_daily_rate = data.get("agreed_daily_rate")
         approval.agreed_hourly_rate = data.get("agreed_hourly_rate")
         approval.save()
-        _audit(actor=actor, at=at, action=AuditAction.UPDATED, instance=approval, before=before, where=where)
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.UPDATED,
+            instance=approval,
+            before=before,
+            where=where,
+        )
     return approval

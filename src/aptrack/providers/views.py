@@ -66,11 +66,18 @@ def provider_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     base = "?" + (query.urlencode() + "&" if query else "") + "page="
-    return TemplateResponse(request, "providers/list.html", {
-        "search_form": form, "page": page, "base": base, "la_id": la_id,
-        "statuses": dict(ApprovalStatus.choices),
-        "can_add": permissions.can_add_provider(request.user),
-    })
+    return TemplateResponse(
+        request,
+        "providers/list.html",
+        {
+            "search_form": form,
+            "page": page,
+            "base": base,
+            "la_id": la_id,
+            "statuses": dict(ApprovalStatus.choices),
+            "can_add": permissions.can_add_provider(request.user),
+        },
+    )
 
 
 @login_required
@@ -79,19 +86,27 @@ def provider_detail(request: HttpRequest, provider_id: int) -> HttpResponse:
     today = timezone.localdate()
     la_id = _user_la_id(request)
     sites = list(provider.sites.select_related("local_authority").order_by("name"))
-    return TemplateResponse(request, "providers/detail.html", {
-        "provider": provider,
-        "sites": sites,
-        "la_id": la_id,
-        "approval": selectors.get_approval(provider=provider, la_id=la_id),
-        "approval_history": selectors.list_approval_history(provider=provider, la_id=la_id),
-        "occupancy": selectors.count_occupancy(provider=provider, on=today),
-        "children": selectors.list_children_placed(user=request.user, provider=provider, on=today),
-        "can_change_details": bool(permissions.changeable_provider_fields(request.user, provider)),
-        "can_add_site": permissions.can_add_site(request.user, provider),
-        "can_decide": permissions.can_change_standing(request.user),
-        "can_change_relationship": permissions.can_change_relationship(request.user),
-    })
+    return TemplateResponse(
+        request,
+        "providers/detail.html",
+        {
+            "provider": provider,
+            "sites": sites,
+            "la_id": la_id,
+            "approval": selectors.get_approval(provider=provider, la_id=la_id),
+            "approval_history": selectors.list_approval_history(provider=provider, la_id=la_id),
+            "occupancy": selectors.count_occupancy(provider=provider, on=today),
+            "children": selectors.list_children_placed(
+                user=request.user, provider=provider, on=today
+            ),
+            "can_change_details": bool(
+                permissions.changeable_provider_fields(request.user, provider)
+            ),
+            "can_add_site": permissions.can_add_site(request.user, provider),
+            "can_decide": permissions.can_change_standing(request.user),
+            "can_change_relationship": permissions.can_change_relationship(request.user),
+        },
+    )
 
 
 @login_required
@@ -109,7 +124,9 @@ def provider_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"{provider.name} has been added to the register")
             return redirect("providers:detail", provider_id=provider.pk)
-    return TemplateResponse(request, "providers/form.html", {"form": form, "title": "Add a provider"})
+    return TemplateResponse(
+        request, "providers/form.html", {"form": form, "title": "Add a provider"}
+    )
 
 
 @login_required
@@ -119,14 +136,21 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
     if not only:
         raise PermissionDenied
     form = versioned(ProviderForm)(
-        request.POST or None, initial={**initial_from_provider(provider), "version": provider.version},
+        request.POST or None,
+        initial={**initial_from_provider(provider), "version": provider.version},
         only={*only, "version"},
     )
     if request.method == "POST" and form.is_valid():
         data = {key: value for key, value in form.cleaned_data.items() if key != "version"}
         try:
-            services.update_provider(actor=request.user, at=timezone.now(), provider=provider,
-                                     data=data, expected_version=form.cleaned_data["version"], where=request.path)
+            services.update_provider(
+                actor=request.user,
+                at=timezone.now(),
+                provider=provider,
+                data=data,
+                expected_version=form.cleaned_data["version"],
+                where=request.path,
+            )
         except services.ProviderInvalid as error:
             _add_errors(form, error)
         except (services.ProviderChangedElsewhere, services.ProviderChangeNotAllowed) as error:
@@ -134,9 +158,15 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
         else:
             messages.success(request, "The provider's details have been updated")
             return redirect("providers:detail", provider_id=provider.pk)
-    return TemplateResponse(request, "providers/form.html", {
-        "form": form, "title": f"Change {provider.name}", "provider": provider,
-    })
+    return TemplateResponse(
+        request,
+        "providers/form.html",
+        {
+            "form": form,
+            "title": f"Change {provider.name}",
+            "provider": provider,
+        },
+    )
 
 
 @login_required
@@ -146,13 +176,24 @@ def site_new(request: HttpRequest, provider_id: int) -> HttpResponse:
         raise PermissionDenied
     form = SiteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.add_site(actor=request.user, at=timezone.now(), provider=provider, data=form.cleaned_data,
-                          where=request.path)
+        services.add_site(
+            actor=request.user,
+            at=timezone.now(),
+            provider=provider,
+            data=form.cleaned_data,
+            where=request.path,
+        )
         messages.success(request, "The site has been added")
         return redirect("providers:detail", provider_id=provider.pk)
-    return TemplateResponse(request, "providers/form.html", {
-        "form": form, "title": f"Add a site for {provider.name}", "provider": provider,
-    })
+    return TemplateResponse(
+        request,
+        "providers/form.html",
+        {
+            "form": form,
+            "title": f"Add a site for {provider.name}",
+            "provider": provider,
+        },
+    )
 
 
 @login_required
@@ -165,10 +206,15 @@ def approval_change(request: HttpRequest, provider_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.change_approval(
-                actor=request.user, at=timezone.now(), provider=provider,
+                actor=request.user,
+                at=timezone.now(),
+                provider=provider,
                 local_authority=request.user.organisation.local_authority,  # type: ignore[union-attr]
-                target=ApprovalStatus(data["status"]), effective_date=data["effective_date"],
-                reason=data["reason"], review_date=data["review_date"], where=request.path,
+                target=ApprovalStatus(data["status"]),
+                effective_date=data["effective_date"],
+                reason=data["reason"],
+                review_date=data["review_date"],
+                where=request.path,
             )
         except services.ApprovalMoveNotAllowed as error:
             form.add_error("status", str(error))
@@ -177,9 +223,15 @@ def approval_change(request: HttpRequest, provider_id: int) -> HttpResponse:
         else:
             messages.success(request, "The provider's standing has been changed")
             return redirect("providers:detail", provider_id=provider.pk)
-    return TemplateResponse(request, "providers/form.html", {
-        "form": form, "title": f"Change {provider.name}'s standing", "provider": provider,
-    })
+    return TemplateResponse(
+        request,
+        "providers/form.html",
+        {
+            "form": form,
+            "title": f"Change {provider.name}'s standing",
+            "provider": provider,
+        },
+    )
 
 
 @login_required
@@ -189,19 +241,33 @@ def relationship_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
     if not permissions.can_change_relationship(request.user):
         raise PermissionDenied
     approval = selectors.get_approval(provider=provider, la_id=_user_la_id(request))
-    initial = {
-        "notes": approval.notes, "agreed_daily_rate": approval.agreed_daily_rate,
-        "agreed_hourly_rate": approval.agreed_hourly_rate,
-    } if approval else {}
+    initial = (
+        {
+            "notes": approval.notes,
+            "agreed_daily_rate": approval.agreed_daily_rate,
+            "agreed_hourly_rate": approval.agreed_hourly_rate,
+        }
+        if approval
+        else {}
+    )
     form = RelationshipForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.update_relationship(
-            actor=request.user, at=timezone.now(), provider=provider,
+            actor=request.user,
+            at=timezone.now(),
+            provider=provider,
             local_authority=request.user.organisation.local_authority,  # type: ignore[union-attr]
-            data=form.cleaned_data, where=request.path,
+            data=form.cleaned_data,
+            where=request.path,
         )
         messages.success(request, "Your local authority's notes and rates have been updated")
         return redirect("providers:detail", provider_id=provider.pk)
-    return TemplateResponse(request, "providers/form.html", {
-        "form": form, "title": f"Your notes and rates for {provider.name}", "provider": provider,
-    })
+    return TemplateResponse(
+        request,
+        "providers/form.html",
+        {
+            "form": form,
+            "title": f"Your notes and rates for {provider.name}",
+            "provider": provider,
+        },
+    )

@@ -44,9 +44,7 @@ class ComplianceCheck(models.Model):
     named_person = models.CharField(max_length=200, blank=True)
     evidence_reference = models.CharField(max_length=300, blank=True)
     notes = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
     superseded_at = models.DateTimeField(null=True, blank=True)
     superseded_by = models.ForeignKey(
@@ -109,7 +107,10 @@ class Framework(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     owner_la = models.ForeignKey(
-        "organisations.LocalAuthority", on_delete=models.PROTECT, null=True, blank=True,
+        "organisations.LocalAuthority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="qa_frameworks",
     )
     based_on = models.ForeignKey(
@@ -150,10 +151,13 @@ class Standard(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["framework", "code"], condition=models.Q(retired_at__isnull=True),
+                fields=["framework", "code"],
+                condition=models.Q(retired_at__isnull=True),
                 name="standard_code_unique_in_framework",
             ),
-            models.CheckConstraint(condition=models.Q(area_number__gte=1), name="area_number_positive"),
+            models.CheckConstraint(
+                condition=models.Q(area_number__gte=1), name="area_number_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -182,9 +186,13 @@ GRADE_RANGE = models.Q(grade__gte=1, grade__lte=4)
 
 
 class QAVisit(models.Model):
-    provider = models.ForeignKey("providers.Provider", on_delete=models.PROTECT, related_name="qa_visits")
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.PROTECT, related_name="qa_visits"
+    )
     local_authority = models.ForeignKey(
-        "organisations.LocalAuthority", on_delete=models.PROTECT, related_name="qa_visits",
+        "organisations.LocalAuthority",
+        on_delete=models.PROTECT,
+        related_name="qa_visits",
         help_text="The LA that made the visit",
     )
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="visits")
@@ -194,7 +202,9 @@ class QAVisit(models.Model):
     child_feedback = models.TextField(blank=True)
     family_feedback = models.TextField(blank=True)
     summary = models.TextField(blank=True)
-    overall_judgement = models.PositiveSmallIntegerField(choices=Grade.choices, null=True, blank=True)
+    overall_judgement = models.PositiveSmallIntegerField(
+        choices=Grade.choices, null=True, blank=True
+    )
     revisit_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=VisitStatus.choices, default=VisitStatus.DRAFT)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
@@ -239,7 +249,9 @@ class StandardJudgement(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["visit", "standard"], name="one_judgement_per_standard"),
+            models.UniqueConstraint(
+                fields=["visit", "standard"], name="one_judgement_per_standard"
+            ),
             models.CheckConstraint(condition=GRADE_RANGE, name="judgement_grade_on_scale"),
         ]
 
@@ -254,7 +266,9 @@ class VisitAction(models.Model):
     text = models.TextField()
     owner_name = models.CharField(max_length=200)
     due_date = models.DateField()
-    status = models.CharField(max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    status = models.CharField(
+        max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
     done_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()

@@ -143,8 +143,12 @@ def _status(checks: dict[str, ComplianceCheck], on: dt.date, soon_days: int) -> 
             state = CheckState.IN_DATE
         rows.append(CheckRow(check_type=check_type, state=state, check=check))
     return ComplianceStatus(
-        on=on, compliant=not missing and not expired, missing=missing, expired=expired,
-        expiring_soon=expiring, rows=rows,
+        on=on,
+        compliant=not missing and not expired,
+        missing=missing,
+        expired=expired,
+        expiring_soon=expiring,
+        rows=rows,
     )
 
 
@@ -174,7 +178,9 @@ def list_not_compliant(*, la_id: int, on: dt.date) -> list[ProviderCompliance]:
     return [row for row in list_provider_compliance(la_id=la_id, on=on) if not row.status.compliant]
 
 
-def list_expiring(*, la_id: int, on: dt.date, days: int = EXPIRING_SOON_DAYS) -> list[ComplianceCheck]:
+def list_expiring(
+    *, la_id: int, on: dt.date, days: int = EXPIRING_SOON_DAYS
+) -> list[ComplianceCheck]:
     """Current evidence that expires from `on` to `days` days later, across the LA's providers."""
     approved = ProviderApproval.objects.filter(local_authority_id=la_id).values("provider_id")
     return list(
@@ -272,7 +278,11 @@ def list_visits_for_provider(*, provider: Provider, la_id: int | None) -> QueryS
 def get_visit(*, visit_id: int) -> QAVisit | None:
     return (
         QAVisit.objects.select_related(
-            "provider", "provider__home_la", "local_authority", "framework", "created_by",
+            "provider",
+            "provider__home_la",
+            "local_authority",
+            "framework",
+            "created_by",
             "completed_by",
         )
         .filter(pk=visit_id)
@@ -455,7 +465,8 @@ def qa_summary(*, la_id: int, period: Period, as_at: dt.date | None = None) -> Q
     provider_ids = [row.provider.pk for row in compliance]
     visits = list(
         QAVisit.objects.filter(
-            local_authority_id=la_id, status=VisitStatus.COMPLETED,
+            local_authority_id=la_id,
+            status=VisitStatus.COMPLETED,
             visit_date__lte=period.end,
         )
         .order_by("visit_date", "pk")
@@ -473,12 +484,18 @@ def qa_summary(*, la_id: int, period: Period, as_at: dt.date | None = None) -> Q
     area_counts: dict[tuple[str, int, str], dict[int, int]] = {}
     grades = (
         StandardJudgement.objects.filter(visit_id__in=in_period_ids)
-        .values("standard__framework__name", "standard__area_number", "standard__area_title", "grade")
+        .values(
+            "standard__framework__name", "standard__area_number", "standard__area_title", "grade"
+        )
         .annotate(n=Count("pk"))
         .order_by("standard__framework__name", "standard__area_number")
     )
     for row in grades:
-        key = (row["standard__framework__name"], row["standard__area_number"], row["standard__area_title"])
+        key = (
+            row["standard__framework__name"],
+            row["standard__area_number"],
+            row["standard__area_title"],
+        )
         area_counts.setdefault(key, {g.value: 0 for g in Grade})[row["grade"]] += row["n"]
 
     actions = VisitAction.objects.filter(visit_id__in=in_period_ids).aggregate(
@@ -490,7 +507,8 @@ def qa_summary(*, la_id: int, period: Period, as_at: dt.date | None = None) -> Q
     open_by_provider = {
         row["visit__provider_id"]: row["n"]
         for row in VisitAction.objects.filter(
-            visit__local_authority_id=la_id, visit__provider_id__in=provider_ids,
+            visit__local_authority_id=la_id,
+            visit__provider_id__in=provider_ids,
             status=ActionStatus.OPEN,
         )
         .values("visit__provider_id")
@@ -508,14 +526,16 @@ def qa_summary(*, la_id: int, period: Period, as_at: dt.date | None = None) -> Q
     rows = []
     for row in compliance:
         last = last_visit.get(row.provider.pk)
-        rows.append(ProviderQARow(
-            provider=row.provider,
-            compliant=row.status.compliant,
-            visits_in_period=count_in_period[row.provider.pk],
-            last_visit_date=last["visit_date"] if last else None,
-            last_overall=Grade(last["overall_judgement"]) if last else None,
-            open_actions=open_by_provider.get(row.provider.pk, 0),
-        ))
+        rows.append(
+            ProviderQARow(
+                provider=row.provider,
+                compliant=row.status.compliant,
+                visits_in_period=count_in_period[row.provider.pk],
+                last_visit_date=last["visit_date"] if last else None,
+                last_overall=Grade(last["overall_judgement"]) if last else None,
+                open_actions=open_by_provider.get(row.provider.pk, 0),
+            )
+        )
 
     return QASummary(
         period=period,

@@ -77,7 +77,8 @@ class QualityInvalid(Exception):
     `standard_errors` maps a standard's id to messages about its judgement."""
 
     def __init__(
-        self, errors: dict[str | None, list[str]] | None = None,
+        self,
+        errors: dict[str | None, list[str]] | None = None,
         standard_errors: dict[int, list[str]] | None = None,
     ) -> None:
         self.errors = errors or {}
@@ -119,27 +120,50 @@ class MoveNotAllowed(Exception):
 
 
 def _audit(
-    *, actor: Any, at: dt.datetime, action: AuditAction, instance: Any, channel: Channel,
-    where: str, changes: dict[str, Any] | None = None,
+    *,
+    actor: Any,
+    at: dt.datetime,
+    action: AuditAction,
+    instance: Any,
+    channel: Channel,
+    where: str,
+    changes: dict[str, Any] | None = None,
 ) -> None:
     audit.record_event(
-        actor=actor, at=at, action=action, channel=channel, instance=instance, child_id=None,
-        where=where, changes=changes,
+        actor=actor,
+        at=at,
+        action=action,
+        channel=channel,
+        instance=instance,
+        child_id=None,
+        where=where,
+        changes=changes,
     )
 
 
 def _created(instance: Any, *skip: str) -> dict[str, Any]:
     ignored = {"id", *skip}
-    return {k: {"old": None, "new": v} for k, v in audit.snapshot(instance).items() if k not in ignored}
+    return {
+        k: {"old": None, "new": v} for k, v in audit.snapshot(instance).items() if k not in ignored
+    }
 
 
 # --- compliance ----------------------------------------------------------------------------
 
 
 def record_compliance_check(
-    *, actor: Any, at: dt.datetime, provider: Provider, check_type: CheckType,
-    evidence_date: dt.date, expiry_date: dt.date, named_person: str = "",
-    evidence_reference: str = "", notes: str = "", channel: Channel = Channel.WEB, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    provider: Provider,
+    check_type: CheckType,
+    evidence_date: dt.date,
+    expiry_date: dt.date,
+    named_person: str = "",
+    evidence_reference: str = "",
+    notes: str = "",
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> ComplianceCheck:
     """Record new evidence for one check. It supersedes the current evidence of that type,
     which is kept as history. Provider staff may record only for their own provider."""
@@ -168,10 +192,15 @@ def record_compliance_check(
             current.superseded_at = at
             current.save(update_fields=["superseded_at"])
         check = ComplianceCheck.objects.create(
-            provider=provider, check_type=check_type, evidence_date=evidence_date,
-            expiry_date=expiry_date, named_person=named_person,
-            evidence_reference=evidence_reference.strip(), notes=notes.strip(),
-            recorded_by=actor, recorded_at=at,
+            provider=provider,
+            check_type=check_type,
+            evidence_date=evidence_date,
+            expiry_date=expiry_date,
+            named_person=named_person,
+            evidence_reference=evidence_reference.strip(),
+            notes=notes.strip(),
+            recorded_by=actor,
+            recorded_at=at,
         )
         if current is not None:
             current.superseded_by = check
@@ -179,14 +208,27 @@ def record_compliance_check(
         changes = _created(check, "superseded_at", "superseded_by_id")
         if current is not None:
             changes["supersedes"] = {"old": None, "new": current.pk}
-        _audit(actor=actor, at=at, action=AuditAction.CREATED, instance=check, channel=channel,
-               where=where, changes=changes)
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.CREATED,
+            instance=check,
+            channel=channel,
+            where=where,
+            changes=changes,
+        )
     return check
 
 
 def override_non_compliance(
-    *, actor: Any, at: dt.datetime, provider: Provider, reason: str, on: dt.date | None = None,
-    channel: Channel = Channel.WEB, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    provider: Provider,
+    reason: str,
+    on: dt.date | None = None,
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> ComplianceOverride:
     """An LA manager records why their LA goes ahead with a provider that is not compliant on
     `on` (today by default). What was missing or expired is kept with the reason."""
@@ -214,8 +256,15 @@ def override_non_compliance(
             by=actor,
             at=at,
         )
-        _audit(actor=actor, at=at, action=AuditAction.CREATED, instance=override, channel=channel,
-               where=where, changes=_created(override))
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.CREATED,
+            instance=override,
+            channel=channel,
+            where=where,
+            changes=_created(override),
+        )
     return override
 
 
@@ -228,8 +277,14 @@ def _ensure_can_edit(actor: Any, framework: Framework) -> None:
 
 
 def copy_framework(
-    *, actor: Any, at: dt.datetime, la: LocalAuthority, source: Framework, name: str = "",
-    channel: Channel = Channel.WEB, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    la: LocalAuthority,
+    source: Framework,
+    name: str = "",
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> Framework:
     """Copy a framework and its current standards into one the LA owns and may edit."""
     if not permissions.can_copy_framework(actor) or permissions.user_la_id(actor) != la.pk:
@@ -241,24 +296,46 @@ def copy_framework(
         raise QualityInvalid({"name": [FRAMEWORK_NAME_TAKEN.format(name=name)]})
     with transaction.atomic():
         copy = Framework.objects.create(
-            name=name, description=source.description, owner_la=la, based_on=source,
-            created_at=at, updated_at=at,
+            name=name,
+            description=source.description,
+            owner_la=la,
+            based_on=source,
+            created_at=at,
+            updated_at=at,
         )
         Standard.objects.bulk_create(
             Standard(
-                framework=copy, area_number=s.area_number, area_title=s.area_title, code=s.code,
-                text=s.text, order=s.order,
+                framework=copy,
+                area_number=s.area_number,
+                area_title=s.area_title,
+                code=s.code,
+                text=s.text,
+                order=s.order,
             )
             for s in selectors.list_standards(framework=source)
         )
-        _audit(actor=actor, at=at, action=AuditAction.CREATED, instance=copy, channel=channel,
-               where=where, changes={**_created(copy), "copied_from": {"old": None, "new": source.pk}})
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.CREATED,
+            instance=copy,
+            channel=channel,
+            where=where,
+            changes={**_created(copy), "copied_from": {"old": None, "new": source.pk}},
+        )
     return copy
 
 
 def update_framework(
-    *, actor: Any, at: dt.datetime, framework: Framework, name: str, description: str,
-    expected_version: int, channel: Channel = Channel.WEB, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    framework: Framework,
+    name: str,
+    description: str,
+    expected_version: int,
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> Framework:
     _ensure_can_edit(actor, framework)
     name = name.strip()
@@ -268,7 +345,9 @@ def update_framework(
         locked = Framework.objects.select_for_update().get(pk=framework.pk)
         if locked.version != expected_version:
             raise ChangedElsewhere(FRAMEWORK_CHANGED)
-        taken = Framework.objects.filter(owner_la_id=locked.owner_la_id, name=name).exclude(pk=locked.pk)
+        taken = Framework.objects.filter(owner_la_id=locked.owner_la_id, name=name).exclude(
+            pk=locked.pk
+        )
         if taken.exists():
             raise QualityInvalid({"name": [FRAMEWORK_NAME_TAKEN.format(name=name)]})
         before = audit.snapshot(locked)
@@ -279,13 +358,25 @@ def update_framework(
             locked.updated_at = at
             locked.version += 1
             locked.save()
-            _audit(actor=actor, at=at, action=AuditAction.UPDATED, instance=locked,
-                   channel=channel, where=where, changes=changes)
+            _audit(
+                actor=actor,
+                at=at,
+                action=AuditAction.UPDATED,
+                instance=locked,
+                channel=channel,
+                where=where,
+                changes=changes,
+            )
     return locked
 
 
 def _standard_fields(
-    framework: Framework, *, area_number: int, area_title: str, code: str, text: str,
+    framework: Framework,
+    *,
+    area_number: int,
+    area_title: str,
+    code: str,
+    text: str,
     exclude_id: int | None,
 ) -> dict[str, Any]:
     errors: dict[str | None, list[str]] = {}
@@ -314,7 +405,12 @@ def _standard_fields(
         errors["text"] = [STANDARD_TEXT_NEEDED]
     if errors:
         raise QualityInvalid(errors)
-    return {"area_number": area_number, "area_title": area_title, "code": code, "text": text.strip()}
+    return {
+        "area_number": area_number,
+        "area_title": area_title,
+        "code": code,
+        "text": text.strip(),
+    }
 
 
 def _rename_area(framework: Framework, area_number: int, area_title: str) -> None:
@@ -329,27 +425,57 @@ def _touch(framework: Framework, at: dt.datetime) -> None:
 
 
 def add_standard(
-    *, actor: Any, at: dt.datetime, framework: Framework, area_number: int, area_title: str,
-    code: str, text: str, channel: Channel = Channel.WEB, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    framework: Framework,
+    area_number: int,
+    area_title: str,
+    code: str,
+    text: str,
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> Standard:
     _ensure_can_edit(actor, framework)
     with transaction.atomic():
         Framework.objects.select_for_update().filter(pk=framework.pk).first()
-        fields = _standard_fields(framework, area_number=area_number, area_title=area_title,
-                                  code=code, text=text, exclude_id=None)
+        fields = _standard_fields(
+            framework,
+            area_number=area_number,
+            area_title=area_title,
+            code=code,
+            text=text,
+            exclude_id=None,
+        )
         # Standards sort by area, then order: a new one goes last in its area.
         last = framework.standards.filter(area_number=area_number).aggregate(m=Max("order"))["m"]
         _rename_area(framework, area_number, fields["area_title"])
         standard = Standard.objects.create(framework=framework, order=(last or 0) + 10, **fields)
         _touch(framework, at)
-        _audit(actor=actor, at=at, action=AuditAction.CREATED, instance=standard, channel=channel,
-               where=where, changes=_created(standard))
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.CREATED,
+            instance=standard,
+            channel=channel,
+            where=where,
+            changes=_created(standard),
+        )
     return standard
 
 
 def update_standard(
-    *, actor: Any, at: dt.datetime, standard: Standard, area_number: int, area_title: str,
-    code: str, text: str, expected_version: int, channel: Channel = Channel.WEB, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    standard: Standard,
+    area_number: int,
+    area_title: str,
+    code: str,
+    text: str,
+    expected_version: int,
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> Standard:
     """Change a standard's wording or place; refused if someone saved it since
     `expected_version` was loaded."""
@@ -357,9 +483,17 @@ def update_standard(
     _ensure_can_edit(actor, framework)
     with transaction.atomic():
         Framework.objects.select_for_update().filter(pk=framework.pk).first()
-        locked = lock_version(Standard, pk=standard.pk, expected_version=expected_version, error=ChangedElsewhere)
-        fields = _standard_fields(framework, area_number=area_number, area_title=area_title,
-                                  code=code, text=text, exclude_id=locked.pk)
+        locked = lock_version(
+            Standard, pk=standard.pk, expected_version=expected_version, error=ChangedElsewhere
+        )
+        fields = _standard_fields(
+            framework,
+            area_number=area_number,
+            area_title=area_title,
+            code=code,
+            text=text,
+            exclude_id=locked.pk,
+        )
         before = audit.snapshot(locked)
         for key, value in fields.items():
             setattr(locked, key, value)
@@ -369,13 +503,24 @@ def update_standard(
             locked.save()
             _rename_area(framework, area_number, fields["area_title"])
             _touch(framework, at)
-            _audit(actor=actor, at=at, action=AuditAction.UPDATED, instance=locked,
-                   channel=channel, where=where, changes=changes)
+            _audit(
+                actor=actor,
+                at=at,
+                action=AuditAction.UPDATED,
+                instance=locked,
+                channel=channel,
+                where=where,
+                changes=changes,
+            )
     return locked
 
 
 def remove_standard(
-    *, actor: Any, at: dt.datetime, standard: Standard, channel: Channel = Channel.WEB,
+    *,
+    actor: Any,
+    at: dt.datetime,
+    standard: Standard,
+    channel: Channel = Channel.WEB,
     where: str = "",
 ) -> None:
     """Take a standard out of a framework. One already judged on a visit is retired rather than
@@ -387,13 +532,25 @@ def remove_standard(
         if locked.judgements.exists():
             locked.retired_at = at
             locked.save(update_fields=["retired_at"])
-            _audit(actor=actor, at=at, action=AuditAction.UPDATED, instance=locked,
-                   channel=channel, where=where,
-                   changes={"retired_at": {"old": None, "new": at.isoformat()}})
+            _audit(
+                actor=actor,
+                at=at,
+                action=AuditAction.UPDATED,
+                instance=locked,
+                channel=channel,
+                where=where,
+                changes={"retired_at": {"old": None, "new": at.isoformat()}},
+            )
         else:
-            _audit(actor=actor, at=at, action=AuditAction.DELETED, instance=locked,
-                   channel=channel, where=where,
-                   changes={k: {"old": v, "new": None} for k, v in before.items()})
+            _audit(
+                actor=actor,
+                at=at,
+                action=AuditAction.DELETED,
+                instance=locked,
+                channel=channel,
+                where=where,
+                changes={k: {"old": v, "new": None} for k, v in before.items()},
+            )
             locked.delete()
         _touch(standard.framework, at)
 
@@ -409,8 +566,15 @@ def _ensure_can_record(actor: Any) -> int:
 
 
 def start_visit(
-    *, actor: Any, at: dt.datetime, provider: Provider, framework: Framework,
-    visit_type: VisitType, visit_date: dt.date, visitors: str, channel: Channel = Channel.WEB,
+    *,
+    actor: Any,
+    at: dt.datetime,
+    provider: Provider,
+    framework: Framework,
+    visit_type: VisitType,
+    visit_date: dt.date,
+    visitors: str,
+    channel: Channel = Channel.WEB,
     where: str = "",
 ) -> QAVisit:
     """Open a draft visit by the actor's LA, to be judged against `framework`."""
@@ -424,18 +588,37 @@ def start_visit(
         raise QualityInvalid(errors)
     with transaction.atomic():
         visit = QAVisit.objects.create(
-            provider=provider, local_authority_id=la_id, framework=framework,
-            visit_type=VisitType(visit_type), visit_date=visit_date, visitors=visitors.strip(),
-            created_by=actor, created_at=at, updated_at=at,
+            provider=provider,
+            local_authority_id=la_id,
+            framework=framework,
+            visit_type=VisitType(visit_type),
+            visit_date=visit_date,
+            visitors=visitors.strip(),
+            created_by=actor,
+            created_at=at,
+            updated_at=at,
         )
-        _audit(actor=actor, at=at, action=AuditAction.CREATED, instance=visit, channel=channel,
-               where=where, changes=_created(visit, "created_at", "updated_at", "version"))
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.CREATED,
+            instance=visit,
+            channel=channel,
+            where=where,
+            changes=_created(visit, "created_at", "updated_at", "version"),
+        )
     return visit
 
 
 VISIT_FIELDS = (
-    "visit_type", "visit_date", "visitors", "child_feedback", "family_feedback", "summary",
-    "overall_judgement", "revisit_date",
+    "visit_type",
+    "visit_date",
+    "visitors",
+    "child_feedback",
+    "family_feedback",
+    "summary",
+    "overall_judgement",
+    "revisit_date",
 )
 
 
@@ -444,9 +627,15 @@ def _on_scale(value: Any) -> bool:
 
 
 def record_visit(
-    *, actor: Any, at: dt.datetime, visit: QAVisit, details: dict[str, Any],
-    judgements: dict[int, tuple[int | None, str]], expected_version: int,
-    channel: Channel = Channel.WEB, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    visit: QAVisit,
+    details: dict[str, Any],
+    judgements: dict[int, tuple[int | None, str]],
+    expected_version: int,
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> QAVisit:
     """Save a draft visit: its details, feedback and overall judgement (`details`), and a
     judgement per standard (`judgements`: standard id to grade and evidence notes). A standard
@@ -503,23 +692,40 @@ def record_visit(
             if old == new:
                 continue
             StandardJudgement.objects.update_or_create(
-                visit=locked, standard_id=standard_id,
-                defaults={"grade": new[0], "evidence_notes": new[1], "recorded_by": actor,
-                          "recorded_at": at},
+                visit=locked,
+                standard_id=standard_id,
+                defaults={
+                    "grade": new[0],
+                    "evidence_notes": new[1],
+                    "recorded_by": actor,
+                    "recorded_at": at,
+                },
             )
             changes[f"standard {code}"] = {"old": list(old) if old else None, "new": list(new)}
         if changes:
             locked.updated_at = at
             locked.version += 1
             locked.save()
-            _audit(actor=actor, at=at, action=AuditAction.UPDATED, instance=locked,
-                   channel=channel, where=where, changes=changes)
+            _audit(
+                actor=actor,
+                at=at,
+                action=AuditAction.UPDATED,
+                instance=locked,
+                channel=channel,
+                where=where,
+                changes=changes,
+            )
     return locked
 
 
 def complete_visit(
-    *, actor: Any, at: dt.datetime, visit: QAVisit, expected_version: int,
-    channel: Channel = Channel.WEB, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    visit: QAVisit,
+    expected_version: int,
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> QAVisit:
     """Complete a visit. It needs an overall judgement and a judgement on every standard of its
     framework, and the visit date must have come."""
@@ -529,7 +735,9 @@ def complete_visit(
         locked = QAVisit.objects.select_for_update().get(pk=visit.pk)
         source, target = VisitStatus(locked.status), VisitStatus.COMPLETED
         if not can_move_visit(source, target):
-            raise MoveNotAllowed(VISIT_MOVE_NOT_ALLOWED.format(source=source.label, target=target.label))
+            raise MoveNotAllowed(
+                VISIT_MOVE_NOT_ALLOWED.format(source=source.label, target=target.label)
+            )
         if locked.version != expected_version:
             raise ChangedElsewhere(RECORD_CHANGED)
         other = [VISIT_IN_FUTURE] if locked.visit_date > timezone.localdate(at) else []
@@ -543,14 +751,28 @@ def complete_visit(
         locked.updated_at = at
         locked.version += 1
         locked.save()
-        _audit(actor=actor, at=at, action=AuditAction.UPDATED, instance=locked, channel=channel,
-               where=where, changes={"status": {"old": source.value, "new": target.value}})
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.UPDATED,
+            instance=locked,
+            channel=channel,
+            where=where,
+            changes={"status": {"old": source.value, "new": target.value}},
+        )
     return locked
 
 
 def add_action(
-    *, actor: Any, at: dt.datetime, visit: QAVisit, text: str, owner_name: str,
-    due_date: dt.date, channel: Channel = Channel.WEB, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    visit: QAVisit,
+    text: str,
+    owner_name: str,
+    due_date: dt.date,
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> VisitAction:
     if not permissions.can_manage_actions(actor, visit):
         raise NotAllowed("Only the visiting local authority can set actions")
@@ -563,17 +785,33 @@ def add_action(
         raise QualityInvalid(errors)
     with transaction.atomic():
         action = VisitAction.objects.create(
-            visit=visit, text=text.strip(), owner_name=owner_name.strip(), due_date=due_date,
-            created_by=actor, created_at=at,
+            visit=visit,
+            text=text.strip(),
+            owner_name=owner_name.strip(),
+            due_date=due_date,
+            created_by=actor,
+            created_at=at,
         )
-        _audit(actor=actor, at=at, action=AuditAction.CREATED, instance=action, channel=channel,
-               where=where, changes=_created(action))
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.CREATED,
+            instance=action,
+            channel=channel,
+            where=where,
+            changes=_created(action),
+        )
     return action
 
 
 def set_action_status(
-    *, actor: Any, at: dt.datetime, action: VisitAction, target: ActionStatus,
-    channel: Channel = Channel.WEB, where: str = "",
+    *,
+    actor: Any,
+    at: dt.datetime,
+    action: VisitAction,
+    target: ActionStatus,
+    channel: Channel = Channel.WEB,
+    where: str = "",
 ) -> VisitAction:
     if not permissions.can_manage_actions(actor, action.visit):
         raise NotAllowed("Only the visiting local authority can change actions")
@@ -582,10 +820,19 @@ def set_action_status(
         locked = VisitAction.objects.select_for_update().get(pk=action.pk)
         source = ActionStatus(locked.status)
         if not can_move_action(source, target):
-            raise MoveNotAllowed(ACTION_MOVE_NOT_ALLOWED.format(source=source.label, target=target.label))
+            raise MoveNotAllowed(
+                ACTION_MOVE_NOT_ALLOWED.format(source=source.label, target=target.label)
+            )
         locked.status = target
         locked.done_at = at if target == ActionStatus.DONE else None
         locked.save(update_fields=["status", "done_at"])
-        _audit(actor=actor, at=at, action=AuditAction.UPDATED, instance=locked, channel=channel,
-               where=where, changes={"status": {"old": source.value, "new": target.value}})
+        _audit(
+            actor=actor,
+            at=at,
+            action=AuditAction.UPDATED,
+            instance=locked,
+            channel=channel,
+            where=where,
+            changes={"status": {"old": source.value, "new": target.value}},
+        )
     return locked

@@ -13,22 +13,27 @@ urlpatterns = [
     path("visits/<int:visit_id>/actions/", views.action_new, name="action_new"),
     path(
         "visits/<int:visit_id>/actions/<int:action_id>/status/",
-        views.action_status, name="action_status",
+        views.action_status,
+        name="action_status",
     ),
     path("frameworks/", views.framework_list, name="frameworks"),
     path("frameworks/<int:framework_id>/", views.framework_detail, name="framework"),
     path("frameworks/<int:framework_id>/copy/", views.framework_copy, name="framework_copy"),
     path("frameworks/<int:framework_id>/edit/", views.framework_edit, name="framework_edit"),
     path(
-        "frameworks/<int:framework_id>/standards/new/", views.standard_new, name="standard_new",
+        "frameworks/<int:framework_id>/standards/new/",
+        views.standard_new,
+        name="standard_new",
     ),
     path(
         "frameworks/<int:framework_id>/standards/<int:standard_id>/edit/",
-        views.standard_edit, name="standard_edit",
+        views.standard_edit,
+        name="standard_edit",
     ),
     path(
         "frameworks/<int:framework_id>/standards/<int:standard_id>/remove/",
-        views.standard_remove, name="standard_remove",
+        views.standard_remove,
+        name="standard_remove",
     ),
     path("report/", views.report, name="report"),
 ]

@@ -45,7 +45,9 @@ def _la_id(request: HttpRequest) -> int:
     return la_id
 
 
-def _load_provider(request: HttpRequest, provider_id: int, *, may_use: Any, can_view: Any) -> Provider:
+def _load_provider(
+    request: HttpRequest, provider_id: int, *, may_use: Any, can_view: Any
+) -> Provider:
     if not may_use(request.user):
         raise PermissionDenied
     provider = selectors.get_provider(provider_id=provider_id)
@@ -102,15 +104,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     la_id = _la_id(request)
     today = timezone.localdate()
     providers = selectors.list_provider_compliance(la_id=la_id, on=today)
-    return TemplateResponse(request, "quality/dashboard.html", {
-        "today": today,
-        "providers": providers,
-        "not_compliant": [row for row in providers if not row.status.compliant],
-        "expiring": selectors.list_expiring(la_id=la_id, on=today, days=SOON_DAYS),
-        "audits_due": selectors.list_audits_due(la_id=la_id, on=today, within_days=SOON_DAYS),
-        "actions_past_due": selectors.list_open_actions_past_due(la_id=la_id, on=today),
-        "soon_days": SOON_DAYS,
-    })
+    return TemplateResponse(
+        request,
+        "quality/dashboard.html",
+        {
+            "today": today,
+            "providers": providers,
+            "not_compliant": [row for row in providers if not row.status.compliant],
+            "expiring": selectors.list_expiring(la_id=la_id, on=today, days=SOON_DAYS),
+            "audits_due": selectors.list_audits_due(la_id=la_id, on=today, within_days=SOON_DAYS),
+            "actions_past_due": selectors.list_open_actions_past_due(la_id=la_id, on=today),
+            "soon_days": SOON_DAYS,
+        },
+    )
 
 
 # --- compliance ----------------------------------------------------------------------------
@@ -118,8 +124,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def compliance(request: HttpRequest, provider_id: int) -> HttpResponse:
-    provider = _load_provider(request, provider_id, may_use=permissions.may_use_compliance,
-                              can_view=permissions.can_view_compliance)
+    provider = _load_provider(
+        request,
+        provider_id,
+        may_use=permissions.may_use_compliance,
+        can_view=permissions.can_view_compliance,
+    )
     can_record = permissions.can_record_evidence(request.user, provider)
     initial = {}
     if request.GET.get("check_type") in CheckType.values:
@@ -132,10 +142,15 @@ def compliance(request: HttpRequest, provider_id: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 check = services.record_compliance_check(
-                    actor=request.user, at=timezone.now(), provider=provider,
-                    check_type=CheckType(data["check_type"]), evidence_date=data["evidence_date"],
-                    expiry_date=data["expiry_date"], named_person=data["named_person"],
-                    evidence_reference=data["evidence_reference"], notes=data["notes"],
+                    actor=request.user,
+                    at=timezone.now(),
+                    provider=provider,
+                    check_type=CheckType(data["check_type"]),
+                    evidence_date=data["evidence_date"],
+                    expiry_date=data["expiry_date"],
+                    named_person=data["named_person"],
+                    evidence_reference=data["evidence_reference"],
+                    notes=data["notes"],
                     where=request.path,
                 )
             except services.QualityInvalid as error:
@@ -145,17 +160,23 @@ def compliance(request: HttpRequest, provider_id: int) -> HttpResponse:
                 return redirect("quality:compliance", provider_id=provider.pk)
     today = timezone.localdate()
     la_id = permissions.user_la_id(request.user)
-    return TemplateResponse(request, "quality/compliance.html", {
-        "provider": provider,
-        "status": selectors.get_compliance(provider=provider, on=today),
-        "history": [c for c in selectors.list_check_history(provider=provider) if not c.is_current],
-        "overrides": selectors.list_overrides(provider=provider, la_id=la_id),
-        "form": form,
-        "can_record": can_record,
-        "is_la": la_id is not None,
-        "today": today,
-        "soon_days": SOON_DAYS,
-    })
+    return TemplateResponse(
+        request,
+        "quality/compliance.html",
+        {
+            "provider": provider,
+            "status": selectors.get_compliance(provider=provider, on=today),
+            "history": [
+                c for c in selectors.list_check_history(provider=provider) if not c.is_current
+            ],
+            "overrides": selectors.list_overrides(provider=provider, la_id=la_id),
+            "form": form,
+            "can_record": can_record,
+            "is_la": la_id is not None,
+            "today": today,
+            "soon_days": SOON_DAYS,
+        },
+    )
 
 
 # --- visits --------------------------------------------------------------------------------
@@ -163,30 +184,47 @@ def compliance(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 @login_required
 def visit_list(request: HttpRequest, provider_id: int) -> HttpResponse:
-    provider = _load_provider(request, provider_id, may_use=permissions.may_use_visits,
-                              can_view=permissions.can_view_compliance)
+    provider = _load_provider(
+        request,
+        provider_id,
+        may_use=permissions.may_use_visits,
+        can_view=permissions.can_view_compliance,
+    )
     la_id = permissions.user_la_id(request.user)
-    return TemplateResponse(request, "quality/visit_list.html", {
-        "provider": provider,
-        "visits": selectors.list_visits_for_provider(provider=provider, la_id=la_id),
-        "la_id": la_id,
-        "can_record": permissions.can_record_qa(request.user),
-    })
+    return TemplateResponse(
+        request,
+        "quality/visit_list.html",
+        {
+            "provider": provider,
+            "visits": selectors.list_visits_for_provider(provider=provider, la_id=la_id),
+            "la_id": la_id,
+            "can_record": permissions.can_record_qa(request.user),
+        },
+    )
 
 
 @login_required
 def visit_new(request: HttpRequest, provider_id: int) -> HttpResponse:
-    provider = _load_provider(request, provider_id, may_use=permissions.can_record_qa,
-                              can_view=permissions.can_view_compliance)
+    provider = _load_provider(
+        request,
+        provider_id,
+        may_use=permissions.can_record_qa,
+        can_view=permissions.can_view_compliance,
+    )
     frameworks = selectors.list_frameworks(la_id=_la_id(request))
     form = VisitStartForm(request.POST or None, frameworks=frameworks)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             visit = services.start_visit(
-                actor=request.user, at=timezone.now(), provider=provider,
-                framework=data["framework"], visit_type=data["visit_type"],
-                visit_date=data["visit_date"], visitors=data["visitors"], where=request.path,
+                actor=request.user,
+                at=timezone.now(),
+                provider=provider,
+                framework=data["framework"],
+                visit_type=data["visit_type"],
+                visit_date=data["visit_date"],
+                visitors=data["visitors"],
+                where=request.path,
             )
         except services.QualityInvalid as error:
             _add_errors(form, error)
@@ -197,8 +235,13 @@ def visit_new(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 
 def _visit_page(
-    request: HttpRequest, visit: QAVisit, *, record_form: VisitRecordForm | None = None,
-    action_form: ActionForm | None = None, error_form: Any = None, status: int = 200,
+    request: HttpRequest,
+    visit: QAVisit,
+    *,
+    record_form: VisitRecordForm | None = None,
+    action_form: ActionForm | None = None,
+    error_form: Any = None,
+    status: int = 200,
 ) -> HttpResponse:
     standards = selectors.list_visit_standards(visit=visit)
     judgements = selectors.list_judgements(visit=visit)
@@ -210,19 +253,24 @@ def _visit_page(
     can_manage = permissions.can_manage_actions(request.user, visit)
     if can_manage and action_form is None:
         action_form = ActionForm()
-    return TemplateResponse(request, "quality/visit.html", {
-        "visit": visit,
-        "provider": visit.provider,
-        "areas": selectors.group_by_area(standards),
-        "judgements": judgements,
-        "actions": selectors.list_actions(visit=visit),
-        "record_form": record_form if can_edit else None,
-        "action_form": action_form if can_manage else None,
-        "form": error_form,
-        "can_edit": can_edit,
-        "can_manage": can_manage,
-        "today": timezone.localdate(),
-    }, status=status)
+    return TemplateResponse(
+        request,
+        "quality/visit.html",
+        {
+            "visit": visit,
+            "provider": visit.provider,
+            "areas": selectors.group_by_area(standards),
+            "judgements": judgements,
+            "actions": selectors.list_actions(visit=visit),
+            "record_form": record_form if can_edit else None,
+            "action_form": action_form if can_manage else None,
+            "form": error_form,
+            "can_edit": can_edit,
+            "can_manage": can_manage,
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -237,8 +285,12 @@ def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.record_visit(
-                actor=request.user, at=timezone.now(), visit=visit, details=form.details(),
-                judgements=form.judgements(), expected_version=form.cleaned_data["version"],
+                actor=request.user,
+                at=timezone.now(),
+                visit=visit,
+                details=form.details(),
+                judgements=form.judgements(),
+                expected_version=form.cleaned_data["version"],
                 where=request.path,
             )
         except services.QualityInvalid as error:
@@ -262,8 +314,11 @@ def visit_complete(request: HttpRequest, visit_id: int) -> HttpResponse:
         raise PermissionDenied
     try:
         services.complete_visit(
-            actor=request.user, at=timezone.now(), visit=visit,
-            expected_version=posted_version(request.POST), where=request.path,
+            actor=request.user,
+            at=timezone.now(),
+            visit=visit,
+            expected_version=posted_version(request.POST),
+            where=request.path,
         )
     except services.VisitNotCompletable as error:
         standards = selectors.list_visit_standards(visit=visit)
@@ -275,7 +330,9 @@ def visit_complete(request: HttpRequest, visit_id: int) -> HttpResponse:
         if error.needs_overall:
             form.add_error("overall_judgement", services.OVERALL_NEEDED)
         for standard in error.unjudged:
-            form.add_error(f"grade_{standard.pk}", services.STANDARD_NOT_JUDGED.format(code=standard.code))
+            form.add_error(
+                f"grade_{standard.pk}", services.STANDARD_NOT_JUDGED.format(code=standard.code)
+            )
         return _visit_page(request, visit, record_form=form, error_form=form)
     except (services.ChangedElsewhere, services.MoveNotAllowed, VersionMissing) as error:
         messages.error(request, str(error))
@@ -295,8 +352,13 @@ def action_new(request: HttpRequest, visit_id: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.add_action(
-                actor=request.user, at=timezone.now(), visit=visit, text=data["text"],
-                owner_name=data["owner_name"], due_date=data["due_date"], where=request.path,
+                actor=request.user,
+                at=timezone.now(),
+                visit=visit,
+                text=data["text"],
+                owner_name=data["owner_name"],
+                due_date=data["due_date"],
+                where=request.path,
             )
         except services.QualityInvalid as error:
             _add_errors(form, error)
@@ -320,12 +382,19 @@ def action_status(request: HttpRequest, visit_id: int, action_id: int) -> HttpRe
         messages.error(request, "Choose whether the action is open or done")
         return redirect("quality:visit", visit_id=visit.pk)
     try:
-        services.set_action_status(actor=request.user, at=timezone.now(), action=action,
-                                   target=ActionStatus(target), where=request.path)
+        services.set_action_status(
+            actor=request.user,
+            at=timezone.now(),
+            action=action,
+            target=ActionStatus(target),
+            where=request.path,
+        )
     except services.MoveNotAllowed as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "Action marked as done" if target == ActionStatus.DONE else "Action reopened")
+        messages.success(
+            request, "Action marked as done" if target == ActionStatus.DONE else "Action reopened"
+        )
     return redirect("quality:visit", visit_id=visit.pk)
 
 
@@ -336,21 +405,29 @@ def action_status(request: HttpRequest, visit_id: int, action_id: int) -> HttpRe
 def framework_list(request: HttpRequest) -> HttpResponse:
     if not permissions.may_use_frameworks(request.user):
         raise PermissionDenied
-    return TemplateResponse(request, "quality/framework_list.html", {
-        "frameworks": selectors.list_frameworks(la_id=_la_id(request)),
-        "can_copy": permissions.can_copy_framework(request.user),
-    })
+    return TemplateResponse(
+        request,
+        "quality/framework_list.html",
+        {
+            "frameworks": selectors.list_frameworks(la_id=_la_id(request)),
+            "can_copy": permissions.can_copy_framework(request.user),
+        },
+    )
 
 
 @login_required
 def framework_detail(request: HttpRequest, framework_id: int) -> HttpResponse:
     framework = _load_framework(request, framework_id)
-    return TemplateResponse(request, "quality/framework_detail.html", {
-        "framework": framework,
-        "areas": selectors.group_by_area(selectors.list_standards(framework=framework)),
-        "can_edit": permissions.can_edit_framework(request.user, framework),
-        "can_copy": permissions.can_copy_framework(request.user),
-    })
+    return TemplateResponse(
+        request,
+        "quality/framework_detail.html",
+        {
+            "framework": framework,
+            "areas": selectors.group_by_area(selectors.list_standards(framework=framework)),
+            "can_edit": permissions.can_edit_framework(request.user, framework),
+            "can_copy": permissions.can_copy_framework(request.user),
+        },
+    )
 
 
 @login_required
@@ -362,29 +439,46 @@ def framework_copy(request: HttpRequest, framework_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         la = request.user.organisation.local_authority  # type: ignore[union-attr]
         try:
-            copy = services.copy_framework(actor=request.user, at=timezone.now(), la=la,
-                                           source=source, name=form.cleaned_data["name"],
-                                           where=request.path)
+            copy = services.copy_framework(
+                actor=request.user,
+                at=timezone.now(),
+                la=la,
+                source=source,
+                name=form.cleaned_data["name"],
+                where=request.path,
+            )
         except services.QualityInvalid as error:
             _add_errors(form, error)
         else:
             messages.success(request, f"{copy.name} is your local authority's to edit")
             return redirect("quality:framework", framework_id=copy.pk)
-    return TemplateResponse(request, "quality/framework_copy.html", {"source": source, "form": form})
+    return TemplateResponse(
+        request, "quality/framework_copy.html", {"source": source, "form": form}
+    )
 
 
 @login_required
 def framework_edit(request: HttpRequest, framework_id: int) -> HttpResponse:
     framework = _load_editable_framework(request, framework_id)
-    form = versioned(FrameworkForm)(request.POST or None, initial={
-        "name": framework.name, "description": framework.description, "version": framework.version,
-    })
+    form = versioned(FrameworkForm)(
+        request.POST or None,
+        initial={
+            "name": framework.name,
+            "description": framework.description,
+            "version": framework.version,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_framework(actor=request.user, at=timezone.now(), framework=framework,
-                                      name=form.cleaned_data["name"],
-                                      description=form.cleaned_data["description"],
-                                      expected_version=form.cleaned_data["version"], where=request.path)
+            services.update_framework(
+                actor=request.user,
+                at=timezone.now(),
+                framework=framework,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                expected_version=form.cleaned_data["version"],
+                where=request.path,
+            )
         except services.QualityInvalid as error:
             _add_errors(form, error)
         except services.ChangedElsewhere as error:
@@ -392,10 +486,15 @@ def framework_edit(request: HttpRequest, framework_id: int) -> HttpResponse:
         else:
             messages.success(request, "The framework has been updated")
             return redirect("quality:framework", framework_id=framework.pk)
-    return TemplateResponse(request, "quality/form.html", {
-        "form": form, "title": f"Change {framework.name}",
-        "back": ("quality:framework", framework.pk),
-    })
+    return TemplateResponse(
+        request,
+        "quality/form.html",
+        {
+            "form": form,
+            "title": f"Change {framework.name}",
+            "back": ("quality:framework", framework.pk),
+        },
+    )
 
 
 @login_required
@@ -404,31 +503,54 @@ def standard_new(request: HttpRequest, framework_id: int) -> HttpResponse:
     form = StandardForm(request.POST or None, initial={"area_number": request.GET.get("area", "1")})
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_standard(actor=request.user, at=timezone.now(), framework=framework,
-                                  where=request.path, **form.cleaned_data)
+            services.add_standard(
+                actor=request.user,
+                at=timezone.now(),
+                framework=framework,
+                where=request.path,
+                **form.cleaned_data,
+            )
         except services.QualityInvalid as error:
             _add_errors(form, error)
         else:
             messages.success(request, "The standard has been added")
             return redirect("quality:framework", framework_id=framework.pk)
-    return TemplateResponse(request, "quality/form.html", {
-        "form": form, "title": "Add a standard", "caption": framework.name,
-        "back": ("quality:framework", framework.pk),
-    })
+    return TemplateResponse(
+        request,
+        "quality/form.html",
+        {
+            "form": form,
+            "title": "Add a standard",
+            "caption": framework.name,
+            "back": ("quality:framework", framework.pk),
+        },
+    )
 
 
 @login_required
 def standard_edit(request: HttpRequest, framework_id: int, standard_id: int) -> HttpResponse:
     standard = _load_standard(request, framework_id, standard_id)
-    form = versioned(StandardForm)(request.POST or None, initial={
-        "area_number": standard.area_number, "area_title": standard.area_title,
-        "code": standard.code, "text": standard.text, "version": standard.version,
-    })
+    form = versioned(StandardForm)(
+        request.POST or None,
+        initial={
+            "area_number": standard.area_number,
+            "area_title": standard.area_title,
+            "code": standard.code,
+            "text": standard.text,
+            "version": standard.version,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            services.update_standard(actor=request.user, at=timezone.now(), standard=standard,
-                                     expected_version=data.pop("version"), where=request.path, **data)
+            services.update_standard(
+                actor=request.user,
+                at=timezone.now(),
+                standard=standard,
+                expected_version=data.pop("version"),
+                where=request.path,
+                **data,
+            )
         except services.QualityInvalid as error:
             _add_errors(form, error)
         except services.ChangedElsewhere as error:
@@ -436,18 +558,25 @@ def standard_edit(request: HttpRequest, framework_id: int, standard_id: int) -> 
         else:
             messages.success(request, f"Standard {form.cleaned_data['code']} has been updated")
             return redirect("quality:framework", framework_id=framework_id)
-    return TemplateResponse(request, "quality/form.html", {
-        "form": form, "title": f"Change standard {standard.code}",
-        "caption": standard.framework.name, "back": ("quality:framework", framework_id),
-    })
+    return TemplateResponse(
+        request,
+        "quality/form.html",
+        {
+            "form": form,
+            "title": f"Change standard {standard.code}",
+            "caption": standard.framework.name,
+            "back": ("quality:framework", framework_id),
+        },
+    )
 
 
 @login_required
 def standard_remove(request: HttpRequest, framework_id: int, standard_id: int) -> HttpResponse:
     standard = _load_standard(request, framework_id, standard_id)
     if request.method == "POST":
-        services.remove_standard(actor=request.user, at=timezone.now(), standard=standard,
-                                 where=request.path)
+        services.remove_standard(
+            actor=request.user, at=timezone.now(), standard=standard, where=request.path
+        )
         messages.success(request, f"Standard {standard.code} has been removed")
         return redirect("quality:framework", framework_id=framework_id)
     return TemplateResponse(request, "quality/standard_remove.html", {"standard": standard})
@@ -472,12 +601,17 @@ def report(request: HttpRequest) -> HttpResponse:
     if period is not None:
         # A period still running is reported as it stands today.
         summary = selectors.qa_summary(la_id=la_id, period=period, as_at=min(period.end, today))
-    response = TemplateResponse(request, "quality/report.html", {
-        "form": form, "summary": summary,
-        "la": request.user.organisation.local_authority,  # type: ignore[union-attr]
-        "generated_at": timezone.now(),
-        "pdf_query": _pdf_query(request),
-    })
+    response = TemplateResponse(
+        request,
+        "quality/report.html",
+        {
+            "form": form,
+            "summary": summary,
+            "la": request.user.organisation.local_authority,  # type: ignore[union-attr]
+            "generated_at": timezone.now(),
+            "pdf_query": _pdf_query(request),
+        },
+    )
     if request.GET.get("format") == "pdf" and summary is not None:
         response.render()
         pdf = render_pdf(response.content.decode(), base_url=request.build_absolute_uri("/"))

@@ -11,8 +11,12 @@ class ReferralsConfig(AppConfig):
 
         def referral_las(referral_ids: list[int]) -> set[int | None]:
             """The LA asked to commission, and the LA the child lives in."""
-            rows = Referral.objects.filter(pk__in=referral_ids).values_list("commissioning_la_id", "child__home_la_id")
+            rows = Referral.objects.filter(pk__in=referral_ids).values_list(
+                "commissioning_la_id", "child__home_la_id"
+            )
             return {la_id for row in rows for la_id in row}
 
-        changes.register(Referral, touches=lambda r: {r.commissioning_la_id, *referral_las([r.pk])}, moves=True)
+        changes.register(
+            Referral, touches=lambda r: {r.commissioning_la_id, *referral_las([r.pk])}, moves=True
+        )
         changes.register(ReferralEvent, touches=lambda event: referral_las([event.referral_id]))

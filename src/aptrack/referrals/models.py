@@ -49,14 +49,22 @@ class Referral(models.Model):
     first_day_of_exclusion = models.DateField(null=True, blank=True)
     primary_reason = models.CharField(max_length=12, choices=PrimaryReason.choices)
     needs_summary = models.TextField()
-    referrer = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="referrals_made")
+    referrer = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="referrals_made"
+    )
     commissioning_la = models.ForeignKey(
-        "organisations.LocalAuthority", on_delete=models.PROTECT, related_name="referrals",
+        "organisations.LocalAuthority",
+        on_delete=models.PROTECT,
+        related_name="referrals",
         help_text="The LA that would commission (for a school commission: the school's LA, for oversight)",
     )
     commissioning_school = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="referrals_commissioned", limit_choices_to={"kind": "SCHOOL"},
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals_commissioned",
+        limit_choices_to={"kind": "SCHOOL"},
     )
     family_views = models.TextField(blank=True)
     child_views = models.TextField(blank=True)
@@ -66,10 +74,15 @@ class Referral(models.Model):
     consent_given = models.BooleanField(default=False)
     proposed_tier = models.PositiveSmallIntegerField(choices=Tier.choices)
     estimated_weekly_cost = models.DecimalField(
-        max_digits=9, decimal_places=2, null=True, blank=True,
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text="The referrer's estimate of the weekly cost of the provision proposed",
     )
-    status = models.CharField(max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT)
+    status = models.CharField(
+        max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.DRAFT
+    )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     version = models.PositiveIntegerField(default=1)
@@ -78,11 +91,13 @@ class Referral(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="exclusion_referral_has_first_day",
-                condition=~models.Q(route__in=["PEX", "SUSPENSION"]) | models.Q(first_day_of_exclusion__isnull=False),
+                condition=~models.Q(route__in=["PEX", "SUSPENSION"])
+                | models.Q(first_day_of_exclusion__isnull=False),
             ),
             models.CheckConstraint(
                 name="referral_cost_not_negative",
-                condition=models.Q(estimated_weekly_cost__isnull=True) | models.Q(estimated_weekly_cost__gte=0),
+                condition=models.Q(estimated_weekly_cost__isnull=True)
+                | models.Q(estimated_weekly_cost__gte=0),
             ),
         ]
         indexes = [models.Index(fields=["commissioning_la", "status"])]

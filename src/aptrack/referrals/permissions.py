@@ -96,7 +96,10 @@ def is_commissioner(user: object, referral: Referral) -> bool:
     if not getattr(user, "organisation_id", None):
         return False
     if _role(user) in REFERRER_LA_ROLES:
-        return _la_id(user) == referral.commissioning_la_id and referral.commissioning_school_id is None
+        return (
+            _la_id(user) == referral.commissioning_la_id
+            and referral.commissioning_school_id is None
+        )
     if _role(user) == Role.SCHOOL_STAFF:
         return referral.commissioning_school_id == user.organisation_id  # type: ignore[attr-defined]
     return False

@@ -66,9 +66,8 @@ def list_referrals(*, la_id: int, statuses: Iterable[str] = ()) -> QuerySet[Refe
 def list_my_referrals(*, user: object) -> QuerySet[Referral]:
     """Referrals the user made that they can still see, open ones first."""
     closed_last = Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1))
-    return (
-        _with_people(scope_referrals(user).filter(referrer=user))
-        .order_by(closed_last, "-updated_at", "-pk")
+    return _with_people(scope_referrals(user).filter(referrer=user)).order_by(
+        closed_last, "-updated_at", "-pk"
     )
 
 
@@ -85,7 +84,13 @@ def list_agenda_history(*, referral: Referral) -> QuerySet[AgendaItem]:
     """Every meeting the referral was put before, with the decision where one was made."""
     return (
         AgendaItem.objects.filter(referral=referral)
-        .select_related("meeting", "meeting__panel", "decision", "decision__proposed_provider", "decision__decided_by")
+        .select_related(
+            "meeting",
+            "meeting__panel",
+            "decision",
+            "decision__proposed_provider",
+            "decision__decided_by",
+        )
         .order_by("meeting__date", "pk")
     )
 
@@ -155,12 +160,19 @@ SIXTH_DAY_LOOKBACK_DAYS = 60
 
 
 def list_sixth_day_duties(
-    *, la_id: int, on: dt.date, due_from: dt.date | None = None, due_to: dt.date | None = None,
+    *,
+    la_id: int,
+    on: dt.date,
+    due_from: dt.date | None = None,
+    due_to: dt.date | None = None,
     calendar: SchoolCalendar | None = None,
 ) -> list[SixthDayDuty]:
     """The sixth-day duties of one LA (see `list_sixth_day_duties_by_la`)."""
     return list_sixth_day_duties_by_la(
-        la_ids=[la_id], on=on, due_from=due_from, due_to=due_to,
+        la_ids=[la_id],
+        on=on,
+        due_from=due_from,
+        due_to=due_to,
         calendars={la_id: calendar} if calendar is not None else None,
     ).get(la_id, [])
 
@@ -184,12 +196,16 @@ def list_sixth_day_duties_by_la(
     falls from `due_from` to `due_to` (either may be open) are returned, earliest exclusion
     first; see `SixthDayDuty` for met and missed."""
     chosen = Referral.objects.filter(
-        commissioning_la_id__in=list(la_ids), route=Route.PERMANENT_EXCLUSION, first_day_of_exclusion__isnull=False,
+        commissioning_la_id__in=list(la_ids),
+        route=Route.PERMANENT_EXCLUSION,
+        first_day_of_exclusion__isnull=False,
     )
     if referral_ids is not None:
         chosen = chosen.filter(pk__in=list(referral_ids))
     if due_from is not None:
-        chosen = chosen.filter(first_day_of_exclusion__gte=due_from - dt.timedelta(days=SIXTH_DAY_LOOKBACK_DAYS))
+        chosen = chosen.filter(
+            first_day_of_exclusion__gte=due_from - dt.timedelta(days=SIXTH_DAY_LOOKBACK_DAYS)
+        )
     if due_to is not None:
         chosen = chosen.filter(first_day_of_exclusion__lte=due_to)
     referrals = list(
@@ -213,7 +229,9 @@ def list_sixth_day_duties_by_la(
     for referral in referrals:
         la_id = referral.commissioning_la_id
         duty = _duty(referral, placements.get(referral.child_id, []), calendars[la_id], on)
-        if (due_from is None or duty.due_date >= due_from) and (due_to is None or duty.due_date <= due_to):
+        if (due_from is None or duty.due_date >= due_from) and (
+            due_to is None or duty.due_date <= due_to
+        ):
             rows.setdefault(la_id, []).append(duty)
     return rows
 
@@ -229,7 +247,9 @@ def list_sixth_day_at_risk(
     (`SixthDayDuty.missed`): children whose placement started late stay on the list, with the
     day it started."""
     return list_sixth_day_at_risk_by_la(
-        la_ids=[la_id], on=on, referral_ids=referral_ids,
+        la_ids=[la_id],
+        on=on,
+        referral_ids=referral_ids,
         calendars={la_id: calendar} if calendar is not None else None,
     ).get(la_id, [])
 
@@ -242,13 +262,18 @@ def list_sixth_day_at_risk_by_la(
     calendars: Mapping[int, SchoolCalendar] | None = None,
 ) -> dict[int, list[SixthDayDuty]]:
     """`list_sixth_day_at_risk` for several LAs at once, by LA."""
-    found = list_sixth_day_duties_by_la(la_ids=la_ids, on=on, referral_ids=referral_ids, calendars=calendars)
+    found = list_sixth_day_duties_by_la(
+        la_ids=la_ids, on=on, referral_ids=referral_ids, calendars=calendars
+    )
     missed = {la_id: [d for d in duties if d.missed] for la_id, duties in found.items()}
     return {la_id: duties for la_id, duties in missed.items() if duties}
 
 
 def _duty(
-    referral: Referral, placements: list[tuple[dt.date, dt.date | None]], calendar: SchoolCalendar, on: dt.date
+    referral: Referral,
+    placements: list[tuple[dt.date, dt.date | None]],
+    calendar: SchoolCalendar,
+    on: dt.date,
 ) -> SixthDayDuty:
     first_day = referral.first_day_of_exclusion
     assert first_day is not None  # noqa: S101 - filtered by the caller
@@ -269,7 +294,9 @@ def _duty(
         met=met,
         missed=missed,
         days_overdue=max((until - due).days, 0) if missed else 0,
-        school_days_overdue=calendar.count_school_days(due + dt.timedelta(days=1), until) if missed else 0,
+        school_days_overdue=calendar.count_school_days(due + dt.timedelta(days=1), until)
+        if missed
+        else 0,
     )
 
 
@@ -284,7 +311,9 @@ def get_sixth_day(*, referral: Referral) -> SixthDay | None:
     education: shown on the referral so the officer sees the deadline."""
     if referral.route != Route.PERMANENT_EXCLUSION or referral.first_day_of_exclusion is None:
         return None
-    due, estimated = sixth_day_due(get_calendar(la_id=referral.commissioning_la_id), referral.first_day_of_exclusion)
+    due, estimated = sixth_day_due(
+        get_calendar(la_id=referral.commissioning_la_id), referral.first_day_of_exclusion
+    )
     return SixthDay(due_date=due, estimated=estimated)
 
 
@@ -361,7 +390,9 @@ def list_fair_access_deadlines(
     return sorted(rows, key=lambda row: (row.due_date or dt.date.max, row.referral.pk))
 
 
-def list_fair_access_due(*, la_id: int, on: dt.date, within_school_days: int = 5) -> list[FairAccessRow]:
+def list_fair_access_due(
+    *, la_id: int, on: dt.date, within_school_days: int = 5
+) -> list[FairAccessRow]:
     """The caseworker's list: Fair Access referrals not yet placed whose deadline falls within
     the next `within_school_days` school days, or has passed."""
     try:
@@ -392,7 +423,9 @@ class ReferralDuties:
 
 
 def get_referral_duties(*, referral: Referral, on: dt.date) -> ReferralDuties:
-    illness_applies = referral.route == Route.HEALTH or referral.primary_reason == PrimaryReason.MEDICAL
+    illness_applies = (
+        referral.route == Route.HEALTH or referral.primary_reason == PrimaryReason.MEDICAL
+    )
     illness = None
     if illness_applies:
         found = list_illness_duty(on=on, child_ids=[referral.child_id])

@@ -105,7 +105,9 @@ def _validated(data: dict[str, Any]) -> dict[str, Any]:
     if clean["route"] not in Route.values:
         errors.setdefault("route", []).append("Select the route into alternative provision")
     if clean["primary_reason"] not in PrimaryReason.values:
-        errors.setdefault("primary_reason", []).append("Select the primary reason for the placement")
+        errors.setdefault("primary_reason", []).append(
+            "Select the primary reason for the placement"
+        )
     if clean["proposed_tier"] not in Tier.values:
         errors.setdefault("proposed_tier", []).append("Select the proposed tier")
     if not clean["needs_summary"]:
@@ -130,7 +132,9 @@ def _validated(data: dict[str, Any]) -> dict[str, Any]:
     if cost is not None:
         cost = Decimal(str(cost))
         if cost < 0:
-            errors.setdefault("estimated_weekly_cost", []).append("Estimated weekly cost must be £0 or more")
+            errors.setdefault("estimated_weekly_cost", []).append(
+                "Estimated weekly cost must be £0 or more"
+            )
         clean["estimated_weekly_cost"] = cost
     if errors:
         raise ReferralInvalid(errors)
@@ -161,12 +165,17 @@ def _commissioners(actor: Any) -> dict[str, Any]:
     """An LA refers for itself; a school commissions for its pupils, naming its LA for oversight."""
     organisation = actor.organisation
     if actor.role in permissions.REFERRER_LA_ROLES:
-        return {"commissioning_la_id": organisation.local_authority_id, "commissioning_school": None}
+        return {
+            "commissioning_la_id": organisation.local_authority_id,
+            "commissioning_school": None,
+        }
     la_id = organisation.local_authority_id
     if la_id is None and organisation.establishment_id:
         la_id = organisation.establishment.local_authority_id
     if la_id is None:
-        raise ReferralNotAllowed("Your school is not linked to a local authority: ask an administrator to link it")
+        raise ReferralNotAllowed(
+            "Your school is not linked to a local authority: ask an administrator to link it"
+        )
     return {"commissioning_la_id": la_id, "commissioning_school": organisation}
 
 
@@ -200,9 +209,17 @@ def _move(
         referral=locked, from_status=source, to_status=target, by=actor, at=at, reason=reason
     )
     audit.record_event(
-        actor=actor, at=at, action=AuditAction.UPDATED, channel=channel, instance=locked,
-        child_id=locked.child_id, where=where,
-        changes={"status": {"old": source.value, "new": target.value}, "reason": {"old": None, "new": reason}},
+        actor=actor,
+        at=at,
+        action=AuditAction.UPDATED,
+        channel=channel,
+        instance=locked,
+        child_id=locked.child_id,
+        where=where,
+        changes={
+            "status": {"old": source.value, "new": target.value},
+            "reason": {"old": None, "new": reason},
+        },
     )
     return event
 
@@ -211,7 +228,13 @@ def _move(
 
 
 def create_referral(
-    *, actor: Any, at: dt.datetime, channel: Channel, child: Child, data: dict[str, Any], where: str = ""
+    *,
+    actor: Any,
+    at: dt.datetime,
+    channel: Channel,
+    child: Child,
+    data: dict[str, Any],
+    where: str = "",
 ) -> Referral:
     """Start a draft referral. LA staff refer children in their LA's scope; school staff
     commission for their own pupils."""
@@ -220,18 +243,35 @@ def create_referral(
     clean = _validated(data)
     with transaction.atomic():
         referral = Referral.objects.create(
-            child=child, referrer=actor, status=ReferralStatus.DRAFT, created_at=at, updated_at=at,
-            **_commissioners(actor), **clean,
+            child=child,
+            referrer=actor,
+            status=ReferralStatus.DRAFT,
+            created_at=at,
+            updated_at=at,
+            **_commissioners(actor),
+            **clean,
         )
         ReferralEvent.objects.create(
-            referral=referral, from_status="", to_status=ReferralStatus.DRAFT, by=actor, at=at,
+            referral=referral,
+            from_status="",
+            to_status=ReferralStatus.DRAFT,
+            by=actor,
+            at=at,
             reason="Referral started",
         )
         audit.record_event(
-            actor=actor, at=at, action=AuditAction.CREATED, channel=channel, instance=referral,
-            child_id=child.pk, where=where,
-            changes={k: {"old": None, "new": v} for k, v in audit.snapshot(referral).items()
-                     if k not in {"id", "created_at", "updated_at", "version"}},
+            actor=actor,
+            at=at,
+            action=AuditAction.CREATED,
+            channel=channel,
+            instance=referral,
+            child_id=child.pk,
+            where=where,
+            changes={
+                k: {"old": None, "new": v}
+                for k, v in audit.snapshot(referral).items()
+                if k not in {"id", "created_at", "updated_at", "version"}
+            },
         )
     return referral
 
@@ -268,14 +308,26 @@ def update_referral(
         locked.updated_at = at
         locked.version += 1
         locked.save()
-        labels = [str(Referral._meta.get_field(k.removesuffix("_id")).verbose_name) for k in changes]
+        labels = [
+            str(Referral._meta.get_field(k.removesuffix("_id")).verbose_name) for k in changes
+        ]
         ReferralEvent.objects.create(
-            referral=locked, from_status=locked.status, to_status=locked.status, by=actor, at=at,
+            referral=locked,
+            from_status=locked.status,
+            to_status=locked.status,
+            by=actor,
+            at=at,
             reason="Details changed: " + ", ".join(labels),
         )
         audit.record_event(
-            actor=actor, at=at, action=AuditAction.UPDATED, channel=channel, instance=locked,
-            child_id=locked.child_id, where=where, changes=changes,
+            actor=actor,
+            at=at,
+            action=AuditAction.UPDATED,
+            channel=channel,
+            instance=locked,
+            child_id=locked.child_id,
+            where=where,
+            changes=changes,
         )
     return locked
 
@@ -295,13 +347,26 @@ def submit_referral(
         problems = submission_problems(locked)
         if problems:
             raise ReferralNotReady(problems)
-        _move(locked=locked, target=ReferralStatus.SUBMITTED, actor=actor, at=at, channel=channel,
-              reason="Submitted for a panel", where=where)
+        _move(
+            locked=locked,
+            target=ReferralStatus.SUBMITTED,
+            actor=actor,
+            at=at,
+            channel=channel,
+            reason="Submitted for a panel",
+            where=where,
+        )
     return locked
 
 
 def withdraw_referral(
-    *, actor: Any, at: dt.datetime, channel: Channel, referral: Referral, reason: str, where: str = ""
+    *,
+    actor: Any,
+    at: dt.datetime,
+    channel: Channel,
+    referral: Referral,
+    reason: str,
+    where: str = "",
 ) -> Referral:
     """Withdraw an open referral, with the reason (it stays on the record)."""
     reason = (reason or "").strip()
@@ -311,20 +376,40 @@ def withdraw_referral(
         locked = _lock(referral)
         if not permissions.is_commissioner(actor, locked):
             raise ReferralNotAllowed("Only the commissioner can withdraw this referral")
-        _move(locked=locked, target=ReferralStatus.WITHDRAWN, actor=actor, at=at, channel=channel,
-              reason=reason, where=where)
+        _move(
+            locked=locked,
+            target=ReferralStatus.WITHDRAWN,
+            actor=actor,
+            at=at,
+            channel=channel,
+            reason=reason,
+            where=where,
+        )
     return locked
 
 
 def place_on_agenda(
-    *, actor: Any, at: dt.datetime, channel: Channel, referral: Referral, reason: str, where: str = ""
+    *,
+    actor: Any,
+    at: dt.datetime,
+    channel: Channel,
+    referral: Referral,
+    reason: str,
+    where: str = "",
 ) -> Referral:
     """SUBMITTED or DEFERRED → ON_AGENDA. Called by panels.services.add_to_agenda, which checks
     the panel's LA and the meeting."""
     with transaction.atomic():
         locked = _lock(referral)
-        _move(locked=locked, target=ReferralStatus.ON_AGENDA, actor=actor, at=at, channel=channel,
-              reason=reason, where=where)
+        _move(
+            locked=locked,
+            target=ReferralStatus.ON_AGENDA,
+            actor=actor,
+            at=at,
+            channel=channel,
+            reason=reason,
+            where=where,
+        )
     return locked
 
 
@@ -344,5 +429,13 @@ def record_panel_outcome(
         raise ValueError(f"{outcome} is not a panel outcome")
     with transaction.atomic():
         locked = _lock(referral)
-        _move(locked=locked, target=outcome, actor=actor, at=at, channel=channel, reason=reason, where=where)
+        _move(
+            locked=locked,
+            target=outcome,
+            actor=actor,
+            at=at,
+            channel=channel,
+            reason=reason,
+            where=where,
+        )
     return locked

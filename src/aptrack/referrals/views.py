@@ -38,7 +38,11 @@ def _load(request: HttpRequest, referral_id: int) -> Referral:
         # Out of scope looks the same as missing: no hint that the referral exists elsewhere.
         raise Http404("No referral found")
     audit.record_view(
-        actor=request.user, at=timezone.now(), channel=Channel.WEB, child=referral.child, where=request.path
+        actor=request.user,
+        at=timezone.now(),
+        channel=Channel.WEB,
+        child=referral.child,
+        where=request.path,
     )
     return referral
 
@@ -58,18 +62,29 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.ReferralFilters()
     if form.is_valid():
         filters = selectors.ReferralFilters(
-            statuses=tuple(form.cleaned_data["status"]), route=form.cleaned_data["route"],
+            statuses=tuple(form.cleaned_data["status"]),
+            route=form.cleaned_data["route"],
             query=form.cleaned_data["q"],
         )
     referrals = selectors.list_visible_referrals(user=request.user, filters=filters)
     page = Paginator(referrals, 25).get_page(request.GET.get("page"))
-    reads.record_reads(request, children=[referral.child_id for referral in page.object_list], search_term=filters.query)
+    reads.record_reads(
+        request,
+        children=[referral.child_id for referral in page.object_list],
+        search_term=filters.query,
+    )
     pagination = pagination_params(page, request.GET)
-    return TemplateResponse(request, "referrals/list.html", {
-        "search_form": form, "page": page, "pagination": pagination,
-        "can_start": permissions.can_start_referrals(request.user),
-        "can_see_sixth_day": permissions.can_see_sixth_day_list(request.user),
-    })
+    return TemplateResponse(
+        request,
+        "referrals/list.html",
+        {
+            "search_form": form,
+            "page": page,
+            "pagination": pagination,
+            "can_start": permissions.can_start_referrals(request.user),
+            "can_see_sixth_day": permissions.can_see_sixth_day_list(request.user),
+        },
+    )
 
 
 @login_required
@@ -86,8 +101,12 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             referral = services.create_referral(
-                actor=request.user, at=timezone.now(), channel=Channel.WEB, child=child,
-                data=form.cleaned_data, where=request.path,
+                actor=request.user,
+                at=timezone.now(),
+                channel=Channel.WEB,
+                child=child,
+                data=form.cleaned_data,
+                where=request.path,
             )
         except services.ReferralInvalid as error:
             _add_errors(form, error.errors)
@@ -97,9 +116,15 @@ def referral_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, "The referral has been saved as a draft")
             return redirect("referrals:detail", referral_id=referral.pk)
     reads.record_reads(request, children=[child])
-    return TemplateResponse(request, "referrals/form.html", {
-        "form": form, "title": f"Refer {child.known_as}", "child": child,
-    })
+    return TemplateResponse(
+        request,
+        "referrals/form.html",
+        {
+            "form": form,
+            "title": f"Refer {child.known_as}",
+            "child": child,
+        },
+    )
 
 
 def _choose_child(request: HttpRequest) -> HttpResponse:
@@ -108,36 +133,56 @@ def _choose_child(request: HttpRequest) -> HttpResponse:
     children = None
     if search.is_valid():
         filters = child_selectors.ChildFilters(query=search.cleaned_data["q"])
-        children = list(child_selectors.list_children(user=request.user, filters=filters, on=timezone.localdate())[:25])
+        children = list(
+            child_selectors.list_children(
+                user=request.user, filters=filters, on=timezone.localdate()
+            )[:25]
+        )
         reads.record_reads(request, children=children, search_term=filters.query)
-    return TemplateResponse(request, "referrals/choose_child.html", {
-        "form": search, "children": children, "today": timezone.localdate(),
-    })
+    return TemplateResponse(
+        request,
+        "referrals/choose_child.html",
+        {
+            "form": search,
+            "children": children,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @login_required
 def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = _load(request, referral_id)
     user = request.user
-    return TemplateResponse(request, "referrals/detail.html", {
-        "referral": referral,
-        "child": referral.child,
-        "today": timezone.localdate(),
-        "events": selectors.list_events(referral=referral),
-        "agenda_history": selectors.list_agenda_history(referral=referral),
-        "duties": selectors.get_referral_duties(referral=referral, on=timezone.localdate()),
-        "problems": services.submission_problems(referral) if referral.status == "DRAFT" else {},
-        "can_change": permissions.can_change_referral(user, referral),
-        "can_submit": permissions.can_submit_referral(user, referral),
-        "can_withdraw": permissions.can_withdraw_referral(user, referral),
-        "can_see_child": child_selectors.get_child(user=user, child_id=referral.child_id) is not None,
-        "sixth_day": selectors.get_sixth_day(referral=referral),
-        "placements": list(referral.placements.exclude(status="CANCELLED").order_by("-start_date"))
-        if placement_permissions.can_view_placements(user) else [],
-        "can_plan_placement": placement_permissions.can_create_placement(user)
-        and referral.status == ReferralStatus.APPROVED
-        and placement_selectors.get_referral(user=user, referral_id=referral.pk) is not None,
-    })
+    return TemplateResponse(
+        request,
+        "referrals/detail.html",
+        {
+            "referral": referral,
+            "child": referral.child,
+            "today": timezone.localdate(),
+            "events": selectors.list_events(referral=referral),
+            "agenda_history": selectors.list_agenda_history(referral=referral),
+            "duties": selectors.get_referral_duties(referral=referral, on=timezone.localdate()),
+            "problems": services.submission_problems(referral)
+            if referral.status == "DRAFT"
+            else {},
+            "can_change": permissions.can_change_referral(user, referral),
+            "can_submit": permissions.can_submit_referral(user, referral),
+            "can_withdraw": permissions.can_withdraw_referral(user, referral),
+            "can_see_child": child_selectors.get_child(user=user, child_id=referral.child_id)
+            is not None,
+            "sixth_day": selectors.get_sixth_day(referral=referral),
+            "placements": list(
+                referral.placements.exclude(status="CANCELLED").order_by("-start_date")
+            )
+            if placement_permissions.can_view_placements(user)
+            else [],
+            "can_plan_placement": placement_permissions.can_create_placement(user)
+            and referral.status == ReferralStatus.APPROVED
+            and placement_selectors.get_referral(user=user, referral_id=referral.pk) is not None,
+        },
+    )
 
 
 @login_required
@@ -146,13 +191,19 @@ def referral_edit(request: HttpRequest, referral_id: int) -> HttpResponse:
     if not permissions.can_change_referral(request.user, referral):
         raise PermissionDenied
     form = versioned(ReferralForm)(
-        request.POST or None, initial={**initial_from_referral(referral), "version": referral.version}
+        request.POST or None,
+        initial={**initial_from_referral(referral), "version": referral.version},
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_referral(
-                actor=request.user, at=timezone.now(), channel=Channel.WEB, referral=referral,
-                data=form.cleaned_data, expected_version=form.cleaned_data["version"], where=request.path,
+                actor=request.user,
+                at=timezone.now(),
+                channel=Channel.WEB,
+                referral=referral,
+                data=form.cleaned_data,
+                expected_version=form.cleaned_data["version"],
+                where=request.path,
             )
         except services.ReferralInvalid as error:
             _add_errors(form, error.errors)
@@ -161,10 +212,16 @@ def referral_edit(request: HttpRequest, referral_id: int) -> HttpResponse:
         else:
             messages.success(request, "The referral has been updated")
             return redirect("referrals:detail", referral_id=referral.pk)
-    return TemplateResponse(request, "referrals/form.html", {
-        "form": form, "title": f"Change the referral of {referral.child.known_as}",
-        "child": referral.child, "referral": referral,
-    })
+    return TemplateResponse(
+        request,
+        "referrals/form.html",
+        {
+            "form": form,
+            "title": f"Change the referral of {referral.child.known_as}",
+            "child": referral.child,
+            "referral": referral,
+        },
+    )
 
 
 @login_required
@@ -176,7 +233,10 @@ def referral_submit(request: HttpRequest, referral_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.submit_referral(
-                actor=request.user, at=timezone.now(), channel=Channel.WEB, referral=referral,
+                actor=request.user,
+                at=timezone.now(),
+                channel=Channel.WEB,
+                referral=referral,
                 where=request.path,
             )
         except services.ReferralNotReady as error:
@@ -188,10 +248,16 @@ def referral_submit(request: HttpRequest, referral_id: int) -> HttpResponse:
         else:
             messages.success(request, "The referral has been submitted for a panel")
             return redirect("referrals:detail", referral_id=referral.pk)
-    return TemplateResponse(request, "referrals/submit.html", {
-        "form": form, "referral": referral, "child": referral.child,
-        "problems": services.submission_problems(referral),
-    })
+    return TemplateResponse(
+        request,
+        "referrals/submit.html",
+        {
+            "form": form,
+            "referral": referral,
+            "child": referral.child,
+            "problems": services.submission_problems(referral),
+        },
+    )
 
 
 @login_required
@@ -203,8 +269,12 @@ def referral_withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.withdraw_referral(
-                actor=request.user, at=timezone.now(), channel=Channel.WEB, referral=referral,
-                reason=form.cleaned_data["reason"], where=request.path,
+                actor=request.user,
+                at=timezone.now(),
+                channel=Channel.WEB,
+                referral=referral,
+                reason=form.cleaned_data["reason"],
+                where=request.path,
             )
         except services.ReferralInvalid as error:
             _add_errors(form, error.errors)
@@ -213,9 +283,15 @@ def referral_withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
         else:
             messages.success(request, "The referral has been withdrawn")
             return redirect("referrals:detail", referral_id=referral.pk)
-    return TemplateResponse(request, "referrals/withdraw.html", {
-        "form": form, "referral": referral, "child": referral.child,
-    })
+    return TemplateResponse(
+        request,
+        "referrals/withdraw.html",
+        {
+            "form": form,
+            "referral": referral,
+            "child": referral.child,
+        },
+    )
 
 
 @login_required
@@ -226,8 +302,12 @@ def sixth_day(request: HttpRequest) -> HttpResponse:
     la_id = request.user.organisation.local_authority_id  # type: ignore[union-attr]
     rows = selectors.list_sixth_day_at_risk(la_id=la_id, on=today)
     reads.record_reads(request, children=[row.child for row in rows])
-    return TemplateResponse(request, "referrals/sixth_day.html", {
-        "today": today,
-        "waiting": [row for row in rows if row.provision_started is None],
-        "late": [row for row in rows if row.provision_started is not None],
-    })
+    return TemplateResponse(
+        request,
+        "referrals/sixth_day.html",
+        {
+            "today": today,
+            "waiting": [row for row in rows if row.provision_started is None],
+            "late": [row for row in rows if row.provision_started is not None],
+        },
+    )

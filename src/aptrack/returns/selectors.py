@@ -28,7 +28,9 @@ def list_providers_used_by_la(*, la_id: int) -> QuerySet[Provider]:
     """Providers an LA uses: based in the LA, or with any placement the LA answers for
     (`placements.rules.la_placements_q`: its own commissions, and schools' commissions for
     children living in the LA, whose providers it must know of to oversee them)."""
-    answered_for = Placement.objects.filter(la_placements_q(la_id), provider_id=OuterRef("organisation_id"))
+    answered_for = Placement.objects.filter(
+        la_placements_q(la_id), provider_id=OuterRef("organisation_id")
+    )
     return Provider.objects.filter(Q(home_la_id=la_id) | Exists(answered_for))
 
 
@@ -220,7 +222,9 @@ def list_long_non_school_placements(*, la_id: int, on: dt.date) -> list[LongPlac
     limit_weeks = non_school_max_weeks()
     latest_start = on - dt.timedelta(days=limit_weeks * 7 + 1)
     placements = (
-        Placement.objects.filter(la_placements_q(la_id), running_on_q(on), start_date__lte=latest_start)
+        Placement.objects.filter(
+            la_placements_q(la_id), running_on_q(on), start_date__lte=latest_start
+        )
         .filter(non_school_placement_q())
         .select_related("provider", "provider__provider")
         .order_by("start_date", "pk")

@@ -130,7 +130,9 @@ def return_new(request: HttpRequest) -> HttpResponse:
 def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
     provider_return = _load_return(request, return_id)
     lines = selectors.list_lines(provider_return=provider_return)
-    visible = selectors.list_visible_children(user=request.user, child_ids=(line.child_id for line in lines))
+    visible = selectors.list_visible_children(
+        user=request.user, child_ids=(line.child_id for line in lines)
+    )
     reads.record_reads(request, children=visible.values())
     return TemplateResponse(
         request,

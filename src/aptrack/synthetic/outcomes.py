@@ -58,15 +58,47 @@ OUTREACH_SCHOOLS = 0.35
 LA_TEAM_OUTREACH = 0.3
 
 VOCATIONAL = (
-    ("BTEC Level 1 Introductory Certificate in Vocational Studies", QualificationKind.BTEC, QualificationLevel.LEVEL_1),
-    ("Level 1 Award in Construction Skills", QualificationKind.VOCATIONAL, QualificationLevel.LEVEL_1),
+    (
+        "BTEC Level 1 Introductory Certificate in Vocational Studies",
+        QualificationKind.BTEC,
+        QualificationLevel.LEVEL_1,
+    ),
+    (
+        "Level 1 Award in Construction Skills",
+        QualificationKind.VOCATIONAL,
+        QualificationLevel.LEVEL_1,
+    ),
     ("Entry Level Certificate in Science", QualificationKind.ENTRY_LEVEL, QualificationLevel.ENTRY),
-    ("Level 1 Certificate in Hair and Beauty", QualificationKind.VOCATIONAL, QualificationLevel.LEVEL_1),
-    ("Entry Level Award in Employability Skills", QualificationKind.VOCATIONAL, QualificationLevel.ENTRY),
-    ("Level 1 Award in Food Safety in Catering", QualificationKind.VOCATIONAL, QualificationLevel.LEVEL_1),
-    ("ASDAN Certificate of Personal Effectiveness Level 1", QualificationKind.OTHER, QualificationLevel.LEVEL_1),
-    ("Level 1 Award in Sport and Active Leisure", QualificationKind.VOCATIONAL, QualificationLevel.LEVEL_1),
-    ("Level 2 Award in Motor Vehicle Studies", QualificationKind.VOCATIONAL, QualificationLevel.LEVEL_2),
+    (
+        "Level 1 Certificate in Hair and Beauty",
+        QualificationKind.VOCATIONAL,
+        QualificationLevel.LEVEL_1,
+    ),
+    (
+        "Entry Level Award in Employability Skills",
+        QualificationKind.VOCATIONAL,
+        QualificationLevel.ENTRY,
+    ),
+    (
+        "Level 1 Award in Food Safety in Catering",
+        QualificationKind.VOCATIONAL,
+        QualificationLevel.LEVEL_1,
+    ),
+    (
+        "ASDAN Certificate of Personal Effectiveness Level 1",
+        QualificationKind.OTHER,
+        QualificationLevel.LEVEL_1,
+    ),
+    (
+        "Level 1 Award in Sport and Active Leisure",
+        QualificationKind.VOCATIONAL,
+        QualificationLevel.LEVEL_1,
+    ),
+    (
+        "Level 2 Award in Motor Vehicle Studies",
+        QualificationKind.VOCATIONAL,
+        QualificationLevel.LEVEL_2,
+    ),
     ("Arts Award Bronze", QualificationKind.OTHER, QualificationLevel.LEVEL_1),
 )
 OUTREACH_PURPOSES = (
@@ -98,8 +130,11 @@ class OutcomeRows:
 
     def save(self) -> None:
         for model, rows in (
-            (AttainmentRecord, self.attainment), (Qualification, self.qualifications),
-            (WellbeingScore, self.wellbeing), (PriorAttendance, self.prior), (OutreachSupport, self.outreach),
+            (AttainmentRecord, self.attainment),
+            (Qualification, self.qualifications),
+            (WellbeingScore, self.wellbeing),
+            (PriorAttendance, self.prior),
+            (OutreachSupport, self.outreach),
         ):
             model.objects.bulk_create(rows, batch_size=BATCH_SIZE)  # type: ignore[attr-defined]
 
@@ -176,17 +211,32 @@ class _Builder:
     def _prior_attendance(self, placement: Placement, reviews: list[Review]) -> None:
         if not self.draw.chance(PRIOR_ATTENDANCE):
             return
-        in_ap = next((float(r.attendance_percent) for r in reviews if r.attendance_percent is not None), None)
+        in_ap = next(
+            (float(r.attendance_percent) for r in reviews if r.attendance_percent is not None), None
+        )
         base = in_ap if in_ap is not None else self.rng.gauss(52, 18)
         percent = min(100.0, max(0.0, base - self.rng.gauss(6, 12)))
-        last = records.weekday_on_or_before(placement.start_date - dt.timedelta(days=self.rng.randint(3, 20)))
-        self.rows.prior.append(PriorAttendance(
-            placement_id=placement.pk, attendance_percent=Decimal(f"{percent:.1f}"),
-            period_start_date=last - dt.timedelta(weeks=12) + dt.timedelta(days=3), period_end_date=last,
-            source=self.draw.pick({AttendanceSource.SCHOOL_RECORD: 6, AttendanceSource.CTF: 2,
-                                   AttendanceSource.REFERRAL: 3, AttendanceSource.LA_DATA: 1}),
-            recorded_by_id=self.staff.officer(self.draw).pk, recorded_at=self.draw.at(placement.start_date),
-        ))
+        last = records.weekday_on_or_before(
+            placement.start_date - dt.timedelta(days=self.rng.randint(3, 20))
+        )
+        self.rows.prior.append(
+            PriorAttendance(
+                placement_id=placement.pk,
+                attendance_percent=Decimal(f"{percent:.1f}"),
+                period_start_date=last - dt.timedelta(weeks=12) + dt.timedelta(days=3),
+                period_end_date=last,
+                source=self.draw.pick(
+                    {
+                        AttendanceSource.SCHOOL_RECORD: 6,
+                        AttendanceSource.CTF: 2,
+                        AttendanceSource.REFERRAL: 3,
+                        AttendanceSource.LA_DATA: 1,
+                    }
+                ),
+                recorded_by_id=self.staff.officer(self.draw).pk,
+                recorded_at=self.draw.at(placement.start_date),
+            )
+        )
 
     def _entry_day(self, placement: Placement) -> dt.date:
         return min(self.today, placement.start_date + dt.timedelta(days=self.rng.randint(0, 12)))
@@ -195,41 +245,68 @@ class _Builder:
         drift = self.rng.gauss(0.35, 0.5)
         score = max(1, min(10, round(self.rng.gauss(4.2, 1.6))))
         day = self._entry_day(placement)
-        self.rows.wellbeing.append(WellbeingScore(
-            placement_id=placement.pk, score=score, recorded_date=day, recorded_by_id=self._by(placement).pk,
-            recorded_at=self.draw.at(day),
-        ))
+        self.rows.wellbeing.append(
+            WellbeingScore(
+                placement_id=placement.pk,
+                score=score,
+                recorded_date=day,
+                recorded_by_id=self._by(placement).pk,
+                recorded_at=self.draw.at(day),
+            )
+        )
         for review in reviews:
             if not self.draw.chance(WELLBEING_AT_REVIEW):
                 continue
             score = max(1, min(10, round(score + drift + self.rng.gauss(0, 0.9))))
-            self.rows.wellbeing.append(WellbeingScore(
-                placement_id=placement.pk, review_id=review.pk, score=score, recorded_date=review.held_date,
-                recorded_by_id=review.recorded_by_id, recorded_at=review.recorded_at,
-            ))
+            self.rows.wellbeing.append(
+                WellbeingScore(
+                    placement_id=placement.pk,
+                    review_id=review.pk,
+                    score=score,
+                    recorded_date=review.held_date,
+                    recorded_by_id=review.recorded_by_id,
+                    recorded_at=review.recorded_at,
+                )
+            )
 
-    def _grades(self, placement: Placement, reviews: list[Review], standing: float, year: int) -> dict[str, int]:
+    def _grades(
+        self, placement: Placement, reviews: list[Review], standing: float, year: int
+    ) -> dict[str, int]:
         """Entry and review grades in both subjects; returns the latest grade of each."""
         latest: dict[str, int] = {}
         pace = max(0.05, 0.22 + 0.08 * standing + self.rng.gauss(0, 0.08))
         day = self._entry_day(placement)
         for subject in Subject:
             grade = entry_grade(self.rng, standing, year)
-            self.rows.attainment.append(AttainmentRecord(
-                placement_id=placement.pk, subject=subject, point=AssessmentPoint.ENTRY, grade=grade,
-                assessed_date=day, recorded_by_id=self._by(placement).pk, recorded_at=self.draw.at(day),
-            ))
+            self.rows.attainment.append(
+                AttainmentRecord(
+                    placement_id=placement.pk,
+                    subject=subject,
+                    point=AssessmentPoint.ENTRY,
+                    grade=grade,
+                    assessed_date=day,
+                    recorded_by_id=self._by(placement).pk,
+                    recorded_at=self.draw.at(day),
+                )
+            )
             latest[subject] = grade
         for review in reviews:
             if not self.draw.chance(REVIEW_GRADES):
                 continue
             for subject in Subject:
                 latest[subject] = review_grade(self.rng, latest[subject], pace)
-                self.rows.attainment.append(AttainmentRecord(
-                    placement_id=placement.pk, subject=subject, point=AssessmentPoint.REVIEW, review_id=review.pk,
-                    grade=latest[subject], assessed_date=review.held_date, recorded_by_id=review.recorded_by_id,
-                    recorded_at=review.recorded_at,
-                ))
+                self.rows.attainment.append(
+                    AttainmentRecord(
+                        placement_id=placement.pk,
+                        subject=subject,
+                        point=AssessmentPoint.REVIEW,
+                        review_id=review.pk,
+                        grade=latest[subject],
+                        assessed_date=review.held_date,
+                        recorded_by_id=review.recorded_by_id,
+                        recorded_at=review.recorded_at,
+                    )
+                )
         return latest
 
     def _ks4_results(self, placement: Placement, latest: dict[str, int]) -> None:
@@ -245,22 +322,45 @@ class _Builder:
         for subject, working_at in latest.items():
             if self.draw.chance(NOT_ENTERED):
                 continue
-            self.rows.attainment.append(AttainmentRecord(
-                placement_id=placement.pk, subject=subject, point=AssessmentPoint.KS4_RESULT,
-                grade=ks4_result(self.rng, working_at), assessed_date=results,
-                recorded_by_id=self.staff.officer(self.draw).pk, recorded_at=self.draw.at(results),
-            ))
+            self.rows.attainment.append(
+                AttainmentRecord(
+                    placement_id=placement.pk,
+                    subject=subject,
+                    point=AssessmentPoint.KS4_RESULT,
+                    grade=ks4_result(self.rng, working_at),
+                    assessed_date=results,
+                    recorded_by_id=self.staff.officer(self.draw).pk,
+                    recorded_at=self.draw.at(results),
+                )
+            )
 
     def _qualifications(self, placement: Placement, year: int) -> None:
         courses = []
         for subject in ("English", "maths"):
             if self.draw.chance(0.55):
-                level = self.draw.pick({QualificationLevel.ENTRY: 5, QualificationLevel.LEVEL_1: 4,
-                                        QualificationLevel.LEVEL_2: 1})
-                label = "Entry Level 3" if level == QualificationLevel.ENTRY else QualificationLevel(level).label
-                courses.append((f"Functional Skills {subject} {label}", QualificationKind.FUNCTIONAL_SKILLS, level))
+                level = self.draw.pick(
+                    {
+                        QualificationLevel.ENTRY: 5,
+                        QualificationLevel.LEVEL_1: 4,
+                        QualificationLevel.LEVEL_2: 1,
+                    }
+                )
+                label = (
+                    "Entry Level 3"
+                    if level == QualificationLevel.ENTRY
+                    else QualificationLevel(level).label
+                )
+                courses.append(
+                    (
+                        f"Functional Skills {subject} {label}",
+                        QualificationKind.FUNCTIONAL_SKILLS,
+                        level,
+                    )
+                )
             if year >= 10 and self.draw.chance(0.4):
-                courses.append((f"GCSE {subject}", QualificationKind.GCSE, QualificationLevel.LEVEL_2))
+                courses.append(
+                    (f"GCSE {subject}", QualificationKind.GCSE, QualificationLevel.LEVEL_2)
+                )
         if self.draw.chance(0.4):
             courses.append(self.rng.choice(VOCATIONAL))
         last = min(placement.end_date or self.today, self.today)
@@ -272,42 +372,69 @@ class _Builder:
             long_enough = (last - started).days >= 70
             ended = placement.status == S.ENDED
             if long_enough and (ended or self.draw.chance(0.25)):
-                status = QS(self.draw.pick({QS.ACHIEVED: 65, QS.NOT_ACHIEVED: 12, QS.WORKING_TOWARDS: 23}))
+                status = QS(
+                    self.draw.pick({QS.ACHIEVED: 65, QS.NOT_ACHIEVED: 12, QS.WORKING_TOWARDS: 23})
+                )
                 if status != QS.WORKING_TOWARDS:
                     result_date = max(started, last - dt.timedelta(days=self.rng.randint(0, 20)))
             at = self.draw.at(started)
-            self.rows.qualifications.append(Qualification(
-                placement_id=placement.pk, title=title, kind=kind, level=level, status=status, started_date=started,
-                result_date=result_date,
-                result="Pass" if status == QS.ACHIEVED and kind != QualificationKind.GCSE else "",
-                recorded_by_id=self._by(placement).pk, recorded_at=at,
-                updated_at=self.draw.at(result_date) if result_date else at,
-            ))
+            self.rows.qualifications.append(
+                Qualification(
+                    placement_id=placement.pk,
+                    title=title,
+                    kind=kind,
+                    level=level,
+                    status=status,
+                    started_date=started,
+                    result_date=result_date,
+                    result="Pass"
+                    if status == QS.ACHIEVED and kind != QualificationKind.GCSE
+                    else "",
+                    recorded_by_id=self._by(placement).pk,
+                    recorded_at=at,
+                    updated_at=self.draw.at(result_date) if result_date else at,
+                )
+            )
 
     def outreach(self) -> None:
         """Tier 1 support to about a third of the LA's schools over the last eighteen months."""
         givers = [
-            choice.provider for choice in self.setting.providers
-            if choice.record is None or choice.record.provider.offers_tier_1 or choice is self.setting.providers[0]
+            choice.provider
+            for choice in self.setting.providers
+            if choice.record is None
+            or choice.record.provider.offers_tier_1
+            or choice is self.setting.providers[0]
         ]
         schools = list(self.setting.school_organisations.values())
-        for school in self.rng.sample(schools, min(len(schools), max(1, round(len(schools) * OUTREACH_SCHOOLS)))):
+        for school in self.rng.sample(
+            schools, min(len(schools), max(1, round(len(schools) * OUTREACH_SCHOOLS)))
+        ):
             for _ in range(self.rng.randint(1, 3)):
-                start = records.weekday_on_or_after(self.today - dt.timedelta(days=self.rng.randint(7, 540)))
+                start = records.weekday_on_or_after(
+                    self.today - dt.timedelta(days=self.rng.randint(7, 540))
+                )
                 if start > self.today:
                     continue
                 weeks = self.rng.randint(4, 16)
                 end = start + dt.timedelta(weeks=weeks)
                 ongoing = end > self.today or self.draw.chance(0.1)
-                self.rows.outreach.append(OutreachSupport(
-                    local_authority_id=self.setting.la.pk, school_id=school.pk,
-                    provider_id=None if not givers or self.draw.chance(LA_TEAM_OUTREACH) else self.rng.choice(givers).pk,
-                    start_date=start, end_date=None if ongoing else end,
-                    pupils_supported=self.rng.randint(1, 12), hours=Decimal(weeks * self.rng.randint(2, 6)),
-                    purpose=self.rng.choice(OUTREACH_PURPOSES),
-                    outcome="" if ongoing else self.rng.choice(OUTREACH_OUTCOMES),
-                    recorded_by_id=self.staff.officer(self.draw).pk, recorded_at=self.draw.at(start),
-                ))
+                self.rows.outreach.append(
+                    OutreachSupport(
+                        local_authority_id=self.setting.la.pk,
+                        school_id=school.pk,
+                        provider_id=None
+                        if not givers or self.draw.chance(LA_TEAM_OUTREACH)
+                        else self.rng.choice(givers).pk,
+                        start_date=start,
+                        end_date=None if ongoing else end,
+                        pupils_supported=self.rng.randint(1, 12),
+                        hours=Decimal(weeks * self.rng.randint(2, 6)),
+                        purpose=self.rng.choice(OUTREACH_PURPOSES),
+                        outcome="" if ongoing else self.rng.choice(OUTREACH_OUTCOMES),
+                        recorded_by_id=self.staff.officer(self.draw).pk,
+                        recorded_at=self.draw.at(start),
+                    )
+                )
 
 
 def create_outcomes(
@@ -331,4 +458,3 @@ def create_outcomes(
     builder.outreach()
     builder.rows.save()
     return builder.rows
-

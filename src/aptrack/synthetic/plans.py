@@ -50,7 +50,9 @@ PRU_FULL_TIME = 0.75
 # A full-time provider teaches some of its current pupils full-time (share), up to a handful.
 FULL_TIME_PUPILS = 0.35
 FULL_TIME_PUPILS_AT_MOST = (6, 15)
-DUAL_ARRANGEMENT = 0.35  # non-school placements where the child spends the rest of the week at school
+DUAL_ARRANGEMENT = (
+    0.35  # non-school placements where the child spends the rest of the week at school
+)
 PASSPORT = 0.85
 OVERDUE_REVIEWS = 0.09
 # Days between reviews: up to a week inside the cadence (42 days by default), so a placement
@@ -70,18 +72,29 @@ FOLLOW_UP_DONE = 0.88
 
 # Where a child went when a placement ended (no other placement following it).
 SCHOOL_DESTINATIONS = {
-    D.HOME_SCHOOL: 48, D.NEW_MAINSTREAM: 22, D.SPECIAL_SCHOOL: 10, D.ANOTHER_AP: 4,
-    D.MOVED_AWAY: 4, D.CME: 8,
+    D.HOME_SCHOOL: 48,
+    D.NEW_MAINSTREAM: 22,
+    D.SPECIAL_SCHOOL: 10,
+    D.ANOTHER_AP: 4,
+    D.MOVED_AWAY: 4,
+    D.CME: 8,
 }
 POST_16_DESTINATIONS = {
-    D.POST_16: 55, D.EMPLOYMENT_TRAINING: 12, D.NEET: 22, D.MOVED_AWAY: 3, D.SPECIAL_SCHOOL: 3,
+    D.POST_16: 55,
+    D.EMPLOYMENT_TRAINING: 12,
+    D.NEET: 22,
+    D.MOVED_AWAY: 3,
+    D.SPECIAL_SCHOOL: 3,
     D.ANOTHER_AP: 5,
 }
 # An earlier placement followed by the current one: straight on to it, or back to school for
 # a while and then referred again.
 STRAIGHT_ON_DAYS = 14
 BEFORE_ANOTHER_PLACEMENT = {
-    D.HOME_SCHOOL: 60, D.NEW_MAINSTREAM: 28, D.SPECIAL_SCHOOL: 5, D.ANOTHER_AP: 7,
+    D.HOME_SCHOOL: 60,
+    D.NEW_MAINSTREAM: 28,
+    D.SPECIAL_SCHOOL: 5,
+    D.ANOTHER_AP: 7,
 }
 BEFORE_A_PLANNED_PLACEMENT = {D.ANOTHER_AP: 30, D.HOME_SCHOOL: 45, D.NEW_MAINSTREAM: 20, D.CME: 5}
 GOOD_DESTINATIONS = frozenset(
@@ -89,7 +102,11 @@ GOOD_DESTINATIONS = frozenset(
 )
 # Why placements ending somewhere other than school or post-16 ended.
 OTHER_END_REASONS = {
-    D.ANOTHER_AP: {EndReason.BREAKDOWN: 40, EndReason.NEEDS_CHANGED: 35, EndReason.PROVIDER_ENDED: 25},
+    D.ANOTHER_AP: {
+        EndReason.BREAKDOWN: 40,
+        EndReason.NEEDS_CHANGED: 35,
+        EndReason.PROVIDER_ENDED: 25,
+    },
     D.NEET: {EndReason.COMPLETED: 40, EndReason.BREAKDOWN: 45, EndReason.OTHER: 15},
     D.CME: {EndReason.BREAKDOWN: 60, EndReason.OTHER: 40},
 }
@@ -182,8 +199,12 @@ def _months(value: float) -> str:
 
 FUNCTIONAL_SKILLS = ("Entry Level 1", "Entry Level 2", "Entry Level 3", "Level 1", "Level 2")
 POST_16_STEPS = (
-    "No application made", "Careers interview held", "Application made", "Interview attended",
-    "Conditional offer", "Place accepted",
+    "No application made",
+    "Careers interview held",
+    "Application made",
+    "Interview attended",
+    "Conditional offer",
+    "Place accepted",
 )
 
 
@@ -198,74 +219,106 @@ def _measures(draw: records.Draw, kid: "_Kid", placement: Placement, year: int) 
         base = min(90, max(10, round(kid.attendance / 5) * 5))
         return _Measure(
             rng.choice(("Improve attendance", "Attend more of the timetable")),
-            "Attendance: % of sessions attended", base, min(95, base + rng.choice((15, 20, 25, 30))),
+            "Attendance: % of sessions attended",
+            base,
+            min(95, base + rng.choice((15, 20, 25, 30))),
             lambda v: f"{v:.0f}%",
         )
 
     def reading() -> _Measure:
         base = max(60, age_months - rng.randint(18, 50))
         return _Measure(
-            "Close the gap in reading", "Reading age (standardised reading test)", base,
-            base + rng.randint(9, 18), _months,
+            "Close the gap in reading",
+            "Reading age (standardised reading test)",
+            base,
+            base + rng.randint(9, 18),
+            _months,
         )
 
     def maths() -> _Measure:
         if year >= 10:
             base = rng.randint(1, 3)
             return _Measure(
-                "Make progress in maths towards a GCSE", "Maths: GCSE grade (teacher assessment)",
-                base, base + rng.randint(1, 2), lambda v: f"Grade {round(v)}",
+                "Make progress in maths towards a GCSE",
+                "Maths: GCSE grade (teacher assessment)",
+                base,
+                base + rng.randint(1, 2),
+                lambda v: f"Grade {round(v)}",
             )
         base = max(1, year - rng.randint(2, 4))
         return _Measure(
-            "Secure number skills", "Maths: year-group standard working at (teacher assessment)",
-            base, base + rng.randint(1, 2), lambda v: f"Year {round(v)} standard",
+            "Secure number skills",
+            "Maths: year-group standard working at (teacher assessment)",
+            base,
+            base + rng.randint(1, 2),
+            lambda v: f"Year {round(v)} standard",
         )
 
     def regulation() -> _Measure:
         return _Measure(
             "Stay in lessons and manage difficult moments",
-            "Times leaving a lesson without permission, a week", rng.randint(4, 10),
-            rng.randint(0, 1), lambda v: f"{round(v)} a week",
+            "Times leaving a lesson without permission, a week",
+            rng.randint(4, 10),
+            rng.randint(0, 1),
+            lambda v: f"{round(v)} a week",
         )
 
     def wellbeing() -> _Measure:
         base = rng.randint(19, 30)
         return _Measure(
             "Feel better about school and about themselves",
-            "SDQ total difficulties score (lower is better)", base, base - rng.randint(5, 9),
+            "SDQ total difficulties score (lower is better)",
+            base,
+            base - rng.randint(5, 9),
             lambda v: str(round(v)),
         )
 
     def relationships() -> _Measure:
         return _Measure(
-            "Get on with others in the group", "Days a week without a recorded conflict",
-            rng.randint(0, 2), rng.randint(4, 5), lambda v: f"{round(v)} of 5 days",
+            "Get on with others in the group",
+            "Days a week without a recorded conflict",
+            rng.randint(0, 2),
+            rng.randint(4, 5),
+            lambda v: f"{round(v)} of 5 days",
         )
 
     def back_to_school() -> _Measure:
         name = school.name if school else "school"
         return _Measure(
-            f"Return to {name} step by step", "Hours a week attended at the home school", 0,
-            rng.choice((10, 15, 20, 25)), lambda v: f"{round(v)} hours a week",
+            f"Return to {name} step by step",
+            "Hours a week attended at the home school",
+            0,
+            rng.choice((10, 15, 20, 25)),
+            lambda v: f"{round(v)} hours a week",
         )
 
     def english() -> _Measure:
         base = rng.randint(0, 2)
         return _Measure(
-            "Gain a qualification in English", "Functional Skills English level", base,
+            "Gain a qualification in English",
+            "Functional Skills English level",
+            base,
             min(len(FUNCTIONAL_SKILLS) - 1, base + rng.randint(1, 2)),
             lambda v: FUNCTIONAL_SKILLS[round(v)],
         )
 
     def post_16() -> _Measure:
         return _Measure(
-            "Secure a place for September", "Post-16 application progress", 0,
-            rng.choice((4, 5)), lambda v: POST_16_STEPS[round(v)],
+            "Secure a place for September",
+            "Post-16 application progress",
+            0,
+            rng.choice((4, 5)),
+            lambda v: POST_16_STEPS[round(v)],
         )
 
-    options = [(9, attendance), (4, reading), (4, maths), (5, regulation), (3, wellbeing),
-               (3, relationships)]
+    options = [
+        (9, attendance),
+        (4, reading),
+        (4, maths),
+        (5, regulation),
+        (3, wellbeing),
+        (3, relationships),
+    ]
     if school is not None and placement.tier != 1:
         options.append((4, back_to_school))
     if year >= 10:
@@ -344,8 +397,13 @@ class _Plan:
         elif p.status == S.CANCELLED:
             day = self.today - dt.timedelta(days=self.rng.randint(0, 3))
             at = max(p.created_at, self.draw.at(day))
-            self._event(EventKind.CANCELLED, at, S.PLANNED, S.CANCELLED,
-                        {"reason": self.rng.choice(texts.CANCEL_REASONS)})
+            self._event(
+                EventKind.CANCELLED,
+                at,
+                S.PLANNED,
+                S.CANCELLED,
+                {"reason": self.rng.choice(texts.CANCEL_REASONS)},
+            )
         self._written_plans()
         p.version = len(self.events)
         self.ctx.rows.events.extend(self.events)
@@ -423,9 +481,9 @@ class _Plan:
             if provider.hourly_rate is not None:
                 p.weekly_cost = (provider.hourly_rate * hours).quantize(cent)
             elif provider.daily_rate is not None:
-                p.weekly_cost = (
-                    provider.daily_rate * hours / policy.SCHOOL_DAYS_A_WEEK
-                ).quantize(cent)
+                p.weekly_cost = (provider.daily_rate * hours / policy.SCHOOL_DAYS_A_WEEK).quantize(
+                    cent
+                )
         p.planned_end_date = self._planned_end(tier)
         p.maximum_end_date = policy.maximum_end_date(
             tier=tier, registered=self.choice.is_registered, start=p.start_date
@@ -435,9 +493,7 @@ class _Plan:
                 kid.child.home_school_id  # type: ignore[arg-type]
             )
         p.dual_registered = (
-            self.choice.is_registered
-            and kid.child.home_school_id is not None
-            and draw.chance(0.6)
+            self.choice.is_registered and kid.child.home_school_id is not None and draw.chance(0.6)
         )
         if hours + at_school < self.full_time:
             p.part_time_reason = rng.choice(texts.PART_TIME_REASONS)
@@ -508,7 +564,9 @@ class _Plan:
         contacts = " ".join(texts.CONTACTS)
         if child.looked_after:
             contacts += " " + texts.LOOKED_AFTER_CONTACTS
-        day = min(self.placement.created_at.date() + dt.timedelta(days=rng.randint(0, 5)), self.today)
+        day = min(
+            self.placement.created_at.date() + dt.timedelta(days=rng.randint(0, 5)), self.today
+        )
         passport = PersonPassport(
             placement=self.placement,
             about_me=f"{kid.name} is in Year {self.year} and {kid.interest}.",
@@ -547,18 +605,35 @@ class _Plan:
         p = self.placement
         status = S.PLANNED if p.created_at.date() < p.start_date else S.ACTIVE
         provider_name = self.choice.record.provider.name if self.choice.record else p.provider.name
-        self._event(EventKind.CREATED, p.created_at, "", status, {
-            "provider": provider_name, "tier": p.tier, "start_date": p.start_date.isoformat(),
-            "planned_end_date": _json_date(p.planned_end_date),
-            "hours_per_week": str(p.hours_per_week), "referral_id": None,
-        })
+        self._event(
+            EventKind.CREATED,
+            p.created_at,
+            "",
+            status,
+            {
+                "provider": provider_name,
+                "tier": p.tier,
+                "start_date": p.start_date.isoformat(),
+                "planned_end_date": _json_date(p.planned_end_date),
+                "hours_per_week": str(p.hours_per_week),
+                "referral_id": None,
+            },
+        )
         manager = self.ctx.staff.manager
         if p.open_ended_approved_by is not None:
-            self._event(EventKind.OPEN_ENDED_APPROVED, p.created_at,
-                        data={"justification": p.open_ended_justification}, by=manager)
+            self._event(
+                EventKind.OPEN_ENDED_APPROVED,
+                p.created_at,
+                data={"justification": p.open_ended_justification},
+                by=manager,
+            )
         if p.compliance_override_reason:
-            self._event(EventKind.COMPLIANCE_OVERRIDDEN, p.created_at,
-                        data={"reason": p.compliance_override_reason}, by=manager)
+            self._event(
+                EventKind.COMPLIANCE_OVERRIDDEN,
+                p.created_at,
+                data={"reason": p.compliance_override_reason},
+                by=manager,
+            )
         if status == S.PLANNED and p.status in (S.ACTIVE, S.ENDED):
             self._event(EventKind.ACTIVATED, self.draw.at(p.start_date), S.PLANNED, S.ACTIVE)
 
@@ -642,11 +717,15 @@ class _Plan:
             non_school_tier_2 = p.tier == 2 and not self.choice.is_registered
             if p.end_date is None and current_end >= today and draw.chance(ENDS_AS_PLANNED):
                 pass  # to end as planned: the LA's "ending soon" list
-            elif non_school_tier_2 and not self.tier_change_considered and draw.chance(
-                CHANGE_TO_TIER_3
+            elif (
+                non_school_tier_2
+                and not self.tier_change_considered
+                and draw.chance(CHANGE_TO_TIER_3)
             ):
                 decision, reason, new_tier = (
-                    ReviewDecision.CHANGE_TIER, rng.choice(texts.TIER_CHANGE_REASONS), 3
+                    ReviewDecision.CHANGE_TIER,
+                    rng.choice(texts.TIER_CHANGE_REASONS),
+                    3,
                 )
             elif draw.chance(EXTEND):
                 low, high = EXTEND_WEEKS["non_school_tier_2" if non_school_tier_2 else "other"]
@@ -654,8 +733,10 @@ class _Plan:
                 new_end = self.ctx.setting.school_day_on_or_before(
                     max(current_end, held) + dt.timedelta(weeks=rng.randint(low, high))
                 )
-                if p.end_date is not None and p.end_date < new_end and draw.chance(
-                    EXTENDED_TO_ITS_END
+                if (
+                    p.end_date is not None
+                    and p.end_date < new_end
+                    and draw.chance(EXTENDED_TO_ITS_END)
                 ):
                     new_end = p.end_date  # later than current_end: it ran past that
             self.tier_change_considered = self.tier_change_considered or non_school_tier_2
@@ -685,14 +766,26 @@ class _Plan:
         achieved = ending is not None and success >= 0.8
         self._progress(review, success, floor=0.75 if achieved else 0.0)
         if new_end is not None:
-            self._event(EventKind.EXTENDED, recorded, data={
-                "from": _json_date(current_end), "to": new_end.isoformat(), "reason": reason,
-            })
+            self._event(
+                EventKind.EXTENDED,
+                recorded,
+                data={
+                    "from": _json_date(current_end),
+                    "to": new_end.isoformat(),
+                    "reason": reason,
+                },
+            )
             p.planned_end_date = new_end
         if new_tier is not None:
-            self._event(EventKind.TIER_CHANGED, recorded, data={
-                "from": p.tier, "to": new_tier, "reason": reason,
-            })
+            self._event(
+                EventKind.TIER_CHANGED,
+                recorded,
+                data={
+                    "from": p.tier,
+                    "to": new_tier,
+                    "reason": reason,
+                },
+            )
             p.tier = new_tier
             p.maximum_end_date = policy.maximum_end_date(
                 tier=new_tier, registered=self.choice.is_registered, start=held
@@ -724,7 +817,9 @@ class _Plan:
         if destination == D.MOVED_AWAY:
             reason = EndReason.FAMILY_MOVED
         elif destination == D.SPECIAL_SCHOOL:
-            reason = EndReason.COMPLETED if on_time and draw.chance(0.5) else EndReason.NEEDS_CHANGED
+            reason = (
+                EndReason.COMPLETED if on_time and draw.chance(0.5) else EndReason.NEEDS_CHANGED
+            )
         elif destination in GOOD_DESTINATIONS:
             reason = EndReason.COMPLETED if on_time else EndReason.REINTEGRATED_EARLY
         else:
@@ -748,9 +843,17 @@ class _Plan:
         p.destination = destination
         p.transition_plan = rng.choice(texts.TRANSITION_PLANS[destination])
         ended_at = draw.at(min(end + dt.timedelta(days=rng.randint(0, 2)), today))
-        self._event(EventKind.ENDED, ended_at, S.ACTIVE, S.ENDED, {
-            "end_date": end.isoformat(), "reason": reason, "destination": destination,
-        })
+        self._event(
+            EventKind.ENDED,
+            ended_at,
+            S.ACTIVE,
+            S.ENDED,
+            {
+                "end_date": end.isoformat(),
+                "reason": reason,
+                "destination": destination,
+            },
+        )
         self._follow_ups(destination, end)
 
     def _follow_ups(self, destination: Destination, end: dt.date) -> None:

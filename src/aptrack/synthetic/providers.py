@@ -45,7 +45,11 @@ SETTING_BY_TYPE = {"tuition": SettingType.OOT, "vocational": SettingType.WBP}
 STANDINGS = [
     (ApprovalStatus.APPROVED, 70, "Due diligence and safeguarding checks passed"),
     (ApprovalStatus.CONDITIONAL, 18, "Approved on condition the fire risk assessment is renewed"),
-    (ApprovalStatus.REFERRALS_PAUSED, 7, "Referrals paused while a safeguarding concern is investigated"),
+    (
+        ApprovalStatus.REFERRALS_PAUSED,
+        7,
+        "Referrals paused while a safeguarding concern is investigated",
+    ),
     (ApprovalStatus.NOT_ASSESSED, 5, ""),
 ]
 
@@ -80,18 +84,34 @@ def create_provider_records(
     """Save the records; return them (the PRU first, then `others` in order)."""
     providers = [
         Provider(
-            organisation=pru_organisation, name=pru_organisation.name, kind=ProviderKind.PRU,
-            establishment=pru, home_la=la, offers_tier_1=True, offers_tier_2=True, offers_tier_3=True,
-            key_stages=[KeyStage.KS3, KeyStage.KS4], teaches_english_and_maths=True,
+            organisation=pru_organisation,
+            name=pru_organisation.name,
+            kind=ProviderKind.PRU,
+            establishment=pru,
+            home_la=la,
+            offers_tier_1=True,
+            offers_tier_2=True,
+            offers_tier_3=True,
+            key_stages=[KeyStage.KS3, KeyStage.KS4],
+            teaches_english_and_maths=True,
             qualifications="GCSEs in English, maths and science; Functional Skills; BTEC Level 1",
             therapeutic_offer="Educational psychology and counselling on site",
-            hours_per_week=Decimal(25), capacity=rng.randint(40, 90),
-            daily_rate=Decimal(rng.randint(90, 140)), hourly_rate=None,
-            ofsted_judgement=rng.choices([OfstedJudgement.GOOD, OfstedJudgement.REQUIRES_IMPROVEMENT,
-                                          OfstedJudgement.OUTSTANDING, OfstedJudgement.INADEQUATE],
-                                         weights=[60, 25, 10, 5])[0],
+            hours_per_week=Decimal(25),
+            capacity=rng.randint(40, 90),
+            daily_rate=Decimal(rng.randint(90, 140)),
+            hourly_rate=None,
+            ofsted_judgement=rng.choices(
+                [
+                    OfstedJudgement.GOOD,
+                    OfstedJudgement.REQUIRES_IMPROVEMENT,
+                    OfstedJudgement.OUTSTANDING,
+                    OfstedJudgement.INADEQUATE,
+                ],
+                weights=[60, 25, 10, 5],
+            )[0],
             ofsted_date=at.date() - dt.timedelta(days=rng.randint(120, 1400)),
-            created_at=at, updated_at=at,
+            created_at=at,
+            updated_at=at,
         )
     ]
     for organisation, type_key in others:
@@ -107,17 +127,35 @@ def create_provider_records(
         hours = rng.choice([10, 12.5, 15, 18, 20, 25])
         providers.append(
             Provider(
-                organisation=organisation, name=organisation.name,
-                kind=KIND_BY_TYPE.get(type_key, ProviderKind.OTHER), home_la=la,
-                offers_tier_1=rng.random() < 0.3, offers_tier_2=True, offers_tier_3=rng.random() < 0.3,
-                key_stages=rng.choice([[KeyStage.KS3, KeyStage.KS4], [KeyStage.KS4], [KeyStage.KS2, KeyStage.KS3]]),
+                organisation=organisation,
+                name=organisation.name,
+                kind=KIND_BY_TYPE.get(type_key, ProviderKind.OTHER),
+                home_la=la,
+                offers_tier_1=rng.random() < 0.3,
+                offers_tier_2=True,
+                offers_tier_3=rng.random() < 0.3,
+                key_stages=rng.choice(
+                    [[KeyStage.KS3, KeyStage.KS4], [KeyStage.KS4], [KeyStage.KS2, KeyStage.KS3]]
+                ),
                 teaches_english_and_maths=rng.random() < 0.6,
-                qualifications=rng.choice(["Functional Skills English and maths", "AQA Unit Awards",
-                                           "Level 1 vocational certificate", ""]),
-                therapeutic_offer="Mentoring and wellbeing sessions" if type_key in {"therapeutic", "outreach", "farm"} else "",
-                hours_per_week=Decimal(str(hours)), capacity=rng.randint(6, 30),
-                daily_rate=None, hourly_rate=Decimal(rng.randint(35, 75)),
-                created_at=at, updated_at=at, **identity,  # type: ignore[arg-type]
+                qualifications=rng.choice(
+                    [
+                        "Functional Skills English and maths",
+                        "AQA Unit Awards",
+                        "Level 1 vocational certificate",
+                        "",
+                    ]
+                ),
+                therapeutic_offer="Mentoring and wellbeing sessions"
+                if type_key in {"therapeutic", "outreach", "farm"}
+                else "",
+                hours_per_week=Decimal(str(hours)),
+                capacity=rng.randint(6, 30),
+                daily_rate=None,
+                hourly_rate=Decimal(rng.randint(35, 75)),
+                created_at=at,
+                updated_at=at,
+                **identity,  # type: ignore[arg-type]
             )
         )
     Provider.objects.bulk_create(providers)
@@ -126,7 +164,11 @@ def create_provider_records(
     for provider in providers:
         for index in range(1 + (rng.random() < 0.3)):
             # The LA's own PRU is in the LA; some other providers have a site over the border.
-            out_of_area = neighbours and rng.random() < OUT_OF_AREA_SITE_SHARE and provider.kind != ProviderKind.PRU
+            out_of_area = (
+                neighbours
+                and rng.random() < OUT_OF_AREA_SITE_SHARE
+                and provider.kind != ProviderKind.PRU
+            )
             site_la = rng.choice(neighbours) if out_of_area else la
             sites.append(
                 ProviderSite(
@@ -138,12 +180,23 @@ def create_provider_records(
                     local_authority=site_la,
                 )
             )
-        status, reason = (ApprovalStatus.APPROVED, "Registered provider: approved") if provider.kind == ProviderKind.PRU else _standing(rng)
+        status, reason = (
+            (ApprovalStatus.APPROVED, "Registered provider: approved")
+            if provider.kind == ProviderKind.PRU
+            else _standing(rng)
+        )
         approvals.append(
             ProviderApproval(
-                provider=provider, local_authority=la, status=status, reason=reason,
-                since_date=None if status == ApprovalStatus.NOT_ASSESSED else at.date() - dt.timedelta(days=rng.randint(30, 500)),
-                review_date=None if status == ApprovalStatus.NOT_ASSESSED else at.date() + dt.timedelta(days=rng.randint(10, 300)),
+                provider=provider,
+                local_authority=la,
+                status=status,
+                reason=reason,
+                since_date=None
+                if status == ApprovalStatus.NOT_ASSESSED
+                else at.date() - dt.timedelta(days=rng.randint(30, 500)),
+                review_date=None
+                if status == ApprovalStatus.NOT_ASSESSED
+                else at.date() + dt.timedelta(days=rng.randint(10, 300)),
             )
         )
     ProviderSite.objects.bulk_create(sites)

@@ -131,7 +131,9 @@ def create_quality(
     counts = QualityCounts()
     pru, others = providers[0], providers[1:]
     compliance = [draw.pick(PRU_COMPLIANCE_WEIGHTS)] + _deal(
-        draw, len(others), COMPLIANCE_WEIGHTS,
+        draw,
+        len(others),
+        COMPLIANCE_WEIGHTS,
         SHOWCASE_COMPLIANCE if showcase else CERTAIN_COMPLIANCE,
     )
     checks = _Checks(draw, staff)
@@ -143,9 +145,7 @@ def create_quality(
     audit_profiles: dict[int, str] = {id(pru): str(draw.pick(PRU_AUDIT_WEIGHTS))}
     for record, profile in zip(
         assessed,
-        _deal(
-            draw, len(assessed), AUDIT_WEIGHTS, SHOWCASE_AUDITS if showcase else CERTAIN_AUDITS
-        ),
+        _deal(draw, len(assessed), AUDIT_WEIGHTS, SHOWCASE_AUDITS if showcase else CERTAIN_AUDITS),
         strict=True,
     ):
         audit_profiles[id(record)] = profile
@@ -202,14 +202,19 @@ class _Checks:
             elif state == EXPIRING:
                 expiry = today + dt.timedelta(days=rng.randint(0, EXPIRING_SOON_DAYS))
             else:
-                expiry = today + dt.timedelta(days=rng.randint(EXPIRING_SOON_DAYS + 1, validity - 1))
+                expiry = today + dt.timedelta(
+                    days=rng.randint(EXPIRING_SOON_DAYS + 1, validity - 1)
+                )
             expiries.append(expiry)
             evidence = expiry - dt.timedelta(days=validity)
             check = self._check(record, check_type, evidence, expiry, manager_name)
             self.current.append(check)
             if draw.chance(PREVIOUS_EVIDENCE):
                 earlier = self._check(
-                    record, check_type, evidence - dt.timedelta(days=validity), evidence,
+                    record,
+                    check_type,
+                    evidence - dt.timedelta(days=validity),
+                    evidence,
                     manager_name,
                 )
                 earlier.superseded_at = check.recorded_at
@@ -292,7 +297,9 @@ class _Visits:
             self._draft(record, today + days(-14, 20), quality)
 
     def _visit(self, record: ProviderRecord, visit_type: str, day: dt.date) -> QAVisit:
-        created = self.draw.at(min(day - dt.timedelta(days=self.draw.rng.randint(7, 28)), self.draw.today))
+        created = self.draw.at(
+            min(day - dt.timedelta(days=self.draw.rng.randint(7, 28)), self.draw.today)
+        )
         return QAVisit(
             provider=record.provider,
             local_authority_id=record.provider.home_la_id,
@@ -307,7 +314,9 @@ class _Visits:
 
     def _grades(self, quality: float) -> list[int]:
         level = quality + self.draw.rng.gauss(0, 0.2)
-        return [_clamp_grade(level + self.draw.rng.gauss(0, 0.55)) for _ in self.framework.standards]
+        return [
+            _clamp_grade(level + self.draw.rng.gauss(0, 0.55)) for _ in self.framework.standards
+        ]
 
     def _completed(
         self,
@@ -351,7 +360,11 @@ class _Visits:
         # A visit that found serious weaknesses is followed by a monitoring visit.
         if latest and visit_type == VisitType.ANNUAL_AUDIT and overall >= 3 and revisit < today:
             self._completed(
-                record, revisit, quality - 0.4, owner, latest=True,
+                record,
+                revisit,
+                quality - 0.4,
+                owner,
+                latest=True,
                 visit_type=VisitType.MONITORING,
             )
 

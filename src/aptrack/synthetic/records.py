@@ -181,7 +181,13 @@ def _school_day(calendar: SchoolCalendar | None, day: dt.date, step: dt.timedelt
     first, last = calendar.terms[0][0], calendar.last_known_day
     while first <= day <= last and not calendar.is_school_day(day):
         day += step
-    return day if first <= day <= last else weekday_on_or_after(day) if step.days > 0 else weekday_on_or_before(day)
+    return (
+        day
+        if first <= day <= last
+        else weekday_on_or_after(day)
+        if step.days > 0
+        else weekday_on_or_before(day)
+    )
 
 
 def _date_of_birth(draw: Draw, year: int) -> dt.date:

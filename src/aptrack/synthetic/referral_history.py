@@ -62,7 +62,9 @@ SUMMARIES = {
     Route.YOUTH_JUSTICE: "Working with the youth justice service; needs education alongside the order.",
 }
 # fmt: on
-PREGNANCY_SUMMARY = "Pregnant; needs provision that fits antenatal care, then a plan back to learning."
+PREGNANCY_SUMMARY = (
+    "Pregnant; needs provision that fits antenatal care, then a plan back to learning."
+)
 ON_TIME_SHARE = 0.85
 BATCH_SIZE = 2_000
 
@@ -99,18 +101,26 @@ def create_placement_referrals(
             created = dt.datetime.combine(
                 last - dt.timedelta(days=rng.randint(14, 42)), dt.time(10, 0), tzinfo=tz
             )
-        referrals.append(Referral(
-            child_id=child.pk, route=route, first_day_of_exclusion=first_day,
-            primary_reason=reason, needs_summary=summary, referrer=staff.officer(draw),
-            commissioning_la_id=placement.commissioning_la_id or child.home_la_id,
-            commissioning_school_id=placement.commissioning_school_id,
-            family_views="Parents agree with the plan and want regular updates.",
-            child_views="I want to learn somewhere calmer and go back when I'm ready.",
-            consent_given=True, proposed_tier=placement.tier or 2,
-            estimated_weekly_cost=placement.weekly_cost or Decimal(rng.randint(300, 1200)),
-            status=ReferralStatus.APPROVED, created_at=created,
-            updated_at=_decided_at(created, last, tz),
-        ))
+        referrals.append(
+            Referral(
+                child_id=child.pk,
+                route=route,
+                first_day_of_exclusion=first_day,
+                primary_reason=reason,
+                needs_summary=summary,
+                referrer=staff.officer(draw),
+                commissioning_la_id=placement.commissioning_la_id or child.home_la_id,
+                commissioning_school_id=placement.commissioning_school_id,
+                family_views="Parents agree with the plan and want regular updates.",
+                child_views="I want to learn somewhere calmer and go back when I'm ready.",
+                consent_given=True,
+                proposed_tier=placement.tier or 2,
+                estimated_weekly_cost=placement.weekly_cost or Decimal(rng.randint(300, 1200)),
+                status=ReferralStatus.APPROVED,
+                created_at=created,
+                updated_at=_decided_at(created, last, tz),
+            )
+        )
     Referral.objects.bulk_create(referrals, batch_size=BATCH_SIZE)
     ReferralEvent.objects.bulk_create(
         [event for referral in referrals for event in _events(referral)], batch_size=BATCH_SIZE
@@ -146,9 +156,12 @@ def _decide_at_panel(referrals: Sequence[Referral], *, staff: LaStaff, tz: dt.tz
     approving decision; the meetings are closed and five members sat."""
     if not referrals:
         return
-    panels = {panel.local_authority_id: panel for panel in Panel.objects.filter(
-        kind="AP", local_authority_id__in={r.commissioning_la_id for r in referrals}
-    ).prefetch_related("members")}
+    panels = {
+        panel.local_authority_id: panel
+        for panel in Panel.objects.filter(
+            kind="AP", local_authority_id__in={r.commissioning_la_id for r in referrals}
+        ).prefetch_related("members")
+    }
     meetings: dict[tuple[int, dt.date], Meeting] = {
         (meeting.panel_id, meeting.date): meeting
         for meeting in Meeting.objects.filter(panel__in=panels.values())
@@ -161,14 +174,22 @@ def _decide_at_panel(referrals: Sequence[Referral], *, staff: LaStaff, tz: dt.tz
         panel = panels.get(referral.commissioning_la_id)
         key = (panel.pk, referral.updated_at.date()) if panel else None
         if key and key not in meetings:
-            meetings[key] = Meeting(panel=panel, date=key[1], status=MeetingStatus.CLOSED,
-                                    location="County Hall, committee room 2")
+            meetings[key] = Meeting(
+                panel=panel,
+                date=key[1],
+                status=MeetingStatus.CLOSED,
+                location="County Hall, committee room 2",
+            )
             new_meetings.append(meetings[key])
     Meeting.objects.bulk_create(new_meetings, batch_size=BATCH_SIZE)
-    Attendance.objects.bulk_create([
-        Attendance(meeting=meeting, member=member, present=index < 5)
-        for meeting in new_meetings for index, member in enumerate(meeting.panel.members.all())
-    ], batch_size=BATCH_SIZE)
+    Attendance.objects.bulk_create(
+        [
+            Attendance(meeting=meeting, member=member, present=index < 5)
+            for meeting in new_meetings
+            for index, member in enumerate(meeting.panel.members.all())
+        ],
+        batch_size=BATCH_SIZE,
+    )
     items = []
     for referral in referrals:
         panel = panels.get(referral.commissioning_la_id)
@@ -178,16 +199,23 @@ def _decide_at_panel(referrals: Sequence[Referral], *, staff: LaStaff, tz: dt.tz
         positions[meeting.pk] = positions.get(meeting.pk, 0) + 1
         items.append(AgendaItem(meeting=meeting, referral=referral, position=positions[meeting.pk]))
     AgendaItem.objects.bulk_create(items, batch_size=BATCH_SIZE)
-    Decision.objects.bulk_create([
-        Decision(
-            agenda_item=item, outcome=ReferralStatus.APPROVED,
-            reasons="Needs are best met by a time-limited placement with a planned return.",
-            approved_tier=item.referral.proposed_tier, proposed_weekly_cost=item.referral.estimated_weekly_cost,
-            value_for_money_note="Compared with the framework rate and the other providers able to take the child.",
-            members_present=5, decided_by=staff.manager, decided_at=item.referral.updated_at,
-        )
-        for item in items
-    ], batch_size=BATCH_SIZE)
+    Decision.objects.bulk_create(
+        [
+            Decision(
+                agenda_item=item,
+                outcome=ReferralStatus.APPROVED,
+                reasons="Needs are best met by a time-limited placement with a planned return.",
+                approved_tier=item.referral.proposed_tier,
+                proposed_weekly_cost=item.referral.estimated_weekly_cost,
+                value_for_money_note="Compared with the framework rate and the other providers able to take the child.",
+                members_present=5,
+                decided_by=staff.manager,
+                decided_at=item.referral.updated_at,
+            )
+            for item in items
+        ],
+        batch_size=BATCH_SIZE,
+    )
 
 
 def _events(referral: Referral) -> list[ReferralEvent]:
@@ -196,12 +224,23 @@ def _events(referral: Referral) -> list[ReferralEvent]:
     steps = [
         ("", ReferralStatus.DRAFT, referral.created_at, "Referral started"),
         (ReferralStatus.DRAFT, ReferralStatus.SUBMITTED, submitted, "Submitted to panel"),
-        (ReferralStatus.SUBMITTED, ReferralStatus.ON_AGENDA, submitted, "Added to the panel agenda"),
+        (
+            ReferralStatus.SUBMITTED,
+            ReferralStatus.ON_AGENDA,
+            submitted,
+            "Added to the panel agenda",
+        ),
         (ReferralStatus.ON_AGENDA, ReferralStatus.APPROVED, decided, "Approved by the AP panel"),
     ]
     return [
-        ReferralEvent(referral=referral, from_status=before, to_status=after, by=referral.referrer,
-                      at=at, reason=reason)
+        ReferralEvent(
+            referral=referral,
+            from_status=before,
+            to_status=after,
+            by=referral.referrer,
+            at=at,
+            reason=reason,
+        )
         for before, after, at, reason in steps
     ]
 

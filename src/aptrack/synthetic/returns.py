@@ -94,7 +94,15 @@ def create_returns(
             )
             rows.returns.append(provider_return)
             rows.events.append(
-                (provider_return, ReturnEventKind.STARTED, "", ReturnStatus.DRAFT, maker, created_at, None)
+                (
+                    provider_return,
+                    ReturnEventKind.STARTED,
+                    "",
+                    ReturnStatus.DRAFT,
+                    maker,
+                    created_at,
+                    None,
+                )
             )
             listed: set[int] = set()  # one line per child
             for placement in own:
@@ -110,8 +118,15 @@ def create_returns(
                     if placement.site_id:
                         rows.line_sites.append((line, placement.site_id))
                     rows.events.append(
-                        (provider_return, ReturnEventKind.LINE_ADDED, ReturnStatus.DRAFT,
-                         ReturnStatus.DRAFT, maker, created_at, line)
+                        (
+                            provider_return,
+                            ReturnEventKind.LINE_ADDED,
+                            ReturnStatus.DRAFT,
+                            ReturnStatus.DRAFT,
+                            maker,
+                            created_at,
+                            line,
+                        )
                     )
             if draw.chance(ANONYMOUS_PUPILS):
                 for _ in range(rng.randint(1, 3)):
@@ -119,13 +134,27 @@ def create_returns(
                     rows.lines.append(line)
                     rows.line_sites.append((line, rng.choice(record.sites).pk))
                     rows.events.append(
-                        (provider_return, ReturnEventKind.LINE_ADDED, ReturnStatus.DRAFT,
-                         ReturnStatus.DRAFT, maker, created_at, line)
+                        (
+                            provider_return,
+                            ReturnEventKind.LINE_ADDED,
+                            ReturnStatus.DRAFT,
+                            ReturnStatus.DRAFT,
+                            maker,
+                            created_at,
+                            line,
+                        )
                     )
             if submit:
                 rows.events.append(
-                    (provider_return, ReturnEventKind.SUBMITTED, ReturnStatus.DRAFT,
-                     ReturnStatus.SUBMITTED, maker, provider_return.submitted_at, None)
+                    (
+                        provider_return,
+                        ReturnEventKind.SUBMITTED,
+                        ReturnStatus.DRAFT,
+                        ReturnStatus.SUBMITTED,
+                        maker,
+                        provider_return.submitted_at,
+                        None,
+                    )
                 )
     _save(rows)
     return len(rows.returns)
@@ -149,7 +178,10 @@ def _save(rows: _Rows) -> None:
     ReturnLine.objects.bulk_create(rows.lines, batch_size=BATCH_SIZE)
     through = ReturnLine.sites.through
     through.objects.bulk_create(
-        [through(returnline_id=line.pk, providersite_id=site_id) for line, site_id in rows.line_sites],
+        [
+            through(returnline_id=line.pk, providersite_id=site_id)
+            for line, site_id in rows.line_sites
+        ],
         batch_size=BATCH_SIZE,
     )
     events = []

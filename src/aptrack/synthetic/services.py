@@ -287,7 +287,14 @@ def _generate_la(
         draw, la, _school_count(children), towns, postcode_areas, urns, used_names
     )
     providers = _create_providers(
-        draw, la, pru, _provider_count(children), towns, used_names, postcode_areas, neighbour_la_ids
+        draw,
+        la,
+        pru,
+        _provider_count(children),
+        towns,
+        used_names,
+        postcode_areas,
+        neighbour_la_ids,
     )
     provider_records = [choice.record for choice in providers if choice.record is not None]
     staff = synthetic_staff.create_staff(
@@ -330,8 +337,11 @@ def _generate_la(
     synthetic_outcomes.create_outcomes(draw, setting, staff, new_placements, context.rows.reviews)
     # Its own random stream, so marks never shift the rest of the LA's data.
     marks = synthetic_attendance.create_marks(
-        rng=random.Random(rng.getrandbits(64)), placements=new_placements, today=draw.today,
-        tz=draw.tz, recorded_by=staff.provider_staff,
+        rng=random.Random(rng.getrandbits(64)),
+        placements=new_placements,
+        today=draw.today,
+        tz=draw.tz,
+        recorded_by=staff.provider_staff,
     )
     if la.code == DEMO_LA_CODE:
         synthetic_improvement.create_improvement_plan(draw, la=la, staff=staff)
@@ -439,7 +449,11 @@ def _create_schools(
         for school in schools
     ]
     Organisation.objects.bulk_create(organisations, batch_size=BATCH_SIZE)
-    return schools, pru, {school.pk: org for school, org in zip(schools, organisations, strict=True)}
+    return (
+        schools,
+        pru,
+        {school.pk: org for school, org in zip(schools, organisations, strict=True)},
+    )
 
 
 def _create_providers(
@@ -470,10 +484,16 @@ def _create_providers(
         hours.append((kind.min_hours, kind.max_hours))
     Organisation.objects.bulk_create([pru_provider, *(provider for provider, _ in typed)])
     pru_record, *other_records = synthetic_providers.create_provider_records(
-        rng=rng, la=la, pru_organisation=pru_provider, pru=pru, others=typed,
+        rng=rng,
+        la=la,
+        pru_organisation=pru_provider,
+        pru=pru,
+        others=typed,
         neighbours=list(LocalAuthority.objects.filter(pk__in=neighbour_la_ids).order_by("code")),
-        postcode_areas=postcode_areas, towns=towns,
-        at=dt.datetime.combine(draw.today, dt.time(7, 0), tzinfo=draw.tz), used_ukprns=set(),
+        postcode_areas=postcode_areas,
+        towns=towns,
+        at=dt.datetime.combine(draw.today, dt.time(7, 0), tzinfo=draw.tz),
+        used_ukprns=set(),
     )
     full_time = None
     if typed and (la.code == DEMO_LA_CODE or draw.chance(FULL_TIME_PROVIDER_SHARE)):

@@ -304,9 +304,7 @@ TRANSITION_PLANS = {
         "Referred to the youth employment service; a careers adviser keeps in touch monthly.",
     ),
     Destination.MOVED_AWAY: ("Family moved; records sent to the new local authority.",),
-    Destination.CME: (
-        "Not attending anywhere: referred to the children missing education team.",
-    ),
+    Destination.CME: ("Not attending anywhere: referred to the children missing education team.",),
 }
 CANCEL_REASONS = (
     "Family moved out of the area before the start date.",

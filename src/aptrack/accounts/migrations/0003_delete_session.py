@@ -4,13 +4,12 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_session'),
+        ("accounts", "0002_session"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='Session',
+            name="Session",
         ),
     ]

@@ -41,7 +41,10 @@ def test_a_signed_in_page_reads_the_user_once_with_their_organisation(client, wo
     client.force_login(world.officer_a)
     response = client.get("/")
     assert response.status_code == 200 and response.wsgi_request.user == world.officer_a
-    assert response.wsgi_request.user.organisation.local_authority == world.officer_a.organisation.local_authority
+    assert (
+        response.wsgi_request.user.organisation.local_authority
+        == world.officer_a.organisation.local_authority
+    )
 
 
 def test_signing_out_ends_the_session_for_every_later_request(client, world):

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def sign_in(client, username, password, address):
-    return client.post(reverse("accounts:login"), {"username": username, "password": password}, REMOTE_ADDR=address)
+    return client.post(
+        reverse("accounts:login"), {"username": username, "password": password}, REMOTE_ADDR=address
+    )
 
 
 def test_failures_from_rotating_addresses_lock_the_account(client, settings):
@@ -30,7 +32,9 @@ def test_failures_from_rotating_addresses_lock_the_account(client, settings):
         assert response.status_code in (200, 429)
     response = sign_in(client, user.username, PASSWORD, "198.51.100.7")
     assert response.status_code == 429 and "Your account is locked" in response.content.decode()
-    refused = AuditEvent.objects.filter(action=AuditAction.LOCKED_OUT, object_id=str(user.pk)).last()
+    refused = AuditEvent.objects.filter(
+        action=AuditAction.LOCKED_OUT, object_id=str(user.pk)
+    ).last()
     assert refused.changes["address"] == "198.51.100.7"
     assert refused.changes["reasons"] == [REASON_ACCOUNT]
 
@@ -79,7 +83,9 @@ def test_an_unknown_account_name_is_audited_as_typed(client, settings):
 
 
 def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(settings):
-    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.4")
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.4"
+    )
     settings.SECURE_PROXY_SSL_HEADER = None
     assert client_address(request) == "10.0.0.1"
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

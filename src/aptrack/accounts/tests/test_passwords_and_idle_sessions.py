@@ -31,15 +31,22 @@ def _council():
 def test_a_weak_password_is_refused_with_the_reason(password, reason):
     with pytest.raises(UserInvalid, match=reason):
         create_user(
-            username="priya.sharma", password=password, organisation=_council(), role="LA_OFFICER",
-            first_name="Priya", last_name="Sharma",
+            username="priya.sharma",
+            password=password,
+            organisation=_council(),
+            role="LA_OFFICER",
+            first_name="Priya",
+            last_name="Sharma",
         )
     assert not User.objects.filter(username="priya.sharma").exists()
 
 
 def test_a_password_of_twelve_or_more_unguessable_characters_is_accepted():
     user = create_user(
-        username="priya.sharma", password="kettle-orbit-lantern", organisation=_council(), role="LA_OFFICER",
+        username="priya.sharma",
+        password="kettle-orbit-lantern",
+        organisation=_council(),
+        role="LA_OFFICER",
     )
     assert user.check_password("kettle-orbit-lantern")
 
@@ -47,7 +54,9 @@ def test_a_password_of_twelve_or_more_unguessable_characters_is_accepted():
 def test_every_demo_login_password_passes_the_validators():
     for spec in DEMO_USERS:
         person = User(
-            username=spec.username, first_name=spec.first_name, last_name=spec.last_name,
+            username=spec.username,
+            first_name=spec.first_name,
+            last_name=spec.last_name,
             email=f"{spec.username}@example.org",
         )
         validate_password(DEMO_PASSWORD, user=person)  # raises if refused

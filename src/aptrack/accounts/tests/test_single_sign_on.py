@@ -53,13 +53,18 @@ class FakeProvider:
             def do_GET(self) -> None:  # noqa: N802
                 url = urlparse(self.path)
                 query = {key: values[0] for key, values in parse_qs(url.query).items()}
-                if url.path == "/authorize":  # the person signs in at the council, then is sent back
+                if (
+                    url.path == "/authorize"
+                ):  # the person signs in at the council, then is sent back
                     code = secrets.token_urlsafe(16)
                     provider.grants[code] = {**query, "email": provider.email}
                     self.send_response(302)
-                    self.send_header("Location", query["redirect_uri"] + "?" + urlencode(
-                        {"code": code, "state": query["state"]}
-                    ))
+                    self.send_header(
+                        "Location",
+                        query["redirect_uri"]
+                        + "?"
+                        + urlencode({"code": code, "state": query["state"]}),
+                    )
                     self.end_headers()
                 elif url.path == "/jwks":
                     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(provider.key.public_key()))
@@ -69,29 +74,57 @@ class FakeProvider:
                     if token not in provider.tokens:
                         self._json(401, {"error": "invalid_token"})
                     else:
-                        self._json(200, {"sub": "s-" + provider.tokens[token], "email": provider.tokens[token],
-                                         "email_verified": True})
+                        self._json(
+                            200,
+                            {
+                                "sub": "s-" + provider.tokens[token],
+                                "email": provider.tokens[token],
+                                "email_verified": True,
+                            },
+                        )
                 else:
                     self._json(404, {})
 
             def do_POST(self) -> None:  # noqa: N802
-                form = {k: v[0] for k, v in parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode()).items()}
+                form = {
+                    k: v[0]
+                    for k, v in parse_qs(
+                        self.rfile.read(int(self.headers["Content-Length"])).decode()
+                    ).items()
+                }
                 grant = provider.grants.pop(form.get("code", ""), None)
                 verifier = form.get("code_verifier", "")
-                challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+                challenge = (
+                    base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
+                    .rstrip(b"=")
+                    .decode()
+                )
                 if (
-                    grant is None or form.get("client_secret") != CLIENT_SECRET
-                    or challenge != grant["code_challenge"] or form.get("redirect_uri") != grant["redirect_uri"]
+                    grant is None
+                    or form.get("client_secret") != CLIENT_SECRET
+                    or challenge != grant["code_challenge"]
+                    or form.get("redirect_uri") != grant["redirect_uri"]
                 ):
                     self._json(400, {"error": "invalid_grant"})
                     return
                 access = secrets.token_urlsafe(16)
                 provider.tokens[access] = grant["email"]
                 now = int(time.time())
-                claims = {"iss": provider.url, "aud": provider.audience, "sub": "s-" + grant["email"], "iat": now,
-                          "exp": now + 300, "nonce": grant["nonce"], "email": grant["email"]}
-                id_token = jwt.encode(claims, provider.key, algorithm="RS256", headers={"kid": "k1"})
-                self._json(200, {"access_token": access, "id_token": id_token, "token_type": "Bearer"})
+                claims = {
+                    "iss": provider.url,
+                    "aud": provider.audience,
+                    "sub": "s-" + grant["email"],
+                    "iat": now,
+                    "exp": now + 300,
+                    "nonce": grant["nonce"],
+                    "email": grant["email"],
+                }
+                id_token = jwt.encode(
+                    claims, provider.key, algorithm="RS256", headers={"kid": "k1"}
+                )
+                self._json(
+                    200, {"access_token": access, "id_token": id_token, "token_type": "Bearer"}
+                )
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -133,8 +166,13 @@ def _single_sign_on(client, provider, email):
 
 def test_an_la_manager_signs_in_with_their_councils_account(client, provider):
     council = OrganisationFactory(kind="LOCAL_AUTHORITY", local_authority=la("838"))
-    manager = UserFactory(organisation=council, role="LA_MANAGER", email="gareth.lewis@council.example")
-    assert "sign in with your council account" in client.get(reverse("accounts:login")).content.decode()
+    manager = UserFactory(
+        organisation=council, role="LA_MANAGER", email="gareth.lewis@council.example"
+    )
+    assert (
+        "sign in with your council account"
+        in client.get(reverse("accounts:login")).content.decode()
+    )
     response = _single_sign_on(client, provider, "Gareth.Lewis@council.example")
     assert response.status_code == 302 and response.url == "/"
     home = client.get("/")  # the council's sign-in did the second factor: no TOTP asked
@@ -144,7 +182,11 @@ def test_an_la_manager_signs_in_with_their_councils_account(client, provider):
 @pytest.mark.parametrize("kind", ["nobody", "provider", "inactive"])
 def test_an_unknown_or_non_la_address_is_refused_and_no_user_is_made(client, provider, kind):
     if kind == "provider":
-        UserFactory(organisation=OrganisationFactory(kind="PROVIDER"), role="PROVIDER_STAFF", email="x@p.example")
+        UserFactory(
+            organisation=OrganisationFactory(kind="PROVIDER"),
+            role="PROVIDER_STAFF",
+            email="x@p.example",
+        )
     if kind == "inactive":
         council = OrganisationFactory(kind="LOCAL_AUTHORITY", local_authority=la("838"))
         UserFactory(organisation=council, role="LA_OFFICER", email="x@p.example", is_active=False)

@@ -38,7 +38,9 @@ def _wait_out_the_throttle(device):
 
 
 def _sign_in(client, user):
-    response = client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
+    )
     assert response.status_code == 302
     return client.get(response.url)
 
@@ -46,14 +48,17 @@ def _sign_in(client, user):
 def test_a_manager_sets_up_an_authenticator_app_before_any_page(client, required):
     manager = _user("LA_MANAGER")
     response = _sign_in(client, manager)
-    assert response.status_code == 302 and response.url.startswith(reverse("accounts:two_factor_set_up"))
+    assert response.status_code == 302 and response.url.startswith(
+        reverse("accounts:two_factor_set_up")
+    )
     page = client.get(response.url)
     html = page.content.decode()
     assert re.search(r'<img src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+"', html)
     device = TOTPDevice.objects.get(user=manager, confirmed=False)
-    assert "nonce" in page.headers["Content-Security-Policy"] and "img-src 'self' data:" in page.headers[
-        "Content-Security-Policy"
-    ]
+    assert (
+        "nonce" in page.headers["Content-Security-Policy"]
+        and "img-src 'self' data:" in page.headers["Content-Security-Policy"]
+    )
     wrong = client.post(response.url, {"code": f"{(int(_code(device)) + 1) % 1_000_000:06d}"})
     assert CODE_WRONG in wrong.content.decode()
     _wait_out_the_throttle(device)
@@ -74,7 +79,9 @@ def test_after_setting_up_every_sign_in_asks_for_the_current_code(client, requir
     old = client.post(reverse("accounts:two_factor_verify"), {"code": _code(device, offset=-20)})
     assert CODE_WRONG in old.content.decode()
     _wait_out_the_throttle(device)
-    passed = client.post(reverse("accounts:two_factor_verify"), {"code": _code(device), "next": "/"})
+    passed = client.post(
+        reverse("accounts:two_factor_verify"), {"code": _code(device), "next": "/"}
+    )
     assert passed.status_code == 302 and passed.url == "/"
     assert client.get("/").status_code == 200
 
@@ -87,7 +94,10 @@ def test_a_code_cannot_be_used_twice(client, required):
     assert client.post(reverse("accounts:two_factor_verify"), {"code": code}).status_code == 302
     client.post(reverse("accounts:logout"))
     _sign_in(client, lead)
-    assert CODE_WRONG in client.post(reverse("accounts:two_factor_verify"), {"code": code}).content.decode()
+    assert (
+        CODE_WRONG
+        in client.post(reverse("accounts:two_factor_verify"), {"code": code}).content.decode()
+    )
 
 
 def test_an_officer_needs_no_code_but_may_set_one_up(client, required):
@@ -96,12 +106,17 @@ def test_an_officer_needs_no_code_but_may_set_one_up(client, required):
     page = client.get(reverse("accounts:two_factor_set_up"))
     assert page.status_code == 200 and "Your role needs" not in page.content.decode()
     device = TOTPDevice.objects.get(user=officer)
-    assert client.post(reverse("accounts:two_factor_set_up"), {"code": _code(device)}).status_code == 302
+    assert (
+        client.post(reverse("accounts:two_factor_set_up"), {"code": _code(device)}).status_code
+        == 302
+    )
     client.post(reverse("accounts:logout"))
     assert _sign_in(client, officer).url.startswith(reverse("accounts:two_factor_verify"))
 
 
-def test_with_two_factor_off_a_manager_without_a_device_signs_in_with_the_password(client, settings):
+def test_with_two_factor_off_a_manager_without_a_device_signs_in_with_the_password(
+    client, settings
+):
     settings.APTRACK_REQUIRE_2FA = False
     assert _sign_in(client, _user("LA_MANAGER")).status_code == 200
 
@@ -120,4 +135,7 @@ def test_the_code_is_checked_against_the_clock(client, required, settings):
     device = TOTPDevice.objects.create(user=manager, name="phone", confirmed=True, tolerance=0)
     _sign_in(client, manager)
     later = _code(device, offset=10)  # five minutes ahead
-    assert CODE_WRONG in client.post(reverse("accounts:two_factor_verify"), {"code": later}).content.decode()
+    assert (
+        CODE_WRONG
+        in client.post(reverse("accounts:two_factor_verify"), {"code": later}).content.decode()
+    )

@@ -5,23 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('alerts', '0001_initial'),
-        ('children', '0001_initial'),
-        ('organisations', '0002_local_authorities'),
-        ('placements', '0004_plan_home_school_hours_end_choices'),
+        ("alerts", "0001_initial"),
+        ("children", "0001_initial"),
+        ("organisations", "0002_local_authorities"),
+        ("placements", "0004_plan_home_school_hours_end_choices"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='alert',
-            name='kind',
-            field=models.CharField(choices=[('WHEREABOUTS_UNKNOWN', 'Whereabouts unknown'), ('CONSECUTIVE_ABSENCE', 'Consecutive absent sessions'), ('PERSISTENT_ABSENCE', 'Persistent absence'), ('SEVERE_ABSENCE', 'Severe absence'), ('ILLNESS_FIFTEEN_DAYS', '15 days of illness absence (section 19)'), ('FAIR_ACCESS_OVERDUE', 'Fair Access place not started in 20 school days')], max_length=20),
+            model_name="alert",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("WHEREABOUTS_UNKNOWN", "Whereabouts unknown"),
+                    ("CONSECUTIVE_ABSENCE", "Consecutive absent sessions"),
+                    ("PERSISTENT_ABSENCE", "Persistent absence"),
+                    ("SEVERE_ABSENCE", "Severe absence"),
+                    ("ILLNESS_FIFTEEN_DAYS", "15 days of illness absence (section 19)"),
+                    ("FAIR_ACCESS_OVERDUE", "Fair Access place not started in 20 school days"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='alert',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind__in', ['FAIR_ACCESS_OVERDUE', 'ILLNESS_FIFTEEN_DAYS'])), fields=('kind', 'child', 'period_start_date'), name='one_duty_alert_per_child_year'),
+            model_name="alert",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind__in", ["FAIR_ACCESS_OVERDUE", "ILLNESS_FIFTEEN_DAYS"])),
+                fields=("kind", "child", "period_start_date"),
+                name="one_duty_alert_per_child_year",
+            ),
         ),
     ]

@@ -33,7 +33,12 @@ def test_inbox_and_alert_are_accessible(browser_world, new_page):  # noqa: F811
     # Within the page's main part, by surname and first name: a generated surname alone can be
     # part of another link's name ("Ali" is in "Quality", in the service navigation).
     child = browser_world.child_a
-    click_and_wait(page, page.locator("main").get_by_role("link", name=f"{child.legal_last_name}, {child.legal_first_name}"))
+    click_and_wait(
+        page,
+        page.locator("main").get_by_role(
+            "link", name=f"{child.legal_last_name}, {child.legal_first_name}"
+        ),
+    )
     expect(page.get_by_role("heading", level=1)).to_contain_text("Whereabouts unknown")
     assert_accessible(page)
     click_and_wait(page, page.get_by_role("button", name="Resolve alert"))

@@ -28,16 +28,28 @@ D = dt.date
 MONDAY = D(2026, 11, 23)
 # Ill on Mondays and some Wednesdays since September: never three days running. The October
 # half-term Monday (26 Oct) is a holiday and is not marked.
-MONDAYS = [D(2026, 9, 7), D(2026, 9, 14), D(2026, 9, 21), D(2026, 9, 28), D(2026, 10, 5),
-           D(2026, 10, 12), D(2026, 10, 19), D(2026, 11, 2), D(2026, 11, 9), D(2026, 11, 16)]
+MONDAYS = [
+    D(2026, 9, 7),
+    D(2026, 9, 14),
+    D(2026, 9, 21),
+    D(2026, 9, 28),
+    D(2026, 10, 5),
+    D(2026, 10, 12),
+    D(2026, 10, 19),
+    D(2026, 11, 2),
+    D(2026, 11, 9),
+    D(2026, 11, 16),
+]
 WEDNESDAYS = [D(2026, 9, 9), D(2026, 9, 16), D(2026, 9, 23), D(2026, 9, 30), D(2026, 10, 7)]
 ILL_SESSIONS = [(day, session) for day in sorted(MONDAYS + WEDNESDAYS) for session in ("AM", "PM")]
 FIFTEENTH = D(2026, 11, 16)
 
 
 def _ill(world, sessions, today=MONDAY):
-    rows = [MarkRow(upn=world.child_a.upn, date=day.isoformat(), session=session, code="I")
-            for day, session in sessions]
+    rows = [
+        MarkRow(upn=world.child_a.upn, date=day.isoformat(), session=session, code="I")
+        for day, session in sessions
+    ]
     return record_rows(world, *rows, today=today)
 
 
@@ -78,7 +90,9 @@ def test_illness_in_the_previous_academic_year_does_not_count(world):
     assert attendance_selectors.list_illness_duty(on=MONDAY, child_ids=[world.child_a.pk]) == []
 
 
-def test_the_caseworker_home_lists_children_from_ten_days_and_shows_when_fifteen_was_reached(client, world):
+def test_the_caseworker_home_lists_children_from_ten_days_and_shows_when_fifteen_was_reached(
+    client, world
+):
     _ill(world, ILL_SESSIONS[:20])  # 10 days
     client.force_login(world.officer_a)
     with time_machine.travel(dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC), tick=False):
@@ -99,8 +113,12 @@ def test_nine_and_a_half_days_is_not_on_the_caseworker_home(client, world):
 
 
 def test_a_referral_on_the_health_route_shows_its_fifteen_day_date(client, world):
-    referral = ReferralFactory(child=world.child_a, route=Route.HEALTH, primary_reason=PrimaryReason.MEDICAL,
-                               referrer=world.officer_a)
+    referral = ReferralFactory(
+        child=world.child_a,
+        route=Route.HEALTH,
+        primary_reason=PrimaryReason.MEDICAL,
+        referrer=world.officer_a,
+    )
     client.force_login(world.officer_a)
     with time_machine.travel(dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC), tick=False):
         page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
@@ -118,24 +136,39 @@ PLANNED_START = D(2026, 12, 1)
 
 
 def _fair_access_place(world, *, status=PlacementStatus.PLANNED, start=PLANNED_START):
-    referral = ReferralFactory(child=world.child_a2, route=Route.FAIR_ACCESS, referrer=world.officer_a,
-                               status=ReferralStatus.APPROVED)
+    referral = ReferralFactory(
+        child=world.child_a2,
+        route=Route.FAIR_ACCESS,
+        referrer=world.officer_a,
+        status=ReferralStatus.APPROVED,
+    )
     approve_at_fair_access_panel(referral, on=FA_DECIDED, decided_by=world.officer_a)
-    return PlacementFactory(child=world.child_a2, referral=referral, status=status, start_date=start,
-                            provider=world.provider_x.organisation)
+    return PlacementFactory(
+        child=world.child_a2,
+        referral=referral,
+        status=status,
+        start_date=start,
+        provider=world.provider_x.organisation,
+    )
 
 
 def _fair_access_alerts():
     return Alert.objects.filter(kind=AlertKind.FAIR_ACCESS_OVERDUE)
 
 
-def test_a_fair_access_place_not_started_by_the_twentieth_school_day_raises_one_alert_the_day_after(world):
+def test_a_fair_access_place_not_started_by_the_twentieth_school_day_raises_one_alert_the_day_after(
+    world,
+):
     placement = _fair_access_place(world)
     check(FA_DUE, "16:00")
     assert not _fair_access_alerts().exists()
     check(D(2026, 11, 10), "16:00")
     [alert] = _fair_access_alerts()
-    assert (alert.placement, alert.session_date, alert.period_start_date) == (placement, D(2026, 11, 10), FA_DECIDED)
+    assert (alert.placement, alert.session_date, alert.period_start_date) == (
+        placement,
+        D(2026, 11, 10),
+        FA_DECIDED,
+    )
     assert alert.local_authority_id == placement.referral.commissioning_la_id
     assert "due to start by 9 November 2026" in alert.reason
     check(D(2026, 11, 11), "16:00")

@@ -177,12 +177,20 @@ def test_the_inbox_puts_missing_vulnerable_children_first_and_acknowledges_in_bu
     looked_after = ChildFactory(looked_after=True, responsible_la=dorset)
     protected = ChildFactory(social_care_status="CP")
     for child in (looked_after, protected):
-        PlacementFactory(child=child, provider=world.provider_x.organisation, status="ACTIVE", start_date=START)
+        PlacementFactory(
+            child=child, provider=world.provider_x.organisation, status="ACTIVE", start_date=START
+        )
     check(MONDAY, "10:00")
     placement = world.child_a.placements.get()
     Alert.objects.create(  # raised last: newest, yet least urgent
-        kind=AlertKind.PERSISTENT_ABSENCE, child=world.child_a, placement=placement, local_authority=dorset,
-        session_date=MONDAY, session="PM", period_start_date=dt.date(2026, 9, 1), reason="12% absent",
+        kind=AlertKind.PERSISTENT_ABSENCE,
+        child=world.child_a,
+        placement=placement,
+        local_authority=dorset,
+        session_date=MONDAY,
+        session="PM",
+        period_start_date=dt.date(2026, 9, 1),
+        reason="12% absent",
         raised_at=dt.datetime(2026, 11, 23, 15, tzinfo=dt.UTC),
     )
     client.force_login(world.officer_a)
@@ -192,8 +200,10 @@ def test_the_inbox_puts_missing_vulnerable_children_first_and_acknowledges_in_bu
     assert listed[2].child == world.child_a and listed[3].kind == AlertKind.PERSISTENT_ABSENCE
 
     other_la = Alert.objects.get(child=world.child_b)
-    response = client.post(reverse("alerts:bulk_acknowledge"),
-                           {"alert": [listed[0].pk, listed[1].pk, other_la.pk], "next": "?status=OPEN"})
+    response = client.post(
+        reverse("alerts:bulk_acknowledge"),
+        {"alert": [listed[0].pk, listed[1].pk, other_la.pk], "next": "?status=OPEN"},
+    )
     assert response.status_code == 302 and response.url == reverse("alerts:list") + "?status=OPEN"
     statuses = dict(Alert.objects.values_list("pk", "status"))
     assert (statuses[listed[0].pk], statuses[listed[1].pk]) == ("ACKNOWLEDGED", "ACKNOWLEDGED")

@@ -17,12 +17,21 @@ def _headers(user):
 
 
 def _post(client, user, payload):
-    return client.post("/api/v1/children", data=json.dumps(payload), content_type="application/json", **_headers(user))
+    return client.post(
+        "/api/v1/children",
+        data=json.dumps(payload),
+        content_type="application/json",
+        **_headers(user),
+    )
 
 
 PAYLOAD = {
-    "legal_first_name": "Zara", "legal_last_name": "Synthetic", "date_of_birth": "2011-02-03",
-    "sex": "F", "home_la_code": "838", "upn": upn.make("838", "4002", "22", "500"),
+    "legal_first_name": "Zara",
+    "legal_last_name": "Synthetic",
+    "date_of_birth": "2011-02-03",
+    "sex": "F",
+    "home_la_code": "838",
+    "upn": upn.make("838", "4002", "22", "500"),
 }
 
 
@@ -42,7 +51,9 @@ def test_bad_input_answers_400_naming_the_field(client, world):
 
 
 def test_schema_errors_answer_422_with_the_location(client, world):
-    response = _post(client, world.officer_a, {**PAYLOAD, "date_of_birth": "31/02/2011", "sex": "Q"})
+    response = _post(
+        client, world.officer_a, {**PAYLOAD, "date_of_birth": "31/02/2011", "sex": "Q"}
+    )
     assert response.status_code == 422
     locations = {tuple(item["loc"]) for item in response.json()["detail"]}
     assert ("body", "payload", "date_of_birth") in locations
@@ -61,7 +72,9 @@ def test_detail_view_is_audited_as_api(client, world):
 
 
 def test_revoked_token_is_refused(client, world):
-    record, token = account_services.issue_api_token(user=world.officer_a, name="old", at=timezone.now())
+    record, token = account_services.issue_api_token(
+        user=world.officer_a, name="old", at=timezone.now()
+    )
     record.revoked_at = timezone.now()
     record.save()
     assert client.get("/api/v1/children", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
@@ -72,7 +85,9 @@ def test_openapi_document_is_published(client):
     assert "/api/v1/children" in document["paths"]
 
 
-@pytest.mark.parametrize("typed", ["H8012000010\uff101", "H80120000100\u00b2"], ids=["full-width", "superscript"])
+@pytest.mark.parametrize(
+    "typed", ["H8012000010\uff101", "H80120000100\u00b2"], ids=["full-width", "superscript"]
+)
 def test_a_upn_with_non_ascii_digits_answers_400_naming_the_upn(client, world, typed):
     response = _post(client, world.officer_a, {**PAYLOAD, "upn": typed})
     assert response.status_code == 400
@@ -80,13 +95,17 @@ def test_a_upn_with_non_ascii_digits_answers_400_naming_the_upn(client, world, t
     assert not Child.objects.filter(legal_last_name="Synthetic").exists()
 
 
-def test_an_update_names_the_version_it_read_and_a_stale_missing_or_malformed_one_saves_nothing(client, world):
+def test_an_update_names_the_version_it_read_and_a_stale_missing_or_malformed_one_saves_nothing(
+    client, world
+):
     headers = _headers(world.officer_a)
     created = _post(client, world.officer_a, PAYLOAD).json()
     url = f"/api/v1/children/{created['id']}"
 
     def put(**changes):
-        return client.put(url, data=json.dumps({**PAYLOAD, **changes}), content_type="application/json", **headers)
+        return client.put(
+            url, data=json.dumps({**PAYLOAD, **changes}), content_type="application/json", **headers
+        )
 
     for bad in ({}, {"version": "abc"}, {"version": 0}, {"version": 2**63}, {"version": None}):
         response = put(legal_first_name="Never", **bad)

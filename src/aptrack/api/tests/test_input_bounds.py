@@ -27,7 +27,9 @@ def _auth(user):
 
 
 def _post(client, user, path, payload):
-    return client.post(path, data=json.dumps(payload), content_type="application/json", **_auth(user))
+    return client.post(
+        path, data=json.dumps(payload), content_type="application/json", **_auth(user)
+    )
 
 
 def _fields(response) -> set[str]:
@@ -37,7 +39,9 @@ def _fields(response) -> set[str]:
 
 
 @pytest.mark.parametrize("path", LISTS)
-@pytest.mark.parametrize("query", [f"limit={HUGE}", f"offset={HUGE}", f"limit={MAX_PAGE + 1}", "limit=0"])
+@pytest.mark.parametrize(
+    "query", [f"limit={HUGE}", f"offset={HUGE}", f"limit={MAX_PAGE + 1}", "limit=0"]
+)
 def test_a_page_beyond_the_bounds_is_refused_naming_the_parameter(client, world, path, query):
     response = client.get(f"{path}?{query}", **_auth(world.officer_a))
     assert _fields(response) == {query.split("=")[0]}
@@ -68,22 +72,33 @@ def test_nul_in_a_search_is_refused(client, world):
 
 
 CHILD = {
-    "legal_first_name": "Zara", "legal_last_name": "Synthetic", "date_of_birth": "2011-02-03",
-    "sex": "F", "home_la_code": "838", "upn": upn.make("838", "4002", "22", "500"),
+    "legal_first_name": "Zara",
+    "legal_last_name": "Synthetic",
+    "date_of_birth": "2011-02-03",
+    "sex": "F",
+    "home_la_code": "838",
+    "upn": upn.make("838", "4002", "22", "500"),
 }
 
 
 @pytest.mark.parametrize("text", ["Za\x00ra", "Za\ud800ra"], ids=["NUL", "surrogate"])
 def test_unstorable_text_in_a_child_is_refused_naming_the_field(client, world, text):
     before = Child.objects.count()
-    response = _post(client, world.officer_a, "/api/v1/children", {**CHILD, "legal_first_name": text})
+    response = _post(
+        client, world.officer_a, "/api/v1/children", {**CHILD, "legal_first_name": text}
+    )
     assert _fields(response) == {"legal_first_name"}
     assert Child.objects.count() == before
 
 
 def test_unstorable_text_in_a_referral_is_refused_naming_the_field(client, world):
-    payload = {"child_id": world.child_a.pk, "route": "PEX", "primary_reason": "PEX",
-               "needs_summary": "Needs\x00", "proposed_tier": 1}
+    payload = {
+        "child_id": world.child_a.pk,
+        "route": "PEX",
+        "primary_reason": "PEX",
+        "needs_summary": "Needs\x00",
+        "proposed_tier": 1,
+    }
     response = _post(client, world.officer_a, "/api/v1/referrals", payload)
     assert "needs_summary" in _fields(response)
     assert not Referral.objects.filter(needs_summary__startswith="Needs").exists()
@@ -91,11 +106,25 @@ def test_unstorable_text_in_a_referral_is_refused_naming_the_field(client, world
 
 @pytest.mark.parametrize(
     "field, value",
-    [("weekly_cost", "1e30"), ("hours_per_week", "123456789.123"), ("child_id", HUGE), ("tier", HUGE)],
+    [
+        ("weekly_cost", "1e30"),
+        ("hours_per_week", "123456789.123"),
+        ("child_id", HUGE),
+        ("tier", HUGE),
+    ],
 )
-def test_a_number_beyond_its_column_in_a_placement_is_refused_naming_it(client, world, field, value):
-    payload = {"child_id": world.child_a.pk, "provider_id": 1, "site_id": 1, "tier": 1,
-               "start_date": "2026-11-23", "hours_per_week": "25", field: value}
+def test_a_number_beyond_its_column_in_a_placement_is_refused_naming_it(
+    client, world, field, value
+):
+    payload = {
+        "child_id": world.child_a.pk,
+        "provider_id": 1,
+        "site_id": 1,
+        "tier": 1,
+        "start_date": "2026-11-23",
+        "hours_per_week": "25",
+        field: value,
+    }
     before = Placement.objects.count()
     response = _post(client, world.officer_a, "/api/v1/placements", payload)
     assert field in _fields(response)
@@ -104,14 +133,23 @@ def test_a_number_beyond_its_column_in_a_placement_is_refused_naming_it(client, 
 
 @pytest.mark.parametrize(
     "comment, reason",
-    [("late\x00", validators.NUL_CHARACTER), ("late\ud800", validators.LONE_SURROGATE.format(code=0xD800))],
+    [
+        ("late\x00", validators.NUL_CHARACTER),
+        ("late\ud800", validators.LONE_SURROGATE.format(code=0xD800)),
+    ],
     ids=["NUL", "surrogate"],
 )
 def test_unstorable_text_in_a_mark_is_named_by_row_and_field(client, world, comment, reason):
     mark = {"upn": world.child_a.upn, "date": "2026-11-23", "session": "AM", "code": "/"}
-    response = _post(client, world.provider_x, "/api/v1/attendance",
-                     {"marks": [mark, {**mark, "session": "PM", "comment": comment}]})
+    response = _post(
+        client,
+        world.provider_x,
+        "/api/v1/attendance",
+        {"marks": [mark, {**mark, "session": "PM", "comment": comment}]},
+    )
     assert response.status_code == 400
-    assert response.json()["errors"] == [{"row": 2, "field": "comment", "reason": f"The value {reason}"}]
+    assert response.json()["errors"] == [
+        {"row": 2, "field": "comment", "reason": f"The value {reason}"}
+    ]
     assert not AttendanceMark.objects.exists()
     assert not MarkBatch.objects.exists()

@@ -13,9 +13,16 @@ pytestmark = pytest.mark.django_db
 
 def test_a_body_over_the_upload_limit_is_413_with_the_reason(client, world, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024
-    token = account_services.issue_api_token(user=world.provider_x, name="MIS", at=timezone.now())[1]
-    mark = {"upn": world.child_a.upn, "date": "2026-11-23", "session": "AM", "code": "/",
-            "comment": "x" * 200}
+    token = account_services.issue_api_token(user=world.provider_x, name="MIS", at=timezone.now())[
+        1
+    ]
+    mark = {
+        "upn": world.child_a.upn,
+        "date": "2026-11-23",
+        "session": "AM",
+        "code": "/",
+        "comment": "x" * 200,
+    }
     response = client.post(
         "/api/v1/attendance",
         data=json.dumps({"marks": [mark] * 100}),

@@ -73,7 +73,9 @@ def test_x_before_compulsory_school_age_starts_is_accepted_and_refused_from_its_
     assert "4 January 2027" in report.errors[0].reason
 
 
-def test_a_child_of_compulsory_school_age_marked_x_mid_year_is_refused_on_the_register_channel(world):
+def test_a_child_of_compulsory_school_age_marked_x_mid_year_is_refused_on_the_register_channel(
+    world,
+):
     # The factory's child, born March 2012, is of compulsory school age in November 2026.
     placement = world.child_a.placements.get()
     row = MarkRow(child_id=world.child_a.pk, date="2026-11-23", session="AM", code="X")
@@ -96,11 +98,13 @@ def test_the_register_page_shows_the_x_refusal_on_the_childs_code(client, world)
 
 def _offered_list(page: str, key: int) -> str:
     """The id of the datalist the register offers for a placement's code box."""
-    box = page[page.index(f'name="code_{key}"'):]
-    return box[box.index('list="') + 6:].split('"', 1)[0]
+    box = page[page.index(f'name="code_{key}"') :]
+    return box[box.index('list="') + 6 :].split('"', 1)[0]
 
 
-def test_the_register_offers_x_only_to_a_child_outside_compulsory_school_age_that_day(client, world):
+def test_the_register_offers_x_only_to_a_child_outside_compulsory_school_age_that_day(
+    client, world
+):
     client.force_login(world.provider_x)
     key = world.child_a.placements.get().pk
     url = reverse("attendance:register")
@@ -115,26 +119,43 @@ def test_the_register_offers_x_only_to_a_child_outside_compulsory_school_age_tha
         page = client.get(url).content.decode()
     offered = _offered_list(page, key)
     assert offered == "codes-AM-with-x"
-    with_x = page[page.index(f'<datalist id="{offered}">'):]
+    with_x = page[page.index(f'<datalist id="{offered}">') :]
     assert '<option value="X">' in with_x[: with_x.index("</datalist>")]
 
 
 def test_the_api_refuses_x_for_a_child_of_compulsory_school_age_naming_the_code(client, world):
-    token = account_services.issue_api_token(user=world.provider_x, name="MIS", at=timezone.now())[1]
+    token = account_services.issue_api_token(user=world.provider_x, name="MIS", at=timezone.now())[
+        1
+    ]
     with time_machine.travel(dt.datetime(2026, 11, 25, 16, 0, tzinfo=dt.UTC), tick=False):
         response = client.post(
             "/api/v1/attendance",
-            data=json.dumps({"marks": [{"upn": world.child_a.upn, "date": "2026-11-23", "session": "AM", "code": "X"}]}),
+            data=json.dumps(
+                {
+                    "marks": [
+                        {
+                            "upn": world.child_a.upn,
+                            "date": "2026-11-23",
+                            "session": "AM",
+                            "code": "X",
+                        }
+                    ]
+                }
+            ),
             content_type="application/json",
             HTTP_AUTHORIZATION=f"Bearer {token}",
         )
     assert response.status_code == 400
     [error] = response.json()["errors"]
-    assert (error["row"], error["field"]) == (1, "code") and "compulsory school age" in error["reason"]
+    assert (error["row"], error["field"]) == (1, "code") and "compulsory school age" in error[
+        "reason"
+    ]
     assert not AttendanceMark.objects.exists()
 
 
-@pytest.mark.parametrize("typed", ["\uff11", "\u00b2", "\u0661"], ids=["full-width", "superscript", "arabic-indic"])
+@pytest.mark.parametrize(
+    "typed", ["\uff11", "\u00b2", "\u0661"], ids=["full-width", "superscript", "arabic-indic"]
+)
 def test_a_upn_with_a_non_ascii_digit_in_a_file_is_a_row_error_not_a_crash(world, typed):
     upn = world.child_a.upn[:-1] + typed
     report = rejected(record_file, world, csv_bytes(f"{upn},2026-11-23,AM,/,,"))

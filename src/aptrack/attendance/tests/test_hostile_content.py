@@ -20,11 +20,20 @@ pytestmark = pytest.mark.django_db
 
 DAYS = ("2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19", "2026-11-20")
 HOSTILE = ("\\.", "\\N", "a\tb", "a\\b", "a\rb", "\\.\r\n\\.", "\\\\.")
-COLUMNS = (Column.UPN, Column.DATE, Column.SESSION, Column.CODE, Column.MINUTES_LATE, Column.COMMENT)
+COLUMNS = (
+    Column.UPN,
+    Column.DATE,
+    Column.SESSION,
+    Column.CODE,
+    Column.MINUTES_LATE,
+    Column.COMMENT,
+)
 
 
 def _rows(world, code="/"):
-    return [[world.child_a.upn, day, session, code, "", ""] for day in DAYS for session in ("AM", "PM")]
+    return [
+        [world.child_a.upn, day, session, code, "", ""] for day in DAYS for session in ("AM", "PM")
+    ]
 
 
 def _file(lines, newline="\r\n") -> bytes:
@@ -77,7 +86,9 @@ def test_a_quoted_end_marker_in_a_comment_is_recorded_as_sent_with_every_other_r
 
 @pytest.mark.parametrize("value", HOSTILE, ids=repr)
 @pytest.mark.parametrize("column", COLUMNS)
-def test_hostile_text_in_any_column_is_recorded_whole_or_named_with_nothing_saved(world, column, value):
+def test_hostile_text_in_any_column_is_recorded_whole_or_named_with_nothing_saved(
+    world, column, value
+):
     rows = _rows(world)
     rows[4][COLUMNS.index(column)] = value  # row 6 of the file
     try:
@@ -97,7 +108,10 @@ def test_hostile_text_in_any_column_is_recorded_whole_or_named_with_nothing_save
 
 @pytest.mark.parametrize("value", ["\\.", "\\N", "a\tb", "a\\b", "a\rb"], ids=repr)
 def test_hostile_text_in_a_comment_sent_as_values_is_recorded_as_sent(world, value):
-    rows = [MarkRow(upn=world.child_a.upn, date=day, session="AM", code="/", comment=value) for day in DAYS]
+    rows = [
+        MarkRow(upn=world.child_a.upn, date=day, session="AM", code="/", comment=value)
+        for day in DAYS
+    ]
     report = record_rows(world, *rows)
     assert report.created == 5
     assert list(AttendanceMark.objects.values_list("comment", flat=True).distinct()) == [value]
@@ -105,7 +119,10 @@ def test_hostile_text_in_a_comment_sent_as_values_is_recorded_as_sent(world, val
 
 @pytest.mark.parametrize(
     "value, reason",
-    [("a\x00b", validators.NUL_CHARACTER), ("a\ud800b", validators.LONE_SURROGATE.format(code=0xD800))],
+    [
+        ("a\x00b", validators.NUL_CHARACTER),
+        ("a\ud800b", validators.LONE_SURROGATE.format(code=0xD800)),
+    ],
     ids=["NUL", "surrogate"],
 )
 @pytest.mark.parametrize("column", COLUMNS)
@@ -121,14 +138,21 @@ def test_text_no_database_can_store_is_named_by_row_and_column(world, column, va
 
 
 def test_the_import_command_refuses_a_file_with_the_end_marker(tmp_path, world, capsys):
-    provider = ProviderFactory(organisation=world.provider_x.organisation, setting_type="", ukprn="10012345")
+    provider = ProviderFactory(
+        organisation=world.provider_x.organisation, setting_type="", ukprn="10012345"
+    )
     lines = [",".join(row) for row in _rows(world)]
     lines.insert(2, "\\.")
     path = tmp_path / "marks.csv"
     path.write_bytes(_file(lines))
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command(
-            "import-attendance", str(path), "--provider-id", str(provider.pk), "--today", TODAY.isoformat()
+            "import-attendance",
+            str(path),
+            "--provider-id",
+            str(provider.pk),
+            "--today",
+            TODAY.isoformat(),
         )
     assert "marks.csv row 4: The row has 1 fields" in capsys.readouterr().out
     _nothing_written(0)

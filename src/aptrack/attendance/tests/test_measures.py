@@ -39,7 +39,9 @@ def test_adding_session_counts_adds_every_class():
 
     one = SessionCounts(*range(1, len(fields(SessionCounts)) + 1))
     two = one + one
-    assert [getattr(two, f.name) for f in fields(two)] == [2 * getattr(one, f.name) for f in fields(one)]
+    assert [getattr(two, f.name) for f in fields(two)] == [
+        2 * getattr(one, f.name) for f in fields(one)
+    ]
 
 
 def test_not_possible_and_administrative_sessions_are_not_possible_sessions():
@@ -238,15 +240,26 @@ def test_provider_measures_from_one_read_equal_the_three_separate_ones(world):
     second = PlacementFactory(
         # Past compulsory school age, so code X is allowed for them.
         child=ChildFactory(home_la=dorset, date_of_birth=dt.date(2009, 3, 14)),
-        provider=world.provider_z.organisation, commissioning_la=dorset,
+        provider=world.provider_z.organisation,
+        commissioning_la=dorset,
     )
     _week_of_marks(world, ["/", "/", "N", "/", "I", "/", "/", "/", "O", "/"], world.child_a.upn)
-    _week_of_marks(world, ["O", "O", "/", "/", "O", "O", "O", "O", "C2", "X"], second.child.upn,
-                   user=world.provider_z)
+    _week_of_marks(
+        world,
+        ["O", "O", "/", "/", "O", "O", "O", "O", "C2", "X"],
+        second.child.upn,
+        user=world.provider_z,
+    )
     scope, period = Scope.la(dorset.pk), Period.week(WEEK[0])
     together = selectors.get_provider_measures(scope=scope, period=period)
-    assert together.overall == selectors.get_measures(scope=scope, period=period, include_hours=False)
-    assert together.by_type == selectors.list_measures(scope=scope, period=period, by=Grouping.PROVIDER_TYPE)
-    assert together.by_provider == selectors.list_measures(scope=scope, period=period, by=Grouping.PROVIDER)
+    assert together.overall == selectors.get_measures(
+        scope=scope, period=period, include_hours=False
+    )
+    assert together.by_type == selectors.list_measures(
+        scope=scope, period=period, by=Grouping.PROVIDER_TYPE
+    )
+    assert together.by_provider == selectors.list_measures(
+        scope=scope, period=period, by=Grouping.PROVIDER
+    )
     assert [m.key for m in together.by_type] == [False, True]
     assert together.overall.children == 2

@@ -74,14 +74,28 @@ def test_a_week_counts_in_the_la_answering_for_the_placement(world):
     """A school's commission counts in the LA the child lives in; another LA's commission in
     that LA (`placements.rules.answering_la`), whether recorded or rebuilt."""
     provider = world.provider_x.organisation
-    by_school = PlacementFactory(child=world.child_a2, provider=provider, commissioning_la=None,
-                                 commissioning_school=world.school_y.organisation)
-    by_hackney = PlacementFactory(child=ChildFactory(home_la=world.child_a.home_la), provider=provider,
-                                  commissioning_la=world.child_b.home_la)
-    record_rows(world, *(MarkRow(upn=p.child.upn, date="2026-11-23", session="AM", code="/")
-                         for p in (by_school, by_hackney)))
+    by_school = PlacementFactory(
+        child=world.child_a2,
+        provider=provider,
+        commissioning_la=None,
+        commissioning_school=world.school_y.organisation,
+    )
+    by_hackney = PlacementFactory(
+        child=ChildFactory(home_la=world.child_a.home_la),
+        provider=provider,
+        commissioning_la=world.child_b.home_la,
+    )
+    record_rows(
+        world,
+        *(
+            MarkRow(upn=p.child.upn, date="2026-11-23", session="AM", code="/")
+            for p in (by_school, by_hackney)
+        ),
+    )
     expected = {by_school.pk: world.child_a2.home_la_id, by_hackney.pk: world.child_b.home_la_id}
-    las = PlacementWeek.objects.filter(placement_id__in=expected).values_list("placement_id", "local_authority_id")
+    las = PlacementWeek.objects.filter(placement_id__in=expected).values_list(
+        "placement_id", "local_authority_id"
+    )
     assert dict(las) == expected
 
     PlacementWeek.objects.filter(placement_id__in=expected).delete()

@@ -73,7 +73,10 @@ def test_a_refused_register_shows_the_error_on_the_childs_field(client, world):
 def test_the_register_for_a_weekend_says_why_nothing_can_be_recorded(client, world):
     client.force_login(world.provider_x)
     url = f"{REGISTER}?date-day=21&date-month=11&date-year=2026&session=AM"
-    assert "21 November 2026 is not a school day: marks cannot be saved for it" in client.get(url).content.decode()
+    assert (
+        "21 November 2026 is not a school day: marks cannot be saved for it"
+        in client.get(url).content.decode()
+    )
     key = _placement(world.child_a).pk
     response = client.post(url, {f"code_{key}": "/"})
     assert "21 November 2026 is a Saturday, not a school day" in response.content.decode()
@@ -83,7 +86,10 @@ def test_a_posted_field_for_another_providers_child_is_ignored(client, world):
     client.force_login(world.provider_x)
     response = client.post(REGISTER, {f"code_{_placement(world.child_b).pk}": "/"})
     assert response.status_code == 200
-    assert "Enter a code for at least one child, or mark every child present" in response.content.decode()
+    assert (
+        "Enter a code for at least one child, or mark every child present"
+        in response.content.decode()
+    )
     assert not AttendanceMark.objects.exists()
 
 
@@ -188,13 +194,18 @@ def test_on_a_sunday_the_register_opens_on_the_last_school_day_and_says_so(clien
     with time_machine.travel(dt.datetime(2026, 11, 22, 15, tzinfo=dt.UTC), tick=False):
         page = client.get(REGISTER).content.decode()
     assert "Register: 20 November 2026, morning" in page
-    assert "Today, 22 November 2026, is not a school day. This is the register for the last school day" in page
+    assert (
+        "Today, 22 November 2026, is not a school day. This is the register for the last school day"
+        in page
+    )
 
 
 def test_each_session_offers_its_own_present_sign(client, world):
     client.force_login(world.provider_x)
     morning = client.get(REGISTER).content.decode()
-    afternoon = client.get(f"{REGISTER}?date-day=23&date-month=11&date-year=2026&session=PM").content.decode()
+    afternoon = client.get(
+        f"{REGISTER}?date-day=23&date-month=11&date-year=2026&session=PM"
+    ).content.decode()
     assert '<option value="/">Present (AM)</option>' in morning
     assert "Present (PM)" not in morning
     assert '<option value="\\">Present (PM)</option>' in afternoon
@@ -208,15 +219,26 @@ def test_a_class_of_150_is_marked_present_but_for_the_exceptions(client, world):
     others = [PlacementFactory(provider=organisation, status="ACTIVE") for _ in range(149)]
     client.force_login(world.provider_x)
     page = client.get(REGISTER).content.decode()
-    assert page.count('list="codes-AM"') == 150  # one short code box a child, no 35-option list each
+    assert (
+        page.count('list="codes-AM"') == 150
+    )  # one short code box a child, no 35-option list each
     assert page.count("<option") < 60
     absent, late = others[0].pk, others[1].pk
-    response = client.post(REGISTER, {
-        "all_present": "on", f"code_{absent}": "n", f"code_{late}": "L", f"minutes_{late}": "12",
-    })
+    response = client.post(
+        REGISTER,
+        {
+            "all_present": "on",
+            f"code_{absent}": "n",
+            f"code_{late}": "L",
+            f"minutes_{late}": "12",
+        },
+    )
     assert response.status_code == 302
-    marks = dict(AttendanceMark.objects.filter(session_date=dt.date(2026, 11, 23), session="AM")
-                 .values_list("placement_id", "code"))
+    marks = dict(
+        AttendanceMark.objects.filter(session_date=dt.date(2026, 11, 23), session="AM").values_list(
+            "placement_id", "code"
+        )
+    )
     assert len(marks) == 150
     assert (marks[absent], marks[late], marks[_placement(world.child_a).pk]) == ("N", "L", "/")
     assert sum(code == "/" for code in marks.values()) == 148

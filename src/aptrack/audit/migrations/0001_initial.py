@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,23 +14,60 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True)),
-                ('actor_label', models.CharField(max_length=200)),
-                ('action', models.CharField(choices=[('CREATED', 'Created'), ('UPDATED', 'Updated'), ('DELETED', 'Deleted'), ('VIEWED', 'Viewed'), ('EXPORTED', 'Exported')], max_length=10)),
-                ('channel', models.CharField(choices=[('WEB', 'Web page'), ('API', 'API'), ('COMMAND', 'Command line')], max_length=10)),
-                ('object_type', models.CharField(max_length=100)),
-                ('object_id', models.CharField(max_length=40)),
-                ('object_label', models.CharField(blank=True, max_length=200)),
-                ('child_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('where', models.CharField(blank=True, help_text='Page or endpoint', max_length=300)),
-                ('changes', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True)),
+                ("actor_label", models.CharField(max_length=200)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("CREATED", "Created"),
+                            ("UPDATED", "Updated"),
+                            ("DELETED", "Deleted"),
+                            ("VIEWED", "Viewed"),
+                            ("EXPORTED", "Exported"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("WEB", "Web page"), ("API", "API"), ("COMMAND", "Command line")],
+                        max_length=10,
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=100)),
+                ("object_id", models.CharField(max_length=40)),
+                ("object_label", models.CharField(blank=True, max_length=200)),
+                ("child_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                (
+                    "where",
+                    models.CharField(blank=True, help_text="Page or endpoint", max_length=300),
+                ),
+                ("changes", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['child_id', 'at'], name='audit_audit_child_i_766b4d_idx')],
+                "indexes": [
+                    models.Index(fields=["child_id", "at"], name="audit_audit_child_i_766b4d_idx")
+                ],
             },
         ),
     ]

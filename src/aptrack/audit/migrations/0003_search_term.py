@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_append_only_trigger'),
+        ("audit", "0002_append_only_trigger"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='search_term',
-            field=models.CharField(blank=True, help_text='Search that listed the child', max_length=200, null=True),
+            model_name="auditevent",
+            name="search_term",
+            field=models.CharField(
+                blank=True, help_text="Search that listed the child", max_length=200, null=True
+            ),
         ),
     ]

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0003_search_term'),
+        ("audit", "0003_search_term"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('CREATED', 'Created'), ('UPDATED', 'Updated'), ('DELETED', 'Deleted'), ('VIEWED', 'Viewed'), ('EXPORTED', 'Exported'), ('LOCKED_OUT', 'Sign-in refused: locked out')], max_length=10),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("CREATED", "Created"),
+                    ("UPDATED", "Updated"),
+                    ("DELETED", "Deleted"),
+                    ("VIEWED", "Viewed"),
+                    ("EXPORTED", "Exported"),
+                    ("LOCKED_OUT", "Sign-in refused: locked out"),
+                ],
+                max_length=10,
+            ),
         ),
     ]

@@ -39,27 +39,40 @@ def _as(role: str, statement: str, params: list | None = None) -> None:
         cursor.execute("RESET ROLE")
 
 
-@pytest.mark.parametrize("statement", [
-    f"TRUNCATE {TABLE}",
-    f"DELETE FROM {TABLE}",
-    f'UPDATE {TABLE} SET "where" = \'tampered\'',
-    f"ALTER TABLE {TABLE} DISABLE TRIGGER ALL",
-    f"ALTER TABLE {TABLE} DISABLE TRIGGER audit_auditevent_append_only",
-    f"DROP TABLE {TABLE} CASCADE",
-])
-def test_the_application_role_cannot_empty_change_or_alter_the_audit_trail(world, app_role, statement):
-    event = services.record_view(actor=world.officer_a, at=NOW, channel=Channel.WEB, child=world.child_a, where="/x")
-    with pytest.raises(DatabaseError, match="permission denied|must be (the )?owner"), transaction.atomic():
+@pytest.mark.parametrize(
+    "statement",
+    [
+        f"TRUNCATE {TABLE}",
+        f"DELETE FROM {TABLE}",
+        f"UPDATE {TABLE} SET \"where\" = 'tampered'",
+        f"ALTER TABLE {TABLE} DISABLE TRIGGER ALL",
+        f"ALTER TABLE {TABLE} DISABLE TRIGGER audit_auditevent_append_only",
+        f"DROP TABLE {TABLE} CASCADE",
+    ],
+)
+def test_the_application_role_cannot_empty_change_or_alter_the_audit_trail(
+    world, app_role, statement
+):
+    event = services.record_view(
+        actor=world.officer_a, at=NOW, channel=Channel.WEB, child=world.child_a, where="/x"
+    )
+    with (
+        pytest.raises(DatabaseError, match="permission denied|must be (the )?owner"),
+        transaction.atomic(),
+    ):
         _as(app_role, statement)
     assert AuditEvent.objects.filter(pk=event.pk, where="/x").exists()
 
 
-def test_the_application_role_appends_to_and_reads_the_audit_trail_and_changes_other_tables(world, app_role):
+def test_the_application_role_appends_to_and_reads_the_audit_trail_and_changes_other_tables(
+    world, app_role
+):
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(app_role)))
-        event = services.record_view(actor=world.officer_a, at=NOW, channel=Channel.WEB, child=world.child_a,
-                                     where="/as-app")
+        event = services.record_view(
+            actor=world.officer_a, at=NOW, channel=Channel.WEB, child=world.child_a, where="/as-app"
+        )
         assert AuditEvent.objects.filter(pk=event.pk).exists()
         Child.objects.filter(pk=world.child_a.pk).update(legal_first_name="Amy")
         with connection.cursor() as cursor:
@@ -67,7 +80,9 @@ def test_the_application_role_appends_to_and_reads_the_audit_trail_and_changes_o
     assert AuditEvent.objects.filter(where="/as-app").count() == 1
 
 
-def test_the_owner_still_could_disable_the_trigger_which_is_why_the_app_must_not_be_it(world, app_role):
+def test_the_owner_still_could_disable_the_trigger_which_is_why_the_app_must_not_be_it(
+    world, app_role
+):
     """The control: the same statement as the owner (here the superuser) is not refused."""
     with transaction.atomic():
         with connection.cursor() as cursor:

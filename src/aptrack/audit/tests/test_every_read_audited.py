@@ -33,7 +33,18 @@ from aptrack.returns.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # The apps whose URLs must each be classified here.
-WATCHED = {"children", "placements", "referrals", "attendance", "returns", "census", "panels", "outcomes", "api", "alerts"}
+WATCHED = {
+    "children",
+    "placements",
+    "referrals",
+    "attendance",
+    "returns",
+    "census",
+    "panels",
+    "outcomes",
+    "api",
+    "alerts",
+}
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,10 @@ class Change:
 
 
 def _census(s: Any, name: str) -> str:
-    return reverse(name, args=["838"]) + "?census_date-day=15&census_date-month=1&census_date-year=2027"
+    return (
+        reverse(name, args=["838"])
+        + "?census_date-day=15&census_date-month=1&census_date-year=2027"
+    )
 
 
 def _one_la_query(s: Any) -> str:
@@ -74,13 +88,21 @@ def _one_la_query(s: Any) -> str:
 CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     # children
     "children:list": [
-        Walk("officer_a", lambda s: reverse("children:list") + f"?q={s.child_a.upn}", search_term=_one_la_query),
+        Walk(
+            "officer_a",
+            lambda s: reverse("children:list") + f"?q={s.child_a.upn}",
+            search_term=_one_la_query,
+        ),
         Walk("officer_a", lambda s: reverse("children:list"), children=("child_a", "child_a2")),
     ],
     "children:new": NoChild("the form; possible duplicates are counted, never named"),
-    "children:detail": [Walk("officer_a", lambda s: reverse("children:detail", args=[s.child_a.pk]))],
+    "children:detail": [
+        Walk("officer_a", lambda s: reverse("children:detail", args=[s.child_a.pk]))
+    ],
     "children:edit": [Walk("officer_a", lambda s: reverse("children:edit", args=[s.child_a.pk]))],
-    "children:audit_trail": [Walk("manager_a", lambda s: reverse("children:audit_trail", args=[s.child_a.pk]))],
+    "children:audit_trail": [
+        Walk("manager_a", lambda s: reverse("children:audit_trail", args=[s.child_a.pk]))
+    ],
     "children:subject_access_json": [
         Walk("manager_a", lambda s: reverse("children:subject_access_json", args=[s.child_a.pk]))
     ],
@@ -91,18 +113,36 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     "attendance:register": [Walk("provider_x", lambda s: reverse("attendance:register"))],
     "attendance:upload": NoChild("an upload form; its report echoes the uploader's own file"),
     "attendance:measures": NoChild("rates for the provider or LA, no child named"),
-    "attendance:child": [Walk("officer_a", lambda s: reverse("attendance:child", args=[s.child_a.pk]))],
+    "attendance:child": [
+        Walk("officer_a", lambda s: reverse("attendance:child", args=[s.child_a.pk]))
+    ],
     # referrals
-    "referrals:list": [Walk("officer_a", lambda s: reverse("referrals:list"), children=("child_a", "child_a2"))],
+    "referrals:list": [
+        Walk("officer_a", lambda s: reverse("referrals:list"), children=("child_a", "child_a2"))
+    ],
     "referrals:new": [
-        Walk("officer_a", lambda s: reverse("referrals:new") + f"?q={s.child_a.upn}", search_term=_one_la_query),
+        Walk(
+            "officer_a",
+            lambda s: reverse("referrals:new") + f"?q={s.child_a.upn}",
+            search_term=_one_la_query,
+        ),
         Walk("officer_a", lambda s: reverse("referrals:new") + f"?child={s.child_a.pk}"),
     ],
-    "referrals:sixth_day": [Walk("officer_a", lambda s: reverse("referrals:sixth_day"), children=("child_a2",))],
-    "referrals:detail": [Walk("officer_a", lambda s: reverse("referrals:detail", args=[s.referral.pk]))],
-    "referrals:edit": [Walk("officer_a", lambda s: reverse("referrals:edit", args=[s.referral.pk]))],
-    "referrals:submit": [Walk("officer_a", lambda s: reverse("referrals:submit", args=[s.referral.pk]))],
-    "referrals:withdraw": [Walk("officer_a", lambda s: reverse("referrals:withdraw", args=[s.referral.pk]))],
+    "referrals:sixth_day": [
+        Walk("officer_a", lambda s: reverse("referrals:sixth_day"), children=("child_a2",))
+    ],
+    "referrals:detail": [
+        Walk("officer_a", lambda s: reverse("referrals:detail", args=[s.referral.pk]))
+    ],
+    "referrals:edit": [
+        Walk("officer_a", lambda s: reverse("referrals:edit", args=[s.referral.pk]))
+    ],
+    "referrals:submit": [
+        Walk("officer_a", lambda s: reverse("referrals:submit", args=[s.referral.pk]))
+    ],
+    "referrals:withdraw": [
+        Walk("officer_a", lambda s: reverse("referrals:withdraw", args=[s.referral.pk]))
+    ],
     # panels
     "panels:list": NoChild("panels of the LA"),
     "panels:new": NoChild("a form to set up a panel"),
@@ -112,41 +152,73 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     "panels:member_remove": NoChild("POST only: removes a member"),
     "panels:meeting_new": NoChild("a form for a meeting"),
     "panels:meeting": [
-        Walk("manager_a", lambda s: reverse("panels:meeting", args=[s.meeting.pk]), children=("child_a", "child_a2"))
+        Walk(
+            "manager_a",
+            lambda s: reverse("panels:meeting", args=[s.meeting.pk]),
+            children=("child_a", "child_a2"),
+        )
     ],
     "panels:agenda_add": NoChild("POST only: on an error it shows the meeting page, which records"),
     "panels:attendance": NoChild("POST only: on an error it shows the meeting page, which records"),
     "panels:decision": NoChild("POST only: on an error it shows the meeting page, which records"),
     "panels:carry_forward": [
-        Walk("manager_a", lambda s: reverse("panels:carry_forward", args=[s.meeting.pk, s.agenda_item.pk]),
-             children=("child_a2",))
+        Walk(
+            "manager_a",
+            lambda s: reverse("panels:carry_forward", args=[s.meeting.pk, s.agenda_item.pk]),
+            children=("child_a2",),
+        )
     ],
     "panels:action_new": NoChild("POST only: on an error it shows the meeting page, which records"),
     "panels:action_done": NoChild("POST only: marks an action done"),
     "panels:close": NoChild("closing a meeting: items named by referral number and initials only"),
-    "panels:pack": [Walk("manager_a", lambda s: reverse("panels:pack", args=[s.meeting.pk]), children=("child_a2",))],
+    "panels:pack": [
+        Walk(
+            "manager_a",
+            lambda s: reverse("panels:pack", args=[s.meeting.pk]),
+            children=("child_a2",),
+        )
+    ],
     "panels:minutes": NoChild("minutes name children by initials only"),
     # placements
     "placements:list": [Walk("officer_a", lambda s: reverse("placements:list"))],
-    "placements:home": [Walk("officer_a", lambda s: reverse("placements:home"), children=("child_a", "child_a2"))],
-    "placements:new": [Walk("officer_a", lambda s: reverse("placements:new") + f"?child={s.child_a.pk}")],
-    "placements:timeline": [Walk("officer_a", lambda s: reverse("placements:timeline", args=[s.child_a.pk]))],
+    "placements:home": [
+        Walk("officer_a", lambda s: reverse("placements:home"), children=("child_a", "child_a2"))
+    ],
+    "placements:new": [
+        Walk("officer_a", lambda s: reverse("placements:new") + f"?child={s.child_a.pk}")
+    ],
+    "placements:timeline": [
+        Walk("officer_a", lambda s: reverse("placements:timeline", args=[s.child_a.pk]))
+    ],
     **{
-        f"placements:{name}": [Walk("officer_a", lambda s, name=name: reverse(f"placements:{name}", args=[s.placement.pk]))]
+        f"placements:{name}": [
+            Walk(
+                "officer_a",
+                lambda s, name=name: reverse(f"placements:{name}", args=[s.placement.pk]),
+            )
+        ]
         for name in ("detail", "edit", "cancel", "outcome_new", "passport", "review_new", "end")
     },
     "placements:activate": NoChild("POST only: starts a placement (loading it records the child)"),
     "placements:outcome_edit": [
-        Walk("officer_a", lambda s: reverse("placements:outcome_edit", args=[s.placement.pk, s.outcome.pk]))
+        Walk(
+            "officer_a",
+            lambda s: reverse("placements:outcome_edit", args=[s.placement.pk, s.outcome.pk]),
+        )
     ],
     "placements:follow_up": [
-        Walk("officer_a", lambda s: reverse("placements:follow_up", args=[s.placement.pk, s.follow_up.pk]))
+        Walk(
+            "officer_a",
+            lambda s: reverse("placements:follow_up", args=[s.placement.pk, s.follow_up.pk]),
+        )
     ],
     # returns
     "returns:list": NoChild("returns by provider and period, with counts of pupils"),
     "returns:new": NoChild("a form to start a return"),
     "returns:alerts": [Walk("officer_a", lambda s: reverse("returns:alerts"))],
-    "returns:detail": [Walk("provider_x", lambda s: reverse("returns:detail", args=[s.provider_return.pk]))],
+    "returns:detail": [
+        Walk("provider_x", lambda s: reverse("returns:detail", args=[s.provider_return.pk]))
+    ],
     "returns:line_new": [
         Walk("provider_x", lambda s: reverse("returns:line_new", args=[s.empty_return.pk]))
     ],
@@ -156,18 +228,35 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     # census
     "census:home": NoChild("redirects to the LA's census page"),
     "census:page": [Walk("officer_a", lambda s: _census(s, "census:page"))],
-    "census:download": [Walk("officer_a", lambda s: _census(s, "census:download"), status=(200, 409))],
+    "census:download": [
+        Walk("officer_a", lambda s: _census(s, "census:download"), status=(200, 409))
+    ],
     "census:errors": [Walk("officer_a", lambda s: _census(s, "census:errors"))],
     "census:reason": [
         Walk("officer_a", lambda s: reverse("census:reason", args=["838", s.placement.pk]))
     ],
     # outcomes
     **{
-        f"outcomes:{name}": [Walk("officer_a", lambda s, name=name: reverse(f"outcomes:{name}", args=[s.placement.pk]))]
-        for name in ("placement", "attainment_new", "qualification_new", "wellbeing_new", "prior_attendance")
+        f"outcomes:{name}": [
+            Walk(
+                "officer_a", lambda s, name=name: reverse(f"outcomes:{name}", args=[s.placement.pk])
+            )
+        ]
+        for name in (
+            "placement",
+            "attainment_new",
+            "qualification_new",
+            "wellbeing_new",
+            "prior_attendance",
+        )
     },
     "outcomes:qualification_result": [
-        Walk("officer_a", lambda s: reverse("outcomes:qualification_result", args=[s.placement.pk, s.qualification.pk]))
+        Walk(
+            "officer_a",
+            lambda s: reverse(
+                "outcomes:qualification_result", args=[s.placement.pk, s.qualification.pk]
+            ),
+        )
     ],
     "outcomes:outreach": NoChild("tier 1 outreach to schools: counts of pupils, no child named"),
     "outcomes:outreach_new": NoChild("a form for outreach support"),
@@ -182,20 +271,36 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     "api:openapi-view": NoChild("the API's documentation page"),
     "api:api-root": NoChild("the API's root"),
     "api:list_children": [
-        Walk("officer_a", lambda s: f"/api/v1/children?q={s.child_a.upn}", search_term=_one_la_query, api=True),
-        Walk("officer_a", lambda s: "/api/v1/children?limit=1000", children=("child_a", "child_a2"), api=True),
+        Walk(
+            "officer_a",
+            lambda s: f"/api/v1/children?q={s.child_a.upn}",
+            search_term=_one_la_query,
+            api=True,
+        ),
+        Walk(
+            "officer_a",
+            lambda s: "/api/v1/children?limit=1000",
+            children=("child_a", "child_a2"),
+            api=True,
+        ),
     ],
     "api:get_child": [Walk("officer_a", lambda s: f"/api/v1/children/{s.child_a.pk}", api=True)],
     "api:create_child": Change(),
     "api:update_child": Change(),
     "api:record_marks": NoChild("POST of marks: answers with counts and errors by row"),
-    "api:list_referrals": [Walk("officer_a", lambda s: "/api/v1/referrals", children=("child_a", "child_a2"), api=True)],
-    "api:get_referral": [Walk("officer_a", lambda s: f"/api/v1/referrals/{s.referral.pk}", api=True)],
+    "api:list_referrals": [
+        Walk("officer_a", lambda s: "/api/v1/referrals", children=("child_a", "child_a2"), api=True)
+    ],
+    "api:get_referral": [
+        Walk("officer_a", lambda s: f"/api/v1/referrals/{s.referral.pk}", api=True)
+    ],
     "api:create_referral": Change(),
     "api:submit_referral": Change(),
     "api:withdraw_referral": Change(),
     "api:list_placements": [Walk("officer_a", lambda s: "/api/v1/placements", api=True)],
-    "api:get_placement": [Walk("officer_a", lambda s: f"/api/v1/placements/{s.placement.pk}", api=True)],
+    "api:get_placement": [
+        Walk("officer_a", lambda s: f"/api/v1/placements/{s.placement.pk}", api=True)
+    ],
     "api:create_placement": Change(),
     "api:start_placement": Change(),
     "api:end_placement": Change(),
@@ -212,7 +317,9 @@ def _url_names(patterns: list[Any], namespace: str = "") -> Iterator[str]:
 
 def test_every_url_is_classified():
     """A new page or endpoint under these apps must say whether it shows a child."""
-    names = {name for name in _url_names(get_resolver().url_patterns) if name.split(":")[0] in WATCHED}
+    names = {
+        name for name in _url_names(get_resolver().url_patterns) if name.split(":")[0] in WATCHED
+    }
     assert names - CLASSIFIED.keys() == set(), "classify these URLs in CLASSIFIED"
     assert CLASSIFIED.keys() - names == set(), "these URLs no longer exist"
 
@@ -225,8 +332,11 @@ def scenario(world):
     provider = ProviderFactory(organisation=world.provider_x.organisation)
     referral = ReferralFactory(child=world.child_a, referrer=world.officer_a)
     excluded = ReferralFactory(
-        child=world.child_a2, referrer=world.officer_a, route=Route.PERMANENT_EXCLUSION,
-        first_day_of_exclusion=today - dt.timedelta(days=28), status=ReferralStatus.ON_AGENDA,
+        child=world.child_a2,
+        referrer=world.officer_a,
+        route=Route.PERMANENT_EXCLUSION,
+        first_day_of_exclusion=today - dt.timedelta(days=28),
+        status=ReferralStatus.ON_AGENDA,
     )
     meeting = MeetingFactory(panel=PanelFactory(), date=today + dt.timedelta(days=7))
     agenda_item = AgendaItem.objects.create(meeting=meeting, referral=excluded, position=1)
@@ -234,18 +344,36 @@ def scenario(world):
     provider_return = ProviderReturnFactory(provider=provider, created_by=world.provider_x)
     ReturnLineFactory(provider_return=provider_return, child=world.child_a, named=True)
     empty_return = ProviderReturnFactory(
-        provider=provider, created_by=world.provider_x, period_start_date=dt.date(2026, 10, 1),
+        provider=provider,
+        created_by=world.provider_x,
+        period_start_date=dt.date(2026, 10, 1),
         period_end_date=dt.date(2026, 10, 31),
     )
     alert = Alert.objects.create(
-        kind="ABSENT", child=world.child_a, placement=placement, local_authority=world.child_a.home_la,
-        session_date=today, session="AM", reason="No mark", raised_at=timezone.now(),
+        kind="ABSENT",
+        child=world.child_a,
+        placement=placement,
+        local_authority=world.child_a.home_la,
+        session_date=today,
+        session="AM",
+        reason="No mark",
+        raised_at=timezone.now(),
     )
     return SimpleNamespace(
-        **vars(world), placement=placement, referral=referral, meeting=meeting, agenda_item=agenda_item,
-        provider_return=provider_return, empty_return=empty_return, alert=alert,
+        **vars(world),
+        placement=placement,
+        referral=referral,
+        meeting=meeting,
+        agenda_item=agenda_item,
+        provider_return=provider_return,
+        empty_return=empty_return,
+        alert=alert,
         outcome=IntendedOutcome.objects.create(
-            placement=placement, description="Reads fluently", measure="Reading age", baseline="8", target="10",
+            placement=placement,
+            description="Reads fluently",
+            measure="Reading age",
+            baseline="8",
+            target="10",
         ),
         follow_up=FollowUp.objects.create(placement=placement, weeks_after=6, due_date=today),
         qualification=QualificationFactory(placement=placement, recorded_by=world.officer_a),
@@ -275,7 +403,9 @@ def test_every_page_and_endpoint_records_each_child_it_shows(client, scenario, n
     views = AuditEvent.objects.filter(action=AuditAction.VIEWED, actor=user)
     assert expected <= set(views.values_list("child_id", flat=True)), url
     path = url.split("?")[0]
-    assert set(views.values_list("channel", flat=True)) == {Channel.API if walk.api else Channel.WEB}
+    assert set(views.values_list("channel", flat=True)) == {
+        Channel.API if walk.api else Channel.WEB
+    }
     if not name.startswith("census:") or name == "census:page":
         assert set(views.values_list("where", flat=True)) == {path}
     if walk.search_term is not None:

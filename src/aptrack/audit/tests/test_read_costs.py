@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _audit_queries(queries: CaptureQueriesContext) -> list[str]:
-    return [query["sql"] for query in queries.captured_queries if "audit_auditevent" in query["sql"]]
+    return [
+        query["sql"] for query in queries.captured_queries if "audit_auditevent" in query["sql"]
+    ]
 
 
 def test_a_web_search_costs_one_extra_query(client, world):
@@ -31,12 +33,16 @@ def test_a_web_search_costs_one_extra_query(client, world):
 
 def test_a_thousand_child_api_page_costs_one_extra_query(client, world):
     Child.objects.bulk_create(
-        ChildFactory.build(home_la=world.child_a.home_la, upn=upn.make("838", "4100", "24", f"{n:03d}"))
+        ChildFactory.build(
+            home_la=world.child_a.home_la, upn=upn.make("838", "4100", "24", f"{n:03d}")
+        )
         for n in range(1000)
     )
     _, token = account_services.issue_api_token(user=world.officer_a, name="MIS", at=timezone.now())
     with CaptureQueriesContext(connection) as queries:
-        response = client.get("/api/v1/children", {"limit": 1000}, HTTP_AUTHORIZATION=f"Bearer {token}")
+        response = client.get(
+            "/api/v1/children", {"limit": 1000}, HTTP_AUTHORIZATION=f"Bearer {token}"
+        )
     assert response.status_code == 200
     shown = {item["id"] for item in response.json()["items"]}
     assert len(shown) == 1000

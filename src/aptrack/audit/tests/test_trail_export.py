@@ -31,7 +31,11 @@ def test_the_trail_download_lists_each_read_with_the_search_that_found_the_child
         ("officer_a", "Viewed", reverse("children:detail", args=[world.child_a.pk]), ""),
     ]
     # The download is itself a read of the child, by the manager.
-    assert reads[-1][:3] == ("manager_a", "Viewed", reverse("children:audit_trail", args=[world.child_a.pk]))
+    assert reads[-1][:3] == (
+        "manager_a",
+        "Viewed",
+        reverse("children:audit_trail", args=[world.child_a.pk]),
+    )
 
 
 def test_only_those_who_may_see_the_trail_can_download_it(client, world):

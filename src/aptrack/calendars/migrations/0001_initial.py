@@ -5,40 +5,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0002_local_authorities'),
+        ("organisations", "0002_local_authorities"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ClosureDay',
+            name="ClosureDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('kind', models.CharField(choices=[('BANK_HOLIDAY', 'Bank holiday'), ('INSET', 'Training (INSET) day'), ('PLANNED_CLOSURE', 'Planned closure')], max_length=20)),
-                ('description', models.CharField(blank=True, max_length=120)),
-                ('local_authority', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='closure_days', to='organisations.localauthority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("BANK_HOLIDAY", "Bank holiday"),
+                            ("INSET", "Training (INSET) day"),
+                            ("PLANNED_CLOSURE", "Planned closure"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=120)),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="closure_days",
+                        to="organisations.localauthority",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('local_authority', 'date'), name='one_closure_per_day_per_la')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("local_authority", "date"), name="one_closure_per_day_per_la"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TermPeriod',
+            name="TermPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('academic_year', models.PositiveSmallIntegerField(help_text='The year the academic year starts, e.g. 2026 for 2026/27')),
-                ('name', models.CharField(max_length=40)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField()),
-                ('local_authority', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='term_periods', to='organisations.localauthority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "academic_year",
+                    models.PositiveSmallIntegerField(
+                        help_text="The year the academic year starts, e.g. 2026 for 2026/27"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40)),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField()),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="term_periods",
+                        to="organisations.localauthority",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['local_authority', 'academic_year'], name='calendars_t_local_a_d4d7e7_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__gte', models.F('start_date'))), name='term_ends_after_start')],
+                "indexes": [
+                    models.Index(
+                        fields=["local_authority", "academic_year"],
+                        name="calendars_t_local_a_d4d7e7_idx",
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("end_date__gte", models.F("start_date"))),
+                        name="term_ends_after_start",
+                    )
+                ],
             },
         ),
     ]

@@ -9,12 +9,16 @@ def load(apps, schema_editor):
     for year, periods in HALF_TERMS.items():
         for name, start, end in periods:
             TermPeriod.objects.get_or_create(
-                local_authority=None, academic_year=year, name=name,
+                local_authority=None,
+                academic_year=year,
+                name=name,
                 defaults={"start_date": start, "end_date": end},
             )
     for day, description in BANK_HOLIDAYS:
         ClosureDay.objects.get_or_create(
-            local_authority=None, date=day, defaults={"kind": "BANK_HOLIDAY", "description": description}
+            local_authority=None,
+            date=day,
+            defaults={"kind": "BANK_HOLIDAY", "description": description},
         )
 
 

@@ -53,7 +53,9 @@ def test_illness_trigger_and_fair_access():
 
 def test_counting_school_days():
     assert CALENDAR.count_school_days(D(2026, 11, 23), D(2026, 11, 29)) == 5
-    assert CALENDAR.count_school_days(D(2025, 9, 1), D(2026, 8, 31)) == 195 - 1  # 195 term days (190 + 5 INSET an LA records) less the May bank holiday
+    assert (
+        CALENDAR.count_school_days(D(2025, 9, 1), D(2026, 8, 31)) == 195 - 1
+    )  # 195 term days (190 + 5 INSET an LA records) less the May bank holiday
 
 
 def test_beyond_known_terms_is_an_error_not_a_guess():
@@ -74,5 +76,8 @@ def test_a_day_is_in_term_exactly_when_some_term_covers_it_even_if_terms_overlap
         calendar = SchoolCalendar(terms=tuple(terms), closures=frozenset())  # unsorted, overlapping
         for offset in range(-5, 170):
             day = base + dt.timedelta(days=offset)
-            assert calendar.in_term(day) == any(start <= day <= end for start, end in terms), (terms, day)
+            assert calendar.in_term(day) == any(start <= day <= end for start, end in terms), (
+                terms,
+                day,
+            )
         assert calendar.last_known_day == max((end for _, end in terms), default=None)

@@ -26,7 +26,9 @@ def _school_days(start: dt.date, count: int) -> list[dt.date]:
 
 def test_fifteen_consecutive_days_match_the_consecutive_rule():
     days = _school_days(D(2026, 11, 2), 15)
-    assert deadlines.illness_trigger_cumulative(CALENDAR, days) == deadlines.illness_trigger(CALENDAR, D(2026, 11, 2))
+    assert deadlines.illness_trigger_cumulative(CALENDAR, days) == deadlines.illness_trigger(
+        CALENDAR, D(2026, 11, 2)
+    )
 
 
 def test_fourteen_days_is_below_the_duty_and_the_fifteenth_triggers_it():
@@ -52,7 +54,14 @@ def test_spells_over_christmas_count_in_any_order_and_repeats_count_once():
 
 @pytest.mark.parametrize(
     "not_a_school_day",
-    [D(2026, 12, 25), D(2026, 12, 28), D(2026, 10, 28), D(2026, 11, 7), D(2026, 11, 8), D(2027, 5, 3)],
+    [
+        D(2026, 12, 25),
+        D(2026, 12, 28),
+        D(2026, 10, 28),
+        D(2026, 11, 7),
+        D(2026, 11, 8),
+        D(2027, 5, 3),
+    ],
     ids=["christmas-day", "christmas-holiday", "half-term", "saturday", "sunday", "bank-holiday"],
 )
 def test_days_that_are_not_school_days_do_not_count(not_a_school_day):

@@ -6,23 +6,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('placements', '0004_plan_home_school_hours_end_choices'),
+        ("placements", "0004_plan_home_school_hours_end_choices"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RecordedReason',
+            name="RecordedReason",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('primary_reason', models.CharField(choices=[('PEX', 'Permanent exclusion'), ('EHCP', 'Setting named in the EHCP'), ('AWAITING', 'Awaiting a special school place'), ('MEDICAL', 'Medical or health needs'), ('PREGNANCY', 'Pregnancy or young parent'), ('BEHAVIOUR', 'Behaviour (without exclusion)'), ('NEW_ARRIVAL', 'No school place (new arrival or awaiting a place)'), ('OTHER', 'Other reasons')], max_length=12)),
-                ('recorded_at', models.DateTimeField()),
-                ('placement', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='census_reason', to='placements.placement')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "primary_reason",
+                    models.CharField(
+                        choices=[
+                            ("PEX", "Permanent exclusion"),
+                            ("EHCP", "Setting named in the EHCP"),
+                            ("AWAITING", "Awaiting a special school place"),
+                            ("MEDICAL", "Medical or health needs"),
+                            ("PREGNANCY", "Pregnancy or young parent"),
+                            ("BEHAVIOUR", "Behaviour (without exclusion)"),
+                            ("NEW_ARRIVAL", "No school place (new arrival or awaiting a place)"),
+                            ("OTHER", "Other reasons"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "placement",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="census_reason",
+                        to="placements.placement",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
     ]

@@ -29,11 +29,21 @@ def registered_provider(kind: str, type_code: str = "28", **kwargs: Any) -> Prov
     return ProviderFactory(kind=kind, setting_type="", establishment=establishment, **kwargs)
 
 
-def referral(child: Child, *, reason: str = "MEDICAL", route: str = "HEALTH", **kwargs: Any) -> Referral:
+def referral(
+    child: Child, *, reason: str = "MEDICAL", route: str = "HEALTH", **kwargs: Any
+) -> Referral:
     return Referral.objects.create(
-        child=child, route=route, primary_reason=reason, needs_summary="Needs", referrer=UserFactory(),
-        commissioning_la=kwargs.pop("commissioning_la", child.home_la), proposed_tier=2, status="APPROVED",
-        created_at=timezone.now(), updated_at=timezone.now(), **kwargs,
+        child=child,
+        route=route,
+        primary_reason=reason,
+        needs_summary="Needs",
+        referrer=UserFactory(),
+        commissioning_la=kwargs.pop("commissioning_la", child.home_la),
+        proposed_tier=2,
+        status="APPROVED",
+        created_at=timezone.now(),
+        updated_at=timezone.now(),
+        **kwargs,
     )
 
 

@@ -29,7 +29,16 @@ def test_census_day_defaults_to_the_third_thursday_of_january(tmp_path):
     call_command("export-census", "--la", "838", "--today", "2027-02-01", stdout=stdout)
     assert stdout.getvalue().strip() == ",".join(HEADERS)
     stdout = io.StringIO()
-    call_command("export-census", "--la", "838", "--today", "2027-02-01", "--date", "2027-01-14", stdout=stdout)
+    call_command(
+        "export-census",
+        "--la",
+        "838",
+        "--today",
+        "2027-02-01",
+        "--date",
+        "2027-01-14",
+        stdout=stdout,
+    )
     assert len(stdout.getvalue().strip().splitlines()) == 2
 
 
@@ -37,7 +46,9 @@ def test_refuses_with_errors_and_reports_them_on_stderr(tmp_path, capsys):
     placement(reason=None)
     output = tmp_path / "census.csv"
     with pytest.raises(CommandError, match="1 errors in 1 rows; no census file was written"):
-        call_command("export-census", "--la", "838", "--today", "2027-02-01", "--output", str(output))
+        call_command(
+            "export-census", "--la", "838", "--today", "2027-02-01", "--output", str(output)
+        )
     assert not output.exists()
     assert v.REASON_MISSING in capsys.readouterr().err
 
@@ -45,7 +56,16 @@ def test_refuses_with_errors_and_reports_them_on_stderr(tmp_path, capsys):
 def test_errors_report_writes_the_report_instead(tmp_path):
     placement(reason=None)
     output = tmp_path / "errors.csv"
-    call_command("export-census", "--la", "838", "--today", "2027-02-01", "--errors-report", "--output", str(output))
+    call_command(
+        "export-census",
+        "--la",
+        "838",
+        "--today",
+        "2027-02-01",
+        "--errors-report",
+        "--output",
+        str(output),
+    )
     report = list(csv.reader(output.open(encoding="utf-8")))
     assert report[1][5:] == ["PlacementReason", "Error", v.REASON_MISSING]
 

@@ -7,8 +7,13 @@ from aptrack.census.dates import age_window, default_census_date, third_thursday
 
 @pytest.mark.parametrize(
     ("year", "expected"),
-    [(2024, dt.date(2024, 1, 18)), (2025, dt.date(2025, 1, 16)), (2026, dt.date(2026, 1, 15)),
-     (2027, dt.date(2027, 1, 21)), (2032, dt.date(2032, 1, 15))],
+    [
+        (2024, dt.date(2024, 1, 18)),
+        (2025, dt.date(2025, 1, 16)),
+        (2026, dt.date(2026, 1, 15)),
+        (2027, dt.date(2027, 1, 21)),
+        (2032, dt.date(2032, 1, 15)),
+    ],
 )
 def test_census_day_is_the_third_thursday_of_january(year, expected):
     assert third_thursday_of_january(year) == expected

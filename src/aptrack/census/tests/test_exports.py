@@ -27,7 +27,9 @@ def hostile(world):
     child.save(update_fields=["legal_last_name", "legal_first_name"])
     world.provider_x.organisation.name = "@SUM(1+1)*cmd|' /C calc'!A0"
     world.provider_x.organisation.save(update_fields=["name"])
-    provider = tuition_provider(organisation=world.provider_x.organisation, name="-2+3+cmd|' /C calc'!A0")
+    provider = tuition_provider(
+        organisation=world.provider_x.organisation, name="-2+3+cmd|' /C calc'!A0"
+    )
     return placement(provider=provider, child=child)
 
 

@@ -87,7 +87,9 @@ def test_pupils_aged_2_to_18_are_in(born, included):
         ("INDEPENDENT", "14", False),
     ],
 )
-def test_pupils_at_state_ap_and_hospital_schools_are_left_to_the_school_census(kind, type_code, included):
+def test_pupils_at_state_ap_and_hospital_schools_are_left_to_the_school_census(
+    kind, type_code, included
+):
     p = placement(provider=registered_provider(kind, type_code))
     census = _census()
     assert (p.pk in _placement_ids(census)) is included
@@ -108,18 +110,40 @@ def test_placements_of_other_commissioners_are_not_in():
 def test_row_carries_the_census_items():
     school = EstablishmentFactory(urn="123456")
     child = ChildFactory(
-        home_school=school, fsm=True, sen_status="E", ethnicity="BAFR", sex="F", uln="1234567890",
-        postcode="DT1 1AA", uprn="100040000000",
+        home_school=school,
+        fsm=True,
+        sen_status="E",
+        ethnicity="BAFR",
+        sex="F",
+        uln="1234567890",
+        postcode="DT1 1AA",
+        uprn="100040000000",
     )
     p = placement(child=child, hours_per_week=Decimal("12.5"), reason="AWAITING")
     [row] = _census().rows
     assert row.values == {
-        "UPN": child.upn, "ULN": "1234567890", "Surname": child.legal_last_name,
-        "Forename": child.legal_first_name, "DOB": "2012-03-14", "Sex": "F", "Ethnicity": "BAFR",
-        "FSMeligible": "true", "SENprovision": "E", "AddressLine1": "", "Town": "",
-        "Postcode": "DT1 1AA", "UPRN": "100040000000", "URN": "", "UKPRN": "", "SettingType": "OOT",
-        "PlacementReason": "AWAITING", "EntryDate": "2026-09-07", "LeavingDate": "",
-        "AssociatedSchoolURN": "123456", "AttendancePattern": "PT", "SessionsPerWeek": "5",
+        "UPN": child.upn,
+        "ULN": "1234567890",
+        "Surname": child.legal_last_name,
+        "Forename": child.legal_first_name,
+        "DOB": "2012-03-14",
+        "Sex": "F",
+        "Ethnicity": "BAFR",
+        "FSMeligible": "true",
+        "SENprovision": "E",
+        "AddressLine1": "",
+        "Town": "",
+        "Postcode": "DT1 1AA",
+        "UPRN": "100040000000",
+        "URN": "",
+        "UKPRN": "",
+        "SettingType": "OOT",
+        "PlacementReason": "AWAITING",
+        "EntryDate": "2026-09-07",
+        "LeavingDate": "",
+        "AssociatedSchoolURN": "123456",
+        "AttendancePattern": "PT",
+        "SessionsPerWeek": "5",
         "PreviousSchoolURN": "",
     }
     assert row.placement_id == p.pk
@@ -158,12 +182,14 @@ def test_data_problems_become_errors():
     placement(provider=unregistered_organisation())
     placement(status="PLANNED")
     problems = sorted((i.item, i.message) for i in _census().errors)
-    assert problems == sorted([
-        ("UPN", v.UPN_MISSING),
-        ("PlacementReason", v.REASON_MISSING),
-        ("URN", v.IDENTITY_NONE),
-        ("EntryDate", v.STILL_PLANNED),
-    ])
+    assert problems == sorted(
+        [
+            ("UPN", v.UPN_MISSING),
+            ("PlacementReason", v.REASON_MISSING),
+            ("URN", v.IDENTITY_NONE),
+            ("EntryDate", v.STILL_PLANNED),
+        ]
+    )
 
 
 def test_planned_placement_before_census_day_is_expected_not_an_error():
@@ -178,15 +204,23 @@ def test_census_file_has_dfe_item_headers_and_one_row_per_pupil_placement():
     placement(child=child, start_date=dt.date(2026, 11, 2), hours_per_week=Decimal(5))
     census = _census()
     stream = io.StringIO(newline="")
-    services.export_census(census=census, stream=stream, actor=None, at=dt.datetime.now(dt.UTC),
-                           channel=Channel.COMMAND)
+    services.export_census(
+        census=census,
+        stream=stream,
+        actor=None,
+        at=dt.datetime.now(dt.UTC),
+        channel=Channel.COMMAND,
+    )
     rows = list(csv.reader(io.StringIO(stream.getvalue())))
     assert tuple(rows[0]) == HEADERS
     # The file itself, read back, passes the census checks.
     read_back = services.read_census_csv(io.StringIO(stream.getvalue()))
     assert [r.values for r in read_back] == [r.values for r in census.rows]
     assert v.validate(read_back, census_date=CENSUS_DAY, today=AFTER_CENSUS) == []
-    assert [dict(zip(HEADERS, r, strict=True))["EntryDate"] for r in rows[1:]] == ["2026-09-07", "2026-11-02"]
+    assert [dict(zip(HEADERS, r, strict=True))["EntryDate"] for r in rows[1:]] == [
+        "2026-09-07",
+        "2026-11-02",
+    ]
     assert {r[0] for r in rows[1:]} == {child.upn}
     event = AuditEvent.objects.get(action=AuditAction.EXPORTED)
     assert event.changes == {"rows": 2, "errors": 0}
@@ -197,12 +231,22 @@ def test_census_file_is_refused_while_errors_remain():
     census = _census()
     stream = io.StringIO()
     with pytest.raises(services.CensusHasErrors):
-        services.export_census(census=census, stream=stream, actor=None, at=dt.datetime.now(dt.UTC),
-                               channel=Channel.COMMAND)
+        services.export_census(
+            census=census,
+            stream=stream,
+            actor=None,
+            at=dt.datetime.now(dt.UTC),
+            channel=Channel.COMMAND,
+        )
     assert stream.getvalue() == ""
     assert not AuditEvent.objects.exists()
-    services.export_error_report(census=census, stream=stream, actor=None, at=dt.datetime.now(dt.UTC),
-                                 channel=Channel.COMMAND)
+    services.export_error_report(
+        census=census,
+        stream=stream,
+        actor=None,
+        at=dt.datetime.now(dt.UTC),
+        channel=Channel.COMMAND,
+    )
     report = list(csv.reader(io.StringIO(stream.getvalue())))
     assert tuple(report[0]) == services.ERROR_REPORT_HEADERS
     assert report[1][5:] == ["PlacementReason", "Error", v.REASON_MISSING]
@@ -213,13 +257,15 @@ def test_reason_recorded_for_a_placement_without_referral_fills_the_gap():
 
     p = placement(reason=None)
     officer = UserFactory()
-    services.record_primary_reason(placement=p, primary_reason="MEDICAL", actor=officer,
-                                   at=dt.datetime.now(dt.UTC))
+    services.record_primary_reason(
+        placement=p, primary_reason="MEDICAL", actor=officer, at=dt.datetime.now(dt.UTC)
+    )
     census = _census()
     assert census.rows[0]["PlacementReason"] == "MEDICAL"
     assert census.issues == []
-    services.record_primary_reason(placement=p, primary_reason="BEHAVIOUR", actor=officer,
-                                   at=dt.datetime.now(dt.UTC))
+    services.record_primary_reason(
+        placement=p, primary_reason="BEHAVIOUR", actor=officer, at=dt.datetime.now(dt.UTC)
+    )
     assert _census().rows[0]["PlacementReason"] == "BEHAVIOUR"
     events = AuditEvent.objects.filter(child_id=p.child_id).order_by("pk")
     assert [e.action for e in events] == [AuditAction.CREATED, AuditAction.UPDATED]
@@ -231,5 +277,6 @@ def test_reason_is_not_recorded_over_a_referral():
 
     p = placement(reason="AWAITING")
     with pytest.raises(services.ReasonNotNeeded):
-        services.record_primary_reason(placement=p, primary_reason="MEDICAL", actor=UserFactory(),
-                                       at=dt.datetime.now(dt.UTC))
+        services.record_primary_reason(
+            placement=p, primary_reason="MEDICAL", actor=UserFactory(), at=dt.datetime.now(dt.UTC)
+        )

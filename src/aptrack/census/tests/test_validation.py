@@ -13,20 +13,41 @@ AFTER = dt.date(2027, 2, 1)
 GOOD_UPN = upn.make("838", "4000", "23", "001")
 
 GOOD = {
-    "UPN": GOOD_UPN, "ULN": "", "Surname": "Smith", "Forename": "Sam", "DOB": "2012-03-14",
-    "Sex": "M", "Ethnicity": "WBRI", "FSMeligible": "false", "SENprovision": "N",
-    "URN": "", "UKPRN": "", "SettingType": "OOT", "PlacementReason": "MEDICAL",
-    "EntryDate": "2026-09-07", "LeavingDate": "", "AttendancePattern": "FT", "SessionsPerWeek": "10",
+    "UPN": GOOD_UPN,
+    "ULN": "",
+    "Surname": "Smith",
+    "Forename": "Sam",
+    "DOB": "2012-03-14",
+    "Sex": "M",
+    "Ethnicity": "WBRI",
+    "FSMeligible": "false",
+    "SENprovision": "N",
+    "URN": "",
+    "UKPRN": "",
+    "SettingType": "OOT",
+    "PlacementReason": "MEDICAL",
+    "EntryDate": "2026-09-07",
+    "LeavingDate": "",
+    "AttendancePattern": "FT",
+    "SessionsPerWeek": "10",
 }
 
 
 def _row(status: str = "ACTIVE", **changes: str) -> CensusRow:
-    return CensusRow(child_id=1, placement_id=1, placement_status=status, provider_name="P",
-                     values={**GOOD, **changes})
+    return CensusRow(
+        child_id=1,
+        placement_id=1,
+        placement_status=status,
+        provider_name="P",
+        values={**GOOD, **changes},
+    )
 
 
 def _problems(row: CensusRow, today: dt.date = AFTER) -> list[tuple[str, str, bool]]:
-    return [(i.item, i.message, i.is_error) for i in v.validate([row], census_date=CENSUS_DAY, today=today)]
+    return [
+        (i.item, i.message, i.is_error)
+        for i in v.validate([row], census_date=CENSUS_DAY, today=today)
+    ]
 
 
 def test_a_complete_row_passes():
@@ -63,9 +84,14 @@ def test_provider_identity_must_be_exactly_one_of_urn_ukprn_setting_type(identit
     assert _problems(_row(**identity)) == [(*expected, True)]
 
 
-@pytest.mark.parametrize("identity", [{"SettingType": "", "URN": "123456"},
-                                      {"SettingType": "", "UKPRN": "10012345"},
-                                      {"SettingType": "WBP"}])
+@pytest.mark.parametrize(
+    "identity",
+    [
+        {"SettingType": "", "URN": "123456"},
+        {"SettingType": "", "UKPRN": "10012345"},
+        {"SettingType": "WBP"},
+    ],
+)
 def test_one_identity_alone_passes(identity):
     assert _problems(_row(**identity)) == []
 
@@ -76,16 +102,20 @@ def test_missing_reason_is_an_error():
 
 def test_entry_after_census_day_is_an_error():
     assert _problems(_row(EntryDate="2027-01-22")) == [
-        ("EntryDate", v.ENTRY_AFTER_CENSUS.format(date="2027-01-22"), True)]
+        ("EntryDate", v.ENTRY_AFTER_CENSUS.format(date="2027-01-22"), True)
+    ]
 
 
 def test_leaving_before_census_day_is_an_error():
     assert _problems(_row(LeavingDate="2027-01-20")) == [
-        ("LeavingDate", v.LEAVING_BEFORE_CENSUS.format(date="2027-01-20"), True)]
+        ("LeavingDate", v.LEAVING_BEFORE_CENSUS.format(date="2027-01-20"), True)
+    ]
 
 
 def test_leaving_before_entry_is_an_error():
-    assert _problems(_row(LeavingDate="2026-09-01")) == [("LeavingDate", v.LEAVING_BEFORE_ENTRY, True)]
+    assert _problems(_row(LeavingDate="2026-09-01")) == [
+        ("LeavingDate", v.LEAVING_BEFORE_ENTRY, True)
+    ]
 
 
 def test_leaving_on_census_day_passes():
@@ -111,14 +141,18 @@ def test_uln_must_be_ten_digits():
     assert _problems(_row(ULN="12345")) == [("ULN", v.ULN_INVALID, True)]
 
 
-@pytest.mark.parametrize("digit", ["\uff11", "\u00b9", "\u0661"], ids=["full-width", "superscript", "arabic-indic"])
+@pytest.mark.parametrize(
+    "digit", ["\uff11", "\u00b9", "\u0661"], ids=["full-width", "superscript", "arabic-indic"]
+)
 def test_a_upn_with_a_non_ascii_digit_is_an_error_not_a_crash(digit):
     [(item, message, is_error)] = _problems(_row(UPN=GOOD_UPN[:-1] + digit))
     assert item == "UPN" and is_error and "0 to 9 only" in message
 
 
 def test_sessions_in_non_ascii_digits_are_refused_not_crashed():
-    assert _problems(_row(SessionsPerWeek="\u00b2")) == [("SessionsPerWeek", v.SESSIONS_INVALID, True)]
+    assert _problems(_row(SessionsPerWeek="\u00b2")) == [
+        ("SessionsPerWeek", v.SESSIONS_INVALID, True)
+    ]
 
 
 def test_a_welsh_upn_is_accepted():

@@ -42,7 +42,9 @@ def test_who_may_prepare_the_census(client, world, persona):
         response = client.get(reverse("census:page", args=["838"]))
         download = client.get(reverse("census:download", args=["838"]))
     assert response.status_code == ROLE_ACCESS[persona]
-    assert download.status_code in ({200, 409} if ROLE_ACCESS[persona] == 200 else {ROLE_ACCESS[persona]})
+    assert download.status_code in (
+        {200, 409} if ROLE_ACCESS[persona] == 200 else {ROLE_ACCESS[persona]}
+    )
 
 
 def test_home_goes_to_own_la(client, world):
@@ -74,7 +76,12 @@ def test_download_is_refused_with_the_report_while_errors_remain(client, world, 
     report = client.get(reverse("census:errors", args=["838"]))
     assert report["Content-Type"].startswith("text/csv")
     assert v.REASON_MISSING in report.content.decode()
-    assert AuditEvent.objects.filter(action=AuditAction.EXPORTED, where__contains="error report").count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action=AuditAction.EXPORTED, where__contains="error report"
+        ).count()
+        == 1
+    )
 
 
 @time_machine.travel(AFTER_CENSUS)
@@ -83,8 +90,10 @@ def test_download_gives_the_csv_when_clean(client, world, ready):
     client.force_login(world.manager_a)
     page = client.get(reverse("census:page", args=["838"]))
     assert "No problems: the census file passes every check." in page.content.decode()
-    response = client.get(reverse("census:download", args=["838"]), {"census_date-day": "21",
-                          "census_date-month": "1", "census_date-year": "2027"})
+    response = client.get(
+        reverse("census:download", args=["838"]),
+        {"census_date-day": "21", "census_date-month": "1", "census_date-year": "2027"},
+    )
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="ap-census-838-2027-01-21.csv"'
     lines = response.content.decode("utf-8").splitlines()
@@ -96,8 +105,10 @@ def test_download_gives_the_csv_when_clean(client, world, ready):
 @time_machine.travel(AFTER_CENSUS)
 def test_a_bad_census_day_reshows_with_the_error(client, world):
     client.force_login(world.officer_a)
-    response = client.get(reverse("census:page", args=["838"]), {"census_date-day": "31",
-                          "census_date-month": "2", "census_date-year": "2027"})
+    response = client.get(
+        reverse("census:page", args=["838"]),
+        {"census_date-day": "31", "census_date-month": "2", "census_date-year": "2027"},
+    )
     assert response.status_code == 200
     assert "Census day must be a real date" in response.content.decode()
 

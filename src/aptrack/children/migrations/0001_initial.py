@@ -6,49 +6,171 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Child',
+            name="Child",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('upn', models.CharField(blank=True, max_length=13, verbose_name='UPN')),
-                ('upn_is_temporary', models.BooleanField(default=False)),
-                ('uln', models.CharField(blank=True, max_length=10, verbose_name='ULN')),
-                ('legal_first_name', models.CharField(max_length=100)),
-                ('legal_last_name', models.CharField(max_length=100)),
-                ('preferred_name', models.CharField(blank=True, max_length=100)),
-                ('date_of_birth', models.DateField()),
-                ('sex', models.CharField(choices=[('F', 'Female'), ('M', 'Male'), ('U', 'Not known')], max_length=1)),
-                ('ethnicity', models.CharField(choices=[('WBRI', 'White – British'), ('WIRI', 'White – Irish'), ('WIRT', 'Traveller of Irish heritage'), ('WROM', 'Gypsy / Roma'), ('WOTH', 'Any other White background'), ('MWBC', 'White and Black Caribbean'), ('MWBA', 'White and Black African'), ('MWAS', 'White and Asian'), ('MOTH', 'Any other mixed background'), ('AIND', 'Indian'), ('APKN', 'Pakistani'), ('ABAN', 'Bangladeshi'), ('AOTH', 'Any other Asian background'), ('BCRB', 'Black Caribbean'), ('BAFR', 'Black African'), ('BOTH', 'Any other Black background'), ('CHNE', 'Chinese'), ('OOTH', 'Any other ethnic group'), ('REFU', 'Refused'), ('NOBT', 'Information not yet obtained')], default='NOBT', max_length=4)),
-                ('sen_status', models.CharField(choices=[('N', 'No special educational needs'), ('K', 'SEN support'), ('E', 'Education, health and care plan')], default='N', max_length=1)),
-                ('looked_after', models.BooleanField(default=False)),
-                ('social_care_status', models.CharField(choices=[('NONE', 'None'), ('CIN', 'Child in need'), ('CP', 'Child protection plan')], default='NONE', max_length=4)),
-                ('youth_justice', models.BooleanField(default=False)),
-                ('fsm', models.BooleanField(default=False, verbose_name='Free school meals')),
-                ('address_line_1', models.CharField(blank=True, max_length=200)),
-                ('town', models.CharField(blank=True, max_length=100)),
-                ('postcode', models.CharField(blank=True, max_length=10)),
-                ('uprn', models.CharField(blank=True, max_length=12, verbose_name='UPRN')),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('home_la', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='children', to='organisations.localauthority')),
-                ('home_school', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='pupils', to='organisations.establishment')),
-                ('responsible_la', models.ForeignKey(blank=True, help_text='The LA that looks after the child, when looked after.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='looked_after_children', to='organisations.localauthority')),
-                ('social_worker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='caseload', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("upn", models.CharField(blank=True, max_length=13, verbose_name="UPN")),
+                ("upn_is_temporary", models.BooleanField(default=False)),
+                ("uln", models.CharField(blank=True, max_length=10, verbose_name="ULN")),
+                ("legal_first_name", models.CharField(max_length=100)),
+                ("legal_last_name", models.CharField(max_length=100)),
+                ("preferred_name", models.CharField(blank=True, max_length=100)),
+                ("date_of_birth", models.DateField()),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("F", "Female"), ("M", "Male"), ("U", "Not known")], max_length=1
+                    ),
+                ),
+                (
+                    "ethnicity",
+                    models.CharField(
+                        choices=[
+                            ("WBRI", "White – British"),
+                            ("WIRI", "White – Irish"),
+                            ("WIRT", "Traveller of Irish heritage"),
+                            ("WROM", "Gypsy / Roma"),
+                            ("WOTH", "Any other White background"),
+                            ("MWBC", "White and Black Caribbean"),
+                            ("MWBA", "White and Black African"),
+                            ("MWAS", "White and Asian"),
+                            ("MOTH", "Any other mixed background"),
+                            ("AIND", "Indian"),
+                            ("APKN", "Pakistani"),
+                            ("ABAN", "Bangladeshi"),
+                            ("AOTH", "Any other Asian background"),
+                            ("BCRB", "Black Caribbean"),
+                            ("BAFR", "Black African"),
+                            ("BOTH", "Any other Black background"),
+                            ("CHNE", "Chinese"),
+                            ("OOTH", "Any other ethnic group"),
+                            ("REFU", "Refused"),
+                            ("NOBT", "Information not yet obtained"),
+                        ],
+                        default="NOBT",
+                        max_length=4,
+                    ),
+                ),
+                (
+                    "sen_status",
+                    models.CharField(
+                        choices=[
+                            ("N", "No special educational needs"),
+                            ("K", "SEN support"),
+                            ("E", "Education, health and care plan"),
+                        ],
+                        default="N",
+                        max_length=1,
+                    ),
+                ),
+                ("looked_after", models.BooleanField(default=False)),
+                (
+                    "social_care_status",
+                    models.CharField(
+                        choices=[
+                            ("NONE", "None"),
+                            ("CIN", "Child in need"),
+                            ("CP", "Child protection plan"),
+                        ],
+                        default="NONE",
+                        max_length=4,
+                    ),
+                ),
+                ("youth_justice", models.BooleanField(default=False)),
+                ("fsm", models.BooleanField(default=False, verbose_name="Free school meals")),
+                ("address_line_1", models.CharField(blank=True, max_length=200)),
+                ("town", models.CharField(blank=True, max_length=100)),
+                ("postcode", models.CharField(blank=True, max_length=10)),
+                ("uprn", models.CharField(blank=True, max_length=12, verbose_name="UPRN")),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "home_la",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="organisations.localauthority",
+                    ),
+                ),
+                (
+                    "home_school",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pupils",
+                        to="organisations.establishment",
+                    ),
+                ),
+                (
+                    "responsible_la",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The LA that looks after the child, when looked after.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="looked_after_children",
+                        to="organisations.localauthority",
+                    ),
+                ),
+                (
+                    "social_worker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="caseload",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'children',
-                'indexes': [models.Index(fields=['home_la', 'legal_last_name'], name='children_ch_home_la_a22add_idx'), models.Index(fields=['legal_last_name', 'legal_first_name', 'date_of_birth'], name='children_ch_legal_l_d16930_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('upn', ''), _negated=True), fields=('upn',), name='unique_upn_when_given'), models.CheckConstraint(condition=models.Q(('looked_after', False), ('responsible_la__isnull', False), _connector='OR'), name='looked_after_has_responsible_la'), models.CheckConstraint(condition=models.Q(('uln', ''), ('uln__regex', '^[0-9]{10}$'), _connector='OR'), name='uln_is_ten_digits')],
+                "verbose_name_plural": "children",
+                "indexes": [
+                    models.Index(
+                        fields=["home_la", "legal_last_name"], name="children_ch_home_la_a22add_idx"
+                    ),
+                    models.Index(
+                        fields=["legal_last_name", "legal_first_name", "date_of_birth"],
+                        name="children_ch_legal_l_d16930_idx",
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("upn", ""), _negated=True),
+                        fields=("upn",),
+                        name="unique_upn_when_given",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("looked_after", False),
+                            ("responsible_la__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="looked_after_has_responsible_la",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("uln", ""), ("uln__regex", "^[0-9]{10}$"), _connector="OR"
+                        ),
+                        name="uln_is_ten_digits",
+                    ),
+                ],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('children', '0001_initial'),
+        ("children", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='child',
-            name='anonymised_on',
+            model_name="child",
+            name="anonymised_on",
             field=models.DateField(blank=True, null=True),
         ),
     ]

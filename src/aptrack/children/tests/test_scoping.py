@@ -23,7 +23,9 @@ def _ids(world, names):
 @pytest.mark.parametrize("persona", sorted(EXPECTED_VISIBLE))
 def test_scope_function_gives_each_persona_exactly_their_children(world, persona):
     user = world.personas()[persona]
-    assert set(scope_children(user).values_list("pk", flat=True)) == _ids(world, EXPECTED_VISIBLE[persona])
+    assert set(scope_children(user).values_list("pk", flat=True)) == _ids(
+        world, EXPECTED_VISIBLE[persona]
+    )
 
 
 @pytest.mark.parametrize("persona", sorted(EXPECTED_VISIBLE))
@@ -96,12 +98,18 @@ def test_api_update_outside_scope_is_not_found(client, world, persona):
     headers = _token(world.personas()[persona])
     child = world.child_b
     payload = {
-        "legal_first_name": "Changed", "legal_last_name": child.legal_last_name,
-        "date_of_birth": child.date_of_birth.isoformat(), "sex": "M", "home_la_code": "204",
+        "legal_first_name": "Changed",
+        "legal_last_name": child.legal_last_name,
+        "date_of_birth": child.date_of_birth.isoformat(),
+        "sex": "M",
+        "home_la_code": "204",
         "version": child.version,
     }
     response = client.put(
-        f"/api/v1/children/{child.pk}", data=json.dumps(payload), content_type="application/json", **headers
+        f"/api/v1/children/{child.pk}",
+        data=json.dumps(payload),
+        content_type="application/json",
+        **headers,
     )
     expected = {"officer_b": 200, "provider_z": 403}.get(persona, 404)
     assert response.status_code == expected
@@ -127,12 +135,18 @@ def test_an_la_sees_the_school_commissioned_placements_it_answers_for_and_no_oth
     dorset_pupil = ChildFactory(home_la=world.child_a.home_la, home_school=school.establishment)
     hackney_pupil = ChildFactory(home_la=world.child_b.home_la, home_school=school.establishment)
     placements = {
-        child: PlacementFactory(child=child, provider=world.provider_z.organisation, commissioning_la=None,
-                                commissioning_school=school)
+        child: PlacementFactory(
+            child=child,
+            provider=world.provider_z.organisation,
+            commissioning_la=None,
+            commissioning_school=school,
+        )
         for child in (dorset_pupil, hackney_pupil)
     }
-    for officer, theirs, not_theirs in ((world.officer_a, dorset_pupil, hackney_pupil),
-                                        (world.officer_b, hackney_pupil, dorset_pupil)):
+    for officer, theirs, not_theirs in (
+        (world.officer_a, dorset_pupil, hackney_pupil),
+        (world.officer_b, hackney_pupil, dorset_pupil),
+    ):
         children = set(scope_children(officer))
         assert theirs in children and not_theirs not in children
         seen = set(scope_placements(officer))

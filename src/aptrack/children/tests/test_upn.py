@@ -64,13 +64,21 @@ VALID = upn.make("801", "2000", "01", "001")  # H801200001001
         (VALID[:5] + "\uff10" + VALID[6:], "\uff10"),  # full-width zero inside
         ("\uff28" + VALID[1:], "\uff28"),  # full-width letter H
     ],
-    ids=["full-width-last", "superscript-last", "arabic-indic-last", "full-width-middle", "full-width-letter"],
+    ids=[
+        "full-width-last",
+        "superscript-last",
+        "arabic-indic-last",
+        "full-width-middle",
+        "full-width-letter",
+    ],
 )
 def test_non_ascii_digits_and_letters_are_refused_with_their_position(typed, character):
     with pytest.raises(upn.InvalidUPN) as error:
         upn.parse(typed, KNOWN)
     position = typed.index(character) + 1
-    assert str(error.value) == upn.UPN_NOT_ASCII.format(position=position, character=f"“{character}”")
+    assert str(error.value) == upn.UPN_NOT_ASCII.format(
+        position=position, character=f"“{character}”"
+    )
 
 
 def test_the_issue_examples_are_refused_not_crashed():
@@ -83,7 +91,9 @@ def test_ascii_upn_with_trimming_and_lower_case_is_still_accepted():
     assert upn.parse(f"  {VALID.lower()}\t", KNOWN).upn == VALID
 
 
-@pytest.mark.parametrize("code", ["660", "672", "681"], ids=["first-welsh", "cardiff", "last-welsh"])
+@pytest.mark.parametrize(
+    "code", ["660", "672", "681"], ids=["first-welsh", "cardiff", "last-welsh"]
+)
 def test_welsh_la_codes_are_accepted(code):
     assert upn.parse(upn.make(code, "1234", "20", "123"), KNOWN).la_code == code
 

@@ -12,9 +12,15 @@ pytestmark = pytest.mark.django_db
 
 def _form(**overrides):
     data = {
-        "legal_first_name": "Amelia", "legal_last_name": "Synthetic",
-        "date_of_birth-day": "1", "date_of_birth-month": "5", "date_of_birth-year": "2012",
-        "sex": "F", "ethnicity": "NOBT", "sen_status": "E", "social_care_status": "NONE",
+        "legal_first_name": "Amelia",
+        "legal_last_name": "Synthetic",
+        "date_of_birth-day": "1",
+        "date_of_birth-month": "5",
+        "date_of_birth-year": "2012",
+        "sex": "F",
+        "ethnicity": "NOBT",
+        "sen_status": "E",
+        "social_care_status": "NONE",
     }
     data.update(overrides)
     return data
@@ -46,7 +52,7 @@ def test_the_audit_trail_shows_who_found_the_child_by_searching_and_for_what(cli
     client.get(reverse("children:list"), {"q": world.child_a.upn})
     client.force_login(world.manager_a)
     body = client.get(reverse("children:detail", args=[world.child_a.pk])).content.decode()
-    trail = body[body.index("Audit trail"):]
+    trail = body[body.index("Audit trail") :]
     assert "officer_a" in trail
     assert f"Web page {reverse('children:list')}" in trail
     assert world.child_a.upn in trail
@@ -55,13 +61,22 @@ def test_the_audit_trail_shows_who_found_the_child_by_searching_and_for_what(cli
 def test_the_audit_trail_puts_each_changed_field_on_its_own_line_escaped(client, world):
     child = world.child_a
     AuditEvent.objects.create(
-        at=timezone.now(), actor_label="officer_a (LA_OFFICER)", action=AuditAction.UPDATED, channel="WEB", child_id=child.pk,
-        object_type="children.Child", object_id=str(child.pk), where="/x/",
-        changes={"preferred_name": {"old": "", "new": "<b>Al</b>"}, "fsm": {"old": False, "new": True}},
+        at=timezone.now(),
+        actor_label="officer_a (LA_OFFICER)",
+        action=AuditAction.UPDATED,
+        channel="WEB",
+        child_id=child.pk,
+        object_type="children.Child",
+        object_id=str(child.pk),
+        where="/x/",
+        changes={
+            "preferred_name": {"old": "", "new": "<b>Al</b>"},
+            "fsm": {"old": False, "new": True},
+        },
     )
     client.force_login(world.manager_a)
     body = client.get(reverse("children:detail", args=[child.pk])).content.decode()
-    trail = body[body.index("Audit trail"):]
+    trail = body[body.index("Audit trail") :]
     lines = [f"Preferred name: – → {escape('<b>Al</b>')}", "Free school meals: No → Yes"]
     # One line each, whichever order the database keeps the fields in (PostgreSQL's jsonb sorts).
     assert "<br>".join(lines) in trail or "<br>".join(reversed(lines)) in trail
@@ -69,13 +84,23 @@ def test_the_audit_trail_puts_each_changed_field_on_its_own_line_escaped(client,
 
 
 def test_adding_a_child_with_errors_reshows_the_form_with_an_error_summary(officer, world):
-    response = officer.post(reverse("children:new"), _form(legal_first_name="", **{"date_of_birth-month": ""}, home_la=str(world.child_a.home_la_id)))
+    response = officer.post(
+        reverse("children:new"),
+        _form(
+            legal_first_name="",
+            **{"date_of_birth-month": ""},
+            home_la=str(world.child_a.home_la_id),
+        ),
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "govuk-error-summary" in body
     assert "<title>Error: Add a child" in body
     assert 'href="#id_legal_first_name"' in body
-    assert "Enter the child&#39;s legal first name" in body or "Enter the child's legal first name" in body
+    assert (
+        "Enter the child&#39;s legal first name" in body
+        or "Enter the child's legal first name" in body
+    )
     assert "Date of birth must include a month" in body
     assert 'href="#id_date_of_birth-day"' in body
     assert not Child.objects.filter(legal_last_name="Synthetic").exists()
@@ -91,9 +116,13 @@ def test_adding_a_child(officer, world):
 def test_same_name_and_birth_date_warns_and_needs_confirmation(officer, world):
     existing = world.child_a
     data = _form(
-        legal_first_name=existing.legal_first_name, legal_last_name=existing.legal_last_name,
-        **{"date_of_birth-day": str(existing.date_of_birth.day), "date_of_birth-month": str(existing.date_of_birth.month),
-           "date_of_birth-year": str(existing.date_of_birth.year)},
+        legal_first_name=existing.legal_first_name,
+        legal_last_name=existing.legal_last_name,
+        **{
+            "date_of_birth-day": str(existing.date_of_birth.day),
+            "date_of_birth-month": str(existing.date_of_birth.month),
+            "date_of_birth-year": str(existing.date_of_birth.year),
+        },
         home_la=str(existing.home_la_id),
     )
     response = officer.post(reverse("children:new"), data)
@@ -105,14 +134,18 @@ def test_same_name_and_birth_date_warns_and_needs_confirmation(officer, world):
 
 
 def test_same_upn_is_refused_on_the_form(officer, world):
-    response = officer.post(reverse("children:new"), _form(upn=world.child_b.upn, home_la=str(world.child_a.home_la_id)))
+    response = officer.post(
+        reverse("children:new"), _form(upn=world.child_b.upn, home_la=str(world.child_a.home_la_id))
+    )
     assert "A child with this UPN is already on the register" in response.content.decode()
 
 
 def test_edit_with_stale_version_shows_the_conflict(officer, world):
     child = world.child_a
     url = reverse("children:edit", args=[child.pk])
-    base = _form(upn=child.upn, home_la=str(child.home_la_id), legal_last_name=child.legal_last_name)
+    base = _form(
+        upn=child.upn, home_la=str(child.home_la_id), legal_last_name=child.legal_last_name
+    )
     assert officer.post(url, {**base, "version": "1", "legal_first_name": "One"}).status_code == 302
     response = officer.post(url, {**base, "version": "1", "legal_first_name": "Two"})
     assert "Someone else changed this record" in response.content.decode()
@@ -140,10 +173,17 @@ def test_record_links_to_the_childs_attendance_when_placed(officer, world):
     assert reverse("attendance:child", args=[world.child_a2.pk]) not in unplaced
 
 
-@pytest.mark.parametrize("typed", ["H8012000010\uff101", "H80120000100\u00b2", "H80120000100\u0661"],
-                         ids=["full-width", "superscript", "arabic-indic"])
-def test_a_upn_with_non_ascii_digits_is_a_field_error_on_the_form_not_a_crash(officer, world, typed):
-    response = officer.post(reverse("children:new"), _form(upn=typed, home_la=str(world.child_a.home_la_id)))
+@pytest.mark.parametrize(
+    "typed",
+    ["H8012000010\uff101", "H80120000100\u00b2", "H80120000100\u0661"],
+    ids=["full-width", "superscript", "arabic-indic"],
+)
+def test_a_upn_with_non_ascii_digits_is_a_field_error_on_the_form_not_a_crash(
+    officer, world, typed
+):
+    response = officer.post(
+        reverse("children:new"), _form(upn=typed, home_la=str(world.child_a.home_la_id))
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert 'href="#id_upn"' in body
@@ -153,6 +193,8 @@ def test_a_upn_with_non_ascii_digits_is_a_field_error_on_the_form_not_a_crash(of
 
 def test_a_child_from_wales_can_be_recorded(officer, world):
     welsh = upn.make("672", "2000", "19", "042")
-    response = officer.post(reverse("children:new"), _form(upn=welsh, home_la=str(world.child_a.home_la_id)))
+    response = officer.post(
+        reverse("children:new"), _form(upn=welsh, home_la=str(world.child_a.home_la_id))
+    )
     assert response.status_code == 302
     assert Child.objects.get(legal_last_name="Synthetic").upn == welsh

@@ -32,15 +32,21 @@ def account_markup(request: HttpRequest) -> Markup:
         '<li class="govuk-service-navigation__item">'
         '<form class="app-signout-form" method="post" action="{}">{}'
         '<button class="app-signout-button" type="submit">Sign out</button></form></li>',
-        user.display_name, f", {organisation.name}" if organisation else "", reverse("accounts:logout"),
+        user.display_name,
+        f", {organisation.name}" if organisation else "",
+        reverse("accounts:logout"),
         csrf_input(request),
     )
 
 
 @pass_environment
-def service_navigation(env: Environment, navigation: list[dict[str, Any]], account: str = "") -> Markup:
+def service_navigation(
+    env: Environment, navigation: list[dict[str, Any]], account: str = ""
+) -> Markup:
     """The GOV.UK service navigation, with the signed-in user's own part (``account``: their
     name and the sign-out form) at its end."""
-    return Markup(env.get_template("core/fixed/service_navigation.html").render(
-        navigation=navigation, account=Markup(account) if account else ""
-    ))
+    return Markup(
+        env.get_template("core/fixed/service_navigation.html").render(
+            navigation=navigation, account=Markup(account) if account else ""
+        )
+    )

@@ -36,7 +36,6 @@ def call_macro(component: str, name: str, params: dict[str, Any]) -> Markup:
 
 
 class GovukDateInput(forms.MultiWidget):
-
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()], attrs)
 
@@ -70,7 +69,9 @@ class GovukDateField(forms.Field):
         if not value or not any(value):
             return None
         day, month, year = value
-        missing = [part for part, text in (("day", day), ("month", month), ("year", year)) if not text]
+        missing = [
+            part for part, text in (("day", day), ("month", month), ("year", year)) if not text
+        ]
         if missing:
             raise forms.ValidationError(
                 f"{self.noun} must include a {' and '.join(missing)}", code="incomplete"
@@ -86,7 +87,9 @@ class GovukDateField(forms.Field):
         try:
             return dt.date(number_year, number_month, number_day)
         except ValueError:
-            raise forms.ValidationError(f"{self.noun} must be a real date", code="invalid") from None
+            raise forms.ValidationError(
+                f"{self.noun} must be a real date", code="invalid"
+            ) from None
 
     def validate(self, value: Any) -> None:
         if value is None and self.required:
@@ -178,7 +181,9 @@ def _radios(field: forms.BoundField, extra: dict[str, Any]) -> Markup:
     params = {
         "idPrefix": field.auto_id,
         "name": field.html_name,
-        "fieldset": {"legend": {"text": _label_text(field), "classes": "govuk-fieldset__legend--s"}},
+        "fieldset": {
+            "legend": {"text": _label_text(field), "classes": "govuk-fieldset__legend--s"}
+        },
         "hint": _hint(field),
         "errorMessage": _error(field),
         "classes": field.field.widget.attrs.get("class", ""),
@@ -217,7 +222,9 @@ def _checkboxes(field: forms.BoundField, extra: dict[str, Any]) -> Markup:
     params = {
         "idPrefix": field.auto_id,
         "name": field.html_name,
-        "fieldset": {"legend": {"text": _label_text(field), "classes": "govuk-fieldset__legend--s"}},
+        "fieldset": {
+            "legend": {"text": _label_text(field), "classes": "govuk-fieldset__legend--s"}
+        },
         "hint": _hint(field),
         "errorMessage": _error(field),
         "classes": "govuk-checkboxes--small",
@@ -238,20 +245,39 @@ def _date(field: forms.BoundField, extra: dict[str, Any]) -> Markup:
     params = {
         "id": field.auto_id,
         "namePrefix": field.html_name,
-        "fieldset": {"legend": {"text": _label_text(field), "classes": "govuk-fieldset__legend--s"}},
+        "fieldset": {
+            "legend": {"text": _label_text(field), "classes": "govuk-fieldset__legend--s"}
+        },
         "hint": _hint(field) or {"text": "For example, 27 3 2012"},
         "errorMessage": _error(field),
         "items": [
-            {"name": "day", "label": "Day", "value": day, "classes": "govuk-input--width-2" + error_class},
-            {"name": "month", "label": "Month", "value": month, "classes": "govuk-input--width-2" + error_class},
-            {"name": "year", "label": "Year", "value": year, "classes": "govuk-input--width-4" + error_class},
+            {
+                "name": "day",
+                "label": "Day",
+                "value": day,
+                "classes": "govuk-input--width-2" + error_class,
+            },
+            {
+                "name": "month",
+                "label": "Month",
+                "value": month,
+                "classes": "govuk-input--width-2" + error_class,
+            },
+            {
+                "name": "year",
+                "label": "Year",
+                "value": year,
+                "classes": "govuk-input--width-4" + error_class,
+            },
         ],
     }
     params.update(extra)
     return call_macro("date-input", "govukDateInput", params)
 
 
-_COMPONENTS: list[tuple[type[forms.Widget], Callable[[forms.BoundField, dict[str, Any]], Markup]]] = [
+_COMPONENTS: list[
+    tuple[type[forms.Widget], Callable[[forms.BoundField, dict[str, Any]], Markup]]
+] = [
     (GovukDateInput, _date),
     # CheckboxSelectMultiple subclasses RadioSelect, so it must come first.
     (forms.CheckboxSelectMultiple, _checkboxes),

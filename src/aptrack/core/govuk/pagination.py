@@ -14,11 +14,16 @@ def pagination_params(page: Page, query: QueryDict) -> dict[str, Any] | None:
     kept.pop("page", None)
     base = "?" + (kept.urlencode() + "&" if kept else "") + "page="
     return {
-        "previous": {"href": f"{base}{page.previous_page_number()}"} if page.has_previous() else None,
+        "previous": {"href": f"{base}{page.previous_page_number()}"}
+        if page.has_previous()
+        else None,
         "next": {"href": f"{base}{page.next_page_number()}"} if page.has_next() else None,
         "items": [
-            {"ellipsis": True} if number == page.paginator.ELLIPSIS
+            {"ellipsis": True}
+            if number == page.paginator.ELLIPSIS
             else {"number": number, "href": f"{base}{number}", "current": number == page.number}
-            for number in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+            for number in page.paginator.get_elided_page_range(
+                page.number, on_each_side=1, on_ends=1
+            )
         ],
     }

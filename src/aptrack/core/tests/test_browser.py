@@ -23,7 +23,8 @@ def error_summary_links(page):
     """(text, href) of each link in the GOV.UK error summary."""
     links = page.locator(".govuk-error-summary__list a")
     return [
-        (links.nth(i).inner_text(), links.nth(i).get_attribute("href")) for i in range(links.count())
+        (links.nth(i).inner_text(), links.nth(i).get_attribute("href"))
+        for i in range(links.count())
     ]
 
 
@@ -32,9 +33,11 @@ def service_menu(page):
 
 
 def listed_names(page):
-    return page.get_by_role("table", name="Children you can see").locator(
-        "tbody tr td:first-child a"
-    ).all_inner_texts()
+    return (
+        page.get_by_role("table", name="Children you can see")
+        .locator("tbody tr td:first-child a")
+        .all_inner_texts()
+    )
 
 
 def row_name(child):
@@ -82,7 +85,9 @@ def test_sign_in(browser_world, new_page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Alternative provision")
     menu = service_menu(page)
     # Home is the service name; the page has no current section in the menu.
-    expect(page.get_by_role("link", name="Alternative provision (aptrack)")).to_have_attribute("href", "/")
+    expect(page.get_by_role("link", name="Alternative provision (aptrack)")).to_have_attribute(
+        "href", "/"
+    )
     expect(menu.locator("[aria-current]")).to_have_count(0)
     expect(menu.get_by_role("listitem").filter(has_text="Signed in as")).to_contain_text(
         f"Signed in as {browser_world.officer_a.display_name}, Dorset Council"

@@ -27,15 +27,23 @@ def test_postgresql_connections_price_random_reads_for_ssds():
 
 # How long connections are kept (CONN_MAX_AGE) and which role connects (config/settings.py).
 
+
 def test_the_development_server_closes_each_requests_connection():
     assert database_connection_age(configured=None, debug=False, argv=["aptrack", "runserver"]) == 0
     assert database_connection_age(configured="", debug=True, argv=["aptrack", "db_worker"]) == 0
 
 
 def test_a_production_server_keeps_connections_a_minute_unless_told_otherwise():
-    assert database_connection_age(configured=None, debug=False, argv=["gunicorn", "aptrack.config.wsgi"]) == 60
+    assert (
+        database_connection_age(
+            configured=None, debug=False, argv=["gunicorn", "aptrack.config.wsgi"]
+        )
+        == 60
+    )
     assert database_connection_age(configured="0", debug=False, argv=["gunicorn"]) == 0
-    assert database_connection_age(configured="300", debug=True, argv=["aptrack", "runserver"]) == 300
+    assert (
+        database_connection_age(configured="300", debug=True, argv=["aptrack", "runserver"]) == 300
+    )
 
 
 @pytest.mark.parametrize("configured", ["-1", "sixty", "1.5"])
@@ -51,12 +59,33 @@ def test_kept_connections_are_checked_before_a_request_uses_them():
 
 
 def test_only_migrations_grants_and_restores_connect_as_the_owner_role():
-    environ = {"DATABASE_URL": "postgres://aptrack_app@db/aptrack", "MIGRATE_DATABASE_URL": "postgres://aptrack@db/aptrack"}
-    assert database_url(environ=environ, argv=["aptrack", "migrate"]) == "postgres://aptrack@db/aptrack"
-    assert database_url(environ=environ, argv=["aptrack", "grant-app-role"]) == "postgres://aptrack@db/aptrack"
+    environ = {
+        "DATABASE_URL": "postgres://aptrack_app@db/aptrack",
+        "MIGRATE_DATABASE_URL": "postgres://aptrack@db/aptrack",
+    }
+    assert (
+        database_url(environ=environ, argv=["aptrack", "migrate"])
+        == "postgres://aptrack@db/aptrack"
+    )
+    assert (
+        database_url(environ=environ, argv=["aptrack", "grant-app-role"])
+        == "postgres://aptrack@db/aptrack"
+    )
     # A restore drops and recreates the tables: only their owner may.
-    assert database_url(environ=environ, argv=["aptrack", "restore"]) == "postgres://aptrack@db/aptrack"
-    assert database_url(environ=environ, argv=["aptrack", "backup"]) == "postgres://aptrack_app@db/aptrack"
-    assert database_url(environ=environ, argv=["aptrack", "runserver"]) == "postgres://aptrack_app@db/aptrack"
+    assert (
+        database_url(environ=environ, argv=["aptrack", "restore"])
+        == "postgres://aptrack@db/aptrack"
+    )
+    assert (
+        database_url(environ=environ, argv=["aptrack", "backup"])
+        == "postgres://aptrack_app@db/aptrack"
+    )
+    assert (
+        database_url(environ=environ, argv=["aptrack", "runserver"])
+        == "postgres://aptrack_app@db/aptrack"
+    )
     assert database_url(environ=environ, argv=["gunicorn"]) == "postgres://aptrack_app@db/aptrack"
-    assert database_url(environ={"DATABASE_URL": "postgres://one@db/a"}, argv=["aptrack", "migrate"]) == "postgres://one@db/a"
+    assert (
+        database_url(environ={"DATABASE_URL": "postgres://one@db/a"}, argv=["aptrack", "migrate"])
+        == "postgres://one@db/a"
+    )

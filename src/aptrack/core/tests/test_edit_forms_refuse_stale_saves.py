@@ -46,72 +46,146 @@ class EditForm:
 def _panel(world: Any) -> EditForm:
     panel = PanelFactory(local_authority=la("838"))
     data = {"name": "Dorset AP panel", "kind": "AP", "quorum": "3", "quorum_agencies": "2"}
-    return EditForm(world.manager_a, reverse("panels:edit", args=[panel.pk]), data, {**data, "name": "Renamed"},
-                    lambda: Panel.objects.get(pk=panel.pk).name)
+    return EditForm(
+        world.manager_a,
+        reverse("panels:edit", args=[panel.pk]),
+        data,
+        {**data, "name": "Renamed"},
+        lambda: Panel.objects.get(pk=panel.pk).name,
+    )
 
 
 def _plan_data(title: str) -> dict[str, str]:
-    return {"title": title, "board": "AP oversight board", "period_start-day": "1", "period_start-month": "9",
-            "period_start-year": "2026", "period_end-day": "31", "period_end-month": "8", "period_end-year": "2028"}
+    return {
+        "title": title,
+        "board": "AP oversight board",
+        "period_start-day": "1",
+        "period_start-month": "9",
+        "period_start-year": "2026",
+        "period_end-day": "31",
+        "period_end-month": "8",
+        "period_end-year": "2028",
+    }
 
 
 def _improvement_plan(world: Any) -> EditForm:
     plan = ActionFactory(priority__plan__created_by=world.manager_a).priority.plan
-    return EditForm(world.manager_a, reverse("improvement:plan_edit", args=[plan.pk]), _plan_data("One"),
-                    _plan_data("Two"), lambda: ImprovementPlan.objects.get(pk=plan.pk).title)
+    return EditForm(
+        world.manager_a,
+        reverse("improvement:plan_edit", args=[plan.pk]),
+        _plan_data("One"),
+        _plan_data("Two"),
+        lambda: ImprovementPlan.objects.get(pk=plan.pk).title,
+    )
 
 
 def _priority(world: Any) -> EditForm:
     priority = ActionFactory(priority__plan__created_by=world.manager_a).priority
     url = reverse("improvement:priority_edit", args=[priority.plan_id, priority.pk])
-    return EditForm(world.manager_a, url, {"title": "One"}, {"title": "Two"},
-                    lambda: Priority.objects.get(pk=priority.pk).title)
+    return EditForm(
+        world.manager_a,
+        url,
+        {"title": "One"},
+        {"title": "Two"},
+        lambda: Priority.objects.get(pk=priority.pk).title,
+    )
 
 
 def _action(world: Any) -> EditForm:
     action = ActionFactory(priority__plan__created_by=world.manager_a)
-    data = {"title": "One", "owner_name": "Jo Smith", "due_date-day": "31", "due_date-month": "3",
-            "due_date-year": "2027"}
+    data = {
+        "title": "One",
+        "owner_name": "Jo Smith",
+        "due_date-day": "31",
+        "due_date-month": "3",
+        "due_date-year": "2027",
+    }
     url = reverse("improvement:action_edit", args=[action.priority.plan_id, action.pk])
-    return EditForm(world.manager_a, url, data, {**data, "title": "Two"},
-                    lambda: Action.objects.get(pk=action.pk).title)
+    return EditForm(
+        world.manager_a,
+        url,
+        data,
+        {**data, "title": "Two"},
+        lambda: Action.objects.get(pk=action.pk).title,
+    )
 
 
 def _child(world: Any) -> EditForm:
     child = world.child_a
-    data = {"legal_first_name": "One", "legal_last_name": child.legal_last_name, "upn": child.upn,
-            "home_la": str(child.home_la_id), "date_of_birth-day": "1", "date_of_birth-month": "5",
-            "date_of_birth-year": "2012", "sex": "F", "ethnicity": "NOBT", "sen_status": "E",
-            "social_care_status": "NONE"}
-    return EditForm(world.officer_a, reverse("children:edit", args=[child.pk]), data,
-                    {**data, "legal_first_name": "Two"}, lambda: Child.objects.get(pk=child.pk).legal_first_name)
+    data = {
+        "legal_first_name": "One",
+        "legal_last_name": child.legal_last_name,
+        "upn": child.upn,
+        "home_la": str(child.home_la_id),
+        "date_of_birth-day": "1",
+        "date_of_birth-month": "5",
+        "date_of_birth-year": "2012",
+        "sex": "F",
+        "ethnicity": "NOBT",
+        "sen_status": "E",
+        "social_care_status": "NONE",
+    }
+    return EditForm(
+        world.officer_a,
+        reverse("children:edit", args=[child.pk]),
+        data,
+        {**data, "legal_first_name": "Two"},
+        lambda: Child.objects.get(pk=child.pk).legal_first_name,
+    )
 
 
 def _referral(world: Any) -> EditForm:
     referral = ReferralFactory(child=world.child_a, referrer=world.officer_a)
-    data = {"route": "EHCP_AWAITING", "primary_reason": "AWAITING", "needs_summary": "One",
-            "family_views": "Dad agrees", "child_views": "I want to learn", "consent_given": "on",
-            "proposed_tier": "2", "estimated_weekly_cost": "450.00"}
-    return EditForm(world.officer_a, reverse("referrals:edit", args=[referral.pk]), data,
-                    {**data, "needs_summary": "Two"}, lambda: Referral.objects.get(pk=referral.pk).needs_summary)
+    data = {
+        "route": "EHCP_AWAITING",
+        "primary_reason": "AWAITING",
+        "needs_summary": "One",
+        "family_views": "Dad agrees",
+        "child_views": "I want to learn",
+        "consent_given": "on",
+        "proposed_tier": "2",
+        "estimated_weekly_cost": "450.00",
+    }
+    return EditForm(
+        world.officer_a,
+        reverse("referrals:edit", args=[referral.pk]),
+        data,
+        {**data, "needs_summary": "Two"},
+        lambda: Referral.objects.get(pk=referral.pk).needs_summary,
+    )
 
 
 def _framework(world: Any) -> EditForm:
-    copy = quality_services.copy_framework(actor=world.qa_lead_a, at=AT, la=la("838"),
-                                           source=national(LOCAL_TEMPLATE))
-    return EditForm(world.qa_lead_a, reverse("quality:framework_edit", args=[copy.pk]),
-                    {"name": "One", "description": ""}, {"name": "Two", "description": ""},
-                    lambda: Framework.objects.get(pk=copy.pk).name)
+    copy = quality_services.copy_framework(
+        actor=world.qa_lead_a, at=AT, la=la("838"), source=national(LOCAL_TEMPLATE)
+    )
+    return EditForm(
+        world.qa_lead_a,
+        reverse("quality:framework_edit", args=[copy.pk]),
+        {"name": "One", "description": ""},
+        {"name": "Two", "description": ""},
+        lambda: Framework.objects.get(pk=copy.pk).name,
+    )
 
 
 def _standard(world: Any) -> EditForm:
-    copy = quality_services.copy_framework(actor=world.qa_lead_a, at=AT, la=la("838"),
-                                           source=national(LOCAL_TEMPLATE))
+    copy = quality_services.copy_framework(
+        actor=world.qa_lead_a, at=AT, la=la("838"), source=national(LOCAL_TEMPLATE)
+    )
     standard = copy.standards.order_by("pk").first()
-    data = {"area_number": str(standard.area_number), "area_title": standard.area_title,
-            "code": standard.code, "text": "One"}
-    return EditForm(world.qa_lead_a, reverse("quality:standard_edit", args=[copy.pk, standard.pk]), data,
-                    {**data, "text": "Two"}, lambda: Standard.objects.get(pk=standard.pk).text)
+    data = {
+        "area_number": str(standard.area_number),
+        "area_title": standard.area_title,
+        "code": standard.code,
+        "text": "One",
+    }
+    return EditForm(
+        world.qa_lead_a,
+        reverse("quality:standard_edit", args=[copy.pk, standard.pk]),
+        data,
+        {**data, "text": "Two"},
+        lambda: Standard.objects.get(pk=standard.pk).text,
+    )
 
 
 def _passport(world: Any) -> EditForm:
@@ -122,24 +196,46 @@ def _passport(world: Any) -> EditForm:
         passport = PersonPassport.objects.filter(placement=placement).first()
         return passport.about_me if passport else None
 
-    return EditForm(world.officer_a, reverse("placements:passport", args=[placement.pk]), data,
-                    {**data, "about_me": "Two"}, read)
+    return EditForm(
+        world.officer_a,
+        reverse("placements:passport", args=[placement.pk]),
+        data,
+        {**data, "about_me": "Two"},
+        read,
+    )
 
 
 def _qualification(world: Any) -> EditForm:
     placement = Placement.objects.get(child=world.child_a)
     qualification = QualificationFactory(placement=placement)
-    data = {"status": "ACHIEVED", "result_date-day": "20", "result_date-month": "11", "result_date-year": "2026",
-            "result": "Pass"}
+    data = {
+        "status": "ACHIEVED",
+        "result_date-day": "20",
+        "result_date-month": "11",
+        "result_date-year": "2026",
+        "result": "Pass",
+    }
     url = reverse("outcomes:qualification_result", args=[placement.pk, qualification.pk])
-    return EditForm(world.provider_x, url, data, {**data, "status": "NOT_ACHIEVED", "result": ""},
-                    lambda: Qualification.objects.get(pk=qualification.pk).status)
+    return EditForm(
+        world.provider_x,
+        url,
+        data,
+        {**data, "status": "NOT_ACHIEVED", "result": ""},
+        lambda: Qualification.objects.get(pk=qualification.pk).status,
+    )
 
 
 EDIT_FORMS = {
-    "panel": _panel, "improvement plan": _improvement_plan, "priority": _priority, "action": _action,
-    "child": _child, "referral": _referral, "QA framework": _framework, "QA standard": _standard,
-    "Person Passport": _passport, "qualification result": _qualification,
+    "panel": _panel,
+    "improvement plan": _improvement_plan,
+    "priority": _priority,
+    "action": _action,
+    "child": _child,
+    "referral": _referral,
+    "QA framework": _framework,
+    "QA standard": _standard,
+    "Person Passport": _passport,
+    "qualification result": _qualification,
 }
 
 

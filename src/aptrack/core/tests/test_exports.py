@@ -27,10 +27,26 @@ def test_text_that_could_start_a_formula_gets_a_leading_quote(value):
     assert exports.neutralise(value) == "'" + value
 
 
-@pytest.mark.parametrize("value", [
-    -3, 2.5, Decimal("-12.50"), 0, None, True, dt.date(2027, 1, 21), "-3", "+44", "-0.5",
-    "Smith", "O'Neil", "Mary-Jane", "", "a=b",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        -3,
+        2.5,
+        Decimal("-12.50"),
+        0,
+        None,
+        True,
+        dt.date(2027, 1, 21),
+        "-3",
+        "+44",
+        "-0.5",
+        "Smith",
+        "O'Neil",
+        "Mary-Jane",
+        "",
+        "a=b",
+    ],
+)
 def test_numbers_and_plain_text_are_unchanged(value):
     assert exports.neutralise(value) == value
 

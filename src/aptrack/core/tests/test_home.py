@@ -28,7 +28,12 @@ def test_officer_home_counts_open_alerts_and_links_to_oversight(client, world):
     body, nav = _nav(client, world.officer_a)
     assert "1 open attendance alert<" in body
     assert {"Alerts", "Oversight"} <= set(nav)
-    for name in ("oversight:dashboard", "oversight:pack_request", "improvement:list", "census:home"):
+    for name in (
+        "oversight:dashboard",
+        "oversight:pack_request",
+        "improvement:list",
+        "census:home",
+    ):
         assert f'href="{reverse(name)}"' in body
 
 

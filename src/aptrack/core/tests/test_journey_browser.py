@@ -73,18 +73,29 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 def journey_setup(browser_world, monkeypatch):  # noqa: F811
     world = browser_world
     dorset = la("838")
-    child = ChildFactory(legal_first_name="Jordan", legal_last_name="Walkerton", home_la=dorset,
-                         looked_after=True, responsible_la=dorset)
-    provider = ProviderFactory(organisation=world.provider_x.organisation, name="Provider X",
-                               hourly_rate=Decimal("18.00"))
+    child = ChildFactory(
+        legal_first_name="Jordan",
+        legal_last_name="Walkerton",
+        home_la=dorset,
+        looked_after=True,
+        responsible_la=dorset,
+    )
+    provider = ProviderFactory(
+        organisation=world.provider_x.organisation, name="Provider X", hourly_rate=Decimal("18.00")
+    )
     site = SiteFactory(provider=provider, name="Provider X main site")
     ApprovalFactory(provider=provider)
     from aptrack.quality import selectors as quality_selectors
 
     monkeypatch.setattr(quality_selectors, "is_provider_compliant", lambda provider, on: True)
     panel = PanelFactory(local_authority=dorset, name="Dorset AP panel")
-    PanelMemberFactory(panel=panel, user=world.panel_member, name="Pat Chair", agency=Agency.SOCIAL_CARE,
-                       is_chair=True)
+    PanelMemberFactory(
+        panel=panel,
+        user=world.panel_member,
+        name="Pat Chair",
+        agency=Agency.SOCIAL_CARE,
+        is_chair=True,
+    )
     meeting = MeetingFactory(panel=panel, date=dt.date(2026, 11, 4))
     quorate(meeting)
     return child, site
@@ -133,7 +144,9 @@ def test_a_child_from_referral_to_follow_up(journey_setup, clock, new_page):  # 
     officer.fill("input[name=estimated_weekly_cost]", "450")
     click_and_wait(officer, officer.locator("main form button"))
     _success(officer, "saved as a draft")
-    expect(officer.locator("main")).to_contain_text("Full-time education is owed from 9 November 2026")
+    expect(officer.locator("main")).to_contain_text(
+        "Full-time education is owed from 9 November 2026"
+    )
     click_and_wait(officer, officer.get_by_role("button", name="Submit for a panel"))
     click_and_wait(officer, officer.get_by_role("button", name="Submit for a panel"))
     _success(officer, "submitted for a panel")
@@ -144,7 +157,9 @@ def test_a_child_from_referral_to_follow_up(journey_setup, clock, new_page):  # 
     _nav(manager, "Panels")
     click_and_wait(manager, manager.get_by_role("link", name="Dorset AP panel"))
     click_and_wait(manager, manager.get_by_role("link", name="4 November 2026"))
-    manager.locator("select[name=referral]").select_option(str(Referral.objects.get(child=child).pk))
+    manager.locator("select[name=referral]").select_option(
+        str(Referral.objects.get(child=child).pk)
+    )
     click_and_wait(manager, manager.get_by_role("button", name="Add to agenda"))
     _success(manager, "added to the agenda as item 1")
 
@@ -153,11 +168,16 @@ def test_a_child_from_referral_to_follow_up(journey_setup, clock, new_page):  # 
     click_and_wait(chair, chair.get_by_role("link", name="4 November 2026").first)
     chair.get_by_text("Record the decision on item 1").click()
     chair.check("input[name$='-outcome'][value=APPROVED]")
-    chair.fill("textarea[name$='-reasons']", "A small setting meets Jordan's needs while a school is found")
+    chair.fill(
+        "textarea[name$='-reasons']", "A small setting meets Jordan's needs while a school is found"
+    )
     chair.check("input[name$='-approved_tier'][value='2']")
     chair.locator("select[name$='-proposed_provider']").select_option(label="Provider X")
     chair.fill("input[name$='-proposed_weekly_cost']", "450")
-    chair.fill("textarea[name$='-value_for_money_note']", "£450 a week against £1,100 for the independent school")
+    chair.fill(
+        "textarea[name$='-value_for_money_note']",
+        "£450 a week against £1,100 for the independent school",
+    )
     click_and_wait(chair, chair.get_by_role("button", name="Record decision"))
     _success(chair, "decision on item 1 has been recorded")
 
@@ -174,7 +194,9 @@ def test_a_child_from_referral_to_follow_up(journey_setup, clock, new_page):  # 
     _date(officer, "start_date", dt.date(2026, 11, 9))
     _date(officer, "planned_end_date", dt.date(2026, 12, 18))
     officer.fill("input[name=hours_per_week]", "25")
-    officer.fill("textarea[name=exit_plan]", "A new mainstream school from January, with a phased start")
+    officer.fill(
+        "textarea[name=exit_plan]", "A new mainstream school from January, with a phased start"
+    )
     officer.fill("textarea[name=readiness_criteria]", "Attending 90% for four weeks")
     officer.fill("textarea[name=family_involvement]", "Weekly call with the carer")
     screenshot(officer, "journey-placement-plan-form")
@@ -189,13 +211,19 @@ def test_a_child_from_referral_to_follow_up(journey_setup, clock, new_page):  # 
     expect(officer.locator("main")).to_contain_text("As the panel approved")
     screenshot(officer, "journey-placement-plan")
     placement = Placement.objects.get(child=child)
-    assert (placement.status, placement.tier, placement.weekly_cost) == ("ACTIVE", 2, Decimal("450.00"))
+    assert (placement.status, placement.tier, placement.weekly_cost) == (
+        "ACTIVE",
+        2,
+        Decimal("450.00"),
+    )
 
     # 09:30: the provider takes the register: everyone present but Jordan, not yet in.
     clock.set(dt.date(2026, 11, 9), "09:30")
     provider = _person(new_page, "provider_x")
     _nav(provider, "Attendance")
-    expect(provider.get_by_role("heading", level=1)).to_have_text("Register: 9 November 2026, morning")
+    expect(provider.get_by_role("heading", level=1)).to_have_text(
+        "Register: 9 November 2026, morning"
+    )
     provider.get_by_label("Mark every child without a code present").check()
     provider.get_by_label("Code for Jordan Walkerton", exact=True).fill("N")
     screenshot(provider, "journey-register")
@@ -220,7 +248,9 @@ def test_a_child_from_referral_to_follow_up(journey_setup, clock, new_page):  # 
     click_and_wait(officer, officer.get_by_role("button", name="Acknowledge selected alerts"))
     _success(officer, "1 alert acknowledged")
     click_and_wait(officer, officer.get_by_role("link", name="Walkerton, Jordan").first)
-    officer.fill("textarea[name=resolution_note]", "Carer phoned: Jordan overslept and arrives at 11")
+    officer.fill(
+        "textarea[name=resolution_note]", "Carer phoned: Jordan overslept and arrives at 11"
+    )
     click_and_wait(officer, officer.get_by_role("button", name="Resolve alert"))
     _success(officer, "Alert resolved")
     assert Alert.objects.get(child=child).status == "RESOLVED"
@@ -235,7 +265,10 @@ def test_a_child_from_referral_to_follow_up(journey_setup, clock, new_page):  # 
     clock.set(dt.date(2026, 12, 4), "14:00")
     officer = _person(new_page, "officer_a")
     _nav(officer, "Placements")
-    click_and_wait(officer, officer.locator(f"main a[href='{reverse('placements:detail', args=[placement.pk])}']"))
+    click_and_wait(
+        officer,
+        officer.locator(f"main a[href='{reverse('placements:detail', args=[placement.pk])}']"),
+    )
     click_and_wait(officer, officer.get_by_role("button", name="Record a review"))
     _date(officer, "held_date", dt.date(2026, 12, 4))
     officer.fill("textarea[name=child_views]", "I'm ready for the new school")
@@ -270,4 +303,6 @@ def test_a_child_from_referral_to_follow_up(journey_setup, clock, new_page):  # 
     placement.refresh_from_db()
     assert (placement.status, placement.destination) == ("ENDED", "NEW_MAINSTREAM")
     assert [f.done_date for f in placement.follow_ups.order_by("weeks_after")] == [
-        dt.date(2027, 1, 15), dt.date(2027, 2, 26)]
+        dt.date(2027, 1, 15),
+        dt.date(2027, 2, 26),
+    ]

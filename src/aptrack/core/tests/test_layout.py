@@ -24,10 +24,15 @@ def test_a_council_service_has_no_crown_and_names_the_council(client, world, set
     settings.APTRACK_COUNCIL_LOGO = "/static/aptrack/council-logo.svg"
     client.force_login(world.officer_a)
     body = client.get(reverse("core:home")).content.decode()
-    for crown in ("govuk-header__logotype", "Crown copyright", "govuk-footer__copyright-logo",
-                  "govuk-footer__licence-logo", "Open Government Licence"):
+    for crown in (
+        "govuk-header__logotype",
+        "Crown copyright",
+        "govuk-footer__copyright-logo",
+        "govuk-footer__licence-logo",
+        "Open Government Licence",
+    ):
         assert crown not in body
-    header = body[body.index('class="app-council-header"'):body.index("</header>")]
+    header = body[body.index('class="app-council-header"') : body.index("</header>")]
     assert "Dorset" in header and 'src="/static/aptrack/council-logo.svg"' in header
 
 
@@ -63,9 +68,11 @@ def test_unknown_fixed_markup_is_refused():
 
 
 def _navigation(body: str) -> str:
-    return body[body.index('<section aria-label="Service information"'):body.index("</section>")] if (
-        '<section aria-label="Service information"' in body
-    ) else body[body.index("govuk-service-navigation"):body.index("</nav>")]
+    return (
+        body[body.index('<section aria-label="Service information"') : body.index("</section>")]
+        if ('<section aria-label="Service information"' in body)
+        else body[body.index("govuk-service-navigation") : body.index("</nav>")]
+    )
 
 
 @override_settings(DEBUG=False)
@@ -79,9 +86,14 @@ def test_navigation_shows_each_user_their_own_name_and_sign_out(client, world):
     assert world.officer_a.display_name in first and world.officer_a.display_name not in second
     assert world.officer_b.display_name in second
     for nav in (first, second):
-        assert '<span class="govuk-visually-hidden">Signed in as </span>' in nav  # markup, not escaped text
+        assert (
+            '<span class="govuk-visually-hidden">Signed in as </span>' in nav
+        )  # markup, not escaped text
         assert re.search(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]+">', nav)
-        assert '<a class="govuk-service-navigation__link" href="/children/" aria-current="page">' in nav
+        assert (
+            '<a class="govuk-service-navigation__link" href="/children/" aria-current="page">'
+            in nav
+        )
 
 
 @override_settings(DEBUG=False)
@@ -89,7 +101,10 @@ def test_navigation_marks_the_current_section_of_each_page(client, world):
     client.force_login(world.officer_a)
     children = _navigation(client.get(reverse("children:list")).content.decode())
     home = _navigation(client.get(reverse("core:home")).content.decode())
-    assert 'href="/children/" aria-current="page"' in children and 'href="/children/" aria-current' not in home
+    assert (
+        'href="/children/" aria-current="page"' in children
+        and 'href="/children/" aria-current' not in home
+    )
     assert 'aria-current="page"' not in home
 
 

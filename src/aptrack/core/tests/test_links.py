@@ -70,7 +70,11 @@ def crawl(client, start: str = "/") -> list[str]:
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or not parts.path.startswith("/"):
                 continue
-            if parts.path.startswith(SKIP_PREFIXES) or "download" in parts.path or "export" in parts.path:
+            if (
+                parts.path.startswith(SKIP_PREFIXES)
+                or "download" in parts.path
+                or "export" in parts.path
+            ):
                 continue
             queue.append((href, url))
     return forbidden
@@ -78,12 +82,20 @@ def crawl(client, start: str = "/") -> list[str]:
 
 @pytest.mark.parametrize(
     "persona",
-    ["officer_a", "manager_a", "provider_x", "school_y", "social_worker", "virtual_school_head_a",
-     "qa_lead_a", "panel_member", "analyst"],
+    [
+        "officer_a",
+        "manager_a",
+        "provider_x",
+        "school_y",
+        "social_worker",
+        "virtual_school_head_a",
+        "qa_lead_a",
+        "panel_member",
+        "analyst",
+    ],
 )
 def test_no_role_is_shown_a_link_it_cannot_open(client, world, persona) -> None:
     populate(world)
     ProviderFactory(organisation=world.provider_x.organisation)
     client.force_login(getattr(world, persona))
     assert crawl(client) == []
-

@@ -89,95 +89,192 @@ STANDING = {"manager_a", "qa_lead_a"}
 
 
 def _api(path: str, attr: str, method: str = "GET", body: dict[str, Any] | None = None) -> Target:
-    return Target(lambda o: "/api/v1/" + path.format(getattr(o, attr).pk), api_method=method, api_body=body)
+    return Target(
+        lambda o: "/api/v1/" + path.format(getattr(o, attr).pk), api_method=method, api_body=body
+    )
 
 
 MATRIX: dict[str, Target | Exempt] = {
     # children
-    **{f"children:{name}": _page(f"children:{name}", "child")
-       for name in ("detail", "edit", "audit_trail", "subject_access_json", "subject_access_pdf")},
+    **{
+        f"children:{name}": _page(f"children:{name}", "child")
+        for name in ("detail", "edit", "audit_trail", "subject_access_json", "subject_access_pdf")
+    },
     "attendance:child": _page("attendance:child", "child"),
     # providers
-    "providers:detail": _shared(_page("providers:detail", "provider"), EVERYONE,
-                                "the provider register is shared and holds no child data"),
-    **{f"providers:{name}": _page(f"providers:{name}", "provider") for name in ("edit", "site_new")},
-    "providers:approval": _shared(_page("providers:approval", "provider"), STANDING,
-                                  "each LA keeps its own standing for any provider it may commission"),
-    "providers:relationship": _shared(_page("providers:relationship", "provider"), LA_STAFF,
-                                      "each LA keeps its own notes and rates for any provider"),
+    "providers:detail": _shared(
+        _page("providers:detail", "provider"),
+        EVERYONE,
+        "the provider register is shared and holds no child data",
+    ),
+    **{
+        f"providers:{name}": _page(f"providers:{name}", "provider") for name in ("edit", "site_new")
+    },
+    "providers:approval": _shared(
+        _page("providers:approval", "provider"),
+        STANDING,
+        "each LA keeps its own standing for any provider it may commission",
+    ),
+    "providers:relationship": _shared(
+        _page("providers:relationship", "provider"),
+        LA_STAFF,
+        "each LA keeps its own notes and rates for any provider",
+    ),
     # referrals
-    **{f"referrals:{name}": _page(f"referrals:{name}", "referral") for name in ("detail", "edit", "submit", "withdraw")},
+    **{
+        f"referrals:{name}": _page(f"referrals:{name}", "referral")
+        for name in ("detail", "edit", "submit", "withdraw")
+    },
     # panels
-    **{f"panels:{name}": _page(f"panels:{name}", "panel") for name in ("detail", "edit", "member_new", "meeting_new")},
+    **{
+        f"panels:{name}": _page(f"panels:{name}", "panel")
+        for name in ("detail", "edit", "member_new", "meeting_new")
+    },
     "panels:member_remove": _page("panels:member_remove", "panel", "member"),
-    **{f"panels:{name}": _page(f"panels:{name}", "meeting")
-       for name in ("meeting", "agenda_add", "attendance", "action_new", "close", "pack", "minutes")},
+    **{
+        f"panels:{name}": _page(f"panels:{name}", "meeting")
+        for name in (
+            "meeting",
+            "agenda_add",
+            "attendance",
+            "action_new",
+            "close",
+            "pack",
+            "minutes",
+        )
+    },
     "panels:decision": _page("panels:decision", "meeting", "agenda_item"),
     "panels:carry_forward": _page("panels:carry_forward", "meeting", "agenda_item"),
     "panels:action_done": _page("panels:action_done", "meeting", "panel_action"),
     # placements
     "placements:timeline": _page("placements:timeline", "child"),
-    **{f"placements:{name}": _page(f"placements:{name}", "placement")
-       for name in ("detail", "edit", "activate", "cancel", "outcome_new", "passport", "review_new", "end")},
+    **{
+        f"placements:{name}": _page(f"placements:{name}", "placement")
+        for name in (
+            "detail",
+            "edit",
+            "activate",
+            "cancel",
+            "outcome_new",
+            "passport",
+            "review_new",
+            "end",
+        )
+    },
     "placements:outcome_edit": _page("placements:outcome_edit", "placement", "outcome"),
     "placements:follow_up": _page("placements:follow_up", "placement", "follow_up"),
     # returns
-    **{f"returns:{name}": _page(f"returns:{name}", "provider_return")
-       for name in ("detail", "line_new", "line_new_anonymous", "submit")},
+    **{
+        f"returns:{name}": _page(f"returns:{name}", "provider_return")
+        for name in ("detail", "line_new", "line_new_anonymous", "submit")
+    },
     "returns:line_remove": _page("returns:line_remove", "provider_return", "return_line"),
     # quality
-    **{f"quality:{name}": _shared(_page(f"quality:{name}", "provider"), LA_STAFF,
-                                  "QA is shared: any LA checks and visits any provider so none commissions blind")
-       for name in ("compliance", "visits", "visit_new")},
-    **{f"quality:{name}": _page(f"quality:{name}", "visit") for name in ("visit", "visit_complete", "action_new")},
+    **{
+        f"quality:{name}": _shared(
+            _page(f"quality:{name}", "provider"),
+            LA_STAFF,
+            "QA is shared: any LA checks and visits any provider so none commissions blind",
+        )
+        for name in ("compliance", "visits", "visit_new")
+    },
+    **{
+        f"quality:{name}": _page(f"quality:{name}", "visit")
+        for name in ("visit", "visit_complete", "action_new")
+    },
     "quality:action_status": _page("quality:action_status", "visit", "visit_action"),
-    **{f"quality:{name}": _page(f"quality:{name}", "framework")
-       for name in ("framework", "framework_copy", "framework_edit", "standard_new")},
+    **{
+        f"quality:{name}": _page(f"quality:{name}", "framework")
+        for name in ("framework", "framework_copy", "framework_edit", "standard_new")
+    },
     "quality:standard_edit": _page("quality:standard_edit", "framework", "standard"),
     "quality:standard_remove": _page("quality:standard_remove", "framework", "standard"),
     # alerts
-    **{f"alerts:{name}": _page(f"alerts:{name}", "alert") for name in ("detail", "acknowledge", "resolve")},
+    **{
+        f"alerts:{name}": _page(f"alerts:{name}", "alert")
+        for name in ("detail", "acknowledge", "resolve")
+    },
     # outcomes
-    **{f"outcomes:{name}": _page(f"outcomes:{name}", "placement")
-       for name in ("placement", "attainment_new", "qualification_new", "wellbeing_new", "prior_attendance")},
-    "outcomes:qualification_result": _page("outcomes:qualification_result", "placement", "qualification"),
+    **{
+        f"outcomes:{name}": _page(f"outcomes:{name}", "placement")
+        for name in (
+            "placement",
+            "attainment_new",
+            "qualification_new",
+            "wellbeing_new",
+            "prior_attendance",
+        )
+    },
+    "outcomes:qualification_result": _page(
+        "outcomes:qualification_result", "placement", "qualification"
+    ),
     # oversight
     "oversight:pack_status": _page("oversight:pack_status", "pack"),
-    "oversight:pack_download": Target(lambda o: reverse("oversight:pack_download", args=[o.pack.pk, "pdf"])),
+    "oversight:pack_download": Target(
+        lambda o: reverse("oversight:pack_download", args=[o.pack.pk, "pdf"])
+    ),
     # improvement
-    **{f"improvement:{name}": _page(f"improvement:{name}", "plan") for name in ("plan", "plan_edit", "priority_new")},
+    **{
+        f"improvement:{name}": _page(f"improvement:{name}", "plan")
+        for name in ("plan", "plan_edit", "priority_new")
+    },
     "improvement:priority_edit": _page("improvement:priority_edit", "plan", "priority"),
     "improvement:action_new": _page("improvement:action_new", "plan", "priority"),
     "improvement:action": _page("improvement:action", "plan", "plan_action"),
     "improvement:action_edit": _page("improvement:action_edit", "plan", "plan_action"),
     # census: the LA's code is the object
-    **{f"census:{name}": Target(lambda o, name=name: reverse(f"census:{name}", args=[o.la.code]))
-       for name in ("page", "download", "errors")},
+    **{
+        f"census:{name}": Target(lambda o, name=name: reverse(f"census:{name}", args=[o.la.code]))
+        for name in ("page", "download", "errors")
+    },
     "census:reason": Target(lambda o: reverse("census:reason", args=[o.la.code, o.placement.pk])),
     # the API
     "api:get_child": _api("children/{}", "child"),
-    "api:update_child": _api("children/{}", "child", "PUT", {
-        "legal_first_name": "Someone", "legal_last_name": "Else", "date_of_birth": "2014-01-01", "sex": "F",
-        "home_la_code": "838", "version": 1,
-    }),
+    "api:update_child": _api(
+        "children/{}",
+        "child",
+        "PUT",
+        {
+            "legal_first_name": "Someone",
+            "legal_last_name": "Else",
+            "date_of_birth": "2014-01-01",
+            "sex": "F",
+            "home_la_code": "838",
+            "version": 1,
+        },
+    ),
     "api:get_referral": _api("referrals/{}", "referral"),
     "api:submit_referral": _api("referrals/{}/submit", "referral", "POST"),
-    "api:withdraw_referral": _api("referrals/{}/withdraw", "referral", "POST", {"reason": "Moved away"}),
+    "api:withdraw_referral": _api(
+        "referrals/{}/withdraw", "referral", "POST", {"reason": "Moved away"}
+    ),
     "api:get_placement": _api("placements/{}", "placement"),
     "api:start_placement": _api("placements/{}/start", "placement", "POST", {"version": 1}),
-    "api:end_placement": _api("placements/{}/end", "placement", "POST", {
-        "end_date": "2026-12-01", "reason": "COMPLETED", "destination": "HOME_SCHOOL", "transition_plan": "Back",
-        "version": 1,
-    }),
+    "api:end_placement": _api(
+        "placements/{}/end",
+        "placement",
+        "POST",
+        {
+            "end_date": "2026-12-01",
+            "reason": "COMPLETED",
+            "destination": "HOME_SCHOOL",
+            "transition_plan": "Back",
+            "version": 1,
+        },
+    ),
 }
 
 
-def _names_with_parameters(patterns: list[Any], namespace: str = "", parameters: bool = False) -> Iterator[str]:
+def _names_with_parameters(
+    patterns: list[Any], namespace: str = "", parameters: bool = False
+) -> Iterator[str]:
     for pattern in patterns:
         takes = parameters or pattern.pattern.regex.groups > 0
         if isinstance(pattern, URLResolver):
             if pattern.namespace != "admin":
-                yield from _names_with_parameters(pattern.url_patterns, pattern.namespace or namespace, takes)
+                yield from _names_with_parameters(
+                    pattern.url_patterns, pattern.namespace or namespace, takes
+                )
         elif isinstance(pattern, URLPattern) and takes:
             yield f"{namespace}:{pattern.name}"
 
@@ -200,52 +297,111 @@ def _side(*, la: LocalAuthority, child: Child, officer: Any, provider_user: Any)
     meeting = MeetingFactory(panel=panel, date=today + dt.timedelta(days=7))
     agenda_item = AgendaItem.objects.create(meeting=meeting, referral=referral, position=1)
     provider_return = ProviderReturnFactory(provider=provider, created_by=provider_user)
-    framework = Framework.objects.create(name=f"{child.pk} framework", owner_la=la, created_at=now, updated_at=now)
+    framework = Framework.objects.create(
+        name=f"{child.pk} framework", owner_la=la, created_at=now, updated_at=now
+    )
     visit = make_visit(provider, officer, visit_date=today)
-    plan_action = PlanActionFactory(priority__plan__local_authority=la, priority__plan__created_by=officer)
+    plan_action = PlanActionFactory(
+        priority__plan__local_authority=la, priority__plan__created_by=officer
+    )
     return SimpleNamespace(
-        la=la, child=child, placement=placement, provider=provider, referral=referral, panel=panel,
-        member=PanelMemberFactory(panel=panel), meeting=meeting, agenda_item=agenda_item,
-        panel_action=PanelAction.objects.create(meeting=meeting, agenda_item=agenda_item, description="Call",
-                                                owner="Sam", due_date=today),
+        la=la,
+        child=child,
+        placement=placement,
+        provider=provider,
+        referral=referral,
+        panel=panel,
+        member=PanelMemberFactory(panel=panel),
+        meeting=meeting,
+        agenda_item=agenda_item,
+        panel_action=PanelAction.objects.create(
+            meeting=meeting,
+            agenda_item=agenda_item,
+            description="Call",
+            owner="Sam",
+            due_date=today,
+        ),
         provider_return=provider_return,
         return_line=ReturnLineFactory(provider_return=provider_return, child=child, named=True),
         visit=visit,
-        visit_action=VisitAction.objects.create(visit=visit, text="Fix the fire door", owner_name="Sam",
-                                                due_date=today, created_by=officer, created_at=now),
+        visit_action=VisitAction.objects.create(
+            visit=visit,
+            text="Fix the fire door",
+            owner_name="Sam",
+            due_date=today,
+            created_by=officer,
+            created_at=now,
+        ),
         framework=framework,
-        standard=Standard.objects.create(framework=framework, area_number=1, area_title="Safety", code="1.1",
-                                         text="Pupils are safe"),
+        standard=Standard.objects.create(
+            framework=framework,
+            area_number=1,
+            area_title="Safety",
+            code="1.1",
+            text="Pupils are safe",
+        ),
         alert=Alert.objects.create(
-            kind="ABSENT", child=child, placement=placement, local_authority=la,
-            session_date=today, session="AM", reason="No mark", raised_at=now,
+            kind="ABSENT",
+            child=child,
+            placement=placement,
+            local_authority=la,
+            session_date=today,
+            session="AM",
+            reason="No mark",
+            raised_at=now,
         ),
         outcome=IntendedOutcome.objects.create(
-            placement=placement, description="Reads fluently", measure="Reading age", baseline="8", target="10",
+            placement=placement,
+            description="Reads fluently",
+            measure="Reading age",
+            baseline="8",
+            target="10",
         ),
         follow_up=FollowUp.objects.create(placement=placement, weeks_after=6, due_date=today),
         qualification=QualificationFactory(placement=placement, recorded_by=officer),
         pack=PackExport.objects.create(
-            local_authority=la, period_start_date=dt.date(2026, 9, 1), period_end_date=dt.date(2026, 11, 30),
-            period_label="Autumn", requested_by=officer, requested_at=now, as_at_date=today,
+            local_authority=la,
+            period_start_date=dt.date(2026, 9, 1),
+            period_end_date=dt.date(2026, 11, 30),
+            period_label="Autumn",
+            requested_by=officer,
+            requested_at=now,
+            as_at_date=today,
         ),
-        plan=plan_action.priority.plan, priority=plan_action.priority, plan_action=plan_action,
+        plan=plan_action.priority.plan,
+        priority=plan_action.priority,
+        plan_action=plan_action,
     )
 
 
 @pytest.fixture
 def sides(world):
-    hackney = _side(la=world.child_b.home_la, child=world.child_b, officer=world.officer_b,
-                    provider_user=world.provider_z)
-    dorset = _side(la=world.child_a.home_la, child=world.child_a, officer=world.manager_a,
-                   provider_user=world.provider_x)
-    w_org = OrganisationFactory(name="Provider W", kind="PROVIDER", local_authority=world.child_a.home_la)
-    child_w = ChildFactory(legal_first_name="Wilhelmina", legal_last_name="Quarrington",
-                           home_la=world.child_a.home_la,
-                           home_school=EstablishmentFactory(local_authority=world.child_a.home_la))
+    hackney = _side(
+        la=world.child_b.home_la,
+        child=world.child_b,
+        officer=world.officer_b,
+        provider_user=world.provider_z,
+    )
+    dorset = _side(
+        la=world.child_a.home_la,
+        child=world.child_a,
+        officer=world.manager_a,
+        provider_user=world.provider_x,
+    )
+    w_org = OrganisationFactory(
+        name="Provider W", kind="PROVIDER", local_authority=world.child_a.home_la
+    )
+    child_w = ChildFactory(
+        legal_first_name="Wilhelmina",
+        legal_last_name="Quarrington",
+        home_la=world.child_a.home_la,
+        home_school=EstablishmentFactory(local_authority=world.child_a.home_la),
+    )
     PlacementFactory(child=child_w, provider=w_org, commissioning_la=world.child_a.home_la)
     provider_w = UserFactory(organisation=w_org, role=Role.PROVIDER_STAFF)
-    other_org = _side(la=world.child_a.home_la, child=child_w, officer=world.officer_a, provider_user=provider_w)
+    other_org = _side(
+        la=world.child_a.home_la, child=child_w, officer=world.officer_a, provider_user=provider_w
+    )
     return world, dorset, hackney, other_org
 
 
@@ -268,9 +424,18 @@ def _requests(target: Target, client: Client, token: str, url: str) -> list[tupl
     if target.api_method is None:
         return [("GET", client.get(url)), ("POST", client.post(url, {}))]
     body = json.dumps(target.api_body) if target.api_body is not None else ""
-    return [(target.api_method, client.generic(
-        target.api_method, url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}",
-    ))]
+    return [
+        (
+            target.api_method,
+            client.generic(
+                target.api_method,
+                url,
+                body,
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {token}",
+            ),
+        )
+    ]
 
 
 def _leaks(target: Target, clients: dict[str, tuple[Client, str]], objects: Any) -> list[str]:
@@ -292,7 +457,11 @@ def _leaks(target: Target, clients: dict[str, tuple[Client, str]], objects: Any)
     return found
 
 
-TARGETS = [pytest.param(name, target, id=name) for name, target in MATRIX.items() if isinstance(target, Target)]
+TARGETS = [
+    pytest.param(name, target, id=name)
+    for name, target in MATRIX.items()
+    if isinstance(target, Target)
+]
 
 
 @pytest.mark.parametrize(("name", "target"), TARGETS)

@@ -39,7 +39,9 @@ def test_pages_render_with_hashed_static_files(client, world, collected, persona
     response = client.get("/" if persona else "/accounts/sign-in/", follow=True)
     assert response.status_code == 200
     html = response.content.decode()
-    stylesheets = re.findall(r'href="/static/(vendor/govuk-frontend\.min\.[0-9a-f]{12}\.css)"', html)
+    stylesheets = re.findall(
+        r'href="/static/(vendor/govuk-frontend\.min\.[0-9a-f]{12}\.css)"', html
+    )
     assert stylesheets and (collected / stylesheets[0]).exists()
     for icon in re.findall(r'href="/static/(vendor/assets/[^"]+)"', html):
         assert (collected / icon).exists(), icon
@@ -49,4 +51,6 @@ def test_the_dashboard_renders_with_hashed_static_files(client, world, collected
     client.force_login(world.manager_a)
     response = client.get("/oversight/")
     assert response.status_code == 200
-    assert re.search(r'href="/static/oversight/dashboard\.[0-9a-f]{12}\.css"', response.content.decode())
+    assert re.search(
+        r'href="/static/oversight/dashboard\.[0-9a-f]{12}\.css"', response.content.decode()
+    )

@@ -65,29 +65,47 @@ def test_social_worker_acknowledges_an_escalated_alert(browser_world, new_page):
     child = world.child_a
     now = timezone.now()
     Alert.objects.create(
-        kind=AlertKind.WHEREABOUTS_UNKNOWN, child=child, placement=child.placements.get(),
-        local_authority=child.home_la, session_date=now.date(), session="AM",
-        reason="No mark at the register cut-off", raised_at=now - dt.timedelta(hours=2),
-        escalated_at=now - dt.timedelta(hours=1), escalated_to_social_worker=world.social_worker,
+        kind=AlertKind.WHEREABOUTS_UNKNOWN,
+        child=child,
+        placement=child.placements.get(),
+        local_authority=child.home_la,
+        session_date=now.date(),
+        session="AM",
+        reason="No mark at the register cut-off",
+        raised_at=now - dt.timedelta(hours=2),
+        escalated_at=now - dt.timedelta(hours=1),
+        escalated_to_social_worker=world.social_worker,
     )
     worker = _home(new_page, "social_worker")
     _follow(worker, "1 open attendance alert")
     _follow(worker, "Marchbank, Ottilie")
     expect(worker.locator("main")).to_contain_text("Whereabouts unknown")
     click_and_wait(worker, worker.get_by_role("button", name="Acknowledge alert"))
-    expect(worker.locator(".govuk-notification-banner--success")).to_contain_text("Alert acknowledged")
+    expect(worker.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Alert acknowledged"
+    )
     assert Alert.objects.get(child=child).acknowledged_by == world.social_worker
     assert_accessible(worker)
 
 
 def test_virtual_school_head_sees_a_looked_after_childs_placement(browser_world, new_page):  # noqa: F811
     world = browser_world
-    placement = PlacementFactory(child=world.child_a2, provider=world.provider_x.organisation,
-                                 commissioning_la=world.child_a2.home_la)
-    batch = MarkBatch.objects.create(provider=placement.provider, channel="API", recorded_at=timezone.now())
+    placement = PlacementFactory(
+        child=world.child_a2,
+        provider=world.provider_x.organisation,
+        commissioning_la=world.child_a2.home_la,
+    )
+    batch = MarkBatch.objects.create(
+        provider=placement.provider, channel="API", recorded_at=timezone.now()
+    )
     for session, code in (("AM", "/"), ("PM", "N")):
-        AttendanceMark.objects.create(placement=placement, session_date=placement.start_date, session=session,
-                                      code=code, batch=batch)
+        AttendanceMark.objects.create(
+            placement=placement,
+            session_date=placement.start_date,
+            session=session,
+            code=code,
+            batch=batch,
+        )
     vsh = _home(new_page, "vsh_a")
     _follow(vsh, "1 child")
     expect(vsh.locator("main tbody")).not_to_contain_text("Marchbank")
@@ -109,7 +127,9 @@ def test_qa_lead_starts_a_visit_to_a_provider(browser_world, new_page):  # noqa:
     _follow(qa, "Quality assurance")
     _follow(qa, "QA visits to Provider X")
     click_and_wait(qa, qa.get_by_role("button", name="Start a visit"))
-    qa.get_by_label("Framework").select_option(label="DfE non-school AP voluntary national standards (2025)")
+    qa.get_by_label("Framework").select_option(
+        label="DfE non-school AP voluntary national standards (2025)"
+    )
     qa.get_by_label("Monitoring visit").check()
     _date(qa, "visit_date", timezone.localdate())
     qa.get_by_label("Visitors").fill("Tobias Wrenfield, QA lead")
@@ -139,8 +159,9 @@ def test_panel_member_sees_the_agenda_of_their_meeting(browser_world, new_page):
     meeting = MeetingFactory(panel=panel, date=timezone.localdate() + dt.timedelta(days=7))
     referral = ReferralFactory(child=world.child_a2, status="ON_AGENDA", referrer=world.officer_a)
     AgendaItem.objects.create(meeting=meeting, referral=referral, position=1)
-    closed = MeetingFactory(panel=panel, date=timezone.localdate() - dt.timedelta(days=7),
-                            status=MeetingStatus.CLOSED)
+    closed = MeetingFactory(
+        panel=panel, date=timezone.localdate() - dt.timedelta(days=7), status=MeetingStatus.CLOSED
+    )
     decided = ReferralFactory(child=world.child_a, status="SUBMITTED", referrer=world.officer_a)
     AgendaItem.objects.create(meeting=closed, referral=decided, position=1)
     member = _home(new_page, "panel_member")
@@ -164,16 +185,22 @@ def test_school_staff_commission_ap_for_their_pupil(browser_world, new_page):  #
     click_and_wait(school, school.get_by_role("link", name="Refer Ottilie Marchbank"))
     school.check("input[name=route][value=EBSA]")
     school.select_option("select[name=primary_reason]", label="Other reasons")
-    school.fill("textarea[name=needs_summary]", "Anxious about school since Year 8; attends two days a week")
+    school.fill(
+        "textarea[name=needs_summary]", "Anxious about school since Year 8; attends two days a week"
+    )
     school.fill("textarea[name=family_views]", "Parents want a small group setting for a term")
     school.fill("textarea[name=child_views]", "I could manage a small class")
     school.check("input[name=consent_given]")
     school.check("input[name=proposed_tier][value='1']")
     school.fill("input[name=estimated_weekly_cost]", "300")
     click_and_wait(school, school.locator("main form button"))
-    expect(school.locator(".govuk-notification-banner--success")).to_contain_text("saved as a draft")
+    expect(school.locator(".govuk-notification-banner--success")).to_contain_text(
+        "saved as a draft"
+    )
     expect(school.locator("main")).to_contain_text("School Y (school), overseen by Dorset")
     click_and_wait(school, school.get_by_role("button", name="Submit for a panel"))
     click_and_wait(school, school.get_by_role("button", name="Submit for a panel"))
-    expect(school.locator(".govuk-notification-banner--success")).to_contain_text("submitted for a panel")
+    expect(school.locator(".govuk-notification-banner--success")).to_contain_text(
+        "submitted for a panel"
+    )
     assert_accessible(school)

@@ -56,7 +56,9 @@ def test_sign_in_and_lockout_after_repeated_failures(client, world, settings):
 
 
 def test_sign_in_with_the_right_password(client, world):
-    response = client.post(reverse("accounts:login"), {"username": "officer_a", "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login"), {"username": "officer_a", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert client.get(reverse("core:home")).status_code == 200
 
@@ -69,12 +71,18 @@ def test_sign_out_needs_post_and_ends_the_session(client, world):
 
 def _aptrack(*args, env):
     return subprocess.run(
-        [sys.executable, "-m", "aptrack.manage", *args], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-m", "aptrack.manage", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
 
 
 def test_production_settings_refuse_to_start_without_secret_key(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "APTRACK_TESTING"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "APTRACK_TESTING"}
+    }
     env["SQLITE_PATH"] = str(tmp_path / "x.sqlite3")
     result = _aptrack("check", env=env)
     assert result.returncode != 0

@@ -32,59 +32,121 @@ def _panel(world: Any) -> tuple[Any, Saver, Callable[[Any], str], Any]:
     panel = PanelFactory(local_authority=la("838"))
 
     def save(record: Any, version: int, text: str, actor: Any) -> Any:
-        return panels.update_panel(actor=actor, at=AT, panel=record, expected_version=version,
-                                   data={"name": text, "kind": "AP", "quorum": 3, "quorum_agencies": 2})
+        return panels.update_panel(
+            actor=actor,
+            at=AT,
+            panel=record,
+            expected_version=version,
+            data={"name": text, "kind": "AP", "quorum": 3, "quorum_agencies": 2},
+        )
 
-    return panel, save, lambda r: type(r).objects.get(pk=r.pk).name, (world.officer_a, world.manager_a)
+    return (
+        panel,
+        save,
+        lambda r: type(r).objects.get(pk=r.pk).name,
+        (world.officer_a, world.manager_a),
+    )
 
 
 def _plan(world: Any) -> tuple[Any, Saver, Callable[[Any], str], Any]:
     plan = ActionFactory(priority__plan__created_by=world.manager_a).priority.plan
 
     def save(record: Any, version: int, text: str, actor: Any) -> Any:
-        return improvement.update_plan(plan=record, actor=actor, at=AT, expected_version=version, data={
-            "title": text, "board": "Board", "period_start": dt.date(2026, 9, 1), "period_end": dt.date(2028, 8, 31)})
+        return improvement.update_plan(
+            plan=record,
+            actor=actor,
+            at=AT,
+            expected_version=version,
+            data={
+                "title": text,
+                "board": "Board",
+                "period_start": dt.date(2026, 9, 1),
+                "period_end": dt.date(2028, 8, 31),
+            },
+        )
 
-    return plan, save, lambda r: type(r).objects.get(pk=r.pk).title, (world.manager_a, world.manager_a)
+    return (
+        plan,
+        save,
+        lambda r: type(r).objects.get(pk=r.pk).title,
+        (world.manager_a, world.manager_a),
+    )
 
 
 def _priority(world: Any) -> tuple[Any, Saver, Callable[[Any], str], Any]:
     priority = ActionFactory(priority__plan__created_by=world.manager_a).priority
 
     def save(record: Any, version: int, text: str, actor: Any) -> Any:
-        return improvement.update_priority(priority=record, actor=actor, at=AT, expected_version=version,
-                                           data={"title": text})
+        return improvement.update_priority(
+            priority=record, actor=actor, at=AT, expected_version=version, data={"title": text}
+        )
 
-    return priority, save, lambda r: type(r).objects.get(pk=r.pk).title, (world.manager_a, world.manager_a)
+    return (
+        priority,
+        save,
+        lambda r: type(r).objects.get(pk=r.pk).title,
+        (world.manager_a, world.manager_a),
+    )
 
 
 def _action(world: Any) -> tuple[Any, Saver, Callable[[Any], str], Any]:
     action = ActionFactory(priority__plan__created_by=world.manager_a)
 
     def save(record: Any, version: int, text: str, actor: Any) -> Any:
-        return improvement.update_action(action=record, actor=actor, at=AT, expected_version=version,
-                                         data={"title": text, "owner_name": "Jo", "due_date": dt.date(2027, 3, 31)})
+        return improvement.update_action(
+            action=record,
+            actor=actor,
+            at=AT,
+            expected_version=version,
+            data={"title": text, "owner_name": "Jo", "due_date": dt.date(2027, 3, 31)},
+        )
 
-    return action, save, lambda r: type(r).objects.get(pk=r.pk).title, (world.manager_a, world.manager_a)
+    return (
+        action,
+        save,
+        lambda r: type(r).objects.get(pk=r.pk).title,
+        (world.manager_a, world.manager_a),
+    )
 
 
 def _standard(world: Any) -> tuple[Any, Saver, Callable[[Any], str], Any]:
-    copy = quality.copy_framework(actor=world.qa_lead_a, at=AT, la=la("838"), source=national(LOCAL_TEMPLATE))
+    copy = quality.copy_framework(
+        actor=world.qa_lead_a, at=AT, la=la("838"), source=national(LOCAL_TEMPLATE)
+    )
     standard = copy.standards.order_by("pk").first()
 
     def save(record: Any, version: int, text: str, actor: Any) -> Any:
-        return quality.update_standard(actor=actor, at=AT, standard=record, area_number=record.area_number,
-                                       area_title=record.area_title, code=record.code, text=text,
-                                       expected_version=version)
+        return quality.update_standard(
+            actor=actor,
+            at=AT,
+            standard=record,
+            area_number=record.area_number,
+            area_title=record.area_title,
+            code=record.code,
+            text=text,
+            expected_version=version,
+        )
 
-    return standard, save, lambda r: type(r).objects.get(pk=r.pk).text, (world.qa_lead_a, world.qa_lead_a)
+    return (
+        standard,
+        save,
+        lambda r: type(r).objects.get(pk=r.pk).text,
+        (world.qa_lead_a, world.qa_lead_a),
+    )
 
 
-RECORDS = {"panel": _panel, "improvement plan": _plan, "priority": _priority, "action": _action,
-           "QA standard": _standard}
+RECORDS = {
+    "panel": _panel,
+    "improvement plan": _plan,
+    "priority": _priority,
+    "action": _action,
+    "QA standard": _standard,
+}
 
 
-def _at_once(save: Saver, record: Any, version: int, saves: list[tuple[str, Any]]) -> dict[str, str]:
+def _at_once(
+    save: Saver, record: Any, version: int, saves: list[tuple[str, Any]]
+) -> dict[str, str]:
     """Each (text, actor) saved from `version`; returns text -> "saved" or "refused"."""
     outcomes: dict[str, str] = {}
     barrier = threading.Barrier(len(saves))
@@ -124,8 +186,12 @@ def test_of_two_simultaneous_saves_one_stands_and_the_other_is_refused_every_tim
         for round_number in range(1, ROUNDS + 1):
             version = type(record).objects.get(pk=record.pk).version
             first, second = f"First {round_number}", f"Second {round_number}"
-            outcomes = _at_once(save, record, version, [(first, first_actor), (second, second_actor)])
+            outcomes = _at_once(
+                save, record, version, [(first, first_actor), (second, second_actor)]
+            )
             assert sorted(outcomes.values()) == ["refused", "saved"], (name, round_number, outcomes)
             winner = next(text for text, outcome in outcomes.items() if outcome == "saved")
-            assert read(record) == winner, name  # what was saved is what is stored: nothing lost unseen
+            assert read(record) == winner, (
+                name
+            )  # what was saved is what is stored: nothing lost unseen
             assert type(record).objects.get(pk=record.pk).version == version + 1, name

@@ -44,8 +44,14 @@ ESCAPED = b"&lt;script&gt;"
 FIELDS: dict[type[models.Model], list[str]] = {
     Child: ["legal_first_name", "legal_last_name", "preferred_name"],
     Referral: ["needs_summary", "family_views", "child_views", "views_not_obtained_reason"],
-    Placement: ["exit_plan", "readiness_criteria", "family_involvement", "part_time_reason",
-                "open_ended_justification", "cost_difference_reason"],
+    Placement: [
+        "exit_plan",
+        "readiness_criteria",
+        "family_involvement",
+        "part_time_reason",
+        "open_ended_justification",
+        "cost_difference_reason",
+    ],
     IntendedOutcome: ["description", "measure", "baseline", "target"],
     FollowUp: ["note"],
     PersonPassport: ["about_me", "needs", "what_helps", "what_to_avoid", "contacts"],
@@ -76,11 +82,21 @@ def _fits(model: type[models.Model], field: str) -> str:
 
 @pytest.fixture
 def hostile(world):
-    objects = _side(la=world.child_a.home_la, child=world.child_a, officer=world.manager_a,
-                    provider_user=world.provider_x)
+    objects = _side(
+        la=world.child_a.home_la,
+        child=world.child_a,
+        officer=world.manager_a,
+        provider_user=world.provider_x,
+    )
     now = timezone.now()
-    Decision.objects.create(agenda_item=objects.agenda_item, outcome="DECLINED", reasons="x",
-                            members_present=3, decided_by=world.manager_a, decided_at=now)
+    Decision.objects.create(
+        agenda_item=objects.agenda_item,
+        outcome="DECLINED",
+        reasons="x",
+        members_present=3,
+        decided_by=world.manager_a,
+        decided_at=now,
+    )
     PersonPassport.objects.create(placement=objects.placement, updated_at=now)
     ReviewFactory(placement=objects.placement, recorded_by=world.manager_a)
     WellbeingFactory(placement=objects.placement, recorded_by=world.manager_a)
@@ -154,15 +170,25 @@ def test_pages_show_typed_markup_as_text(hostile):
 
 
 def test_the_committee_pack_shows_typed_markup_and_formulas_as_text(hostile):
-    pack = build_pack(la=la("838"), period=AUTUMN, today=TODAY, for_publication=False, generated_at=timezone.now())
+    pack = build_pack(
+        la=la("838"), period=AUTUMN, today=TODAY, for_publication=False, generated_at=timezone.now()
+    )
     html = render_pack_html(pack).encode()
     assert _unsafe(html) == []
     assert ESCAPED in html, "the provider's typed name is in the pack, escaped"
     book = load_workbook(io.BytesIO(pack_xlsx(pack)))
-    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    cells = [
+        cell
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
     assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
     assert [cell.value for cell in cells if str(cell.value).startswith("=")] == []
-    assert "'" + PAYLOAD in {cell.value for cell in cells}, "the provider's typed name is in the workbook, inert"
+    assert "'" + PAYLOAD in {cell.value for cell in cells}, (
+        "the provider's typed name is in the workbook, inert"
+    )
 
 
 def _csv_cells(body: bytes) -> list[str]:
@@ -175,13 +201,20 @@ def test_csv_downloads_hold_typed_formulas_as_text(hostile):
     today = timezone.localdate()
     # A search for the typed name finds the child and puts the search in the audit trail.
     _body(manager.get(reverse("children:list"), {"q": PAYLOAD}))
-    Placement.objects.filter(pk=o.placement.pk).update(referral=o.referral)  # the census's reason for it
+    Placement.objects.filter(pk=o.placement.pk).update(
+        referral=o.referral
+    )  # the census's reason for it
     downloads = [
         reverse("children:audit_trail", args=[o.child.pk]),
-        reverse("dataprotection:audit_log") + "?" + urlencode({
-            f"{name}-{part}": getattr(day, part) for name, day in (("start", today.replace(day=1)), ("end", today))
-            for part in ("day", "month", "year")
-        }),
+        reverse("dataprotection:audit_log")
+        + "?"
+        + urlencode(
+            {
+                f"{name}-{part}": getattr(day, part)
+                for name, day in (("start", today.replace(day=1)), ("end", today))
+                for part in ("day", "month", "year")
+            }
+        ),
         reverse("census:errors", args=["838"]),
         reverse("census:download", args=["838"]),
     ]
@@ -194,7 +227,9 @@ def test_csv_downloads_hold_typed_formulas_as_text(hostile):
         held |= {url for cell in cells if cell.startswith("'=HYPERLINK")}
     assert starts == {url: [] for url in downloads}
     # The error report is empty once the census is clean; the others hold the typed text.
-    assert held == set(downloads) - {reverse("census:errors", args=["838"])}, "typed formulas come out inert"
+    assert held == set(downloads) - {reverse("census:errors", args=["838"])}, (
+        "typed formulas come out inert"
+    )
 
 
 def _formula_like(cell: str) -> bool:

@@ -37,7 +37,9 @@ def scratch_database(tmp_path):
 
 # Committed data, so that pg_dump (another session) sees it; the reference data is put back after.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_backup_restores_every_table_row_for_row_and_refuses_to_overwrite_data(world, scratch_database, tmp_path):
+def test_a_backup_restores_every_table_row_for_row_and_refuses_to_overwrite_data(
+    world, scratch_database, tmp_path
+):
     path = tmp_path / "aptrack.backup"
     call_command("backup", str(path))
 
@@ -69,8 +71,23 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
 
 def test_the_password_goes_to_pg_dump_in_the_environment_never_on_the_command_line():
     args, env = backup._pg_args_and_env(
-        {"NAME": "aptrack", "USER": "aptrack_app", "PASSWORD": "s3cret-Pa55", "HOST": "db.internal", "PORT": 5432}
+        {
+            "NAME": "aptrack",
+            "USER": "aptrack_app",
+            "PASSWORD": "s3cret-Pa55",
+            "HOST": "db.internal",
+            "PORT": 5432,
+        }
     )
     assert "s3cret-Pa55" not in " ".join(args)
-    assert args == ["--host", "db.internal", "--port", "5432", "--username", "aptrack_app", "--dbname", "aptrack"]
+    assert args == [
+        "--host",
+        "db.internal",
+        "--port",
+        "5432",
+        "--username",
+        "aptrack_app",
+        "--dbname",
+        "aptrack",
+    ]
     assert env["PGPASSWORD"] == "s3cret-Pa55"

@@ -26,7 +26,9 @@ TODAY = dt.date(2026, 11, 25)
 AFTER_25TH_BIRTHDAY = dt.date(2027, 4, 1)
 
 
-def _placed(world, *, born: dt.date, spans: list[tuple[dt.date, dt.date | None]]) -> SimpleNamespace:
+def _placed(
+    world, *, born: dt.date, spans: list[tuple[dt.date, dt.date | None]]
+) -> SimpleNamespace:
     child = ChildFactory(date_of_birth=born, address_line_1="1 High Street", postcode="DT1 1AA")
     batch = MarkBatch.objects.create(
         provider=world.provider_x.organisation, channel="API", recorded_at=timezone.now()
@@ -34,18 +36,33 @@ def _placed(world, *, born: dt.date, spans: list[tuple[dt.date, dt.date | None]]
     placements = []
     for start, end in spans:
         placement = PlacementFactory(
-            child=child, provider=world.provider_x.organisation, start_date=start, end_date=end,
+            child=child,
+            provider=world.provider_x.organisation,
+            start_date=start,
+            end_date=end,
             status=PlacementStatus.ACTIVE if end is None else PlacementStatus.ENDED,
-            exit_plan="Back to school with a mentor", family_involvement="Mum attends reviews",
+            exit_plan="Back to school with a mentor",
+            family_involvement="Mum attends reviews",
         )
         for session in ("AM", "PM"):
             mark = AttendanceMark.objects.create(
-                placement=placement, session_date=start, session=session, code="/", batch=batch, version=2,
+                placement=placement,
+                session_date=start,
+                session=session,
+                code="/",
+                batch=batch,
+                version=2,
             )
-        AttendanceMarkVersion.objects.create(mark=mark, version=1, code="N", batch=batch, replaced_by_batch=batch)
+        AttendanceMarkVersion.objects.create(
+            mark=mark, version=1, code="N", batch=batch, replaced_by_batch=batch
+        )
         PlacementWeek.objects.create(
-            placement=placement, week_start_date=start - dt.timedelta(days=start.weekday()), child=child,
-            local_authority=child.home_la, provider=placement.provider, present=2,
+            placement=placement,
+            week_start_date=start - dt.timedelta(days=start.weekday()),
+            child=child,
+            local_authority=child.home_la,
+            provider=placement.provider,
+            present=2,
         )
         placements.append(placement)
     return SimpleNamespace(child=child, placements=placements)
@@ -55,12 +72,17 @@ def _placed(world, *, born: dt.date, spans: list[tuple[dt.date, dt.date | None]]
 def children(world):
     return SimpleNamespace(
         # Left AP in July 2018: attendance due (6 years); case record due at 25, in March 2027.
-        gone=_placed(world, born=dt.date(2002, 3, 14), spans=[(dt.date(2017, 9, 4), dt.date(2018, 7, 20))]),
+        gone=_placed(
+            world, born=dt.date(2002, 3, 14), spans=[(dt.date(2017, 9, 4), dt.date(2018, 7, 20))]
+        ),
         # Left in July 2022: nothing due until 2028.
-        recent=_placed(world, born=dt.date(2002, 5, 1), spans=[(dt.date(2021, 9, 6), dt.date(2022, 7, 20))]),
+        recent=_placed(
+            world, born=dt.date(2002, 5, 1), spans=[(dt.date(2021, 9, 6), dt.date(2022, 7, 20))]
+        ),
         # An old placement, but placed again now: still in AP.
         returned=_placed(
-            world, born=dt.date(2000, 1, 10),
+            world,
+            born=dt.date(2000, 1, 10),
             spans=[(dt.date(2014, 9, 1), dt.date(2015, 7, 17)), (dt.date(2026, 9, 7), None)],
         ),
     )
@@ -78,27 +100,39 @@ def test_a_dry_run_reports_what_is_due_and_writes_nothing(children, capsys):
     assert "Due: 1 children anonymised" in out
 
 
-def test_attendance_is_deleted_six_years_after_the_child_left_and_no_sooner(world, children, capsys):
-    kept_marks = set(AttendanceMark.objects.exclude(placement__child=children.gone.child).values_list("pk", flat=True))
+def test_attendance_is_deleted_six_years_after_the_child_left_and_no_sooner(
+    world, children, capsys
+):
+    kept_marks = set(
+        AttendanceMark.objects.exclude(placement__child=children.gone.child).values_list(
+            "pk", flat=True
+        )
+    )
 
     report = retention.apply_retention(today=TODAY, now=timezone.now(), dry_run=False)
 
     assert report.counts["attendance marks deleted"] == 2
     assert report.counts["children anonymised"] == 0  # not 25 until March 2027
     assert set(AttendanceMark.objects.values_list("pk", flat=True)) == kept_marks
-    assert not AttendanceMarkVersion.objects.filter(mark__placement__child=children.gone.child).exists()
+    assert not AttendanceMarkVersion.objects.filter(
+        mark__placement__child=children.gone.child
+    ).exists()
     assert AttendanceMarkVersion.objects.count() == 3
-    assert list(PlacementWeek.objects.values_list("child_id", flat=True).order_by("child_id")) == sorted(
-        [children.recent.child.pk, children.returned.child.pk, children.returned.child.pk]
-    )
+    assert list(
+        PlacementWeek.objects.values_list("child_id", flat=True).order_by("child_id")
+    ) == sorted([children.recent.child.pk, children.returned.child.pk, children.returned.child.pk])
     gone = Child.objects.get(pk=children.gone.child.pk)
     assert gone.legal_last_name == children.gone.child.legal_last_name
     event = AuditEvent.objects.get(child_id=gone.pk)
     assert (event.action, event.changes, event.actor_label) == (
-        AuditAction.DELETED, {"attendance_marks_deleted": 2}, "system"
+        AuditAction.DELETED,
+        {"attendance_marks_deleted": 2},
+        "system",
     )
     # Applied again, nothing more is due.
-    assert not any(retention.apply_retention(today=TODAY, now=timezone.now(), dry_run=False).counts.values())
+    assert not any(
+        retention.apply_retention(today=TODAY, now=timezone.now(), dry_run=False).counts.values()
+    )
 
 
 def test_a_case_record_is_anonymised_once_due_and_the_others_are_untouched(world, children):
@@ -108,8 +142,14 @@ def test_a_case_record_is_anonymised_once_due_and_the_others_are_untouched(world
     }
     placement = children.gone.placements[0]
     Review.objects.create(
-        placement=placement, kind="REVIEW", held_date=dt.date(2018, 3, 1), child_views="I like the art room",
-        decision="CONTINUE", next_review_date=dt.date(2018, 6, 1), recorded_by=world.officer_a, recorded_at=timezone.now(),
+        placement=placement,
+        kind="REVIEW",
+        held_date=dt.date(2018, 3, 1),
+        child_views="I like the art room",
+        decision="CONTINUE",
+        next_review_date=dt.date(2018, 6, 1),
+        recorded_by=world.officer_a,
+        recorded_at=timezone.now(),
     )
 
     report = retention.apply_retention(today=AFTER_25TH_BIRTHDAY, now=timezone.now(), dry_run=False)
@@ -124,7 +164,12 @@ def test_a_case_record_is_anonymised_once_due_and_the_others_are_untouched(world
     assert (placement.exit_plan, placement.family_involvement) == ("", "")
     assert placement.end_date == dt.date(2018, 7, 20)  # the coded facts stay
     assert Review.objects.get(placement=placement).child_views == ""
-    assert Placement.objects.exclude(child=child).filter(exit_plan="Back to school with a mentor").count() == 3
+    assert (
+        Placement.objects.exclude(child=child)
+        .filter(exit_plan="Back to school with a mentor")
+        .count()
+        == 3
+    )
     assert {
         c.pk: (c.full_name, c.upn, c.date_of_birth) for c in Child.objects.exclude(pk=child.pk)
     } == others_before

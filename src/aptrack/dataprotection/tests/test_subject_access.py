@@ -22,20 +22,31 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def history(world):
     placement = Placement.objects.get(child=world.child_a)
-    batch = MarkBatch.objects.create(provider=placement.provider, channel="API", recorded_at=timezone.now())
+    batch = MarkBatch.objects.create(
+        provider=placement.provider, channel="API", recorded_at=timezone.now()
+    )
     AttendanceMark.objects.create(
         placement=placement, session_date=placement.start_date, session="AM", code="/", batch=batch
     )
     Review.objects.create(
-        placement=placement, held_date=placement.start_date, child_views="I like the art room", decision="CONTINUE",
-        next_review_date=placement.start_date, recorded_by=world.officer_a, recorded_at=timezone.now(),
+        placement=placement,
+        held_date=placement.start_date,
+        child_views="I like the art room",
+        decision="CONTINUE",
+        next_review_date=placement.start_date,
+        recorded_by=world.officer_a,
+        recorded_at=timezone.now(),
     )
     other = Placement.objects.get(child=world.child_b)
-    AttendanceMark.objects.create(placement=other, session_date=other.start_date, session="AM", code="N", batch=batch)
+    AttendanceMark.objects.create(
+        placement=other, session_date=other.start_date, session="AM", code="N", batch=batch
+    )
     return placement
 
 
-def test_the_json_export_holds_the_record_placements_marks_reviews_and_who_viewed_it(client, world, history):
+def test_the_json_export_holds_the_record_placements_marks_reviews_and_who_viewed_it(
+    client, world, history
+):
     client.force_login(world.officer_a)
     client.get(reverse("children:detail", args=[world.child_a.pk]))
     client.force_login(world.manager_a)
@@ -53,7 +64,10 @@ def test_the_json_export_holds_the_record_placements_marks_reviews_and_who_viewe
     assert ("officer_a", "VIEWED") in viewers
     assert world.child_b.upn not in response.content.decode()
     exported = AuditEvent.objects.get(action=AuditAction.EXPORTED, child_id=world.child_a.pk)
-    assert (exported.actor, exported.changes) == (world.manager_a, {"subject_access_export": "json"})
+    assert (exported.actor, exported.changes) == (
+        world.manager_a,
+        {"subject_access_export": "json"},
+    )
 
 
 def test_the_pdf_export_is_a_pdf_and_is_audited(client, world, history):
@@ -61,14 +75,25 @@ def test_the_pdf_export_is_a_pdf_and_is_audited(client, world, history):
     response = client.get(reverse("children:subject_access_pdf", args=[world.child_a.pk]))
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
-    assert AuditEvent.objects.filter(action=AuditAction.EXPORTED, changes={"subject_access_export": "pdf"}).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action=AuditAction.EXPORTED, changes={"subject_access_export": "pdf"}
+        ).count()
+        == 1
+    )
 
 
 def test_only_the_la_manager_for_the_child_may_export_it(client, world):
     client.force_login(world.officer_a)
-    assert client.get(reverse("children:subject_access_json", args=[world.child_a.pk])).status_code == 403
+    assert (
+        client.get(reverse("children:subject_access_json", args=[world.child_a.pk])).status_code
+        == 403
+    )
     client.force_login(world.manager_a)
-    assert client.get(reverse("children:subject_access_pdf", args=[world.child_b.pk])).status_code == 404
+    assert (
+        client.get(reverse("children:subject_access_pdf", args=[world.child_b.pk])).status_code
+        == 404
+    )
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORTED).exists()
 
 
@@ -77,20 +102,38 @@ def test_the_command_writes_the_export_and_records_it(world, history, tmp_path):
     call_command("subject-access", str(world.child_a.pk), "--format", "json", "--output", str(path))
     assert json.loads(path.read_text())["child"]["id"] == world.child_a.pk
     event = AuditEvent.objects.get(action=AuditAction.EXPORTED)
-    assert (event.channel, event.actor_label, event.child_id) == ("COMMAND", "system", world.child_a.pk)
+    assert (event.channel, event.actor_label, event.child_id) == (
+        "COMMAND",
+        "system",
+        world.child_a.pk,
+    )
     with pytest.raises(CommandError, match="No child with id 0"):
         call_command("subject-access", "0", "--output", str(path))
 
 
 def test_an_anonymised_child_s_export_withholds_the_values_retention_removed(world, history):
     audit.record_event(
-        actor=world.officer_a, at=timezone.now(), action=AuditAction.UPDATED, channel=Channel.WEB,
-        instance=world.child_a, child_id=world.child_a.pk, where="/children/",
+        actor=world.officer_a,
+        at=timezone.now(),
+        action=AuditAction.UPDATED,
+        channel=Channel.WEB,
+        instance=world.child_a,
+        child_id=world.child_a.pk,
+        where="/children/",
         changes={"legal_last_name": {"old": "Little", "new": "Smith"}},
     )
     Child.objects.filter(pk=world.child_a.pk).update(anonymised_on=timezone.localdate())
     child = Child.objects.get(pk=world.child_a.pk)
-    data = json.loads(export_child(
-        child=child, fmt="json", actor=None, at=timezone.now(), channel=Channel.COMMAND, where="test"
-    ))
-    assert [row["changes"] for row in data["audit_trail"] if row["action"] == "UPDATED"] == [WITHHELD]
+    data = json.loads(
+        export_child(
+            child=child,
+            fmt="json",
+            actor=None,
+            at=timezone.now(),
+            channel=Channel.COMMAND,
+            where="test",
+        )
+    )
+    assert [row["changes"] for row in data["audit_trail"] if row["action"] == "UPDATED"] == [
+        WITHHELD
+    ]

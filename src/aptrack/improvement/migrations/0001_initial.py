@@ -6,91 +6,209 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0002_local_authorities'),
+        ("organisations", "0002_local_authorities"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('description', models.TextField(blank=True)),
-                ('owner_name', models.CharField(blank=True, max_length=120)),
-                ('owner_role', models.CharField(blank=True, max_length=120)),
-                ('due_date', models.DateField()),
-                ('status', models.CharField(choices=[('NOT_STARTED', 'Not started'), ('GREEN', 'Green: on track'), ('AMBER', 'Amber: at risk'), ('RED', 'Red: off track'), ('COMPLETE', 'Complete')], default='NOT_STARTED', max_length=12)),
-                ('measure_keys', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('owner_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='improvement_actions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("description", models.TextField(blank=True)),
+                ("owner_name", models.CharField(blank=True, max_length=120)),
+                ("owner_role", models.CharField(blank=True, max_length=120)),
+                ("due_date", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("NOT_STARTED", "Not started"),
+                            ("GREEN", "Green: on track"),
+                            ("AMBER", "Amber: at risk"),
+                            ("RED", "Red: off track"),
+                            ("COMPLETE", "Complete"),
+                        ],
+                        default="NOT_STARTED",
+                        max_length=12,
+                    ),
+                ),
+                ("measure_keys", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "owner_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="improvement_actions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ActionUpdate',
+            name="ActionUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(choices=[('NOT_STARTED', 'Not started'), ('GREEN', 'Green: on track'), ('AMBER', 'Amber: at risk'), ('RED', 'Red: off track'), ('COMPLETE', 'Complete')], max_length=12)),
-                ('to_status', models.CharField(choices=[('NOT_STARTED', 'Not started'), ('GREEN', 'Green: on track'), ('AMBER', 'Amber: at risk'), ('RED', 'Red: off track'), ('COMPLETE', 'Complete')], max_length=12)),
-                ('note', models.TextField()),
-                ('at', models.DateTimeField()),
-                ('action', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='improvement.action')),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("NOT_STARTED", "Not started"),
+                            ("GREEN", "Green: on track"),
+                            ("AMBER", "Amber: at risk"),
+                            ("RED", "Red: off track"),
+                            ("COMPLETE", "Complete"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("NOT_STARTED", "Not started"),
+                            ("GREEN", "Green: on track"),
+                            ("AMBER", "Amber: at risk"),
+                            ("RED", "Red: off track"),
+                            ("COMPLETE", "Complete"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField()),
+                ("at", models.DateTimeField()),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="updates",
+                        to="improvement.action",
+                    ),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ImprovementPlan',
+            name="ImprovementPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('board', models.CharField(max_length=200, verbose_name='Oversight board')),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='improvement_plans', to='organisations.localauthority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("board", models.CharField(max_length=200, verbose_name="Oversight board")),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="improvement_plans",
+                        to="organisations.localauthority",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Priority',
+            name="Priority",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('measure_keys', models.JSONField(blank=True, default=list)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='priorities', to='improvement.improvementplan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("measure_keys", models.JSONField(blank=True, default=list)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="priorities",
+                        to="improvement.improvementplan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'priorities',
+                "verbose_name_plural": "priorities",
             },
         ),
         migrations.AddField(
-            model_name='action',
-            name='priority',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='improvement.priority'),
+            model_name="action",
+            name="priority",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="actions",
+                to="improvement.priority",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='improvementplan',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='plan_period_ends_after_start'),
+            model_name="improvementplan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("period_end__gte", models.F("period_start"))),
+                name="plan_period_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='priority',
-            constraint=models.UniqueConstraint(fields=('plan', 'position'), name='one_priority_per_position'),
+            model_name="priority",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "position"), name="one_priority_per_position"
+            ),
         ),
         migrations.AddIndex(
-            model_name='action',
-            index=models.Index(fields=['priority', 'due_date'], name='improvement_priorit_cdd6b1_idx'),
+            model_name="action",
+            index=models.Index(
+                fields=["priority", "due_date"], name="improvement_priorit_cdd6b1_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('owner_name', ''), _negated=True), ('owner_user__isnull', False), _connector='OR'), name='action_has_owner'),
+            model_name="action",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("owner_name", ""), _negated=True),
+                    ("owner_user__isnull", False),
+                    _connector="OR",
+                ),
+                name="action_has_owner",
+            ),
         ),
     ]

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('improvement', '0001_initial'),
+        ("improvement", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='improvementplan',
-            name='version',
+            model_name="improvementplan",
+            name="version",
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.AddField(
-            model_name='priority',
-            name='version',
+            model_name="priority",
+            name="version",
             field=models.PositiveIntegerField(default=1),
         ),
     ]

@@ -16,8 +16,10 @@ pytestmark = pytest.mark.browser
 @pytest.mark.parametrize("javascript", [False, True], ids=["without-js", "with-js"])
 def test_manager_updates_an_action_rag_status(browser_world, new_page, javascript):
     world = browser_world
-    action = ActionFactory(priority__plan__created_by=world.manager_a,
-                           due_date=timezone.localdate() - dt.timedelta(days=3))
+    action = ActionFactory(
+        priority__plan__created_by=world.manager_a,
+        due_date=timezone.localdate() - dt.timedelta(days=3),
+    )
     plan = action.priority.plan
     page = new_page(javascript=javascript)
     # The live server's first answer can be slow on a busy machine: wait longer for it once.

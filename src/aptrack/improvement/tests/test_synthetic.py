@@ -23,8 +23,12 @@ TODAY = dt.date(2026, 11, 23)
 
 def _plan():
     draw = records.Draw(rng=random.Random(1), fake=Faker("en_GB"), today=TODAY, tz=dt.UTC)
-    staff = LaStaff(officers=[UserFactory(), UserFactory()], manager=UserFactory(), qa_officer=UserFactory(),
-                    provider_staff={})
+    staff = LaStaff(
+        officers=[UserFactory(), UserFactory()],
+        manager=UserFactory(),
+        qa_officer=UserFactory(),
+        provider_staff={},
+    )
     return create_improvement_plan(draw, la=la("838"), staff=staff)
 
 
@@ -34,8 +38,13 @@ def test_demo_plan_has_priorities_actions_histories_and_known_measures():
     assert plan.priorities.count() == 6
     assert summary.actions == 12
     # Every colour is on show, and some actions are overdue.
-    assert {RagStatus.GREEN, RagStatus.AMBER, RagStatus.RED, RagStatus.COMPLETE, RagStatus.NOT_STARTED} <= set(
-        summary.by_status)
+    assert {
+        RagStatus.GREEN,
+        RagStatus.AMBER,
+        RagStatus.RED,
+        RagStatus.COMPLETE,
+        RagStatus.NOT_STARTED,
+    } <= set(summary.by_status)
     assert summary.overdue == 2
     assert selectors.linked_measure_keys(plan) <= {key for key, _ in measure_catalogue()}
     # History is in the past, in order, and ends at each action's status.

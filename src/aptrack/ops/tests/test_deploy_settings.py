@@ -9,7 +9,9 @@ import sys
 from django.conf import settings
 
 ENV_EXAMPLE = settings.PROJECT_DIR / ".env.example"
-READERS = re.compile(r'(?:environ\.get|env_bool|env_int|env_list|env_secret|environ\[)\(?\s*"([A-Z][A-Z0-9_]+)"')
+READERS = re.compile(
+    r'(?:environ\.get|env_bool|env_int|env_list|env_secret|environ\[)\(?\s*"([A-Z][A-Z0-9_]+)"'
+)
 INTERNAL = {"APTRACK_TESTING"}  # set by the test suite only
 
 
@@ -24,7 +26,10 @@ def documented() -> dict[str, str]:
 
 def test_env_example_names_every_setting_read_from_the_environment():
     read = set()
-    for source in (settings.BASE_DIR / "config" / "settings.py", settings.PROJECT_DIR / "gunicorn.conf.py"):
+    for source in (
+        settings.BASE_DIR / "config" / "settings.py",
+        settings.PROJECT_DIR / "gunicorn.conf.py",
+    ):
         read |= set(READERS.findall(source.read_text()))
     assert "SENTRY_DSN" in read and "GUNICORN_WORKERS" in read
     assert read - INTERNAL - set(documented()) == set()
@@ -42,7 +47,10 @@ def test_check_deploy_prints_no_warning_with_the_documented_production_settings(
     assert env["DEBUG"] == "false" and env["SECURE_SSL_REDIRECT"] == "true"
     result = subprocess.run(
         [sys.executable, "-m", "aptrack.manage", "check", "--deploy", "--fail-level", "WARNING"],
-        capture_output=True, text=True, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout

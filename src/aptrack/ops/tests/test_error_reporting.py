@@ -18,7 +18,9 @@ PROBE = (
 def _probe(**extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SENTRY_")}
     env.update(DJANGO_SETTINGS_MODULE="aptrack.config.settings", DEBUG="true", **extra)
-    result = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -29,7 +31,11 @@ def test_sentry_is_not_started_without_a_dsn():
 
 def test_sentry_starts_with_a_dsn_and_sends_no_personal_data():
     # A loopback DSN: nothing is sent, since nothing goes wrong in the probe.
-    assert _probe(SENTRY_DSN="http://public@127.0.0.1:9/1") == {"active": True, "enabled": True, "pii": False}
+    assert _probe(SENTRY_DSN="http://public@127.0.0.1:9/1") == {
+        "active": True,
+        "enabled": True,
+        "pii": False,
+    }
 
 
 def test_events_keep_the_path_and_lose_the_query_string_form_and_cookies():
@@ -42,4 +48,7 @@ def test_events_keep_the_path_and_lose_the_query_string_form_and_cookies():
             "method": "GET",
         }
     }
-    assert _scrub(event, {})["request"] == {"url": "https://aptrack.example.gov.uk/children/", "method": "GET"}
+    assert _scrub(event, {})["request"] == {
+        "url": "https://aptrack.example.gov.uk/children/",
+        "method": "GET",
+    }

@@ -70,7 +70,9 @@ def test_lines_hold_paths_never_query_strings_or_names(client, world, log_lines)
 
 
 def test_lines_outside_a_request_have_no_request_id():
-    record = logging.makeLogRecord({"name": "aptrack.test", "levelname": "WARNING", "msg": "Not Found: /x?q=Smith"})
+    record = logging.makeLogRecord(
+        {"name": "aptrack.test", "levelname": "WARNING", "msg": "Not Found: /x?q=Smith"}
+    )
     line = json.loads(JsonFormatter().format(record))
     assert line["request_id"] is None
     assert line["message"] == "Not Found: /x"

@@ -28,13 +28,32 @@ def static_root(tmp_path):
     and the admin's are left out to keep this quick, as the pages here use neither."""
     env = _production_env(tmp_path, port=0)
     subprocess.run(
-        [sys.executable, "-m", "aptrack.manage", "collectstatic", "--no-input", "-v0",
-         "-i", "ninja", "-i", "admin", "-i", "*.map"],
-        env=env, check=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "aptrack.manage",
+            "collectstatic",
+            "--no-input",
+            "-v0",
+            "-i",
+            "ninja",
+            "-i",
+            "admin",
+            "-i",
+            "*.map",
+        ],
+        env=env,
+        check=True,
+        timeout=120,
     )
     # The sessions' cache table, which `aptrack migrate` makes under production settings (the
     # test database was migrated with the tests' in-memory cache).
-    subprocess.run([sys.executable, "-m", "aptrack.manage", "createcachetable"], env=env, check=True, timeout=60)
+    subprocess.run(
+        [sys.executable, "-m", "aptrack.manage", "createcachetable"],
+        env=env,
+        check=True,
+        timeout=60,
+    )
     return tmp_path / "static"
 
 
@@ -42,7 +61,8 @@ def _production_env(tmp_path, *, port: int) -> dict[str, str]:
     db = connection.settings_dict
     return production_env(
         database_url=f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or HOST}:{db['PORT'] or 5432}/{db['NAME']}",
-        static_root=tmp_path / "static", port=port,
+        static_root=tmp_path / "static",
+        port=port,
     )
 
 
@@ -68,7 +88,8 @@ def test_gunicorn_serves_the_service_with_production_settings(server, world):
     assert response.getheader("Strict-Transport-Security")
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
     response, _ = server.request(
-        "POST", "/accounts/sign-in/",
+        "POST",
+        "/accounts/sign-in/",
         {"csrfmiddlewaretoken": token, "username": user.username, "password": PASSWORD},
     )
     assert response.status == 302, "signed in"
@@ -90,7 +111,11 @@ def test_gunicorn_serves_the_service_with_production_settings(server, world):
 
     stylesheet = re.search(rb'href="(/static/vendor/govuk-frontend\.min\.[0-9a-f]{12}\.css)"', page)
     assert stylesheet, "pages link the hashed name"
-    response, css = server.request("GET", stylesheet.group(1).decode(), headers={"Accept-Encoding": "gzip"})
+    response, css = server.request(
+        "GET", stylesheet.group(1).decode(), headers={"Accept-Encoding": "gzip"}
+    )
     assert response.status == 200
     assert response.getheader("Content-Encoding") == "gzip"
-    assert "immutable" in response.getheader("Cache-Control")  # WhiteNoise: hashed names kept forever
+    assert "immutable" in response.getheader(
+        "Cache-Control"
+    )  # WhiteNoise: hashed names kept forever

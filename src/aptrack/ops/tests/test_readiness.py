@@ -73,7 +73,9 @@ def test_healthz_stays_alive_without_a_worker(client, needs_worker):
     assert client.get("/readyz").status_code == 503
 
 
-@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}})
+@override_settings(
+    TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+)
 def test_the_worker_command_beats_while_it_runs_and_clears_its_beat_when_it_stops(
     needs_worker, monkeypatch
 ):

@@ -5,72 +5,208 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='LocalAuthority',
+            name="LocalAuthority",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=3, unique=True, verbose_name='DfE LA code')),
-                ('ons_code', models.CharField(max_length=9, unique=True, verbose_name='ONS code')),
-                ('name', models.CharField(max_length=120)),
-                ('region', models.CharField(choices=[('NORTH_EAST', 'North East'), ('NORTH_WEST', 'North West'), ('YORKSHIRE', 'Yorkshire and The Humber'), ('EAST_MIDLANDS', 'East Midlands'), ('WEST_MIDLANDS', 'West Midlands'), ('EAST', 'East of England'), ('LONDON', 'London'), ('SOUTH_EAST', 'South East'), ('SOUTH_WEST', 'South West')], max_length=20)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=3, unique=True, verbose_name="DfE LA code")),
+                ("ons_code", models.CharField(max_length=9, unique=True, verbose_name="ONS code")),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "region",
+                    models.CharField(
+                        choices=[
+                            ("NORTH_EAST", "North East"),
+                            ("NORTH_WEST", "North West"),
+                            ("YORKSHIRE", "Yorkshire and The Humber"),
+                            ("EAST_MIDLANDS", "East Midlands"),
+                            ("WEST_MIDLANDS", "West Midlands"),
+                            ("EAST", "East of England"),
+                            ("LONDON", "London"),
+                            ("SOUTH_EAST", "South East"),
+                            ("SOUTH_WEST", "South West"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'local authorities',
-                'constraints': [models.CheckConstraint(condition=models.Q(('code__regex', '^[0-9]{3}$')), name='la_code_is_three_digits')],
+                "verbose_name_plural": "local authorities",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("code__regex", "^[0-9]{3}$")),
+                        name="la_code_is_three_digits",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Establishment',
+            name="Establishment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('urn', models.CharField(max_length=6, unique=True, verbose_name='URN')),
-                ('name', models.CharField(max_length=200)),
-                ('establishment_number', models.CharField(blank=True, max_length=4)),
-                ('type_code', models.CharField(blank=True, max_length=4, verbose_name='GIAS type of establishment (code)')),
-                ('type_name', models.CharField(blank=True, max_length=120)),
-                ('phase', models.CharField(blank=True, max_length=60)),
-                ('status', models.CharField(blank=True, max_length=60)),
-                ('postcode', models.CharField(blank=True, max_length=10)),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='establishments', to='organisations.localauthority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("urn", models.CharField(max_length=6, unique=True, verbose_name="URN")),
+                ("name", models.CharField(max_length=200)),
+                ("establishment_number", models.CharField(blank=True, max_length=4)),
+                (
+                    "type_code",
+                    models.CharField(
+                        blank=True, max_length=4, verbose_name="GIAS type of establishment (code)"
+                    ),
+                ),
+                ("type_name", models.CharField(blank=True, max_length=120)),
+                ("phase", models.CharField(blank=True, max_length=60)),
+                ("status", models.CharField(blank=True, max_length=60)),
+                ("postcode", models.CharField(blank=True, max_length=10)),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="establishments",
+                        to="organisations.localauthority",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('LOCAL_AUTHORITY', 'Local authority'), ('PROVIDER', 'Alternative provision provider'), ('SCHOOL', 'School'), ('AGENCY', 'Partner agency'), ('REGIONAL', 'Regional or national body')], max_length=20)),
-                ('agency_type', models.CharField(blank=True, choices=[('HEALTH', 'Health'), ('SOCIAL_CARE', 'Social care'), ('VIRTUAL_SCHOOL', 'Virtual school'), ('YOUTH_JUSTICE', 'Youth justice'), ('PARENT_CARER_FORUM', 'Parent carer forum'), ('COLLEGE', 'College')], max_length=20)),
-                ('region', models.CharField(blank=True, choices=[('NORTH_EAST', 'North East'), ('NORTH_WEST', 'North West'), ('YORKSHIRE', 'Yorkshire and The Humber'), ('EAST_MIDLANDS', 'East Midlands'), ('WEST_MIDLANDS', 'West Midlands'), ('EAST', 'East of England'), ('LONDON', 'London'), ('SOUTH_EAST', 'South East'), ('SOUTH_WEST', 'South West')], max_length=20)),
-                ('establishment', models.ForeignKey(blank=True, help_text='For schools and registered providers: their GIAS record.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='organisations.establishment')),
-                ('local_authority', models.ForeignKey(blank=True, help_text='The LA itself for an LA; the LA an agency or school serves otherwise.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='organisations.localauthority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("LOCAL_AUTHORITY", "Local authority"),
+                            ("PROVIDER", "Alternative provision provider"),
+                            ("SCHOOL", "School"),
+                            ("AGENCY", "Partner agency"),
+                            ("REGIONAL", "Regional or national body"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "agency_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("HEALTH", "Health"),
+                            ("SOCIAL_CARE", "Social care"),
+                            ("VIRTUAL_SCHOOL", "Virtual school"),
+                            ("YOUTH_JUSTICE", "Youth justice"),
+                            ("PARENT_CARER_FORUM", "Parent carer forum"),
+                            ("COLLEGE", "College"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "region",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("NORTH_EAST", "North East"),
+                            ("NORTH_WEST", "North West"),
+                            ("YORKSHIRE", "Yorkshire and The Humber"),
+                            ("EAST_MIDLANDS", "East Midlands"),
+                            ("WEST_MIDLANDS", "West Midlands"),
+                            ("EAST", "East of England"),
+                            ("LONDON", "London"),
+                            ("SOUTH_EAST", "South East"),
+                            ("SOUTH_WEST", "South West"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "establishment",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For schools and registered providers: their GIAS record.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="organisations.establishment",
+                    ),
+                ),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The LA itself for an LA; the LA an agency or school serves otherwise.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="organisations.localauthority",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='establishment',
-            constraint=models.CheckConstraint(condition=models.Q(('urn__regex', '^[0-9]{6}$')), name='urn_is_six_digits'),
+            model_name="establishment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("urn__regex", "^[0-9]{6}$")), name="urn_is_six_digits"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'LOCAL_AUTHORITY'), _negated=True), ('local_authority__isnull', False), _connector='OR'), name='la_organisation_has_la'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "LOCAL_AUTHORITY"), _negated=True),
+                    ("local_authority__isnull", False),
+                    _connector="OR",
+                ),
+                name="la_organisation_has_la",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'SCHOOL'), _negated=True), ('establishment__isnull', False), _connector='OR'), name='school_organisation_has_establishment'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "SCHOOL"), _negated=True),
+                    ("establishment__isnull", False),
+                    _connector="OR",
+                ),
+                name="school_organisation_has_establishment",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'AGENCY'), _negated=True), models.Q(('agency_type', ''), _negated=True), _connector='OR'), name='agency_organisation_has_type'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "AGENCY"), _negated=True),
+                    models.Q(("agency_type", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="agency_organisation_has_type",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'LOCAL_AUTHORITY')), fields=('local_authority',), name='one_organisation_per_la'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "LOCAL_AUTHORITY")),
+                fields=("local_authority",),
+                name="one_organisation_per_la",
+            ),
         ),
     ]

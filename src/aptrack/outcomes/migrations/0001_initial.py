@@ -6,106 +6,377 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0002_local_authorities'),
-        ('placements', '0004_plan_home_school_hours_end_choices'),
+        ("organisations", "0002_local_authorities"),
+        ("placements", "0004_plan_home_school_hours_end_choices"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AttainmentRecord',
+            name="AttainmentRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(choices=[('ENGLISH', 'English'), ('MATHS', 'Maths')], max_length=10)),
-                ('point', models.CharField(choices=[('ENTRY', 'On entry'), ('REVIEW', 'At a review or progress check'), ('KS4_RESULT', 'KS4 (GCSE) result')], max_length=12)),
-                ('grade', models.SmallIntegerField(help_text='GCSE 1–9; 0, -1, -2 Entry Level 3, 2, 1; -3 below / U')),
-                ('assessed_date', models.DateField()),
-                ('recorded_at', models.DateTimeField()),
-                ('placement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attainment', to='placements.placement')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('review', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='placements.review')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "subject",
+                    models.CharField(
+                        choices=[("ENGLISH", "English"), ("MATHS", "Maths")], max_length=10
+                    ),
+                ),
+                (
+                    "point",
+                    models.CharField(
+                        choices=[
+                            ("ENTRY", "On entry"),
+                            ("REVIEW", "At a review or progress check"),
+                            ("KS4_RESULT", "KS4 (GCSE) result"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "grade",
+                    models.SmallIntegerField(
+                        help_text="GCSE 1–9; 0, -1, -2 Entry Level 3, 2, 1; -3 below / U"
+                    ),
+                ),
+                ("assessed_date", models.DateField()),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "placement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attainment",
+                        to="placements.placement",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="placements.review",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['placement', 'subject', 'point', 'assessed_date'], name='outcomes_at_placeme_f80b0f_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('grade__gte', -3), ('grade__lte', 9)), name='attainment_grade_on_scale'), models.CheckConstraint(condition=models.Q(('review__isnull', True), ('point', 'REVIEW'), _connector='OR'), name='attainment_review_only_at_review_point'), models.UniqueConstraint(condition=models.Q(('point__in', ['ENTRY', 'KS4_RESULT'])), fields=('placement', 'subject', 'point'), name='one_entry_and_one_ks4_grade_per_subject')],
+                "indexes": [
+                    models.Index(
+                        fields=["placement", "subject", "point", "assessed_date"],
+                        name="outcomes_at_placeme_f80b0f_idx",
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("grade__gte", -3), ("grade__lte", 9)),
+                        name="attainment_grade_on_scale",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("review__isnull", True), ("point", "REVIEW"), _connector="OR"
+                        ),
+                        name="attainment_review_only_at_review_point",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("point__in", ["ENTRY", "KS4_RESULT"])),
+                        fields=("placement", "subject", "point"),
+                        name="one_entry_and_one_ks4_grade_per_subject",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OutreachSupport',
+            name="OutreachSupport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('pupils_supported', models.PositiveIntegerField()),
-                ('hours', models.DecimalField(decimal_places=1, max_digits=7)),
-                ('purpose', models.TextField()),
-                ('outcome', models.TextField(blank=True)),
-                ('recorded_at', models.DateTimeField()),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='outreach', to='organisations.localauthority')),
-                ('provider', models.ForeignKey(blank=True, limit_choices_to={'kind': 'PROVIDER'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='outreach_given', to='organisations.organisation')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school', models.ForeignKey(limit_choices_to={'kind': 'SCHOOL'}, on_delete=django.db.models.deletion.PROTECT, related_name='outreach_received', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("pupils_supported", models.PositiveIntegerField()),
+                ("hours", models.DecimalField(decimal_places=1, max_digits=7)),
+                ("purpose", models.TextField()),
+                ("outcome", models.TextField(blank=True)),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outreach",
+                        to="organisations.localauthority",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"kind": "PROVIDER"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outreach_given",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "SCHOOL"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="outreach_received",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['local_authority', 'start_date'], name='outcomes_ou_local_a_af1c9f_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='outreach_ends_after_start'), models.CheckConstraint(condition=models.Q(('hours__gte', 0)), name='outreach_hours_not_negative')],
+                "indexes": [
+                    models.Index(
+                        fields=["local_authority", "start_date"],
+                        name="outcomes_ou_local_a_af1c9f_idx",
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end_date__isnull", True),
+                            ("end_date__gte", models.F("start_date")),
+                            _connector="OR",
+                        ),
+                        name="outreach_ends_after_start",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("hours__gte", 0)), name="outreach_hours_not_negative"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PriorAttendance',
+            name="PriorAttendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attendance_percent', models.DecimalField(decimal_places=1, max_digits=4)),
-                ('period_start_date', models.DateField()),
-                ('period_end_date', models.DateField()),
-                ('source', models.CharField(choices=[('SCHOOL_RECORD', "The school's attendance record"), ('CTF', 'Common transfer file'), ('REFERRAL', 'The referral'), ('LA_DATA', 'LA attendance data'), ('OTHER', 'Other')], max_length=16)),
-                ('recorded_at', models.DateTimeField()),
-                ('placement', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='prior_attendance', to='placements.placement')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("attendance_percent", models.DecimalField(decimal_places=1, max_digits=4)),
+                ("period_start_date", models.DateField()),
+                ("period_end_date", models.DateField()),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("SCHOOL_RECORD", "The school's attendance record"),
+                            ("CTF", "Common transfer file"),
+                            ("REFERRAL", "The referral"),
+                            ("LA_DATA", "LA attendance data"),
+                            ("OTHER", "Other"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "placement",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="prior_attendance",
+                        to="placements.placement",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('attendance_percent__gte', 0), ('attendance_percent__lte', 100)), name='prior_attendance_is_a_percentage'), models.CheckConstraint(condition=models.Q(('period_end_date__gte', models.F('period_start_date'))), name='prior_attendance_period_in_order')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("attendance_percent__gte", 0), ("attendance_percent__lte", 100)
+                        ),
+                        name="prior_attendance_is_a_percentage",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("period_end_date__gte", models.F("period_start_date"))),
+                        name="prior_attendance_period_in_order",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Qualification',
+            name="Qualification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('GCSE', 'GCSE'), ('FUNCTIONAL_SKILLS', 'Functional Skills'), ('ENTRY_LEVEL', 'Entry Level Certificate'), ('BTEC', 'BTEC'), ('VOCATIONAL', 'Other vocational qualification'), ('OTHER', 'Other accredited course')], max_length=20)),
-                ('level', models.CharField(choices=[('ENTRY', 'Entry Level'), ('LEVEL_1', 'Level 1'), ('LEVEL_2', 'Level 2'), ('LEVEL_3', 'Level 3')], max_length=10)),
-                ('status', models.CharField(choices=[('WORKING_TOWARDS', 'Working towards'), ('ACHIEVED', 'Achieved'), ('NOT_ACHIEVED', 'Not achieved')], max_length=16)),
-                ('started_date', models.DateField()),
-                ('result_date', models.DateField(blank=True, null=True)),
-                ('result', models.CharField(blank=True, help_text='Grade or result, if graded', max_length=40)),
-                ('recorded_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('placement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='qualifications', to='placements.placement')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("GCSE", "GCSE"),
+                            ("FUNCTIONAL_SKILLS", "Functional Skills"),
+                            ("ENTRY_LEVEL", "Entry Level Certificate"),
+                            ("BTEC", "BTEC"),
+                            ("VOCATIONAL", "Other vocational qualification"),
+                            ("OTHER", "Other accredited course"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("ENTRY", "Entry Level"),
+                            ("LEVEL_1", "Level 1"),
+                            ("LEVEL_2", "Level 2"),
+                            ("LEVEL_3", "Level 3"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("WORKING_TOWARDS", "Working towards"),
+                            ("ACHIEVED", "Achieved"),
+                            ("NOT_ACHIEVED", "Not achieved"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("started_date", models.DateField()),
+                ("result_date", models.DateField(blank=True, null=True)),
+                (
+                    "result",
+                    models.CharField(
+                        blank=True, help_text="Grade or result, if graded", max_length=40
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "placement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="qualifications",
+                        to="placements.placement",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('result_date__isnull', True), ('status', 'WORKING_TOWARDS')), models.Q(models.Q(('status', 'WORKING_TOWARDS'), _negated=True), ('result_date__isnull', False)), _connector='OR'), name='qualification_result_date_with_result')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("result_date__isnull", True), ("status", "WORKING_TOWARDS")),
+                            models.Q(
+                                models.Q(("status", "WORKING_TOWARDS"), _negated=True),
+                                ("result_date__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="qualification_result_date_with_result",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WellbeingScore',
+            name="WellbeingScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField()),
-                ('recorded_date', models.DateField()),
-                ('note', models.TextField(blank=True)),
-                ('recorded_at', models.DateTimeField()),
-                ('placement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='wellbeing_scores', to='placements.placement')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('review', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='placements.review')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.PositiveSmallIntegerField()),
+                ("recorded_date", models.DateField()),
+                ("note", models.TextField(blank=True)),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "placement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="wellbeing_scores",
+                        to="placements.placement",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="placements.review",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['placement', 'recorded_date'], name='outcomes_we_placeme_5ca5f8_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 10)), name='wellbeing_score_1_to_10')],
+                "indexes": [
+                    models.Index(
+                        fields=["placement", "recorded_date"], name="outcomes_we_placeme_5ca5f8_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("score__gte", 1), ("score__lte", 10)),
+                        name="wellbeing_score_1_to_10",
+                    )
+                ],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('outcomes', '0001_initial'),
+        ("outcomes", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='qualification',
-            name='version',
+            model_name="qualification",
+            name="version",
             field=models.PositiveIntegerField(default=1),
         ),
     ]

@@ -72,7 +72,9 @@ class PriorAttendanceFactory(factory.django.DjangoModelFactory):
 
     placement = factory.SubFactory(PlacementFactory)
     attendance_percent = Decimal("50.0")
-    period_start_date = factory.LazyAttribute(lambda p: p.placement.start_date - dt.timedelta(weeks=12))
+    period_start_date = factory.LazyAttribute(
+        lambda p: p.placement.start_date - dt.timedelta(weeks=12)
+    )
     period_end_date = factory.LazyAttribute(lambda p: p.placement.start_date - dt.timedelta(days=1))
     source = "SCHOOL_RECORD"
     recorded_by = factory.SubFactory(UserFactory)
@@ -98,7 +100,9 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     placement = factory.SubFactory(PlacementFactory)
     weeks_after = 6
     due_date = factory.LazyAttribute(
-        lambda f: (f.placement.end_date or f.placement.start_date) + dt.timedelta(weeks=f.weeks_after)
+        lambda f: (
+            (f.placement.end_date or f.placement.start_date) + dt.timedelta(weeks=f.weeks_after)
+        )
     )
 
 

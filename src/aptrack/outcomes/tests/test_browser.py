@@ -33,7 +33,9 @@ def test_outcomes_page_and_grade_form_are_accessible(browser_world, new_page):  
     placement = Placement.objects.get(child=browser_world.child_a)
     PriorAttendanceFactory(placement=placement, attendance_percent=Decimal("44.0"))
     AttainmentFactory(placement=placement, grade=0)
-    AttainmentFactory(placement=placement, point="REVIEW", grade=1, assessed_date=dt.date(2026, 10, 19))
+    AttainmentFactory(
+        placement=placement, point="REVIEW", grade=1, assessed_date=dt.date(2026, 10, 19)
+    )
     QualificationFactory(placement=placement)
     WellbeingFactory(placement=placement, score=5)
     page = new_page()
@@ -65,6 +67,8 @@ def test_outreach_pages_are_accessible(browser_world, new_page):  # noqa: F811
     assert_accessible(page)
     click_and_wait(page, page.get_by_role("button", name="Save the support"))
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("recorded")
-    expect(page.get_by_role("table", name="All outreach support, newest first")).to_contain_text("School Y")
+    expect(page.get_by_role("table", name="All outreach support, newest first")).to_contain_text(
+        "School Y"
+    )
     assert_accessible(page)
     screenshot(page, "outcomes-outreach")

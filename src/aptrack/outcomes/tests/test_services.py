@@ -33,7 +33,9 @@ def _errors(call, **kwargs):
 def _grade(world, placement, **data):
     values = {"subject": "ENGLISH", "point": "ENTRY", "grade": 2, "assessed_date": START}
     values.update(data)
-    return services.record_attainment(actor=world.officer_a, at=AT, placement=placement, data=values)
+    return services.record_attainment(
+        actor=world.officer_a, at=AT, placement=placement, data=values
+    )
 
 
 # --- attainment ----------------------------------------------------------------------------
@@ -41,8 +43,14 @@ def _grade(world, placement, **data):
 
 def test_records_an_entry_grade_with_an_audit_entry(world, placement):
     record = _grade(world, placement, grade=-1)
-    assert (record.grade, record.grade_label, record.recorded_by) == (-1, "Entry Level 2", world.officer_a)
-    event = AuditEvent.objects.get(object_type="outcomes.AttainmentRecord", object_id=str(record.pk))
+    assert (record.grade, record.grade_label, record.recorded_by) == (
+        -1,
+        "Entry Level 2",
+        world.officer_a,
+    )
+    event = AuditEvent.objects.get(
+        object_type="outcomes.AttainmentRecord", object_id=str(record.pk)
+    )
     assert (event.action, event.child_id) == (AuditAction.CREATED, world.child_a.pk)
 
 
@@ -57,15 +65,23 @@ def test_records_an_entry_grade_with_an_audit_entry(world, placement):
         ({"point": ""}, "point", services.POINT_NEEDED),
         ({"assessed_date": None}, "assessed_date", services.DATE_NEEDED),
         ({"assessed_date": TODAY + dt.timedelta(days=1)}, "assessed_date", services.DATE_IN_FUTURE),
-        ({"point": "REVIEW", "assessed_date": START - dt.timedelta(days=1)}, "assessed_date",
-         services.DATE_BEFORE_START.format(start="7 September 2026")),
-        ({"assessed_date": START - dt.timedelta(days=29)}, "assessed_date",
-         services.DATE_BEFORE_ENTRY.format(days=28, start="7 September 2026")),
+        (
+            {"point": "REVIEW", "assessed_date": START - dt.timedelta(days=1)},
+            "assessed_date",
+            services.DATE_BEFORE_START.format(start="7 September 2026"),
+        ),
+        (
+            {"assessed_date": START - dt.timedelta(days=29)},
+            "assessed_date",
+            services.DATE_BEFORE_ENTRY.format(days=28, start="7 September 2026"),
+        ),
     ],
 )
 def test_attainment_refuses_invalid_input(world, placement, data, field, message):
     values = {"subject": "ENGLISH", "point": "ENTRY", "grade": 2, "assessed_date": START, **data}
-    errors = _errors(services.record_attainment, actor=world.officer_a, at=AT, placement=placement, data=values)
+    errors = _errors(
+        services.record_attainment, actor=world.officer_a, at=AT, placement=placement, data=values
+    )
     assert errors[field] == [message]
     assert not AttainmentRecord.objects.exists()
 
@@ -78,7 +94,9 @@ def test_one_entry_grade_per_subject_but_many_review_grades(world, placement):
     _grade(world, placement)
     _grade(world, placement, subject="MATHS")
     errors = _errors(_grade, world=world, placement=placement)
-    assert errors["point"] == [services.ALREADY_RECORDED.format(subject="English", point="on entry")]
+    assert errors["point"] == [
+        services.ALREADY_RECORDED.format(subject="English", point="on entry")
+    ]
     _grade(world, placement, point="REVIEW", assessed_date=START + dt.timedelta(weeks=6))
     _grade(world, placement, point="REVIEW", assessed_date=START + dt.timedelta(weeks=8), grade=3)
     assert AttainmentRecord.objects.filter(placement=placement).count() == 4
@@ -108,15 +126,26 @@ def test_nothing_is_recorded_for_a_cancelled_placement(world):
 
 
 def _qualification(world, placement, **data):
-    values = {"title": "Functional Skills maths", "kind": "FUNCTIONAL_SKILLS", "level": "ENTRY",
-              "status": "WORKING_TOWARDS", "started_date": START}
+    values = {
+        "title": "Functional Skills maths",
+        "kind": "FUNCTIONAL_SKILLS",
+        "level": "ENTRY",
+        "status": "WORKING_TOWARDS",
+        "started_date": START,
+    }
     values.update(data)
-    return services.record_qualification(actor=world.provider_x, at=AT, placement=placement, data=values)
+    return services.record_qualification(
+        actor=world.provider_x, at=AT, placement=placement, data=values
+    )
 
 
 def test_records_a_qualification_worked_towards_without_a_result(world, placement):
     qualification = _qualification(world, placement, result_date=TODAY, result="Pass")
-    assert (qualification.status, qualification.result_date, qualification.result) == ("WORKING_TOWARDS", None, "")
+    assert (qualification.status, qualification.result_date, qualification.result) == (
+        "WORKING_TOWARDS",
+        None,
+        "",
+    )
 
 
 @pytest.mark.parametrize(
@@ -130,10 +159,16 @@ def test_records_a_qualification_worked_towards_without_a_result(world, placemen
         ({"started_date": None}, "started_date", services.STARTED_NEEDED),
         ({"started_date": TODAY + dt.timedelta(days=1)}, "started_date", services.DATE_IN_FUTURE),
         ({"status": "ACHIEVED"}, "result_date", services.RESULT_DATE_NEEDED),
-        ({"status": "ACHIEVED", "result_date": START - dt.timedelta(days=1)}, "result_date",
-         services.RESULT_BEFORE_START),
-        ({"status": "NOT_ACHIEVED", "result_date": TODAY + dt.timedelta(days=1)}, "result_date",
-         services.DATE_IN_FUTURE),
+        (
+            {"status": "ACHIEVED", "result_date": START - dt.timedelta(days=1)},
+            "result_date",
+            services.RESULT_BEFORE_START,
+        ),
+        (
+            {"status": "NOT_ACHIEVED", "result_date": TODAY + dt.timedelta(days=1)},
+            "result_date",
+            services.DATE_IN_FUTURE,
+        ),
     ],
 )
 def test_qualification_refuses_invalid_input(world, placement, data, field, message):
@@ -145,8 +180,11 @@ def test_qualification_refuses_invalid_input(world, placement, data, field, mess
 def test_a_result_moves_a_qualification_on_and_is_audited(world, placement):
     qualification = _qualification(world, placement)
     updated = services.update_qualification_status(
-        actor=world.officer_a, at=AT, qualification=qualification,
-        data={"status": "ACHIEVED", "result_date": TODAY, "result": "Pass"}, expected_version=1,
+        actor=world.officer_a,
+        at=AT,
+        qualification=qualification,
+        data={"status": "ACHIEVED", "result_date": TODAY, "result": "Pass"},
+        expected_version=1,
     )
     assert (updated.status, updated.result_date, updated.result) == ("ACHIEVED", TODAY, "Pass")
     event = AuditEvent.objects.get(action=AuditAction.UPDATED, object_type="outcomes.Qualification")
@@ -155,9 +193,17 @@ def test_a_result_moves_a_qualification_on_and_is_audited(world, placement):
 
 def test_an_achieved_qualification_cannot_change(world, placement):
     achieved = QualificationFactory(placement=placement, status="ACHIEVED", result_date=TODAY)
-    errors = _errors(services.update_qualification_status, actor=world.officer_a, at=AT, qualification=achieved,
-                     data={"status": "NOT_ACHIEVED", "result_date": TODAY}, expected_version=1)
-    assert errors["status"] == [services.MOVE_NOT_ALLOWED.format(source="achieved", target="not achieved")]
+    errors = _errors(
+        services.update_qualification_status,
+        actor=world.officer_a,
+        at=AT,
+        qualification=achieved,
+        data={"status": "NOT_ACHIEVED", "result_date": TODAY},
+        expected_version=1,
+    )
+    assert errors["status"] == [
+        services.MOVE_NOT_ALLOWED.format(source="achieved", target="not achieved")
+    ]
 
 
 def test_qualification_moves_table():
@@ -202,10 +248,16 @@ def test_wellbeing_at_a_review_takes_its_date(world, placement):
 
 
 def _prior(world, placement, **data):
-    values = {"attendance_percent": "48.5", "period_start_date": dt.date(2026, 4, 13),
-              "period_end_date": dt.date(2026, 7, 17), "source": "SCHOOL_RECORD"}
+    values = {
+        "attendance_percent": "48.5",
+        "period_start_date": dt.date(2026, 4, 13),
+        "period_end_date": dt.date(2026, 7, 17),
+        "source": "SCHOOL_RECORD",
+    }
     values.update(data)
-    return services.record_prior_attendance(actor=world.officer_a, at=AT, placement=placement, data=values)
+    return services.record_prior_attendance(
+        actor=world.officer_a, at=AT, placement=placement, data=values
+    )
 
 
 @pytest.mark.parametrize(
@@ -217,8 +269,16 @@ def _prior(world, placement, **data):
         ({"attendance_percent": ""}, "attendance_percent", services.PERCENT_NEEDED),
         ({"source": ""}, "source", services.SOURCE_NEEDED),
         ({"period_start_date": None}, "period_start_date", services.PERIOD_START_NEEDED),
-        ({"period_end_date": START}, "period_end_date", services.PERIOD_NOT_BEFORE.format(start="7 September 2026")),
-        ({"period_start_date": dt.date(2026, 7, 18)}, "period_end_date", services.PERIOD_OUT_OF_ORDER),
+        (
+            {"period_end_date": START},
+            "period_end_date",
+            services.PERIOD_NOT_BEFORE.format(start="7 September 2026"),
+        ),
+        (
+            {"period_start_date": dt.date(2026, 7, 18)},
+            "period_end_date",
+            services.PERIOD_OUT_OF_ORDER,
+        ),
     ],
 )
 def test_prior_attendance_refuses_invalid_input(world, placement, data, field, message):
@@ -230,7 +290,9 @@ def test_prior_attendance_is_one_per_placement_and_corrections_are_audited(world
     _prior(world, placement, attendance_percent="52")
     prior = PriorAttendance.objects.get(placement=placement)
     assert prior.attendance_percent == Decimal("52.0")
-    event = AuditEvent.objects.get(action=AuditAction.UPDATED, object_type="outcomes.PriorAttendance")
+    event = AuditEvent.objects.get(
+        action=AuditAction.UPDATED, object_type="outcomes.PriorAttendance"
+    )
     assert event.changes["attendance_percent"] == {"old": "48.5", "new": "52.0"}
 
 
@@ -238,9 +300,18 @@ def test_prior_attendance_is_one_per_placement_and_corrections_are_audited(world
 
 
 def _outreach(world, **data):
-    school = OrganisationFactory(kind="SCHOOL", establishment=world.child_a.home_school, local_authority=la("838"))
-    values = {"school": school, "provider": None, "start_date": dt.date(2026, 9, 14), "end_date": None,
-              "pupils_supported": 4, "hours": Decimal("20"), "purpose": "Year 9 behaviour support"}
+    school = OrganisationFactory(
+        kind="SCHOOL", establishment=world.child_a.home_school, local_authority=la("838")
+    )
+    values = {
+        "school": school,
+        "provider": None,
+        "start_date": dt.date(2026, 9, 14),
+        "end_date": None,
+        "pupils_supported": 4,
+        "hours": Decimal("20"),
+        "purpose": "Year 9 behaviour support",
+    }
     values.update(data)
     return services.record_outreach(actor=world.officer_a, at=AT, la=la("838"), data=values)
 
@@ -252,15 +323,26 @@ def test_records_outreach_for_a_school_without_a_child(world):
 
 
 def test_outreach_refuses_another_las_school_and_bad_numbers(world):
-    hackney_school = OrganisationFactory(kind="SCHOOL", establishment=world.child_a.home_school,
-                                         local_authority=la("204"))
-    errors = _errors(_outreach, world=world, school=hackney_school, pupils_supported=-1, hours="x",
-                     purpose="", provider=OrganisationFactory(kind="AGENCY", agency_type="SOCIAL_CARE"),
-                     end_date=dt.date(2026, 9, 1))
+    hackney_school = OrganisationFactory(
+        kind="SCHOOL", establishment=world.child_a.home_school, local_authority=la("204")
+    )
+    errors = _errors(
+        _outreach,
+        world=world,
+        school=hackney_school,
+        pupils_supported=-1,
+        hours="x",
+        purpose="",
+        provider=OrganisationFactory(kind="AGENCY", agency_type="SOCIAL_CARE"),
+        end_date=dt.date(2026, 9, 1),
+    )
     assert errors == {
-        "school": [services.SCHOOL_NOT_IN_LA], "provider": [services.PROVIDER_NOT_PROVIDER],
-        "end_date": [services.END_BEFORE_START], "pupils_supported": [services.PUPILS_INVALID],
-        "hours": [services.HOURS_INVALID], "purpose": [services.PURPOSE_NEEDED],
+        "school": [services.SCHOOL_NOT_IN_LA],
+        "provider": [services.PROVIDER_NOT_PROVIDER],
+        "end_date": [services.END_BEFORE_START],
+        "pupils_supported": [services.PUPILS_INVALID],
+        "hours": [services.HOURS_INVALID],
+        "purpose": [services.PURPOSE_NEEDED],
     }
 
 

@@ -6,40 +6,106 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0002_local_authorities'),
+        ("organisations", "0002_local_authorities"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PackExport',
+            name="PackExport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_start_date', models.DateField()),
-                ('period_end_date', models.DateField()),
-                ('period_label', models.CharField(max_length=100)),
-                ('for_publication', models.BooleanField(default=False, help_text='Small numbers are suppressed in a copy for publication.')),
-                ('requested_at', models.DateTimeField()),
-                ('as_at_date', models.DateField(help_text='The day the figures are counted as at.')),
-                ('status', models.CharField(choices=[('QUEUED', 'Waiting to start'), ('RUNNING', 'Being produced'), ('DONE', 'Ready to download'), ('FAILED', 'Failed')], default='QUEUED', max_length=10)),
-                ('progress', models.PositiveSmallIntegerField(default=0)),
-                ('step', models.CharField(blank=True, help_text='What the task is doing now.', max_length=120)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('error', models.TextField(blank=True)),
-                ('task_id', models.CharField(blank=True, max_length=64)),
-                ('pdf', models.BinaryField(blank=True, null=True)),
-                ('xlsx', models.BinaryField(blank=True, null=True)),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.localauthority')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period_start_date", models.DateField()),
+                ("period_end_date", models.DateField()),
+                ("period_label", models.CharField(max_length=100)),
+                (
+                    "for_publication",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Small numbers are suppressed in a copy for publication.",
+                    ),
+                ),
+                ("requested_at", models.DateTimeField()),
+                (
+                    "as_at_date",
+                    models.DateField(help_text="The day the figures are counted as at."),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("QUEUED", "Waiting to start"),
+                            ("RUNNING", "Being produced"),
+                            ("DONE", "Ready to download"),
+                            ("FAILED", "Failed"),
+                        ],
+                        default="QUEUED",
+                        max_length=10,
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "step",
+                    models.CharField(
+                        blank=True, help_text="What the task is doing now.", max_length=120
+                    ),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("error", models.TextField(blank=True)),
+                ("task_id", models.CharField(blank=True, max_length=64)),
+                ("pdf", models.BinaryField(blank=True, null=True)),
+                ("xlsx", models.BinaryField(blank=True, null=True)),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.localauthority",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['local_authority', '-requested_at'], name='oversight_p_local_a_28d335_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('progress__gte', 0), ('progress__lte', 100)), name='pack_progress_is_a_percentage'), models.CheckConstraint(condition=models.Q(('period_end_date__gte', models.F('period_start_date'))), name='pack_period_ends_after_it_starts'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'DONE'), _negated=True), models.Q(('pdf__isnull', False), ('xlsx__isnull', False)), _connector='OR'), name='finished_pack_has_files')],
+                "indexes": [
+                    models.Index(
+                        fields=["local_authority", "-requested_at"],
+                        name="oversight_p_local_a_28d335_idx",
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("progress__gte", 0), ("progress__lte", 100)),
+                        name="pack_progress_is_a_percentage",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("period_end_date__gte", models.F("period_start_date"))),
+                        name="pack_period_ends_after_it_starts",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "DONE"), _negated=True),
+                            models.Q(("pdf__isnull", False), ("xlsx__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="finished_pack_has_files",
+                    ),
+                ],
             },
         ),
     ]

@@ -5,37 +5,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0002_local_authorities'),
-        ('oversight', '0001_initial'),
+        ("organisations", "0002_local_authorities"),
+        ("oversight", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DataVersion',
+            name="DataVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=24, unique=True)),
-                ('version', models.PositiveBigIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=24, unique=True)),
+                ("version", models.PositiveBigIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='DashboardSnapshot',
+            name="DashboardSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(help_text='Period, cohort, form input and day.', max_length=200)),
-                ('day', models.DateField(help_text='The day it counts as today.')),
-                ('form_input', models.CharField(blank=True, help_text="The period form's input it shows back.", max_length=200)),
-                ('stamp', models.CharField(help_text='The data versions it was built from.', max_length=60)),
-                ('html', models.TextField()),
-                ('built_at', models.DateTimeField()),
-                ('build_ms', models.PositiveIntegerField(help_text='How long building it took.')),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.localauthority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        help_text="Period, cohort, form input and day.", max_length=200
+                    ),
+                ),
+                ("day", models.DateField(help_text="The day it counts as today.")),
+                (
+                    "form_input",
+                    models.CharField(
+                        blank=True,
+                        help_text="The period form's input it shows back.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "stamp",
+                    models.CharField(
+                        help_text="The data versions it was built from.", max_length=60
+                    ),
+                ),
+                ("html", models.TextField()),
+                ("built_at", models.DateTimeField()),
+                ("build_ms", models.PositiveIntegerField(help_text="How long building it took.")),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.localauthority",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['local_authority', 'day'], name='oversight_d_local_a_d2e61f_idx')],
-                'constraints': [models.UniqueConstraint(fields=('local_authority', 'key'), name='one_snapshot_per_dashboard')],
+                "indexes": [
+                    models.Index(
+                        fields=["local_authority", "day"], name="oversight_d_local_a_d2e61f_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("local_authority", "key"), name="one_snapshot_per_dashboard"
+                    )
+                ],
             },
         ),
     ]

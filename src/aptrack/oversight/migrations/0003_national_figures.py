@@ -4,25 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('oversight', '0002_dashboard_snapshots'),
+        ("oversight", "0002_dashboard_snapshots"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NationalFigures',
+            name="NationalFigures",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(help_text='Period and day.', max_length=200, unique=True)),
-                ('day', models.DateField(help_text='The day it counts as today.')),
-                ('stamp', models.CharField(help_text='The data versions it was read at.', max_length=60)),
-                ('figures', models.JSONField(help_text="Each LA's numerators and denominators, by LA id.")),
-                ('built_at', models.DateTimeField()),
-                ('build_ms', models.PositiveIntegerField(help_text='How long reading them took.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(help_text="Period and day.", max_length=200, unique=True)),
+                ("day", models.DateField(help_text="The day it counts as today.")),
+                (
+                    "stamp",
+                    models.CharField(help_text="The data versions it was read at.", max_length=60),
+                ),
+                (
+                    "figures",
+                    models.JSONField(help_text="Each LA's numerators and denominators, by LA id."),
+                ),
+                ("built_at", models.DateTimeField()),
+                ("build_ms", models.PositiveIntegerField(help_text="How long reading them took.")),
             ],
             options={
-                'verbose_name_plural': 'national figures',
+                "verbose_name_plural": "national figures",
             },
         ),
     ]

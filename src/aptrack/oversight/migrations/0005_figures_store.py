@@ -6,48 +6,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0002_local_authorities'),
-        ('oversight', '0004_dashboardsnapshot_build'),
+        ("organisations", "0002_local_authorities"),
+        ("oversight", "0004_dashboardsnapshot_build"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Figures',
+            name="Figures",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('view', models.CharField(help_text='dashboard, dashboard-now or comparison', max_length=20)),
-                ('day', models.DateField(help_text='The day they count as today.')),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('period_label', models.CharField(max_length=100)),
-                ('stamp', models.CharField(help_text='The data versions they were computed from.', max_length=60)),
-                ('figures', models.JSONField()),
-                ('computed_at', models.DateTimeField()),
-                ('compute_ms', models.PositiveIntegerField(help_text='How long computing them took.')),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.localauthority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "view",
+                    models.CharField(
+                        help_text="dashboard, dashboard-now or comparison", max_length=20
+                    ),
+                ),
+                ("day", models.DateField(help_text="The day they count as today.")),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                ("period_label", models.CharField(max_length=100)),
+                (
+                    "stamp",
+                    models.CharField(
+                        help_text="The data versions they were computed from.", max_length=60
+                    ),
+                ),
+                ("figures", models.JSONField()),
+                ("computed_at", models.DateTimeField()),
+                (
+                    "compute_ms",
+                    models.PositiveIntegerField(help_text="How long computing them took."),
+                ),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.localauthority",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'figures',
+                "verbose_name_plural": "figures",
             },
         ),
         migrations.DeleteModel(
-            name='NationalFigures',
+            name="NationalFigures",
         ),
         migrations.DeleteModel(
-            name='DashboardSnapshot',
+            name="DashboardSnapshot",
         ),
         migrations.AddIndex(
-            model_name='figures',
-            index=models.Index(fields=['day', 'local_authority'], name='oversight_f_day_707c21_idx'),
+            model_name="figures",
+            index=models.Index(
+                fields=["day", "local_authority"], name="oversight_f_day_707c21_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='figures',
-            index=models.Index(fields=['computed_at'], name='oversight_f_compute_7e68aa_idx'),
+            model_name="figures",
+            index=models.Index(fields=["computed_at"], name="oversight_f_compute_7e68aa_idx"),
         ),
         migrations.AddConstraint(
-            model_name='figures',
-            constraint=models.UniqueConstraint(fields=('local_authority', 'view', 'day', 'period_start', 'period_end'), name='one_figures_per_view'),
+            model_name="figures",
+            constraint=models.UniqueConstraint(
+                fields=("local_authority", "view", "day", "period_start", "period_end"),
+                name="one_figures_per_view",
+            ),
         ),
     ]

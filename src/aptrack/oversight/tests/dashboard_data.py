@@ -61,25 +61,39 @@ class Dataset:
 
 def _week(placement: Placement, monday: dt.date, **counts: int) -> PlacementWeek:
     return PlacementWeek.objects.create(
-        placement=placement, week_start_date=monday, child_id=placement.child_id,
-        local_authority_id=placement.commissioning_la_id, provider_id=placement.provider_id, **counts,
+        placement=placement,
+        week_start_date=monday,
+        child_id=placement.child_id,
+        local_authority_id=placement.commissioning_la_id,
+        provider_id=placement.provider_id,
+        **counts,
     )
 
 
 @pytest.fixture
 def dataset(db: object) -> Dataset:
     dorset, hackney = la("838"), la("204")
-    la_org = Organisation.objects.filter(kind="LOCAL_AUTHORITY", local_authority=dorset).first() or (
+    la_org = Organisation.objects.filter(
+        kind="LOCAL_AUTHORITY", local_authority=dorset
+    ).first() or (
         OrganisationFactory(name="Dorset Council", kind="LOCAL_AUTHORITY", local_authority=dorset)
     )
     caseworker = UserFactory(username="data_officer", organisation=la_org, role="LA_OFFICER")
     pru = ProviderFactory(
-        organisation=OrganisationFactory(name="Heathside PRU", kind="PROVIDER", local_authority=dorset),
-        kind="PRU", setting_type="", ukprn="10000001", home_la=dorset,
+        organisation=OrganisationFactory(
+            name="Heathside PRU", kind="PROVIDER", local_authority=dorset
+        ),
+        kind="PRU",
+        setting_type="",
+        ukprn="10000001",
+        home_la=dorset,
     )
     tuition = ProviderFactory(
-        organisation=OrganisationFactory(name="Far Tuition", kind="PROVIDER", local_authority=hackney),
-        kind="TUITION", home_la=hackney,
+        organisation=OrganisationFactory(
+            name="Far Tuition", kind="PROVIDER", local_authority=hackney
+        ),
+        kind="TUITION",
+        home_la=hackney,
     )
     dorset_site = SiteFactory(provider=pru, local_authority=dorset)
 
@@ -87,8 +101,14 @@ def dataset(db: object) -> Dataset:
         return ChildFactory(home_la=fields.pop("home_la", dorset), date_of_birth=born, **fields)
 
     c1 = child(dt.date(2011, 5, 1), sen_status="E", fsm=True, sex="M", ethnicity="WBRI")  # Year 11
-    c2 = child(dt.date(2015, 1, 10), sen_status="E", looked_after=True, responsible_la=dorset, sex="F",
-               ethnicity="BAFR")  # Year 7
+    c2 = child(
+        dt.date(2015, 1, 10),
+        sen_status="E",
+        looked_after=True,
+        responsible_la=dorset,
+        sex="F",
+        ethnicity="BAFR",
+    )  # Year 7
     c3 = child(dt.date(2012, 10, 1), sen_status="K", sex="M")  # Year 9
     c4 = child(dt.date(2010, 12, 1), sex="M")  # Year 11
     c5 = child(dt.date(2011, 12, 1))  # Year 10
@@ -96,33 +116,95 @@ def dataset(db: object) -> Dataset:
     c7 = child(dt.date(2013, 1, 1))  # Year 8
     hackney_child = child(dt.date(2012, 1, 1), home_la=hackney)
 
-    r1 = ReferralFactory(child=c1, referrer=caseworker, route="PEX", primary_reason="PEX", status="APPROVED",
-                         first_day_of_exclusion=dt.date(2026, 9, 14), created_at=_at(dt.date(2026, 9, 14)))
-    r2 = ReferralFactory(child=c2, referrer=caseworker, route="EHCP_NAMED", primary_reason="EHCP",
-                         status="APPROVED", created_at=_at(dt.date(2026, 10, 1)))
-    ReferralFactory(child=c6, referrer=caseworker, route="PEX", primary_reason="PEX", status="SUBMITTED",
-                    first_day_of_exclusion=dt.date(2026, 11, 2), created_at=_at(dt.date(2026, 11, 2)))
-    ReferralFactory(child=c3, referrer=caseworker, status="DRAFT", created_at=_at(dt.date(2026, 11, 10)))
+    r1 = ReferralFactory(
+        child=c1,
+        referrer=caseworker,
+        route="PEX",
+        primary_reason="PEX",
+        status="APPROVED",
+        first_day_of_exclusion=dt.date(2026, 9, 14),
+        created_at=_at(dt.date(2026, 9, 14)),
+    )
+    r2 = ReferralFactory(
+        child=c2,
+        referrer=caseworker,
+        route="EHCP_NAMED",
+        primary_reason="EHCP",
+        status="APPROVED",
+        created_at=_at(dt.date(2026, 10, 1)),
+    )
+    ReferralFactory(
+        child=c6,
+        referrer=caseworker,
+        route="PEX",
+        primary_reason="PEX",
+        status="SUBMITTED",
+        first_day_of_exclusion=dt.date(2026, 11, 2),
+        created_at=_at(dt.date(2026, 11, 2)),
+    )
+    ReferralFactory(
+        child=c3, referrer=caseworker, status="DRAFT", created_at=_at(dt.date(2026, 11, 10))
+    )
 
     def plan(child: Child, provider, **fields: object) -> Placement:  # type: ignore[no-untyped-def]
-        return PlanFactory(child=child, provider=provider.organisation, commissioning_la=child.home_la, **fields)
+        return PlanFactory(
+            child=child, provider=provider.organisation, commissioning_la=child.home_la, **fields
+        )
 
-    p1 = plan(c1, pru, tier=2, start_date=dt.date(2026, 9, 16), planned_end_date=dt.date(2026, 12, 18),
-              weekly_cost=Decimal(500), referral=r1, site=dorset_site)
-    p2 = plan(c2, tuition, tier=3, start_date=dt.date(2026, 10, 5), planned_end_date=None, weekly_cost=Decimal(300),
-              referral=r2, part_time_reason="Medical: building up hours", open_ended_justification="Awaiting a place")
-    plan(c3, pru, tier=2, start_date=dt.date(2026, 9, 7), end_date=dt.date(2026, 10, 16), status="ENDED",
-         weekly_cost=Decimal(400), destination="HOME_SCHOOL", end_reason="COMPLETED")
+    p1 = plan(
+        c1,
+        pru,
+        tier=2,
+        start_date=dt.date(2026, 9, 16),
+        planned_end_date=dt.date(2026, 12, 18),
+        weekly_cost=Decimal(500),
+        referral=r1,
+        site=dorset_site,
+    )
+    p2 = plan(
+        c2,
+        tuition,
+        tier=3,
+        start_date=dt.date(2026, 10, 5),
+        planned_end_date=None,
+        weekly_cost=Decimal(300),
+        referral=r2,
+        part_time_reason="Medical: building up hours",
+        open_ended_justification="Awaiting a place",
+    )
+    plan(
+        c3,
+        pru,
+        tier=2,
+        start_date=dt.date(2026, 9, 7),
+        end_date=dt.date(2026, 10, 16),
+        status="ENDED",
+        weekly_cost=Decimal(400),
+        destination="HOME_SCHOOL",
+        end_reason="COMPLETED",
+    )
     plan(c4, tuition, tier=2, start_date=dt.date(2026, 6, 1), planned_end_date=dt.date(2026, 10, 1))
-    plan(c5, pru, tier=2, start_date=dt.date(2025, 9, 1), end_date=dt.date(2026, 3, 31), status="ENDED",
-         destination="NEET", end_reason="BREAKDOWN")
+    plan(
+        c5,
+        pru,
+        tier=2,
+        start_date=dt.date(2025, 9, 1),
+        end_date=dt.date(2026, 3, 31),
+        status="ENDED",
+        destination="NEET",
+        end_reason="BREAKDOWN",
+    )
     plan(c7, pru, tier=2, start_date=dt.date(2026, 12, 1), status="PLANNED")
     plan(hackney_child, pru, tier=2, start_date=dt.date(2026, 9, 7))
     # c1 reviewed on 1 November: next due 13 December, not overdue. c2 and c4 never reviewed:
     # due 16 November and 13 July, both overdue.
     Review.objects.create(
-        placement=p1, held_date=dt.date(2026, 11, 1), decision="CONTINUE", next_review_date=dt.date(2026, 12, 13),
-        recorded_by=caseworker, recorded_at=timezone.now(),
+        placement=p1,
+        held_date=dt.date(2026, 11, 1),
+        decision="CONTINUE",
+        next_review_date=dt.date(2026, 12, 13),
+        recorded_by=caseworker,
+        recorded_at=timezone.now(),
     )
     # Attendance, week of 16 November: c1 8 of 10 sessions, c2 5 of 10.
     _week(p1, dt.date(2026, 11, 16), present=8, unauthorised=2)

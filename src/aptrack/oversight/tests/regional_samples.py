@@ -34,30 +34,63 @@ def populate(world) -> None:  # type: ignore[no-untyped-def]
         )
         PlacementFactory(child=child, provider=provider, commissioning_la=dorset)
         if n < 2:
-            record_rows(world, *(
-                MarkRow(upn=child.upn, date=day.isoformat(), session=session, code="/" if n == 0 else "O")
-                for day in WEEK for session in ("AM", "PM")
-            ), today=TODAY)
-    record_rows(world, *(
-        MarkRow(upn=world.child_a.upn, date=day.isoformat(), session=session, code="/")
-        for day in WEEK for session in ("AM", "PM")
-    ), today=TODAY)
+            record_rows(
+                world,
+                *(
+                    MarkRow(
+                        upn=child.upn,
+                        date=day.isoformat(),
+                        session=session,
+                        code="/" if n == 0 else "O",
+                    )
+                    for day in WEEK
+                    for session in ("AM", "PM")
+                ),
+                today=TODAY,
+            )
+    record_rows(
+        world,
+        *(
+            MarkRow(upn=world.child_a.upn, date=day.isoformat(), session=session, code="/")
+            for day in WEEK
+            for session in ("AM", "PM")
+        ),
+        today=TODAY,
+    )
     # 6 children whose placement ended in October: 4 back to mainstream school.
-    destinations = [Destination.HOME_SCHOOL] * 2 + [Destination.NEW_MAINSTREAM] * 2 + [
-        Destination.NEET, Destination.SPECIAL_SCHOOL,
-    ]
+    destinations = (
+        [Destination.HOME_SCHOOL] * 2
+        + [Destination.NEW_MAINSTREAM] * 2
+        + [
+            Destination.NEET,
+            Destination.SPECIAL_SCHOOL,
+        ]
+    )
     for destination in destinations:
         PlacementFactory(
-            child=ChildFactory(home_la=dorset), provider=provider, commissioning_la=dorset,
-            start_date=dt.date(2026, 9, 7), end_date=dt.date(2026, 10, 16), status=PlacementStatus.ENDED,
-            end_reason=EndReason.COMPLETED, destination=destination,
+            child=ChildFactory(home_la=dorset),
+            provider=provider,
+            commissioning_la=dorset,
+            start_date=dt.date(2026, 9, 7),
+            end_date=dt.date(2026, 10, 16),
+            status=PlacementStatus.ENDED,
+            end_reason=EndReason.COMPLETED,
+            destination=destination,
         )
     # Permanent exclusions: one with provision from the third day, one with none yet.
     for provided in (True, False):
         child = ChildFactory(home_la=dorset)
         ReferralFactory(
-            child=child, route=Route.PERMANENT_EXCLUSION, first_day_of_exclusion=dt.date(2026, 11, 2),
-            status=ReferralStatus.SUBMITTED, referrer=world.officer_a,
+            child=child,
+            route=Route.PERMANENT_EXCLUSION,
+            first_day_of_exclusion=dt.date(2026, 11, 2),
+            status=ReferralStatus.SUBMITTED,
+            referrer=world.officer_a,
         )
         if provided:
-            PlacementFactory(child=child, provider=provider, commissioning_la=dorset, start_date=dt.date(2026, 11, 4))
+            PlacementFactory(
+                child=child,
+                provider=provider,
+                commissioning_la=dorset,
+                start_date=dt.date(2026, 11, 4),
+            )

@@ -20,12 +20,17 @@ WEEKS = [dt.date(2026, 11, 9), dt.date(2026, 11, 16)]  # two school weeks of Aut
 def _marks(world, upn: str, codes: list[str]) -> None:
     sessions = [
         (monday + dt.timedelta(days=n), session)
-        for monday in WEEKS for n in range(5) for session in ("AM", "PM")
+        for monday in WEEKS
+        for n in range(5)
+        for session in ("AM", "PM")
     ]
-    record_rows(world, *(
-        MarkRow(upn=upn, date=day.isoformat(), session=session, code=code)
-        for (day, session), code in zip(sessions, codes, strict=False)
-    ))
+    record_rows(
+        world,
+        *(
+            MarkRow(upn=upn, date=day.isoformat(), session=session, code=code)
+            for (day, session), code in zip(sessions, codes, strict=False)
+        ),
+    )
 
 
 @pytest.fixture
@@ -80,15 +85,30 @@ def test_the_summary_reports_issue_13s_four_figures_against_their_targets(capsys
     from types import SimpleNamespace
 
     kent, dorset = SimpleNamespace(pk=1, name="Kent"), SimpleNamespace(pk=2, name="Dorset")
-    row = {"a50": 20.0, "a95": 40.0, "b50": 21.0, "b95": 45.0, "c50": 300.0, "c95": 400.0,
-           "r50": 250.0, "r95": 6000.0, "duck50": 500.0, "agree": True}
+    row = {
+        "a50": 20.0,
+        "a95": 40.0,
+        "b50": 21.0,
+        "b95": 45.0,
+        "c50": 300.0,
+        "c95": 400.0,
+        "r50": 250.0,
+        "r95": 6000.0,
+        "duck50": 500.0,
+        "agree": True,
+    }
     rows = {1: row, 2: {**row, "a95": 60.0, "duck50": 100.0, "agree": False}}
     bench._summary([kent, dorset], rows, fresh50=900.0, kept50=30.0, kept95=50.0, duck_all50=400.0)
     out = capsys.readouterr().out
     assert "(a) dashboard p95 <= 50 ms: worst 60.0 ms: NOT met" in out
-    assert "(b) at Kent, first request after a change p95 <= 150 ms: 45.0 ms within the bound: met" in out
+    assert (
+        "(b) at Kent, first request after a change p95 <= 150 ms: 45.0 ms within the bound: met"
+        in out
+    )
     assert "400.0 ms computed on the request: NOT met" in out
     assert "worker refresh p95 6.00 s at Kent" in out and out.count("NOT met") == 5
     assert "(c) refresh at least as fast as DuckDB's scan (>= 1x): worst 0.40x: NOT met" in out
-    assert "afresh p50 900.0 ms = 2.25x DuckDB's all-LA scan (400.0 ms), target <= 2x: NOT met" in out
+    assert (
+        "afresh p50 900.0 ms = 2.25x DuckDB's all-LA scan (400.0 ms), target <= 2x: NOT met" in out
+    )
     assert "DISAGREE" in out

@@ -11,11 +11,15 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _breakdown(chart="bar", unit="count", rows=None):
-    rows = rows if rows is not None else [
-        Row("Tier 1: support in school", 3, 3, "measure=by_tier&value=1"),
-        Row("Tier 2 <time-limited> & more", 12, 12, "measure=by_tier&value=2"),
-        Row("Not recorded", 0, 0, "measure=by_tier&value=none"),
-    ]
+    rows = (
+        rows
+        if rows is not None
+        else [
+            Row("Tier 1: support in school", 3, 3, "measure=by_tier&value=1"),
+            Row("Tier 2 <time-limited> & more", 12, 12, "measure=by_tier&value=2"),
+            Row("Not recorded", 0, 0, "measure=by_tier&value=none"),
+        ]
+    )
     return Breakdown("by_tier", "By tier", unit, rows, chart)
 
 
@@ -48,7 +52,10 @@ def test_long_labels_wrap_onto_two_lines():
 
 
 def test_percentages_are_drawn_against_100_and_labelled():
-    rows = [Row("Registered", Decimal("50.0"), 10, None), Row("Non-school", Decimal("75.5"), 4, None)]
+    rows = [
+        Row("Registered", Decimal("50.0"), 10, None),
+        Row("Non-school", Decimal("75.5"), 4, None),
+    ]
     root = ET.fromstring(str(charts.bar_chart(_breakdown(unit="percent", rows=rows))))
     assert "50.0%" in _texts(root) and "75.5%" in _texts(root)
     widths = [int(rect.get("width")) for rect in root.iter(f"{SVG}rect")]
@@ -57,8 +64,11 @@ def test_percentages_are_drawn_against_100_and_labelled():
 
 
 def test_column_and_line_charts_label_every_month():
-    rows = [Row("Sep 2026", 4, 4, "measure=x&value=2026-09"), Row("Oct 2026", 0, 0, None),
-            Row("Nov 2026", 7, 7, None)]
+    rows = [
+        Row("Sep 2026", 4, 4, "measure=x&value=2026-09"),
+        Row("Oct 2026", 0, 0, None),
+        Row("Nov 2026", 7, 7, None),
+    ]
     for draw in (charts.column_chart, charts.line_chart):
         root = ET.fromstring(str(draw(_breakdown(chart="column", rows=rows))))
         texts = _texts(root)
@@ -79,7 +89,9 @@ def test_suppressed_values_are_written_as_given():
 
 
 def test_a_panel_links_each_value_to_its_children():
-    panel = charts.panel(_breakdown(), drill_prefix="/oversight/children/?period=this-term&", id_prefix="who-")
+    panel = charts.panel(
+        _breakdown(), drill_prefix="/oversight/children/?period=this-term&", id_prefix="who-"
+    )
     assert panel.heading_id == "who-by-tier-heading"
     assert 'aria-labelledby="who-by-tier-heading"' in panel.svg
     assert panel.rows[1].href == "/oversight/children/?period=this-term&measure=by_tier&value=2"
@@ -97,9 +109,20 @@ def test_values_are_formatted_for_reading():
 
 
 def test_a_figure_card_says_what_a_percentage_is_of():
-    figure = Figure("ehcp_share", "Children in AP now with an EHCP", Decimal("78.4"), "percent", 287,
-                    "measure=ehcp_share", of=366)
+    figure = Figure(
+        "ehcp_share",
+        "Children in AP now with an EHCP",
+        Decimal("78.4"),
+        "percent",
+        287,
+        "measure=ehcp_share",
+        of=366,
+    )
     card = charts.figure_card(figure, drill_prefix="/x/?")
-    assert (card.value, card.detail, card.href) == ("78.4%", "287 of 366 children", "/x/?measure=ehcp_share")
+    assert (card.value, card.detail, card.href) == (
+        "78.4%",
+        "287 of 366 children",
+        "/x/?measure=ehcp_share",
+    )
     nothing = Figure("open_ended", "Open-ended", 0, "count", 0, "measure=open_ended")
     assert charts.figure_card(nothing, drill_prefix="/x/?").href is None  # no list behind a zero

@@ -50,11 +50,14 @@ def test_la_staff_see_their_own_las_dashboard(client, world, persona):
 
 
 @pytest.mark.parametrize(
-    "persona", ["provider_x", "school_y", "social_worker", "virtual_school_head_a", "panel_member", "analyst"]
+    "persona",
+    ["provider_x", "school_y", "social_worker", "virtual_school_head_a", "panel_member", "analyst"],
 )
 def test_everyone_else_is_refused(client, world, persona):
     assert _get(client, getattr(world, persona), DASHBOARD).status_code == 403
-    assert _get(client, getattr(world, persona), CHILDREN, measure="children_in_ap").status_code == 403
+    assert (
+        _get(client, getattr(world, persona), CHILDREN, measure="children_in_ap").status_code == 403
+    )
 
 
 def test_signed_out_users_are_sent_to_sign_in(client):
@@ -72,7 +75,9 @@ def test_dashboard_shows_the_figures_with_tables_and_links(client, world, datase
     assert len(links) > 30
     assert all("period=this-term" in unescape(link) for link in links)
     assert '<caption class="govuk-table__caption' in html
-    assert html.count('class="app-chart" id=') == len(re.findall(r'<h3 class="govuk-heading-s" id="[^"]+-heading"', html))
+    assert html.count('class="app-chart" id=') == len(
+        re.findall(r'<h3 class="govuk-heading-s" id="[^"]+-heading"', html)
+    )
 
 
 def test_the_numbers_on_the_page_match_the_lists_behind_them(client, world, dataset):
@@ -89,7 +94,9 @@ def test_the_numbers_on_the_page_match_the_lists_behind_them(client, world, data
 
 
 def test_drill_down_lists_the_children_behind_a_row(client, world, dataset):
-    response = _get(client, world.manager_a, CHILDREN, period="this-term", measure="by_tier", value="3")
+    response = _get(
+        client, world.manager_a, CHILDREN, period="this-term", measure="by_tier", value="3"
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "By tier: Tier 3: transitional" in html
@@ -99,13 +106,19 @@ def test_drill_down_lists_the_children_behind_a_row(client, world, dataset):
 
 def test_drill_down_never_shows_another_las_child(client, world, dataset):
     def listed_ids(response):  # by id: generated names can repeat across LAs
-        return {int(pk) for pk in re.findall(r'href="/children/(\d+)/">', response.content.decode())}
+        return {
+            int(pk) for pk in re.findall(r'href="/children/(\d+)/">', response.content.decode())
+        }
 
-    dorset = _get(client, world.manager_a, CHILDREN, period="this-term", measure="children_in_ap_period")
+    dorset = _get(
+        client, world.manager_a, CHILDREN, period="this-term", measure="children_in_ap_period"
+    )
     hackney_ids = {world.child_b.pk, dataset.hackney_child.pk}
     assert not hackney_ids & listed_ids(dorset)
     assert _listed(dorset) == 5  # dataset's c1 to c4, and world's child_a
-    hackney = _get(client, world.officer_b, CHILDREN, period="this-term", measure="children_in_ap_period")
+    hackney = _get(
+        client, world.officer_b, CHILDREN, period="this-term", measure="children_in_ap_period"
+    )
     assert listed_ids(hackney) == hackney_ids
 
 
@@ -118,17 +131,24 @@ def test_qa_leads_see_numbers_but_not_children(client, world, dataset):
 
 def test_drill_down_is_paginated(client, world, dataset, monkeypatch):
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
-    first = _get(client, world.manager_a, CHILDREN, period="this-term", measure="children_in_ap_period")
+    first = _get(
+        client, world.manager_a, CHILDREN, period="this-term", measure="children_in_ap_period"
+    )
     assert len(_names(first)) == 2
     assert "page=2" in first.content.decode()
-    third = client.get(CHILDREN, {"period": "this-term", "measure": "children_in_ap_period", "page": 3})
+    third = client.get(
+        CHILDREN, {"period": "this-term", "measure": "children_in_ap_period", "page": 3}
+    )
     assert len(_names(third)) == 1
 
 
 def test_a_wrong_period_shows_errors_and_no_figures(client, world):
     response = _get(
-        client, world.manager_a, DASHBOARD, period="custom", **{"start-day": "31", "start-month": "2",
-                                                                "start-year": "2026"},
+        client,
+        world.manager_a,
+        DASHBOARD,
+        period="custom",
+        **{"start-day": "31", "start-month": "2", "start-year": "2026"},
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -139,8 +159,15 @@ def test_a_wrong_period_shows_errors_and_no_figures(client, world):
 
 
 def test_custom_periods_carry_into_the_drill_down(client, world, dataset):
-    params = {"period": "custom", "start-day": "1", "start-month": "10", "start-year": "2026",
-              "end-day": "31", "end-month": "10", "end-year": "2026"}
+    params = {
+        "period": "custom",
+        "start-day": "1",
+        "start-month": "10",
+        "start-year": "2026",
+        "end-day": "31",
+        "end-month": "10",
+        "end-year": "2026",
+    }
     html = _get(client, world.manager_a, DASHBOARD, **params).content.decode()
     assert "1 Oct 2026 to 31 Oct 2026" in html
     assert "start-day=1&amp;start-month=10" in html
@@ -148,21 +175,32 @@ def test_custom_periods_carry_into_the_drill_down(client, world, dataset):
 
 @pytest.mark.parametrize(
     "params",
-    [{"measure": "nonsense"}, {"measure": "by_tier", "value": "9x"}, {}, {"measure": "by_tier", "period": "soon"}],
+    [
+        {"measure": "nonsense"},
+        {"measure": "by_tier", "value": "9x"},
+        {},
+        {"measure": "by_tier", "period": "soon"},
+    ],
 )
 def test_unknown_figures_are_not_found(client, world, params):
     assert _get(client, world.manager_a, CHILDREN, **params).status_code == 404
 
 
-def test_the_dashboard_page_takes_a_bounded_number_of_queries(client, world, dataset, django_assert_max_num_queries):
+def test_the_dashboard_page_takes_a_bounded_number_of_queries(
+    client, world, dataset, django_assert_max_num_queries
+):
     client.force_login(world.manager_a)
     with django_assert_max_num_queries(50):
         assert client.get(DASHBOARD).status_code == 200
 
 
 def test_the_now_cohort_is_chosen_on_the_form(client, world, dataset):
-    html = _get(client, world.manager_a, DASHBOARD, period="this-term", cohort="now").content.decode()
+    html = _get(
+        client, world.manager_a, DASHBOARD, period="this-term", cohort="now"
+    ).content.decode()
     assert "Who is in AP now, and where" in html
     assert "cohort=now" in html
-    board = build_dashboard(la=dataset.dorset, period=AUTUMN, today=dashboard_data.TODAY, cohort="now")
+    board = build_dashboard(
+        la=dataset.dorset, period=AUTUMN, today=dashboard_data.TODAY, cohort="now"
+    )
     assert board.breakdown("by_tier").total == 4  # c1, c2, c4 and world's child_a

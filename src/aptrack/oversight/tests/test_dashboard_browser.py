@@ -27,7 +27,9 @@ pytestmark = pytest.mark.browser
 
 def test_dashboard_and_drill_down_are_accessible(browser_world, dataset, new_page):  # noqa: F811
     page = new_page()
-    page.set_default_timeout(60_000)  # the dashboard and the first static files are slow on a busy machine
+    page.set_default_timeout(
+        60_000
+    )  # the dashboard and the first static files are slow on a busy machine
     sign_in(page, "manager_a")
     page.goto("/oversight/?period=this-year")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Alternative provision oversight")

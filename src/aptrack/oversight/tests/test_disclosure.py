@@ -21,7 +21,8 @@ C = suppression.SUPPRESSED
 def _rows(key: str, counts: list[tuple[str, int]], values: list[str] | None = None) -> list[Row]:
     values = values or [label for label, _ in counts]
     return [
-        Row(label, n, n, f"measure={key}&value={value}") for (label, n), value in zip(counts, values, strict=True)
+        Row(label, n, n, f"measure={key}&value={value}")
+        for (label, n), value in zip(counts, values, strict=True)
     ]
 
 
@@ -32,37 +33,105 @@ def _percent(part: int, whole: int) -> Decimal:
 def issue_dashboard() -> Dashboard:
     """The numbers from the issue: 388 children, 3 of unknown sex; 13 permanently excluded, 12 with
     provision by the sixth day; destinations with one small row; spend by tier."""
-    destinations = [("HOME_SCHOOL", 20), ("NEW_MAINSTREAM", 9), ("POST_16", 14), ("NEET", 2), ("CME", 6)]
+    destinations = [
+        ("HOME_SCHOOL", 20),
+        ("NEW_MAINSTREAM", 9),
+        ("POST_16", 14),
+        ("NEET", 2),
+        ("CME", 6),
+    ]
     return Dashboard(
         la="Dorset",  # type: ignore[arg-type]
         period=AUTUMN,
         sections=[
-            Section("period", "In the period", [
-                Figure("children_in_ap_period", "Children in AP", 388, "count", 388, None),
-                Figure("placements_ended", "Ended", 51, "count", 51, None),
-                Figure("reintegration_rate", "Reintegrated", _percent(29, 51), "percent", 29, None, of=51),
-                Figure("neet_destinations", "NEET", 8, "count", 8, None, of=51),
-                Figure("spend_to_date", "Spend", Decimal("90000"), "gbp", 60, None),
-            ], [
-                Breakdown("by_sex", "By sex", "count", _rows("by_sex", [("Female", 117), ("Male", 268), ("Not known", 3)]),
-                          "bar", total=388),
-                Breakdown("by_looked_after", "Looked after", "count",
-                          _rows("by_looked_after", [("Looked after", 2), ("Not looked after", 386)]), "bar", total=388),
-                Breakdown("by_fsm", "FSM", "count",
-                          _rows("by_fsm", [("Eligible", 1), ("Not eligible", 1), ("Not recorded", 386)]), "bar", total=388),
-                Breakdown("destinations", "Destinations", "count",
-                          _rows("destinations", [(v, n) for v, n in destinations], [v for v, _ in destinations]), "bar"),
-                Breakdown("spend_by_tier", "Spend by tier", "gbp", [
-                    Row("Tier 1", Decimal("1000"), 2, None), Row("Tier 2", Decimal("50000"), 40, None),
-                    Row("Tier 3", Decimal("39000"), 18, None),
-                ], "bar"),
-            ]),
-            Section("duties", "Sixth day", [
-                Figure("permanent_exclusions", "PEx", 13, "count", 13, None),
-                Figure("sixth_day_compliance", "By the sixth day", _percent(12, 13), "percent", 12, None, of=13),
-                Figure("sixth_day_missed", "Missed", 1, "count", 1, None),
-                Figure("ehcp_share", "EHCP", _percent(385, 388), "percent", 385, None, of=388),
-            ], []),
+            Section(
+                "period",
+                "In the period",
+                [
+                    Figure("children_in_ap_period", "Children in AP", 388, "count", 388, None),
+                    Figure("placements_ended", "Ended", 51, "count", 51, None),
+                    Figure(
+                        "reintegration_rate",
+                        "Reintegrated",
+                        _percent(29, 51),
+                        "percent",
+                        29,
+                        None,
+                        of=51,
+                    ),
+                    Figure("neet_destinations", "NEET", 8, "count", 8, None, of=51),
+                    Figure("spend_to_date", "Spend", Decimal("90000"), "gbp", 60, None),
+                ],
+                [
+                    Breakdown(
+                        "by_sex",
+                        "By sex",
+                        "count",
+                        _rows("by_sex", [("Female", 117), ("Male", 268), ("Not known", 3)]),
+                        "bar",
+                        total=388,
+                    ),
+                    Breakdown(
+                        "by_looked_after",
+                        "Looked after",
+                        "count",
+                        _rows("by_looked_after", [("Looked after", 2), ("Not looked after", 386)]),
+                        "bar",
+                        total=388,
+                    ),
+                    Breakdown(
+                        "by_fsm",
+                        "FSM",
+                        "count",
+                        _rows(
+                            "by_fsm", [("Eligible", 1), ("Not eligible", 1), ("Not recorded", 386)]
+                        ),
+                        "bar",
+                        total=388,
+                    ),
+                    Breakdown(
+                        "destinations",
+                        "Destinations",
+                        "count",
+                        _rows(
+                            "destinations",
+                            [(v, n) for v, n in destinations],
+                            [v for v, _ in destinations],
+                        ),
+                        "bar",
+                    ),
+                    Breakdown(
+                        "spend_by_tier",
+                        "Spend by tier",
+                        "gbp",
+                        [
+                            Row("Tier 1", Decimal("1000"), 2, None),
+                            Row("Tier 2", Decimal("50000"), 40, None),
+                            Row("Tier 3", Decimal("39000"), 18, None),
+                        ],
+                        "bar",
+                    ),
+                ],
+            ),
+            Section(
+                "duties",
+                "Sixth day",
+                [
+                    Figure("permanent_exclusions", "PEx", 13, "count", 13, None),
+                    Figure(
+                        "sixth_day_compliance",
+                        "By the sixth day",
+                        _percent(12, 13),
+                        "percent",
+                        12,
+                        None,
+                        of=13,
+                    ),
+                    Figure("sixth_day_missed", "Missed", 1, "count", 1, None),
+                    Figure("ehcp_share", "EHCP", _percent(385, 388), "percent", 385, None, of=388),
+                ],
+                [],
+            ),
         ],
     )
 
@@ -116,16 +185,29 @@ def recovered(published: Dashboard, original: Dashboard) -> list[str]:
             if count is not None and suppression.is_small(int(real.of - count)):
                 leaks.append(f"{shown.key}: {real.of - count} not counted")
     # 13 children at 92.3% leaves 1 without sixth-day provision.
-    pex, met, missed = figure("permanent_exclusions"), implied_count("sixth_day_compliance"), figure("sixth_day_missed")
+    pex, met, missed = (
+        figure("permanent_exclusions"),
+        implied_count("sixth_day_compliance"),
+        figure("sixth_day_missed"),
+    )
     if pex is not None and met is not None and missed is None:
         leaks.append(f"sixth_day_missed = {pex - met}")
-    if pex is not None and missed is not None and met is None and suppression.is_small(int(pex - missed)):
+    if (
+        pex is not None
+        and missed is not None
+        and met is None
+        and suppression.is_small(int(pex - missed))
+    ):
         leaks.append(f"sixth_day_compliance count = {pex - missed}")
     # Figures that sum some rows: NEET = NEET + CME destinations; reintegrated = two rows.
     for key, (breakdown_key, values) in suppression.ROW_SUBSETS.items():
         breakdown = published.breakdown(breakdown_key)
         total = figure(key) if published.figure(key).unit == "count" else implied_count(key)
-        rows = [row for row in breakdown.rows if row.drilldown.endswith(tuple(f"value={v}" for v in values))]
+        rows = [
+            row
+            for row in breakdown.rows
+            if row.drilldown.endswith(tuple(f"value={v}" for v in values))
+        ]
         for row, found in zip(rows, _solve(total, [row.value for row in rows]), strict=True):
             if found is not None:
                 leaks.append(f"{key}: {row.label} = {found}")
@@ -136,10 +218,25 @@ def test_the_issue_subtractions_recover_the_small_numbers_without_secondary_supp
     # Primary suppression alone is what the issue found: the reader gets them all back.
     original = issue_dashboard()
     primary_only = Dashboard(
-        la=original.la, period=original.period, sections=[
-            Section(s.key, s.title, [suppression.suppress_figure(f) for f in s.figures],
-                    [Breakdown(b.key, b.title, b.unit, [suppression.suppress_row(r) for r in b.rows], b.chart,
-                               total=b.total) for b in s.breakdowns])
+        la=original.la,
+        period=original.period,
+        sections=[
+            Section(
+                s.key,
+                s.title,
+                [suppression.suppress_figure(f) for f in s.figures],
+                [
+                    Breakdown(
+                        b.key,
+                        b.title,
+                        b.unit,
+                        [suppression.suppress_row(r) for r in b.rows],
+                        b.chart,
+                        total=b.total,
+                    )
+                    for b in s.breakdowns
+                ],
+            )
             for s in original.sections
         ],
     )

@@ -25,24 +25,47 @@ DUE = dt.date(2026, 11, 9)
 
 def _fair_access(world, decided=DECIDED):
     child = ChildFactory(home_la=world.child_a.home_la)
-    referral = ReferralFactory(child=child, route=Route.FAIR_ACCESS, referrer=world.officer_a,
-                               status=ReferralStatus.APPROVED)
+    referral = ReferralFactory(
+        child=child,
+        route=Route.FAIR_ACCESS,
+        referrer=world.officer_a,
+        status=ReferralStatus.APPROVED,
+    )
     approve_at_fair_access_panel(referral, on=decided, decided_by=world.officer_a)
     return referral
 
 
 def _children(board, key):
     params = parse_qs(board.figure(key).drilldown)
-    return set(children_for(la=board.la, period=board.period, today=TODAY, measure=params["measure"][0],
-                            value=None, cohort="period"))
+    return set(
+        children_for(
+            la=board.la,
+            period=board.period,
+            today=TODAY,
+            measure=params["measure"][0],
+            value=None,
+            cohort="period",
+        )
+    )
 
 
-def test_fair_access_met_on_the_twentieth_day_missed_after_it_and_later_deadlines_not_yet_counted(world):
+def test_fair_access_met_on_the_twentieth_day_missed_after_it_and_later_deadlines_not_yet_counted(
+    world,
+):
     on_time = _fair_access(world)
-    PlacementFactory(child=on_time.child, referral=on_time, start_date=DUE, provider=world.provider_x.organisation)
+    PlacementFactory(
+        child=on_time.child,
+        referral=on_time,
+        start_date=DUE,
+        provider=world.provider_x.organisation,
+    )
     late = _fair_access(world)
-    PlacementFactory(child=late.child, referral=late, start_date=DUE + dt.timedelta(days=1),
-                     provider=world.provider_x.organisation)
+    PlacementFactory(
+        child=late.child,
+        referral=late,
+        start_date=DUE + dt.timedelta(days=1),
+        provider=world.provider_x.organisation,
+    )
     never = _fair_access(world)
     _fair_access(world, decided=dt.date(2026, 11, 16))  # due 14 December: after today
     board = build_dashboard(la=world.child_a.home_la, period=AUTUMN, today=TODAY)

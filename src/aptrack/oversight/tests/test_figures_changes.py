@@ -42,13 +42,20 @@ def _settled() -> None:
     changes.flush()
 
 
-def test_a_school_commission_counts_for_the_la_the_child_lives_in(world, dataset, django_capture_on_commit_callbacks):
+def test_a_school_commission_counts_for_the_la_the_child_lives_in(
+    world, dataset, django_capture_on_commit_callbacks
+):
     _settled()
     before = _stamp(dataset.dorset)
     with django_capture_on_commit_callbacks(execute=True):
-        PlanFactory(child=dataset.c7, provider=dataset.p1.provider, commissioning_la=None,
-                    commissioning_school=world.school_y.organisation, start_date=dt.date(2026, 11, 16),
-                    weekly_cost=Decimal(450))
+        PlanFactory(
+            child=dataset.c7,
+            provider=dataset.p1.provider,
+            commissioning_la=None,
+            commissioning_school=world.school_y.organisation,
+            start_date=dt.date(2026, 11, 16),
+            weekly_cost=Decimal(450),
+        )
     assert _stamp(dataset.dorset) != before
 
 
@@ -74,7 +81,9 @@ def test_marks_recorded_change_the_placing_la(world, django_capture_on_commit_ca
     dorset, hackney = la("838"), la("204")
     before, elsewhere = _stamp(dorset), _stamp(hackney)
     with django_capture_on_commit_callbacks(execute=True):
-        record_rows(world, MarkRow(upn=world.child_a.upn, date="2026-11-23", session="AM", code="/"))
+        record_rows(
+            world, MarkRow(upn=world.child_a.upn, date="2026-11-23", session="AM", code="/")
+        )
     assert _stamp(dorset) != before and _stamp(hackney) == elsewhere
 
 
@@ -96,7 +105,9 @@ def test_a_provider_change_changes_every_la(dataset, django_capture_on_commit_ca
     assert _stamp(dataset.dorset) != before[0] and _stamp(dataset.hackney) != before[1]
 
 
-def test_a_change_rolled_back_is_not_lost_for_the_next_commit(dataset, django_capture_on_commit_callbacks):
+def test_a_change_rolled_back_is_not_lost_for_the_next_commit(
+    dataset, django_capture_on_commit_callbacks
+):
     """A rolled-back write leaves its LAs to be counted with the next commit, never dropped."""
     _settled()
     before = _stamp(dataset.dorset)
@@ -119,7 +130,10 @@ def test_tomorrow_the_figures_are_computed_again(client, world, dataset):
         client.force_login(world.manager_a)  # a day later the session has timed out
         response = client.get(DASHBOARD, {"period": "this-term"})
     assert "are for today, 24 November 2026" in response.content.decode()
-    assert sorted(Figures.objects.values_list("day", flat=True)) == [dt.date(2026, 11, 23), dt.date(2026, 11, 24)]
+    assert sorted(Figures.objects.values_list("day", flat=True)) == [
+        dt.date(2026, 11, 23),
+        dt.date(2026, 11, 24),
+    ]
 
 
 def test_each_la_is_served_its_own_figures(client, world, dataset):

@@ -43,12 +43,16 @@ def _children_in_ap(response) -> int:
 def _new_child_in_ap(authority):
     provider = Organisation.objects.get(name="Heathside PRU")  # the dataset's
     PlacementFactory(
-        child=ChildFactory(home_la=authority), commissioning_la=authority, provider=provider,
+        child=ChildFactory(home_la=authority),
+        commissioning_la=authority,
+        provider=provider,
         start_date=dt.date(2026, 11, 2),
     )
 
 
-def test_a_second_look_is_served_the_kept_figures(client, world, dataset, django_assert_max_num_queries):
+def test_a_second_look_is_served_the_kept_figures(
+    client, world, dataset, django_assert_max_num_queries
+):
     client.force_login(world.manager_a)
     first = client.get(DASHBOARD)
     row = Figures.objects.get(local_authority=la("838"), view="dashboard")
@@ -66,7 +70,9 @@ def test_a_change_to_the_las_data_is_counted_and_shown(client, world, dataset):
     assert _children_in_ap(client.get(DASHBOARD)) == before + 1
 
 
-def test_while_data_comes_in_figures_are_served_up_to_the_bound_then_computed(client, world, dataset, settings, _clock):
+def test_while_data_comes_in_figures_are_served_up_to_the_bound_then_computed(
+    client, world, dataset, settings, _clock
+):
     settings.APTRACK_FIGURES_MAX_AGE = dt.timedelta(seconds=60)
     client.force_login(world.manager_a)
     before = _children_in_ap(client.get(DASHBOARD))
@@ -94,12 +100,21 @@ def test_the_worker_refreshes_the_figures_looked_at_after_a_change_commits(
     settings.APTRACK_CHANGES_AT_COMMIT = True
     settings.APTRACK_FIGURES_MAX_AGE = dt.timedelta(seconds=60)
     dorset, term = la("838"), Period.term_containing(TODAY)
-    before = figures.dashboard(la=dorset, period=term, today=TODAY).figures.figure("children_in_ap").value
+    before = (
+        figures.dashboard(la=dorset, period=term, today=TODAY)
+        .figures.figure("children_in_ap")
+        .value
+    )
     with django_capture_on_commit_callbacks(execute=True):  # the change commits; the task runs
         _new_child_in_ap(dorset)
     row = Figures.objects.get(local_authority=dorset, view="dashboard")
     assert row.stamp == figures.versions([dorset.pk])[dorset.pk]
-    assert figures.dashboard(la=dorset, period=term, today=TODAY).figures.figure("children_in_ap").value == before + 1
+    assert (
+        figures.dashboard(la=dorset, period=term, today=TODAY)
+        .figures.figure("children_in_ap")
+        .value
+        == before + 1
+    )
 
 
 def test_a_bulk_writer_announces_the_las_it_wrote_for(world):
@@ -115,12 +130,27 @@ def test_a_bulk_writer_announces_the_las_it_wrote_for(world):
 def test_each_app_says_which_las_its_models_touch():
     registered = {model._meta.label for model in changes.registered()}
     assert registered >= {
-        "children.Child", "placements.Placement", "placements.IntendedOutcome", "placements.Review",
-        "placements.OutcomeProgress", "placements.FollowUp", "referrals.Referral", "referrals.ReferralEvent",
-        "outcomes.AttainmentRecord", "outcomes.Qualification", "outcomes.WellbeingScore",
-        "outcomes.PriorAttendance", "outcomes.OutreachSupport", "attendance.AttendanceMark",
-        "attendance.PlacementWeek", "calendars.TermPeriod", "calendars.ClosureDay", "providers.Provider",
-        "providers.ProviderSite", "organisations.LocalAuthority", "organisations.Organisation",
+        "children.Child",
+        "placements.Placement",
+        "placements.IntendedOutcome",
+        "placements.Review",
+        "placements.OutcomeProgress",
+        "placements.FollowUp",
+        "referrals.Referral",
+        "referrals.ReferralEvent",
+        "outcomes.AttainmentRecord",
+        "outcomes.Qualification",
+        "outcomes.WellbeingScore",
+        "outcomes.PriorAttendance",
+        "outcomes.OutreachSupport",
+        "attendance.AttendanceMark",
+        "attendance.PlacementWeek",
+        "calendars.TermPeriod",
+        "calendars.ClosureDay",
+        "providers.Provider",
+        "providers.ProviderSite",
+        "organisations.LocalAuthority",
+        "organisations.Organisation",
     }
     assert all(apps.is_installed(model._meta.app_config.name) for model in changes.registered())
 
@@ -139,7 +169,9 @@ def test_kept_figures_are_the_measures_own(world, dataset):
     dorset, term = la("838"), Period.term_containing(TODAY)
     for cohort in ("period", "now"):
         built = build_dashboard(la=dorset, period=term, today=TODAY, cohort=cohort)
-        kept = figures.decode_dashboard(figures.encode_dashboard(built), la=dorset, period=term, today=TODAY)
+        kept = figures.decode_dashboard(
+            figures.encode_dashboard(built), la=dorset, period=term, today=TODAY
+        )
         assert kept.sections == built.sections and kept.extra == built.extra
 
 
@@ -148,12 +180,16 @@ def test_the_improvement_plan_and_the_pack_read_the_same_kept_figures(world, dat
     kept = figures.dashboard(la=dorset, period=term, today=TODAY)
     values = improvement_measures.current_values(la=dorset, keys={"children_in_ap"}, today=TODAY)
     assert values["children_in_ap"].computed_at == kept.computed_at
-    built = pack.build_pack(la=dorset, period=term, today=TODAY, for_publication=False, generated_at=NOON)
+    built = pack.build_pack(
+        la=dorset, period=term, today=TODAY, for_publication=False, generated_at=NOON
+    )
     assert built.dashboard.figure("children_in_ap") == kept.figures.figure("children_in_ap")
     assert Figures.objects.filter(local_authority=dorset, view="dashboard", day=TODAY).count() == 1
 
 
-def test_the_national_view_keeps_every_las_figures_and_computes_only_the_changed(client, world, dataset, _clock):
+def test_the_national_view_keeps_every_las_figures_and_computes_only_the_changed(
+    client, world, dataset, _clock
+):
     client.force_login(world.analyst)
     first = client.get(reverse("oversight:regional"))
     assert first.status_code == 200

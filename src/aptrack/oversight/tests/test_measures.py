@@ -32,8 +32,12 @@ def _value(board, key):
 def _children(board, query, cohort="period"):
     params = parse_qs(query)
     return children_for(
-        la=board.la, period=board.period, today=TODAY, measure=params["measure"][0],
-        value=params.get("value", [None])[0], cohort=params.get("cohort", [cohort])[0],
+        la=board.la,
+        period=board.period,
+        today=TODAY,
+        measure=params["measure"][0],
+        value=params.get("value", [None])[0],
+        cohort=params.get("cohort", [cohort])[0],
     )
 
 
@@ -53,35 +57,54 @@ def test_placements_needing_attention(dataset):
     board = build_dashboard(la=dataset.dorset, period=AUTUMN, today=TODAY)
     assert _value(board, "open_ended") == 1  # c2
     assert _value(board, "open_ended_no_exit_plan") == 1
-    assert _value(board, "drift") == 1  # c4, planned to end 1 October; c2 open-ended with a justification
+    assert (
+        _value(board, "drift") == 1
+    )  # c4, planned to end 1 October; c2 open-ended with a justification
     assert _value(board, "reviews_overdue") == 2  # c2 and c4; c1 was reviewed on 1 November
     assert _value(board, "longest_length") == Decimal("25.0")  # c4: 175 days since 1 June
-    assert set(_children(board, board.figure("reviews_overdue").drilldown)) == {dataset.c2, dataset.c4}
+    assert set(_children(board, board.figure("reviews_overdue").drilldown)) == {
+        dataset.c2,
+        dataset.c4,
+    }
 
 
 def test_breakdowns_of_the_children_in_ap_during_the_period(dataset):
     board = build_dashboard(la=dataset.dorset, period=AUTUMN, today=TODAY)
-    assert _rows(board, "by_tier") == {"Tier 2: time-limited": (3, 3), "Tier 3: transitional": (1, 1)}
+    assert _rows(board, "by_tier") == {
+        "Tier 2: time-limited": (3, 3),
+        "Tier 3: transitional": (1, 1),
+    }
     assert _rows(board, "by_route") == {
-        "Permanent exclusion": (1, 1), "EHCP: setting named in the plan": (1, 1), "No referral recorded": (2, 2),
+        "Permanent exclusion": (1, 1),
+        "EHCP: setting named in the plan": (1, 1),
+        "No referral recorded": (2, 2),
     }
     assert _rows(board, "by_provider_type") == {
-        "Registered (school) providers": (2, 2), "Unregistered (non-school) providers": (2, 2),
+        "Registered (school) providers": (2, 2),
+        "Unregistered (non-school) providers": (2, 2),
     }
     assert _rows(board, "by_area") == {"In the LA's area": (2, 2), "Out of area": (2, 2)}
     assert _rows(board, "by_provider") == {"Heathside PRU": (2, 2), "Far Tuition": (2, 2)}
     assert _rows(board, "by_year_group") == {"Year 7": (1, 1), "Year 9": (1, 1), "Year 11": (2, 2)}
     assert _rows(board, "by_sen") == {
-        "No special educational needs": (1, 1), "SEN support": (1, 1), "Education, health and care plan": (2, 2),
+        "No special educational needs": (1, 1),
+        "SEN support": (1, 1),
+        "Education, health and care plan": (2, 2),
     }
     assert _rows(board, "by_looked_after") == {"Looked after": (1, 1), "Not looked after": (3, 3)}
-    assert _rows(board, "by_fsm") == {"Eligible for free school meals": (1, 1), "Not eligible": (3, 3)}
+    assert _rows(board, "by_fsm") == {
+        "Eligible for free school meals": (1, 1),
+        "Not eligible": (3, 3),
+    }
     assert board.breakdown("by_tier").total == 4
 
 
 def test_the_now_cohort_counts_only_children_in_ap_today(dataset):
     board = build_dashboard(la=dataset.dorset, period=AUTUMN, today=TODAY, cohort="now")
-    assert _rows(board, "by_tier") == {"Tier 2: time-limited": (2, 2), "Tier 3: transitional": (1, 1)}
+    assert _rows(board, "by_tier") == {
+        "Tier 2: time-limited": (2, 2),
+        "Tier 3: transitional": (1, 1),
+    }
     row = next(r for r in board.breakdown("by_tier").rows if r.label.startswith("Tier 2"))
     assert "cohort=now" in row.drilldown
     assert set(_children(board, row.drilldown)) == {dataset.c1, dataset.c4}
@@ -90,9 +113,17 @@ def test_the_now_cohort_counts_only_children_in_ap_today(dataset):
 def test_referrals_and_placements_by_month(dataset):
     board = build_dashboard(la=dataset.dorset, period=AUTUMN, today=TODAY)
     assert _value(board, "referrals_in_period") == 3  # c1, c2, c6; the draft is not a referral
-    assert _rows(board, "referrals_by_month") == {"Sep 2026": (1, 1), "Oct 2026": (1, 1), "Nov 2026": (1, 1)}
+    assert _rows(board, "referrals_by_month") == {
+        "Sep 2026": (1, 1),
+        "Oct 2026": (1, 1),
+        "Nov 2026": (1, 1),
+    }
     assert _value(board, "placements_started") == 3  # c1, c2, c3; c4 started in June
-    assert _rows(board, "placements_by_month") == {"Sep 2026": (2, 2), "Oct 2026": (1, 1), "Nov 2026": (0, 0)}
+    assert _rows(board, "placements_by_month") == {
+        "Sep 2026": (2, 2),
+        "Oct 2026": (1, 1),
+        "Nov 2026": (0, 0),
+    }
     assert _value(board, "placements_ended") == 1
     assert _value(board, "average_length") == Decimal("5.6")  # c3: 39 days
 
@@ -116,7 +147,8 @@ def test_attendance_by_provider_type_and_provider(dataset):
         "Unregistered (non-school) providers": (Decimal("50.0"), 1),
     }
     assert _rows(board, "attendance_by_provider") == {
-        "Far Tuition": (Decimal("50.0"), 1), "Heathside PRU": (Decimal("80.0"), 1),
+        "Far Tuition": (Decimal("50.0"), 1),
+        "Heathside PRU": (Decimal("80.0"), 1),
     }
 
 
@@ -137,7 +169,10 @@ def test_spend_to_date_from_weekly_costs(dataset):
     # c1 £500 x 69 days, c2 £300 x 50 days, c3 £400 x 40 days, each ÷ 7: £9,357.
     assert _value(board, "spend_to_date") == Decimal("9357")
     assert board.figure("spend_to_date").count == 3
-    assert _rows(board, "spend_by_provider") == {"Heathside PRU": (Decimal("7214"), 2), "Far Tuition": (Decimal("2143"), 1)}
+    assert _rows(board, "spend_by_provider") == {
+        "Heathside PRU": (Decimal("7214"), 2),
+        "Far Tuition": (Decimal("2143"), 1),
+    }
     assert _value(board, "average_weekly_cost") == Decimal("400")  # c1 £500 and c2 £300 now
 
 
@@ -154,7 +189,9 @@ def test_a_period_still_to_come_has_no_activity(dataset):
 def test_another_las_children_are_never_counted(dataset):
     board = build_dashboard(la=dataset.hackney, period=AUTUMN, today=TODAY)
     assert _value(board, "children_in_ap") == 1
-    assert list(_children(board, board.figure("children_in_ap").drilldown)) == [dataset.hackney_child]
+    assert list(_children(board, board.figure("children_in_ap").drilldown)) == [
+        dataset.hackney_child
+    ]
 
 
 def test_every_list_has_as_many_children_as_its_number(dataset):
@@ -165,19 +202,31 @@ def test_every_list_has_as_many_children_as_its_number(dataset):
             for section in board.sections:
                 for figure in section.figures:
                     if figure.drilldown and figure.count is not None:
-                        assert _children(board, figure.drilldown).count() == figure.count, figure.key
+                        assert _children(board, figure.drilldown).count() == figure.count, (
+                            figure.key
+                        )
                         checked += 1
                 for breakdown in section.breakdowns:
                     for row in breakdown.rows:
-                        assert _children(board, row.drilldown).count() == row.count, (breakdown.key, row.label)
+                        assert _children(board, row.drilldown).count() == row.count, (
+                            breakdown.key,
+                            row.label,
+                        )
                         checked += 1
             assert checked > 40
 
 
 def test_unknown_measures_and_values_are_refused(dataset):
-    for measure, value in (("no_such_measure", None), ("by_tier", "x"), ("by_route", "NOPE"), ("by_sex", "Q")):
+    for measure, value in (
+        ("no_such_measure", None),
+        ("by_tier", "x"),
+        ("by_route", "NOPE"),
+        ("by_sex", "Q"),
+    ):
         with pytest.raises(KeyError):
-            children_for(la=dataset.dorset, period=AUTUMN, today=TODAY, measure=measure, value=value)
+            children_for(
+                la=dataset.dorset, period=AUTUMN, today=TODAY, measure=measure, value=value
+            )
 
 
 def test_the_catalogue_names_every_figure_and_the_headline(dataset):
@@ -212,8 +261,13 @@ def test_english_and_maths_from_the_outcomes_apps_ks4_results(dataset):
     ended = Placement.objects.get(child=dataset.c3)  # c3 left AP in the autumn term
     for subject, grade in (("ENGLISH", 5), ("MATHS", 4)):
         AttainmentRecord.objects.create(
-            placement=ended, subject=subject, point="KS4_RESULT", grade=grade, assessed_date=dt.date(2026, 8, 20),
-            recorded_by=dataset.p1.referral.referrer, recorded_at=timezone.now(),
+            placement=ended,
+            subject=subject,
+            point="KS4_RESULT",
+            grade=grade,
+            assessed_date=dt.date(2026, 8, 20),
+            recorded_by=dataset.p1.referral.referrer,
+            recorded_at=timezone.now(),
         )
     board = build_dashboard(la=dataset.dorset, period=AUTUMN, today=TODAY)
     figure = board.figure("english_maths")
@@ -250,6 +304,9 @@ def test_placement_breakdowns_read_at_once_equal_each_read_alone(dataset, cohort
     PlanFactory(child=year_4, provider=dataset.p2.provider, start_date=dt.date(2026, 11, 2))
     ctx = Context(la_id=dataset.dorset.pk, period=AUTUMN, today=TODAY, cohort=cohort)
     at_once = measures_cohort.placement_breakdowns(ctx, total=9)
-    alone = [measures_cohort.placement_breakdown(ctx, group, total=9) for group in measures_cohort.PLACEMENT_GROUPS]
+    alone = [
+        measures_cohort.placement_breakdown(ctx, group, total=9)
+        for group in measures_cohort.PLACEMENT_GROUPS
+    ]
     assert at_once == alone
     assert sum(len(b.rows) for b in at_once) > len(at_once)

@@ -22,11 +22,21 @@ def test_a_provider_named_as_a_formula_is_text_in_the_pack(world):
     organisation.name = HOSTILE
     organisation.save(update_fields=["name"])
     for for_publication in (False, True):
-        pack = build_pack(la=la("838"), period=AUTUMN, today=TODAY, for_publication=for_publication,
-                          generated_at=timezone.now())
+        pack = build_pack(
+            la=la("838"),
+            period=AUTUMN,
+            today=TODAY,
+            for_publication=for_publication,
+            generated_at=timezone.now(),
+        )
         book = load_workbook(io.BytesIO(pack_xlsx(pack)))
-        cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
-                 if cell.value is not None]
+        cells = [
+            cell
+            for sheet in book.worksheets
+            for row in sheet.iter_rows()
+            for cell in row
+            if cell.value is not None
+        ]
         assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
         assert [cell.value for cell in cells if str(cell.value).startswith("=")] == []
         assert "'" + HOSTILE in {cell.value for cell in cells}

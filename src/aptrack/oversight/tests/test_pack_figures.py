@@ -29,7 +29,11 @@ def dorset(world):
 
 def _pack(authority, *, for_publication: bool):
     return build_pack(
-        la=authority, period=AUTUMN, today=TODAY, for_publication=for_publication, generated_at=timezone.now()
+        la=authority,
+        period=AUTUMN,
+        today=TODAY,
+        for_publication=for_publication,
+        generated_at=timezone.now(),
     )
 
 
@@ -57,7 +61,9 @@ def _section_sheets(book, board):
 
 def _data_rows(sheet):
     units = set(UNIT_NAMES.values())
-    return [(row[0], row[2]) for row in sheet.iter_rows(min_row=6, values_only=True) if row[1] in units]
+    return [
+        (row[0], row[2]) for row in sheet.iter_rows(min_row=6, values_only=True) if row[1] in units
+    ]
 
 
 def test_internal_pack_figures_equal_the_dashboards(dorset):
@@ -67,7 +73,12 @@ def test_internal_pack_figures_equal_the_dashboards(dorset):
     assert [line.figure for line in pack.headline] == board.headline()
     book = load_workbook(io.BytesIO(pack_xlsx(pack)))
     assert book.sheetnames[0] == "Headline" and book.sheetnames[-1] == "Notes"
-    headline = [(row[0], row[2]) for row in book["Headline"].iter_rows(min_row=6, max_row=5 + len(board.headline()), values_only=True)]
+    headline = [
+        (row[0], row[2])
+        for row in book["Headline"].iter_rows(
+            min_row=6, max_row=5 + len(board.headline()), values_only=True
+        )
+    ]
     assert headline == [(f.label, _cell(f.value, f.unit)) for f in board.headline()]
     checked = 0
     for section, sheet in _section_sheets(book, board):
@@ -84,7 +95,9 @@ def test_publication_pack_suppresses_every_small_number_and_what_would_give_one_
     book = load_workbook(io.BytesIO(pack_xlsx(_pack(dorset, for_publication=True))))
     assert book["Headline"]["A1"].value == MARKING_PUBLICATION
     suppressed = secondary = 0
-    for (section, sheet), hidden in zip(_section_sheets(book, board), protected.sections, strict=True):
+    for (section, sheet), hidden in zip(
+        _section_sheets(book, board), protected.sections, strict=True
+    ):
         cells = _data_rows(sheet)
         lines = zip(_expected(section), _expected(hidden), cells, strict=True)
         for (label, value, unit, count, of), (_, kept, *_), (shown_label, shown) in lines:
@@ -124,7 +137,13 @@ def test_no_child_is_named_in_either_copy(dorset, world):
         pack = _pack(dorset, for_publication=for_publication)
         html = render_pack_html(pack)
         book = load_workbook(io.BytesIO(pack_xlsx(pack)))
-        text = " ".join(str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value)
+        text = " ".join(
+            str(c.value)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows()
+            for c in row
+            if c.value
+        )
         for child in (world.child_a, world.child_a2):
             for secret in (child.legal_last_name, child.upn):
                 assert secret not in html and secret not in text

@@ -32,7 +32,9 @@ def test_previous_term_and_previous_year():
     assert year.previous_year() == Period.academic_year(2025)
     custom = Period.custom(dt.date(2026, 9, 1), dt.date(2026, 11, 23))
     assert custom.previous_year() == Period.custom(dt.date(2025, 9, 1), dt.date(2025, 11, 23))
-    assert Period.custom(dt.date(2028, 2, 29), dt.date(2028, 3, 1)).previous_year().start == dt.date(2027, 2, 28)
+    assert Period.custom(
+        dt.date(2028, 2, 29), dt.date(2028, 3, 1)
+    ).previous_year().start == dt.date(2027, 2, 28)
 
 
 def test_presets_on_a_day_in_the_autumn_term():
@@ -48,9 +50,19 @@ def test_presets_on_a_day_in_the_autumn_term():
 def test_custom_dates_as_iso_or_as_govuk_date_parts():
     expected = Period.custom(dt.date(2026, 9, 1), dt.date(2026, 11, 23))
     assert expected.label == "1 Sep 2026 to 23 Nov 2026"
-    assert parse_period({"period": "custom", "start": "2026-09-01", "end": "2026-11-23"}, TODAY) == expected
-    parts = {"period": "custom", "start-day": "1", "start-month": "9", "start-year": "2026",
-             "end-day": "23", "end-month": "11", "end-year": "2026"}
+    assert (
+        parse_period({"period": "custom", "start": "2026-09-01", "end": "2026-11-23"}, TODAY)
+        == expected
+    )
+    parts = {
+        "period": "custom",
+        "start-day": "1",
+        "start-month": "9",
+        "start-year": "2026",
+        "end-day": "23",
+        "end-month": "11",
+        "end-year": "2026",
+    }
     assert parse_period(parts, TODAY) == expected
 
 
@@ -58,14 +70,42 @@ def test_custom_dates_as_iso_or_as_govuk_date_parts():
     ("query", "errors"),
     [
         ({"period": "next-decade"}, {"period": periods.ERROR_UNKNOWN_PERIOD}),
-        ({"period": "custom"}, {"start": periods.ERROR_START_MISSING, "end": periods.ERROR_END_MISSING}),
-        ({"period": "custom", "start": "2026-02-30", "end": "2026-03-01"}, {"start": periods.ERROR_START_INVALID}),
-        ({"period": "custom", "start-day": "1", "start-month": "13", "start-year": "2026", "end": "2026-12-01"},
-         {"start": periods.ERROR_START_INVALID}),
-        ({"period": "custom", "start": "2026-09-01", "end-day": "x", "end-month": "1", "end-year": "2027"},
-         {"end": periods.ERROR_END_INVALID}),
-        ({"period": "custom", "start": "2026-11-23", "end": "2026-09-01"}, {"end": periods.ERROR_END_BEFORE_START}),
-        ({"period": "custom", "start": "2016-09-01", "end": "2026-09-01"}, {"end": periods.ERROR_TOO_LONG}),
+        (
+            {"period": "custom"},
+            {"start": periods.ERROR_START_MISSING, "end": periods.ERROR_END_MISSING},
+        ),
+        (
+            {"period": "custom", "start": "2026-02-30", "end": "2026-03-01"},
+            {"start": periods.ERROR_START_INVALID},
+        ),
+        (
+            {
+                "period": "custom",
+                "start-day": "1",
+                "start-month": "13",
+                "start-year": "2026",
+                "end": "2026-12-01",
+            },
+            {"start": periods.ERROR_START_INVALID},
+        ),
+        (
+            {
+                "period": "custom",
+                "start": "2026-09-01",
+                "end-day": "x",
+                "end-month": "1",
+                "end-year": "2027",
+            },
+            {"end": periods.ERROR_END_INVALID},
+        ),
+        (
+            {"period": "custom", "start": "2026-11-23", "end": "2026-09-01"},
+            {"end": periods.ERROR_END_BEFORE_START},
+        ),
+        (
+            {"period": "custom", "start": "2016-09-01", "end": "2026-09-01"},
+            {"end": periods.ERROR_TOO_LONG},
+        ),
     ],
 )
 def test_period_errors_say_what_to_fix(query, errors):
@@ -75,10 +115,16 @@ def test_period_errors_say_what_to_fix(query, errors):
 
 
 def test_the_form_shows_errors_against_the_date_fields():
-    form = PeriodForm({"period": "custom", "start-day": "31", "start-month": "2", "start-year": "2026"}, today=TODAY)
+    form = PeriodForm(
+        {"period": "custom", "start-day": "31", "start-month": "2", "start-year": "2026"},
+        today=TODAY,
+    )
     assert not form.is_valid()
     assert form.errors["start"] == ["Start date must be a real date"]
-    form = PeriodForm({"period": "custom", "start-day": "1", "start-month": "9", "start-year": "2026"}, today=TODAY)
+    form = PeriodForm(
+        {"period": "custom", "start-day": "1", "start-month": "9", "start-year": "2026"},
+        today=TODAY,
+    )
     assert not form.is_valid()
     assert form.errors["end"] == [periods.ERROR_END_MISSING]
     form = PeriodForm({"period": "whenever"}, today=TODAY)

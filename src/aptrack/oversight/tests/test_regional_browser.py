@@ -23,7 +23,9 @@ def test_regional_view_and_comparison_are_accessible(browser_world, new_page):  
     page = new_page()
     sign_in(page, "analyst")
     page.goto("/oversight/regional/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Alternative provision across South West")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Alternative provision across South West"
+    )
     page.select_option("#id_first", "838")
     page.select_option("#id_second", "908")
     click_and_wait(page, page.get_by_role("button", name="Compare"))

@@ -80,7 +80,10 @@ def test_tables_suppress_small_numbers_and_rates_of_few_children(figures):
     assert dict(zip([m.key for m in table.MEASURES], hackney, strict=True))["children_now"] == "c"
     # Nothing about a child: only numbers, "c" and "–".
     for value in dorset + hackney:
-        assert value in ("c", "–") or value.replace(".", "").replace("%", "").replace(",", "").isdigit()
+        assert (
+            value in ("c", "–")
+            or value.replace(".", "").replace("%", "").replace(",", "").isdigit()
+        )
 
 
 def test_published_national_figures_are_labelled_with_their_sources():
@@ -96,10 +99,14 @@ def test_published_national_figures_are_labelled_with_their_sources():
 
 def test_comparison_shows_the_difference_unless_either_side_is_suppressed(figures):
     dorset, hackney = figures[la("838").pk], figures[la("204").pk]
-    lines = {line.label: line for line in table.comparison(dorset, dorset, dorset, dorset + hackney)}
+    lines = {
+        line.label: line for line in table.comparison(dorset, dorset, dorset, dorset + hackney)
+    }
     assert lines["Children in AP now"].difference == "0"
     assert lines["Children in AP now"].england == "9"
-    lines = {line.label: line for line in table.comparison(dorset, hackney, dorset, dorset + hackney)}
+    lines = {
+        line.label: line for line in table.comparison(dorset, hackney, dorset, dorset + hackney)
+    }
     assert lines["Children in AP now"].difference == "c"
 
 
@@ -127,7 +134,13 @@ def test_an_areas_total_does_not_give_back_a_suppressed_la(figures):
     area = dorset + hackney
     hidden = table.hidden_cells([("area", area, [("838", dorset), ("204", hackney)])], area)
     shown = {
-        key: dict(zip([m.key for m in table.MEASURES], table.row(key, f, key=key, hidden=hidden).cells, strict=True))
+        key: dict(
+            zip(
+                [m.key for m in table.MEASURES],
+                table.row(key, f, key=key, hidden=hidden).cells,
+                strict=True,
+            )
+        )
         for key, f in (("838", dorset), ("204", hackney), ("area", area), ("england", area))
     }
     assert shown["204"]["children_now"] == "c"
@@ -141,6 +154,12 @@ def test_an_area_with_no_data_shows_a_dash_not_c(figures):
     empty = selectors.LaFigures()
     england = dorset + empty
     hidden = table.hidden_cells([("SW", dorset, [("838", dorset)]), ("NE", empty, [])], england)
-    cells = dict(zip([m.key for m in table.MEASURES], table.row("NE", empty, key="NE", hidden=hidden).cells, strict=True))
+    cells = dict(
+        zip(
+            [m.key for m in table.MEASURES],
+            table.row("NE", empty, key="NE", hidden=hidden).cells,
+            strict=True,
+        )
+    )
     assert cells["sixth_day_compliance"] == "–"
     assert cells["reintegration_rate"] == "–"

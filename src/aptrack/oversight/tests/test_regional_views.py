@@ -19,7 +19,11 @@ URL = reverse("oversight:regional")
 def _table_row(page: str, name: str) -> str:
     """The cells of the by-LA table row headed `name`."""
     table = page.split('id="by-la"')[1].split("</table>")[0]
-    match = re.search(r'<th scope="row" class="govuk-table__header">\s*' + re.escape(name) + r"\s.*?</tr>", table, re.S)
+    match = re.search(
+        r'<th scope="row" class="govuk-table__header">\s*' + re.escape(name) + r"\s.*?</tr>",
+        table,
+        re.S,
+    )
     assert match, name
     return match.group(0)
 
@@ -32,9 +36,18 @@ def national_analyst(db):
 
 @pytest.mark.parametrize(
     ("persona", "status"),
-    [("analyst", 200), ("manager_a", 200), ("officer_a", 403), ("officer_b", 403), ("qa_lead_a", 403),
-     ("provider_x", 403), ("school_y", 403), ("social_worker", 403), ("virtual_school_head_a", 403),
-     ("panel_member", 403)],
+    [
+        ("analyst", 200),
+        ("manager_a", 200),
+        ("officer_a", 403),
+        ("officer_b", 403),
+        ("qa_lead_a", 403),
+        ("provider_x", 403),
+        ("school_y", 403),
+        ("social_worker", 403),
+        ("virtual_school_head_a", 403),
+        ("panel_member", 403),
+    ],
 )
 def test_who_may_see_the_regional_view(client, world, persona, status):
     client.force_login(getattr(world, persona))
@@ -66,7 +79,10 @@ def test_a_national_analyst_sees_every_region_and_may_choose_one(client, world, 
     assert "Alternative provision across England" in page
     assert "By region" in page and "London" in page and "Hackney" in page and "Dorset" in page
     page = client.get(URL, {"region": "LONDON"}).content.decode()
-    assert "Hackney" in page and "Dorset" not in page.split("By local authority")[1].split("Compare two")[0]
+    assert (
+        "Hackney" in page
+        and "Dorset" not in page.split("By local authority")[1].split("Compare two")[0]
+    )
 
 
 def test_no_child_is_named_or_identified(client, world, national_analyst):
@@ -110,7 +126,9 @@ def test_two_las_compared(client, world):
 
 def test_an_invalid_period_shows_the_error(client, world):
     client.force_login(world.analyst)
-    response = client.get(URL, {"period": "custom", "start-day": "31", "start-month": "2", "start-year": "2026"})
+    response = client.get(
+        URL, {"period": "custom", "start-day": "31", "start-month": "2", "start-year": "2026"}
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "There is a problem" in body and "By local authority" not in body

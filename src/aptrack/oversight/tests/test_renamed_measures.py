@@ -11,5 +11,8 @@ def test_each_renamed_key_reads_as_a_key_the_dashboard_has():
 
 
 def test_old_keys_read_as_new_in_order_each_once():
-    assert current_measure_keys(["attendance_rate", "overdue_placements", "drift"]) == ["attendance_rate", "drift"]
+    assert current_measure_keys(["attendance_rate", "overdue_placements", "drift"]) == [
+        "attendance_rate",
+        "drift",
+    ]
     assert current_measure_keys([]) == []

@@ -32,48 +32,97 @@ def world(dataset):
     """The dashboard dataset, with the cases where the old copies of each rule disagreed."""
     dorset, hackney = dataset.dorset, dataset.hackney
     provider = dataset.p1.provider
-    school = OrganisationFactory(kind="SCHOOL", establishment=EstablishmentFactory(local_authority=dorset),
-                                 local_authority=dorset)
+    school = OrganisationFactory(
+        kind="SCHOOL",
+        establishment=EstablishmentFactory(local_authority=dorset),
+        local_authority=dorset,
+    )
     extra = {}
     # A school's commission for a Dorset child: open-ended with no justification, never
     # reviewed, part-time. Dorset answers for it.
     extra["school_placed"] = ChildFactory(home_la=dorset)
-    PlanFactory(child=extra["school_placed"], provider=provider, commissioning_la=None, commissioning_school=school,
-                tier=1, start_date=dt.date(2026, 9, 7), planned_end_date=None, hours_per_week=Decimal(10),
-                part_time_reason="Medical: two hours a day")
+    PlanFactory(
+        child=extra["school_placed"],
+        provider=provider,
+        commissioning_la=None,
+        commissioning_school=school,
+        tier=1,
+        start_date=dt.date(2026, 9, 7),
+        planned_end_date=None,
+        hours_per_week=Decimal(10),
+        part_time_reason="Medical: two hours a day",
+    )
     # Hackney's commission for a Dorset child, long past its end: Hackney's, not Dorset's.
     extra["placed_by_hackney"] = ChildFactory(home_la=dorset)
-    PlanFactory(child=extra["placed_by_hackney"], provider=provider, commissioning_la=hackney,
-                start_date=dt.date(2026, 6, 1), planned_end_date=dt.date(2026, 7, 1))
+    PlanFactory(
+        child=extra["placed_by_hackney"],
+        provider=provider,
+        commissioning_la=hackney,
+        start_date=dt.date(2026, 6, 1),
+        planned_end_date=dt.date(2026, 7, 1),
+    )
     # A tier 1 placement past its planned end drifts as a tier 2 one does.
     extra["tier_1_late"] = ChildFactory(home_la=dorset)
-    PlanFactory(child=extra["tier_1_late"], provider=provider, tier=1, start_date=dt.date(2026, 10, 19),
-                planned_end_date=dt.date(2026, 11, 20))
+    PlanFactory(
+        child=extra["tier_1_late"],
+        provider=provider,
+        tier=1,
+        start_date=dt.date(2026, 10, 19),
+        planned_end_date=dt.date(2026, 11, 20),
+    )
     # c3 moves: the PRU placement ended on 16 October, a new one started on 19 October.
-    PlanFactory(child=dataset.c3, provider=provider, start_date=dt.date(2026, 10, 19),
-                planned_end_date=dt.date(2026, 12, 18))
+    PlanFactory(
+        child=dataset.c3,
+        provider=provider,
+        start_date=dt.date(2026, 10, 19),
+        planned_end_date=dt.date(2026, 12, 18),
+    )
     # A permanent exclusion of a child whose placement ran on: provision by the sixth day.
     extra["excluded_in_ap"] = ChildFactory(home_la=dorset)
-    PlanFactory(child=extra["excluded_in_ap"], provider=provider, start_date=dt.date(2026, 11, 9),
-                planned_end_date=dt.date(2026, 12, 18))
+    PlanFactory(
+        child=extra["excluded_in_ap"],
+        provider=provider,
+        start_date=dt.date(2026, 11, 9),
+        planned_end_date=dt.date(2026, 12, 18),
+    )
     la_org = Organisation.objects.filter(kind="LOCAL_AUTHORITY", local_authority=dorset).first()
     officer = UserFactory(organisation=la_org, role="LA_OFFICER")
-    ReferralFactory(child=extra["excluded_in_ap"], referrer=officer, route="PEX", primary_reason="PEX",
-                    status="APPROVED", first_day_of_exclusion=dt.date(2026, 11, 12), created_at=timezone.now())
+    ReferralFactory(
+        child=extra["excluded_in_ap"],
+        referrer=officer,
+        route="PEX",
+        primary_reason="PEX",
+        status="APPROVED",
+        first_day_of_exclusion=dt.date(2026, 11, 12),
+        created_at=timezone.now(),
+    )
     return dataset, extra, officer
 
 
 def _drilled(board, key):
     params = parse_qs(board.figure(key).drilldown)
-    return set(children_for(la=board.la, period=board.period, today=TODAY, measure=params["measure"][0],
-                            value=None, cohort=params.get("cohort", ["period"])[0]))
+    return set(
+        children_for(
+            la=board.la,
+            period=board.period,
+            today=TODAY,
+            measure=params["measure"][0],
+            value=None,
+            cohort=params.get("cohort", ["period"])[0],
+        )
+    )
 
 
 def _views(world):
     dataset, _, officer = world
     board = build_dashboard(la=dataset.dorset, period=AUTUMN, today=TODAY)
-    pack = build_pack(la=dataset.dorset, period=AUTUMN, today=TODAY, for_publication=False,
-                      generated_at=timezone.now())
+    pack = build_pack(
+        la=dataset.dorset,
+        period=AUTUMN,
+        today=TODAY,
+        for_publication=False,
+        generated_at=timezone.now(),
+    )
     home = placement_selectors.caseworker_home(user=officer, on=TODAY)
     return board, pack, home
 
@@ -87,9 +136,18 @@ def _agree(board, pack, key, children):
 def test_the_las_placements_are_the_same_children_everywhere(world):
     dataset, extra, _ = world
     board, pack, _ = _views(world)
-    running = {p.child for p in rules.la_placements(dataset.dorset.pk, on=TODAY).select_related("child")}
-    assert running == {dataset.c1, dataset.c2, dataset.c3, dataset.c4, extra["school_placed"], extra["tier_1_late"],
-                       extra["excluded_in_ap"]}
+    running = {
+        p.child for p in rules.la_placements(dataset.dorset.pk, on=TODAY).select_related("child")
+    }
+    assert running == {
+        dataset.c1,
+        dataset.c2,
+        dataset.c3,
+        dataset.c4,
+        extra["school_placed"],
+        extra["tier_1_late"],
+        extra["excluded_in_ap"],
+    }
     _agree(board, pack, "children_in_ap", running)
 
 
@@ -116,13 +174,21 @@ def test_the_sixth_day_duty_is_the_same_children_everywhere(world):
     dataset, extra, _ = world
     board, pack, home = _views(world)
     missed_on_home = {row.child for row in home.sixth_day if row.missed}
-    missed_on_referrals = {row.child for row in referral_selectors.list_sixth_day_at_risk(
-        la_id=dataset.dorset.pk, on=TODAY)}
-    assert missed_on_home == missed_on_referrals == {dataset.c6}  # excluded 2 November, no provision
+    missed_on_referrals = {
+        row.child
+        for row in referral_selectors.list_sixth_day_at_risk(la_id=dataset.dorset.pk, on=TODAY)
+    }
+    assert (
+        missed_on_home == missed_on_referrals == {dataset.c6}
+    )  # excluded 2 November, no provision
     _agree(board, pack, "sixth_day_missed", missed_on_home)
     # c1 (placed two days after exclusion) and the child whose placement ran on had provision.
-    owed = {d.child for d in referral_selectors.list_sixth_day_duties(
-        la_id=dataset.dorset.pk, on=TODAY, due_from=AUTUMN.start, due_to=TODAY)}
+    owed = {
+        d.child
+        for d in referral_selectors.list_sixth_day_duties(
+            la_id=dataset.dorset.pk, on=TODAY, due_from=AUTUMN.start, due_to=TODAY
+        )
+    }
     assert owed == {dataset.c1, dataset.c6, extra["excluded_in_ap"]}
     _agree(board, pack, "permanent_exclusions", owed)
     _agree(board, pack, "sixth_day_compliance", owed - missed_on_home)
@@ -131,11 +197,19 @@ def test_the_sixth_day_duty_is_the_same_children_everywhere(world):
 def test_placement_moves_and_part_time_are_the_same_children_everywhere(world):
     dataset, extra, _ = world
     board, pack, _ = _views(world)
-    moved = {p.child for p in rules.la_placements(dataset.dorset.pk).filter(
-        rules.moved_q(AUTUMN.start, TODAY)).select_related("child")}
+    moved = {
+        p.child
+        for p in rules.la_placements(dataset.dorset.pk)
+        .filter(rules.moved_q(AUTUMN.start, TODAY))
+        .select_related("child")
+    }
     assert moved == {dataset.c3}
     _agree(board, pack, "placement_moves", moved)
-    part_time = {p.child for p in rules.la_placements(dataset.dorset.pk, on=TODAY).filter(
-        rules.part_time_q()).select_related("child")}
+    part_time = {
+        p.child
+        for p in rules.la_placements(dataset.dorset.pk, on=TODAY)
+        .filter(rules.part_time_q())
+        .select_related("child")
+    }
     assert part_time == {dataset.c2, extra["school_placed"]}
     _agree(board, pack, "part_time_now", part_time)

@@ -24,7 +24,9 @@ def test_a_rate_resting_on_fewer_than_five_children_is_suppressed() -> None:
     assert suppression.suppress(Decimal("0.0"), 0) == Decimal("0.0")
 
 
-def test_a_percentage_of_fewer_than_five_children_is_suppressed_even_when_none_are_counted() -> None:
+def test_a_percentage_of_fewer_than_five_children_is_suppressed_even_when_none_are_counted() -> (
+    None
+):
     from aptrack.oversight.measures import Figure
 
     none_of_three = Figure("sixth_day_compliance", "S", Decimal("0.0"), "percent", 0, None, of=3)

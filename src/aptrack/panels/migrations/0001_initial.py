@@ -4,77 +4,169 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
             ],
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('present', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("present", models.BooleanField(default=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('APPROVED', 'Approved'), ('DECLINED', 'Declined'), ('DEFERRED', 'Deferred')], max_length=10)),
-                ('reasons', models.TextField()),
-                ('approved_tier', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('proposed_weekly_cost', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True)),
-                ('value_for_money_note', models.TextField(blank=True, help_text='Proposed cost against the alternatives considered')),
-                ('members_present', models.PositiveSmallIntegerField()),
-                ('decided_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("APPROVED", "Approved"),
+                            ("DECLINED", "Declined"),
+                            ("DEFERRED", "Deferred"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("reasons", models.TextField()),
+                ("approved_tier", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "proposed_weekly_cost",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True),
+                ),
+                (
+                    "value_for_money_note",
+                    models.TextField(
+                        blank=True, help_text="Proposed cost against the alternatives considered"
+                    ),
+                ),
+                ("members_present", models.PositiveSmallIntegerField()),
+                ("decided_at", models.DateTimeField()),
             ],
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField()),
-                ('status', models.CharField(choices=[('PLANNED', 'Planned'), ('IN_PROGRESS', 'In progress'), ('CLOSED', 'Closed')], default='PLANNED', max_length=12)),
-                ('location', models.CharField(blank=True, max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("PLANNED", "Planned"),
+                            ("IN_PROGRESS", "In progress"),
+                            ("CLOSED", "Closed"),
+                        ],
+                        default="PLANNED",
+                        max_length=12,
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=200)),
             ],
         ),
         migrations.CreateModel(
-            name='Panel',
+            name="Panel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('kind', models.CharField(choices=[('AP', 'AP panel'), ('FAP', 'Fair Access Panel')], max_length=3)),
-                ('quorum', models.PositiveSmallIntegerField(default=3, help_text='Members present needed for a decision')),
-                ('quorum_agencies', models.PositiveSmallIntegerField(default=2, help_text='Different agencies present needed for a decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("AP", "AP panel"), ("FAP", "Fair Access Panel")], max_length=3
+                    ),
+                ),
+                (
+                    "quorum",
+                    models.PositiveSmallIntegerField(
+                        default=3, help_text="Members present needed for a decision"
+                    ),
+                ),
+                (
+                    "quorum_agencies",
+                    models.PositiveSmallIntegerField(
+                        default=2, help_text="Different agencies present needed for a decision"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PanelAction',
+            name="PanelAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField()),
-                ('owner', models.CharField(max_length=120)),
-                ('due_date', models.DateField()),
-                ('done_date', models.DateField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.TextField()),
+                ("owner", models.CharField(max_length=120)),
+                ("due_date", models.DateField()),
+                ("done_date", models.DateField(blank=True, null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='PanelMember',
+            name="PanelMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('agency', models.CharField(choices=[('LA', 'Local authority'), ('SCHOOL', 'School'), ('HEALTH', 'Health'), ('SOCIAL_CARE', 'Social care'), ('COLLEGE', 'College'), ('PARENT_CARER_FORUM', 'Parent carer forum'), ('VIRTUAL_SCHOOL', 'Virtual school'), ('YOUTH_JUSTICE', 'Youth justice')], max_length=20)),
-                ('is_chair', models.BooleanField(default=False)),
-                ('is_active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "agency",
+                    models.CharField(
+                        choices=[
+                            ("LA", "Local authority"),
+                            ("SCHOOL", "School"),
+                            ("HEALTH", "Health"),
+                            ("SOCIAL_CARE", "Social care"),
+                            ("COLLEGE", "College"),
+                            ("PARENT_CARER_FORUM", "Parent carer forum"),
+                            ("VIRTUAL_SCHOOL", "Virtual school"),
+                            ("YOUTH_JUSTICE", "Youth justice"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("is_chair", models.BooleanField(default=False)),
+                ("is_active", models.BooleanField(default=True)),
             ],
         ),
     ]

@@ -6,89 +6,145 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0002_local_authorities'),
-        ('panels', '0001_initial'),
-        ('providers', '0001_initial'),
-        ('referrals', '0001_initial'),
+        ("organisations", "0002_local_authorities"),
+        ("panels", "0001_initial"),
+        ("providers", "0001_initial"),
+        ("referrals", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agendaitem',
-            name='referral',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agenda_items', to='referrals.referral'),
+            model_name="agendaitem",
+            name="referral",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="agenda_items",
+                to="referrals.referral",
+            ),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='agenda_item',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='decision', to='panels.agendaitem'),
+            model_name="decision",
+            name="agenda_item",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="decision",
+                to="panels.agendaitem",
+            ),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='decided_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL),
+            model_name="decision",
+            name="decided_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='proposed_provider',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='providers.provider'),
+            model_name="decision",
+            name="proposed_provider",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="providers.provider",
+            ),
         ),
         migrations.AddField(
-            model_name='attendance',
-            name='meeting',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='panels.meeting'),
+            model_name="attendance",
+            name="meeting",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="attendance",
+                to="panels.meeting",
+            ),
         ),
         migrations.AddField(
-            model_name='agendaitem',
-            name='meeting',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda', to='panels.meeting'),
+            model_name="agendaitem",
+            name="meeting",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="agenda",
+                to="panels.meeting",
+            ),
         ),
         migrations.AddField(
-            model_name='panel',
-            name='local_authority',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='panels', to='organisations.localauthority'),
+            model_name="panel",
+            name="local_authority",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="panels",
+                to="organisations.localauthority",
+            ),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='panel',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='panels.panel'),
+            model_name="meeting",
+            name="panel",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="meetings",
+                to="panels.panel",
+            ),
         ),
         migrations.AddField(
-            model_name='panelaction',
-            name='agenda_item',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='actions', to='panels.agendaitem'),
+            model_name="panelaction",
+            name="agenda_item",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="actions",
+                to="panels.agendaitem",
+            ),
         ),
         migrations.AddField(
-            model_name='panelaction',
-            name='meeting',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='panels.meeting'),
+            model_name="panelaction",
+            name="meeting",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="actions",
+                to="panels.meeting",
+            ),
         ),
         migrations.AddField(
-            model_name='panelmember',
-            name='panel',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='panels.panel'),
+            model_name="panelmember",
+            name="panel",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="members",
+                to="panels.panel",
+            ),
         ),
         migrations.AddField(
-            model_name='panelmember',
-            name='user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='panel_memberships', to=settings.AUTH_USER_MODEL),
+            model_name="panelmember",
+            name="user",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="panel_memberships",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='attendance',
-            name='member',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='panels.panelmember'),
+            model_name="attendance",
+            name="member",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to="panels.panelmember"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.UniqueConstraint(fields=('meeting', 'referral'), name='referral_once_per_meeting'),
+            model_name="agendaitem",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "referral"), name="referral_once_per_meeting"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('meeting', 'member'), name='one_attendance_per_member'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "member"), name="one_attendance_per_member"
+            ),
         ),
     ]

@@ -5,36 +5,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0002_local_authorities'),
-        ('panels', '0002_initial'),
-        ('providers', '0001_initial'),
-        ('referrals', '0001_initial'),
+        ("organisations", "0002_local_authorities"),
+        ("panels", "0002_initial"),
+        ("providers", "0001_initial"),
+        ("referrals", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agendaitem',
-            name='carried_forward_at',
+            model_name="agendaitem",
+            name="carried_forward_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='agendaitem',
-            name='carried_forward_reason',
+            model_name="agendaitem",
+            name="carried_forward_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.UniqueConstraint(fields=('meeting', 'position'), name='one_item_per_agenda_position'),
+            model_name="agendaitem",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "position"), name="one_item_per_agenda_position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('outcome', 'APPROVED'), _negated=True), models.Q(('approved_tier__isnull', False), ('proposed_weekly_cost__isnull', False), models.Q(('value_for_money_note', ''), _negated=True)), _connector='OR'), name='approval_has_tier_cost_and_value_note'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("outcome", "APPROVED"), _negated=True),
+                    models.Q(
+                        ("approved_tier__isnull", False),
+                        ("proposed_weekly_cost__isnull", False),
+                        models.Q(("value_for_money_note", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="approval_has_tier_cost_and_value_note",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='panel',
-            constraint=models.CheckConstraint(condition=models.Q(('quorum__gte', 1), ('quorum_agencies__gte', 1), ('quorum_agencies__lte', models.F('quorum'))), name='panel_quorum_is_sensible'),
+            model_name="panel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("quorum__gte", 1),
+                    ("quorum_agencies__gte", 1),
+                    ("quorum_agencies__lte", models.F("quorum")),
+                ),
+                name="panel_quorum_is_sensible",
+            ),
         ),
     ]

@@ -11,7 +11,11 @@ def members_joined_before_their_panels_first_meeting(apps, schema_editor):
     panel's first meeting (or today, for a panel that has not met)."""
     PanelMember = apps.get_model("panels", "PanelMember")
     Meeting = apps.get_model("panels", "Meeting")
-    first = dict(Meeting.objects.values("panel_id").annotate(first=Min("date")).values_list("panel_id", "first"))
+    first = dict(
+        Meeting.objects.values("panel_id")
+        .annotate(first=Min("date"))
+        .values_list("panel_id", "first")
+    )
     today = timezone.localdate()
     for member in PanelMember.objects.filter(joined_date__isnull=True).only("pk", "panel_id"):
         member.joined_date = first.get(member.panel_id, today)
@@ -34,7 +38,9 @@ class Migration(migrations.Migration):
             name="joined_date",
             field=models.DateField(null=True),
         ),
-        migrations.RunPython(members_joined_before_their_panels_first_meeting, migrations.RunPython.noop),
+        migrations.RunPython(
+            members_joined_before_their_panels_first_meeting, migrations.RunPython.noop
+        ),
         migrations.AlterField(
             model_name="panelmember",
             name="joined_date",

@@ -59,12 +59,22 @@ def quorate(meeting: Meeting) -> list[PanelMember]:
     return members
 
 
-def approve_at_fair_access_panel(referral, *, on: dt.date, decided_by, kind: str = "FAP", outcome: str = "APPROVED"):
+def approve_at_fair_access_panel(
+    referral, *, on: dt.date, decided_by, kind: str = "FAP", outcome: str = "APPROVED"
+):
     """Put the referral before a Fair Access Panel of its LA meeting on `on`, and decide it."""
-    meeting = MeetingFactory(panel=PanelFactory(local_authority=referral.commissioning_la, kind=kind), date=on)
+    meeting = MeetingFactory(
+        panel=PanelFactory(local_authority=referral.commissioning_la, kind=kind), date=on
+    )
     item = AgendaItem.objects.create(meeting=meeting, referral=referral, position=1)
     return Decision.objects.create(
-        agenda_item=item, outcome=outcome, reasons="Hard to place: a school place is needed",
-        approved_tier=2, proposed_weekly_cost=Decimal("400.00"), value_for_money_note="Nearest school",
-        members_present=3, decided_by=decided_by, decided_at=timezone.now(),
+        agenda_item=item,
+        outcome=outcome,
+        reasons="Hard to place: a school place is needed",
+        approved_tier=2,
+        proposed_weekly_cost=Decimal("400.00"),
+        value_for_money_note="Nearest school",
+        members_present=3,
+        decided_by=decided_by,
+        decided_at=timezone.now(),
     )

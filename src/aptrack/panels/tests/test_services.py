@@ -23,22 +23,39 @@ from aptrack.referrals.tests.factories import ReferralFactory
 pytestmark = pytest.mark.django_db
 AT = dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC)
 S = ReferralStatus
-APPROVAL = {"outcome": "APPROVED", "reasons": "A small setting meets his needs", "approved_tier": 2,
-            "proposed_weekly_cost": 450, "value_for_money_note": "£450 a week against £1,100 for the independent school"}
+APPROVAL = {
+    "outcome": "APPROVED",
+    "reasons": "A small setting meets his needs",
+    "approved_tier": 2,
+    "proposed_weekly_cost": 450,
+    "value_for_money_note": "£450 a week against £1,100 for the independent school",
+}
 
 
 def _submitted(world, child=None):
-    return ReferralFactory(child=child or world.child_a, referrer=world.officer_a, status=S.SUBMITTED)
+    return ReferralFactory(
+        child=child or world.child_a, referrer=world.officer_a, status=S.SUBMITTED
+    )
 
 
 def _add(world, meeting, referral, actor=None):
-    return services.add_to_agenda(actor=actor or world.officer_a, at=AT, channel=Channel.WEB, meeting=meeting,
-                                  referral=referral)
+    return services.add_to_agenda(
+        actor=actor or world.officer_a,
+        at=AT,
+        channel=Channel.WEB,
+        meeting=meeting,
+        referral=referral,
+    )
 
 
 def _decide(world, item, actor=None, **data):
-    return services.record_decision(actor=actor or world.panel_member, at=AT, channel=Channel.WEB,
-                                    agenda_item=item, data={**APPROVAL, **data})
+    return services.record_decision(
+        actor=actor or world.panel_member,
+        at=AT,
+        channel=Channel.WEB,
+        agenda_item=item,
+        data={**APPROVAL, **data},
+    )
 
 
 def _present(meeting, *agencies):
@@ -101,8 +118,12 @@ def test_only_the_panel_s_la_sets_the_agenda(world, dorset_meeting, persona):
 def test_attendance_marks_every_active_member_and_starts_the_meeting(world, dorset_meeting):
     chair = dorset_meeting.panel.members.get()
     health = PanelMemberFactory(panel=dorset_meeting.panel, agency=Agency.HEALTH)
-    services.record_attendance(actor=world.panel_member, at=AT, meeting=dorset_meeting, present_member_ids=[chair.pk])
-    marks = dict(Attendance.objects.filter(meeting=dorset_meeting).values_list("member_id", "present"))
+    services.record_attendance(
+        actor=world.panel_member, at=AT, meeting=dorset_meeting, present_member_ids=[chair.pk]
+    )
+    marks = dict(
+        Attendance.objects.filter(meeting=dorset_meeting).values_list("member_id", "present")
+    )
     assert marks == {chair.pk: True, health.pk: False}
     dorset_meeting.refresh_from_db()
     assert dorset_meeting.status == MeetingStatus.IN_PROGRESS
@@ -111,8 +132,9 @@ def test_attendance_marks_every_active_member_and_starts_the_meeting(world, dors
 def test_attendance_is_for_the_panel_s_members_only(world, dorset_meeting):
     stranger = PanelMemberFactory(panel=PanelFactory())
     with pytest.raises(services.PanelInvalid):
-        services.record_attendance(actor=world.officer_a, at=AT, meeting=dorset_meeting,
-                                   present_member_ids=[stranger.pk])
+        services.record_attendance(
+            actor=world.officer_a, at=AT, meeting=dorset_meeting, present_member_ids=[stranger.pk]
+        )
 
 
 def test_a_decision_without_enough_members_is_refused(world, dorset_meeting):
@@ -157,11 +179,18 @@ def test_a_quorate_decision_moves_the_referral(world, dorset_meeting, outcome):
     referral.refresh_from_db()
     assert referral.status == outcome
     event = referral.events.order_by("-pk").first()
-    assert (event.from_status, event.to_status, event.by, event.at) == (S.ON_AGENDA, outcome, world.panel_member, AT)
+    assert (event.from_status, event.to_status, event.by, event.at) == (
+        S.ON_AGENDA,
+        outcome,
+        world.panel_member,
+        AT,
+    )
     assert event.reason.endswith("by Dorset AP panel on 3 December 2026: The panel's reasons")
     assert decision.members_present == 3
     assert decision.decided_by == world.panel_member
-    assert AuditEvent.objects.filter(object_type="panels.Decision", child_id=referral.child_id).exists()
+    assert AuditEvent.objects.filter(
+        object_type="panels.Decision", child_id=referral.child_id
+    ).exists()
     if outcome != "APPROVED":
         assert decision.approved_tier is None
 
@@ -171,11 +200,17 @@ def test_an_approval_records_provider_tier_cost_and_value_for_money(world, dorse
     item = _add(world, dorset_meeting, _submitted(world))
     quorate(dorset_meeting)
     decision = _decide(world, item, proposed_provider=provider)
-    assert (decision.approved_tier, decision.proposed_provider, decision.proposed_weekly_cost) == (2, provider, 450)
+    assert (decision.approved_tier, decision.proposed_provider, decision.proposed_weekly_cost) == (
+        2,
+        provider,
+        450,
+    )
     assert decision.value_for_money_note.startswith("£450 a week")
 
 
-@pytest.mark.parametrize("missing", ["approved_tier", "proposed_weekly_cost", "value_for_money_note"])
+@pytest.mark.parametrize(
+    "missing", ["approved_tier", "proposed_weekly_cost", "value_for_money_note"]
+)
 def test_an_approval_needs_tier_cost_and_value_for_money(world, dorset_meeting, missing):
     item = _add(world, dorset_meeting, _submitted(world))
     quorate(dorset_meeting)
@@ -203,20 +238,28 @@ def test_an_item_is_decided_once(world, dorset_meeting):
 def test_a_referral_withdrawn_while_on_the_agenda_cannot_be_decided(world, dorset_meeting):
     item = _add(world, dorset_meeting, _submitted(world))
     quorate(dorset_meeting)
-    referral_services.withdraw_referral(actor=world.officer_a, at=AT, channel=Channel.WEB, referral=item.referral,
-                                        reason="Moved out of area")
+    referral_services.withdraw_referral(
+        actor=world.officer_a,
+        at=AT,
+        channel=Channel.WEB,
+        referral=item.referral,
+        reason="Moved out of area",
+    )
     with pytest.raises(referral_services.ReferralMoveNotAllowed) as refused:
         _decide(world, item)
     assert str(refused.value) == "This referral is withdrawn, so it cannot be approved."
 
 
-@pytest.mark.parametrize(("persona", "allowed"), [
-    ("panel_member", True),  # the chair
-    ("manager_a", True),
-    ("officer_a", False),
-    ("officer_b", False),
-    ("provider_x", False),
-])
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [
+        ("panel_member", True),  # the chair
+        ("manager_a", True),
+        ("officer_a", False),
+        ("officer_b", False),
+        ("provider_x", False),
+    ],
+)
 def test_who_records_decisions(world, dorset_meeting, persona, allowed):
     item = _add(world, dorset_meeting, _submitted(world))
     quorate(dorset_meeting)
@@ -252,12 +295,20 @@ def test_a_chair_who_joined_after_the_meeting_does_not_record_its_decisions(worl
 
 def test_an_inquorate_meeting_carries_an_item_forward(world, dorset_meeting):
     item = _add(world, dorset_meeting, _submitted(world))
-    carried = services.carry_forward_item(actor=world.panel_member, at=AT, channel=Channel.WEB, agenda_item=item,
-                                          reason="Not quorate: health apologies")
+    carried = services.carry_forward_item(
+        actor=world.panel_member,
+        at=AT,
+        channel=Channel.WEB,
+        agenda_item=item,
+        reason="Not quorate: health apologies",
+    )
     assert carried.carried_forward_at == AT
     item.referral.refresh_from_db()
     assert item.referral.status == S.DEFERRED
-    assert "Carried forward from Dorset AP panel" in item.referral.events.order_by("-pk").first().reason
+    assert (
+        "Carried forward from Dorset AP panel"
+        in item.referral.events.order_by("-pk").first().reason
+    )
     quorate(dorset_meeting)
     with pytest.raises(services.AgendaItemSettled):
         _decide(world, item)
@@ -266,7 +317,9 @@ def test_an_inquorate_meeting_carries_an_item_forward(world, dorset_meeting):
 def test_carrying_forward_needs_a_reason(world, dorset_meeting):
     item = _add(world, dorset_meeting, _submitted(world))
     with pytest.raises(services.PanelInvalid):
-        services.carry_forward_item(actor=world.officer_a, at=AT, channel=Channel.WEB, agenda_item=item, reason="")
+        services.carry_forward_item(
+            actor=world.officer_a, at=AT, channel=Channel.WEB, agenda_item=item, reason=""
+        )
 
 
 def test_a_meeting_with_undecided_items_cannot_close(world, dorset_meeting):
@@ -276,43 +329,75 @@ def test_a_meeting_with_undecided_items_cannot_close(world, dorset_meeting):
     _decide(world, decided)
     with pytest.raises(services.MeetingHasUndecidedItems) as refused:
         services.close_meeting(actor=world.panel_member, at=AT, meeting=dorset_meeting)
-    assert str(refused.value) == "Decide or carry forward every item before you close the meeting: item 2 has no decision"
+    assert (
+        str(refused.value)
+        == "Decide or carry forward every item before you close the meeting: item 2 has no decision"
+    )
     dorset_meeting.refresh_from_db()
     assert dorset_meeting.status != MeetingStatus.CLOSED
 
 
-def test_a_meeting_closes_once_every_item_is_decided_carried_forward_or_withdrawn(world, dorset_meeting):
+def test_a_meeting_closes_once_every_item_is_decided_carried_forward_or_withdrawn(
+    world, dorset_meeting
+):
     quorate(dorset_meeting)
     decided = _add(world, dorset_meeting, _submitted(world))
     carried = _add(world, dorset_meeting, _submitted(world, world.child_a2))
     withdrawn = _add(world, dorset_meeting, _submitted(world, ChildFactory(home_la=la("838"))))
     _decide(world, decided, outcome="DECLINED", reasons="Needs met in school with outreach")
-    services.carry_forward_item(actor=world.panel_member, at=AT, channel=Channel.WEB, agenda_item=carried,
-                                reason="Out of time")
-    referral_services.withdraw_referral(actor=world.officer_a, at=AT, channel=Channel.WEB,
-                                        referral=withdrawn.referral, reason="Place found at a special school")
+    services.carry_forward_item(
+        actor=world.panel_member,
+        at=AT,
+        channel=Channel.WEB,
+        agenda_item=carried,
+        reason="Out of time",
+    )
+    referral_services.withdraw_referral(
+        actor=world.officer_a,
+        at=AT,
+        channel=Channel.WEB,
+        referral=withdrawn.referral,
+        reason="Place found at a special school",
+    )
     closed = services.close_meeting(actor=world.panel_member, at=AT, meeting=dorset_meeting)
     assert closed.status == MeetingStatus.CLOSED
     with pytest.raises(services.MeetingClosed):
-        services.record_attendance(actor=world.officer_a, at=AT, meeting=dorset_meeting, present_member_ids=[])
+        services.record_attendance(
+            actor=world.officer_a, at=AT, meeting=dorset_meeting, present_member_ids=[]
+        )
     with pytest.raises(services.MeetingClosed):
         services.close_meeting(actor=world.officer_a, at=AT, meeting=dorset_meeting)
 
 
-def test_a_planned_meeting_that_did_not_sit_closes_with_its_items_carried_forward(world, dorset_meeting):
+def test_a_planned_meeting_that_did_not_sit_closes_with_its_items_carried_forward(
+    world, dorset_meeting
+):
     item = _add(world, dorset_meeting, _submitted(world))
-    services.carry_forward_item(actor=world.officer_a, at=AT, channel=Channel.WEB, agenda_item=item,
-                                reason="Meeting cancelled: snow")
-    assert services.close_meeting(actor=world.officer_a, at=AT, meeting=dorset_meeting).status == MeetingStatus.CLOSED
+    services.carry_forward_item(
+        actor=world.officer_a,
+        at=AT,
+        channel=Channel.WEB,
+        agenda_item=item,
+        reason="Meeting cancelled: snow",
+    )
+    assert (
+        services.close_meeting(actor=world.officer_a, at=AT, meeting=dorset_meeting).status
+        == MeetingStatus.CLOSED
+    )
 
 
 def test_a_meeting_still_to_come_cannot_be_closed(world, dorset_meeting):
     with pytest.raises(services.MeetingNotYetHeld) as refused:
-        services.close_meeting(actor=world.officer_a, at=AT - dt.timedelta(days=11), meeting=dorset_meeting)
+        services.close_meeting(
+            actor=world.officer_a, at=AT - dt.timedelta(days=11), meeting=dorset_meeting
+        )
     assert str(refused.value) == "The meeting is on 3 December 2026: it can be closed from that day"
     dorset_meeting.refresh_from_db()
     assert dorset_meeting.status != MeetingStatus.CLOSED
-    assert services.close_meeting(actor=world.officer_a, at=AT, meeting=dorset_meeting).status == MeetingStatus.CLOSED
+    assert (
+        services.close_meeting(actor=world.officer_a, at=AT, meeting=dorset_meeting).status
+        == MeetingStatus.CLOSED
+    )
 
 
 def test_a_decision_in_a_closed_meeting_is_refused(world, dorset_meeting):
@@ -330,45 +415,84 @@ def test_a_decision_in_a_closed_meeting_is_refused(world, dorset_meeting):
 def test_an_action_has_an_owner_and_a_due_date_after_the_meeting(world, dorset_meeting):
     item = _add(world, dorset_meeting, _submitted(world))
     with pytest.raises(services.PanelInvalid) as refused:
-        services.add_action(actor=world.panel_member, at=AT, meeting=dorset_meeting,
-                            data={"description": "Ask for the EP report", "owner": "", "due_date": dt.date(2026, 12, 1)})
+        services.add_action(
+            actor=world.panel_member,
+            at=AT,
+            meeting=dorset_meeting,
+            data={
+                "description": "Ask for the EP report",
+                "owner": "",
+                "due_date": dt.date(2026, 12, 1),
+            },
+        )
     assert set(refused.value.errors) == {"owner", "due_date"}
-    action = services.add_action(actor=world.panel_member, at=AT, meeting=dorset_meeting, data={
-        "description": "Ask for the EP report", "owner": "Sam, inclusion team", "due_date": dt.date(2026, 12, 17),
-        "agenda_item": item})
+    action = services.add_action(
+        actor=world.panel_member,
+        at=AT,
+        meeting=dorset_meeting,
+        data={
+            "description": "Ask for the EP report",
+            "owner": "Sam, inclusion team",
+            "due_date": dt.date(2026, 12, 17),
+            "agenda_item": item,
+        },
+    )
     assert action.agenda_item == item
-    done = services.complete_action(actor=world.officer_a, at=AT, action=action, done_date=dt.date(2026, 12, 10))
+    done = services.complete_action(
+        actor=world.officer_a, at=AT, action=action, done_date=dt.date(2026, 12, 10)
+    )
     assert done.done_date == dt.date(2026, 12, 10)
 
 
 def test_a_panel_s_agency_quorum_cannot_exceed_its_member_quorum(world):
     with pytest.raises(services.PanelInvalid) as refused:
-        services.create_panel(actor=world.manager_a, at=AT,
-                              data={"name": "AP panel", "kind": "AP", "quorum": 2, "quorum_agencies": 3})
+        services.create_panel(
+            actor=world.manager_a,
+            at=AT,
+            data={"name": "AP panel", "kind": "AP", "quorum": 2, "quorum_agencies": 3},
+        )
     assert "quorum_agencies" in refused.value.errors
-    panel = services.create_panel(actor=world.manager_a, at=AT,
-                                  data={"name": "AP panel", "kind": "AP", "quorum": 4, "quorum_agencies": 3})
+    panel = services.create_panel(
+        actor=world.manager_a,
+        at=AT,
+        data={"name": "AP panel", "kind": "AP", "quorum": 4, "quorum_agencies": 3},
+    )
     assert panel.local_authority == world.manager_a.organisation.local_authority
 
 
 def test_panels_are_set_up_by_la_officers_and_managers_only(world):
     for persona in ("panel_member", "provider_x", "qa_lead_a", "school_y"):
         with pytest.raises(services.PanelNotAllowed):
-            services.create_panel(actor=getattr(world, persona), at=AT,
-                                  data={"name": "AP panel", "kind": "AP", "quorum": 3, "quorum_agencies": 2})
+            services.create_panel(
+                actor=getattr(world, persona),
+                at=AT,
+                data={"name": "AP panel", "kind": "AP", "quorum": 3, "quorum_agencies": 2},
+            )
 
 
 def test_a_member_s_account_must_be_from_the_panel_s_area(world, dorset_meeting):
     panel = dorset_meeting.panel
     with pytest.raises(services.PanelInvalid) as refused:
-        services.add_member(actor=world.officer_a, at=AT, panel=panel,
-                            data={"user": world.officer_b, "agency": "LA", "name": ""})
+        services.add_member(
+            actor=world.officer_a,
+            at=AT,
+            panel=panel,
+            data={"user": world.officer_b, "agency": "LA", "name": ""},
+        )
     assert "user" in refused.value.errors
     with pytest.raises(services.PanelInvalid):
-        services.add_member(actor=world.officer_a, at=AT, panel=panel,
-                            data={"user": world.panel_member, "agency": "SOCIAL_CARE"})  # already a member
-    member = services.add_member(actor=world.officer_a, at=AT, panel=panel,
-                                 data={"user": world.manager_a, "agency": "LA", "name": "", "is_chair": True})
+        services.add_member(
+            actor=world.officer_a,
+            at=AT,
+            panel=panel,
+            data={"user": world.panel_member, "agency": "SOCIAL_CARE"},
+        )  # already a member
+    member = services.add_member(
+        actor=world.officer_a,
+        at=AT,
+        panel=panel,
+        data={"user": world.manager_a, "agency": "LA", "name": "", "is_chair": True},
+    )
     assert member.name == world.manager_a.display_name
 
 
@@ -385,8 +509,13 @@ def test_a_decision_for_a_meeting_still_to_come_is_refused(world, dorset_meeting
     item = _add(world, dorset_meeting, _submitted(world))
     quorate(dorset_meeting)
     with pytest.raises(services.MeetingNotYetHeld) as excinfo:
-        services.record_decision(actor=world.panel_member, at=AT - dt.timedelta(days=1), channel=Channel.WEB,
-                                 agenda_item=item, data=APPROVAL)
+        services.record_decision(
+            actor=world.panel_member,
+            at=AT - dt.timedelta(days=1),
+            channel=Channel.WEB,
+            agenda_item=item,
+            data=APPROVAL,
+        )
     assert str(excinfo.value) == services.MEETING_NOT_YET_HELD.format(date="3 December 2026")
     assert not Decision.objects.exists()
     assert _decide(world, item).outcome == "APPROVED"

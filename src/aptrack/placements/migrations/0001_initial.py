@@ -5,32 +5,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('children', '0001_initial'),
-        ('organisations', '0001_initial'),
+        ("children", "0001_initial"),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Placement',
+            name="Placement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField()),
-                ('planned_end_date', models.DateField(blank=True, null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('hours_per_week', models.DecimalField(decimal_places=1, default=25, max_digits=4)),
-                ('created_at', models.DateTimeField()),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='placements', to='children.child')),
-                ('commissioning_la', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='commissioned_placements', to='organisations.localauthority')),
-                ('commissioning_school', models.ForeignKey(blank=True, limit_choices_to={'kind': 'SCHOOL'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='commissioned_placements', to='organisations.organisation')),
-                ('provider', models.ForeignKey(limit_choices_to={'kind': 'PROVIDER'}, on_delete=django.db.models.deletion.PROTECT, related_name='placements', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("planned_end_date", models.DateField(blank=True, null=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("hours_per_week", models.DecimalField(decimal_places=1, default=25, max_digits=4)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="placements",
+                        to="children.child",
+                    ),
+                ),
+                (
+                    "commissioning_la",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="commissioned_placements",
+                        to="organisations.localauthority",
+                    ),
+                ),
+                (
+                    "commissioning_school",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"kind": "SCHOOL"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="commissioned_placements",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "PROVIDER"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="placements",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['provider', 'end_date'], name='placements__provide_e72593_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('commissioning_la__isnull', False), ('commissioning_school__isnull', False), _connector='OR'), name='placement_has_commissioner'), models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='placement_ends_after_start')],
+                "indexes": [
+                    models.Index(
+                        fields=["provider", "end_date"], name="placements__provide_e72593_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("commissioning_la__isnull", False),
+                            ("commissioning_school__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="placement_has_commissioner",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end_date__isnull", True),
+                            ("end_date__gte", models.F("start_date")),
+                            _connector="OR",
+                        ),
+                        name="placement_ends_after_start",
+                    ),
+                ],
             },
         ),
     ]

@@ -6,153 +6,213 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('placements', '0001_initial'),
+        ("placements", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weeks_after', models.PositiveSmallIntegerField()),
-                ('due_date', models.DateField()),
-                ('done_date', models.DateField(blank=True, null=True)),
-                ('still_attending', models.BooleanField(blank=True, null=True)),
-                ('destination_sustained', models.BooleanField(blank=True, null=True)),
-                ('note', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("weeks_after", models.PositiveSmallIntegerField()),
+                ("due_date", models.DateField()),
+                ("done_date", models.DateField(blank=True, null=True)),
+                ("still_attending", models.BooleanField(blank=True, null=True)),
+                ("destination_sustained", models.BooleanField(blank=True, null=True)),
+                ("note", models.TextField(blank=True)),
             ],
         ),
         migrations.CreateModel(
-            name='IntendedOutcome',
+            name="IntendedOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(max_length=300)),
-                ('measure', models.CharField(help_text='How progress is measured', max_length=200)),
-                ('baseline', models.CharField(max_length=100)),
-                ('target', models.CharField(max_length=100)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.CharField(max_length=300)),
+                ("measure", models.CharField(help_text="How progress is measured", max_length=200)),
+                ("baseline", models.CharField(max_length=100)),
+                ("target", models.CharField(max_length=100)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='OutcomeProgress',
+            name="OutcomeProgress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField(help_text='1 no progress – 5 achieved')),
-                ('current_value', models.CharField(blank=True, max_length=100)),
-                ('note', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.PositiveSmallIntegerField(help_text="1 no progress – 5 achieved")),
+                ("current_value", models.CharField(blank=True, max_length=100)),
+                ("note", models.TextField(blank=True)),
             ],
         ),
         migrations.CreateModel(
-            name='PersonPassport',
+            name="PersonPassport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('about_me', models.TextField(blank=True)),
-                ('needs', models.TextField(blank=True)),
-                ('what_helps', models.TextField(blank=True)),
-                ('what_to_avoid', models.TextField(blank=True)),
-                ('contacts', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("about_me", models.TextField(blank=True)),
+                ("needs", models.TextField(blank=True)),
+                ("what_helps", models.TextField(blank=True)),
+                ("what_to_avoid", models.TextField(blank=True)),
+                ("contacts", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField()),
             ],
         ),
         migrations.CreateModel(
-            name='PlacementEvent',
+            name="PlacementEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=30)),
-                ('from_status', models.CharField(blank=True, max_length=10)),
-                ('to_status', models.CharField(blank=True, max_length=10)),
-                ('at', models.DateTimeField()),
-                ('data', models.JSONField(blank=True, default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=30)),
+                ("from_status", models.CharField(blank=True, max_length=10)),
+                ("to_status", models.CharField(blank=True, max_length=10)),
+                ("at", models.DateTimeField()),
+                ("data", models.JSONField(blank=True, default=dict)),
             ],
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('REVIEW', 'Placement review'), ('TAC', 'Team around the child meeting'), ('EHCP_ANNUAL', 'EHCP annual review')], default='REVIEW', max_length=12)),
-                ('held_date', models.DateField()),
-                ('attendance_percent', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
-                ('child_views', models.TextField(blank=True)),
-                ('family_views', models.TextField(blank=True)),
-                ('decision', models.CharField(choices=[('CONTINUE', 'Continue'), ('EXTEND', 'Extend'), ('END', 'End'), ('CHANGE_TIER', 'Change tier')], max_length=12)),
-                ('decision_reason', models.TextField(blank=True)),
-                ('new_planned_end_date', models.DateField(blank=True, null=True)),
-                ('new_tier', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('next_review_date', models.DateField()),
-                ('recorded_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("REVIEW", "Placement review"),
+                            ("TAC", "Team around the child meeting"),
+                            ("EHCP_ANNUAL", "EHCP annual review"),
+                        ],
+                        default="REVIEW",
+                        max_length=12,
+                    ),
+                ),
+                ("held_date", models.DateField()),
+                (
+                    "attendance_percent",
+                    models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True),
+                ),
+                ("child_views", models.TextField(blank=True)),
+                ("family_views", models.TextField(blank=True)),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("CONTINUE", "Continue"),
+                            ("EXTEND", "Extend"),
+                            ("END", "End"),
+                            ("CHANGE_TIER", "Change tier"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("decision_reason", models.TextField(blank=True)),
+                ("new_planned_end_date", models.DateField(blank=True, null=True)),
+                ("new_tier", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("next_review_date", models.DateField()),
+                ("recorded_at", models.DateTimeField()),
             ],
         ),
         migrations.AddField(
-            model_name='placement',
-            name='compliance_override_reason',
+            model_name="placement",
+            name="compliance_override_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='destination',
+            model_name="placement",
+            name="destination",
             field=models.CharField(blank=True, max_length=20),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='dual_registered',
+            model_name="placement",
+            name="dual_registered",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='end_reason',
+            model_name="placement",
+            name="end_reason",
             field=models.CharField(blank=True, max_length=20),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='exit_plan',
+            model_name="placement",
+            name="exit_plan",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='family_involvement',
+            model_name="placement",
+            name="family_involvement",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='maximum_end_date',
+            model_name="placement",
+            name="maximum_end_date",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='open_ended_approved_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="placement",
+            name="open_ended_approved_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='open_ended_justification',
+            model_name="placement",
+            name="open_ended_justification",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='part_time_parent_agreed',
+            model_name="placement",
+            name="part_time_parent_agreed",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='part_time_plan_to_full_time',
+            model_name="placement",
+            name="part_time_plan_to_full_time",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='part_time_reason',
+            model_name="placement",
+            name="part_time_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='part_time_review_date',
+            model_name="placement",
+            name="part_time_review_date",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='readiness_criteria',
+            model_name="placement",
+            name="readiness_criteria",
             field=models.TextField(blank=True),
         ),
     ]

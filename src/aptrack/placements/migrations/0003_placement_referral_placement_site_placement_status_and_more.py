@@ -6,105 +6,164 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('placements', '0002_followup_intendedoutcome_outcomeprogress_and_more'),
-        ('providers', '0001_initial'),
-        ('referrals', '0001_initial'),
+        ("placements", "0002_followup_intendedoutcome_outcomeprogress_and_more"),
+        ("providers", "0001_initial"),
+        ("referrals", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='placement',
-            name='referral',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='placements', to='referrals.referral'),
+            model_name="placement",
+            name="referral",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="placements",
+                to="referrals.referral",
+            ),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='site',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='placements', to='providers.providersite'),
+            model_name="placement",
+            name="site",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="placements",
+                to="providers.providersite",
+            ),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='status',
-            field=models.CharField(choices=[('PLANNED', 'Planned'), ('ACTIVE', 'Active'), ('ENDED', 'Ended'), ('CANCELLED', 'Cancelled')], default='ACTIVE', max_length=10),
+            model_name="placement",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("PLANNED", "Planned"),
+                    ("ACTIVE", "Active"),
+                    ("ENDED", "Ended"),
+                    ("CANCELLED", "Cancelled"),
+                ],
+                default="ACTIVE",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='tier',
+            model_name="placement",
+            name="tier",
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='transition_plan',
+            model_name="placement",
+            name="transition_plan",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='version',
+            model_name="placement",
+            name="version",
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.AddField(
-            model_name='placement',
-            name='weekly_cost',
+            model_name="placement",
+            name="weekly_cost",
             field=models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True),
         ),
         migrations.AddField(
-            model_name='followup',
-            name='placement',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follow_ups', to='placements.placement'),
+            model_name="followup",
+            name="placement",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="follow_ups",
+                to="placements.placement",
+            ),
         ),
         migrations.AddField(
-            model_name='intendedoutcome',
-            name='placement',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='placements.placement'),
+            model_name="intendedoutcome",
+            name="placement",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="outcomes",
+                to="placements.placement",
+            ),
         ),
         migrations.AddField(
-            model_name='outcomeprogress',
-            name='outcome',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress', to='placements.intendedoutcome'),
+            model_name="outcomeprogress",
+            name="outcome",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="progress",
+                to="placements.intendedoutcome",
+            ),
         ),
         migrations.AddField(
-            model_name='personpassport',
-            name='placement',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='passport', to='placements.placement'),
+            model_name="personpassport",
+            name="placement",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="passport",
+                to="placements.placement",
+            ),
         ),
         migrations.AddField(
-            model_name='placementevent',
-            name='by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL),
+            model_name="placementevent",
+            name="by",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='placementevent',
-            name='placement',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='placements.placement'),
+            model_name="placementevent",
+            name="placement",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="events",
+                to="placements.placement",
+            ),
         ),
         migrations.AddField(
-            model_name='review',
-            name='placement',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='placements.placement'),
+            model_name="review",
+            name="placement",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reviews",
+                to="placements.placement",
+            ),
         ),
         migrations.AddField(
-            model_name='review',
-            name='recorded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL),
+            model_name="review",
+            name="recorded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='outcomeprogress',
-            name='review',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress', to='placements.review'),
+            model_name="outcomeprogress",
+            name="review",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="progress",
+                to="placements.review",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='followup',
-            constraint=models.UniqueConstraint(fields=('placement', 'weeks_after'), name='one_follow_up_per_interval'),
+            model_name="followup",
+            constraint=models.UniqueConstraint(
+                fields=("placement", "weeks_after"), name="one_follow_up_per_interval"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outcomeprogress',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 5)), name='progress_score_1_to_5'),
+            model_name="outcomeprogress",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__gte", 1), ("score__lte", 5)),
+                name="progress_score_1_to_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outcomeprogress',
-            constraint=models.UniqueConstraint(fields=('review', 'outcome'), name='one_score_per_outcome_per_review'),
+            model_name="outcomeprogress",
+            constraint=models.UniqueConstraint(
+                fields=("review", "outcome"), name="one_score_per_outcome_per_review"
+            ),
         ),
     ]

@@ -4,25 +4,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('placements', '0003_placement_referral_placement_site_placement_status_and_more'),
+        ("placements", "0003_placement_referral_placement_site_placement_status_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='placement',
-            name='home_school_hours_per_week',
+            model_name="placement",
+            name="home_school_hours_per_week",
             field=models.DecimalField(decimal_places=1, default=0, max_digits=4),
         ),
         migrations.AlterField(
-            model_name='placement',
-            name='destination',
-            field=models.CharField(blank=True, choices=[('HOME_SCHOOL', 'Back to the home school'), ('NEW_MAINSTREAM', 'A new mainstream school'), ('SPECIAL_SCHOOL', 'A special school'), ('POST_16', 'Post-16 education or training'), ('EMPLOYMENT_TRAINING', 'Employment with training'), ('ANOTHER_AP', 'Another alternative provision placement'), ('NEET', 'Not in education, employment or training (NEET)'), ('MOVED_AWAY', 'Moved away'), ('CME', 'Child missing education')], max_length=20),
+            model_name="placement",
+            name="destination",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("HOME_SCHOOL", "Back to the home school"),
+                    ("NEW_MAINSTREAM", "A new mainstream school"),
+                    ("SPECIAL_SCHOOL", "A special school"),
+                    ("POST_16", "Post-16 education or training"),
+                    ("EMPLOYMENT_TRAINING", "Employment with training"),
+                    ("ANOTHER_AP", "Another alternative provision placement"),
+                    ("NEET", "Not in education, employment or training (NEET)"),
+                    ("MOVED_AWAY", "Moved away"),
+                    ("CME", "Child missing education"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='placement',
-            name='end_reason',
-            field=models.CharField(blank=True, choices=[('COMPLETED', 'Completed as planned'), ('REINTEGRATED_EARLY', 'Ready to move on before the planned end'), ('NEEDS_CHANGED', 'Needs changed: different provision needed'), ('BREAKDOWN', 'Placement broke down'), ('PROVIDER_ENDED', 'Provider could not continue'), ('FAMILY_MOVED', 'Family moved away'), ('OTHER', 'Other reason')], max_length=20),
+            model_name="placement",
+            name="end_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("COMPLETED", "Completed as planned"),
+                    ("REINTEGRATED_EARLY", "Ready to move on before the planned end"),
+                    ("NEEDS_CHANGED", "Needs changed: different provision needed"),
+                    ("BREAKDOWN", "Placement broke down"),
+                    ("PROVIDER_ENDED", "Provider could not continue"),
+                    ("FAMILY_MOVED", "Family moved away"),
+                    ("OTHER", "Other reason"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

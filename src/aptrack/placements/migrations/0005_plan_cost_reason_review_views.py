@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('placements', '0004_plan_home_school_hours_end_choices'),
+        ("placements", "0004_plan_home_school_hours_end_choices"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='placement',
-            name='cost_difference_reason',
+            model_name="placement",
+            name="cost_difference_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='review',
-            name='views_not_obtained_reason',
+            model_name="review",
+            name="views_not_obtained_reason",
             field=models.TextField(blank=True),
         ),
     ]

@@ -44,7 +44,9 @@ class Setting:
 @pytest.fixture
 def setting(world: Any, monkeypatch: pytest.MonkeyPatch) -> Setting:
     provider = ProviderFactory(
-        organisation=world.provider_x.organisation, name="Provider X", hourly_rate=Decimal("20.00"),
+        organisation=world.provider_x.organisation,
+        name="Provider X",
+        hourly_rate=Decimal("20.00"),
         offers_tier_1=True,
     )
     site = SiteFactory(provider=provider, name="Provider X main site")
@@ -56,6 +58,8 @@ def setting(world: Any, monkeypatch: pytest.MonkeyPatch) -> Setting:
     from aptrack.quality import selectors as quality_selectors
 
     monkeypatch.setattr(
-        quality_selectors, "is_provider_compliant", lambda provider, on: provider.pk not in result.non_compliant
+        quality_selectors,
+        "is_provider_compliant",
+        lambda provider, on: provider.pk not in result.non_compliant,
     )
     return result

@@ -28,25 +28,41 @@ def _headers(user):
 
 
 def _post(client, user, path, payload):
-    return client.post(f"/api/v1/placements{path}", data=json.dumps(payload), content_type="application/json",
-                       **_headers(user))
+    return client.post(
+        f"/api/v1/placements{path}",
+        data=json.dumps(payload),
+        content_type="application/json",
+        **_headers(user),
+    )
 
 
 def _payload(world, setting, **changes):
     payload = {
-        "child_id": world.child_a2.pk, "referral_id": setting.referral.pk, "provider_id": setting.provider.pk,
-        "site_id": setting.site.pk, "tier": 2, "start_date": START.isoformat(),
-        "planned_end_date": (START + dt.timedelta(weeks=10)).isoformat(), "hours_per_week": "25",
-        "exit_plan": "Back to school", "readiness_criteria": "Attending",
-        "outcomes": [{"description": "Attend", "measure": "Register", "baseline": "40%", "target": "90%"}],
+        "child_id": world.child_a2.pk,
+        "referral_id": setting.referral.pk,
+        "provider_id": setting.provider.pk,
+        "site_id": setting.site.pk,
+        "tier": 2,
+        "start_date": START.isoformat(),
+        "planned_end_date": (START + dt.timedelta(weeks=10)).isoformat(),
+        "hours_per_week": "25",
+        "exit_plan": "Back to school",
+        "readiness_criteria": "Attending",
+        "outcomes": [
+            {"description": "Attend", "measure": "Register", "baseline": "40%", "target": "90%"}
+        ],
     }
     payload.update(changes)
     return payload
 
 
 def test_list_is_scoped_per_persona(client, world):
-    for persona, visible in [(world.officer_a, {world.child_a.pk}), (world.officer_b, {world.child_b.pk}),
-                             (world.provider_x, {world.child_a.pk}), (world.analyst, set())]:
+    for persona, visible in [
+        (world.officer_a, {world.child_a.pk}),
+        (world.officer_b, {world.child_b.pk}),
+        (world.provider_x, {world.child_a.pk}),
+        (world.analyst, set()),
+    ]:
         response = client.get("/api/v1/placements", **_headers(persona))
         assert response.status_code == 200
         assert {row["child_id"] for row in response.json()["items"]} == visible
@@ -54,28 +70,39 @@ def test_list_is_scoped_per_persona(client, world):
 
 def test_one_placement_is_missing_outside_scope_and_its_view_audited(client, world):
     placement = Placement.objects.get(child=world.child_a)
-    assert client.get(f"/api/v1/placements/{placement.pk}", **_headers(world.officer_b)).status_code == 404
+    assert (
+        client.get(f"/api/v1/placements/{placement.pk}", **_headers(world.officer_b)).status_code
+        == 404
+    )
     response = client.get(f"/api/v1/placements/{placement.pk}", **_headers(world.provider_x))
     assert response.status_code == 200
     assert response.json()["provider_name"] == "Provider X"
-    assert AuditEvent.objects.filter(child_id=world.child_a.pk, action=AuditAction.VIEWED, channel="API").exists()
+    assert AuditEvent.objects.filter(
+        child_id=world.child_a.pk, action=AuditAction.VIEWED, channel="API"
+    ).exists()
 
 
 def test_officer_plans_a_placement(client, world, setting):
     response = _post(client, world.officer_a, "", _payload(world, setting))
     assert response.status_code == 201, response.json()
     body = response.json()
-    assert (body["status"], body["weekly_cost"], body["provider_id"]) == ("PLANNED", 500.0, setting.provider.pk)
+    assert (body["status"], body["weekly_cost"], body["provider_id"]) == (
+        "PLANNED",
+        500.0,
+        setting.provider.pk,
+    )
     assert [o["description"] for o in body["outcomes"]] == ["Attend"]
     assert body["commissioning_la_code"] == "838"
 
 
 @pytest.mark.parametrize(
     ("changes", "field"),
-    [({"hours_per_week": "41"}, "hours_per_week"),
-     ({"planned_end_date": START.isoformat()}, "planned_end_date"),
-     ({"site_id": 999999}, "site_id"),
-     ({"child_id": 999999}, "child_id")],
+    [
+        ({"hours_per_week": "41"}, "hours_per_week"),
+        ({"planned_end_date": START.isoformat()}, "planned_end_date"),
+        ({"site_id": 999999}, "site_id"),
+        ({"child_id": 999999}, "child_id"),
+    ],
 )
 def test_bad_input_answers_400_naming_the_field(client, world, setting, changes, field):
     response = _post(client, world.officer_a, "", _payload(world, setting, **changes))
@@ -102,12 +129,27 @@ def test_provider_staff_cannot_plan(client, world, setting):
 
 
 def test_end_answers_409_on_a_stale_version_then_ends(client, world):
-    placement = PlanFactory(child=world.child_a2, provider=world.provider_x.organisation,
-                            start_date=dt.date(2026, 7, 13))
-    end = {"end_date": "2026-07-17", "reason": "COMPLETED", "destination": "HOME_SCHOOL",
-           "transition_plan": "Phased return"}
-    assert _post(client, world.officer_a, f"/{placement.pk}/end", {**end, "version": 9}).status_code == 409
-    bad = _post(client, world.officer_a, f"/{placement.pk}/end", {**end, "end_date": "2026-08-01", "version": 1})
+    placement = PlanFactory(
+        child=world.child_a2,
+        provider=world.provider_x.organisation,
+        start_date=dt.date(2026, 7, 13),
+    )
+    end = {
+        "end_date": "2026-07-17",
+        "reason": "COMPLETED",
+        "destination": "HOME_SCHOOL",
+        "transition_plan": "Phased return",
+    }
+    assert (
+        _post(client, world.officer_a, f"/{placement.pk}/end", {**end, "version": 9}).status_code
+        == 409
+    )
+    bad = _post(
+        client,
+        world.officer_a,
+        f"/{placement.pk}/end",
+        {**end, "end_date": "2026-08-01", "version": 1},
+    )
     assert bad.status_code == 400 and "end_date" in bad.json()["errors"]
     response = _post(client, world.officer_a, f"/{placement.pk}/end", {**end, "version": 1})
     assert response.status_code == 200
@@ -118,14 +160,23 @@ def test_end_answers_409_on_a_stale_version_then_ends(client, world):
 
 def test_other_la_cannot_end_and_provider_cannot_end(client, world):
     placement = Placement.objects.get(child=world.child_a)
-    end = {"end_date": "2026-09-01", "reason": "COMPLETED", "destination": "HOME_SCHOOL",
-           "transition_plan": "Phased", "version": 1}
+    end = {
+        "end_date": "2026-09-01",
+        "reason": "COMPLETED",
+        "destination": "HOME_SCHOOL",
+        "transition_plan": "Phased",
+        "version": 1,
+    }
     assert _post(client, world.officer_b, f"/{placement.pk}/end", end).status_code == 404
     assert _post(client, world.provider_x, f"/{placement.pk}/end", end).status_code == 403
 
 
 def test_start_a_planned_placement(client, world):
-    placement = PlanFactory(child=world.child_a2, provider=world.provider_x.organisation, status="PLANNED",
-                            start_date=dt.date(2026, 9, 1))
+    placement = PlanFactory(
+        child=world.child_a2,
+        provider=world.provider_x.organisation,
+        status="PLANNED",
+        start_date=dt.date(2026, 9, 1),
+    )
     response = _post(client, world.officer_a, f"/{placement.pk}/start", {"version": 1})
     assert response.status_code == 200 and response.json()["status"] == "ACTIVE"

@@ -29,9 +29,17 @@ def _dorset(world):
 # --- scope -----------------------------------------------------------------------------------
 
 SCOPE = {
-    "officer_a": {"child_a"}, "manager_a": {"child_a"}, "officer_b": {"child_b"}, "provider_x": {"child_a"},
-    "provider_z": {"child_b"}, "school_y": {"child_a"}, "social_worker": {"child_a"},
-    "virtual_school_head_a": set(), "qa_lead_a": set(), "panel_member": set(), "analyst": set(),
+    "officer_a": {"child_a"},
+    "manager_a": {"child_a"},
+    "officer_b": {"child_b"},
+    "provider_x": {"child_a"},
+    "provider_z": {"child_b"},
+    "school_y": {"child_a"},
+    "social_worker": {"child_a"},
+    "virtual_school_head_a": set(),
+    "qa_lead_a": set(),
+    "panel_member": set(),
+    "analyst": set(),
 }
 
 
@@ -58,11 +66,24 @@ def test_review_is_overdue_a_cadence_after_the_start_or_the_last_review(world):
     assert placement in overdue
     assert next(p for p in overdue if p.pk == placement.pk).review_due == due
     outcome = OutcomeFactory(placement=placement)
-    services.record_review(actor=world.officer_a, at=dt.datetime(2026, 10, 16, tzinfo=dt.UTC), placement=placement,
-                           data={"held_date": dt.date(2026, 10, 15), "scores": {outcome.pk: 3}, "decision": "CONTINUE",
-                                 "child_views": "Likes it", "family_views": "Pleased"})
-    assert placement not in selectors.list_reviews_overdue(la_id=_dorset(world), on=due + dt.timedelta(days=1))
-    assert placement in selectors.list_reviews_overdue(la_id=_dorset(world), on=dt.date(2026, 11, 27))
+    services.record_review(
+        actor=world.officer_a,
+        at=dt.datetime(2026, 10, 16, tzinfo=dt.UTC),
+        placement=placement,
+        data={
+            "held_date": dt.date(2026, 10, 15),
+            "scores": {outcome.pk: 3},
+            "decision": "CONTINUE",
+            "child_views": "Likes it",
+            "family_views": "Pleased",
+        },
+    )
+    assert placement not in selectors.list_reviews_overdue(
+        la_id=_dorset(world), on=due + dt.timedelta(days=1)
+    )
+    assert placement in selectors.list_reviews_overdue(
+        la_id=_dorset(world), on=dt.date(2026, 11, 27)
+    )
 
 
 def test_no_review_is_shown_due_after_the_planned_end_unless_already_overdue(world):
@@ -100,7 +121,9 @@ def test_only_active_placements_of_the_la_are_overdue(world):
     hackney = PlanFactory(child=world.child_b, provider=world.provider_z.organisation)
     on = START + dt.timedelta(days=100)
     dorset_overdue = selectors.list_reviews_overdue(la_id=_dorset(world), on=on)
-    assert {p.child_id for p in dorset_overdue} == {world.child_a.pk}  # the world's own active placement
+    assert {p.child_id for p in dorset_overdue} == {
+        world.child_a.pk
+    }  # the world's own active placement
     assert hackney not in dorset_overdue
 
 
@@ -109,14 +132,27 @@ def test_only_active_placements_of_the_la_are_overdue(world):
 
 def test_drift_lists_any_tier_past_its_end_or_maximum_and_unjustified_open_ended(world):
     on = dt.date(2026, 12, 1)
-    past_end = _plan(world, planned_end_date=dt.date(2026, 11, 20), maximum_end_date=dt.date(2026, 12, 10))
-    past_max = _plan(world, planned_end_date=dt.date(2026, 12, 20), maximum_end_date=dt.date(2026, 11, 30))
-    on_track = _plan(world, planned_end_date=dt.date(2026, 12, 20), maximum_end_date=dt.date(2026, 12, 20))
+    past_end = _plan(
+        world, planned_end_date=dt.date(2026, 11, 20), maximum_end_date=dt.date(2026, 12, 10)
+    )
+    past_max = _plan(
+        world, planned_end_date=dt.date(2026, 12, 20), maximum_end_date=dt.date(2026, 11, 30)
+    )
+    on_track = _plan(
+        world, planned_end_date=dt.date(2026, 12, 20), maximum_end_date=dt.date(2026, 12, 20)
+    )
     tier_1_late = _plan(world, tier=1, planned_end_date=dt.date(2026, 11, 1))
     open_ended = _plan(world, tier=3, planned_end_date=None)
-    justified = _plan(world, tier=3, planned_end_date=None, open_ended_justification="Awaiting EHCP",
-                      open_ended_approved_by=world.manager_a)
-    ended = _plan(world, status="ENDED", planned_end_date=dt.date(2026, 11, 1), end_date=dt.date(2026, 11, 1))
+    justified = _plan(
+        world,
+        tier=3,
+        planned_end_date=None,
+        open_ended_justification="Awaiting EHCP",
+        open_ended_approved_by=world.manager_a,
+    )
+    ended = _plan(
+        world, status="ENDED", planned_end_date=dt.date(2026, 11, 1), end_date=dt.date(2026, 11, 1)
+    )
     rows = {row.placement.pk: row for row in selectors.list_drift(la_id=_dorset(world), on=on)}
     assert rows[past_end.pk].reasons == ["Past its planned end"]
     assert rows[past_max.pk].reasons == ["Past its maximum length"]
@@ -135,8 +171,13 @@ def test_ending_soon_within_twenty_days(world):
 
 
 def test_open_ended_list_names_the_approving_manager(world):
-    placement = _plan(world, tier=3, planned_end_date=None, open_ended_approved_by=world.manager_a,
-                      open_ended_justification="Awaiting EHCP")
+    placement = _plan(
+        world,
+        tier=3,
+        planned_end_date=None,
+        open_ended_approved_by=world.manager_a,
+        open_ended_justification="Awaiting EHCP",
+    )
     rows = list(selectors.list_open_ended(la_id=_dorset(world)))
     assert placement in rows
     assert next(p for p in rows if p.pk == placement.pk).open_ended_approved_by == world.manager_a
@@ -145,21 +186,44 @@ def test_open_ended_list_names_the_approving_manager(world):
 def test_follow_ups_fall_due_six_and_twelve_weeks_after_the_end(world):
     placement = _plan(world)
     end = dt.date(2026, 10, 9)
-    services.end_placement(actor=world.officer_a, at=dt.datetime(2026, 10, 9, 15, tzinfo=dt.UTC), placement=placement,
-                           end_date=end, reason="COMPLETED", destination="HOME_SCHOOL", transition_plan="Phased")
+    services.end_placement(
+        actor=world.officer_a,
+        at=dt.datetime(2026, 10, 9, 15, tzinfo=dt.UTC),
+        placement=placement,
+        end_date=end,
+        reason="COMPLETED",
+        destination="HOME_SCHOOL",
+        transition_plan="Phased",
+    )
     la_id = _dorset(world)
-    assert list(selectors.list_follow_ups_due(la_id=la_id, on=end + dt.timedelta(weeks=6, days=-1))) == []
-    assert [f.weeks_after for f in selectors.list_follow_ups_due(la_id=la_id, on=end + dt.timedelta(weeks=6))] == [6]
-    assert [f.weeks_after for f in selectors.list_follow_ups_due(la_id=la_id, on=end + dt.timedelta(weeks=12))] == [6, 12]
+    assert (
+        list(selectors.list_follow_ups_due(la_id=la_id, on=end + dt.timedelta(weeks=6, days=-1)))
+        == []
+    )
+    assert [
+        f.weeks_after
+        for f in selectors.list_follow_ups_due(la_id=la_id, on=end + dt.timedelta(weeks=6))
+    ] == [6]
+    assert [
+        f.weeks_after
+        for f in selectors.list_follow_ups_due(la_id=la_id, on=end + dt.timedelta(weeks=12))
+    ] == [6, 12]
 
 
 def test_list_placements_flags_drift_and_overdue(world):
     placement = _plan(world, planned_end_date=dt.date(2026, 9, 30))
-    rows = {p.pk: p for p in selectors.list_placements(
-        user=world.officer_a, filters=selectors.PlacementFilters(), on=dt.date(2026, 10, 20))}
+    rows = {
+        p.pk: p
+        for p in selectors.list_placements(
+            user=world.officer_a, filters=selectors.PlacementFilters(), on=dt.date(2026, 10, 20)
+        )
+    }
     assert (rows[placement.pk].is_drift, rows[placement.pk].is_overdue) == (True, True)
     only_overdue = selectors.list_placements(
-        user=world.officer_a, filters=selectors.PlacementFilters(overdue=True), on=dt.date(2026, 10, 1))
+        user=world.officer_a,
+        filters=selectors.PlacementFilters(overdue=True),
+        on=dt.date(2026, 10, 1),
+    )
     assert list(only_overdue) == []
 
 
@@ -175,31 +239,75 @@ def test_weekly_hours_on_the_plan_add_up_concurrent_placements(world):
 
 
 def test_timeline_holds_referrals_decisions_placements_reviews_and_follow_ups_newest_first(world):
-    referral = ReferralFactory(child=world.child_a2, referrer=world.officer_a,
-                               created_at=dt.datetime(2026, 7, 1, 9, tzinfo=dt.UTC))
-    ReferralEvent.objects.create(referral=referral, from_status="ON_AGENDA", to_status="APPROVED", by=world.manager_a,
-                                 at=dt.datetime(2026, 7, 15, 16, tzinfo=dt.UTC), reason="Panel agreed")
+    referral = ReferralFactory(
+        child=world.child_a2,
+        referrer=world.officer_a,
+        created_at=dt.datetime(2026, 7, 1, 9, tzinfo=dt.UTC),
+    )
+    ReferralEvent.objects.create(
+        referral=referral,
+        from_status="ON_AGENDA",
+        to_status="APPROVED",
+        by=world.manager_a,
+        at=dt.datetime(2026, 7, 15, 16, tzinfo=dt.UTC),
+        reason="Panel agreed",
+    )
     panel = Panel.objects.create(local_authority=la("838"), name="Dorset AP panel", kind="AP")
     meeting = Meeting.objects.create(panel=panel, date=dt.date(2026, 7, 15))
     item = AgendaItem.objects.create(meeting=meeting, referral=referral, position=1)
-    Decision.objects.create(agenda_item=item, outcome="APPROVED", reasons="Needs met by tier 2", approved_tier=2,
-                            proposed_weekly_cost=Decimal(500), value_for_money_note="Cheapest suitable",
-                            members_present=4, decided_by=world.manager_a,
-                            decided_at=dt.datetime(2026, 7, 15, 15, tzinfo=dt.UTC))
+    Decision.objects.create(
+        agenda_item=item,
+        outcome="APPROVED",
+        reasons="Needs met by tier 2",
+        approved_tier=2,
+        proposed_weekly_cost=Decimal(500),
+        value_for_money_note="Cheapest suitable",
+        members_present=4,
+        decided_by=world.manager_a,
+        decided_at=dt.datetime(2026, 7, 15, 15, tzinfo=dt.UTC),
+    )
     placement = _plan(world, referral=referral)
     outcome = OutcomeFactory(placement=placement, description="Attendance")
-    services.record_review(actor=world.officer_a, at=dt.datetime(2026, 10, 13, tzinfo=dt.UTC), placement=placement,
-                           data={"held_date": dt.date(2026, 10, 12), "scores": {outcome.pk: 4}, "decision": "END",
-                                 "child_views": "Ready", "family_views": "Agree"})
-    services.end_placement(actor=world.officer_a, at=dt.datetime(2026, 10, 14, tzinfo=dt.UTC), placement=placement,
-                           end_date=dt.date(2026, 10, 14), reason="COMPLETED", destination="HOME_SCHOOL",
-                           transition_plan="Phased")
-    services.record_follow_up(actor=world.officer_a, at=dt.datetime(2026, 11, 30, tzinfo=dt.UTC),
-                              follow_up=placement.follow_ups.get(weeks_after=6),
-                              data={"done_date": dt.date(2026, 11, 25), "still_attending": True,
-                                    "destination_sustained": True})
+    services.record_review(
+        actor=world.officer_a,
+        at=dt.datetime(2026, 10, 13, tzinfo=dt.UTC),
+        placement=placement,
+        data={
+            "held_date": dt.date(2026, 10, 12),
+            "scores": {outcome.pk: 4},
+            "decision": "END",
+            "child_views": "Ready",
+            "family_views": "Agree",
+        },
+    )
+    services.end_placement(
+        actor=world.officer_a,
+        at=dt.datetime(2026, 10, 14, tzinfo=dt.UTC),
+        placement=placement,
+        end_date=dt.date(2026, 10, 14),
+        reason="COMPLETED",
+        destination="HOME_SCHOOL",
+        transition_plan="Phased",
+    )
+    services.record_follow_up(
+        actor=world.officer_a,
+        at=dt.datetime(2026, 11, 30, tzinfo=dt.UTC),
+        follow_up=placement.follow_ups.get(weeks_after=6),
+        data={
+            "done_date": dt.date(2026, 11, 25),
+            "still_attending": True,
+            "destination_sustained": True,
+        },
+    )
     entries = selectors.child_timeline(user=world.officer_a, child=world.child_a2)
-    assert [e.kind for e in entries] == ["follow_up", "placement", "review", "referral", "decision", "referral"]
+    assert [e.kind for e in entries] == [
+        "follow_up",
+        "placement",
+        "review",
+        "referral",
+        "decision",
+        "referral",
+    ]
     assert entries[1].title == "Placement ended: Provider X"
     assert "Attendance: 4 of 5" in entries[2].detail
     assert entries[3].title == "Referral approved"
@@ -213,14 +321,22 @@ FIRST_DAY = dt.date(2026, 10, 5)  # a Monday: the sixth school day is Monday 12 
 
 
 def _pex(world, child=None):
-    return ReferralFactory(child=child or world.child_a2, referrer=world.officer_a, route="PEX",
-                           primary_reason="PEX", first_day_of_exclusion=FIRST_DAY, status="SUBMITTED")
+    return ReferralFactory(
+        child=child or world.child_a2,
+        referrer=world.officer_a,
+        route="PEX",
+        primary_reason="PEX",
+        first_day_of_exclusion=FIRST_DAY,
+        status="SUBMITTED",
+    )
 
 
 def test_sixth_day_deadline_is_listed_until_a_placement_starts(world):
     referral = _pex(world)
     rows = selectors.list_sixth_day_deadlines(la_id=_dorset(world), on=dt.date(2026, 10, 7))
-    assert [(r.referral, r.due_date, r.missed) for r in rows] == [(referral, dt.date(2026, 10, 12), False)]
+    assert [(r.referral, r.due_date, r.missed) for r in rows] == [
+        (referral, dt.date(2026, 10, 12), False)
+    ]
     rows = selectors.list_sixth_day_deadlines(la_id=_dorset(world), on=dt.date(2026, 10, 12))
     assert rows[0].missed is True  # owed from the sixth day itself
     rows = selectors.list_sixth_day_deadlines(la_id=_dorset(world), on=dt.date(2026, 10, 14))
@@ -243,7 +359,9 @@ def test_placement_running_since_before_the_exclusion_meets_the_sixth_day(world)
 def test_placement_that_ended_before_the_exclusion_does_not_meet_the_sixth_day(world):
     _plan(world, start_date=dt.date(2026, 9, 7), status="ENDED", end_date=dt.date(2026, 10, 2))
     _pex(world)
-    assert len(selectors.list_sixth_day_deadlines(la_id=_dorset(world), on=dt.date(2026, 10, 14))) == 1
+    assert (
+        len(selectors.list_sixth_day_deadlines(la_id=_dorset(world), on=dt.date(2026, 10, 14))) == 1
+    )
 
 
 def test_caseworker_home_gathers_the_days_work(world):

@@ -29,7 +29,9 @@ WEEKS_10 = START + dt.timedelta(weeks=10)
 
 
 def _create(world, setting, actor=None, **changes):
-    return services.create_placement(actor=actor or world.officer_a, at=AT, data=setting.data(world, **changes))
+    return services.create_placement(
+        actor=actor or world.officer_a, at=AT, data=setting.data(world, **changes)
+    )
 
 
 def _errors(excinfo):
@@ -48,8 +50,14 @@ def test_creates_a_planned_placement_from_an_approved_referral(world, setting):
     assert placement.weekly_cost == Decimal("500.00")  # £20 an hour × 25 hours
     assert placement.maximum_end_date == START + dt.timedelta(weeks=12)
     event = placement.events.get()
-    assert (event.kind, event.to_status, event.by) == (EventKind.CREATED, "PLANNED", world.officer_a)
-    assert AuditEvent.objects.filter(child_id=world.child_a2.pk, action=AuditAction.CREATED).exists()
+    assert (event.kind, event.to_status, event.by) == (
+        EventKind.CREATED,
+        "PLANNED",
+        world.officer_a,
+    )
+    assert AuditEvent.objects.filter(
+        child_id=world.child_a2.pk, action=AuditAction.CREATED
+    ).exists()
 
 
 def test_a_placement_whose_start_has_come_is_active_at_once(world, setting):
@@ -60,9 +68,16 @@ def test_a_placement_whose_start_has_come_is_active_at_once(world, setting):
 
 
 def test_outcomes_can_be_given_with_the_plan(world, setting):
-    outcome = {"description": "Attend every session", "measure": "Register", "baseline": "40%", "target": "90%"}
+    outcome = {
+        "description": "Attend every session",
+        "measure": "Register",
+        "baseline": "40%",
+        "target": "90%",
+    }
     placement = _create(world, setting, outcomes=[outcome])
-    assert list(placement.outcomes.values_list("description", flat=True)) == ["Attend every session"]
+    assert list(placement.outcomes.values_list("description", flat=True)) == [
+        "Attend every session"
+    ]
     with pytest.raises(services.PlacementInvalid) as excinfo:
         _create(world, setting, outcomes=[{**outcome, "baseline": ""}])
     assert "outcomes.0.baseline" in _errors(excinfo)
@@ -81,7 +96,10 @@ def test_site_must_belong_to_the_provider(world, setting):
 @pytest.mark.parametrize(
     ("start", "message"),
     [
-        (dt.date(2026, 12, 20), services.WEEKEND_NOT_SCHOOL_DAY.format(date="20 December 2026", weekday="Sunday")),
+        (
+            dt.date(2026, 12, 20),
+            services.WEEKEND_NOT_SCHOOL_DAY.format(date="20 December 2026", weekday="Sunday"),
+        ),
         (dt.date(2026, 12, 21), services.HOLIDAY_NOT_SCHOOL_DAY.format(date="21 December 2026")),
     ],
 )
@@ -100,7 +118,11 @@ def test_planned_end_must_be_after_the_start(world, setting, end):
 
 @pytest.mark.parametrize(
     ("hours", "message"),
-    [(Decimal("40.5"), services.HOURS_OVER_WEEK), (Decimal(0), services.HOURS_NOT_POSITIVE), (None, services.HOURS_NEEDED)],
+    [
+        (Decimal("40.5"), services.HOURS_OVER_WEEK),
+        (Decimal(0), services.HOURS_NOT_POSITIVE),
+        (None, services.HOURS_NEEDED),
+    ],
 )
 def test_hours_must_fit_a_school_week(world, setting, hours, message):
     with pytest.raises(services.PlacementInvalid) as excinfo:
@@ -118,13 +140,19 @@ def test_concurrent_placements_add_up_to_at_most_forty_hours(world, setting):
     with pytest.raises(services.PlacementInvalid) as excinfo:
         _create(world, setting, child=world.child_a, referral=referral, hours_per_week=Decimal(20))
     assert _errors(excinfo)["hours_per_week"] == [services.TOTAL_HOURS_OVER_WEEK.format(total="45")]
-    placement = _create(world, setting, child=world.child_a, referral=referral, hours_per_week=Decimal(15))
+    placement = _create(
+        world, setting, child=world.child_a, referral=referral, hours_per_week=Decimal(15)
+    )
     assert placement.hours_per_week == Decimal(15)
 
 
 def test_placements_that_do_not_overlap_do_not_add_up(world, setting):
-    PlanFactory(child=world.child_a2, provider=world.provider_x.organisation,
-                start_date=START - dt.timedelta(weeks=20), planned_end_date=START - dt.timedelta(days=1))
+    PlanFactory(
+        child=world.child_a2,
+        provider=world.provider_x.organisation,
+        start_date=START - dt.timedelta(weeks=20),
+        planned_end_date=START - dt.timedelta(days=1),
+    )
     assert _create(world, setting, hours_per_week=Decimal(30)).pk
 
 
@@ -133,7 +161,9 @@ def test_home_school_hours_count_towards_the_week(world, setting):
         _create(world, setting, hours_per_week=Decimal(30), home_school_hours_per_week=Decimal(15))
     assert _errors(excinfo)["hours_per_week"] == [services.TOTAL_HOURS_OVER_WEEK.format(total="45")]
     # 10 hours here and 15 at school is full-time (25): no part-time timetable needed.
-    placement = _create(world, setting, hours_per_week=Decimal(10), home_school_hours_per_week=Decimal(15))
+    placement = _create(
+        world, setting, hours_per_week=Decimal(10), home_school_hours_per_week=Decimal(15)
+    )
     assert placement.part_time_reason == ""
 
 
@@ -142,14 +172,21 @@ def test_part_time_needs_reason_agreement_review_date_and_plan(world, setting):
         _create(world, setting, hours_per_week=Decimal(15))
     errors = _errors(excinfo)
     assert set(errors) == {
-        "part_time_reason", "part_time_parent_agreed", "part_time_review_date", "part_time_plan_to_full_time"
+        "part_time_reason",
+        "part_time_parent_agreed",
+        "part_time_review_date",
+        "part_time_plan_to_full_time",
     }
     assert errors["part_time_reason"] == [
         services.PART_TIME_REASON_NEEDED.format(total="15", threshold="25", stage="KS4")
     ]
     placement = _create(
-        world, setting, hours_per_week=Decimal(15), part_time_reason="Medical: fatigue after surgery",
-        part_time_parent_agreed=True, part_time_review_date=START + dt.timedelta(weeks=2),
+        world,
+        setting,
+        hours_per_week=Decimal(15),
+        part_time_reason="Medical: fatigue after surgery",
+        part_time_parent_agreed=True,
+        part_time_review_date=START + dt.timedelta(weeks=2),
         part_time_plan_to_full_time="Add 5 hours every fortnight",
     )
     assert placement.part_time_parent_agreed is True
@@ -158,8 +195,12 @@ def test_part_time_needs_reason_agreement_review_date_and_plan(world, setting):
 def test_part_time_review_date_cannot_be_before_the_start(world, setting):
     with pytest.raises(services.PlacementInvalid) as excinfo:
         _create(
-            world, setting, hours_per_week=Decimal(15), part_time_reason="Medical",
-            part_time_parent_agreed=True, part_time_review_date=START - dt.timedelta(days=1),
+            world,
+            setting,
+            hours_per_week=Decimal(15),
+            part_time_reason="Medical",
+            part_time_parent_agreed=True,
+            part_time_review_date=START - dt.timedelta(days=1),
             part_time_plan_to_full_time="Build up",
         )
     assert _errors(excinfo) == {"part_time_review_date": [services.PART_TIME_REVIEW_BEFORE_START]}
@@ -192,13 +233,21 @@ def test_open_ended_placement_needs_a_justification(world, setting):
 
 def test_an_officer_cannot_approve_an_open_ended_placement(world, setting):
     with pytest.raises(services.PlacementInvalid) as excinfo:
-        _create(world, setting, planned_end_date=None, tier=3, open_ended_justification="Awaiting EHCP")
+        _create(
+            world, setting, planned_end_date=None, tier=3, open_ended_justification="Awaiting EHCP"
+        )
     assert _errors(excinfo)["open_ended_justification"] == [services.OPEN_ENDED_NEEDS_MANAGER]
 
 
 def test_a_manager_approves_an_open_ended_placement_on_record(world, setting):
-    placement = _create(world, setting, actor=world.manager_a, planned_end_date=None, tier=3,
-                        open_ended_justification="Awaiting a special school place named in the EHCP")
+    placement = _create(
+        world,
+        setting,
+        actor=world.manager_a,
+        planned_end_date=None,
+        tier=3,
+        open_ended_justification="Awaiting a special school place named in the EHCP",
+    )
     assert placement.open_ended_approved_by == world.manager_a
     assert placement.events.filter(kind=EventKind.OPEN_ENDED_APPROVED).exists()
 
@@ -210,7 +259,9 @@ def test_tier_2_with_a_non_school_provider_ends_within_twelve_weeks(world, setti
     assert _create(world, setting, planned_end_date=START + dt.timedelta(weeks=12)).pk
 
 
-def test_maximum_length_is_configurable_and_absent_for_registered_providers(world, setting, settings):
+def test_maximum_length_is_configurable_and_absent_for_registered_providers(
+    world, setting, settings
+):
     settings.APTRACK_TIER_2_MAXIMUM_WEEKS = {"NON_SCHOOL": 6}
     with pytest.raises(services.PlacementInvalid):
         _create(world, setting)  # 10 weeks
@@ -223,7 +274,9 @@ def test_maximum_length_is_configurable_and_absent_for_registered_providers(worl
 # --- referrals and commissioners -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status", ["DRAFT", "SUBMITTED", "ON_AGENDA", "DECLINED", "DEFERRED", "WITHDRAWN"])
+@pytest.mark.parametrize(
+    "status", ["DRAFT", "SUBMITTED", "ON_AGENDA", "DECLINED", "DEFERRED", "WITHDRAWN"]
+)
 def test_referral_must_be_approved(world, setting, status):
     setting.referral.status = status
     setting.referral.save()
@@ -236,7 +289,10 @@ def test_referral_must_be_for_the_same_child_and_la(world, setting):
     hackney_referral = ReferralFactory(child=world.child_b, referrer=world.officer_b)
     with pytest.raises(services.PlacementInvalid) as excinfo:
         _create(world, setting, referral=hackney_referral)
-    assert _errors(excinfo)["referral"] == [services.REFERRAL_OTHER_CHILD, services.REFERRAL_OTHER_LA]
+    assert _errors(excinfo)["referral"] == [
+        services.REFERRAL_OTHER_CHILD,
+        services.REFERRAL_OTHER_LA,
+    ]
 
 
 def test_without_a_referral_only_school_commissioned_tier_1(world, setting):
@@ -247,18 +303,27 @@ def test_without_a_referral_only_school_commissioned_tier_1(world, setting):
 
 
 def test_a_school_commissions_tier_1_for_its_pupil(world, setting):
-    placement = services.create_placement(actor=world.school_y, at=AT, data=setting.data(
-        world, child=world.child_a, referral=None, tier=1, hours_per_week=Decimal(10),
-        planned_end_date=START + dt.timedelta(weeks=6),
-    ))
+    placement = services.create_placement(
+        actor=world.school_y,
+        at=AT,
+        data=setting.data(
+            world,
+            child=world.child_a,
+            referral=None,
+            tier=1,
+            hours_per_week=Decimal(10),
+            planned_end_date=START + dt.timedelta(weeks=6),
+        ),
+    )
     assert placement.commissioning_school == world.school_y.organisation
     assert placement.commissioning_la == world.child_a.home_la  # the school's LA, for oversight
     assert placement.maximum_end_date is None
 
 
 def test_an_officer_records_a_school_commission(world, setting):
-    placement = _create(world, setting, referral=None, tier=1,
-                        commissioning_school=world.school_y.organisation)
+    placement = _create(
+        world, setting, referral=None, tier=1, commissioning_school=world.school_y.organisation
+    )
     assert placement.commissioning_school == world.school_y.organisation
 
 
@@ -284,7 +349,9 @@ def test_non_compliant_provider_is_refused(world, setting):
     setting.non_compliant.add(setting.provider.pk)
     with pytest.raises(services.ProviderNotCompliant) as excinfo:
         _create(world, setting)
-    assert _errors(excinfo)["provider"] == [services.PROVIDER_NOT_COMPLIANT.format(provider="Provider X")]
+    assert _errors(excinfo)["provider"] == [
+        services.PROVIDER_NOT_COMPLIANT.format(provider="Provider X")
+    ]
 
 
 def test_an_officer_cannot_override_compliance(world, setting):
@@ -296,14 +363,20 @@ def test_an_officer_cannot_override_compliance(world, setting):
 
 def test_a_manager_overrides_compliance_with_a_recorded_reason(world, setting):
     setting.non_compliant.add(setting.provider.pk)
-    placement = _create(world, setting, actor=world.manager_a,
-                        compliance_override_reason="Insurance renewal in the post; checked by phone")
+    placement = _create(
+        world,
+        setting,
+        actor=world.manager_a,
+        compliance_override_reason="Insurance renewal in the post; checked by phone",
+    )
     assert placement.compliance_override_reason.startswith("Insurance renewal")
     assert placement.events.filter(kind=EventKind.COMPLIANCE_OVERRIDDEN).exists()
 
 
 def test_an_override_is_not_kept_for_a_compliant_provider(world, setting):
-    placement = _create(world, setting, actor=world.manager_a, compliance_override_reason="not needed")
+    placement = _create(
+        world, setting, actor=world.manager_a, compliance_override_reason="not needed"
+    )
     assert placement.compliance_override_reason == ""
 
 
@@ -316,7 +389,9 @@ def test_quality_app_judges_compliance_when_installed(world, setting, monkeypatc
 def test_without_the_quality_app_providers_count_as_compliant(world, setting, monkeypatch):
     setting.non_compliant.add(setting.provider.pk)
     real = apps.is_installed
-    monkeypatch.setattr(apps, "is_installed", lambda name: False if name == "aptrack.quality" else real(name))
+    monkeypatch.setattr(
+        apps, "is_installed", lambda name: False if name == "aptrack.quality" else real(name)
+    )
     assert _create(world, setting).pk
 
 
@@ -338,20 +413,39 @@ def test_weekly_cost_is_taken_from_the_caller_when_the_provider_has_no_rate(worl
 
 def test_plan_change_is_recorded_and_bumps_the_version(world, setting):
     placement = _create(world, setting)
-    changed = services.update_plan(actor=world.officer_a, at=AT, placement=placement,
-                                   data={"hours_per_week": Decimal(30)}, expected_version=1)
-    assert (changed.hours_per_week, changed.version, changed.weekly_cost) == (Decimal(30), 2, Decimal("600.00"))
+    changed = services.update_plan(
+        actor=world.officer_a,
+        at=AT,
+        placement=placement,
+        data={"hours_per_week": Decimal(30)},
+        expected_version=1,
+    )
+    assert (changed.hours_per_week, changed.version, changed.weekly_cost) == (
+        Decimal(30),
+        2,
+        Decimal("600.00"),
+    )
     event = changed.events.get(kind=EventKind.PLAN_CHANGED)
     assert event.data["changes"]["hours_per_week"] == {"old": "25.0", "new": "30.0"}
 
 
 def test_stale_version_is_refused(world, setting):
     placement = _create(world, setting)
-    services.update_plan(actor=world.officer_a, at=AT, placement=placement,
-                         data={"exit_plan": "First officer's plan"}, expected_version=1)
+    services.update_plan(
+        actor=world.officer_a,
+        at=AT,
+        placement=placement,
+        data={"exit_plan": "First officer's plan"},
+        expected_version=1,
+    )
     with pytest.raises(services.PlacementChangedElsewhere):
-        services.update_plan(actor=world.manager_a, at=AT, placement=placement,
-                             data={"exit_plan": "Second officer's plan"}, expected_version=1)
+        services.update_plan(
+            actor=world.manager_a,
+            at=AT,
+            placement=placement,
+            data={"exit_plan": "Second officer's plan"},
+            expected_version=1,
+        )
     placement.refresh_from_db()
     assert placement.exit_plan == "First officer's plan"
 
@@ -359,48 +453,89 @@ def test_stale_version_is_refused(world, setting):
 def test_plan_rules_apply_to_changes(world, setting):
     placement = _create(world, setting)
     with pytest.raises(services.PlacementInvalid) as excinfo:
-        services.update_plan(actor=world.officer_a, at=AT, placement=placement,
-                             data={"hours_per_week": Decimal(41), "planned_end_date": START}, expected_version=1)
+        services.update_plan(
+            actor=world.officer_a,
+            at=AT,
+            placement=placement,
+            data={"hours_per_week": Decimal(41), "planned_end_date": START},
+            expected_version=1,
+        )
     assert set(_errors(excinfo)) == {"hours_per_week", "planned_end_date"}
 
 
 def test_start_date_is_fixed_once_started(world, setting):
-    placement = services.create_placement(actor=world.officer_a, at=AT + dt.timedelta(days=7), data=setting.data(world))
+    placement = services.create_placement(
+        actor=world.officer_a, at=AT + dt.timedelta(days=7), data=setting.data(world)
+    )
     with pytest.raises(services.PlacementInvalid) as excinfo:
-        services.update_plan(actor=world.officer_a, at=AT, placement=placement,
-                             data={"start_date": START + dt.timedelta(days=1)}, expected_version=1)
+        services.update_plan(
+            actor=world.officer_a,
+            at=AT,
+            placement=placement,
+            data={"start_date": START + dt.timedelta(days=1)},
+            expected_version=1,
+        )
     assert _errors(excinfo) == {"start_date": [services.START_FIXED]}
 
 
 def test_an_approved_open_ended_plan_stays_approved_when_an_officer_edits_it(world, setting):
-    placement = _create(world, setting, actor=world.manager_a, planned_end_date=None, tier=3,
-                        open_ended_justification="Awaiting EHCP")
-    changed = services.update_plan(actor=world.officer_a, at=AT, placement=placement,
-                                   data={"exit_plan": "New plan"}, expected_version=1)
+    placement = _create(
+        world,
+        setting,
+        actor=world.manager_a,
+        planned_end_date=None,
+        tier=3,
+        open_ended_justification="Awaiting EHCP",
+    )
+    changed = services.update_plan(
+        actor=world.officer_a,
+        at=AT,
+        placement=placement,
+        data={"exit_plan": "New plan"},
+        expected_version=1,
+    )
     assert changed.open_ended_approved_by == world.manager_a
     with pytest.raises(services.PlacementInvalid):
-        services.update_plan(actor=world.officer_a, at=AT, placement=changed,
-                             data={"open_ended_justification": "Different reason"}, expected_version=2)
+        services.update_plan(
+            actor=world.officer_a,
+            at=AT,
+            placement=changed,
+            data={"open_ended_justification": "Different reason"},
+            expected_version=2,
+        )
 
 
 # --- status moves, table-driven --------------------------------------------------------------
 
-END_ARGS = {"end_date": START + dt.timedelta(weeks=1), "reason": "COMPLETED", "destination": "HOME_SCHOOL",
-            "transition_plan": "Phased return"}
+END_ARGS = {
+    "end_date": START + dt.timedelta(weeks=1),
+    "reason": "COMPLETED",
+    "destination": "HOME_SCHOOL",
+    "transition_plan": "Phased return",
+}
 LATER = AT + dt.timedelta(weeks=3)
 MOVES = {
-    PlacementStatus.ACTIVE: lambda actor, p: services.activate_placement(actor=actor, at=LATER, placement=p),
-    PlacementStatus.CANCELLED: lambda actor, p: services.cancel_placement(actor=actor, at=LATER, placement=p,
-                                                                          reason="Family declined"),
-    PlacementStatus.ENDED: lambda actor, p: services.end_placement(actor=actor, at=LATER, placement=p, **END_ARGS),
+    PlacementStatus.ACTIVE: lambda actor, p: services.activate_placement(
+        actor=actor, at=LATER, placement=p
+    ),
+    PlacementStatus.CANCELLED: lambda actor, p: services.cancel_placement(
+        actor=actor, at=LATER, placement=p, reason="Family declined"
+    ),
+    PlacementStatus.ENDED: lambda actor, p: services.end_placement(
+        actor=actor, at=LATER, placement=p, **END_ARGS
+    ),
 }
 
 
 @pytest.mark.parametrize("source", list(PlacementStatus))
 @pytest.mark.parametrize("target", list(MOVES))
 def test_every_state_move_follows_the_table(world, source, target):
-    placement = PlanFactory(child=world.child_a2, provider=world.provider_x.organisation, status=source,
-                            end_date=START + dt.timedelta(days=1) if source == PlacementStatus.ENDED else None)
+    placement = PlanFactory(
+        child=world.child_a2,
+        provider=world.provider_x.organisation,
+        status=source,
+        end_date=START + dt.timedelta(days=1) if source == PlacementStatus.ENDED else None,
+    )
     if target in ALLOWED_TRANSITIONS[source]:
         moved = MOVES[target](world.officer_a, placement)
         assert moved.status == target
@@ -438,19 +573,32 @@ def _active(world, **kwargs):
 def test_ending_books_follow_ups_at_six_and_twelve_weeks(world):
     placement = _active(world)
     end = START + dt.timedelta(weeks=9)
-    ended = services.end_placement(actor=world.officer_a, at=dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC),
-                                   placement=placement, end_date=end, reason="COMPLETED",
-                                   destination="HOME_SCHOOL", transition_plan="Two-week phased return")
+    ended = services.end_placement(
+        actor=world.officer_a,
+        at=dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC),
+        placement=placement,
+        end_date=end,
+        reason="COMPLETED",
+        destination="HOME_SCHOOL",
+        transition_plan="Two-week phased return",
+    )
     assert (ended.status, ended.end_date, ended.destination) == ("ENDED", end, "HOME_SCHOOL")
-    assert list(FollowUp.objects.filter(placement=placement).order_by("weeks_after").values_list(
-        "weeks_after", "due_date")) == [(6, end + dt.timedelta(weeks=6)), (12, end + dt.timedelta(weeks=12))]
+    assert list(
+        FollowUp.objects.filter(placement=placement)
+        .order_by("weeks_after")
+        .values_list("weeks_after", "due_date")
+    ) == [(6, end + dt.timedelta(weeks=6)), (12, end + dt.timedelta(weeks=12))]
     assert ended.events.get().kind == EventKind.ENDED
 
 
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"end_date": START - dt.timedelta(days=1)}, "end_date", services.END_DATE_BEFORE_START.format(start="7 September 2026")),
+        (
+            {"end_date": START - dt.timedelta(days=1)},
+            "end_date",
+            services.END_DATE_BEFORE_START.format(start="7 September 2026"),
+        ),
         ({"end_date": dt.date(2027, 1, 1)}, "end_date", services.END_DATE_IN_FUTURE),
         ({"end_date": None}, "end_date", services.END_DATE_NEEDED),
         ({"reason": "BORED"}, "reason", services.END_REASON_NEEDED),
@@ -461,7 +609,9 @@ def test_ending_books_follow_ups_at_six_and_twelve_weeks(world):
 def test_ending_rules(world, changes, field, message):
     placement = _active(world)
     with pytest.raises(services.PlacementInvalid) as excinfo:
-        services.end_placement(actor=world.officer_a, at=LATER, placement=placement, **{**END_ARGS, **changes})
+        services.end_placement(
+            actor=world.officer_a, at=LATER, placement=placement, **{**END_ARGS, **changes}
+        )
     assert _errors(excinfo)[field] == [message]
     placement.refresh_from_db()
     assert placement.status == "ACTIVE"
@@ -471,7 +621,9 @@ def test_ending_rules(world, changes, field, message):
 def test_ending_with_a_stale_version_is_refused(world):
     placement = _active(world)
     with pytest.raises(services.PlacementChangedElsewhere):
-        services.end_placement(actor=world.officer_a, at=LATER, placement=placement, expected_version=7, **END_ARGS)
+        services.end_placement(
+            actor=world.officer_a, at=LATER, placement=placement, expected_version=7, **END_ARGS
+        )
 
 
 def test_follow_up_is_recorded_once(world):
@@ -479,8 +631,12 @@ def test_follow_up_is_recorded_once(world):
     services.end_placement(actor=world.officer_a, at=LATER, placement=placement, **END_ARGS)
     follow_up = placement.follow_ups.get(weeks_after=6)
     at = dt.datetime(2026, 11, 2, 12, tzinfo=dt.UTC)
-    data = {"done_date": dt.date(2026, 10, 26), "still_attending": True, "destination_sustained": False,
-            "note": "Attending mornings only"}
+    data = {
+        "done_date": dt.date(2026, 10, 26),
+        "still_attending": True,
+        "destination_sustained": False,
+        "note": "Attending mornings only",
+    }
     done = services.record_follow_up(actor=world.officer_a, at=at, follow_up=follow_up, data=data)
     assert (done.still_attending, done.destination_sustained) == (True, False)
     assert placement.events.filter(kind=EventKind.FOLLOW_UP_RECORDED).exists()
@@ -493,8 +649,12 @@ def test_follow_up_needs_its_answers(world):
     placement = _active(world)
     services.end_placement(actor=world.officer_a, at=LATER, placement=placement, **END_ARGS)
     with pytest.raises(services.PlacementInvalid) as excinfo:
-        services.record_follow_up(actor=world.officer_a, at=LATER, follow_up=placement.follow_ups.first(),
-                                  data={"done_date": START})
+        services.record_follow_up(
+            actor=world.officer_a,
+            at=LATER,
+            follow_up=placement.follow_ups.first(),
+            data={"done_date": START},
+        )
     assert set(_errors(excinfo)) == {"done_date", "still_attending", "destination_sustained"}
 
 
@@ -504,10 +664,21 @@ def test_follow_up_needs_its_answers(world):
 def test_outcome_needs_description_measure_baseline_and_target(world):
     placement = _active(world)
     with pytest.raises(services.PlacementInvalid) as excinfo:
-        services.add_outcome(actor=world.officer_a, at=AT, placement=placement, data={"description": "Read more"})
+        services.add_outcome(
+            actor=world.officer_a, at=AT, placement=placement, data={"description": "Read more"}
+        )
     assert set(_errors(excinfo)) == {"measure", "baseline", "target"}
-    outcome = services.add_outcome(actor=world.officer_a, at=AT, placement=placement, data={
-        "description": "Read more", "measure": "Reading age", "baseline": "9y", "target": "11y"})
+    outcome = services.add_outcome(
+        actor=world.officer_a,
+        at=AT,
+        placement=placement,
+        data={
+            "description": "Read more",
+            "measure": "Reading age",
+            "baseline": "9y",
+            "target": "11y",
+        },
+    )
     assert outcome.position == 0
     assert placement.events.get().kind == EventKind.OUTCOME_ADDED
 
@@ -516,20 +687,32 @@ def test_outcome_change_with_a_stale_version_is_refused(world):
     placement = _active(world)
     outcome = OutcomeFactory(placement=placement)
     data = {"description": "Read more", "measure": "Reading age", "baseline": "9y", "target": "12y"}
-    services.change_outcome(actor=world.officer_a, at=AT, outcome=outcome, data=data, expected_version=1)
+    services.change_outcome(
+        actor=world.officer_a, at=AT, outcome=outcome, data=data, expected_version=1
+    )
     with pytest.raises(services.PlacementChangedElsewhere):
-        services.change_outcome(actor=world.officer_a, at=AT, outcome=outcome, data=data, expected_version=1)
+        services.change_outcome(
+            actor=world.officer_a, at=AT, outcome=outcome, data=data, expected_version=1
+        )
 
 
 def test_passport_is_written_then_updated(world):
     placement = _active(world)
     with pytest.raises(services.PlacementInvalid):
         services.update_passport(actor=world.officer_a, at=AT, placement=placement, data={})
-    services.update_passport(actor=world.officer_a, at=AT, placement=placement,
-                             data={"needs": "Dyslexia", "what_helps": "Quiet room"})
-    passport = services.update_passport(actor=world.officer_a, at=AT, placement=placement,
-                                        data={"needs": "Dyslexia", "what_helps": "Quiet room",
-                                              "contacts": "Mum 07700 900000"}, expected_version=2)
+    services.update_passport(
+        actor=world.officer_a,
+        at=AT,
+        placement=placement,
+        data={"needs": "Dyslexia", "what_helps": "Quiet room"},
+    )
+    passport = services.update_passport(
+        actor=world.officer_a,
+        at=AT,
+        placement=placement,
+        data={"needs": "Dyslexia", "what_helps": "Quiet room", "contacts": "Mum 07700 900000"},
+        expected_version=2,
+    )
     assert passport.contacts == "Mum 07700 900000"
     assert placement.events.filter(kind=EventKind.PASSPORT_UPDATED).count() == 2
 
@@ -542,11 +725,19 @@ REVIEW_AT = dt.datetime(2026, 10, 13, 15, tzinfo=dt.UTC)
 
 def _review(world, placement, **changes):
     outcomes = list(placement.outcomes.all())
-    data = {"held_date": HELD, "kind": "REVIEW", "attendance_percent": Decimal("82.5"),
-            "child_views": "Likes the small groups", "family_views": "Happier at home",
-            "scores": {o.pk: 3 for o in outcomes}, "decision": "CONTINUE"}
+    data = {
+        "held_date": HELD,
+        "kind": "REVIEW",
+        "attendance_percent": Decimal("82.5"),
+        "child_views": "Likes the small groups",
+        "family_views": "Happier at home",
+        "scores": {o.pk: 3 for o in outcomes},
+        "decision": "CONTINUE",
+    }
     data.update(changes)
-    return services.record_review(actor=world.officer_a, at=REVIEW_AT, placement=placement, data=data)
+    return services.record_review(
+        actor=world.officer_a, at=REVIEW_AT, placement=placement, data=data
+    )
 
 
 @pytest.fixture
@@ -594,7 +785,13 @@ def test_extend_needs_a_reason_and_a_later_end(world, reviewed):
         _review(world, reviewed, decision="EXTEND", new_planned_end_date=WEEKS_10)
     assert set(_errors(excinfo)) == {"decision_reason", "new_planned_end_date"}
     later = WEEKS_10 + dt.timedelta(weeks=4)
-    _review(world, reviewed, decision="EXTEND", decision_reason="Reading still behind", new_planned_end_date=later)
+    _review(
+        world,
+        reviewed,
+        decision="EXTEND",
+        decision_reason="Reading still behind",
+        new_planned_end_date=later,
+    )
     reviewed.refresh_from_db()
     assert (reviewed.planned_end_date, reviewed.version) == (later, 2)
     assert reviewed.events.filter(kind=EventKind.EXTENDED).exists()
@@ -604,7 +801,9 @@ def test_change_tier_needs_a_different_tier(world, reviewed):
     with pytest.raises(services.ReviewInvalid) as excinfo:
         _review(world, reviewed, decision="CHANGE_TIER", new_tier=2)
     assert _errors(excinfo) == {"new_tier": [services.NEW_TIER_SAME]}
-    _review(world, reviewed, decision="CHANGE_TIER", new_tier=3, decision_reason="Moving on to college")
+    _review(
+        world, reviewed, decision="CHANGE_TIER", new_tier=3, decision_reason="Moving on to college"
+    )
     reviewed.refresh_from_db()
     assert (reviewed.tier, reviewed.maximum_end_date) == (3, None)
     assert reviewed.events.filter(kind=EventKind.TIER_CHANGED).exists()
@@ -617,9 +816,13 @@ def test_review_cadence_is_configurable_by_tier(world, reviewed, settings):
 
 @pytest.mark.parametrize(
     ("changes", "field"),
-    [({"held_date": START - dt.timedelta(days=1)}, "held_date"), ({"held_date": dt.date(2026, 12, 1)}, "held_date"),
-     ({"attendance_percent": Decimal(101)}, "attendance_percent"), ({"decision": ""}, "decision"),
-     ({"kind": "CHAT"}, "kind")],
+    [
+        ({"held_date": START - dt.timedelta(days=1)}, "held_date"),
+        ({"held_date": dt.date(2026, 12, 1)}, "held_date"),
+        ({"attendance_percent": Decimal(101)}, "attendance_percent"),
+        ({"decision": ""}, "decision"),
+        ({"kind": "CHAT"}, "kind"),
+    ],
 )
 def test_review_input_rules(world, reviewed, changes, field):
     with pytest.raises(services.ReviewInvalid) as excinfo:
@@ -631,7 +834,8 @@ def test_review_input_rules(world, reviewed, changes, field):
 
 
 @pytest.mark.skipif(
-    "postgresql" not in django_settings.DATABASES["default"]["ENGINE"], reason="row locks need PostgreSQL"
+    "postgresql" not in django_settings.DATABASES["default"]["ENGINE"],
+    reason="row locks need PostgreSQL",
 )
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_officers_saving_at_once_do_not_overwrite_each_other(world, setting):
@@ -644,16 +848,26 @@ def test_two_officers_saving_at_once_do_not_overwrite_each_other(world, setting)
     def save(actor, text):
         try:
             barrier.wait()
-            services.update_plan(actor=actor, at=AT, placement=placement, data={"exit_plan": text},
-                                 expected_version=1)
+            services.update_plan(
+                actor=actor,
+                at=AT,
+                placement=placement,
+                data={"exit_plan": text},
+                expected_version=1,
+            )
             outcomes.append("saved")
         except services.PlacementChangedElsewhere:
             outcomes.append("refused")
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=save, args=(actor, text))
-               for actor, text in ((world.officer_a, "Officer's plan"), (world.manager_a, "Manager's plan"))]
+    threads = [
+        threading.Thread(target=save, args=(actor, text))
+        for actor, text in (
+            (world.officer_a, "Officer's plan"),
+            (world.manager_a, "Manager's plan"),
+        )
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -670,11 +884,20 @@ def _approve(world, referral, cost, provider=None):
     from aptrack.panels.models import AgendaItem, Decision
     from aptrack.panels.tests.factories import MeetingFactory
 
-    item = AgendaItem.objects.create(meeting=MeetingFactory(date=dt.date(2026, 8, 27)), referral=referral, position=1)
+    item = AgendaItem.objects.create(
+        meeting=MeetingFactory(date=dt.date(2026, 8, 27)), referral=referral, position=1
+    )
     return Decision.objects.create(
-        agenda_item=item, outcome="APPROVED", reasons="Meets the criteria", approved_tier=2,
-        proposed_provider=provider, proposed_weekly_cost=Decimal(cost), value_for_money_note="Cheapest suitable", members_present=3,
-        decided_by=world.manager_a, decided_at=AT - dt.timedelta(days=5),
+        agenda_item=item,
+        outcome="APPROVED",
+        reasons="Meets the criteria",
+        approved_tier=2,
+        proposed_provider=provider,
+        proposed_weekly_cost=Decimal(cost),
+        value_for_money_note="Cheapest suitable",
+        members_present=3,
+        decided_by=world.manager_a,
+        decided_at=AT - dt.timedelta(days=5),
     )
 
 
@@ -689,10 +912,15 @@ def test_plan_costing_other_than_the_panel_approved_needs_a_reason(world, settin
     with pytest.raises(services.PlacementInvalid) as excinfo:
         _create(world, setting)
     assert _errors(excinfo)["cost_difference_reason"] == [
-        services.COST_DIFFERS_REASON_NEEDED.format(cost="£500", approved="£450")]
-    placement = _create(world, setting, cost_difference_reason="Two more hours of maths agreed with the family")
+        services.COST_DIFFERS_REASON_NEEDED.format(cost="£500", approved="£450")
+    ]
+    placement = _create(
+        world, setting, cost_difference_reason="Two more hours of maths agreed with the family"
+    )
     assert (placement.weekly_cost, placement.cost_difference_reason) == (
-        Decimal("500.00"), "Two more hours of maths agreed with the family")
+        Decimal("500.00"),
+        "Two more hours of maths agreed with the family",
+    )
 
 
 def test_plan_costing_what_the_panel_approved_needs_no_reason(world, setting):
@@ -711,7 +939,10 @@ def test_plan_priced_case_by_case_carries_the_panel_cost(world, setting):
 @pytest.mark.parametrize(
     ("day", "message"),
     [
-        (dt.date(2026, 11, 15), services.WEEKEND_NOT_SCHOOL_DAY.format(date="15 November 2026", weekday="Sunday")),
+        (
+            dt.date(2026, 11, 15),
+            services.WEEKEND_NOT_SCHOOL_DAY.format(date="15 November 2026", weekday="Sunday"),
+        ),
         (dt.date(2026, 10, 28), services.HOLIDAY_NOT_SCHOOL_DAY.format(date="28 October 2026")),
     ],
 )
@@ -721,38 +952,67 @@ def test_planned_and_actual_end_dates_are_school_days(world, setting, day, messa
     assert _errors(excinfo)["planned_end_date"] == [message]
     placement = _active(world)
     with pytest.raises(services.PlacementInvalid) as excinfo:
-        services.end_placement(actor=world.officer_a, at=dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC),
-                               placement=placement, **{**END_ARGS, "end_date": day})
+        services.end_placement(
+            actor=world.officer_a,
+            at=dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC),
+            placement=placement,
+            **{**END_ARGS, "end_date": day},
+        )
     assert _errors(excinfo)["end_date"] == [message]
 
 
 def test_follow_ups_are_refused_before_six_and_twelve_weeks_after_the_end(world):
     placement = _active(world)
-    services.end_placement(actor=world.officer_a, at=LATER, placement=placement, **END_ARGS)  # ended 14 September
+    services.end_placement(
+        actor=world.officer_a, at=LATER, placement=placement, **END_ARGS
+    )  # ended 14 September
     answers = {"still_attending": True, "destination_sustained": True}
     at = dt.datetime(2026, 12, 10, 12, tzinfo=dt.UTC)
-    for weeks, early, due in ((6, dt.date(2026, 10, 23), "26 October 2026"), (12, dt.date(2026, 12, 4), "7 December 2026")):
+    for weeks, early, due in (
+        (6, dt.date(2026, 10, 23), "26 October 2026"),
+        (12, dt.date(2026, 12, 4), "7 December 2026"),
+    ):
         follow_up = placement.follow_ups.get(weeks_after=weeks)
         with pytest.raises(services.PlacementInvalid) as excinfo:
-            services.record_follow_up(actor=world.officer_a, at=at, follow_up=follow_up,
-                                      data={**answers, "done_date": early})
-        assert _errors(excinfo)["done_date"] == [services.FOLLOW_UP_TOO_EARLY.format(weeks=weeks, due=due)]
-        services.record_follow_up(actor=world.officer_a, at=at, follow_up=follow_up,
-                                  data={**answers, "done_date": follow_up.due_date})
+            services.record_follow_up(
+                actor=world.officer_a,
+                at=at,
+                follow_up=follow_up,
+                data={**answers, "done_date": early},
+            )
+        assert _errors(excinfo)["done_date"] == [
+            services.FOLLOW_UP_TOO_EARLY.format(weeks=weeks, due=due)
+        ]
+        services.record_follow_up(
+            actor=world.officer_a,
+            at=at,
+            follow_up=follow_up,
+            data={**answers, "done_date": follow_up.due_date},
+        )
 
 
 def test_review_needs_the_child_and_family_views_or_why_not(world, reviewed):
     with pytest.raises(services.ReviewInvalid) as excinfo:
         _review(world, reviewed, family_views="")
     assert _errors(excinfo)["views_not_obtained_reason"] == [services.REVIEW_VIEWS_NEEDED]
-    review = _review(world, reviewed, family_views="", views_not_obtained_reason="Mum could not be reached")
+    review = _review(
+        world, reviewed, family_views="", views_not_obtained_reason="Mum could not be reached"
+    )
     assert (review.child_views, review.views_not_obtained_reason) == (
-        "Likes the small groups", "Mum could not be reached")
+        "Likes the small groups",
+        "Mum could not be reached",
+    )
 
 
 def test_an_extension_ends_on_a_school_day(world, reviewed):
     with pytest.raises(services.ReviewInvalid) as excinfo:
-        _review(world, reviewed, decision="EXTEND", decision_reason="More time", new_planned_end_date=dt.date(2026, 12, 20))
+        _review(
+            world,
+            reviewed,
+            decision="EXTEND",
+            decision_reason="More time",
+            new_planned_end_date=dt.date(2026, 12, 20),
+        )
     assert _errors(excinfo)["new_planned_end_date"] == [
-        services.WEEKEND_NOT_SCHOOL_DAY.format(date="20 December 2026", weekday="Sunday")]
-
+        services.WEEKEND_NOT_SCHOOL_DAY.format(date="20 December 2026", weekday="Sunday")
+    ]

@@ -6,90 +6,296 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0002_local_authorities'),
+        ("organisations", "0002_local_authorities"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Provider',
+            name="Provider",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('PRU', 'Pupil referral unit'), ('AP_ACADEMY', 'AP academy or free school'), ('INDEPENDENT', 'Independent school'), ('INDEPENDENT_SPECIAL', 'Independent special school'), ('FE_COLLEGE', 'Further education college'), ('HOSPITAL', 'Hospital school'), ('TUITION', 'Tuition'), ('VOCATIONAL', 'Vocational training'), ('THERAPEUTIC', 'Therapeutic'), ('ONLINE', 'Online'), ('SPORT_OUTDOOR', 'Sport and outdoor'), ('MENTORING', 'Mentoring'), ('OTHER', 'Other non-school provision')], max_length=20)),
-                ('ukprn', models.CharField(blank=True, max_length=8, verbose_name='UKPRN')),
-                ('setting_type', models.CharField(blank=True, choices=[('NFE', 'Non-maintained further education'), ('OOT', 'One-on-one tuition'), ('OTH', 'Other unregistered provider'), ('WBP', 'Work-based placement')], max_length=3)),
-                ('offers_tier_1', models.BooleanField(default=False, verbose_name='Tier 1: support in mainstream schools')),
-                ('offers_tier_2', models.BooleanField(default=False, verbose_name='Tier 2: time-limited placements')),
-                ('offers_tier_3', models.BooleanField(default=False, verbose_name='Tier 3: transitional placements')),
-                ('key_stages', models.JSONField(blank=True, default=list)),
-                ('teaches_english_and_maths', models.BooleanField(default=False)),
-                ('qualifications', models.TextField(blank=True)),
-                ('therapeutic_offer', models.TextField(blank=True)),
-                ('hours_per_week', models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True)),
-                ('capacity', models.PositiveIntegerField(blank=True, null=True)),
-                ('daily_rate', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True)),
-                ('hourly_rate', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True)),
-                ('ofsted_judgement', models.CharField(blank=True, choices=[('1', 'Outstanding'), ('2', 'Good'), ('3', 'Requires improvement'), ('4', 'Inadequate')], max_length=1)),
-                ('ofsted_date', models.DateField(blank=True, null=True)),
-                ('contact_email', models.EmailField(blank=True, max_length=254)),
-                ('contact_phone', models.CharField(blank=True, max_length=30)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('establishment', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='provider', to='organisations.establishment')),
-                ('home_la', models.ForeignKey(help_text='The LA where the provider is based', on_delete=django.db.models.deletion.PROTECT, related_name='providers', to='organisations.localauthority')),
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='provider', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("PRU", "Pupil referral unit"),
+                            ("AP_ACADEMY", "AP academy or free school"),
+                            ("INDEPENDENT", "Independent school"),
+                            ("INDEPENDENT_SPECIAL", "Independent special school"),
+                            ("FE_COLLEGE", "Further education college"),
+                            ("HOSPITAL", "Hospital school"),
+                            ("TUITION", "Tuition"),
+                            ("VOCATIONAL", "Vocational training"),
+                            ("THERAPEUTIC", "Therapeutic"),
+                            ("ONLINE", "Online"),
+                            ("SPORT_OUTDOOR", "Sport and outdoor"),
+                            ("MENTORING", "Mentoring"),
+                            ("OTHER", "Other non-school provision"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("ukprn", models.CharField(blank=True, max_length=8, verbose_name="UKPRN")),
+                (
+                    "setting_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("NFE", "Non-maintained further education"),
+                            ("OOT", "One-on-one tuition"),
+                            ("OTH", "Other unregistered provider"),
+                            ("WBP", "Work-based placement"),
+                        ],
+                        max_length=3,
+                    ),
+                ),
+                (
+                    "offers_tier_1",
+                    models.BooleanField(
+                        default=False, verbose_name="Tier 1: support in mainstream schools"
+                    ),
+                ),
+                (
+                    "offers_tier_2",
+                    models.BooleanField(
+                        default=False, verbose_name="Tier 2: time-limited placements"
+                    ),
+                ),
+                (
+                    "offers_tier_3",
+                    models.BooleanField(
+                        default=False, verbose_name="Tier 3: transitional placements"
+                    ),
+                ),
+                ("key_stages", models.JSONField(blank=True, default=list)),
+                ("teaches_english_and_maths", models.BooleanField(default=False)),
+                ("qualifications", models.TextField(blank=True)),
+                ("therapeutic_offer", models.TextField(blank=True)),
+                (
+                    "hours_per_week",
+                    models.DecimalField(blank=True, decimal_places=1, max_digits=4, null=True),
+                ),
+                ("capacity", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "daily_rate",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True),
+                ),
+                (
+                    "hourly_rate",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True),
+                ),
+                (
+                    "ofsted_judgement",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("1", "Outstanding"),
+                            ("2", "Good"),
+                            ("3", "Requires improvement"),
+                            ("4", "Inadequate"),
+                        ],
+                        max_length=1,
+                    ),
+                ),
+                ("ofsted_date", models.DateField(blank=True, null=True)),
+                ("contact_email", models.EmailField(blank=True, max_length=254)),
+                ("contact_phone", models.CharField(blank=True, max_length=30)),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "establishment",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="provider",
+                        to="organisations.establishment",
+                    ),
+                ),
+                (
+                    "home_la",
+                    models.ForeignKey(
+                        help_text="The LA where the provider is based",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="providers",
+                        to="organisations.localauthority",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="provider",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ProviderApproval',
+            name="ProviderApproval",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('NOT_ASSESSED', 'Not yet assessed'), ('APPROVED', 'Approved'), ('CONDITIONAL', 'Approved with conditions'), ('REFERRALS_PAUSED', 'Referrals paused'), ('NOT_APPROVED', 'Not approved')], default='NOT_ASSESSED', max_length=20)),
-                ('since_date', models.DateField(blank=True, null=True)),
-                ('review_date', models.DateField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True)),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='provider_approvals', to='organisations.localauthority')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='approvals', to='providers.provider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("NOT_ASSESSED", "Not yet assessed"),
+                            ("APPROVED", "Approved"),
+                            ("CONDITIONAL", "Approved with conditions"),
+                            ("REFERRALS_PAUSED", "Referrals paused"),
+                            ("NOT_APPROVED", "Not approved"),
+                        ],
+                        default="NOT_ASSESSED",
+                        max_length=20,
+                    ),
+                ),
+                ("since_date", models.DateField(blank=True, null=True)),
+                ("review_date", models.DateField(blank=True, null=True)),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="provider_approvals",
+                        to="organisations.localauthority",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="approvals",
+                        to="providers.provider",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ApprovalEvent',
+            name="ApprovalEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(choices=[('NOT_ASSESSED', 'Not yet assessed'), ('APPROVED', 'Approved'), ('CONDITIONAL', 'Approved with conditions'), ('REFERRALS_PAUSED', 'Referrals paused'), ('NOT_APPROVED', 'Not approved')], max_length=20)),
-                ('to_status', models.CharField(choices=[('NOT_ASSESSED', 'Not yet assessed'), ('APPROVED', 'Approved'), ('CONDITIONAL', 'Approved with conditions'), ('REFERRALS_PAUSED', 'Referrals paused'), ('NOT_APPROVED', 'Not approved')], max_length=20)),
-                ('effective_date', models.DateField()),
-                ('reason', models.TextField()),
-                ('at', models.DateTimeField()),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('approval', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='providers.providerapproval')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("NOT_ASSESSED", "Not yet assessed"),
+                            ("APPROVED", "Approved"),
+                            ("CONDITIONAL", "Approved with conditions"),
+                            ("REFERRALS_PAUSED", "Referrals paused"),
+                            ("NOT_APPROVED", "Not approved"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("NOT_ASSESSED", "Not yet assessed"),
+                            ("APPROVED", "Approved"),
+                            ("CONDITIONAL", "Approved with conditions"),
+                            ("REFERRALS_PAUSED", "Referrals paused"),
+                            ("NOT_APPROVED", "Not approved"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("effective_date", models.DateField()),
+                ("reason", models.TextField()),
+                ("at", models.DateTimeField()),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "approval",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="providers.providerapproval",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ProviderSite',
+            name="ProviderSite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('address_line_1', models.CharField(max_length=200)),
-                ('town', models.CharField(blank=True, max_length=100)),
-                ('postcode', models.CharField(max_length=10)),
-                ('is_active', models.BooleanField(default=True)),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='provider_sites', to='organisations.localauthority')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sites', to='providers.provider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("address_line_1", models.CharField(max_length=200)),
+                ("town", models.CharField(blank=True, max_length=100)),
+                ("postcode", models.CharField(max_length=10)),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="provider_sites",
+                        to="organisations.localauthority",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sites",
+                        to="providers.provider",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='provider',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('establishment__isnull', False), ('setting_type', ''), ('ukprn', '')), models.Q(('establishment__isnull', True), ('setting_type', ''), ('ukprn__regex', '^1[0-9]{7}$')), models.Q(('establishment__isnull', True), ('ukprn', ''), models.Q(('setting_type', ''), _negated=True)), _connector='OR'), name='provider_has_exactly_one_identity'),
+            model_name="provider",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("establishment__isnull", False), ("setting_type", ""), ("ukprn", "")),
+                    models.Q(
+                        ("establishment__isnull", True),
+                        ("setting_type", ""),
+                        ("ukprn__regex", "^1[0-9]{7}$"),
+                    ),
+                    models.Q(
+                        ("establishment__isnull", True),
+                        ("ukprn", ""),
+                        models.Q(("setting_type", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="provider_has_exactly_one_identity",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='providerapproval',
-            constraint=models.UniqueConstraint(fields=('provider', 'local_authority'), name='one_approval_per_la'),
+            model_name="providerapproval",
+            constraint=models.UniqueConstraint(
+                fields=("provider", "local_authority"), name="one_approval_per_la"
+            ),
         ),
     ]

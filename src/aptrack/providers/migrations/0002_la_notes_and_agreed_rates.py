@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('providers', '0001_initial'),
+        ("providers", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='providerapproval',
-            name='agreed_daily_rate',
+            model_name="providerapproval",
+            name="agreed_daily_rate",
             field=models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True),
         ),
         migrations.AddField(
-            model_name='providerapproval',
-            name='agreed_hourly_rate',
+            model_name="providerapproval",
+            name="agreed_hourly_rate",
             field=models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True),
         ),
         migrations.AddField(
-            model_name='providerapproval',
-            name='notes',
+            model_name="providerapproval",
+            name="notes",
             field=models.TextField(blank=True),
         ),
     ]

@@ -154,7 +154,9 @@ def test_a_renamed_ap_establishment_renames_its_provider(tmp_path: Path) -> None
 
     assert (report.updated, report.providers_created, report.providers_updated) == (1, 0, 1)
     assert providers()["990004"].name == "Dorset Secondary Tuition Service"
-    assert Provider.objects.get(establishment__urn="990004").name == "Dorset Secondary Tuition Service"
+    assert (
+        Provider.objects.get(establishment__urn="990004").name == "Dorset Secondary Tuition Service"
+    )
     assert Organisation.objects.filter(kind="PROVIDER").count() == 3
 
 
@@ -314,7 +316,9 @@ def _with_row(tmp_path: Path, change) -> Path:
 
 
 def test_a_field_of_10_mb_is_a_named_row_error_and_nothing_is_written(tmp_path: Path) -> None:
-    huge = _with_row(tmp_path, lambda row: row.replace(b"990001", b'"' + b"x" * 10_000_000 + b'"', 1))
+    huge = _with_row(
+        tmp_path, lambda row: row.replace(b"990001", b'"' + b"x" * 10_000_000 + b'"', 1)
+    )
 
     with pytest.raises(gias.GiasFileInvalid) as raised:
         gias.import_establishments(at=NOW, path=huge)
@@ -354,7 +358,9 @@ def test_a_repeated_column_header_is_refused_by_name(tmp_path: Path) -> None:
     ]
 
 
-def test_every_bad_row_is_counted_though_only_the_first_are_kept(tmp_path: Path, monkeypatch) -> None:
+def test_every_bad_row_is_counted_though_only_the_first_are_kept(
+    tmp_path: Path, monkeypatch
+) -> None:
     monkeypatch.setattr(gias, "ERROR_LIMIT", 10)
     lines = CP1252_FILE.read_bytes().split(b"\r\n")
     bad_row = lines[1].replace(b"990001", b"BAD001", 1)

@@ -17,7 +17,14 @@ MATRIX = {
     "manager_a": (False, False, False, False, True, True),
     "qa_lead_a": (True, True, True, True, True, True),
     "officer_b": (False, False, False, False, False, True),
-    "qa_lead_b": (False, False, False, False, True, True),  # Hackney neither hosts nor commissions X
+    "qa_lead_b": (
+        False,
+        False,
+        False,
+        False,
+        True,
+        True,
+    ),  # Hackney neither hosts nor commissions X
     "provider_x": (False, True, True, True, False, False),
     "provider_z": (False, False, False, False, False, False),
     "school_y": (False, False, False, False, False, False),
@@ -31,8 +38,9 @@ MATRIX = {
 @pytest.fixture
 def personas(world):
     found = world.personas()
-    found["qa_lead_b"] = UserFactory(username="qa_lead_b", organisation=world.officer_b.organisation,
-                                     role=Role.QA_LEAD)
+    found["qa_lead_b"] = UserFactory(
+        username="qa_lead_b", organisation=world.officer_b.organisation, role=Role.QA_LEAD
+    )
     return found
 
 
@@ -58,13 +66,23 @@ def test_the_changeable_fields_are_the_groups_allowed(world):
         permissions.CONTACT_FIELDS | permissions.OFFER_FIELDS
     )
     assert "name" not in permissions.changeable_provider_fields(world.provider_x, provider)
-    assert permissions.changeable_provider_fields(world.qa_lead_a, provider) >= permissions.REGISTRATION_FIELDS
+    assert (
+        permissions.changeable_provider_fields(world.qa_lead_a, provider)
+        >= permissions.REGISTRATION_FIELDS
+    )
 
 
-def test_a_qa_lead_of_an_la_that_commissions_from_the_provider_may_change_its_registration(world, personas):
-    provider = ProviderFactory(organisation=world.provider_z.organisation, home_la=world.child_b.home_la)
+def test_a_qa_lead_of_an_la_that_commissions_from_the_provider_may_change_its_registration(
+    world, personas
+):
+    provider = ProviderFactory(
+        organisation=world.provider_z.organisation, home_la=world.child_b.home_la
+    )
     assert not permissions.can_change_registration(world.qa_lead_a, provider)
     assert permissions.can_change_registration(personas["qa_lead_b"], provider)
-    PlacementFactory(child=world.child_a, provider=world.provider_z.organisation,
-                     commissioning_la=world.child_a.home_la)
+    PlacementFactory(
+        child=world.child_a,
+        provider=world.provider_z.organisation,
+        commissioning_la=world.child_a.home_la,
+    )
     assert permissions.can_change_registration(world.qa_lead_a, provider)

@@ -13,7 +13,12 @@ NOW = dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC)
 
 
 def _data(**overrides):
-    data = {"name": "Wessex Tuition", "kind": "TUITION", "home_la": la("838"), "offers_tier_2": True}
+    data = {
+        "name": "Wessex Tuition",
+        "kind": "TUITION",
+        "home_la": la("838"),
+        "offers_tier_2": True,
+    }
     data.update(overrides)
     return data
 
@@ -39,36 +44,58 @@ def test_ukprn_must_be_eight_ascii_digits_starting_with_1(world, ukprn):
 
 def test_unknown_urn_is_refused(world):
     with pytest.raises(services.ProviderInvalid) as error:
-        services.create_provider(actor=world.officer_a, at=NOW, data=_data(urn="654321", kind="INDEPENDENT"))
+        services.create_provider(
+            actor=world.officer_a, at=NOW, data=_data(urn="654321", kind="INDEPENDENT")
+        )
     assert error.value.errors == {"urn": [services.URN_UNKNOWN.format(urn="654321")]}
 
 
 def test_pru_needs_a_urn(world):
     with pytest.raises(services.ProviderInvalid) as error:
-        services.create_provider(actor=world.officer_a, at=NOW, data=_data(kind="PRU", setting_type="OTH"))
+        services.create_provider(
+            actor=world.officer_a, at=NOW, data=_data(kind="PRU", setting_type="OTH")
+        )
     assert error.value.errors == {"urn": [services.REGISTERED_NEEDS_URN]}
 
 
 def test_create_with_setting_type_makes_organisation_too(world):
-    provider = services.create_provider(actor=world.officer_a, at=NOW, data=_data(setting_type="OOT"))
+    provider = services.create_provider(
+        actor=world.officer_a, at=NOW, data=_data(setting_type="OOT")
+    )
     assert provider.organisation.kind == "PROVIDER"
     assert provider.identity == "One-on-one tuition"  # a label, not the census code
 
 
 def test_create_with_urn(world):
     school = EstablishmentFactory(urn="140001", type_code="37")
-    provider = services.create_provider(actor=world.officer_a, at=NOW, data=_data(urn="140001", kind="INDEPENDENT"))
+    provider = services.create_provider(
+        actor=world.officer_a, at=NOW, data=_data(urn="140001", kind="INDEPENDENT")
+    )
     assert provider.establishment == school
     with pytest.raises(services.ProviderInvalid) as error:
-        services.create_provider(actor=world.officer_a, at=NOW, data=_data(urn="140001", kind="INDEPENDENT", name="Dup"))
+        services.create_provider(
+            actor=world.officer_a, at=NOW, data=_data(urn="140001", kind="INDEPENDENT", name="Dup")
+        )
     assert error.value.errors == {"urn": [services.URN_TAKEN.format(urn="140001")]}
 
 
 def test_stale_update_is_refused(world):
     provider = ProviderFactory()
-    services.update_provider(actor=world.qa_lead_a, at=NOW, provider=provider, data=_data(setting_type="OOT", name="A"), expected_version=1)
+    services.update_provider(
+        actor=world.qa_lead_a,
+        at=NOW,
+        provider=provider,
+        data=_data(setting_type="OOT", name="A"),
+        expected_version=1,
+    )
     with pytest.raises(services.ProviderChangedElsewhere):
-        services.update_provider(actor=world.qa_lead_a, at=NOW, provider=provider, data=_data(setting_type="OOT", name="B"), expected_version=1)
+        services.update_provider(
+            actor=world.qa_lead_a,
+            at=NOW,
+            provider=provider,
+            data=_data(setting_type="OOT", name="B"),
+            expected_version=1,
+        )
     provider.refresh_from_db()
     assert provider.name == "A"
     assert provider.organisation.name == "A"
@@ -77,26 +104,72 @@ def test_stale_update_is_refused(world):
 def test_approval_moves_leave_history_and_refuse_illegal_moves(world):
     provider = ProviderFactory()
     dorset = la("838")
-    services.change_approval(actor=world.manager_a, at=NOW, provider=provider, local_authority=dorset,
-                             target=ApprovalStatus.APPROVED, effective_date=dt.date(2026, 9, 1), reason="Audit passed")
+    services.change_approval(
+        actor=world.manager_a,
+        at=NOW,
+        provider=provider,
+        local_authority=dorset,
+        target=ApprovalStatus.APPROVED,
+        effective_date=dt.date(2026, 9, 1),
+        reason="Audit passed",
+    )
     with pytest.raises(services.ApprovalMoveNotAllowed):
-        services.change_approval(actor=world.manager_a, at=NOW, provider=provider, local_authority=dorset,
-                                 target=ApprovalStatus.APPROVED, effective_date=dt.date(2026, 9, 2), reason="Again")
+        services.change_approval(
+            actor=world.manager_a,
+            at=NOW,
+            provider=provider,
+            local_authority=dorset,
+            target=ApprovalStatus.APPROVED,
+            effective_date=dt.date(2026, 9, 2),
+            reason="Again",
+        )
     with pytest.raises(services.ProviderInvalid):
-        services.change_approval(actor=world.manager_a, at=NOW, provider=provider, local_authority=dorset,
-                                 target=ApprovalStatus.REFERRALS_PAUSED, effective_date=dt.date(2026, 9, 2), reason=" ")
+        services.change_approval(
+            actor=world.manager_a,
+            at=NOW,
+            provider=provider,
+            local_authority=dorset,
+            target=ApprovalStatus.REFERRALS_PAUSED,
+            effective_date=dt.date(2026, 9, 2),
+            reason=" ",
+        )
     approval = services.change_approval(
-        actor=world.manager_a, at=NOW, provider=provider, local_authority=dorset,
-        target=ApprovalStatus.REFERRALS_PAUSED, effective_date=dt.date(2026, 10, 1), reason="Safeguarding concern")
+        actor=world.manager_a,
+        at=NOW,
+        provider=provider,
+        local_authority=dorset,
+        target=ApprovalStatus.REFERRALS_PAUSED,
+        effective_date=dt.date(2026, 10, 1),
+        reason="Safeguarding concern",
+    )
     assert approval.status == "REFERRALS_PAUSED"
     assert [(e.from_status, e.to_status) for e in approval.events.order_by("pk")] == [
-        ("NOT_ASSESSED", "APPROVED"), ("APPROVED", "REFERRALS_PAUSED")]
+        ("NOT_ASSESSED", "APPROVED"),
+        ("APPROVED", "REFERRALS_PAUSED"),
+    ]
 
 
 def test_standing_is_per_la(world):
     provider = ProviderFactory()
-    services.change_approval(actor=world.manager_a, at=NOW, provider=provider, local_authority=la("838"),
-                             target=ApprovalStatus.NOT_APPROVED, effective_date=dt.date(2026, 9, 1), reason="No DSL")
-    services.change_approval(actor=world.officer_b, at=NOW, provider=provider, local_authority=la("204"),
-                             target=ApprovalStatus.APPROVED, effective_date=dt.date(2026, 9, 1), reason="Audit passed")
-    assert {a.local_authority.code: a.status for a in provider.approvals.all()} == {"838": "NOT_APPROVED", "204": "APPROVED"}
+    services.change_approval(
+        actor=world.manager_a,
+        at=NOW,
+        provider=provider,
+        local_authority=la("838"),
+        target=ApprovalStatus.NOT_APPROVED,
+        effective_date=dt.date(2026, 9, 1),
+        reason="No DSL",
+    )
+    services.change_approval(
+        actor=world.officer_b,
+        at=NOW,
+        provider=provider,
+        local_authority=la("204"),
+        target=ApprovalStatus.APPROVED,
+        effective_date=dt.date(2026, 9, 1),
+        reason="Audit passed",
+    )
+    assert {a.local_authority.code: a.status for a in provider.approvals.all()} == {
+        "838": "NOT_APPROVED",
+        "204": "APPROVED",
+    }

@@ -6,166 +6,464 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0002_local_authorities'),
-        ('providers', '0001_initial'),
+        ("organisations", "0002_local_authorities"),
+        ("providers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Framework',
+            name="Framework",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('based_on', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='copies', to='quality.framework')),
-                ('owner_la', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='qa_frameworks', to='organisations.localauthority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "based_on",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="copies",
+                        to="quality.framework",
+                    ),
+                ),
+                (
+                    "owner_la",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="qa_frameworks",
+                        to="organisations.localauthority",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='QAVisit',
+            name="QAVisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visit_type', models.CharField(choices=[('ANNUAL_AUDIT', 'Annual audit'), ('MONITORING', 'Monitoring visit'), ('UNANNOUNCED', 'Unannounced visit')], max_length=20)),
-                ('visit_date', models.DateField()),
-                ('visitors', models.TextField()),
-                ('child_feedback', models.TextField(blank=True)),
-                ('family_feedback', models.TextField(blank=True)),
-                ('summary', models.TextField(blank=True)),
-                ('overall_judgement', models.PositiveSmallIntegerField(blank=True, choices=[(1, '1 – Outstanding or strong'), (2, '2 – Good'), (3, '3 – Requires improvement'), (4, '4 – Inadequate')], null=True)),
-                ('revisit_date', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('DRAFT', 'Draft'), ('COMPLETED', 'Completed')], default='DRAFT', max_length=10)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('completed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='quality.framework')),
-                ('local_authority', models.ForeignKey(help_text='The LA that made the visit', on_delete=django.db.models.deletion.PROTECT, related_name='qa_visits', to='organisations.localauthority')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='qa_visits', to='providers.provider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "visit_type",
+                    models.CharField(
+                        choices=[
+                            ("ANNUAL_AUDIT", "Annual audit"),
+                            ("MONITORING", "Monitoring visit"),
+                            ("UNANNOUNCED", "Unannounced visit"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("visit_date", models.DateField()),
+                ("visitors", models.TextField()),
+                ("child_feedback", models.TextField(blank=True)),
+                ("family_feedback", models.TextField(blank=True)),
+                ("summary", models.TextField(blank=True)),
+                (
+                    "overall_judgement",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "1 – Outstanding or strong"),
+                            (2, "2 – Good"),
+                            (3, "3 – Requires improvement"),
+                            (4, "4 – Inadequate"),
+                        ],
+                        null=True,
+                    ),
+                ),
+                ("revisit_date", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("DRAFT", "Draft"), ("COMPLETED", "Completed")],
+                        default="DRAFT",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "completed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="quality.framework",
+                    ),
+                ),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        help_text="The LA that made the visit",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="qa_visits",
+                        to="organisations.localauthority",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="qa_visits",
+                        to="providers.provider",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Standard',
+            name="Standard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area_number', models.PositiveSmallIntegerField()),
-                ('area_title', models.CharField(max_length=200)),
-                ('code', models.CharField(max_length=10)),
-                ('text', models.TextField()),
-                ('order', models.PositiveIntegerField(default=0)),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='standards', to='quality.framework')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("area_number", models.PositiveSmallIntegerField()),
+                ("area_title", models.CharField(max_length=200)),
+                ("code", models.CharField(max_length=10)),
+                ("text", models.TextField()),
+                ("order", models.PositiveIntegerField(default=0)),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="standards",
+                        to="quality.framework",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='StandardJudgement',
+            name="StandardJudgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grade', models.PositiveSmallIntegerField(choices=[(1, '1 – Outstanding or strong'), (2, '2 – Good'), (3, '3 – Requires improvement'), (4, '4 – Inadequate')])),
-                ('evidence_notes', models.TextField(blank=True)),
-                ('recorded_at', models.DateTimeField()),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('standard', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='judgements', to='quality.standard')),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='judgements', to='quality.qavisit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "grade",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1 – Outstanding or strong"),
+                            (2, "2 – Good"),
+                            (3, "3 – Requires improvement"),
+                            (4, "4 – Inadequate"),
+                        ]
+                    ),
+                ),
+                ("evidence_notes", models.TextField(blank=True)),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "standard",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="judgements",
+                        to="quality.standard",
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="judgements",
+                        to="quality.qavisit",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='VisitAction',
+            name="VisitAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('owner_name', models.CharField(max_length=200)),
-                ('due_date', models.DateField()),
-                ('status', models.CharField(choices=[('OPEN', 'Open'), ('DONE', 'Done')], default='OPEN', max_length=10)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='quality.qavisit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("owner_name", models.CharField(max_length=200)),
+                ("due_date", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("OPEN", "Open"), ("DONE", "Done")], default="OPEN", max_length=10
+                    ),
+                ),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="quality.qavisit",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ComplianceCheck',
+            name="ComplianceCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('check_type', models.CharField(choices=[('STAFF_VETTING', 'Staff vetting: written confirmation of enhanced DBS checks on a single central record'), ('DSL', 'Named designated safeguarding lead'), ('SAFEGUARDING_POLICY', 'Safeguarding and child protection policy'), ('BEHAVIOUR_POLICY', 'Behaviour policy'), ('INSURANCE', 'Insurance'), ('HEALTH_SAFETY_RISK', 'Health and safety risk assessment'), ('FIRE_RISK', 'Fire risk assessment'), ('PREMISES', 'Premises condition'), ('KCSIE_TRAINING', 'Keeping children safe in education (KCSIE) training')], max_length=24)),
-                ('evidence_date', models.DateField(help_text='The date of the evidence')),
-                ('expiry_date', models.DateField(help_text='When the evidence must be renewed')),
-                ('named_person', models.CharField(blank=True, max_length=200)),
-                ('evidence_reference', models.CharField(blank=True, max_length=300)),
-                ('notes', models.TextField(blank=True)),
-                ('recorded_at', models.DateTimeField()),
-                ('superseded_at', models.DateTimeField(blank=True, null=True)),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='compliance_checks', to='providers.provider')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='supersedes', to='quality.compliancecheck')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "check_type",
+                    models.CharField(
+                        choices=[
+                            (
+                                "STAFF_VETTING",
+                                "Staff vetting: written confirmation of enhanced DBS checks on a single central record",
+                            ),
+                            ("DSL", "Named designated safeguarding lead"),
+                            ("SAFEGUARDING_POLICY", "Safeguarding and child protection policy"),
+                            ("BEHAVIOUR_POLICY", "Behaviour policy"),
+                            ("INSURANCE", "Insurance"),
+                            ("HEALTH_SAFETY_RISK", "Health and safety risk assessment"),
+                            ("FIRE_RISK", "Fire risk assessment"),
+                            ("PREMISES", "Premises condition"),
+                            (
+                                "KCSIE_TRAINING",
+                                "Keeping children safe in education (KCSIE) training",
+                            ),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("evidence_date", models.DateField(help_text="The date of the evidence")),
+                ("expiry_date", models.DateField(help_text="When the evidence must be renewed")),
+                ("named_person", models.CharField(blank=True, max_length=200)),
+                ("evidence_reference", models.CharField(blank=True, max_length=300)),
+                ("notes", models.TextField(blank=True)),
+                ("recorded_at", models.DateTimeField()),
+                ("superseded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="compliance_checks",
+                        to="providers.provider",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supersedes",
+                        to="quality.compliancecheck",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['provider', 'check_type', 'superseded_at'], name='quality_com_provide_2b9056_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('superseded_at__isnull', True)), fields=('provider', 'check_type'), name='one_current_check_per_type'), models.CheckConstraint(condition=models.Q(('expiry_date__gt', models.F('evidence_date'))), name='check_expires_after_evidence')],
+                "indexes": [
+                    models.Index(
+                        fields=["provider", "check_type", "superseded_at"],
+                        name="quality_com_provide_2b9056_idx",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("superseded_at__isnull", True)),
+                        fields=("provider", "check_type"),
+                        name="one_current_check_per_type",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("expiry_date__gt", models.F("evidence_date"))),
+                        name="check_expires_after_evidence",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ComplianceOverride',
+            name="ComplianceOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('gaps', models.JSONField(default=dict)),
-                ('at', models.DateTimeField()),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.localauthority')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='compliance_overrides', to='providers.provider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("gaps", models.JSONField(default=dict)),
+                ("at", models.DateTimeField()),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.localauthority",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="compliance_overrides",
+                        to="providers.provider",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='override_has_reason')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("reason", ""), _negated=True),
+                        name="override_has_reason",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='framework',
-            constraint=models.UniqueConstraint(fields=('owner_la', 'name'), name='framework_name_unique_per_la'),
+            model_name="framework",
+            constraint=models.UniqueConstraint(
+                fields=("owner_la", "name"), name="framework_name_unique_per_la"
+            ),
         ),
         migrations.AddIndex(
-            model_name='qavisit',
-            index=models.Index(fields=['provider', 'status', 'visit_date'], name='quality_qav_provide_4469ea_idx'),
+            model_name="qavisit",
+            index=models.Index(
+                fields=["provider", "status", "visit_date"], name="quality_qav_provide_4469ea_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='qavisit',
-            constraint=models.CheckConstraint(condition=models.Q(('overall_judgement__isnull', True), models.Q(('overall_judgement__gte', 1), ('overall_judgement__lte', 4)), _connector='OR'), name='visit_overall_on_scale'),
+            model_name="qavisit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("overall_judgement__isnull", True),
+                    models.Q(("overall_judgement__gte", 1), ("overall_judgement__lte", 4)),
+                    _connector="OR",
+                ),
+                name="visit_overall_on_scale",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='qavisit',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'COMPLETED'), _negated=True), models.Q(('completed_at__isnull', False), ('overall_judgement__isnull', False)), _connector='OR'), name='completed_visit_has_judgement'),
+            model_name="qavisit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "COMPLETED"), _negated=True),
+                    models.Q(("completed_at__isnull", False), ("overall_judgement__isnull", False)),
+                    _connector="OR",
+                ),
+                name="completed_visit_has_judgement",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='standard',
-            constraint=models.UniqueConstraint(condition=models.Q(('retired_at__isnull', True)), fields=('framework', 'code'), name='standard_code_unique_in_framework'),
+            model_name="standard",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("retired_at__isnull", True)),
+                fields=("framework", "code"),
+                name="standard_code_unique_in_framework",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='standard',
-            constraint=models.CheckConstraint(condition=models.Q(('area_number__gte', 1)), name='area_number_positive'),
+            model_name="standard",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("area_number__gte", 1)), name="area_number_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='standardjudgement',
-            constraint=models.UniqueConstraint(fields=('visit', 'standard'), name='one_judgement_per_standard'),
+            model_name="standardjudgement",
+            constraint=models.UniqueConstraint(
+                fields=("visit", "standard"), name="one_judgement_per_standard"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='standardjudgement',
-            constraint=models.CheckConstraint(condition=models.Q(('grade__gte', 1), ('grade__lte', 4)), name='judgement_grade_on_scale'),
+            model_name="standardjudgement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("grade__gte", 1), ("grade__lte", 4)),
+                name="judgement_grade_on_scale",
+            ),
         ),
         migrations.AddIndex(
-            model_name='visitaction',
-            index=models.Index(fields=['status', 'due_date'], name='quality_vis_status_a19a17_idx'),
+            model_name="visitaction",
+            index=models.Index(fields=["status", "due_date"], name="quality_vis_status_a19a17_idx"),
         ),
         migrations.AddConstraint(
-            model_name='visitaction',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('done_at__isnull', True), ('status', 'OPEN')), models.Q(('done_at__isnull', False), ('status', 'DONE')), _connector='OR'), name='done_action_has_done_at'),
+            model_name="visitaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("done_at__isnull", True), ("status", "OPEN")),
+                    models.Q(("done_at__isnull", False), ("status", "DONE")),
+                    _connector="OR",
+                ),
+                name="done_action_has_done_at",
+            ),
         ),
     ]

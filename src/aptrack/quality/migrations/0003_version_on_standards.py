@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quality', '0002_seed_frameworks'),
+        ("quality", "0002_seed_frameworks"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='standard',
-            name='version',
+            model_name="standard",
+            name="version",
             field=models.PositiveIntegerField(default=1),
         ),
     ]

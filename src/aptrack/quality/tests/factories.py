@@ -35,21 +35,34 @@ class ProviderFactory(factory.django.DjangoModelFactory):
 
 
 def add_check(
-    provider: Provider, by: object, check_type: CheckType, *, evidence_date: dt.date,
+    provider: Provider,
+    by: object,
+    check_type: CheckType,
+    *,
+    evidence_date: dt.date,
     expiry_date: dt.date,
 ) -> ComplianceCheck:
     """Current evidence straight into the table, for selector tests."""
     return ComplianceCheck.objects.create(
-        provider=provider, check_type=check_type, evidence_date=evidence_date,
-        expiry_date=expiry_date, named_person="Sam Lead" if check_type == CheckType.DSL else "",
-        recorded_by=by, recorded_at=timezone.now(),
+        provider=provider,
+        check_type=check_type,
+        evidence_date=evidence_date,
+        expiry_date=expiry_date,
+        named_person="Sam Lead" if check_type == CheckType.DSL else "",
+        recorded_by=by,
+        recorded_at=timezone.now(),
     )
 
 
 def make_compliant(provider: Provider, by: object, *, on: dt.date, days_left: int = 200) -> None:
     for check_type in CheckType:
-        add_check(provider, by, check_type, evidence_date=on - dt.timedelta(days=30),
-                  expiry_date=on + dt.timedelta(days=days_left))
+        add_check(
+            provider,
+            by,
+            check_type,
+            evidence_date=on - dt.timedelta(days=30),
+            expiry_date=on + dt.timedelta(days=days_left),
+        )
 
 
 def national(name: str = DFE_FRAMEWORK) -> Framework:
@@ -57,16 +70,28 @@ def national(name: str = DFE_FRAMEWORK) -> Framework:
 
 
 def make_visit(
-    provider: Provider, by: object, *, visit_date: dt.date, framework: Framework | None = None,
-    visit_type: VisitType = VisitType.ANNUAL_AUDIT, completed: bool = False, overall: int = 2,
+    provider: Provider,
+    by: object,
+    *,
+    visit_date: dt.date,
+    framework: Framework | None = None,
+    visit_type: VisitType = VisitType.ANNUAL_AUDIT,
+    completed: bool = False,
+    overall: int = 2,
 ) -> QAVisit:
     """A visit straight into the table; completed ones have every standard judged."""
     framework = framework or national()
     now = timezone.now()
     visit = QAVisit.objects.create(
-        provider=provider, local_authority_id=by.organisation.local_authority_id,  # type: ignore[attr-defined]
-        framework=framework, visit_type=visit_type, visit_date=visit_date, visitors="A Visitor",
-        created_by=by, created_at=now, updated_at=now,
+        provider=provider,
+        local_authority_id=by.organisation.local_authority_id,  # type: ignore[attr-defined]
+        framework=framework,
+        visit_type=visit_type,
+        visit_date=visit_date,
+        visitors="A Visitor",
+        created_by=by,
+        created_at=now,
+        updated_at=now,
     )
     if completed:
         for standard in framework.standards.filter(retired_at__isnull=True):
@@ -74,7 +99,9 @@ def make_visit(
                 visit=visit, standard=standard, grade=overall, recorded_by=by, recorded_at=now
             )
         QAVisit.objects.filter(pk=visit.pk).update(
-            status=VisitStatus.COMPLETED, overall_judgement=overall, completed_by=by,
+            status=VisitStatus.COMPLETED,
+            overall_judgement=overall,
+            completed_by=by,
             completed_at=now,
         )
         visit.refresh_from_db()

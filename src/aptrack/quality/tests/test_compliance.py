@@ -62,7 +62,9 @@ def test_evidence_expired_before_the_date_makes_the_provider_not_compliant(world
 
 def test_evidence_expiring_on_the_date_itself_is_still_in_date(world, px):
     make_compliant(px, world.officer_a, on=ON)
-    ComplianceCheck.objects.filter(provider=px, check_type=CheckType.INSURANCE).update(expiry_date=ON)
+    ComplianceCheck.objects.filter(provider=px, check_type=CheckType.INSURANCE).update(
+        expiry_date=ON
+    )
     status = selectors.get_compliance(provider=px, on=ON)
     assert status.compliant is True
     assert [c.check_type for c in status.expiring_soon] == [CheckType.INSURANCE]
@@ -100,8 +102,11 @@ def test_new_evidence_supersedes_the_old_and_keeps_it_as_history(world, px):
     assert new.is_current
     assert ComplianceCheck.objects.filter(provider=px, check_type=CheckType.INSURANCE).count() == 2
     assert [c.pk for c in selectors.list_check_history(provider=px)] == [new.pk, old.pk]
-    row = next(r for r in selectors.get_compliance(provider=px, on=ON).rows
-               if r.check_type == CheckType.INSURANCE)
+    row = next(
+        r
+        for r in selectors.get_compliance(provider=px, on=ON).rows
+        if r.check_type == CheckType.INSURANCE
+    )
     assert row.check == new
     assert row.state == selectors.CheckState.IN_DATE
 
@@ -159,13 +164,22 @@ def test_expiring_list_covers_the_next_30_days_of_the_las_providers(world, px, p
     officer = world.officer_a
     add_check(px, officer, CheckType.INSURANCE, evidence_date=ON - 300 * DAY, expiry_date=ON - DAY)
     today = add_check(px, officer, CheckType.PREMISES, evidence_date=ON - 300 * DAY, expiry_date=ON)
-    last = add_check(px, officer, CheckType.FIRE_RISK, evidence_date=ON - 300 * DAY, expiry_date=ON + 30 * DAY)
+    last = add_check(
+        px, officer, CheckType.FIRE_RISK, evidence_date=ON - 300 * DAY, expiry_date=ON + 30 * DAY
+    )
     add_check(px, officer, CheckType.DSL, evidence_date=ON - 300 * DAY, expiry_date=ON + 31 * DAY)
-    superseded = add_check(px, officer, CheckType.BEHAVIOUR_POLICY, evidence_date=ON - 300 * DAY,
-                           expiry_date=ON + 5 * DAY)
+    superseded = add_check(
+        px,
+        officer,
+        CheckType.BEHAVIOUR_POLICY,
+        evidence_date=ON - 300 * DAY,
+        expiry_date=ON + 5 * DAY,
+    )
     ComplianceCheck.objects.filter(pk=superseded.pk).update(superseded_at=AT)
     # Provider Z is in Hackney and has no standing with Dorset: not Dorset's concern...
-    hackney = add_check(pz, officer, CheckType.INSURANCE, evidence_date=ON - 300 * DAY, expiry_date=ON + DAY)
+    hackney = add_check(
+        pz, officer, CheckType.INSURANCE, evidence_date=ON - 300 * DAY, expiry_date=ON + DAY
+    )
     assert selectors.list_expiring(la_id=la("838").pk, on=ON) == [today, last]
     # ...until Dorset gives it a standing on its framework.
     ProviderApproval.objects.create(provider=pz, local_authority=la("838"))
@@ -185,7 +199,10 @@ def test_not_compliant_list_holds_only_the_las_providers_that_fail(world, px, pz
 
 def test_manager_can_override_non_compliance_with_a_reason(world, px):
     override = services.override_non_compliance(
-        actor=world.manager_a, at=AT, provider=px, reason="Only provider with a place; DBS letter promised",
+        actor=world.manager_a,
+        at=AT,
+        provider=px,
+        reason="Only provider with a place; DBS letter promised",
     )
     assert override.local_authority == la("838")
     assert override.by == world.manager_a
@@ -197,7 +214,9 @@ def test_manager_can_override_non_compliance_with_a_reason(world, px):
 @pytest.mark.parametrize("persona", ["officer_a", "qa_lead_a", "provider_x", "analyst"])
 def test_only_an_la_manager_can_override_non_compliance(world, px, persona):
     with pytest.raises(services.NotAllowed):
-        services.override_non_compliance(actor=getattr(world, persona), at=AT, provider=px, reason="Need")
+        services.override_non_compliance(
+            actor=getattr(world, persona), at=AT, provider=px, reason="Need"
+        )
     assert not ComplianceOverride.objects.exists()
 
 
@@ -210,4 +229,6 @@ def test_override_needs_a_reason(world, px):
 def test_compliant_provider_needs_no_override(world, px):
     make_compliant(px, world.officer_a, on=ON)
     with pytest.raises(services.OverrideNotNeeded):
-        services.override_non_compliance(actor=world.manager_a, at=AT, provider=px, reason="Just in case")
+        services.override_non_compliance(
+            actor=world.manager_a, at=AT, provider=px, reason="Just in case"
+        )

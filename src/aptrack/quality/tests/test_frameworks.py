@@ -11,8 +11,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _copy(world, source=None, **kwargs):
-    return services.copy_framework(actor=world.qa_lead_a, at=AT, la=la("838"),
-                                   source=source or national(LOCAL_TEMPLATE), **kwargs)
+    return services.copy_framework(
+        actor=world.qa_lead_a,
+        at=AT,
+        la=la("838"),
+        source=source or national(LOCAL_TEMPLATE),
+        **kwargs,
+    )
 
 
 def _add(world, framework, **overrides):
@@ -48,7 +53,9 @@ def test_copying_a_framework_gives_the_la_its_own_editable_copy(world):
     assert [(s.code, s.text) for s in selectors.list_standards(framework=copy)] == [
         (s.code, s.text) for s in selectors.list_standards(framework=source)
     ]
-    assert AuditEvent.objects.filter(object_type="quality.Framework", object_id=str(copy.pk)).exists()
+    assert AuditEvent.objects.filter(
+        object_type="quality.Framework", object_id=str(copy.pk)
+    ).exists()
     assert [f.pk for f in selectors.list_frameworks(la_id=la("838").pk)][-1] == copy.pk
     assert copy.pk not in [f.pk for f in selectors.list_frameworks(la_id=la("204").pk)]
 
@@ -62,7 +69,9 @@ def test_an_la_cannot_have_two_frameworks_of_the_same_name(world):
 @pytest.mark.parametrize("persona", ["officer_a", "provider_x", "analyst"])
 def test_only_managers_and_qa_leads_copy_frameworks(world, persona):
     with pytest.raises(services.NotAllowed):
-        services.copy_framework(actor=getattr(world, persona), at=AT, la=la("838"), source=national())
+        services.copy_framework(
+            actor=getattr(world, persona), at=AT, la=la("838"), source=national()
+        )
 
 
 def test_a_framework_cannot_be_copied_into_another_la(world):
@@ -73,18 +82,25 @@ def test_a_framework_cannot_be_copied_into_another_la(world):
 def test_adding_a_standard_puts_it_last_in_its_area(world):
     copy = _copy(world)
     standard = _add(world, copy)
-    area_two = [a for a in selectors.group_by_area(selectors.list_standards(framework=copy)) if a.number == 2][0]
+    area_two = [
+        a
+        for a in selectors.group_by_area(selectors.list_standards(framework=copy))
+        if a.number == 2
+    ][0]
     assert area_two.items[-1] == standard
     assert standard.area_title == "Safeguarding"
 
 
-@pytest.mark.parametrize(("overrides", "field"), [
-    ({"code": "3.1"}, "code"),
-    ({"code": "2-1"}, "code"),
-    ({"code": "2.1"}, "code"),  # already in the framework
-    ({"area_number": 9, "code": "9.1"}, "area_title"),
-    ({"text": "  "}, "text"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"code": "3.1"}, "code"),
+        ({"code": "2-1"}, "code"),
+        ({"code": "2.1"}, "code"),  # already in the framework
+        ({"area_number": 9, "code": "9.1"}, "area_title"),
+        ({"text": "  "}, "text"),
+    ],
+)
 def test_a_bad_standard_is_refused(world, overrides, field):
     copy = _copy(world)
     with pytest.raises(services.QualityInvalid) as error:
@@ -101,10 +117,16 @@ def test_a_new_area_needs_a_title_and_then_takes_standards(world):
 def test_changing_a_standard_and_renaming_its_area(world):
     copy = _copy(world)
     standard = copy.standards.get(code="2.1")
-    changed = services.update_standard(actor=world.qa_lead_a, at=AT, standard=standard, area_number=2,
-                                       area_title="Safeguarding and welfare", code="2.1",
-                                       text="Enhanced DBS checks on the single central record",
-                                       expected_version=standard.version)
+    changed = services.update_standard(
+        actor=world.qa_lead_a,
+        at=AT,
+        standard=standard,
+        area_number=2,
+        area_title="Safeguarding and welfare",
+        code="2.1",
+        text="Enhanced DBS checks on the single central record",
+        expected_version=standard.version,
+    )
     assert changed.text.startswith("Enhanced DBS")
     assert set(copy.standards.filter(area_number=2).values_list("area_title", flat=True)) == {
         "Safeguarding and welfare"
@@ -122,7 +144,9 @@ def test_removing_a_judged_standard_retires_it_and_the_visit_keeps_it(world):
     from aptrack.quality.tests.factories import ProviderFactory
 
     copy = _copy(world)
-    visit = make_visit(ProviderFactory(), world.qa_lead_a, visit_date=ON, framework=copy, completed=True)
+    visit = make_visit(
+        ProviderFactory(), world.qa_lead_a, visit_date=ON, framework=copy, completed=True
+    )
     standard = copy.standards.get(code="2.1")
     services.remove_standard(actor=world.qa_lead_a, at=AT, standard=standard)
     standard.refresh_from_db()
@@ -144,16 +168,34 @@ def test_national_frameworks_and_other_las_frameworks_cannot_be_edited(world):
     with pytest.raises(services.NotAllowed):
         _add(world, hackney)
     with pytest.raises(services.NotAllowed):
-        services.update_framework(actor=world.qa_lead_a, at=AT, framework=hackney, name="Mine",
-                                  description="", expected_version=hackney.version)
+        services.update_framework(
+            actor=world.qa_lead_a,
+            at=AT,
+            framework=hackney,
+            name="Mine",
+            description="",
+            expected_version=hackney.version,
+        )
 
 
 def test_renaming_a_framework_checks_the_version(world):
     copy = _copy(world)
-    renamed = services.update_framework(actor=world.manager_a, at=AT, framework=copy, name="Dorset QA",
-                                        description="Ours", expected_version=copy.version)
+    renamed = services.update_framework(
+        actor=world.manager_a,
+        at=AT,
+        framework=copy,
+        name="Dorset QA",
+        description="Ours",
+        expected_version=copy.version,
+    )
     assert (renamed.name, renamed.version) == ("Dorset QA", copy.version + 1)
     with pytest.raises(services.ChangedElsewhere):
-        services.update_framework(actor=world.manager_a, at=AT, framework=copy, name="Again",
-                                  description="", expected_version=copy.version)
+        services.update_framework(
+            actor=world.manager_a,
+            at=AT,
+            framework=copy,
+            name="Again",
+            description="",
+            expected_version=copy.version,
+        )
     assert Framework.objects.get(pk=copy.pk).name == "Dorset QA"

@@ -19,12 +19,19 @@ def dorset():
 
 
 def _due(dorset, **kwargs):
-    return {row.provider.name: row for row in selectors.list_audits_due(la_id=dorset, on=ON, **kwargs)}
+    return {
+        row.provider.name: row for row in selectors.list_audits_due(la_id=dorset, on=ON, **kwargs)
+    }
 
 
 def test_a_provider_never_audited_is_due(world, px, dorset):
     row = _due(dorset)[px.name]
-    assert (row.last_audit_date, row.due_date, row.overdue, row.label) == (None, None, True, "Never audited")
+    assert (row.last_audit_date, row.due_date, row.overdue, row.label) == (
+        None,
+        None,
+        True,
+        "Never audited",
+    )
 
 
 def test_an_audit_more_than_12_months_ago_is_overdue(world, px, dorset):
@@ -47,10 +54,13 @@ def test_an_audit_falling_due_within_the_window_is_listed_only_when_asked(world,
     assert px.name not in _due(dorset, within_days=10)
 
 
-@pytest.mark.parametrize("visit", [
-    {"completed": False},  # a draft is not an audit yet
-    {"completed": True, "visit_type": VisitType.MONITORING},  # not an annual audit
-])
+@pytest.mark.parametrize(
+    "visit",
+    [
+        {"completed": False},  # a draft is not an audit yet
+        {"completed": True, "visit_type": VisitType.MONITORING},  # not an annual audit
+    ],
+)
 def test_only_a_completed_annual_audit_counts(world, px, dorset, visit):
     make_visit(px, world.qa_lead_a, visit_date=ON - 10 * DAY, **visit)
     assert _due(dorset)[px.name].last_audit_date is None
@@ -71,8 +81,14 @@ def test_open_actions_past_due(world, px, dorset):
     visit = make_visit(px, world.qa_lead_a, visit_date=ON - 60 * DAY, completed=True)
 
     def add(days):
-        return services.add_action(actor=world.qa_lead_a, at=AT, visit=visit, text=f"Due {days}",
-                                   owner_name="P", due_date=ON + days * DAY)
+        return services.add_action(
+            actor=world.qa_lead_a,
+            at=AT,
+            visit=visit,
+            text=f"Due {days}",
+            owner_name="P",
+            due_date=ON + days * DAY,
+        )
 
     late, _today, _later = add(-1), add(0), add(5)
     done = add(-2)
@@ -86,14 +102,30 @@ def test_qa_summary_for_the_quality_board(world, px, dorset, django_assert_max_n
     make_compliant(other, world.officer_a, on=dt.date(2026, 8, 31))
     period = selectors.Period.academic_year(ON)
     assert (period.start, period.end) == (dt.date(2025, 9, 1), dt.date(2026, 8, 31))
-    audit = make_visit(px, world.qa_lead_a, visit_date=dt.date(2025, 10, 1), completed=True, overall=3)
-    make_visit(px, world.qa_lead_a, visit_date=dt.date(2026, 1, 10), completed=True, overall=2,
-               visit_type=VisitType.MONITORING)
-    make_visit(px, world.qa_lead_a, visit_date=dt.date(2025, 6, 1), completed=True, overall=4)  # before
+    audit = make_visit(
+        px, world.qa_lead_a, visit_date=dt.date(2025, 10, 1), completed=True, overall=3
+    )
+    make_visit(
+        px,
+        world.qa_lead_a,
+        visit_date=dt.date(2026, 1, 10),
+        completed=True,
+        overall=2,
+        visit_type=VisitType.MONITORING,
+    )
+    make_visit(
+        px, world.qa_lead_a, visit_date=dt.date(2025, 6, 1), completed=True, overall=4
+    )  # before
     make_visit(px, world.officer_b, visit_date=dt.date(2025, 11, 1), completed=True)  # Hackney's
     make_visit(other, world.qa_lead_a, visit_date=dt.date(2026, 2, 1))  # draft
-    services.add_action(actor=world.qa_lead_a, at=AT, visit=audit, text="SCR", owner_name="P",
-                        due_date=dt.date(2025, 11, 1))
+    services.add_action(
+        actor=world.qa_lead_a,
+        at=AT,
+        visit=audit,
+        text="SCR",
+        owner_name="P",
+        due_date=dt.date(2025, 11, 1),
+    )
 
     with django_assert_max_num_queries(8):
         summary = selectors.qa_summary(la_id=dorset, period=period)
@@ -101,13 +133,25 @@ def test_qa_summary_for_the_quality_board(world, px, dorset, django_assert_max_n
     assert summary.providers_used == 2
     assert summary.compliant_count == 1
     assert [row.provider for row in summary.not_compliant] == [px]
-    assert dict(summary.visits_by_type) == {"Annual audit": 1, "Monitoring visit": 1, "Unannounced visit": 0}
-    assert dict(summary.overall_counts) == {Grade.STRONG: 0, Grade.GOOD: 1, Grade.REQUIRES_IMPROVEMENT: 1,
-                                            Grade.INADEQUATE: 0}
+    assert dict(summary.visits_by_type) == {
+        "Annual audit": 1,
+        "Monitoring visit": 1,
+        "Unannounced visit": 0,
+    }
+    assert dict(summary.overall_counts) == {
+        Grade.STRONG: 0,
+        Grade.GOOD: 1,
+        Grade.REQUIRES_IMPROVEMENT: 1,
+        Grade.INADEQUATE: 0,
+    }
     area_one = summary.area_grades[0]
     assert (area_one.area_number, area_one.area_title) == (1, "Safeguarding and wellbeing")
     assert area_one.counts[2] == area_one.counts[3] > 0
-    assert (summary.actions_raised, summary.actions_open, summary.actions_open_past_due) == (1, 1, 1)
+    assert (summary.actions_raised, summary.actions_open, summary.actions_open_past_due) == (
+        1,
+        1,
+        1,
+    )
     rows = {row.provider.name: row for row in summary.providers}
     assert rows[px.name].visits_in_period == 2
     assert rows[px.name].last_overall == Grade.GOOD
@@ -118,11 +162,21 @@ def test_qa_summary_for_the_quality_board(world, px, dorset, django_assert_max_n
 
 def test_a_running_period_is_reported_as_it_stands_on_the_day(world, px, dorset):
     visit = make_visit(px, world.qa_lead_a, visit_date=dt.date(2025, 10, 1), completed=True)
-    services.add_action(actor=world.qa_lead_a, at=AT, visit=visit, text="SCR", owner_name="P",
-                        due_date=ON + 10 * DAY)
+    services.add_action(
+        actor=world.qa_lead_a,
+        at=AT,
+        visit=visit,
+        text="SCR",
+        owner_name="P",
+        due_date=ON + 10 * DAY,
+    )
     make_compliant(px, world.officer_a, on=ON, days_left=20)
     period = selectors.Period.academic_year(ON)
     today = selectors.qa_summary(la_id=dorset, period=period, as_at=ON)
     year_end = selectors.qa_summary(la_id=dorset, period=period)
     assert (today.as_at, today.compliant_count, today.actions_open_past_due) == (ON, 1, 0)
-    assert (year_end.as_at, year_end.compliant_count, year_end.actions_open_past_due) == (period.end, 0, 1)
+    assert (year_end.as_at, year_end.compliant_count, year_end.actions_open_past_due) == (
+        period.end,
+        0,
+        1,
+    )

@@ -24,8 +24,11 @@ def _as(client, user):
 
 
 def _date(prefix, value):
-    return {f"{prefix}-day": str(value.day), f"{prefix}-month": str(value.month),
-            f"{prefix}-year": str(value.year)}
+    return {
+        f"{prefix}-day": str(value.day),
+        f"{prefix}-month": str(value.month),
+        f"{prefix}-year": str(value.year),
+    }
 
 
 def _assert_error_summary(response, *messages):
@@ -36,14 +39,18 @@ def _assert_error_summary(response, *messages):
     for message in messages:
         assert message in body.replace("&#39;", "'")
     # Every link in the summary leads to a field on the page.
-    summary = body[body.index("govuk-error-summary"):body.index("</ul>", body.index("govuk-error-summary"))]
+    summary = body[
+        body.index("govuk-error-summary") : body.index("</ul>", body.index("govuk-error-summary"))
+    ]
     for anchor in re.findall(r'href="#([^"]+)"', summary):
         assert f'id="{anchor}"' in body, anchor
 
 
 def _summary_links(response):
     body = response.content.decode()
-    summary = body[body.index("govuk-error-summary"):body.index("</ul>", body.index("govuk-error-summary"))]
+    summary = body[
+        body.index("govuk-error-summary") : body.index("</ul>", body.index("govuk-error-summary"))
+    ]
     return re.findall(r'href="#([^"]+)"', summary)
 
 
@@ -54,8 +61,9 @@ def today():
 
 @pytest.fixture
 def own_framework(world):
-    return services.copy_framework(actor=world.qa_lead_a, at=timezone.now(), la=la("838"),
-                                   source=national(LOCAL_TEMPLATE))
+    return services.copy_framework(
+        actor=world.qa_lead_a, at=timezone.now(), la=la("838"), source=national(LOCAL_TEMPLATE)
+    )
 
 
 # --- dashboard -----------------------------------------------------------------------------
@@ -91,15 +99,22 @@ def test_signed_out_users_are_sent_to_sign_in(client):
 
 
 def _evidence(today, **overrides):
-    data = {"check_type": CheckType.INSURANCE.value, **_date("evidence_date", today - DAY),
-            **_date("expiry_date", today + 365 * DAY)}
+    data = {
+        "check_type": CheckType.INSURANCE.value,
+        **_date("evidence_date", today - DAY),
+        **_date("expiry_date", today + 365 * DAY),
+    }
     data.update(overrides)
     return data
 
 
 def test_la_officer_sees_any_providers_compliance_with_tags(client, world, pz):
-    body = _as(client, world.officer_a).get(reverse("quality:compliance", args=[pz.pk])).content.decode()
-    assert "govuk-tag--grey\">Missing" in body
+    body = (
+        _as(client, world.officer_a)
+        .get(reverse("quality:compliance", args=[pz.pk]))
+        .content.decode()
+    )
+    assert 'govuk-tag--grey">Missing' in body
     assert "Not compliant" in body
     assert "Record evidence" in body
 
@@ -112,7 +127,7 @@ def test_provider_staff_see_and_record_their_own_compliance(client, world, px, t
     check = ComplianceCheck.objects.get(provider=px)
     assert check.recorded_by == world.provider_x
     body = client.get(url).content.decode()
-    assert "govuk-tag--green\">In date" in body
+    assert 'govuk-tag--green">In date' in body
 
 
 def test_provider_staff_get_404_for_another_providers_compliance(client, world, px, pz, today):
@@ -123,11 +138,17 @@ def test_provider_staff_get_404_for_another_providers_compliance(client, world, 
 
 
 def test_analyst_cannot_see_compliance(client, world, px):
-    assert _as(client, world.analyst).get(reverse("quality:compliance", args=[px.pk])).status_code == 403
+    assert (
+        _as(client, world.analyst).get(reverse("quality:compliance", args=[px.pk])).status_code
+        == 403
+    )
 
 
 def test_missing_provider_is_404(client, world):
-    assert _as(client, world.officer_a).get(reverse("quality:compliance", args=[999999])).status_code == 404
+    assert (
+        _as(client, world.officer_a).get(reverse("quality:compliance", args=[999999])).status_code
+        == 404
+    )
 
 
 def test_bad_evidence_is_reshown_with_the_error_summary(client, world, px, today):
@@ -137,7 +158,9 @@ def test_bad_evidence_is_reshown_with_the_error_summary(client, world, px, today
     )
     _assert_error_summary(response, "Expiry date must include a month")
     assert 'href="#id_expiry_date-day"' in response.content.decode()
-    response = client.post(reverse("quality:compliance", args=[px.pk]), _evidence(today, check_type="DSL"))
+    response = client.post(
+        reverse("quality:compliance", args=[px.pk]), _evidence(today, check_type="DSL")
+    )
     _assert_error_summary(response, services.NAMED_PERSON_NEEDED)
     assert 'href="#id_named_person"' in response.content.decode()
     assert not ComplianceCheck.objects.exists()
@@ -146,11 +169,27 @@ def test_bad_evidence_is_reshown_with_the_error_summary(client, world, px, today
 def test_expired_and_expiring_evidence_is_tagged(client, world, px, today):
     from aptrack.quality.tests.factories import add_check
 
-    add_check(px, world.officer_a, CheckType.INSURANCE, evidence_date=today - 400 * DAY, expiry_date=today - DAY)
-    add_check(px, world.officer_a, CheckType.PREMISES, evidence_date=today - 300 * DAY, expiry_date=today + 10 * DAY)
-    body = _as(client, world.officer_a).get(reverse("quality:compliance", args=[px.pk])).content.decode()
-    assert "govuk-tag--red\">Expired" in body
-    assert "govuk-tag--orange\">Expiring soon" in body
+    add_check(
+        px,
+        world.officer_a,
+        CheckType.INSURANCE,
+        evidence_date=today - 400 * DAY,
+        expiry_date=today - DAY,
+    )
+    add_check(
+        px,
+        world.officer_a,
+        CheckType.PREMISES,
+        evidence_date=today - 300 * DAY,
+        expiry_date=today + 10 * DAY,
+    )
+    body = (
+        _as(client, world.officer_a)
+        .get(reverse("quality:compliance", args=[px.pk]))
+        .content.decode()
+    )
+    assert 'govuk-tag--red">Expired' in body
+    assert 'govuk-tag--orange">Expiring soon' in body
 
 
 # --- visits --------------------------------------------------------------------------------
@@ -201,8 +240,15 @@ def test_starting_a_visit(client, world, px, today):
     _as(client, world.qa_lead_a)
     url = reverse("quality:visit_new", args=[px.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"framework": str(national().pk), "visit_type": "UNANNOUNCED",
-                                 **_date("visit_date", today), "visitors": "Jo Smith"})
+    response = client.post(
+        url,
+        {
+            "framework": str(national().pk),
+            "visit_type": "UNANNOUNCED",
+            **_date("visit_date", today),
+            "visitors": "Jo Smith",
+        },
+    )
     visit = QAVisit.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("quality:visit", args=[visit.pk])
@@ -212,21 +258,29 @@ def test_starting_a_visit_with_bad_input_shows_the_error_summary(client, world, 
     response = _as(client, world.officer_a).post(
         reverse("quality:visit_new", args=[px.pk]), {"visit_type": "ANNUAL_AUDIT", "visitors": ""}
     )
-    _assert_error_summary(response, "Select the framework for the visit", "Enter who made the visit",
-                          "Enter the visit date")
+    _assert_error_summary(
+        response,
+        "Select the framework for the visit",
+        "Enter who made the visit",
+        "Enter the visit date",
+    )
     assert not QAVisit.objects.exists()
 
 
 def _record_data(visit, **overrides):
     from aptrack.quality.forms import VisitRecordForm
 
-    data = VisitRecordForm.data_from(VisitRecordForm.initial_from(visit, selectors.list_judgements(visit=visit)))
+    data = VisitRecordForm.data_from(
+        VisitRecordForm.initial_from(visit, selectors.list_judgements(visit=visit))
+    )
     data["version"] = str(visit.version)
     data.update(overrides)
     return data
 
 
-def test_recording_a_judgement_off_the_scale_is_reshown_with_the_error_summary(client, world, px, today):
+def test_recording_a_judgement_off_the_scale_is_reshown_with_the_error_summary(
+    client, world, px, today
+):
     visit = make_visit(px, world.qa_lead_a, visit_date=today)
     first = selectors.list_visit_standards(visit=visit)[0]
     response = _as(client, world.qa_lead_a).post(
@@ -241,12 +295,16 @@ def test_recording_and_completing_a_visit(client, world, px, today):
     standards = selectors.list_visit_standards(visit=visit)
     _as(client, world.qa_lead_a)
     grades = {f"grade_{s.pk}": "2" for s in standards}
-    response = client.post(reverse("quality:visit", args=[visit.pk]),
-                           _record_data(visit, overall_judgement="2", child_feedback="Likes it", **grades))
+    response = client.post(
+        reverse("quality:visit", args=[visit.pk]),
+        _record_data(visit, overall_judgement="2", child_feedback="Likes it", **grades),
+    )
     assert response.status_code == 302
     visit.refresh_from_db()
     assert visit.child_feedback == "Likes it"
-    response = client.post(reverse("quality:visit_complete", args=[visit.pk]), {"version": str(visit.version)})
+    response = client.post(
+        reverse("quality:visit_complete", args=[visit.pk]), {"version": str(visit.version)}
+    )
     assert response.status_code == 302
     visit.refresh_from_db()
     assert visit.status == VisitStatus.COMPLETED
@@ -276,7 +334,8 @@ def test_another_las_officer_cannot_record_or_complete(client, world, px, today)
 def test_adding_an_action_with_bad_input_shows_the_error_summary(client, world, px, today):
     visit = make_visit(px, world.qa_lead_a, visit_date=today, completed=True)
     response = _as(client, world.officer_a).post(
-        reverse("quality:action_new", args=[visit.pk]), {"action-text": "", "action-owner_name": "Pat"}
+        reverse("quality:action_new", args=[visit.pk]),
+        {"action-text": "", "action-owner_name": "Pat"},
     )
     _assert_error_summary(response, "Enter the action", "Enter the due date")
     assert 'href="#id_action-text"' in response.content.decode()
@@ -285,12 +344,19 @@ def test_adding_an_action_with_bad_input_shows_the_error_summary(client, world, 
 def test_adding_and_completing_an_action(client, world, px, today):
     visit = make_visit(px, world.qa_lead_a, visit_date=today, completed=True)
     _as(client, world.officer_a)
-    response = client.post(reverse("quality:action_new", args=[visit.pk]),
-                           {"action-text": "Update the SCR", "action-owner_name": "Pat",
-                            **_date("action-due_date", today + 7 * DAY)})
+    response = client.post(
+        reverse("quality:action_new", args=[visit.pk]),
+        {
+            "action-text": "Update the SCR",
+            "action-owner_name": "Pat",
+            **_date("action-due_date", today + 7 * DAY),
+        },
+    )
     assert response.status_code == 302
     action = visit.actions.get()
-    response = client.post(reverse("quality:action_status", args=[visit.pk, action.pk]), {"status": "DONE"})
+    response = client.post(
+        reverse("quality:action_status", args=[visit.pk, action.pk]), {"status": "DONE"}
+    )
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.status == "DONE"
@@ -328,24 +394,41 @@ def test_national_frameworks_cannot_be_edited(client, world):
 
 def test_qa_lead_copies_then_adds_changes_and_removes_standards(client, world):
     _as(client, world.qa_lead_a)
-    response = client.post(reverse("quality:framework_copy", args=[national(LOCAL_TEMPLATE).pk]),
-                           {"name": "Dorset QA framework"})
+    response = client.post(
+        reverse("quality:framework_copy", args=[national(LOCAL_TEMPLATE).pk]),
+        {"name": "Dorset QA framework"},
+    )
     copy = selectors.list_frameworks(la_id=la("838").pk)[-1]
     assert response["Location"] == reverse("quality:framework", args=[copy.pk])
-    response = client.post(reverse("quality:standard_new", args=[copy.pk]),
-                           {"area_number": "2", "area_title": "", "code": "2.9", "text": "Fire plan known"})
+    response = client.post(
+        reverse("quality:standard_new", args=[copy.pk]),
+        {"area_number": "2", "area_title": "", "code": "2.9", "text": "Fire plan known"},
+    )
     assert response.status_code == 302
     added = copy.standards.get(code="2.9")
-    response = client.post(reverse("quality:standard_edit", args=[copy.pk, added.pk]),
-                           {"area_number": "2", "area_title": "", "code": "2.9", "text": "Fire plan practised",
-                            "version": str(added.version)})
+    response = client.post(
+        reverse("quality:standard_edit", args=[copy.pk, added.pk]),
+        {
+            "area_number": "2",
+            "area_title": "",
+            "code": "2.9",
+            "text": "Fire plan practised",
+            "version": str(added.version),
+        },
+    )
     assert response.status_code == 302
     assert Standard.objects.get(pk=added.pk).text == "Fire plan practised"
-    assert client.get(reverse("quality:standard_remove", args=[copy.pk, added.pk])).status_code == 200
-    assert client.post(reverse("quality:standard_remove", args=[copy.pk, added.pk])).status_code == 302
+    assert (
+        client.get(reverse("quality:standard_remove", args=[copy.pk, added.pk])).status_code == 200
+    )
+    assert (
+        client.post(reverse("quality:standard_remove", args=[copy.pk, added.pk])).status_code == 302
+    )
     assert not Standard.objects.filter(pk=added.pk).exists()
-    response = client.post(reverse("quality:framework_edit", args=[copy.pk]),
-                           {"name": "Dorset AP QA", "description": "", "version": str(copy.version)})
+    response = client.post(
+        reverse("quality:framework_edit", args=[copy.pk]),
+        {"name": "Dorset AP QA", "description": "", "version": str(copy.version)},
+    )
     assert response.status_code == 302
 
 
@@ -358,7 +441,9 @@ def test_a_bad_standard_code_is_reshown_with_the_error_summary(client, world, ow
     assert 'href="#id_code"' in response.content.decode()
 
 
-def test_copying_with_a_name_already_used_is_reshown_with_the_error_summary(client, world, own_framework):
+def test_copying_with_a_name_already_used_is_reshown_with_the_error_summary(
+    client, world, own_framework
+):
     response = _as(client, world.qa_lead_a).post(
         reverse("quality:framework_copy", args=[national().pk]), {"name": own_framework.name}
     )

@@ -15,8 +15,12 @@ DAY = dt.timedelta(days=1)
 
 
 def _start(actor, provider, **overrides):
-    data = {"framework": national(), "visit_type": VisitType.ANNUAL_AUDIT,
-            "visit_date": ON - DAY, "visitors": "Jo Smith (QA lead)"}
+    data = {
+        "framework": national(),
+        "visit_type": VisitType.ANNUAL_AUDIT,
+        "visit_date": ON - DAY,
+        "visitors": "Jo Smith (QA lead)",
+    }
     data.update(overrides)
     return services.start_visit(actor=actor, at=AT, provider=provider, **data)
 
@@ -27,7 +31,11 @@ def _judge_all(visit, grade=Grade.GOOD):
 
 def _record(actor, visit, *, details=None, judgements=None, version=None):
     return services.record_visit(
-        actor=actor, at=AT, visit=visit, details=details or {}, judgements=judgements or {},
+        actor=actor,
+        at=AT,
+        visit=visit,
+        details=details or {},
+        judgements=judgements or {},
         expected_version=visit.version if version is None else version,
     )
 
@@ -36,7 +44,10 @@ def test_starting_a_visit_makes_a_draft_for_the_visitors_la(world, px):
     visit = _start(world.qa_lead_a, px)
     assert visit.status == VisitStatus.DRAFT
     assert visit.local_authority == la("838")
-    assert AuditEvent.objects.filter(object_type="quality.QAVisit", object_id=str(visit.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(object_type="quality.QAVisit", object_id=str(visit.pk)).count()
+        == 1
+    )
 
 
 def test_provider_staff_cannot_start_a_visit(world, px):
@@ -45,7 +56,9 @@ def test_provider_staff_cannot_start_a_visit(world, px):
 
 
 def test_a_visit_cannot_use_another_las_framework(world, px):
-    hackney = services.copy_framework(actor=_hackney_lead(world), at=AT, la=la("204"), source=national())
+    hackney = services.copy_framework(
+        actor=_hackney_lead(world), at=AT, la=la("204"), source=national()
+    )
     with pytest.raises(services.QualityInvalid) as error:
         _start(world.officer_a, px, framework=hackney)
     assert "framework" in error.value.errors
@@ -61,8 +74,12 @@ def _hackney_lead(world):
 def test_recording_judgements_saves_them_and_bumps_the_version(world, px):
     visit = _start(world.qa_lead_a, px)
     first = selectors.list_visit_standards(visit=visit)[0]
-    saved = _record(world.qa_lead_a, visit, details={"child_feedback": "Feels safe here"},
-                    judgements={first.pk: (Grade.STRONG, "Single central record seen")})
+    saved = _record(
+        world.qa_lead_a,
+        visit,
+        details={"child_feedback": "Feels safe here"},
+        judgements={first.pk: (Grade.STRONG, "Single central record seen")},
+    )
     assert saved.version == visit.version + 1
     assert saved.child_feedback == "Feels safe here"
     judgement = selectors.list_judgements(visit=saved)[first.pk]
@@ -118,7 +135,9 @@ def test_another_las_officer_cannot_record_the_visit(world, px):
 def test_completing_needs_an_overall_judgement_and_every_standard_judged(world, px):
     visit = _start(world.qa_lead_a, px)
     with pytest.raises(services.VisitNotCompletable) as error:
-        services.complete_visit(actor=world.qa_lead_a, at=AT, visit=visit, expected_version=visit.version)
+        services.complete_visit(
+            actor=world.qa_lead_a, at=AT, visit=visit, expected_version=visit.version
+        )
     assert error.value.needs_overall is True
     assert len(error.value.unjudged) == len(selectors.list_standards(framework=national()))
     assert services.STANDARD_NOT_JUDGED.format(code="1.1") in error.value.messages
@@ -131,26 +150,44 @@ def test_completing_lists_the_one_standard_left_unjudged(world, px):
     judgements = _judge_all(visit)
     left_out = selectors.list_visit_standards(visit=visit)[-1]
     del judgements[left_out.pk]
-    visit = _record(world.qa_lead_a, visit, details={"overall_judgement": Grade.GOOD}, judgements=judgements)
+    visit = _record(
+        world.qa_lead_a, visit, details={"overall_judgement": Grade.GOOD}, judgements=judgements
+    )
     with pytest.raises(services.VisitNotCompletable) as error:
-        services.complete_visit(actor=world.qa_lead_a, at=AT, visit=visit, expected_version=visit.version)
+        services.complete_visit(
+            actor=world.qa_lead_a, at=AT, visit=visit, expected_version=visit.version
+        )
     assert error.value.unjudged == [left_out]
     assert error.value.needs_overall is False
 
 
 def test_a_fully_judged_visit_completes(world, px):
     visit = _start(world.qa_lead_a, px)
-    visit = _record(world.qa_lead_a, visit, details={"overall_judgement": Grade.GOOD}, judgements=_judge_all(visit))
-    done = services.complete_visit(actor=world.qa_lead_a, at=AT, visit=visit, expected_version=visit.version)
+    visit = _record(
+        world.qa_lead_a,
+        visit,
+        details={"overall_judgement": Grade.GOOD},
+        judgements=_judge_all(visit),
+    )
+    done = services.complete_visit(
+        actor=world.qa_lead_a, at=AT, visit=visit, expected_version=visit.version
+    )
     assert done.status == VisitStatus.COMPLETED
     assert (done.completed_by, done.completed_at) == (world.qa_lead_a, AT)
 
 
 def test_a_visit_cannot_be_completed_before_its_date(world, px):
     visit = _start(world.qa_lead_a, px, visit_date=ON + DAY)
-    visit = _record(world.qa_lead_a, visit, details={"overall_judgement": Grade.GOOD}, judgements=_judge_all(visit))
+    visit = _record(
+        world.qa_lead_a,
+        visit,
+        details={"overall_judgement": Grade.GOOD},
+        judgements=_judge_all(visit),
+    )
     with pytest.raises(services.VisitNotCompletable) as error:
-        services.complete_visit(actor=world.qa_lead_a, at=AT, visit=visit, expected_version=visit.version)
+        services.complete_visit(
+            actor=world.qa_lead_a, at=AT, visit=visit, expected_version=visit.version
+        )
     assert error.value.other == [services.VISIT_IN_FUTURE]
 
 
@@ -159,17 +196,27 @@ def test_a_completed_visit_cannot_be_changed_or_completed_again(world, px):
     with pytest.raises(services.VisitNotEditable):
         _record(world.qa_lead_a, visit, details={"summary": "Changed my mind"})
     with pytest.raises(services.MoveNotAllowed):
-        services.complete_visit(actor=world.qa_lead_a, at=AT, visit=visit, expected_version=visit.version)
+        services.complete_visit(
+            actor=world.qa_lead_a, at=AT, visit=visit, expected_version=visit.version
+        )
 
 
 def test_a_retired_standard_is_not_needed_to_complete(world, px):
-    framework = services.copy_framework(actor=world.qa_lead_a, at=AT, la=la("838"), source=national())
+    framework = services.copy_framework(
+        actor=world.qa_lead_a, at=AT, la=la("838"), source=national()
+    )
     visit = _start(world.qa_lead_a, px, framework=framework)
     first, *rest = selectors.list_visit_standards(visit=visit)
-    visit = _record(world.qa_lead_a, visit, details={"overall_judgement": Grade.GOOD},
-                    judgements={s.pk: (Grade.GOOD, "") for s in rest})
+    visit = _record(
+        world.qa_lead_a,
+        visit,
+        details={"overall_judgement": Grade.GOOD},
+        judgements={s.pk: (Grade.GOOD, "") for s in rest},
+    )
     services.remove_standard(actor=world.qa_lead_a, at=AT, standard=first)  # never judged: deleted
-    done = services.complete_visit(actor=world.qa_lead_a, at=AT, visit=visit, expected_version=visit.version)
+    done = services.complete_visit(
+        actor=world.qa_lead_a, at=AT, visit=visit, expected_version=visit.version
+    )
     assert done.status == VisitStatus.COMPLETED
 
 
@@ -178,22 +225,35 @@ def test_a_retired_standard_is_not_needed_to_complete(world, px):
 
 def test_actions_are_added_done_and_reopened(world, px):
     visit = make_visit(px, world.qa_lead_a, visit_date=ON - DAY, completed=True)
-    action = services.add_action(actor=world.officer_a, at=AT, visit=visit, text="Update the SCR",
-                                 owner_name="Provider manager", due_date=ON + 14 * DAY)
+    action = services.add_action(
+        actor=world.officer_a,
+        at=AT,
+        visit=visit,
+        text="Update the SCR",
+        owner_name="Provider manager",
+        due_date=ON + 14 * DAY,
+    )
     assert action.status == ActionStatus.OPEN
-    done = services.set_action_status(actor=world.officer_a, at=AT, action=action, target=ActionStatus.DONE)
+    done = services.set_action_status(
+        actor=world.officer_a, at=AT, action=action, target=ActionStatus.DONE
+    )
     assert (done.status, done.done_at) == (ActionStatus.DONE, AT)
-    reopened = services.set_action_status(actor=world.officer_a, at=AT, action=done, target=ActionStatus.OPEN)
+    reopened = services.set_action_status(
+        actor=world.officer_a, at=AT, action=done, target=ActionStatus.OPEN
+    )
     assert (reopened.status, reopened.done_at) == (ActionStatus.OPEN, None)
     with pytest.raises(services.MoveNotAllowed):
-        services.set_action_status(actor=world.officer_a, at=AT, action=reopened, target=ActionStatus.OPEN)
+        services.set_action_status(
+            actor=world.officer_a, at=AT, action=reopened, target=ActionStatus.OPEN
+        )
 
 
 def test_an_action_needs_text_and_an_owner(world, px):
     visit = make_visit(px, world.qa_lead_a, visit_date=ON - DAY)
     with pytest.raises(services.QualityInvalid) as error:
-        services.add_action(actor=world.officer_a, at=AT, visit=visit, text=" ", owner_name="",
-                            due_date=ON)
+        services.add_action(
+            actor=world.officer_a, at=AT, visit=visit, text=" ", owner_name="", due_date=ON
+        )
     assert set(error.value.errors) == {"text", "owner_name"}
 
 
@@ -201,16 +261,30 @@ def test_an_action_needs_text_and_an_owner(world, px):
 def test_only_the_visiting_la_sets_actions(world, px, persona):
     visit = make_visit(px, world.qa_lead_a, visit_date=ON - DAY, completed=True)
     with pytest.raises(services.NotAllowed):
-        services.add_action(actor=getattr(world, persona), at=AT, visit=visit, text="Do it",
-                            owner_name="Someone", due_date=ON)
+        services.add_action(
+            actor=getattr(world, persona),
+            at=AT,
+            visit=visit,
+            text="Do it",
+            owner_name="Someone",
+            due_date=ON,
+        )
 
 
 def test_qa_history_shows_completed_visits_newest_first(world, px):
     old = make_visit(px, world.qa_lead_a, visit_date=ON - 400 * DAY, completed=True, overall=3)
-    new = make_visit(px, world.qa_lead_a, visit_date=ON - 10 * DAY, completed=True, overall=2,
-                     visit_type=VisitType.MONITORING)
+    new = make_visit(
+        px,
+        world.qa_lead_a,
+        visit_date=ON - 10 * DAY,
+        completed=True,
+        overall=2,
+        visit_type=VisitType.MONITORING,
+    )
     make_visit(px, world.qa_lead_a, visit_date=ON - DAY)  # draft
-    services.add_action(actor=world.officer_a, at=AT, visit=new, text="Fix", owner_name="P", due_date=ON)
+    services.add_action(
+        actor=world.officer_a, at=AT, visit=new, text="Fix", owner_name="P", due_date=ON
+    )
     history = selectors.get_qa_history(provider=px)
     assert history.visits == [new, old]
     assert history.last_annual_audit_date == old.visit_date

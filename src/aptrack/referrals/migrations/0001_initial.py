@@ -6,56 +6,204 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('children', '0001_initial'),
-        ('organisations', '0002_local_authorities'),
+        ("children", "0001_initial"),
+        ("organisations", "0002_local_authorities"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('route', models.CharField(choices=[('PEX', 'Permanent exclusion'), ('SUSPENSION', 'Suspension taking the pupil past 5 days'), ('EHCP_NAMED', 'EHCP: setting named in the plan'), ('EHCP_AWAITING', 'EHCP: awaiting a specialist place'), ('HEALTH', 'Health needs (section 19)'), ('MANAGED_MOVE', 'Managed move'), ('FAIR_ACCESS', 'Fair Access Protocol'), ('OFF_SITE', 'Off-site direction'), ('EBSA', 'Emotionally based school avoidance'), ('EARLY_INTERVENTION', 'School-commissioned early intervention'), ('YOUTH_JUSTICE', 'Youth justice')], max_length=20)),
-                ('first_day_of_exclusion', models.DateField(blank=True, null=True)),
-                ('primary_reason', models.CharField(choices=[('PEX', 'Permanent exclusion'), ('EHCP', 'Setting named in the EHCP'), ('AWAITING', 'Awaiting a special school place'), ('MEDICAL', 'Medical or health needs'), ('PREGNANCY', 'Pregnancy or young parent'), ('BEHAVIOUR', 'Behaviour (without exclusion)'), ('NEW_ARRIVAL', 'No school place (new arrival or awaiting a place)'), ('OTHER', 'Other reasons')], max_length=12)),
-                ('needs_summary', models.TextField()),
-                ('family_views', models.TextField(blank=True)),
-                ('child_views', models.TextField(blank=True)),
-                ('consent_given', models.BooleanField(default=False)),
-                ('proposed_tier', models.PositiveSmallIntegerField(choices=[(1, 'Tier 1: targeted support in a mainstream school'), (2, 'Tier 2: time-limited placement with a planned return'), (3, 'Tier 3: transitional placement to a new school or post-16')])),
-                ('status', models.CharField(choices=[('DRAFT', 'Draft'), ('SUBMITTED', 'Submitted'), ('ON_AGENDA', 'On panel agenda'), ('APPROVED', 'Approved'), ('DECLINED', 'Declined'), ('DEFERRED', 'Deferred'), ('WITHDRAWN', 'Withdrawn')], default='DRAFT', max_length=12)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='children.child')),
-                ('commissioning_la', models.ForeignKey(help_text="The LA that would commission (for a school commission: the school's LA, for oversight)", on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='organisations.localauthority')),
-                ('commissioning_school', models.ForeignKey(blank=True, limit_choices_to={'kind': 'SCHOOL'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referrals_commissioned', to='organisations.organisation')),
-                ('referrer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals_made', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "route",
+                    models.CharField(
+                        choices=[
+                            ("PEX", "Permanent exclusion"),
+                            ("SUSPENSION", "Suspension taking the pupil past 5 days"),
+                            ("EHCP_NAMED", "EHCP: setting named in the plan"),
+                            ("EHCP_AWAITING", "EHCP: awaiting a specialist place"),
+                            ("HEALTH", "Health needs (section 19)"),
+                            ("MANAGED_MOVE", "Managed move"),
+                            ("FAIR_ACCESS", "Fair Access Protocol"),
+                            ("OFF_SITE", "Off-site direction"),
+                            ("EBSA", "Emotionally based school avoidance"),
+                            ("EARLY_INTERVENTION", "School-commissioned early intervention"),
+                            ("YOUTH_JUSTICE", "Youth justice"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("first_day_of_exclusion", models.DateField(blank=True, null=True)),
+                (
+                    "primary_reason",
+                    models.CharField(
+                        choices=[
+                            ("PEX", "Permanent exclusion"),
+                            ("EHCP", "Setting named in the EHCP"),
+                            ("AWAITING", "Awaiting a special school place"),
+                            ("MEDICAL", "Medical or health needs"),
+                            ("PREGNANCY", "Pregnancy or young parent"),
+                            ("BEHAVIOUR", "Behaviour (without exclusion)"),
+                            ("NEW_ARRIVAL", "No school place (new arrival or awaiting a place)"),
+                            ("OTHER", "Other reasons"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("needs_summary", models.TextField()),
+                ("family_views", models.TextField(blank=True)),
+                ("child_views", models.TextField(blank=True)),
+                ("consent_given", models.BooleanField(default=False)),
+                (
+                    "proposed_tier",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Tier 1: targeted support in a mainstream school"),
+                            (2, "Tier 2: time-limited placement with a planned return"),
+                            (3, "Tier 3: transitional placement to a new school or post-16"),
+                        ]
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("DRAFT", "Draft"),
+                            ("SUBMITTED", "Submitted"),
+                            ("ON_AGENDA", "On panel agenda"),
+                            ("APPROVED", "Approved"),
+                            ("DECLINED", "Declined"),
+                            ("DEFERRED", "Deferred"),
+                            ("WITHDRAWN", "Withdrawn"),
+                        ],
+                        default="DRAFT",
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="children.child",
+                    ),
+                ),
+                (
+                    "commissioning_la",
+                    models.ForeignKey(
+                        help_text="The LA that would commission (for a school commission: the school's LA, for oversight)",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="organisations.localauthority",
+                    ),
+                ),
+                (
+                    "commissioning_school",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"kind": "SCHOOL"},
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals_commissioned",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "referrer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals_made",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReferralEvent',
+            name="ReferralEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, choices=[('DRAFT', 'Draft'), ('SUBMITTED', 'Submitted'), ('ON_AGENDA', 'On panel agenda'), ('APPROVED', 'Approved'), ('DECLINED', 'Declined'), ('DEFERRED', 'Deferred'), ('WITHDRAWN', 'Withdrawn')], max_length=12)),
-                ('to_status', models.CharField(choices=[('DRAFT', 'Draft'), ('SUBMITTED', 'Submitted'), ('ON_AGENDA', 'On panel agenda'), ('APPROVED', 'Approved'), ('DECLINED', 'Declined'), ('DEFERRED', 'Deferred'), ('WITHDRAWN', 'Withdrawn')], max_length=12)),
-                ('at', models.DateTimeField()),
-                ('reason', models.TextField(blank=True)),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='referrals.referral')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("DRAFT", "Draft"),
+                            ("SUBMITTED", "Submitted"),
+                            ("ON_AGENDA", "On panel agenda"),
+                            ("APPROVED", "Approved"),
+                            ("DECLINED", "Declined"),
+                            ("DEFERRED", "Deferred"),
+                            ("WITHDRAWN", "Withdrawn"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("DRAFT", "Draft"),
+                            ("SUBMITTED", "Submitted"),
+                            ("ON_AGENDA", "On panel agenda"),
+                            ("APPROVED", "Approved"),
+                            ("DECLINED", "Declined"),
+                            ("DEFERRED", "Deferred"),
+                            ("WITHDRAWN", "Withdrawn"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="referrals.referral",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['commissioning_la', 'status'], name='referrals_r_commiss_981928_idx'),
+            model_name="referral",
+            index=models.Index(
+                fields=["commissioning_la", "status"], name="referrals_r_commiss_981928_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('route__in', ['PEX', 'SUSPENSION']), _negated=True), ('first_day_of_exclusion__isnull', False), _connector='OR'), name='exclusion_referral_has_first_day'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("route__in", ["PEX", "SUSPENSION"]), _negated=True),
+                    ("first_day_of_exclusion__isnull", False),
+                    _connector="OR",
+                ),
+                name="exclusion_referral_has_first_day",
+            ),
         ),
     ]

@@ -5,27 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('children', '0001_initial'),
-        ('organisations', '0002_local_authorities'),
-        ('referrals', '0001_initial'),
+        ("children", "0001_initial"),
+        ("organisations", "0002_local_authorities"),
+        ("referrals", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='referral',
-            name='estimated_weekly_cost',
-            field=models.DecimalField(blank=True, decimal_places=2, help_text="The referrer's estimate of the weekly cost of the provision proposed", max_digits=9, null=True),
+            model_name="referral",
+            name="estimated_weekly_cost",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                help_text="The referrer's estimate of the weekly cost of the provision proposed",
+                max_digits=9,
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='referral',
-            name='views_not_obtained_reason',
+            model_name="referral",
+            name="views_not_obtained_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('estimated_weekly_cost__isnull', True), ('estimated_weekly_cost__gte', 0), _connector='OR'), name='referral_cost_not_negative'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("estimated_weekly_cost__isnull", True),
+                    ("estimated_weekly_cost__gte", 0),
+                    _connector="OR",
+                ),
+                name="referral_cost_not_negative",
+            ),
         ),
     ]

@@ -19,15 +19,25 @@ def _headers(user):
 
 
 def _post(client, user, path, payload=None):
-    return client.post(f"/api/v1/referrals{path}", data=json.dumps(payload or {}), content_type="application/json",
-                       **_headers(user))
+    return client.post(
+        f"/api/v1/referrals{path}",
+        data=json.dumps(payload or {}),
+        content_type="application/json",
+        **_headers(user),
+    )
 
 
 def _payload(world, **overrides):
     payload = {
-        "child_id": world.child_a.pk, "route": "PEX", "first_day_of_exclusion": "2026-11-02", "primary_reason": "PEX",
-        "needs_summary": "Permanently excluded for persistent disruption", "family_views": "Want a fresh start",
-        "child_views": "I want to do my GCSEs", "consent_given": True, "proposed_tier": 2,
+        "child_id": world.child_a.pk,
+        "route": "PEX",
+        "first_day_of_exclusion": "2026-11-02",
+        "primary_reason": "PEX",
+        "needs_summary": "Permanently excluded for persistent disruption",
+        "family_views": "Want a fresh start",
+        "child_views": "I want to do my GCSEs",
+        "consent_given": True,
+        "proposed_tier": 2,
         "estimated_weekly_cost": "520.00",
     }
     payload.update(overrides)
@@ -38,20 +48,42 @@ def test_an_officer_starts_a_referral(client, world):
     response = _post(client, world.officer_a, "", _payload(world))
     assert response.status_code == 201
     body = response.json()
-    assert (body["status"], body["commissioning_la_code"], body["estimated_weekly_cost"]) == ("DRAFT", "838", "520.00")
+    assert (body["status"], body["commissioning_la_code"], body["estimated_weekly_cost"]) == (
+        "DRAFT",
+        "838",
+        "520.00",
+    )
     assert body["events"][0]["to_status"] == "DRAFT"
-    assert AuditEvent.objects.filter(action=AuditAction.CREATED, channel="API", child_id=world.child_a.pk).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.CREATED, channel="API", child_id=world.child_a.pk
+    ).exists()
 
 
 def test_a_school_starts_a_referral_for_its_pupil(client, world):
-    response = _post(client, world.school_y, "", _payload(world, route="EARLY_INTERVENTION", primary_reason="BEHAVIOUR",
-                                                          first_day_of_exclusion=None))
+    response = _post(
+        client,
+        world.school_y,
+        "",
+        _payload(
+            world,
+            route="EARLY_INTERVENTION",
+            primary_reason="BEHAVIOUR",
+            first_day_of_exclusion=None,
+        ),
+    )
     assert response.status_code == 201
-    assert response.json()["commissioning_school_urn"] == world.school_y.organisation.establishment.urn
+    assert (
+        response.json()["commissioning_school_urn"] == world.school_y.organisation.establishment.urn
+    )
 
 
 def test_bad_input_answers_400_naming_the_fields(client, world):
-    response = _post(client, world.officer_a, "", _payload(world, first_day_of_exclusion=None, primary_reason="MEDICAL"))
+    response = _post(
+        client,
+        world.officer_a,
+        "",
+        _payload(world, first_day_of_exclusion=None, primary_reason="MEDICAL"),
+    )
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {"first_day_of_exclusion", "primary_reason"}
     assert not Referral.objects.exists()
@@ -88,17 +120,24 @@ def test_withdrawing_needs_a_reason(client, world):
     response = _post(client, world.officer_a, f"/{referral.pk}/withdraw", {"reason": " "})
     assert response.status_code == 400
     assert "reason" in response.json()["errors"]
-    response = _post(client, world.officer_a, f"/{referral.pk}/withdraw", {"reason": "Exclusion overturned"})
+    response = _post(
+        client, world.officer_a, f"/{referral.pk}/withdraw", {"reason": "Exclusion overturned"}
+    )
     assert response.status_code == 200
     assert response.json()["events"][0]["reason"] == "Exclusion overturned"
-    assert _post(client, world.officer_a, f"/{referral.pk}/withdraw", {"reason": "Again"}).status_code == 409
+    assert (
+        _post(client, world.officer_a, f"/{referral.pk}/withdraw", {"reason": "Again"}).status_code
+        == 409
+    )
 
 
 def test_another_la_gets_404_and_the_school_403_on_an_la_referral(client, world):
     referral = ReferralFactory(child=world.child_a, referrer=world.officer_a)
     assert _post(client, world.officer_b, f"/{referral.pk}/submit").status_code == 404
     assert _post(client, world.school_y, f"/{referral.pk}/submit").status_code == 403
-    assert _post(client, world.analyst, f"/{referral.pk}/withdraw", {"reason": "x"}).status_code == 403
+    assert (
+        _post(client, world.analyst, f"/{referral.pk}/withdraw", {"reason": "x"}).status_code == 403
+    )
 
 
 def test_the_list_filters_by_status_and_views_are_audited(client, world):
@@ -112,4 +151,6 @@ def test_the_list_filters_by_status_and_views_are_audited(client, world):
         ("API", world.officer_a, "/api/v1/referrals"),
         ("API", world.manager_a, f"/api/v1/referrals/{submitted.pk}"),
     }
-    assert not AuditEvent.objects.filter(action=AuditAction.VIEWED, child_id=world.child_a.pk).exists()
+    assert not AuditEvent.objects.filter(
+        action=AuditAction.VIEWED, child_id=world.child_a.pk
+    ).exists()

@@ -25,9 +25,15 @@ DUE = D(2027, 1, 4)
 
 
 def _approved(world, *, kind=PanelKind.FAIR_ACCESS, on=DECIDED, outcome=DecisionOutcome.APPROVED):
-    referral = ReferralFactory(child=world.child_a2, route=Route.FAIR_ACCESS, referrer=world.officer_a,
-                               status=ReferralStatus.APPROVED)
-    approve_at_fair_access_panel(referral, on=on, decided_by=world.officer_a, kind=kind, outcome=outcome)
+    referral = ReferralFactory(
+        child=world.child_a2,
+        route=Route.FAIR_ACCESS,
+        referrer=world.officer_a,
+        status=ReferralStatus.APPROVED,
+    )
+    approve_at_fair_access_panel(
+        referral, on=on, decided_by=world.officer_a, kind=kind, outcome=outcome
+    )
     return referral
 
 
@@ -38,15 +44,24 @@ def _rows(world, on):
 def test_the_deadline_is_twenty_school_days_from_the_panels_decision(world):
     referral = _approved(world)
     [row] = _rows(world, D(2026, 11, 25))
-    assert (row.referral, row.decided_on, row.due_date, row.placed_on) == (referral, DECIDED, DUE, None)
+    assert (row.referral, row.decided_on, row.due_date, row.placed_on) == (
+        referral,
+        DECIDED,
+        DUE,
+        None,
+    )
     assert not row.is_missed(DUE)
     assert row.is_missed(DUE + dt.timedelta(days=1))
 
 
 def test_a_placement_starting_on_the_deadline_meets_it_and_the_day_after_misses_it(world):
     referral = _approved(world)
-    placement = PlacementFactory(child=world.child_a2, referral=referral, start_date=DUE,
-                                 provider=world.provider_x.organisation)
+    placement = PlacementFactory(
+        child=world.child_a2,
+        referral=referral,
+        start_date=DUE,
+        provider=world.provider_x.organisation,
+    )
     [row] = _rows(world, D(2027, 1, 10))
     assert row.met is True and not row.is_missed(D(2027, 1, 10))
     placement.start_date = DUE + dt.timedelta(days=1)
@@ -57,8 +72,13 @@ def test_a_placement_starting_on_the_deadline_meets_it_and_the_day_after_misses_
 
 def test_a_planned_placement_that_has_not_started_is_not_provision(world):
     referral = _approved(world)
-    PlacementFactory(child=world.child_a2, referral=referral, start_date=DUE,
-                     provider=world.provider_x.organisation, status=PlacementStatus.PLANNED)
+    PlacementFactory(
+        child=world.child_a2,
+        referral=referral,
+        start_date=DUE,
+        provider=world.provider_x.organisation,
+        status=PlacementStatus.PLANNED,
+    )
     [row] = _rows(world, D(2027, 1, 10))
     assert row.placed_on is None and row.is_missed(D(2027, 1, 10))
 

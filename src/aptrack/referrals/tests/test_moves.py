@@ -33,17 +33,38 @@ def test_each_move_is_made_or_refused_by_the_table(world, source, target):
     with transaction.atomic():
         locked = services._lock(referral)
         if can_move(source, target):
-            event = services._move(locked=locked, target=target, actor=world.manager_a, at=AT,
-                                   channel=Channel.WEB, reason="Because", where="/test")
+            event = services._move(
+                locked=locked,
+                target=target,
+                actor=world.manager_a,
+                at=AT,
+                channel=Channel.WEB,
+                reason="Because",
+                where="/test",
+            )
             assert (event.from_status, event.to_status, event.by, event.at, event.reason) == (
-                source, target, world.manager_a, AT, "Because")
-            audit = AuditEvent.objects.get(object_type="referrals.Referral", object_id=str(referral.pk))
+                source,
+                target,
+                world.manager_a,
+                AT,
+                "Because",
+            )
+            audit = AuditEvent.objects.get(
+                object_type="referrals.Referral", object_id=str(referral.pk)
+            )
             assert audit.child_id == world.child_a.pk
             assert audit.changes["status"] == {"old": source.value, "new": target.value}
         else:
             with pytest.raises(services.ReferralMoveNotAllowed) as refused:
-                services._move(locked=locked, target=target, actor=world.manager_a, at=AT,
-                               channel=Channel.WEB, reason="Because", where="/test")
+                services._move(
+                    locked=locked,
+                    target=target,
+                    actor=world.manager_a,
+                    at=AT,
+                    channel=Channel.WEB,
+                    reason="Because",
+                    where="/test",
+                )
             assert str(refused.value).startswith("This referral is ")
             assert not ReferralEvent.objects.filter(referral=referral).exists()
     referral.refresh_from_db()
@@ -54,47 +75,75 @@ def test_each_move_is_made_or_refused_by_the_table(world, source, target):
 def test_submit_from_each_state(world, source):
     referral = _referral(world, source)
     if source == S.DRAFT:
-        services.submit_referral(actor=world.officer_a, at=AT, channel=Channel.WEB, referral=referral)
+        services.submit_referral(
+            actor=world.officer_a, at=AT, channel=Channel.WEB, referral=referral
+        )
         referral.refresh_from_db()
         assert referral.status == S.SUBMITTED
     else:
         with pytest.raises(services.ReferralMoveNotAllowed):
-            services.submit_referral(actor=world.officer_a, at=AT, channel=Channel.WEB, referral=referral)
+            services.submit_referral(
+                actor=world.officer_a, at=AT, channel=Channel.WEB, referral=referral
+            )
 
 
 @pytest.mark.parametrize("source", list(S), ids=lambda s: s.value)
 def test_withdraw_from_each_state(world, source):
     referral = _referral(world, source)
     if can_move(source, S.WITHDRAWN):
-        services.withdraw_referral(actor=world.officer_a, at=AT, channel=Channel.WEB, referral=referral,
-                                   reason="Family moved away")
+        services.withdraw_referral(
+            actor=world.officer_a,
+            at=AT,
+            channel=Channel.WEB,
+            referral=referral,
+            reason="Family moved away",
+        )
         referral.refresh_from_db()
         assert referral.status == S.WITHDRAWN
         assert referral.events.get().reason == "Family moved away"
     else:
         with pytest.raises(services.ReferralMoveNotAllowed):
-            services.withdraw_referral(actor=world.officer_a, at=AT, channel=Channel.WEB, referral=referral,
-                                       reason="Family moved away")
+            services.withdraw_referral(
+                actor=world.officer_a,
+                at=AT,
+                channel=Channel.WEB,
+                referral=referral,
+                reason="Family moved away",
+            )
 
 
 @pytest.mark.parametrize("source", list(S), ids=lambda s: s.value)
 def test_add_to_agenda_from_each_state(world, dorset_meeting, source):
     referral = _referral(world, source)
     if source in (S.SUBMITTED, S.DEFERRED):
-        item = panel_services.add_to_agenda(actor=world.officer_a, at=AT, channel=Channel.WEB,
-                                            meeting=dorset_meeting, referral=referral)
+        item = panel_services.add_to_agenda(
+            actor=world.officer_a,
+            at=AT,
+            channel=Channel.WEB,
+            meeting=dorset_meeting,
+            referral=referral,
+        )
         referral.refresh_from_db()
         assert referral.status == S.ON_AGENDA
         assert item.position == 1
     else:
         with pytest.raises(services.ReferralMoveNotAllowed):
-            panel_services.add_to_agenda(actor=world.officer_a, at=AT, channel=Channel.WEB,
-                                         meeting=dorset_meeting, referral=referral)
+            panel_services.add_to_agenda(
+                actor=world.officer_a,
+                at=AT,
+                channel=Channel.WEB,
+                meeting=dorset_meeting,
+                referral=referral,
+            )
         assert not AgendaItem.objects.exists()
 
 
-DECISION = {"reasons": "Needs met best in a small setting", "approved_tier": 2, "proposed_weekly_cost": 450,
-            "value_for_money_note": "Cheaper than the independent special school considered"}
+DECISION = {
+    "reasons": "Needs met best in a small setting",
+    "approved_tier": 2,
+    "proposed_weekly_cost": 450,
+    "value_for_money_note": "Cheaper than the independent special school considered",
+}
 
 
 @pytest.mark.parametrize("outcome", ["APPROVED", "DECLINED", "DEFERRED"])
@@ -104,8 +153,12 @@ def test_decide_from_each_state(world, dorset_meeting, source, outcome):
     item = AgendaItem.objects.create(meeting=dorset_meeting, referral=referral, position=1)
     quorate(dorset_meeting)
     decide = lambda: panel_services.record_decision(  # noqa: E731
-        actor=world.panel_member, at=AT_MEETING, channel=Channel.WEB, agenda_item=item,
-        data={**DECISION, "outcome": outcome})
+        actor=world.panel_member,
+        at=AT_MEETING,
+        channel=Channel.WEB,
+        agenda_item=item,
+        data={**DECISION, "outcome": outcome},
+    )
     if source == S.ON_AGENDA:
         decide()
         referral.refresh_from_db()
@@ -122,7 +175,12 @@ def test_carry_forward_from_each_state(world, dorset_meeting, source):
     referral = _referral(world, source)
     item = AgendaItem.objects.create(meeting=dorset_meeting, referral=referral, position=1)
     carry = lambda: panel_services.carry_forward_item(  # noqa: E731
-        actor=world.panel_member, at=AT, channel=Channel.WEB, agenda_item=item, reason="Ran out of time")
+        actor=world.panel_member,
+        at=AT,
+        channel=Channel.WEB,
+        agenda_item=item,
+        reason="Ran out of time",
+    )
     if source == S.ON_AGENDA:
         carry()
         referral.refresh_from_db()

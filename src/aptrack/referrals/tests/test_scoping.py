@@ -24,7 +24,14 @@ EXPECTED_VISIBLE = {
     "school_y": {"ref_a", "ref_school"},  # its own pupil only, whoever commissioned
     "panel_member": set(),  # until a referral is on an agenda of their panel
 }
-NO_ACCESS = {"provider_x", "provider_z", "social_worker", "virtual_school_head_a", "qa_lead_a", "analyst"}
+NO_ACCESS = {
+    "provider_x",
+    "provider_z",
+    "social_worker",
+    "virtual_school_head_a",
+    "qa_lead_a",
+    "analyst",
+}
 
 
 @dataclasses.dataclass
@@ -42,7 +49,9 @@ def refs(world):
         ref_a=ReferralFactory(child=world.child_a, referrer=world.officer_a),
         ref_a2=ReferralFactory(child=world.child_a2, referrer=world.officer_a),
         ref_b=ReferralFactory(child=world.child_b, referrer=world.officer_b),
-        ref_school=ReferralFactory(child=world.child_a, referrer=world.school_y, commissioning_school=school),
+        ref_school=ReferralFactory(
+            child=world.child_a, referrer=world.school_y, commissioning_school=school
+        ),
     )
 
 
@@ -105,12 +114,16 @@ def test_officer_b_never_sees_dorset_referrals_even_by_filtering(client, world, 
     world.child_a.legal_last_name = "Quennell-Abernathy"
     world.child_a.save(update_fields=["legal_last_name"])
     client.force_login(world.officer_b)
-    body = client.get(reverse("referrals:list"), {"q": world.child_a.legal_last_name}).content.decode()
+    body = client.get(
+        reverse("referrals:list"), {"q": world.child_a.legal_last_name}
+    ).content.decode()
     assert reverse("referrals:detail", args=[refs.ref_a.pk]) not in body
     assert "0 referrals" in body
 
 
-def test_a_panel_member_sees_a_referral_only_while_it_is_on_their_panel_s_open_agenda(client, world, refs, dorset_meeting):
+def test_a_panel_member_sees_a_referral_only_while_it_is_on_their_panel_s_open_agenda(
+    client, world, refs, dorset_meeting
+):
     at = timezone.now()
     referral = refs.ref_a
     referral.status = ReferralStatus.SUBMITTED
@@ -119,28 +132,43 @@ def test_a_panel_member_sees_a_referral_only_while_it_is_on_their_panel_s_open_a
     client.force_login(world.panel_member)
     assert client.get(url).status_code == 404  # submitted, not yet on an agenda
 
-    item = panel_services.add_to_agenda(actor=world.officer_a, at=at, channel=Channel.WEB,
-                                        meeting=dorset_meeting, referral=referral)
+    item = panel_services.add_to_agenda(
+        actor=world.officer_a, at=at, channel=Channel.WEB, meeting=dorset_meeting, referral=referral
+    )
     assert client.get(url).status_code == 200
-    assert client.get(reverse("children:detail", args=[world.child_a.pk])).status_code == 404  # no register
+    assert (
+        client.get(reverse("children:detail", args=[world.child_a.pk])).status_code == 404
+    )  # no register
 
     quorate(dorset_meeting)
-    panel_services.record_decision(actor=world.panel_member, at=at, channel=Channel.WEB, agenda_item=item,
-                                   data={"outcome": "DECLINED", "reasons": "Needs met in school"})
+    panel_services.record_decision(
+        actor=world.panel_member,
+        at=at,
+        channel=Channel.WEB,
+        agenda_item=item,
+        data={"outcome": "DECLINED", "reasons": "Needs met in school"},
+    )
     assert client.get(url).status_code == 200  # decided, but the meeting is still open
     panel_services.close_meeting(actor=world.panel_member, at=at, meeting=dorset_meeting)
     assert client.get(url).status_code == 404
 
 
 def test_a_member_of_another_panel_does_not_see_it(client, world, refs, dorset_meeting):
-    other_panel = PanelFactory(local_authority=dorset_meeting.panel.local_authority, name="Fair Access Panel", kind="FAP")
+    other_panel = PanelFactory(
+        local_authority=dorset_meeting.panel.local_authority, name="Fair Access Panel", kind="FAP"
+    )
     PanelMemberFactory(panel=other_panel, user=world.panel_member)
     dorset_meeting.panel.members.filter(user=world.panel_member).update(is_active=False)
     referral = refs.ref_a
     referral.status = ReferralStatus.SUBMITTED
     referral.save()
-    panel_services.add_to_agenda(actor=world.officer_a, at=timezone.now(), channel=Channel.WEB,
-                                 meeting=dorset_meeting, referral=referral)
+    panel_services.add_to_agenda(
+        actor=world.officer_a,
+        at=timezone.now(),
+        channel=Channel.WEB,
+        meeting=dorset_meeting,
+        referral=referral,
+    )
     MeetingFactory(panel=other_panel)
     client.force_login(world.panel_member)
     assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 404

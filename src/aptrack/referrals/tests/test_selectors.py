@@ -20,8 +20,15 @@ ON = dt.date(2026, 11, 23)
 def pex(world):
     def make(child=None, first_day=FIRST_DAY, **kwargs):
         child = child or ChildFactory(home_la=world.child_a.home_la)
-        return ReferralFactory(child=child, referrer=world.officer_a, route="PEX", primary_reason="PEX",
-                               first_day_of_exclusion=first_day, **kwargs)
+        return ReferralFactory(
+            child=child,
+            referrer=world.officer_a,
+            route="PEX",
+            primary_reason="PEX",
+            first_day_of_exclusion=first_day,
+            **kwargs,
+        )
+
     return make
 
 
@@ -48,7 +55,9 @@ def test_the_sixth_day_itself_is_listed_with_nothing_overdue(pex):
 
 def test_before_the_sixth_day_nothing_is_listed(pex):
     pex()
-    assert selectors.list_sixth_day_at_risk(la_id=_dorset(), on=SIXTH_DAY - dt.timedelta(days=1)) == []
+    assert (
+        selectors.list_sixth_day_at_risk(la_id=_dorset(), on=SIXTH_DAY - dt.timedelta(days=1)) == []
+    )
 
 
 def test_a_placement_started_by_the_sixth_day_meets_the_duty(pex):
@@ -65,30 +74,53 @@ def test_a_placement_running_since_before_the_exclusion_meets_the_duty(world, pe
 
 def test_a_late_placement_stays_listed_with_its_start(pex):
     referral = pex()
-    PlacementFactory(child=referral.child, provider=OrganisationFactory(kind="PROVIDER"), start_date=dt.date(2026, 11, 16))
+    PlacementFactory(
+        child=referral.child,
+        provider=OrganisationFactory(kind="PROVIDER"),
+        start_date=dt.date(2026, 11, 16),
+    )
     [row] = selectors.list_sixth_day_at_risk(la_id=_dorset(), on=ON)
     assert row.provision_started == dt.date(2026, 11, 16)
     assert (row.days_overdue, row.school_days_overdue) == (7, 5)
 
 
-@pytest.mark.parametrize("placement", [
-    {"status": "PLANNED", "start_date": SIXTH_DAY},
-    {"status": "CANCELLED", "start_date": SIXTH_DAY},
-    {"start_date": dt.date(2026, 9, 7), "end_date": dt.date(2026, 10, 1), "status": "ENDED"},  # ended before
-    {"start_date": dt.date(2026, 11, 30)},  # not started yet
-])
+@pytest.mark.parametrize(
+    "placement",
+    [
+        {"status": "PLANNED", "start_date": SIXTH_DAY},
+        {"status": "CANCELLED", "start_date": SIXTH_DAY},
+        {
+            "start_date": dt.date(2026, 9, 7),
+            "end_date": dt.date(2026, 10, 1),
+            "status": "ENDED",
+        },  # ended before
+        {"start_date": dt.date(2026, 11, 30)},  # not started yet
+    ],
+)
 def test_placements_that_did_not_provide_do_not_count(pex, placement):
     referral = pex()
-    PlacementFactory(child=referral.child, provider=OrganisationFactory(kind="PROVIDER"), **placement)
+    PlacementFactory(
+        child=referral.child, provider=OrganisationFactory(kind="PROVIDER"), **placement
+    )
     assert len(selectors.list_sixth_day_at_risk(la_id=_dorset(), on=ON)) == 1
 
 
 def test_withdrawn_other_routes_and_other_las_are_left_out(world, pex):
     pex(status=S.WITHDRAWN)
-    ReferralFactory(child=ChildFactory(), referrer=world.officer_a, route="SUSPENSION", primary_reason="BEHAVIOUR",
-                    first_day_of_exclusion=FIRST_DAY)
-    ReferralFactory(child=ChildFactory(home_la=la("204")), referrer=world.officer_b, route="PEX", primary_reason="PEX",
-                    first_day_of_exclusion=FIRST_DAY)
+    ReferralFactory(
+        child=ChildFactory(),
+        referrer=world.officer_a,
+        route="SUSPENSION",
+        primary_reason="BEHAVIOUR",
+        first_day_of_exclusion=FIRST_DAY,
+    )
+    ReferralFactory(
+        child=ChildFactory(home_la=la("204")),
+        referrer=world.officer_b,
+        route="PEX",
+        primary_reason="PEX",
+        first_day_of_exclusion=FIRST_DAY,
+    )
     assert selectors.list_sixth_day_at_risk(la_id=_dorset(), on=ON) == []
     assert len(selectors.list_sixth_day_at_risk(la_id=la("204").pk, on=ON)) == 1
 
@@ -127,27 +159,54 @@ def test_an_exclusion_from_the_friday_before_half_term_is_due_the_friday_after(p
     assert (duty.met, duty.missed) == (False, False)  # pending: the week off is not counted
 
 
-@pytest.mark.parametrize(("start", "met", "missed"), [
-    (None, False, True),
-    (SIXTH_DAY - dt.timedelta(days=1), True, False),
-    (SIXTH_DAY, True, False),  # provision on the sixth day itself meets it
-    (SIXTH_DAY + dt.timedelta(days=1), False, True),  # a day late
-])
+@pytest.mark.parametrize(
+    ("start", "met", "missed"),
+    [
+        (None, False, True),
+        (SIXTH_DAY - dt.timedelta(days=1), True, False),
+        (SIXTH_DAY, True, False),  # provision on the sixth day itself meets it
+        (SIXTH_DAY + dt.timedelta(days=1), False, True),  # a day late
+    ],
+)
 def test_the_duty_is_met_by_provision_on_or_before_the_sixth_day(pex, start, met, missed):
     referral = pex()
     if start is not None:
-        PlacementFactory(child=referral.child, provider=OrganisationFactory(kind="PROVIDER"), start_date=start)
+        PlacementFactory(
+            child=referral.child, provider=OrganisationFactory(kind="PROVIDER"), start_date=start
+        )
     [duty] = selectors.list_sixth_day_duties(la_id=_dorset(), on=ON)
     assert (duty.met, duty.missed) == (met, missed)
-    assert (duty.school_days_overdue, duty.days_overdue) == ((1, 1) if start == SIXTH_DAY + dt.timedelta(days=1)
-                                                              else (10, 14) if start is None else (0, 0))
+    assert (duty.school_days_overdue, duty.days_overdue) == (
+        (1, 1)
+        if start == SIXTH_DAY + dt.timedelta(days=1)
+        else (10, 14)
+        if start is None
+        else (0, 0)
+    )
 
 
 def test_duties_are_chosen_by_their_sixth_day_inclusive_of_both_ends(pex):
     pex()
-    assert len(selectors.list_sixth_day_duties(la_id=_dorset(), on=ON, due_from=SIXTH_DAY, due_to=SIXTH_DAY)) == 1
-    assert selectors.list_sixth_day_duties(la_id=_dorset(), on=ON, due_from=SIXTH_DAY + dt.timedelta(days=1)) == []
-    assert selectors.list_sixth_day_duties(la_id=_dorset(), on=ON, due_to=SIXTH_DAY - dt.timedelta(days=1)) == []
+    assert (
+        len(
+            selectors.list_sixth_day_duties(
+                la_id=_dorset(), on=ON, due_from=SIXTH_DAY, due_to=SIXTH_DAY
+            )
+        )
+        == 1
+    )
+    assert (
+        selectors.list_sixth_day_duties(
+            la_id=_dorset(), on=ON, due_from=SIXTH_DAY + dt.timedelta(days=1)
+        )
+        == []
+    )
+    assert (
+        selectors.list_sixth_day_duties(
+            la_id=_dorset(), on=ON, due_to=SIXTH_DAY - dt.timedelta(days=1)
+        )
+        == []
+    )
 
 
 def test_a_declined_referral_still_leaves_the_duty_owed(pex):

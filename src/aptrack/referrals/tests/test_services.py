@@ -15,16 +15,25 @@ S = ReferralStatus
 
 def _data(**overrides):
     data = {
-        "route": "EBSA", "first_day_of_exclusion": None, "primary_reason": "MEDICAL",
-        "needs_summary": "Anxiety; not attended since September.", "family_views": "", "child_views": "",
-        "views_not_obtained_reason": "", "consent_given": False, "proposed_tier": 1, "estimated_weekly_cost": None,
+        "route": "EBSA",
+        "first_day_of_exclusion": None,
+        "primary_reason": "MEDICAL",
+        "needs_summary": "Anxiety; not attended since September.",
+        "family_views": "",
+        "child_views": "",
+        "views_not_obtained_reason": "",
+        "consent_given": False,
+        "proposed_tier": 1,
+        "estimated_weekly_cost": None,
     }
     data.update(overrides)
     return data
 
 
 def _create(actor, child, **overrides):
-    return services.create_referral(actor=actor, at=AT, channel=Channel.WEB, child=child, data=_data(**overrides))
+    return services.create_referral(
+        actor=actor, at=AT, channel=Channel.WEB, child=child, data=_data(**overrides)
+    )
 
 
 # --- create ------------------------------------------------------------------------------------
@@ -37,25 +46,35 @@ def test_an_officer_starts_a_draft_for_a_child_of_their_la(world):
     assert referral.commissioning_school is None
     assert referral.referrer == world.officer_a
     event = referral.events.get()
-    assert (event.from_status, event.to_status, event.by, event.at) == ("", S.DRAFT, world.officer_a, AT)
+    assert (event.from_status, event.to_status, event.by, event.at) == (
+        "",
+        S.DRAFT,
+        world.officer_a,
+        AT,
+    )
     audit = AuditEvent.objects.get(action=AuditAction.CREATED, object_type="referrals.Referral")
     assert audit.child_id == world.child_a.pk
 
 
 def test_a_school_commissions_for_its_own_pupil_naming_its_la(world):
-    referral = _create(world.school_y, world.child_a, route="EARLY_INTERVENTION", primary_reason="BEHAVIOUR")
+    referral = _create(
+        world.school_y, world.child_a, route="EARLY_INTERVENTION", primary_reason="BEHAVIOUR"
+    )
     assert referral.commissioning_school == world.school_y.organisation
     assert referral.commissioning_la == world.school_y.organisation.local_authority
 
 
-@pytest.mark.parametrize(("persona", "child"), [
-    ("school_y", "child_a2"),  # not their pupil
-    ("officer_b", "child_a"),  # another LA's child
-    ("provider_x", "child_a"),
-    ("social_worker", "child_a"),
-    ("panel_member", "child_a"),
-    ("analyst", "child_a"),
-])
+@pytest.mark.parametrize(
+    ("persona", "child"),
+    [
+        ("school_y", "child_a2"),  # not their pupil
+        ("officer_b", "child_a"),  # another LA's child
+        ("provider_x", "child_a"),
+        ("social_worker", "child_a"),
+        ("panel_member", "child_a"),
+        ("analyst", "child_a"),
+    ],
+)
 def test_others_cannot_start_a_referral(world, persona, child):
     with pytest.raises(services.ReferralNotAllowed):
         _create(getattr(world, persona), getattr(world, child))
@@ -70,10 +89,18 @@ def test_a_permanent_exclusion_needs_its_first_day(world):
 
 def test_a_permanent_exclusion_is_the_primary_reason(world):
     with pytest.raises(services.ReferralInvalid) as refused:
-        _create(world.officer_a, world.child_a, route="PEX", primary_reason="MEDICAL",
-                first_day_of_exclusion=dt.date(2026, 11, 2))
-    assert refused.value.errors == {"primary_reason": [
-        "For a permanent exclusion the primary reason is permanent exclusion: it takes precedence over any other reason"]}
+        _create(
+            world.officer_a,
+            world.child_a,
+            route="PEX",
+            primary_reason="MEDICAL",
+            first_day_of_exclusion=dt.date(2026, 11, 2),
+        )
+    assert refused.value.errors == {
+        "primary_reason": [
+            "For a permanent exclusion the primary reason is permanent exclusion: it takes precedence over any other reason"
+        ]
+    }
 
 
 def test_a_first_day_is_dropped_for_routes_that_are_not_exclusions(world):
@@ -83,8 +110,20 @@ def test_a_first_day_is_dropped_for_routes_that_are_not_exclusions(world):
 
 def test_missing_needs_route_reason_and_tier_are_named(world):
     with pytest.raises(services.ReferralInvalid) as refused:
-        _create(world.officer_a, world.child_a, needs_summary="  ", route="", primary_reason="", proposed_tier=None)
-    assert set(refused.value.errors) == {"needs_summary", "route", "primary_reason", "proposed_tier"}
+        _create(
+            world.officer_a,
+            world.child_a,
+            needs_summary="  ",
+            route="",
+            primary_reason="",
+            proposed_tier=None,
+        )
+    assert set(refused.value.errors) == {
+        "needs_summary",
+        "route",
+        "primary_reason",
+        "proposed_tier",
+    }
 
 
 def test_cost_cannot_be_negative(world):
@@ -98,8 +137,12 @@ def test_cost_cannot_be_negative(world):
 
 def _update(actor, referral, version=None, **overrides):
     return services.update_referral(
-        actor=actor, at=AT, channel=Channel.WEB, referral=referral,
-        data=_data(**overrides), expected_version=referral.version if version is None else version,
+        actor=actor,
+        at=AT,
+        channel=Channel.WEB,
+        referral=referral,
+        data=_data(**overrides),
+        expected_version=referral.version if version is None else version,
     )
 
 
@@ -160,15 +203,22 @@ def test_a_draft_without_consent_or_views_is_not_ready(world):
 
 
 def test_the_child_s_views_are_needed_as_well_as_the_family_s(world):
-    referral = _create(world.officer_a, world.child_a, consent_given=True, family_views="Supportive")
+    referral = _create(
+        world.officer_a, world.child_a, consent_given=True, family_views="Supportive"
+    )
     with pytest.raises(services.ReferralNotReady) as refused:
         _submit(world.officer_a, referral)
     assert set(refused.value.errors) == {"child_views"}
 
 
 def test_a_recorded_reason_stands_in_for_a_view_that_could_not_be_obtained(world):
-    referral = _create(world.officer_a, world.child_a, consent_given=True, family_views="Supportive",
-                       views_not_obtained_reason="Child in hospital; views to follow via the ward teacher")
+    referral = _create(
+        world.officer_a,
+        world.child_a,
+        consent_given=True,
+        family_views="Supportive",
+        views_not_obtained_reason="Child in hospital; views to follow via the ward teacher",
+    )
     submitted = _submit(world.officer_a, referral)
     assert submitted.status == S.SUBMITTED
     event = submitted.events.order_by("-pk").first()
@@ -176,12 +226,16 @@ def test_a_recorded_reason_stands_in_for_a_view_that_could_not_be_obtained(world
 
 
 def test_a_school_submits_its_own_referral(world):
-    referral = _create(world.school_y, world.child_a, consent_given=True, family_views="Yes", child_views="Yes")
+    referral = _create(
+        world.school_y, world.child_a, consent_given=True, family_views="Yes", child_views="Yes"
+    )
     assert _submit(world.school_y, referral).status == S.SUBMITTED
 
 
 def test_another_la_cannot_submit(world):
-    referral = _create(world.officer_a, world.child_a, consent_given=True, family_views="Yes", child_views="Yes")
+    referral = _create(
+        world.officer_a, world.child_a, consent_given=True, family_views="Yes", child_views="Yes"
+    )
     with pytest.raises(services.ReferralNotAllowed):
         _submit(world.officer_b, referral)
 
@@ -192,15 +246,26 @@ def test_another_la_cannot_submit(world):
 def test_withdrawing_needs_a_reason(world):
     referral = _create(world.officer_a, world.child_a)
     with pytest.raises(services.ReferralInvalid) as refused:
-        services.withdraw_referral(actor=world.officer_a, at=AT, channel=Channel.WEB, referral=referral, reason=" ")
+        services.withdraw_referral(
+            actor=world.officer_a, at=AT, channel=Channel.WEB, referral=referral, reason=" "
+        )
     assert "reason" in refused.value.errors
     assert not ReferralEvent.objects.filter(to_status=S.WITHDRAWN).exists()
 
 
 def test_withdrawing_records_who_when_and_why(world):
     referral = _create(world.officer_a, world.child_a)
-    services.withdraw_referral(actor=world.manager_a, at=AT, channel=Channel.API, referral=referral,
-                               reason="Exclusion overturned by governors")
+    services.withdraw_referral(
+        actor=world.manager_a,
+        at=AT,
+        channel=Channel.API,
+        referral=referral,
+        reason="Exclusion overturned by governors",
+    )
     event = referral.events.get(to_status=S.WITHDRAWN)
-    assert (event.by, event.at, event.reason) == (world.manager_a, AT, "Exclusion overturned by governors")
+    assert (event.by, event.at, event.reason) == (
+        world.manager_a,
+        AT,
+        "Exclusion overturned by governors",
+    )
     assert AuditEvent.objects.filter(channel=Channel.API, child_id=world.child_a.pk).exists()

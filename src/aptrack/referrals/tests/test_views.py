@@ -15,8 +15,13 @@ S = ReferralStatus
 
 def _form(**overrides):
     data = {
-        "route": "EHCP_AWAITING", "primary_reason": "AWAITING", "needs_summary": "Autism; needs a small setting",
-        "family_views": "Dad agrees", "child_views": "I want to learn", "consent_given": "on", "proposed_tier": "2",
+        "route": "EHCP_AWAITING",
+        "primary_reason": "AWAITING",
+        "needs_summary": "Autism; needs a small setting",
+        "family_views": "Dad agrees",
+        "child_views": "I want to learn",
+        "consent_given": "on",
+        "proposed_tier": "2",
         "estimated_weekly_cost": "450.00",
     }
     data.update(overrides)
@@ -41,7 +46,9 @@ def _assert_error_page(response, *texts):
 
 def test_starting_a_referral_finds_the_child_first(officer, world):
     assert "Find child" in officer.get(reverse("referrals:new")).content.decode()
-    body = officer.get(reverse("referrals:new"), {"q": world.child_a.legal_last_name}).content.decode()
+    body = officer.get(
+        reverse("referrals:new"), {"q": world.child_a.legal_last_name}
+    ).content.decode()
     assert f"?child={world.child_a.pk}" in body
     assert f"?child={world.child_b.pk}" not in body
 
@@ -63,18 +70,29 @@ def test_starting_a_referral(officer, world):
 
 def test_a_bad_referral_is_shown_again_with_an_error_summary(officer, world):
     url = reverse("referrals:new") + f"?child={world.child_a.pk}"
-    _assert_error_page(officer.post(url, _form(needs_summary="")),
-                       'href="#id_needs_summary"', "Enter a summary of the child")
+    _assert_error_page(
+        officer.post(url, _form(needs_summary="")),
+        'href="#id_needs_summary"',
+        "Enter a summary of the child",
+    )
     # The service's own rules come back to the same form, linked to their fields.
-    _assert_error_page(officer.post(url, _form(route="PEX", primary_reason="PEX")),
-                       'href="#id_first_day_of_exclusion-day"', "Enter the first day of the exclusion")
+    _assert_error_page(
+        officer.post(url, _form(route="PEX", primary_reason="PEX")),
+        'href="#id_first_day_of_exclusion-day"',
+        "Enter the first day of the exclusion",
+    )
     assert not Referral.objects.exists()
 
 
 def test_the_detail_page_shows_the_timeline_and_is_audited(officer, world):
     referral = ReferralFactory(child=world.child_a, referrer=world.officer_a)
-    referral.events.create(from_status="", to_status=S.DRAFT, by=world.officer_a, at=referral.created_at,
-                           reason="Referral started")
+    referral.events.create(
+        from_status="",
+        to_status=S.DRAFT,
+        by=world.officer_a,
+        at=referral.created_at,
+        reason="Referral started",
+    )
     body = officer.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     child_url = reverse("children:detail", args=[world.child_a.pk])
     assert f'<a class="govuk-link" href="{child_url}">{escape(world.child_a.full_name)}</a>' in body
@@ -85,7 +103,11 @@ def test_the_detail_page_shows_the_timeline_and_is_audited(officer, world):
 
 
 def test_the_la_sees_a_school_s_referral_but_cannot_change_it(officer, world):
-    referral = ReferralFactory(child=world.child_a, referrer=world.school_y, commissioning_school=world.school_y.organisation)
+    referral = ReferralFactory(
+        child=world.child_a,
+        referrer=world.school_y,
+        commissioning_school=world.school_y.organisation,
+    )
     body = officer.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     assert "Change referral" not in body
     assert officer.get(reverse("referrals:edit", args=[referral.pk])).status_code == 403
@@ -95,9 +117,14 @@ def test_editing_with_bad_input_and_then_good(officer, world):
     referral = ReferralFactory(child=world.child_a, referrer=world.officer_a)
     url = reverse("referrals:edit", args=[referral.pk])
     assert officer.get(url).status_code == 200
-    _assert_error_page(officer.post(url, _form(estimated_weekly_cost="lots", version=referral.version)),
-                       "Estimated weekly cost must be an amount in pounds", 'href="#id_estimated_weekly_cost"')
-    _assert_error_page(officer.post(url, _form(version=referral.version + 1)), "Someone else changed this referral")
+    _assert_error_page(
+        officer.post(url, _form(estimated_weekly_cost="lots", version=referral.version)),
+        "Estimated weekly cost must be an amount in pounds",
+        'href="#id_estimated_weekly_cost"',
+    )
+    _assert_error_page(
+        officer.post(url, _form(version=referral.version + 1)), "Someone else changed this referral"
+    )
     response = officer.post(url, _form(needs_summary="Updated needs", version=referral.version))
     assert response.status_code == 302
     referral.refresh_from_db()
@@ -105,11 +132,16 @@ def test_editing_with_bad_input_and_then_good(officer, world):
 
 
 def test_submitting_a_draft_that_is_not_ready(officer, world):
-    referral = ReferralFactory(child=world.child_a, referrer=world.officer_a, consent_given=False, child_views="")
+    referral = ReferralFactory(
+        child=world.child_a, referrer=world.officer_a, consent_given=False, child_views=""
+    )
     url = reverse("referrals:submit", args=[referral.pk])
     assert "This draft is not ready yet" in officer.get(url).content.decode()
-    _assert_error_page(officer.post(url), "Record that the parent or carer consents",
-                       "Record the child&#39;s own views, or say why they could not be obtained")
+    _assert_error_page(
+        officer.post(url),
+        "Record that the parent or carer consents",
+        "Record the child&#39;s own views, or say why they could not be obtained",
+    )
     referral.refresh_from_db()
     assert referral.status == S.DRAFT
 
@@ -124,14 +156,20 @@ def test_submitting_a_ready_draft(officer, world):
 
 def test_submitting_twice_shows_the_refused_move(officer, world):
     referral = ReferralFactory(child=world.child_a, referrer=world.officer_a, status=S.SUBMITTED)
-    _assert_error_page(officer.post(reverse("referrals:submit", args=[referral.pk])),
-                       "This referral is submitted, so it cannot be submitted.")
+    _assert_error_page(
+        officer.post(reverse("referrals:submit", args=[referral.pk])),
+        "This referral is submitted, so it cannot be submitted.",
+    )
 
 
 def test_withdrawing_needs_a_reason_then_withdraws(officer, world):
     referral = ReferralFactory(child=world.child_a, referrer=world.officer_a, status=S.SUBMITTED)
     url = reverse("referrals:withdraw", args=[referral.pk])
-    _assert_error_page(officer.post(url, {"reason": ""}), 'href="#id_reason"', "Enter why the referral is being withdrawn")
+    _assert_error_page(
+        officer.post(url, {"reason": ""}),
+        'href="#id_reason"',
+        "Enter why the referral is being withdrawn",
+    )
     assert officer.post(url, {"reason": "Family moved to Devon"}).status_code == 302
     referral.refresh_from_db()
     assert referral.status == S.WITHDRAWN
@@ -147,8 +185,14 @@ def test_the_list_filters_by_status(officer, world):
 
 
 def test_the_sixth_day_page(client, world):
-    ReferralFactory(child=world.child_a2, referrer=world.officer_a, route="PEX", primary_reason="PEX",
-                    first_day_of_exclusion=dt.date(2026, 11, 2), status=S.SUBMITTED)
+    ReferralFactory(
+        child=world.child_a2,
+        referrer=world.officer_a,
+        route="PEX",
+        primary_reason="PEX",
+        first_day_of_exclusion=dt.date(2026, 11, 2),
+        status=S.SUBMITTED,
+    )
     client.force_login(world.officer_a)
     body = client.get(reverse("referrals:sixth_day")).content.decode()
     assert escape(world.child_a2.full_name) in body

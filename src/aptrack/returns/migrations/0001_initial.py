@@ -6,84 +6,235 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('children', '0001_initial'),
-        ('providers', '0001_initial'),
+        ("children", "0001_initial"),
+        ("providers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProviderReturn',
+            name="ProviderReturn",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_start_date', models.DateField()),
-                ('period_end_date', models.DateField()),
-                ('status', models.CharField(choices=[('DRAFT', 'Draft'), ('SUBMITTED', 'Submitted')], default='DRAFT', max_length=10)),
-                ('created_at', models.DateTimeField()),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='returns', to='providers.provider')),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period_start_date", models.DateField()),
+                ("period_end_date", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("DRAFT", "Draft"), ("SUBMITTED", "Submitted")],
+                        default="DRAFT",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="returns",
+                        to="providers.provider",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReturnEvent',
+            name="ReturnEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('STARTED', 'Return started'), ('LINE_ADDED', 'Pupil added'), ('LINE_REMOVED', 'Pupil removed'), ('SUBMITTED', 'Return submitted')], max_length=20)),
-                ('from_status', models.CharField(blank=True, choices=[('DRAFT', 'Draft'), ('SUBMITTED', 'Submitted')], max_length=10)),
-                ('to_status', models.CharField(choices=[('DRAFT', 'Draft'), ('SUBMITTED', 'Submitted')], max_length=10)),
-                ('at', models.DateTimeField()),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('provider_return', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='returns.providerreturn')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("STARTED", "Return started"),
+                            ("LINE_ADDED", "Pupil added"),
+                            ("LINE_REMOVED", "Pupil removed"),
+                            ("SUBMITTED", "Return submitted"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[("DRAFT", "Draft"), ("SUBMITTED", "Submitted")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[("DRAFT", "Draft"), ("SUBMITTED", "Submitted")], max_length=10
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "provider_return",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="returns.providerreturn",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReturnLine',
+            name="ReturnLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('age_years', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('compulsory_school_age', models.BooleanField(blank=True, null=True)),
-                ('looked_after', models.BooleanField(blank=True, null=True)),
-                ('has_ehcp', models.BooleanField(blank=True, null=True, verbose_name='Has an EHCP')),
-                ('hours_per_week', models.DecimalField(decimal_places=1, max_digits=4)),
-                ('created_at', models.DateTimeField()),
-                ('child', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='return_lines', to='children.child')),
-                ('provider_return', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='returns.providerreturn')),
-                ('sites', models.ManyToManyField(blank=True, related_name='return_lines', to='providers.providersite')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("age_years", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("compulsory_school_age", models.BooleanField(blank=True, null=True)),
+                ("looked_after", models.BooleanField(blank=True, null=True)),
+                (
+                    "has_ehcp",
+                    models.BooleanField(blank=True, null=True, verbose_name="Has an EHCP"),
+                ),
+                ("hours_per_week", models.DecimalField(decimal_places=1, max_digits=4)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "child",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="return_lines",
+                        to="children.child",
+                    ),
+                ),
+                (
+                    "provider_return",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="returns.providerreturn",
+                    ),
+                ),
+                (
+                    "sites",
+                    models.ManyToManyField(
+                        blank=True, related_name="return_lines", to="providers.providersite"
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='providerreturn',
-            constraint=models.UniqueConstraint(fields=('provider', 'period_start_date'), name='one_return_per_provider_period'),
+            model_name="providerreturn",
+            constraint=models.UniqueConstraint(
+                fields=("provider", "period_start_date"), name="one_return_per_provider_period"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='providerreturn',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end_date__gte', models.F('period_start_date'))), name='return_period_ends_after_start'),
+            model_name="providerreturn",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("period_end_date__gte", models.F("period_start_date"))),
+                name="return_period_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='providerreturn',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'DRAFT'), ('submitted_at__isnull', True), ('submitted_by__isnull', True)), models.Q(('status', 'SUBMITTED'), ('submitted_at__isnull', False), ('submitted_by__isnull', False)), _connector='OR'), name='return_submitted_says_who_and_when'),
+            model_name="providerreturn",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("status", "DRAFT"),
+                        ("submitted_at__isnull", True),
+                        ("submitted_by__isnull", True),
+                    ),
+                    models.Q(
+                        ("status", "SUBMITTED"),
+                        ("submitted_at__isnull", False),
+                        ("submitted_by__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="return_submitted_says_who_and_when",
+            ),
         ),
         migrations.AddIndex(
-            model_name='returnevent',
-            index=models.Index(fields=['provider_return', 'at'], name='returns_ret_provide_fe556a_idx'),
+            model_name="returnevent",
+            index=models.Index(
+                fields=["provider_return", "at"], name="returns_ret_provide_fe556a_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='returnline',
-            constraint=models.UniqueConstraint(condition=models.Q(('child__isnull', False)), fields=('provider_return', 'child'), name='one_line_per_child_per_return'),
+            model_name="returnline",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("child__isnull", False)),
+                fields=("provider_return", "child"),
+                name="one_line_per_child_per_return",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='returnline',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('age_years__isnull', True), ('child__isnull', False), ('compulsory_school_age__isnull', True), ('has_ehcp__isnull', True), ('looked_after__isnull', True)), models.Q(('child__isnull', True), ('compulsory_school_age__isnull', False), ('has_ehcp__isnull', False), ('looked_after__isnull', False)), _connector='OR'), name='return_line_is_named_or_anonymous'),
+            model_name="returnline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("age_years__isnull", True),
+                        ("child__isnull", False),
+                        ("compulsory_school_age__isnull", True),
+                        ("has_ehcp__isnull", True),
+                        ("looked_after__isnull", True),
+                    ),
+                    models.Q(
+                        ("child__isnull", True),
+                        ("compulsory_school_age__isnull", False),
+                        ("has_ehcp__isnull", False),
+                        ("looked_after__isnull", False),
+                    ),
+                    _connector="OR",
+                ),
+                name="return_line_is_named_or_anonymous",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='returnline',
-            constraint=models.CheckConstraint(condition=models.Q(('hours_per_week__gt', 0)), name='return_line_hours_positive'),
+            model_name="returnline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("hours_per_week__gt", 0)), name="return_line_hours_positive"
+            ),
         ),
     ]

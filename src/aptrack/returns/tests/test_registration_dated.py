@@ -17,8 +17,14 @@ DAY_BEFORE = dt.date(2027, 8, 31)
 
 
 def _pupil(**extra) -> Pupil:
-    values = {"child_id": None, "hours_per_week": Decimal(25), "compulsory_school_age": True,
-              "looked_after": False, "has_ehcp": False, "has_sen": False}
+    values = {
+        "child_id": None,
+        "hours_per_week": Decimal(25),
+        "compulsory_school_age": True,
+        "looked_after": False,
+        "has_ehcp": False,
+        "has_sen": False,
+    }
     return Pupil(**{**values, **extra})
 
 
@@ -37,7 +43,9 @@ def test_before_any_commencement_one_pupil_on_sen_support_is_not_enough():
 def test_one_pupil_with_special_educational_needs_is_enough_from_the_commencement_day():
     assert not breaches([SEN_SUPPORT], DAY_BEFORE)
     assert breaches([SEN_SUPPORT], COMMENCED)
-    assert registration_rule(COMMENCED).law.startswith("Education and Skills Act 2008 s92 as substituted")
+    assert registration_rule(COMMENCED).law.startswith(
+        "Education and Skills Act 2008 s92 as substituted"
+    )
 
 
 @override_settings(APTRACK_CWSA_S92_COMMENCEMENT="2027-09-01")

@@ -263,7 +263,9 @@ def test_the_full_time_threshold_is_a_setting(db, setting, hours, must_register)
 
 @override_settings(APTRACK_REGISTRATION_FULL_TIME_HOURS={"KS3": 25})
 def test_a_threshold_setting_that_is_not_one_number_is_refused_clearly(db):
-    with pytest.raises(ImproperlyConfigured, match="APTRACK_REGISTRATION_FULL_TIME_HOURS must be one number"):
+    with pytest.raises(
+        ImproperlyConfigured, match="APTRACK_REGISTRATION_FULL_TIME_HOURS must be one number"
+    ):
         evaluate_threshold(ProviderFactory(), ON)
 
 

@@ -103,12 +103,18 @@ def test_a_school_s_commission_is_flagged_for_the_la_the_child_lives_in():
     (`placements.rules.la_placements_q`), so it is flagged, and the provider counts as one the
     LA uses; a placement still planned has not run and is not flagged."""
     provider = ProviderFactory(home_la=la("204"))  # based in Hackney
-    school = OrganisationFactory(kind="SCHOOL", local_authority=la("204"), establishment=EstablishmentFactory())
+    school = OrganisationFactory(
+        kind="SCHOOL", local_authority=la("204"), establishment=EstablishmentFactory()
+    )
     by_school = PlacementFactory(
-        provider=provider.organisation, start_date=_days_ago(100), commissioning_la=None,
+        provider=provider.organisation,
+        start_date=_days_ago(100),
+        commissioning_la=None,
         commissioning_school=school,
     )
-    PlacementFactory(provider=provider.organisation, start_date=_days_ago(100), status=PlacementStatus.PLANNED)
+    PlacementFactory(
+        provider=provider.organisation, start_date=_days_ago(100), status=PlacementStatus.PLANNED
+    )
     assert by_school.child.home_la == la("838")
     assert _flagged("838") == [(by_school.pk, 100)]
     assert _flagged("204") == []

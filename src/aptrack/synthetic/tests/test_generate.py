@@ -151,7 +151,17 @@ def test_every_generated_provider_has_a_register_record_with_sites_and_standing(
     from aptrack.organisations.models import Organisation
     from aptrack.providers.models import ProviderApproval, ProviderSite
 
-    call_command("generate", "--scale", "la", "--seed", "3", "--today", "2026-11-23", stdout=StringIO(), stderr=StringIO())
+    call_command(
+        "generate",
+        "--scale",
+        "la",
+        "--seed",
+        "3",
+        "--today",
+        "2026-11-23",
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
     organisations = Organisation.objects.filter(kind="PROVIDER").count()
     assert Provider.objects.count() == organisations > 0
     assert not Provider.objects.filter(sites__isnull=True).exists()
@@ -168,34 +178,62 @@ def _everything_then_roll_back(seed: int) -> list[list[tuple]]:
     with transaction.atomic():
         _generate(seed)
         rows = [
-            list(Placement.objects.order_by("pk").values_list(
-                "child__upn", "provider__name", "status", "tier", "start_date",
-                "planned_end_date", "maximum_end_date", "end_date", "hours_per_week",
-                "home_school_hours_per_week", "weekly_cost", "part_time_reason", "exit_plan",
-                "end_reason", "destination",
-            )),
-            list(IntendedOutcome.objects.order_by("pk").values_list(
-                "placement__child__upn", "description", "baseline", "target"
-            )),
-            list(Review.objects.order_by("pk").values_list(
-                "placement__child__upn", "held_date", "decision", "attendance_percent",
-                "recorded_by__username",
-            )),
+            list(
+                Placement.objects.order_by("pk").values_list(
+                    "child__upn",
+                    "provider__name",
+                    "status",
+                    "tier",
+                    "start_date",
+                    "planned_end_date",
+                    "maximum_end_date",
+                    "end_date",
+                    "hours_per_week",
+                    "home_school_hours_per_week",
+                    "weekly_cost",
+                    "part_time_reason",
+                    "exit_plan",
+                    "end_reason",
+                    "destination",
+                )
+            ),
+            list(
+                IntendedOutcome.objects.order_by("pk").values_list(
+                    "placement__child__upn", "description", "baseline", "target"
+                )
+            ),
+            list(
+                Review.objects.order_by("pk").values_list(
+                    "placement__child__upn",
+                    "held_date",
+                    "decision",
+                    "attendance_percent",
+                    "recorded_by__username",
+                )
+            ),
             list(OutcomeProgress.objects.order_by("pk").values_list("score", "current_value")),
-            list(FollowUp.objects.order_by("pk").values_list(
-                "due_date", "done_date", "destination_sustained"
-            )),
+            list(
+                FollowUp.objects.order_by("pk").values_list(
+                    "due_date", "done_date", "destination_sustained"
+                )
+            ),
             list(PlacementEvent.objects.order_by("pk").values_list("kind", "at", "data")),
-            list(ComplianceCheck.objects.order_by("pk").values_list(
-                "provider__name", "check_type", "evidence_date", "expiry_date", "named_person"
-            )),
-            list(QAVisit.objects.order_by("pk").values_list(
-                "provider__name", "visit_date", "status", "overall_judgement", "summary"
-            )),
+            list(
+                ComplianceCheck.objects.order_by("pk").values_list(
+                    "provider__name", "check_type", "evidence_date", "expiry_date", "named_person"
+                )
+            ),
+            list(
+                QAVisit.objects.order_by("pk").values_list(
+                    "provider__name", "visit_date", "status", "overall_judgement", "summary"
+                )
+            ),
             list(StandardJudgement.objects.order_by("pk").values_list("standard__code", "grade")),
-            list(ProviderReturn.objects.order_by("pk").values_list(
-                "provider__name", "period_start_date", "status", "submitted_at"
-            )),
+            list(
+                ProviderReturn.objects.order_by("pk").values_list(
+                    "provider__name", "period_start_date", "status", "submitted_at"
+                )
+            ),
             list(ReturnLine.objects.order_by("pk").values_list("child__upn", "hours_per_week")),
             list(User.objects.order_by("username").values_list("username", "role")),
         ]
@@ -216,13 +254,28 @@ def test_demo_authority_has_panels_referrals_and_sixth_day_cases():
     from aptrack.referrals import selectors as referral_selectors
     from aptrack.referrals.models import Referral
 
-    call_command("generate", "--scale", "la", "--seed", "1", "--today", "2026-11-23", stdout=StringIO(), stderr=StringIO())
+    call_command(
+        "generate",
+        "--scale",
+        "la",
+        "--seed",
+        "1",
+        "--today",
+        "2026-11-23",
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
     dorset = LocalAuthority.objects.get(code="838")
     assert Meeting.objects.filter(panel__local_authority=dorset, status="CLOSED").exists()
-    assert Meeting.objects.filter(panel__local_authority=dorset, date__gt=dt.date(2026, 11, 23)).exists()
-    assert Decision.objects.filter(agenda_item__meeting__panel__local_authority=dorset, outcome="APPROVED").exists()
+    assert Meeting.objects.filter(
+        panel__local_authority=dorset, date__gt=dt.date(2026, 11, 23)
+    ).exists()
+    assert Decision.objects.filter(
+        agenda_item__meeting__panel__local_authority=dorset, outcome="APPROVED"
+    ).exists()
     assert {"DRAFT", "SUBMITTED", "ON_AGENDA", "APPROVED"} <= set(
-        Referral.objects.filter(commissioning_la=dorset).values_list("status", flat=True))
+        Referral.objects.filter(commissioning_la=dorset).values_list("status", flat=True)
+    )
     at_risk = referral_selectors.list_sixth_day_at_risk(la_id=dorset.pk, on=dt.date(2026, 11, 23))
     assert len(at_risk) >= 1
     # "Last changed" is when the referral's history last moved, never the moment of generating.

@@ -63,8 +63,15 @@ def _la_scale_built(django_db_setup: None, django_db_blocker: Any) -> Iterator[s
     out = StringIO()
     with django_db_blocker.unblock(), transaction.atomic():
         call_command(
-            "generate", "--scale", "la", "--seed", "1", "--today", TODAY.isoformat(),
-            stdout=out, stderr=StringIO(),
+            "generate",
+            "--scale",
+            "la",
+            "--seed",
+            "1",
+            "--today",
+            TODAY.isoformat(),
+            stdout=out,
+            stderr=StringIO(),
         )
         yield out.getvalue()
         transaction.set_rollback(True)
@@ -272,7 +279,9 @@ def test_returns_cover_the_last_three_months_and_dorset_trips_the_threshold(
     assert statuses[ReturnStatus.SUBMITTED] > 5 * statuses[ReturnStatus.DRAFT]
     placed = {
         (p.child_id, p.provider_id, p.hours_per_week, p.start_date, p.end_date)
-        for p in Placement.objects.filter(status__in=[PlacementStatus.ACTIVE, PlacementStatus.ENDED])
+        for p in Placement.objects.filter(
+            status__in=[PlacementStatus.ACTIVE, PlacementStatus.ENDED]
+        )
     }
     lines = ReturnLine.objects.filter(child__isnull=False).select_related(
         "provider_return__provider"
@@ -401,9 +410,10 @@ def test_ended_placements_have_destinations_follow_ups_and_events(
 def test_synthetic_staff_cannot_sign_in(la_scale: str) -> None:
     staff = User.objects.exclude(username__in=services.DEMO_USERNAMES)
     assert staff.filter(role=Role.QA_LEAD, organisation__local_authority__code="838").exists()
-    assert staff.filter(role=Role.PROVIDER_STAFF).count() == Provider.objects.exclude(
-        kind__in=REGISTERED_KINDS
-    ).count()
+    assert (
+        staff.filter(role=Role.PROVIDER_STAFF).count()
+        == Provider.objects.exclude(kind__in=REGISTERED_KINDS).count()
+    )
     assert not any(user.has_usable_password() for user in staff)
 
 

@@ -32,18 +32,58 @@ def _outcomes_then_roll_back(seed: int) -> list[list[tuple]]:
     with transaction.atomic():
         _generate(seed)
         rows = [
-            list(AttainmentRecord.objects.order_by("placement__child__upn", "placement__start_date", "subject", "point",
-                                                   "assessed_date", "grade")
-                 .values_list("placement__child__upn", "subject", "point", "grade", "assessed_date", "review__held_date")),
-            list(Qualification.objects.order_by("placement__child__upn", "title", "started_date")
-                 .values_list("placement__child__upn", "title", "status", "started_date", "result_date")),
-            list(WellbeingScore.objects.order_by("placement__child__upn", "recorded_date", "score")
-                 .values_list("placement__child__upn", "score", "recorded_date")),
-            list(PriorAttendance.objects.order_by("placement__child__upn", "period_end_date")
-                 .values_list("placement__child__upn", "attendance_percent", "period_start_date", "period_end_date")),
-            list(OutreachSupport.objects.order_by("local_authority__code", "school__name", "start_date", "hours")
-                 .values_list("local_authority__code", "school__name", "provider__name", "start_date", "end_date",
-                              "pupils_supported", "hours")),
+            list(
+                AttainmentRecord.objects.order_by(
+                    "placement__child__upn",
+                    "placement__start_date",
+                    "subject",
+                    "point",
+                    "assessed_date",
+                    "grade",
+                ).values_list(
+                    "placement__child__upn",
+                    "subject",
+                    "point",
+                    "grade",
+                    "assessed_date",
+                    "review__held_date",
+                )
+            ),
+            list(
+                Qualification.objects.order_by(
+                    "placement__child__upn", "title", "started_date"
+                ).values_list(
+                    "placement__child__upn", "title", "status", "started_date", "result_date"
+                )
+            ),
+            list(
+                WellbeingScore.objects.order_by(
+                    "placement__child__upn", "recorded_date", "score"
+                ).values_list("placement__child__upn", "score", "recorded_date")
+            ),
+            list(
+                PriorAttendance.objects.order_by(
+                    "placement__child__upn", "period_end_date"
+                ).values_list(
+                    "placement__child__upn",
+                    "attendance_percent",
+                    "period_start_date",
+                    "period_end_date",
+                )
+            ),
+            list(
+                OutreachSupport.objects.order_by(
+                    "local_authority__code", "school__name", "start_date", "hours"
+                ).values_list(
+                    "local_authority__code",
+                    "school__name",
+                    "provider__name",
+                    "start_date",
+                    "end_date",
+                    "pupils_supported",
+                    "hours",
+                )
+            ),
         ]
         transaction.set_rollback(True)
     return rows
@@ -73,7 +113,10 @@ def test_outcomes_are_consistent_with_their_placements(generated: None) -> None:
         assert prior.period_end_date < prior.placement.start_date
     for qualification in Qualification.objects.select_related("placement"):
         assert qualification.started_date <= TODAY
-        assert qualification.result_date is None or qualification.started_date <= qualification.result_date <= TODAY
+        assert (
+            qualification.result_date is None
+            or qualification.started_date <= qualification.result_date <= TODAY
+        )
 
 
 def test_outcome_measures_look_like_ap(generated: None) -> None:
@@ -84,7 +127,11 @@ def test_outcome_measures_look_like_ap(generated: None) -> None:
     assert summary.qualifications_achieved > 0 and summary.qualifications_working_towards > 0
     assert summary.wellbeing_compared > 0
     # Attendance in AP is higher than before for most, not all.
-    assert 0.5 * summary.attendance_compared < summary.attendance_improved < summary.attendance_compared
+    assert (
+        0.5 * summary.attendance_compared
+        < summary.attendance_improved
+        < summary.attendance_compared
+    )
     assert summary.reintegrated > 0
 
 

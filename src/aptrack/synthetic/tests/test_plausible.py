@@ -35,11 +35,17 @@ def test_nothing_is_dated_after_today(demo) -> None:
     assert not Meeting.objects.filter(status=MeetingStatus.CLOSED, date__gt=TODAY).exists()
 
 
-def test_every_approved_referral_was_decided_at_a_panel_meeting_before_it_was_last_changed(demo) -> None:
+def test_every_approved_referral_was_decided_at_a_panel_meeting_before_it_was_last_changed(
+    demo,
+) -> None:
     approved = Referral.objects.filter(status=ReferralStatus.APPROVED)
     assert approved.exists()
-    for referral in approved.prefetch_related("agenda_items__decision", "agenda_items__meeting", "events"):
-        decisions = [item.decision for item in referral.agenda_items.all() if hasattr(item, "decision")]
+    for referral in approved.prefetch_related(
+        "agenda_items__decision", "agenda_items__meeting", "events"
+    ):
+        decisions = [
+            item.decision for item in referral.agenda_items.all() if hasattr(item, "decision")
+        ]
         assert decisions, referral.pk
         assert all(d.agenda_item.meeting.date <= d.decided_at.date() <= TODAY for d in decisions)
         started = min(event.at for event in referral.events.all())
@@ -51,14 +57,20 @@ def test_no_provider_is_over_capacity_and_the_pru_is_in_its_own_la(demo) -> None
         placed = count_occupancy(provider=provider, on=TODAY)
         assert placed <= provider.capacity, (provider.name, placed, provider.capacity)
         if provider.kind == ProviderKind.PRU:
-            assert {site.local_authority_id for site in provider.sites.all()} == {provider.home_la_id}
+            assert {site.local_authority_id for site in provider.sites.all()} == {
+                provider.home_la_id
+            }
 
 
 def test_each_member_of_the_demo_ap_panel_has_a_demo_login(demo) -> None:
-    members = PanelMember.objects.filter(panel__kind="AP", panel__local_authority__code=services.DEMO_LA_CODE)
+    members = PanelMember.objects.filter(
+        panel__kind="AP", panel__local_authority__code=services.DEMO_LA_CODE
+    )
     assert members.count() >= 5
     for member in members.select_related("user"):
-        assert member.user is not None and member.user.username in services.DEMO_USERNAMES, member.agency
+        assert member.user is not None and member.user.username in services.DEMO_USERNAMES, (
+            member.agency
+        )
         assert member.user.check_password(services.DEMO_PASSWORD)
         assert member.name == member.user.get_full_name()
 

@@ -21,7 +21,9 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user named {username!r}")
         if not user.organisation_id or not user.role:
-            raise CommandError(f"User {username!r} has no organisation or role: a token would see nothing")
+            raise CommandError(
+                f"User {username!r} has no organisation or role: a token would see nothing"
+            )
         _, token = services.issue_api_token(user=user, name=name, at=timezone.now())
         self.stdout.write(f"Token for {username} ({user.get_role_display()}, {user.organisation}):")
         self.stdout.write(token)

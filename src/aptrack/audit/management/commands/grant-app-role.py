@@ -15,7 +15,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("role", nargs="?", default="aptrack_app", help="the role DATABASE_URL connects as")
+        parser.add_argument(
+            "role", nargs="?", default="aptrack_app", help="the role DATABASE_URL connects as"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         role = options["role"]
@@ -28,4 +30,6 @@ class Command(BaseCommand):
                 f"Created role {role} without a login: give it one with "
                 f"ALTER ROLE {role} LOGIN PASSWORD '...'; then point DATABASE_URL at it."
             )
-        self.stdout.write(f"{role} may read and write aptrack's tables, and only read and append to the audit trail.")
+        self.stdout.write(
+            f"{role} may read and write aptrack's tables, and only read and append to the audit trail."
+        )

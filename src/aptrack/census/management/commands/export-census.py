@@ -45,7 +45,9 @@ class Command(BaseCommand):
             default=None,
             help="Census day, YYYY-MM-DD (default: the third Thursday of January of this academic year)",
         )
-        parser.add_argument("--output", type=Path, default=None, help="Write to FILE (default: stdout)")
+        parser.add_argument(
+            "--output", type=Path, default=None, help="Write to FILE (default: stdout)"
+        )
         parser.add_argument(
             "--errors-report",
             action="store_true",
@@ -53,7 +55,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--by", help="Username of the person exporting, for the audit trail")
         parser.add_argument(
-            "--today", type=_date, default=None, help="Today's date, YYYY-MM-DD (default: the local date)"
+            "--today",
+            type=_date,
+            default=None,
+            help="Today's date, YYYY-MM-DD (default: the local date)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -68,7 +73,9 @@ class Command(BaseCommand):
         today = options["today"] or timezone.localdate()
         census_date = options["date"] or dates.default_census_date(today)
         census = services.build_census(la=la, census_date=census_date, today=today)
-        export = services.export_error_report if options["errors_report"] else services.export_census
+        export = (
+            services.export_error_report if options["errors_report"] else services.export_census
+        )
         if census.has_errors and not options["errors_report"]:
             for issue in census.issues:
                 row = issue.row
@@ -85,7 +92,13 @@ class Command(BaseCommand):
         output = options["output"]
         stream = output.open("w", encoding="utf-8", newline="") if output else self.stdout
         try:
-            export(census=census, stream=stream, actor=actor, at=timezone.now(), channel=Channel.COMMAND)
+            export(
+                census=census,
+                stream=stream,
+                actor=actor,
+                at=timezone.now(),
+                channel=Channel.COMMAND,
+            )
         finally:
             if output:
                 stream.close()

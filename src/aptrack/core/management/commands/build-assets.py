@@ -29,7 +29,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         modules = Path(settings.PROJECT_DIR) / "node_modules"
         if not (modules / "govuk-frontend").is_dir():
-            raise CommandError(f"{modules} has no govuk-frontend: run `npm ci` first (make install does)")
+            raise CommandError(
+                f"{modules} has no govuk-frontend: run `npm ci` first (make install does)"
+            )
         target = Path(settings.BASE_DIR) / "static" / "vendor"
         if target.exists():
             shutil.rmtree(target)

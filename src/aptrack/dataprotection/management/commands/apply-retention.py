@@ -18,7 +18,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--dry-run", action="store_true", help="report what is due; change nothing")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="report what is due; change nothing"
+        )
         parser.add_argument("--today", help="the date to apply the schedule on (default today)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -30,7 +32,9 @@ class Command(BaseCommand):
                 raise CommandError(BAD_DATE.format(value=options["today"])) from error
         report = apply_retention(today=today, now=timezone.now(), dry_run=options["dry_run"])
         verb = "Due" if report.dry_run else "Done"
-        self.stdout.write(f"Retention schedule on {today.isoformat()}{' (dry run: nothing changed)' if report.dry_run else ''}:")
+        self.stdout.write(
+            f"Retention schedule on {today.isoformat()}{' (dry run: nothing changed)' if report.dry_run else ''}:"
+        )
         if not any(report.counts.values()):
             self.stdout.write("  nothing is due.")
         for kind, count in report.counts.items():

@@ -29,7 +29,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--from", dest="start", required=True)
         parser.add_argument("--to", dest="end", required=True)
-        parser.add_argument("--la", help="an LA code such as 838: events about its children or by its staff")
+        parser.add_argument(
+            "--la", help="an LA code such as 838: events about its children or by its staff"
+        )
         parser.add_argument("--output", type=Path, help="the CSV file (default: standard output)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -45,7 +47,12 @@ class Command(BaseCommand):
             stream = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
             try:
                 count = export_audit_log(
-                    start=start, end=end, la_id=la_id, stream=stream, actor=None, channel=Channel.COMMAND,
+                    start=start,
+                    end=end,
+                    la_id=la_id,
+                    stream=stream,
+                    actor=None,
+                    channel=Channel.COMMAND,
                     where="aptrack export-audit-log",
                 )
             finally:

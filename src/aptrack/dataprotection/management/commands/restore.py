@@ -9,11 +9,15 @@ from aptrack.dataprotection.backup import BackupError, restore
 
 
 class Command(BaseCommand):
-    help = "Restore the database from FILE. Refuses a database that already holds data unless --force."
+    help = (
+        "Restore the database from FILE. Refuses a database that already holds data unless --force."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
-        parser.add_argument("--force", action="store_true", help="replace a database that already holds data")
+        parser.add_argument(
+            "--force", action="store_true", help="replace a database that already holds data"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

@@ -27,11 +27,17 @@ class Command(BaseCommand):
         if child is None:
             raise CommandError(NO_SUCH_CHILD.format(child_id=options["child_id"]))
         content = export_child(
-            child=child, fmt=options["format"], actor=None, at=timezone.now(), channel=Channel.COMMAND,
+            child=child,
+            fmt=options["format"],
+            actor=None,
+            at=timezone.now(),
+            channel=Channel.COMMAND,
             where="aptrack subject-access",
         )
         try:
             options["output"].write_bytes(content)
         except OSError as error:
             raise CommandError(f"Could not write {options['output']}: {error}") from error
-        self.stdout.write(f"Wrote child {child.pk}'s subject-access export ({options['format']}) to {options['output']}.")
+        self.stdout.write(
+            f"Wrote child {child.pk}'s subject-access export ({options['format']}) to {options['output']}."
+        )

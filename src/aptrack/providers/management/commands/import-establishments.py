@@ -38,7 +38,9 @@ class Command(BaseCommand):
             disable=None if options["verbosity"] > 0 else True,  # None: only on a terminal
         ) as bar:
             try:
-                report = gias.import_establishments(path=file, at=timezone.now(), dry_run=dry_run, progress=bar.update)
+                report = gias.import_establishments(
+                    path=file, at=timezone.now(), dry_run=dry_run, progress=bar.update
+                )
             except gias.GiasFileInvalid as error:
                 raise CommandError("\n".join([str(error), *error.listing()])) from error
         for line in report.lines():

@@ -18,7 +18,9 @@ class Command(BaseCommand):
     help = "Print the demo logins (one per role) and their shared password"
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--url", default=SITE_URL, help=f"where the site is served (default {SITE_URL})")
+        parser.add_argument(
+            "--url", default=SITE_URL, help=f"where the site is served (default {SITE_URL})"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         users = selectors.list_demo_users()
@@ -38,7 +40,9 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"Password for every demo user: {services.DEMO_PASSWORD}")
         if settings.APTRACK_REQUIRE_2FA:
-            self.stdout.write("LA managers, QA leads and analysts set up an authenticator app at first sign-in.")
+            self.stdout.write(
+                "LA managers, QA leads and analysts set up an authenticator app at first sign-in."
+            )
         else:
             self.stdout.write(
                 "Two-factor sign-in is off here (APTRACK_REQUIRE_2FA, off with DEBUG); in production LA "
