@@ -64,6 +64,7 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check src
+	$(BIN)/ruff format --check src
 
 ## make check: lint, and no model change without its migration (make test runs it first)
 check: lint
