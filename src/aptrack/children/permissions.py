@@ -80,6 +80,14 @@ CHILD_SCOPES: dict[str, Callable[[object], QuerySet[Child]]] = {
 }
 
 
+# The roles with a register of children; the others see none, or aggregates only.
+REGISTER_ROLES = frozenset(role for role, scope in CHILD_SCOPES.items() if scope is not _none)
+
+
+def can_use_register(user: object) -> bool:
+    return getattr(user, "role", None) in REGISTER_ROLES
+
+
 def scope_children(user: object) -> QuerySet[Child]:
     """The children this user may see. No role or no organisation means none."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "organisation_id", None):
