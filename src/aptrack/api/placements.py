@@ -21,6 +21,7 @@ from aptrack.placements import permissions, selectors, services
 from aptrack.placements.models import Destination, EndReason, Placement
 from aptrack.placements.states import PlacementStatus
 from aptrack.providers.models import Provider, ProviderSite
+from aptrack.referrals import selectors as referral_selectors
 
 router = Router(tags=["placements"])
 
@@ -179,7 +180,7 @@ def _service_data(request: HttpRequest, payload: PlacementIn) -> dict[str, Any]:
         errors["site"] = ["No site found"]
     data["referral"] = None
     if payload.referral_id is not None:
-        data["referral"] = selectors.get_referral(
+        data["referral"] = referral_selectors.get_referral_to_commission(
             user=request.user, referral_id=payload.referral_id
         )
         if data["referral"] is None:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from aptrack.core.navigation import MAY_OPEN, URL_NAMES, navigation_items
+from aptrack.core.navigation import URL_NAMES, may_open, navigation_items
 
 
 class Reach:
@@ -20,9 +20,7 @@ class Reach:
 
     def __call__(self, name: str) -> bool:
         if name not in self._known:
-            self._known[name] = bool(
-                getattr(self.user, "is_authenticated", False) and MAY_OPEN[name](self.user)
-            )
+            self._known[name] = may_open(self.user, name)
         return self._known[name]
 
 

@@ -66,6 +66,12 @@ def register_home_panel(
     _HOME_PANELS.sort(key=lambda panel: panel.order)
 
 
+def may_open(user: Any, name: str) -> bool:
+    """Whether `user` may open page `name` of any app: a page links to another app's page
+    through this rather than importing that app's permissions."""
+    return bool(getattr(user, "is_authenticated", False) and MAY_OPEN[name](user))
+
+
 def navigation_items() -> tuple[NavItem, ...]:
     return tuple(_NAVIGATION)
 

@@ -11,6 +11,7 @@ class PlacementsConfig(AppConfig):
 
         navigation.register_page("placements:list", permissions.can_view_placements)
         navigation.register_page("placements:home", permissions.can_use_caseworker_home)
+        navigation.register_page("placements:new", permissions.can_create_placement)
         navigation.register_navigation(order=40, text="Placements", name="placements:list")
 
         from aptrack.core import changes

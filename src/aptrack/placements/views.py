@@ -37,6 +37,7 @@ from aptrack.placements.forms import (
 )
 from aptrack.placements.models import Placement, ReviewDecision
 from aptrack.placements.states import EventKind
+from aptrack.referrals import selectors as referral_selectors
 
 # Service error keys that a form names differently.
 _FIELD_ALIASES = {"provider": "site", "commissioning_school": "commissioning_school_urn"}
@@ -171,7 +172,7 @@ def placement_new(request: HttpRequest) -> HttpResponse:
     referral = child = None
     try:
         if request.GET.get("referral"):
-            referral = selectors.get_referral(
+            referral = referral_selectors.get_referral_to_commission(
                 user=request.user, referral_id=int(request.GET["referral"])
             )
             child = referral.child if referral else None
