@@ -127,9 +127,9 @@ def is_provider_compliant(provider: Provider, on: dt.date) -> bool:
     if not apps.is_installed("aptrack.quality"):
         return True
     # Imported here: quality is an optional app, and it imports from placements' neighbours.
-    from aptrack.quality import selectors as quality_selectors
+    from aptrack.quality.selectors import compliance as quality_compliance
 
-    return quality_selectors.is_provider_compliant(provider, on)
+    return quality_compliance.is_provider_compliant(provider, on)
 
 
 def _standing_error(provider: Provider, la: LocalAuthority | None) -> str | None:
