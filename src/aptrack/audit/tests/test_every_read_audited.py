@@ -44,6 +44,7 @@ WATCHED = {
     "outcomes",
     "api",
     "alerts",
+    "dataprotection",
 }
 
 
@@ -103,6 +104,9 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     "children:audit_trail": [
         Walk("manager_a", lambda s: reverse("children:audit_trail", args=[s.child_a.pk]))
     ],
+    "dataprotection:audit_log": NoChild(
+        "the audit log names records by id; its download is recorded as an export"
+    ),
     "dataprotection:subject_access_json": [
         Walk(
             "manager_a",
