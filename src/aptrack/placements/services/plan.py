@@ -167,7 +167,7 @@ def _validated_plan(
     clean: dict[str, Any] = {}
     site = values.get("site")
     if provider is None:
-        pass  # a placement whose provider left the register keeps its site
+        pass  # no register entry to check the site against
     elif site.provider_id != provider.pk:
         add_error(errors, "site", SITE_NOT_PROVIDERS)
     elif not site.is_active and (current is None or current.site_id != site.pk):
