@@ -19,8 +19,7 @@ from typing import Any, BinaryIO
 import psycopg
 from django.db import connection, transaction
 
-from aptrack.attendance import codes, rules
-from aptrack.attendance.codes import MarkClass
+from aptrack.attendance import codes, rollups, rules
 from aptrack.attendance.marks_file import Body, FileShape, iter_records
 from aptrack.attendance.models import AttendanceMark, AttendanceMarkVersion, PlacementWeek
 from aptrack.attendance.rules import Column, RowError
@@ -61,8 +60,6 @@ _TEMP_TABLES = (
     "att_day",
     "att_resolved",
     "att_changes",
-    "att_class",
-    "att_weeks",
 )
 
 
@@ -587,55 +584,13 @@ class Loader:
         )
 
     def update_rollups(self) -> None:
-        """Add the batch's changes to the weekly rollups: +1 to the new mark's classes and −1
-        to the old mark's, per placement-week. Rollups change only here, with the marks, so
-        they always equal a recount of the marks."""
-        columns = [column for column, _ in ROLLUP_COLUMNS]
-        # Which rollup columns each code counts in, as 0/1 columns to sum (from codes.py).
-        self._execute(
-            f"CREATE TEMP TABLE att_class (code text PRIMARY KEY, {', '.join(f'{c} integer' for c in columns)})"
-        )
-        self._insert(
-            "att_class",
-            ["code", *columns],
-            (
-                [code.code, *(int(code.code in wanted) for _, wanted in ROLLUP_COLUMNS)]
-                for code in codes.CODES
-            ),
-        )
-        deltas = ", ".join(f"SUM(n.{c} - COALESCE(o.{c}, 0)) AS {c}" for c in columns)
-        self._execute(
-            f"""
-            CREATE TEMP TABLE att_weeks AS
-            SELECT c.placement_id, c.week_start, p.child_id, p.la_id, {deltas}
-            FROM {self.changes} c
-            JOIN att_placement p ON p.placement_id = c.placement_id
-            JOIN att_class n ON n.code = c.code
-            LEFT JOIN att_class o ON o.code = c.old_code
-            GROUP BY c.placement_id, c.week_start, p.child_id, p.la_id
-            """
-        )
-        self._analyze("att_weeks")
-        self._execute(
-            f"""
-            UPDATE {WEEKS} SET {", ".join(f"{column} = {WEEKS}.{column} + d.{column}" for column in columns)}
-            FROM att_weeks d
-            WHERE {WEEKS}.provider_id = %s
-              AND {WEEKS}.placement_id = d.placement_id AND {WEEKS}.week_start_date = d.week_start
-            """,
-            [self.provider_id],
-        )
-        self._execute(
-            f"""
-            INSERT INTO {WEEKS} (placement_id, week_start_date, child_id, local_authority_id, provider_id,
-                                 {", ".join(columns)})
-            SELECT d.placement_id, d.week_start, d.child_id, d.la_id, %s, {", ".join(f"d.{c}" for c in columns)}
-            FROM att_weeks d
-            WHERE NOT EXISTS (SELECT 1 FROM {WEEKS} w
-                              WHERE w.provider_id = %s
-                                AND w.placement_id = d.placement_id AND w.week_start_date = d.week_start)
-            """,
-            [self.provider_id, self.provider_id],
+        """Add the batch's changes to the weekly rollups (`rollups.add_changes`, the one
+        writer), in the transaction that wrote the marks."""
+        rollups.add_changes(
+            self.cursor,
+            changes_sql=self.changes,
+            placements="att_placement",
+            provider_id=self.provider_id,
         )
 
     # --- plumbing --------------------------------------------------------------------------
@@ -707,19 +662,6 @@ def copy_file(cursor: Any, table: str, stream: BinaryIO, shape: FileShape) -> in
 def _check_staged(table: str, *, staged: int, sent: int) -> None:
     if staged != sent:
         raise StagedShort(STAGED_SHORT.format(table=table, staged=staged, sent=sent))
-
-
-# Rollup columns and the codes each counts (codes.py decides the classes).
-ROLLUP_COLUMNS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("present", codes.codes_in(MarkClass.PRESENT)),
-    ("aea", codes.codes_in(MarkClass.AEA)),
-    ("authorised", codes.codes_in(MarkClass.AUTHORISED)),
-    ("unauthorised", codes.codes_in(MarkClass.UNAUTHORISED)),
-    ("not_possible", codes.codes_in(MarkClass.NOT_POSSIBLE)),
-    ("administrative", codes.codes_in(MarkClass.ADMINISTRATIVE)),
-    ("q_sessions", codes.SEPARATELY_REPORTED_CODES),
-    ("part_time_sessions", frozenset({codes.PART_TIME_CODE})),
-)
 
 
 def _closure_text(closure: Any) -> str:

@@ -14,15 +14,11 @@ from typing import Any, BinaryIO
 
 from django.db import transaction
 
-from aptrack.attendance import bulk_load, marks_file
+from aptrack.attendance import marks_file
 from aptrack.attendance.loading import (
     FAR_FUTURE,
-    MARKS,
-    ROLLUP_COLUMNS,
-    WEEKS,
     Loader,
     MarkRow,
-    MergeCounts,
     PlacementSpan,
 )
 from aptrack.attendance.models import MarkBatch, MarkChannel
@@ -130,15 +126,13 @@ def record_marks(
         try:
             loader.lock_provider()
             spans, children_by_upn = _placement_spans(provider)
-            counts = _load_new_marks(marks, shape, batch, today, spans, children_by_upn, report)
-            if counts is None:
-                loader.create_tables()
-                _stage(loader, marks, shape, report)
-                _check(loader, report, spans, children_by_upn)
-                counts = loader.merge(batch_id=batch.pk)
-                if counts.created or counts.changed:
-                    loader.update_rollups()
-                loader.drop_tables()
+            loader.create_tables()
+            _stage(loader, marks, shape, report)
+            _check(loader, report, spans, children_by_upn)
+            counts = loader.merge(batch_id=batch.pk)
+            if counts.created or counts.changed:
+                loader.update_rollups()
+            loader.drop_tables()
             if counts.created or counts.changed:
                 changes.announce(la_ids={span.la_id for span in spans})
         finally:
@@ -182,36 +176,6 @@ def _file_shape(marks: MarksInput, report: MarksReport) -> marks_file.FileShape 
     except marks_file.FileInvalid as error:
         report.errors = error.errors
         raise MarksRejected(report) from None
-
-
-def _load_new_marks(
-    marks: MarksInput,
-    shape: marks_file.FileShape | None,
-    batch: MarkBatch,
-    today: dt.date,
-    spans: list[PlacementSpan],
-    children_by_upn: dict[str, int],
-    report: MarksReport,
-) -> MergeCounts | None:
-    """A large file of new marks the quick way (`bulk_load`), or None for the general way."""
-    if not isinstance(marks, MarksFile) or shape is None or not bulk_load.applies(shape):
-        return None
-    loaded = bulk_load.load_new_marks(
-        stream=marks.stream,
-        shape=shape,
-        provider_id=batch.provider_id,
-        batch_id=batch.pk,
-        today=today,
-        spans=spans,
-        children_by_upn=children_by_upn,
-        rollup_columns=ROLLUP_COLUMNS,
-        marks_table=MARKS,
-        weeks_table=WEEKS,
-    )
-    if loaded is None:
-        return None
-    report.rows = loaded.rows
-    return MergeCounts(created=loaded.created, changed=0, unchanged=loaded.unchanged)
 
 
 def _stage(
