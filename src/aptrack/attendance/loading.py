@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 import psycopg
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from aptrack.attendance import codes, rollups, rules
 from aptrack.attendance.marks_file import Body, FileShape, iter_records
@@ -60,6 +60,7 @@ _TEMP_TABLES = (
     "att_day",
     "att_resolved",
     "att_changes",
+    "att_written",
 )
 
 
@@ -108,7 +109,12 @@ class Loader:
         self.cursor = connection.cursor()
         self.staged = 0
         self.has_duplicates = False
-        self.changes = "att_changes"  # the batch's new and changed marks, once merged
+        self.duplicates_checked = False
+        self.resolved = "att_resolved"  # the resolved rows: a table, or a query (`resolve`)
+        self.good_rows = 0
+        self.days: tuple[dt.date | None, dt.date | None] = (None, None)
+        # The batch's new and changed marks once merged, for the rollups (`rollups.add_changes`).
+        self.changes = ""
 
     # --- tables --------------------------------------------------------------------------
 
@@ -259,26 +265,24 @@ class Loader:
         )
         days = self._map_values(children_by_upn)
         self._map_days(spans, days)
-        present = sorted(codes.PRESENT_SIGNS)
-        if self.postgres:
-            # Hash joins against the small maps: sorting a million staged rows to merge-join
-            # them with a few thousand placements is slower.
-            self._execute("SET LOCAL enable_mergejoin = off")
-        self._execute(
-            f"""
-            CREATE TEMP TABLE att_resolved AS
+        # Every staged row with what the maps say of each value and whether it may be recorded
+        # (`ok`): a query, not a table, read once to count and once to write when every row is
+        # good; a batch with problems is kept as a table (`_keep_resolved`) to list them.
+        am, pm = codes.PRESENT_SIGN["AM"], codes.PRESENT_SIGN["PM"]
+        x = _quoted(codes.NON_COMPULSORY_AGE_CODE)
+        self.resolved = f"""(
             SELECT s.row_number,
                    COALESCE(s.child_id, u.child_id) AS child_id, u.reason AS upn_reason,
                    d.day, d.week_start, d.reason AS date_reason,
                    se.session, se.reason AS session_reason,
-                   CASE WHEN c.code IN (%s, %s) THEN
-                        (CASE WHEN se.session = 'AM' THEN %s ELSE %s END)
+                   CASE WHEN c.code IN ({", ".join(map(_quoted, sorted(codes.PRESENT_SIGNS)))}) THEN
+                        (CASE WHEN se.session = 'AM' THEN {_quoted(am)} ELSE {_quoted(pm)} END)
                         ELSE c.code END AS code,
                    c.takes_minutes, c.reason AS code_reason,
                    mi.minutes, mi.reason AS minutes_reason,
                    TRIM(s.comment) AS comment,
                    p.placement_id, dd.reason AS day_reason,
-                   CASE WHEN c.code = %s AND d.day >= p.compulsory_from AND d.day <= p.compulsory_to
+                   CASE WHEN c.code = {x} AND d.day >= p.compulsory_from AND d.day <= p.compulsory_to
                         THEN 1 ELSE 0 END AS x_of_compulsory_age,
                    CASE WHEN u.reason IS NULL AND COALESCE(s.child_id, u.child_id) IS NOT NULL
                          AND d.reason IS NULL AND d.day IS NOT NULL
@@ -288,7 +292,7 @@ class Loader:
                          AND LENGTH(TRIM(s.comment)) <= {rules.MAX_COMMENT_LENGTH}
                          AND p.placement_id IS NOT NULL
                          AND dd.la_id IS NOT NULL AND dd.reason IS NULL
-                         AND (c.code <> %s OR p.compulsory_from IS NULL
+                         AND (c.code <> {x} OR p.compulsory_from IS NULL
                               OR d.day < p.compulsory_from OR d.day > p.compulsory_to)
                         THEN 1 ELSE 0 END AS ok
             FROM att_stage s
@@ -300,17 +304,18 @@ class Loader:
             LEFT JOIN att_placement p ON p.child_id = COALESCE(s.child_id, u.child_id)
                  AND d.day >= p.start_date AND d.day <= p.end_date
             LEFT JOIN att_day dd ON dd.la_id = p.la_id AND dd.day = d.day
-            """,
-            [
-                *present,
-                codes.PRESENT_SIGN["AM"],
-                codes.PRESENT_SIGN["PM"],
-                codes.NON_COMPULSORY_AGE_CODE,
-                codes.NON_COMPULSORY_AGE_CODE,
-            ],
-        )
+        )"""
         if self.postgres:
-            self._execute("SET LOCAL enable_mergejoin = on")
+            # Hash joins against the small maps: sorting a million staged rows to merge-join
+            # them with a few thousand placements is slower (this transaction only).
+            self._execute("SET LOCAL enable_mergejoin = off")
+
+    def _keep_resolved(self) -> None:
+        """Keep the resolved rows as a table, to list problems and duplicates from."""
+        if self.resolved == "att_resolved":
+            return
+        self._execute(f"CREATE TEMP TABLE att_resolved AS SELECT * FROM {self.resolved} r")
+        self.resolved = "att_resolved"
         self._analyze("att_resolved")
 
     def _map_values(self, children_by_upn: dict[str, int]) -> set[dt.date]:
@@ -400,17 +405,27 @@ class Loader:
     # --- reporting -------------------------------------------------------------------------
 
     def count_bad_rows(self) -> int:
-        self._execute("SELECT COUNT(*) FROM att_resolved WHERE ok = 0")
-        return int(self.cursor.fetchone()[0])
+        """How many rows break a rule; also notes the good rows and their first and last date,
+        in the same pass. A batch with bad rows is kept as a table to list them."""
+        self._execute(
+            f"SELECT COUNT(*), COALESCE(SUM(ok), 0), MIN(CASE WHEN ok = 1 THEN day END), "
+            f"MAX(CASE WHEN ok = 1 THEN day END) FROM {self.resolved} r"
+        )
+        rows, self.good_rows, first_day, last_day = self.cursor.fetchone()
+        self.days = (_as_date(first_day), _as_date(last_day))
+        bad = int(rows) - int(self.good_rows)
+        if bad:
+            self._keep_resolved()
+        return bad
 
     def row_errors(self, limit: int) -> list[RowError]:
         """The problems in the first `limit` bad rows, column by column."""
         self._execute(
-            """
+            f"""
             SELECT row_number, upn_reason, child_id, day, date_reason, session_reason, code,
                    code_reason, takes_minutes, minutes, minutes_reason, LENGTH(comment),
                    placement_id, day_reason, x_of_compulsory_age
-            FROM att_resolved WHERE ok = 0 ORDER BY row_number LIMIT %s
+            FROM {self.resolved} r WHERE ok = 0 ORDER BY row_number LIMIT %s
             """,
             [limit],
         )
@@ -467,6 +482,8 @@ class Loader:
     def duplicate_errors(self, limit: int) -> tuple[list[RowError], int]:
         """Rows for a session an earlier row already marked differently. Rows that agree are
         tolerated (and merged once). Returns the first `limit` and how many there are."""
+        self._keep_resolved()
+        self.duplicates_checked = True
         errors: list[RowError] = []
         total = 0
         first: tuple[Any, ...] | None = None
@@ -504,19 +521,80 @@ class Loader:
 
     # --- merging ---------------------------------------------------------------------------
 
-    def merge(self, *, batch_id: int) -> MergeCounts:
-        """Insert new marks, and for changed ones keep the old version then update; unchanged
-        marks are left alone, so sending the same marks twice changes nothing."""
-        final = (
-            "(SELECT DISTINCT placement_id, day, session, code, minutes, comment, week_start "
-            "FROM att_resolved WHERE ok = 1)"
-            if self.has_duplicates
-            else "(SELECT placement_id, day, session, code, minutes, comment, week_start FROM att_resolved WHERE ok = 1)"
+    def insert_if_all_new(self, *, batch_id: int) -> MergeCounts | None:
+        """The common case in one pass: when nothing is recorded yet for the provider's
+        placements in the batch's dates, write every row that passes every rule, in a savepoint,
+        and keep the writes only if that was every row staged and no session was marked twice
+        (the marks' unique constraint). Otherwise return None, having written nothing: then
+        `count_bad_rows`, `row_errors`, `duplicate_errors` and `merge` take the batch step by
+        step. On PostgreSQL the rows written are summed for the rollups in the same statement."""
+        self._execute("SELECT MIN(day), MAX(day) FROM att_date WHERE reason IS NULL")
+        first_day, last_day = self.cursor.fetchone()
+        if first_day is None or self._marks_exist(first_day, last_day):
+            return None
+        insert = (
+            f"INSERT INTO {MARKS} (placement_id, session_date, session, code, minutes_late, "
+            f"comment, version, batch_id) SELECT placement_id, day, session, code, minutes, "
+            f"comment, 1, %s FROM {self.resolved} r WHERE ok = 1"
         )
-        self._execute(f"SELECT COUNT(*), MIN(day), MAX(day) FROM {final} f")
-        distinct_rows, first_day, last_day = self.cursor.fetchone()
-        if not distinct_rows:
+        self._execute(
+            "CREATE TEMP TABLE att_written (placement_id bigint, week_start "
+            f"{'date' if self.postgres else 'text'}, code text, marks integer)"
+        )
+        try:
+            with transaction.atomic():
+                if self.postgres:
+                    self._execute(
+                        f"""
+                        WITH written AS ({insert} RETURNING placement_id, session_date, code)
+                        INSERT INTO att_written (placement_id, week_start, code, marks)
+                        SELECT placement_id, {rollups.week_start_sql("session_date")}, code,
+                               COUNT(*)
+                        FROM written GROUP BY 1, 2, 3
+                        """,
+                        [batch_id],
+                    )
+                    self._execute("SELECT COALESCE(SUM(marks), 0) FROM att_written")
+                    created = int(self.cursor.fetchone()[0])
+                else:
+                    self._execute(insert, [batch_id])
+                    created = self.cursor.rowcount
+                if created != self.staged:
+                    raise _NotAllGood
+        except (_NotAllGood, IntegrityError):
+            return None  # rolled back to the savepoint
+        if self.postgres:
+            self.changes = (
+                "(SELECT placement_id, week_start, code, CAST(NULL AS text) AS old_code, marks "
+                "FROM att_written)"
+            )
+        else:
+            self.changes = (
+                "(SELECT placement_id, week_start, code, CAST(NULL AS text) AS old_code, 1 AS marks "
+                f"FROM {self.resolved} r WHERE ok = 1)"
+            )
+        self.good_rows = created
+        return MergeCounts(created=created, changed=0, unchanged=0)
+
+    def _marks_exist(self, first_day: Any, last_day: Any) -> bool:
+        """Whether any mark is recorded for the provider's placements between the two dates:
+        an index range of the marks table, never the whole of it."""
+        self._execute(
+            f"SELECT 1 FROM {MARKS} WHERE placement_id IN (SELECT placement_id FROM att_placement) "
+            "AND session_date >= %s AND session_date <= %s LIMIT 1",
+            [first_day, last_day],
+        )
+        return self.cursor.fetchone() is not None
+
+    def merge(self, *, batch_id: int, limit: int) -> MergeCounts:
+        """After `count_bad_rows` found none: insert new marks, and for changed ones keep the
+        old version then update; unchanged marks are left alone, so sending the same marks
+        twice changes nothing. Raises
+        DuplicatesDisagree, having written nothing, if two rows mark one session differently
+        (the first `limit` of them named)."""
+        if not self.good_rows:
             return MergeCounts(created=0, changed=0, unchanged=0)
+        first_day, last_day = self.days
         # Only this provider's placements, in the batch's dates: an index range, never the
         # whole marks table.
         existing = (
@@ -524,55 +602,54 @@ class Loader:
             f"FROM {MARKS} WHERE placement_id IN (SELECT placement_id FROM att_placement) "
             "AND session_date >= %s AND session_date <= %s)"
         )
-        self._execute(f"SELECT 1 FROM {existing} m LIMIT 1", [first_day, last_day])
-        if self.cursor.fetchone() is None:
-            # Nothing recorded yet for these placements and dates (a new term's first import):
-            # every row is new, and there is nothing to compare against.
-            self.changes = (
-                "(SELECT placement_id, day, session, code, minutes, comment, week_start, "
-                "CAST(NULL AS bigint) AS mark_id, CAST(NULL AS text) AS old_code "
-                f"FROM {final} f)"
-            )
-            changed = 0
-        else:
+        if not self._marks_exist(first_day, last_day):
+            # Nothing recorded yet for these placements and dates: every mark is new.
+            self._check_duplicates(limit)
+            return self._insert_new(batch_id, self._final())
+        self._check_duplicates(limit)
+        final = self._final()
+        self._execute(f"SELECT COUNT(*) FROM {final} f")
+        distinct_rows = self.cursor.fetchone()[0]
+        self._execute(
+            f"""
+            CREATE TEMP TABLE att_changes AS
+            SELECT f.placement_id, f.day, f.session, f.code, f.minutes, f.comment, f.week_start,
+                   m.id AS mark_id, m.version, m.code AS old_code, m.minutes_late AS old_minutes,
+                   m.comment AS old_comment, m.batch_id AS old_batch_id
+            FROM {final} f
+            LEFT JOIN {existing} m
+              ON m.placement_id = f.placement_id AND m.session_date = f.day AND m.session = f.session
+            WHERE m.id IS NULL OR m.code <> f.code OR m.comment <> f.comment
+               OR COALESCE(m.minutes_late, -1) <> COALESCE(f.minutes, -1)
+            """,
+            [first_day, last_day],
+        )
+        self.changes = (
+            "(SELECT placement_id, week_start, code, old_code, 1 AS marks FROM att_changes)"
+        )
+        self._execute(
+            f"""
+            INSERT INTO {VERSIONS} (mark_id, version, code, minutes_late, comment, batch_id, replaced_by_batch_id)
+            SELECT mark_id, version, old_code, old_minutes, old_comment, old_batch_id, %s
+            FROM att_changes WHERE mark_id IS NOT NULL
+            """,
+            [batch_id],
+        )
+        changed = self.cursor.rowcount
+        if changed:
             self._execute(
                 f"""
-                CREATE TEMP TABLE att_changes AS
-                SELECT f.placement_id, f.day, f.session, f.code, f.minutes, f.comment, f.week_start,
-                       m.id AS mark_id, m.version, m.code AS old_code, m.minutes_late AS old_minutes,
-                       m.comment AS old_comment, m.batch_id AS old_batch_id
-                FROM {final} f
-                LEFT JOIN {existing} m
-                  ON m.placement_id = f.placement_id AND m.session_date = f.day AND m.session = f.session
-                WHERE m.id IS NULL OR m.code <> f.code OR m.comment <> f.comment
-                   OR COALESCE(m.minutes_late, -1) <> COALESCE(f.minutes, -1)
-                """,
-                [first_day, last_day],
-            )
-            self.changes = "att_changes"
-            self._execute(
-                f"""
-                INSERT INTO {VERSIONS} (mark_id, version, code, minutes_late, comment, batch_id, replaced_by_batch_id)
-                SELECT mark_id, version, old_code, old_minutes, old_comment, old_batch_id, %s
-                FROM att_changes WHERE mark_id IS NOT NULL
+                UPDATE {MARKS} SET code = c.code, minutes_late = c.minutes, comment = c.comment,
+                       version = c.version + 1, batch_id = %s
+                FROM att_changes c WHERE {MARKS}.id = c.mark_id
                 """,
                 [batch_id],
             )
-            changed = self.cursor.rowcount
-            if changed:
-                self._execute(
-                    f"""
-                    UPDATE {MARKS} SET code = c.code, minutes_late = c.minutes, comment = c.comment,
-                           version = c.version + 1, batch_id = %s
-                    FROM att_changes c WHERE {MARKS}.id = c.mark_id
-                    """,
-                    [batch_id],
-                )
         self._execute(
             f"""
             INSERT INTO {MARKS} (placement_id, session_date, session, code, minutes_late, comment, version, batch_id)
             SELECT placement_id, day, session, code, minutes, comment, 1, %s
-            FROM {self.changes} c WHERE mark_id IS NULL
+            FROM att_changes c WHERE mark_id IS NULL
             """,
             [batch_id],
         )
@@ -582,6 +659,37 @@ class Loader:
             changed=changed,
             unchanged=distinct_rows - created - changed,
         )
+
+    def _final(self) -> str:
+        """The marks the batch records: its good rows, each session once."""
+        distinct = "DISTINCT " if self.has_duplicates else ""
+        return (
+            f"(SELECT {distinct}placement_id, day, session, code, minutes, comment, week_start "
+            f"FROM {self.resolved} r WHERE ok = 1)"
+        )
+
+    def _insert_new(self, batch_id: int, final: str) -> MergeCounts:
+        """Every mark is new: write them all, and note them for the rollups."""
+        self._execute(
+            f"""
+            INSERT INTO {MARKS} (placement_id, session_date, session, code, minutes_late, comment, version, batch_id)
+            SELECT placement_id, day, session, code, minutes, comment, 1, %s FROM {final} f
+            """,
+            [batch_id],
+        )
+        created = self.cursor.rowcount
+        self.changes = (
+            "(SELECT placement_id, week_start, code, CAST(NULL AS text) AS old_code, 1 AS marks "
+            f"FROM {final} f)"
+        )
+        return MergeCounts(created=created, changed=0, unchanged=0)
+
+    def _check_duplicates(self, limit: int) -> None:
+        if self.duplicates_checked:
+            return
+        errors, total = self.duplicate_errors(limit)
+        if errors:
+            raise DuplicatesDisagree(errors, total)
 
     def update_rollups(self) -> None:
         """Add the batch's changes to the weekly rollups (`rollups.add_changes`, the one
@@ -631,6 +739,19 @@ class Loader:
         return count
 
 
+class _NotAllGood(Exception):
+    """Some staged row was not written: roll back and take the batch step by step."""
+
+
+class DuplicatesDisagree(Exception):
+    """Rows mark one session differently: nothing may be recorded."""
+
+    def __init__(self, errors: list[RowError], total: int) -> None:
+        self.errors = errors
+        self.total = total
+        super().__init__(f"{total} rows disagree with an earlier row for the same session")
+
+
 class StagedShort(Exception):
     """COPY stored fewer (or more) rows than it was sent: nothing may be read from the table."""
 
@@ -662,6 +783,10 @@ def copy_file(cursor: Any, table: str, stream: BinaryIO, shape: FileShape) -> in
 def _check_staged(table: str, *, staged: int, sent: int) -> None:
     if staged != sent:
         raise StagedShort(STAGED_SHORT.format(table=table, staged=staged, sent=sent))
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _closure_text(closure: Any) -> str:

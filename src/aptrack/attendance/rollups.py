@@ -65,11 +65,11 @@ def create_class_table(cursor: Any) -> None:
 def add_changes(cursor: Any, *, changes_sql: str, placements: str, provider_id: int) -> None:
     """Add a batch's changes to the rollups of its provider's placement-weeks.
 
-    `changes_sql` is a table or subquery of the marks written, one row each with
-    `placement_id`, `week_start`, `code` and `old_code` (NULL for a new mark); `placements` a
+    `changes_sql` is a table or subquery of the marks written: `placement_id`, `week_start`,
+    `code`, `old_code` (NULL for new marks) and `marks` (how many such marks); `placements` a
     table of `placement_id`, `child_id` and `la_id` (the LA the placement's weeks count in)."""
     create_class_table(cursor)
-    deltas = ", ".join(f"SUM(n.{c} - COALESCE(o.{c}, 0)) AS {c}" for c in COLUMNS)
+    deltas = ", ".join(f"SUM((n.{c} - COALESCE(o.{c}, 0)) * c.marks) AS {c}" for c in COLUMNS)
     _drop(cursor, "att_weeks")
     cursor.execute(
         f"""

@@ -17,6 +17,7 @@ from django.db import transaction
 from aptrack.attendance import marks_file
 from aptrack.attendance.loading import (
     FAR_FUTURE,
+    DuplicatesDisagree,
     Loader,
     MarkRow,
     PlacementSpan,
@@ -128,8 +129,15 @@ def record_marks(
             spans, children_by_upn = _placement_spans(provider)
             loader.create_tables()
             _stage(loader, marks, shape, report)
-            _check(loader, report, spans, children_by_upn)
-            counts = loader.merge(batch_id=batch.pk)
+            loader.resolve(spans=spans, children_by_upn=children_by_upn)
+            counts = None if report.errors else loader.insert_if_all_new(batch_id=batch.pk)
+            if counts is None:
+                _check(loader, report)
+                try:
+                    counts = loader.merge(batch_id=batch.pk, limit=ERROR_LIMIT)
+                except DuplicatesDisagree as disagreeing:
+                    report.errors, report.bad_rows = disagreeing.errors, disagreeing.total
+                    raise MarksRejected(report) from None
             if counts.created or counts.changed:
                 loader.update_rollups()
             loader.drop_tables()
@@ -218,15 +226,13 @@ def _refuse_unstorable_text(rows: Sequence[MarkRow], report: MarksReport) -> Non
         raise MarksRejected(report)
 
 
-def _check(
-    loader: Loader,
-    report: MarksReport,
-    spans: list[PlacementSpan],
-    children_by_upn: dict[str, int],
-) -> None:
-    """Apply every rule to every row; raise MarksRejected listing the problems, if any."""
-    loader.resolve(spans=spans, children_by_upn=children_by_upn)
+def _check(loader: Loader, report: MarksReport) -> None:
+    """Apply every rule to every row; raise MarksRejected listing the problems, if any. Rows
+    that mark one session differently are listed here with the other problems, or, in a batch
+    with no other problem, found by `Loader.merge`."""
     report.bad_rows += loader.count_bad_rows()
+    if not (report.bad_rows or report.errors):
+        return
     report.errors += loader.row_errors(ERROR_LIMIT)
     duplicates, disagreeing = loader.duplicate_errors(ERROR_LIMIT)
     report.errors += duplicates
