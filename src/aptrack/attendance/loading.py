@@ -115,6 +115,7 @@ class Loader:
         self.days: tuple[dt.date | None, dt.date | None] = (None, None)
         # The batch's new and changed marks once merged, for the rollups (`rollups.add_changes`).
         self.changes = ""
+        self.written_weeks = ""  # or the new marks summed by placement-week as they were written
 
     # --- tables --------------------------------------------------------------------------
 
@@ -537,21 +538,14 @@ class Loader:
             f"comment, version, batch_id) SELECT placement_id, day, session, code, minutes, "
             f"comment, 1, %s FROM {self.resolved} r WHERE ok = 1"
         )
-        self._execute(
-            "CREATE TEMP TABLE att_written (placement_id bigint, week_start "
-            f"{'date' if self.postgres else 'text'}, code text, marks integer)"
-        )
         try:
             with transaction.atomic():
                 if self.postgres:
+                    rollups.create_class_table(self.cursor)
+                    rollups.create_weeks_table(self.cursor, "att_written")
                     self._execute(
-                        f"""
-                        WITH written AS ({insert} RETURNING placement_id, session_date, code)
-                        INSERT INTO att_written (placement_id, week_start, code, marks)
-                        SELECT placement_id, {rollups.week_start_sql("session_date")}, code,
-                               COUNT(*)
-                        FROM written GROUP BY 1, 2, 3
-                        """,
+                        f"WITH written AS ({insert} RETURNING placement_id, session_date, code) "
+                        f"INSERT INTO att_written {rollups.new_marks_weeks_sql('written')}",
                         [batch_id],
                     )
                     self._execute("SELECT COALESCE(SUM(marks), 0) FROM att_written")
@@ -564,13 +558,10 @@ class Loader:
         except (_NotAllGood, IntegrityError):
             return None  # rolled back to the savepoint
         if self.postgres:
-            self.changes = (
-                "(SELECT placement_id, week_start, code, CAST(NULL AS text) AS old_code, marks "
-                "FROM att_written)"
-            )
+            self.written_weeks = "att_written"  # the rollups are summed already
         else:
             self.changes = (
-                "(SELECT placement_id, week_start, code, CAST(NULL AS text) AS old_code, 1 AS marks "
+                "(SELECT placement_id, week_start, code, CAST(NULL AS text) AS old_code "
                 f"FROM {self.resolved} r WHERE ok = 1)"
             )
         self.good_rows = created
@@ -624,9 +615,7 @@ class Loader:
             """,
             [first_day, last_day],
         )
-        self.changes = (
-            "(SELECT placement_id, week_start, code, old_code, 1 AS marks FROM att_changes)"
-        )
+        self.changes = "(SELECT placement_id, week_start, code, old_code FROM att_changes)"
         self._execute(
             f"""
             INSERT INTO {VERSIONS} (mark_id, version, code, minutes_late, comment, batch_id, replaced_by_batch_id)
@@ -679,7 +668,7 @@ class Loader:
         )
         created = self.cursor.rowcount
         self.changes = (
-            "(SELECT placement_id, week_start, code, CAST(NULL AS text) AS old_code, 1 AS marks "
+            "(SELECT placement_id, week_start, code, CAST(NULL AS text) AS old_code "
             f"FROM {final} f)"
         )
         return MergeCounts(created=created, changed=0, unchanged=0)
@@ -694,12 +683,20 @@ class Loader:
     def update_rollups(self) -> None:
         """Add the batch's changes to the weekly rollups (`rollups.add_changes`, the one
         writer), in the transaction that wrote the marks."""
-        rollups.add_changes(
-            self.cursor,
-            changes_sql=self.changes,
-            placements="att_placement",
-            provider_id=self.provider_id,
-        )
+        if self.written_weeks:
+            rollups.add_weeks(
+                self.cursor,
+                weeks=self.written_weeks,
+                placements="att_placement",
+                provider_id=self.provider_id,
+            )
+        else:
+            rollups.add_changes(
+                self.cursor,
+                changes_sql=self.changes,
+                placements="att_placement",
+                provider_id=self.provider_id,
+            )
 
     # --- plumbing --------------------------------------------------------------------------
 

@@ -66,26 +66,55 @@ def add_changes(cursor: Any, *, changes_sql: str, placements: str, provider_id: 
     """Add a batch's changes to the rollups of its provider's placement-weeks.
 
     `changes_sql` is a table or subquery of the marks written: `placement_id`, `week_start`,
-    `code`, `old_code` (NULL for new marks) and `marks` (how many such marks); `placements` a
-    table of `placement_id`, `child_id` and `la_id` (the LA the placement's weeks count in)."""
+    `code` and `old_code` (NULL for a new mark); `placements` a table of `placement_id`,
+    `child_id` and `la_id` (the LA the placement's weeks count in)."""
     create_class_table(cursor)
-    deltas = ", ".join(f"SUM((n.{c} - COALESCE(o.{c}, 0)) * c.marks) AS {c}" for c in COLUMNS)
+    deltas = ", ".join(f"SUM(n.{c} - COALESCE(o.{c}, 0)) AS {c}" for c in COLUMNS)
     _drop(cursor, "att_weeks")
     cursor.execute(
         f"""
         CREATE TEMP TABLE att_weeks AS
-        SELECT c.placement_id, c.week_start, p.child_id, p.la_id, {deltas}
+        SELECT c.placement_id, c.week_start, {deltas}
         FROM {changes_sql} c
-        JOIN {placements} p ON p.placement_id = c.placement_id
         JOIN {CLASS_TABLE} n ON n.code = c.code
         LEFT JOIN {CLASS_TABLE} o ON o.code = c.old_code
-        GROUP BY c.placement_id, c.week_start, p.child_id, p.la_id
+        GROUP BY c.placement_id, c.week_start
         """
     )
+    add_weeks(cursor, weeks="att_weeks", placements=placements, provider_id=provider_id)
+    _drop(cursor, "att_weeks")
+
+
+def new_marks_weeks_sql(marks: str) -> str:
+    """A SELECT of `marks` (new marks: `placement_id`, `session_date`, `code`) summed by
+    placement-week, with a column for each rollup column and `marks` (how many), ready for
+    `add_weeks`. It joins the class table (`create_class_table` first)."""
+    sums = ", ".join(f"SUM(k.{c})" for c in COLUMNS)
+    return (
+        f"SELECT m.placement_id, {week_start_sql('m.session_date')}, {sums}, COUNT(*) "
+        f"FROM {marks} m JOIN {CLASS_TABLE} k ON k.code = m.code GROUP BY 1, 2"
+    )
+
+
+def create_weeks_table(cursor: Any, table: str) -> None:
+    """An empty table for `new_marks_weeks_sql`'s rows."""
+    _drop(cursor, table)
+    date_type = "date" if connection.vendor == "postgresql" else "text"
+    cursor.execute(
+        f"CREATE TEMP TABLE {table} (placement_id bigint, week_start {date_type}, "
+        f"{', '.join(f'{c} integer' for c in COLUMNS)}, marks integer)"
+    )
+
+
+def add_weeks(cursor: Any, *, weeks: str, placements: str, provider_id: int) -> None:
+    """Add counts by placement-week (`placement_id`, `week_start` and a column for each rollup
+    column) to the provider's rollups, making the weeks not yet there."""
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {weeks}")
     cursor.execute(
         f"""
         UPDATE {WEEKS} SET {", ".join(f"{c} = {WEEKS}.{c} + d.{c}" for c in COLUMNS)}
-        FROM att_weeks d
+        FROM {weeks} d
         WHERE {WEEKS}.provider_id = %s
           AND {WEEKS}.placement_id = d.placement_id AND {WEEKS}.week_start_date = d.week_start
         """,
@@ -95,16 +124,16 @@ def add_changes(cursor: Any, *, changes_sql: str, placements: str, provider_id: 
         f"""
         INSERT INTO {WEEKS} (placement_id, week_start_date, child_id, local_authority_id,
                              provider_id, {", ".join(COLUMNS)})
-        SELECT d.placement_id, d.week_start, d.child_id, d.la_id, %s,
+        SELECT d.placement_id, d.week_start, p.child_id, p.la_id, %s,
                {", ".join(f"d.{c}" for c in COLUMNS)}
-        FROM att_weeks d
+        FROM {weeks} d
+        JOIN {placements} p ON p.placement_id = d.placement_id
         WHERE NOT EXISTS (SELECT 1 FROM {WEEKS} w
                           WHERE w.provider_id = %s
                             AND w.placement_id = d.placement_id AND w.week_start_date = d.week_start)
         """,
         [provider_id, provider_id],
     )
-    _drop(cursor, "att_weeks")
     _drop(cursor, CLASS_TABLE)
 
 
