@@ -175,7 +175,7 @@ def _dump(sql: str, path: Path) -> int:
 def _classes_sql() -> str:
     """The code → rollup-column table, from the same source the rollups are written from."""
     from aptrack.attendance import codes
-    from aptrack.attendance.loading import ROLLUP_COLUMNS
+    from aptrack.attendance.codes import ROLLUP_COLUMNS
 
     def quote(text: str) -> str:
         return "'" + text.replace("'", "''") + "'"
@@ -198,7 +198,7 @@ def duckdb_attendance(
     """Attendance over `period` (an oversight Period) for one LA, all LAs, or each LA, from a
     scan of the Parquet marks. Weeks as the rollups count them: every Monday-to-Sunday week
     that starts on or before the period's end and ends on or after its start."""
-    from aptrack.attendance.loading import ROLLUP_COLUMNS
+    from aptrack.attendance.codes import ROLLUP_COLUMNS
     from aptrack.attendance.measures import SessionCounts
 
     columns = [column for column, _ in ROLLUP_COLUMNS]

@@ -6,7 +6,8 @@
 # synthetic data (about 64,000 children, with a mark for every session of the academic year up to
 # BENCH_TODAY), optionally fill earlier years with bench-only marks (BENCH_FILL_FROM, e.g.
 # 2024-09-01 for 2024/25 as well), analyse, then time a BENCH_ROWS-mark CSV import (default
-# 1,000,000) against PostgreSQL COPY, and the attendance measures for one LA and for all LAs
+# 1,000,000) against (a) a bare PostgreSQL COPY of the same rows and (b) a COPY into a table with the
+# marks table's indexes, checks and foreign keys, and the attendance measures for one LA and for all LAs
 # (BENCH_RUNS runs each, default 50). Generating the data is most of the time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
