@@ -14,9 +14,9 @@ from aptrack.attendance import permissions as attendance
 from aptrack.census import permissions as census
 from aptrack.improvement import permissions as improvement
 from aptrack.outcomes import permissions as outcomes
-from aptrack.oversight.access import dashboard_la
-from aptrack.oversight.pack_permissions import may_use_packs
-from aptrack.oversight.regional_access import regional_access
+from aptrack.oversight.dashboard.access import dashboard_la
+from aptrack.oversight.pack.permissions import may_use_packs
+from aptrack.oversight.regional.access import regional_access
 from aptrack.panels import permissions as panels
 from aptrack.placements import permissions as placements
 from aptrack.providers import permissions as providers

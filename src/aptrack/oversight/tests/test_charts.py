@@ -4,8 +4,8 @@ the visible heading), values written as text, and the data table beside each cha
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
-from aptrack.oversight import charts
-from aptrack.oversight.measures import Breakdown, Figure, Row
+from aptrack.oversight.dashboard import charts
+from aptrack.oversight.measures.catalogue import Breakdown, Figure, Row
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -10,8 +10,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from aptrack.oversight import views
-from aptrack.oversight.measures import build_dashboard
+from aptrack.oversight.dashboard import views
+from aptrack.oversight.measures.build import build_dashboard
 from aptrack.oversight.tests import dashboard_data
 from aptrack.oversight.tests.dashboard_data import AUTUMN
 

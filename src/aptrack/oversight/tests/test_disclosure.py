@@ -7,10 +7,11 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from aptrack.organisations.tests.factories import la
-from aptrack.oversight import suppression
-from aptrack.oversight.measures import Breakdown, Dashboard, Figure, Row, Section, build_dashboard
-from aptrack.oversight.pack import every_figure
-from aptrack.oversight.periods import Period
+from aptrack.oversight.measures.build import build_dashboard
+from aptrack.oversight.measures.catalogue import Breakdown, Dashboard, Figure, Row, Section
+from aptrack.oversight.measures.periods import Period
+from aptrack.oversight.pack import suppression
+from aptrack.oversight.pack.build import every_figure
 from aptrack.oversight.tests.regional_samples import AUTUMN as REGIONAL_AUTUMN
 from aptrack.oversight.tests.regional_samples import TODAY, populate
 

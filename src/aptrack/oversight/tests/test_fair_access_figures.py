@@ -7,8 +7,8 @@ from urllib.parse import parse_qs
 import pytest
 
 from aptrack.children.tests.factories import ChildFactory, PlacementFactory
-from aptrack.oversight.measures import build_dashboard, children_for
-from aptrack.oversight.periods import Period
+from aptrack.oversight.measures.build import build_dashboard, children_for
+from aptrack.oversight.measures.periods import Period
 from aptrack.panels.tests.factories import approve_at_fair_access_panel
 from aptrack.referrals.models import Route
 from aptrack.referrals.states import ReferralStatus

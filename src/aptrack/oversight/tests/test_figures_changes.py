@@ -14,7 +14,7 @@ from aptrack.attendance.rollups import rebuild_weekly_rollups
 from aptrack.attendance.tests.conftest import record_rows
 from aptrack.core import changes
 from aptrack.organisations.tests.factories import la
-from aptrack.oversight.figures import versions
+from aptrack.oversight.measures.store import versions
 from aptrack.oversight.models import Figures
 from aptrack.oversight.tests import dashboard_data
 from aptrack.placements.tests.factories import PlanFactory

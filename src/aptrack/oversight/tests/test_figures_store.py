@@ -15,10 +15,11 @@ from aptrack.core import changes
 from aptrack.improvement import measures as improvement_measures
 from aptrack.organisations.models import Organisation
 from aptrack.organisations.tests.factories import la
-from aptrack.oversight import figures, pack
-from aptrack.oversight.measures import build_dashboard
+from aptrack.oversight.measures import store
+from aptrack.oversight.measures.build import build_dashboard
+from aptrack.oversight.measures.periods import Period
 from aptrack.oversight.models import Figures
-from aptrack.oversight.periods import Period
+from aptrack.oversight.pack import build as pack
 from aptrack.oversight.tests import dashboard_data
 
 dataset = dashboard_data.dataset
@@ -87,11 +88,11 @@ def test_while_data_comes_in_figures_are_served_up_to_the_bound_then_computed(
 
 def test_a_change_to_another_la_leaves_the_kept_figures_current(world, dataset):
     dorset, hackney = la("838"), la("204")
-    kept = figures.dashboard(la=dorset, period=Period.term_containing(TODAY), today=TODAY)
+    kept = store.dashboard(la=dorset, period=Period.term_containing(TODAY), today=TODAY)
     stamp = Figures.objects.get(local_authority=dorset).stamp
     _new_child_in_ap(hackney)
-    assert figures.versions([dorset.pk])[dorset.pk] == stamp
-    assert figures.dashboard(la=dorset, period=Period.term_containing(TODAY), today=TODAY) == kept
+    assert store.versions([dorset.pk])[dorset.pk] == stamp
+    assert store.dashboard(la=dorset, period=Period.term_containing(TODAY), today=TODAY) == kept
 
 
 def test_the_worker_refreshes_the_figures_looked_at_after_a_change_commits(
@@ -101,30 +102,26 @@ def test_the_worker_refreshes_the_figures_looked_at_after_a_change_commits(
     settings.APTRACK_FIGURES_MAX_AGE = dt.timedelta(seconds=60)
     dorset, term = la("838"), Period.term_containing(TODAY)
     before = (
-        figures.dashboard(la=dorset, period=term, today=TODAY)
-        .figures.figure("children_in_ap")
-        .value
+        store.dashboard(la=dorset, period=term, today=TODAY).figures.figure("children_in_ap").value
     )
     with django_capture_on_commit_callbacks(execute=True):  # the change commits; the task runs
         _new_child_in_ap(dorset)
     row = Figures.objects.get(local_authority=dorset, view="dashboard")
-    assert row.stamp == figures.versions([dorset.pk])[dorset.pk]
+    assert row.stamp == store.versions([dorset.pk])[dorset.pk]
     assert (
-        figures.dashboard(la=dorset, period=term, today=TODAY)
-        .figures.figure("children_in_ap")
-        .value
+        store.dashboard(la=dorset, period=term, today=TODAY).figures.figure("children_in_ap").value
         == before + 1
     )
 
 
 def test_a_bulk_writer_announces_the_las_it_wrote_for(world):
     dorset, hackney = la("838"), la("204")
-    before = figures.versions([dorset.pk, hackney.pk])
+    before = store.versions([dorset.pk, hackney.pk])
     changes.announce(la_ids=[dorset.pk])
-    after = figures.versions([dorset.pk, hackney.pk])
+    after = store.versions([dorset.pk, hackney.pk])
     assert after[dorset.pk] != before[dorset.pk] and after[hackney.pk] == before[hackney.pk]
     changes.announce(la_ids=None)  # may touch any LA (a register of providers)
-    assert all(figures.versions([pk])[pk] != after[pk] for pk in (dorset.pk, hackney.pk))
+    assert all(store.versions([pk])[pk] != after[pk] for pk in (dorset.pk, hackney.pk))
 
 
 def test_each_app_says_which_las_its_models_touch():
@@ -158,10 +155,10 @@ def test_each_app_says_which_las_its_models_touch():
 def test_a_child_moving_away_touches_both_las(world):
     dorset, hackney = la("838"), la("204")
     child = ChildFactory(home_la=dorset)
-    before = figures.versions([dorset.pk, hackney.pk])
+    before = store.versions([dorset.pk, hackney.pk])
     child.home_la = hackney
     child.save()
-    after = figures.versions([dorset.pk, hackney.pk])
+    after = store.versions([dorset.pk, hackney.pk])
     assert after[dorset.pk] != before[dorset.pk] and after[hackney.pk] != before[hackney.pk]
 
 
@@ -169,15 +166,15 @@ def test_kept_figures_are_the_measures_own(world, dataset):
     dorset, term = la("838"), Period.term_containing(TODAY)
     for cohort in ("period", "now"):
         built = build_dashboard(la=dorset, period=term, today=TODAY, cohort=cohort)
-        kept = figures.decode_dashboard(
-            figures.encode_dashboard(built), la=dorset, period=term, today=TODAY
+        kept = store.decode_dashboard(
+            store.encode_dashboard(built), la=dorset, period=term, today=TODAY
         )
         assert kept.sections == built.sections and kept.extra == built.extra
 
 
 def test_the_improvement_plan_and_the_pack_read_the_same_kept_figures(world, dataset):
     dorset, term = la("838"), Period.term_containing(TODAY)
-    kept = figures.dashboard(la=dorset, period=term, today=TODAY)
+    kept = store.dashboard(la=dorset, period=term, today=TODAY)
     values = improvement_measures.current_values(la=dorset, keys={"children_in_ap"}, today=TODAY)
     assert values["children_in_ap"].computed_at == kept.computed_at
     built = pack.build_pack(

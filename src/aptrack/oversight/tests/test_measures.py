@@ -7,12 +7,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from aptrack.oversight.measures import (
-    HEADLINE_KEYS,
-    build_dashboard,
-    children_for,
-    measure_catalogue,
-)
+from aptrack.oversight.measures.build import build_dashboard, children_for
+from aptrack.oversight.measures.catalogue import HEADLINE_KEYS, measure_catalogue
 from aptrack.oversight.tests import dashboard_data
 from aptrack.oversight.tests.dashboard_data import AUTUMN, LAST_YEAR, TODAY
 
@@ -177,7 +173,7 @@ def test_spend_to_date_from_weekly_costs(dataset):
 
 
 def test_a_period_still_to_come_has_no_activity(dataset):
-    from aptrack.oversight.periods import Period
+    from aptrack.oversight.measures.periods import Period
 
     board = build_dashboard(la=dataset.dorset, period=Period.term(2026, 2), today=TODAY)
     assert _value(board, "children_in_ap_period") == 0
@@ -244,7 +240,7 @@ def test_the_dashboard_takes_a_bounded_number_of_queries(dataset, django_assert_
 
 
 def test_year_groups_are_counted_on_the_last_day_of_the_period_so_far(dataset):
-    from aptrack.oversight.periods import Period
+    from aptrack.oversight.measures.periods import Period
 
     summer = Period.custom(dt.date(2026, 6, 1), dt.date(2026, 7, 1))
     board = build_dashboard(la=dataset.dorset, period=summer, today=TODAY)
@@ -294,8 +290,8 @@ def test_placement_moves_and_primary_age_provision(dataset):
 @pytest.mark.parametrize("cohort", ["period", "now"])
 def test_placement_breakdowns_read_at_once_equal_each_read_alone(dataset, cohort):
     from aptrack.children.tests.factories import ChildFactory
-    from aptrack.oversight import measures_cohort
-    from aptrack.oversight.measures_base import Context
+    from aptrack.oversight.measures import cohort as measures_cohort
+    from aptrack.oversight.measures.base import Context
     from aptrack.placements.tests.factories import PlanFactory
 
     # A child in two groups (a move), and a primary-age child, so no group is trivially one row.

@@ -8,8 +8,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from aptrack.organisations.tests.factories import la
-from aptrack.oversight.pack import build_pack
-from aptrack.oversight.pack_xlsx import pack_xlsx
+from aptrack.oversight.pack.build import build_pack
+from aptrack.oversight.pack.xlsx import pack_xlsx
 from aptrack.oversight.tests.regional_samples import AUTUMN, TODAY, populate
 
 pytestmark = pytest.mark.django_db

@@ -10,12 +10,17 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from aptrack.organisations.tests.factories import la
-from aptrack.oversight import suppression
-from aptrack.oversight.measures import build_dashboard
-from aptrack.oversight.pack import MARKING_INTERNAL, MARKING_PUBLICATION, build_pack, every_figure
-from aptrack.oversight.pack_format import format_value
-from aptrack.oversight.pack_pdf import pack_pdf, render_pack_html
-from aptrack.oversight.pack_xlsx import UNIT_NAMES, pack_xlsx
+from aptrack.oversight.measures.build import build_dashboard
+from aptrack.oversight.pack import suppression
+from aptrack.oversight.pack.build import (
+    MARKING_INTERNAL,
+    MARKING_PUBLICATION,
+    build_pack,
+    every_figure,
+)
+from aptrack.oversight.pack.formatting import format_value
+from aptrack.oversight.pack.pdf import pack_pdf, render_pack_html
+from aptrack.oversight.pack.xlsx import UNIT_NAMES, pack_xlsx
 from aptrack.oversight.tests.regional_samples import AUTUMN, TODAY, populate
 
 pytestmark = pytest.mark.django_db

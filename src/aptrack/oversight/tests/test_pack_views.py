@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from aptrack.audit.models import AuditAction, AuditEvent
-from aptrack.oversight import pack_services
 from aptrack.oversight.models import PackExport
-from aptrack.oversight.pack_states import ALLOWED_TRANSITIONS, PackStatus, can_move
+from aptrack.oversight.pack import services
+from aptrack.oversight.pack.states import ALLOWED_TRANSITIONS, PackStatus, can_move
 from aptrack.oversight.tests.pack_samples import patch_build_dashboard
 
 pytestmark = pytest.mark.django_db
@@ -131,14 +131,14 @@ def test_a_failed_pack_says_so(client, world, monkeypatch, django_capture_on_com
     def broken(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(pack_services, "build_pack", broken)
+    monkeypatch.setattr(services, "build_pack", broken)
     _ask(client, world.manager_a, {"period": "this-term"}, django_capture_on_commit_callbacks)
     export = PackExport.objects.get()
     assert export.status == PackStatus.FAILED and export.finished_at is not None
     page = client.get(reverse("oversight:pack_status", args=[export.pk])).content.decode()
     assert "could not be produced" in page and 'http-equiv="refresh"' not in page
-    with pytest.raises(pack_services.PackNotMovable):
-        pack_services.run_pack_export(export_id=export.pk)
+    with pytest.raises(services.PackNotMovable):
+        services.run_pack_export(export_id=export.pk)
 
 
 def test_another_period_needs_both_dates(client, world):

@@ -11,9 +11,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from aptrack.organisations.tests.factories import la
-from aptrack.oversight.pack import MARKING_INTERNAL, MARKING_PUBLICATION, build_pack, change
-from aptrack.oversight.pack_xlsx import pack_xlsx
-from aptrack.oversight.periods import Period
+from aptrack.oversight.measures.periods import Period
+from aptrack.oversight.pack.build import MARKING_INTERNAL, MARKING_PUBLICATION, build_pack, change
+from aptrack.oversight.pack.xlsx import pack_xlsx
 from aptrack.oversight.tests.pack_samples import patch_build_dashboard
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +148,7 @@ def test_publication_copy_shows_c_for_every_small_number(monkeypatch: pytest.Mon
 
 
 def test_changes_are_c_when_either_side_is_suppressed_and_blank_when_missing() -> None:
-    from aptrack.oversight.measures import Figure
+    from aptrack.oversight.measures.catalogue import Figure
 
     def fig(value: object) -> Figure:
         return Figure("k", "K", value, "count", None, None)  # type: ignore[arg-type]

@@ -4,9 +4,15 @@ import datetime as dt
 
 import pytest
 
-from aptrack.oversight import periods
-from aptrack.oversight.periods import Period, PeriodError, parse_period, period_choices, preset_for
-from aptrack.oversight.periods_form import PeriodForm, period_query
+from aptrack.oversight.dashboard.periods_form import PeriodForm, period_query
+from aptrack.oversight.measures import periods
+from aptrack.oversight.measures.periods import (
+    Period,
+    PeriodError,
+    parse_period,
+    period_choices,
+    preset_for,
+)
 
 TODAY = dt.date(2026, 11, 23)
 

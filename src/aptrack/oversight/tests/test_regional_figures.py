@@ -6,10 +6,9 @@ from decimal import Decimal
 import pytest
 
 from aptrack.organisations.tests.factories import la
-from aptrack.oversight import regional_selectors as selectors
-from aptrack.oversight import regional_table as table
-from aptrack.oversight.measures import build_dashboard
-from aptrack.oversight.measures_build import build
+from aptrack.oversight.measures import regional as regional_measures
+from aptrack.oversight.measures.build import build, build_dashboard
+from aptrack.oversight.regional import table
 from aptrack.oversight.tests.regional_samples import AUTUMN, TODAY, populate
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def figures(world):
     populate(world)
-    return selectors.la_figures(las=[la("838"), la("204")], period=AUTUMN, today=TODAY)
+    return regional_measures.la_figures(las=[la("838"), la("204")], period=AUTUMN, today=TODAY)
 
 
 def _row(breakdown, label_start):
@@ -114,7 +113,7 @@ def test_sixth_day_reads_do_not_grow_with_the_number_of_las(world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from aptrack.oversight.measures_duties import sixth_day_children_by_la
+    from aptrack.oversight.measures.duties import sixth_day_children_by_la
 
     populate(world)
     dorset = la("838").pk
@@ -151,7 +150,7 @@ def test_an_areas_total_does_not_give_back_a_suppressed_la(figures):
 
 def test_an_area_with_no_data_shows_a_dash_not_c(figures):
     dorset = figures[la("838").pk]
-    empty = selectors.LaFigures()
+    empty = regional_measures.LaFigures()
     england = dorset + empty
     hidden = table.hidden_cells([("SW", dorset, [("838", dorset)]), ("NE", empty, [])], england)
     cells = dict(

@@ -1,6 +1,10 @@
 """Stored measure keys the dashboard has since renamed read as the new key."""
 
-from aptrack.oversight.measures import RENAMED_MEASURES, current_measure_keys, measure_catalogue
+from aptrack.oversight.measures.catalogue import (
+    RENAMED_MEASURES,
+    current_measure_keys,
+    measure_catalogue,
+)
 
 
 def test_each_renamed_key_reads_as_a_key_the_dashboard_has():

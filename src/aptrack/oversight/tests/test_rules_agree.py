@@ -12,8 +12,8 @@ from aptrack.accounts.tests.factories import UserFactory
 from aptrack.children.tests.factories import ChildFactory
 from aptrack.organisations.models import Organisation
 from aptrack.organisations.tests.factories import EstablishmentFactory, OrganisationFactory
-from aptrack.oversight.measures import build_dashboard, children_for
-from aptrack.oversight.pack import build_pack
+from aptrack.oversight.measures.build import build_dashboard, children_for
+from aptrack.oversight.pack.build import build_pack
 from aptrack.oversight.tests import dashboard_data
 from aptrack.oversight.tests.dashboard_data import AUTUMN, TODAY
 from aptrack.placements import rules

@@ -2,9 +2,9 @@ from decimal import Decimal
 
 import pytest
 
-from aptrack.oversight import suppression
-from aptrack.oversight.pack_format import format_change, format_value
-from aptrack.oversight.periods import Period
+from aptrack.oversight.measures.periods import Period
+from aptrack.oversight.pack import suppression
+from aptrack.oversight.pack.formatting import format_change, format_value
 from aptrack.oversight.tests.pack_samples import sample_dashboard
 
 AUTUMN = Period.term(2026, 0)
@@ -27,7 +27,7 @@ def test_a_rate_resting_on_fewer_than_five_children_is_suppressed() -> None:
 def test_a_percentage_of_fewer_than_five_children_is_suppressed_even_when_none_are_counted() -> (
     None
 ):
-    from aptrack.oversight.measures import Figure
+    from aptrack.oversight.measures.catalogue import Figure
 
     none_of_three = Figure("sixth_day_compliance", "S", Decimal("0.0"), "percent", 0, None, of=3)
     thirty_of_forty = Figure("ehcp_share", "E", Decimal("75.0"), "percent", 30, None, of=40)

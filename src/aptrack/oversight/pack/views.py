@@ -9,11 +9,10 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from aptrack.organisations.models import LocalAuthority
-from aptrack.oversight import pack_permissions as permissions
-from aptrack.oversight import pack_services
 from aptrack.oversight.models import PackExport
-from aptrack.oversight.pack_forms import PackRequestForm
-from aptrack.oversight.pack_states import PackStatus
+from aptrack.oversight.pack import permissions, services
+from aptrack.oversight.pack.forms import PackRequestForm
+from aptrack.oversight.pack.states import PackStatus
 
 REFRESH_SECONDS = 3
 RECENT = 10
@@ -49,7 +48,7 @@ def pack_request(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = PackRequestForm(request.POST if request.method == "POST" else None, today=today)
     if request.method == "POST" and form.is_valid():
-        export = pack_services.request_pack(
+        export = services.request_pack(
             la=la,
             period=form.cleaned_data["chosen"],
             for_publication=form.cleaned_data["for_publication"],
@@ -93,7 +92,7 @@ def pack_download(request: HttpRequest, export_id: int, kind: str) -> HttpRespon
         raise Http404("The pack is not ready")
     extension, content_type = FILES[kind]
     content = PackExport.objects.values_list(kind, flat=True).get(pk=export.pk)
-    pack_services.record_download(
+    services.record_download(
         export=export, file_kind=kind, actor=request.user, at=timezone.now(), where=request.path
     )
     response = HttpResponse(bytes(content), content_type=content_type)

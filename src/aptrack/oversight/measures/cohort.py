@@ -31,8 +31,7 @@ from django.db.models.functions import ExtractYear
 
 from aptrack.children import schooling
 from aptrack.children.models import Child, Ethnicity, SenStatus, Sex
-from aptrack.oversight.measures import CATALOGUE, Breakdown, Figure, Row
-from aptrack.oversight.measures_base import (
+from aptrack.oversight.measures.base import (
     NONE_VALUE,
     Context,
     UnknownValue,
@@ -45,7 +44,8 @@ from aptrack.oversight.measures_base import (
     la_placements,
     placed_in_period,
 )
-from aptrack.oversight.measures_now import area_la, registered_q
+from aptrack.oversight.measures.catalogue import CATALOGUE, Breakdown, Figure, Row
+from aptrack.oversight.measures.now import area_la, registered_q
 from aptrack.placements import rules
 from aptrack.providers.models import ProviderKind
 from aptrack.referrals.models import PrimaryReason, Route

@@ -16,8 +16,7 @@ from django.db.models import Avg, IntegerField, Min, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from aptrack.children.models import Child, SenStatus
-from aptrack.oversight.measures import CATALOGUE, Figure
-from aptrack.oversight.measures_base import (
+from aptrack.oversight.measures.base import (
     Context,
     children_of,
     distinct_children,
@@ -27,6 +26,7 @@ from aptrack.oversight.measures_base import (
     placed_now,
     weeks,
 )
+from aptrack.oversight.measures.catalogue import CATALOGUE, Figure
 from aptrack.placements import rules
 from aptrack.placements.models import Placement
 from aptrack.providers.models import REGISTERED_KINDS

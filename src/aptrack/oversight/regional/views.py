@@ -1,6 +1,6 @@
 """The regional and national view for analysts (and LA managers benchmarking their LA): the
 dashboard's measures by region and by LA, an LA-against-LA comparison and the published
-national figures. Aggregates only; small numbers suppressed (`regional_table`)."""
+national figures. Aggregates only; small numbers suppressed (`table`)."""
 
 from typing import Any
 
@@ -13,12 +13,12 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from aptrack.organisations.models import LocalAuthority, Region
-from aptrack.oversight import figures
-from aptrack.oversight import regional_selectors as selectors
-from aptrack.oversight import regional_table as table
-from aptrack.oversight.periods import DEFAULT_PRESET, parse_period
-from aptrack.oversight.periods_form import PeriodForm
-from aptrack.oversight.regional_access import RegionalAccess, regional_access
+from aptrack.oversight.dashboard.periods_form import PeriodForm
+from aptrack.oversight.measures import regional as regional_measures
+from aptrack.oversight.measures import store
+from aptrack.oversight.measures.periods import DEFAULT_PRESET, parse_period
+from aptrack.oversight.regional import table
+from aptrack.oversight.regional.access import RegionalAccess, regional_access
 
 ALL_ENGLAND = ""
 
@@ -68,11 +68,11 @@ def regional(request: HttpRequest) -> HttpResponse:
     }
     if period is None:
         return TemplateResponse(request, "oversight/regional.html", context)
-    kept = figures.comparison(
+    kept = store.comparison(
         las=list(LocalAuthority.objects.order_by("pk")), period=period, today=today
     )
-    areas = selectors.list_areas(region=None, figures=kept.figures)
-    england = selectors.england_total(areas)
+    areas = regional_measures.list_areas(region=None, figures=kept.figures)
+    england = regional_measures.england_total(areas)
     totals = {area.key: area.total for area in areas}
     hidden = table.hidden_cells(
         [

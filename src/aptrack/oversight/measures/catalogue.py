@@ -1,11 +1,12 @@
 """The LA oversight measures: the figures and breakdowns behind the dashboard and the pack.
 
 Every figure and every row of a breakdown carries the number of children behind it and a
-drill-down query (``measure=<key>&value=<value>``) that ``children_for`` turns back into exactly
+drill-down query (``measure=<key>&value=<value>``) that ``build.children_for`` turns back into exactly
 those children, so the list behind a number always has that number of children.
 
 The dataclasses and the catalogue are the interface other modules (pack, suppression, regional)
-code against; the computation lives in the ``measures_*`` modules.
+code against; the computation lives in the other modules of this package (``build`` puts it
+together: ``build.build_dashboard``).
 """
 
 from __future__ import annotations
@@ -16,12 +17,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from aptrack.oversight.periods import Period
+from aptrack.oversight.measures.periods import Period
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
-
-    from aptrack.children.models import Child
     from aptrack.organisations.models import LocalAuthority
 
 UNITS = ("count", "percent", "days", "gbp", "weeks")
@@ -179,33 +177,3 @@ def current_measure_keys(keys: Iterable[str]) -> list[str]:
 def measure_catalogue() -> list[tuple[str, str]]:
     """(key, label) of every Figure key the dashboard can produce."""
     return list(CATALOGUE)
-
-
-def build_dashboard(
-    *, la: LocalAuthority, period: Period, today: dt.date, cohort: str = "period"
-) -> Dashboard:
-    """Every section of the dashboard for one LA and period, computed in SQL. ``cohort`` says
-    whether the "who is in AP" breakdowns count the children in AP now or during the period."""
-    from aptrack.oversight.measures_build import build
-
-    return build(la=la, period=period, today=today, cohort=cohort)
-
-
-def children_for(
-    *,
-    la: LocalAuthority,
-    period: Period,
-    today: dt.date,
-    measure: str,
-    value: str | None,
-    cohort: str = "period",
-) -> QuerySet[Child]:
-    """The children behind a figure or a row; callers then intersect with scope_children(user).
-
-    Raises KeyError for a measure (or a breakdown value) the dashboard does not know.
-    """
-    from aptrack.oversight.measures_build import children_behind
-
-    return children_behind(
-        la=la, period=period, today=today, measure=measure, value=value, cohort=cohort
-    )

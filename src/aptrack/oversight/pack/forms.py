@@ -6,8 +6,8 @@ from typing import Any
 from django import forms
 
 from aptrack.core.govuk.forms import GovukDateField
-from aptrack.oversight import periods
-from aptrack.oversight.periods import Period
+from aptrack.oversight.measures import periods
+from aptrack.oversight.measures.periods import Period
 
 PRESET_LABELS = {
     periods.PRESET_THIS_TERM: "This term",

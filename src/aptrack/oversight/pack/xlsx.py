@@ -12,9 +12,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from aptrack.core import exports
-from aptrack.oversight import suppression
-from aptrack.oversight.measures import Section
-from aptrack.oversight.pack import Pack, group_header
+from aptrack.oversight.measures.catalogue import Section
+from aptrack.oversight.pack import suppression
+from aptrack.oversight.pack.build import Pack, group_header
 
 FORMATS = {
     "count": "#,##0",

@@ -1,5 +1,5 @@
 """The dashboard page for one LA: the period form, the figures from the store of figures
-(`figures.dashboard`) and what the template draws from them (cards and chart panels).
+(`store.dashboard`) and what the template draws from them (cards and chart panels).
 
 The figures are the same for everyone who may see the LA's dashboard (the children behind a
 number are scoped when listed), so they are kept without a request.
@@ -16,11 +16,12 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from aptrack.organisations.models import LocalAuthority
-from aptrack.oversight import charts, figures
-from aptrack.oversight.measures import Dashboard
-from aptrack.oversight.measures_base import COHORT_PERIOD
-from aptrack.oversight.periods import DEFAULT_PRESET, Period, parse_period
-from aptrack.oversight.periods_form import PeriodForm, period_query
+from aptrack.oversight.dashboard import charts
+from aptrack.oversight.dashboard.periods_form import PeriodForm, period_query
+from aptrack.oversight.measures import store
+from aptrack.oversight.measures.base import COHORT_PERIOD
+from aptrack.oversight.measures.catalogue import Dashboard
+from aptrack.oversight.measures.periods import DEFAULT_PRESET, Period, parse_period
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def page(*, la: LocalAuthority, data: Mapping[str, str] | None, today: dt.date) 
     if chosen is None:
         return Page(form, None, None, None, None)
     period, cohort = chosen
-    kept = figures.dashboard(la=la, period=period, today=today, cohort=cohort)
+    kept = store.dashboard(la=la, period=period, today=today, cohort=cohort)
     return Page(form, period, cohort, kept.figures, kept.computed_at)
 
 

@@ -1,7 +1,7 @@
 """The committee pack: the dashboard for a period, with each headline figure's change against
 last term and last year, as one value that the PDF and the workbook both render.
 
-Every figure comes from the store of figures (`figures.dashboard`), so the pack says what the dashboard says
+Every figure comes from the store of figures (`store.dashboard`), so the pack says what the dashboard says
 for the same LA, period and day. A copy for publication passes through `suppression` first:
 each figure or row resting on 1 to 4 children shows "c", and so does a change computed from one.
 
@@ -14,9 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from aptrack.oversight import figures, suppression
-from aptrack.oversight.measures import Dashboard, Figure
-from aptrack.oversight.periods import Period
+from aptrack.oversight.measures import store
+from aptrack.oversight.measures.catalogue import Dashboard, Figure
+from aptrack.oversight.measures.periods import Period
+from aptrack.oversight.pack import suppression
 
 MARKING_INTERNAL = "OFFICIAL-SENSITIVE: not for publication"
 MARKING_PUBLICATION = "OFFICIAL: for publication"
@@ -119,11 +120,11 @@ def build_pack(
     report = progress or (lambda percent, step: None)
     last_term_period, last_year_period = comparison_periods(period)
     report(10, f"Counting {period.label}")
-    kept = [figures.dashboard(la=la, period=period, today=today)]  # type: ignore[arg-type]
+    kept = [store.dashboard(la=la, period=period, today=today)]  # type: ignore[arg-type]
     if last_term_period is not None:
         report(35, f"Counting {last_term_period.label} for the change on last term")
         kept.append(
-            figures.dashboard(
+            store.dashboard(
                 la=la,
                 period=last_term_period,
                 today=same_point(period, today, last_term_period),  # type: ignore[arg-type]
@@ -131,7 +132,7 @@ def build_pack(
         )
     report(55, f"Counting {last_year_period.label} for the change on last year")
     kept.append(
-        figures.dashboard(
+        store.dashboard(
             la=la,
             period=last_year_period,
             today=same_point(period, today, last_year_period),  # type: ignore[arg-type]

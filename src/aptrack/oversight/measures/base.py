@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Func, IntegerField, Q, QuerySet
 
 from aptrack.children.models import Child
-from aptrack.oversight.periods import Period
+from aptrack.oversight.measures.periods import Period
 from aptrack.placements import rules
 from aptrack.placements.models import Placement
 

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from aptrack.oversight import suppression
-from aptrack.oversight.pack_format import format_change, format_value
-from aptrack.oversight.regional_selectors import LaFigures
+from aptrack.oversight.measures.regional import LaFigures
+from aptrack.oversight.pack import suppression
+from aptrack.oversight.pack.formatting import format_change, format_value
 
 NOT_PUBLISHED = "Not published"
 

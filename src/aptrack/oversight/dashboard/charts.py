@@ -21,7 +21,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from aptrack.oversight.measures import Breakdown, Figure, Row
+from aptrack.oversight.measures.catalogue import Breakdown, Figure, Row
 
 BLUE = "#1d70b8"  # GOV.UK blue
 TEXT = "#0b0c0c"  # GOV.UK text colour

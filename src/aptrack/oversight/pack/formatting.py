@@ -3,7 +3,7 @@ signed change ("+3", "−2.5 points")."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from aptrack.oversight import suppression
+from aptrack.oversight.pack import suppression
 
 NO_DATA = "No data"
 
@@ -11,7 +11,7 @@ NO_DATA = "No data"
 def format_value(value: object, unit: str, *, empty: str = NO_DATA) -> str:
     """As the dashboard shows it (1,234 · 57.5% · £12,345 · 12.5 weeks), "c" when suppressed,
     `empty` for no data."""
-    from aptrack.oversight.charts import format_value as dashboard_format
+    from aptrack.oversight.dashboard.charts import format_value as dashboard_format
 
     if value is None:
         return empty

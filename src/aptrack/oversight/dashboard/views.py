@@ -1,7 +1,7 @@
 """The LA oversight dashboard and the list of children behind any of its numbers.
 
 Each view: authorise (403 for anyone but the LA's officers, managers and QA leads), read the
-period from the GET form, read the figures from the store of figures (`figures`; the children
+period from the GET form, read the figures from the store of figures (`measures.store`; the children
 behind a number are listed live), render. Charts are SVG drawn on the server, so the pages work
 without JavaScript and print.
 """
@@ -21,12 +21,13 @@ from django.utils import timezone
 from aptrack.audit import reads
 from aptrack.core.govuk.pagination import pagination_params
 from aptrack.organisations.models import LocalAuthority
-from aptrack.oversight import dashboard_page, figures, selectors
-from aptrack.oversight.access import dashboard_la
-from aptrack.oversight.measures import children_for
-from aptrack.oversight.measures_base import Context
-from aptrack.oversight.measures_build import describe
-from aptrack.oversight.periods_form import PeriodForm, period_query
+from aptrack.oversight.dashboard import page as dashboard_page
+from aptrack.oversight.dashboard import selectors
+from aptrack.oversight.dashboard.access import dashboard_la
+from aptrack.oversight.dashboard.periods_form import PeriodForm, period_query
+from aptrack.oversight.measures import store
+from aptrack.oversight.measures.base import Context
+from aptrack.oversight.measures.build import children_for, describe
 
 PAGE_SIZE = 50
 DASHBOARD_TEMPLATE = "oversight/dashboard.html"
@@ -72,7 +73,7 @@ def children(request: HttpRequest) -> HttpResponse:
         behind = children_for(
             la=la, period=period, today=today, measure=measure, value=value, cohort=cohort
         )
-        kept = figures.dashboard(la=la, period=period, today=today, cohort=cohort)
+        kept = store.dashboard(la=la, period=period, today=today, cohort=cohort)
         title, row_label, counted = describe(kept.figures, measure=measure, value=value)
     except KeyError:
         raise Http404("No such figure") from None

@@ -29,8 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Least, TruncMonth
 
 from aptrack.children.models import Child
-from aptrack.oversight.measures import CATALOGUE, Breakdown, Figure, Row
-from aptrack.oversight.measures_base import (
+from aptrack.oversight.measures.base import (
     NONE_VALUE,
     Context,
     DaysBetween,
@@ -45,7 +44,8 @@ from aptrack.oversight.measures_base import (
     placed_in_period,
     weeks,
 )
-from aptrack.oversight.measures_cohort import TIER_LABELS
+from aptrack.oversight.measures.catalogue import CATALOGUE, Breakdown, Figure, Row
+from aptrack.oversight.measures.cohort import TIER_LABELS
 from aptrack.placements.states import PlacementStatus
 from aptrack.referrals.models import Referral
 from aptrack.referrals.states import ReferralStatus

@@ -8,8 +8,8 @@ from typing import Any
 from django import forms
 
 from aptrack.core.govuk.forms import GovukDateField
-from aptrack.oversight.measures_base import COHORT_NOW, COHORT_PERIOD
-from aptrack.oversight.periods import (
+from aptrack.oversight.measures.base import COHORT_NOW, COHORT_PERIOD
+from aptrack.oversight.measures.periods import (
     DEFAULT_PRESET,
     ERROR_UNKNOWN_PERIOD,
     PRESET_CUSTOM,

@@ -7,16 +7,17 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.audit.services import record_event
 from aptrack.organisations.models import LocalAuthority
+from aptrack.oversight.measures.periods import Period
 from aptrack.oversight.models import PackExport
-from aptrack.oversight.pack import build_pack
-from aptrack.oversight.pack_pdf import pack_pdf
-from aptrack.oversight.pack_states import PackStatus, can_move
-from aptrack.oversight.pack_xlsx import pack_xlsx
-from aptrack.oversight.periods import Period
+from aptrack.oversight.pack.build import build_pack
+from aptrack.oversight.pack.pdf import pack_pdf
+from aptrack.oversight.pack.states import PackStatus, can_move
+from aptrack.oversight.pack.xlsx import pack_xlsx
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +67,6 @@ def request_pack(
 
 
 def _enqueue(export_id: int) -> None:
-    from aptrack.oversight.tasks import build_committee_pack
-
     result = build_committee_pack.enqueue(export_id)
     PackExport.objects.filter(pk=export_id, task_id="").update(task_id=str(result.id)[:64])
 
@@ -130,6 +129,13 @@ def run_pack_export(*, export_id: int) -> None:
         pdf=pdf,
         xlsx=xlsx,
     )
+
+
+@task()
+def build_committee_pack(export_id: int) -> None:
+    """Build a requested committee pack, telling the export how far it has got (the background
+    task `request_pack` queues)."""
+    run_pack_export(export_id=export_id)
 
 
 def record_download(

@@ -6,7 +6,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from aptrack.children.models import Child
 from aptrack.children.permissions import scope_children
-from aptrack.oversight.measures_base import Context, la_placements
+from aptrack.oversight.measures.base import Context, la_placements
 from aptrack.placements.states import PlacementStatus
 
 

@@ -7,10 +7,10 @@ from django.template.loader import render_to_string
 from markupsafe import Markup
 
 from aptrack.core.pdf import render_pdf
-from aptrack.oversight import suppression
-from aptrack.oversight.measures import Breakdown
-from aptrack.oversight.pack import Pack, group_header
-from aptrack.oversight.pack_format import format_change, format_value
+from aptrack.oversight.measures.catalogue import Breakdown
+from aptrack.oversight.pack import suppression
+from aptrack.oversight.pack.build import Pack, group_header
+from aptrack.oversight.pack.formatting import format_change, format_value
 
 TEMPLATE = "oversight/pack_print.html"
 
@@ -18,7 +18,7 @@ TEMPLATE = "oversight/pack_print.html"
 def chart_for(breakdown: Breakdown) -> Markup:
     """The dashboard's chart of a breakdown. Suppressed rows have no bar to draw (their size is
     the secret), so they are left out of the chart and shown as "c" in the table beneath."""
-    from aptrack.oversight import charts
+    from aptrack.oversight.dashboard import charts
 
     drawable = [row for row in breakdown.rows if not suppression.is_suppressed(row.value)]
     if not drawable:

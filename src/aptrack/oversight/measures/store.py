@@ -3,16 +3,16 @@ regional and national view), as numbers, per period and day (`oversight.Figures`
 
 Every reader goes through here: the dashboard and its drill-downs, the regional and national
 view, the improvement plan's measures and the committee pack. Figures are computed by the
-measures (`measures.build_dashboard`, `regional_selectors.la_figures`) and kept with the stamp of
+measures (`build.build_dashboard`, `regional.la_figures`) and kept with the stamp of
 the LA's data they were computed from (`versions`). They are served:
 
 - while the LA's data is unchanged since (exactly current); or
 - for at most ``APTRACK_FIGURES_MAX_AGE`` (60 seconds unless set) after they were computed,
   while data is coming in; older than that they are computed again on the request.
 
-After a change commits, the worker (`tasks.refresh_figures`) computes again the LA's figures
-that were looked at today, so the next look is usually served at once and exactly. Each page
-says when its figures were computed.
+After a change commits, the worker (the background task `refresh_figures`) computes again the
+LA's figures that were looked at today, so the next look is usually served at once and exactly.
+Each page says when its figures were computed.
 
 The stamp is read before computing, so figures computed while a change commits are kept under
 the older stamp: served only within the bound, and computed again by the worker.
@@ -31,14 +31,16 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks import task
 
 from aptrack.attendance.measures import SessionCounts
 from aptrack.organisations.models import LocalAuthority
-from aptrack.oversight.measures import Breakdown, Dashboard, Figure, Row, Section, build_dashboard
-from aptrack.oversight.measures_base import COHORT_NOW, COHORT_PERIOD
+from aptrack.oversight.measures.base import COHORT_NOW, COHORT_PERIOD
+from aptrack.oversight.measures.build import build_dashboard
+from aptrack.oversight.measures.catalogue import Breakdown, Dashboard, Figure, Row, Section
+from aptrack.oversight.measures.periods import Period
+from aptrack.oversight.measures.regional import LaFigures, la_figures
 from aptrack.oversight.models import DataVersion, Figures
-from aptrack.oversight.periods import Period
-from aptrack.oversight.regional_selectors import LaFigures, la_figures
 
 ALL = "all"  # data every LA's figures read (providers, organisations, the standard calendar)
 COMPARISON = "comparison"
@@ -88,8 +90,6 @@ def _refresh_later(la_ids: frozenset[int] | None) -> None:
         viewed = viewed.filter(local_authority_id__in=la_ids)
     chosen = sorted(set(viewed.values_list("local_authority_id", flat=True)))
     if chosen:
-        from aptrack.oversight.tasks import refresh_figures
-
         refresh_figures.enqueue(la_ids=chosen, day=timezone.localdate().isoformat())
 
 
@@ -181,6 +181,13 @@ def refresh(*, la_ids: Iterable[int], today: dt.date) -> int:
             started,
         )
     return len(stale)
+
+
+@task()
+def refresh_figures(la_ids: list[int], day: str) -> int:
+    """Compute again the LAs' figures looked at that day whose data has changed since (the
+    background task `_refresh_later` queues after a change commits)."""
+    return refresh(la_ids=la_ids, today=dt.date.fromisoformat(day))
 
 
 def _may_serve(row: Figures, stamp: str) -> bool:

@@ -1,7 +1,7 @@
 """The dashboard's measures aggregated by LA, for regional and national comparison.
 
 Aggregates only: every number here is a count of children or a rate over children, by LA;
-nothing identifies a child, and the pages suppress small numbers (`regional_table`).
+nothing identifies a child, and the pages suppress small numbers (`regional.table`).
 
 The measures are the LA dashboard's, with the same definitions (tests check each LA's figures
 against `build_dashboard`):
@@ -32,9 +32,9 @@ from aptrack.attendance.scopes import Period as AttendancePeriod
 from aptrack.attendance.selectors import COUNT_COLUMNS, PROVIDERS, WEEKS
 from aptrack.children.models import SenStatus
 from aptrack.organisations.models import LocalAuthority, Region
-from aptrack.oversight import measures_duties
-from aptrack.oversight.measures_base import percent
-from aptrack.oversight.periods import Period
+from aptrack.oversight.measures import duties as measures_duties
+from aptrack.oversight.measures.base import percent
+from aptrack.oversight.measures.periods import Period
 from aptrack.placements import rules
 from aptrack.placements.models import Placement
 from aptrack.placements.states import PlacementStatus

@@ -10,10 +10,13 @@ from django.db.models import QuerySet
 
 from aptrack.children.models import Child
 from aptrack.organisations.models import LocalAuthority
-from aptrack.oversight import measures_activity, measures_cohort, measures_duties, measures_now
-from aptrack.oversight.measures import CATALOGUE, Dashboard, Figure, Section
-from aptrack.oversight.measures_base import COHORT_NOW, COHORTS, DRILLDOWNS, Context
-from aptrack.oversight.periods import Period
+from aptrack.oversight.measures import activity as measures_activity
+from aptrack.oversight.measures import cohort as measures_cohort
+from aptrack.oversight.measures import duties as measures_duties
+from aptrack.oversight.measures import now as measures_now
+from aptrack.oversight.measures.base import COHORT_NOW, COHORTS, DRILLDOWNS, Context
+from aptrack.oversight.measures.catalogue import CATALOGUE, Dashboard, Figure, Section
+from aptrack.oversight.measures.periods import Period
 
 NOW_KEYS = (
     "children_in_ap",
@@ -119,3 +122,29 @@ def describe(
         if parse_qs(row.drilldown or "").get("value", [None])[0] == value:
             return breakdown.title, row.label, row.count
     return breakdown.title, value, None
+
+
+def build_dashboard(
+    *, la: LocalAuthority, period: Period, today: dt.date, cohort: str = "period"
+) -> Dashboard:
+    """Every section of the dashboard for one LA and period, computed in SQL. ``cohort`` says
+    whether the "who is in AP" breakdowns count the children in AP now or during the period."""
+    return build(la=la, period=period, today=today, cohort=cohort)
+
+
+def children_for(
+    *,
+    la: LocalAuthority,
+    period: Period,
+    today: dt.date,
+    measure: str,
+    value: str | None,
+    cohort: str = "period",
+) -> QuerySet[Child]:
+    """The children behind a figure or a row; callers then intersect with scope_children(user).
+
+    Raises KeyError for a measure (or a breakdown value) the dashboard does not know.
+    """
+    return children_behind(
+        la=la, period=period, today=today, measure=measure, value=value, cohort=cohort
+    )

@@ -24,9 +24,8 @@ from aptrack.attendance.scopes import Grouping, Scope
 from aptrack.attendance.scopes import Period as AttendancePeriod
 from aptrack.children.models import Child
 from aptrack.organisations.models import Organisation
-from aptrack.oversight.measures import CATALOGUE, Breakdown, Figure, Row
-from aptrack.oversight.measures_activity import ended
-from aptrack.oversight.measures_base import (
+from aptrack.oversight.measures.activity import ended
+from aptrack.oversight.measures.base import (
     NONE_VALUE,
     Context,
     UnknownValue,
@@ -37,7 +36,8 @@ from aptrack.oversight.measures_base import (
     int_value,
     percent,
 )
-from aptrack.oversight.periods import Period
+from aptrack.oversight.measures.catalogue import CATALOGUE, Breakdown, Figure, Row
+from aptrack.oversight.measures.periods import Period
 from aptrack.placements.models import Destination
 from aptrack.providers.models import REGISTERED_KINDS
 from aptrack.referrals import selectors as referral_selectors
