@@ -17,7 +17,7 @@ from aptrack.improvement import measures, states
 from aptrack.improvement.models import Action, ActionUpdate, ImprovementPlan, Priority
 from aptrack.improvement.states import RagStatus
 from aptrack.organisations.models import LocalAuthority
-from aptrack.oversight.measures import current_measure_keys
+from aptrack.oversight.measures.catalogue import current_measure_keys
 
 PERIOD_ENDS_BEFORE_START = "The end of the plan period must be after its start"
 OWNER_NEEDED = "Give the action's owner: a name, or choose a person"
