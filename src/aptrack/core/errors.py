@@ -31,13 +31,15 @@ class DomainInvalid(DomainError):
         if isinstance(errors, str):
             errors = {None: [errors]}
         self.errors: Errors = {field: list(messages) for field, messages in (errors or {}).items()}
-        super().__init__(
-            "; ".join(
-                f"{field}: {message}" if field else message
-                for field, messages in self.errors.items()
-                for message in messages
-            )
-        )
+        super().__init__("; ".join(self.messages()))
+
+    def messages(self) -> list[str]:
+        """Every message, each a field's named by the field: the refusal as one line of text."""
+        return [
+            f"{field}: {message}" if field else message
+            for field, messages in self.errors.items()
+            for message in messages
+        ]
 
 
 class DomainForbidden(DomainError):
