@@ -63,8 +63,8 @@ bench: install
 	bash scripts/bench.sh
 
 lint: install
-	$(BIN)/ruff check src
-	$(BIN)/ruff format --check src
+	$(BIN)/ruff check src bench
+	$(BIN)/ruff format --check src bench
 
 ## make check: lint, and no model change without its migration (make test runs it first)
 check: lint

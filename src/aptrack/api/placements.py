@@ -17,8 +17,12 @@ from aptrack.audit.models import Channel
 from aptrack.children import selectors as children_selectors
 from aptrack.core.concurrency import MAX_VERSION
 from aptrack.organisations.models import Organisation, OrganisationKind
-from aptrack.placements import permissions, selectors, services
+from aptrack.placements import permissions, selectors
 from aptrack.placements.models import Destination, EndReason, Placement
+from aptrack.placements.services import endings as placement_endings
+from aptrack.placements.services import errors as placement_errors
+from aptrack.placements.services import moves as placement_moves
+from aptrack.placements.services import plan as placement_plan
 from aptrack.placements.states import PlacementStatus
 from aptrack.providers.models import Provider, ProviderSite
 
@@ -143,7 +147,7 @@ _KEYS = {
 }
 
 
-def _invalid(error: services.PlacementInvalid) -> Status[dict[str, Any]]:
+def _invalid(error: placement_errors.PlacementInvalid) -> Status[dict[str, Any]]:
     named = {
         ("placement" if key is None else _KEYS.get(key, key)): value
         for key, value in error.errors.items()
@@ -194,7 +198,7 @@ def _service_data(request: HttpRequest, payload: PlacementIn) -> dict[str, Any]:
                 f"No school with URN {payload.commissioning_school_urn} uses aptrack"
             ]
     if errors:
-        raise services.PlacementInvalid(errors)
+        raise placement_errors.PlacementInvalid(errors)
     return data
 
 
@@ -238,14 +242,14 @@ def create_placement(request: HttpRequest, payload: PlacementIn) -> Any:
     if not permissions.can_create_placement(request.user):
         return Status(403, {"detail": "Your role cannot plan placements"})
     try:
-        placement = services.create_placement(
+        placement = placement_plan.create_placement(
             actor=request.user,
             at=timezone.now(),
             data=_service_data(request, payload),
             channel=Channel.API,
             where=request.path,
         )
-    except services.PlacementInvalid as error:
+    except placement_errors.PlacementInvalid as error:
         return _invalid(error)
     return Status(201, _out(placement))
 
@@ -269,7 +273,7 @@ def start_placement(request: HttpRequest, placement_id: Id, payload: VersionIn) 
     if not isinstance(placement, Placement):
         return placement
     try:
-        placement = services.activate_placement(
+        placement = placement_moves.activate_placement(
             actor=request.user,
             at=timezone.now(),
             placement=placement,
@@ -277,11 +281,11 @@ def start_placement(request: HttpRequest, placement_id: Id, payload: VersionIn) 
             channel=Channel.API,
             where=request.path,
         )
-    except services.PlacementInvalid as error:
+    except placement_errors.PlacementInvalid as error:
         return _invalid(error)
-    except services.PlacementMoveNotAllowed as error:
+    except placement_errors.PlacementMoveNotAllowed as error:
         return Status(400, {"detail": str(error)})
-    except services.PlacementChangedElsewhere as error:
+    except placement_errors.PlacementChangedElsewhere as error:
         return Status(409, {"detail": str(error)})
     return _out(placement)
 
@@ -296,7 +300,7 @@ def end_placement(request: HttpRequest, placement_id: Id, payload: EndIn) -> Any
     if not isinstance(placement, Placement):
         return placement
     try:
-        placement = services.end_placement(
+        placement = placement_endings.end_placement(
             actor=request.user,
             at=timezone.now(),
             placement=placement,
@@ -308,10 +312,10 @@ def end_placement(request: HttpRequest, placement_id: Id, payload: EndIn) -> Any
             channel=Channel.API,
             where=request.path,
         )
-    except services.PlacementInvalid as error:
+    except placement_errors.PlacementInvalid as error:
         return _invalid(error)
-    except services.PlacementMoveNotAllowed as error:
+    except placement_errors.PlacementMoveNotAllowed as error:
         return Status(400, {"detail": str(error)})
-    except services.PlacementChangedElsewhere as error:
+    except placement_errors.PlacementChangedElsewhere as error:
         return Status(409, {"detail": str(error)})
     return _out(placement)
