@@ -13,8 +13,6 @@ from aptrack.core.errors import DomainInvalid, add_service_errors
 from aptrack.core.govuk.forms import render_error_summary
 
 SRC = Path(__file__).resolve().parents[3]
-# Moved onto the shared refusals once their services are split into packages (issue 16).
-PENDING = ("aptrack.placements", "aptrack.quality")
 
 
 class _Form(forms.Form):
@@ -86,8 +84,6 @@ def _services_modules():
 def test_every_service_refusal_of_input_is_a_domain_invalid(module):
     """An app names its refusal (`ReferralInvalid`), so its call sites read as the domain does;
     the pages and the API handle it as the one shared kind."""
-    if module.__name__.startswith(PENDING):
-        pytest.xfail("not yet moved onto the shared refusals")
     invalid = [
         value
         for name, value in vars(module).items()
@@ -102,8 +98,6 @@ def test_every_service_refusal_of_input_is_a_domain_invalid(module):
 def test_no_views_module_keeps_its_own_copy_of_the_form_errors_helper():
     copies = []
     for path in SRC.glob("aptrack/**/*.py"):
-        if ".".join(path.relative_to(SRC).parts).startswith(PENDING):
-            continue
         tree = ast.parse(path.read_text())
         copies += [
             f"{path.relative_to(SRC)}:{node.lineno}"
