@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
+from aptrack.core.errors import DomainConflict
 from aptrack.providers.models import Provider
 from aptrack.quality import permissions
 from aptrack.quality.models import (
@@ -45,11 +46,11 @@ RECORD_CHANGED = (
 )
 
 
-class VisitNotEditable(Exception):
-    pass
+class VisitNotEditable(DomainConflict):
+    """A completed visit's judgements stand as recorded."""
 
 
-class VisitNotCompletable(Exception):
+class VisitNotCompletable(DomainConflict):
     """The visit lacks what completion needs; each gap is listed."""
 
     def __init__(self, *, unjudged: list[Standard], needs_overall: bool, other: list[str]) -> None:
