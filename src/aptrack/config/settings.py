@@ -8,6 +8,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE, SELF
@@ -93,6 +94,7 @@ INSTALLED_APPS = [
     "aptrack.placements",
     "aptrack.attendance",
     "aptrack.alerts",
+    "aptrack.documents",
     "aptrack.outcomes",
     "aptrack.oversight",
     "aptrack.improvement",
@@ -381,6 +383,43 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+# Uploaded documents (aptrack/documents): never under a public URL; only the download view, which
+# checks who may see the record, serves them. A private folder by default (under var/, not
+# static or media), or an S3-compatible bucket through django-storages when DOCUMENTS_S3_BUCKET
+# is set (install the `s3` extra).
+
+
+def documents_storage() -> dict[str, Any]:
+    """The `documents` storage the environment asks for."""
+    bucket = os.environ.get("DOCUMENTS_S3_BUCKET") or ""
+    if bucket:
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "endpoint_url": os.environ.get("DOCUMENTS_S3_ENDPOINT_URL") or None,
+                "region_name": os.environ.get("DOCUMENTS_S3_REGION") or None,
+                "access_key": env_secret("DOCUMENTS_S3_ACCESS_KEY_ID"),
+                "secret_key": env_secret("DOCUMENTS_S3_SECRET_ACCESS_KEY"),
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        }
+    return {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.environ.get("DOCUMENTS_ROOT") or str(PROJECT_DIR / "var" / "documents"),
+            "base_url": None,
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
+    }
+
+
+STORAGES["documents"] = documents_storage()
+APTRACK_DOCUMENT_MAX_MB = env_int("DOCUMENTS_MAX_MB", 20)
 
 # Background work (alert checks, committee packs) through Django's task framework. The database
 # backend keeps the queue in PostgreSQL/SQLite and `aptrack db_worker` runs it; tests run tasks

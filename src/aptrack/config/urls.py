@@ -19,6 +19,7 @@ urlpatterns = [
     path("returns/", include("aptrack.returns.urls")),
     path("quality/", include("aptrack.quality.urls")),
     path("alerts/", include("aptrack.alerts.urls")),
+    path("documents/", include("aptrack.documents.urls")),
     path("outcomes/", include("aptrack.outcomes.urls")),
     path("oversight/", include("aptrack.oversight.urls")),
     path("improvement/", include("aptrack.improvement.urls")),

@@ -4,6 +4,7 @@ below, either walked or named as showing no child with the reason: a new URL fai
 `test_every_url_is_classified` until someone decides which it is."""
 
 import datetime as dt
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -17,6 +18,7 @@ from aptrack.accounts import services as account_services
 from aptrack.alerts.models import Alert
 from aptrack.audit.models import AuditAction, AuditEvent, Channel
 from aptrack.children.tests.factories import ChildFactory
+from aptrack.documents.services import upload_document
 from aptrack.outcomes.tests.factories import QualificationFactory
 from aptrack.panels.models import AgendaItem
 from aptrack.panels.tests.factories import MeetingFactory, PanelFactory
@@ -45,6 +47,7 @@ WATCHED = {
     "api",
     "alerts",
     "dataprotection",
+    "documents",
 }
 
 
@@ -275,6 +278,15 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     "alerts:acknowledge": NoChild("POST only: acknowledges an alert"),
     "alerts:resolve": NoChild("POST only: resolves an alert"),
     "alerts:bulk_acknowledge": NoChild("POST only: acknowledges the alerts ticked in the inbox"),
+    # documents
+    "documents:compliance": NoChild("a provider's compliance evidence: no child"),
+    "documents:visit": NoChild("a QA visit's papers: the provider, no child"),
+    "documents:placement": [
+        Walk("officer_a", lambda s: reverse("documents:placement", args=[s.placement.pk]))
+    ],
+    "documents:download": [
+        Walk("officer_a", lambda s: reverse("documents:download", args=[s.document.pk]))
+    ],
     # the API
     "api:openapi-json": NoChild("the API's description"),
     "api:openapi-view": NoChild("the API's documentation page"),
@@ -334,8 +346,13 @@ def test_every_url_is_classified():
 
 
 @pytest.fixture
-def scenario(world):
-    """The world's children with a referral, panel, return, census, alert and outcomes each."""
+def scenario(world, settings):
+    """The world's children with a referral, panel, return, census, alert, outcomes and a
+    placement document each."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
     today = timezone.localdate()
     placement = Placement.objects.get(child=world.child_a)
     provider = ProviderFactory(organisation=world.provider_x.organisation)
@@ -386,6 +403,15 @@ def scenario(world):
         ),
         follow_up=FollowUp.objects.create(placement=placement, weeks_after=6, due_date=today),
         qualification=QualificationFactory(placement=placement, recorded_by=world.officer_a),
+        document=upload_document(
+            target=placement,
+            stream=io.BytesIO(b"%PDF-1.7 agreement"),
+            name="agreement.pdf",
+            title="Agreement",
+            expiry_date=None,
+            by=world.officer_a,
+            at=timezone.now(),
+        ),
     )
 
 

@@ -145,6 +145,21 @@ def _input(field: forms.BoundField, extra: dict[str, Any]) -> Markup:
     return call_macro("input", "govukInput", params)
 
 
+def _file(field: forms.BoundField, extra: dict[str, Any]) -> Markup:
+    params: dict[str, Any] = {
+        "id": field.id_for_label,
+        "name": field.html_name,
+        "label": {"text": _label_text(field)},
+        "hint": _hint(field),
+        "errorMessage": _error(field),
+        "attributes": {"accept": field.field.widget.attrs["accept"]}
+        if "accept" in field.field.widget.attrs
+        else {},
+    }
+    params.update(extra)
+    return call_macro("file-upload", "govukFileUpload", params)
+
+
 def _textarea(field: forms.BoundField, extra: dict[str, Any]) -> Markup:
     params = {
         "id": field.id_for_label,
@@ -285,6 +300,7 @@ _COMPONENTS: list[
     (forms.CheckboxInput, _checkbox),
     (forms.Select, _select),
     (forms.Textarea, _textarea),
+    (forms.FileInput, _file),
     (forms.widgets.Input, _input),
 ]
 

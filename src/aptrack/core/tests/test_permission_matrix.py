@@ -25,6 +25,7 @@ from aptrack.accounts.tests.factories import UserFactory
 from aptrack.alerts.models import Alert
 from aptrack.children.models import Child
 from aptrack.children.tests.factories import ChildFactory, PlacementFactory
+from aptrack.documents.models import AttachedTo, Document
 from aptrack.improvement.tests.factories import ActionFactory as PlanActionFactory
 from aptrack.organisations.models import LocalAuthority
 from aptrack.organisations.tests.factories import EstablishmentFactory, OrganisationFactory
@@ -33,8 +34,8 @@ from aptrack.oversight.models import PackExport
 from aptrack.panels.models import AgendaItem, PanelAction
 from aptrack.panels.tests.factories import MeetingFactory, PanelFactory, PanelMemberFactory
 from aptrack.placements.models import FollowUp, IntendedOutcome, Placement
-from aptrack.quality.models import Framework, Standard, VisitAction
-from aptrack.quality.tests.factories import make_visit
+from aptrack.quality.models import CheckType, Framework, Standard, VisitAction
+from aptrack.quality.tests.factories import add_check, make_visit
 from aptrack.referrals.tests.factories import ReferralFactory
 from aptrack.returns.tests.factories import (
     ProviderFactory,
@@ -193,6 +194,15 @@ MATRIX: dict[str, Target | Exempt] = {
     },
     "quality:standard_edit": _page("quality:standard_edit", "framework", "standard"),
     "quality:standard_remove": _page("quality:standard_remove", "framework", "standard"),
+    # documents: whoever may see the record they are attached to
+    "documents:compliance": _shared(
+        _page("documents:compliance", "compliance_check"),
+        LA_STAFF,
+        "QA is shared: any LA reads any provider's compliance evidence",
+    ),
+    "documents:visit": _page("documents:visit", "visit"),
+    "documents:placement": _page("documents:placement", "placement"),
+    "documents:download": _page("documents:download", "document"),
     # alerts
     **{
         f"alerts:{name}": _page(f"alerts:{name}", "alert")
@@ -305,6 +315,19 @@ def _side(*, la: LocalAuthority, child: Child, officer: Any, provider_user: Any)
         name=f"{child.pk} framework", owner_la=la, created_at=now, updated_at=now
     )
     visit = make_visit(provider, officer, visit_date=today)
+    # A placement's document row (its file is never read: every request here is refused).
+    document = Document.objects.create(
+        attached_to=AttachedTo.PLACEMENT,
+        placement=placement,
+        title="Agreement",
+        file="documents/agreement.pdf",
+        filename="agreement.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        uploaded_by=officer,
+        uploaded_at=now,
+    )
     plan_action = PlanActionFactory(
         priority__plan__local_authority=la, priority__plan__created_by=officer
     )
@@ -328,6 +351,14 @@ def _side(*, la: LocalAuthority, child: Child, officer: Any, provider_user: Any)
         provider_return=provider_return,
         return_line=ReturnLineFactory(provider_return=provider_return, child=child, named=True),
         visit=visit,
+        document=document,
+        compliance_check=add_check(
+            provider,
+            officer,
+            CheckType.DSL,
+            evidence_date=today,
+            expiry_date=today + dt.timedelta(days=365),
+        ),
         visit_action=VisitAction.objects.create(
             visit=visit,
             text="Fix the fire door",
