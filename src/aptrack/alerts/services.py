@@ -19,6 +19,7 @@ from aptrack.attendance.models import Session
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.calendars import selectors as calendar_selectors
+from aptrack.core import alerting
 from aptrack.core.errors import DomainConflict, DomainForbidden
 
 CHECKS_WHERE = "run-attendance-checks"
@@ -215,6 +216,7 @@ def _raise_alert(
                     "local_authority_id": {"old": None, "new": alert.local_authority_id},
                 },
             )
+            alerting.announce_alert(alert, at=at)
     except IntegrityError:
         return None
     return alert
@@ -253,6 +255,7 @@ def escalate_alerts(*, at: dt.datetime, channel: Channel = Channel.COMMAND) -> i
                     "escalated_to_virtual_school_id": {"old": None, "new": virtual_school},
                 },
             )
+            alerting.announce_alert(alert, at=at, escalated=True)
         escalated += 1
     return escalated
 

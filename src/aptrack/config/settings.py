@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "aptrack.attendance",
     "aptrack.alerts",
     "aptrack.documents",
+    "aptrack.notifications",
     "aptrack.outcomes",
     "aptrack.oversight",
     "aptrack.improvement",
@@ -420,6 +421,31 @@ def documents_storage() -> dict[str, Any]:
 
 STORAGES["documents"] = documents_storage()
 APTRACK_DOCUMENT_MAX_MB = env_int("DOCUMENTS_MAX_MB", 20)
+
+# Notifications (aptrack/notifications): email through Django's mail backend (the console in
+# development), or GOV.UK Notify when NOTIFY_API_KEY is set, which also sends text messages.
+# Links in messages start with APTRACK_SITE_URL.
+APTRACK_SITE_URL = (os.environ.get("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG or TESTING
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "aptrack <noreply@aptrack.invalid>"
+NOTIFY_API_KEY = env_secret("NOTIFY_API_KEY")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL") or "https://api.notifications.service.gov.uk"
+# Notify templates: each takes ((subject)) and ((body)) (the SMS template ((body)) only).
+NOTIFY_TEMPLATES = {
+    "email": os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID") or "",
+    "sms": os.environ.get("NOTIFY_SMS_TEMPLATE_ID") or "",
+}
+# A failed send is tried again after 1, 5, 25 and 125 minutes, then given up.
+APTRACK_NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
 
 # Background work (alert checks, committee packs) through Django's task framework. The database
 # backend keeps the queue in PostgreSQL/SQLite and `aptrack db_worker` runs it; tests run tasks

@@ -20,6 +20,7 @@ urlpatterns = [
     path("quality/", include("aptrack.quality.urls")),
     path("alerts/", include("aptrack.alerts.urls")),
     path("documents/", include("aptrack.documents.urls")),
+    path("notifications/", include("aptrack.notifications.urls")),
     path("outcomes/", include("aptrack.outcomes.urls")),
     path("oversight/", include("aptrack.oversight.urls")),
     path("improvement/", include("aptrack.improvement.urls")),

@@ -48,6 +48,7 @@ WATCHED = {
     "alerts",
     "dataprotection",
     "documents",
+    "notifications",
 }
 
 
@@ -287,6 +288,9 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     "documents:download": [
         Walk("officer_a", lambda s: reverse("documents:download", args=[s.document.pk]))
     ],
+    "notifications:preferences": NoChild(
+        "a person's own choices and messages, which name no child"
+    ),
     # the API
     "api:openapi-json": NoChild("the API's description"),
     "api:openapi-view": NoChild("the API's documentation page"),
