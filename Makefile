@@ -35,6 +35,7 @@ demo: install
 	DEBUG=true $(BIN)/aptrack generate --scale la --seed 1 --if-empty
 	DEBUG=true $(BIN)/aptrack run-attendance-checks --last-school-day
 	DEBUG=true $(BIN)/aptrack run-attendance-checks --schedule
+	DEBUG=true $(BIN)/aptrack run-notifications --digest --schedule
 	DEBUG=true $(BIN)/aptrack demo-logins --url http://$(HOST):$(PORT)/
 	@echo "Serving aptrack on http://$(HOST):$(PORT)/ with its task worker (Ctrl+C to stop)"
 	DEBUG=true $(BIN)/aptrack db_worker --no-reload -v0 & worker=$$!; \

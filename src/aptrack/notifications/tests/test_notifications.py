@@ -1,4 +1,5 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -177,3 +178,30 @@ def test_the_digest_counts_deadlines_through_the_rules_owners(emails, monkeypatc
     assert world.qa_lead_a.pk not in lines or not any(
         "review" in line for line in lines[world.qa_lead_a.pk]
     )
+
+
+LONDON = ZoneInfo("Europe/London")
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def test_the_digest_keeps_itself_scheduled_each_morning_in_the_worker(world, settings):
+    import io
+
+    import time_machine
+    from django_tasks_db.models import DBTaskResult
+
+    from aptrack.notifications import tasks
+
+    settings.TASKS = DATABASE_TASKS
+    evening = dt.datetime(2026, 11, 23, 18, 0, tzinfo=LONDON)
+    with time_machine.travel(evening, tick=False):
+        out = io.StringIO()
+        call_command("run-notifications", "--digest", "--schedule", stdout=out)
+        assert "scheduled from 2026-11-24 07:00" in out.getvalue()
+        call_command("run-notifications", "--digest", "--schedule", stdout=io.StringIO())
+    waiting = DBTaskResult.objects.get()
+    assert waiting.run_after == dt.datetime(2026, 11, 24, 7, 0, tzinfo=LONDON)
+    with time_machine.travel(waiting.run_after + dt.timedelta(seconds=2), tick=False):
+        DBTaskResult.objects.filter(pk=waiting.pk).update(status="SUCCESSFUL")
+        result = tasks.run_digest.call(**waiting.args_kwargs["kwargs"])
+    assert result["next_run"] == dt.datetime(2026, 11, 25, 7, 0, tzinfo=LONDON).isoformat()

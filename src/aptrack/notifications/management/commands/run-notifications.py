@@ -22,14 +22,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--schedule",
             action="store_true",
-            help="With --digest: enqueue it for the task worker instead of running it here",
+            help="With --digest: keep it scheduled daily at 7:00 in the task worker (database "
+            "task backend and `aptrack db_worker`) instead of running it here",
         )
 
     def handle(self, *args: Any, digest: bool, schedule: bool, **options: Any) -> None:
         now = timezone.now()
         if digest and schedule:
-            tasks.run_digest.enqueue()
-            self.stdout.write("Daily summaries enqueued for the task worker")
+            when = tasks.schedule_digest(after=now)
+            if when is None:
+                self.stdout.write("Daily summaries already scheduled (or the backend cannot defer)")
+            else:
+                self.stdout.write(
+                    f"Daily summaries scheduled from {timezone.localtime(when):%Y-%m-%d %H:%M}"
+                )
             return
         made = run_digest(now) if digest else 0
         tried = services.send_due(at=timezone.now())
