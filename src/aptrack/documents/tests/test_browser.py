@@ -1,0 +1,51 @@
+"""Uploading a placement's agreement and choosing notifications in a real Chromium: accessible
+(axe-core). Uses the browser fixtures of aptrack.core.tests; skipped without Chromium."""
+
+import pytest
+from playwright.sync_api import expect
+
+from aptrack.core.tests.conftest import (  # noqa: F401 - fixtures used by name
+    assert_accessible,
+    browser,
+    browser_problems,
+    browser_world,
+    chromium_executable,
+    click_and_wait,
+    new_page,
+    sign_in,
+)
+from aptrack.documents.tests.conftest import PDF_BYTES
+from aptrack.placements.models import Placement
+
+pytestmark = pytest.mark.browser
+
+
+def test_upload_and_list_a_placement_agreement(browser_world, new_page):  # noqa: F811
+    placement = Placement.objects.get(child=browser_world.child_a)
+    page = new_page()
+    sign_in(page, "officer_a")
+    page.goto(f"/documents/placements/{placement.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Documents")
+    assert_accessible(page)
+    click_and_wait(page, page.get_by_role("button", name="Upload", exact=True))
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select a file")
+    assert_accessible(page)
+    page.get_by_label("Title").fill("Signed agreement")
+    page.get_by_label("Upload a file").set_input_files(
+        {"name": "agreement.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES}
+    )
+    click_and_wait(page, page.get_by_role("button", name="Upload", exact=True))
+    expect(page.get_by_role("link", name="Signed agreement")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_notification_choices_are_accessible(browser_world, new_page):  # noqa: F811
+    page = new_page()
+    sign_in(page, "officer_a")
+    page.goto("/notifications/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
+    assert_accessible(page)
+    page.get_by_label("Also send me a text message for urgent alerts").check()
+    click_and_wait(page, page.get_by_role("button", name="Save"))
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a mobile number")
+    assert_accessible(page)
