@@ -4,13 +4,14 @@ below, either walked or named as showing no child with the reason: a new URL fai
 `test_every_url_is_classified` until someone decides which it is."""
 
 import datetime as dt
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ from aptrack.accounts import services as account_services
 from aptrack.alerts.models import Alert
 from aptrack.audit.models import AuditAction, AuditEvent, Channel
 from aptrack.children.tests.factories import ChildFactory
-from aptrack.documents.services import upload_document
+from aptrack.documents.models import AttachedTo, Document
 from aptrack.outcomes.tests.factories import QualificationFactory
 from aptrack.panels.models import AgendaItem
 from aptrack.panels.tests.factories import MeetingFactory, PanelFactory
@@ -407,14 +408,20 @@ def scenario(world, settings):
         ),
         follow_up=FollowUp.objects.create(placement=placement, weeks_after=6, due_date=today),
         qualification=QualificationFactory(placement=placement, recorded_by=world.officer_a),
-        document=upload_document(
-            target=placement,
-            stream=io.BytesIO(b"%PDF-1.7 agreement"),
-            name="agreement.pdf",
+        # Straight into the storage and the table: the scenario leaves no audit rows of its own.
+        document=Document.objects.create(
+            attached_to=AttachedTo.PLACEMENT,
+            placement=placement,
             title="Agreement",
-            expiry_date=None,
-            by=world.officer_a,
-            at=timezone.now(),
+            file=storages["documents"].save(
+                "documents/agreement.pdf", ContentFile(b"%PDF-1.7 agreement")
+            ),
+            filename="agreement.pdf",
+            content_type="application/pdf",
+            size=18,
+            sha256="0" * 64,
+            uploaded_by=world.officer_a,
+            uploaded_at=timezone.now(),
         ),
     )
 
