@@ -8,7 +8,9 @@ repeat, so tests find those records by id or UPN.
 """
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import factory.random
 import pytest
@@ -33,6 +35,31 @@ def _seeded_fakes(request: pytest.FixtureRequest) -> None:
     seed = seed_for(request.node.nodeid)
     factory.random.reseed_random(seed)
     random.seed(seed)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _kept_test_database_left_whole(
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
+) -> Iterator[None]:
+    """A test database kept for the next run (`--reuse-db`) is left with the migrations' data.
+
+    The next run serializes the kept database as it finds it, and serialized rollback restores
+    that. A transactional test ends by emptying the database (pytest-django runs them last), so
+    without this the next run would start from empty tables: no local authorities, no codes.
+    Here the data serialized when this run began is put back, as Django puts it back before a
+    `serialized_rollback` test.
+    """
+    yield
+    if not request.config.getvalue("reuse_db"):
+        return
+    from django.db import connections, transaction
+
+    with django_db_blocker.unblock():
+        for alias in connections:
+            contents = getattr(connections[alias], "_test_serialized_contents", None)
+            if contents:
+                with transaction.atomic(using=alias):
+                    connections[alias].creation.deserialize_db_from_string(contents)
 
 
 @dataclass
