@@ -65,17 +65,20 @@ then
   stamp="var/test-db-$(printf '%s' "$pg_url" | sha256sum | cut -c1-12).migrations"
   migrations=$(find src -path '*/migrations/*.py' -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-64)
   db_mode=(--reuse-db)
-  if [ "${CI:-}" = "true" ] || [ "${APTRACK_CREATE_DB:-}" = "1" ] \
-    || [ "$(cat "$stamp" 2>/dev/null || true)" != "$migrations" ]; then
-    db_mode=(--create-db)
+  if [ "${CI:-}" = "true" ]; then
+    db_mode=(--create-db) # made afresh and dropped at the end
+  elif [ "${APTRACK_CREATE_DB:-}" = "1" ] || [ "$(cat "$stamp" 2>/dev/null || true)" != "$migrations" ]; then
+    db_mode=(--reuse-db --create-db) # made afresh and kept
     rm -f "$stamp"
   fi
-  echo "== Test suite on PostgreSQL ($pg_url, ${db_mode[0]}) =="
+  echo "== Test suite on PostgreSQL ($pg_url, ${db_mode[*]}) =="
   pg_status=0
   timed PostgreSQL env DATABASE_URL="$pg_url" \
     "$BIN/pytest" -p no:cacheprovider "${db_mode[@]}" "${parallel[@]}" "$@" || pg_status=$?
   # 0 passed, 1 some failed: either way the databases were made and migrated.
-  if [ "$pg_status" -le 1 ]; then mkdir -p var && echo "$migrations" >"$stamp"; fi
+  if [ "$pg_status" -le 1 ] && [ "${CI:-}" != "true" ]; then
+    mkdir -p var && echo "$migrations" >"$stamp"
+  fi
   exit "$pg_status"
 elif [ "${CI:-}" = "true" ]; then
   echo "ERROR: PostgreSQL is required in CI and is not reachable." >&2
