@@ -10,7 +10,6 @@ repeat, so tests find those records by id or UPN.
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import factory.random
 import pytest
@@ -38,9 +37,7 @@ def _seeded_fakes(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _kept_test_database_left_whole(
-    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
-) -> Iterator[None]:
+def _kept_test_database_left_whole(request: pytest.FixtureRequest) -> Iterator[None]:
     """A test database kept for the next run (`--reuse-db`) is left with the migrations' data.
 
     The next run serializes the kept database as it finds it, and serialized rollback restores
@@ -49,9 +46,12 @@ def _kept_test_database_left_whole(
     Here the data serialized when this run began is put back, as Django puts it back before a
     `serialized_rollback` test.
     """
-    yield
     if not request.config.getvalue("reuse_db"):
+        yield  # the test database is dropped at the end
         return
+    request.getfixturevalue("django_db_setup")
+    django_db_blocker = request.getfixturevalue("django_db_blocker")
+    yield
     from django.db import connections, transaction
 
     with django_db_blocker.unblock():
