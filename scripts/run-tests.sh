@@ -4,8 +4,9 @@
 # With CI=true PostgreSQL and Chromium are required; elsewhere their absence is said and skipped.
 #
 # Parallel: pytest-xdist, one worker per core (APTRACK_TEST_WORKERS=N to choose, 0 for one
-# process). `--dist loadfile` keeps each test file on one worker, so a module's fixtures (the
-# browser, the LA-scale demo authority) are built once. Each worker has its own test database
+# process). `--dist loadgroup` hands tests out one by one, keeping together a module's tests
+# that share a fixture (the browser, the LA-scale demo authority: aptrack/pytest_plugin.py), and
+# each worker's transactional tests after its others. Each worker has its own test database
 # (test_<name>_gw0, test_<name>_gw1, ...; SQLite's is in memory), its own live server on a free
 # port and its own session fixtures; each test's seed comes from its id, not from its worker.
 #
@@ -40,7 +41,7 @@ timed() {
 workers="${APTRACK_TEST_WORKERS:-auto}"
 parallel=()
 if [ "$workers" != "0" ]; then
-  parallel=(-n "$workers" --dist loadfile)
+  parallel=(-n "$workers" --dist loadgroup)
 fi
 
 echo "== Test suite on SQLite =="

@@ -21,7 +21,7 @@ from aptrack.children.models import Child
 from aptrack.children.tests.factories import ChildFactory, PlacementFactory
 from aptrack.organisations.models import Organisation
 from aptrack.organisations.tests.factories import EstablishmentFactory, OrganisationFactory, la
-from aptrack.pytest_plugin import seed_for
+from aptrack.pytest_plugin import seed_for, test_id
 
 
 @pytest.fixture(autouse=True)
@@ -31,7 +31,7 @@ def _seeded_fakes(request: pytest.FixtureRequest) -> None:
     factory_boy's reseed also seeds Faker's shared random source, which every `Faker()` not
     seeded on its own draws from (the factories' `factory.Faker` instances and those tests make).
     """
-    seed = seed_for(request.node.nodeid)
+    seed = seed_for(test_id(request.node))
     factory.random.reseed_random(seed)
     random.seed(seed)
 
