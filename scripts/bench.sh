@@ -6,7 +6,8 @@
 # synthetic data (about 64,000 children, with a mark for every session of the academic year up to
 # BENCH_TODAY), optionally fill earlier years with bench-only marks (BENCH_FILL_FROM, e.g.
 # 2024-09-01 for 2024/25 as well), analyse, then time a BENCH_ROWS-mark CSV import (default
-# 1,000,000) against PostgreSQL COPY, and the attendance measures for one LA and for all LAs
+# 1,000,000) against (a) a bare PostgreSQL COPY of the same rows and (b) a COPY into a table with the
+# marks table's indexes, checks and foreign keys, and the attendance measures for one LA and for all LAs
 # (BENCH_RUNS runs each, default 50). Generating the data is most of the time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,10 +37,10 @@ echo "== Migrate and generate national synthetic data with this year's marks (as
 "$BIN/aptrack" generate --scale national --seed 1 --today "$today" 2>/dev/null \
   | sed -n '1,7p;/Attendance marks/p'
 echo "== Analyse${fill_from:+ (after filling marks from $fill_from: bench only, no import checks)}"
-"$BIN/python" -m aptrack.attendance.bench fill ${fill_from:+--fill-from "$fill_from"} --today "$today"
+"$BIN/python" -m bench.attendance fill ${fill_from:+--fill-from "$fill_from"} --today "$today"
 echo "   (setup took $((SECONDS - started)) s)"
 echo "== Import and measures"
-"$BIN/python" -m aptrack.attendance.bench run --today "$today" --rows "${BENCH_ROWS:-1000000}" --runs "${BENCH_RUNS:-50}"
+"$BIN/python" -m bench.attendance run --today "$today" --rows "${BENCH_ROWS:-1000000}" --runs "${BENCH_RUNS:-50}"
 echo "== Done in $((SECONDS - started)) s"
 
 # --- Oversight (issue 13 item 4) ------------------------------------------------------------------
@@ -48,7 +49,7 @@ echo "== Done in $((SECONDS - started)) s"
 # worker's refresh of its figures, (c) DuckDB scanning the marks exported to Parquet for the same
 # attendance figures, (d) the national view kept and read afresh against DuckDB's all-LA scan.
 # BENCH_OVERSIGHT_RUNS runs each (default 30) over BENCH_OVERSIGHT_LAS sampled LAs (default 5, the
-# largest first). See src/aptrack/oversight/bench_oversight.py.
+# largest first). See bench/oversight.py.
 echo "== Oversight: the four figures of issue 13 (dashboard, after a change, DuckDB, national view)"
 oversight_started=$SECONDS
 # Timed with production settings (DEBUG off: no query log, hashed static files from a manifest),
@@ -56,7 +57,9 @@ oversight_started=$SECONDS
 export STATIC_ROOT="$PWD/var/bench/static" SECRET_KEY="bench-only-not-a-secret"
 DEBUG=false "$BIN/aptrack" collectstatic --no-input -v0
 DEBUG=false "$BIN/aptrack" createcachetable  # production's default cache (sessions), as migrate makes it
-DEBUG=false "$BIN/python" -m aptrack.oversight.bench_oversight --today "$today" \
+# 2FA off, as for the load bench: the LA managers it signs in as (the demo users) would be sent
+# to set up a security code under production settings.
+DEBUG=false APTRACK_REQUIRE_2FA=false "$BIN/python" -m bench.oversight --today "$today" \
   --runs "${BENCH_OVERSIGHT_RUNS:-30}" --las "${BENCH_OVERSIGHT_LAS:-5}"
 echo "== Oversight done in $((SECONDS - oversight_started)) s"
 
@@ -64,9 +67,9 @@ echo "== Oversight done in $((SECONDS - oversight_started)) s"
 # gunicorn with production settings (2FA off for the bench users) on a free loopback port against
 # this database: BENCH_LOAD_USERS concurrent users (default 50) for BENCH_LOAD_SECONDS (default 60)
 # on a mixed workload, then /healthz (the hello-world view) and the child record alone for the
-# throughput ratio. See src/aptrack/ops/bench_load.py.
+# throughput ratio. See bench/load.py.
 echo "== Load: ${BENCH_LOAD_USERS:-50} users for ${BENCH_LOAD_SECONDS:-60} s on gunicorn"
 load_started=$SECONDS
-DEBUG=false "$BIN/python" -m aptrack.ops.bench_load \
+DEBUG=false "$BIN/python" -m bench.load \
   --users "${BENCH_LOAD_USERS:-50}" --seconds "${BENCH_LOAD_SECONDS:-60}"
 echo "== Load done in $((SECONDS - load_started)) s"

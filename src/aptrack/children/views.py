@@ -19,8 +19,11 @@ from aptrack.children import permissions, selectors, services
 from aptrack.children.forms import ChildForm, ChildSearchForm, NewChildForm, initial_from_child
 from aptrack.children.models import Child
 from aptrack.core.concurrency import versioned
+from aptrack.core.errors import add_service_errors
 from aptrack.core.govuk.pagination import pagination_params
-from aptrack.dataprotection import subject_access
+
+# The service's names for the form's fields, where they differ (`ChildForm.to_service_data`).
+_FORM_FIELDS = {"home_school": "home_school_urn"}
 
 
 def _load_child(request: HttpRequest, child_id: int) -> Child:
@@ -112,30 +115,6 @@ def child_audit_trail(request: HttpRequest, child_id: int) -> HttpResponse:
     return response
 
 
-SUBJECT_ACCESS_TYPES = {"json": "application/json", "pdf": "application/pdf"}
-
-
-@login_required
-def child_subject_access(request: HttpRequest, child_id: int, fmt: str) -> HttpResponse:
-    """Everything held about the child (JSON or PDF), for those who answer subject access requests."""
-    child = _load_child(request, child_id)
-    if not permissions.can_export_subject_access(request.user, child):
-        raise PermissionDenied
-    content = subject_access.export_child(
-        child=child,
-        fmt=fmt,
-        actor=request.user,
-        at=timezone.now(),
-        channel=Channel.WEB,
-        where=request.path,
-    )
-    response = HttpResponse(content, content_type=SUBJECT_ACCESS_TYPES[fmt])
-    response["Content-Disposition"] = (
-        f'attachment; filename="subject-access-child-{child.pk}.{fmt}"'
-    )
-    return response
-
-
 @login_required
 def child_new(request: HttpRequest) -> HttpResponse:
     if not permissions.can_register_child(request.user):
@@ -170,9 +149,7 @@ def child_new(request: HttpRequest) -> HttpResponse:
                     where=request.path,
                 )
             except services.ChildInvalid as error:
-                for field, field_errors in error.errors.items():
-                    for message in field_errors:
-                        form.add_error(field, message)
+                add_service_errors(form, error, fields=_FORM_FIELDS)
             else:
                 messages.success(request, f"{child.full_name} has been added to the register")
                 return redirect("children:detail", child_id=child.pk)
@@ -203,9 +180,7 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
                 where=request.path,
             )
         except services.ChildInvalid as error:
-            for field, field_errors in error.errors.items():
-                for message in field_errors:
-                    form.add_error(field, message)
+            add_service_errors(form, error, fields=_FORM_FIELDS)
         except services.ChildChangedElsewhere as error:
             form.add_error(None, str(error))
         else:

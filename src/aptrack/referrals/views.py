@@ -13,10 +13,10 @@ from aptrack.audit import reads
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import selectors as child_selectors
+from aptrack.core import navigation
 from aptrack.core.concurrency import versioned
+from aptrack.core.errors import add_service_errors
 from aptrack.core.govuk.pagination import pagination_params
-from aptrack.placements import permissions as placement_permissions
-from aptrack.placements import selectors as placement_selectors
 from aptrack.referrals import permissions, selectors, services
 from aptrack.referrals.forms import (
     ChildSearchForm,
@@ -45,13 +45,6 @@ def _load(request: HttpRequest, referral_id: int) -> Referral:
         where=request.path,
     )
     return referral
-
-
-def _add_errors(form: object, errors: dict[str | None, list[str]]) -> None:
-    for field, field_errors in errors.items():
-        target = field if field in getattr(form, "fields", {}) else None
-        for message in field_errors:
-            form.add_error(target, message)  # type: ignore[attr-defined]
 
 
 @login_required
@@ -109,7 +102,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
                 where=request.path,
             )
         except services.ReferralInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error)
         except services.ReferralNotAllowed as error:
             form.add_error(None, str(error))
         else:
@@ -176,11 +169,12 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             "placements": list(
                 referral.placements.exclude(status="CANCELLED").order_by("-start_date")
             )
-            if placement_permissions.can_view_placements(user)
+            if navigation.may_open(user, "placements:list")
             else [],
-            "can_plan_placement": placement_permissions.can_create_placement(user)
+            "can_plan_placement": navigation.may_open(user, "placements:new")
             and referral.status == ReferralStatus.APPROVED
-            and placement_selectors.get_referral(user=user, referral_id=referral.pk) is not None,
+            and selectors.get_referral_to_commission(user=user, referral_id=referral.pk)
+            is not None,
         },
     )
 
@@ -206,7 +200,7 @@ def referral_edit(request: HttpRequest, referral_id: int) -> HttpResponse:
                 where=request.path,
             )
         except services.ReferralInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error)
         except (services.ReferralChangedElsewhere, services.ReferralNotAllowed) as error:
             form.add_error(None, str(error))
         else:
@@ -277,7 +271,7 @@ def referral_withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
                 where=request.path,
             )
         except services.ReferralInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error)
         except (services.ReferralMoveNotAllowed, services.ReferralNotAllowed) as error:
             form.add_error(None, str(error))
         else:
