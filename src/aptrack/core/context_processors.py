@@ -13,6 +13,7 @@ from aptrack.alerts import permissions as alerts
 from aptrack.attendance import permissions as attendance
 from aptrack.census import permissions as census
 from aptrack.improvement import permissions as improvement
+from aptrack.notices import permissions as notices
 from aptrack.outcomes import permissions as outcomes
 from aptrack.oversight.access import dashboard_la
 from aptrack.oversight.pack_permissions import may_use_packs
@@ -70,6 +71,7 @@ MAY_OPEN: dict[str, Callable[[Any], bool]] = {
     "improvement:list": improvement.can_view_plans,
     "census:home": census.can_prepare_census,
     "outcomes:outreach": lambda user: outcomes.outreach_la_id(user) is not None,
+    "notices:list": notices.can_read_notices,
 }
 
 # The navigation, in order: (text, URL name); Oversight is the LA dashboard or, for analysts,
