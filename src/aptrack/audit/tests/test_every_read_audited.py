@@ -310,6 +310,10 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
         Walk("officer_a", lambda s: reverse("notices:list")),
         Walk("school_y", lambda s: reverse("notices:list")),
     ],
+    "children:import_ctf": NoChild(
+        "the CTF upload form: the diff it shows after a POST is audited"
+    ),
+    "children:import_ctf_confirm": NoChild("POST only: imports the checked file"),
     "notices:exclusion_new": NoChild("a school's form: it shows no child until it is sent"),
     "notices:school_ap_new": NoChild("a school's form: it shows no child until it is sent"),
     "api:start_placement": Change(),
