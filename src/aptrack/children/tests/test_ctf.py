@@ -208,3 +208,21 @@ def _upload(content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("pupils.xml", content, content_type="text/xml")
+
+
+@pytest.mark.django_db
+def test_the_childs_page_shows_what_the_ctf_brought(client, world):
+    read = ctf.parse(_ctf(), name="in.xml")
+    apply_ctf_import(
+        actor=world.officer_a,
+        at=timezone.now(),
+        channel=Channel.WEB,
+        ctf=read,
+        la=la("838"),
+        today=TODAY,
+    )
+    client.force_login(world.officer_a)
+    child = Child.objects.get(upn=UPN_1)
+    page = client.get(reverse("children:detail", args=[child.pk])).content.decode()
+    assert "From Common Transfer Files" in page
+    assert "Synthetic Primary School" in page and "SEN support" in page and "380" in page
