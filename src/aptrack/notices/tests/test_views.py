@@ -79,6 +79,13 @@ def test_a_school_tells_the_la_of_ap_it_commissions(client, world):
     listing = client.get(reverse("notices:list")).content.decode()
     assert "Quayside Boxing Club" in listing and "New provider: to check" in listing
     assert client.get(reverse("placements:detail", args=[placement.pk])).status_code == 200
+    # The LA's pages take a placement with no commissioning LA in their stride.
+    assert client.get(reverse("placements:home")).status_code == 200
+    assert client.get(reverse("placements:list")).status_code == 200
+    assert client.get(reverse("oversight:dashboard")).status_code == 200
+    assert client.get(reverse("children:detail", args=[world.child_a.pk])).status_code == 200
+    client.force_login(world.school_y)
+    assert client.get(reverse("placements:detail", args=[placement.pk])).status_code == 200
 
 
 @pytest.mark.parametrize("persona", ["officer_a", "provider_x", "social_worker", "analyst"])
