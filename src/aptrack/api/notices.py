@@ -9,11 +9,14 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import paginate
 
-from aptrack.api.types import Input, column_decimal
+from aptrack.api.reads import records_reads
+from aptrack.api.types import Input, Page, column_decimal
 from aptrack.audit.models import Channel
 from aptrack.children.models import Sex
-from aptrack.notices import permissions, services
+from aptrack.notices import permissions, selectors, services
 from aptrack.notices.models import ExclusionReason, Notice, NoticeKind
 from aptrack.referrals.models import PrimaryReason
 
@@ -52,6 +55,8 @@ class NoticeOut(Schema):
     id: int
     kind: str
     child_id: int
+    upn: str = Field(..., alias="child.upn")
+    school_urn: str | None = Field(None, alias="school.establishment.urn")
     home_la_code: str = Field(..., alias="home_la.code")
     referral_id: int | None
     placement_id: int | None
@@ -99,3 +104,15 @@ def create_notice(request: HttpRequest, payload: NoticeIn) -> Any:
         named = {("notice" if key is None else key): value for key, value in error.errors.items()}
         return Status(400, {"detail": "The notice was not accepted", "errors": named})
     return Status(201, notice)
+
+
+@router.get("", response=list[NoticeOut], summary="Notices the caller may read, newest first")
+@records_reads(lambda notice: notice.child_id)
+@paginate(Page)
+def list_notices(request: HttpRequest, kind: NoticeKind | None = None) -> Any:
+    """A school's own notices; for LA staff, the notices about their LA's children."""
+    if not permissions.can_read_notices(request.user):
+        raise HttpError(403, "Your role cannot read notices")
+    return selectors.list_notices(user=request.user, kind=kind or "").select_related(
+        "school__establishment"
+    )

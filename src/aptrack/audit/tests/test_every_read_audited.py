@@ -305,6 +305,7 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     ],
     "api:create_placement": Change(),
     "api:create_notice": Change(),
+    "api:list_notices": [Walk("officer_a", lambda s: "/api/v1/notices", api=True)],
     # notices from schools
     "notices:list": [
         Walk("officer_a", lambda s: reverse("notices:list")),

@@ -164,3 +164,16 @@ def test_a_school_system_posts_school_ap_by_urn_and_bad_input_names_the_field(cl
 def test_only_a_schools_token_posts_notices(client, world, persona):
     assert _api(client, getattr(world, persona), API_EXCLUSION).status_code == 403
     assert not Notice.objects.exists()
+
+
+def test_an_la_system_reads_its_notices_and_another_las_does_not(client, world):
+    assert _api(client, world.school_y, API_EXCLUSION).status_code == 201
+    for persona, expected in (("officer_a", [NEW_UPN]), ("officer_b", []), ("school_y", [NEW_UPN])):
+        _, token = account_services.issue_api_token(
+            user=getattr(world, persona), name="LA", at=timezone.now()
+        )
+        response = client.get("/api/v1/notices", HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert response.status_code == 200
+        assert [item["upn"] for item in response.json()["items"]] == expected
+    _, token = account_services.issue_api_token(user=world.provider_x, name="P", at=timezone.now())
+    assert client.get("/api/v1/notices", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 403
