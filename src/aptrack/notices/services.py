@@ -21,6 +21,7 @@ from aptrack.notices.school_placements import create_school_placement
 from aptrack.organisations.models import Establishment, LocalAuthority, Organisation
 from aptrack.placements.models import Placement
 from aptrack.placements.rules import running_on_q
+from aptrack.placements.states import PlacementStatus
 from aptrack.providers import services as provider_services
 from aptrack.providers.models import (
     STATE_AP_TYPE_CODES,
@@ -240,7 +241,7 @@ def _validated_exclusion(data: dict[str, Any], errors: Errors) -> dict[str, Any]
 def _placement_on(child: Child, day: dt.date) -> Placement | None:
     """The AP the child is in on the exclusion's first day (else the latest running one)."""
     running = Placement.objects.filter(child=child).filter(
-        running_on_q(day) | Q(status="ACTIVE", end_date__isnull=True)
+        running_on_q(day) | Q(status=PlacementStatus.ACTIVE, end_date__isnull=True)
     )
     return running.order_by("-start_date", "-pk").first()
 
@@ -459,7 +460,9 @@ def notify_school_ap(
     placement is recorded as the school's commission, which the home LA answers for
     (`placements.rules.la_placements_q`) and the AP census leaves to the school census
     (`census.selectors.placements_running_on`); a provider not on the register is added,
-    not yet assessed, and counts towards its registration threshold from the start."""
+    not yet assessed, and counts towards its registration threshold from the start. Sending the
+    same placement again (child, provider and start) returns the notice already sent; changes
+    to the placement go through the placement's own pages."""
     school = _school(actor)
     errors: Errors = {}
     clean = _validated_ap(data, errors)
@@ -478,6 +481,17 @@ def notify_school_ap(
         )
         if errors or child is None or provider is None:
             raise NoticeInvalid(errors)
+        # A school's system sending the same notice again (child, provider, start) gets the
+        # notice it already sent: a second placement would count the child twice.
+        sent = Notice.objects.filter(
+            kind=NoticeKind.SCHOOL_AP,
+            school=school,
+            child=child,
+            provider=provider,
+            start_date=clean["start_date"],
+        ).first()
+        if sent is not None:
+            return sent
         placement = create_school_placement(
             actor=actor,
             at=at,

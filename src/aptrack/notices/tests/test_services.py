@@ -202,3 +202,10 @@ def test_school_ap_needs_a_provider_and_a_review_after_the_start(world):
             _ap(provider_name="", review_date=dt.date(2026, 11, 1), hours_per_week="lots"),
         )
     assert set(raised.value.errors) == {None, "review_date", "hours_per_week"}
+
+
+def test_sending_the_same_school_ap_again_makes_no_second_placement(world):
+    first = _notify(services.notify_school_ap, world.school_y, _ap())
+    again = _notify(services.notify_school_ap, world.school_y, _ap())
+    assert again.pk == first.pk
+    assert Placement.objects.filter(child=first.child).count() == 1
