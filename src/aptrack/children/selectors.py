@@ -7,7 +7,13 @@ from django.db.models import Q, QuerySet
 
 from aptrack.audit.models import AuditEvent
 from aptrack.children import schooling
-from aptrack.children.models import Child
+from aptrack.children.models import (
+    AttendanceSummary,
+    Child,
+    FsmPeriod,
+    SchoolHistoryEntry,
+    SenHistoryEntry,
+)
 from aptrack.children.permissions import scope_children
 
 
@@ -73,3 +79,25 @@ def list_possible_duplicates(
 
 def list_audit_trail(*, child: Child, limit: int = 200) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(child_id=child.pk).order_by("-at", "-pk")[:limit]
+
+
+@dataclass(frozen=True)
+class TransferHistory:
+    """What Common Transfer Files brought for a child: SEN, FSM, attendance and schools."""
+
+    sen: list[SenHistoryEntry]
+    fsm: list[FsmPeriod]
+    attendance: list[AttendanceSummary]
+    schools: list[SchoolHistoryEntry]
+
+    def __bool__(self) -> bool:
+        return bool(self.sen or self.fsm or self.attendance or self.schools)
+
+
+def get_transfer_history(*, child: Child) -> TransferHistory:
+    return TransferHistory(
+        sen=list(SenHistoryEntry.objects.filter(child=child).order_by("start_date", "pk")),
+        fsm=list(FsmPeriod.objects.filter(child=child).order_by("start_date", "pk")),
+        attendance=list(AttendanceSummary.objects.filter(child=child).order_by("year", "pk")),
+        schools=list(SchoolHistoryEntry.objects.filter(child=child).order_by("entry_date", "pk")),
+    )

@@ -90,6 +90,7 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
                 "-start_date"
             ),
             "can_edit": permissions.can_edit_child(request.user, child),
+            "transfer": selectors.get_transfer_history(child=child),
             "trail": trail,
             "trail_pagination": pagination_params(trail, request.GET)
             if trail is not None

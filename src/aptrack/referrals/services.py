@@ -158,8 +158,10 @@ def submission_problems(referral: Referral) -> dict[str | None, list[str]]:
     return problems
 
 
-def _commissioners(actor: Any) -> dict[str, Any]:
-    """An LA refers for itself; a school commissions for its pupils, naming its LA for oversight."""
+def _commissioners(actor: Any, child: Child, route: str) -> dict[str, Any]:
+    """An LA refers for itself; a school commissions for its pupils, naming its LA for oversight.
+    A school's permanent exclusion names the child's home LA instead: the home LA owes
+    education from the sixth school day (DfE exclusion guidance para 90, domain.md §5)."""
     organisation = actor.organisation
     if actor.role in permissions.REFERRER_LA_ROLES:
         return {
@@ -169,6 +171,8 @@ def _commissioners(actor: Any) -> dict[str, Any]:
     la_id = organisation.local_authority_id
     if la_id is None and organisation.establishment_id:
         la_id = organisation.establishment.local_authority_id
+    if route == Route.PERMANENT_EXCLUSION:
+        la_id = child.home_la_id
     if la_id is None:
         raise ReferralNotAllowed(
             "Your school is not linked to a local authority: ask an administrator to link it"
@@ -245,7 +249,7 @@ def create_referral(
             status=ReferralStatus.DRAFT,
             created_at=at,
             updated_at=at,
-            **_commissioners(actor),
+            **_commissioners(actor, child, clean["route"]),
             **clean,
         )
         ReferralEvent.objects.create(

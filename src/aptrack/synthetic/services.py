@@ -35,6 +35,7 @@ from aptrack.placements.models import Placement
 from aptrack.synthetic import attendance as synthetic_attendance
 from aptrack.synthetic import improvement as synthetic_improvement
 from aptrack.synthetic import naming, plans, records, referral_history, sizes
+from aptrack.synthetic import notices as synthetic_notices
 from aptrack.synthetic import outcomes as synthetic_outcomes
 from aptrack.synthetic import panels as synthetic_panels
 from aptrack.synthetic import providers as synthetic_providers
@@ -148,6 +149,7 @@ class GenerationSummary:
     returns: int = 0
     referrals: int = 0
     marks: int = 0
+    notices: int = 0
     demo_users: DemoUsersResult = field(default_factory=DemoUsersResult)
 
 
@@ -350,6 +352,13 @@ def _generate_la(
         draw, staff=staff, children=new_children, placements=new_placements
     )
     synthetic_providers.fit_capacity(rng, provider_records, today=draw.today)
+    # Last of all, on a stream of its own.
+    summary.notices += synthetic_notices.create_notices(
+        draw,
+        children=new_children,
+        placements=new_placements,
+        school_organisations=school_organisations,
+    )
 
     summary.local_authorities += 1
     summary.schools += len(schools)

@@ -17,6 +17,7 @@ from aptrack.accounts import services as account_services
 from aptrack.alerts.models import Alert
 from aptrack.audit.models import AuditAction, AuditEvent, Channel
 from aptrack.children.tests.factories import ChildFactory
+from aptrack.notices.models import Notice, NoticeKind
 from aptrack.outcomes.tests.factories import QualificationFactory
 from aptrack.panels.models import AgendaItem
 from aptrack.panels.tests.factories import MeetingFactory, PanelFactory
@@ -45,6 +46,7 @@ WATCHED = {
     "api",
     "alerts",
     "dataprotection",
+    "notices",
 }
 
 
@@ -311,6 +313,19 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
         Walk("officer_a", lambda s: f"/api/v1/placements/{s.placement.pk}", api=True)
     ],
     "api:create_placement": Change(),
+    "api:create_notice": Change(),
+    "api:list_notices": [Walk("officer_a", lambda s: "/api/v1/notices", api=True)],
+    # notices from schools
+    "notices:list": [
+        Walk("officer_a", lambda s: reverse("notices:list")),
+        Walk("school_y", lambda s: reverse("notices:list")),
+    ],
+    "children:import_ctf": NoChild(
+        "the CTF upload form: the diff it shows after a POST is audited"
+    ),
+    "children:import_ctf_confirm": NoChild("POST only: imports the checked file"),
+    "notices:exclusion_new": NoChild("a school's form: it shows no child until it is sent"),
+    "notices:school_ap_new": NoChild("a school's form: it shows no child until it is sent"),
     "api:start_placement": Change(),
     "api:end_placement": Change(),
 }
@@ -367,6 +382,18 @@ def scenario(world):
         session="AM",
         reason="No mark",
         raised_at=timezone.now(),
+    )
+    Notice.objects.create(
+        kind=NoticeKind.SUSPENSION,
+        school=world.school_y.organisation,
+        child=world.child_a,
+        home_la=world.child_a.home_la,
+        notified_by=world.school_y,
+        notified_at=timezone.now(),
+        updated_at=timezone.now(),
+        first_day=today,
+        exclusion_reason="PA",
+        suspension_days=8,
     )
     return SimpleNamespace(
         **vars(world),

@@ -102,6 +102,7 @@ class Command(BaseCommand):
             ("Provider returns", summary.returns),
             ("Referrals", summary.referrals),
             ("Attendance marks", summary.marks),
+            ("Notices", summary.notices),
         ):
             self.stdout.write(f"  {label:<18} {value:>7,}")
         self._report_users(summary.demo_users)
