@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from aptrack.api.errors import name_refusals
 from aptrack.api.reads import records_reads
 from aptrack.api.types import Input, Page, column_decimal
 from aptrack.audit.models import Channel
@@ -78,6 +79,9 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] = {}
 
 
+name_refusals(services.NoticeInvalid, detail="The notice was not accepted", record="notice")
+
+
 @router.post(
     "",
     response={201: NoticeOut, 400: ErrorOut, 403: ErrorOut},
@@ -92,17 +96,13 @@ def create_notice(request: HttpRequest, payload: NoticeIn) -> Any:
         if payload.kind == NoticeKind.SCHOOL_AP
         else services.notify_exclusion
     )
-    try:
-        notice = service(
-            actor=request.user,
-            at=timezone.now(),
-            channel=Channel.API,
-            data=data,
-            where=request.path,
-        )
-    except services.NoticeInvalid as error:
-        named = {("notice" if key is None else key): value for key, value in error.errors.items()}
-        return Status(400, {"detail": "The notice was not accepted", "errors": named})
+    notice = service(
+        actor=request.user,
+        at=timezone.now(),
+        channel=Channel.API,
+        data=data,
+        where=request.path,
+    )
     return Status(201, notice)
 
 

@@ -15,6 +15,7 @@ from aptrack.audit.models import AuditAction, Channel
 from aptrack.children import services as child_services
 from aptrack.children import upn as upn_rules
 from aptrack.children.models import Child, Sex
+from aptrack.core.errors import DomainForbidden, DomainInvalid
 from aptrack.notices import permissions
 from aptrack.notices.models import EXCLUSION_KINDS, ExclusionReason, Notice, NoticeKind
 from aptrack.notices.school_placements import create_school_placement
@@ -72,15 +73,11 @@ MAX_SUSPENSION_DAYS = 45
 MAX_WEEKLY_HOURS = Decimal(40)
 
 
-class NoticeInvalid(Exception):
+class NoticeInvalid(DomainInvalid):
     """Input a notice cannot take; `errors` maps a field name (or None) to messages."""
 
-    def __init__(self, errors: Errors) -> None:
-        super().__init__("; ".join(f"{k or 'notice'}: {' '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
 
-
-class NoticeNotAllowed(Exception):
+class NoticeNotAllowed(DomainForbidden):
     """The actor may not send notices."""
 
 

@@ -12,17 +12,11 @@ from django.utils import timezone
 
 from aptrack.audit import reads
 from aptrack.audit.models import Channel
+from aptrack.core.errors import add_service_errors
 from aptrack.core.govuk.pagination import pagination_params
 from aptrack.notices import permissions, selectors, services
 from aptrack.notices.forms import ExclusionNoticeForm, SchoolApNoticeForm
 from aptrack.notices.models import NoticeKind
-
-
-def _add_errors(form: Form, errors: services.Errors) -> None:
-    for field, field_errors in errors.items():
-        target = field if field in form.fields else None
-        for message in field_errors:
-            form.add_error(target, message)
 
 
 @login_required
@@ -65,7 +59,7 @@ def _notice_form(
                 where=request.path,
             )
         except services.NoticeInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The local authority has your notice")
             return redirect("notices:list")
