@@ -572,3 +572,11 @@ def list_illness_duty(
             )
         )
     return sorted(found, key=lambda row: (-row.days_missed, row.child_id))
+
+
+def list_illness_approaching(*, la_id: int, on: dt.date) -> list[IllnessDuty]:
+    """The illness duties of the LA's children (their home LA) with `ILLNESS_APPROACHING_DAYS`
+    or more days of illness absence this academic year: the caseworker's home lists them
+    (`placements.readers`)."""
+    return list_illness_duty(on=on, home_la_id=la_id, min_days=Decimal(ILLNESS_APPROACHING_DAYS))
+

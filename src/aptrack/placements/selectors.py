@@ -20,7 +20,6 @@ from django.db.models import (
 from django.utils import timezone
 
 from aptrack.accounts.roles import Role
-from aptrack.attendance.selectors import ILLNESS_APPROACHING_DAYS, list_illness_duty
 from aptrack.calendars.selectors import get_calendar
 from aptrack.children import schooling
 from aptrack.children.models import Child
@@ -38,6 +37,7 @@ from aptrack.placements.models import (
     Review,
 )
 from aptrack.placements.permissions import scope_placements
+from aptrack.placements.readers import readers
 from aptrack.placements.states import OPEN_STATUSES, EventKind, PlacementStatus
 from aptrack.providers.models import ProviderSite
 from aptrack.referrals import selectors as referral_selectors
@@ -602,7 +602,7 @@ class IllnessHomeRow:
 def list_illness_approaching(*, la_id: int, on: dt.date) -> list[IllnessHomeRow]:
     """Children of the LA (their home LA) with 10 or more days of illness absence this academic
     year: approaching, or past, the 15 days from which the LA arranges education (s19)."""
-    duties = list_illness_duty(on=on, home_la_id=la_id, min_days=Decimal(ILLNESS_APPROACHING_DAYS))
+    duties = readers["illness_approaching"](la_id, on)
     children = Child.objects.in_bulk([duty.child_id for duty in duties])
     return [
         IllnessHomeRow(children[duty.child_id], duty.days_missed, duty.reached_on)
@@ -659,3 +659,4 @@ def children_left_ap(*, on_or_before: dt.date) -> QuerySet[Placement]:
         .filter(still_open=0, left_on__lte=on_or_before)
         .values("child_id", "left_on")
     )
+
