@@ -4,6 +4,7 @@ are for callers that have already decided the user may see that LA's figures."""
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case, Q, QuerySet, Value, When
 
@@ -14,11 +15,11 @@ from aptrack.calendars.engine import OutsideKnownTerms, SchoolCalendar
 from aptrack.calendars.selectors import get_calendar, get_calendars
 from aptrack.children.models import Child
 from aptrack.children.permissions import scope_children
-from aptrack.panels.models import AgendaItem, DecisionOutcome, PanelKind
 from aptrack.placements.models import Placement
 from aptrack.placements.states import PlacementStatus
 from aptrack.referrals.models import PrimaryReason, Referral, ReferralEvent, Route
 from aptrack.referrals.permissions import scope_referrals
+from aptrack.referrals.readers import readers
 from aptrack.referrals.states import OPEN_STATUSES, ReferralStatus
 
 
@@ -82,19 +83,10 @@ def list_events(*, referral: Referral) -> QuerySet[ReferralEvent]:
     return referral.events.select_related("by").order_by("-at", "-pk")
 
 
-def list_agenda_history(*, referral: Referral) -> QuerySet[AgendaItem]:
-    """Every meeting the referral was put before, with the decision where one was made."""
-    return (
-        AgendaItem.objects.filter(referral=referral)
-        .select_related(
-            "meeting",
-            "meeting__panel",
-            "decision",
-            "decision__proposed_provider",
-            "decision__decided_by",
-        )
-        .order_by("meeting__date", "pk")
-    )
+def list_agenda_history(*, referral: Referral) -> QuerySet[Any]:
+    """Every meeting the referral was put before, with the decision where one was made
+    (`panels.selectors.list_agenda_history`, through its reader)."""
+    return readers["agenda_history"](referral)  # type: ignore[no-any-return]
 
 
 # --- the sixth-day duty ------------------------------------------------------------------------
@@ -353,18 +345,7 @@ def list_fair_access_deadlines(
     """Every referral of the LA approved by its Fair Access Panel on or before `on`, with the
     20-school-day deadline to place and when a placement started. The one owner of the Fair
     Access deadline: the referral page, the caseworker's home and the dashboard read it here."""
-    items = (
-        AgendaItem.objects.filter(
-            referral__commissioning_la_id=la_id,
-            meeting__panel__kind=PanelKind.FAIR_ACCESS,
-            meeting__date__lte=on,
-            decision__outcome=DecisionOutcome.APPROVED,
-        )
-        .select_related("referral", "referral__child", "meeting")
-        .order_by("referral_id", "meeting__date", "pk")
-    )
-    if referral_ids is not None:
-        items = items.filter(referral_id__in=list(referral_ids))
+    items = readers["fair_access_approvals"](la_id, on, referral_ids)
     decided: dict[int, tuple[Referral, dt.date]] = {}
     for item in items:
         decided.setdefault(item.referral_id, (item.referral, item.meeting.date))
