@@ -580,3 +580,9 @@ def list_illness_approaching(*, la_id: int, on: dt.date) -> list[IllnessDuty]:
     (`placements.readers`)."""
     return list_illness_duty(on=on, home_la_id=la_id, min_days=Decimal(ILLNESS_APPROACHING_DAYS))
 
+
+def get_illness_duty(child_id: int, on: dt.date) -> IllnessDuty | None:
+    """One child's illness duty this academic year, or None: the referral page shows it for
+    the health-needs route (`referrals.readers`)."""
+    found = list_illness_duty(on=on, child_ids=[child_id])
+    return found[0] if found else None

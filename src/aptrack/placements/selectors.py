@@ -2,6 +2,7 @@
 and the caseworker's home. Every date is passed in: nothing here reads the clock."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -660,3 +661,33 @@ def children_left_ap(*, on_or_before: dt.date) -> QuerySet[Placement]:
         .values("child_id", "left_on")
     )
 
+
+# --- what referrals read of placements (`referrals.readers`, registered in PlacementsConfig.ready)
+
+
+def list_provision_runs(
+    child_ids: Iterable[int], on: dt.date
+) -> QuerySet[Placement, tuple[int, dt.date, dt.date | None]]:
+    """(child_id, start_date, end_date) of each placement of the children that is provision
+    (not planned or cancelled) and started by `on`: what the sixth-day duty counts."""
+    return (
+        Placement.objects.filter(child_id__in=set(child_ids), start_date__lte=on)
+        .exclude(status__in=[PlacementStatus.PLANNED, PlacementStatus.CANCELLED])
+        .values_list("child_id", "start_date", "end_date")
+    )
+
+
+def list_referral_starts(
+    referral_ids: Iterable[int], on: dt.date
+) -> QuerySet[Placement, tuple[int, dt.date]]:
+    """(referral_id, start_date) of the placements made from the referrals that started (active
+    or ended) by `on`, earliest first: when a Fair Access referral was placed."""
+    return (
+        Placement.objects.filter(
+            referral_id__in=list(referral_ids),
+            status__in=[PlacementStatus.ACTIVE, PlacementStatus.ENDED],
+            start_date__lte=on,
+        )
+        .order_by("start_date")
+        .values_list("referral_id", "start_date")
+    )

@@ -9,14 +9,11 @@ from typing import Any
 from django.db.models import Case, Q, QuerySet, Value, When
 
 from aptrack.accounts.roles import Role
-from aptrack.attendance.selectors import IllnessDuty, list_illness_duty
 from aptrack.calendars import deadlines
 from aptrack.calendars.engine import OutsideKnownTerms, SchoolCalendar
 from aptrack.calendars.selectors import get_calendar, get_calendars
 from aptrack.children.models import Child
 from aptrack.children.permissions import scope_children
-from aptrack.placements.models import Placement
-from aptrack.placements.states import PlacementStatus
 from aptrack.referrals.models import PrimaryReason, Referral, ReferralEvent, Route
 from aptrack.referrals.permissions import scope_referrals
 from aptrack.referrals.readers import readers
@@ -213,11 +210,7 @@ def list_sixth_day_duties_by_la(
         calendars = get_calendars(la_ids={r.commissioning_la_id for r in referrals})  # type: ignore[assignment]
     assert calendars is not None  # noqa: S101 - read above
     placements: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
-    for child_id, start, end in (
-        Placement.objects.filter(child_id__in={r.child_id for r in referrals}, start_date__lte=on)
-        .exclude(status__in=[PlacementStatus.PLANNED, PlacementStatus.CANCELLED])
-        .values_list("child_id", "start_date", "end_date")
-    ):
+    for child_id, start, end in readers["provision_runs"]({r.child_id for r in referrals}, on):
         placements.setdefault(child_id, []).append((start, end))
     rows: dict[int, list[SixthDayDuty]] = {}
     for referral in referrals:
@@ -352,15 +345,7 @@ def list_fair_access_deadlines(
     if not decided:
         return []
     placed: dict[int, dt.date] = {}
-    for referral_id, start in (
-        Placement.objects.filter(
-            referral_id__in=list(decided),
-            status__in=[PlacementStatus.ACTIVE, PlacementStatus.ENDED],
-            start_date__lte=on,
-        )
-        .order_by("start_date")
-        .values_list("referral_id", "start_date")
-    ):
+    for referral_id, start in readers["placements_started"](list(decided), on):
         placed.setdefault(referral_id, start)
     calendar = get_calendars(la_ids=[la_id])[la_id]
     rows = []
@@ -400,7 +385,7 @@ def list_fair_access_due(
 class ReferralDuties:
     """What the referral page shows of the statutory deadlines that apply to its route."""
 
-    illness: IllnessDuty | None  # the health-needs (s19) route: illness absence this year
+    illness: Any  # attendance.selectors.IllnessDuty | None: the health-needs (s19) route
     illness_applies: bool
     fair_access: FairAccessRow | None  # approved by the Fair Access Panel
 
@@ -411,8 +396,7 @@ def get_referral_duties(*, referral: Referral, on: dt.date) -> ReferralDuties:
     )
     illness = None
     if illness_applies:
-        found = list_illness_duty(on=on, child_ids=[referral.child_id])
-        illness = found[0] if found else None
+        illness = readers["illness_duty"](referral.child_id, on)
     fair_access = None
     if referral.commissioning_la_id is not None:
         rows = list_fair_access_deadlines(
