@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from aptrack.accounts.roles import Role
 from aptrack.panels.models import AgendaItem, Meeting, MeetingStatus, Panel, PanelMember
+from aptrack.referrals.models import Referral
 
 MANAGER_ROLES = frozenset({Role.LA_OFFICER, Role.LA_MANAGER})
 PANEL_ROLES = frozenset({Role.LA_OFFICER, Role.LA_MANAGER, Role.PANEL_MEMBER})
@@ -131,3 +132,9 @@ def can_see_agenda(user: object, meeting: Meeting) -> bool:
 
 def can_see_pack(user: object, meeting: Meeting) -> bool:
     return can_see_agenda(user, meeting)
+
+
+def scope_referrals(user: object) -> QuerySet[Referral]:
+    """A panel member's referrals: those on an agenda item they see (`scope_agenda_items`);
+    registered as the panel member's scope in `referrals.permissions.scope_referrals`."""
+    return Referral.objects.filter(pk__in=scope_agenda_items(user).values("referral_id"))

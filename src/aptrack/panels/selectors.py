@@ -2,6 +2,7 @@
 their scope; those that take a meeting are for callers that have already authorised it."""
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q, QuerySet
@@ -372,3 +373,42 @@ def get_minutes(*, meeting: Meeting, with_agenda: bool = True) -> Minutes:
         items=items,
         actions=list(list_actions(meeting=meeting)) if with_agenda else [],
     )
+
+
+# --- what referrals read of panels (`referrals.readers`, registered in PanelsConfig.ready) ------
+
+
+def list_agenda_history(referral: Referral) -> QuerySet[AgendaItem]:
+    """Every meeting the referral was put before, with the decision where one was made."""
+    return (
+        AgendaItem.objects.filter(referral=referral)
+        .select_related(
+            "meeting",
+            "meeting__panel",
+            "decision",
+            "decision__proposed_provider",
+            "decision__decided_by",
+        )
+        .order_by("meeting__date", "pk")
+    )
+
+
+def list_fair_access_approvals(
+    la_id: int, on: dt.date, referral_ids: Collection[int] | None = None
+) -> QuerySet[AgendaItem]:
+    """The agenda items the LA's Fair Access Panels approved at meetings held by `on`, by
+    referral then meeting date: the decisions `referrals.selectors.list_fair_access_deadlines`
+    counts the 20 school days from."""
+    items = (
+        AgendaItem.objects.filter(
+            referral__commissioning_la_id=la_id,
+            meeting__panel__kind=PanelKind.FAIR_ACCESS,
+            meeting__date__lte=on,
+            decision__outcome=DecisionOutcome.APPROVED,
+        )
+        .select_related("referral", "referral__child", "meeting")
+        .order_by("referral_id", "meeting__date", "pk")
+    )
+    if referral_ids is not None:
+        items = items.filter(referral_id__in=list(referral_ids))
+    return items

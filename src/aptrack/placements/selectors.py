@@ -2,6 +2,7 @@
 and the caseworker's home. Every date is passed in: nothing here reads the clock."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -20,7 +21,6 @@ from django.db.models import (
 from django.utils import timezone
 
 from aptrack.accounts.roles import Role
-from aptrack.attendance.selectors import ILLNESS_APPROACHING_DAYS, list_illness_duty
 from aptrack.calendars.selectors import get_calendar
 from aptrack.children import schooling
 from aptrack.children.models import Child
@@ -38,6 +38,7 @@ from aptrack.placements.models import (
     Review,
 )
 from aptrack.placements.permissions import scope_placements
+from aptrack.placements.readers import readers
 from aptrack.placements.states import OPEN_STATUSES, EventKind, PlacementStatus
 from aptrack.providers.models import ProviderSite
 from aptrack.referrals import selectors as referral_selectors
@@ -602,7 +603,7 @@ class IllnessHomeRow:
 def list_illness_approaching(*, la_id: int, on: dt.date) -> list[IllnessHomeRow]:
     """Children of the LA (their home LA) with 10 or more days of illness absence this academic
     year: approaching, or past, the 15 days from which the LA arranges education (s19)."""
-    duties = list_illness_duty(on=on, home_la_id=la_id, min_days=Decimal(ILLNESS_APPROACHING_DAYS))
+    duties = readers["illness_approaching"](la_id, on)
     children = Child.objects.in_bulk([duty.child_id for duty in duties])
     return [
         IllnessHomeRow(children[duty.child_id], duty.days_missed, duty.reached_on)
@@ -658,4 +659,35 @@ def children_left_ap(*, on_or_before: dt.date) -> QuerySet[Placement]:
         )
         .filter(still_open=0, left_on__lte=on_or_before)
         .values("child_id", "left_on")
+    )
+
+
+# --- what referrals read of placements (`referrals.readers`, registered in PlacementsConfig.ready)
+
+
+def list_provision_runs(
+    child_ids: Iterable[int], on: dt.date
+) -> QuerySet[Placement, tuple[int, dt.date, dt.date | None]]:
+    """(child_id, start_date, end_date) of each placement of the children that is provision
+    (not planned or cancelled) and started by `on`: what the sixth-day duty counts."""
+    return (
+        Placement.objects.filter(child_id__in=set(child_ids), start_date__lte=on)
+        .exclude(status__in=[PlacementStatus.PLANNED, PlacementStatus.CANCELLED])
+        .values_list("child_id", "start_date", "end_date")
+    )
+
+
+def list_referral_starts(
+    referral_ids: Iterable[int], on: dt.date
+) -> QuerySet[Placement, tuple[int, dt.date]]:
+    """(referral_id, start_date) of the placements made from the referrals that started (active
+    or ended) by `on`, earliest first: when a Fair Access referral was placed."""
+    return (
+        Placement.objects.filter(
+            referral_id__in=list(referral_ids),
+            status__in=[PlacementStatus.ACTIVE, PlacementStatus.ENDED],
+            start_date__lte=on,
+        )
+        .order_by("start_date")
+        .values_list("referral_id", "start_date")
     )

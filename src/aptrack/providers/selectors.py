@@ -7,9 +7,8 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from aptrack.children.models import Child
 from aptrack.children.permissions import scope_children
-from aptrack.placements.models import Placement
-from aptrack.placements.rules import running_on_q
 from aptrack.providers.models import REGISTERED_KINDS, Provider, ProviderApproval
+from aptrack.providers.readers import readers
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ def list_providers(
         # As count_occupancy: children in a placement running on `on`.
         occupancy=Count(
             "organisation__placements__child",
-            filter=running_on_q(on, prefix="organisation__placements__"),
+            filter=readers["running_on_q"](on, prefix="organisation__placements__"),
             distinct=True,
         ),
     )
@@ -103,7 +102,7 @@ def count_occupancy(*, provider: Provider, on: dt.date) -> int:
     """Children in a placement with the provider running on `on` (placements.rules.running_on_q:
     not one only planned or cancelled)."""
     return (
-        Placement.objects.filter(running_on_q(on), provider_id=provider.organisation_id)
+        provider.organisation.placements.filter(readers["running_on_q"](on))
         .values("child_id")
         .distinct()
         .count()
@@ -113,7 +112,7 @@ def count_occupancy(*, provider: Provider, on: dt.date) -> int:
 def list_children_placed(*, user: object, provider: Provider, on: dt.date) -> QuerySet[Child]:
     """Children placed with the provider on `on` (the placements running that day), limited to
     those the user may see."""
-    placed = Placement.objects.filter(running_on_q(on), provider_id=provider.organisation_id)
+    placed = provider.organisation.placements.filter(readers["running_on_q"](on))
     return (
         scope_children(user)
         .filter(pk__in=placed.values("child_id"))
@@ -125,9 +124,7 @@ def list_children_placed(*, user: object, provider: Provider, on: dt.date) -> Qu
 def list_interested_la_ids(*, provider: Provider) -> set[int]:
     """The LAs with a stake in the provider's shared record: where it is based and every LA that
     commissions (has placed a child) there."""
-    commissioning = (
-        Placement.objects.filter(provider_id=provider.organisation_id)
-        .values_list("commissioning_la_id", flat=True)
-        .distinct()
-    )
+    commissioning = provider.organisation.placements.values_list(
+        "commissioning_la_id", flat=True
+    ).distinct()
     return {provider.home_la_id, *(la_id for la_id in commissioning if la_id is not None)}

@@ -5,7 +5,9 @@ referral starts from `scope_referrals(user)`: one scoping rule per role.
   which name the school's LA for oversight).
 - School staff: the referrals of their own pupils.
 - Panel members: a referral only while it is on an agenda item they see
-  (`panels.permissions.scope_agenda_items`: "What a panel member sees" in docs/rules.md).
+  (`panels.permissions.scope_agenda_items`: "What a panel member sees" in docs/rules.md); the
+  panels app registers that scope (`register_scope`) from its AppConfig.ready, as referrals
+  sit below panels and do not import them.
 - Everyone else (providers, analysts, QA leads, social workers, virtual school heads): none.
 """
 
@@ -16,7 +18,6 @@ from django.db.models import QuerySet
 from aptrack.accounts.roles import Role
 from aptrack.children.models import Child
 from aptrack.children.permissions import scope_children
-from aptrack.panels.permissions import scope_agenda_items
 from aptrack.referrals.models import Referral
 from aptrack.referrals.states import ReferralStatus, can_move
 
@@ -49,16 +50,17 @@ def _school(user: object) -> QuerySet[Referral]:
     return Referral.objects.filter(child__in=scope_children(user))
 
 
-def _panel_member(user: object) -> QuerySet[Referral]:
-    return Referral.objects.filter(pk__in=scope_agenda_items(user).values("referral_id"))
-
-
 REFERRAL_SCOPES: dict[str, Callable[[object], QuerySet[Referral]]] = {
     Role.LA_OFFICER: _local_authority,
     Role.LA_MANAGER: _local_authority,
     Role.SCHOOL_STAFF: _school,
-    Role.PANEL_MEMBER: _panel_member,
+    # Role.PANEL_MEMBER: registered by the panels app (`panels.permissions.scope_referrals`).
 }
+
+
+def register_scope(role: str, scope: Callable[[object], QuerySet[Referral]]) -> None:
+    """Let an app above referrals say which referrals a role sees (panels: panel members)."""
+    REFERRAL_SCOPES[role] = scope
 
 
 def scope_referrals(user: object) -> QuerySet[Referral]:
