@@ -108,7 +108,6 @@ def test_two_web_instances_and_two_workers_share_one_database(
     user.save(update_fields=["password"])
     runs = tmp_path / "runs.txt"
     runs.touch()
-    started = time.monotonic()
     with ExitStack() as stack:
         ports = [free_port(), free_port()]
         web = [
@@ -156,4 +155,3 @@ def test_two_web_instances_and_two_workers_share_one_database(
     keys = Counter(alerts.values_list("placement_id", "session_date", "session"))
     assert keys and max(keys.values()) == 1, "no alert raised twice"
     assert {a.child_id for a in alerts} == {world.child_a.pk, world.child_b.pk}
-    assert time.monotonic() - started < 90
