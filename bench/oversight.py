@@ -7,7 +7,7 @@ database). Prints figures; it is not a test. The four figures of issue 13:
 (b) the first request after a change to that LA: served the kept figures while they are within
     ``APTRACK_FIGURES_MAX_AGE`` (what officers see while registers arrive), and computed on the
     request once they are older than that; and the time the worker takes to refresh the LA's
-    figures (`figures.refresh`, what `tasks.refresh_figures` runs after a change commits);
+    figures (`measures.store.refresh`, what its task `refresh_figures` runs after a change commits);
 (c) DuckDB scanning the same marks, exported to Parquet in the same run, for the same
     attendance figures (which must agree), against the worker's refresh of the LA's figures;
 (d) the national view with every LA's figures kept, and read afresh, against DuckDB's scan of
@@ -175,7 +175,7 @@ def _dump(sql: str, path: Path) -> int:
 def _classes_sql() -> str:
     """The code → rollup-column table, from the same source the rollups are written from."""
     from aptrack.attendance import codes
-    from aptrack.attendance.loading import ROLLUP_COLUMNS
+    from aptrack.attendance.codes import ROLLUP_COLUMNS
 
     def quote(text: str) -> str:
         return "'" + text.replace("'", "''") + "'"
@@ -198,7 +198,7 @@ def duckdb_attendance(
     """Attendance over `period` (an oversight Period) for one LA, all LAs, or each LA, from a
     scan of the Parquet marks. Weeks as the rollups count them: every Monday-to-Sunday week
     that starts on or before the period's end and ends on or after its start."""
-    from aptrack.attendance.loading import ROLLUP_COLUMNS
+    from aptrack.attendance.codes import ROLLUP_COLUMNS
     from aptrack.attendance.measures import SessionCounts
 
     columns = [column for column, _ in ROLLUP_COLUMNS]
@@ -373,7 +373,7 @@ def _url(name: str, period: Any, today: dt.date) -> str | None:
 
     from django.urls import NoReverseMatch, reverse
 
-    from aptrack.oversight.periods_form import period_query
+    from aptrack.oversight.dashboard.periods_form import period_query
 
     try:
         return f"{reverse(name)}?{urlencode(period_query(period, today))}"
@@ -383,8 +383,8 @@ def _url(name: str, period: Any, today: dt.date) -> str | None:
 
 def _computed_at(la: Any) -> Any:
     """When the LA's kept dashboard figures were computed (to tell served from computed)."""
-    from aptrack.oversight import figures as store
-    from aptrack.oversight.measures_base import COHORT_PERIOD
+    from aptrack.oversight.measures import store
+    from aptrack.oversight.measures.base import COHORT_PERIOD
     from aptrack.oversight.models import Figures
 
     return (
@@ -410,9 +410,9 @@ def run(args: argparse.Namespace) -> None:
     from django.conf import settings
     from django.utils import timezone
 
-    from aptrack.oversight import figures as store
+    from aptrack.oversight.measures import store
+    from aptrack.oversight.measures.periods import Period, academic_year_of
     from aptrack.oversight.models import Figures
-    from aptrack.oversight.periods import Period, academic_year_of
 
     period = Period.academic_year(academic_year_of(args.today - dt.timedelta(days=1)))
     today = timezone.localdate()  # what the pages use for "now" figures

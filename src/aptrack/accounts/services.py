@@ -10,13 +10,14 @@ from django.core.exceptions import ValidationError
 
 from aptrack.accounts.models import ApiToken, User
 from aptrack.accounts.roles import ROLE_ORGANISATION_KINDS, Role
+from aptrack.core.errors import DomainInvalid
 
 ROLE_WRONG_ORGANISATION = "A {role} must belong to one of: {kinds}"
 PASSWORD_REFUSED = "Choose a different password: {reasons}"
 
 
-class UserInvalid(Exception):
-    pass
+class UserInvalid(DomainInvalid):
+    """A user the rules refuse: a role their organisation cannot hold, or a weak password."""
 
 
 def _digest(token: str) -> str:

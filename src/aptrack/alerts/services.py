@@ -19,6 +19,7 @@ from aptrack.attendance.models import Session
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.calendars import selectors as calendar_selectors
+from aptrack.core.errors import DomainConflict, DomainForbidden
 
 CHECKS_WHERE = "run-attendance-checks"
 NOTE_REQUIRED = "Enter what was done and where the child is now"
@@ -29,11 +30,11 @@ ALREADY = {
 }
 
 
-class AlertNotAllowed(Exception):
+class AlertNotAllowed(DomainForbidden):
     pass
 
 
-class AlertMoveNotAllowed(Exception):
+class AlertMoveNotAllowed(DomainConflict):
     pass
 
 

@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
 from aptrack.accounts import services as account_services
-from aptrack.api import attendance, children, placements, referrals
+from aptrack.api import attendance, children, errors, placements, referrals
 
 
 class TokenAuth(HttpBearer):
@@ -84,6 +84,7 @@ api.add_router("/children", children.router)
 api.add_router("/attendance", attendance.router)
 api.add_router("/referrals", referrals.router)
 api.add_router("/placements", placements.router)
+errors.register(api)
 
 
 def _size(octets: int) -> str:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from aptrack.api.errors import ErrorOut, name_refusals
 from aptrack.api.reads import records_reads
 from aptrack.api.types import Id, Input, Page, Text
 from aptrack.audit import services as audit
@@ -15,6 +16,7 @@ from aptrack.audit.models import Channel
 from aptrack.children import permissions, selectors, services
 from aptrack.children.models import Child, Ethnicity, SenStatus, Sex, SocialCareStatus
 from aptrack.core.concurrency import MAX_VERSION
+from aptrack.core.errors import DomainForbidden, DomainNotFound
 from aptrack.organisations.models import Establishment, LocalAuthority
 
 router = Router(tags=["children"])
@@ -65,11 +67,6 @@ class ChildUpdateIn(ChildIn):
     version: int = Field(ge=1, le=MAX_VERSION, description="The version the record was read at")
 
 
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
-
-
 def _service_data(payload: ChildIn) -> dict[str, Any]:
     data = payload.dict(
         exclude={"responsible_la_code", "home_la_code", "home_school_urn", "version"}
@@ -93,13 +90,13 @@ def _service_data(payload: ChildIn) -> dict[str, Any]:
         if data["home_school"] is None:
             errors["home_school_urn"] = [f"No establishment has URN {payload.home_school_urn}"]
     if errors:
-        raise services.ChildInvalid(errors)  # type: ignore[arg-type]
+        raise services.ChildInvalid(errors)
     return data
 
 
-def _invalid(error: services.ChildInvalid) -> Status[dict[str, Any]]:
-    named = {("record" if key is None else key): value for key, value in error.errors.items()}
-    return Status(400, {"detail": "The child's details were not accepted", "errors": named})
+name_refusals(
+    services.ChildInvalid, detail="The child's details were not accepted", record="record"
+)
 
 
 @router.get("", response=list[ChildOut], summary="Children the caller may see")
@@ -116,7 +113,7 @@ def list_children(request: HttpRequest, q: Text = "") -> Any:
 def get_child(request: HttpRequest, child_id: Id) -> Any:
     child = selectors.get_child(user=request.user, child_id=child_id)
     if child is None:
-        return Status(404, {"detail": "No child found"})
+        raise DomainNotFound("No child found")
     audit.record_view(
         actor=request.user, at=timezone.now(), channel=Channel.API, child=child, where=request.path
     )
@@ -126,17 +123,14 @@ def get_child(request: HttpRequest, child_id: Id) -> Any:
 @router.post("", response={201: ChildOut, 400: ErrorOut, 403: ErrorOut}, summary="Add a child")
 def create_child(request: HttpRequest, payload: ChildIn) -> Any:
     if not permissions.can_register_child(request.user):
-        return Status(403, {"detail": "Your role cannot add children"})
-    try:
-        child = services.register_child(
-            actor=request.user,
-            at=timezone.now(),
-            channel=Channel.API,
-            data=_service_data(payload),
-            where=request.path,
-        )
-    except services.ChildInvalid as error:
-        return _invalid(error)
+        raise DomainForbidden("Your role cannot add children")
+    child = services.register_child(
+        actor=request.user,
+        at=timezone.now(),
+        channel=Channel.API,
+        data=_service_data(payload),
+        where=request.path,
+    )
     return Status(201, child)
 
 
@@ -148,23 +142,18 @@ def create_child(request: HttpRequest, payload: ChildIn) -> Any:
 def update_child(request: HttpRequest, child_id: Id, payload: ChildUpdateIn) -> Any:
     child = selectors.get_child(user=request.user, child_id=child_id)
     if child is None:
-        return Status(404, {"detail": "No child found"})
+        raise DomainNotFound("No child found")
     if not permissions.can_edit_child(request.user, child):
-        return Status(403, {"detail": "Your role cannot change this child's record"})
-    try:
-        child = services.update_child(
-            actor=request.user,
-            at=timezone.now(),
-            channel=Channel.API,
-            child=child,
-            data=_service_data(payload),
-            expected_version=payload.version,
-            where=request.path,
-        )
-    except services.ChildInvalid as error:
-        return _invalid(error)
-    except services.ChildChangedElsewhere as error:
-        return Status(409, {"detail": str(error)})
+        raise DomainForbidden("Your role cannot change this child's record")
+    child = services.update_child(
+        actor=request.user,
+        at=timezone.now(),
+        channel=Channel.API,
+        child=child,
+        data=_service_data(payload),
+        expected_version=payload.version,
+        where=request.path,
+    )
     return Status(
         200,
         Child.objects.select_related("home_la", "home_school", "responsible_la").get(pk=child.pk),

@@ -1,5 +1,6 @@
-"""Placement endpoints: the same scope, permissions and services as the pages. Rule breaches
-answer 400 with the fields at fault; a stale version answers 409."""
+"""Placement endpoints: the same scope, permissions and services as the pages. Refusals
+(answered by `api.errors`): 400 with the fields at fault, 403 for a role that cannot, 404 out of
+scope, 409 for a move the placement's status does not allow or a stale version."""
 
 import datetime as dt
 from decimal import Decimal
@@ -10,12 +11,14 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from aptrack.api.errors import ErrorOut, name_refusals
 from aptrack.api.reads import records_reads
 from aptrack.api.types import Id, Input, Page, SmallInt, column_decimal
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import selectors as children_selectors
 from aptrack.core.concurrency import MAX_VERSION
+from aptrack.core.errors import DomainForbidden, DomainNotFound
 from aptrack.organisations.models import Organisation, OrganisationKind
 from aptrack.placements import permissions, selectors
 from aptrack.placements.models import Destination, EndReason, Placement
@@ -134,30 +137,25 @@ class VersionIn(Input):
     version: int = Field(ge=1, le=MAX_VERSION, description="The version the record was read at")
 
 
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
+name_refusals(
+    placement_errors.PlacementInvalid,
+    detail="The placement was not accepted",
+    record="placement",
+    fields={
+        "child": "child_id",
+        "referral": "referral_id",
+        "provider": "provider_id",
+        "site": "site_id",
+        "commissioning_school": "commissioning_school_urn",
+    },
+)
 
 
-_KEYS = {
-    "child": "child_id",
-    "referral": "referral_id",
-    "provider": "provider_id",
-    "site": "site_id",
-    "commissioning_school": "commissioning_school_urn",
-}
-
-
-def _invalid(error: placement_errors.PlacementInvalid) -> Status[dict[str, Any]]:
-    named = {
-        ("placement" if key is None else _KEYS.get(key, key)): value
-        for key, value in error.errors.items()
-    }
-    return Status(400, {"detail": "The placement was not accepted", "errors": named})
-
-
-def _load(request: HttpRequest, placement_id: int) -> Placement | None:
-    return selectors.get_placement(user=request.user, placement_id=placement_id)
+def _load(request: HttpRequest, placement_id: int) -> Placement:
+    placement = selectors.get_placement(user=request.user, placement_id=placement_id)
+    if placement is None:
+        raise DomainNotFound("No placement found")
+    return placement
 
 
 def _out(placement: Placement) -> Placement:
@@ -224,8 +222,6 @@ def list_placements(
 )
 def get_placement(request: HttpRequest, placement_id: Id) -> Any:
     placement = _load(request, placement_id)
-    if placement is None:
-        return Status(404, {"detail": "No placement found"})
     audit.record_view(
         actor=request.user,
         at=timezone.now(),
@@ -241,26 +237,21 @@ def get_placement(request: HttpRequest, placement_id: Id) -> Any:
 )
 def create_placement(request: HttpRequest, payload: PlacementIn) -> Any:
     if not permissions.can_create_placement(request.user):
-        return Status(403, {"detail": "Your role cannot plan placements"})
-    try:
-        placement = placement_plan.create_placement(
-            actor=request.user,
-            at=timezone.now(),
-            data=_service_data(request, payload),
-            channel=Channel.API,
-            where=request.path,
-        )
-    except placement_errors.PlacementInvalid as error:
-        return _invalid(error)
+        raise DomainForbidden("Your role cannot plan placements")
+    placement = placement_plan.create_placement(
+        actor=request.user,
+        at=timezone.now(),
+        data=_service_data(request, payload),
+        channel=Channel.API,
+        where=request.path,
+    )
     return Status(201, _out(placement))
 
 
-def _change(request: HttpRequest, placement_id: int) -> Placement | Status[dict[str, Any]]:
+def _change(request: HttpRequest, placement_id: int) -> Placement:
     placement = _load(request, placement_id)
-    if placement is None:
-        return Status(404, {"detail": "No placement found"})
     if not permissions.can_change_placement(request.user, placement):
-        return Status(403, {"detail": "Only the commissioner can change this placement"})
+        raise DomainForbidden("Only the commissioner can change this placement")
     return placement
 
 
@@ -270,24 +261,14 @@ def _change(request: HttpRequest, placement_id: int) -> Placement | Status[dict[
     summary="Record that the child has started",
 )
 def start_placement(request: HttpRequest, placement_id: Id, payload: VersionIn) -> Any:
-    placement = _change(request, placement_id)
-    if not isinstance(placement, Placement):
-        return placement
-    try:
-        placement = placement_moves.activate_placement(
-            actor=request.user,
-            at=timezone.now(),
-            placement=placement,
-            expected_version=payload.version,
-            channel=Channel.API,
-            where=request.path,
-        )
-    except placement_errors.PlacementInvalid as error:
-        return _invalid(error)
-    except placement_errors.PlacementMoveNotAllowed as error:
-        return Status(400, {"detail": str(error)})
-    except placement_errors.PlacementChangedElsewhere as error:
-        return Status(409, {"detail": str(error)})
+    placement = placement_moves.activate_placement(
+        actor=request.user,
+        at=timezone.now(),
+        placement=_change(request, placement_id),
+        expected_version=payload.version,
+        channel=Channel.API,
+        where=request.path,
+    )
     return _out(placement)
 
 
@@ -297,26 +278,16 @@ def start_placement(request: HttpRequest, placement_id: Id, payload: VersionIn) 
     summary="End a placement with its reason, destination and transition plan",
 )
 def end_placement(request: HttpRequest, placement_id: Id, payload: EndIn) -> Any:
-    placement = _change(request, placement_id)
-    if not isinstance(placement, Placement):
-        return placement
-    try:
-        placement = placement_endings.end_placement(
-            actor=request.user,
-            at=timezone.now(),
-            placement=placement,
-            end_date=payload.end_date,
-            reason=payload.reason,
-            destination=payload.destination,
-            transition_plan=payload.transition_plan,
-            expected_version=payload.version,
-            channel=Channel.API,
-            where=request.path,
-        )
-    except placement_errors.PlacementInvalid as error:
-        return _invalid(error)
-    except placement_errors.PlacementMoveNotAllowed as error:
-        return Status(400, {"detail": str(error)})
-    except placement_errors.PlacementChangedElsewhere as error:
-        return Status(409, {"detail": str(error)})
+    placement = placement_endings.end_placement(
+        actor=request.user,
+        at=timezone.now(),
+        placement=_change(request, placement_id),
+        end_date=payload.end_date,
+        reason=payload.reason,
+        destination=payload.destination,
+        transition_plan=payload.transition_plan,
+        expected_version=payload.version,
+        channel=Channel.API,
+        where=request.path,
+    )
     return _out(placement)

@@ -1,7 +1,7 @@
 """Referral endpoints: the same scope and the same services as the pages. Every path starts
 from the caller's scope (out of scope answers 404, like missing); views of a referral are
-audited. Refusals: 400 with field errors, 403 for a role that cannot, 404 out of scope, 409
-for a move the referral's state does not allow."""
+audited. Refusals (answered by `api.errors`): 400 with field errors, 403 for a role that
+cannot, 404 out of scope, 409 for a move the referral's state does not allow."""
 
 import datetime as dt
 from decimal import Decimal
@@ -10,14 +10,15 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from aptrack.api.errors import ErrorOut, name_refusals
 from aptrack.api.reads import records_reads
 from aptrack.api.types import Id, Input, Page, column_decimal
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import selectors as child_selectors
+from aptrack.core.errors import DomainForbidden, DomainNotFound
 from aptrack.referrals import permissions, selectors, services
 from aptrack.referrals.models import PrimaryReason, Referral, Route
 from aptrack.referrals.states import ReferralStatus
@@ -83,18 +84,20 @@ class WithdrawIn(Input):
     reason: str
 
 
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
+name_refusals(services.ReferralInvalid, detail="The referral was not accepted", record="referral")
+name_refusals(
+    services.ReferralNotReady, detail="The referral is not ready to submit", record="referral"
+)
 
 
-def _invalid(detail: str, error: services.ReferralInvalid) -> Status[dict[str, Any]]:
-    named = {("referral" if key is None else key): value for key, value in error.errors.items()}
-    return Status(400, {"detail": detail, "errors": named})
-
-
-def _load(request: HttpRequest, referral_id: int) -> Referral | None:
-    return selectors.get_referral(user=request.user, referral_id=referral_id)
+def _load(request: HttpRequest, referral_id: int, *, may: str = "see") -> Referral:
+    """The referral, if the caller's role uses referrals and their scope includes it."""
+    if not permissions.can_use_referrals(request.user):
+        raise DomainForbidden(f"Your role cannot {may} referrals")
+    referral = selectors.get_referral(user=request.user, referral_id=referral_id)
+    if referral is None:
+        raise DomainNotFound("No referral found")
+    return referral
 
 
 def _fresh(request: HttpRequest, referral: Referral) -> Referral | None:
@@ -112,7 +115,7 @@ def list_referrals(
     request: HttpRequest, status: ReferralStatus | None = None, route: Route | None = None
 ) -> Any:
     if not permissions.can_use_referrals(request.user):
-        raise HttpError(403, "Your role cannot see referrals")
+        raise DomainForbidden("Your role cannot see referrals")
     filters = selectors.ReferralFilters(statuses=(status,) if status else (), route=route or "")
     return selectors.list_visible_referrals(user=request.user, filters=filters).select_related(
         "commissioning_school__establishment"
@@ -125,11 +128,7 @@ def list_referrals(
     summary="One referral, with its history",
 )
 def get_referral(request: HttpRequest, referral_id: Id) -> Any:
-    if not permissions.can_use_referrals(request.user):
-        return Status(403, {"detail": "Your role cannot see referrals"})
     referral = _load(request, referral_id)
-    if referral is None:
-        return Status(404, {"detail": "No referral found"})
     audit.record_view(
         actor=request.user,
         at=timezone.now(),
@@ -147,23 +146,18 @@ def get_referral(request: HttpRequest, referral_id: Id) -> Any:
 )
 def create_referral(request: HttpRequest, payload: ReferralIn) -> Any:
     if not permissions.can_start_referrals(request.user):
-        return Status(403, {"detail": "Your role cannot start referrals"})
+        raise DomainForbidden("Your role cannot start referrals")
     child = child_selectors.get_child(user=request.user, child_id=payload.child_id)
     if child is None:
-        return Status(404, {"detail": "No child found"})
-    try:
-        referral = services.create_referral(
-            actor=request.user,
-            at=timezone.now(),
-            channel=Channel.API,
-            child=child,
-            data=payload.dict(exclude={"child_id"}),
-            where=request.path,
-        )
-    except services.ReferralInvalid as error:
-        return _invalid("The referral was not accepted", error)
-    except services.ReferralNotAllowed as error:
-        return Status(403, {"detail": str(error)})
+        raise DomainNotFound("No child found")
+    referral = services.create_referral(
+        actor=request.user,
+        at=timezone.now(),
+        channel=Channel.API,
+        child=child,
+        data=payload.dict(exclude={"child_id"}),
+        where=request.path,
+    )
     return Status(201, _fresh(request, referral))
 
 
@@ -173,25 +167,14 @@ def create_referral(request: HttpRequest, payload: ReferralIn) -> Any:
     summary="Submit a draft for a panel",
 )
 def submit_referral(request: HttpRequest, referral_id: Id) -> Any:
-    if not permissions.can_use_referrals(request.user):
-        return Status(403, {"detail": "Your role cannot change referrals"})
-    referral = _load(request, referral_id)
-    if referral is None:
-        return Status(404, {"detail": "No referral found"})
-    try:
-        services.submit_referral(
-            actor=request.user,
-            at=timezone.now(),
-            channel=Channel.API,
-            referral=referral,
-            where=request.path,
-        )
-    except services.ReferralNotReady as error:
-        return _invalid("The referral is not ready to submit", error)
-    except services.ReferralNotAllowed as error:
-        return Status(403, {"detail": str(error)})
-    except services.ReferralMoveNotAllowed as error:
-        return Status(409, {"detail": str(error)})
+    referral = _load(request, referral_id, may="change")
+    services.submit_referral(
+        actor=request.user,
+        at=timezone.now(),
+        channel=Channel.API,
+        referral=referral,
+        where=request.path,
+    )
     return Status(200, _fresh(request, referral))
 
 
@@ -201,24 +184,13 @@ def submit_referral(request: HttpRequest, referral_id: Id) -> Any:
     summary="Withdraw a referral, with the reason",
 )
 def withdraw_referral(request: HttpRequest, referral_id: Id, payload: WithdrawIn) -> Any:
-    if not permissions.can_use_referrals(request.user):
-        return Status(403, {"detail": "Your role cannot change referrals"})
-    referral = _load(request, referral_id)
-    if referral is None:
-        return Status(404, {"detail": "No referral found"})
-    try:
-        services.withdraw_referral(
-            actor=request.user,
-            at=timezone.now(),
-            channel=Channel.API,
-            referral=referral,
-            reason=payload.reason,
-            where=request.path,
-        )
-    except services.ReferralInvalid as error:
-        return _invalid("The referral was not withdrawn", error)
-    except services.ReferralNotAllowed as error:
-        return Status(403, {"detail": str(error)})
-    except services.ReferralMoveNotAllowed as error:
-        return Status(409, {"detail": str(error)})
+    referral = _load(request, referral_id, may="change")
+    services.withdraw_referral(
+        actor=request.user,
+        at=timezone.now(),
+        channel=Channel.API,
+        referral=referral,
+        reason=payload.reason,
+        where=request.path,
+    )
     return Status(200, _fresh(request, referral))

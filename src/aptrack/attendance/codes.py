@@ -133,3 +133,18 @@ PRESENT_SIGNS = frozenset(PRESENT_SIGN.values())
 
 def mark_class(code: str) -> MarkClass:
     return BY_CODE[code].mark_class
+
+
+# The weekly rollups' columns (`PlacementWeek`) and the codes each counts: the one table every
+# rollup writer and reader (`rollups`, the measures' cross-checks, the benches) takes them from.
+ROLLUP_COLUMNS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("present", codes_in(MarkClass.PRESENT)),
+    ("aea", codes_in(MarkClass.AEA)),
+    ("authorised", codes_in(MarkClass.AUTHORISED)),
+    ("unauthorised", codes_in(MarkClass.UNAUTHORISED)),
+    ("not_possible", codes_in(MarkClass.NOT_POSSIBLE)),
+    ("administrative", codes_in(MarkClass.ADMINISTRATIVE)),
+    ("q_sessions", SEPARATELY_REPORTED_CODES),
+    ("part_time_sessions", frozenset({PART_TIME_CODE})),
+)
+ROLLUP_COLUMN_NAMES: tuple[str, ...] = tuple(column for column, _ in ROLLUP_COLUMNS)

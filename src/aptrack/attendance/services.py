@@ -14,15 +14,12 @@ from typing import Any, BinaryIO
 
 from django.db import transaction
 
-from aptrack.attendance import bulk_load, marks_file
+from aptrack.attendance import marks_file
 from aptrack.attendance.loading import (
     FAR_FUTURE,
-    MARKS,
-    ROLLUP_COLUMNS,
-    WEEKS,
+    DuplicatesDisagree,
     Loader,
     MarkRow,
-    MergeCounts,
     PlacementSpan,
 )
 from aptrack.attendance.models import MarkBatch, MarkChannel
@@ -130,15 +127,20 @@ def record_marks(
         try:
             loader.lock_provider()
             spans, children_by_upn = _placement_spans(provider)
-            counts = _load_new_marks(marks, shape, batch, today, spans, children_by_upn, report)
+            loader.create_tables()
+            _stage(loader, marks, shape, report)
+            loader.resolve(spans=spans, children_by_upn=children_by_upn)
+            counts = None if report.errors else loader.insert_if_all_new(batch_id=batch.pk)
             if counts is None:
-                loader.create_tables()
-                _stage(loader, marks, shape, report)
-                _check(loader, report, spans, children_by_upn)
-                counts = loader.merge(batch_id=batch.pk)
-                if counts.created or counts.changed:
-                    loader.update_rollups()
-                loader.drop_tables()
+                _check(loader, report)
+                try:
+                    counts = loader.merge(batch_id=batch.pk, limit=ERROR_LIMIT)
+                except DuplicatesDisagree as disagreeing:
+                    report.errors, report.bad_rows = disagreeing.errors, disagreeing.total
+                    raise MarksRejected(report) from None
+            if counts.created or counts.changed:
+                loader.update_rollups()
+            loader.drop_tables()
             if counts.created or counts.changed:
                 changes.announce(la_ids={span.la_id for span in spans})
         finally:
@@ -184,36 +186,6 @@ def _file_shape(marks: MarksInput, report: MarksReport) -> marks_file.FileShape 
         raise MarksRejected(report) from None
 
 
-def _load_new_marks(
-    marks: MarksInput,
-    shape: marks_file.FileShape | None,
-    batch: MarkBatch,
-    today: dt.date,
-    spans: list[PlacementSpan],
-    children_by_upn: dict[str, int],
-    report: MarksReport,
-) -> MergeCounts | None:
-    """A large file of new marks the quick way (`bulk_load`), or None for the general way."""
-    if not isinstance(marks, MarksFile) or shape is None or not bulk_load.applies(shape):
-        return None
-    loaded = bulk_load.load_new_marks(
-        stream=marks.stream,
-        shape=shape,
-        provider_id=batch.provider_id,
-        batch_id=batch.pk,
-        today=today,
-        spans=spans,
-        children_by_upn=children_by_upn,
-        rollup_columns=ROLLUP_COLUMNS,
-        marks_table=MARKS,
-        weeks_table=WEEKS,
-    )
-    if loaded is None:
-        return None
-    report.rows = loaded.rows
-    return MergeCounts(created=loaded.created, changed=0, unchanged=loaded.unchanged)
-
-
 def _stage(
     loader: Loader, marks: MarksInput, shape: marks_file.FileShape | None, report: MarksReport
 ) -> None:
@@ -254,15 +226,13 @@ def _refuse_unstorable_text(rows: Sequence[MarkRow], report: MarksReport) -> Non
         raise MarksRejected(report)
 
 
-def _check(
-    loader: Loader,
-    report: MarksReport,
-    spans: list[PlacementSpan],
-    children_by_upn: dict[str, int],
-) -> None:
-    """Apply every rule to every row; raise MarksRejected listing the problems, if any."""
-    loader.resolve(spans=spans, children_by_upn=children_by_upn)
+def _check(loader: Loader, report: MarksReport) -> None:
+    """Apply every rule to every row; raise MarksRejected listing the problems, if any. Rows
+    that mark one session differently are listed here with the other problems, or, in a batch
+    with no other problem, found by `Loader.merge`."""
     report.bad_rows += loader.count_bad_rows()
+    if not (report.bad_rows or report.errors):
+        return
     report.errors += loader.row_errors(ERROR_LIMIT)
     duplicates, disagreeing = loader.duplicate_errors(ERROR_LIMIT)
     report.errors += duplicates

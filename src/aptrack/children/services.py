@@ -10,6 +10,7 @@ from aptrack.audit.models import AuditAction, Channel
 from aptrack.children import upn as upn_rules
 from aptrack.children.models import Child
 from aptrack.core.concurrency import RecordChangedElsewhere
+from aptrack.core.errors import DomainInvalid
 from aptrack.organisations.models import LocalAuthority
 
 UPN_IN_USE = "A child with this UPN is already on the register"
@@ -45,12 +46,8 @@ EDITABLE_FIELDS = (
 )
 
 
-class ChildInvalid(Exception):
+class ChildInvalid(DomainInvalid):
     """Input the register cannot take; `errors` maps a field name (or None) to messages."""
-
-    def __init__(self, errors: dict[str | None, list[str]]) -> None:
-        super().__init__("; ".join(f"{k or 'record'}: {' '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
 
 
 class ChildChangedElsewhere(RecordChangedElsewhere):

@@ -19,7 +19,11 @@ from aptrack.children import permissions, selectors, services
 from aptrack.children.forms import ChildForm, ChildSearchForm, NewChildForm, initial_from_child
 from aptrack.children.models import Child
 from aptrack.core.concurrency import versioned
+from aptrack.core.errors import add_service_errors
 from aptrack.core.govuk.pagination import pagination_params
+
+# The service's names for the form's fields, where they differ (`ChildForm.to_service_data`).
+_FORM_FIELDS = {"home_school": "home_school_urn"}
 
 
 def _load_child(request: HttpRequest, child_id: int) -> Child:
@@ -145,9 +149,7 @@ def child_new(request: HttpRequest) -> HttpResponse:
                     where=request.path,
                 )
             except services.ChildInvalid as error:
-                for field, field_errors in error.errors.items():
-                    for message in field_errors:
-                        form.add_error(field, message)
+                add_service_errors(form, error, fields=_FORM_FIELDS)
             else:
                 messages.success(request, f"{child.full_name} has been added to the register")
                 return redirect("children:detail", child_id=child.pk)
@@ -178,9 +180,7 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
                 where=request.path,
             )
         except services.ChildInvalid as error:
-            for field, field_errors in error.errors.items():
-                for message in field_errors:
-                    form.add_error(field, message)
+            add_service_errors(form, error, fields=_FORM_FIELDS)
         except services.ChildChangedElsewhere as error:
             form.add_error(None, str(error))
         else:

@@ -15,6 +15,8 @@ from typing import Any, TypeVar
 from django import forms
 from django.db import models
 
+from aptrack.core.errors import DomainConflict
+
 RECORD_CHANGED = (
     "Someone else changed this record while you were editing it, so your changes have not been "
     "saved. Reload the page to see it as it is now, then make your changes again"
@@ -27,8 +29,9 @@ VERSION_MISSING = (
 MAX_VERSION = 2_147_483_647
 
 
-class RecordChangedElsewhere(Exception):
-    """The record's version is not the one the editor loaded: someone else saved it since."""
+class RecordChangedElsewhere(DomainConflict):
+    """The record's version is not the one the editor loaded: someone else saved it since (the
+    API answers 409)."""
 
     def __init__(self, message: str = RECORD_CHANGED) -> None:
         super().__init__(message)

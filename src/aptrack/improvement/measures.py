@@ -1,6 +1,6 @@
 """The dashboard measures a plan's priorities and actions aim to move: the catalogue to choose
 from, and each linked measure's current value for this term (from the store of figures,
-aptrack.oversight.figures)."""
+aptrack.oversight.measures.store)."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -9,11 +9,11 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from aptrack.organisations.models import LocalAuthority
-from aptrack.oversight import figures
-from aptrack.oversight.charts import format_value
-from aptrack.oversight.measures import measure_catalogue
-from aptrack.oversight.periods import Period
-from aptrack.oversight.periods_form import period_query
+from aptrack.oversight.dashboard.charts import format_value
+from aptrack.oversight.dashboard.periods_form import period_query
+from aptrack.oversight.measures import store
+from aptrack.oversight.measures.catalogue import measure_catalogue
+from aptrack.oversight.measures.periods import Period
 
 
 def catalogue() -> list[tuple[str, str]]:
@@ -42,7 +42,7 @@ def current_values(
         return {}
     labels = dict(measure_catalogue())
     period = Period.term_containing(today)
-    kept = figures.dashboard(la=la, period=period, today=today)
+    kept = store.dashboard(la=la, period=period, today=today)
     board = kept.figures
     query = urlencode(period_query(period, today))
     values: dict[str, MeasureValue] = {}

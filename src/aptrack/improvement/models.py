@@ -4,7 +4,7 @@ RAG status with its history, and the dashboard measures each aims to move."""
 from django.db import models
 
 from aptrack.improvement.states import RagStatus
-from aptrack.oversight.measures import current_measure_keys
+from aptrack.oversight.measures.catalogue import current_measure_keys
 
 
 class LinksMeasures:
@@ -50,7 +50,7 @@ class Priority(LinksMeasures, models.Model):
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    # Dashboard measure keys (aptrack.oversight.measures.measure_catalogue), checked by the form.
+    # Dashboard measure keys (aptrack.oversight.measures.catalogue.measure_catalogue), checked by the form.
     measure_keys = models.JSONField(default=list, blank=True)
     version = models.PositiveIntegerField(default=1)
 

@@ -13,11 +13,12 @@ from django.db.models import Max
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.core.concurrency import RecordChangedElsewhere, lock_version
+from aptrack.core.errors import DomainInvalid
 from aptrack.improvement import measures, states
 from aptrack.improvement.models import Action, ActionUpdate, ImprovementPlan, Priority
 from aptrack.improvement.states import RagStatus
 from aptrack.organisations.models import LocalAuthority
-from aptrack.oversight.measures import current_measure_keys
+from aptrack.oversight.measures.catalogue import current_measure_keys
 
 PERIOD_ENDS_BEFORE_START = "The end of the plan period must be after its start"
 OWNER_NEEDED = "Give the action's owner: a name, or choose a person"
@@ -26,10 +27,8 @@ MOVE_NOT_ALLOWED = "An action cannot move from {source} to {target}"
 UNKNOWN_MEASURE = "{key} is not a dashboard measure"
 
 
-class ImprovementInvalid(Exception):
-    def __init__(self, errors: dict[str | None, list[str]]) -> None:
-        super().__init__("; ".join(f"{k or 'plan'}: {' '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
+class ImprovementInvalid(DomainInvalid):
+    """Input a plan or action cannot take; `errors` maps a field name (or None) to messages."""
 
 
 class ImprovementChangedElsewhere(RecordChangedElsewhere):

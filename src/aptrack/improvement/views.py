@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aptrack.core.concurrency import versioned
+from aptrack.core.errors import add_service_errors
 from aptrack.improvement import measures, permissions, selectors, services
 from aptrack.improvement.forms import ActionForm, PlanForm, PriorityForm, UpdateForm
 from aptrack.improvement.models import Action, ImprovementPlan, Priority
@@ -39,13 +40,6 @@ def _plan(request: HttpRequest, plan_id: int) -> ImprovementPlan:
         # Another LA's plan looks the same as one that does not exist.
         raise Http404("No plan found")
     return plan
-
-
-def _add_errors(form: Form, error: services.ImprovementInvalid) -> None:
-    for field, field_errors in error.errors.items():
-        target = field if field is None or field in form.fields else None
-        for message in field_errors:
-            form.add_error(target, message)
 
 
 def _form_page(request: HttpRequest, form: Form, **context: Any) -> HttpResponse:
@@ -80,7 +74,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
                 at=timezone.now(),
             )
         except services.ImprovementInvalid as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Plan created. Add its priorities")
             return redirect("improvement:plan", plan_id=plan.pk)
@@ -133,7 +127,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
             )
         except services.ImprovementInvalid as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except services.ImprovementChangedElsewhere as error:
             form.add_error(None, str(error))
         else:
@@ -191,7 +185,7 @@ def priority_form(
                     plan=plan, data=form.cleaned_data, actor=request.user, at=timezone.now()
                 )
         except services.ImprovementInvalid as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except services.ImprovementChangedElsewhere as error:
             form.add_error(None, str(error))
         else:
@@ -250,7 +244,7 @@ def action_form(
                     priority=priority, data=data, actor=request.user, at=now
                 )
         except services.ImprovementInvalid as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except services.ImprovementChangedElsewhere as error:
             form.add_error(None, str(error))
         else:
@@ -287,7 +281,7 @@ def action_detail(request: HttpRequest, plan_id: int, action_id: int) -> HttpRes
                 at=timezone.now(),
             )
         except services.ImprovementInvalid as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Update recorded")
             return redirect("improvement:action", plan_id=plan.pk, action_id=action.pk)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.core.concurrency import RecordChangedElsewhere, lock_version
+from aptrack.core.errors import DomainInvalid, Errors
 from aptrack.organisations.models import LocalAuthority, Organisation, OrganisationKind
 from aptrack.outcomes import grades
 from aptrack.outcomes.models import (
@@ -84,19 +85,13 @@ HOURS_NEEDED = "Enter the hours of support"
 HOURS_INVALID = "Hours must be a number, 0 or more"
 PURPOSE_NEEDED = "Describe the purpose of the support"
 
-Errors = dict[str | None, list[str]]
-
 
 class QualificationChangedElsewhere(RecordChangedElsewhere):
     pass
 
 
-class OutcomeInvalid(Exception):
+class OutcomeInvalid(DomainInvalid):
     """Input an outcome cannot take; `errors` maps a field name (or None) to messages."""
-
-    def __init__(self, errors: Errors) -> None:
-        super().__init__("; ".join(f"{k or 'outcome'}: {' '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
 
 
 # --- helpers -------------------------------------------------------------------------------

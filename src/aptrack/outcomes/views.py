@@ -19,6 +19,7 @@ from django.utils import timezone
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.core.concurrency import RecordChangedElsewhere, versioned
+from aptrack.core.errors import add_service_errors
 from aptrack.core.govuk.pagination import pagination_params
 from aptrack.organisations.models import LocalAuthority
 from aptrack.outcomes import permissions, placement_selectors, selectors, services
@@ -62,13 +63,6 @@ def _load_for_recording(request: HttpRequest, placement_id: int) -> Placement:
     return placement
 
 
-def _add_errors(form: forms.Form, errors: dict[str | None, list[str]]) -> None:
-    for key, messages_ in errors.items():
-        field = key if key in form.fields else None
-        for message in messages_:
-            form.add_error(field, message)
-
-
 def _reviews(request: HttpRequest, placement: Placement) -> Any:
     if permissions.can_see_follow_ups(request.user):
         return placement_selectors.list_reviews(placement=placement)
@@ -98,7 +92,7 @@ def _record(
                 where=request.path,
             )
         except services.OutcomeInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error)
         except RecordChangedElsewhere as error:
             form.add_error(None, str(error))
         else:
@@ -286,7 +280,7 @@ def outreach_new(request: HttpRequest) -> HttpResponse:
                 where=request.path,
             )
         except services.OutcomeInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The outreach support has been recorded")
             return redirect("outcomes:outreach")

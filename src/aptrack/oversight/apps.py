@@ -4,9 +4,9 @@ from django.apps import AppConfig
 
 
 def _count_changes(sender: Any, la_ids: frozenset[int] | None, **kwargs: Any) -> None:
-    from aptrack.oversight import figures
+    from aptrack.oversight.measures import store
 
-    figures.count_changes(la_ids)
+    store.count_changes(la_ids)
 
 
 class OversightConfig(AppConfig):

@@ -6,7 +6,7 @@ with everything else and need no shared file storage between the web and worker 
 
 from django.db import models
 
-from aptrack.oversight.pack_states import PackStatus
+from aptrack.oversight.pack.states import PackStatus
 
 
 class PackExport(models.Model):
@@ -71,7 +71,7 @@ class PackExport(models.Model):
 class DataVersion(models.Model):
     """How many times the data behind one LA's figures has changed (key ``la:<id>``), or the data
     behind every LA's (``all``: providers, organisations, the standard calendar). Counted when
-    each change commits; see `figures`."""
+    each change commits; see `measures.store`."""
 
     key = models.CharField(max_length=24, unique=True)
     version = models.PositiveBigIntegerField(default=0)
@@ -84,7 +84,7 @@ class Figures(models.Model):
     """One LA's figures (numbers, as JSON) for one view, period and day: its dashboard for a
     cohort, or its comparison figures for the regional and national view. Served while the data
     versions they were computed from (``stamp``) are current, or for a bounded time after they
-    were computed (`figures`)."""
+    were computed (`measures.store`)."""
 
     local_authority = models.ForeignKey(
         "organisations.LocalAuthority", on_delete=models.CASCADE, related_name="+"

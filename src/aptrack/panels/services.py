@@ -13,6 +13,7 @@ from django.utils import timezone
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.core.concurrency import RecordChangedElsewhere, lock_version
+from aptrack.core.errors import DomainConflict, DomainForbidden, DomainInvalid
 from aptrack.core.govuk.formatting import uk_date
 from aptrack.panels import permissions, selectors
 from aptrack.panels.models import (
@@ -34,23 +35,19 @@ from aptrack.referrals.models import Referral, Tier
 from aptrack.referrals.states import ReferralStatus
 
 
-class PanelInvalid(Exception):
+class PanelInvalid(DomainInvalid):
     """Input a panel, meeting or decision cannot take; `errors` maps a field (or None) to messages."""
-
-    def __init__(self, errors: dict[str | None, list[str]]) -> None:
-        super().__init__("; ".join(" ".join(v) for v in errors.values()))
-        self.errors = errors
 
 
 class PanelChangedElsewhere(RecordChangedElsewhere):
     pass
 
 
-class PanelNotAllowed(Exception):
+class PanelNotAllowed(DomainForbidden):
     """The actor may not do this to this panel or meeting."""
 
 
-class MeetingClosed(Exception):
+class MeetingClosed(DomainConflict):
     def __init__(self) -> None:
         super().__init__(
             "This meeting is closed: its agenda, decisions and minutes can no longer be changed"
@@ -63,7 +60,7 @@ MEETING_NOT_YET_HELD = (
 MEETING_NOT_YET_CLOSABLE = "The meeting is on {date}: it can be closed from that day"
 
 
-class MeetingNotYetHeld(Exception):
+class MeetingNotYetHeld(DomainConflict):
     """A panel decides at its meeting: nothing is decided, and no meeting closed, before it sits."""
 
     def __init__(self, meeting_date: dt.date, message: str = MEETING_NOT_YET_HELD) -> None:
@@ -75,19 +72,19 @@ def _ensure_held(meeting: Meeting, at: dt.datetime, message: str = MEETING_NOT_Y
         raise MeetingNotYetHeld(meeting.date, message)
 
 
-class ReferralFromAnotherLA(Exception):
+class ReferralFromAnotherLA(DomainForbidden):
     """A panel hears only the referrals its own LA commissions or oversees."""
 
 
-class AlreadyOnAgenda(Exception):
+class AlreadyOnAgenda(DomainConflict):
     pass
 
 
-class AgendaItemSettled(Exception):
+class AgendaItemSettled(DomainConflict):
     """The item already has a decision, or was carried forward."""
 
 
-class QuorumNotMet(Exception):
+class QuorumNotMet(DomainConflict):
     def __init__(self, quorum: selectors.Quorum) -> None:
         super().__init__(
             f"The panel is not quorate, so it cannot decide: {quorum.describe()}. "
@@ -96,7 +93,7 @@ class QuorumNotMet(Exception):
         self.quorum = quorum
 
 
-class MeetingHasUndecidedItems(Exception):
+class MeetingHasUndecidedItems(DomainConflict):
     def __init__(self, items: list[AgendaItem]) -> None:
         listed = ", ".join(f"item {item.position}" for item in items)
         super().__init__(

@@ -18,6 +18,7 @@ from aptrack.audit import reads
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.core.concurrency import versioned
+from aptrack.core.errors import add_service_errors
 from aptrack.panels import permissions, selectors, services
 from aptrack.panels.forms import (
     ActionForm,
@@ -45,13 +46,6 @@ _REFUSALS = (
     services.MeetingNotYetHeld,
     referral_services.ReferralMoveNotAllowed,
 )
-
-
-def _add_errors(form: Any, errors: dict[str | None, list[str]]) -> None:
-    for field, field_errors in errors.items():
-        target = field if field in form.fields else None
-        for message in field_errors:
-            form.add_error(target, message)
 
 
 def _load_panel(request: HttpRequest, panel_id: int) -> Panel:
@@ -117,7 +111,7 @@ def panel_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user, at=timezone.now(), data=form.cleaned_data, where=request.path
             )
         except services.PanelInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{panel.name} has been set up: now add its members")
             return redirect("panels:detail", panel_id=panel.pk)
@@ -165,7 +159,7 @@ def panel_edit(request: HttpRequest, panel_id: int) -> HttpResponse:
                 where=request.path,
             )
         except services.PanelInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error)
         except services.PanelChangedElsewhere as error:
             form.add_error(None, str(error))
         else:
@@ -192,7 +186,7 @@ def member_new(request: HttpRequest, panel_id: int) -> HttpResponse:
                 where=request.path,
             )
         except services.PanelInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{member.name} has been added to the panel")
             return redirect("panels:detail", panel_id=panel.pk)
@@ -237,7 +231,7 @@ def meeting_new(request: HttpRequest, panel_id: int) -> HttpResponse:
                 where=request.path,
             )
         except services.PanelInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, "The meeting has been arranged: now add referrals to its agenda"
@@ -381,7 +375,7 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 where=request.path,
             )
         except services.PanelInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error)
         except _REFUSALS as error:
             form.add_error(None, str(error))
         else:
@@ -413,7 +407,7 @@ def decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRespons
                 where=request.path,
             )
         except services.PanelInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error)
         except _REFUSALS as error:
             form.add_error(None, str(error))
         else:
@@ -440,7 +434,7 @@ def carry_forward(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
                 where=request.path,
             )
         except services.PanelInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error)
         except _REFUSALS as error:
             form.add_error(None, str(error))
         else:
@@ -479,7 +473,7 @@ def action_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 where=request.path,
             )
         except services.PanelInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error)
         except _REFUSALS as error:
             form.add_error(None, str(error))
         else:

@@ -21,6 +21,7 @@ from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import selectors as children_selectors
 from aptrack.core.concurrency import VersionMissing, posted_version, versioned
+from aptrack.core.errors import add_service_errors
 from aptrack.panels import selectors as panel_selectors
 from aptrack.placements import permissions, selectors
 from aptrack.placements.forms import (
@@ -47,17 +48,8 @@ from aptrack.placements.services import reviews as placement_reviews
 from aptrack.placements.states import EventKind
 from aptrack.referrals import selectors as referral_selectors
 
-# Service error keys that a form names differently.
-_FIELD_ALIASES = {"provider": "site", "commissioning_school": "commissioning_school_urn"}
-
-
-def _add_errors(form: forms.Form, errors: dict[str | None, list[str]]) -> None:
-    for key, messages_ in errors.items():
-        field = _FIELD_ALIASES.get(key, key) if key else None
-        if field not in form.fields:
-            field = None
-        for message in messages_:
-            form.add_error(field, message)
+# The service's names for the forms' fields, where they differ.
+_FORM_FIELDS = {"provider": "site", "commissioning_school": "commissioning_school_urn"}
 
 
 F = TypeVar("F", bound=forms.BaseForm)
@@ -224,7 +216,7 @@ def placement_new(request: HttpRequest) -> HttpResponse:
                 where=request.path,
             )
         except placement_errors.PlacementInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error, fields=_FORM_FIELDS)
         else:
             messages.success(
                 request, "The placement has been planned. Now add its intended outcomes"
@@ -313,7 +305,7 @@ def placement_edit(request: HttpRequest, placement_id: int) -> HttpResponse:
                 where=request.path,
             )
         except placement_errors.PlacementInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error, fields=_FORM_FIELDS)
         except (
             placement_errors.PlacementChangedElsewhere,
             placement_errors.PlacementMoveNotAllowed,
@@ -374,7 +366,7 @@ def placement_cancel(request: HttpRequest, placement_id: int) -> HttpResponse:
                 where=request.path,
             )
         except placement_errors.PlacementInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error, fields=_FORM_FIELDS)
         except (
             placement_errors.PlacementChangedElsewhere,
             placement_errors.PlacementMoveNotAllowed,
@@ -412,7 +404,7 @@ def outcome_new(request: HttpRequest, placement_id: int) -> HttpResponse:
                 where=request.path,
             )
         except placement_errors.PlacementInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error, fields=_FORM_FIELDS)
         except placement_errors.PlacementMoveNotAllowed as error:
             form.add_error(None, str(error))
         else:
@@ -447,7 +439,7 @@ def outcome_edit(request: HttpRequest, placement_id: int, outcome_id: int) -> Ht
                 where=request.path,
             )
         except placement_errors.PlacementInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error, fields=_FORM_FIELDS)
         except (
             placement_errors.PlacementChangedElsewhere,
             placement_errors.PlacementMoveNotAllowed,
@@ -488,7 +480,7 @@ def passport_edit(request: HttpRequest, placement_id: int) -> HttpResponse:
                 where=request.path,
             )
         except placement_errors.PlacementInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error, fields=_FORM_FIELDS)
         except (
             placement_errors.PlacementChangedElsewhere,
             placement_errors.PlacementMoveNotAllowed,
@@ -527,7 +519,7 @@ def review_new(request: HttpRequest, placement_id: int) -> HttpResponse:
                 where=request.path,
             )
         except placement_errors.PlacementInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error, fields=_FORM_FIELDS)
         else:
             if review.decision == ReviewDecision.END:
                 messages.success(
@@ -566,7 +558,7 @@ def placement_end(request: HttpRequest, placement_id: int) -> HttpResponse:
                 where=request.path,
             )
         except placement_errors.PlacementInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error, fields=_FORM_FIELDS)
         except (
             placement_errors.PlacementChangedElsewhere,
             placement_errors.PlacementMoveNotAllowed,
@@ -605,7 +597,7 @@ def follow_up_record(request: HttpRequest, placement_id: int, follow_up_id: int)
                 where=request.path,
             )
         except placement_errors.PlacementInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error, fields=_FORM_FIELDS)
         else:
             messages.success(
                 request, f"The {follow_up.weeks_after}-week follow-up has been recorded"

@@ -13,6 +13,7 @@ from aptrack.audit.models import AuditAction, Channel
 from aptrack.audit.services import diff, record_event, snapshot
 from aptrack.core import changes
 from aptrack.core.concurrency import RecordChangedElsewhere, lock_version
+from aptrack.core.errors import DomainConflict, DomainForbidden, DomainInvalid
 from aptrack.organisations.models import Establishment, Organisation, OrganisationKind
 from aptrack.providers import permissions, states
 from aptrack.providers.models import (
@@ -59,21 +60,19 @@ PROFILE_FIELDS = (
 )
 
 
-class ProviderInvalid(Exception):
-    def __init__(self, errors: dict[str | None, list[str]]) -> None:
-        super().__init__("; ".join(f"{k or 'provider'}: {' '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
+class ProviderInvalid(DomainInvalid):
+    """Input the register cannot take; `errors` maps a field name (or None) to messages."""
 
 
 class ProviderChangedElsewhere(RecordChangedElsewhere):
     pass
 
 
-class ApprovalMoveNotAllowed(Exception):
+class ApprovalMoveNotAllowed(DomainConflict):
     pass
 
 
-class ProviderChangeNotAllowed(Exception):
+class ProviderChangeNotAllowed(DomainForbidden):
     """The user asked to change a part of the provider that is not theirs to change."""
 
 

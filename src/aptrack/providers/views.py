@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from aptrack.core.concurrency import versioned
+from aptrack.core.errors import add_service_errors
 from aptrack.providers import permissions, selectors, services
 from aptrack.providers.forms import (
     ApprovalForm,
@@ -36,12 +37,6 @@ def _load(request: HttpRequest, provider_id: int) -> Provider:
     if provider is None:
         raise Http404("No provider found")
     return provider
-
-
-def _add_errors(form: object, error: services.ProviderInvalid) -> None:
-    for field, field_errors in error.errors.items():
-        for message in field_errors:
-            form.add_error(field, message)  # type: ignore[attr-defined]
 
 
 @login_required
@@ -120,7 +115,7 @@ def provider_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user, at=timezone.now(), data=form.cleaned_data, where=request.path
             )
         except services.ProviderInvalid as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{provider.name} has been added to the register")
             return redirect("providers:detail", provider_id=provider.pk)
@@ -152,7 +147,7 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
                 where=request.path,
             )
         except services.ProviderInvalid as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except (services.ProviderChangedElsewhere, services.ProviderChangeNotAllowed) as error:
             form.add_error(None, str(error))
         else:
@@ -219,7 +214,7 @@ def approval_change(request: HttpRequest, provider_id: int) -> HttpResponse:
         except services.ApprovalMoveNotAllowed as error:
             form.add_error("status", str(error))
         except services.ProviderInvalid as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The provider's standing has been changed")
             return redirect("providers:detail", provider_id=provider.pk)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from aptrack.core.concurrency import VersionMissing, posted_version, versioned
+from aptrack.core.errors import add_service_errors
 from aptrack.core.pdf import render_pdf
 from aptrack.providers.models import Provider
 from aptrack.quality import permissions
@@ -39,12 +40,6 @@ from aptrack.quality.services import visits as visits_services
 from aptrack.quality.states import ActionStatus
 
 SOON_DAYS = compliance_selectors.EXPIRING_SOON_DAYS
-
-
-def _add_errors(form: Any, error: errors_services.QualityInvalid) -> None:
-    for field, field_errors in error.errors.items():
-        for message in field_errors:
-            form.add_error(field if field in form.fields else None, message)
 
 
 def _la_id(request: HttpRequest) -> int:
@@ -165,7 +160,7 @@ def compliance(request: HttpRequest, provider_id: int) -> HttpResponse:
                     where=request.path,
                 )
             except errors_services.QualityInvalid as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"Evidence recorded: {check.get_check_type_display()}")
                 return redirect("quality:compliance", provider_id=provider.pk)
@@ -240,7 +235,7 @@ def visit_new(request: HttpRequest, provider_id: int) -> HttpResponse:
                 where=request.path,
             )
         except errors_services.QualityInvalid as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Visit started. Record the judgements, then complete it.")
             return redirect("quality:visit", visit_id=visit.pk)
@@ -307,7 +302,7 @@ def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
                 where=request.path,
             )
         except errors_services.QualityInvalid as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
             for standard_id, errors in error.standard_errors.items():
                 for message in errors:
                     form.add_error(f"grade_{standard_id}", message)
@@ -379,7 +374,7 @@ def action_new(request: HttpRequest, visit_id: int) -> HttpResponse:
                 where=request.path,
             )
         except errors_services.QualityInvalid as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The action has been added")
             return redirect("quality:visit", visit_id=visit.pk)
@@ -468,7 +463,7 @@ def framework_copy(request: HttpRequest, framework_id: int) -> HttpResponse:
                 where=request.path,
             )
         except errors_services.QualityInvalid as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{copy.name} is your local authority's to edit")
             return redirect("quality:framework", framework_id=copy.pk)
@@ -500,7 +495,7 @@ def framework_edit(request: HttpRequest, framework_id: int) -> HttpResponse:
                 where=request.path,
             )
         except errors_services.QualityInvalid as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except errors_services.ChangedElsewhere as error:
             form.add_error(None, str(error))
         else:
@@ -531,7 +526,7 @@ def standard_new(request: HttpRequest, framework_id: int) -> HttpResponse:
                 **form.cleaned_data,
             )
         except errors_services.QualityInvalid as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The standard has been added")
             return redirect("quality:framework", framework_id=framework.pk)
@@ -572,7 +567,7 @@ def standard_edit(request: HttpRequest, framework_id: int, standard_id: int) -> 
                 **data,
             )
         except errors_services.QualityInvalid as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except errors_services.ChangedElsewhere as error:
             form.add_error(None, str(error))
         else:

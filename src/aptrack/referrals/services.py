@@ -11,6 +11,7 @@ from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.children.models import Child
 from aptrack.core.concurrency import RecordChangedElsewhere
+from aptrack.core.errors import DomainConflict, DomainForbidden, DomainInvalid
 from aptrack.referrals import permissions
 from aptrack.referrals.models import (
     EXCLUSION_ROUTES,
@@ -61,23 +62,19 @@ _VERB = {
 }
 
 
-class ReferralInvalid(Exception):
+class ReferralInvalid(DomainInvalid):
     """Input a referral cannot take; `errors` maps a field name (or None) to messages."""
-
-    def __init__(self, errors: dict[str | None, list[str]]) -> None:
-        super().__init__("; ".join(" ".join(v) for v in errors.values()))
-        self.errors = errors
 
 
 class ReferralNotReady(ReferralInvalid):
     """A draft that cannot be submitted yet: consent or views are missing."""
 
 
-class ReferralNotAllowed(Exception):
+class ReferralNotAllowed(DomainForbidden):
     """The actor may not make this change to this referral."""
 
 
-class ReferralMoveNotAllowed(Exception):
+class ReferralMoveNotAllowed(DomainConflict):
     """The move is not in ALLOWED_TRANSITIONS from the referral's current state."""
 
     def __init__(self, source: ReferralStatus, target: ReferralStatus) -> None:

@@ -15,6 +15,7 @@ from aptrack.audit.models import Channel
 from aptrack.children import selectors as child_selectors
 from aptrack.core import navigation
 from aptrack.core.concurrency import versioned
+from aptrack.core.errors import add_service_errors
 from aptrack.core.govuk.pagination import pagination_params
 from aptrack.referrals import permissions, selectors, services
 from aptrack.referrals.forms import (
@@ -44,13 +45,6 @@ def _load(request: HttpRequest, referral_id: int) -> Referral:
         where=request.path,
     )
     return referral
-
-
-def _add_errors(form: object, errors: dict[str | None, list[str]]) -> None:
-    for field, field_errors in errors.items():
-        target = field if field in getattr(form, "fields", {}) else None
-        for message in field_errors:
-            form.add_error(target, message)  # type: ignore[attr-defined]
 
 
 @login_required
@@ -108,7 +102,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
                 where=request.path,
             )
         except services.ReferralInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error)
         except services.ReferralNotAllowed as error:
             form.add_error(None, str(error))
         else:
@@ -206,7 +200,7 @@ def referral_edit(request: HttpRequest, referral_id: int) -> HttpResponse:
                 where=request.path,
             )
         except services.ReferralInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error)
         except (services.ReferralChangedElsewhere, services.ReferralNotAllowed) as error:
             form.add_error(None, str(error))
         else:
@@ -277,7 +271,7 @@ def referral_withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
                 where=request.path,
             )
         except services.ReferralInvalid as error:
-            _add_errors(form, error.errors)
+            add_service_errors(form, error)
         except (services.ReferralMoveNotAllowed, services.ReferralNotAllowed) as error:
             form.add_error(None, str(error))
         else:

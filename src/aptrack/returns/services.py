@@ -15,6 +15,7 @@ from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.children.models import Child
 from aptrack.children.permissions import scope_children
+from aptrack.core.errors import DomainConflict, DomainInvalid
 from aptrack.core.govuk.formatting import uk_date
 from aptrack.placements.models import Placement
 from aptrack.placements.rules import ran_between_q
@@ -41,19 +42,15 @@ SITE_NOT_THE_PROVIDERS = "Select sites of this provider only"
 SITES_REQUIRED = "Select every site the pupil attended"
 
 
-class ReturnInvalid(Exception):
+class ReturnInvalid(DomainInvalid):
     """Input the rules refuse, by form field (None for the whole form)."""
 
-    def __init__(self, errors: dict[str | None, list[str]]) -> None:
-        super().__init__("; ".join(f"{k or 'return'}: {' '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
 
-
-class ReturnNotEditable(Exception):
+class ReturnNotEditable(DomainConflict):
     pass
 
 
-class ReturnMoveNotAllowed(Exception):
+class ReturnMoveNotAllowed(DomainConflict):
     pass
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from aptrack.audit import reads
 from aptrack.audit.models import Channel
+from aptrack.core.errors import add_service_errors
 from aptrack.returns import permissions, selectors, services, threshold
 from aptrack.returns.forms import (
     AnonymousLineForm,
@@ -45,13 +46,6 @@ def _load_editable_return(request: HttpRequest, return_id: int) -> ProviderRetur
     if not permissions.can_edit_return(request.user, provider_return):
         raise PermissionDenied
     return provider_return
-
-
-def _add_errors(form: object, error: services.ReturnInvalid) -> None:
-    for field, field_errors in error.errors.items():
-        target = field if field is None or field in form.fields else None  # type: ignore[attr-defined]
-        for message in field_errors:
-            form.add_error(target, message)  # type: ignore[attr-defined]
 
 
 @login_required
@@ -115,7 +109,7 @@ def return_new(request: HttpRequest) -> HttpResponse:
                 period_end_date=data["period_end_date"],
             )
         except services.ReturnInvalid as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Return started. Add each pupil who attended, then submit it")
             return redirect("returns:detail", return_id=provider_return.pk)
@@ -181,7 +175,7 @@ def line_new(request: HttpRequest, return_id: int) -> HttpResponse:
                 where=request.path,
             )
         except services.ReturnInvalid as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except services.ReturnNotEditable as error:
             form.add_error(None, str(error))
         else:
@@ -222,7 +216,7 @@ def line_new_anonymous(request: HttpRequest, return_id: int) -> HttpResponse:
                 where=request.path,
             )
         except services.ReturnInvalid as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except services.ReturnNotEditable as error:
             form.add_error(None, str(error))
         else:

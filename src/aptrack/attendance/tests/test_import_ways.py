@@ -1,10 +1,11 @@
-"""A file is recorded the same whichever way in it takes: on PostgreSQL a file of new marks
-goes the quick way (`bulk_load`), anything else the general way, with the same results."""
+"""A file is recorded the same whichever way it is staged: on PostgreSQL a file whose every row
+is one line goes to COPY whole, anything else is read row by row, and the one loader then checks
+and writes it the same way, with the same results."""
 
 import pytest
 from django.db import connection
 
-from aptrack.attendance import bulk_load
+from aptrack.attendance import loading
 from aptrack.attendance.models import AttendanceMark, AttendanceMarkVersion, PlacementWeek
 from aptrack.attendance.tests.conftest import csv_bytes, record_file, rejected
 
@@ -83,20 +84,18 @@ def test_a_file_sent_again_with_a_repeat_that_differs_is_refused(world):
     assert AttendanceMark.objects.get().code == "/"
 
 
-def test_on_postgresql_new_marks_and_marks_sent_again_go_the_quick_way(world, monkeypatch):
+def test_on_postgresql_a_file_of_one_line_rows_is_staged_by_copy(world, monkeypatch):
     if connection.vendor != "postgresql":
-        pytest.skip("the quick way is for PostgreSQL")
-    ways = []
-    quick = bulk_load.load_new_marks
+        pytest.skip("COPY staging is for PostgreSQL")
+    staged = []
+    copy = loading.copy_file
     monkeypatch.setattr(
-        bulk_load, "load_new_marks", lambda **kw: ways.append(quick(**kw)) or ways[-1]
+        loading, "copy_file", lambda *args: staged.append(copy(*args)) or staged[-1]
     )
     upn = world.child_a.upn
     data = csv_bytes(f"{upn},2026-11-23,AM,/,,", f"{upn},2026-11-23,PM,N,,")
-    record_file(world, data)
-    record_file(world, data)
-    assert ways == [
-        bulk_load.Loaded(rows=2, created=2),
-        bulk_load.Loaded(rows=2, created=0, unchanged=2),
-    ]
+    first = record_file(world, data)
+    again = record_file(world, data)
+    assert staged == [2, 2]
+    assert (first.created, again.created, again.unchanged) == (2, 0, 2)
     assert _week(world) == (1, 0, 1, 0)

@@ -2,9 +2,10 @@
 
 import pytest
 
+from aptrack.attendance.codes import ROLLUP_COLUMN_NAMES
 from aptrack.attendance.loading import MarkRow
 from aptrack.attendance.models import PlacementWeek
-from aptrack.attendance.rollups import ROLLUP_CODES, rebuild_weekly_rollups
+from aptrack.attendance.rollups import rebuild_weekly_rollups
 from aptrack.attendance.tests.conftest import record_rows
 from aptrack.children.tests.factories import ChildFactory, PlacementFactory
 
@@ -14,7 +15,7 @@ COLUMNS = [
     "child_id",
     "local_authority_id",
     "provider_id",
-    *(column for column, _ in ROLLUP_CODES),
+    *ROLLUP_COLUMN_NAMES,
 ]
 # Two weeks: Thursday 19 to Tuesday 24 November 2026, every class of code.
 MARKS = [

@@ -20,9 +20,9 @@ from aptrack.improvement.models import Action, ImprovementPlan, Priority
 from aptrack.organisations.tests.factories import la
 from aptrack.outcomes.models import Qualification, WellbeingScore
 from aptrack.outcomes.tests.factories import ReviewFactory, WellbeingFactory
-from aptrack.oversight.pack import build_pack
-from aptrack.oversight.pack_pdf import render_pack_html
-from aptrack.oversight.pack_xlsx import pack_xlsx
+from aptrack.oversight.pack.build import build_pack
+from aptrack.oversight.pack.pdf import render_pack_html
+from aptrack.oversight.pack.xlsx import pack_xlsx
 from aptrack.oversight.tests.regional_samples import AUTUMN, TODAY
 from aptrack.panels.models import AgendaItem, Decision, Meeting, Panel, PanelAction, PanelMember
 from aptrack.placements.models import FollowUp, IntendedOutcome, PersonPassport, Placement, Review

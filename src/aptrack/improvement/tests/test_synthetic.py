@@ -11,7 +11,7 @@ from aptrack.improvement import selectors
 from aptrack.improvement.models import ActionUpdate
 from aptrack.improvement.states import RagStatus
 from aptrack.organisations.tests.factories import la
-from aptrack.oversight.measures import measure_catalogue
+from aptrack.oversight.measures.catalogue import measure_catalogue
 from aptrack.synthetic import records
 from aptrack.synthetic.improvement import create_improvement_plan
 from aptrack.synthetic.staff import LaStaff

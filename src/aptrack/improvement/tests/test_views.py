@@ -8,9 +8,9 @@ from markupsafe import escape
 from aptrack.improvement import services
 from aptrack.improvement.models import Action, ActionUpdate, Priority
 from aptrack.improvement.tests.factories import ActionFactory, PlanFactory, PriorityFactory
-from aptrack.oversight.charts import format_value
-from aptrack.oversight.measures import build_dashboard
-from aptrack.oversight.periods import Period
+from aptrack.oversight.dashboard.charts import format_value
+from aptrack.oversight.measures.build import build_dashboard
+from aptrack.oversight.measures.periods import Period
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,7 @@ from aptrack.children.models import Child
 from aptrack.children.tests.factories import ChildFactory
 from aptrack.organisations.models import LocalAuthority, Organisation
 from aptrack.organisations.tests.factories import OrganisationFactory, la
-from aptrack.oversight.periods import Period
+from aptrack.oversight.measures.periods import Period
 from aptrack.placements.models import Placement, Review
 from aptrack.placements.tests.factories import PlanFactory, SiteFactory
 from aptrack.providers.tests.factories import ProviderFactory

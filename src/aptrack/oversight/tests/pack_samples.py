@@ -3,8 +3,8 @@
 import datetime as dt
 from decimal import Decimal
 
-from aptrack.oversight.measures import Breakdown, Dashboard, Figure, Row, Section
-from aptrack.oversight.periods import Period
+from aptrack.oversight.measures.catalogue import Breakdown, Dashboard, Figure, Row, Section
+from aptrack.oversight.measures.periods import Period
 
 
 def sample_dashboard(la: object, period: Period, *, scale: int = 1) -> Dashboard:
@@ -102,14 +102,14 @@ def sample_dashboard(la: object, period: Period, *, scale: int = 1) -> Dashboard
 def patch_build_dashboard(monkeypatch: object) -> list[tuple[Period, dt.date]]:
     """The store of figures (which the pack reads) returns the sample (twice the children in the
     current period's year, so changes are not zero); returns the calls made."""
-    from aptrack.oversight import figures
+    from aptrack.oversight.measures import store
 
     calls: list[tuple[Period, dt.date]] = []
 
-    def fake(*, la: object, period: Period, today: dt.date, cohort: str = "period") -> figures.Kept:
+    def fake(*, la: object, period: Period, today: dt.date, cohort: str = "period") -> store.Kept:
         calls.append((period, today))
         board = sample_dashboard(la, period, scale=2 if len(calls) == 1 else 1)
-        return figures.Kept(board, dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC))
+        return store.Kept(board, dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC))
 
-    monkeypatch.setattr(figures, "dashboard", fake)  # type: ignore[attr-defined]
+    monkeypatch.setattr(store, "dashboard", fake)  # type: ignore[attr-defined]
     return calls

@@ -8,7 +8,7 @@ from aptrack.attendance.tests.conftest import record_rows
 from aptrack.children.models import SenStatus
 from aptrack.children.tests.factories import ChildFactory, PlacementFactory
 from aptrack.organisations.tests.factories import la
-from aptrack.oversight.periods import Period
+from aptrack.oversight.measures.periods import Period
 from aptrack.placements.models import Destination, EndReason
 from aptrack.placements.states import PlacementStatus
 from aptrack.referrals.models import Route

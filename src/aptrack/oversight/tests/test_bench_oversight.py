@@ -10,7 +10,7 @@ from aptrack.attendance.loading import MarkRow
 from aptrack.attendance.tests.conftest import record_rows
 from aptrack.children.tests.factories import ChildFactory, PlacementFactory
 from aptrack.organisations.tests.factories import la
-from aptrack.oversight.periods import Period
+from aptrack.oversight.measures.periods import Period
 from aptrack.providers.tests.factories import ProviderFactory
 from bench import oversight as bench
 

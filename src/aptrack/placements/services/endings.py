@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from aptrack.audit.models import AuditAction, Channel
-from aptrack.placements.models import Destination, EndReason, FollowUp, Placement
+from aptrack.placements.models import FollowUp, Placement
 from aptrack.placements.services.common import (
     add_error,
     clean_text,
@@ -20,11 +20,8 @@ from aptrack.placements.services.common import (
 )
 from aptrack.placements.services.errors import Errors, PlacementInvalid
 from aptrack.placements.services.messages import (
-    DESTINATION_NEEDED,
     END_DATE_BEFORE_START,
     END_DATE_IN_FUTURE,
-    END_DATE_NEEDED,
-    END_REASON_NEEDED,
     TRANSITION_PLAN_NEEDED,
 )
 from aptrack.placements.states import EventKind, PlacementStatus
@@ -37,7 +34,7 @@ def end_placement(
     actor: Any,
     at: dt.datetime,
     placement: Placement,
-    end_date: dt.date | None,
+    end_date: dt.date,
     reason: str,
     destination: str,
     transition_plan: str,
@@ -51,9 +48,7 @@ def end_placement(
         locked = lock_placement(placement, expected_version)
         source = guard_move(locked, PlacementStatus.ENDED, "ended")
         errors: Errors = {}
-        if end_date is None:
-            add_error(errors, "end_date", END_DATE_NEEDED)
-        elif end_date < locked.start_date:
+        if end_date < locked.start_date:
             start = locked.start_date
             add_error(
                 errors, "end_date", END_DATE_BEFORE_START.format(start=f"{start.day} {start:%B %Y}")
@@ -62,15 +57,10 @@ def end_placement(
             add_error(errors, "end_date", END_DATE_IN_FUTURE)
         elif not_school_day := school_day_error(end_date, la_id=locked.commissioning_la_id):
             add_error(errors, "end_date", not_school_day)
-        if reason not in EndReason.values:
-            add_error(errors, "reason", END_REASON_NEEDED)
-        if destination not in Destination.values:
-            add_error(errors, "destination", DESTINATION_NEEDED)
         if not clean_text(transition_plan):
             add_error(errors, "transition_plan", TRANSITION_PLAN_NEEDED)
         if errors:
             raise PlacementInvalid(errors)
-        assert end_date is not None  # noqa: S101 - errors above otherwise
         locked.status = PlacementStatus.ENDED
         locked.end_date = end_date
         locked.end_reason = reason

@@ -2,16 +2,21 @@
 whole placement) to user-facing messages."""
 
 from aptrack.core.concurrency import RecordChangedElsewhere
+from aptrack.core.errors import DomainConflict, DomainInvalid, Errors
 
-Errors = dict[str | None, list[str]]
+__all__ = [
+    "Errors",
+    "PlacementChangedElsewhere",
+    "PlacementInvalid",
+    "PlacementMoveNotAllowed",
+    "ProviderNotApproved",
+    "ProviderNotCompliant",
+    "ReviewInvalid",
+]
 
 
-class PlacementInvalid(Exception):
+class PlacementInvalid(DomainInvalid):
     """Input the placement cannot take; `errors` maps a field name (or None) to messages."""
-
-    def __init__(self, errors: Errors) -> None:
-        super().__init__("; ".join(f"{k or 'placement'}: {' '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
 
 
 class ProviderNotApproved(PlacementInvalid):
@@ -30,5 +35,5 @@ class PlacementChangedElsewhere(RecordChangedElsewhere):
     pass
 
 
-class PlacementMoveNotAllowed(Exception):
-    pass
+class PlacementMoveNotAllowed(DomainConflict):
+    """The move is not one the placement's status allows (the API answers 409)."""

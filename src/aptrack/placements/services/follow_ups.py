@@ -20,11 +20,8 @@ from aptrack.placements.services.errors import Errors, PlacementInvalid
 from aptrack.placements.services.messages import (
     FOLLOW_UP_DATE_BEFORE_END,
     FOLLOW_UP_DATE_IN_FUTURE,
-    FOLLOW_UP_DATE_NEEDED,
     FOLLOW_UP_DONE,
     FOLLOW_UP_TOO_EARLY,
-    STILL_ATTENDING_NEEDED,
-    SUSTAINED_NEEDED,
 )
 from aptrack.placements.states import EventKind
 
@@ -48,10 +45,8 @@ def record_follow_up(
         errors: Errors = {}
         if locked.done_date is not None:
             raise PlacementInvalid({None: [FOLLOW_UP_DONE]})
-        done = data.get("done_date")
-        if done is None:
-            add_error(errors, "done_date", FOLLOW_UP_DATE_NEEDED)
-        elif placement.end_date is not None and done < placement.end_date:
+        done = data["done_date"]
+        if placement.end_date is not None and done < placement.end_date:
             end = placement.end_date
             add_error(
                 errors, "done_date", FOLLOW_UP_DATE_BEFORE_END.format(end=f"{end.day} {end:%B %Y}")
@@ -65,10 +60,6 @@ def record_follow_up(
                 "done_date",
                 FOLLOW_UP_TOO_EARLY.format(weeks=locked.weeks_after, due=f"{due.day} {due:%B %Y}"),
             )
-        if data.get("still_attending") is None:
-            add_error(errors, "still_attending", STILL_ATTENDING_NEEDED)
-        if data.get("destination_sustained") is None:
-            add_error(errors, "destination_sustained", SUSTAINED_NEEDED)
         if errors:
             raise PlacementInvalid(errors)
         locked.done_date = done

@@ -17,7 +17,7 @@ from aptrack.placements.services.common import (
     record_event,
 )
 from aptrack.placements.services.errors import PlacementInvalid
-from aptrack.placements.services.messages import CANCEL_REASON_NEEDED, NOT_STARTED_YET
+from aptrack.placements.services.messages import NOT_STARTED_YET
 from aptrack.placements.states import EventKind, PlacementStatus
 
 
@@ -78,8 +78,6 @@ def cancel_placement(
         locked = lock_placement(placement, expected_version)
         source = guard_move(locked, PlacementStatus.CANCELLED, "cancelled")
         reason = clean_text(reason)
-        if not reason:
-            raise PlacementInvalid({"reason": [CANCEL_REASON_NEEDED]})
         locked.status = PlacementStatus.CANCELLED
         locked.version += 1
         locked.save(update_fields=["status", "version"])

@@ -44,14 +44,11 @@ from aptrack.placements.services.errors import (
     ProviderNotCompliant,
 )
 from aptrack.placements.services.messages import (
-    CHILD_NEEDED,
     COMMISSIONER_UNKNOWN,
     COST_DIFFERS_REASON_NEEDED,
-    COST_INVALID,
     END_BEFORE_START,
     EXIT_PLAN_NEEDED,
     HOME_SCHOOL_HOURS_INVALID,
-    HOURS_NEEDED,
     HOURS_NOT_POSITIVE,
     HOURS_OVER_WEEK,
     NO_REFERRAL_TIER_1_ONLY,
@@ -64,7 +61,6 @@ from aptrack.placements.services.messages import (
     PART_TIME_REVIEW_NEEDED,
     PLANNED_END_NEEDED,
     PLANNED_END_PAST_MAXIMUM,
-    PROVIDER_NEEDED,
     PROVIDER_NOT_APPROVED,
     PROVIDER_NOT_COMPLIANT,
     REFERRAL_NOT_APPROVED,
@@ -73,10 +69,8 @@ from aptrack.placements.services.messages import (
     REFERRAL_OTHER_SCHOOL,
     SCHOOL_NEEDED,
     SITE_CLOSED,
-    SITE_NEEDED,
     SITE_NOT_PROVIDERS,
     START_FIXED,
-    START_NEEDED,
     TIER_NEEDED,
     TOTAL_HOURS_OVER_WEEK,
 )
@@ -173,9 +167,7 @@ def _validated_plan(
     clean: dict[str, Any] = {}
     site = values.get("site")
     if provider is None:
-        pass  # reported by the caller
-    elif site is None:
-        add_error(errors, "site", SITE_NEEDED)
+        pass  # no register entry to check the site against
     elif site.provider_id != provider.pk:
         add_error(errors, "site", SITE_NOT_PROVIDERS)
     elif not site.is_active and (current is None or current.site_id != site.pk):
@@ -189,10 +181,8 @@ def _validated_plan(
         tier = None
     clean["tier"] = tier
 
-    start = values.get("start_date")
-    if start is None:
-        add_error(errors, "start_date", START_NEEDED)
-    elif (
+    start = values["start_date"]
+    if (
         current is not None
         and current.status != PlacementStatus.PLANNED
         and start != current.start_date
@@ -210,7 +200,7 @@ def _validated_plan(
     clean["open_ended_justification"] = ""
     clean["open_ended_approved_by"] = None
     if planned_end is not None:
-        if start is not None and planned_end <= start:
+        if planned_end <= start:
             add_error(errors, "planned_end_date", END_BEFORE_START)
         elif current is None or planned_end != current.planned_end_date:
             not_school_day = school_day_error(planned_end, la_id=la_id)
@@ -234,7 +224,7 @@ def _validated_plan(
         clean["open_ended_approved_by"] = actor
 
     maximum = None
-    if provider is not None and start is not None:
+    if provider is not None:
         maximum = policy.maximum_end_date(tier=tier, registered=provider.is_registered, start=start)
     clean["maximum_end_date"] = maximum
     if maximum is not None and planned_end is not None and planned_end > maximum:
@@ -247,11 +237,8 @@ def _validated_plan(
 
     # Held to the column's tenths, so an unchanged figure never reads as a change.
     tenth = Decimal("0.1")
-    hours = to_decimal(values.get("hours_per_week"))
-    hours = hours.quantize(tenth) if hours is not None else None
-    if hours is None:
-        add_error(errors, "hours_per_week", HOURS_NEEDED)
-    elif hours <= 0:
+    hours = Decimal(values["hours_per_week"]).quantize(tenth)
+    if hours <= 0:
         add_error(errors, "hours_per_week", HOURS_NOT_POSITIVE)
     elif hours > policy.MAX_WEEKLY_HOURS:
         add_error(errors, "hours_per_week", HOURS_OVER_WEEK)
@@ -267,7 +254,7 @@ def _validated_plan(
         clean[key] = clean_text(values.get(key))
     clean["part_time_parent_agreed"] = bool(values.get("part_time_parent_agreed"))
     clean["part_time_review_date"] = values.get("part_time_review_date")
-    if hours is not None and "hours_per_week" not in errors and start is not None:
+    if "hours_per_week" not in errors:
         total = (
             hours
             + home_hours
@@ -313,14 +300,10 @@ def _validated_plan(
 
     given_cost = to_decimal(values.get("weekly_cost"))
     given_cost = given_cost.quantize(Decimal("0.01")) if given_cost is not None else None
-    if given_cost is not None and given_cost < 0:
-        add_error(errors, "weekly_cost", COST_INVALID)
     if given_cost is None and approved_cost is not None:
         given_cost = approved_cost  # carried over from the panel's decision
     clean["weekly_cost"] = cost = (
-        _weekly_cost(provider, hours, given_cost)
-        if provider is not None and hours is not None
-        else given_cost
+        _weekly_cost(provider, hours, given_cost) if provider is not None else given_cost
     )
     clean["cost_difference_reason"] = ""
     if approved_cost is not None and cost is not None and cost != approved_cost:
@@ -399,12 +382,8 @@ def create_placement(
 
     Starts ACTIVE when its start date has come, else PLANNED."""
     errors: Errors = {}
-    child: Child | None = data.get("child")
-    provider: Provider | None = data.get("provider")
-    if child is None:
-        raise PlacementInvalid({"child": [CHILD_NEEDED]})
-    if provider is None:
-        add_error(errors, "provider", PROVIDER_NEEDED)
+    child: Child = data["child"]
+    provider: Provider = data["provider"]
     today = local_date(at)
     with transaction.atomic():
         # Lock the child: two placements made at once must see each other's hours.
@@ -436,27 +415,25 @@ def create_placement(
         ]
         override = clean_text(data.get("compliance_override_reason"))
         blocked = non_compliant = False
-        if provider is not None:
-            standing = _standing_error(provider, la)
-            if standing:
-                add_error(errors, "provider", standing)
-                blocked = True
-            # Evidence must be in date now and on the first day the child attends.
-            if is_provider_compliant(provider, max(clean["start_date"] or today, today)):
-                override = ""
-            elif not override:
-                add_error(errors, "provider", PROVIDER_NOT_COMPLIANT.format(provider=provider.name))
-                non_compliant = True
-            elif not is_manager(actor):
-                add_error(errors, "compliance_override_reason", OVERRIDE_NEEDS_MANAGER)
-                non_compliant = True
+        standing = _standing_error(provider, la)
+        if standing:
+            add_error(errors, "provider", standing)
+            blocked = True
+        # Evidence must be in date now and on the first day the child attends.
+        if is_provider_compliant(provider, max(clean["start_date"], today)):
+            override = ""
+        elif not override:
+            add_error(errors, "provider", PROVIDER_NOT_COMPLIANT.format(provider=provider.name))
+            non_compliant = True
+        elif not is_manager(actor):
+            add_error(errors, "compliance_override_reason", OVERRIDE_NEEDS_MANAGER)
+            non_compliant = True
         if errors:
             if blocked:
                 raise ProviderNotApproved(errors)
             if non_compliant:
                 raise ProviderNotCompliant(errors)
             raise PlacementInvalid(errors)
-        assert provider is not None  # noqa: S101 - errors above otherwise
         status = PlacementStatus.ACTIVE if clean["start_date"] <= today else PlacementStatus.PLANNED
         placement = Placement.objects.create(
             child=child,

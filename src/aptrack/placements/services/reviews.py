@@ -25,7 +25,6 @@ from aptrack.placements.services.common import (
 from aptrack.placements.services.errors import Errors, ReviewInvalid
 from aptrack.placements.services.messages import (
     ATTENDANCE_INVALID,
-    DECISION_NEEDED,
     EXTEND_DATE_NEEDED,
     EXTEND_DATE_NOT_LATER,
     EXTEND_REASON_NEEDED,
@@ -33,24 +32,16 @@ from aptrack.placements.services.messages import (
     NEW_TIER_SAME,
     REVIEW_DATE_BEFORE_START,
     REVIEW_DATE_IN_FUTURE,
-    REVIEW_DATE_NEEDED,
-    REVIEW_KIND_NEEDED,
     REVIEW_NEEDS_OUTCOMES,
     REVIEW_ONLY_ACTIVE,
     REVIEW_VIEWS_NEEDED,
-    SCORE_INVALID,
     SCORES_MISSING,
 )
 from aptrack.placements.states import EventKind, PlacementStatus
 
 
 def _score(value: Any) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
+    return None if value in (None, "") else int(value)
 
 
 def record_review(
@@ -77,11 +68,9 @@ def record_review(
         errors: Errors = {}
         if not outcomes:
             add_error(errors, None, REVIEW_NEEDS_OUTCOMES)
-        held = data.get("held_date")
+        held = data["held_date"]
         start = locked.start_date
-        if held is None:
-            add_error(errors, "held_date", REVIEW_DATE_NEEDED)
-        elif held < start:
+        if held < start:
             add_error(
                 errors,
                 "held_date",
@@ -90,8 +79,6 @@ def record_review(
         elif held > local_date(at):
             add_error(errors, "held_date", REVIEW_DATE_IN_FUTURE)
         kind = data.get("kind") or ReviewKind.PLACEMENT_REVIEW
-        if kind not in ReviewKind.values:
-            add_error(errors, "kind", REVIEW_KIND_NEEDED)
         attendance = to_decimal(data.get("attendance_percent"))
         if data.get("attendance_percent") not in (None, "") and (
             attendance is None or not Decimal(0) <= attendance <= Decimal(100)
@@ -106,10 +93,6 @@ def record_review(
                 "scores",
                 SCORES_MISSING.format(missing="; ".join(o.description for o in missing)),
             )
-        for outcome in outcomes:
-            score = scores[outcome.pk]
-            if score is not None and not 1 <= score <= 5:
-                add_error(errors, f"score_{outcome.pk}", SCORE_INVALID)
         decision = data.get("decision")
         reason = clean_text(data.get("decision_reason"))
         new_end = data.get("new_planned_end_date")
@@ -124,9 +107,7 @@ def record_review(
             add_error(errors, "views_not_obtained_reason", REVIEW_VIEWS_NEEDED)
         if child_views and family_views:
             views_reason = ""
-        if decision not in ReviewDecision.values:
-            add_error(errors, "decision", DECISION_NEEDED)
-        elif decision == ReviewDecision.EXTEND:
+        if decision == ReviewDecision.EXTEND:
             if not reason:
                 add_error(errors, "decision_reason", EXTEND_REASON_NEEDED)
             current = locked.planned_end_date or held
@@ -147,7 +128,6 @@ def record_review(
                 add_error(errors, "new_tier", NEW_TIER_SAME)
         if errors:
             raise ReviewInvalid(errors)
-        assert held is not None  # noqa: S101 - errors above otherwise
         if decision != ReviewDecision.EXTEND:
             new_end = None
         if decision != ReviewDecision.CHANGE_TIER:

@@ -155,7 +155,8 @@ def test_end_answers_409_on_a_stale_version_then_ends(client, world):
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["destination"]) == ("ENDED", "HOME_SCHOOL")
     again = _post(client, world.officer_a, f"/{placement.pk}/end", {**end, "version": 2})
-    assert again.status_code == 400
+    assert again.status_code == 409  # a move its status does not allow, as for referrals
+    assert "ended" in again.json()["detail"]
 
 
 def test_other_la_cannot_end_and_provider_cannot_end(client, world):

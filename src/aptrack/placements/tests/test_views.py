@@ -343,7 +343,7 @@ def test_follow_up_recorded_and_missing_answer_shown(client, world, active):
                 url, {**_date("done_date", dt.date(2026, 11, 11)), "still_attending": "yes"}
             )
         )
-        assert placement_messages.SUSTAINED_NEEDED in body
+        assert "Say whether the destination has been sustained" in body
         response = client.post(
             url,
             {

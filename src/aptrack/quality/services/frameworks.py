@@ -19,11 +19,9 @@ from aptrack.quality.services.common import created_changes, record_audit
 from aptrack.quality.services.errors import ChangedElsewhere, NotAllowed, QualityInvalid
 
 FRAMEWORK_NAME_TAKEN = "Your local authority already has a framework called {name}"
-FRAMEWORK_NAME_NEEDED = "Enter a name for the framework"
 CODE_FORMAT = "Code must be the area number, a full stop and a number, for example {area}.3"
 CODE_TAKEN = "Standard {code} is already in this framework"
 AREA_TITLE_NEEDED = "Enter the area's title: area {area} is new"
-STANDARD_TEXT_NEEDED = "Enter the standard"
 FRAMEWORK_CHANGED = (
     "Someone else changed this framework while you were editing it. Reload the page to see "
     "their changes."
@@ -99,8 +97,6 @@ def update_framework(
 ) -> Framework:
     _ensure_can_edit(actor, framework)
     name = name.strip()
-    if not name:
-        raise QualityInvalid({"name": [FRAMEWORK_NAME_NEEDED]})
     with transaction.atomic():
         locked = Framework.objects.select_for_update().get(pk=framework.pk)
         if locked.version != expected_version:
@@ -161,8 +157,6 @@ def _standard_fields(
         if existing_area is None:
             errors["area_title"] = [AREA_TITLE_NEEDED.format(area=area_number)]
         area_title = existing_area or ""
-    if not text.strip():
-        errors["text"] = [STANDARD_TEXT_NEEDED]
     if errors:
         raise QualityInvalid(errors)
     return {

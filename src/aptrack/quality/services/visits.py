@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
+from aptrack.core.errors import DomainConflict
 from aptrack.providers.models import Provider
 from aptrack.quality import permissions
 from aptrack.quality.models import (
     Framework,
-    Grade,
     QAVisit,
     Standard,
     StandardJudgement,
@@ -31,9 +31,7 @@ from aptrack.quality.services.errors import (
 from aptrack.quality.states import ActionStatus, VisitStatus, can_move_action, can_move_visit
 
 FRAMEWORK_NOT_USABLE = "Select a national framework or one of your local authority's own"
-VISITORS_NEEDED = "Enter who made the visit"
 REVISIT_BEFORE_VISIT = "Re-visit date must be after the visit date"
-GRADE_OFF_SCALE = "Select a judgement from 1 (outstanding or strong) to 4 (inadequate)"
 GRADE_NEEDED_FOR_NOTES = "Select a judgement for standard {code} to go with the evidence notes"
 STANDARD_NOT_IN_VISIT = "Standard {code} is not part of this visit's framework"
 VISIT_COMPLETED = "This visit has been completed and can no longer be changed"
@@ -42,19 +40,17 @@ OVERALL_NEEDED = "Select an overall judgement"
 STANDARD_NOT_JUDGED = "Select a judgement for standard {code}"
 VISIT_MOVE_NOT_ALLOWED = "A visit cannot move from {source} to {target}"
 ACTION_MOVE_NOT_ALLOWED = "An action cannot move from {source} to {target}"
-ACTION_TEXT_NEEDED = "Enter the action"
-ACTION_OWNER_NEEDED = "Enter who owns the action"
 RECORD_CHANGED = (
     "Someone else changed this visit while you were editing it. Your changes have not been "
     "saved: reload the page to see theirs."
 )
 
 
-class VisitNotEditable(Exception):
-    pass
+class VisitNotEditable(DomainConflict):
+    """A completed visit's judgements stand as recorded."""
 
 
-class VisitNotCompletable(Exception):
+class VisitNotCompletable(DomainConflict):
     """The visit lacks what completion needs; each gap is listed."""
 
     def __init__(self, *, unjudged: list[Standard], needs_overall: bool, other: list[str]) -> None:
@@ -90,13 +86,8 @@ def start_visit(
 ) -> QAVisit:
     """Open a draft visit by the actor's LA, to be judged against `framework`."""
     la_id = _ensure_can_record(actor)
-    errors: dict[str | None, list[str]] = {}
     if not permissions.can_use_framework(actor, framework):
-        errors["framework"] = [FRAMEWORK_NOT_USABLE]
-    if not visitors.strip():
-        errors["visitors"] = [VISITORS_NEEDED]
-    if errors:
-        raise QualityInvalid(errors)
+        raise QualityInvalid({"framework": [FRAMEWORK_NOT_USABLE]})
     with transaction.atomic():
         visit = QAVisit.objects.create(
             provider=provider,
@@ -133,10 +124,6 @@ VISIT_FIELDS = (
 )
 
 
-def _on_scale(value: Any) -> bool:
-    return value in Grade.values
-
-
 def record_visit(
     *,
     actor: Any,
@@ -164,11 +151,6 @@ def record_visit(
         standard_errors: dict[int, list[str]] = {}
         if "visitors" in clean:
             clean["visitors"] = clean["visitors"].strip()
-            if not clean["visitors"]:
-                errors["visitors"] = [VISITORS_NEEDED]
-        overall = clean.get("overall_judgement")
-        if overall is not None and not _on_scale(overall):
-            errors["overall_judgement"] = [GRADE_OFF_SCALE]
         visit_date = clean.get("visit_date", locked.visit_date)
         revisit = clean.get("revisit_date")
         if revisit is not None and revisit <= visit_date:
@@ -181,8 +163,6 @@ def record_visit(
                 errors.setdefault(None, []).append(STANDARD_NOT_IN_VISIT.format(code=standard_id))
             elif grade is None and notes.strip():
                 standard_errors[standard_id] = [GRADE_NEEDED_FOR_NOTES.format(code=standard.code)]
-            elif grade is not None and not _on_scale(grade):
-                standard_errors[standard_id] = [GRADE_OFF_SCALE]
         if errors or standard_errors:
             raise QualityInvalid(errors, standard_errors)
 
@@ -287,13 +267,6 @@ def add_action(
 ) -> VisitAction:
     if not permissions.can_manage_actions(actor, visit):
         raise NotAllowed("Only the visiting local authority can set actions")
-    errors: dict[str | None, list[str]] = {}
-    if not text.strip():
-        errors["text"] = [ACTION_TEXT_NEEDED]
-    if not owner_name.strip():
-        errors["owner_name"] = [ACTION_OWNER_NEEDED]
-    if errors:
-        raise QualityInvalid(errors)
     with transaction.atomic():
         action = VisitAction.objects.create(
             visit=visit,

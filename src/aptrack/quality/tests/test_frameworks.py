@@ -109,7 +109,6 @@ def test_adding_a_standard_puts_it_last_in_its_area(world):
         ({"code": "2-1"}, "code"),
         ({"code": "2.1"}, "code"),  # already in the framework
         ({"area_number": 9, "code": "9.1"}, "area_title"),
-        ({"text": "  "}, "text"),
     ],
 )
 def test_a_bad_standard_is_refused(world, overrides, field):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aptrack.organisations.tests.factories import la
+from aptrack.quality.forms import GRADE_OFF_SCALE
 from aptrack.quality.models import CheckType, ComplianceCheck, QAVisit, Standard
 from aptrack.quality.selectors import frameworks as frameworks_selectors
 from aptrack.quality.selectors import visits as visits_selectors
@@ -290,7 +291,7 @@ def test_recording_a_judgement_off_the_scale_is_reshown_with_the_error_summary(
     response = _as(client, world.qa_lead_a).post(
         reverse("quality:visit", args=[visit.pk]), _record_data(visit, **{f"grade_{first.pk}": "5"})
     )
-    _assert_error_summary(response, visits_services.GRADE_OFF_SCALE)
+    _assert_error_summary(response, GRADE_OFF_SCALE)
     assert any(link.endswith(f"grade_{first.pk}") for link in _summary_links(response))
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.db import transaction
 
 from aptrack.attendance import codes, selectors
+from aptrack.attendance.codes import ROLLUP_COLUMNS
 from aptrack.attendance.models import (
     AttendanceMark,
     AttendanceMarkVersion,
@@ -16,7 +17,6 @@ from aptrack.attendance.models import (
     MarkChannel,
     PlacementWeek,
 )
-from aptrack.attendance.rollups import ROLLUP_CODES
 from aptrack.attendance.scopes import Grouping, Period, Scope
 from aptrack.calendars.selectors import get_calendar
 from aptrack.children.models import Child
@@ -119,7 +119,7 @@ def test_rollups_agree_with_the_marks():
         "placement_id", "session_date", "code"
     ):
         week = day - dt.timedelta(days=day.weekday())
-        for column, wanted in ROLLUP_CODES:
+        for column, wanted in ROLLUP_COLUMNS:
             counted[placement_id, week][column] += code in wanted
     rollups = {
         (row.placement_id, row.week_start_date): row
@@ -127,8 +127,8 @@ def test_rollups_agree_with_the_marks():
     }
     assert set(rollups) == set(counted)
     for key, row in rollups.items():
-        assert {column: getattr(row, column) for column, _ in ROLLUP_CODES} == dict(
-            {column: 0 for column, _ in ROLLUP_CODES}, **counted[key]
+        assert {column: getattr(row, column) for column, _ in ROLLUP_COLUMNS} == dict(
+            {column: 0 for column, _ in ROLLUP_COLUMNS}, **counted[key]
         )
         placement = row.placement
         assert (row.child_id, row.provider_id) == (placement.child_id, placement.provider_id)
