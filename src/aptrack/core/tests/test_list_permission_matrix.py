@@ -32,11 +32,11 @@ from aptrack.accounts import services as account_services
 from aptrack.children.models import Child
 from aptrack.conftest import EXPECTED_VISIBLE
 from aptrack.core.tests.test_permission_matrix import sides  # noqa: F401 (a fixture)
+from aptrack.oversight.measures.periods import Period
 from aptrack.oversight.models import PackExport
-from aptrack.oversight.pack import build_pack
-from aptrack.oversight.pack_forms import PackRequestForm
-from aptrack.oversight.pack_pdf import render_pack_html
-from aptrack.oversight.periods import Period
+from aptrack.oversight.pack.build import build_pack
+from aptrack.oversight.pack.forms import PackRequestForm
+from aptrack.oversight.pack.pdf import render_pack_html
 from aptrack.referrals.models import Referral
 
 pytestmark = pytest.mark.django_db
