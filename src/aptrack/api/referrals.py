@@ -104,7 +104,11 @@ def _fresh(request: HttpRequest, referral: Referral) -> Referral | None:
     return selectors.get_referral(user=request.user, referral_id=referral.pk)
 
 
-@router.get("", response=list[ReferralOut], summary="Referrals the caller may see")
+@router.get(
+    "",
+    response={200: list[ReferralOut], 403: ErrorOut},
+    summary="Referrals the caller may see",
+)
 @records_reads(lambda referral: referral.child_id)
 @paginate(Page)
 def list_referrals(
