@@ -12,6 +12,7 @@ from aptrack.accounts.roles import Role
 from aptrack.alerts import permissions as alerts
 from aptrack.attendance import permissions as attendance
 from aptrack.census import permissions as census
+from aptrack.commissioning import permissions as commissioning
 from aptrack.improvement import permissions as improvement
 from aptrack.outcomes import permissions as outcomes
 from aptrack.oversight.access import dashboard_la
@@ -70,6 +71,9 @@ MAY_OPEN: dict[str, Callable[[Any], bool]] = {
     "improvement:list": improvement.can_view_plans,
     "census:home": census.can_prepare_census,
     "outcomes:outreach": lambda user: outcomes.outreach_la_id(user) is not None,
+    "commissioning:invoices": lambda user: (
+        commissioning.can_decide_lines(user) or commissioning.can_send_invoices(user)
+    ),
 }
 
 # The navigation, in order: (text, URL name); Oversight is the LA dashboard or, for analysts,
@@ -86,6 +90,7 @@ NAVIGATION = (
     ("Alerts", "alerts:list"),
     ("Providers", "providers:list"),
     ("Returns", "provider_returns"),
+    ("Invoices", "commissioning:invoices"),
     ("Oversight", "oversight:dashboard"),
     ("Oversight", "oversight:regional"),
 )

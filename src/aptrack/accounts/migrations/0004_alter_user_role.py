@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_delete_session'),
+        ("accounts", "0003_delete_session"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='user',
-            name='role',
-            field=models.CharField(blank=True, choices=[('LA_OFFICER', 'LA AP officer'), ('LA_MANAGER', 'LA manager'), ('PANEL_MEMBER', 'Panel member'), ('PROVIDER_STAFF', 'Provider staff'), ('SCHOOL_STAFF', 'School staff'), ('SOCIAL_WORKER', 'Social worker'), ('VIRTUAL_SCHOOL_HEAD', 'Virtual school head'), ('QA_LEAD', 'QA lead'), ('ANALYST', 'Regional or DfE analyst'), ('LA_FINANCE', 'LA finance officer')], max_length=24),
+            model_name="user",
+            name="role",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("LA_OFFICER", "LA AP officer"),
+                    ("LA_MANAGER", "LA manager"),
+                    ("PANEL_MEMBER", "Panel member"),
+                    ("PROVIDER_STAFF", "Provider staff"),
+                    ("SCHOOL_STAFF", "School staff"),
+                    ("SOCIAL_WORKER", "Social worker"),
+                    ("VIRTUAL_SCHOOL_HEAD", "Virtual school head"),
+                    ("QA_LEAD", "QA lead"),
+                    ("ANALYST", "Regional or DfE analyst"),
+                    ("LA_FINANCE", "LA finance officer"),
+                ],
+                max_length=24,
+            ),
         ),
     ]
