@@ -21,6 +21,7 @@ from aptrack.audit.models import AuditAction, Channel
 from aptrack.calendars.selectors import get_calendar
 from aptrack.children import schooling
 from aptrack.children.models import Child
+from aptrack.commissioning import costs as commissioning_costs
 from aptrack.core.concurrency import RecordChangedElsewhere
 from aptrack.organisations.models import LocalAuthority, Organisation, OrganisationKind
 from aptrack.placements import policy, rules, selectors
@@ -537,8 +538,17 @@ def _validated_plan(
         _add(errors, "weekly_cost", COST_INVALID)
     if given_cost is None and approved_cost is not None:
         given_cost = approved_cost  # carried over from the panel's decision
+    # A placement bought on a contract costs what the contract says (`commissioning.costs`, the
+    # rule's owner); the provider's published rates, or the caller's figure, only otherwise.
+    contract_cost = (
+        commissioning_costs.placement_cost(placement=current, hours_per_week=hours)
+        if current is not None and hours is not None
+        else None
+    )
     clean["weekly_cost"] = cost = (
-        _weekly_cost(provider, hours, given_cost)
+        contract_cost
+        if contract_cost is not None
+        else _weekly_cost(provider, hours, given_cost)
         if provider is not None and hours is not None
         else given_cost
     )
