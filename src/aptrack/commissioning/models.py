@@ -182,7 +182,12 @@ class InvoiceLine(models.Model):
     """One line of an invoice, as sent, with what reconciliation found: the child, placement,
     contract, rate and attendance it was checked against, and why it was queried."""
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    # Few indexes: each reconciliation pass rewrites every line and every index entry. The
+    # invoice's lines are found by the (invoice, row) constraint, a child's by the (child,
+    # dates) index, an LA's by (LA, status).
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="lines", db_index=False
+    )
     row_number = models.PositiveIntegerField()
     # As sent.
     upn = models.CharField(max_length=13)
@@ -202,7 +207,12 @@ class InvoiceLine(models.Model):
     )
     # What reconciliation found.
     child = models.ForeignKey(
-        "children.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "children.Child",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     placement = models.ForeignKey(
         "placements.Placement",
@@ -217,11 +227,14 @@ class InvoiceLine(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     contract = models.ForeignKey(
-        Contract, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Contract, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
-    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    lot = models.ForeignKey(
+        Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     charge_mode = models.CharField(max_length=10, choices=ChargeMode.choices, blank=True)
     contract_rate = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     contracted_hours = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
@@ -231,7 +244,12 @@ class InvoiceLine(models.Model):
     status = models.CharField(max_length=8, choices=LineStatus.choices, default=LineStatus.MATCHED)
     decision_reason = models.TextField(blank=True)
     decided_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     decided_at = models.DateTimeField(null=True, blank=True)
 

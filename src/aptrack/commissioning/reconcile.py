@@ -9,6 +9,7 @@ and the attended sessions in the period (marks whose code counts as attendance,
 (`QueryReason`); a line with none is matched. Unit conversions are `costs`'s."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -30,7 +31,7 @@ from aptrack.attendance.codes import ATTENDING_CODES
 from aptrack.attendance.models import AttendanceMark
 from aptrack.children.models import Child
 from aptrack.commissioning import costs
-from aptrack.commissioning.models import Contract, InvoiceLine, PlacementTerms, Rate
+from aptrack.commissioning.models import InvoiceLine, PlacementTerms, Rate
 from aptrack.commissioning.states import (
     REASON_BITS,
     ChargeMode,
@@ -75,61 +76,45 @@ def charged_sessions() -> Case:
 
 
 def _match(lines: QuerySet[InvoiceLine]) -> None:
-    lines.update(
-        query_flags=0,
-        status=LineStatus.MATCHED,
-        child_id=Subquery(Child.objects.filter(upn=OuterRef("upn")).values("pk")[:1]),
-    )
+    """Two passes over the lines (each UPDATE rewrites every row, so they are few): the child
+    and placement; then everything the placement's terms, contract and marks give."""
+
+    def child_by_upn(upn: Any) -> Subquery:
+        # upn <> "" lets PostgreSQL use the partial unique index on UPN.
+        return Subquery(Child.objects.filter(upn=upn).exclude(upn="").values("pk")[:1])
+
     here = Placement.objects.filter(
-        child_id=OuterRef("child_id"), provider_id=OuterRef("provider_id"), status__in=STARTED
+        child_id=child_by_upn(OuterRef(OuterRef("upn"))),
+        provider_id=OuterRef("provider_id"),
+        status__in=STARTED,
     )
     running = here.filter(start_date__lte=OuterRef("service_to")).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("service_from"))
     )
     latest = ("-start_date", "-pk")
     lines.update(
+        query_flags=0,
+        status=LineStatus.MATCHED,
+        child_id=child_by_upn(OuterRef("upn")),
         placement_id=Coalesce(
             Subquery(running.order_by(*latest).values("pk")[:1]),
             Subquery(here.order_by(*latest).values("pk")[:1]),
-        )
+        ),
     )
     terms = PlacementTerms.objects.filter(placement_id=OuterRef("placement_id"))
     placement = Placement.objects.filter(pk=OuterRef("placement_id"))
-    lines.update(
-        contract_id=Subquery(terms.values("contract_id")[:1]),
-        lot_id=Subquery(terms.values("lot_id")[:1]),
-        charge_mode=Coalesce(Subquery(terms.values("charge_mode")[:1]), Value("")),
-        local_authority_id=Coalesce(
-            Subquery(placement.annotate(la=answering_la()).values("la")[:1]),
-            Subquery(Child.objects.filter(pk=OuterRef("child_id")).values("home_la_id")[:1]),
-            Subquery(
-                Organisation.objects.filter(pk=OuterRef("provider_id")).values(
-                    "local_authority_id"
-                )[:1]
-            ),
-        ),
-        contracted_hours=ExpressionWrapper(
-            Subquery(placement.values("hours_per_week")[:1]) * F("service_weekdays") / Value(5),
-            DECIMAL,
-        ),
-    )
+    # The rate of the line's unit in force on its first day under the placement's contract:
+    # the placement's lot's own before the contract-wide one, the latest before earlier ones.
     rates = (
         Rate.objects.filter(
-            contract_id=OuterRef("contract_id"),
+            contract__placements__placement_id=OuterRef("placement_id"),
             unit=OuterRef("unit"),
             is_transport=False,
             effective_from__lte=OuterRef("service_from"),
         )
         .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=OuterRef("service_from")))
-        .filter(Q(lot_id=OuterRef("lot_id")) | Q(lot__isnull=True))
+        .filter(Q(lot_id=F("contract__placements__lot_id")) | Q(lot__isnull=True))
         .order_by(F("lot_id").asc(nulls_last=True), "-effective_from", "-pk")
-    )
-    with_contract = lines.filter(contract__isnull=False)
-    with_contract.update(
-        contract_rate=Subquery(rates.values("amount")[:1]),
-        cost_centre=Subquery(
-            Contract.objects.filter(pk=OuterRef("contract_id")).values("cost_centre")[:1]
-        ),
     )
     attended = (
         AttendanceMark.objects.filter(
@@ -143,8 +128,29 @@ def _match(lines: QuerySet[InvoiceLine]) -> None:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    lines.filter(placement__isnull=False).update(
-        attended_sessions=Coalesce(Subquery(attended), Value(0))
+    lines.update(
+        contract_id=Subquery(terms.values("contract_id")[:1]),
+        lot_id=Subquery(terms.values("lot_id")[:1]),
+        charge_mode=Coalesce(Subquery(terms.values("charge_mode")[:1]), Value("")),
+        cost_centre=Coalesce(Subquery(terms.values("contract__cost_centre")[:1]), Value("")),
+        contract_rate=Subquery(rates.values("amount")[:1]),
+        local_authority_id=Coalesce(
+            Subquery(placement.annotate(la=answering_la()).values("la")[:1]),
+            Subquery(Child.objects.filter(pk=OuterRef("child_id")).values("home_la_id")[:1]),
+            Subquery(
+                Organisation.objects.filter(pk=OuterRef("provider_id")).values(
+                    "local_authority_id"
+                )[:1]
+            ),
+        ),
+        contracted_hours=ExpressionWrapper(
+            Subquery(placement.values("hours_per_week")[:1]) * F("service_weekdays") / Value(5),
+            DECIMAL,
+        ),
+        attended_sessions=Case(
+            When(placement__isnull=True, then=Value(None)),
+            default=Coalesce(Subquery(attended), Value(0)),
+        ),
     )
 
 
