@@ -36,11 +36,21 @@ echo "== Migrate and generate national synthetic data with this year's marks (as
 "$BIN/aptrack" generate --scale national --seed 1 --today "$today" 2>/dev/null \
   | sed -n '1,7p;/Attendance marks/p'
 echo "== Analyse${fill_from:+ (after filling marks from $fill_from: bench only, no import checks)}"
-"$BIN/python" -m aptrack.attendance.bench fill ${fill_from:+--fill-from "$fill_from"} --today "$today"
+"$BIN/python" -m bench.attendance fill ${fill_from:+--fill-from "$fill_from"} --today "$today"
 echo "   (setup took $((SECONDS - started)) s)"
 echo "== Import and measures"
-"$BIN/python" -m aptrack.attendance.bench run --today "$today" --rows "${BENCH_ROWS:-1000000}" --runs "${BENCH_RUNS:-50}"
+"$BIN/python" -m bench.attendance run --today "$today" --rows "${BENCH_ROWS:-1000000}" --runs "${BENCH_RUNS:-50}"
 echo "== Done in $((SECONDS - started)) s"
+
+# --- Invoices (issue 17 item 8) -----------------------------------------------------------------
+# On the same database: BENCH_INVOICE_LINES invoice lines (default 1,000,000: a line per school day
+# of every placement on a contract over the year, invoiced again until there are that many),
+# reconciled set-based in one go by a fresh process: seconds, lines/s, peak memory, and the lines
+# matched and queried by reason. See bench/invoices.py.
+echo "== Invoices: reconcile ${BENCH_INVOICE_LINES:-1000000} lines"
+invoices_started=$SECONDS
+"$BIN/python" -m bench.invoices run --today "$today" --lines "${BENCH_INVOICE_LINES:-1000000}"
+echo "== Invoices done in $((SECONDS - invoices_started)) s"
 
 # --- Oversight (issue 13 item 4) ------------------------------------------------------------------
 # On the same database: (a) the LA dashboard while its figures are current, (b) the first request
@@ -48,7 +58,7 @@ echo "== Done in $((SECONDS - started)) s"
 # worker's refresh of its figures, (c) DuckDB scanning the marks exported to Parquet for the same
 # attendance figures, (d) the national view kept and read afresh against DuckDB's all-LA scan.
 # BENCH_OVERSIGHT_RUNS runs each (default 30) over BENCH_OVERSIGHT_LAS sampled LAs (default 5, the
-# largest first). See src/aptrack/oversight/bench_oversight.py.
+# largest first). See bench/oversight.py.
 echo "== Oversight: the four figures of issue 13 (dashboard, after a change, DuckDB, national view)"
 oversight_started=$SECONDS
 # Timed with production settings (DEBUG off: no query log, hashed static files from a manifest),
@@ -56,7 +66,7 @@ oversight_started=$SECONDS
 export STATIC_ROOT="$PWD/var/bench/static" SECRET_KEY="bench-only-not-a-secret"
 DEBUG=false "$BIN/aptrack" collectstatic --no-input -v0
 DEBUG=false "$BIN/aptrack" createcachetable  # production's default cache (sessions), as migrate makes it
-DEBUG=false "$BIN/python" -m aptrack.oversight.bench_oversight --today "$today" \
+DEBUG=false "$BIN/python" -m bench.oversight --today "$today" \
   --runs "${BENCH_OVERSIGHT_RUNS:-30}" --las "${BENCH_OVERSIGHT_LAS:-5}"
 echo "== Oversight done in $((SECONDS - oversight_started)) s"
 
@@ -64,9 +74,9 @@ echo "== Oversight done in $((SECONDS - oversight_started)) s"
 # gunicorn with production settings (2FA off for the bench users) on a free loopback port against
 # this database: BENCH_LOAD_USERS concurrent users (default 50) for BENCH_LOAD_SECONDS (default 60)
 # on a mixed workload, then /healthz (the hello-world view) and the child record alone for the
-# throughput ratio. See src/aptrack/ops/bench_load.py.
+# throughput ratio. See bench/load.py.
 echo "== Load: ${BENCH_LOAD_USERS:-50} users for ${BENCH_LOAD_SECONDS:-60} s on gunicorn"
 load_started=$SECONDS
-DEBUG=false "$BIN/python" -m aptrack.ops.bench_load \
+DEBUG=false "$BIN/python" -m bench.load \
   --users "${BENCH_LOAD_USERS:-50}" --seconds "${BENCH_LOAD_SECONDS:-60}"
 echo "== Load done in $((SECONDS - load_started)) s"

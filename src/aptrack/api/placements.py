@@ -17,10 +17,15 @@ from aptrack.audit.models import Channel
 from aptrack.children import selectors as children_selectors
 from aptrack.core.concurrency import MAX_VERSION
 from aptrack.organisations.models import Organisation, OrganisationKind
-from aptrack.placements import permissions, selectors, services
+from aptrack.placements import permissions, selectors
 from aptrack.placements.models import Destination, EndReason, Placement
+from aptrack.placements.services import endings as placement_endings
+from aptrack.placements.services import errors as placement_errors
+from aptrack.placements.services import moves as placement_moves
+from aptrack.placements.services import plan as placement_plan
 from aptrack.placements.states import PlacementStatus
 from aptrack.providers.models import Provider, ProviderSite
+from aptrack.referrals import selectors as referral_selectors
 
 router = Router(tags=["placements"])
 
@@ -143,7 +148,7 @@ _KEYS = {
 }
 
 
-def _invalid(error: services.PlacementInvalid) -> Status[dict[str, Any]]:
+def _invalid(error: placement_errors.PlacementInvalid) -> Status[dict[str, Any]]:
     named = {
         ("placement" if key is None else _KEYS.get(key, key)): value
         for key, value in error.errors.items()
@@ -179,7 +184,7 @@ def _service_data(request: HttpRequest, payload: PlacementIn) -> dict[str, Any]:
         errors["site"] = ["No site found"]
     data["referral"] = None
     if payload.referral_id is not None:
-        data["referral"] = selectors.get_referral(
+        data["referral"] = referral_selectors.get_referral_to_commission(
             user=request.user, referral_id=payload.referral_id
         )
         if data["referral"] is None:
@@ -194,7 +199,7 @@ def _service_data(request: HttpRequest, payload: PlacementIn) -> dict[str, Any]:
                 f"No school with URN {payload.commissioning_school_urn} uses aptrack"
             ]
     if errors:
-        raise services.PlacementInvalid(errors)
+        raise placement_errors.PlacementInvalid(errors)
     return data
 
 
@@ -238,14 +243,14 @@ def create_placement(request: HttpRequest, payload: PlacementIn) -> Any:
     if not permissions.can_create_placement(request.user):
         return Status(403, {"detail": "Your role cannot plan placements"})
     try:
-        placement = services.create_placement(
+        placement = placement_plan.create_placement(
             actor=request.user,
             at=timezone.now(),
             data=_service_data(request, payload),
             channel=Channel.API,
             where=request.path,
         )
-    except services.PlacementInvalid as error:
+    except placement_errors.PlacementInvalid as error:
         return _invalid(error)
     return Status(201, _out(placement))
 
@@ -269,7 +274,7 @@ def start_placement(request: HttpRequest, placement_id: Id, payload: VersionIn) 
     if not isinstance(placement, Placement):
         return placement
     try:
-        placement = services.activate_placement(
+        placement = placement_moves.activate_placement(
             actor=request.user,
             at=timezone.now(),
             placement=placement,
@@ -277,11 +282,11 @@ def start_placement(request: HttpRequest, placement_id: Id, payload: VersionIn) 
             channel=Channel.API,
             where=request.path,
         )
-    except services.PlacementInvalid as error:
+    except placement_errors.PlacementInvalid as error:
         return _invalid(error)
-    except services.PlacementMoveNotAllowed as error:
+    except placement_errors.PlacementMoveNotAllowed as error:
         return Status(400, {"detail": str(error)})
-    except services.PlacementChangedElsewhere as error:
+    except placement_errors.PlacementChangedElsewhere as error:
         return Status(409, {"detail": str(error)})
     return _out(placement)
 
@@ -296,7 +301,7 @@ def end_placement(request: HttpRequest, placement_id: Id, payload: EndIn) -> Any
     if not isinstance(placement, Placement):
         return placement
     try:
-        placement = services.end_placement(
+        placement = placement_endings.end_placement(
             actor=request.user,
             at=timezone.now(),
             placement=placement,
@@ -308,10 +313,10 @@ def end_placement(request: HttpRequest, placement_id: Id, payload: EndIn) -> Any
             channel=Channel.API,
             where=request.path,
         )
-    except services.PlacementInvalid as error:
+    except placement_errors.PlacementInvalid as error:
         return _invalid(error)
-    except services.PlacementMoveNotAllowed as error:
+    except placement_errors.PlacementMoveNotAllowed as error:
         return Status(400, {"detail": str(error)})
-    except services.PlacementChangedElsewhere as error:
+    except placement_errors.PlacementChangedElsewhere as error:
         return Status(409, {"detail": str(error)})
     return _out(placement)

@@ -7,6 +7,23 @@ class AttendanceConfig(AppConfig):
     verbose_name = "Attendance"
 
     def ready(self) -> None:
+        from aptrack.accounts.roles import Role
+        from aptrack.attendance import permissions
+        from aptrack.core import navigation
+
+        navigation.register_page(
+            "attendance:register", lambda user: getattr(user, "role", None) == Role.PROVIDER_STAFF
+        )
+        navigation.register_page(
+            "attendance:measures",
+            lambda user: (
+                getattr(user, "role", None) != Role.PROVIDER_STAFF
+                and permissions.measures_scope(user) is not None
+            ),
+        )
+        navigation.register_navigation(order=50, text="Attendance", name="attendance:register")
+        navigation.register_navigation(order=51, text="Attendance", name="attendance:measures")
+
         from aptrack.attendance.models import AttendanceMark, PlacementWeek
         from aptrack.core import changes
         from aptrack.placements.changes import recorded_against_placement

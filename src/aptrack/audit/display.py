@@ -9,19 +9,25 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
-from aptrack.accounts.roles import Role
-
 _ROLE_IN_LABEL = re.compile(r"\(([A-Z_]+)\)$")
-ROLE_LABELS = {value: str(label) for value, label in Role.choices}
 EMPTY = "–"
+
+
+def _role_labels() -> dict[str, str]:
+    """The user model's role choices, read from the model so audit (which every app, accounts
+    included, writes to) imports no app."""
+    field = get_user_model()._meta.get_field("role")
+    return {str(value): str(label) for value, label in field.flatchoices}
 
 
 def actor_display(label: str) -> str:
     """ "officer (LA_OFFICER)" reads "officer (LA AP officer)"."""
-    return _ROLE_IN_LABEL.sub(lambda m: f"({ROLE_LABELS.get(m.group(1), m.group(1))})", label or "")
+    labels = _role_labels()
+    return _ROLE_IN_LABEL.sub(lambda m: f"({labels.get(m.group(1), m.group(1))})", label or "")
 
 
 RelatedNames = dict[tuple[type[models.Model], str], str]

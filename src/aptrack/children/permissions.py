@@ -3,12 +3,18 @@ shows child data starts from `scope_children(user)`: one scoping function per ro
 
 from collections.abc import Callable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from aptrack.accounts.roles import CHILD_EDITOR_ROLES, Role
+from aptrack.children.answering_la import la_placements_q
 from aptrack.children.models import Child
-from aptrack.placements.models import Placement
-from aptrack.placements.rules import la_placements_q
+
+
+def _placements() -> QuerySet[Model]:
+    """Children's placements, reached through the reverse relation (`Child.placements`): the
+    placements app builds on children, so children's scoping imports nothing of it."""
+    placement = Child._meta.get_field("placements").related_model
+    return placement._default_manager.all()  # type: ignore[union-attr]
 
 
 def _none(user: object) -> QuerySet[Child]:
@@ -22,10 +28,10 @@ def _local_authority(user: object) -> QuerySet[Child]:
 
 def children_of_la(la_id: int) -> QuerySet[Child]:
     """The children an LA holds: children who live in the LA, whom it looks after, or with a
-    placement it answers for (`placements.rules.la_placements_q`: its own commissions wherever
-    the child lives, and schools' commissions for children living in the LA, whose oversight it
-    holds)."""
-    answered_for = Placement.objects.filter(la_placements_q(la_id), child=OuterRef("pk"))
+    placement it answers for (`children.answering_la.la_placements_q`: its own commissions
+    wherever the child lives, and schools' commissions for children living in the LA, whose
+    oversight it holds)."""
+    answered_for = _placements().filter(la_placements_q(la_id), child=OuterRef("pk"))
     return Child.objects.filter(
         Q(home_la_id=la_id) | Q(responsible_la_id=la_id) | Exists(answered_for)
     )
@@ -33,7 +39,7 @@ def children_of_la(la_id: int) -> QuerySet[Child]:
 
 def _provider(user: object) -> QuerySet[Child]:
     """Provider staff: only children placed with their own provider."""
-    placed_here = Placement.objects.filter(
+    placed_here = _placements().filter(
         child=OuterRef("pk"),
         provider_id=user.organisation_id,  # type: ignore[attr-defined]
     )
@@ -81,6 +87,14 @@ CHILD_SCOPES: dict[str, Callable[[object], QuerySet[Child]]] = {
     # (`commissioning.permissions.scope_lines`).
     Role.LA_FINANCE: _none,
 }
+
+
+# The roles with a register of children; the others see none, or aggregates only.
+REGISTER_ROLES = frozenset(role for role, scope in CHILD_SCOPES.items() if scope is not _none)
+
+
+def can_use_register(user: object) -> bool:
+    return getattr(user, "role", None) in REGISTER_ROLES
 
 
 def scope_children(user: object) -> QuerySet[Child]:

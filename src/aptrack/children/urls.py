@@ -9,16 +9,4 @@ urlpatterns = [
     path("<int:child_id>/", views.child_detail, name="detail"),
     path("<int:child_id>/edit/", views.child_edit, name="edit"),
     path("<int:child_id>/audit-trail.csv", views.child_audit_trail, name="audit_trail"),
-    path(
-        "<int:child_id>/subject-access.json",
-        views.child_subject_access,
-        {"fmt": "json"},
-        name="subject_access_json",
-    ),
-    path(
-        "<int:child_id>/subject-access.pdf",
-        views.child_subject_access,
-        {"fmt": "pdf"},
-        name="subject_access_pdf",
-    ),
 ]

@@ -20,7 +20,6 @@ from aptrack.children.forms import ChildForm, ChildSearchForm, NewChildForm, ini
 from aptrack.children.models import Child
 from aptrack.core.concurrency import versioned
 from aptrack.core.govuk.pagination import pagination_params
-from aptrack.dataprotection import subject_access
 
 
 def _load_child(request: HttpRequest, child_id: int) -> Child:
@@ -109,30 +108,6 @@ def child_audit_trail(request: HttpRequest, child_id: int) -> HttpResponse:
         stream.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="audit-trail-child-{child.pk}.csv"'
-    return response
-
-
-SUBJECT_ACCESS_TYPES = {"json": "application/json", "pdf": "application/pdf"}
-
-
-@login_required
-def child_subject_access(request: HttpRequest, child_id: int, fmt: str) -> HttpResponse:
-    """Everything held about the child (JSON or PDF), for those who answer subject access requests."""
-    child = _load_child(request, child_id)
-    if not permissions.can_export_subject_access(request.user, child):
-        raise PermissionDenied
-    content = subject_access.export_child(
-        child=child,
-        fmt=fmt,
-        actor=request.user,
-        at=timezone.now(),
-        channel=Channel.WEB,
-        where=request.path,
-    )
-    response = HttpResponse(content, content_type=SUBJECT_ACCESS_TYPES[fmt])
-    response["Content-Disposition"] = (
-        f'attachment; filename="subject-access-child-{child.pk}.{fmt}"'
-    )
     return response
 
 

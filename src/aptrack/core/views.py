@@ -7,9 +7,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from aptrack.alerts.permissions import ALERT_ROLES
-from aptrack.alerts.selectors import count_open_alerts
-from aptrack.children.permissions import can_register_child, scope_children
+from aptrack.core.navigation import home_panels
 
 
 @login_required
@@ -17,13 +15,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "core/home.html",
-        {
-            "children_count": scope_children(request.user).count(),
-            "can_register": can_register_child(request.user),
-            "open_alerts": (
-                count_open_alerts(request.user) if request.user.role in ALERT_ROLES else None
-            ),
-        },
+        {"home_panels": home_panels(request.user)},
     )
 
 

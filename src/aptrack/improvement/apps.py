@@ -5,3 +5,9 @@ class ImprovementConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "aptrack.improvement"
     verbose_name = "Improvement plans"
+
+    def ready(self) -> None:
+        from aptrack.core import navigation
+        from aptrack.improvement import permissions
+
+        navigation.register_page("improvement:list", permissions.can_view_plans)

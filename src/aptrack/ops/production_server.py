@@ -1,6 +1,6 @@
 """gunicorn with the production settings on a free loopback port, and a plain HTTP client that
 keeps cookies as a browser behind a TLS-ending proxy would. Used by the production-server test
-and by the load bench (`aptrack.ops.bench_load`)."""
+and by the load bench (`bench.load`)."""
 
 import http.client
 import os

@@ -7,6 +7,13 @@ class OutcomesConfig(AppConfig):
     verbose_name = "Outcomes"
 
     def ready(self) -> None:
+        from aptrack.core import navigation
+        from aptrack.outcomes import permissions
+
+        navigation.register_page(
+            "outcomes:outreach", lambda user: permissions.outreach_la_id(user) is not None
+        )
+
         from aptrack.core import changes
         from aptrack.outcomes import models
         from aptrack.placements.changes import recorded_against_placement

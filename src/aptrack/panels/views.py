@@ -31,7 +31,6 @@ from aptrack.panels.forms import (
     PanelForm,
 )
 from aptrack.panels.models import AgendaItem, Meeting, MeetingStatus, Panel
-from aptrack.placements import permissions as placement_permissions
 from aptrack.referrals import services as referral_services
 
 # The refusals a meeting's forms show as a message at the top of the error summary.
@@ -317,7 +316,6 @@ def _meeting_page(
         "can_run": can_run,
         "can_decide": can_decide,
         "can_see_pack": permissions.can_see_pack(user, meeting),
-        "can_plan_placements": placement_permissions.can_create_placement(user),
         "who_decides": selectors.describe_who_decides(meeting=meeting),
         "today": today,
         "sees_agenda": sees_agenda,

@@ -6,6 +6,14 @@ class PlacementsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from aptrack.core import navigation
+        from aptrack.placements import permissions
+
+        navigation.register_page("placements:list", permissions.can_view_placements)
+        navigation.register_page("placements:home", permissions.can_use_caseworker_home)
+        navigation.register_page("placements:new", permissions.can_create_placement)
+        navigation.register_navigation(order=40, text="Placements", name="placements:list")
+
         from aptrack.core import changes
         from aptrack.placements import models
         from aptrack.placements.changes import (

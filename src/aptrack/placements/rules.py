@@ -12,14 +12,19 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import reduce
 
-from django.db.models import DateField, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import DateField, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from aptrack.children.models import Child
+# The LA a placement answers to is decided with the child (their home LA), so the rule lives
+# in `children.answering_la`, which children's own scoping reads without importing placements;
+# it is part of these rules, and callers read it here.
+from aptrack.children.answering_la import answering_la as answering_la
+from aptrack.children.answering_la import la_placements_q as la_placements_q
+from aptrack.children.answering_la import las_placements_q as las_placements_q
 from aptrack.placements import policy
 from aptrack.placements.models import Placement, Review
 from aptrack.placements.states import PlacementStatus
@@ -31,35 +36,6 @@ RAN = (PlacementStatus.ACTIVE, PlacementStatus.ENDED)
 
 
 # --- the LA's placements ------------------------------------------------------------------------
-
-
-def answering_la() -> Coalesce:
-    """The LA that answers for a placement, as an expression: see `la_placements_q`."""
-    return Coalesce("commissioning_la_id", "child__home_la_id", output_field=IntegerField())
-
-
-def la_placements_q(la_id: int | None, *, prefix: str = "") -> Q:
-    """The placements an LA answers for: those it commissions, and those a school commissions
-    for a child who lives in the LA.
-
-    The commissioner (LA or school) holds oversight of the AP it uses, and schools tell the LA
-    whenever they commission AP so that the LA keeps oversight of sufficiency and safeguarding
-    (*Arranging alternative provision*, 2025, domain.md §1); LAs unaware of placements is a
-    failing the thematic review names (seed 002). A placement another LA commissions for a
-    child living here is that LA's. Written as two conditions rather than as `answering_la()`,
-    which says the same, so PostgreSQL finds the LA's rows by index."""
-    return las_placements_q([la_id], prefix=prefix)
-
-
-def las_placements_q(la_ids: Collection[int | None], *, prefix: str = "") -> Q:
-    """`la_placements_q` for several LAs at once."""
-    ids = list(la_ids)
-    # The LAs' children as a subquery rather than a join: PostgreSQL then finds the LA's own
-    # commissions by index and checks the few school commissions against one hashed list.
-    lives_here = Child.objects.filter(home_la_id__in=ids).values("pk")
-    return Q(**{f"{prefix}commissioning_la_id__in": ids}) | Q(
-        **{f"{prefix}commissioning_la__isnull": True, f"{prefix}child_id__in": lives_here}
-    )
 
 
 def running_on_q(on: dt.date, *, prefix: str = "") -> Q:

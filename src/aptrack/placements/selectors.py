@@ -197,20 +197,6 @@ def list_provider_sites(*, placement: Placement) -> list[ProviderSite]:
     )
 
 
-def get_referral(*, user: object, referral_id: int) -> Referral | None:
-    """A referral the user may make a placement from: their LA's (or their school's), for a
-    child in their scope. Whether it is approved is the service's rule."""
-    organisation = getattr(user, "organisation", None)
-    if organisation is None:
-        return None
-    referrals = Referral.objects.filter(
-        pk=referral_id, child__in=scope_children(user)
-    ).select_related("child")
-    if getattr(user, "role", None) == Role.SCHOOL_STAFF:
-        return referrals.filter(commissioning_school_id=organisation.pk).first()
-    return referrals.filter(commissioning_la_id=organisation.local_authority_id).first()
-
-
 def approved_weekly_cost(referral: Referral | None) -> Decimal | None:
     """The weekly cost the panel approved for the referral, if a panel approved one."""
     if referral is None:

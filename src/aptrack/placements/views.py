@@ -22,7 +22,7 @@ from aptrack.audit.models import Channel
 from aptrack.children import selectors as children_selectors
 from aptrack.core.concurrency import VersionMissing, posted_version, versioned
 from aptrack.panels import selectors as panel_selectors
-from aptrack.placements import permissions, selectors, services
+from aptrack.placements import permissions, selectors
 from aptrack.placements.forms import (
     CancelForm,
     EndForm,
@@ -36,7 +36,16 @@ from aptrack.placements.forms import (
     initial_from_placement,
 )
 from aptrack.placements.models import Placement, ReviewDecision
+from aptrack.placements.services import endings as placement_endings
+from aptrack.placements.services import errors as placement_errors
+from aptrack.placements.services import follow_ups as placement_follow_ups
+from aptrack.placements.services import moves as placement_moves
+from aptrack.placements.services import outcomes as placement_outcomes
+from aptrack.placements.services import passport as placement_passport
+from aptrack.placements.services import plan as placement_plan
+from aptrack.placements.services import reviews as placement_reviews
 from aptrack.placements.states import EventKind
+from aptrack.referrals import selectors as referral_selectors
 
 # Service error keys that a form names differently.
 _FIELD_ALIASES = {"provider": "site", "commissioning_school": "commissioning_school_urn"}
@@ -171,7 +180,7 @@ def placement_new(request: HttpRequest) -> HttpResponse:
     referral = child = None
     try:
         if request.GET.get("referral"):
-            referral = selectors.get_referral(
+            referral = referral_selectors.get_referral_to_commission(
                 user=request.user, referral_id=int(request.GET["referral"])
             )
             child = referral.child if referral else None
@@ -207,14 +216,14 @@ def placement_new(request: HttpRequest) -> HttpResponse:
         data = form.to_service_data()
         data.update(child=child, referral=referral)
         try:
-            placement = services.create_placement(
+            placement = placement_plan.create_placement(
                 actor=request.user,
                 at=timezone.now(),
                 data=data,
                 channel=Channel.WEB,
                 where=request.path,
             )
-        except services.PlacementInvalid as error:
+        except placement_errors.PlacementInvalid as error:
             _add_errors(form, error.errors)
         else:
             messages.success(
@@ -294,7 +303,7 @@ def placement_edit(request: HttpRequest, placement_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_plan(
+            placement_plan.update_plan(
                 actor=request.user,
                 at=timezone.now(),
                 placement=placement,
@@ -303,9 +312,12 @@ def placement_edit(request: HttpRequest, placement_id: int) -> HttpResponse:
                 channel=Channel.WEB,
                 where=request.path,
             )
-        except services.PlacementInvalid as error:
+        except placement_errors.PlacementInvalid as error:
             _add_errors(form, error.errors)
-        except (services.PlacementChangedElsewhere, services.PlacementMoveNotAllowed) as error:
+        except (
+            placement_errors.PlacementChangedElsewhere,
+            placement_errors.PlacementMoveNotAllowed,
+        ) as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "The plan has been updated")
@@ -325,7 +337,7 @@ def placement_edit(request: HttpRequest, placement_id: int) -> HttpResponse:
 def placement_activate(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_change(request, placement_id)
     try:
-        services.activate_placement(
+        placement_moves.activate_placement(
             actor=request.user,
             at=timezone.now(),
             placement=placement,
@@ -333,11 +345,11 @@ def placement_activate(request: HttpRequest, placement_id: int) -> HttpResponse:
             channel=Channel.WEB,
             where=request.path,
         )
-    except services.PlacementInvalid as error:
+    except placement_errors.PlacementInvalid as error:
         messages.error(request, " ".join(" ".join(v) for v in error.errors.values()))
     except (
-        services.PlacementChangedElsewhere,
-        services.PlacementMoveNotAllowed,
+        placement_errors.PlacementChangedElsewhere,
+        placement_errors.PlacementMoveNotAllowed,
         VersionMissing,
     ) as error:
         messages.error(request, str(error))
@@ -352,7 +364,7 @@ def placement_cancel(request: HttpRequest, placement_id: int) -> HttpResponse:
     form = _edit_form(CancelForm, request, placement)
     if request.method == "POST" and form.is_valid():
         try:
-            services.cancel_placement(
+            placement_moves.cancel_placement(
                 actor=request.user,
                 at=timezone.now(),
                 placement=placement,
@@ -361,9 +373,12 @@ def placement_cancel(request: HttpRequest, placement_id: int) -> HttpResponse:
                 channel=Channel.WEB,
                 where=request.path,
             )
-        except services.PlacementInvalid as error:
+        except placement_errors.PlacementInvalid as error:
             _add_errors(form, error.errors)
-        except (services.PlacementChangedElsewhere, services.PlacementMoveNotAllowed) as error:
+        except (
+            placement_errors.PlacementChangedElsewhere,
+            placement_errors.PlacementMoveNotAllowed,
+        ) as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "The placement has been cancelled")
@@ -388,7 +403,7 @@ def outcome_new(request: HttpRequest, placement_id: int) -> HttpResponse:
     form = OutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_outcome(
+            placement_outcomes.add_outcome(
                 actor=request.user,
                 at=timezone.now(),
                 placement=placement,
@@ -396,9 +411,9 @@ def outcome_new(request: HttpRequest, placement_id: int) -> HttpResponse:
                 channel=Channel.WEB,
                 where=request.path,
             )
-        except services.PlacementInvalid as error:
+        except placement_errors.PlacementInvalid as error:
             _add_errors(form, error.errors)
-        except services.PlacementMoveNotAllowed as error:
+        except placement_errors.PlacementMoveNotAllowed as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "The intended outcome has been added")
@@ -422,7 +437,7 @@ def outcome_edit(request: HttpRequest, placement_id: int, outcome_id: int) -> Ht
     form = _edit_form(OutcomeForm, request, placement, initial=initial_from_outcome(outcome))
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_outcome(
+            placement_outcomes.change_outcome(
                 actor=request.user,
                 at=timezone.now(),
                 outcome=outcome,
@@ -431,9 +446,12 @@ def outcome_edit(request: HttpRequest, placement_id: int, outcome_id: int) -> Ht
                 channel=Channel.WEB,
                 where=request.path,
             )
-        except services.PlacementInvalid as error:
+        except placement_errors.PlacementInvalid as error:
             _add_errors(form, error.errors)
-        except (services.PlacementChangedElsewhere, services.PlacementMoveNotAllowed) as error:
+        except (
+            placement_errors.PlacementChangedElsewhere,
+            placement_errors.PlacementMoveNotAllowed,
+        ) as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "The intended outcome has been changed")
@@ -452,11 +470,15 @@ def outcome_edit(request: HttpRequest, placement_id: int, outcome_id: int) -> Ht
 def passport_edit(request: HttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_change(request, placement_id)
     passport = getattr(placement, "passport", None)
-    initial = {key: getattr(passport, key) for key in services.PASSPORT_FIELDS} if passport else {}
+    initial = (
+        {key: getattr(passport, key) for key in placement_passport.PASSPORT_FIELDS}
+        if passport
+        else {}
+    )
     form = _edit_form(PassportForm, request, placement, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_passport(
+            placement_passport.update_passport(
                 actor=request.user,
                 at=timezone.now(),
                 placement=placement,
@@ -465,9 +487,12 @@ def passport_edit(request: HttpRequest, placement_id: int) -> HttpResponse:
                 channel=Channel.WEB,
                 where=request.path,
             )
-        except services.PlacementInvalid as error:
+        except placement_errors.PlacementInvalid as error:
             _add_errors(form, error.errors)
-        except (services.PlacementChangedElsewhere, services.PlacementMoveNotAllowed) as error:
+        except (
+            placement_errors.PlacementChangedElsewhere,
+            placement_errors.PlacementMoveNotAllowed,
+        ) as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "The Person Passport has been saved")
@@ -493,7 +518,7 @@ def review_new(request: HttpRequest, placement_id: int) -> HttpResponse:
     form = ReviewForm(request.POST or None, outcomes=outcomes)
     if request.method == "POST" and form.is_valid():
         try:
-            review = services.record_review(
+            review = placement_reviews.record_review(
                 actor=request.user,
                 at=timezone.now(),
                 placement=placement,
@@ -501,7 +526,7 @@ def review_new(request: HttpRequest, placement_id: int) -> HttpResponse:
                 channel=Channel.WEB,
                 where=request.path,
             )
-        except services.PlacementInvalid as error:
+        except placement_errors.PlacementInvalid as error:
             _add_errors(form, error.errors)
         else:
             if review.decision == ReviewDecision.END:
@@ -528,7 +553,7 @@ def placement_end(request: HttpRequest, placement_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.end_placement(
+            placement_endings.end_placement(
                 actor=request.user,
                 at=timezone.now(),
                 placement=placement,
@@ -540,9 +565,12 @@ def placement_end(request: HttpRequest, placement_id: int) -> HttpResponse:
                 channel=Channel.WEB,
                 where=request.path,
             )
-        except services.PlacementInvalid as error:
+        except placement_errors.PlacementInvalid as error:
             _add_errors(form, error.errors)
-        except (services.PlacementChangedElsewhere, services.PlacementMoveNotAllowed) as error:
+        except (
+            placement_errors.PlacementChangedElsewhere,
+            placement_errors.PlacementMoveNotAllowed,
+        ) as error:
             form.add_error(None, str(error))
         else:
             messages.success(
@@ -568,7 +596,7 @@ def follow_up_record(request: HttpRequest, placement_id: int, follow_up_id: int)
     form = FollowUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_follow_up(
+            placement_follow_ups.record_follow_up(
                 actor=request.user,
                 at=timezone.now(),
                 follow_up=follow_up,
@@ -576,7 +604,7 @@ def follow_up_record(request: HttpRequest, placement_id: int, follow_up_id: int)
                 channel=Channel.WEB,
                 where=request.path,
             )
-        except services.PlacementInvalid as error:
+        except placement_errors.PlacementInvalid as error:
             _add_errors(form, error.errors)
         else:
             messages.success(

@@ -6,6 +6,12 @@ class ProvidersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from aptrack.core import navigation
+        from aptrack.providers import permissions
+
+        navigation.register_page("providers:list", permissions.can_view_register)
+        navigation.register_navigation(order=70, text="Providers", name="providers:list")
+
         from aptrack.core import changes
         from aptrack.providers.models import Provider, ProviderSite
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from aptrack.core.concurrency import VersionMissing, posted_version, versioned
 from aptrack.core.pdf import render_pdf
 from aptrack.providers.models import Provider
-from aptrack.quality import permissions, selectors, services
+from aptrack.quality import permissions
 from aptrack.quality.forms import (
     ActionForm,
     CopyFrameworkForm,
@@ -27,12 +27,21 @@ from aptrack.quality.forms import (
     VisitStartForm,
 )
 from aptrack.quality.models import CheckType, Framework, QAVisit, Standard
+from aptrack.quality.selectors import compliance as compliance_selectors
+from aptrack.quality.selectors import frameworks as frameworks_selectors
+from aptrack.quality.selectors import providers as providers_selectors
+from aptrack.quality.selectors import summary as summary_selectors
+from aptrack.quality.selectors import visits as visits_selectors
+from aptrack.quality.services import compliance as compliance_services
+from aptrack.quality.services import errors as errors_services
+from aptrack.quality.services import frameworks as frameworks_services
+from aptrack.quality.services import visits as visits_services
 from aptrack.quality.states import ActionStatus
 
-SOON_DAYS = selectors.EXPIRING_SOON_DAYS
+SOON_DAYS = compliance_selectors.EXPIRING_SOON_DAYS
 
 
-def _add_errors(form: Any, error: services.QualityInvalid) -> None:
+def _add_errors(form: Any, error: errors_services.QualityInvalid) -> None:
     for field, field_errors in error.errors.items():
         for message in field_errors:
             form.add_error(field if field in form.fields else None, message)
@@ -50,7 +59,7 @@ def _load_provider(
 ) -> Provider:
     if not may_use(request.user):
         raise PermissionDenied
-    provider = selectors.get_provider(provider_id=provider_id)
+    provider = providers_selectors.get_provider(provider_id=provider_id)
     if provider is None or not can_view(request.user, provider):
         # Another provider's records look the same as missing ones.
         raise Http404("No provider found")
@@ -60,7 +69,7 @@ def _load_provider(
 def _load_visit(request: HttpRequest, visit_id: int) -> QAVisit:
     if not permissions.may_use_visits(request.user):
         raise PermissionDenied
-    visit = selectors.get_visit(visit_id=visit_id)
+    visit = visits_selectors.get_visit(visit_id=visit_id)
     if visit is None or not permissions.can_view_visit(request.user, visit):
         raise Http404("No visit found")
     return visit
@@ -69,7 +78,7 @@ def _load_visit(request: HttpRequest, visit_id: int) -> QAVisit:
 def _load_framework(request: HttpRequest, framework_id: int) -> Framework:
     if not permissions.may_use_frameworks(request.user):
         raise PermissionDenied
-    framework = selectors.get_framework(framework_id=framework_id)
+    framework = frameworks_selectors.get_framework(framework_id=framework_id)
     if framework is None or not permissions.can_view_framework(request.user, framework):
         raise Http404("No framework found")
     return framework
@@ -84,7 +93,7 @@ def _load_editable_framework(request: HttpRequest, framework_id: int) -> Framewo
 
 def _load_standard(request: HttpRequest, framework_id: int, standard_id: int) -> Standard:
     framework = _load_editable_framework(request, framework_id)
-    standard = selectors.get_standard(framework=framework, standard_id=standard_id)
+    standard = frameworks_selectors.get_standard(framework=framework, standard_id=standard_id)
     if standard is None:
         raise Http404("No standard found")
     return standard
@@ -96,14 +105,14 @@ def _load_standard(request: HttpRequest, framework_id: int, standard_id: int) ->
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     if permissions.is_provider_staff(request.user):
-        own = selectors.get_own_provider(user=request.user)
+        own = providers_selectors.get_own_provider(user=request.user)
         if own is not None:
             return redirect("quality:compliance", provider_id=own.pk)
     if not permissions.can_see_dashboard(request.user):
         raise PermissionDenied
     la_id = _la_id(request)
     today = timezone.localdate()
-    providers = selectors.list_provider_compliance(la_id=la_id, on=today)
+    providers = compliance_selectors.list_provider_compliance(la_id=la_id, on=today)
     return TemplateResponse(
         request,
         "quality/dashboard.html",
@@ -111,9 +120,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "today": today,
             "providers": providers,
             "not_compliant": [row for row in providers if not row.status.compliant],
-            "expiring": selectors.list_expiring(la_id=la_id, on=today, days=SOON_DAYS),
-            "audits_due": selectors.list_audits_due(la_id=la_id, on=today, within_days=SOON_DAYS),
-            "actions_past_due": selectors.list_open_actions_past_due(la_id=la_id, on=today),
+            "expiring": compliance_selectors.list_expiring(la_id=la_id, on=today, days=SOON_DAYS),
+            "audits_due": visits_selectors.list_audits_due(
+                la_id=la_id, on=today, within_days=SOON_DAYS
+            ),
+            "actions_past_due": visits_selectors.list_open_actions_past_due(la_id=la_id, on=today),
             "soon_days": SOON_DAYS,
         },
     )
@@ -141,7 +152,7 @@ def compliance(request: HttpRequest, provider_id: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                check = services.record_compliance_check(
+                check = compliance_services.record_compliance_check(
                     actor=request.user,
                     at=timezone.now(),
                     provider=provider,
@@ -153,7 +164,7 @@ def compliance(request: HttpRequest, provider_id: int) -> HttpResponse:
                     notes=data["notes"],
                     where=request.path,
                 )
-            except services.QualityInvalid as error:
+            except errors_services.QualityInvalid as error:
                 _add_errors(form, error)
             else:
                 messages.success(request, f"Evidence recorded: {check.get_check_type_display()}")
@@ -165,11 +176,13 @@ def compliance(request: HttpRequest, provider_id: int) -> HttpResponse:
         "quality/compliance.html",
         {
             "provider": provider,
-            "status": selectors.get_compliance(provider=provider, on=today),
+            "status": compliance_selectors.get_compliance(provider=provider, on=today),
             "history": [
-                c for c in selectors.list_check_history(provider=provider) if not c.is_current
+                c
+                for c in compliance_selectors.list_check_history(provider=provider)
+                if not c.is_current
             ],
-            "overrides": selectors.list_overrides(provider=provider, la_id=la_id),
+            "overrides": compliance_selectors.list_overrides(provider=provider, la_id=la_id),
             "form": form,
             "can_record": can_record,
             "is_la": la_id is not None,
@@ -196,7 +209,7 @@ def visit_list(request: HttpRequest, provider_id: int) -> HttpResponse:
         "quality/visit_list.html",
         {
             "provider": provider,
-            "visits": selectors.list_visits_for_provider(provider=provider, la_id=la_id),
+            "visits": visits_selectors.list_visits_for_provider(provider=provider, la_id=la_id),
             "la_id": la_id,
             "can_record": permissions.can_record_qa(request.user),
         },
@@ -211,12 +224,12 @@ def visit_new(request: HttpRequest, provider_id: int) -> HttpResponse:
         may_use=permissions.can_record_qa,
         can_view=permissions.can_view_compliance,
     )
-    frameworks = selectors.list_frameworks(la_id=_la_id(request))
+    frameworks = frameworks_selectors.list_frameworks(la_id=_la_id(request))
     form = VisitStartForm(request.POST or None, frameworks=frameworks)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            visit = services.start_visit(
+            visit = visits_services.start_visit(
                 actor=request.user,
                 at=timezone.now(),
                 provider=provider,
@@ -226,7 +239,7 @@ def visit_new(request: HttpRequest, provider_id: int) -> HttpResponse:
                 visitors=data["visitors"],
                 where=request.path,
             )
-        except services.QualityInvalid as error:
+        except errors_services.QualityInvalid as error:
             _add_errors(form, error)
         else:
             messages.success(request, "Visit started. Record the judgements, then complete it.")
@@ -243,8 +256,8 @@ def _visit_page(
     error_form: Any = None,
     status: int = 200,
 ) -> HttpResponse:
-    standards = selectors.list_visit_standards(visit=visit)
-    judgements = selectors.list_judgements(visit=visit)
+    standards = visits_selectors.list_visit_standards(visit=visit)
+    judgements = visits_selectors.list_judgements(visit=visit)
     can_edit = permissions.can_edit_visit(request.user, visit)
     if can_edit and record_form is None:
         record_form = VisitRecordForm(
@@ -259,9 +272,9 @@ def _visit_page(
         {
             "visit": visit,
             "provider": visit.provider,
-            "areas": selectors.group_by_area(standards),
+            "areas": frameworks_selectors.group_by_area(standards),
             "judgements": judgements,
-            "actions": selectors.list_actions(visit=visit),
+            "actions": visits_selectors.list_actions(visit=visit),
             "record_form": record_form if can_edit else None,
             "action_form": action_form if can_manage else None,
             "form": error_form,
@@ -280,11 +293,11 @@ def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
         return _visit_page(request, visit)
     if not permissions.can_edit_visit(request.user, visit):
         raise PermissionDenied
-    standards = selectors.list_visit_standards(visit=visit)
+    standards = visits_selectors.list_visit_standards(visit=visit)
     form = versioned(VisitRecordForm)(request.POST, standards=standards)
     if form.is_valid():
         try:
-            services.record_visit(
+            visits_services.record_visit(
                 actor=request.user,
                 at=timezone.now(),
                 visit=visit,
@@ -293,12 +306,12 @@ def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 where=request.path,
             )
-        except services.QualityInvalid as error:
+        except errors_services.QualityInvalid as error:
             _add_errors(form, error)
             for standard_id, errors in error.standard_errors.items():
                 for message in errors:
                     form.add_error(f"grade_{standard_id}", message)
-        except (services.ChangedElsewhere, services.VisitNotEditable) as error:
+        except (errors_services.ChangedElsewhere, visits_services.VisitNotEditable) as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "The visit has been saved")
@@ -313,28 +326,33 @@ def visit_complete(request: HttpRequest, visit_id: int) -> HttpResponse:
     if not permissions.can_edit_visit(request.user, visit):
         raise PermissionDenied
     try:
-        services.complete_visit(
+        visits_services.complete_visit(
             actor=request.user,
             at=timezone.now(),
             visit=visit,
             expected_version=posted_version(request.POST),
             where=request.path,
         )
-    except services.VisitNotCompletable as error:
-        standards = selectors.list_visit_standards(visit=visit)
-        initial = VisitRecordForm.initial_from(visit, selectors.list_judgements(visit=visit))
+    except visits_services.VisitNotCompletable as error:
+        standards = visits_selectors.list_visit_standards(visit=visit)
+        initial = VisitRecordForm.initial_from(visit, visits_selectors.list_judgements(visit=visit))
         form = VisitRecordForm(VisitRecordForm.data_from(initial), standards=standards)
         form.is_valid()
         for message in error.other:
             form.add_error("visit_date", message)
         if error.needs_overall:
-            form.add_error("overall_judgement", services.OVERALL_NEEDED)
+            form.add_error("overall_judgement", visits_services.OVERALL_NEEDED)
         for standard in error.unjudged:
             form.add_error(
-                f"grade_{standard.pk}", services.STANDARD_NOT_JUDGED.format(code=standard.code)
+                f"grade_{standard.pk}",
+                visits_services.STANDARD_NOT_JUDGED.format(code=standard.code),
             )
         return _visit_page(request, visit, record_form=form, error_form=form)
-    except (services.ChangedElsewhere, services.MoveNotAllowed, VersionMissing) as error:
+    except (
+        errors_services.ChangedElsewhere,
+        errors_services.MoveNotAllowed,
+        VersionMissing,
+    ) as error:
         messages.error(request, str(error))
         return redirect("quality:visit", visit_id=visit.pk)
     messages.success(request, "The visit has been completed")
@@ -351,7 +369,7 @@ def action_new(request: HttpRequest, visit_id: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.add_action(
+            visits_services.add_action(
                 actor=request.user,
                 at=timezone.now(),
                 visit=visit,
@@ -360,7 +378,7 @@ def action_new(request: HttpRequest, visit_id: int) -> HttpResponse:
                 due_date=data["due_date"],
                 where=request.path,
             )
-        except services.QualityInvalid as error:
+        except errors_services.QualityInvalid as error:
             _add_errors(form, error)
         else:
             messages.success(request, "The action has been added")
@@ -374,7 +392,7 @@ def action_status(request: HttpRequest, visit_id: int, action_id: int) -> HttpRe
     visit = _load_visit(request, visit_id)
     if not permissions.can_manage_actions(request.user, visit):
         raise PermissionDenied
-    action = selectors.get_action(visit=visit, action_id=action_id)
+    action = visits_selectors.get_action(visit=visit, action_id=action_id)
     if action is None:
         raise Http404("No action found")
     target = request.POST.get("status", "")
@@ -382,14 +400,14 @@ def action_status(request: HttpRequest, visit_id: int, action_id: int) -> HttpRe
         messages.error(request, "Choose whether the action is open or done")
         return redirect("quality:visit", visit_id=visit.pk)
     try:
-        services.set_action_status(
+        visits_services.set_action_status(
             actor=request.user,
             at=timezone.now(),
             action=action,
             target=ActionStatus(target),
             where=request.path,
         )
-    except services.MoveNotAllowed as error:
+    except errors_services.MoveNotAllowed as error:
         messages.error(request, str(error))
     else:
         messages.success(
@@ -409,7 +427,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
         request,
         "quality/framework_list.html",
         {
-            "frameworks": selectors.list_frameworks(la_id=_la_id(request)),
+            "frameworks": frameworks_selectors.list_frameworks(la_id=_la_id(request)),
             "can_copy": permissions.can_copy_framework(request.user),
         },
     )
@@ -423,7 +441,9 @@ def framework_detail(request: HttpRequest, framework_id: int) -> HttpResponse:
         "quality/framework_detail.html",
         {
             "framework": framework,
-            "areas": selectors.group_by_area(selectors.list_standards(framework=framework)),
+            "areas": frameworks_selectors.group_by_area(
+                frameworks_selectors.list_standards(framework=framework)
+            ),
             "can_edit": permissions.can_edit_framework(request.user, framework),
             "can_copy": permissions.can_copy_framework(request.user),
         },
@@ -439,7 +459,7 @@ def framework_copy(request: HttpRequest, framework_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         la = request.user.organisation.local_authority  # type: ignore[union-attr]
         try:
-            copy = services.copy_framework(
+            copy = frameworks_services.copy_framework(
                 actor=request.user,
                 at=timezone.now(),
                 la=la,
@@ -447,7 +467,7 @@ def framework_copy(request: HttpRequest, framework_id: int) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 where=request.path,
             )
-        except services.QualityInvalid as error:
+        except errors_services.QualityInvalid as error:
             _add_errors(form, error)
         else:
             messages.success(request, f"{copy.name} is your local authority's to edit")
@@ -470,7 +490,7 @@ def framework_edit(request: HttpRequest, framework_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_framework(
+            frameworks_services.update_framework(
                 actor=request.user,
                 at=timezone.now(),
                 framework=framework,
@@ -479,9 +499,9 @@ def framework_edit(request: HttpRequest, framework_id: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 where=request.path,
             )
-        except services.QualityInvalid as error:
+        except errors_services.QualityInvalid as error:
             _add_errors(form, error)
-        except services.ChangedElsewhere as error:
+        except errors_services.ChangedElsewhere as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "The framework has been updated")
@@ -503,14 +523,14 @@ def standard_new(request: HttpRequest, framework_id: int) -> HttpResponse:
     form = StandardForm(request.POST or None, initial={"area_number": request.GET.get("area", "1")})
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_standard(
+            frameworks_services.add_standard(
                 actor=request.user,
                 at=timezone.now(),
                 framework=framework,
                 where=request.path,
                 **form.cleaned_data,
             )
-        except services.QualityInvalid as error:
+        except errors_services.QualityInvalid as error:
             _add_errors(form, error)
         else:
             messages.success(request, "The standard has been added")
@@ -543,7 +563,7 @@ def standard_edit(request: HttpRequest, framework_id: int, standard_id: int) -> 
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            services.update_standard(
+            frameworks_services.update_standard(
                 actor=request.user,
                 at=timezone.now(),
                 standard=standard,
@@ -551,9 +571,9 @@ def standard_edit(request: HttpRequest, framework_id: int, standard_id: int) -> 
                 where=request.path,
                 **data,
             )
-        except services.QualityInvalid as error:
+        except errors_services.QualityInvalid as error:
             _add_errors(form, error)
-        except services.ChangedElsewhere as error:
+        except errors_services.ChangedElsewhere as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"Standard {form.cleaned_data['code']} has been updated")
@@ -574,7 +594,7 @@ def standard_edit(request: HttpRequest, framework_id: int, standard_id: int) -> 
 def standard_remove(request: HttpRequest, framework_id: int, standard_id: int) -> HttpResponse:
     standard = _load_standard(request, framework_id, standard_id)
     if request.method == "POST":
-        services.remove_standard(
+        frameworks_services.remove_standard(
             actor=request.user, at=timezone.now(), standard=standard, where=request.path
         )
         messages.success(request, f"Standard {standard.code} has been removed")
@@ -591,16 +611,18 @@ def report(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     la_id = _la_id(request)
     today = timezone.localdate()
-    period: selectors.Period | None = selectors.Period.academic_year(today)
+    period: summary_selectors.Period | None = summary_selectors.Period.academic_year(today)
     params = request.GET.copy()
     params.pop("format", None)
     form = PeriodForm(params or None, initial={"start": period.start, "end": period.end})  # type: ignore[union-attr]
     if params:
-        period = selectors.Period(**form.cleaned_data) if form.is_valid() else None
+        period = summary_selectors.Period(**form.cleaned_data) if form.is_valid() else None
     summary = None
     if period is not None:
         # A period still running is reported as it stands today.
-        summary = selectors.qa_summary(la_id=la_id, period=period, as_at=min(period.end, today))
+        summary = summary_selectors.qa_summary(
+            la_id=la_id, period=period, as_at=min(period.end, today)
+        )
     response = TemplateResponse(
         request,
         "quality/report.html",

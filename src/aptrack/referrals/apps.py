@@ -6,6 +6,12 @@ class ReferralsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from aptrack.core import navigation
+        from aptrack.referrals import permissions
+
+        navigation.register_page("referrals:list", permissions.can_use_referrals)
+        navigation.register_navigation(order=20, text="Referrals", name="referrals:list")
+
         from aptrack.core import changes
         from aptrack.referrals.models import Referral, ReferralEvent
 

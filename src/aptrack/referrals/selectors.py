@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Q, QuerySet, Value, When
 
+from aptrack.accounts.roles import Role
 from aptrack.attendance.selectors import IllnessDuty, list_illness_duty
 from aptrack.calendars import deadlines
 from aptrack.calendars.engine import OutsideKnownTerms, SchoolCalendar
 from aptrack.calendars.selectors import get_calendar, get_calendars
 from aptrack.children.models import Child
+from aptrack.children.permissions import scope_children
 from aptrack.panels.models import AgendaItem, DecisionOutcome, PanelKind
 from aptrack.placements.models import Placement
 from aptrack.placements.states import PlacementStatus
@@ -437,3 +439,18 @@ def get_referral_duties(*, referral: Referral, on: dt.date) -> ReferralDuties:
         )
         fair_access = rows[0] if rows else None
     return ReferralDuties(illness=illness, illness_applies=illness_applies, fair_access=fair_access)
+
+
+def get_referral_to_commission(*, user: object, referral_id: int) -> Referral | None:
+    """A referral the user may make a placement from: their LA's (or their school's), for a
+    child in their scope: the referral a placement is planned from. Whether it is approved is
+    the placement service's rule."""
+    organisation = getattr(user, "organisation", None)
+    if organisation is None:
+        return None
+    referrals = Referral.objects.filter(
+        pk=referral_id, child__in=scope_children(user)
+    ).select_related("child")
+    if getattr(user, "role", None) == Role.SCHOOL_STAFF:
+        return referrals.filter(commissioning_school_id=organisation.pk).first()
+    return referrals.filter(commissioning_la_id=organisation.local_authority_id).first()

@@ -13,10 +13,9 @@ from aptrack.audit import reads
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import selectors as child_selectors
+from aptrack.core import navigation
 from aptrack.core.concurrency import versioned
 from aptrack.core.govuk.pagination import pagination_params
-from aptrack.placements import permissions as placement_permissions
-from aptrack.placements import selectors as placement_selectors
 from aptrack.referrals import permissions, selectors, services
 from aptrack.referrals.forms import (
     ChildSearchForm,
@@ -176,11 +175,12 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
             "placements": list(
                 referral.placements.exclude(status="CANCELLED").order_by("-start_date")
             )
-            if placement_permissions.can_view_placements(user)
+            if navigation.may_open(user, "placements:list")
             else [],
-            "can_plan_placement": placement_permissions.can_create_placement(user)
+            "can_plan_placement": navigation.may_open(user, "placements:new")
             and referral.status == ReferralStatus.APPROVED
-            and placement_selectors.get_referral(user=user, referral_id=referral.pk) is not None,
+            and selectors.get_referral_to_commission(user=user, referral_id=referral.pk)
+            is not None,
         },
     )
 

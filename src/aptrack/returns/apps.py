@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,26 @@ class ReturnsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "aptrack.returns"
     verbose_name = "Provider returns"
+
+    def ready(self) -> None:
+        from aptrack.core import navigation
+        from aptrack.returns import permissions, selectors
+
+        def makes_returns(user: Any) -> bool:
+            """Returns are for the LA and for non-school providers: a PRU or school makes none."""
+            if not permissions.can_use_returns(user):
+                return False
+            if not permissions.is_provider_staff(user):
+                return True
+            own = selectors.get_own_provider(user=user)
+            return own is not None and not own.is_registered
+
+        navigation.register_page("returns:list", makes_returns)
+        # A non-school provider's staff, whose main task returns are, get Returns in the bar;
+        # the LA reaches them from the Providers page.
+        navigation.register_page(
+            "provider_returns",
+            lambda user: permissions.is_provider_staff(user) and makes_returns(user),
+            url_name="returns:list",
+        )
+        navigation.register_navigation(order=80, text="Returns", name="provider_returns")

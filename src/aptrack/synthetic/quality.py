@@ -30,7 +30,7 @@ from aptrack.synthetic.providers import ProviderRecord
 from aptrack.synthetic.staff import LaStaff
 
 BATCH_SIZE = 2_000
-EXPIRING_SOON_DAYS = 30  # as quality.selectors.EXPIRING_SOON_DAYS
+EXPIRING_SOON_DAYS = 30  # as quality.selectors.compliance.EXPIRING_SOON_DAYS
 
 # Compliance profiles: which of a provider's checks are not in date.
 IN_DATE, EXPIRING, EXPIRED, MISSING = "in date", "expiring", "expired", "missing"

@@ -1,6 +1,6 @@
 """Synthetic referral history: the approved referral behind each generated placement.
 
-A placement is made from a referral the panel approved (placements.services), so every
+A placement is made from a referral the panel approved (placements.services.plan), so every
 synthetic placement gets one, dated a few weeks before its start: its route into AP and the
 census's primary reason, which the LA dashboard's "routes into AP" and the AP census read.
 Routes follow the child: most children with an EHCP are placed in a setting their plan names or

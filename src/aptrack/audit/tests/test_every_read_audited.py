@@ -45,6 +45,7 @@ WATCHED = {
     "api",
     "alerts",
     "commissioning",
+    "dataprotection",
 }
 
 
@@ -104,11 +105,19 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     "children:audit_trail": [
         Walk("manager_a", lambda s: reverse("children:audit_trail", args=[s.child_a.pk]))
     ],
-    "children:subject_access_json": [
-        Walk("manager_a", lambda s: reverse("children:subject_access_json", args=[s.child_a.pk]))
+    "dataprotection:audit_log": NoChild(
+        "the audit log names records by id; its download is recorded as an export"
+    ),
+    "dataprotection:subject_access_json": [
+        Walk(
+            "manager_a",
+            lambda s: reverse("dataprotection:subject_access_json", args=[s.child_a.pk]),
+        )
     ],
-    "children:subject_access_pdf": [
-        Walk("manager_a", lambda s: reverse("children:subject_access_pdf", args=[s.child_a.pk]))
+    "dataprotection:subject_access_pdf": [
+        Walk(
+            "manager_a", lambda s: reverse("dataprotection:subject_access_pdf", args=[s.child_a.pk])
+        )
     ],
     # attendance
     "attendance:register": [Walk("provider_x", lambda s: reverse("attendance:register"))],

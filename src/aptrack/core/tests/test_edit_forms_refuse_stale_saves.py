@@ -23,8 +23,8 @@ from aptrack.outcomes.tests.factories import QualificationFactory
 from aptrack.panels.models import Panel
 from aptrack.panels.tests.factories import PanelFactory
 from aptrack.placements.models import PersonPassport, Placement
-from aptrack.quality import services as quality_services
 from aptrack.quality.models import Framework, Standard
+from aptrack.quality.services import frameworks as quality_frameworks
 from aptrack.quality.tests.factories import LOCAL_TEMPLATE, national
 from aptrack.referrals.models import Referral
 from aptrack.referrals.tests.factories import ReferralFactory
@@ -156,7 +156,7 @@ def _referral(world: Any) -> EditForm:
 
 
 def _framework(world: Any) -> EditForm:
-    copy = quality_services.copy_framework(
+    copy = quality_frameworks.copy_framework(
         actor=world.qa_lead_a, at=AT, la=la("838"), source=national(LOCAL_TEMPLATE)
     )
     return EditForm(
@@ -169,7 +169,7 @@ def _framework(world: Any) -> EditForm:
 
 
 def _standard(world: Any) -> EditForm:
-    copy = quality_services.copy_framework(
+    copy = quality_frameworks.copy_framework(
         actor=world.qa_lead_a, at=AT, la=la("838"), source=national(LOCAL_TEMPLATE)
     )
     standard = copy.standards.order_by("pk").first()

@@ -85,9 +85,9 @@ def journey_setup(browser_world, monkeypatch):  # noqa: F811
     )
     site = SiteFactory(provider=provider, name="Provider X main site")
     ApprovalFactory(provider=provider)
-    from aptrack.quality import selectors as quality_selectors
+    from aptrack.quality.selectors import compliance as quality_compliance
 
-    monkeypatch.setattr(quality_selectors, "is_provider_compliant", lambda provider, on: True)
+    monkeypatch.setattr(quality_compliance, "is_provider_compliant", lambda provider, on: True)
     panel = PanelFactory(local_authority=dorset, name="Dorset AP panel")
     PanelMemberFactory(
         panel=panel,

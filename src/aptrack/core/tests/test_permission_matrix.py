@@ -98,7 +98,11 @@ MATRIX: dict[str, Target | Exempt] = {
     # children
     **{
         f"children:{name}": _page(f"children:{name}", "child")
-        for name in ("detail", "edit", "audit_trail", "subject_access_json", "subject_access_pdf")
+        for name in ("detail", "edit", "audit_trail")
+    },
+    **{
+        f"dataprotection:{name}": _page(f"dataprotection:{name}", "child")
+        for name in ("subject_access_json", "subject_access_pdf")
     },
     "attendance:child": _page("attendance:child", "child"),
     # providers

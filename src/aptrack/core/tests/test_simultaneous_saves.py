@@ -17,7 +17,7 @@ from aptrack.improvement.tests.factories import ActionFactory
 from aptrack.organisations.tests.factories import la
 from aptrack.panels import services as panels
 from aptrack.panels.tests.factories import PanelFactory
-from aptrack.quality import services as quality
+from aptrack.quality.services import frameworks as quality_frameworks
 from aptrack.quality.tests.factories import LOCAL_TEMPLATE, national
 
 AT = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
@@ -110,13 +110,13 @@ def _action(world: Any) -> tuple[Any, Saver, Callable[[Any], str], Any]:
 
 
 def _standard(world: Any) -> tuple[Any, Saver, Callable[[Any], str], Any]:
-    copy = quality.copy_framework(
+    copy = quality_frameworks.copy_framework(
         actor=world.qa_lead_a, at=AT, la=la("838"), source=national(LOCAL_TEMPLATE)
     )
     standard = copy.standards.order_by("pk").first()
 
     def save(record: Any, version: int, text: str, actor: Any) -> Any:
-        return quality.update_standard(
+        return quality_frameworks.update_standard(
             actor=actor,
             at=AT,
             standard=record,

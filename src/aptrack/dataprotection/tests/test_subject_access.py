@@ -51,7 +51,7 @@ def test_the_json_export_holds_the_record_placements_marks_reviews_and_who_viewe
     client.get(reverse("children:detail", args=[world.child_a.pk]))
     client.force_login(world.manager_a)
 
-    response = client.get(reverse("children:subject_access_json", args=[world.child_a.pk]))
+    response = client.get(reverse("dataprotection:subject_access_json", args=[world.child_a.pk]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
@@ -72,7 +72,7 @@ def test_the_json_export_holds_the_record_placements_marks_reviews_and_who_viewe
 
 def test_the_pdf_export_is_a_pdf_and_is_audited(client, world, history):
     client.force_login(world.manager_a)
-    response = client.get(reverse("children:subject_access_pdf", args=[world.child_a.pk]))
+    response = client.get(reverse("dataprotection:subject_access_pdf", args=[world.child_a.pk]))
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     assert (
@@ -86,12 +86,16 @@ def test_the_pdf_export_is_a_pdf_and_is_audited(client, world, history):
 def test_only_the_la_manager_for_the_child_may_export_it(client, world):
     client.force_login(world.officer_a)
     assert (
-        client.get(reverse("children:subject_access_json", args=[world.child_a.pk])).status_code
+        client.get(
+            reverse("dataprotection:subject_access_json", args=[world.child_a.pk])
+        ).status_code
         == 403
     )
     client.force_login(world.manager_a)
     assert (
-        client.get(reverse("children:subject_access_pdf", args=[world.child_b.pk])).status_code
+        client.get(
+            reverse("dataprotection:subject_access_pdf", args=[world.child_b.pk])
+        ).status_code
         == 404
     )
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORTED).exists()

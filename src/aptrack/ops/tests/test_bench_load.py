@@ -1,7 +1,7 @@
 """The load bench's report: per page requests, errors, throughput and p50/p95 against the targets,
 and the child record's throughput as a ratio of the hello-world view's."""
 
-from aptrack.ops.bench_load import PageStats, page_lines, ratio_line
+from bench.load import PageStats, page_lines, ratio_line
 
 
 def test_each_page_reports_its_figures_and_whether_it_met_the_targets():

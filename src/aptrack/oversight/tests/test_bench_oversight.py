@@ -10,9 +10,9 @@ from aptrack.attendance.loading import MarkRow
 from aptrack.attendance.tests.conftest import record_rows
 from aptrack.children.tests.factories import ChildFactory, PlacementFactory
 from aptrack.organisations.tests.factories import la
-from aptrack.oversight import bench_oversight as bench
 from aptrack.oversight.periods import Period
 from aptrack.providers.tests.factories import ProviderFactory
+from bench import oversight as bench
 
 WEEKS = [dt.date(2026, 11, 9), dt.date(2026, 11, 16)]  # two school weeks of Autumn 2026
 

@@ -55,10 +55,10 @@ def setting(world: Any, monkeypatch: pytest.MonkeyPatch) -> Setting:
     result = Setting(provider=provider, site=site, referral=referral)
 
     # Compliance belongs to the quality app: these tests choose it per provider.
-    from aptrack.quality import selectors as quality_selectors
+    from aptrack.quality.selectors import compliance as quality_compliance
 
     monkeypatch.setattr(
-        quality_selectors,
+        quality_compliance,
         "is_provider_compliant",
         lambda provider, on: provider.pk not in result.non_compliant,
     )

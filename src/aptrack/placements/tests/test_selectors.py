@@ -7,8 +7,11 @@ from django.urls import reverse
 
 from aptrack.organisations.tests.factories import la
 from aptrack.panels.models import AgendaItem, Decision, Meeting, Panel
-from aptrack.placements import selectors, services
+from aptrack.placements import selectors
 from aptrack.placements.permissions import scope_placements
+from aptrack.placements.services import endings as placement_endings
+from aptrack.placements.services import follow_ups as placement_follow_ups
+from aptrack.placements.services import reviews as placement_reviews
 from aptrack.placements.tests.factories import START, OutcomeFactory, PlanFactory, ReferralFactory
 from aptrack.referrals.models import ReferralEvent
 
@@ -66,7 +69,7 @@ def test_review_is_overdue_a_cadence_after_the_start_or_the_last_review(world):
     assert placement in overdue
     assert next(p for p in overdue if p.pk == placement.pk).review_due == due
     outcome = OutcomeFactory(placement=placement)
-    services.record_review(
+    placement_reviews.record_review(
         actor=world.officer_a,
         at=dt.datetime(2026, 10, 16, tzinfo=dt.UTC),
         placement=placement,
@@ -186,7 +189,7 @@ def test_open_ended_list_names_the_approving_manager(world):
 def test_follow_ups_fall_due_six_and_twelve_weeks_after_the_end(world):
     placement = _plan(world)
     end = dt.date(2026, 10, 9)
-    services.end_placement(
+    placement_endings.end_placement(
         actor=world.officer_a,
         at=dt.datetime(2026, 10, 9, 15, tzinfo=dt.UTC),
         placement=placement,
@@ -268,7 +271,7 @@ def test_timeline_holds_referrals_decisions_placements_reviews_and_follow_ups_ne
     )
     placement = _plan(world, referral=referral)
     outcome = OutcomeFactory(placement=placement, description="Attendance")
-    services.record_review(
+    placement_reviews.record_review(
         actor=world.officer_a,
         at=dt.datetime(2026, 10, 13, tzinfo=dt.UTC),
         placement=placement,
@@ -280,7 +283,7 @@ def test_timeline_holds_referrals_decisions_placements_reviews_and_follow_ups_ne
             "family_views": "Agree",
         },
     )
-    services.end_placement(
+    placement_endings.end_placement(
         actor=world.officer_a,
         at=dt.datetime(2026, 10, 14, tzinfo=dt.UTC),
         placement=placement,
@@ -289,7 +292,7 @@ def test_timeline_holds_referrals_decisions_placements_reviews_and_follow_ups_ne
         destination="HOME_SCHOOL",
         transition_plan="Phased",
     )
-    services.record_follow_up(
+    placement_follow_ups.record_follow_up(
         actor=world.officer_a,
         at=dt.datetime(2026, 11, 30, tzinfo=dt.UTC),
         follow_up=placement.follow_ups.get(weeks_after=6),

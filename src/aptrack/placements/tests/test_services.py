@@ -9,8 +9,16 @@ from django.db import connections
 
 from aptrack.audit.models import AuditAction, AuditEvent
 from aptrack.children.tests.factories import ChildFactory
-from aptrack.placements import services
 from aptrack.placements.models import FollowUp, Placement
+from aptrack.placements.services import endings as placement_endings
+from aptrack.placements.services import errors as placement_errors
+from aptrack.placements.services import follow_ups as placement_follow_ups
+from aptrack.placements.services import messages as placement_messages
+from aptrack.placements.services import moves as placement_moves
+from aptrack.placements.services import outcomes as placement_outcomes
+from aptrack.placements.services import passport as placement_passport
+from aptrack.placements.services import plan as placement_plan
+from aptrack.placements.services import reviews as placement_reviews
 from aptrack.placements.states import ALLOWED_TRANSITIONS, EventKind, PlacementStatus
 from aptrack.placements.tests.factories import (
     AT,
@@ -29,7 +37,7 @@ WEEKS_10 = START + dt.timedelta(weeks=10)
 
 
 def _create(world, setting, actor=None, **changes):
-    return services.create_placement(
+    return placement_plan.create_placement(
         actor=actor or world.officer_a, at=AT, data=setting.data(world, **changes)
     )
 
@@ -61,7 +69,7 @@ def test_creates_a_planned_placement_from_an_approved_referral(world, setting):
 
 
 def test_a_placement_whose_start_has_come_is_active_at_once(world, setting):
-    placement = services.create_placement(
+    placement = placement_plan.create_placement(
         actor=world.officer_a, at=AT + dt.timedelta(days=6), data=setting.data(world)
     )
     assert placement.status == PlacementStatus.ACTIVE
@@ -78,19 +86,19 @@ def test_outcomes_can_be_given_with_the_plan(world, setting):
     assert list(placement.outcomes.values_list("description", flat=True)) == [
         "Attend every session"
     ]
-    with pytest.raises(services.PlacementInvalid) as excinfo:
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
         _create(world, setting, outcomes=[{**outcome, "baseline": ""}])
     assert "outcomes.0.baseline" in _errors(excinfo)
 
 
 def test_site_must_belong_to_the_provider(world, setting):
     other_site = SiteFactory(provider=ProviderFactory())
-    with pytest.raises(services.PlacementInvalid) as excinfo:
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
         _create(world, setting, site=other_site)
-    assert _errors(excinfo)["site"] == [services.SITE_NOT_PROVIDERS]
-    with pytest.raises(services.PlacementInvalid) as excinfo:
+    assert _errors(excinfo)["site"] == [placement_messages.SITE_NOT_PROVIDERS]
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
         _create(world, setting, site=None)
-    assert _errors(excinfo)["site"] == [services.SITE_NEEDED]
+    assert _errors(excinfo)["site"] == [placement_messages.SITE_NEEDED]
 
 
 @pytest.mark.parametrize(
@@ -98,34 +106,39 @@ def test_site_must_belong_to_the_provider(world, setting):
     [
         (
             dt.date(2026, 12, 20),
-            services.WEEKEND_NOT_SCHOOL_DAY.format(date="20 December 2026", weekday="Sunday"),
+            placement_messages.WEEKEND_NOT_SCHOOL_DAY.format(
+                date="20 December 2026", weekday="Sunday"
+            ),
         ),
-        (dt.date(2026, 12, 21), services.HOLIDAY_NOT_SCHOOL_DAY.format(date="21 December 2026")),
+        (
+            dt.date(2026, 12, 21),
+            placement_messages.HOLIDAY_NOT_SCHOOL_DAY.format(date="21 December 2026"),
+        ),
     ],
 )
 def test_a_placement_starts_on_a_school_day(world, setting, start, message):
-    with pytest.raises(services.PlacementInvalid) as excinfo:
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
         _create(world, setting, start_date=start, planned_end_date=dt.date(2027, 2, 26))
     assert _errors(excinfo)["start_date"] == [message]
 
 
 @pytest.mark.parametrize("end", [START, START - dt.timedelta(days=1)])
 def test_planned_end_must_be_after_the_start(world, setting, end):
-    with pytest.raises(services.PlacementInvalid) as excinfo:
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
         _create(world, setting, planned_end_date=end)
-    assert _errors(excinfo)["planned_end_date"] == [services.END_BEFORE_START]
+    assert _errors(excinfo)["planned_end_date"] == [placement_messages.END_BEFORE_START]
 
 
 @pytest.mark.parametrize(
     ("hours", "message"),
     [
-        (Decimal("40.5"), services.HOURS_OVER_WEEK),
-        (Decimal(0), services.HOURS_NOT_POSITIVE),
-        (None, services.HOURS_NEEDED),
+        (Decimal("40.5"), placement_messages.HOURS_OVER_WEEK),
+        (Decimal(0), placement_messages.HOURS_NOT_POSITIVE),
+        (None, placement_messages.HOURS_NEEDED),
     ],
 )
 def test_hours_must_fit_a_school_week(world, setting, hours, message):
-    with pytest.raises(services.PlacementInvalid) as excinfo:
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
         _create(world, setting, hours_per_week=hours)
     assert _errors(excinfo)["hours_per_week"] == [message]
 
@@ -137,9 +150,11 @@ def test_forty_hours_is_allowed(world, setting):
 def test_concurrent_placements_add_up_to_at_most_forty_hours(world, setting):
     # child_a already has a 25-hour placement with provider X, open-ended.
     referral = ReferralFactory(child=world.child_a, referrer=world.officer_a)
-    with pytest.raises(services.PlacementInvalid) as excinfo:
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
         _create(world, setting, child=world.child_a, referral=referral, hours_per_week=Decimal(20))
-    assert _errors(excinfo)["hours_per_week"] == [services.TOTAL_HOURS_OVER_WEEK.format(total="45")]
+    assert _errors(excinfo)["hours_per_week"] == [
+        placement_messages.TOTAL_HOURS_OVER_WEEK.format(total="45")
+    ]
     placement = _create(
         world, setting, child=world.child_a, referral=referral, hours_per_week=Decimal(15)
     )
@@ -157,9 +172,11 @@ def test_placements_that_do_not_overlap_do_not_add_up(world, setting):
 
 
 def test_home_school_hours_count_towards_the_week(world, setting):
-    with pytest.raises(services.PlacementInvalid) as excinfo:
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
         _create(world, setting, hours_per_week=Decimal(30), home_school_hours_per_week=Decimal(15))
-    assert _errors(excinfo)["hours_per_week"] == [services.TOTAL_HOURS_OVER_WEEK.format(total="45")]
+    assert _errors(excinfo)["hours_per_week"] == [
+        placement_messages.TOTAL_HOURS_OVER_WEEK.format(total="45")
+    ]
     # 10 hours here and 15 at school is full-time (25): no part-time timetable needed.
     placement = _create(
         world, setting, hours_per_week=Decimal(10), home_school_hours_per_week=Decimal(15)
@@ -168,7 +185,7 @@ def test_home_school_hours_count_towards_the_week(world, setting):
 
 
 def test_part_time_needs_reason_agreement_review_date_and_plan(world, setting):
-    with pytest.raises(services.PlacementInvalid) as excinfo:
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
         _create(world, setting, hours_per_week=Decimal(15))
     errors = _errors(excinfo)
     assert set(errors) == {
@@ -178,7 +195,7 @@ def test_part_time_needs_reason_agreement_review_date_and_plan(world, setting):
         "part_time_plan_to_full_time",
     }
     assert errors["part_time_reason"] == [
-        services.PART_TIME_REASON_NEEDED.format(total="15", threshold="25", stage="KS4")
+        placement_messages.PART_TIME_REASON_NEEDED.format(total="15", threshold="25", stage="KS4")
     ]
     placement = _create(
         world,
@@ -193,7 +210,7 @@ def test_part_time_needs_reason_agreement_review_date_and_plan(world, setting):
 
 
 def test_part_time_review_date_cannot_be_before_the_start(world, setting):
-    with pytest.raises(services.PlacementInvalid) as excinfo:
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
         _create(
             world,
             setting,
@@ -203,7 +220,9 @@ def test_part_time_review_date_cannot_be_before_the_start(world, setting):
             part_time_review_date=START - dt.timedelta(days=1),
             part_time_plan_to_full_time="Build up",
         )
-    assert _errors(excinfo) == {"part_time_review_date": [services.PART_TIME_REVIEW_BEFORE_START]}
+    assert _errors(excinfo) == {
+        "part_time_review_date": [placement_messages.PART_TIME_REVIEW_BEFORE_START]
+    }
 
 
 def test_a_full_time_plan_keeps_no_part_time_fields(world, setting):
@@ -213,7 +232,7 @@ def test_a_full_time_plan_keeps_no_part_time_fields(world, setting):
 
 def test_full_time_threshold_is_set_by_key_stage(world, setting, settings):
     settings.APTRACK_FULL_TIME_HOURS = {"KS4": 30}
-    with pytest.raises(services.PlacementInvalid) as excinfo:
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
         _create(world, setting, hours_per_week=Decimal(25))
     assert "30 hours at KS4" in _errors(excinfo)["part_time_reason"][0]
     # A Year 3 child (KS2) keeps the default of 25.
@@ -226,17 +245,19 @@ def test_full_time_threshold_is_set_by_key_stage(world, setting, settings):
 
 
 def test_open_ended_placement_needs_a_justification(world, setting):
-    with pytest.raises(services.PlacementInvalid) as excinfo:
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
         _create(world, setting, planned_end_date=None, tier=3)
-    assert _errors(excinfo)["planned_end_date"] == [services.PLANNED_END_NEEDED]
+    assert _errors(excinfo)["planned_end_date"] == [placement_messages.PLANNED_END_NEEDED]
 
 
 def test_an_officer_cannot_approve_an_open_ended_placement(world, setting):
-    with pytest.raises(services.PlacementInvalid) as excinfo:
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
         _create(
             world, setting, planned_end_date=None, tier=3, open_ended_justification="Awaiting EHCP"
         )
-    assert _errors(excinfo)["open_ended_justification"] == [services.OPEN_ENDED_NEEDS_MANAGER]
+    assert _errors(excinfo)["open_ended_justification"] == [
+        placement_messages.OPEN_ENDED_NEEDS_MANAGER
+    ]
 
 
 def test_a_manager_approves_an_open_ended_placement_on_record(world, setting):
@@ -253,7 +274,7 @@ def test_a_manager_approves_an_open_ended_placement_on_record(world, setting):
 
 
 def test_tier_2_with_a_non_school_provider_ends_within_twelve_weeks(world, setting):
-    with pytest.raises(services.PlacementInvalid) as excinfo:
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
         _create(world, setting, planned_end_date=START + dt.timedelta(weeks=13))
     assert "at most 12 weeks" in _errors(excinfo)["planned_end_date"][0]
     assert _create(world, setting, planned_end_date=START + dt.timedelta(weeks=12)).pk
@@ -263,7 +284,7 @@ def test_maximum_length_is_configurable_and_absent_for_registered_providers(
     world, setting, settings
 ):
     settings.APTRACK_TIER_2_MAXIMUM_WEEKS = {"NON_SCHOOL": 6}
-    with pytest.raises(services.PlacementInvalid):
+    with pytest.raises(placement_errors.PlacementInvalid):
         _create(world, setting)  # 10 weeks
     setting.provider.kind = "PRU"
     setting.provider.save()
@@ -280,30 +301,30 @@ def test_maximum_length_is_configurable_and_absent_for_registered_providers(
 def test_referral_must_be_approved(world, setting, status):
     setting.referral.status = status
     setting.referral.save()
-    with pytest.raises(services.PlacementInvalid) as excinfo:
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
         _create(world, setting)
-    assert _errors(excinfo)["referral"] == [services.REFERRAL_NOT_APPROVED]
+    assert _errors(excinfo)["referral"] == [placement_messages.REFERRAL_NOT_APPROVED]
 
 
 def test_referral_must_be_for_the_same_child_and_la(world, setting):
     hackney_referral = ReferralFactory(child=world.child_b, referrer=world.officer_b)
-    with pytest.raises(services.PlacementInvalid) as excinfo:
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
         _create(world, setting, referral=hackney_referral)
     assert _errors(excinfo)["referral"] == [
-        services.REFERRAL_OTHER_CHILD,
-        services.REFERRAL_OTHER_LA,
+        placement_messages.REFERRAL_OTHER_CHILD,
+        placement_messages.REFERRAL_OTHER_LA,
     ]
 
 
 def test_without_a_referral_only_school_commissioned_tier_1(world, setting):
-    with pytest.raises(services.PlacementInvalid) as excinfo:
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
         _create(world, setting, referral=None)
-    assert _errors(excinfo)["tier"] == [services.NO_REFERRAL_TIER_1_ONLY]
-    assert _errors(excinfo)["commissioning_school"] == [services.SCHOOL_NEEDED]
+    assert _errors(excinfo)["tier"] == [placement_messages.NO_REFERRAL_TIER_1_ONLY]
+    assert _errors(excinfo)["commissioning_school"] == [placement_messages.SCHOOL_NEEDED]
 
 
 def test_a_school_commissions_tier_1_for_its_pupil(world, setting):
-    placement = services.create_placement(
+    placement = placement_plan.create_placement(
         actor=world.school_y,
         at=AT,
         data=setting.data(
@@ -333,7 +354,7 @@ def test_an_officer_records_a_school_commission(world, setting):
 @pytest.mark.parametrize("status", ["REFERRALS_PAUSED", "NOT_APPROVED"])
 def test_provider_paused_or_not_approved_by_the_la_is_refused(world, setting, status):
     ProviderApproval.objects.filter(provider=setting.provider).update(status=status)
-    with pytest.raises(services.ProviderNotApproved) as excinfo:
+    with pytest.raises(placement_errors.ProviderNotApproved) as excinfo:
         _create(world, setting, actor=world.manager_a)
     assert "no new placements" in _errors(excinfo)["provider"][0]
     assert not Placement.objects.filter(child=world.child_a2).exists()
@@ -347,18 +368,20 @@ def test_provider_in_standing_is_accepted(world, setting, status):
 
 def test_non_compliant_provider_is_refused(world, setting):
     setting.non_compliant.add(setting.provider.pk)
-    with pytest.raises(services.ProviderNotCompliant) as excinfo:
+    with pytest.raises(placement_errors.ProviderNotCompliant) as excinfo:
         _create(world, setting)
     assert _errors(excinfo)["provider"] == [
-        services.PROVIDER_NOT_COMPLIANT.format(provider="Provider X")
+        placement_messages.PROVIDER_NOT_COMPLIANT.format(provider="Provider X")
     ]
 
 
 def test_an_officer_cannot_override_compliance(world, setting):
     setting.non_compliant.add(setting.provider.pk)
-    with pytest.raises(services.ProviderNotCompliant) as excinfo:
+    with pytest.raises(placement_errors.ProviderNotCompliant) as excinfo:
         _create(world, setting, compliance_override_reason="Only provider with a place")
-    assert _errors(excinfo)["compliance_override_reason"] == [services.OVERRIDE_NEEDS_MANAGER]
+    assert _errors(excinfo)["compliance_override_reason"] == [
+        placement_messages.OVERRIDE_NEEDS_MANAGER
+    ]
 
 
 def test_a_manager_overrides_compliance_with_a_recorded_reason(world, setting):
@@ -382,7 +405,7 @@ def test_an_override_is_not_kept_for_a_compliant_provider(world, setting):
 
 def test_quality_app_judges_compliance_when_installed(world, setting, monkeypatch):
     monkeypatch.undo()  # the real quality selector: a provider with no evidence is not compliant
-    with pytest.raises(services.ProviderNotCompliant):
+    with pytest.raises(placement_errors.ProviderNotCompliant):
         _create(world, setting)
 
 
@@ -413,7 +436,7 @@ def test_weekly_cost_is_taken_from_the_caller_when_the_provider_has_no_rate(worl
 
 def test_plan_change_is_recorded_and_bumps_the_version(world, setting):
     placement = _create(world, setting)
-    changed = services.update_plan(
+    changed = placement_plan.update_plan(
         actor=world.officer_a,
         at=AT,
         placement=placement,
@@ -431,15 +454,15 @@ def test_plan_change_is_recorded_and_bumps_the_version(world, setting):
 
 def test_stale_version_is_refused(world, setting):
     placement = _create(world, setting)
-    services.update_plan(
+    placement_plan.update_plan(
         actor=world.officer_a,
         at=AT,
         placement=placement,
         data={"exit_plan": "First officer's plan"},
         expected_version=1,
     )
-    with pytest.raises(services.PlacementChangedElsewhere):
-        services.update_plan(
+    with pytest.raises(placement_errors.PlacementChangedElsewhere):
+        placement_plan.update_plan(
             actor=world.manager_a,
             at=AT,
             placement=placement,
@@ -452,8 +475,8 @@ def test_stale_version_is_refused(world, setting):
 
 def test_plan_rules_apply_to_changes(world, setting):
     placement = _create(world, setting)
-    with pytest.raises(services.PlacementInvalid) as excinfo:
-        services.update_plan(
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
+        placement_plan.update_plan(
             actor=world.officer_a,
             at=AT,
             placement=placement,
@@ -464,18 +487,18 @@ def test_plan_rules_apply_to_changes(world, setting):
 
 
 def test_start_date_is_fixed_once_started(world, setting):
-    placement = services.create_placement(
+    placement = placement_plan.create_placement(
         actor=world.officer_a, at=AT + dt.timedelta(days=7), data=setting.data(world)
     )
-    with pytest.raises(services.PlacementInvalid) as excinfo:
-        services.update_plan(
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
+        placement_plan.update_plan(
             actor=world.officer_a,
             at=AT,
             placement=placement,
             data={"start_date": START + dt.timedelta(days=1)},
             expected_version=1,
         )
-    assert _errors(excinfo) == {"start_date": [services.START_FIXED]}
+    assert _errors(excinfo) == {"start_date": [placement_messages.START_FIXED]}
 
 
 def test_an_approved_open_ended_plan_stays_approved_when_an_officer_edits_it(world, setting):
@@ -487,7 +510,7 @@ def test_an_approved_open_ended_plan_stays_approved_when_an_officer_edits_it(wor
         tier=3,
         open_ended_justification="Awaiting EHCP",
     )
-    changed = services.update_plan(
+    changed = placement_plan.update_plan(
         actor=world.officer_a,
         at=AT,
         placement=placement,
@@ -495,8 +518,8 @@ def test_an_approved_open_ended_plan_stays_approved_when_an_officer_edits_it(wor
         expected_version=1,
     )
     assert changed.open_ended_approved_by == world.manager_a
-    with pytest.raises(services.PlacementInvalid):
-        services.update_plan(
+    with pytest.raises(placement_errors.PlacementInvalid):
+        placement_plan.update_plan(
             actor=world.officer_a,
             at=AT,
             placement=changed,
@@ -515,13 +538,13 @@ END_ARGS = {
 }
 LATER = AT + dt.timedelta(weeks=3)
 MOVES = {
-    PlacementStatus.ACTIVE: lambda actor, p: services.activate_placement(
+    PlacementStatus.ACTIVE: lambda actor, p: placement_moves.activate_placement(
         actor=actor, at=LATER, placement=p
     ),
-    PlacementStatus.CANCELLED: lambda actor, p: services.cancel_placement(
+    PlacementStatus.CANCELLED: lambda actor, p: placement_moves.cancel_placement(
         actor=actor, at=LATER, placement=p, reason="Family declined"
     ),
-    PlacementStatus.ENDED: lambda actor, p: services.end_placement(
+    PlacementStatus.ENDED: lambda actor, p: placement_endings.end_placement(
         actor=actor, at=LATER, placement=p, **END_ARGS
     ),
 }
@@ -542,7 +565,7 @@ def test_every_state_move_follows_the_table(world, source, target):
         event = moved.events.get()
         assert (event.from_status, event.to_status) == (source, target)
     else:
-        with pytest.raises(services.PlacementMoveNotAllowed):
+        with pytest.raises(placement_errors.PlacementMoveNotAllowed):
             MOVES[target](world.officer_a, placement)
         placement.refresh_from_db()
         assert placement.status == source
@@ -551,16 +574,18 @@ def test_every_state_move_follows_the_table(world, source, target):
 
 def test_a_placement_cannot_start_before_its_start_date(world, setting):
     placement = _create(world, setting)
-    with pytest.raises(services.PlacementInvalid) as excinfo:
-        services.activate_placement(actor=world.officer_a, at=AT, placement=placement)
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
+        placement_moves.activate_placement(actor=world.officer_a, at=AT, placement=placement)
     assert "7 September 2026" in _errors(excinfo)[None][0]
 
 
 def test_cancelling_needs_a_reason(world, setting):
     placement = _create(world, setting)
-    with pytest.raises(services.PlacementInvalid) as excinfo:
-        services.cancel_placement(actor=world.officer_a, at=AT, placement=placement, reason=" ")
-    assert _errors(excinfo) == {"reason": [services.CANCEL_REASON_NEEDED]}
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
+        placement_moves.cancel_placement(
+            actor=world.officer_a, at=AT, placement=placement, reason=" "
+        )
+    assert _errors(excinfo) == {"reason": [placement_messages.CANCEL_REASON_NEEDED]}
 
 
 # --- ending and after ------------------------------------------------------------------------
@@ -573,7 +598,7 @@ def _active(world, **kwargs):
 def test_ending_books_follow_ups_at_six_and_twelve_weeks(world):
     placement = _active(world)
     end = START + dt.timedelta(weeks=9)
-    ended = services.end_placement(
+    ended = placement_endings.end_placement(
         actor=world.officer_a,
         at=dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC),
         placement=placement,
@@ -597,19 +622,19 @@ def test_ending_books_follow_ups_at_six_and_twelve_weeks(world):
         (
             {"end_date": START - dt.timedelta(days=1)},
             "end_date",
-            services.END_DATE_BEFORE_START.format(start="7 September 2026"),
+            placement_messages.END_DATE_BEFORE_START.format(start="7 September 2026"),
         ),
-        ({"end_date": dt.date(2027, 1, 1)}, "end_date", services.END_DATE_IN_FUTURE),
-        ({"end_date": None}, "end_date", services.END_DATE_NEEDED),
-        ({"reason": "BORED"}, "reason", services.END_REASON_NEEDED),
-        ({"destination": ""}, "destination", services.DESTINATION_NEEDED),
-        ({"transition_plan": ""}, "transition_plan", services.TRANSITION_PLAN_NEEDED),
+        ({"end_date": dt.date(2027, 1, 1)}, "end_date", placement_messages.END_DATE_IN_FUTURE),
+        ({"end_date": None}, "end_date", placement_messages.END_DATE_NEEDED),
+        ({"reason": "BORED"}, "reason", placement_messages.END_REASON_NEEDED),
+        ({"destination": ""}, "destination", placement_messages.DESTINATION_NEEDED),
+        ({"transition_plan": ""}, "transition_plan", placement_messages.TRANSITION_PLAN_NEEDED),
     ],
 )
 def test_ending_rules(world, changes, field, message):
     placement = _active(world)
-    with pytest.raises(services.PlacementInvalid) as excinfo:
-        services.end_placement(
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
+        placement_endings.end_placement(
             actor=world.officer_a, at=LATER, placement=placement, **{**END_ARGS, **changes}
         )
     assert _errors(excinfo)[field] == [message]
@@ -620,15 +645,17 @@ def test_ending_rules(world, changes, field, message):
 
 def test_ending_with_a_stale_version_is_refused(world):
     placement = _active(world)
-    with pytest.raises(services.PlacementChangedElsewhere):
-        services.end_placement(
+    with pytest.raises(placement_errors.PlacementChangedElsewhere):
+        placement_endings.end_placement(
             actor=world.officer_a, at=LATER, placement=placement, expected_version=7, **END_ARGS
         )
 
 
 def test_follow_up_is_recorded_once(world):
     placement = _active(world)
-    services.end_placement(actor=world.officer_a, at=LATER, placement=placement, **END_ARGS)
+    placement_endings.end_placement(
+        actor=world.officer_a, at=LATER, placement=placement, **END_ARGS
+    )
     follow_up = placement.follow_ups.get(weeks_after=6)
     at = dt.datetime(2026, 11, 2, 12, tzinfo=dt.UTC)
     data = {
@@ -637,19 +664,25 @@ def test_follow_up_is_recorded_once(world):
         "destination_sustained": False,
         "note": "Attending mornings only",
     }
-    done = services.record_follow_up(actor=world.officer_a, at=at, follow_up=follow_up, data=data)
+    done = placement_follow_ups.record_follow_up(
+        actor=world.officer_a, at=at, follow_up=follow_up, data=data
+    )
     assert (done.still_attending, done.destination_sustained) == (True, False)
     assert placement.events.filter(kind=EventKind.FOLLOW_UP_RECORDED).exists()
-    with pytest.raises(services.PlacementInvalid) as excinfo:
-        services.record_follow_up(actor=world.officer_a, at=at, follow_up=follow_up, data=data)
-    assert _errors(excinfo) == {None: [services.FOLLOW_UP_DONE]}
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
+        placement_follow_ups.record_follow_up(
+            actor=world.officer_a, at=at, follow_up=follow_up, data=data
+        )
+    assert _errors(excinfo) == {None: [placement_messages.FOLLOW_UP_DONE]}
 
 
 def test_follow_up_needs_its_answers(world):
     placement = _active(world)
-    services.end_placement(actor=world.officer_a, at=LATER, placement=placement, **END_ARGS)
-    with pytest.raises(services.PlacementInvalid) as excinfo:
-        services.record_follow_up(
+    placement_endings.end_placement(
+        actor=world.officer_a, at=LATER, placement=placement, **END_ARGS
+    )
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
+        placement_follow_ups.record_follow_up(
             actor=world.officer_a,
             at=LATER,
             follow_up=placement.follow_ups.first(),
@@ -663,12 +696,12 @@ def test_follow_up_needs_its_answers(world):
 
 def test_outcome_needs_description_measure_baseline_and_target(world):
     placement = _active(world)
-    with pytest.raises(services.PlacementInvalid) as excinfo:
-        services.add_outcome(
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
+        placement_outcomes.add_outcome(
             actor=world.officer_a, at=AT, placement=placement, data={"description": "Read more"}
         )
     assert set(_errors(excinfo)) == {"measure", "baseline", "target"}
-    outcome = services.add_outcome(
+    outcome = placement_outcomes.add_outcome(
         actor=world.officer_a,
         at=AT,
         placement=placement,
@@ -687,26 +720,28 @@ def test_outcome_change_with_a_stale_version_is_refused(world):
     placement = _active(world)
     outcome = OutcomeFactory(placement=placement)
     data = {"description": "Read more", "measure": "Reading age", "baseline": "9y", "target": "12y"}
-    services.change_outcome(
+    placement_outcomes.change_outcome(
         actor=world.officer_a, at=AT, outcome=outcome, data=data, expected_version=1
     )
-    with pytest.raises(services.PlacementChangedElsewhere):
-        services.change_outcome(
+    with pytest.raises(placement_errors.PlacementChangedElsewhere):
+        placement_outcomes.change_outcome(
             actor=world.officer_a, at=AT, outcome=outcome, data=data, expected_version=1
         )
 
 
 def test_passport_is_written_then_updated(world):
     placement = _active(world)
-    with pytest.raises(services.PlacementInvalid):
-        services.update_passport(actor=world.officer_a, at=AT, placement=placement, data={})
-    services.update_passport(
+    with pytest.raises(placement_errors.PlacementInvalid):
+        placement_passport.update_passport(
+            actor=world.officer_a, at=AT, placement=placement, data={}
+        )
+    placement_passport.update_passport(
         actor=world.officer_a,
         at=AT,
         placement=placement,
         data={"needs": "Dyslexia", "what_helps": "Quiet room"},
     )
-    passport = services.update_passport(
+    passport = placement_passport.update_passport(
         actor=world.officer_a,
         at=AT,
         placement=placement,
@@ -735,7 +770,7 @@ def _review(world, placement, **changes):
         "decision": "CONTINUE",
     }
     data.update(changes)
-    return services.record_review(
+    return placement_reviews.record_review(
         actor=world.officer_a, at=REVIEW_AT, placement=placement, data=data
     )
 
@@ -758,30 +793,32 @@ def test_review_scores_every_outcome_and_sets_the_next_review(world, reviewed):
 def test_review_lists_the_outcomes_not_scored(world, reviewed):
     reading = reviewed.outcomes.get(description="Reading")
     attendance = reviewed.outcomes.get(description="Attendance")
-    with pytest.raises(services.ReviewInvalid) as excinfo:
+    with pytest.raises(placement_errors.ReviewInvalid) as excinfo:
         _review(world, reviewed, scores={attendance.pk: 4})
-    assert _errors(excinfo)["scores"] == [services.SCORES_MISSING.format(missing="Reading")]
-    with pytest.raises(services.ReviewInvalid) as excinfo:
+    assert _errors(excinfo)["scores"] == [
+        placement_messages.SCORES_MISSING.format(missing="Reading")
+    ]
+    with pytest.raises(placement_errors.ReviewInvalid) as excinfo:
         _review(world, reviewed, scores={attendance.pk: 4, reading.pk: 6})
-    assert _errors(excinfo)[f"score_{reading.pk}"] == [services.SCORE_INVALID]
+    assert _errors(excinfo)[f"score_{reading.pk}"] == [placement_messages.SCORE_INVALID]
 
 
 def test_review_needs_outcomes_to_score(world):
-    with pytest.raises(services.ReviewInvalid) as excinfo:
+    with pytest.raises(placement_errors.ReviewInvalid) as excinfo:
         _review(world, _active(world))
-    assert _errors(excinfo)[None] == [services.REVIEW_NEEDS_OUTCOMES]
+    assert _errors(excinfo)[None] == [placement_messages.REVIEW_NEEDS_OUTCOMES]
 
 
 def test_review_only_of_an_active_placement(world, reviewed):
     reviewed.status = "PLANNED"
     reviewed.save()
-    with pytest.raises(services.ReviewInvalid) as excinfo:
+    with pytest.raises(placement_errors.ReviewInvalid) as excinfo:
         _review(world, reviewed)
-    assert _errors(excinfo) == {None: [services.REVIEW_ONLY_ACTIVE]}
+    assert _errors(excinfo) == {None: [placement_messages.REVIEW_ONLY_ACTIVE]}
 
 
 def test_extend_needs_a_reason_and_a_later_end(world, reviewed):
-    with pytest.raises(services.ReviewInvalid) as excinfo:
+    with pytest.raises(placement_errors.ReviewInvalid) as excinfo:
         _review(world, reviewed, decision="EXTEND", new_planned_end_date=WEEKS_10)
     assert set(_errors(excinfo)) == {"decision_reason", "new_planned_end_date"}
     later = WEEKS_10 + dt.timedelta(weeks=4)
@@ -798,9 +835,9 @@ def test_extend_needs_a_reason_and_a_later_end(world, reviewed):
 
 
 def test_change_tier_needs_a_different_tier(world, reviewed):
-    with pytest.raises(services.ReviewInvalid) as excinfo:
+    with pytest.raises(placement_errors.ReviewInvalid) as excinfo:
         _review(world, reviewed, decision="CHANGE_TIER", new_tier=2)
-    assert _errors(excinfo) == {"new_tier": [services.NEW_TIER_SAME]}
+    assert _errors(excinfo) == {"new_tier": [placement_messages.NEW_TIER_SAME]}
     _review(
         world, reviewed, decision="CHANGE_TIER", new_tier=3, decision_reason="Moving on to college"
     )
@@ -825,7 +862,7 @@ def test_review_cadence_is_configurable_by_tier(world, reviewed, settings):
     ],
 )
 def test_review_input_rules(world, reviewed, changes, field):
-    with pytest.raises(services.ReviewInvalid) as excinfo:
+    with pytest.raises(placement_errors.ReviewInvalid) as excinfo:
         _review(world, reviewed, **changes)
     assert field in _errors(excinfo)
 
@@ -848,7 +885,7 @@ def test_two_officers_saving_at_once_do_not_overwrite_each_other(world, setting)
     def save(actor, text):
         try:
             barrier.wait()
-            services.update_plan(
+            placement_plan.update_plan(
                 actor=actor,
                 at=AT,
                 placement=placement,
@@ -856,7 +893,7 @@ def test_two_officers_saving_at_once_do_not_overwrite_each_other(world, setting)
                 expected_version=1,
             )
             outcomes.append("saved")
-        except services.PlacementChangedElsewhere:
+        except placement_errors.PlacementChangedElsewhere:
             outcomes.append("refused")
         finally:
             connections.close_all()
@@ -902,17 +939,17 @@ def _approve(world, referral, cost, provider=None):
 
 
 def test_plan_needs_an_exit_plan(world, setting):
-    with pytest.raises(services.PlacementInvalid) as excinfo:
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
         _create(world, setting, exit_plan="  ")
-    assert _errors(excinfo)["exit_plan"] == [services.EXIT_PLAN_NEEDED]
+    assert _errors(excinfo)["exit_plan"] == [placement_messages.EXIT_PLAN_NEEDED]
 
 
 def test_plan_costing_other_than_the_panel_approved_needs_a_reason(world, setting):
     _approve(world, setting.referral, "450")  # the rate makes 25 hours £500
-    with pytest.raises(services.PlacementInvalid) as excinfo:
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
         _create(world, setting)
     assert _errors(excinfo)["cost_difference_reason"] == [
-        services.COST_DIFFERS_REASON_NEEDED.format(cost="£500", approved="£450")
+        placement_messages.COST_DIFFERS_REASON_NEEDED.format(cost="£500", approved="£450")
     ]
     placement = _create(
         world, setting, cost_difference_reason="Two more hours of maths agreed with the family"
@@ -941,18 +978,23 @@ def test_plan_priced_case_by_case_carries_the_panel_cost(world, setting):
     [
         (
             dt.date(2026, 11, 15),
-            services.WEEKEND_NOT_SCHOOL_DAY.format(date="15 November 2026", weekday="Sunday"),
+            placement_messages.WEEKEND_NOT_SCHOOL_DAY.format(
+                date="15 November 2026", weekday="Sunday"
+            ),
         ),
-        (dt.date(2026, 10, 28), services.HOLIDAY_NOT_SCHOOL_DAY.format(date="28 October 2026")),
+        (
+            dt.date(2026, 10, 28),
+            placement_messages.HOLIDAY_NOT_SCHOOL_DAY.format(date="28 October 2026"),
+        ),
     ],
 )
 def test_planned_and_actual_end_dates_are_school_days(world, setting, day, message):
-    with pytest.raises(services.PlacementInvalid) as excinfo:
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
         _create(world, setting, planned_end_date=day)
     assert _errors(excinfo)["planned_end_date"] == [message]
     placement = _active(world)
-    with pytest.raises(services.PlacementInvalid) as excinfo:
-        services.end_placement(
+    with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
+        placement_endings.end_placement(
             actor=world.officer_a,
             at=dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC),
             placement=placement,
@@ -963,7 +1005,7 @@ def test_planned_and_actual_end_dates_are_school_days(world, setting, day, messa
 
 def test_follow_ups_are_refused_before_six_and_twelve_weeks_after_the_end(world):
     placement = _active(world)
-    services.end_placement(
+    placement_endings.end_placement(
         actor=world.officer_a, at=LATER, placement=placement, **END_ARGS
     )  # ended 14 September
     answers = {"still_attending": True, "destination_sustained": True}
@@ -973,17 +1015,17 @@ def test_follow_ups_are_refused_before_six_and_twelve_weeks_after_the_end(world)
         (12, dt.date(2026, 12, 4), "7 December 2026"),
     ):
         follow_up = placement.follow_ups.get(weeks_after=weeks)
-        with pytest.raises(services.PlacementInvalid) as excinfo:
-            services.record_follow_up(
+        with pytest.raises(placement_errors.PlacementInvalid) as excinfo:
+            placement_follow_ups.record_follow_up(
                 actor=world.officer_a,
                 at=at,
                 follow_up=follow_up,
                 data={**answers, "done_date": early},
             )
         assert _errors(excinfo)["done_date"] == [
-            services.FOLLOW_UP_TOO_EARLY.format(weeks=weeks, due=due)
+            placement_messages.FOLLOW_UP_TOO_EARLY.format(weeks=weeks, due=due)
         ]
-        services.record_follow_up(
+        placement_follow_ups.record_follow_up(
             actor=world.officer_a,
             at=at,
             follow_up=follow_up,
@@ -992,9 +1034,9 @@ def test_follow_ups_are_refused_before_six_and_twelve_weeks_after_the_end(world)
 
 
 def test_review_needs_the_child_and_family_views_or_why_not(world, reviewed):
-    with pytest.raises(services.ReviewInvalid) as excinfo:
+    with pytest.raises(placement_errors.ReviewInvalid) as excinfo:
         _review(world, reviewed, family_views="")
-    assert _errors(excinfo)["views_not_obtained_reason"] == [services.REVIEW_VIEWS_NEEDED]
+    assert _errors(excinfo)["views_not_obtained_reason"] == [placement_messages.REVIEW_VIEWS_NEEDED]
     review = _review(
         world, reviewed, family_views="", views_not_obtained_reason="Mum could not be reached"
     )
@@ -1005,7 +1047,7 @@ def test_review_needs_the_child_and_family_views_or_why_not(world, reviewed):
 
 
 def test_an_extension_ends_on_a_school_day(world, reviewed):
-    with pytest.raises(services.ReviewInvalid) as excinfo:
+    with pytest.raises(placement_errors.ReviewInvalid) as excinfo:
         _review(
             world,
             reviewed,
@@ -1014,7 +1056,7 @@ def test_an_extension_ends_on_a_school_day(world, reviewed):
             new_planned_end_date=dt.date(2026, 12, 20),
         )
     assert _errors(excinfo)["new_planned_end_date"] == [
-        services.WEEKEND_NOT_SCHOOL_DAY.format(date="20 December 2026", weekday="Sunday")
+        placement_messages.WEEKEND_NOT_SCHOOL_DAY.format(date="20 December 2026", weekday="Sunday")
     ]
 
 
@@ -1033,13 +1075,13 @@ def test_a_placement_on_a_contract_costs_what_the_contract_says(world, setting):
     placement.refresh_from_db()
     assert placement.weekly_cost == Decimal("500.00")  # £20 × 25 hours
     try:
-        changed = services.update_plan(
+        changed = placement_plan.update_plan(
             actor=world.officer_a,
             at=AT,
             placement=placement,
             data={"hours_per_week": Decimal(30)},
             expected_version=placement.version,
         )
-    except services.PlacementInvalid as invalid:
+    except placement_errors.PlacementInvalid as invalid:
         raise AssertionError(invalid.errors) from None
     assert changed.weekly_cost == Decimal("600.00")  # £20 × 30 hours

@@ -5,8 +5,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from aptrack.placements import services
 from aptrack.placements.models import FollowUp, Placement
+from aptrack.placements.services import endings as placement_endings
+from aptrack.placements.services import messages as placement_messages
+from aptrack.placements.services import passport as placement_passport
 from aptrack.placements.tests.factories import START, OutcomeFactory, PlanFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +134,7 @@ def test_hours_over_a_week_are_shown_with_the_error_summary(client, world, setti
     client.force_login(world.officer_a)
     url = reverse("placements:new") + f"?referral={setting.referral.pk}"
     body = _error_summary(client.post(url, _plan_post(setting, hours_per_week="41")))
-    assert services.HOURS_OVER_WEEK in body
+    assert placement_messages.HOURS_OVER_WEEK in body
     assert 'href="#id_hours_per_week"' in body
     assert not Placement.objects.filter(child=world.child_a2).exists()
 
@@ -143,7 +145,7 @@ def test_referral_not_approved_is_shown_with_the_error_summary(client, world, se
     client.force_login(world.officer_a)
     url = reverse("placements:new") + f"?referral={setting.referral.pk}"
     body = _error_summary(client.post(url, _plan_post(setting)))
-    assert services.REFERRAL_NOT_APPROVED in body
+    assert placement_messages.REFERRAL_NOT_APPROVED in body
 
 
 def test_referral_of_another_la_is_missing(client, world, setting):
@@ -257,7 +259,7 @@ def test_passport_written_and_empty_refused(client, world, active):
     client.force_login(world.officer_a)
     url = reverse("placements:passport", args=[active.pk])
     body = _error_summary(client.post(url, {"version": "1"}))
-    assert services.PASSPORT_EMPTY in body
+    assert placement_messages.PASSPORT_EMPTY in body
     assert (
         client.post(url, {"needs": "Dyslexia", "contacts": "Mum", "version": "1"}).status_code
         == 302
@@ -323,7 +325,7 @@ def test_end_with_bad_date_shown_then_ended(client, world, active):
 
 
 def test_follow_up_recorded_and_missing_answer_shown(client, world, active):
-    services.end_placement(
+    placement_endings.end_placement(
         actor=world.officer_a,
         at=TODAY,
         placement=active,
@@ -341,7 +343,7 @@ def test_follow_up_recorded_and_missing_answer_shown(client, world, active):
                 url, {**_date("done_date", dt.date(2026, 11, 11)), "still_attending": "yes"}
             )
         )
-        assert services.SUSTAINED_NEEDED in body
+        assert placement_messages.SUSTAINED_NEEDED in body
         response = client.post(
             url,
             {
@@ -360,7 +362,7 @@ def test_follow_up_recorded_and_missing_answer_shown(client, world, active):
 
 def test_timeline_shows_referral_and_placement_in_moj_timeline(client, world, active):
     ReferralFactory(child=world.child_a2, referrer=world.officer_a)
-    services.update_passport(
+    placement_passport.update_passport(
         actor=world.officer_a, at=TODAY, placement=active, data={"needs": "Quiet"}
     )
     client.force_login(world.officer_a)

@@ -5,8 +5,10 @@ import pytest
 from aptrack.audit.models import AuditAction, AuditEvent
 from aptrack.organisations.tests.factories import la
 from aptrack.providers.models import ProviderApproval
-from aptrack.quality import selectors, services
 from aptrack.quality.models import CheckType, ComplianceCheck, ComplianceOverride
+from aptrack.quality.selectors import compliance as compliance_selectors
+from aptrack.quality.services import compliance as compliance_services
+from aptrack.quality.services import errors as errors_services
 from aptrack.quality.tests.conftest import AT, ON
 from aptrack.quality.tests.factories import ProviderFactory, add_check, make_compliant
 
@@ -17,7 +19,7 @@ DAY = dt.timedelta(days=1)
 def _record(actor, provider, check_type=CheckType.INSURANCE, **overrides):
     data = {"evidence_date": ON - 10 * DAY, "expiry_date": ON + 300 * DAY}
     data.update(overrides)
-    return services.record_compliance_check(
+    return compliance_services.record_compliance_check(
         actor=actor, at=AT, provider=provider, check_type=check_type, **data
     )
 
@@ -26,7 +28,7 @@ def _record(actor, provider, check_type=CheckType.INSURANCE, **overrides):
 
 
 def test_provider_with_no_evidence_is_not_compliant_with_every_check_missing(px):
-    status = selectors.get_compliance(provider=px, on=ON)
+    status = compliance_selectors.get_compliance(provider=px, on=ON)
     assert status.compliant is False
     assert status.missing == list(CheckType)
     assert status.expired == []
@@ -34,19 +36,19 @@ def test_provider_with_no_evidence_is_not_compliant_with_every_check_missing(px)
 
 def test_provider_with_every_check_in_date_is_compliant(world, px):
     make_compliant(px, world.officer_a, on=ON)
-    status = selectors.get_compliance(provider=px, on=ON)
+    status = compliance_selectors.get_compliance(provider=px, on=ON)
     assert status.compliant is True
     assert status.missing == status.expired == status.expiring_soon == []
-    assert selectors.is_provider_compliant(px, ON) is True
+    assert compliance_selectors.is_provider_compliant(px, ON) is True
 
 
 def test_one_missing_check_makes_the_provider_not_compliant(world, px):
     make_compliant(px, world.officer_a, on=ON)
     ComplianceCheck.objects.filter(provider=px, check_type=CheckType.FIRE_RISK).delete()
-    status = selectors.get_compliance(provider=px, on=ON)
+    status = compliance_selectors.get_compliance(provider=px, on=ON)
     assert status.compliant is False
     assert status.missing == [CheckType.FIRE_RISK]
-    assert selectors.is_provider_compliant(px, ON) is False
+    assert compliance_selectors.is_provider_compliant(px, ON) is False
 
 
 def test_evidence_expired_before_the_date_makes_the_provider_not_compliant(world, px):
@@ -54,7 +56,7 @@ def test_evidence_expired_before_the_date_makes_the_provider_not_compliant(world
     ComplianceCheck.objects.filter(provider=px, check_type=CheckType.INSURANCE).update(
         expiry_date=ON - DAY
     )
-    status = selectors.get_compliance(provider=px, on=ON)
+    status = compliance_selectors.get_compliance(provider=px, on=ON)
     assert status.compliant is False
     assert [c.check_type for c in status.expired] == [CheckType.INSURANCE]
     assert "Insurance: expired 1 March 2026" in status.gaps
@@ -65,7 +67,7 @@ def test_evidence_expiring_on_the_date_itself_is_still_in_date(world, px):
     ComplianceCheck.objects.filter(provider=px, check_type=CheckType.INSURANCE).update(
         expiry_date=ON
     )
-    status = selectors.get_compliance(provider=px, on=ON)
+    status = compliance_selectors.get_compliance(provider=px, on=ON)
     assert status.compliant is True
     assert [c.check_type for c in status.expiring_soon] == [CheckType.INSURANCE]
 
@@ -73,8 +75,8 @@ def test_evidence_expiring_on_the_date_itself_is_still_in_date(world, px):
 def test_compliance_is_judged_on_the_date_asked_about(world, px):
     """A placement starting later needs the evidence still in date on its start date."""
     make_compliant(px, world.officer_a, on=ON, days_left=10)
-    assert selectors.is_provider_compliant(px, ON) is True
-    assert selectors.is_provider_compliant(px, ON + 11 * DAY) is False
+    assert compliance_selectors.is_provider_compliant(px, ON) is True
+    assert compliance_selectors.is_provider_compliant(px, ON + 11 * DAY) is False
 
 
 def test_evidence_within_30_days_of_expiry_is_expiring_soon(world, px):
@@ -85,9 +87,12 @@ def test_evidence_within_30_days_of_expiry_is_expiring_soon(world, px):
     ComplianceCheck.objects.filter(provider=px, check_type=CheckType.DSL).update(
         expiry_date=ON + 31 * DAY
     )
-    rows = {row.check_type: row.state for row in selectors.get_compliance(provider=px, on=ON).rows}
-    assert rows[CheckType.PREMISES] == selectors.CheckState.EXPIRING_SOON
-    assert rows[CheckType.DSL] == selectors.CheckState.IN_DATE
+    rows = {
+        row.check_type: row.state
+        for row in compliance_selectors.get_compliance(provider=px, on=ON).rows
+    }
+    assert rows[CheckType.PREMISES] == compliance_selectors.CheckState.EXPIRING_SOON
+    assert rows[CheckType.DSL] == compliance_selectors.CheckState.IN_DATE
 
 
 # --- recording evidence --------------------------------------------------------------------
@@ -101,14 +106,14 @@ def test_new_evidence_supersedes_the_old_and_keeps_it_as_history(world, px):
     assert old.superseded_at == AT
     assert new.is_current
     assert ComplianceCheck.objects.filter(provider=px, check_type=CheckType.INSURANCE).count() == 2
-    assert [c.pk for c in selectors.list_check_history(provider=px)] == [new.pk, old.pk]
+    assert [c.pk for c in compliance_selectors.list_check_history(provider=px)] == [new.pk, old.pk]
     row = next(
         r
-        for r in selectors.get_compliance(provider=px, on=ON).rows
+        for r in compliance_selectors.get_compliance(provider=px, on=ON).rows
         if r.check_type == CheckType.INSURANCE
     )
     assert row.check == new
-    assert row.state == selectors.CheckState.IN_DATE
+    assert row.state == compliance_selectors.CheckState.IN_DATE
 
 
 def test_recording_evidence_is_audited_without_a_child(world, px):
@@ -120,15 +125,15 @@ def test_recording_evidence_is_audited_without_a_child(world, px):
 
 
 def test_designated_safeguarding_lead_needs_a_name(world, px):
-    with pytest.raises(services.QualityInvalid) as error:
+    with pytest.raises(errors_services.QualityInvalid) as error:
         _record(world.officer_a, px, CheckType.DSL)
-    assert error.value.errors == {"named_person": [services.NAMED_PERSON_NEEDED]}
+    assert error.value.errors == {"named_person": [compliance_services.NAMED_PERSON_NEEDED]}
     check = _record(world.officer_a, px, CheckType.DSL, named_person="  Sam Lead ")
     assert check.named_person == "Sam Lead"
 
 
 def test_expiry_must_be_after_the_evidence_date_and_evidence_not_in_the_future(world, px):
-    with pytest.raises(services.QualityInvalid) as error:
+    with pytest.raises(errors_services.QualityInvalid) as error:
         _record(world.officer_a, px, evidence_date=ON + DAY, expiry_date=ON + DAY)
     assert set(error.value.errors) == {"evidence_date", "expiry_date"}
     assert not ComplianceCheck.objects.exists()
@@ -140,7 +145,7 @@ def test_provider_staff_can_record_evidence_for_their_own_provider(world, px):
 
 
 def test_provider_staff_cannot_record_evidence_for_another_provider(world, px, pz):
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(errors_services.NotAllowed):
         _record(world.provider_x, pz)
     assert not ComplianceCheck.objects.exists()
 
@@ -153,7 +158,7 @@ def test_any_la_role_can_record_evidence_for_any_provider(world, px):
 
 @pytest.mark.parametrize("persona", ["analyst", "school_y", "social_worker", "panel_member"])
 def test_other_roles_cannot_record_evidence(world, px, persona):
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(errors_services.NotAllowed):
         _record(getattr(world, persona), px)
 
 
@@ -180,17 +185,17 @@ def test_expiring_list_covers_the_next_30_days_of_the_las_providers(world, px, p
     hackney = add_check(
         pz, officer, CheckType.INSURANCE, evidence_date=ON - 300 * DAY, expiry_date=ON + DAY
     )
-    assert selectors.list_expiring(la_id=la("838").pk, on=ON) == [today, last]
+    assert compliance_selectors.list_expiring(la_id=la("838").pk, on=ON) == [today, last]
     # ...until Dorset gives it a standing on its framework.
     ProviderApproval.objects.create(provider=pz, local_authority=la("838"))
-    assert selectors.list_expiring(la_id=la("838").pk, on=ON) == [today, hackney, last]
-    assert selectors.list_expiring(la_id=la("838").pk, on=ON, days=1) == [today, hackney]
+    assert compliance_selectors.list_expiring(la_id=la("838").pk, on=ON) == [today, hackney, last]
+    assert compliance_selectors.list_expiring(la_id=la("838").pk, on=ON, days=1) == [today, hackney]
 
 
 def test_not_compliant_list_holds_only_the_las_providers_that_fail(world, px, pz):
     compliant = ProviderFactory(home_la=la("838"))
     make_compliant(compliant, world.officer_a, on=ON)
-    rows = selectors.list_not_compliant(la_id=la("838").pk, on=ON)
+    rows = compliance_selectors.list_not_compliant(la_id=la("838").pk, on=ON)
     assert [row.provider for row in rows] == [px]
 
 
@@ -198,7 +203,7 @@ def test_not_compliant_list_holds_only_the_las_providers_that_fail(world, px, pz
 
 
 def test_manager_can_override_non_compliance_with_a_reason(world, px):
-    override = services.override_non_compliance(
+    override = compliance_services.override_non_compliance(
         actor=world.manager_a,
         at=AT,
         provider=px,
@@ -208,27 +213,29 @@ def test_manager_can_override_non_compliance_with_a_reason(world, px):
     assert override.by == world.manager_a
     assert CheckType.INSURANCE.value in override.gaps["missing"]
     assert AuditEvent.objects.filter(object_type="quality.ComplianceOverride").count() == 1
-    assert selectors.list_overrides(provider=px, la_id=la("838").pk) == [override]
+    assert compliance_selectors.list_overrides(provider=px, la_id=la("838").pk) == [override]
 
 
 @pytest.mark.parametrize("persona", ["officer_a", "qa_lead_a", "provider_x", "analyst"])
 def test_only_an_la_manager_can_override_non_compliance(world, px, persona):
-    with pytest.raises(services.NotAllowed):
-        services.override_non_compliance(
+    with pytest.raises(errors_services.NotAllowed):
+        compliance_services.override_non_compliance(
             actor=getattr(world, persona), at=AT, provider=px, reason="Need"
         )
     assert not ComplianceOverride.objects.exists()
 
 
 def test_override_needs_a_reason(world, px):
-    with pytest.raises(services.QualityInvalid) as error:
-        services.override_non_compliance(actor=world.manager_a, at=AT, provider=px, reason="   ")
-    assert error.value.errors == {"reason": [services.REASON_NEEDED]}
+    with pytest.raises(errors_services.QualityInvalid) as error:
+        compliance_services.override_non_compliance(
+            actor=world.manager_a, at=AT, provider=px, reason="   "
+        )
+    assert error.value.errors == {"reason": [compliance_services.REASON_NEEDED]}
 
 
 def test_compliant_provider_needs_no_override(world, px):
     make_compliant(px, world.officer_a, on=ON)
-    with pytest.raises(services.OverrideNotNeeded):
-        services.override_non_compliance(
+    with pytest.raises(compliance_services.OverrideNotNeeded):
+        compliance_services.override_non_compliance(
             actor=world.manager_a, at=AT, provider=px, reason="Just in case"
         )

@@ -2,8 +2,11 @@ import pytest
 
 from aptrack.audit.models import AuditEvent
 from aptrack.organisations.tests.factories import la
-from aptrack.quality import selectors, services
 from aptrack.quality.models import Framework, Grade, Standard
+from aptrack.quality.selectors import frameworks as frameworks_selectors
+from aptrack.quality.selectors import visits as visits_selectors
+from aptrack.quality.services import errors as errors_services
+from aptrack.quality.services import frameworks as frameworks_services
 from aptrack.quality.tests.conftest import AT, ON
 from aptrack.quality.tests.factories import DFE_FRAMEWORK, LOCAL_TEMPLATE, make_visit, national
 
@@ -11,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _copy(world, source=None, **kwargs):
-    return services.copy_framework(
+    return frameworks_services.copy_framework(
         actor=world.qa_lead_a,
         at=AT,
         la=la("838"),
@@ -23,11 +26,15 @@ def _copy(world, source=None, **kwargs):
 def _add(world, framework, **overrides):
     data = {"area_number": 2, "area_title": "", "code": "2.9", "text": "Staff know the fire plan"}
     data.update(overrides)
-    return services.add_standard(actor=world.qa_lead_a, at=AT, framework=framework, **data)
+    return frameworks_services.add_standard(
+        actor=world.qa_lead_a, at=AT, framework=framework, **data
+    )
 
 
 def test_the_dfe_framework_is_seeded_with_its_four_areas():
-    areas = selectors.group_by_area(selectors.list_standards(framework=national(DFE_FRAMEWORK)))
+    areas = frameworks_selectors.group_by_area(
+        frameworks_selectors.list_standards(framework=national(DFE_FRAMEWORK))
+    )
     assert [(a.number, a.title) for a in areas] == [
         (1, "Safeguarding and wellbeing"),
         (2, "Health and safety"),
@@ -50,33 +57,35 @@ def test_copying_a_framework_gives_the_la_its_own_editable_copy(world):
     assert copy.owner_la == la("838")
     assert copy.based_on == source
     assert copy.name == f"{LOCAL_TEMPLATE} (Dorset)"
-    assert [(s.code, s.text) for s in selectors.list_standards(framework=copy)] == [
-        (s.code, s.text) for s in selectors.list_standards(framework=source)
+    assert [(s.code, s.text) for s in frameworks_selectors.list_standards(framework=copy)] == [
+        (s.code, s.text) for s in frameworks_selectors.list_standards(framework=source)
     ]
     assert AuditEvent.objects.filter(
         object_type="quality.Framework", object_id=str(copy.pk)
     ).exists()
-    assert [f.pk for f in selectors.list_frameworks(la_id=la("838").pk)][-1] == copy.pk
-    assert copy.pk not in [f.pk for f in selectors.list_frameworks(la_id=la("204").pk)]
+    assert [f.pk for f in frameworks_selectors.list_frameworks(la_id=la("838").pk)][-1] == copy.pk
+    assert copy.pk not in [f.pk for f in frameworks_selectors.list_frameworks(la_id=la("204").pk)]
 
 
 def test_an_la_cannot_have_two_frameworks_of_the_same_name(world):
     _copy(world, name="Dorset QA")
-    with pytest.raises(services.QualityInvalid):
+    with pytest.raises(errors_services.QualityInvalid):
         _copy(world, name="Dorset QA")
 
 
 @pytest.mark.parametrize("persona", ["officer_a", "provider_x", "analyst"])
 def test_only_managers_and_qa_leads_copy_frameworks(world, persona):
-    with pytest.raises(services.NotAllowed):
-        services.copy_framework(
+    with pytest.raises(errors_services.NotAllowed):
+        frameworks_services.copy_framework(
             actor=getattr(world, persona), at=AT, la=la("838"), source=national()
         )
 
 
 def test_a_framework_cannot_be_copied_into_another_la(world):
-    with pytest.raises(services.NotAllowed):
-        services.copy_framework(actor=world.qa_lead_a, at=AT, la=la("204"), source=national())
+    with pytest.raises(errors_services.NotAllowed):
+        frameworks_services.copy_framework(
+            actor=world.qa_lead_a, at=AT, la=la("204"), source=national()
+        )
 
 
 def test_adding_a_standard_puts_it_last_in_its_area(world):
@@ -84,7 +93,9 @@ def test_adding_a_standard_puts_it_last_in_its_area(world):
     standard = _add(world, copy)
     area_two = [
         a
-        for a in selectors.group_by_area(selectors.list_standards(framework=copy))
+        for a in frameworks_selectors.group_by_area(
+            frameworks_selectors.list_standards(framework=copy)
+        )
         if a.number == 2
     ][0]
     assert area_two.items[-1] == standard
@@ -103,7 +114,7 @@ def test_adding_a_standard_puts_it_last_in_its_area(world):
 )
 def test_a_bad_standard_is_refused(world, overrides, field):
     copy = _copy(world)
-    with pytest.raises(services.QualityInvalid) as error:
+    with pytest.raises(errors_services.QualityInvalid) as error:
         _add(world, copy, **overrides)
     assert field in error.value.errors
 
@@ -117,7 +128,7 @@ def test_a_new_area_needs_a_title_and_then_takes_standards(world):
 def test_changing_a_standard_and_renaming_its_area(world):
     copy = _copy(world)
     standard = copy.standards.get(code="2.1")
-    changed = services.update_standard(
+    changed = frameworks_services.update_standard(
         actor=world.qa_lead_a,
         at=AT,
         standard=standard,
@@ -136,7 +147,7 @@ def test_changing_a_standard_and_renaming_its_area(world):
 def test_removing_an_unjudged_standard_deletes_it(world):
     copy = _copy(world)
     standard = copy.standards.get(code="2.1")
-    services.remove_standard(actor=world.qa_lead_a, at=AT, standard=standard)
+    frameworks_services.remove_standard(actor=world.qa_lead_a, at=AT, standard=standard)
     assert not Standard.objects.filter(pk=standard.pk).exists()
 
 
@@ -148,27 +159,29 @@ def test_removing_a_judged_standard_retires_it_and_the_visit_keeps_it(world):
         ProviderFactory(), world.qa_lead_a, visit_date=ON, framework=copy, completed=True
     )
     standard = copy.standards.get(code="2.1")
-    services.remove_standard(actor=world.qa_lead_a, at=AT, standard=standard)
+    frameworks_services.remove_standard(actor=world.qa_lead_a, at=AT, standard=standard)
     standard.refresh_from_db()
     assert standard.retired_at == AT
-    assert standard not in selectors.list_standards(framework=copy)
-    assert standard in selectors.list_visit_standards(visit=visit)
-    assert selectors.list_judgements(visit=visit)[standard.pk].grade == Grade.GOOD
+    assert standard not in frameworks_selectors.list_standards(framework=copy)
+    assert standard in visits_selectors.list_visit_standards(visit=visit)
+    assert visits_selectors.list_judgements(visit=visit)[standard.pk].grade == Grade.GOOD
     # The code is free again for a new standard.
     _add(world, copy, code="2.1", area_title="")
 
 
 def test_national_frameworks_and_other_las_frameworks_cannot_be_edited(world):
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(errors_services.NotAllowed):
         _add(world, national())
     hackney_lead = world.officer_b
     hackney_lead.role = "QA_LEAD"
     hackney_lead.save()
-    hackney = services.copy_framework(actor=hackney_lead, at=AT, la=la("204"), source=national())
-    with pytest.raises(services.NotAllowed):
+    hackney = frameworks_services.copy_framework(
+        actor=hackney_lead, at=AT, la=la("204"), source=national()
+    )
+    with pytest.raises(errors_services.NotAllowed):
         _add(world, hackney)
-    with pytest.raises(services.NotAllowed):
-        services.update_framework(
+    with pytest.raises(errors_services.NotAllowed):
+        frameworks_services.update_framework(
             actor=world.qa_lead_a,
             at=AT,
             framework=hackney,
@@ -180,7 +193,7 @@ def test_national_frameworks_and_other_las_frameworks_cannot_be_edited(world):
 
 def test_renaming_a_framework_checks_the_version(world):
     copy = _copy(world)
-    renamed = services.update_framework(
+    renamed = frameworks_services.update_framework(
         actor=world.manager_a,
         at=AT,
         framework=copy,
@@ -189,8 +202,8 @@ def test_renaming_a_framework_checks_the_version(world):
         expected_version=copy.version,
     )
     assert (renamed.name, renamed.version) == ("Dorset QA", copy.version + 1)
-    with pytest.raises(services.ChangedElsewhere):
-        services.update_framework(
+    with pytest.raises(errors_services.ChangedElsewhere):
+        frameworks_services.update_framework(
             actor=world.manager_a,
             at=AT,
             framework=copy,

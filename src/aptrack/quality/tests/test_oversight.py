@@ -4,8 +4,10 @@ import pytest
 
 from aptrack.organisations.tests.factories import la
 from aptrack.providers.models import ProviderApproval
-from aptrack.quality import selectors, services
 from aptrack.quality.models import Grade, VisitType
+from aptrack.quality.selectors import summary as summary_selectors
+from aptrack.quality.selectors import visits as visits_selectors
+from aptrack.quality.services import visits as visits_services
 from aptrack.quality.tests.conftest import AT, ON
 from aptrack.quality.tests.factories import ProviderFactory, make_compliant, make_visit
 
@@ -20,7 +22,8 @@ def dorset():
 
 def _due(dorset, **kwargs):
     return {
-        row.provider.name: row for row in selectors.list_audits_due(la_id=dorset, on=ON, **kwargs)
+        row.provider.name: row
+        for row in visits_selectors.list_audits_due(la_id=dorset, on=ON, **kwargs)
     }
 
 
@@ -81,7 +84,7 @@ def test_open_actions_past_due(world, px, dorset):
     visit = make_visit(px, world.qa_lead_a, visit_date=ON - 60 * DAY, completed=True)
 
     def add(days):
-        return services.add_action(
+        return visits_services.add_action(
             actor=world.qa_lead_a,
             at=AT,
             visit=visit,
@@ -92,15 +95,15 @@ def test_open_actions_past_due(world, px, dorset):
 
     late, _today, _later = add(-1), add(0), add(5)
     done = add(-2)
-    services.set_action_status(actor=world.qa_lead_a, at=AT, action=done, target="DONE")
-    assert selectors.list_open_actions_past_due(la_id=dorset, on=ON) == [late]
-    assert selectors.list_open_actions_past_due(la_id=la("204").pk, on=ON) == []
+    visits_services.set_action_status(actor=world.qa_lead_a, at=AT, action=done, target="DONE")
+    assert visits_selectors.list_open_actions_past_due(la_id=dorset, on=ON) == [late]
+    assert visits_selectors.list_open_actions_past_due(la_id=la("204").pk, on=ON) == []
 
 
 def test_qa_summary_for_the_quality_board(world, px, dorset, django_assert_max_num_queries):
     other = ProviderFactory(home_la=la("838"), name="Other provider")
     make_compliant(other, world.officer_a, on=dt.date(2026, 8, 31))
-    period = selectors.Period.academic_year(ON)
+    period = summary_selectors.Period.academic_year(ON)
     assert (period.start, period.end) == (dt.date(2025, 9, 1), dt.date(2026, 8, 31))
     audit = make_visit(
         px, world.qa_lead_a, visit_date=dt.date(2025, 10, 1), completed=True, overall=3
@@ -118,7 +121,7 @@ def test_qa_summary_for_the_quality_board(world, px, dorset, django_assert_max_n
     )  # before
     make_visit(px, world.officer_b, visit_date=dt.date(2025, 11, 1), completed=True)  # Hackney's
     make_visit(other, world.qa_lead_a, visit_date=dt.date(2026, 2, 1))  # draft
-    services.add_action(
+    visits_services.add_action(
         actor=world.qa_lead_a,
         at=AT,
         visit=audit,
@@ -128,7 +131,7 @@ def test_qa_summary_for_the_quality_board(world, px, dorset, django_assert_max_n
     )
 
     with django_assert_max_num_queries(8):
-        summary = selectors.qa_summary(la_id=dorset, period=period)
+        summary = summary_selectors.qa_summary(la_id=dorset, period=period)
 
     assert summary.providers_used == 2
     assert summary.compliant_count == 1
@@ -162,7 +165,7 @@ def test_qa_summary_for_the_quality_board(world, px, dorset, django_assert_max_n
 
 def test_a_running_period_is_reported_as_it_stands_on_the_day(world, px, dorset):
     visit = make_visit(px, world.qa_lead_a, visit_date=dt.date(2025, 10, 1), completed=True)
-    services.add_action(
+    visits_services.add_action(
         actor=world.qa_lead_a,
         at=AT,
         visit=visit,
@@ -171,9 +174,9 @@ def test_a_running_period_is_reported_as_it_stands_on_the_day(world, px, dorset)
         due_date=ON + 10 * DAY,
     )
     make_compliant(px, world.officer_a, on=ON, days_left=20)
-    period = selectors.Period.academic_year(ON)
-    today = selectors.qa_summary(la_id=dorset, period=period, as_at=ON)
-    year_end = selectors.qa_summary(la_id=dorset, period=period)
+    period = summary_selectors.Period.academic_year(ON)
+    today = summary_selectors.qa_summary(la_id=dorset, period=period, as_at=ON)
+    year_end = summary_selectors.qa_summary(la_id=dorset, period=period)
     assert (today.as_at, today.compliant_count, today.actions_open_past_due) == (ON, 1, 0)
     assert (year_end.as_at, year_end.compliant_count, year_end.actions_open_past_due) == (
         period.end,

@@ -9,8 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aptrack.organisations.tests.factories import la
-from aptrack.quality import selectors, services
 from aptrack.quality.models import CheckType, ComplianceCheck, QAVisit, Standard
+from aptrack.quality.selectors import frameworks as frameworks_selectors
+from aptrack.quality.selectors import visits as visits_selectors
+from aptrack.quality.services import compliance as compliance_services
+from aptrack.quality.services import frameworks as frameworks_services
+from aptrack.quality.services import visits as visits_services
 from aptrack.quality.states import VisitStatus
 from aptrack.quality.tests.factories import LOCAL_TEMPLATE, make_visit, national
 
@@ -61,7 +65,7 @@ def today():
 
 @pytest.fixture
 def own_framework(world):
-    return services.copy_framework(
+    return frameworks_services.copy_framework(
         actor=world.qa_lead_a, at=timezone.now(), la=la("838"), source=national(LOCAL_TEMPLATE)
     )
 
@@ -161,7 +165,7 @@ def test_bad_evidence_is_reshown_with_the_error_summary(client, world, px, today
     response = client.post(
         reverse("quality:compliance", args=[px.pk]), _evidence(today, check_type="DSL")
     )
-    _assert_error_summary(response, services.NAMED_PERSON_NEEDED)
+    _assert_error_summary(response, compliance_services.NAMED_PERSON_NEEDED)
     assert 'href="#id_named_person"' in response.content.decode()
     assert not ComplianceCheck.objects.exists()
 
@@ -271,7 +275,7 @@ def _record_data(visit, **overrides):
     from aptrack.quality.forms import VisitRecordForm
 
     data = VisitRecordForm.data_from(
-        VisitRecordForm.initial_from(visit, selectors.list_judgements(visit=visit))
+        VisitRecordForm.initial_from(visit, visits_selectors.list_judgements(visit=visit))
     )
     data["version"] = str(visit.version)
     data.update(overrides)
@@ -282,17 +286,17 @@ def test_recording_a_judgement_off_the_scale_is_reshown_with_the_error_summary(
     client, world, px, today
 ):
     visit = make_visit(px, world.qa_lead_a, visit_date=today)
-    first = selectors.list_visit_standards(visit=visit)[0]
+    first = visits_selectors.list_visit_standards(visit=visit)[0]
     response = _as(client, world.qa_lead_a).post(
         reverse("quality:visit", args=[visit.pk]), _record_data(visit, **{f"grade_{first.pk}": "5"})
     )
-    _assert_error_summary(response, services.GRADE_OFF_SCALE)
+    _assert_error_summary(response, visits_services.GRADE_OFF_SCALE)
     assert any(link.endswith(f"grade_{first.pk}") for link in _summary_links(response))
 
 
 def test_recording_and_completing_a_visit(client, world, px, today):
     visit = make_visit(px, world.qa_lead_a, visit_date=today)
-    standards = selectors.list_visit_standards(visit=visit)
+    standards = visits_selectors.list_visit_standards(visit=visit)
     _as(client, world.qa_lead_a)
     grades = {f"grade_{s.pk}": "2" for s in standards}
     response = client.post(
@@ -314,11 +318,13 @@ def test_recording_and_completing_a_visit(client, world, px, today):
 
 def test_completing_an_unjudged_visit_shows_what_is_missing(client, world, px, today):
     visit = make_visit(px, world.qa_lead_a, visit_date=today)
-    first = selectors.list_visit_standards(visit=visit)[0]
+    first = visits_selectors.list_visit_standards(visit=visit)[0]
     response = _as(client, world.qa_lead_a).post(
         reverse("quality:visit_complete", args=[visit.pk]), {"version": str(visit.version)}
     )
-    _assert_error_summary(response, services.OVERALL_NEEDED, "Select a judgement for standard 1.1")
+    _assert_error_summary(
+        response, visits_services.OVERALL_NEEDED, "Select a judgement for standard 1.1"
+    )
     assert any(link.endswith(f"grade_{first.pk}") for link in _summary_links(response))
     visit.refresh_from_db()
     assert visit.status == VisitStatus.DRAFT
@@ -398,7 +404,7 @@ def test_qa_lead_copies_then_adds_changes_and_removes_standards(client, world):
         reverse("quality:framework_copy", args=[national(LOCAL_TEMPLATE).pk]),
         {"name": "Dorset QA framework"},
     )
-    copy = selectors.list_frameworks(la_id=la("838").pk)[-1]
+    copy = frameworks_selectors.list_frameworks(la_id=la("838").pk)[-1]
     assert response["Location"] == reverse("quality:framework", args=[copy.pk])
     response = client.post(
         reverse("quality:standard_new", args=[copy.pk]),

@@ -4,8 +4,12 @@ import pytest
 
 from aptrack.audit.models import AuditEvent
 from aptrack.organisations.tests.factories import la
-from aptrack.quality import selectors, services
 from aptrack.quality.models import Grade, QAVisit, VisitType
+from aptrack.quality.selectors import frameworks as frameworks_selectors
+from aptrack.quality.selectors import visits as visits_selectors
+from aptrack.quality.services import errors as errors_services
+from aptrack.quality.services import frameworks as frameworks_services
+from aptrack.quality.services import visits as visits_services
 from aptrack.quality.states import ActionStatus, VisitStatus
 from aptrack.quality.tests.conftest import AT, ON
 from aptrack.quality.tests.factories import make_visit, national
@@ -22,15 +26,17 @@ def _start(actor, provider, **overrides):
         "visitors": "Jo Smith (QA lead)",
     }
     data.update(overrides)
-    return services.start_visit(actor=actor, at=AT, provider=provider, **data)
+    return visits_services.start_visit(actor=actor, at=AT, provider=provider, **data)
 
 
 def _judge_all(visit, grade=Grade.GOOD):
-    return {s.pk: (grade, "Seen on the day") for s in selectors.list_visit_standards(visit=visit)}
+    return {
+        s.pk: (grade, "Seen on the day") for s in visits_selectors.list_visit_standards(visit=visit)
+    }
 
 
 def _record(actor, visit, *, details=None, judgements=None, version=None):
-    return services.record_visit(
+    return visits_services.record_visit(
         actor=actor,
         at=AT,
         visit=visit,
@@ -51,15 +57,15 @@ def test_starting_a_visit_makes_a_draft_for_the_visitors_la(world, px):
 
 
 def test_provider_staff_cannot_start_a_visit(world, px):
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(errors_services.NotAllowed):
         _start(world.provider_x, px)
 
 
 def test_a_visit_cannot_use_another_las_framework(world, px):
-    hackney = services.copy_framework(
+    hackney = frameworks_services.copy_framework(
         actor=_hackney_lead(world), at=AT, la=la("204"), source=national()
     )
-    with pytest.raises(services.QualityInvalid) as error:
+    with pytest.raises(errors_services.QualityInvalid) as error:
         _start(world.officer_a, px, framework=hackney)
     assert "framework" in error.value.errors
 
@@ -73,7 +79,7 @@ def _hackney_lead(world):
 
 def test_recording_judgements_saves_them_and_bumps_the_version(world, px):
     visit = _start(world.qa_lead_a, px)
-    first = selectors.list_visit_standards(visit=visit)[0]
+    first = visits_selectors.list_visit_standards(visit=visit)[0]
     saved = _record(
         world.qa_lead_a,
         visit,
@@ -82,7 +88,7 @@ def test_recording_judgements_saves_them_and_bumps_the_version(world, px):
     )
     assert saved.version == visit.version + 1
     assert saved.child_feedback == "Feels safe here"
-    judgement = selectors.list_judgements(visit=saved)[first.pk]
+    judgement = visits_selectors.list_judgements(visit=saved)[first.pk]
     assert (judgement.grade, judgement.evidence_notes) == (1, "Single central record seen")
     event = AuditEvent.objects.filter(object_type="quality.QAVisit").order_by("-pk").first()
     assert f"standard {first.code}" in event.changes
@@ -91,20 +97,20 @@ def test_recording_judgements_saves_them_and_bumps_the_version(world, px):
 @pytest.mark.parametrize("grade", [0, 5, -1, 12])
 def test_judgements_must_be_on_the_four_point_scale(world, px, grade):
     visit = _start(world.qa_lead_a, px)
-    first = selectors.list_visit_standards(visit=visit)[0]
-    with pytest.raises(services.QualityInvalid) as error:
+    first = visits_selectors.list_visit_standards(visit=visit)[0]
+    with pytest.raises(errors_services.QualityInvalid) as error:
         _record(world.qa_lead_a, visit, judgements={first.pk: (grade, "")})
-    assert error.value.standard_errors == {first.pk: [services.GRADE_OFF_SCALE]}
-    with pytest.raises(services.QualityInvalid) as error:
+    assert error.value.standard_errors == {first.pk: [visits_services.GRADE_OFF_SCALE]}
+    with pytest.raises(errors_services.QualityInvalid) as error:
         _record(world.qa_lead_a, visit, details={"overall_judgement": grade})
-    assert error.value.errors == {"overall_judgement": [services.GRADE_OFF_SCALE]}
-    assert not selectors.list_judgements(visit=visit)
+    assert error.value.errors == {"overall_judgement": [visits_services.GRADE_OFF_SCALE]}
+    assert not visits_selectors.list_judgements(visit=visit)
 
 
 def test_evidence_notes_need_a_judgement(world, px):
     visit = _start(world.qa_lead_a, px)
-    first = selectors.list_visit_standards(visit=visit)[0]
-    with pytest.raises(services.QualityInvalid) as error:
+    first = visits_selectors.list_visit_standards(visit=visit)[0]
+    with pytest.raises(errors_services.QualityInvalid) as error:
         _record(world.qa_lead_a, visit, judgements={first.pk: (None, "Some notes")})
     assert first.pk in error.value.standard_errors
 
@@ -112,20 +118,20 @@ def test_evidence_notes_need_a_judgement(world, px):
 def test_a_judgement_on_a_standard_outside_the_framework_is_refused(world, px):
     visit = _start(world.qa_lead_a, px)
     other = national("Local QA framework").standards.first()
-    with pytest.raises(services.QualityInvalid):
+    with pytest.raises(errors_services.QualityInvalid):
         _record(world.qa_lead_a, visit, judgements={other.pk: (Grade.GOOD, "")})
 
 
 def test_a_stale_version_is_refused(world, px):
     visit = _start(world.qa_lead_a, px)
     _record(world.qa_lead_a, visit, details={"summary": "First"})
-    with pytest.raises(services.ChangedElsewhere):
+    with pytest.raises(errors_services.ChangedElsewhere):
         _record(world.qa_lead_a, visit, details={"summary": "Second"}, version=visit.version)
 
 
 def test_another_las_officer_cannot_record_the_visit(world, px):
     visit = _start(world.qa_lead_a, px)
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(errors_services.NotAllowed):
         _record(world.officer_b, visit, details={"summary": "Not mine"})
 
 
@@ -134,13 +140,15 @@ def test_another_las_officer_cannot_record_the_visit(world, px):
 
 def test_completing_needs_an_overall_judgement_and_every_standard_judged(world, px):
     visit = _start(world.qa_lead_a, px)
-    with pytest.raises(services.VisitNotCompletable) as error:
-        services.complete_visit(
+    with pytest.raises(visits_services.VisitNotCompletable) as error:
+        visits_services.complete_visit(
             actor=world.qa_lead_a, at=AT, visit=visit, expected_version=visit.version
         )
     assert error.value.needs_overall is True
-    assert len(error.value.unjudged) == len(selectors.list_standards(framework=national()))
-    assert services.STANDARD_NOT_JUDGED.format(code="1.1") in error.value.messages
+    assert len(error.value.unjudged) == len(
+        frameworks_selectors.list_standards(framework=national())
+    )
+    assert visits_services.STANDARD_NOT_JUDGED.format(code="1.1") in error.value.messages
     visit.refresh_from_db()
     assert visit.status == VisitStatus.DRAFT
 
@@ -148,13 +156,13 @@ def test_completing_needs_an_overall_judgement_and_every_standard_judged(world, 
 def test_completing_lists_the_one_standard_left_unjudged(world, px):
     visit = _start(world.qa_lead_a, px)
     judgements = _judge_all(visit)
-    left_out = selectors.list_visit_standards(visit=visit)[-1]
+    left_out = visits_selectors.list_visit_standards(visit=visit)[-1]
     del judgements[left_out.pk]
     visit = _record(
         world.qa_lead_a, visit, details={"overall_judgement": Grade.GOOD}, judgements=judgements
     )
-    with pytest.raises(services.VisitNotCompletable) as error:
-        services.complete_visit(
+    with pytest.raises(visits_services.VisitNotCompletable) as error:
+        visits_services.complete_visit(
             actor=world.qa_lead_a, at=AT, visit=visit, expected_version=visit.version
         )
     assert error.value.unjudged == [left_out]
@@ -169,7 +177,7 @@ def test_a_fully_judged_visit_completes(world, px):
         details={"overall_judgement": Grade.GOOD},
         judgements=_judge_all(visit),
     )
-    done = services.complete_visit(
+    done = visits_services.complete_visit(
         actor=world.qa_lead_a, at=AT, visit=visit, expected_version=visit.version
     )
     assert done.status == VisitStatus.COMPLETED
@@ -184,37 +192,39 @@ def test_a_visit_cannot_be_completed_before_its_date(world, px):
         details={"overall_judgement": Grade.GOOD},
         judgements=_judge_all(visit),
     )
-    with pytest.raises(services.VisitNotCompletable) as error:
-        services.complete_visit(
+    with pytest.raises(visits_services.VisitNotCompletable) as error:
+        visits_services.complete_visit(
             actor=world.qa_lead_a, at=AT, visit=visit, expected_version=visit.version
         )
-    assert error.value.other == [services.VISIT_IN_FUTURE]
+    assert error.value.other == [visits_services.VISIT_IN_FUTURE]
 
 
 def test_a_completed_visit_cannot_be_changed_or_completed_again(world, px):
     visit = make_visit(px, world.qa_lead_a, visit_date=ON - DAY, completed=True)
-    with pytest.raises(services.VisitNotEditable):
+    with pytest.raises(visits_services.VisitNotEditable):
         _record(world.qa_lead_a, visit, details={"summary": "Changed my mind"})
-    with pytest.raises(services.MoveNotAllowed):
-        services.complete_visit(
+    with pytest.raises(errors_services.MoveNotAllowed):
+        visits_services.complete_visit(
             actor=world.qa_lead_a, at=AT, visit=visit, expected_version=visit.version
         )
 
 
 def test_a_retired_standard_is_not_needed_to_complete(world, px):
-    framework = services.copy_framework(
+    framework = frameworks_services.copy_framework(
         actor=world.qa_lead_a, at=AT, la=la("838"), source=national()
     )
     visit = _start(world.qa_lead_a, px, framework=framework)
-    first, *rest = selectors.list_visit_standards(visit=visit)
+    first, *rest = visits_selectors.list_visit_standards(visit=visit)
     visit = _record(
         world.qa_lead_a,
         visit,
         details={"overall_judgement": Grade.GOOD},
         judgements={s.pk: (Grade.GOOD, "") for s in rest},
     )
-    services.remove_standard(actor=world.qa_lead_a, at=AT, standard=first)  # never judged: deleted
-    done = services.complete_visit(
+    frameworks_services.remove_standard(
+        actor=world.qa_lead_a, at=AT, standard=first
+    )  # never judged: deleted
+    done = visits_services.complete_visit(
         actor=world.qa_lead_a, at=AT, visit=visit, expected_version=visit.version
     )
     assert done.status == VisitStatus.COMPLETED
@@ -225,7 +235,7 @@ def test_a_retired_standard_is_not_needed_to_complete(world, px):
 
 def test_actions_are_added_done_and_reopened(world, px):
     visit = make_visit(px, world.qa_lead_a, visit_date=ON - DAY, completed=True)
-    action = services.add_action(
+    action = visits_services.add_action(
         actor=world.officer_a,
         at=AT,
         visit=visit,
@@ -234,24 +244,24 @@ def test_actions_are_added_done_and_reopened(world, px):
         due_date=ON + 14 * DAY,
     )
     assert action.status == ActionStatus.OPEN
-    done = services.set_action_status(
+    done = visits_services.set_action_status(
         actor=world.officer_a, at=AT, action=action, target=ActionStatus.DONE
     )
     assert (done.status, done.done_at) == (ActionStatus.DONE, AT)
-    reopened = services.set_action_status(
+    reopened = visits_services.set_action_status(
         actor=world.officer_a, at=AT, action=done, target=ActionStatus.OPEN
     )
     assert (reopened.status, reopened.done_at) == (ActionStatus.OPEN, None)
-    with pytest.raises(services.MoveNotAllowed):
-        services.set_action_status(
+    with pytest.raises(errors_services.MoveNotAllowed):
+        visits_services.set_action_status(
             actor=world.officer_a, at=AT, action=reopened, target=ActionStatus.OPEN
         )
 
 
 def test_an_action_needs_text_and_an_owner(world, px):
     visit = make_visit(px, world.qa_lead_a, visit_date=ON - DAY)
-    with pytest.raises(services.QualityInvalid) as error:
-        services.add_action(
+    with pytest.raises(errors_services.QualityInvalid) as error:
+        visits_services.add_action(
             actor=world.officer_a, at=AT, visit=visit, text=" ", owner_name="", due_date=ON
         )
     assert set(error.value.errors) == {"text", "owner_name"}
@@ -260,8 +270,8 @@ def test_an_action_needs_text_and_an_owner(world, px):
 @pytest.mark.parametrize("persona", ["officer_b", "provider_x", "analyst"])
 def test_only_the_visiting_la_sets_actions(world, px, persona):
     visit = make_visit(px, world.qa_lead_a, visit_date=ON - DAY, completed=True)
-    with pytest.raises(services.NotAllowed):
-        services.add_action(
+    with pytest.raises(errors_services.NotAllowed):
+        visits_services.add_action(
             actor=getattr(world, persona),
             at=AT,
             visit=visit,
@@ -282,10 +292,10 @@ def test_qa_history_shows_completed_visits_newest_first(world, px):
         visit_type=VisitType.MONITORING,
     )
     make_visit(px, world.qa_lead_a, visit_date=ON - DAY)  # draft
-    services.add_action(
+    visits_services.add_action(
         actor=world.officer_a, at=AT, visit=new, text="Fix", owner_name="P", due_date=ON
     )
-    history = selectors.get_qa_history(provider=px)
+    history = visits_selectors.get_qa_history(provider=px)
     assert history.visits == [new, old]
     assert history.last_annual_audit_date == old.visit_date
     assert history.last_overall_judgement == Grade.GOOD

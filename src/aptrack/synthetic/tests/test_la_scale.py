@@ -39,13 +39,14 @@ from aptrack.placements.models import (
 from aptrack.placements.selectors import list_follow_ups_due, list_reviews_overdue
 from aptrack.placements.states import OPEN_STATUSES, EventKind, PlacementStatus
 from aptrack.providers.models import REGISTERED_KINDS, Provider
-from aptrack.quality import selectors as quality_selectors
 from aptrack.quality.models import (
     REQUIRED_CHECK_TYPES,
     ComplianceCheck,
     QAVisit,
     VisitType,
 )
+from aptrack.quality.selectors import compliance as quality_compliance
+from aptrack.quality.selectors import visits as quality_visits
 from aptrack.quality.states import VisitStatus
 from aptrack.referrals.selectors import list_fair_access_due
 from aptrack.returns.models import ProviderReturn, ReturnLine
@@ -207,12 +208,12 @@ def test_demo_users_each_see_their_own_children(la_scale: str) -> None:
 def test_every_provider_holds_evidence_and_dorset_shows_each_compliance_state(
     la_scale: str,
 ) -> None:
-    rows = quality_selectors.list_provider_compliance(la_id=_dorset().pk, on=TODAY)
+    rows = quality_compliance.list_provider_compliance(la_id=_dorset().pk, on=TODAY)
     states = Counter(row.state for provider in rows for row in provider.status.rows)
-    assert set(states) == set(quality_selectors.CheckState)  # in date, expiring, expired, missing
-    assert states[quality_selectors.CheckState.IN_DATE] >= 0.8 * sum(states.values())
+    assert set(states) == set(quality_compliance.CheckState)  # in date, expiring, expired, missing
+    assert states[quality_compliance.CheckState.IN_DATE] >= 0.8 * sum(states.values())
     assert any(row.status.compliant for row in rows)
-    assert quality_selectors.list_expiring(la_id=_dorset().pk, on=TODAY)
+    assert quality_compliance.list_expiring(la_id=_dorset().pk, on=TODAY)
     for provider in Provider.objects.all():
         held = set(
             provider.compliance_checks.filter(superseded_at__isnull=True).values_list(
@@ -234,7 +235,7 @@ def test_qa_visits_judge_every_dfe_standard_and_some_audits_are_overdue(
 ) -> None:
     framework = synthetic_quality.load_framework()
     assert framework is not None and framework.framework.name.startswith("DfE")
-    due = quality_selectors.list_audits_due(la_id=_dorset().pk, on=TODAY)
+    due = quality_visits.list_audits_due(la_id=_dorset().pk, on=TODAY)
     overdue = [row for row in due if row.overdue and row.last_audit_date is not None]
     assert overdue
     assert all(395 <= (TODAY - row.last_audit_date).days <= 610 for row in overdue)  # type: ignore[operator]
@@ -258,7 +259,7 @@ def test_qa_visits_judge_every_dfe_standard_and_some_audits_are_overdue(
         assert visit.completed_at and visit.completed_at.date() <= TODAY
     drafts = QAVisit.objects.filter(status=VisitStatus.DRAFT)
     assert drafts.exists() and not drafts.filter(overall_judgement__isnull=False).exists()
-    assert quality_selectors.list_open_actions_past_due(la_id=_dorset().pk, on=TODAY)
+    assert quality_visits.list_open_actions_past_due(la_id=_dorset().pk, on=TODAY)
 
 
 def test_returns_cover_the_last_three_months_and_dorset_trips_the_threshold(

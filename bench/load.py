@@ -15,7 +15,7 @@ Prints per page: requests, errors (anything but 200), throughput (requests/s), p
 and the child record's throughput as a ratio of the hello-world's. Targets printed beside:
 0 errors; p95 < 300 ms for every page; the child record >= 0.3x the hello-world view.
 
-Run: `python -m aptrack.ops.bench_load --users 50 --seconds 60` (DATABASE_URL on PostgreSQL,
+Run: `python -m bench.load --users 50 --seconds 60` (DATABASE_URL on PostgreSQL,
 STATIC_ROOT holding `collectstatic`'s output and the cache table made, as `scripts/bench.sh` does).
 The bench users (`bench.load.*`) and one API token are made in the database, and kept.
 """
@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aptrack.ops.production_server import Browser, free_port, gunicorn, production_env
-from aptrack.oversight.bench_oversight import percentile
+from bench.oversight import percentile
 
 TARGET_ERRORS = 0
 TARGET_P95_MS = 300
@@ -263,7 +263,7 @@ def main() -> None:
     import django
 
     django.setup()
-    parser = argparse.ArgumentParser(prog="python -m aptrack.ops.bench_load")
+    parser = argparse.ArgumentParser(prog="python -m bench.load")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count() * 2 + 1)

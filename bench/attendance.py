@@ -54,7 +54,7 @@ def main() -> None:
     import django
 
     django.setup()
-    parser = argparse.ArgumentParser(prog="python -m aptrack.attendance.bench")
+    parser = argparse.ArgumentParser(prog="python -m bench.attendance")
     commands = parser.add_subparsers(dest="command", required=True)
     fill = commands.add_parser(
         "fill", help="analyse; with --fill-from, first mark earlier years (bench only)"
@@ -557,7 +557,7 @@ def _import_in_subprocess(path: Path, provider_id: int, today: dt.date) -> dict[
         [
             sys.executable,
             "-m",
-            "aptrack.attendance.bench",
+            "bench.attendance",
             "import-once",
             str(path),
             "--provider",

@@ -17,7 +17,7 @@ Targets: (a) p95 <= 50 ms; (b) p95 <= 150 ms at the largest LA and figures refre
 of a change; (c) the refresh at least as fast as DuckDB's scan (ratio >= 1x); (d) afresh <= 2x
 DuckDB's all-LA scan.
 
-Run: `python -m aptrack.oversight.bench_oversight --today 2026-07-24` (DATABASE_URL set; on
+Run: `python -m bench.oversight --today 2026-07-24` (DATABASE_URL set; on
 SQLite it runs too, on whatever data `aptrack generate` made).
 """
 
@@ -301,7 +301,7 @@ def main() -> None:
     import django
 
     django.setup()
-    parser = argparse.ArgumentParser(prog="python -m aptrack.oversight.bench_oversight")
+    parser = argparse.ArgumentParser(prog="python -m bench.oversight")
     parser.add_argument("--today", type=dt.date.fromisoformat, required=True)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--las", type=int, default=5, help="how many LAs to sample")
