@@ -106,15 +106,16 @@ def _match(lines: QuerySet[InvoiceLine]) -> None:
     # The rate of the line's unit in force on its first day under the placement's contract:
     # the placement's lot's own before the contract-wide one, the latest before earlier ones.
     rates = (
+        # One filter() call, so the lot compared is that of the same terms row (the
+        # placement's), not of any placement on the contract.
         Rate.objects.filter(
+            Q(lot_id=F("contract__placements__lot_id")) | Q(lot__isnull=True),
+            Q(effective_to__isnull=True) | Q(effective_to__gte=OuterRef("service_from")),
             contract__placements__placement_id=OuterRef("placement_id"),
             unit=OuterRef("unit"),
             is_transport=False,
             effective_from__lte=OuterRef("service_from"),
-        )
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=OuterRef("service_from")))
-        .filter(Q(lot_id=F("contract__placements__lot_id")) | Q(lot__isnull=True))
-        .order_by(F("lot_id").asc(nulls_last=True), "-effective_from", "-pk")
+        ).order_by(F("lot_id").asc(nulls_last=True), "-effective_from", "-pk")
     )
     attended = (
         AttendanceMark.objects.filter(
