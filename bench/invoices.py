@@ -137,7 +137,7 @@ def _reconcile() -> None:
     lines = InvoiceLine.objects.filter(invoice__source_name=SOURCE)
     started = time.perf_counter()
     with transaction.atomic():
-        reconcile.reconcile(lines)
+        reconcile.reconcile(lines, many=True)
     seconds = time.perf_counter() - started
     report = report_on(ids)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

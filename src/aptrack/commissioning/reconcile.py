@@ -11,6 +11,7 @@ and the attended sessions in the period (marks whose code counts as attendance,
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -198,9 +199,19 @@ def reason_conditions() -> dict[QueryReason, Q]:
     }
 
 
-def reconcile(lines: QuerySet[InvoiceLine]) -> None:
-    """Reconcile every line of `lines` (a queryset over new lines: by invoice, or all)."""
+# Above this many lines, PostgreSQL's statistics are refreshed after matching: the columns
+# matching fills were empty when the table was last analysed, and plans made on that picture
+# (nested loops for "few" rows) cost minutes on a national year.
+ANALYSE_FROM_LINES = 50_000
+
+
+def reconcile(lines: QuerySet[InvoiceLine], *, many: bool = False) -> None:
+    """Reconcile every line of `lines` (a queryset over new lines: by invoice, or all);
+    `many`: a batch of more than ANALYSE_FROM_LINES lines."""
     _match(lines)
+    if many and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {InvoiceLine._meta.db_table}")
     for reason, condition in reason_conditions().items():
         lines.filter(condition).update(query_flags=F("query_flags").bitor(REASON_BITS[reason]))
     lines.filter(query_flags__gt=0).update(status=LineStatus.QUERIED)

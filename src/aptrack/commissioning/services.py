@@ -133,7 +133,7 @@ def record_invoices(
         )
         ids = [invoice.pk for invoice in invoices.values()]
         new = InvoiceLine.objects.filter(invoice_id__in=ids)
-        reconcile.reconcile(new)
+        reconcile.reconcile(new, many=len(lines) > reconcile.ANALYSE_FROM_LINES)
         report = report_on(ids)
         InvoiceEvent.objects.bulk_create(
             InvoiceEvent(
