@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
 from aptrack.accounts import services as account_services
-from aptrack.api import attendance, children, errors, notices, placements, referrals
+from aptrack.api import attendance, children, errors, invoices, notices, placements, referrals
 
 
 class TokenAuth(HttpBearer):
@@ -85,6 +85,7 @@ api.add_router("/attendance", attendance.router)
 api.add_router("/referrals", referrals.router)
 api.add_router("/placements", placements.router)
 api.add_router("/notices", notices.router)
+api.add_router("/invoices", invoices.router)
 errors.register(api)
 
 

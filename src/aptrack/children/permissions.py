@@ -83,6 +83,9 @@ CHILD_SCOPES: dict[str, Callable[[object], QuerySet[Child]]] = {
     Role.VIRTUAL_SCHOOL_HEAD: _virtual_school_head,
     # Analysts see aggregates only, never a child.
     Role.ANALYST: _none,
+    # Finance officers get no register: they see a child only on their LA's invoice lines
+    # (`commissioning.permissions.scope_lines`).
+    Role.LA_FINANCE: _none,
 }
 
 

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "aptrack.improvement",
     "aptrack.census",
     "aptrack.notices",
+    "aptrack.commissioning",
     "aptrack.api",
     "aptrack.dataprotection",
     # django-ninja's own Swagger UI files, served from here: the CSP allows no CDN.

@@ -17,6 +17,7 @@ urlpatterns = [
     path("panels/", include("aptrack.panels.urls")),
     path("placements/", include("aptrack.placements.urls")),
     path("returns/", include("aptrack.returns.urls")),
+    path("invoices/", include("aptrack.commissioning.urls")),
     path("quality/", include("aptrack.quality.urls")),
     path("alerts/", include("aptrack.alerts.urls")),
     path("outcomes/", include("aptrack.outcomes.urls")),

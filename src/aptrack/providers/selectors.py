@@ -128,3 +128,16 @@ def list_interested_la_ids(*, provider: Provider) -> set[int]:
         "commissioning_la_id", flat=True
     ).distinct()
     return {provider.home_la_id, *(la_id for la_id in commissioning if la_id is not None)}
+
+
+def find_provider(
+    *, provider_id: int | None = None, urn: str | None = None, ukprn: str | None = None
+) -> tuple[Provider | None, str]:
+    """The provider a command line names by register id, URN or UKPRN (the first given), and
+    how it was named, for the error when there is none."""
+    providers = Provider.objects.select_related("organisation")
+    if provider_id is not None:
+        return providers.filter(pk=provider_id).first(), f"id {provider_id}"
+    if urn:
+        return providers.filter(establishment__urn=urn).first(), f"URN {urn}"
+    return providers.filter(ukprn=ukprn).first(), f"UKPRN {ukprn}"

@@ -33,6 +33,7 @@ from aptrack.organisations.models import (
 from aptrack.panels.models import PanelMember
 from aptrack.placements.models import Placement
 from aptrack.synthetic import attendance as synthetic_attendance
+from aptrack.synthetic import commissioning as synthetic_commissioning
 from aptrack.synthetic import improvement as synthetic_improvement
 from aptrack.synthetic import naming, plans, records, referral_history, sizes
 from aptrack.synthetic import notices as synthetic_notices
@@ -98,6 +99,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("vsh", Role.VIRTUAL_SCHOOL_HEAD, "virtual_school", "Claire", "Beaumont",
              "Virtual school head"),
     DemoUser("analyst", Role.ANALYST, "analysts", "Tom", "Whitfield", "Data analyst"),
+    DemoUser("finance", Role.LA_FINANCE, "la", "Rachel", "Osei", "Finance officer, high needs"),
     DemoUser("officer-hackney", Role.LA_OFFICER, "second_la", "Kwame", "Mensah", "AP officer"),
     # The rest of the demo LA's AP panel, so every seat can be signed in to (the manager chairs
     # it and "panel" sits for children's social care).
@@ -150,6 +152,8 @@ class GenerationSummary:
     referrals: int = 0
     marks: int = 0
     notices: int = 0
+    contracts: int = 0
+    invoice_lines: int = 0
     demo_users: DemoUsersResult = field(default_factory=DemoUsersResult)
 
 
@@ -352,12 +356,22 @@ def _generate_la(
         draw, staff=staff, children=new_children, placements=new_placements
     )
     synthetic_providers.fit_capacity(rng, provider_records, today=draw.today)
-    # Last of all, on a stream of its own.
+    # Notices on a stream of their own.
     summary.notices += synthetic_notices.create_notices(
         draw,
         children=new_children,
         placements=new_placements,
         school_organisations=school_organisations,
+    )
+    # Contracts, invoices and budget last, on their own stream: they shift nothing above.
+    money = synthetic_commissioning.create_commissioning(
+        rng=random.Random(rng.getrandbits(64)),
+        la=la,
+        council=council,
+        placements=new_placements,
+        provider_staff=staff.provider_staff,
+        today=draw.today,
+        tz=draw.tz,
     )
 
     summary.local_authorities += 1
@@ -371,6 +385,8 @@ def _generate_la(
     summary.returns += returns
     summary.referrals += referrals
     summary.marks += marks.marks
+    summary.contracts += money.contracts
+    summary.invoice_lines += money.invoice_lines
 
 
 def _create_council_and_agencies(la: LocalAuthority) -> Organisation:

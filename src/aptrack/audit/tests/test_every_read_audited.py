@@ -45,6 +45,7 @@ WATCHED = {
     "outcomes",
     "api",
     "alerts",
+    "commissioning",
     "dataprotection",
     "notices",
 }
@@ -277,6 +278,17 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     "alerts:acknowledge": NoChild("POST only: acknowledges an alert"),
     "alerts:resolve": NoChild("POST only: resolves an alert"),
     "alerts:bulk_acknowledge": NoChild("POST only: acknowledges the alerts ticked in the inbox"),
+    # invoices
+    "commissioning:invoices": NoChild("invoices by provider, with counts of lines and totals"),
+    "commissioning:upload": NoChild("an upload form; its problems echo the uploader's own file"),
+    "commissioning:export": NoChild("totals by cost centre and provider, no child named"),
+    "commissioning:invoice": [
+        Walk("finance_a", lambda s: reverse("commissioning:invoice", args=[s.invoice_id])),
+        Walk("provider_x", lambda s: reverse("commissioning:invoice", args=[s.invoice_id])),
+    ],
+    "commissioning:decide": NoChild(
+        "POST only: on an error it shows the invoice page, which records"
+    ),
     # the API
     "api:openapi-json": NoChild("the API's description"),
     "api:openapi-view": NoChild("the API's documentation page"),
@@ -299,6 +311,7 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     "api:create_child": Change(),
     "api:update_child": Change(),
     "api:record_marks": NoChild("POST of marks: answers with counts and errors by row"),
+    "api:send_invoices": NoChild("POST of invoice lines: answers with counts and the UPNs sent"),
     "api:list_referrals": [
         Walk("officer_a", lambda s: "/api/v1/referrals", children=("child_a", "child_a2"), api=True)
     ],
@@ -413,7 +426,22 @@ def scenario(world):
         ),
         follow_up=FollowUp.objects.create(placement=placement, weeks_after=6, due_date=today),
         qualification=QualificationFactory(placement=placement, recorded_by=world.officer_a),
+        invoice_id=_invoice(world),
     )
+
+
+def _invoice(world: Any) -> int:
+    from aptrack.commissioning import services as commissioning
+    from aptrack.commissioning.invoice_file import read_rows
+    from aptrack.commissioning.tests.factories import row
+
+    return commissioning.record_invoices(
+        provider=world.provider_x.organisation,
+        lines=read_rows([row(upn=world.child_a.upn)]),
+        channel="COMMAND",
+        by=world.provider_x,
+        at=timezone.now(),
+    ).invoice_ids[0]
 
 
 WALKS = [

@@ -24,6 +24,7 @@ from aptrack.children.models import Child
 from aptrack.organisations.models import LocalAuthority, Organisation, OrganisationKind
 from aptrack.placements import policy, rules, selectors
 from aptrack.placements.models import IntendedOutcome, Placement
+from aptrack.placements.readers import readers
 from aptrack.placements.services.common import (
     add_error,
     clean_text,
@@ -302,8 +303,19 @@ def _validated_plan(
     given_cost = given_cost.quantize(Decimal("0.01")) if given_cost is not None else None
     if given_cost is None and approved_cost is not None:
         given_cost = approved_cost  # carried over from the panel's decision
+    # A placement bought on a contract costs what the contract says (`commissioning.costs`, the
+    # rule's owner); the provider's published rates, or the caller's figure, only otherwise.
+    contract_cost = (
+        readers["contract_cost"](placement=current, hours_per_week=hours)
+        if current is not None and hours is not None
+        else None
+    )
     clean["weekly_cost"] = cost = (
-        _weekly_cost(provider, hours, given_cost) if provider is not None else given_cost
+        contract_cost
+        if contract_cost is not None
+        else _weekly_cost(provider, hours, given_cost)
+        if provider is not None and hours is not None
+        else given_cost
     )
     clean["cost_difference_reason"] = ""
     if approved_cost is not None and cost is not None and cost != approved_cost:

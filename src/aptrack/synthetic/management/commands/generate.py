@@ -103,6 +103,8 @@ class Command(BaseCommand):
             ("Referrals", summary.referrals),
             ("Attendance marks", summary.marks),
             ("Notices", summary.notices),
+            ("Contracts", summary.contracts),
+            ("Invoice lines", summary.invoice_lines),
         ):
             self.stdout.write(f"  {label:<18} {value:>7,}")
         self._report_users(summary.demo_users)
