@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
 from aptrack.accounts import services as account_services
-from aptrack.api import attendance, children, placements, referrals
+from aptrack.api import attendance, children, placements, referrals, reports
 
 
 class TokenAuth(HttpBearer):
@@ -34,6 +34,8 @@ api.add_router("/children", children.router)
 api.add_router("/attendance", attendance.router)
 api.add_router("/referrals", referrals.router)
 api.add_router("/placements", placements.router)
+api.add_router("/reports", reports.reports_router)
+api.add_router("/incidents", reports.incidents_router)
 
 
 def _size(octets: int) -> str:
