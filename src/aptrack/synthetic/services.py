@@ -39,6 +39,7 @@ from aptrack.synthetic import outcomes as synthetic_outcomes
 from aptrack.synthetic import panels as synthetic_panels
 from aptrack.synthetic import providers as synthetic_providers
 from aptrack.synthetic import quality as synthetic_quality
+from aptrack.synthetic import reports as synthetic_reports
 from aptrack.synthetic import returns as synthetic_returns
 from aptrack.synthetic import staff as synthetic_staff
 
@@ -148,6 +149,8 @@ class GenerationSummary:
     returns: int = 0
     referrals: int = 0
     marks: int = 0
+    provider_reports: int = 0
+    incidents: int = 0
     demo_users: DemoUsersResult = field(default_factory=DemoUsersResult)
 
 
@@ -350,6 +353,10 @@ def _generate_la(
         draw, staff=staff, children=new_children, placements=new_placements
     )
     synthetic_providers.fit_capacity(rng, provider_records, today=draw.today)
+    # After the marks (attendance from their rollups) and the plans' outcomes; its own stream.
+    reports, incidents = synthetic_reports.create_reports(
+        draw, la_id=la.pk, staff=staff, placements=new_placements
+    )
 
     summary.local_authorities += 1
     summary.schools += len(schools)
@@ -362,6 +369,8 @@ def _generate_la(
     summary.returns += returns
     summary.referrals += referrals
     summary.marks += marks.marks
+    summary.provider_reports += reports
+    summary.incidents += incidents
 
 
 def _create_council_and_agencies(la: LocalAuthority) -> Organisation:

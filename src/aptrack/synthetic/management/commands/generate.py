@@ -102,6 +102,8 @@ class Command(BaseCommand):
             ("Provider returns", summary.returns),
             ("Referrals", summary.referrals),
             ("Attendance marks", summary.marks),
+            ("Provider reports", summary.provider_reports),
+            ("Incidents", summary.incidents),
         ):
             self.stdout.write(f"  {label:<18} {value:>7,}")
         self._report_users(summary.demo_users)
