@@ -172,12 +172,15 @@ def create_incident(request: HttpRequest, payload: IncidentIn) -> Any:
         return Status(404, {"detail": "No placement found"})
     if not permissions.can_record_incident(request.user, placement):
         return Status(403, {"detail": "You cannot record incidents for this placement"})
+    occurred = payload.occurred_at
+    if timezone.is_naive(occurred):  # a time without an offset is UK time
+        occurred = timezone.make_aware(occurred)
     try:
         incident = services.record_incident(
             placement=placement,
             data=services.IncidentData(
                 category=payload.category,
-                occurred_at=payload.occurred_at,
+                occurred_at=occurred,
                 what_happened=payload.what_happened,
                 actions_taken=payload.actions_taken,
             ),

@@ -18,6 +18,21 @@ class ReportsConfig(AppConfig):
             context=selectors.latest_report_section,
         )
         navigation.register_section(
+            page="placements:detail",
+            template="reports/section_placement.html",
+            context=selectors.placement_section,
+        )
+        navigation.register_section(
+            page="alerts:detail",
+            template="reports/section_alert.html",
+            context=selectors.alert_section,
+        )
+        navigation.register_home_panel(
+            order=35,
+            template="reports/home_panel.html",
+            context=selectors.home_panel,
+        )
+        navigation.register_section(
             page="placements:timeline",
             template="reports/section_timeline.html",
             context=selectors.timeline_section,

@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from aptrack.placements.models import Placement
 from aptrack.placements.permissions import scope_placements
@@ -70,6 +71,31 @@ def latest_report_section(user: Any, placement: Placement) -> dict[str, Any] | N
     """The latest report, with the child's and family's words, on the placement's review form."""
     report = latest_report(user=user, placement=placement)
     return {"report": report} if report is not None else None
+
+
+def placement_section(user: Any, placement: Placement) -> dict[str, Any] | None:
+    """Links from the placement's page to its reports and to recording an incident."""
+    if not permissions.can_read_reports(user, placement):
+        return None
+    return {
+        "placement": placement,
+        "can_record_incident": permissions.can_record_incident(user, placement),
+    }
+
+
+def alert_section(user: Any, alert: Any) -> dict[str, Any] | None:
+    """The safeguarding concern behind an alert, for those who may read its details."""
+    incident = list_incidents(user=user).filter(alert=alert).first()
+    return {"incident": incident} if incident is not None else None
+
+
+def home_panel(user: Any) -> dict[str, Any] | None:
+    """The LA's count of overdue provider reports, on the home page."""
+    if not permissions.can_see_overdue_reports(user):
+        return None
+    la_id = user.organisation.local_authority_id
+    overdue = rules.list_overdue_reports(la_id=la_id, on=timezone.localdate())
+    return {"overdue": len(overdue)}
 
 
 def timeline_section(user: Any, child: Any) -> dict[str, Any] | None:

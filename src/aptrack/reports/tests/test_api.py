@@ -1,5 +1,3 @@
-import datetime as dt
-
 import pytest
 import time_machine
 from django.utils import timezone
@@ -82,7 +80,7 @@ def test_a_safeguarding_concern_through_the_api_alerts_the_la(client, world, pla
         {
             "placement_id": placement.pk,
             "category": "SAFEGUARDING",
-            "occurred_at": (AT - dt.timedelta(hours=1)).isoformat(),
+            "occurred_at": "2026-11-05T09:00:00",  # no offset: UK time
             "what_happened": "Disclosure",
             "actions_taken": "DSL told",
         },

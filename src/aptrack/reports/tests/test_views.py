@@ -127,3 +127,38 @@ def test_the_childs_record_links_to_the_chronology(client, world, placement):
     assert reverse("reports:placement", args=[placement.pk]) in record
     chronology = client.get(reverse("reports:chronology", args=[world.child_a.pk]))
     assert "Behaviour" in chronology.content.decode()
+
+
+def test_the_placement_page_links_to_reports_and_the_home_page_counts_overdue(
+    client, world, placement
+):
+    client.force_login(world.provider_x)
+    page = client.get(reverse("placements:detail", args=[placement.pk])).content.decode()
+    assert reverse("reports:placement", args=[placement.pk]) in page
+    assert reverse("reports:incident_new", args=[placement.pk]) in page
+    client.force_login(world.officer_a)
+    home = client.get("/").content.decode()
+    assert "1 provider report overdue" in home
+    client.force_login(world.provider_x)
+    assert "overdue" not in client.get("/").content.decode()
+
+
+def test_the_alert_links_to_the_concern_behind_it(client, world, placement):
+    client.force_login(world.provider_x)
+    client.post(
+        reverse("reports:incident_new", args=[placement.pk]),
+        {
+            "category": "SAFEGUARDING",
+            "occurred_on-day": "5",
+            "occurred_on-month": "11",
+            "occurred_on-year": "2026",
+            "occurred_time": "09:15",
+            "what_happened": "Disclosure",
+            "actions_taken": "DSL told",
+        },
+    )
+    incident = Incident.objects.get()
+    client.force_login(world.officer_a)
+    page = client.get(reverse("alerts:detail", args=[incident.alert_id])).content.decode()
+    assert reverse("reports:incident", args=[incident.pk]) in page
+    assert "Safeguarding concern" in page
