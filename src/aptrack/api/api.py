@@ -10,7 +10,16 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
 from aptrack.accounts import services as account_services
-from aptrack.api import attendance, children, errors, invoices, notices, placements, referrals
+from aptrack.api import (
+    attendance,
+    children,
+    errors,
+    invoices,
+    notices,
+    placements,
+    referrals,
+    reports,
+)
 
 
 class TokenAuth(HttpBearer):
@@ -86,6 +95,8 @@ api.add_router("/referrals", referrals.router)
 api.add_router("/placements", placements.router)
 api.add_router("/notices", notices.router)
 api.add_router("/invoices", invoices.router)
+api.add_router("/reports", reports.reports_router)
+api.add_router("/incidents", reports.incidents_router)
 errors.register(api)
 
 

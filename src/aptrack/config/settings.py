@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "aptrack.census",
     "aptrack.notices",
     "aptrack.commissioning",
+    "aptrack.reports",
     "aptrack.api",
     "aptrack.dataprotection",
     # django-ninja's own Swagger UI files, served from here: the CSP allows no CDN.

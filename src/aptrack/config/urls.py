@@ -25,6 +25,7 @@ urlpatterns = [
     path("improvement/", include("aptrack.improvement.urls")),
     path("census/", include("aptrack.census.urls")),
     path("notices/", include("aptrack.notices.urls")),
+    path("reports/", include("aptrack.reports.urls")),
     path("data-protection/", include("aptrack.dataprotection.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -41,6 +41,7 @@ from aptrack.synthetic import outcomes as synthetic_outcomes
 from aptrack.synthetic import panels as synthetic_panels
 from aptrack.synthetic import providers as synthetic_providers
 from aptrack.synthetic import quality as synthetic_quality
+from aptrack.synthetic import reports as synthetic_reports
 from aptrack.synthetic import returns as synthetic_returns
 from aptrack.synthetic import staff as synthetic_staff
 
@@ -154,6 +155,8 @@ class GenerationSummary:
     notices: int = 0
     contracts: int = 0
     invoice_lines: int = 0
+    provider_reports: int = 0
+    incidents: int = 0
     demo_users: DemoUsersResult = field(default_factory=DemoUsersResult)
 
 
@@ -373,6 +376,10 @@ def _generate_la(
         today=draw.today,
         tz=draw.tz,
     )
+    # After the marks (attendance from their rollups) and the plans' outcomes; its own stream.
+    reports, incidents = synthetic_reports.create_reports(
+        draw, la_id=la.pk, staff=staff, placements=new_placements
+    )
 
     summary.local_authorities += 1
     summary.schools += len(schools)
@@ -387,6 +394,8 @@ def _generate_la(
     summary.marks += marks.marks
     summary.contracts += money.contracts
     summary.invoice_lines += money.invoice_lines
+    summary.provider_reports += reports
+    summary.incidents += incidents
 
 
 def _create_council_and_agencies(la: LocalAuthority) -> Organisation:

@@ -25,6 +25,7 @@ from aptrack.placements.models import FollowUp, IntendedOutcome, Placement
 from aptrack.referrals.models import Route
 from aptrack.referrals.states import ReferralStatus
 from aptrack.referrals.tests.factories import ReferralFactory
+from aptrack.reports.tests.factories import IncidentFactory, ReportFactory
 from aptrack.returns.tests.factories import (
     ProviderFactory,
     ProviderReturnFactory,
@@ -48,6 +49,7 @@ WATCHED = {
     "commissioning",
     "dataprotection",
     "notices",
+    "reports",
 }
 
 
@@ -289,6 +291,23 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     "commissioning:decide": NoChild(
         "POST only: on an error it shows the invoice page, which records"
     ),
+    # provider reports and incidents
+    "reports:overdue": [Walk("officer_a", lambda s: reverse("reports:overdue"))],
+    **{
+        f"reports:{name}": [
+            Walk(
+                "provider_x", lambda s, name=name: reverse(f"reports:{name}", args=[s.placement.pk])
+            )
+        ]
+        for name in ("placement", "new", "incident_new")
+    },
+    "reports:detail": [Walk("officer_a", lambda s: reverse("reports:detail", args=[s.report.pk]))],
+    "reports:incident": [
+        Walk("social_worker", lambda s: reverse("reports:incident", args=[s.incident.pk]))
+    ],
+    "reports:chronology": [
+        Walk("officer_a", lambda s: reverse("reports:chronology", args=[s.child_a.pk]))
+    ],
     # the API
     "api:openapi-json": NoChild("the API's description"),
     "api:openapi-view": NoChild("the API's documentation page"),
@@ -341,6 +360,10 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     "notices:school_ap_new": NoChild("a school's form: it shows no child until it is sent"),
     "api:start_placement": Change(),
     "api:end_placement": Change(),
+    "api:list_reports": [Walk("officer_a", lambda s: "/api/v1/reports", api=True)],
+    "api:create_report": Change(),
+    "api:list_incidents": [Walk("officer_a", lambda s: "/api/v1/incidents", api=True)],
+    "api:create_incident": Change(),
 }
 
 
@@ -427,6 +450,16 @@ def scenario(world):
         follow_up=FollowUp.objects.create(placement=placement, weeks_after=6, due_date=today),
         qualification=QualificationFactory(placement=placement, recorded_by=world.officer_a),
         invoice_id=_invoice(world),
+        # Summer 2 before the placement: Autumn 1's report stays overdue for the overdue list.
+        report=ReportFactory(
+            placement=placement,
+            submitted_by=world.provider_x,
+            half_term_name="Summer 2",
+            academic_year=2025,
+            period_start=dt.date(2026, 6, 1),
+            period_end=dt.date(2026, 7, 21),
+        ),
+        incident=IncidentFactory(placement=placement, recorded_by=world.provider_x),
     )
 
 

@@ -36,6 +36,7 @@ from aptrack.placements.models import FollowUp, IntendedOutcome, Placement
 from aptrack.quality.models import Framework, Standard, VisitAction
 from aptrack.quality.tests.factories import make_visit
 from aptrack.referrals.tests.factories import ReferralFactory
+from aptrack.reports.tests.factories import IncidentFactory, ReportFactory
 from aptrack.returns.tests.factories import (
     ProviderFactory,
     ProviderReturnFactory,
@@ -237,6 +238,14 @@ MATRIX: dict[str, Target | Exempt] = {
         f"commissioning:{name}": _page(f"commissioning:{name}", "invoice")
         for name in ("invoice", "decide")
     },
+    # provider reports and incidents
+    **{
+        f"reports:{name}": _page(f"reports:{name}", "placement")
+        for name in ("placement", "new", "incident_new")
+    },
+    "reports:detail": _page("reports:detail", "report"),
+    "reports:incident": _page("reports:incident", "incident"),
+    "reports:chronology": _page("reports:chronology", "child"),
     # the API
     "api:get_child": _api("children/{}", "child"),
     "api:update_child": _api(
@@ -379,6 +388,8 @@ def _side(*, la: LocalAuthority, child: Child, officer: Any, provider_user: Any)
         ),
         plan=plan_action.priority.plan,
         priority=plan_action.priority,
+        report=ReportFactory(placement=placement, submitted_by=provider_user),
+        incident=IncidentFactory(placement=placement, recorded_by=provider_user),
         plan_action=plan_action,
         invoice=_invoice(child, provider_user),
     )
