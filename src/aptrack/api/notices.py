@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from aptrack.api.errors import name_refusals
+from aptrack.api.errors import ErrorOut, name_refusals
 from aptrack.api.reads import records_reads
 from aptrack.api.types import Input, Page, column_decimal
 from aptrack.audit.models import Channel
@@ -74,11 +74,6 @@ class NoticeOut(Schema):
     notified_at: dt.datetime
 
 
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
-
-
 name_refusals(services.NoticeInvalid, detail="The notice was not accepted", record="notice")
 
 
@@ -106,7 +101,11 @@ def create_notice(request: HttpRequest, payload: NoticeIn) -> Any:
     return Status(201, notice)
 
 
-@router.get("", response=list[NoticeOut], summary="Notices the caller may read, newest first")
+@router.get(
+    "",
+    response={200: list[NoticeOut], 403: ErrorOut},
+    summary="Notices the caller may read, newest first",
+)
 @records_reads(lambda notice: notice.child_id)
 @paginate(Page)
 def list_notices(request: HttpRequest, kind: NoticeKind | None = None) -> Any:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from aptrack.api.errors import name_refusals
 from aptrack.api.reads import records_reads
 from aptrack.api.types import Id, Input, Page
 from aptrack.audit.models import Channel
@@ -107,9 +108,9 @@ class IncidentIn(Input):
     actions_taken: str = Field(min_length=1, max_length=10_000)
 
 
-def _invalid(what: str, error: services.ReportInvalid) -> Status[dict[str, Any]]:
-    errors = {field or "__all__": [message] for field, message in error.errors.items()}
-    return Status(400, {"detail": f"The {what} was not accepted", "errors": errors})
+name_refusals(
+    services.ReportInvalid, detail="The report or incident was not accepted", record="__all__"
+)
 
 
 @reports_router.get("", response=list[ReportOut], summary="Reports the caller may read")
@@ -137,17 +138,14 @@ def create_report(request: HttpRequest, payload: ReportIn) -> Any:
     data = services.ReportData(
         **fields, progress={p.outcome_id: (p.score, p.note) for p in payload.progress}
     )
-    try:
-        report = services.submit_report(
-            placement=placement,
-            data=data,
-            by=request.user,
-            at=timezone.now(),
-            channel=Channel.API,
-            where=request.path,
-        )
-    except services.ReportInvalid as error:
-        return _invalid("report", error)
+    report = services.submit_report(
+        placement=placement,
+        data=data,
+        by=request.user,
+        at=timezone.now(),
+        channel=Channel.API,
+        where=request.path,
+    )
     return Status(201, report)
 
 
@@ -175,20 +173,17 @@ def create_incident(request: HttpRequest, payload: IncidentIn) -> Any:
     occurred = payload.occurred_at
     if timezone.is_naive(occurred):  # a time without an offset is UK time
         occurred = timezone.make_aware(occurred)
-    try:
-        incident = services.record_incident(
-            placement=placement,
-            data=services.IncidentData(
-                category=payload.category,
-                occurred_at=occurred,
-                what_happened=payload.what_happened,
-                actions_taken=payload.actions_taken,
-            ),
-            by=request.user,
-            at=timezone.now(),
-            channel=Channel.API,
-            where=request.path,
-        )
-    except services.ReportInvalid as error:
-        return _invalid("incident", error)
+    incident = services.record_incident(
+        placement=placement,
+        data=services.IncidentData(
+            category=payload.category,
+            occurred_at=occurred,
+            what_happened=payload.what_happened,
+            actions_taken=payload.actions_taken,
+        ),
+        by=request.user,
+        at=timezone.now(),
+        channel=Channel.API,
+        where=request.path,
+    )
     return Status(201, incident)

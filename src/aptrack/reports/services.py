@@ -12,6 +12,7 @@ from aptrack.attendance import selectors as attendance_selectors
 from aptrack.attendance.scopes import Period, Scope
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
+from aptrack.core.errors import DomainInvalid
 from aptrack.placements import rules as placement_rules
 from aptrack.placements.models import Placement
 from aptrack.reports import rules
@@ -25,12 +26,11 @@ OCCURRED_IN_FUTURE = "The date and time of the incident must be in the past"
 OCCURRED_OUTSIDE_PLACEMENT = "The incident must be on or after the placement started"
 
 
-class ReportInvalid(Exception):
-    """What is wrong, by field (None: the whole report)."""
+class ReportInvalid(DomainInvalid):
+    """What is wrong, by field (None: the whole report): one message each."""
 
     def __init__(self, errors: dict[str | None, str]) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+        super().__init__({field: [message] for field, message in errors.items()})
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from aptrack.audit import reads
 from aptrack.audit.models import Channel
 from aptrack.children import selectors as children_selectors
+from aptrack.core.errors import add_service_errors
 from aptrack.placements.models import Placement
 from aptrack.reports import permissions, rules, selectors, services
 from aptrack.reports.forms import IncidentForm, ReportForm
@@ -22,11 +23,6 @@ def _placement(request: HttpRequest, placement_id: int) -> Placement:
     if placement is None:
         raise Http404("No placement found")
     return placement
-
-
-def _add_errors(form: ReportForm | IncidentForm, error: services.ReportInvalid) -> None:
-    for field, message in error.errors.items():
-        form.add_error(field if field in form.fields else None, message)
 
 
 @login_required
@@ -71,7 +67,7 @@ def report_new(request: HttpRequest, placement_id: int) -> HttpResponse:
                 where=request.path,
             )
         except services.ReportInvalid as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Your report for {report.half_term_name} has been sent")
             return redirect("reports:detail", report_id=report.pk)
@@ -134,7 +130,7 @@ def incident_new(request: HttpRequest, placement_id: int) -> HttpResponse:
                 where=request.path,
             )
         except services.ReportInvalid as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             done = "The incident has been recorded"
             if incident.alert_id:

@@ -138,6 +138,15 @@ LIST_MATRIX: dict[str, Lists] = {
     "improvement:plan_new": PAGE,
     "census:home": PAGE,
     "dataprotection:audit_log": Lists(queries=(TODAY_RANGE,)),
+    "children:import_ctf": PAGE,
+    "children:import_ctf_confirm": PAGE,
+    "notices:list": Lists(queries=("kind=", "kind=EXCLUSION")),
+    "notices:exclusion_new": PAGE,
+    "notices:school_ap_new": PAGE,
+    "commissioning:invoices": PAGE,
+    "commissioning:upload": PAGE,
+    "commissioning:export": Lists(queries=(TODAY_RANGE,)),
+    "reports:overdue": PAGE,
     # the API
     "api:api-root": _api(),
     "api:openapi-json": _api(),
@@ -149,6 +158,13 @@ LIST_MATRIX: dict[str, Lists] = {
     "api:create_referral": _api("POST", _REFERRAL_BODY),
     "api:create_placement": _api("POST", _PLACEMENT_BODY),
     "api:record_marks": _api("POST", _MARKS_BODY),
+    "api:list_notices": _api(queries=("limit=100",)),
+    "api:create_notice": _api("POST", {"kind": "EXCLUSION", "upn": "{upn}"}),
+    "api:list_reports": _api(queries=("limit=100",)),
+    "api:create_report": _api("POST", {"placement_id": 1}),
+    "api:list_incidents": _api(queries=("limit=100",)),
+    "api:create_incident": _api("POST", {"placement_id": 1}),
+    "api:send_invoices": _api("POST", {"invoice_number": "1"}),
 }
 
 # Pages and downloads with an id that a page links to, followed as the persona's own

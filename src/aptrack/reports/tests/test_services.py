@@ -68,7 +68,7 @@ def test_a_correction_is_a_new_version_saying_what_it_corrects(world, placement,
     first = _submit(world, placement, _data(outcome))
     with pytest.raises(services.ReportInvalid) as refused:
         _submit(world, placement, _data(outcome, maths="Long division"))
-    assert refused.value.errors == {"correction_reason": services.CORRECTION_REASON_MISSING}
+    assert refused.value.errors == {"correction_reason": [services.CORRECTION_REASON_MISSING]}
     second = _submit(
         world, placement, _data(outcome, maths="Long division", correction_reason="Wrong topic")
     )
@@ -79,7 +79,7 @@ def test_a_correction_is_a_new_version_saying_what_it_corrects(world, placement,
 def test_every_intended_outcome_is_scored(world, placement, outcome):
     with pytest.raises(services.ReportInvalid) as refused:
         _submit(world, placement, _data())
-    assert refused.value.errors == {None: services.OUTCOMES_MISSING}
+    assert refused.value.errors == {None: [services.OUTCOMES_MISSING]}
 
 
 @pytest.mark.parametrize(
@@ -93,7 +93,7 @@ def test_every_intended_outcome_is_scored(world, placement, outcome):
 def test_only_a_half_term_the_placement_ran_in_and_that_has_started(world, placement, start):
     with pytest.raises(services.ReportInvalid) as refused:
         _submit(world, placement, _data(half_term_start=start))
-    assert refused.value.errors == {"half_term": services.HALF_TERM_UNKNOWN}
+    assert refused.value.errors == {"half_term": [services.HALF_TERM_UNKNOWN]}
     assert not ProviderReport.objects.exists()
 
 
@@ -184,4 +184,4 @@ def test_other_incidents_raise_no_alert(world, placement):
 def test_an_incident_happened_during_the_placement(world, placement):
     with pytest.raises(services.ReportInvalid) as refused:
         _incident(world, placement, IncidentCategory.BEHAVIOUR, at=AT - dt.timedelta(days=100))
-    assert refused.value.errors == {"occurred_at": services.OCCURRED_OUTSIDE_PLACEMENT}
+    assert refused.value.errors == {"occurred_at": [services.OCCURRED_OUTSIDE_PLACEMENT]}
