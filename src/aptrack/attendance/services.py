@@ -272,8 +272,8 @@ def _placement_spans(provider: Any) -> tuple[list[PlacementSpan], dict[str, int]
             start_date=start,
             end_date=end or FAR_FUTURE,
             la_id=la_id,
-            compulsory_from=compulsory and compulsory.starts,
-            compulsory_to=compulsory and compulsory.ends,
+            compulsory_from=None if compulsory is None else compulsory.starts,
+            compulsory_to=None if compulsory is None else compulsory.ends,
         )
         if spans and spans[-1].child_id == child_id and spans[-1].end_date >= start:
             earlier = spans.pop()

@@ -100,7 +100,7 @@ def scope_agenda_items(user: object) -> QuerySet[AgendaItem]:
             return AgendaItem.objects.none()
         return AgendaItem.objects.filter(meeting__panel__local_authority_id=la_id)
     member_when_held = PanelMember.objects.filter(
-        user=user,
+        user=user,  # type: ignore[misc]
         is_active=True,
         panel=OuterRef("meeting__panel"),
         joined_date__lte=OuterRef("meeting__date"),

@@ -542,7 +542,8 @@ def add_action(
     if not permissions.can_run_meeting(actor, meeting):
         raise PanelNotAllowed("Only the panel's LA or its chair can record actions")
     errors: dict[str | None, list[str]] = {}
-    description, owner, due = _text(data, "description"), _text(data, "owner"), data.get("due_date")
+    description, owner = _text(data, "description"), _text(data, "owner")
+    due: Any = data.get("due_date")
     item = data.get("agenda_item")
     if not description:
         errors["description"] = ["Enter what is to be done"]

@@ -114,9 +114,9 @@ def list_reviews_overdue(*, la_id: int, on: dt.date) -> list[Placement]:
     )
     for placement in placements:
         placement.review_due = policy.review_due_date(  # type: ignore[attr-defined]
-            placement.last_review_date,
+            placement.last_review_date,  # type: ignore[attr-defined]
             placement.start_date,
-            placement.tier,  # type: ignore[attr-defined]
+            placement.tier,
         )
     return sorted(placements, key=lambda p: (p.review_due, p.pk))  # type: ignore[attr-defined]
 
@@ -499,16 +499,19 @@ def child_timeline(*, user: object, child: Child) -> list[TimelineEntry]:
         .exclude(kind__in=[EventKind.REVIEW_RECORDED, EventKind.FOLLOW_UP_RECORDED])
         .select_related("by")
     )
-    for event in events:
+    for placement_event in events:
         entries.append(
             TimelineEntry(
-                on=_day(event.at),
-                at=event.at,
+                on=_day(placement_event.at),
+                at=placement_event.at,
                 kind="placement",
-                title=f"{kinds.get(event.kind, event.kind)}: {names[event.placement_id]}",
-                detail=_event_detail(event),
-                by=_name(event.by),
-                placement_id=event.placement_id,
+                title=(
+                    f"{kinds.get(placement_event.kind, placement_event.kind)}: "
+                    f"{names[placement_event.placement_id]}"
+                ),
+                detail=_event_detail(placement_event),
+                by=_name(placement_event.by),
+                placement_id=placement_event.placement_id,
             )
         )
     reviews = (
@@ -588,7 +591,7 @@ class CaseworkerHome:
         placements += [follow_up.placement for follow_up in self.follow_ups_due[:shown]]
         referrals = [*self.my_referrals, *(row.referral for row in self.sixth_day)]
         referrals += [row.referral for row in self.fair_access]
-        ids = {item.child_id for item in [*placements, *referrals]}
+        ids = {item.child_id for item in placements} | {item.child_id for item in referrals}
         return ids | {row.child.pk for row in self.illness}
 
 
@@ -644,7 +647,7 @@ def caseworker_home(*, user: object, on: dt.date) -> CaseworkerHome:
     )
 
 
-def children_left_ap(*, on_or_before: dt.date) -> QuerySet[Placement]:
+def children_left_ap(*, on_or_before: dt.date) -> QuerySet[Placement, dict[str, Any]]:
     """The children who have left AP on or before the date: no placement planned or active, and
     the last ended placement ended then or earlier. Rows of `child_id` and `left_on`; the
     retention schedule counts its years from `left_on`. A child whose placements were all

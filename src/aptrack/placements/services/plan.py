@@ -165,7 +165,7 @@ def _validated_plan(
     `approved_cost`: the weekly cost the panel approved, which the plan carries unless a
     reason for the difference is given."""
     clean: dict[str, Any] = {}
-    site = values.get("site")
+    site: Any = values.get("site")
     if provider is None:
         pass  # no register entry to check the site against
     elif site.provider_id != provider.pk:
@@ -174,7 +174,7 @@ def _validated_plan(
         add_error(errors, "site", SITE_CLOSED)
     clean["site"] = site
 
-    tier = values.get("tier")
+    tier: Any = values.get("tier")
     tier = int(tier) if tier not in (None, "") else None
     if tier not in (1, 2, 3):
         add_error(errors, "tier", TIER_NEEDED)

@@ -93,10 +93,10 @@ def record_review(
                 "scores",
                 SCORES_MISSING.format(missing="; ".join(o.description for o in missing)),
             )
-        decision = data.get("decision")
+        decision: Any = data.get("decision")
         reason = clean_text(data.get("decision_reason"))
         new_end = data.get("new_planned_end_date")
-        new_tier = data.get("new_tier")
+        new_tier: Any = data.get("new_tier")
         new_tier = int(new_tier) if new_tier not in (None, "") else None
         child_views, family_views = (
             clean_text(data.get("child_views")),
