@@ -43,4 +43,4 @@ def outreach_la_id(user: object) -> int | None:
     """The LA whose outreach the user keeps, or None when they keep none."""
     if _role(user) not in LA_ROLES:
         return None
-    return user.organisation.local_authority_id  # type: ignore[attr-defined, no-any-return]
+    return user.organisation.local_authority_id  # type: ignore[attr-defined]
