@@ -4,7 +4,7 @@ and the caseworker's home. Every date is passed in: nothing here reads the clock
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.apps import apps
 from django.db.models import (
@@ -46,6 +46,9 @@ from aptrack.referrals.selectors import list_fair_access_due
 from aptrack.referrals.states import OPEN_STATUSES as OPEN_REFERRAL_STATUSES
 from aptrack.referrals.states import ReferralStatus
 
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
+
 ACTIVE = PlacementStatus.ACTIVE
 
 
@@ -78,7 +81,7 @@ def _la_placements(la_id: int, on: dt.date | None = None) -> QuerySet[Placement]
 # --- lists ------------------------------------------------------------------------------------
 
 
-def list_placements(*, user: object, filters: PlacementFilters, on: dt.date) -> QuerySet[Placement]:
+def list_placements(*, user: "User", filters: PlacementFilters, on: dt.date) -> QuerySet[Placement]:
     placements = rules.with_review_base(
         scope_placements(user).select_related("child", "provider", "site", "commissioning_la")
     ).annotate(is_drift=_flag(rules.drift_q(on)), is_overdue=_flag(rules.overdue_review_q(on)))
@@ -95,7 +98,7 @@ def list_placements(*, user: object, filters: PlacementFilters, on: dt.date) -> 
     return placements.order_by("-start_date", "-pk")
 
 
-def list_providers_in_scope(*, user: object) -> list[tuple[int, str]]:
+def list_providers_in_scope(*, user: "User") -> list[tuple[int, str]]:
     """The providers (organisation id, name) of the placements the user may see, for filters."""
     rows = (
         scope_placements(user)
@@ -205,7 +208,7 @@ def approved_weekly_cost(referral: Referral | None) -> Decimal | None:
     return decision.proposed_weekly_cost if decision is not None else None
 
 
-def get_referral_to_place(*, user: object, child: Child) -> Referral | None:
+def get_referral_to_place(*, user: "User", child: Child) -> Referral | None:
     """The child's approved referral the user may place from that has no placement yet (the
     newest): planning a placement from the child's record starts from it."""
     organisation = getattr(user, "organisation", None)
@@ -229,7 +232,7 @@ def get_referral_to_place(*, user: object, child: Child) -> Referral | None:
 # --- one placement ----------------------------------------------------------------------------
 
 
-def get_placement(*, user: object, placement_id: int) -> Placement | None:
+def get_placement(*, user: "User", placement_id: int) -> Placement | None:
     return (
         scope_placements(user)
         .select_related(
@@ -383,7 +386,7 @@ def _day(at: dt.datetime) -> dt.date:
     return timezone.localtime(at).date() if timezone.is_aware(at) else at.date()
 
 
-def _name(user: Any) -> str:
+def _name(user: "User | None") -> str:
     if user is None:
         return ""
     return getattr(user, "display_name", "") or user.get_username()
@@ -432,7 +435,7 @@ def _event_detail(event: PlacementEvent) -> str:
     return ""
 
 
-def child_timeline(*, user: object, child: Child) -> list[TimelineEntry]:
+def child_timeline(*, user: "User", child: Child) -> list[TimelineEntry]:
     """Referrals and their moves, panel decisions, placements and their events, reviews and
     follow-ups of one child, newest first. The caller has checked the child is in scope."""
     entries: list[TimelineEntry] = []
@@ -627,9 +630,10 @@ def _upcoming_meetings(la_id: int, on: dt.date, limit: int = 5) -> list[Any]:
     )
 
 
-def caseworker_home(*, user: object, on: dt.date) -> CaseworkerHome:
+def caseworker_home(*, user: "User", on: dt.date) -> CaseworkerHome:
     """An LA caseworker's work for `on`. The caller has checked the role."""
-    la_id = user.organisation.local_authority_id  # type: ignore[attr-defined]
+    # A caseworker's organisation is an LA (the caller has checked the role).
+    la_id: int = user.organisation.local_authority_id  # type: ignore[union-attr, assignment]
     return CaseworkerHome(
         my_referrals=list(
             Referral.objects.filter(referrer=user, status__in=OPEN_REFERRAL_STATUSES)
