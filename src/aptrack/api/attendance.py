@@ -88,7 +88,7 @@ def record_marks(request: AuthenticatedHttpRequest, payload: MarksIn) -> Any:
         report = services.record_marks(
             provider=request.user.organisation,
             marks=rows,
-            actor=request.user,  # type: ignore[union-attr]
+            actor=request.user,
             channel=MarkChannel.API,
             at=timezone.now(),
             today=timezone.localdate(),

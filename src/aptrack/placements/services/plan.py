@@ -11,7 +11,7 @@ an open-ended placement or of a compliance override) are checked here.
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import transaction
@@ -80,6 +80,9 @@ from aptrack.providers.models import Provider, ProviderApproval
 from aptrack.providers.states import ApprovalStatus
 from aptrack.referrals.models import Referral
 from aptrack.referrals.states import ReferralStatus
+
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
 
 # The plan fields a caller may set; the rest are derived or belong to other doors.
 PLAN_FIELDS = (
@@ -150,7 +153,7 @@ def _weekly_cost(provider: Provider, hours: Decimal, given: Decimal | None) -> D
 
 def _validated_plan(
     *,
-    actor: Any,
+    actor: "User",
     child: Child,
     provider: Provider | None,
     values: dict[str, Any],
@@ -326,7 +329,7 @@ def _validated_plan(
 
 def _commissioners(
     *,
-    actor: Any,
+    actor: "User",
     child: Child,
     referral: Referral | None,
     school: Organisation | None,
@@ -370,7 +373,7 @@ def _commissioners(
 
 def create_placement(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     data: dict[str, Any],
     channel: Channel = Channel.WEB,
@@ -498,7 +501,7 @@ def create_placement(
 
 def update_plan(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     placement: Placement,
     data: dict[str, Any],

@@ -3,7 +3,7 @@ child's and family's views, and the decision (continue, extend, change tier, end
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -39,6 +39,9 @@ from aptrack.placements.services.messages import (
 )
 from aptrack.placements.states import EventKind, PlacementStatus
 
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
+
 
 def _score(value: Any) -> int | None:
     return None if value in (None, "") else int(value)
@@ -46,7 +49,7 @@ def _score(value: Any) -> int | None:
 
 def record_review(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     placement: Placement,
     data: dict[str, Any],
