@@ -144,7 +144,10 @@ def get_provider_measures(*, scope: Scope, period: Period) -> ProviderMeasures:
     return ProviderMeasures(
         overall=with_label(overall, period.label),
         by_type=_summarise(
-            ((int(provider_id in registered), *rest) for provider_id, *rest in rows),
+            (
+                (int(provider_id in registered), child_id, placement_id, counts)
+                for provider_id, child_id, placement_id, counts in rows
+            ),
             group=Grouping.PROVIDER_TYPE,
         ),
         by_provider=_summarise(rows, group=Grouping.PROVIDER),

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
@@ -15,6 +16,9 @@ from aptrack.children.models import (
     SenHistoryEntry,
 )
 from aptrack.children.permissions import scope_children
+
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ def _birth_window(year: int, on: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(cohort, 9, 1), dt.date(cohort + 1, 8, 31)
 
 
-def list_children(*, user: object, filters: ChildFilters, on: dt.date) -> QuerySet[Child]:
+def list_children(*, user: "User", filters: ChildFilters, on: dt.date) -> QuerySet[Child]:
     children = scope_children(user).select_related("home_la", "home_school")
     query = filters.query.strip()
     if query:
@@ -54,7 +58,7 @@ def list_children(*, user: object, filters: ChildFilters, on: dt.date) -> QueryS
     return children.order_by("legal_last_name", "legal_first_name", "pk")
 
 
-def get_child(*, user: object, child_id: int) -> Child | None:
+def get_child(*, user: "User", child_id: int) -> Child | None:
     return (
         scope_children(user)
         .select_related("home_la", "home_school", "responsible_la", "social_worker")

@@ -69,7 +69,7 @@ def get_quorum(*, meeting: Meeting) -> Quorum:
 # --- panels and meetings -----------------------------------------------------------------------
 
 
-def list_panels(*, user: object, on: dt.date) -> QuerySet[Panel]:
+def list_panels(*, user: "User", on: dt.date) -> QuerySet[Panel]:
     return (
         scope_panels(user)
         .select_related("local_authority")
@@ -84,7 +84,7 @@ def list_panels(*, user: object, on: dt.date) -> QuerySet[Panel]:
     )
 
 
-def get_panel(*, user: object, panel_id: int) -> Panel | None:
+def get_panel(*, user: "User", panel_id: int) -> Panel | None:
     return scope_panels(user).select_related("local_authority").filter(pk=panel_id).first()
 
 
@@ -100,7 +100,7 @@ def list_meetings(*, panel: Panel) -> QuerySet[Meeting]:
     return panel.meetings.annotate(item_count=Count("agenda")).order_by("-date", "-pk")
 
 
-def get_meeting(*, user: object, meeting_id: int) -> Meeting | None:
+def get_meeting(*, user: "User", meeting_id: int) -> Meeting | None:
     return (
         scope_meetings(user)
         .select_related("panel", "panel__local_authority")
@@ -109,7 +109,7 @@ def get_meeting(*, user: object, meeting_id: int) -> Meeting | None:
     )
 
 
-def list_upcoming_meetings(*, user: object, on: dt.date) -> QuerySet[Meeting]:
+def list_upcoming_meetings(*, user: "User", on: dt.date) -> QuerySet[Meeting]:
     """Open meetings on or after `on` of the panels the user manages or sits on, soonest first."""
     return (
         scope_meetings(user)
@@ -121,7 +121,7 @@ def list_upcoming_meetings(*, user: object, on: dt.date) -> QuerySet[Meeting]:
     )
 
 
-def list_meetings_to_close(*, user: object, on: dt.date) -> QuerySet[Meeting]:
+def list_meetings_to_close(*, user: "User", on: dt.date) -> QuerySet[Meeting]:
     """Meetings whose day has passed but whose minutes are not closed."""
     return (
         scope_meetings(user)

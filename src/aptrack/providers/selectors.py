@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
@@ -9,6 +10,9 @@ from aptrack.children.models import Child
 from aptrack.children.permissions import scope_children
 from aptrack.providers.models import REGISTERED_KINDS, Provider, ProviderApproval
 from aptrack.providers.readers import readers
+
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,7 @@ def count_occupancy(*, provider: Provider, on: dt.date) -> int:
     )
 
 
-def list_children_placed(*, user: object, provider: Provider, on: dt.date) -> QuerySet[Child]:
+def list_children_placed(*, user: "User", provider: Provider, on: dt.date) -> QuerySet[Child]:
     """Children placed with the provider on `on` (the placements running that day), limited to
     those the user may see."""
     placed = provider.organisation.placements.filter(readers["running_on_q"](on))

@@ -4,7 +4,7 @@ are for callers that have already decided the user may see that LA's figures."""
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Q, QuerySet, Value, When
 
@@ -18,6 +18,9 @@ from aptrack.referrals.models import PrimaryReason, Referral, ReferralEvent, Rou
 from aptrack.referrals.permissions import scope_referrals
 from aptrack.referrals.readers import readers
 from aptrack.referrals.states import OPEN_STATUSES, ReferralStatus
+
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ def _with_people(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
     )
 
 
-def list_visible_referrals(*, user: object, filters: ReferralFilters) -> QuerySet[Referral]:
+def list_visible_referrals(*, user: "User", filters: ReferralFilters) -> QuerySet[Referral]:
     """The referrals page: the user's scope, filtered, most recently changed first."""
     referrals = _with_people(scope_referrals(user))
     if filters.statuses:
@@ -63,7 +66,7 @@ def list_referrals(*, la_id: int, statuses: Iterable[str] = ()) -> QuerySet[Refe
     return referrals.order_by("-updated_at", "-pk")
 
 
-def list_my_referrals(*, user: object) -> QuerySet[Referral]:
+def list_my_referrals(*, user: "User") -> QuerySet[Referral]:
     """Referrals the user made that they can still see, open ones first."""
     closed_last = Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1))
     return _with_people(scope_referrals(user).filter(referrer=user)).order_by(
@@ -71,7 +74,7 @@ def list_my_referrals(*, user: object) -> QuerySet[Referral]:
     )
 
 
-def get_referral(*, user: object, referral_id: int) -> Referral | None:
+def get_referral(*, user: "User", referral_id: int) -> Referral | None:
     return _with_people(scope_referrals(user)).filter(pk=referral_id).first()
 
 
@@ -406,7 +409,7 @@ def get_referral_duties(*, referral: Referral, on: dt.date) -> ReferralDuties:
     return ReferralDuties(illness=illness, illness_applies=illness_applies, fair_access=fair_access)
 
 
-def get_referral_to_commission(*, user: object, referral_id: int) -> Referral | None:
+def get_referral_to_commission(*, user: "User", referral_id: int) -> Referral | None:
     """A referral the user may make a placement from: their LA's (or their school's), for a
     child in their scope: the referral a placement is planned from. Whether it is approved is
     the placement service's rule."""

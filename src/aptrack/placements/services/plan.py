@@ -11,7 +11,7 @@ an open-ended placement or of a compliance override) are checked here.
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import transaction
@@ -82,6 +82,9 @@ from aptrack.providers.states import ApprovalStatus
 from aptrack.referrals.models import Referral
 from aptrack.referrals.states import ReferralStatus
 
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
+
 # The plan fields a caller may set; the rest are derived or belong to other doors.
 PLAN_FIELDS = (
     "site",
@@ -151,7 +154,7 @@ def _weekly_cost(provider: Provider, hours: Decimal, given: Decimal | None) -> D
 
 def _validated_plan(
     *,
-    actor: Any,
+    actor: "User",
     child: Child,
     provider: Provider | None,
     values: dict[str, Any],
@@ -166,7 +169,7 @@ def _validated_plan(
     `approved_cost`: the weekly cost the panel approved, which the plan carries unless a
     reason for the difference is given."""
     clean: dict[str, Any] = {}
-    site = values.get("site")
+    site: Any = values.get("site")
     if provider is None:
         pass  # no register entry to check the site against
     elif site.provider_id != provider.pk:
@@ -175,7 +178,7 @@ def _validated_plan(
         add_error(errors, "site", SITE_CLOSED)
     clean["site"] = site
 
-    tier = values.get("tier")
+    tier: Any = values.get("tier")
     tier = int(tier) if tier not in (None, "") else None
     if tier not in (1, 2, 3):
         add_error(errors, "tier", TIER_NEEDED)
@@ -338,7 +341,7 @@ def _validated_plan(
 
 def _commissioners(
     *,
-    actor: Any,
+    actor: "User",
     child: Child,
     referral: Referral | None,
     school: Organisation | None,
@@ -382,7 +385,7 @@ def _commissioners(
 
 def create_placement(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     data: dict[str, Any],
     channel: Channel = Channel.WEB,
@@ -510,7 +513,7 @@ def create_placement(
 
 def update_plan(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     placement: Placement,
     data: dict[str, Any],
