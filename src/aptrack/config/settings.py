@@ -100,6 +100,9 @@ INSTALLED_APPS = [
     "aptrack.oversight",
     "aptrack.improvement",
     "aptrack.census",
+    "aptrack.notices",
+    "aptrack.commissioning",
+    "aptrack.reports",
     "aptrack.api",
     "aptrack.dataprotection",
     # django-ninja's own Swagger UI files, served from here: the CSP allows no CDN.
