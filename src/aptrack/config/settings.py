@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "aptrack.oversight",
     "aptrack.improvement",
     "aptrack.census",
+    "aptrack.sufficiency",
     "aptrack.api",
     "aptrack.dataprotection",
     # django-ninja's own Swagger UI files, served from here: the CSP allows no CDN.

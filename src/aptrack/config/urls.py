@@ -23,6 +23,7 @@ urlpatterns = [
     path("oversight/", include("aptrack.oversight.urls")),
     path("improvement/", include("aptrack.improvement.urls")),
     path("census/", include("aptrack.census.urls")),
+    path("sufficiency/", include("aptrack.sufficiency.urls")),
     path("data-protection/", include("aptrack.dataprotection.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

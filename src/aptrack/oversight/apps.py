@@ -16,9 +16,9 @@ class OversightConfig(AppConfig):
 
     def ready(self) -> None:
         from aptrack.core import navigation
-        from aptrack.oversight.access import dashboard_la
-        from aptrack.oversight.pack_permissions import may_use_packs
-        from aptrack.oversight.regional_access import regional_access
+        from aptrack.oversight.dashboard.access import dashboard_la
+        from aptrack.oversight.pack.permissions import may_use_packs
+        from aptrack.oversight.regional.access import regional_access
 
         navigation.register_page("oversight:dashboard", lambda user: dashboard_la(user) is not None)
         navigation.register_page("oversight:pack_request", may_use_packs)

@@ -45,6 +45,7 @@ WATCHED = {
     "api",
     "alerts",
     "dataprotection",
+    "sufficiency",
 }
 
 
@@ -234,6 +235,8 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     "returns:line_new_anonymous": NoChild("a form for a pupil not on aptrack: no child named"),
     "returns:line_remove": NoChild("POST only: removes a line"),
     "returns:submit": NoChild("confirms a submission with the number of pupils"),
+    # sufficiency
+    "sufficiency:page": NoChild("aggregates only: counts, waits and places, no child named"),
     # census
     "census:home": NoChild("redirects to the LA's census page"),
     "census:page": [Walk("officer_a", lambda s: _census(s, "census:page"))],
