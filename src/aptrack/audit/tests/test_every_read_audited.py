@@ -207,7 +207,16 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
                 lambda s, name=name: reverse(f"placements:{name}", args=[s.placement.pk]),
             )
         ]
-        for name in ("detail", "edit", "cancel", "outcome_new", "passport", "review_new", "end")
+        for name in (
+            "detail",
+            "edit",
+            "agreement",
+            "cancel",
+            "outcome_new",
+            "passport",
+            "review_new",
+            "end",
+        )
     },
     "placements:activate": NoChild("POST only: starts a placement (loading it records the child)"),
     "placements:outcome_edit": [

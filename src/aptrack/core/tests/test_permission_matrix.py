@@ -157,6 +157,7 @@ MATRIX: dict[str, Target | Exempt] = {
         for name in (
             "detail",
             "edit",
+            "agreement",
             "activate",
             "cancel",
             "outcome_new",
