@@ -8,6 +8,7 @@ repeat, so tests find those records by id or UPN.
 """
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import factory.random
@@ -20,7 +21,7 @@ from aptrack.children.models import Child
 from aptrack.children.tests.factories import ChildFactory, PlacementFactory
 from aptrack.organisations.models import Organisation
 from aptrack.organisations.tests.factories import EstablishmentFactory, OrganisationFactory, la
-from aptrack.pytest_plugin import seed_for
+from aptrack.pytest_plugin import seed_for, test_id
 
 
 @pytest.fixture(autouse=True)
@@ -30,9 +31,35 @@ def _seeded_fakes(request: pytest.FixtureRequest) -> None:
     factory_boy's reseed also seeds Faker's shared random source, which every `Faker()` not
     seeded on its own draws from (the factories' `factory.Faker` instances and those tests make).
     """
-    seed = seed_for(request.node.nodeid)
+    seed = seed_for(test_id(request.node))
     factory.random.reseed_random(seed)
     random.seed(seed)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _kept_test_database_left_whole(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test database kept for the next run (`--reuse-db`) is left with the migrations' data.
+
+    The next run serializes the kept database as it finds it, and serialized rollback restores
+    that. A transactional test ends by emptying the database (pytest-django runs them last), so
+    without this the next run would start from empty tables: no local authorities, no codes.
+    Here the data serialized when this run began is put back, as Django puts it back before a
+    `serialized_rollback` test.
+    """
+    if not request.config.getvalue("reuse_db"):
+        yield  # the test database is dropped at the end
+        return
+    request.getfixturevalue("django_db_setup")
+    django_db_blocker = request.getfixturevalue("django_db_blocker")
+    yield
+    from django.db import connections, transaction
+
+    with django_db_blocker.unblock():
+        for alias in connections:
+            contents = getattr(connections[alias], "_test_serialized_contents", None)
+            if contents:
+                with transaction.atomic(using=alias):
+                    connections[alias].creation.deserialize_db_from_string(contents)
 
 
 @dataclass

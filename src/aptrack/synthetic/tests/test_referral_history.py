@@ -2,8 +2,11 @@
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from django.db import transaction
 
 from aptrack.placements.models import Placement
 from aptrack.referrals.models import PrimaryReason, Referral, Route
@@ -15,9 +18,18 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 1, 15)
 
 
+@pytest.fixture(scope="module")
+def _generated_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The data generated once for this module's tests, rolled back after the last."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        services.generate_synthetic_data(scale=Scale.LA, seed=3, today=TODAY, size_factor=0.3)
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def generated():
-    services.generate_synthetic_data(scale=Scale.LA, seed=3, today=TODAY, size_factor=0.3)
+def generated(_generated_once: None, db: None) -> None:
+    """Each test's own writes are rolled back after it."""
 
 
 def test_every_placement_has_an_approved_referral_for_its_child(generated):
