@@ -66,10 +66,12 @@ lint: install
 	$(BIN)/ruff check src bench
 	$(BIN)/ruff format --check src bench
 
-## make check: lint, the import contracts in pyproject.toml (layers, no app cycles), and no model
-## change without its migration (make test runs it first)
+## make check: lint, the import contracts in pyproject.toml (layers, no app cycles), the types
+## (mypy with django-stubs, config in pyproject.toml) and no model change without its migration
+## (make test runs it first)
 check: lint
 	$(BIN)/lint-imports --no-cache
+	DATABASE_URL=sqlite://:memory: DEBUG=true $(BIN)/mypy
 	DATABASE_URL=sqlite://:memory: DEBUG=true $(BIN)/aptrack makemigrations --check --dry-run -v1
 
 clean:

@@ -43,6 +43,16 @@ echo "== Import and measures"
 "$BIN/python" -m bench.attendance run --today "$today" --rows "${BENCH_ROWS:-1000000}" --runs "${BENCH_RUNS:-50}"
 echo "== Done in $((SECONDS - started)) s"
 
+# --- Invoices (issue 17 item 8) -----------------------------------------------------------------
+# On the same database: BENCH_INVOICE_LINES invoice lines (default 1,000,000: a line per school day
+# of every placement on a contract over the year, invoiced again until there are that many),
+# reconciled set-based in one go by a fresh process: seconds, lines/s, peak memory, and the lines
+# matched and queried by reason. See bench/invoices.py.
+echo "== Invoices: reconcile ${BENCH_INVOICE_LINES:-1000000} lines"
+invoices_started=$SECONDS
+"$BIN/python" -m bench.invoices run --today "$today" --lines "${BENCH_INVOICE_LINES:-1000000}"
+echo "== Invoices done in $((SECONDS - invoices_started)) s"
+
 # --- Oversight (issue 13 item 4) ------------------------------------------------------------------
 # On the same database: (a) the LA dashboard while its figures are current, (b) the first request
 # after a change to the LA (within the freshness bound, and computed on the request) and the

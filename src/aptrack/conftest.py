@@ -75,6 +75,7 @@ class World:
     qa_lead_a: User
     panel_member: User
     analyst: User
+    finance_a: User  # Dorset's LA finance officer
     child_a: Child  # Dorset child, placed with provider X, pupil of school Y, on social worker's caseload
     child_a2: Child  # Dorset child, looked after by Dorset, no placement
     child_b: Child  # Hackney child, placed with provider Z
@@ -105,6 +106,7 @@ PERSONA_NAMES: dict[str, tuple[str, str]] = {
     "qa_lead_a": ("Tobias", "Wrenfield"),
     "panel_member": ("Saoirse", "Kavanagh"),
     "analyst": ("Eamon", "Birchall"),
+    "finance_a": ("Perpetua", "Okonkwo-Hale"),
 }
 
 
@@ -179,6 +181,7 @@ def world(db: object) -> World:
         qa_lead_a=user("qa_lead_a", la_a, Role.QA_LEAD),
         panel_member=user("panel_member", social_care, Role.PANEL_MEMBER),
         analyst=user("analyst", region, Role.ANALYST),
+        finance_a=user("finance_a", la_a, Role.LA_FINANCE),
         child_a=child_a,
         child_a2=child_a2,
         child_b=child_b,
@@ -198,4 +201,5 @@ EXPECTED_VISIBLE: dict[str, set[str]] = {
     "qa_lead_a": set(),
     "panel_member": set(),
     "analyst": set(),
+    "finance_a": set(),
 }

@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     VIRTUAL_SCHOOL_HEAD = "VIRTUAL_SCHOOL_HEAD", "Virtual school head"
     QA_LEAD = "QA_LEAD", "QA lead"
     ANALYST = "ANALYST", "Regional or DfE analyst"
+    LA_FINANCE = "LA_FINANCE", "LA finance officer"
 
 
 ROLE_ORGANISATION_KINDS: dict[Role, frozenset[str]] = {
@@ -25,6 +26,7 @@ ROLE_ORGANISATION_KINDS: dict[Role, frozenset[str]] = {
     Role.SOCIAL_WORKER: frozenset({"AGENCY", "LOCAL_AUTHORITY"}),
     Role.VIRTUAL_SCHOOL_HEAD: frozenset({"AGENCY", "LOCAL_AUTHORITY"}),
     Role.ANALYST: frozenset({"REGIONAL"}),
+    Role.LA_FINANCE: frozenset({"LOCAL_AUTHORITY"}),
 }
 
 LA_ROLES = frozenset({Role.LA_OFFICER, Role.LA_MANAGER, Role.QA_LEAD})
@@ -32,4 +34,4 @@ CHILD_EDITOR_ROLES = frozenset({Role.LA_OFFICER, Role.LA_MANAGER})
 
 # Roles that see the most children, or money: their local sign-in needs a second factor (TOTP)
 # wherever APTRACK_REQUIRE_2FA is on (production's default). Anyone else may set one up.
-TWO_FACTOR_ROLES = frozenset({Role.LA_MANAGER, Role.QA_LEAD, Role.ANALYST})
+TWO_FACTOR_ROLES = frozenset({Role.LA_MANAGER, Role.QA_LEAD, Role.ANALYST, Role.LA_FINANCE})

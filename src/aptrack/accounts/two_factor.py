@@ -107,9 +107,9 @@ class TwoFactorMiddleware:
             and request.session.get(BACKEND_SESSION_KEY) != single_sign_on.BACKEND
             and not self._exempt(request.path)
         ):
-            if confirmed_device(user) is not None:  # type: ignore[arg-type]
+            if confirmed_device(user) is not None:
                 return self._send(request, "accounts:two_factor_verify")
-            if two_factor_required(user):  # type: ignore[arg-type]
+            if two_factor_required(user):
                 return self._send(request, "accounts:two_factor_set_up")
         return self.get_response(request)
 

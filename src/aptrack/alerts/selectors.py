@@ -60,6 +60,7 @@ def _urgency() -> Case:
         child__social_care_status=SocialCareStatus.CHILD_PROTECTION
     )
     return Case(
+        When(kind=AlertKind.SAFEGUARDING_CONCERN, then=Value(0)),
         When(Q(kind=AlertKind.WHEREABOUTS_UNKNOWN) & vulnerable, then=Value(0)),
         When(kind=AlertKind.WHEREABOUTS_UNKNOWN, then=Value(1)),
         When(kind=AlertKind.CONSECUTIVE_ABSENCE, then=Value(2)),

@@ -220,6 +220,63 @@ def _raise_alert(
     return alert
 
 
+def raise_safeguarding_concern(
+    *, placement: Any, reason: str, at: dt.datetime, actor: Any, channel: Channel, where: str
+) -> Alert:
+    """A safeguarding concern about a placed child: an alert to the LA answering for the
+    placement the moment it is recorded and, for a looked-after child or one on a child
+    protection plan, escalated at once to their social worker and virtual school head (the
+    same escalation the checks make, without waiting for the escalation delay)."""
+    child = placement.child
+    session = Session.AM if timezone.localtime(at).hour < 12 else Session.PM
+    urgent = child.looked_after or child.social_care_status == "CP"
+    virtual_school = child.responsible_la_id if child.looked_after else None
+    with transaction.atomic():
+        alert = Alert.objects.create(
+            kind=AlertKind.SAFEGUARDING_CONCERN,
+            child_id=child.pk,
+            placement=placement,
+            local_authority_id=selectors.placement_la_id(placement),
+            session_date=timezone.localdate(at),
+            session=session,
+            reason=reason[:300],
+            raised_at=at,
+            escalated_at=at if urgent else None,
+            escalated_to_social_worker_id=child.social_worker_id if urgent else None,
+            escalated_to_virtual_school_id=virtual_school if urgent else None,
+        )
+        AlertEvent.objects.create(
+            alert=alert,
+            kind=EventKind.RAISED,
+            to_status=AlertStatus.OPEN,
+            at=at,
+            by=actor,
+            note=alert.reason,
+        )
+        if urgent:
+            AlertEvent.objects.create(
+                alert=alert,
+                kind=EventKind.ESCALATED,
+                at=at,
+                note=_recipients(child.social_worker, virtual_school),
+            )
+        audit.record_event(
+            actor=actor,
+            at=at,
+            action=AuditAction.CREATED,
+            channel=channel,
+            instance=alert,
+            child_id=child.pk,
+            where=where,
+            changes={
+                "kind": {"old": None, "new": alert.kind},
+                "local_authority_id": {"old": None, "new": alert.local_authority_id},
+                "escalated_at": {"old": None, "new": at.isoformat() if urgent else None},
+            },
+        )
+    return alert
+
+
 def escalate_alerts(*, at: dt.datetime, channel: Channel = Channel.COMMAND) -> int:
     """Escalate every alert due (see `selectors.list_escalations_due`) to the child's social
     worker and, for a looked-after child, the virtual school head of the LA looking after

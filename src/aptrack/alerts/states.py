@@ -11,6 +11,9 @@ class AlertKind(models.TextChoices):
     # Statutory duties (docs/rules.md, "Statutory duties").
     ILLNESS_FIFTEEN_DAYS = "ILLNESS_FIFTEEN_DAYS", "15 days of illness absence (section 19)"
     FAIR_ACCESS_OVERDUE = "FAIR_ACCESS_OVERDUE", "Fair Access place not started in 20 school days"
+    # Raised by whoever records the concern (a provider, a dual-registered child's school), not
+    # by the checks: `services.raise_safeguarding_concern`.
+    SAFEGUARDING_CONCERN = "SAFEGUARDING", "Safeguarding concern"
 
 
 # Alerts about one session of one placement, and alerts about a child's absence over the

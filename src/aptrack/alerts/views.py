@@ -6,13 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.alerts import permissions, selectors, services
 from aptrack.alerts.forms import AcknowledgeForm, AlertFilterForm, ResolveForm
 from aptrack.alerts.models import Alert
@@ -26,7 +27,7 @@ PAGE_SIZE = 25
 BULK_NONE_SELECTED = "Select at least one open alert to acknowledge"
 
 
-def _load(request: HttpRequest, alert_id: int) -> Alert:
+def _load(request: AuthenticatedHttpRequest, alert_id: int) -> Alert:
     alert = selectors.get_alert(user=request.user, alert_id=alert_id)
     if alert is None:
         raise Http404("No alert found")
@@ -34,7 +35,7 @@ def _load(request: HttpRequest, alert_id: int) -> Alert:
 
 
 @login_required
-def alert_list(request: HttpRequest) -> HttpResponse:
+def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_use_alerts(request.user):
         raise PermissionDenied
     data = request.GET.copy()
@@ -65,7 +66,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def alert_bulk_acknowledge(request: HttpRequest) -> HttpResponse:
+def alert_bulk_acknowledge(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Acknowledge the alerts ticked in the inbox, then back to the inbox as it was. Ticked ids
     that are not open alerts in the user's scope are ignored (one resolved meanwhile, say)."""
     if not permissions.can_use_alerts(request.user):
@@ -99,7 +100,7 @@ def alert_bulk_acknowledge(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     alert: Alert,
     *,
     acknowledge_form: Form | None = None,
@@ -134,13 +135,13 @@ def _detail(
 
 
 @login_required
-def alert_detail(request: HttpRequest, alert_id: int) -> HttpResponse:
+def alert_detail(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
     return _detail(request, _load(request, alert_id))
 
 
 @login_required
 @require_POST
-def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
+def alert_acknowledge(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
     alert = _load(request, alert_id)
     form = AcknowledgeForm(request.POST)
     if form.is_valid():
@@ -163,7 +164,7 @@ def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def alert_resolve(request: HttpRequest, alert_id: int) -> HttpResponse:
+def alert_resolve(request: AuthenticatedHttpRequest, alert_id: int) -> HttpResponse:
     alert = _load(request, alert_id)
     form = ResolveForm(request.POST)
     if form.is_valid():

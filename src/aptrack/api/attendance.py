@@ -3,10 +3,10 @@ register page and file imports (one service door), all or nothing."""
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.attendance import permissions, services
 from aptrack.attendance.loading import MarkRow
 from aptrack.attendance.models import MarkChannel
@@ -68,7 +68,7 @@ class RejectedOut(Schema):
         "(413 beyond that) and 2.5 MB a request."
     ),
 )
-def record_marks(request: HttpRequest, payload: MarksIn) -> Any:
+def record_marks(request: AuthenticatedHttpRequest, payload: MarksIn) -> Any:
     if not permissions.can_record_marks(request.user):
         return Status(403, {"detail": NOT_PROVIDER})
     if len(payload.marks) > MAX_MARKS:
@@ -88,7 +88,7 @@ def record_marks(request: HttpRequest, payload: MarksIn) -> Any:
         report = services.record_marks(
             provider=request.user.organisation,
             marks=rows,
-            actor=request.user,  # type: ignore[union-attr]
+            actor=request.user,
             channel=MarkChannel.API,
             at=timezone.now(),
             today=timezone.localdate(),

@@ -3,11 +3,11 @@
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.api.errors import ErrorOut, name_refusals
 from aptrack.api.reads import records_reads
 from aptrack.api.types import Id, Input, Page, Text
@@ -102,7 +102,7 @@ name_refusals(
 @router.get("", response=list[ChildOut], summary="Children the caller may see")
 @records_reads()
 @paginate(Page)
-def list_children(request: HttpRequest, q: Text = "") -> Any:
+def list_children(request: AuthenticatedHttpRequest, q: Text = "") -> Any:
     filters = selectors.ChildFilters(query=q)
     return selectors.list_children(
         user=request.user, filters=filters, on=timezone.localdate()
@@ -110,7 +110,7 @@ def list_children(request: HttpRequest, q: Text = "") -> Any:
 
 
 @router.get("/{child_id}", response={200: ChildOut, 404: ErrorOut}, summary="One child")
-def get_child(request: HttpRequest, child_id: Id) -> Any:
+def get_child(request: AuthenticatedHttpRequest, child_id: Id) -> Any:
     child = selectors.get_child(user=request.user, child_id=child_id)
     if child is None:
         raise DomainNotFound("No child found")
@@ -121,7 +121,7 @@ def get_child(request: HttpRequest, child_id: Id) -> Any:
 
 
 @router.post("", response={201: ChildOut, 400: ErrorOut, 403: ErrorOut}, summary="Add a child")
-def create_child(request: HttpRequest, payload: ChildIn) -> Any:
+def create_child(request: AuthenticatedHttpRequest, payload: ChildIn) -> Any:
     if not permissions.can_register_child(request.user):
         raise DomainForbidden("Your role cannot add children")
     child = services.register_child(
@@ -139,7 +139,7 @@ def create_child(request: HttpRequest, payload: ChildIn) -> Any:
     response={200: ChildOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Change a child's record",
 )
-def update_child(request: HttpRequest, child_id: Id, payload: ChildUpdateIn) -> Any:
+def update_child(request: AuthenticatedHttpRequest, child_id: Id, payload: ChildUpdateIn) -> Any:
     child = selectors.get_child(user=request.user, child_id=child_id)
     if child is None:
         raise DomainNotFound("No child found")

@@ -6,11 +6,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.api.errors import ErrorOut, name_refusals
 from aptrack.api.reads import records_reads
 from aptrack.api.types import Id, Input, Page, SmallInt, column_decimal
@@ -151,7 +151,7 @@ name_refusals(
 )
 
 
-def _load(request: HttpRequest, placement_id: int) -> Placement:
+def _load(request: AuthenticatedHttpRequest, placement_id: int) -> Placement:
     placement = selectors.get_placement(user=request.user, placement_id=placement_id)
     if placement is None:
         raise DomainNotFound("No placement found")
@@ -164,7 +164,7 @@ def _out(placement: Placement) -> Placement:
     ).get(pk=placement.pk)
 
 
-def _service_data(request: HttpRequest, payload: PlacementIn) -> dict[str, Any]:
+def _service_data(request: AuthenticatedHttpRequest, payload: PlacementIn) -> dict[str, Any]:
     data = payload.dict(
         exclude={"child_id", "referral_id", "provider_id", "site_id", "commissioning_school_urn"}
     )
@@ -205,7 +205,9 @@ def _service_data(request: HttpRequest, payload: PlacementIn) -> dict[str, Any]:
 @records_reads(lambda placement: placement.child_id)
 @paginate(Page)
 def list_placements(
-    request: HttpRequest, status: PlacementStatus | None = None, tier: SmallInt | None = None
+    request: AuthenticatedHttpRequest,
+    status: PlacementStatus | None = None,
+    tier: SmallInt | None = None,
 ) -> Any:
     filters = selectors.PlacementFilters(status=status or "", tier=tier)
     return (
@@ -220,7 +222,7 @@ def list_placements(
     response={200: PlacementOut, 404: ErrorOut},
     summary="One placement and its plan",
 )
-def get_placement(request: HttpRequest, placement_id: Id) -> Any:
+def get_placement(request: AuthenticatedHttpRequest, placement_id: Id) -> Any:
     placement = _load(request, placement_id)
     audit.record_view(
         actor=request.user,
@@ -235,7 +237,7 @@ def get_placement(request: HttpRequest, placement_id: Id) -> Any:
 @router.post(
     "", response={201: PlacementOut, 400: ErrorOut, 403: ErrorOut}, summary="Plan a placement"
 )
-def create_placement(request: HttpRequest, payload: PlacementIn) -> Any:
+def create_placement(request: AuthenticatedHttpRequest, payload: PlacementIn) -> Any:
     if not permissions.can_create_placement(request.user):
         raise DomainForbidden("Your role cannot plan placements")
     placement = placement_plan.create_placement(
@@ -248,7 +250,7 @@ def create_placement(request: HttpRequest, payload: PlacementIn) -> Any:
     return Status(201, _out(placement))
 
 
-def _change(request: HttpRequest, placement_id: int) -> Placement:
+def _change(request: AuthenticatedHttpRequest, placement_id: int) -> Placement:
     placement = _load(request, placement_id)
     if not permissions.can_change_placement(request.user, placement):
         raise DomainForbidden("Only the commissioner can change this placement")
@@ -260,7 +262,7 @@ def _change(request: HttpRequest, placement_id: int) -> Placement:
     response={200: PlacementOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Record that the child has started",
 )
-def start_placement(request: HttpRequest, placement_id: Id, payload: VersionIn) -> Any:
+def start_placement(request: AuthenticatedHttpRequest, placement_id: Id, payload: VersionIn) -> Any:
     placement = placement_moves.activate_placement(
         actor=request.user,
         at=timezone.now(),
@@ -277,7 +279,7 @@ def start_placement(request: HttpRequest, placement_id: Id, payload: VersionIn) 
     response={200: PlacementOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="End a placement with its reason, destination and transition plan",
 )
-def end_placement(request: HttpRequest, placement_id: Id, payload: EndIn) -> Any:
+def end_placement(request: AuthenticatedHttpRequest, placement_id: Id, payload: EndIn) -> Any:
     placement = placement_endings.end_placement(
         actor=request.user,
         at=timezone.now(),

@@ -7,11 +7,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.api.errors import ErrorOut, name_refusals
 from aptrack.api.reads import records_reads
 from aptrack.api.types import Id, Input, Page, column_decimal
@@ -90,7 +90,7 @@ name_refusals(
 )
 
 
-def _load(request: HttpRequest, referral_id: int, *, may: str = "see") -> Referral:
+def _load(request: AuthenticatedHttpRequest, referral_id: int, *, may: str = "see") -> Referral:
     """The referral, if the caller's role uses referrals and their scope includes it."""
     if not permissions.can_use_referrals(request.user):
         raise DomainForbidden(f"Your role cannot {may} referrals")
@@ -100,15 +100,21 @@ def _load(request: HttpRequest, referral_id: int, *, may: str = "see") -> Referr
     return referral
 
 
-def _fresh(request: HttpRequest, referral: Referral) -> Referral | None:
+def _fresh(request: AuthenticatedHttpRequest, referral: Referral) -> Referral | None:
     return selectors.get_referral(user=request.user, referral_id=referral.pk)
 
 
-@router.get("", response=list[ReferralOut], summary="Referrals the caller may see")
+@router.get(
+    "",
+    response={200: list[ReferralOut], 403: ErrorOut},
+    summary="Referrals the caller may see",
+)
 @records_reads(lambda referral: referral.child_id)
 @paginate(Page)
 def list_referrals(
-    request: HttpRequest, status: ReferralStatus | None = None, route: Route | None = None
+    request: AuthenticatedHttpRequest,
+    status: ReferralStatus | None = None,
+    route: Route | None = None,
 ) -> Any:
     if not permissions.can_use_referrals(request.user):
         raise DomainForbidden("Your role cannot see referrals")
@@ -123,7 +129,7 @@ def list_referrals(
     response={200: ReferralDetailOut, 403: ErrorOut, 404: ErrorOut},
     summary="One referral, with its history",
 )
-def get_referral(request: HttpRequest, referral_id: Id) -> Any:
+def get_referral(request: AuthenticatedHttpRequest, referral_id: Id) -> Any:
     referral = _load(request, referral_id)
     audit.record_view(
         actor=request.user,
@@ -140,7 +146,7 @@ def get_referral(request: HttpRequest, referral_id: Id) -> Any:
     response={201: ReferralDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Start a draft referral",
 )
-def create_referral(request: HttpRequest, payload: ReferralIn) -> Any:
+def create_referral(request: AuthenticatedHttpRequest, payload: ReferralIn) -> Any:
     if not permissions.can_start_referrals(request.user):
         raise DomainForbidden("Your role cannot start referrals")
     child = child_selectors.get_child(user=request.user, child_id=payload.child_id)
@@ -162,7 +168,7 @@ def create_referral(request: HttpRequest, payload: ReferralIn) -> Any:
     response={200: ReferralDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Submit a draft for a panel",
 )
-def submit_referral(request: HttpRequest, referral_id: Id) -> Any:
+def submit_referral(request: AuthenticatedHttpRequest, referral_id: Id) -> Any:
     referral = _load(request, referral_id, may="change")
     services.submit_referral(
         actor=request.user,
@@ -179,7 +185,9 @@ def submit_referral(request: HttpRequest, referral_id: Id) -> Any:
     response={200: ReferralDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Withdraw a referral, with the reason",
 )
-def withdraw_referral(request: HttpRequest, referral_id: Id, payload: WithdrawIn) -> Any:
+def withdraw_referral(
+    request: AuthenticatedHttpRequest, referral_id: Id, payload: WithdrawIn
+) -> Any:
     referral = _load(request, referral_id, may="change")
     services.withdraw_referral(
         actor=request.user,

@@ -31,3 +31,13 @@ class AttendanceConfig(AppConfig):
         # Marks and rollups written in bulk are announced by their writers (services, rollups).
         changes.register(AttendanceMark, touches=recorded_against_placement)
         changes.register(PlacementWeek, touches=lambda week: [week.local_authority_id])
+
+        from aptrack.attendance import selectors
+        from aptrack.placements.readers import readers as placement_readers
+        from aptrack.referrals.readers import readers as referral_readers
+
+        placement_readers.register(
+            "illness_approaching",
+            lambda la_id, on: selectors.list_illness_approaching(la_id=la_id, on=on),
+        )
+        referral_readers.register("illness_duty", selectors.get_illness_duty)

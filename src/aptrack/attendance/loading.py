@@ -726,7 +726,7 @@ class Loader:
         count = 0
         names = ", ".join(columns)
         if self.postgres:
-            raw = self.cursor.cursor  # type: ignore[attr-defined]
+            raw = self.cursor.cursor
             with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)

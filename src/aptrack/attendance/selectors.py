@@ -144,7 +144,10 @@ def get_provider_measures(*, scope: Scope, period: Period) -> ProviderMeasures:
     return ProviderMeasures(
         overall=with_label(overall, period.label),
         by_type=_summarise(
-            ((int(provider_id in registered), *rest) for provider_id, *rest in rows),
+            (
+                (int(provider_id in registered), child_id, placement_id, counts)
+                for provider_id, child_id, placement_id, counts in rows
+            ),
             group=Grouping.PROVIDER_TYPE,
         ),
         by_provider=_summarise(rows, group=Grouping.PROVIDER),
@@ -572,3 +575,17 @@ def list_illness_duty(
             )
         )
     return sorted(found, key=lambda row: (-row.days_missed, row.child_id))
+
+
+def list_illness_approaching(*, la_id: int, on: dt.date) -> list[IllnessDuty]:
+    """The illness duties of the LA's children (their home LA) with `ILLNESS_APPROACHING_DAYS`
+    or more days of illness absence this academic year: the caseworker's home lists them
+    (`placements.readers`)."""
+    return list_illness_duty(on=on, home_la_id=la_id, min_days=Decimal(ILLNESS_APPROACHING_DAYS))
+
+
+def get_illness_duty(child_id: int, on: dt.date) -> IllnessDuty | None:
+    """One child's illness duty this academic year, or None: the referral page shows it for
+    the health-needs route (`referrals.readers`)."""
+    found = list_illness_duty(on=on, child_ids=[child_id])
+    return found[0] if found else None

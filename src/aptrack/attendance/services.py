@@ -10,7 +10,7 @@ one is kept. The caller has authorised the actor for `provider` and passes the c
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from django.db import transaction
 
@@ -32,6 +32,9 @@ from aptrack.core import changes, validators
 from aptrack.placements import rules as placement_rules
 from aptrack.placements.models import Placement
 from aptrack.placements.states import PlacementStatus
+
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
 
 ERROR_LIMIT = 1_000
 NO_MARKS = "There are no marks to record"
@@ -104,7 +107,7 @@ def record_marks(
     *,
     provider: Any,
     marks: MarksInput,
-    actor: Any,
+    actor: "User | None",
     channel: MarkChannel,
     at: dt.datetime,
     today: dt.date,
@@ -272,8 +275,8 @@ def _placement_spans(provider: Any) -> tuple[list[PlacementSpan], dict[str, int]
             start_date=start,
             end_date=end or FAR_FUTURE,
             la_id=la_id,
-            compulsory_from=compulsory and compulsory.starts,
-            compulsory_to=compulsory and compulsory.ends,
+            compulsory_from=None if compulsory is None else compulsory.starts,
+            compulsory_to=None if compulsory is None else compulsory.ends,
         )
         if spans and spans[-1].child_id == child_id and spans[-1].end_date >= start:
             earlier = spans.pop()

@@ -7,12 +7,13 @@ service call, render. Every page works without JavaScript.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.attendance import codes, permissions, selectors, services
 from aptrack.attendance.forms import RegisterForm, UploadForm, day_and_session, session_codes
 from aptrack.attendance.models import MarkChannel
@@ -25,7 +26,7 @@ from aptrack.children import selectors as child_selectors
 from aptrack.organisations.models import LocalAuthority, Organisation
 
 
-def _provider_or_403(request: HttpRequest) -> int:
+def _provider_or_403(request: AuthenticatedHttpRequest) -> int:
     provider_id = permissions.provider_of(request.user)
     if provider_id is None:
         raise PermissionDenied
@@ -33,7 +34,7 @@ def _provider_or_403(request: HttpRequest) -> int:
 
 
 @login_required
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: AuthenticatedHttpRequest) -> HttpResponse:
     provider_id = _provider_or_403(request)
     now = timezone.localtime()
     calendar = selectors.get_register_calendar(provider_id=provider_id)
@@ -105,7 +106,7 @@ def _register_errors(form: RegisterForm, rows: list, report: services.MarksRepor
 
 
 @login_required
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     _provider_or_403(request)
     form = UploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     report = None
@@ -143,7 +144,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def child_attendance(request: HttpRequest, child_id: int) -> HttpResponse:
+def child_attendance(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     child = child_selectors.get_child(user=request.user, child_id=child_id)
     if child is None:
         raise Http404("No child found")
@@ -180,7 +181,7 @@ def child_attendance(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 @login_required
-def measures(request: HttpRequest) -> HttpResponse:
+def measures(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = permissions.measures_scope(request.user)
     if scope is None:
         raise PermissionDenied

@@ -12,12 +12,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.audit import reads
 from aptrack.audit.models import Channel
 from aptrack.census import dates, permissions, services
@@ -32,7 +33,7 @@ from aptrack.referrals.models import PrimaryReason
 ROWS_PER_PAGE = 50
 
 
-def _load_la(request: HttpRequest, la_code: str) -> LocalAuthority:
+def _load_la(request: AuthenticatedHttpRequest, la_code: str) -> LocalAuthority:
     la_id = permissions.own_la_id(request.user)
     if la_id is None:
         raise PermissionDenied
@@ -43,7 +44,9 @@ def _load_la(request: HttpRequest, la_code: str) -> LocalAuthority:
     return la
 
 
-def _census_date(request: HttpRequest, today: dt.date) -> tuple[CensusDateForm, dt.date]:
+def _census_date(
+    request: AuthenticatedHttpRequest, today: dt.date
+) -> tuple[CensusDateForm, dt.date]:
     default = dates.default_census_date(today)
     if "census_date-year" not in request.GET:
         return CensusDateForm(initial={"census_date": default}), default
@@ -62,7 +65,7 @@ def _query(census_date: dt.date) -> str:
 
 
 @login_required
-def census_home(request: HttpRequest) -> HttpResponse:
+def census_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     la_id = permissions.own_la_id(request.user)
     if la_id is None:
         raise PermissionDenied
@@ -71,7 +74,11 @@ def census_home(request: HttpRequest) -> HttpResponse:
 
 
 def _render(
-    request: HttpRequest, la: LocalAuthority, *, refused: bool = False, status: int = 200
+    request: AuthenticatedHttpRequest,
+    la: LocalAuthority,
+    *,
+    refused: bool = False,
+    status: int = 200,
 ) -> HttpResponse:
     today = timezone.localdate()
     form, census_date = _census_date(request, today)
@@ -109,7 +116,7 @@ def _render(
 
 
 @login_required
-def census_page(request: HttpRequest, la_code: str) -> HttpResponse:
+def census_page(request: AuthenticatedHttpRequest, la_code: str) -> HttpResponse:
     return _render(request, _load_la(request, la_code))
 
 
@@ -120,7 +127,7 @@ def _csv_response(text: str, filename: str) -> HttpResponse:
 
 
 @login_required
-def census_download(request: HttpRequest, la_code: str) -> HttpResponse:
+def census_download(request: AuthenticatedHttpRequest, la_code: str) -> HttpResponse:
     la = _load_la(request, la_code)
     today = timezone.localdate()
     _form, census_date = _census_date(request, today)
@@ -137,7 +144,7 @@ def census_download(request: HttpRequest, la_code: str) -> HttpResponse:
 
 
 @login_required
-def error_report_download(request: HttpRequest, la_code: str) -> HttpResponse:
+def error_report_download(request: AuthenticatedHttpRequest, la_code: str) -> HttpResponse:
     la = _load_la(request, la_code)
     today = timezone.localdate()
     _form, census_date = _census_date(request, today)
@@ -150,7 +157,9 @@ def error_report_download(request: HttpRequest, la_code: str) -> HttpResponse:
 
 
 @login_required
-def record_reason(request: HttpRequest, la_code: str, placement_id: int) -> HttpResponse:
+def record_reason(
+    request: AuthenticatedHttpRequest, la_code: str, placement_id: int
+) -> HttpResponse:
     """Record the primary reason of a placement that has no referral."""
     la = _load_la(request, la_code)
     placement = (

@@ -1,5 +1,7 @@
 """Forms for the children register: input shape only; the rules live in services."""
 
+from typing import Any
+
 from django import forms
 
 from aptrack.children.models import Ethnicity, SenStatus, Sex, SocialCareStatus
@@ -197,3 +199,23 @@ def initial_from_child(child: object) -> dict[str, object]:
         "town": child.town,  # type: ignore[attr-defined]
         "postcode": child.postcode,  # type: ignore[attr-defined]
     }
+
+
+CTF_MAX_BYTES = 2 * 1024 * 1024
+
+
+class CtfUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a Common Transfer File",
+        help_text="The CTF XML file from a school's management information system, up to 2 MB",
+        error_messages={
+            "required": "Select a CTF file",
+            "empty": "The selected file is empty",
+        },
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > CTF_MAX_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 2 MB")
+        return upload

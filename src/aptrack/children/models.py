@@ -141,3 +141,64 @@ class Child(models.Model):
 
     def is_compulsory_school_age(self, on: dt.date) -> bool:
         return schooling.compulsory_school_age(self.date_of_birth).includes(on)
+
+
+# --- histories from Common Transfer Files -------------------------------------------------------
+# What a child's previous schools sent in a CTF (`children.ctf`): kept as the file gave them,
+# replaced whole for a child when a newer file for them is imported.
+
+
+class SenHistoryEntry(models.Model):
+    """A period of SEN provision (CTF `SENhistory/SEN`): N none, K SEN support, E EHCP."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="sen_history")
+    start_date = models.DateField()
+    provision = models.CharField(max_length=1, choices=SenStatus.choices)
+    needs = models.CharField(max_length=100, blank=True, help_text="SEN need type codes, ranked")
+
+    def __str__(self) -> str:
+        return f"{self.get_provision_display()} from {self.start_date}"
+
+
+class FsmPeriod(models.Model):
+    """A period of free school meals eligibility (CTF `FSMhistory/FSMinstance`)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="fsm_history")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    uk_country = models.CharField(max_length=3, blank=True)
+
+    def __str__(self) -> str:
+        return f"FSM from {self.start_date}"
+
+
+class AttendanceSummary(models.Model):
+    """A year's attendance at a previous school (CTF `Attendance/YearData`), in sessions."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="attendance_history")
+    year = models.PositiveSmallIntegerField(help_text="The academic year it starts in")
+    la_code = models.CharField(max_length=3, blank=True)
+    establishment_number = models.CharField(max_length=4, blank=True)
+    school_name = models.CharField(max_length=200, blank=True)
+    sessions_possible = models.PositiveIntegerField()
+    sessions_attended = models.PositiveIntegerField(null=True, blank=True)
+    sessions_authorised = models.PositiveIntegerField(null=True, blank=True)
+    sessions_unauthorised = models.PositiveIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Attendance {self.year}: {self.sessions_attended} of {self.sessions_possible}"
+
+
+class SchoolHistoryEntry(models.Model):
+    """A school the child was on the roll of (CTF `SchoolHistory/School`)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="school_history")
+    la_code = models.CharField(max_length=3, blank=True)
+    establishment_number = models.CharField(max_length=4, blank=True)
+    school_name = models.CharField(max_length=200, blank=True)
+    entry_date = models.DateField(null=True, blank=True)
+    leaving_date = models.DateField(null=True, blank=True)
+    leaving_reason = models.CharField(max_length=40, blank=True)
+
+    def __str__(self) -> str:
+        return self.school_name or f"{self.la_code}{self.establishment_number}"

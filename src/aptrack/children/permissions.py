@@ -2,12 +2,16 @@
 shows child data starts from `scope_children(user)`: one scoping function per role."""
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from aptrack.accounts.roles import CHILD_EDITOR_ROLES, Role
 from aptrack.children.answering_la import la_placements_q
 from aptrack.children.models import Child
+
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
 
 
 def _placements() -> QuerySet[Model]:
@@ -17,13 +21,13 @@ def _placements() -> QuerySet[Model]:
     return placement._default_manager.all()  # type: ignore[union-attr]
 
 
-def _none(user: object) -> QuerySet[Child]:
+def _none(user: "User") -> QuerySet[Child]:
     return Child.objects.none()
 
 
-def _local_authority(user: object) -> QuerySet[Child]:
+def _local_authority(user: "User") -> QuerySet[Child]:
     """LA roles see the children and placements of their LA (domain.md, "Who uses it")."""
-    return children_of_la(user.organisation.local_authority_id)  # type: ignore[attr-defined]
+    return children_of_la(user.organisation.local_authority_id)  # type: ignore[union-attr, arg-type]
 
 
 def children_of_la(la_id: int) -> QuerySet[Child]:
@@ -37,37 +41,37 @@ def children_of_la(la_id: int) -> QuerySet[Child]:
     )
 
 
-def _provider(user: object) -> QuerySet[Child]:
+def _provider(user: "User") -> QuerySet[Child]:
     """Provider staff: only children placed with their own provider."""
     placed_here = _placements().filter(
         child=OuterRef("pk"),
-        provider_id=user.organisation_id,  # type: ignore[attr-defined]
+        provider_id=user.organisation_id,
     )
     return Child.objects.filter(Exists(placed_here))
 
 
-def _school(user: object) -> QuerySet[Child]:
+def _school(user: "User") -> QuerySet[Child]:
     """School staff: only their own pupils (the school is the child's home school)."""
-    establishment_id = user.organisation.establishment_id  # type: ignore[attr-defined]
+    establishment_id = user.organisation.establishment_id  # type: ignore[union-attr]
     if establishment_id is None:
         return Child.objects.none()
     return Child.objects.filter(home_school_id=establishment_id)
 
 
-def _social_worker(user: object) -> QuerySet[Child]:
+def _social_worker(user: "User") -> QuerySet[Child]:
     """Social workers: the children on their own caseload."""
     return Child.objects.filter(social_worker=user)
 
 
-def _virtual_school_head(user: object) -> QuerySet[Child]:
+def _virtual_school_head(user: "User") -> QuerySet[Child]:
     """Virtual school heads: children in the care of their LA."""
-    la_id = user.organisation.local_authority_id  # type: ignore[attr-defined]
+    la_id = user.organisation.local_authority_id  # type: ignore[union-attr]
     if la_id is None:
         return Child.objects.none()
     return Child.objects.filter(looked_after=True, responsible_la_id=la_id)
 
 
-CHILD_SCOPES: dict[str, Callable[[object], QuerySet[Child]]] = {
+CHILD_SCOPES: dict[str, Callable[["User"], QuerySet[Child]]] = {
     Role.LA_OFFICER: _local_authority,
     Role.LA_MANAGER: _local_authority,
     # QA leads judge providers, not children: they see children only through a provider's
@@ -83,6 +87,9 @@ CHILD_SCOPES: dict[str, Callable[[object], QuerySet[Child]]] = {
     Role.VIRTUAL_SCHOOL_HEAD: _virtual_school_head,
     # Analysts see aggregates only, never a child.
     Role.ANALYST: _none,
+    # Finance officers get no register: they see a child only on their LA's invoice lines
+    # (`commissioning.permissions.scope_lines`).
+    Role.LA_FINANCE: _none,
 }
 
 
@@ -90,36 +97,36 @@ CHILD_SCOPES: dict[str, Callable[[object], QuerySet[Child]]] = {
 REGISTER_ROLES = frozenset(role for role, scope in CHILD_SCOPES.items() if scope is not _none)
 
 
-def can_use_register(user: object) -> bool:
+def can_use_register(user: "User") -> bool:
     return getattr(user, "role", None) in REGISTER_ROLES
 
 
-def scope_children(user: object) -> QuerySet[Child]:
+def scope_children(user: "User") -> QuerySet[Child]:
     """The children this user may see. No role or no organisation means none."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "organisation_id", None):
         return Child.objects.none()
-    return CHILD_SCOPES.get(user.role, _none)(user)  # type: ignore[attr-defined]
+    return CHILD_SCOPES.get(user.role, _none)(user)
 
 
-def can_view_child(user: object, child: Child) -> bool:
+def can_view_child(user: "User", child: Child) -> bool:
     return scope_children(user).filter(pk=child.pk).exists()
 
 
-def can_register_child(user: object) -> bool:
+def can_register_child(user: "User") -> bool:
     return getattr(user, "role", None) in CHILD_EDITOR_ROLES and bool(
         getattr(user, "organisation_id", None)
     )
 
 
-def can_edit_child(user: object, child: Child) -> bool:
+def can_edit_child(user: "User", child: Child) -> bool:
     return can_register_child(user) and can_view_child(user, child)
 
 
-def can_see_audit_trail(user: object, child: Child) -> bool:
+def can_see_audit_trail(user: "User", child: Child) -> bool:
     return getattr(user, "role", None) == Role.LA_MANAGER and can_view_child(user, child)
 
 
-def can_export_subject_access(user: object, child: Child) -> bool:
+def can_export_subject_access(user: "User", child: Child) -> bool:
     """The subject-access export goes to those who see the audit trail (the LA manager, who
     answers subject access requests with the data protection officer)."""
     return can_see_audit_trail(user, child)

@@ -2,13 +2,23 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
 from aptrack.audit.models import AuditEvent
 from aptrack.children import schooling
-from aptrack.children.models import Child
+from aptrack.children.models import (
+    AttendanceSummary,
+    Child,
+    FsmPeriod,
+    SchoolHistoryEntry,
+    SenHistoryEntry,
+)
 from aptrack.children.permissions import scope_children
+
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -25,7 +35,7 @@ def _birth_window(year: int, on: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(cohort, 9, 1), dt.date(cohort + 1, 8, 31)
 
 
-def list_children(*, user: object, filters: ChildFilters, on: dt.date) -> QuerySet[Child]:
+def list_children(*, user: "User", filters: ChildFilters, on: dt.date) -> QuerySet[Child]:
     children = scope_children(user).select_related("home_la", "home_school")
     query = filters.query.strip()
     if query:
@@ -48,7 +58,7 @@ def list_children(*, user: object, filters: ChildFilters, on: dt.date) -> QueryS
     return children.order_by("legal_last_name", "legal_first_name", "pk")
 
 
-def get_child(*, user: object, child_id: int) -> Child | None:
+def get_child(*, user: "User", child_id: int) -> Child | None:
     return (
         scope_children(user)
         .select_related("home_la", "home_school", "responsible_la", "social_worker")
@@ -73,3 +83,25 @@ def list_possible_duplicates(
 
 def list_audit_trail(*, child: Child, limit: int = 200) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(child_id=child.pk).order_by("-at", "-pk")[:limit]
+
+
+@dataclass(frozen=True)
+class TransferHistory:
+    """What Common Transfer Files brought for a child: SEN, FSM, attendance and schools."""
+
+    sen: list[SenHistoryEntry]
+    fsm: list[FsmPeriod]
+    attendance: list[AttendanceSummary]
+    schools: list[SchoolHistoryEntry]
+
+    def __bool__(self) -> bool:
+        return bool(self.sen or self.fsm or self.attendance or self.schools)
+
+
+def get_transfer_history(*, child: Child) -> TransferHistory:
+    return TransferHistory(
+        sen=list(SenHistoryEntry.objects.filter(child=child).order_by("start_date", "pk")),
+        fsm=list(FsmPeriod.objects.filter(child=child).order_by("start_date", "pk")),
+        attendance=list(AttendanceSummary.objects.filter(child=child).order_by("year", "pk")),
+        schools=list(SchoolHistoryEntry.objects.filter(child=child).order_by("entry_date", "pk")),
+    )

@@ -1,7 +1,7 @@
 """Every write to the children register goes through here, and every write is audited."""
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 
@@ -12,6 +12,9 @@ from aptrack.children.models import Child
 from aptrack.core.concurrency import RecordChangedElsewhere
 from aptrack.core.errors import DomainInvalid
 from aptrack.organisations.models import LocalAuthority
+
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
 
 UPN_IN_USE = "A child with this UPN is already on the register"
 ULN_INVALID = "ULN must be 10 numbers"
@@ -97,7 +100,7 @@ def _validated(data: dict[str, Any], *, today: dt.date, exclude_id: int | None) 
 
 
 def register_child(
-    *, actor: Any, at: dt.datetime, channel: Channel, data: dict[str, Any], where: str = ""
+    *, actor: "User", at: dt.datetime, channel: Channel, data: dict[str, Any], where: str = ""
 ) -> Child:
     """Add a child to the register (same UPN refused; same name and birth date is only warned
     about, by the caller, through selectors.list_possible_duplicates)."""
@@ -128,7 +131,7 @@ def register_child(
 
 def update_child(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     channel: Channel,
     child: Child,
@@ -166,7 +169,7 @@ def update_child(
 
 
 def delete_child(
-    *, actor: Any, at: dt.datetime, channel: Channel, child: Child, where: str = ""
+    *, actor: "User", at: dt.datetime, channel: Channel, child: Child, where: str = ""
 ) -> None:
     """Remove a record entered in error. A child with placements cannot be deleted."""
     with transaction.atomic():

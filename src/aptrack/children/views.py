@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.audit import display as audit_display
 from aptrack.audit import reads, trail_export
 from aptrack.audit import services as audit
@@ -26,7 +27,7 @@ from aptrack.core.govuk.pagination import pagination_params
 _FORM_FIELDS = {"home_school": "home_school_urn"}
 
 
-def _load_child(request: HttpRequest, child_id: int) -> Child:
+def _load_child(request: AuthenticatedHttpRequest, child_id: int) -> Child:
     child = selectors.get_child(user=request.user, child_id=child_id)
     if child is None:
         # Out of scope looks the same as missing: no hint that the child exists elsewhere.
@@ -38,7 +39,7 @@ def _load_child(request: HttpRequest, child_id: int) -> Child:
 
 
 @login_required
-def child_list(request: HttpRequest) -> HttpResponse:
+def child_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ChildSearchForm(request.GET or None)
     filters = selectors.ChildFilters()
     if form.is_valid():
@@ -68,7 +69,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
+def child_detail(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     child = _load_child(request, child_id)
     today = timezone.localdate()
     trail = (
@@ -90,6 +91,7 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
                 "-start_date"
             ),
             "can_edit": permissions.can_edit_child(request.user, child),
+            "transfer": selectors.get_transfer_history(child=child),
             "trail": trail,
             "trail_pagination": pagination_params(trail, request.GET)
             if trail is not None
@@ -101,7 +103,7 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 @login_required
-def child_audit_trail(request: HttpRequest, child_id: int) -> HttpResponse:
+def child_audit_trail(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     """The child's audit trail as a CSV file, for those who may see the trail."""
     child = _load_child(request, child_id)
     if not permissions.can_see_audit_trail(request.user, child):
@@ -116,7 +118,7 @@ def child_audit_trail(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 @login_required
-def child_new(request: HttpRequest) -> HttpResponse:
+def child_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_register_child(request.user):
         raise PermissionDenied
     form = NewChildForm(
@@ -161,7 +163,7 @@ def child_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
+def child_edit(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     child = _load_child(request, child_id)
     if not permissions.can_edit_child(request.user, child):
         raise PermissionDenied

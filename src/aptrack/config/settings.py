@@ -98,6 +98,9 @@ INSTALLED_APPS = [
     "aptrack.improvement",
     "aptrack.census",
     "aptrack.sufficiency",
+    "aptrack.notices",
+    "aptrack.commissioning",
+    "aptrack.reports",
     "aptrack.api",
     "aptrack.dataprotection",
     # django-ninja's own Swagger UI files, served from here: the CSP allows no CDN.

@@ -34,6 +34,8 @@ MAY_OPEN: dict[str, MayOpen] = {}
 URL_NAMES: dict[str, str] = {}
 _NAVIGATION: list[NavItem] = []
 _HOME_PANELS: list[HomePanel] = []
+# Page name -> sections other apps add to it (a template and its context for a user and object).
+_SECTIONS: dict[str, list[tuple[str, Callable[[Any, Any], dict[str, Any] | None]]]] = {}
 
 
 def register_page(name: str, may_open: MayOpen, *, url_name: str | None = None) -> None:
@@ -83,4 +85,25 @@ def home_panels(user: Any) -> list[dict[str, Any]]:
         context = panel.context(user)
         if context is not None:
             shown.append({"template": panel.template, "region": panel.region, "context": context})
+    return shown
+
+
+def register_section(
+    *, page: str, template: str, context: Callable[[Any, Any], dict[str, Any] | None]
+) -> None:
+    """Show `template` on page `page` (a URL name) when `context(user, obj)` is not None: how an
+    app adds to another app's page (a placement's review form, a child's record) without the
+    page's app importing it."""
+    sections = _SECTIONS.setdefault(page, [])
+    if all(existing != template for existing, _ in sections):
+        sections.append((template, context))
+
+
+def page_sections(page: str, user: Any, obj: Any) -> list[dict[str, Any]]:
+    """The sections registered for `page` that have something to show `user` about `obj`."""
+    shown = []
+    for template, context in _SECTIONS.get(page, []):
+        found = context(user, obj)
+        if found is not None:
+            shown.append({"template": template, "context": found})
     return shown

@@ -34,4 +34,4 @@ class StaticFilesFetcher(URLFetcher):
 
 
 def render_pdf(html: str, *, base_url: str) -> bytes:
-    return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesFetcher()).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html, base_url=base_url, url_fetcher=StaticFilesFetcher()).write_pdf()

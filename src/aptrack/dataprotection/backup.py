@@ -77,7 +77,7 @@ def _run(tool: str, args: list[str], env: dict[str, str]) -> subprocess.Complete
 
 def _sqlite_connection(connection: BaseDatabaseWrapper) -> sqlite3.Connection:
     connection.ensure_connection()
-    return connection.connection  # type: ignore[no-any-return]
+    return connection.connection
 
 
 def backup(path: Path, *, connection: BaseDatabaseWrapper = default_connection) -> int:

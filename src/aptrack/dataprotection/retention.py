@@ -73,7 +73,7 @@ def years_before(day: dt.date, years: int) -> dt.date:
 
 
 def _schedule() -> dict[str, int]:
-    return settings.APTRACK_RETENTION  # type: ignore[no-any-return]
+    return settings.APTRACK_RETENTION
 
 
 def attendance_due(*, today: dt.date) -> list[int]:

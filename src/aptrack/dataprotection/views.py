@@ -5,10 +5,11 @@ import io
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import permissions as children_permissions
@@ -19,7 +20,7 @@ from aptrack.dataprotection.forms import AuditLogRangeForm
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_export_audit_log(request.user):
         raise PermissionDenied
     form = AuditLogRangeForm(request.GET or None)
@@ -47,7 +48,9 @@ SUBJECT_ACCESS_TYPES = {"json": "application/json", "pdf": "application/pdf"}
 
 
 @login_required
-def child_subject_access(request: HttpRequest, child_id: int, fmt: str) -> HttpResponse:
+def child_subject_access(
+    request: AuthenticatedHttpRequest, child_id: int, fmt: str
+) -> HttpResponse:
     """Everything held about the child (JSON or PDF), for those who answer subject access requests."""
     child = children_selectors.get_child(user=request.user, child_id=child_id)
     if child is None:

@@ -11,11 +11,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.core.concurrency import RecordChangedElsewhere, versioned
@@ -35,7 +36,7 @@ from aptrack.placements.models import Placement
 from aptrack.placements.states import PlacementStatus
 
 
-def _load(request: HttpRequest, placement_id: int) -> Placement:
+def _load(request: AuthenticatedHttpRequest, placement_id: int) -> Placement:
     if not permissions.can_view_outcomes(request.user):
         raise PermissionDenied
     placement = (
@@ -56,21 +57,21 @@ def _load(request: HttpRequest, placement_id: int) -> Placement:
     return placement
 
 
-def _load_for_recording(request: HttpRequest, placement_id: int) -> Placement:
+def _load_for_recording(request: AuthenticatedHttpRequest, placement_id: int) -> Placement:
     placement = _load(request, placement_id)
     if not permissions.can_record_outcomes(request.user, placement):
         raise PermissionDenied
     return placement
 
 
-def _reviews(request: HttpRequest, placement: Placement) -> Any:
+def _reviews(request: AuthenticatedHttpRequest, placement: Placement) -> Any:
     if permissions.can_see_follow_ups(request.user):
         return placement_selectors.list_reviews(placement=placement)
     return None
 
 
 def _record(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     placement: Placement,
     form: forms.Form,
     *,
@@ -112,7 +113,7 @@ def _record(
 
 
 @login_required
-def placement_outcomes(request: HttpRequest, placement_id: int) -> HttpResponse:
+def placement_outcomes(request: AuthenticatedHttpRequest, placement_id: int) -> HttpResponse:
     placement = _load(request, placement_id)
     today = timezone.localdate()
     return TemplateResponse(
@@ -131,7 +132,7 @@ def placement_outcomes(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @login_required
-def attainment_new(request: HttpRequest, placement_id: int) -> HttpResponse:
+def attainment_new(request: AuthenticatedHttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_recording(request, placement_id)
     form = AttainmentForm(request.POST or None, reviews=_reviews(request, placement))
     return _record(
@@ -146,7 +147,7 @@ def attainment_new(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @login_required
-def qualification_new(request: HttpRequest, placement_id: int) -> HttpResponse:
+def qualification_new(request: AuthenticatedHttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_recording(request, placement_id)
     form = QualificationForm(request.POST or None)
     return _record(
@@ -162,7 +163,7 @@ def qualification_new(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 @login_required
 def qualification_result(
-    request: HttpRequest, placement_id: int, qualification_id: int
+    request: AuthenticatedHttpRequest, placement_id: int, qualification_id: int
 ) -> HttpResponse:
     placement = _load_for_recording(request, placement_id)
     qualification = placement_selectors.get_qualification(
@@ -192,7 +193,7 @@ def qualification_result(
 
 
 @login_required
-def wellbeing_new(request: HttpRequest, placement_id: int) -> HttpResponse:
+def wellbeing_new(request: AuthenticatedHttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_recording(request, placement_id)
     form = WellbeingForm(request.POST or None, reviews=_reviews(request, placement))
     return _record(
@@ -207,7 +208,7 @@ def wellbeing_new(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @login_required
-def prior_attendance(request: HttpRequest, placement_id: int) -> HttpResponse:
+def prior_attendance(request: AuthenticatedHttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_recording(request, placement_id)
     existing = getattr(placement, "prior_attendance", None)
     initial = {}
@@ -230,7 +231,7 @@ def prior_attendance(request: HttpRequest, placement_id: int) -> HttpResponse:
 # --- outreach ----------------------------------------------------------------------------------
 
 
-def _outreach_la(request: HttpRequest) -> LocalAuthority:
+def _outreach_la(request: AuthenticatedHttpRequest) -> LocalAuthority:
     la_id = permissions.outreach_la_id(request.user)
     if la_id is None:
         raise PermissionDenied
@@ -238,7 +239,7 @@ def _outreach_la(request: HttpRequest) -> LocalAuthority:
 
 
 @login_required
-def outreach_list(request: HttpRequest) -> HttpResponse:
+def outreach_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     la = _outreach_la(request)
     today = timezone.localdate()
     year_start = (
@@ -262,7 +263,7 @@ def outreach_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def outreach_new(request: HttpRequest) -> HttpResponse:
+def outreach_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     la = _outreach_la(request)
     form = OutreachForm(
         request.POST or None,

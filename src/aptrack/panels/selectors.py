@@ -2,6 +2,7 @@
 their scope; those that take a meeting are for callers that have already authorised it."""
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q, QuerySet
@@ -68,7 +69,7 @@ def get_quorum(*, meeting: Meeting) -> Quorum:
 # --- panels and meetings -----------------------------------------------------------------------
 
 
-def list_panels(*, user: object, on: dt.date) -> QuerySet[Panel]:
+def list_panels(*, user: "User", on: dt.date) -> QuerySet[Panel]:
     return (
         scope_panels(user)
         .select_related("local_authority")
@@ -83,7 +84,7 @@ def list_panels(*, user: object, on: dt.date) -> QuerySet[Panel]:
     )
 
 
-def get_panel(*, user: object, panel_id: int) -> Panel | None:
+def get_panel(*, user: "User", panel_id: int) -> Panel | None:
     return scope_panels(user).select_related("local_authority").filter(pk=panel_id).first()
 
 
@@ -99,7 +100,7 @@ def list_meetings(*, panel: Panel) -> QuerySet[Meeting]:
     return panel.meetings.annotate(item_count=Count("agenda")).order_by("-date", "-pk")
 
 
-def get_meeting(*, user: object, meeting_id: int) -> Meeting | None:
+def get_meeting(*, user: "User", meeting_id: int) -> Meeting | None:
     return (
         scope_meetings(user)
         .select_related("panel", "panel__local_authority")
@@ -108,7 +109,7 @@ def get_meeting(*, user: object, meeting_id: int) -> Meeting | None:
     )
 
 
-def list_upcoming_meetings(*, user: object, on: dt.date) -> QuerySet[Meeting]:
+def list_upcoming_meetings(*, user: "User", on: dt.date) -> QuerySet[Meeting]:
     """Open meetings on or after `on` of the panels the user manages or sits on, soonest first."""
     return (
         scope_meetings(user)
@@ -120,7 +121,7 @@ def list_upcoming_meetings(*, user: object, on: dt.date) -> QuerySet[Meeting]:
     )
 
 
-def list_meetings_to_close(*, user: object, on: dt.date) -> QuerySet[Meeting]:
+def list_meetings_to_close(*, user: "User", on: dt.date) -> QuerySet[Meeting]:
     """Meetings whose day has passed but whose minutes are not closed."""
     return (
         scope_meetings(user)
@@ -372,3 +373,42 @@ def get_minutes(*, meeting: Meeting, with_agenda: bool = True) -> Minutes:
         items=items,
         actions=list(list_actions(meeting=meeting)) if with_agenda else [],
     )
+
+
+# --- what referrals read of panels (`referrals.readers`, registered in PanelsConfig.ready) ------
+
+
+def list_agenda_history(referral: Referral) -> QuerySet[AgendaItem]:
+    """Every meeting the referral was put before, with the decision where one was made."""
+    return (
+        AgendaItem.objects.filter(referral=referral)
+        .select_related(
+            "meeting",
+            "meeting__panel",
+            "decision",
+            "decision__proposed_provider",
+            "decision__decided_by",
+        )
+        .order_by("meeting__date", "pk")
+    )
+
+
+def list_fair_access_approvals(
+    la_id: int, on: dt.date, referral_ids: Collection[int] | None = None
+) -> QuerySet[AgendaItem]:
+    """The agenda items the LA's Fair Access Panels approved at meetings held by `on`, by
+    referral then meeting date: the decisions `referrals.selectors.list_fair_access_deadlines`
+    counts the 20 school days from."""
+    items = (
+        AgendaItem.objects.filter(
+            referral__commissioning_la_id=la_id,
+            meeting__panel__kind=PanelKind.FAIR_ACCESS,
+            meeting__date__lte=on,
+            decision__outcome=DecisionOutcome.APPROVED,
+        )
+        .select_related("referral", "referral__child", "meeting")
+        .order_by("referral_id", "meeting__date", "pk")
+    )
+    if referral_ids is not None:
+        items = items.filter(referral_id__in=list(referral_ids))
+    return items

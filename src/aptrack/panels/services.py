@@ -5,7 +5,7 @@ an open meeting, quorum, every item settled before closing) are enforced here, o
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -33,6 +33,9 @@ from aptrack.panels.states import can_move_meeting
 from aptrack.referrals import services as referral_services
 from aptrack.referrals.models import Referral, Tier
 from aptrack.referrals.states import ReferralStatus
+
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
 
 
 class PanelInvalid(DomainInvalid):
@@ -133,7 +136,7 @@ def _text(data: dict[str, Any], key: str) -> str:
 
 
 def _audit(
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     action: AuditAction,
     instance: Any,
@@ -181,14 +184,16 @@ def _panel_fields(data: dict[str, Any]) -> dict[str, Any]:
 # --- panels and members ------------------------------------------------------------------------
 
 
-def create_panel(*, actor: Any, at: dt.datetime, data: dict[str, Any], where: str = "") -> Panel:
+def create_panel(*, actor: "User", at: dt.datetime, data: dict[str, Any], where: str = "") -> Panel:
     """A panel of the actor's LA, with its quorum: members present and agencies among them."""
     if not permissions.can_create_panels(actor):
         raise PanelNotAllowed("Only LA officers and managers can set up panels")
     clean = _panel_fields(data)
     with transaction.atomic():
         panel = Panel.objects.create(
-            local_authority_id=actor.organisation.local_authority_id, **clean
+            # can_create_panels: the actor belongs to an LA.
+            local_authority_id=actor.organisation.local_authority_id,  # type: ignore[union-attr, misc]
+            **clean,
         )
         _audit(
             actor,
@@ -203,7 +208,7 @@ def create_panel(*, actor: Any, at: dt.datetime, data: dict[str, Any], where: st
 
 def update_panel(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     panel: Panel,
     data: dict[str, Any],
@@ -230,7 +235,7 @@ def update_panel(
 
 
 def add_member(
-    *, actor: Any, at: dt.datetime, panel: Panel, data: dict[str, Any], where: str = ""
+    *, actor: "User", at: dt.datetime, panel: Panel, data: dict[str, Any], where: str = ""
 ) -> PanelMember:
     """A member by agency. Linking the member's own user account lets them see the panel's
     agendas and, as chair, record its decisions."""
@@ -277,7 +282,7 @@ def add_member(
 
 
 def remove_member(
-    *, actor: Any, at: dt.datetime, member: PanelMember, where: str = ""
+    *, actor: "User", at: dt.datetime, member: PanelMember, where: str = ""
 ) -> PanelMember:
     """A member leaves: kept for past attendance, no longer sees the panel."""
     if not permissions.can_manage_panel(actor, member.panel):
@@ -299,7 +304,7 @@ def remove_member(
 
 
 def schedule_meeting(
-    *, actor: Any, at: dt.datetime, panel: Panel, data: dict[str, Any], where: str = ""
+    *, actor: "User", at: dt.datetime, panel: Panel, data: dict[str, Any], where: str = ""
 ) -> Meeting:
     if not permissions.can_manage_panel(actor, panel):
         raise PanelNotAllowed("Only the panel's LA can arrange its meetings")
@@ -325,7 +330,7 @@ def schedule_meeting(
 
 def add_to_agenda(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     channel: Channel,
     meeting: Meeting,
@@ -362,7 +367,7 @@ def add_to_agenda(
 
 def record_attendance(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     meeting: Meeting,
     present_member_ids: Iterable[int],
@@ -447,7 +452,7 @@ def _lock_open_item(agenda_item: AgendaItem) -> tuple[Meeting, AgendaItem]:
 
 def record_decision(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     channel: Channel,
     agenda_item: AgendaItem,
@@ -504,7 +509,7 @@ def record_decision(
 
 def carry_forward_item(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     channel: Channel,
     agenda_item: AgendaItem,
@@ -536,13 +541,14 @@ def carry_forward_item(
 
 
 def add_action(
-    *, actor: Any, at: dt.datetime, meeting: Meeting, data: dict[str, Any], where: str = ""
+    *, actor: "User", at: dt.datetime, meeting: Meeting, data: dict[str, Any], where: str = ""
 ) -> PanelAction:
     """An action with an owner and a due date, for the meeting or one of its items."""
     if not permissions.can_run_meeting(actor, meeting):
         raise PanelNotAllowed("Only the panel's LA or its chair can record actions")
     errors: dict[str | None, list[str]] = {}
-    description, owner, due = _text(data, "description"), _text(data, "owner"), data.get("due_date")
+    description, owner = _text(data, "description"), _text(data, "owner")
+    due: Any = data.get("due_date")
     item = data.get("agenda_item")
     if not description:
         errors["description"] = ["Enter what is to be done"]
@@ -582,7 +588,7 @@ def add_action(
 
 
 def complete_action(
-    *, actor: Any, at: dt.datetime, action: PanelAction, done_date: dt.date, where: str = ""
+    *, actor: "User", at: dt.datetime, action: PanelAction, done_date: dt.date, where: str = ""
 ) -> PanelAction:
     """Mark an action done; allowed after the meeting has closed, since that is when most are."""
     if not permissions.can_run_meeting(actor, action.meeting):
@@ -603,7 +609,7 @@ def complete_action(
     return locked
 
 
-def close_meeting(*, actor: Any, at: dt.datetime, meeting: Meeting, where: str = "") -> Meeting:
+def close_meeting(*, actor: "User", at: dt.datetime, meeting: Meeting, where: str = "") -> Meeting:
     """Close the minutes. Every item must be decided, carried forward, or withdrawn by its
     commissioner while on the agenda: nothing is left hanging between meetings."""
     if not permissions.can_run_meeting(actor, meeting):

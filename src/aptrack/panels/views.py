@@ -7,13 +7,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.audit import reads
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
@@ -48,7 +49,7 @@ _REFUSALS = (
 )
 
 
-def _load_panel(request: HttpRequest, panel_id: int) -> Panel:
+def _load_panel(request: AuthenticatedHttpRequest, panel_id: int) -> Panel:
     if not permissions.can_use_panels(request.user):
         raise PermissionDenied
     panel = selectors.get_panel(user=request.user, panel_id=panel_id)
@@ -57,7 +58,7 @@ def _load_panel(request: HttpRequest, panel_id: int) -> Panel:
     return panel
 
 
-def _load_meeting(request: HttpRequest, meeting_id: int) -> Meeting:
+def _load_meeting(request: AuthenticatedHttpRequest, meeting_id: int) -> Meeting:
     if not permissions.can_use_panels(request.user):
         raise PermissionDenied
     meeting = selectors.get_meeting(user=request.user, meeting_id=meeting_id)
@@ -82,7 +83,7 @@ def _meeting_url(meeting: Meeting, anchor: str = "") -> str:
 
 
 @login_required
-def panel_list(request: HttpRequest) -> HttpResponse:
+def panel_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_use_panels(request.user):
         raise PermissionDenied
     today = timezone.localdate()
@@ -99,7 +100,7 @@ def panel_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def panel_new(request: HttpRequest) -> HttpResponse:
+def panel_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_create_panels(request.user):
         raise PermissionDenied
     form = PanelForm(
@@ -119,7 +120,7 @@ def panel_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def panel_detail(request: HttpRequest, panel_id: int) -> HttpResponse:
+def panel_detail(request: AuthenticatedHttpRequest, panel_id: int) -> HttpResponse:
     panel = _load_panel(request, panel_id)
     return TemplateResponse(
         request,
@@ -134,7 +135,7 @@ def panel_detail(request: HttpRequest, panel_id: int) -> HttpResponse:
 
 
 @login_required
-def panel_edit(request: HttpRequest, panel_id: int) -> HttpResponse:
+def panel_edit(request: AuthenticatedHttpRequest, panel_id: int) -> HttpResponse:
     panel = _load_panel(request, panel_id)
     if not permissions.can_manage_panel(request.user, panel):
         raise PermissionDenied
@@ -171,7 +172,7 @@ def panel_edit(request: HttpRequest, panel_id: int) -> HttpResponse:
 
 
 @login_required
-def member_new(request: HttpRequest, panel_id: int) -> HttpResponse:
+def member_new(request: AuthenticatedHttpRequest, panel_id: int) -> HttpResponse:
     panel = _load_panel(request, panel_id)
     if not permissions.can_manage_panel(request.user, panel):
         raise PermissionDenied
@@ -203,7 +204,7 @@ def member_new(request: HttpRequest, panel_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, panel_id: int, member_id: int) -> HttpResponse:
+def member_remove(request: AuthenticatedHttpRequest, panel_id: int, member_id: int) -> HttpResponse:
     panel = _load_panel(request, panel_id)
     if not permissions.can_manage_panel(request.user, panel):
         raise PermissionDenied
@@ -216,7 +217,7 @@ def member_remove(request: HttpRequest, panel_id: int, member_id: int) -> HttpRe
 
 
 @login_required
-def meeting_new(request: HttpRequest, panel_id: int) -> HttpResponse:
+def meeting_new(request: AuthenticatedHttpRequest, panel_id: int) -> HttpResponse:
     panel = _load_panel(request, panel_id)
     if not permissions.can_manage_panel(request.user, panel):
         raise PermissionDenied
@@ -252,7 +253,7 @@ def meeting_new(request: HttpRequest, panel_id: int) -> HttpResponse:
 
 
 def _meeting_page(
-    request: HttpRequest, meeting: Meeting, failed: tuple[str, Any] | None = None
+    request: AuthenticatedHttpRequest, meeting: Meeting, failed: tuple[str, Any] | None = None
 ) -> HttpResponse:
     """The meeting page, with `failed` = (which form, the bound form) shown with its errors."""
     user = request.user
@@ -321,13 +322,13 @@ def _meeting_page(
 
 
 @login_required
-def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     return _meeting_page(request, _load_meeting(request, meeting_id))
 
 
 @login_required
 @require_POST
-def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def agenda_add(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _load_meeting(request, meeting_id)
     if not permissions.can_manage_panel(request.user, meeting.panel):
         raise PermissionDenied
@@ -357,7 +358,7 @@ def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def attendance(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _load_meeting(request, meeting_id)
     if not permissions.can_run_meeting(request.user, meeting):
         raise PermissionDenied
@@ -386,7 +387,7 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+def decision(request: AuthenticatedHttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     meeting = _load_meeting(request, meeting_id)
     if not permissions.can_record_decision(request.user, meeting):
         raise PermissionDenied
@@ -417,7 +418,7 @@ def decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRespons
 
 
 @login_required
-def carry_forward(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+def carry_forward(request: AuthenticatedHttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     meeting = _load_meeting(request, meeting_id)
     if not permissions.can_run_meeting(request.user, meeting):
         raise PermissionDenied
@@ -456,7 +457,7 @@ def carry_forward(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
 
 @login_required
 @require_POST
-def action_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def action_new(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _load_meeting(request, meeting_id)
     if not permissions.can_run_meeting(request.user, meeting):
         raise PermissionDenied
@@ -484,7 +485,7 @@ def action_new(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def action_done(request: HttpRequest, meeting_id: int, action_id: int) -> HttpResponse:
+def action_done(request: AuthenticatedHttpRequest, meeting_id: int, action_id: int) -> HttpResponse:
     meeting = _load_meeting(request, meeting_id)
     if not permissions.can_run_meeting(request.user, meeting):
         raise PermissionDenied
@@ -504,7 +505,7 @@ def action_done(request: HttpRequest, meeting_id: int, action_id: int) -> HttpRe
 
 
 @login_required
-def close(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def close(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _load_meeting(request, meeting_id)
     if not permissions.can_run_meeting(request.user, meeting):
         raise PermissionDenied
@@ -534,7 +535,7 @@ def close(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @login_required
-def pack(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def pack(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _load_meeting(request, meeting_id)
     if not permissions.can_see_pack(request.user, meeting):
         raise PermissionDenied
@@ -544,7 +545,7 @@ def pack(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @login_required
-def minutes(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def minutes(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = _load_meeting(request, meeting_id)
     sees_agenda = permissions.can_see_agenda(request.user, meeting)
     return TemplateResponse(

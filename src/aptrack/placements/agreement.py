@@ -51,8 +51,8 @@ def agreement_snapshot(*, placement: Placement, on: dt.date, by: Any = None) -> 
     passport = PersonPassport.objects.filter(placement=placement).first()
     commissioner = (
         placement.commissioning_school.name
-        if placement.commissioning_school_id
-        else (placement.commissioning_la.name if placement.commissioning_la_id else "")
+        if placement.commissioning_school is not None
+        else (placement.commissioning_la.name if placement.commissioning_la is not None else "")
     )
     weeks = (
         ((placement.planned_end_date - placement.start_date).days + 1 + 6) // 7
@@ -69,7 +69,7 @@ def agreement_snapshot(*, placement: Placement, on: dt.date, by: Any = None) -> 
             "name": child.full_name,
             "upn": child.upn,
             "date_of_birth": _day(child.date_of_birth),
-            "home_school": child.home_school.name if child.home_school_id else "",
+            "home_school": child.home_school.name if child.home_school is not None else "",
         },
         "provision": {
             "provider": provider.name if provider is not None else organisation.name,

@@ -26,3 +26,14 @@ class PlacementsConfig(AppConfig):
         for model in (models.IntendedOutcome, models.Review, models.FollowUp):
             changes.register(model, touches=recorded_against_placement)
         changes.register(models.OutcomeProgress, touches=progress_touches)
+
+        from aptrack.placements import selectors
+        from aptrack.referrals.readers import readers as referral_readers
+
+        referral_readers.register("provision_runs", selectors.list_provision_runs)
+        referral_readers.register("placements_started", selectors.list_referral_starts)
+
+        from aptrack.placements import rules
+        from aptrack.providers.readers import readers as provider_readers
+
+        provider_readers.register("running_on_q", rules.running_on_q)

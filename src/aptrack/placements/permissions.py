@@ -2,11 +2,16 @@
 `scope_placements(user)`: a placement is visible when its child is in the user's scope, and
 provider staff see only the placements with their own provider."""
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from aptrack.accounts.roles import Role
 from aptrack.children.permissions import scope_children
 from aptrack.placements.models import Placement
+
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
 
 READER_ROLES = frozenset(
     {
@@ -26,35 +31,35 @@ PLANNER_ROLES = CASEWORKER_ROLES | {Role.SCHOOL_STAFF}
 TIMELINE_ROLES = READER_ROLES - {Role.PROVIDER_STAFF}
 
 
-def _role(user: object) -> str | None:
+def _role(user: "User") -> str | None:
     if not getattr(user, "is_authenticated", False) or not getattr(user, "organisation_id", None):
         return None
     return getattr(user, "role", None)
 
 
-def _user_la_id(user: object) -> int | None:
-    return user.organisation.local_authority_id  # type: ignore[attr-defined, no-any-return]
+def _user_la_id(user: "User") -> int | None:
+    return user.organisation.local_authority_id  # type: ignore[union-attr]
 
 
-def scope_placements(user: object) -> QuerySet[Placement]:
+def scope_placements(user: "User") -> QuerySet[Placement]:
     role = _role(user)
     if role not in READER_ROLES:
         return Placement.objects.none()
     placements = Placement.objects.filter(child__in=scope_children(user))
     if role == Role.PROVIDER_STAFF:
-        placements = placements.filter(provider_id=user.organisation_id)  # type: ignore[attr-defined]
+        placements = placements.filter(provider_id=user.organisation_id)
     return placements
 
 
-def can_view_placements(user: object) -> bool:
+def can_view_placements(user: "User") -> bool:
     return _role(user) in READER_ROLES
 
 
-def can_create_placement(user: object) -> bool:
+def can_create_placement(user: "User") -> bool:
     return _role(user) in PLANNER_ROLES
 
 
-def can_change_placement(user: object, placement: Placement) -> bool:
+def can_change_placement(user: "User", placement: Placement) -> bool:
     """The commissioner changes the plan, records reviews, ends it and follows up: LA
     caseworkers of the commissioning LA, or staff of the commissioning school."""
     role = _role(user)
@@ -66,12 +71,12 @@ def can_change_placement(user: object, placement: Placement) -> bool:
     if role == Role.SCHOOL_STAFF:
         return (
             placement.commissioning_school_id is not None
-            and placement.commissioning_school_id == user.organisation_id  # type: ignore[attr-defined]
+            and placement.commissioning_school_id == user.organisation_id
         )
     return False
 
 
-def can_download_agreement(user: object, placement: Placement) -> bool:
+def can_download_agreement(user: "User", placement: Placement) -> bool:
     """The individual service agreement: for the LA's caseworkers and the provider (within
     `scope_placements`), and the school that commissioned it; once the placement has started."""
     if placement.status not in ("ACTIVE", "ENDED"):
@@ -80,14 +85,14 @@ def can_download_agreement(user: object, placement: Placement) -> bool:
     return role in CASEWORKER_ROLES | {Role.PROVIDER_STAFF} or can_change_placement(user, placement)
 
 
-def can_see_reviews(user: object) -> bool:
+def can_see_reviews(user: "User") -> bool:
     """Reviews, follow-ups and the event history: everyone who reads placements but provider staff."""
     return _role(user) in TIMELINE_ROLES
 
 
-def can_view_timeline(user: object) -> bool:
+def can_view_timeline(user: "User") -> bool:
     return _role(user) in TIMELINE_ROLES
 
 
-def can_use_caseworker_home(user: object) -> bool:
+def can_use_caseworker_home(user: "User") -> bool:
     return _role(user) in CASEWORKER_ROLES

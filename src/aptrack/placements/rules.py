@@ -61,7 +61,7 @@ def la_placements(la_id: int, *, on: dt.date | None = None) -> QuerySet[Placemen
 
 def answering_la_id(placement: Placement) -> int:
     """`answering_la()` for one placement in hand (its child loaded)."""
-    return placement.commissioning_la_id or placement.child.home_la_id  # type: ignore[return-value]
+    return placement.commissioning_la_id or placement.child.home_la_id
 
 
 def answering_la_ids(*, child_ids: Iterable[int]) -> set[int]:

@@ -2,9 +2,10 @@
 and the caseworker's home. Every date is passed in: nothing here reads the clock."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.apps import apps
 from django.db.models import (
@@ -20,7 +21,6 @@ from django.db.models import (
 from django.utils import timezone
 
 from aptrack.accounts.roles import Role
-from aptrack.attendance.selectors import ILLNESS_APPROACHING_DAYS, list_illness_duty
 from aptrack.calendars.selectors import get_calendar
 from aptrack.children import schooling
 from aptrack.children.models import Child
@@ -38,6 +38,7 @@ from aptrack.placements.models import (
     Review,
 )
 from aptrack.placements.permissions import scope_placements
+from aptrack.placements.readers import readers
 from aptrack.placements.states import OPEN_STATUSES, EventKind, PlacementStatus
 from aptrack.providers.models import ProviderSite
 from aptrack.referrals import selectors as referral_selectors
@@ -45,6 +46,9 @@ from aptrack.referrals.models import Referral, ReferralEvent
 from aptrack.referrals.selectors import list_fair_access_due
 from aptrack.referrals.states import OPEN_STATUSES as OPEN_REFERRAL_STATUSES
 from aptrack.referrals.states import ReferralStatus
+
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
 
 ACTIVE = PlacementStatus.ACTIVE
 
@@ -78,7 +82,7 @@ def _la_placements(la_id: int, on: dt.date | None = None) -> QuerySet[Placement]
 # --- lists ------------------------------------------------------------------------------------
 
 
-def list_placements(*, user: object, filters: PlacementFilters, on: dt.date) -> QuerySet[Placement]:
+def list_placements(*, user: "User", filters: PlacementFilters, on: dt.date) -> QuerySet[Placement]:
     placements = rules.with_review_base(
         scope_placements(user).select_related("child", "provider", "site", "commissioning_la")
     ).annotate(is_drift=_flag(rules.drift_q(on)), is_overdue=_flag(rules.overdue_review_q(on)))
@@ -95,7 +99,7 @@ def list_placements(*, user: object, filters: PlacementFilters, on: dt.date) -> 
     return placements.order_by("-start_date", "-pk")
 
 
-def list_providers_in_scope(*, user: object) -> list[tuple[int, str]]:
+def list_providers_in_scope(*, user: "User") -> list[tuple[int, str]]:
     """The providers (organisation id, name) of the placements the user may see, for filters."""
     rows = (
         scope_placements(user)
@@ -114,9 +118,9 @@ def list_reviews_overdue(*, la_id: int, on: dt.date) -> list[Placement]:
     )
     for placement in placements:
         placement.review_due = policy.review_due_date(  # type: ignore[attr-defined]
-            placement.last_review_date,
+            placement.last_review_date,  # type: ignore[attr-defined]
             placement.start_date,
-            placement.tier,  # type: ignore[attr-defined]
+            placement.tier,
         )
     return sorted(placements, key=lambda p: (p.review_due, p.pk))  # type: ignore[attr-defined]
 
@@ -205,7 +209,7 @@ def approved_weekly_cost(referral: Referral | None) -> Decimal | None:
     return decision.proposed_weekly_cost if decision is not None else None
 
 
-def get_referral_to_place(*, user: object, child: Child) -> Referral | None:
+def get_referral_to_place(*, user: "User", child: Child) -> Referral | None:
     """The child's approved referral the user may place from that has no placement yet (the
     newest): planning a placement from the child's record starts from it."""
     organisation = getattr(user, "organisation", None)
@@ -229,7 +233,7 @@ def get_referral_to_place(*, user: object, child: Child) -> Referral | None:
 # --- one placement ----------------------------------------------------------------------------
 
 
-def get_placement(*, user: object, placement_id: int) -> Placement | None:
+def get_placement(*, user: "User", placement_id: int) -> Placement | None:
     return (
         scope_placements(user)
         .select_related(
@@ -383,7 +387,7 @@ def _day(at: dt.datetime) -> dt.date:
     return timezone.localtime(at).date() if timezone.is_aware(at) else at.date()
 
 
-def _name(user: Any) -> str:
+def _name(user: "User | None") -> str:
     if user is None:
         return ""
     return getattr(user, "display_name", "") or user.get_username()
@@ -432,7 +436,7 @@ def _event_detail(event: PlacementEvent) -> str:
     return ""
 
 
-def child_timeline(*, user: object, child: Child) -> list[TimelineEntry]:
+def child_timeline(*, user: "User", child: Child) -> list[TimelineEntry]:
     """Referrals and their moves, panel decisions, placements and their events, reviews and
     follow-ups of one child, newest first. The caller has checked the child is in scope."""
     entries: list[TimelineEntry] = []
@@ -499,16 +503,19 @@ def child_timeline(*, user: object, child: Child) -> list[TimelineEntry]:
         .exclude(kind__in=[EventKind.REVIEW_RECORDED, EventKind.FOLLOW_UP_RECORDED])
         .select_related("by")
     )
-    for event in events:
+    for placement_event in events:
         entries.append(
             TimelineEntry(
-                on=_day(event.at),
-                at=event.at,
+                on=_day(placement_event.at),
+                at=placement_event.at,
                 kind="placement",
-                title=f"{kinds.get(event.kind, event.kind)}: {names[event.placement_id]}",
-                detail=_event_detail(event),
-                by=_name(event.by),
-                placement_id=event.placement_id,
+                title=(
+                    f"{kinds.get(placement_event.kind, placement_event.kind)}: "
+                    f"{names[placement_event.placement_id]}"
+                ),
+                detail=_event_detail(placement_event),
+                by=_name(placement_event.by),
+                placement_id=placement_event.placement_id,
             )
         )
     reviews = (
@@ -588,7 +595,7 @@ class CaseworkerHome:
         placements += [follow_up.placement for follow_up in self.follow_ups_due[:shown]]
         referrals = [*self.my_referrals, *(row.referral for row in self.sixth_day)]
         referrals += [row.referral for row in self.fair_access]
-        ids = {item.child_id for item in [*placements, *referrals]}
+        ids = {item.child_id for item in placements} | {item.child_id for item in referrals}
         return ids | {row.child.pk for row in self.illness}
 
 
@@ -602,7 +609,7 @@ class IllnessHomeRow:
 def list_illness_approaching(*, la_id: int, on: dt.date) -> list[IllnessHomeRow]:
     """Children of the LA (their home LA) with 10 or more days of illness absence this academic
     year: approaching, or past, the 15 days from which the LA arranges education (s19)."""
-    duties = list_illness_duty(on=on, home_la_id=la_id, min_days=Decimal(ILLNESS_APPROACHING_DAYS))
+    duties = readers["illness_approaching"](la_id, on)
     children = Child.objects.in_bulk([duty.child_id for duty in duties])
     return [
         IllnessHomeRow(children[duty.child_id], duty.days_missed, duty.reached_on)
@@ -624,9 +631,10 @@ def _upcoming_meetings(la_id: int, on: dt.date, limit: int = 5) -> list[Any]:
     )
 
 
-def caseworker_home(*, user: object, on: dt.date) -> CaseworkerHome:
+def caseworker_home(*, user: "User", on: dt.date) -> CaseworkerHome:
     """An LA caseworker's work for `on`. The caller has checked the role."""
-    la_id = user.organisation.local_authority_id  # type: ignore[attr-defined]
+    # A caseworker's organisation is an LA (the caller has checked the role).
+    la_id: int = user.organisation.local_authority_id  # type: ignore[union-attr, assignment]
     return CaseworkerHome(
         my_referrals=list(
             Referral.objects.filter(referrer=user, status__in=OPEN_REFERRAL_STATUSES)
@@ -644,7 +652,7 @@ def caseworker_home(*, user: object, on: dt.date) -> CaseworkerHome:
     )
 
 
-def children_left_ap(*, on_or_before: dt.date) -> QuerySet[Placement]:
+def children_left_ap(*, on_or_before: dt.date) -> QuerySet[Placement, dict[str, Any]]:
     """The children who have left AP on or before the date: no placement planned or active, and
     the last ended placement ended then or earlier. Rows of `child_id` and `left_on`; the
     retention schedule counts its years from `left_on`. A child whose placements were all
@@ -658,4 +666,35 @@ def children_left_ap(*, on_or_before: dt.date) -> QuerySet[Placement]:
         )
         .filter(still_open=0, left_on__lte=on_or_before)
         .values("child_id", "left_on")
+    )
+
+
+# --- what referrals read of placements (`referrals.readers`, registered in PlacementsConfig.ready)
+
+
+def list_provision_runs(
+    child_ids: Iterable[int], on: dt.date
+) -> QuerySet[Placement, tuple[int, dt.date, dt.date | None]]:
+    """(child_id, start_date, end_date) of each placement of the children that is provision
+    (not planned or cancelled) and started by `on`: what the sixth-day duty counts."""
+    return (
+        Placement.objects.filter(child_id__in=set(child_ids), start_date__lte=on)
+        .exclude(status__in=[PlacementStatus.PLANNED, PlacementStatus.CANCELLED])
+        .values_list("child_id", "start_date", "end_date")
+    )
+
+
+def list_referral_starts(
+    referral_ids: Iterable[int], on: dt.date
+) -> QuerySet[Placement, tuple[int, dt.date]]:
+    """(referral_id, start_date) of the placements made from the referrals that started (active
+    or ended) by `on`, earliest first: when a Fair Access referral was placed."""
+    return (
+        Placement.objects.filter(
+            referral_id__in=list(referral_ids),
+            status__in=[PlacementStatus.ACTIVE, PlacementStatus.ENDED],
+            start_date__lte=on,
+        )
+        .order_by("start_date")
+        .values_list("referral_id", "start_date")
     )

@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.audit import reads
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
@@ -57,7 +58,7 @@ F = TypeVar("F", bound=forms.BaseForm)
 
 def _edit_form(
     form_class: type[F],
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     placement: Placement,
     *,
     initial: dict[str, Any] | None = None,
@@ -69,7 +70,7 @@ def _edit_form(
     )
 
 
-def _load(request: HttpRequest, placement_id: int) -> Placement:
+def _load(request: AuthenticatedHttpRequest, placement_id: int) -> Placement:
     if not permissions.can_view_placements(request.user):
         raise PermissionDenied
     placement = selectors.get_placement(user=request.user, placement_id=placement_id)
@@ -85,14 +86,14 @@ def _load(request: HttpRequest, placement_id: int) -> Placement:
     return placement
 
 
-def _load_for_change(request: HttpRequest, placement_id: int) -> Placement:
+def _load_for_change(request: AuthenticatedHttpRequest, placement_id: int) -> Placement:
     placement = _load(request, placement_id)
     if not permissions.can_change_placement(request.user, placement):
         raise PermissionDenied
     return placement
 
 
-def _form_page(request: HttpRequest, template: str, **context: Any) -> HttpResponse:
+def _form_page(request: AuthenticatedHttpRequest, template: str, **context: Any) -> HttpResponse:
     return TemplateResponse(request, f"placements/{template}", context)
 
 
@@ -100,7 +101,7 @@ def _form_page(request: HttpRequest, template: str, **context: Any) -> HttpRespo
 
 
 @login_required
-def placement_list(request: HttpRequest) -> HttpResponse:
+def placement_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_view_placements(request.user):
         raise PermissionDenied
     form = PlacementFilterForm(
@@ -137,7 +138,7 @@ def placement_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def caseworker_home(request: HttpRequest) -> HttpResponse:
+def caseworker_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_use_caseworker_home(request.user):
         raise PermissionDenied
     today = timezone.localdate()
@@ -147,7 +148,7 @@ def caseworker_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def child_timeline(request: HttpRequest, child_id: int) -> HttpResponse:
+def child_timeline(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     if not permissions.can_view_timeline(request.user):
         raise PermissionDenied
     child = children_selectors.get_child(user=request.user, child_id=child_id)
@@ -166,7 +167,7 @@ def child_timeline(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 @login_required
-def placement_new(request: HttpRequest) -> HttpResponse:
+def placement_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_create_placement(request.user):
         raise PermissionDenied
     referral = child = None
@@ -257,7 +258,7 @@ def _initial_from_approval(referral: Any, approval: Any, sites: list[Any]) -> di
 
 
 @login_required
-def placement_detail(request: HttpRequest, placement_id: int) -> HttpResponse:
+def placement_detail(request: AuthenticatedHttpRequest, placement_id: int) -> HttpResponse:
     placement = _load(request, placement_id)
     today = timezone.localdate()
     return TemplateResponse(
@@ -277,7 +278,7 @@ def placement_detail(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @login_required
-def agreement_download(request: HttpRequest, placement_id: int) -> HttpResponse:
+def agreement_download(request: AuthenticatedHttpRequest, placement_id: int) -> HttpResponse:
     """The individual service agreement as a PDF (loading the placement records the read)."""
     placement = _load(request, placement_id)
     if not permissions.can_download_agreement(request.user, placement):
@@ -292,7 +293,7 @@ def agreement_download(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @login_required
-def placement_edit(request: HttpRequest, placement_id: int) -> HttpResponse:
+def placement_edit(request: AuthenticatedHttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_change(request, placement_id)
     provider = getattr(placement.provider, "provider", None)
     form = _edit_form(
@@ -342,7 +343,7 @@ def placement_edit(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def placement_activate(request: HttpRequest, placement_id: int) -> HttpResponse:
+def placement_activate(request: AuthenticatedHttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_change(request, placement_id)
     try:
         placement_moves.activate_placement(
@@ -367,7 +368,7 @@ def placement_activate(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @login_required
-def placement_cancel(request: HttpRequest, placement_id: int) -> HttpResponse:
+def placement_cancel(request: AuthenticatedHttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_change(request, placement_id)
     form = _edit_form(CancelForm, request, placement)
     if request.method == "POST" and form.is_valid():
@@ -406,7 +407,7 @@ def placement_cancel(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @login_required
-def outcome_new(request: HttpRequest, placement_id: int) -> HttpResponse:
+def outcome_new(request: AuthenticatedHttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_change(request, placement_id)
     form = OutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -437,7 +438,9 @@ def outcome_new(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @login_required
-def outcome_edit(request: HttpRequest, placement_id: int, outcome_id: int) -> HttpResponse:
+def outcome_edit(
+    request: AuthenticatedHttpRequest, placement_id: int, outcome_id: int
+) -> HttpResponse:
     placement = _load_for_change(request, placement_id)
     outcome = selectors.get_outcome(placement=placement, outcome_id=outcome_id)
     if outcome is None:
@@ -475,7 +478,7 @@ def outcome_edit(request: HttpRequest, placement_id: int, outcome_id: int) -> Ht
 
 
 @login_required
-def passport_edit(request: HttpRequest, placement_id: int) -> HttpResponse:
+def passport_edit(request: AuthenticatedHttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_change(request, placement_id)
     passport = getattr(placement, "passport", None)
     initial = (
@@ -520,7 +523,7 @@ def passport_edit(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @login_required
-def review_new(request: HttpRequest, placement_id: int) -> HttpResponse:
+def review_new(request: AuthenticatedHttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_change(request, placement_id)
     outcomes = list(placement.outcomes.order_by("position", "pk"))
     form = ReviewForm(request.POST or None, outcomes=outcomes)
@@ -555,7 +558,7 @@ def review_new(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @login_required
-def placement_end(request: HttpRequest, placement_id: int) -> HttpResponse:
+def placement_end(request: AuthenticatedHttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_change(request, placement_id)
     form = _edit_form(EndForm, request, placement, initial={"transition_plan": placement.exit_plan})
     if request.method == "POST" and form.is_valid():
@@ -596,7 +599,9 @@ def placement_end(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @login_required
-def follow_up_record(request: HttpRequest, placement_id: int, follow_up_id: int) -> HttpResponse:
+def follow_up_record(
+    request: AuthenticatedHttpRequest, placement_id: int, follow_up_id: int
+) -> HttpResponse:
     placement = _load_for_change(request, placement_id)
     follow_up = selectors.get_follow_up(placement=placement, follow_up_id=follow_up_id)
     if follow_up is None:

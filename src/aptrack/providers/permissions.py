@@ -60,7 +60,7 @@ def _role(user: Any) -> str | None:
 def user_la_id(user: Any) -> int | None:
     """The LA an LA officer, manager or QA lead works for; None for everyone else."""
     if _role(user) in LA_ROLES and getattr(user, "organisation_id", None):
-        return user.organisation.local_authority_id  # type: ignore[no-any-return]
+        return user.organisation.local_authority_id
     return None
 
 

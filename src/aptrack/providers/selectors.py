@@ -2,14 +2,17 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from aptrack.children.models import Child
 from aptrack.children.permissions import scope_children
-from aptrack.placements.models import Placement
-from aptrack.placements.rules import running_on_q
 from aptrack.providers.models import REGISTERED_KINDS, Provider, ProviderApproval
+from aptrack.providers.readers import readers
+
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ def list_providers(
         # As count_occupancy: children in a placement running on `on`.
         occupancy=Count(
             "organisation__placements__child",
-            filter=running_on_q(on, prefix="organisation__placements__"),
+            filter=readers["running_on_q"](on, prefix="organisation__placements__"),
             distinct=True,
         ),
     )
@@ -103,17 +106,17 @@ def count_occupancy(*, provider: Provider, on: dt.date) -> int:
     """Children in a placement with the provider running on `on` (placements.rules.running_on_q:
     not one only planned or cancelled)."""
     return (
-        Placement.objects.filter(running_on_q(on), provider_id=provider.organisation_id)
+        provider.organisation.placements.filter(readers["running_on_q"](on))
         .values("child_id")
         .distinct()
         .count()
     )
 
 
-def list_children_placed(*, user: object, provider: Provider, on: dt.date) -> QuerySet[Child]:
+def list_children_placed(*, user: "User", provider: Provider, on: dt.date) -> QuerySet[Child]:
     """Children placed with the provider on `on` (the placements running that day), limited to
     those the user may see."""
-    placed = Placement.objects.filter(running_on_q(on), provider_id=provider.organisation_id)
+    placed = provider.organisation.placements.filter(readers["running_on_q"](on))
     return (
         scope_children(user)
         .filter(pk__in=placed.values("child_id"))
@@ -125,9 +128,20 @@ def list_children_placed(*, user: object, provider: Provider, on: dt.date) -> Qu
 def list_interested_la_ids(*, provider: Provider) -> set[int]:
     """The LAs with a stake in the provider's shared record: where it is based and every LA that
     commissions (has placed a child) there."""
-    commissioning = (
-        Placement.objects.filter(provider_id=provider.organisation_id)
-        .values_list("commissioning_la_id", flat=True)
-        .distinct()
-    )
+    commissioning = provider.organisation.placements.values_list(
+        "commissioning_la_id", flat=True
+    ).distinct()
     return {provider.home_la_id, *(la_id for la_id in commissioning if la_id is not None)}
+
+
+def find_provider(
+    *, provider_id: int | None = None, urn: str | None = None, ukprn: str | None = None
+) -> tuple[Provider | None, str]:
+    """The provider a command line names by register id, URN or UKPRN (the first given), and
+    how it was named, for the error when there is none."""
+    providers = Provider.objects.select_related("organisation")
+    if provider_id is not None:
+        return providers.filter(pk=provider_id).first(), f"id {provider_id}"
+    if urn:
+        return providers.filter(establishment__urn=urn).first(), f"URN {urn}"
+    return providers.filter(ukprn=ukprn).first(), f"UKPRN {ukprn}"

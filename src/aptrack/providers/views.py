@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.core.concurrency import versioned
 from aptrack.core.errors import add_service_errors
 from aptrack.providers import permissions, selectors, services
@@ -26,11 +27,11 @@ from aptrack.providers.models import Provider
 from aptrack.providers.states import ApprovalStatus
 
 
-def _user_la_id(request: HttpRequest) -> int | None:
+def _user_la_id(request: AuthenticatedHttpRequest) -> int | None:
     return permissions.user_la_id(request.user)
 
 
-def _load(request: HttpRequest, provider_id: int) -> Provider:
+def _load(request: AuthenticatedHttpRequest, provider_id: int) -> Provider:
     if not permissions.can_view_register(request.user):
         raise PermissionDenied
     provider = selectors.get_provider(provider_id=provider_id)
@@ -40,7 +41,7 @@ def _load(request: HttpRequest, provider_id: int) -> Provider:
 
 
 @login_required
-def provider_list(request: HttpRequest) -> HttpResponse:
+def provider_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_view_register(request.user):
         raise PermissionDenied
     form = ProviderSearchForm(request.GET or None)
@@ -76,7 +77,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def provider_detail(request: HttpRequest, provider_id: int) -> HttpResponse:
+def provider_detail(request: AuthenticatedHttpRequest, provider_id: int) -> HttpResponse:
     provider = _load(request, provider_id)
     today = timezone.localdate()
     la_id = _user_la_id(request)
@@ -105,7 +106,7 @@ def provider_detail(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 
 @login_required
-def provider_new(request: HttpRequest) -> HttpResponse:
+def provider_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_add_provider(request.user):
         raise PermissionDenied
     form = ProviderForm(request.POST or None, initial={"home_la": str(_user_la_id(request) or "")})
@@ -125,7 +126,7 @@ def provider_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
+def provider_edit(request: AuthenticatedHttpRequest, provider_id: int) -> HttpResponse:
     provider = _load(request, provider_id)
     only = permissions.changeable_provider_fields(request.user, provider)
     if not only:
@@ -165,7 +166,7 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 
 @login_required
-def site_new(request: HttpRequest, provider_id: int) -> HttpResponse:
+def site_new(request: AuthenticatedHttpRequest, provider_id: int) -> HttpResponse:
     provider = _load(request, provider_id)
     if not permissions.can_add_site(request.user, provider):
         raise PermissionDenied
@@ -192,7 +193,7 @@ def site_new(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 
 @login_required
-def approval_change(request: HttpRequest, provider_id: int) -> HttpResponse:
+def approval_change(request: AuthenticatedHttpRequest, provider_id: int) -> HttpResponse:
     provider = _load(request, provider_id)
     if not permissions.can_change_standing(request.user):
         raise PermissionDenied
@@ -230,7 +231,7 @@ def approval_change(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 
 @login_required
-def relationship_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
+def relationship_edit(request: AuthenticatedHttpRequest, provider_id: int) -> HttpResponse:
     """The user's own LA's notes and agreed rates for the provider; never another LA's."""
     provider = _load(request, provider_id)
     if not permissions.can_change_relationship(request.user):

@@ -17,7 +17,7 @@ def user_la_id(user: object) -> int | None:
     """The LA an LA-role user works for; None for every other user."""
     if getattr(user, "role", None) not in LA_ROLES or not getattr(user, "organisation_id", None):
         return None
-    return user.organisation.local_authority_id  # type: ignore[attr-defined, no-any-return]
+    return user.organisation.local_authority_id  # type: ignore[attr-defined]
 
 
 def is_la_user(user: object) -> bool:

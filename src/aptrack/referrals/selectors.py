@@ -4,22 +4,23 @@ are for callers that have already decided the user may see that LA's figures."""
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Q, QuerySet, Value, When
 
 from aptrack.accounts.roles import Role
-from aptrack.attendance.selectors import IllnessDuty, list_illness_duty
 from aptrack.calendars import deadlines
 from aptrack.calendars.engine import OutsideKnownTerms, SchoolCalendar
 from aptrack.calendars.selectors import get_calendar, get_calendars
 from aptrack.children.models import Child
 from aptrack.children.permissions import scope_children
-from aptrack.panels.models import AgendaItem, DecisionOutcome, PanelKind
-from aptrack.placements.models import Placement
-from aptrack.placements.states import PlacementStatus
 from aptrack.referrals.models import PrimaryReason, Referral, ReferralEvent, Route
 from aptrack.referrals.permissions import scope_referrals
+from aptrack.referrals.readers import readers
 from aptrack.referrals.states import OPEN_STATUSES, ReferralStatus
+
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def _with_people(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
     )
 
 
-def list_visible_referrals(*, user: object, filters: ReferralFilters) -> QuerySet[Referral]:
+def list_visible_referrals(*, user: "User", filters: ReferralFilters) -> QuerySet[Referral]:
     """The referrals page: the user's scope, filtered, most recently changed first."""
     referrals = _with_people(scope_referrals(user))
     if filters.statuses:
@@ -65,7 +66,7 @@ def list_referrals(*, la_id: int, statuses: Iterable[str] = ()) -> QuerySet[Refe
     return referrals.order_by("-updated_at", "-pk")
 
 
-def list_my_referrals(*, user: object) -> QuerySet[Referral]:
+def list_my_referrals(*, user: "User") -> QuerySet[Referral]:
     """Referrals the user made that they can still see, open ones first."""
     closed_last = Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1))
     return _with_people(scope_referrals(user).filter(referrer=user)).order_by(
@@ -73,7 +74,7 @@ def list_my_referrals(*, user: object) -> QuerySet[Referral]:
     )
 
 
-def get_referral(*, user: object, referral_id: int) -> Referral | None:
+def get_referral(*, user: "User", referral_id: int) -> Referral | None:
     return _with_people(scope_referrals(user)).filter(pk=referral_id).first()
 
 
@@ -82,19 +83,10 @@ def list_events(*, referral: Referral) -> QuerySet[ReferralEvent]:
     return referral.events.select_related("by").order_by("-at", "-pk")
 
 
-def list_agenda_history(*, referral: Referral) -> QuerySet[AgendaItem]:
-    """Every meeting the referral was put before, with the decision where one was made."""
-    return (
-        AgendaItem.objects.filter(referral=referral)
-        .select_related(
-            "meeting",
-            "meeting__panel",
-            "decision",
-            "decision__proposed_provider",
-            "decision__decided_by",
-        )
-        .order_by("meeting__date", "pk")
-    )
+def list_agenda_history(*, referral: Referral) -> QuerySet[Any]:
+    """Every meeting the referral was put before, with the decision where one was made
+    (`panels.selectors.list_agenda_history`, through its reader)."""
+    return readers["agenda_history"](referral)  # type: ignore[no-any-return]
 
 
 # --- the sixth-day duty ------------------------------------------------------------------------
@@ -221,11 +213,7 @@ def list_sixth_day_duties_by_la(
         calendars = get_calendars(la_ids={r.commissioning_la_id for r in referrals})  # type: ignore[assignment]
     assert calendars is not None  # noqa: S101 - read above
     placements: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
-    for child_id, start, end in (
-        Placement.objects.filter(child_id__in={r.child_id for r in referrals}, start_date__lte=on)
-        .exclude(status__in=[PlacementStatus.PLANNED, PlacementStatus.CANCELLED])
-        .values_list("child_id", "start_date", "end_date")
-    ):
+    for child_id, start, end in readers["provision_runs"]({r.child_id for r in referrals}, on):
         placements.setdefault(child_id, []).append((start, end))
     rows: dict[int, list[SixthDayDuty]] = {}
     for referral in referrals:
@@ -353,33 +341,14 @@ def list_fair_access_deadlines(
     """Every referral of the LA approved by its Fair Access Panel on or before `on`, with the
     20-school-day deadline to place and when a placement started. The one owner of the Fair
     Access deadline: the referral page, the caseworker's home and the dashboard read it here."""
-    items = (
-        AgendaItem.objects.filter(
-            referral__commissioning_la_id=la_id,
-            meeting__panel__kind=PanelKind.FAIR_ACCESS,
-            meeting__date__lte=on,
-            decision__outcome=DecisionOutcome.APPROVED,
-        )
-        .select_related("referral", "referral__child", "meeting")
-        .order_by("referral_id", "meeting__date", "pk")
-    )
-    if referral_ids is not None:
-        items = items.filter(referral_id__in=list(referral_ids))
+    items = readers["fair_access_approvals"](la_id, on, referral_ids)
     decided: dict[int, tuple[Referral, dt.date]] = {}
     for item in items:
         decided.setdefault(item.referral_id, (item.referral, item.meeting.date))
     if not decided:
         return []
     placed: dict[int, dt.date] = {}
-    for referral_id, start in (
-        Placement.objects.filter(
-            referral_id__in=list(decided),
-            status__in=[PlacementStatus.ACTIVE, PlacementStatus.ENDED],
-            start_date__lte=on,
-        )
-        .order_by("start_date")
-        .values_list("referral_id", "start_date")
-    ):
+    for referral_id, start in readers["placements_started"](list(decided), on):
         placed.setdefault(referral_id, start)
     calendar = get_calendars(la_ids=[la_id])[la_id]
     rows = []
@@ -419,7 +388,7 @@ def list_fair_access_due(
 class ReferralDuties:
     """What the referral page shows of the statutory deadlines that apply to its route."""
 
-    illness: IllnessDuty | None  # the health-needs (s19) route: illness absence this year
+    illness: Any  # attendance.selectors.IllnessDuty | None: the health-needs (s19) route
     illness_applies: bool
     fair_access: FairAccessRow | None  # approved by the Fair Access Panel
 
@@ -430,8 +399,7 @@ def get_referral_duties(*, referral: Referral, on: dt.date) -> ReferralDuties:
     )
     illness = None
     if illness_applies:
-        found = list_illness_duty(on=on, child_ids=[referral.child_id])
-        illness = found[0] if found else None
+        illness = readers["illness_duty"](referral.child_id, on)
     fair_access = None
     if referral.commissioning_la_id is not None:
         rows = list_fair_access_deadlines(
@@ -441,7 +409,7 @@ def get_referral_duties(*, referral: Referral, on: dt.date) -> ReferralDuties:
     return ReferralDuties(illness=illness, illness_applies=illness_applies, fair_access=fair_access)
 
 
-def get_referral_to_commission(*, user: object, referral_id: int) -> Referral | None:
+def get_referral_to_commission(*, user: "User", referral_id: int) -> Referral | None:
     """A referral the user may make a placement from: their LA's (or their school's), for a
     child in their scope: the referral a placement is planned from. Whether it is approved is
     the placement service's rule."""

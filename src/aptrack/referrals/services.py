@@ -3,7 +3,7 @@ states.ALLOWED_TRANSITIONS, leaves a ReferralEvent (who, when, why) and an audit
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -22,6 +22,9 @@ from aptrack.referrals.models import (
     Tier,
 )
 from aptrack.referrals.states import PANEL_DECISIONS, ReferralStatus, can_move
+
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
 
 EDITABLE_FIELDS = (
     "route",
@@ -158,8 +161,10 @@ def submission_problems(referral: Referral) -> dict[str | None, list[str]]:
     return problems
 
 
-def _commissioners(actor: Any) -> dict[str, Any]:
-    """An LA refers for itself; a school commissions for its pupils, naming its LA for oversight."""
+def _commissioners(actor: "User", child: Child, route: str) -> dict[str, Any]:
+    """An LA refers for itself; a school commissions for its pupils, naming its LA for oversight.
+    A school's permanent exclusion names the child's home LA instead: the home LA owes
+    education from the sixth school day (DfE exclusion guidance para 90, domain.md §5)."""
     organisation = actor.organisation
     if actor.role in permissions.REFERRER_LA_ROLES:
         return {
@@ -169,6 +174,8 @@ def _commissioners(actor: Any) -> dict[str, Any]:
     la_id = organisation.local_authority_id
     if la_id is None and organisation.establishment_id:
         la_id = organisation.establishment.local_authority_id
+    if route == Route.PERMANENT_EXCLUSION:
+        la_id = child.home_la_id
     if la_id is None:
         raise ReferralNotAllowed(
             "Your school is not linked to a local authority: ask an administrator to link it"
@@ -187,7 +194,7 @@ def _move(
     *,
     locked: Referral,
     target: ReferralStatus,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     channel: Channel,
     reason: str,
@@ -226,7 +233,7 @@ def _move(
 
 def create_referral(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     channel: Channel,
     child: Child,
@@ -245,7 +252,7 @@ def create_referral(
             status=ReferralStatus.DRAFT,
             created_at=at,
             updated_at=at,
-            **_commissioners(actor),
+            **_commissioners(actor, child, clean["route"]),
             **clean,
         )
         ReferralEvent.objects.create(
@@ -275,7 +282,7 @@ def create_referral(
 
 def update_referral(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     channel: Channel,
     referral: Referral,
@@ -330,7 +337,7 @@ def update_referral(
 
 
 def submit_referral(
-    *, actor: Any, at: dt.datetime, channel: Channel, referral: Referral, where: str = ""
+    *, actor: "User", at: dt.datetime, channel: Channel, referral: Referral, where: str = ""
 ) -> Referral:
     """Send a draft for a panel. It needs the parent's consent and both the family's and the
     child's views, or a recorded reason why a view could not be obtained."""
@@ -358,7 +365,7 @@ def submit_referral(
 
 def withdraw_referral(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     channel: Channel,
     referral: Referral,
@@ -387,7 +394,7 @@ def withdraw_referral(
 
 def place_on_agenda(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     channel: Channel,
     referral: Referral,
@@ -412,7 +419,7 @@ def place_on_agenda(
 
 def record_panel_outcome(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     channel: Channel,
     referral: Referral,

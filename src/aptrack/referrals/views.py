@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.audit import reads
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
@@ -30,7 +31,7 @@ from aptrack.referrals.models import Referral
 from aptrack.referrals.states import ReferralStatus
 
 
-def _load(request: HttpRequest, referral_id: int) -> Referral:
+def _load(request: AuthenticatedHttpRequest, referral_id: int) -> Referral:
     if not permissions.can_use_referrals(request.user):
         raise PermissionDenied
     referral = selectors.get_referral(user=request.user, referral_id=referral_id)
@@ -48,7 +49,7 @@ def _load(request: HttpRequest, referral_id: int) -> Referral:
 
 
 @login_required
-def referral_list(request: HttpRequest) -> HttpResponse:
+def referral_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_use_referrals(request.user):
         raise PermissionDenied
     form = ReferralSearchForm(request.GET or None)
@@ -81,7 +82,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def referral_new(request: HttpRequest) -> HttpResponse:
+def referral_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_start_referrals(request.user):
         raise PermissionDenied
     child_id = request.GET.get("child", "")
@@ -120,7 +121,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _choose_child(request: HttpRequest) -> HttpResponse:
+def _choose_child(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A referral starts from a child: find them in the children you can see."""
     search = ChildSearchForm(request.GET if "q" in request.GET else None)
     children = None
@@ -144,7 +145,7 @@ def _choose_child(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_detail(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = _load(request, referral_id)
     user = request.user
     return TemplateResponse(
@@ -180,7 +181,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 
 @login_required
-def referral_edit(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_edit(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = _load(request, referral_id)
     if not permissions.can_change_referral(request.user, referral):
         raise PermissionDenied
@@ -219,7 +220,7 @@ def referral_edit(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 
 @login_required
-def referral_submit(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_submit(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = _load(request, referral_id)
     if not permissions.is_commissioner(request.user, referral):
         raise PermissionDenied
@@ -255,7 +256,7 @@ def referral_submit(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 
 @login_required
-def referral_withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
+def referral_withdraw(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     referral = _load(request, referral_id)
     if not permissions.is_commissioner(request.user, referral):
         raise PermissionDenied
@@ -289,7 +290,7 @@ def referral_withdraw(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 
 @login_required
-def sixth_day(request: HttpRequest) -> HttpResponse:
+def sixth_day(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_see_sixth_day_list(request.user):
         raise PermissionDenied
     today = timezone.localdate()

@@ -6,6 +6,7 @@ The registration-threshold rule has its own module, `aptrack.returns.threshold`.
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -17,6 +18,9 @@ from aptrack.placements.models import Placement
 from aptrack.placements.rules import la_placements_q, ran_between_q, running_on_q
 from aptrack.providers.models import REGISTERED_KINDS, Provider, ProviderSite
 from aptrack.returns.models import ProviderReturn, ReturnEvent, ReturnLine
+
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
 
 DEFAULT_NON_SCHOOL_MAX_WEEKS = 12
 
@@ -34,14 +38,14 @@ def list_providers_used_by_la(*, la_id: int) -> QuerySet[Provider]:
     return Provider.objects.filter(Q(home_la_id=la_id) | Exists(answered_for))
 
 
-def get_own_provider(*, user: object) -> Provider | None:
+def get_own_provider(*, user: "User") -> Provider | None:
     """A provider staff member's own entry on the provider register, if it has one."""
     if getattr(user, "role", None) != Role.PROVIDER_STAFF:
         return None
     return Provider.objects.filter(organisation_id=getattr(user, "organisation_id", None)).first()
 
 
-def list_startable_providers(*, user: object) -> QuerySet[Provider]:
+def list_startable_providers(*, user: "User") -> QuerySet[Provider]:
     """The non-school providers this user may start a return for."""
     role = getattr(user, "role", None)
     if role == Role.PROVIDER_STAFF:
@@ -60,11 +64,11 @@ def list_site_choices(*, provider: Provider) -> QuerySet[ProviderSite]:
 # --- returns --------------------------------------------------------------------------------
 
 
-def _la_id(user: object) -> int:
-    return user.organisation.local_authority_id  # type: ignore[attr-defined,no-any-return]
+def _la_id(user: "User") -> int:
+    return user.organisation.local_authority_id  # type: ignore[union-attr, return-value]
 
 
-def _reachable_returns(user: object) -> QuerySet[ProviderReturn]:
+def _reachable_returns(user: "User") -> QuerySet[ProviderReturn]:
     """Provider staff reach their own provider's returns; LA roles those of providers they use."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "organisation_id", None):
         return ProviderReturn.objects.none()
@@ -85,7 +89,7 @@ class ReturnFilters:
     period_end_date: dt.date | None = None
 
 
-def list_returns(*, user: object, filters: ReturnFilters) -> QuerySet[ProviderReturn]:
+def list_returns(*, user: "User", filters: ReturnFilters) -> QuerySet[ProviderReturn]:
     returns = (
         _reachable_returns(user).select_related("provider").annotate(line_count=Count("lines"))
     )
@@ -98,7 +102,7 @@ def list_returns(*, user: object, filters: ReturnFilters) -> QuerySet[ProviderRe
     return returns.order_by("-period_start_date", "provider__name", "pk")
 
 
-def list_return_periods(*, user: object) -> list[tuple[dt.date, dt.date]]:
+def list_return_periods(*, user: "User") -> list[tuple[dt.date, dt.date]]:
     """The distinct periods of the returns the user can reach, newest first (for a filter)."""
     rows = (
         _reachable_returns(user)
@@ -109,7 +113,7 @@ def list_return_periods(*, user: object) -> list[tuple[dt.date, dt.date]]:
     return list(rows)
 
 
-def get_return(*, user: object, return_id: int) -> ProviderReturn | None:
+def get_return(*, user: "User", return_id: int) -> ProviderReturn | None:
     return (
         _reachable_returns(user)
         .select_related("provider", "provider__organisation", "created_by", "submitted_by")
@@ -134,7 +138,7 @@ def list_events(*, provider_return: ProviderReturn) -> list[ReturnEvent]:
     return list(provider_return.events.select_related("actor").order_by("at", "pk"))
 
 
-def list_line_child_choices(*, user: object, provider_return: ProviderReturn) -> QuerySet[Child]:
+def list_line_child_choices(*, user: "User", provider_return: ProviderReturn) -> QuerySet[Child]:
     """Children placed with the provider at some time in the period, within the user's scope,
     and not already on the return."""
     placed = Placement.objects.filter(
@@ -150,7 +154,7 @@ def list_line_child_choices(*, user: object, provider_return: ProviderReturn) ->
     )
 
 
-def list_visible_children(*, user: object, child_ids: Iterable[int | None]) -> dict[int, Child]:
+def list_visible_children(*, user: "User", child_ids: Iterable[int | None]) -> dict[int, Child]:
     """Of the given children, those the user may see by name, by id."""
     ids = {child_id for child_id in child_ids if child_id is not None}
     if not ids:

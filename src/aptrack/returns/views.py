@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.audit import reads
 from aptrack.audit.models import Channel
 from aptrack.core.errors import add_service_errors
@@ -27,12 +28,12 @@ from aptrack.returns.forms import (
 from aptrack.returns.models import ProviderReturn
 
 
-def _require_returns_user(request: HttpRequest) -> None:
+def _require_returns_user(request: AuthenticatedHttpRequest) -> None:
     if not permissions.can_use_returns(request.user):
         raise PermissionDenied
 
 
-def _load_return(request: HttpRequest, return_id: int) -> ProviderReturn:
+def _load_return(request: AuthenticatedHttpRequest, return_id: int) -> ProviderReturn:
     _require_returns_user(request)
     provider_return = selectors.get_return(user=request.user, return_id=return_id)
     if provider_return is None:
@@ -41,7 +42,7 @@ def _load_return(request: HttpRequest, return_id: int) -> ProviderReturn:
     return provider_return
 
 
-def _load_editable_return(request: HttpRequest, return_id: int) -> ProviderReturn:
+def _load_editable_return(request: AuthenticatedHttpRequest, return_id: int) -> ProviderReturn:
     provider_return = _load_return(request, return_id)
     if not permissions.can_edit_return(request.user, provider_return):
         raise PermissionDenied
@@ -49,7 +50,7 @@ def _load_editable_return(request: HttpRequest, return_id: int) -> ProviderRetur
 
 
 @login_required
-def return_list(request: HttpRequest) -> HttpResponse:
+def return_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_returns_user(request)
     user = request.user
     periods = selectors.list_return_periods(user=user)
@@ -86,7 +87,7 @@ def return_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def return_new(request: HttpRequest) -> HttpResponse:
+def return_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_start_returns(request.user):
         raise PermissionDenied
     startable = list(selectors.list_startable_providers(user=request.user))
@@ -121,7 +122,7 @@ def return_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
+def return_detail(request: AuthenticatedHttpRequest, return_id: int) -> HttpResponse:
     provider_return = _load_return(request, return_id)
     lines = selectors.list_lines(provider_return=provider_return)
     visible = selectors.list_visible_children(
@@ -143,7 +144,7 @@ def return_detail(request: HttpRequest, return_id: int) -> HttpResponse:
 
 
 def _redirect_if_submitted(
-    request: HttpRequest, provider_return: ProviderReturn
+    request: AuthenticatedHttpRequest, provider_return: ProviderReturn
 ) -> HttpResponse | None:
     if provider_return.is_editable:
         return None
@@ -152,7 +153,7 @@ def _redirect_if_submitted(
 
 
 @login_required
-def line_new(request: HttpRequest, return_id: int) -> HttpResponse:
+def line_new(request: AuthenticatedHttpRequest, return_id: int) -> HttpResponse:
     provider_return = _load_editable_return(request, return_id)
     if (response := _redirect_if_submitted(request, provider_return)) is not None:
         return response
@@ -191,7 +192,7 @@ def line_new(request: HttpRequest, return_id: int) -> HttpResponse:
 
 
 @login_required
-def line_new_anonymous(request: HttpRequest, return_id: int) -> HttpResponse:
+def line_new_anonymous(request: AuthenticatedHttpRequest, return_id: int) -> HttpResponse:
     provider_return = _load_editable_return(request, return_id)
     if (response := _redirect_if_submitted(request, provider_return)) is not None:
         return response
@@ -231,7 +232,7 @@ def line_new_anonymous(request: HttpRequest, return_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def line_remove(request: HttpRequest, return_id: int, line_id: int) -> HttpResponse:
+def line_remove(request: AuthenticatedHttpRequest, return_id: int, line_id: int) -> HttpResponse:
     provider_return = _load_editable_return(request, return_id)
     line = selectors.get_line(provider_return=provider_return, line_id=line_id)
     if line is None:
@@ -252,7 +253,7 @@ def line_remove(request: HttpRequest, return_id: int, line_id: int) -> HttpRespo
 
 
 @login_required
-def return_submit(request: HttpRequest, return_id: int) -> HttpResponse:
+def return_submit(request: AuthenticatedHttpRequest, return_id: int) -> HttpResponse:
     provider_return = _load_editable_return(request, return_id)
     if request.method != "POST":
         response = _redirect_if_submitted(request, provider_return)
@@ -281,7 +282,7 @@ def return_submit(request: HttpRequest, return_id: int) -> HttpResponse:
 
 
 @login_required
-def alerts(request: HttpRequest) -> HttpResponse:
+def alerts(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_view_alerts(request.user):
         raise PermissionDenied
     la_id = request.user.organisation.local_authority_id  # type: ignore[union-attr]

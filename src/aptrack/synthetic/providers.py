@@ -155,7 +155,7 @@ def create_provider_records(
                 hourly_rate=Decimal(rng.randint(35, 75)),
                 created_at=at,
                 updated_at=at,
-                **identity,  # type: ignore[arg-type]
+                **identity,
             )
         )
     Provider.objects.bulk_create(providers)

@@ -32,7 +32,7 @@ class _Rows:
     lines: list[ReturnLine] = field(default_factory=list)
     line_sites: list[tuple[ReturnLine, int]] = field(default_factory=list)
     # (return, kind, from, to, actor, at, line or None)
-    events: list[tuple] = field(default_factory=list)  # type: ignore[type-arg]
+    events: list[tuple] = field(default_factory=list)
 
 
 def months_before(today: dt.date, count: int = MONTHS) -> list[tuple[dt.date, dt.date]]:

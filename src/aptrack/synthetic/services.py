@@ -33,12 +33,15 @@ from aptrack.organisations.models import (
 from aptrack.panels.models import PanelMember
 from aptrack.placements.models import Placement
 from aptrack.synthetic import attendance as synthetic_attendance
+from aptrack.synthetic import commissioning as synthetic_commissioning
 from aptrack.synthetic import improvement as synthetic_improvement
 from aptrack.synthetic import naming, plans, records, referral_history, sizes
+from aptrack.synthetic import notices as synthetic_notices
 from aptrack.synthetic import outcomes as synthetic_outcomes
 from aptrack.synthetic import panels as synthetic_panels
 from aptrack.synthetic import providers as synthetic_providers
 from aptrack.synthetic import quality as synthetic_quality
+from aptrack.synthetic import reports as synthetic_reports
 from aptrack.synthetic import returns as synthetic_returns
 from aptrack.synthetic import staff as synthetic_staff
 
@@ -97,6 +100,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("vsh", Role.VIRTUAL_SCHOOL_HEAD, "virtual_school", "Claire", "Beaumont",
              "Virtual school head"),
     DemoUser("analyst", Role.ANALYST, "analysts", "Tom", "Whitfield", "Data analyst"),
+    DemoUser("finance", Role.LA_FINANCE, "la", "Rachel", "Osei", "Finance officer, high needs"),
     DemoUser("officer-hackney", Role.LA_OFFICER, "second_la", "Kwame", "Mensah", "AP officer"),
     # The rest of the demo LA's AP panel, so every seat can be signed in to (the manager chairs
     # it and "panel" sits for children's social care).
@@ -148,6 +152,11 @@ class GenerationSummary:
     returns: int = 0
     referrals: int = 0
     marks: int = 0
+    notices: int = 0
+    contracts: int = 0
+    invoice_lines: int = 0
+    provider_reports: int = 0
+    incidents: int = 0
     demo_users: DemoUsersResult = field(default_factory=DemoUsersResult)
 
 
@@ -350,6 +359,27 @@ def _generate_la(
         draw, staff=staff, children=new_children, placements=new_placements
     )
     synthetic_providers.fit_capacity(rng, provider_records, today=draw.today)
+    # Notices on a stream of their own.
+    summary.notices += synthetic_notices.create_notices(
+        draw,
+        children=new_children,
+        placements=new_placements,
+        school_organisations=school_organisations,
+    )
+    # Contracts, invoices and budget last, on their own stream: they shift nothing above.
+    money = synthetic_commissioning.create_commissioning(
+        rng=random.Random(rng.getrandbits(64)),
+        la=la,
+        council=council,
+        placements=new_placements,
+        provider_staff=staff.provider_staff,
+        today=draw.today,
+        tz=draw.tz,
+    )
+    # After the marks (attendance from their rollups) and the plans' outcomes; its own stream.
+    reports, incidents = synthetic_reports.create_reports(
+        draw, la_id=la.pk, staff=staff, placements=new_placements
+    )
 
     summary.local_authorities += 1
     summary.schools += len(schools)
@@ -362,6 +392,10 @@ def _generate_la(
     summary.returns += returns
     summary.referrals += referrals
     summary.marks += marks.marks
+    summary.contracts += money.contracts
+    summary.invoice_lines += money.invoice_lines
+    summary.provider_reports += reports
+    summary.incidents += incidents
 
 
 def _create_council_and_agencies(la: LocalAuthority) -> Organisation:

@@ -17,6 +17,7 @@ from aptrack.accounts import services as account_services
 from aptrack.alerts.models import Alert
 from aptrack.audit.models import AuditAction, AuditEvent, Channel
 from aptrack.children.tests.factories import ChildFactory
+from aptrack.notices.models import Notice, NoticeKind
 from aptrack.outcomes.tests.factories import QualificationFactory
 from aptrack.panels.models import AgendaItem
 from aptrack.panels.tests.factories import MeetingFactory, PanelFactory
@@ -24,6 +25,7 @@ from aptrack.placements.models import FollowUp, IntendedOutcome, Placement
 from aptrack.referrals.models import Route
 from aptrack.referrals.states import ReferralStatus
 from aptrack.referrals.tests.factories import ReferralFactory
+from aptrack.reports.tests.factories import IncidentFactory, ReportFactory
 from aptrack.returns.tests.factories import (
     ProviderFactory,
     ProviderReturnFactory,
@@ -44,8 +46,11 @@ WATCHED = {
     "outcomes",
     "api",
     "alerts",
+    "commissioning",
     "dataprotection",
     "sufficiency",
+    "notices",
+    "reports",
 }
 
 
@@ -287,6 +292,34 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     "alerts:acknowledge": NoChild("POST only: acknowledges an alert"),
     "alerts:resolve": NoChild("POST only: resolves an alert"),
     "alerts:bulk_acknowledge": NoChild("POST only: acknowledges the alerts ticked in the inbox"),
+    # invoices
+    "commissioning:invoices": NoChild("invoices by provider, with counts of lines and totals"),
+    "commissioning:upload": NoChild("an upload form; its problems echo the uploader's own file"),
+    "commissioning:export": NoChild("totals by cost centre and provider, no child named"),
+    "commissioning:invoice": [
+        Walk("finance_a", lambda s: reverse("commissioning:invoice", args=[s.invoice_id])),
+        Walk("provider_x", lambda s: reverse("commissioning:invoice", args=[s.invoice_id])),
+    ],
+    "commissioning:decide": NoChild(
+        "POST only: on an error it shows the invoice page, which records"
+    ),
+    # provider reports and incidents
+    "reports:overdue": [Walk("officer_a", lambda s: reverse("reports:overdue"))],
+    **{
+        f"reports:{name}": [
+            Walk(
+                "provider_x", lambda s, name=name: reverse(f"reports:{name}", args=[s.placement.pk])
+            )
+        ]
+        for name in ("placement", "new", "incident_new")
+    },
+    "reports:detail": [Walk("officer_a", lambda s: reverse("reports:detail", args=[s.report.pk]))],
+    "reports:incident": [
+        Walk("social_worker", lambda s: reverse("reports:incident", args=[s.incident.pk]))
+    ],
+    "reports:chronology": [
+        Walk("officer_a", lambda s: reverse("reports:chronology", args=[s.child_a.pk]))
+    ],
     # the API
     "api:openapi-json": NoChild("the API's description"),
     "api:openapi-view": NoChild("the API's documentation page"),
@@ -309,6 +342,7 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     "api:create_child": Change(),
     "api:update_child": Change(),
     "api:record_marks": NoChild("POST of marks: answers with counts and errors by row"),
+    "api:send_invoices": NoChild("POST of invoice lines: answers with counts and the UPNs sent"),
     "api:list_referrals": [
         Walk("officer_a", lambda s: "/api/v1/referrals", children=("child_a", "child_a2"), api=True)
     ],
@@ -323,8 +357,25 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
         Walk("officer_a", lambda s: f"/api/v1/placements/{s.placement.pk}", api=True)
     ],
     "api:create_placement": Change(),
+    "api:create_notice": Change(),
+    "api:list_notices": [Walk("officer_a", lambda s: "/api/v1/notices", api=True)],
+    # notices from schools
+    "notices:list": [
+        Walk("officer_a", lambda s: reverse("notices:list")),
+        Walk("school_y", lambda s: reverse("notices:list")),
+    ],
+    "children:import_ctf": NoChild(
+        "the CTF upload form: the diff it shows after a POST is audited"
+    ),
+    "children:import_ctf_confirm": NoChild("POST only: imports the checked file"),
+    "notices:exclusion_new": NoChild("a school's form: it shows no child until it is sent"),
+    "notices:school_ap_new": NoChild("a school's form: it shows no child until it is sent"),
     "api:start_placement": Change(),
     "api:end_placement": Change(),
+    "api:list_reports": [Walk("officer_a", lambda s: "/api/v1/reports", api=True)],
+    "api:create_report": Change(),
+    "api:list_incidents": [Walk("officer_a", lambda s: "/api/v1/incidents", api=True)],
+    "api:create_incident": Change(),
 }
 
 
@@ -380,6 +431,18 @@ def scenario(world):
         reason="No mark",
         raised_at=timezone.now(),
     )
+    Notice.objects.create(
+        kind=NoticeKind.SUSPENSION,
+        school=world.school_y.organisation,
+        child=world.child_a,
+        home_la=world.child_a.home_la,
+        notified_by=world.school_y,
+        notified_at=timezone.now(),
+        updated_at=timezone.now(),
+        first_day=today,
+        exclusion_reason="PA",
+        suspension_days=8,
+    )
     return SimpleNamespace(
         **vars(world),
         placement=placement,
@@ -398,7 +461,32 @@ def scenario(world):
         ),
         follow_up=FollowUp.objects.create(placement=placement, weeks_after=6, due_date=today),
         qualification=QualificationFactory(placement=placement, recorded_by=world.officer_a),
+        invoice_id=_invoice(world),
+        # Summer 2 before the placement: Autumn 1's report stays overdue for the overdue list.
+        report=ReportFactory(
+            placement=placement,
+            submitted_by=world.provider_x,
+            half_term_name="Summer 2",
+            academic_year=2025,
+            period_start=dt.date(2026, 6, 1),
+            period_end=dt.date(2026, 7, 21),
+        ),
+        incident=IncidentFactory(placement=placement, recorded_by=world.provider_x),
     )
+
+
+def _invoice(world: Any) -> int:
+    from aptrack.commissioning import services as commissioning
+    from aptrack.commissioning.invoice_file import read_rows
+    from aptrack.commissioning.tests.factories import row
+
+    return commissioning.record_invoices(
+        provider=world.provider_x.organisation,
+        lines=read_rows([row(upn=world.child_a.upn)]),
+        channel="COMMAND",
+        by=world.provider_x,
+        at=timezone.now(),
+    ).invoice_ids[0]
 
 
 WALKS = [

@@ -25,7 +25,7 @@ class GovukFormRenderer(TemplatesSetting):
 def _macro(component: str, name: str) -> Callable[..., str]:
     env = engines["jinja2"].env  # type: ignore[attr-defined]
     module = env.get_template(f"govuk_frontend_jinja/components/{component}/macro.html").module
-    return getattr(module, name)  # type: ignore[no-any-return]
+    return getattr(module, name)
 
 
 def call_macro(component: str, name: str, params: dict[str, Any]) -> Markup:

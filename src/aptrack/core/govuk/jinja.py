@@ -11,6 +11,7 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, PrefixLoader
 from aptrack.core.govuk import formatting
 from aptrack.core.govuk import forms as govuk_forms
 from aptrack.core.govuk.fixed import account_markup, fixed_markup, service_navigation
+from aptrack.core.navigation import page_sections
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -45,6 +46,7 @@ def environment(**options: Any) -> Environment:
         govuk_field=govuk_forms.render_field,
         govuk_form_fields=govuk_forms.render_fields,
         error_summary=govuk_forms.render_error_summary,
+        page_sections=page_sections,
     )
     env.filters.update(
         uk_date=formatting.uk_date,

@@ -36,6 +36,7 @@ from aptrack.placements.models import FollowUp, IntendedOutcome, Placement
 from aptrack.quality.models import Framework, Standard, VisitAction
 from aptrack.quality.tests.factories import make_visit
 from aptrack.referrals.tests.factories import ReferralFactory
+from aptrack.reports.tests.factories import IncidentFactory, ReportFactory
 from aptrack.returns.tests.factories import (
     ProviderFactory,
     ProviderReturnFactory,
@@ -48,7 +49,7 @@ pytestmark = pytest.mark.django_db
 # provider, school, social worker and virtual school for a Dorset child placed with provider W,
 # pupil of another school, on no one's caseload (another provider or school in their own LA);
 # Hackney's officer and provider Z for Dorset's child_a.
-DORSET_LA_SIDE = ["officer_a", "manager_a", "qa_lead_a", "panel_member", "analyst"]
+DORSET_LA_SIDE = ["officer_a", "manager_a", "qa_lead_a", "panel_member", "analyst", "finance_a"]
 DORSET_ORG_SIDE = ["provider_x", "school_y", "social_worker", "virtual_school_head_a"]
 DORSET_SIDE = DORSET_LA_SIDE + DORSET_ORG_SIDE
 HACKNEY_SIDE = ["officer_b", "provider_z"]
@@ -233,6 +234,19 @@ MATRIX: dict[str, Target | Exempt] = {
         for name in ("page", "download", "errors")
     },
     "census:reason": Target(lambda o: reverse("census:reason", args=[o.la.code, o.placement.pk])),
+    # invoices
+    **{
+        f"commissioning:{name}": _page(f"commissioning:{name}", "invoice")
+        for name in ("invoice", "decide")
+    },
+    # provider reports and incidents
+    **{
+        f"reports:{name}": _page(f"reports:{name}", "placement")
+        for name in ("placement", "new", "incident_new")
+    },
+    "reports:detail": _page("reports:detail", "report"),
+    "reports:incident": _page("reports:incident", "incident"),
+    "reports:chronology": _page("reports:chronology", "child"),
     # the API
     "api:get_child": _api("children/{}", "child"),
     "api:update_child": _api(
@@ -375,8 +389,27 @@ def _side(*, la: LocalAuthority, child: Child, officer: Any, provider_user: Any)
         ),
         plan=plan_action.priority.plan,
         priority=plan_action.priority,
+        report=ReportFactory(placement=placement, submitted_by=provider_user),
+        incident=IncidentFactory(placement=placement, recorded_by=provider_user),
         plan_action=plan_action,
+        invoice=_invoice(child, provider_user),
     )
+
+
+def _invoice(child: Child, provider_user: Any) -> Any:
+    """An invoice from the side's provider naming the side's child."""
+    from aptrack.commissioning import services as commissioning
+    from aptrack.commissioning.invoice_file import read_rows
+    from aptrack.commissioning.tests.factories import row
+
+    report = commissioning.record_invoices(
+        provider=provider_user.organisation,
+        lines=read_rows([row(upn=child.upn, invoice_number=f"INV-{child.pk}")]),
+        channel="COMMAND",
+        by=provider_user,
+        at=timezone.now(),
+    )
+    return SimpleNamespace(pk=report.invoice_ids[0])
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from aptrack.placements.models import FollowUp, IntendedOutcome, PersonPassport,
 from aptrack.providers.models import Provider, ProviderSite
 from aptrack.quality.models import QAVisit, VisitAction
 from aptrack.referrals.models import Referral
+from aptrack.reports.models import Incident, ProviderReport, ReportProgress
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +73,18 @@ FIELDS: dict[type[models.Model], list[str]] = {
     Action: ["title", "description", "owner_name", "owner_role"],
     AlertEvent: ["note"],
     Qualification: ["title", "result"],
+    ProviderReport: [
+        "english",
+        "maths",
+        "wellbeing",
+        "incidents_summary",
+        "child_words",
+        "family_words",
+        "next_steps",
+        "correction_reason",
+    ],
+    ReportProgress: ["note"],
+    Incident: ["what_happened", "actions_taken"],
 }
 
 
@@ -101,6 +114,7 @@ def hostile(world):
     ReviewFactory(placement=objects.placement, recorded_by=world.manager_a)
     WellbeingFactory(placement=objects.placement, recorded_by=world.manager_a)
     objects.alert.events.create(kind="ACKNOWLEDGED", by=world.officer_a, at=now, note="x")
+    ReportProgress.objects.create(report=objects.report, outcome=objects.outcome, score=3)
     organisation = world.provider_x.organisation
     organisation.name = PAYLOAD[: organisation._meta.get_field("name").max_length]
     organisation.save(update_fields=["name"])
@@ -149,6 +163,11 @@ def test_pages_show_typed_markup_as_text(hostile):
             reverse("oversight:children") + "?measure=children_in_ap",
             reverse("census:page", args=["838"]),
             reverse("children:list") + "?" + urlencode({"q": PAYLOAD}),
+            reverse("placements:review_new", args=[o.placement.pk]),
+            reverse("reports:placement", args=[o.placement.pk]),
+            reverse("reports:detail", args=[o.report.pk]),
+            reverse("reports:incident", args=[o.incident.pk]),
+            reverse("reports:chronology", args=[o.child.pk]),
         ],
         "provider_x": [
             reverse("providers:detail", args=[o.provider.pk]),

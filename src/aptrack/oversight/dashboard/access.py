@@ -17,4 +17,4 @@ def dashboard_la(user: object) -> LocalAuthority | None:
     organisation = getattr(user, "organisation", None)
     if organisation is None or organisation.local_authority_id is None:
         return None
-    return organisation.local_authority  # type: ignore[no-any-return]
+    return organisation.local_authority

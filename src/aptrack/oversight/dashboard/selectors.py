@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from aptrack.children.models import Child
@@ -9,8 +11,11 @@ from aptrack.children.permissions import scope_children
 from aptrack.oversight.measures.base import Context, la_placements
 from aptrack.placements.states import PlacementStatus
 
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
 
-def visible_children(*, user: object, children: QuerySet[Child], ctx: Context) -> QuerySet[Child]:
+
+def visible_children(*, user: User, children: QuerySet[Child], ctx: Context) -> QuerySet[Child]:
     """The children behind a figure that the user may see, by name, each with the LA's placements
     that ran in the period (``period_placements``) for the list's provider column."""
     placements = (

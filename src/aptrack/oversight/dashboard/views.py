@@ -13,11 +13,12 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.audit import reads
 from aptrack.core.govuk.pagination import pagination_params
 from aptrack.organisations.models import LocalAuthority
@@ -33,7 +34,7 @@ PAGE_SIZE = 50
 DASHBOARD_TEMPLATE = "oversight/dashboard.html"
 
 
-def _la_or_403(request: HttpRequest) -> LocalAuthority:
+def _la_or_403(request: AuthenticatedHttpRequest) -> LocalAuthority:
     la = dashboard_la(request.user)
     if la is None:
         raise PermissionDenied
@@ -41,7 +42,7 @@ def _la_or_403(request: HttpRequest) -> LocalAuthority:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     la = _la_or_403(request)
     today = timezone.localdate()
     content = dashboard_page.page(la=la, data=request.GET, today=today)
@@ -60,7 +61,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def children(request: HttpRequest) -> HttpResponse:
+def children(request: AuthenticatedHttpRequest) -> HttpResponse:
     la = _la_or_403(request)
     today = timezone.localdate()
     form = PeriodForm(request.GET, today=today)

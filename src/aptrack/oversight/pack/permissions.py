@@ -13,7 +13,7 @@ def user_la_id(user: Any) -> int | None:
     organisation = getattr(user, "organisation", None)
     if organisation is None or organisation.kind != "LOCAL_AUTHORITY":
         return None
-    return organisation.local_authority_id  # type: ignore[no-any-return]
+    return organisation.local_authority_id
 
 
 def may_use_packs(user: Any) -> bool:

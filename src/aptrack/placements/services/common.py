@@ -3,7 +3,7 @@ audit rows each change leaves, the status-move guard, and small input helpers.""
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -26,6 +26,9 @@ from aptrack.placements.services.messages import (
 )
 from aptrack.placements.states import ALLOWED_TRANSITIONS, OPEN_STATUSES, EventKind, PlacementStatus
 from aptrack.providers.models import Provider
+
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
 
 
 def school_day_error(day: dt.date, *, la_id: int | None) -> str | None:
@@ -61,7 +64,7 @@ def to_decimal(value: Any) -> Decimal | None:
         return None
 
 
-def is_manager(actor: Any) -> bool:
+def is_manager(actor: "User") -> bool:
     return getattr(actor, "role", None) == Role.LA_MANAGER
 
 
@@ -84,7 +87,7 @@ def record_event(
     placement: Placement,
     *,
     kind: EventKind,
-    by: Any,
+    by: "User",
     at: dt.datetime,
     from_status: str = "",
     to_status: str = "",
@@ -103,7 +106,7 @@ def record_event(
 
 def record_audit(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     action: AuditAction,
     instance: Any,

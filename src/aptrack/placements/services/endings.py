@@ -2,7 +2,7 @@
 books the follow-up checks."""
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -26,12 +26,15 @@ from aptrack.placements.services.messages import (
 )
 from aptrack.placements.states import EventKind, PlacementStatus
 
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
+
 FOLLOW_UP_WEEKS = (6, 12)
 
 
 def end_placement(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     placement: Placement,
     end_date: dt.date,

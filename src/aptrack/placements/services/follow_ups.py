@@ -2,7 +2,7 @@
 destination been sustained?"""
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -25,10 +25,13 @@ from aptrack.placements.services.messages import (
 )
 from aptrack.placements.states import EventKind
 
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
+
 
 def record_follow_up(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     follow_up: FollowUp,
     data: dict[str, Any],

@@ -2,7 +2,7 @@
 it (PLANNED → CANCELLED). The transitions table (`states.ALLOWED_TRANSITIONS`) decides."""
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -21,10 +21,13 @@ from aptrack.placements.services.errors import PlacementInvalid
 from aptrack.placements.services.messages import NOT_STARTED_YET
 from aptrack.placements.states import EventKind, PlacementStatus
 
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
+
 
 def activate_placement(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     placement: Placement,
     expected_version: int | None = None,
@@ -67,7 +70,7 @@ def activate_placement(
 
 def cancel_placement(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     placement: Placement,
     reason: str,

@@ -1,7 +1,7 @@
 """A placement's intended outcomes: measurable, each with a measure, baseline and target."""
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -19,6 +19,9 @@ from aptrack.placements.services.common import (
 from aptrack.placements.services.errors import Errors, PlacementInvalid
 from aptrack.placements.services.messages import OUTCOME_FIELD_NEEDED
 from aptrack.placements.states import EventKind
+
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
 
 OUTCOME_FIELD_LIMITS = {"description": 300, "measure": 200, "baseline": 100, "target": 100}
 
@@ -41,7 +44,7 @@ def validated_outcome(data: dict[str, Any], errors: Errors, prefix: str = "") ->
 
 def add_outcome(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     placement: Placement,
     data: dict[str, Any],
@@ -83,7 +86,7 @@ def add_outcome(
 
 def change_outcome(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     outcome: IntendedOutcome,
     data: dict[str, Any],

@@ -1,7 +1,7 @@
 """The child's Person Passport: a one-page profile kept with the placement."""
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -19,12 +19,15 @@ from aptrack.placements.services.errors import PlacementInvalid
 from aptrack.placements.services.messages import PASSPORT_EMPTY
 from aptrack.placements.states import EventKind
 
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
+
 PASSPORT_FIELDS = ("about_me", "needs", "what_helps", "what_to_avoid", "contacts")
 
 
 def update_passport(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     placement: Placement,
     data: dict[str, Any],

@@ -11,7 +11,7 @@ an open-ended placement or of a compliance override) are checked here.
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import transaction
@@ -24,6 +24,7 @@ from aptrack.children.models import Child
 from aptrack.organisations.models import LocalAuthority, Organisation, OrganisationKind
 from aptrack.placements import policy, rules, selectors
 from aptrack.placements.models import IntendedOutcome, Placement
+from aptrack.placements.readers import readers
 from aptrack.placements.services.agreements import keep_agreement
 from aptrack.placements.services.common import (
     add_error,
@@ -81,6 +82,9 @@ from aptrack.providers.models import Provider, ProviderApproval
 from aptrack.providers.states import ApprovalStatus
 from aptrack.referrals.models import Referral
 from aptrack.referrals.states import ReferralStatus
+
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
 
 # The plan fields a caller may set; the rest are derived or belong to other doors.
 PLAN_FIELDS = (
@@ -151,7 +155,7 @@ def _weekly_cost(provider: Provider, hours: Decimal, given: Decimal | None) -> D
 
 def _validated_plan(
     *,
-    actor: Any,
+    actor: "User",
     child: Child,
     provider: Provider | None,
     values: dict[str, Any],
@@ -166,7 +170,7 @@ def _validated_plan(
     `approved_cost`: the weekly cost the panel approved, which the plan carries unless a
     reason for the difference is given."""
     clean: dict[str, Any] = {}
-    site = values.get("site")
+    site: Any = values.get("site")
     if provider is None:
         pass  # no register entry to check the site against
     elif site.provider_id != provider.pk:
@@ -175,7 +179,7 @@ def _validated_plan(
         add_error(errors, "site", SITE_CLOSED)
     clean["site"] = site
 
-    tier = values.get("tier")
+    tier: Any = values.get("tier")
     tier = int(tier) if tier not in (None, "") else None
     if tier not in (1, 2, 3):
         add_error(errors, "tier", TIER_NEEDED)
@@ -303,8 +307,19 @@ def _validated_plan(
     given_cost = given_cost.quantize(Decimal("0.01")) if given_cost is not None else None
     if given_cost is None and approved_cost is not None:
         given_cost = approved_cost  # carried over from the panel's decision
+    # A placement bought on a contract costs what the contract says (`commissioning.costs`, the
+    # rule's owner); the provider's published rates, or the caller's figure, only otherwise.
+    contract_cost = (
+        readers["contract_cost"](placement=current, hours_per_week=hours)
+        if current is not None and hours is not None
+        else None
+    )
     clean["weekly_cost"] = cost = (
-        _weekly_cost(provider, hours, given_cost) if provider is not None else given_cost
+        contract_cost
+        if contract_cost is not None
+        else _weekly_cost(provider, hours, given_cost)
+        if provider is not None and hours is not None
+        else given_cost
     )
     clean["cost_difference_reason"] = ""
     if approved_cost is not None and cost is not None and cost != approved_cost:
@@ -327,7 +342,7 @@ def _validated_plan(
 
 def _commissioners(
     *,
-    actor: Any,
+    actor: "User",
     child: Child,
     referral: Referral | None,
     school: Organisation | None,
@@ -371,7 +386,7 @@ def _commissioners(
 
 def create_placement(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     data: dict[str, Any],
     channel: Channel = Channel.WEB,
@@ -501,7 +516,7 @@ def create_placement(
 
 def update_plan(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     placement: Placement,
     data: dict[str, Any],

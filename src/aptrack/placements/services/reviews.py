@@ -3,7 +3,7 @@ child's and family's views, and the decision (continue, extend, change tier, end
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -39,6 +39,9 @@ from aptrack.placements.services.messages import (
 )
 from aptrack.placements.states import EventKind, PlacementStatus
 
+if TYPE_CHECKING:
+    from aptrack.accounts.models import User
+
 
 def _score(value: Any) -> int | None:
     return None if value in (None, "") else int(value)
@@ -46,7 +49,7 @@ def _score(value: Any) -> int | None:
 
 def record_review(
     *,
-    actor: Any,
+    actor: "User",
     at: dt.datetime,
     placement: Placement,
     data: dict[str, Any],
@@ -93,10 +96,10 @@ def record_review(
                 "scores",
                 SCORES_MISSING.format(missing="; ".join(o.description for o in missing)),
             )
-        decision = data.get("decision")
+        decision: Any = data.get("decision")
         reason = clean_text(data.get("decision_reason"))
         new_end = data.get("new_planned_end_date")
-        new_tier = data.get("new_tier")
+        new_tier: Any = data.get("new_tier")
         new_tier = int(new_tier) if new_tier not in (None, "") else None
         child_views, family_views = (
             clean_text(data.get("child_views")),

@@ -1036,3 +1036,30 @@ def test_an_extension_ends_on_a_school_day(world, reviewed):
     assert _errors(excinfo)["new_planned_end_date"] == [
         placement_messages.WEEKEND_NOT_SCHOOL_DAY.format(date="20 December 2026", weekday="Sunday")
     ]
+
+
+def test_a_placement_on_a_contract_costs_what_the_contract_says(world, setting):
+    from aptrack.commissioning import services as commissioning
+    from aptrack.commissioning.tests.factories import make_contract
+
+    placement = _create(world, setting)
+    contract = make_contract(placement=placement)
+    contract.rates.exclude(unit="HOUR").delete()  # £20 an hour
+    setting.provider.hourly_rate = Decimal(99)  # the register's rate no longer counts
+    setting.provider.save()
+    commissioning.set_placement_terms(
+        placement=placement, contract=contract, by=world.officer_a, at=AT
+    )
+    placement.refresh_from_db()
+    assert placement.weekly_cost == Decimal("500.00")  # £20 × 25 hours
+    try:
+        changed = placement_plan.update_plan(
+            actor=world.officer_a,
+            at=AT,
+            placement=placement,
+            data={"hours_per_week": Decimal(30)},
+            expected_version=placement.version,
+        )
+    except placement_errors.PlacementInvalid as invalid:
+        raise AssertionError(invalid.errors) from None
+    assert changed.weekly_cost == Decimal("600.00")  # £20 × 30 hours

@@ -444,3 +444,46 @@ def test_the_demo_has_children_approaching_the_illness_duty(la_scale: str) -> No
     dorset = LocalAuthority.objects.get(code="838")
     approaching = list_illness_duty(on=TODAY, home_la_id=dorset.pk, min_days=Decimal(10))
     assert approaching, "no Dorset child has 10 or more days of illness absence in the demo"
+
+
+def test_contracts_of_each_kind_and_funder_with_rates_and_a_budget_per_la(la_scale: str) -> None:
+    from aptrack.commissioning.models import Contract, HighNeedsBudget, PlacementTerms, Rate
+
+    assert set(Contract.objects.values_list("kind", flat=True)) == {"SPOT", "BLOCK", "FRAMEWORK"}
+    assert set(Contract.objects.values_list("funder", flat=True)) == {
+        "HIGH_NEEDS",
+        "SCHOOL",
+        "PARTNERSHIP",
+    }
+    assert not Contract.objects.filter(rates__isnull=True).exists()
+    assert Rate.objects.filter(is_transport=True).exists()
+    assert Rate.objects.filter(effective_to__isnull=False).exists()  # an uplift from April
+    started = Placement.objects.filter(status__in=["ACTIVE", "ENDED"])
+    assert PlacementTerms.objects.count() == started.count()
+    assert set(PlacementTerms.objects.values_list("charge_mode", flat=True)) == {
+        "ATTENDED",
+        "AGREED",
+        "BESPOKE",
+    }
+    assert set(HighNeedsBudget.objects.values_list("local_authority__code", flat=True)) == {
+        "838",
+        "204",
+    }
+    assert re.search(r"Invoice lines +[1-9][0-9,]*\n", la_scale)
+
+
+def test_invoices_carry_every_kind_of_discrepancy_in_a_realistic_share(la_scale: str) -> None:
+    from aptrack.commissioning.models import InvoiceLine
+    from aptrack.commissioning.states import QueryReason, reasons_of
+
+    lines = InvoiceLine.objects.all()
+    found = Counter(
+        reason
+        for flags in lines.values_list("query_flags", flat=True)
+        for reason in reasons_of(flags)
+    )
+    assert set(found) == set(QueryReason)
+    share = lines.filter(query_flags__gt=0).count() / lines.count()
+    assert 0.08 < share < 0.35, (share, found, lines.count())
+    assert lines.filter(status="APPROVED").exists() and lines.filter(status="REJECTED").exists()
+    assert User.objects.filter(role=Role.LA_FINANCE, username="finance").exists()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from aptrack.accounts.models import User
 from aptrack.attendance import services
 from aptrack.attendance.models import MarkChannel
+from aptrack.providers import selectors as provider_selectors
 from aptrack.providers.models import Provider
 
 FORMAT = (
@@ -79,20 +80,9 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(line))
 
     def _provider(self, options: dict[str, Any]) -> Provider:
-        providers = Provider.objects.select_related("organisation")
-        if options["provider_id"] is not None:
-            found, described = (
-                providers.filter(pk=options["provider_id"]).first(),
-                f"id {options['provider_id']}",
-            )
-        elif options["provider_urn"]:
-            found = providers.filter(establishment__urn=options["provider_urn"]).first()
-            described = f"URN {options['provider_urn']}"
-        else:
-            found, described = (
-                providers.filter(ukprn=options["ukprn"]).first(),
-                f"UKPRN {options['ukprn']}",
-            )
+        found, described = provider_selectors.find_provider(
+            provider_id=options["provider_id"], urn=options["provider_urn"], ukprn=options["ukprn"]
+        )
         if found is None:
             raise CommandError(f"No provider on the register has {described}")
         return found

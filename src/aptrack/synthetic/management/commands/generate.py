@@ -102,6 +102,11 @@ class Command(BaseCommand):
             ("Provider returns", summary.returns),
             ("Referrals", summary.referrals),
             ("Attendance marks", summary.marks),
+            ("Notices", summary.notices),
+            ("Contracts", summary.contracts),
+            ("Invoice lines", summary.invoice_lines),
+            ("Provider reports", summary.provider_reports),
+            ("Incidents", summary.incidents),
         ):
             self.stdout.write(f"  {label:<18} {value:>7,}")
         self._report_users(summary.demo_users)

@@ -1,0 +1,201 @@
+"""Importing a Common Transfer File into the register: one door for the upload page and
+`aptrack import-ctf`. `plan_ctf_import` says what would change (the dry-run diff);
+`apply_ctf_import` makes exactly those changes, all or nothing, through the register's own
+services (so every change is validated and audited), and replaces each imported child's SEN,
+FSM, attendance and school histories with the file's."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from aptrack.audit.models import Channel
+from aptrack.children import services
+from aptrack.children.ctf import CtfFile, CtfInvalid, CtfPupil
+from aptrack.children.models import (
+    AttendanceSummary,
+    Child,
+    Ethnicity,
+    FsmPeriod,
+    SchoolHistoryEntry,
+    SenHistoryEntry,
+)
+from aptrack.children.permissions import children_of_la
+from aptrack.organisations.models import LocalAuthority
+
+HELD_ELSEWHERE = (
+    "{file}: {pupil}: this UPN belongs to a child another local authority holds: "
+    "nothing was imported"
+)
+
+FIELD_LABELS = {
+    "legal_first_name": "First name",
+    "legal_last_name": "Last name",
+    "preferred_name": "Preferred name",
+    "date_of_birth": "Date of birth",
+    "sex": "Sex",
+    "ethnicity": "Ethnicity",
+    "sen_status": "SEN",
+    "fsm": "Free school meals",
+}
+HISTORIES = (
+    ("SEN history", "sen_history"),
+    ("FSM history", "fsm_history"),
+    ("Attendance", "attendance_history"),
+    ("School history", "school_history"),
+)
+
+
+@dataclass
+class PupilChange:
+    """What importing one pupil would do: add them, update fields, or leave them as they are."""
+
+    pupil: CtfPupil
+    child: Child | None
+    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # name -> (old, new)
+    histories: list[tuple[str, int, int]] = field(default_factory=list)  # label, old, new
+
+    @property
+    def action(self) -> str:
+        if self.child is None:
+            return "add"
+        changed = any(old != new for _, old, new in self.histories)
+        return "update" if self.fields or changed else "unchanged"
+
+    def field_rows(self) -> list[tuple[str, Any, Any]]:
+        return [(FIELD_LABELS[name], old, new) for name, (old, new) in self.fields.items()]
+
+
+def _values(pupil: CtfPupil, *, today: dt.date) -> dict[str, Any]:
+    """The register's fields as the file gives them (left out where the file is silent)."""
+    values: dict[str, Any] = {
+        "legal_first_name": pupil.forename[:100],
+        "legal_last_name": pupil.surname[:100],
+        "date_of_birth": pupil.date_of_birth,
+        "sex": pupil.sex,
+    }
+    if pupil.preferred_forename:
+        values["preferred_name"] = pupil.preferred_forename[:100]
+    if pupil.ethnicity in Ethnicity.values:
+        values["ethnicity"] = pupil.ethnicity
+    if pupil.sen_history:
+        values["sen_status"] = pupil.sen_history[-1].provision
+    if pupil.fsm_history:
+        values["fsm"] = any(
+            row.start_date <= today and (row.end_date is None or row.end_date >= today)
+            for row in pupil.fsm_history
+        )
+    return values
+
+
+def _new_counts(pupil: CtfPupil) -> list[int]:
+    return [
+        len(pupil.sen_history),
+        len(pupil.fsm_history),
+        len(pupil.attendance),
+        len(pupil.schools),
+    ]
+
+
+def plan_ctf_import(*, ctf: CtfFile, la: LocalAuthority, today: dt.date) -> list[PupilChange]:
+    """The dry run: each pupil of the file, matched by UPN, with what would change. A UPN the
+    register holds for a child outside this LA's children stops the whole file."""
+    existing = {
+        child.upn: child for child in Child.objects.filter(upn__in=[p.upn for p in ctf.pupils])
+    }
+    own = set(
+        children_of_la(la.pk)
+        .filter(pk__in=[c.pk for c in existing.values()])
+        .values_list("pk", flat=True)
+    )
+    changes = []
+    for pupil in ctf.pupils:
+        child = existing.get(pupil.upn)
+        if child is not None and child.pk not in own:
+            raise CtfInvalid(HELD_ELSEWHERE.format(file=ctf.name, pupil=pupil.label))
+        values = _values(pupil, today=today)
+        change = PupilChange(pupil=pupil, child=child)
+        new_counts = _new_counts(pupil)
+        if child is None:
+            change.fields = {name: (None, value) for name, value in values.items()}
+            change.histories = [
+                (label, 0, n) for (label, _), n in zip(HISTORIES, new_counts, strict=True)
+            ]
+        else:
+            change.fields = {
+                name: (getattr(child, name), value)
+                for name, value in values.items()
+                if getattr(child, name) != value
+            }
+            change.histories = [
+                (label, getattr(child, related).count(), n)
+                for (label, related), n in zip(HISTORIES, new_counts, strict=True)
+            ]
+        changes.append(change)
+    return changes
+
+
+def _replace_histories(child: Child, pupil: CtfPupil) -> None:
+    SenHistoryEntry.objects.filter(child=child).delete()
+    FsmPeriod.objects.filter(child=child).delete()
+    AttendanceSummary.objects.filter(child=child).delete()
+    SchoolHistoryEntry.objects.filter(child=child).delete()
+    SenHistoryEntry.objects.bulk_create(
+        SenHistoryEntry(child=child, start_date=r.start_date, provision=r.provision, needs=r.needs)
+        for r in pupil.sen_history
+    )
+    FsmPeriod.objects.bulk_create(
+        FsmPeriod(
+            child=child, start_date=r.start_date, end_date=r.end_date, uk_country=r.uk_country
+        )
+        for r in pupil.fsm_history
+    )
+    AttendanceSummary.objects.bulk_create(
+        AttendanceSummary(child=child, **vars(r)) for r in pupil.attendance
+    )
+    SchoolHistoryEntry.objects.bulk_create(
+        SchoolHistoryEntry(child=child, **vars(r)) for r in pupil.schools
+    )
+
+
+def apply_ctf_import(
+    *,
+    actor: Any,
+    at: dt.datetime,
+    channel: Channel,
+    ctf: CtfFile,
+    la: LocalAuthority,
+    today: dt.date,
+    where: str = "",
+) -> list[PupilChange]:
+    """Import the file: add or update every pupil, or (any refusal) nothing at all."""
+    with transaction.atomic():
+        changes = plan_ctf_import(ctf=ctf, la=la, today=today)
+        for change in changes:
+            pupil = change.pupil
+            values = {name: new for name, (_, new) in change.fields.items()}
+            try:
+                if change.child is None:
+                    child = services.register_child(
+                        actor=actor,
+                        at=at,
+                        channel=channel,
+                        where=where,
+                        data={"upn": pupil.upn, "home_la": la, **values},
+                    )
+                else:
+                    current = {key: getattr(change.child, key) for key in services.EDITABLE_FIELDS}
+                    child = services.update_child(
+                        actor=actor,
+                        at=at,
+                        channel=channel,
+                        child=change.child,
+                        data={**current, **values},
+                        expected_version=change.child.version,
+                        where=where,
+                    )
+            except services.ChildInvalid as error:
+                raise CtfInvalid(f"{ctf.name}: {pupil.label}: {error}") from None
+            _replace_histories(child, pupil)
+    return changes

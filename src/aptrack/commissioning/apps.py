@@ -1,0 +1,24 @@
+from typing import Any
+
+from django.apps import AppConfig
+
+
+class CommissioningConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "aptrack.commissioning"
+    verbose_name = "Commissioning and finance"
+
+    def ready(self) -> None:
+        from aptrack.commissioning import permissions
+        from aptrack.core import navigation
+
+        def uses_invoices(user: Any) -> bool:
+            return permissions.can_decide_lines(user) or permissions.can_send_invoices(user)
+
+        navigation.register_page("commissioning:invoices", uses_invoices)
+        navigation.register_navigation(order=85, text="Invoices", name="commissioning:invoices")
+
+        from aptrack.commissioning import costs
+        from aptrack.placements.readers import readers as placement_readers
+
+        placement_readers.register("contract_cost", costs.placement_cost)

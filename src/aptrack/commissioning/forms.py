@@ -1,0 +1,69 @@
+"""Plain forms: input validation only."""
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from aptrack.commissioning.states import Decision
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+class InvoiceUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload an invoice file",
+        help_text="A CSV file, up to 10 MB",
+        error_messages={
+            "required": "Select a CSV file of invoice lines",
+            "empty": "The selected file is empty",
+        },
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The selected file must be smaller than 10 MB")
+        return upload
+
+
+class DecisionForm(forms.Form):
+    lines = forms.TypedMultipleChoiceField(
+        label="Lines",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select the lines to decide"},
+    )
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=Decision.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose approve, query or reject"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        help_text="Needed to query or reject a line, and to approve a queried one",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, lines: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lines"].choices = lines
+
+
+class ExportForm(forms.Form):
+    start_date = forms.DateField(
+        label="Approved from", help_text="For example, 2026-04-01", required=False
+    )
+    end_date = forms.DateField(
+        label="Approved to", help_text="For example, 2027-03-31", required=False
+    )
+
+    def period(self, today: dt.date) -> tuple[dt.date, dt.date]:
+        """The financial year so far unless given (1 April to today)."""
+        year = today.year if today.month >= 4 else today.year - 1
+        start = self.cleaned_data.get("start_date") or dt.date(year, 4, 1)
+        end = self.cleaned_data.get("end_date") or today
+        return start, end

@@ -1,0 +1,274 @@
+"""Writes for contracts, placement terms and invoices. One door each: every channel (upload,
+API, command line) records invoices through `record_invoices`; every decision on a line goes
+through `decide_lines`. The clock and the actor are passed in."""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count
+
+from aptrack.commissioning import costs, reconcile
+from aptrack.commissioning.invoice_file import (
+    DUPLICATE_NUMBER,
+    InvoiceFileRejected,
+    LineIn,
+    Problem,
+    weekdays,
+)
+from aptrack.commissioning.models import (
+    Contract,
+    Invoice,
+    InvoiceEvent,
+    InvoiceLine,
+    Lot,
+    PlacementTerms,
+)
+from aptrack.commissioning.states import (
+    ALLOWED_TRANSITIONS,
+    DECISION_EVENT,
+    DECISION_STATUS,
+    ChargeMode,
+    Decision,
+    EventKind,
+    InvoiceChannel,
+    LineStatus,
+    QueryReason,
+    reasons_of,
+)
+from aptrack.organisations.models import Organisation
+from aptrack.placements.models import Placement
+
+REASON_NEEDED = "Give a reason to {decision} a line"
+APPROVE_QUERIED_REASON_NEEDED = "Give a reason to approve a line reconciliation queried"
+LINE_SETTLED = "Row {row} of invoice {number} is already {status}"
+NOT_YOUR_LINE = "Line {line} is not one you may decide"
+WRONG_PROVIDER = "The contract is with another provider than the placement"
+LOT_NOT_OF_CONTRACT = "The lot is not one of the contract's"
+
+
+@dataclass
+class InvoiceReport:
+    """What recording a batch of invoice lines found: for the command's summary and pages."""
+
+    invoice_ids: list[int]
+    lines: int
+    matched: int
+    queried: int
+    by_reason: Counter[QueryReason] = field(default_factory=Counter)
+    queried_lines: list[InvoiceLine] = field(default_factory=list)
+
+    def summary(self) -> list[str]:
+        out = [
+            f"{len(self.invoice_ids)} invoice(s), {self.lines} line(s): "
+            f"{self.matched} matched, {self.queried} queried"
+        ]
+        out += [f"  {reason.label}: {n}" for reason, n in sorted(self.by_reason.items())]
+        return out
+
+
+def record_invoices(
+    *,
+    provider: Organisation,
+    lines: list[LineIn],
+    channel: InvoiceChannel,
+    by: Any,
+    at: dt.datetime,
+    source: str = "",
+) -> InvoiceReport:
+    """Record a provider's invoices (one or more, grouped by invoice number) and reconcile every
+    line; all or nothing. An invoice number already received from the provider refuses the
+    whole batch, naming the row."""
+    first_rows: dict[str, LineIn] = {}
+    for line in lines:
+        first_rows.setdefault(line.invoice_number, line)
+    with transaction.atomic():
+        taken = set(
+            Invoice.objects.select_for_update()
+            .filter(provider=provider, invoice_number__in=list(first_rows))
+            .values_list("invoice_number", flat=True)
+        )
+        if taken:
+            raise InvoiceFileRejected(
+                [
+                    Problem(row.row, "invoice_number", DUPLICATE_NUMBER.format(number=number))
+                    for number, row in first_rows.items()
+                    if number in taken
+                ]
+            )
+        invoices = {
+            number: Invoice.objects.create(
+                provider=provider,
+                invoice_number=number,
+                invoice_date=row.invoice_date,
+                channel=channel,
+                source_name=source[:255],
+                received_by=by if getattr(by, "pk", None) else None,
+                received_at=at,
+            )
+            for number, row in first_rows.items()
+        }
+        InvoiceLine.objects.bulk_create(
+            [
+                InvoiceLine(
+                    invoice=invoices[line.invoice_number],
+                    row_number=line.row,
+                    upn=line.upn,
+                    service_from=line.service_from,
+                    service_to=line.service_to,
+                    unit=line.unit,
+                    quantity=line.quantity,
+                    unit_rate=line.unit_rate,
+                    net_amount=line.net_amount,
+                    vat_amount=line.vat_amount,
+                    service_weekdays=weekdays(line.service_from, line.service_to),
+                    provider=provider,
+                )
+                for line in lines
+            ],
+            batch_size=2000,
+        )
+        ids = [invoice.pk for invoice in invoices.values()]
+        new = InvoiceLine.objects.filter(invoice_id__in=ids)
+        reconcile.reconcile(new, many=len(lines) > reconcile.ANALYSE_FROM_LINES)
+        report = report_on(ids)
+        InvoiceEvent.objects.bulk_create(
+            InvoiceEvent(
+                invoice=invoice,
+                kind=EventKind.RECEIVED,
+                actor=by if getattr(by, "pk", None) else None,
+                at=at,
+                data={"channel": channel, "source": source[:255]},
+            )
+            for invoice in invoices.values()
+        )
+    return report
+
+
+def report_on(invoice_ids: list[int]) -> InvoiceReport:
+    """The lines of these invoices matched and queried, by reason, and the queried lines."""
+    lines = InvoiceLine.objects.filter(invoice_id__in=invoice_ids)
+    flags = lines.filter(query_flags__gt=0).values("query_flags").annotate(n=Count("pk"))
+    by_reason: Counter[QueryReason] = Counter()
+    for row in flags:
+        for reason in reasons_of(row["query_flags"]):
+            by_reason[reason] += row["n"]
+    total = lines.count()
+    queried = lines.filter(query_flags__gt=0)
+    n_queried = queried.count()
+    return InvoiceReport(
+        invoice_ids=list(invoice_ids),
+        lines=total,
+        matched=total - n_queried,
+        queried=n_queried,
+        by_reason=by_reason,
+        queried_lines=list(
+            queried.select_related("invoice", "placement").order_by("invoice_id", "row_number")[
+                :1000
+            ]
+        ),
+    )
+
+
+class DecisionRefused(Exception):
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+def decide_lines(
+    *,
+    lines: list[InvoiceLine],
+    decision: Decision,
+    reason: str,
+    by: Any,
+    at: dt.datetime,
+) -> int:
+    """Approve, query or reject invoice lines, each with its event. A query or a rejection
+    needs a reason, and so does approving a line reconciliation queried. The caller has
+    scoped the lines to the officer's LA (`permissions.scope_lines`)."""
+    reason = reason.strip()
+    status = DECISION_STATUS[decision]
+    with transaction.atomic():
+        locked = list(
+            InvoiceLine.objects.select_for_update()
+            .select_related("invoice")
+            .filter(pk__in=[line.pk for line in lines])
+            .order_by("pk")
+        )
+        for line in locked:
+            if status not in ALLOWED_TRANSITIONS[LineStatus(line.status)]:
+                raise DecisionRefused(
+                    LINE_SETTLED.format(
+                        row=line.row_number,
+                        number=line.invoice.invoice_number,
+                        status=line.get_status_display().lower(),
+                    )
+                )
+            if not reason and decision != Decision.APPROVE:
+                raise DecisionRefused(REASON_NEEDED.format(decision=decision.label.lower()))
+            if not reason and line.status == LineStatus.QUERIED:
+                raise DecisionRefused(APPROVE_QUERIED_REASON_NEEDED)
+        for line in locked:
+            line.status = status
+            line.decision_reason = reason
+            line.decided_by = by
+            line.decided_at = at
+        InvoiceLine.objects.bulk_update(
+            locked, ["status", "decision_reason", "decided_by", "decided_at"]
+        )
+        InvoiceEvent.objects.bulk_create(
+            InvoiceEvent(
+                invoice_id=line.invoice_id,
+                line=line,
+                kind=DECISION_EVENT[decision],
+                actor=by,
+                at=at,
+                reason=reason,
+            )
+            for line in locked
+        )
+    return len(locked)
+
+
+def set_placement_terms(
+    *,
+    placement: Placement,
+    contract: Contract,
+    lot: Lot | None = None,
+    charge_mode: ChargeMode = ChargeMode.ATTENDED,
+    transport_weekly_cost: Decimal = Decimal(0),
+    bespoke_terms: str = "",
+    by: Any,
+    at: dt.datetime,
+) -> PlacementTerms:
+    """Buy a placement on a contract: its terms, and its weekly cost from then on derived from
+    the contract (`costs.placement_weekly_cost`), never typed."""
+    if contract.provider_id != placement.provider_id:
+        raise DecisionRefused(WRONG_PROVIDER)
+    if lot is not None and lot.contract_id != contract.pk:
+        raise DecisionRefused(LOT_NOT_OF_CONTRACT)
+    with transaction.atomic():
+        terms, _ = PlacementTerms.objects.update_or_create(
+            placement=placement,
+            defaults={
+                "contract": contract,
+                "lot": lot,
+                "charge_mode": charge_mode,
+                "transport_weekly_cost": transport_weekly_cost,
+                "bespoke_terms": bespoke_terms,
+                "set_by": by,
+                "set_at": at,
+            },
+        )
+        cost = costs.placement_weekly_cost(
+            terms=terms, hours_per_week=placement.hours_per_week, on=placement.start_date
+        )
+        if cost is not None:
+            # The stored figure the dashboard and pack read, kept equal to the contract's.
+            Placement.objects.filter(pk=placement.pk).update(weekly_cost=cost)
+            placement.weekly_cost = cost
+    return terms

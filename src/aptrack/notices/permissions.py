@@ -1,0 +1,36 @@
+"""Who may send and read notices. School staff send notices for their pupils and read their
+own school's; the home LA's officers and managers read the notices about their children."""
+
+from django.db.models import QuerySet
+
+from aptrack.accounts.roles import Role
+from aptrack.notices.models import Notice
+
+LA_READER_ROLES = frozenset({Role.LA_OFFICER, Role.LA_MANAGER})
+
+
+def _role(user: object) -> str | None:
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "organisation_id", None):
+        return None
+    return getattr(user, "role", None)
+
+
+def can_send_notices(user: object) -> bool:
+    """School staff of a school on GIAS (a URN): the notice names the school and its LA."""
+    if _role(user) != Role.SCHOOL_STAFF:
+        return False
+    return getattr(user.organisation, "establishment_id", None) is not None  # type: ignore[attr-defined]
+
+
+def can_read_notices(user: object) -> bool:
+    return _role(user) in LA_READER_ROLES or can_send_notices(user)
+
+
+def scope_notices(user: object) -> QuerySet[Notice]:
+    """A school's own notices; for LA staff, the notices to their LA (the child's home LA)."""
+    role = _role(user)
+    if role in LA_READER_ROLES:
+        return Notice.objects.filter(home_la_id=user.organisation.local_authority_id)  # type: ignore[attr-defined]
+    if role == Role.SCHOOL_STAFF:
+        return Notice.objects.filter(school_id=user.organisation_id)  # type: ignore[attr-defined]
+    return Notice.objects.none()

@@ -1,0 +1,88 @@
+"""Notice pages: the school's two forms and the list of notices, thin as style.md asks."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from aptrack.audit import reads
+from aptrack.audit.models import Channel
+from aptrack.core.errors import add_service_errors
+from aptrack.core.govuk.pagination import pagination_params
+from aptrack.notices import permissions, selectors, services
+from aptrack.notices.forms import ExclusionNoticeForm, SchoolApNoticeForm
+from aptrack.notices.models import NoticeKind
+
+
+@login_required
+def notice_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_read_notices(request.user):
+        raise PermissionDenied
+    kind = request.GET.get("kind", "")
+    if kind not in NoticeKind.values:
+        kind = ""
+    page = Paginator(selectors.list_notices(user=request.user, kind=kind), 25).get_page(
+        request.GET.get("page")
+    )
+    reads.record_reads(request, children=[notice.child_id for notice in page.object_list])
+    return TemplateResponse(
+        request,
+        "notices/list.html",
+        {
+            "page": page,
+            "pagination": pagination_params(page, request.GET),
+            "kind": kind,
+            "kinds": NoticeKind.choices,
+            "can_send": permissions.can_send_notices(request.user),
+        },
+    )
+
+
+def _notice_form(
+    request: HttpRequest, form_class: type[Form], service: object, template: str, title: str
+) -> HttpResponse:
+    if not permissions.can_send_notices(request.user):
+        raise PermissionDenied
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(  # type: ignore[operator]
+                actor=request.user,
+                at=timezone.now(),
+                channel=Channel.WEB,
+                data=form.cleaned_data,
+                where=request.path,
+            )
+        except services.NoticeInvalid as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The local authority has your notice")
+            return redirect("notices:list")
+    return TemplateResponse(request, template, {"form": form, "title": title})
+
+
+@login_required
+def exclusion_new(request: HttpRequest) -> HttpResponse:
+    return _notice_form(
+        request,
+        ExclusionNoticeForm,
+        services.notify_exclusion,
+        "notices/form.html",
+        "Notify the local authority of an exclusion",
+    )
+
+
+@login_required
+def school_ap_new(request: HttpRequest) -> HttpResponse:
+    return _notice_form(
+        request,
+        SchoolApNoticeForm,
+        services.notify_school_ap,
+        "notices/form.html",
+        "Tell the local authority about alternative provision you commission",
+    )
