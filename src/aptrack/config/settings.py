@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "aptrack.oversight",
     "aptrack.improvement",
     "aptrack.census",
+    "aptrack.sufficiency",
     "aptrack.notices",
     "aptrack.commissioning",
     "aptrack.reports",

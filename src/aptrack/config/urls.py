@@ -26,6 +26,7 @@ urlpatterns = [
     path("oversight/", include("aptrack.oversight.urls")),
     path("improvement/", include("aptrack.improvement.urls")),
     path("census/", include("aptrack.census.urls")),
+    path("sufficiency/", include("aptrack.sufficiency.urls")),
     path("notices/", include("aptrack.notices.urls")),
     path("reports/", include("aptrack.reports.urls")),
     path("data-protection/", include("aptrack.dataprotection.urls")),

@@ -241,3 +241,21 @@ class PlacementEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ServiceAgreement(models.Model):
+    """The individual service agreement made when a placement starts: what was agreed (the
+    provision, hours, length, cost, intended outcomes, safeguarding checks and contacts), kept
+    as it stood that day. The PDF is drawn from the snapshot, so it never changes after."""
+
+    placement = models.OneToOneField(
+        Placement, on_delete=models.CASCADE, related_name="service_agreement"
+    )
+    snapshot = models.JSONField()
+    made_at = models.DateTimeField()
+    made_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Service agreement for placement {self.placement_id}"

@@ -76,6 +76,15 @@ def can_change_placement(user: "User", placement: Placement) -> bool:
     return False
 
 
+def can_download_agreement(user: "User", placement: Placement) -> bool:
+    """The individual service agreement: for the LA's caseworkers and the provider (within
+    `scope_placements`), and the school that commissioned it; once the placement has started."""
+    if placement.status not in ("ACTIVE", "ENDED"):
+        return False
+    role = _role(user)
+    return role in CASEWORKER_ROLES | {Role.PROVIDER_STAFF} or can_change_placement(user, placement)
+
+
 def can_see_reviews(user: "User") -> bool:
     """Reviews, follow-ups and the event history: everyone who reads placements but provider staff."""
     return _role(user) in TIMELINE_ROLES

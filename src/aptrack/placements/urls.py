@@ -10,6 +10,7 @@ urlpatterns = [
     path("children/<int:child_id>/timeline/", views.child_timeline, name="timeline"),
     path("<int:placement_id>/", views.placement_detail, name="detail"),
     path("<int:placement_id>/edit/", views.placement_edit, name="edit"),
+    path("<int:placement_id>/agreement.pdf", views.agreement_download, name="agreement"),
     path("<int:placement_id>/start/", views.placement_activate, name="activate"),
     path("<int:placement_id>/cancel/", views.placement_cancel, name="cancel"),
     path("<int:placement_id>/outcomes/new/", views.outcome_new, name="outcome_new"),

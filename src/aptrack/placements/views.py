@@ -24,7 +24,7 @@ from aptrack.children import selectors as children_selectors
 from aptrack.core.concurrency import VersionMissing, posted_version, versioned
 from aptrack.core.errors import add_service_errors
 from aptrack.panels import selectors as panel_selectors
-from aptrack.placements import permissions, selectors
+from aptrack.placements import agreement, permissions, selectors
 from aptrack.placements.forms import (
     CancelForm,
     EndForm,
@@ -269,11 +269,27 @@ def placement_detail(request: AuthenticatedHttpRequest, placement_id: int) -> Ht
             "placement": placement,
             "today": today,
             "can_change": permissions.can_change_placement(request.user, placement),
+            "can_download_agreement": permissions.can_download_agreement(request.user, placement),
             "can_see_reviews": permissions.can_see_reviews(request.user),
             "can_see_timeline": permissions.can_view_timeline(request.user),
             "event_labels": dict(EventKind.choices),
         },
     )
+
+
+@login_required
+def agreement_download(request: AuthenticatedHttpRequest, placement_id: int) -> HttpResponse:
+    """The individual service agreement as a PDF (loading the placement records the read)."""
+    placement = _load(request, placement_id)
+    if not permissions.can_download_agreement(request.user, placement):
+        raise PermissionDenied
+    snapshot, kept = agreement.get_agreement_snapshot(placement=placement, on=timezone.localdate())
+    pdf = agreement.render_agreement_pdf(
+        snapshot, kept=kept, base_url=request.build_absolute_uri("/")
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="service-agreement-{placement.pk}.pdf"'
+    return response
 
 
 @login_required

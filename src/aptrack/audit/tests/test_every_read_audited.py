@@ -53,6 +53,7 @@ WATCHED = {
     "dataprotection",
     "documents",
     "notifications",
+    "sufficiency",
     "notices",
     "reports",
 }
@@ -216,7 +217,16 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
                 lambda s, name=name: reverse(f"placements:{name}", args=[s.placement.pk]),
             )
         ]
-        for name in ("detail", "edit", "cancel", "outcome_new", "passport", "review_new", "end")
+        for name in (
+            "detail",
+            "edit",
+            "agreement",
+            "cancel",
+            "outcome_new",
+            "passport",
+            "review_new",
+            "end",
+        )
     },
     "placements:activate": NoChild("POST only: starts a placement (loading it records the child)"),
     "placements:outcome_edit": [
@@ -244,6 +254,8 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     "returns:line_new_anonymous": NoChild("a form for a pupil not on aptrack: no child named"),
     "returns:line_remove": NoChild("POST only: removes a line"),
     "returns:submit": NoChild("confirms a submission with the number of pupils"),
+    # sufficiency
+    "sufficiency:page": NoChild("aggregates only: counts, waits and places, no child named"),
     # census
     "census:home": NoChild("redirects to the LA's census page"),
     "census:page": [Walk("officer_a", lambda s: _census(s, "census:page"))],

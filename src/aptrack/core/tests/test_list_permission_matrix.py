@@ -147,6 +147,7 @@ LIST_MATRIX: dict[str, Lists] = {
     "commissioning:upload": PAGE,
     "commissioning:export": Lists(queries=(TODAY_RANGE,)),
     "reports:overdue": PAGE,
+    "sufficiency:page": PAGE,
     # the API
     "api:api-root": _api(),
     "api:openapi-json": _api(),

@@ -159,6 +159,7 @@ MATRIX: dict[str, Target | Exempt] = {
         for name in (
             "detail",
             "edit",
+            "agreement",
             "activate",
             "cancel",
             "outcome_new",

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.placements.models import Placement
+from aptrack.placements.services.agreements import keep_agreement
 from aptrack.placements.services.common import (
     clean_text,
     guard_move,
@@ -63,6 +64,7 @@ def activate_placement(
             where=where,
             changes={"status": {"old": source, "new": locked.status}},
         )
+        keep_agreement(placement=locked, by=actor, at=at)
     return locked
 
 

@@ -25,6 +25,7 @@ from aptrack.organisations.models import LocalAuthority, Organisation, Organisat
 from aptrack.placements import policy, rules, selectors
 from aptrack.placements.models import IntendedOutcome, Placement
 from aptrack.placements.readers import readers
+from aptrack.placements.services.agreements import keep_agreement
 from aptrack.placements.services.common import (
     add_error,
     clean_text,
@@ -508,6 +509,8 @@ def create_placement(
                 if k not in {"id", "created_at", "version"}
             },
         )
+        if status == PlacementStatus.ACTIVE:
+            keep_agreement(placement=placement, by=actor, at=at)
     return placement
 
 

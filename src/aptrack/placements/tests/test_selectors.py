@@ -43,6 +43,7 @@ SCOPE = {
     "qa_lead_a": set(),
     "panel_member": set(),
     "analyst": set(),
+    "finance_a": set(),
 }
 
 

@@ -68,7 +68,7 @@ LIST_VISIBLE = {
     "social_worker": {"child_a"},
     "virtual_school_head_a": set(),
 }
-REFUSED = {"qa_lead_a", "panel_member", "analyst"}
+REFUSED = {"qa_lead_a", "panel_member", "analyst", "finance_a"}
 
 
 def test_list_shows_each_persona_only_their_placements(client, world):
