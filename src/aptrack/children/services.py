@@ -205,7 +205,10 @@ def import_children(
                 )
             )
         if changed:
-            fields = sorted({*EDITABLE_FIELDS, "upn_is_temporary", "updated_at", "version"})
+            fields = sorted(
+                {Child._meta.get_field(name).name for event in events for name in event.changes}
+                | {"updated_at", "version"}
+            )
             Child.objects.bulk_update(changed, fields, batch_size=100)
         try:
             Child.objects.bulk_create([child for _, child in new], batch_size=500)
