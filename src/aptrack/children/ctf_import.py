@@ -150,7 +150,7 @@ def _history_counts(child_ids: list[int]) -> dict[str, dict[int, int]]:
     """How many rows each history holds for each of these children: one query per history."""
     return {
         related: dict(
-            model.objects.filter(child_id__in=child_ids)
+            model._default_manager.filter(child_id__in=child_ids)
             .values_list("child_id")
             .annotate(n=Count("pk"))
             .values_list("child_id", "n")
@@ -164,7 +164,7 @@ def _replace_histories(imported: list[tuple[Child, CtfPupil]]) -> None:
     per history for the whole file."""
     ids = [child.pk for child, _ in imported]
     for model in HISTORY_MODELS.values():
-        model.objects.filter(child_id__in=ids).delete()
+        model._default_manager.filter(child_id__in=ids).delete()
     SenHistoryEntry.objects.bulk_create(
         (
             SenHistoryEntry(
