@@ -76,7 +76,40 @@ def record_event(
     changes: dict[str, Any] | None = None,
     search_term: str = "",
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    event = audit_event(
+        actor=actor,
+        at=at,
+        action=action,
+        channel=channel,
+        instance=instance,
+        child_id=child_id,
+        where=where,
+        changes=changes,
+        search_term=search_term,
+    )
+    event.save()
+    return event
+
+
+def record_events(events: list[AuditEvent]) -> None:
+    """Record many events (built with `audit_event`) in one write: a bulk import's trail."""
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+
+
+def audit_event(
+    *,
+    actor: Any,
+    at: dt.datetime,
+    action: AuditAction,
+    channel: Channel,
+    instance: models.Model,
+    child_id: int | None,
+    where: str = "",
+    changes: dict[str, Any] | None = None,
+    search_term: str = "",
+) -> AuditEvent:
+    """An unsaved event, for `record_events`."""
+    return AuditEvent(
         at=at,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=_actor_label(actor),

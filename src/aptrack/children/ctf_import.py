@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 
 from aptrack.audit.models import Channel
 from aptrack.children import services
@@ -109,6 +110,7 @@ def plan_ctf_import(*, ctf: CtfFile, la: LocalAuthority, today: dt.date) -> list
         .filter(pk__in=[c.pk for c in existing.values()])
         .values_list("pk", flat=True)
     )
+    counts = _history_counts([c.pk for c in existing.values() if c.pk in own])
     changes = []
     for pupil in ctf.pupils:
         child = existing.get(pupil.upn)
@@ -129,33 +131,75 @@ def plan_ctf_import(*, ctf: CtfFile, la: LocalAuthority, today: dt.date) -> list
                 if getattr(child, name) != value
             }
             change.histories = [
-                (label, getattr(child, related).count(), n)
+                (label, counts[related].get(child.pk, 0), n)
                 for (label, related), n in zip(HISTORIES, new_counts, strict=True)
             ]
         changes.append(change)
     return changes
 
 
-def _replace_histories(child: Child, pupil: CtfPupil) -> None:
-    SenHistoryEntry.objects.filter(child=child).delete()
-    FsmPeriod.objects.filter(child=child).delete()
-    AttendanceSummary.objects.filter(child=child).delete()
-    SchoolHistoryEntry.objects.filter(child=child).delete()
+HISTORY_MODELS = {
+    "sen_history": SenHistoryEntry,
+    "fsm_history": FsmPeriod,
+    "attendance_history": AttendanceSummary,
+    "school_history": SchoolHistoryEntry,
+}
+
+
+def _history_counts(child_ids: list[int]) -> dict[str, dict[int, int]]:
+    """How many rows each history holds for each of these children: one query per history."""
+    return {
+        related: dict(
+            model._default_manager.filter(child_id__in=child_ids)
+            .values_list("child_id")
+            .annotate(n=Count("pk"))
+            .values_list("child_id", "n")
+        )
+        for related, model in HISTORY_MODELS.items()
+    }
+
+
+def _replace_histories(imported: list[tuple[Child, CtfPupil]]) -> None:
+    """Replace each imported child's four histories with the file's: one delete and one insert
+    per history for the whole file."""
+    ids = [child.pk for child, _ in imported]
+    for model in HISTORY_MODELS.values():
+        model._default_manager.filter(child_id__in=ids).delete()
     SenHistoryEntry.objects.bulk_create(
-        SenHistoryEntry(child=child, start_date=r.start_date, provision=r.provision, needs=r.needs)
-        for r in pupil.sen_history
+        (
+            SenHistoryEntry(
+                child=child, start_date=r.start_date, provision=r.provision, needs=r.needs
+            )
+            for child, pupil in imported
+            for r in pupil.sen_history
+        ),
+        batch_size=500,
     )
     FsmPeriod.objects.bulk_create(
-        FsmPeriod(
-            child=child, start_date=r.start_date, end_date=r.end_date, uk_country=r.uk_country
-        )
-        for r in pupil.fsm_history
+        (
+            FsmPeriod(
+                child=child, start_date=r.start_date, end_date=r.end_date, uk_country=r.uk_country
+            )
+            for child, pupil in imported
+            for r in pupil.fsm_history
+        ),
+        batch_size=500,
     )
     AttendanceSummary.objects.bulk_create(
-        AttendanceSummary(child=child, **vars(r)) for r in pupil.attendance
+        (
+            AttendanceSummary(child=child, **vars(r))
+            for child, pupil in imported
+            for r in pupil.attendance
+        ),
+        batch_size=500,
     )
     SchoolHistoryEntry.objects.bulk_create(
-        SchoolHistoryEntry(child=child, **vars(r)) for r in pupil.schools
+        (
+            SchoolHistoryEntry(child=child, **vars(r))
+            for child, pupil in imported
+            for r in pupil.schools
+        ),
+        batch_size=500,
     )
 
 
@@ -172,30 +216,21 @@ def apply_ctf_import(
     """Import the file: add or update every pupil, or (any refusal) nothing at all."""
     with transaction.atomic():
         changes = plan_ctf_import(ctf=ctf, la=la, today=today)
-        for change in changes:
-            pupil = change.pupil
-            values = {name: new for name, (_, new) in change.fields.items()}
-            try:
-                if change.child is None:
-                    child = services.register_child(
-                        actor=actor,
-                        at=at,
-                        channel=channel,
-                        where=where,
-                        data={"upn": pupil.upn, "home_la": la, **values},
-                    )
-                else:
-                    current = {key: getattr(change.child, key) for key in services.EDITABLE_FIELDS}
-                    child = services.update_child(
-                        actor=actor,
-                        at=at,
-                        channel=channel,
-                        child=change.child,
-                        data={**current, **values},
-                        expected_version=change.child.version,
-                        where=where,
-                    )
-            except services.ChildInvalid as error:
-                raise CtfInvalid(f"{ctf.name}: {pupil.label}: {error}") from None
-            _replace_histories(child, pupil)
+        rows = [
+            (
+                position,
+                change.child,
+                {name: new for name, (_, new) in change.fields.items()}
+                | ({} if change.child else {"upn": change.pupil.upn, "home_la": la}),
+            )
+            for position, change in enumerate(changes)
+        ]
+        try:
+            children = services.import_children(
+                actor=actor, at=at, channel=channel, rows=rows, where=where
+            )
+        except services.ChildRowInvalid as error:
+            pupil = changes[error.key].pupil
+            raise CtfInvalid(f"{ctf.name}: {pupil.label}: {error.error}") from None
+        _replace_histories([(children[i], change.pupil) for i, change in enumerate(changes)])
     return changes
