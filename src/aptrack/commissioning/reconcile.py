@@ -336,4 +336,9 @@ def reconcile(lines: QuerySet[InvoiceLine], *, many: bool = False) -> None:
             cursor.execute(f"ANALYZE {InvoiceLine._meta.db_table}")
     for reason, condition in reason_conditions().items():
         lines.filter(condition).update(query_flags=F("query_flags").bitor(REASON_BITS[reason]))
+    if many and connection.vendor == "postgresql":
+        # Again: the flags were all 0 at the last ANALYZE, so "query_flags > 0" would be
+        # planned as a few rows (nested loops over a national year).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {InvoiceLine._meta.db_table}")
     lines.filter(query_flags__gt=0).update(status=LineStatus.QUERIED)
