@@ -55,7 +55,7 @@ class ContractForm(forms.Form):
 
     def __init__(self, *args: Any, providers: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["provider"].choices = [("", "Choose a provider"), *providers]
+        self.fields["provider"].choices = [("", "Choose a provider"), *providers]  # type: ignore[attr-defined]
 
     def clean_lots(self) -> list[str]:
         names = [line.strip() for line in self.cleaned_data["lots"].splitlines() if line.strip()]
@@ -66,7 +66,7 @@ class ContractForm(forms.Form):
         return names
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start: dt.date | None = data.get("start_date")
         end: dt.date | None = data.get("end_date")
         if start and end and end < start:
@@ -103,10 +103,10 @@ class RateForm(forms.Form):
 
     def __init__(self, *args: Any, lots: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lot"].choices = [("", "The whole contract"), *lots]
+        self.fields["lot"].choices = [("", "The whole contract"), *lots]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("effective_from"), data.get("effective_to")
         if start and end and end < start:
             self.add_error("effective_to", "In force until must be on or after in force from")
