@@ -18,6 +18,12 @@ class CommissioningConfig(AppConfig):
         navigation.register_page("commissioning:invoices", uses_invoices)
         navigation.register_navigation(order=85, text="Invoices", name="commissioning:invoices")
 
+        from aptrack.commissioning import contracts
+
+        navigation.register_page("commissioning:contracts", contracts.can_view_contracts)
+        navigation.register_page("commissioning:contract_new", contracts.can_manage_contracts)
+        navigation.register_navigation(order=86, text="Contracts", name="commissioning:contracts")
+
         from aptrack.commissioning import costs
         from aptrack.placements.readers import readers as placement_readers
 

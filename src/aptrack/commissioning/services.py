@@ -11,6 +11,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count
 
+from aptrack.audit.models import AuditAction, Channel
+from aptrack.audit.services import record_event
 from aptrack.commissioning import costs, reconcile
 from aptrack.commissioning.invoice_file import (
     DUPLICATE_NUMBER,
@@ -26,6 +28,7 @@ from aptrack.commissioning.models import (
     InvoiceLine,
     Lot,
     PlacementTerms,
+    Rate,
 )
 from aptrack.commissioning.states import (
     ALLOWED_TRANSITIONS,
@@ -272,3 +275,96 @@ def set_placement_terms(
             Placement.objects.filter(pk=placement.pk).update(weekly_cost=cost)
             placement.weekly_cost = cost
     return terms
+
+
+CONTRACT_REFERENCE_TAKEN = "Your authority already has a contract with reference {reference}"
+PROVIDER_NOT_A_PROVIDER = "Choose a provider"
+
+
+def create_contract(
+    *,
+    local_authority_id: int,
+    provider: Organisation,
+    reference: str,
+    kind: str,
+    funder: str,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    places: int | None = None,
+    block_price: Decimal | None = None,
+    framework_name: str = "",
+    cost_centre: str = "",
+    lots: list[str] | None = None,
+    by: Any,
+    at: dt.datetime,
+) -> Contract:
+    """Record a contract of the LA's with a provider (and a framework's lots), audited."""
+    if provider.kind != "PROVIDER":
+        raise DecisionRefused(PROVIDER_NOT_A_PROVIDER)
+    with transaction.atomic():
+        if Contract.objects.filter(
+            local_authority_id=local_authority_id, reference=reference
+        ).exists():
+            raise DecisionRefused(CONTRACT_REFERENCE_TAKEN.format(reference=reference))
+        contract = Contract.objects.create(
+            local_authority_id=local_authority_id,
+            provider=provider,
+            reference=reference,
+            kind=kind,
+            funder=funder,
+            start_date=start_date,
+            end_date=end_date,
+            places=places,
+            block_price=block_price,
+            framework_name=framework_name,
+            cost_centre=cost_centre,
+            created_at=at,
+        )
+        Lot.objects.bulk_create(Lot(contract=contract, name=name) for name in lots or [])
+        record_event(
+            actor=by,
+            at=at,
+            action=AuditAction.CREATED,
+            channel=Channel.WEB,
+            instance=contract,
+            child_id=None,
+            changes={"reference": reference, "kind": kind, "lots": lots or []},
+        )
+    return contract
+
+
+def add_rate(
+    *,
+    contract: Contract,
+    lot: Lot | None,
+    unit: str,
+    amount: Decimal,
+    effective_from: dt.date,
+    effective_to: dt.date | None = None,
+    is_transport: bool = False,
+    by: Any,
+    at: dt.datetime,
+) -> Rate:
+    """Add a rate to a contract from a date (earlier rates stay, as history), audited."""
+    if lot is not None and lot.contract_id != contract.pk:
+        raise DecisionRefused(LOT_NOT_OF_CONTRACT)
+    with transaction.atomic():
+        rate = Rate.objects.create(
+            contract=contract,
+            lot=lot,
+            unit=unit,
+            amount=amount,
+            effective_from=effective_from,
+            effective_to=effective_to,
+            is_transport=is_transport,
+        )
+        record_event(
+            actor=by,
+            at=at,
+            action=AuditAction.CREATED,
+            channel=Channel.WEB,
+            instance=rate,
+            child_id=None,
+            changes={"contract": contract.reference, "unit": unit, "amount": str(amount)},
+        )
+    return rate

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aptrack.commissioning import views
+from aptrack.commissioning import contract_views, views
 
 app_name = "commissioning"
 urlpatterns = [
@@ -9,4 +9,8 @@ urlpatterns = [
     path("export/", views.export, name="export"),
     path("<int:invoice_id>/", views.invoice_detail, name="invoice"),
     path("<int:invoice_id>/decide/", views.decide, name="decide"),
+    path("contracts/", contract_views.contract_list, name="contracts"),
+    path("contracts/new/", contract_views.contract_new, name="contract_new"),
+    path("contracts/<int:contract_id>/", contract_views.contract_detail, name="contract"),
+    path("contracts/<int:contract_id>/rates/new/", contract_views.rate_new, name="rate_new"),
 ]

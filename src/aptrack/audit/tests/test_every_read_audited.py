@@ -320,6 +320,11 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     "commissioning:decide": NoChild(
         "POST only: on an error it shows the invoice page, which records"
     ),
+    # contracts: a block's places used are a count, no child named
+    "commissioning:contracts": NoChild("contracts by provider and kind, no child named"),
+    "commissioning:contract_new": NoChild("a form for a contract"),
+    "commissioning:contract": NoChild("a contract, its rates and a count of places used"),
+    "commissioning:rate_new": NoChild("a form for a contract's rate"),
     # provider reports and incidents
     "reports:overdue": [Walk("officer_a", lambda s: reverse("reports:overdue"))],
     **{

@@ -146,6 +146,8 @@ LIST_MATRIX: dict[str, Lists] = {
     "commissioning:invoices": PAGE,
     "commissioning:upload": PAGE,
     "commissioning:export": Lists(queries=(TODAY_RANGE,)),
+    "commissioning:contracts": Lists(queries=("provider=&kind=BLOCK", "provider={child}")),
+    "commissioning:contract_new": PAGE,
     "reports:overdue": PAGE,
     "sufficiency:page": PAGE,
     # the API

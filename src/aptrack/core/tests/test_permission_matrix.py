@@ -249,6 +249,11 @@ MATRIX: dict[str, Target | Exempt] = {
         f"commissioning:{name}": _page(f"commissioning:{name}", "invoice")
         for name in ("invoice", "decide")
     },
+    # contracts
+    **{
+        f"commissioning:{name}": _page(f"commissioning:{name}", "contract")
+        for name in ("contract", "rate_new")
+    },
     # provider reports and incidents
     **{
         f"reports:{name}": _page(f"reports:{name}", "placement")
@@ -424,6 +429,7 @@ def _side(*, la: LocalAuthority, child: Child, officer: Any, provider_user: Any)
         incident=IncidentFactory(placement=placement, recorded_by=provider_user),
         plan_action=plan_action,
         invoice=_invoice(child, provider_user),
+        contract=_contract(la, provider_user),
     )
 
 
@@ -441,6 +447,23 @@ def _invoice(child: Child, provider_user: Any) -> Any:
         at=timezone.now(),
     )
     return SimpleNamespace(pk=report.invoice_ids[0])
+
+
+def _contract(la: LocalAuthority, provider_user: Any) -> Any:
+    """A block contract of the side's LA with the side's provider."""
+    from aptrack.commissioning.models import Contract
+
+    return Contract.objects.create(
+        local_authority=la,
+        provider=provider_user.organisation,
+        reference=f"BLOCK-{la.pk}-{provider_user.pk}",
+        kind="BLOCK",
+        start_date=dt.date(2026, 9, 1),
+        end_date=dt.date(2027, 7, 31),
+        places=5,
+        block_price=50000,
+        created_at=timezone.now(),
+    )
 
 
 @pytest.fixture
