@@ -31,6 +31,7 @@ NO_ACCESS = {
     "virtual_school_head_a",
     "qa_lead_a",
     "analyst",
+    "finance_a",
 }
 
 
