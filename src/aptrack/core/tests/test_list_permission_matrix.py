@@ -150,6 +150,7 @@ LIST_MATRIX: dict[str, Lists] = {
     "commissioning:contract_new": PAGE,
     "reports:overdue": PAGE,
     "sufficiency:page": PAGE,
+    "notifications:preferences": PAGE,
     # the API
     "api:api-root": _api(),
     "api:openapi-json": _api(),
