@@ -262,6 +262,10 @@ def raise_safeguarding_concern(
                 at=at,
                 note=_recipients(child.social_worker, virtual_school),
             )
+        # Out the same day: to the LA's officers and, escalated, the social worker and VSH.
+        alerting.announce_alert(alert, at=at)
+        if urgent:
+            alerting.announce_alert(alert, at=at, escalated=True)
         audit.record_event(
             actor=actor,
             at=at,

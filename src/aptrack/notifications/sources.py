@@ -39,7 +39,7 @@ def site_link(path: str) -> str:
 
 # --- attendance alerts (the alerts app) ------------------------------------------------------
 
-URGENT_ALERT_KINDS = frozenset({AlertKind.WHEREABOUTS_UNKNOWN})
+URGENT_ALERT_KINDS = frozenset({AlertKind.WHEREABOUTS_UNKNOWN, AlertKind.SAFEGUARDING_CONCERN})
 
 
 def _alert_recipients(alert: Alert, escalated: bool) -> list[User]:
@@ -73,14 +73,14 @@ def _alert_message(alert: Alert, escalated: bool) -> Message:
     if escalated:
         subject = f"Escalated alert: {kind}"
         body = (
-            f"An attendance alert ({kind.lower()}, {when}) about a child you support has not "
+            f"An alert ({kind.lower()}, {when}) about a child you support has not "
             f"been resolved in time and has been escalated to you. Sign in to aptrack to see "
             f"it: {link}"
         )
     else:
         subject = f"Alert: {kind}"
         body = (
-            f"A new attendance alert ({kind.lower()}, {when}) has been raised for your local "
+            f"A new alert ({kind.lower()}, {when}) has been raised for your local "
             f"authority. Sign in to aptrack to see it: {link}"
         )
     return Message(

@@ -205,3 +205,36 @@ def test_the_digest_keeps_itself_scheduled_each_morning_in_the_worker(world, set
         DBTaskResult.objects.filter(pk=waiting.pk).update(status="SUCCESSFUL")
         result = tasks.run_digest.call(**waiting.args_kwargs["kwargs"])
     assert result["next_run"] == dt.datetime(2026, 11, 25, 7, 0, tzinfo=LONDON).isoformat()
+
+
+def test_a_safeguarding_concern_reaches_the_la_and_the_social_worker_the_same_day(
+    emails, django_capture_on_commit_callbacks
+):
+    """A concern about a looked-after child goes out at once to the LA's officers and, escalated,
+    to the child's social worker, naming no child (issue 18: the same day)."""
+    from aptrack.alerts import services as alert_services
+    from aptrack.audit.models import Channel as AuditChannel
+    from aptrack.placements.models import Placement
+
+    world = emails
+    child = world.child_a
+    child.looked_after = True
+    child.responsible_la = child.home_la
+    child.social_worker = world.social_worker
+    child.save()
+    placement = Placement.objects.get(child=child)
+    with django_capture_on_commit_callbacks(execute=True):
+        alert_services.raise_safeguarding_concern(
+            placement=placement,
+            reason="Concern recorded by the provider",
+            at=timezone.now(),
+            actor=world.provider_x,
+            channel=AuditChannel.WEB,
+            where="/test",
+        )
+    sent = Notification.objects.filter(status=Status.SENT)
+    assert {"officer_a", "social_worker"} <= {n.recipient.username for n in sent}
+    assert any("Safeguarding" in m.subject for m in mail.outbox)
+    for message in mail.outbox:
+        for secret in _secrets(world):
+            assert secret not in message.body
