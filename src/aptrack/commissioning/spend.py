@@ -205,6 +205,16 @@ def _ratio(part: Decimal, whole: Decimal | int) -> Decimal | None:
     return _money(part / Decimal(whole)) if whole else None
 
 
+# Which part of the spend a drill-down lists the children of.
+ACTUAL, COMMITTED, FORECAST, HIGH_NEEDS = "actual", "committed", "forecast", "high_needs"
+PARTS: dict[str, Callable[[Item], bool]] = {
+    ACTUAL: lambda i: i.actual > 0,
+    COMMITTED: lambda i: i.committed > 0,
+    FORECAST: lambda i: i.forecast > 0,
+    HIGH_NEEDS: lambda i: i.forecast > 0 and i.funder == Funder.HIGH_NEEDS,
+}
+
+
 @dataclass(frozen=True)
 class Group:
     """The spend and value-for-money figures of a set of items (a breakdown's row, or all)."""
@@ -212,6 +222,8 @@ class Group:
     value: str  # the drill-down value ("" for the whole)
     label: str
     children: int  # distinct children with any spend (actual or committed)
+    paid_children: int  # ... with approved spend
+    committed_children: int  # ... with committed spend
     placements: int  # placements with any spend
     actual: Decimal
     committed: Decimal
@@ -238,10 +250,16 @@ class Group:
     @classmethod
     def of(cls, items: list[Item], *, value: str = "", label: str = "All") -> Group:
         spending = [i for i in items if i.forecast > 0]
+
+        def children(part: Callable[[Item], bool]) -> int:
+            return len({i.child_id for i in items if part(i) and i.child_id is not None})
+
         return cls(
             value=value,
             label=label,
-            children=len({i.child_id for i in spending if i.child_id is not None}),
+            children=children(PARTS[FORECAST]),
+            paid_children=children(PARTS[ACTUAL]),
+            committed_children=children(PARTS[COMMITTED]),
             placements=len({i.placement_id for i in spending if i.placement_id is not None}),
             actual=sum((i.actual for i in items), ZERO),
             committed=sum((i.committed for i in items), ZERO),
@@ -511,16 +529,6 @@ def get_spend(*, la_id: int, on: dt.date, year: FinancialYear | None = None) -> 
         breakdowns={d.key: _groups(items, d.key) for d in DIMENSIONS},
         unpriced=sum(1 for i in items if not i.priced and i.placement_id is not None),
     )
-
-
-# Which part of the spend a drill-down lists the children of.
-ACTUAL, COMMITTED, FORECAST, HIGH_NEEDS = "actual", "committed", "forecast", "high_needs"
-PARTS: dict[str, Callable[[Item], bool]] = {
-    ACTUAL: lambda i: i.actual > 0,
-    COMMITTED: lambda i: i.committed > 0,
-    FORECAST: lambda i: i.forecast > 0,
-    HIGH_NEEDS: lambda i: i.forecast > 0 and i.funder == Funder.HIGH_NEEDS,
-}
 
 
 class UnknownGroup(KeyError):
