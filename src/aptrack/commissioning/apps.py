@@ -24,7 +24,26 @@ class CommissioningConfig(AppConfig):
         navigation.register_page("commissioning:contract_new", contracts.can_manage_contracts)
         navigation.register_navigation(order=86, text="Contracts", name="commissioning:contracts")
 
+        navigation.register_page("commissioning:spend", permissions.can_view_spend)
+        navigation.register_navigation(order=87, text="Spend", name="commissioning:spend")
+
         from aptrack.commissioning import costs
         from aptrack.placements.readers import readers as placement_readers
 
         placement_readers.register("contract_cost", costs.placement_cost)
+
+        # The spend figures (dashboard, pack, regional view) read these: a change to them is a
+        # change to the LA's figures. Invoice lines are written in bulk: their services announce.
+        from aptrack.commissioning.models import Contract, HighNeedsBudget, PlacementTerms, Rate
+        from aptrack.core import changes
+        from aptrack.placements.changes import recorded_against_placement
+
+        changes.register(HighNeedsBudget, touches=lambda budget: [budget.local_authority_id])
+        changes.register(Contract, touches=lambda contract: [contract.local_authority_id])
+        changes.register(
+            Rate,
+            touches=lambda rate: Contract.objects.filter(pk=rate.contract_id).values_list(
+                "local_authority_id", flat=True
+            ),
+        )
+        changes.register(PlacementTerms, touches=recorded_against_placement)

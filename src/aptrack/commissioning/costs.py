@@ -7,9 +7,9 @@ day is two sessions of 2.5 hours (25 hours a week is 5 days, as the provider reg
 rates assume); a term is 13 weeks (39 school weeks in a year)."""
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-
-from django.db.models import F, Q
+from typing import Any
 
 from aptrack.commissioning.models import Contract, PlacementTerms, Rate
 from aptrack.commissioning.states import ContractKind, RateUnit
@@ -58,29 +58,48 @@ def weekly_cost_of_block_place(contract: Contract) -> Decimal | None:
     return (contract.block_price / contract.places / weeks).quantize(CENT)
 
 
+def choose_rate(
+    rates: Iterable[Rate], *, lot_id: int | None, on: dt.date, unit: str | None = None
+) -> Rate | None:
+    """The education rate in force on a day among a contract's rates (and a lot's): the latest
+    one effective on or before the day and not ended before it, a lot's own rate before the
+    contract-wide one. The one rule `rate_on` and the batch reads (`weekly_costs`) use."""
+    in_force = [
+        rate
+        for rate in rates
+        if not rate.is_transport
+        and rate.effective_from <= on
+        and (rate.effective_to is None or rate.effective_to >= on)
+        and (rate.lot_id is None or (lot_id is not None and rate.lot_id == lot_id))
+        and (unit is None or rate.unit == unit)
+    ]
+    return min(
+        in_force,
+        key=lambda rate: (rate.lot_id is None, -rate.effective_from.toordinal(), -rate.pk),
+        default=None,
+    )
+
+
 def rate_on(
     *, contract: Contract, lot_id: int | None, on: dt.date, unit: str | None = None
 ) -> Rate | None:
-    """The education rate in force on a day under a contract (and lot): the latest one
-    effective on or before the day, a lot's own rate before the contract-wide one."""
-    rates = Rate.objects.filter(
-        Q(lot_id=lot_id) | Q(lot__isnull=True) if lot_id else Q(lot__isnull=True),
-        contract=contract,
-        effective_from__lte=on,
-        is_transport=False,
-    ).exclude(effective_to__lt=on)
-    if unit is not None:
-        rates = rates.filter(unit=unit)
-    return rates.order_by(F("lot_id").asc(nulls_last=True), "-effective_from", "-pk").first()
+    """The education rate in force on a day under a contract (and lot): `choose_rate` over the
+    contract's rates."""
+    rates = Rate.objects.filter(contract=contract, is_transport=False, effective_from__lte=on)
+    return choose_rate(rates.exclude(effective_to__lt=on), lot_id=lot_id, on=on, unit=unit)
 
 
 def placement_weekly_cost(
-    *, terms: PlacementTerms | None, hours_per_week: Decimal, on: dt.date
+    *,
+    terms: PlacementTerms | None,
+    hours_per_week: Decimal,
+    on: dt.date,
+    rates: Sequence[Rate] | None = None,
 ) -> Decimal | None:
     """The weekly education cost of a placement bought on these terms with these agreed hours,
     on a day: a block place's share of the block price, else the contract's rate in force.
     None when the placement has no contract or the contract no rate (the caller falls back to
-    the provider's published rates)."""
+    the provider's published rates). `rates`: the contract's rates, already read."""
     if terms is None:
         return None
     contract = terms.contract
@@ -88,7 +107,11 @@ def placement_weekly_cost(
         block = weekly_cost_of_block_place(contract)
         if block is not None:
             return block
-    rate = rate_on(contract=contract, lot_id=terms.lot_id, on=on)
+    rate = (
+        rate_on(contract=contract, lot_id=terms.lot_id, on=on)
+        if rates is None
+        else choose_rate(rates, lot_id=terms.lot_id, on=on)
+    )
     if rate is None:
         return None
     return weekly_cost_of_rate(unit=rate.unit, amount=rate.amount, hours_per_week=hours_per_week)
@@ -100,3 +123,35 @@ def placement_cost(*, placement: object, hours_per_week: Decimal | None = None) 
     terms = PlacementTerms.objects.select_related("contract").filter(placement=placement).first()
     hours = hours_per_week if hours_per_week is not None else placement.hours_per_week  # type: ignore[attr-defined]
     return placement_weekly_cost(terms=terms, hours_per_week=hours, on=placement.start_date)  # type: ignore[attr-defined]
+
+
+def weekly_costs(placements: Sequence[tuple[Any, dt.date]]) -> dict[int, Decimal | None]:
+    """`placement_weekly_cost` for many placements at once, each on its own day (three reads):
+    the contract's cost for a placement bought on one, else (no contract, or no rate in force)
+    its stored `weekly_cost`, the provider register's published rate, as the plan service
+    prices it. None when neither prices it."""
+    ids = [placement.pk for placement, _ in placements]
+    terms = {
+        t.placement_id: t
+        for t in PlacementTerms.objects.filter(placement_id__in=ids).select_related("contract")
+    }
+    rates: dict[int, list[Rate]] = {}
+    for rate in Rate.objects.filter(
+        contract_id__in={t.contract_id for t in terms.values()}, is_transport=False
+    ):
+        rates.setdefault(rate.contract_id, []).append(rate)
+    costs: dict[int, Decimal | None] = {}
+    for placement, day in placements:
+        found = terms.get(placement.pk)
+        cost = (
+            placement_weekly_cost(
+                terms=found,
+                hours_per_week=placement.hours_per_week,
+                on=day,
+                rates=rates.get(found.contract_id, []),
+            )
+            if found is not None
+            else None
+        )
+        costs[placement.pk] = cost if cost is not None else placement.weekly_cost
+    return costs

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 
+from aptrack.commissioning.spend import FinancialYear
 from aptrack.commissioning.states import Decision
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -63,7 +64,30 @@ class ExportForm(forms.Form):
 
     def period(self, today: dt.date) -> tuple[dt.date, dt.date]:
         """The financial year so far unless given (1 April to today)."""
-        year = today.year if today.month >= 4 else today.year - 1
-        start = self.cleaned_data.get("start_date") or dt.date(year, 4, 1)
+        start = self.cleaned_data.get("start_date") or FinancialYear.of(today).start
         end = self.cleaned_data.get("end_date") or today
         return start, end
+
+
+SPEND_YEARS = 4  # this financial year and the three before it
+DOWNLOADS = ("csv", "xlsx")
+
+
+class SpendForm(forms.Form):
+    """The financial year of the spend page, and a download."""
+
+    year = forms.TypedChoiceField(label="Financial year", coerce=int, required=False)
+    download = forms.ChoiceField(choices=[(d, d) for d in DOWNLOADS], required=False)
+
+    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = FinancialYear.of(today).year
+        self.today = today
+        self.fields["year"].choices = [
+            (year, FinancialYear(year).label) for year in range(current, current - SPEND_YEARS, -1)
+        ]
+
+    def financial_year(self) -> FinancialYear:
+        """The year chosen; this one when none is (or the form is not valid)."""
+        chosen = self.cleaned_data.get("year") if self.is_valid() else None
+        return FinancialYear(chosen) if chosen else FinancialYear.of(self.today)

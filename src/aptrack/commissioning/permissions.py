@@ -53,3 +53,19 @@ def can_decide_lines(user: object) -> bool:
 
 def can_send_invoices(user: object) -> bool:
     return provider_of(user) is not None
+
+
+SPEND_ROLES = frozenset({Role.LA_MANAGER, Role.LA_FINANCE})
+
+
+def spend_la_of(user: object) -> int | None:
+    """The LA whose spend the user sees: its managers and finance officers; None for anyone
+    else."""
+    if getattr(user, "role", None) not in SPEND_ROLES:
+        return None
+    organisation = getattr(user, "organisation", None)
+    return getattr(organisation, "local_authority_id", None)
+
+
+def can_view_spend(user: object) -> bool:
+    return spend_la_of(user) is not None

@@ -42,6 +42,7 @@ from aptrack.commissioning.states import (
     QueryReason,
     reasons_of,
 )
+from aptrack.core import changes
 from aptrack.organisations.models import Organisation
 from aptrack.placements.models import Placement
 
@@ -223,6 +224,8 @@ def decide_lines(
         InvoiceLine.objects.bulk_update(
             locked, ["status", "decision_reason", "decided_by", "decided_at"]
         )
+        # Approved lines are the LAs' actual spend (`spend`): their figures change.
+        changes.announce(la_ids={line.local_authority_id for line in locked} - {None})
         InvoiceEvent.objects.bulk_create(
             InvoiceEvent(
                 invoice_id=line.invoice_id,

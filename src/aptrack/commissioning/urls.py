@@ -1,12 +1,13 @@
 from django.urls import path
 
-from aptrack.commissioning import contract_views, views
+from aptrack.commissioning import contract_views, spend_views, views
 
 app_name = "commissioning"
 urlpatterns = [
     path("", views.invoice_list, name="invoices"),
     path("upload/", views.upload, name="upload"),
     path("export/", views.export, name="export"),
+    path("spend/", spend_views.spend_page, name="spend"),
     path("<int:invoice_id>/", views.invoice_detail, name="invoice"),
     path("<int:invoice_id>/decide/", views.decide, name="decide"),
     path("contracts/", contract_views.contract_list, name="contracts"),

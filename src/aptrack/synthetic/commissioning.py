@@ -7,7 +7,8 @@ partnership. Rates match the provider register's, with an uplift from 1 April. E
 placement is bought on its provider's contract, charged on attended sessions, agreed hours or
 bespoke terms, some with transport. Providers invoice monthly for the last completed months;
 about one line in six carries a discrepancy, spread over every query reason. Lines are
-reconciled by the same set-based rule as real invoices, and the oldest month is decided."""
+reconciled by the same set-based rule as real invoices, and all but the latest month are
+decided (the approved lines are the spend page's actual spend)."""
 
 import calendar
 import datetime as dt
@@ -38,6 +39,7 @@ from aptrack.commissioning.models import (
     PlacementTerms,
     Rate,
 )
+from aptrack.commissioning.spend import FinancialYear
 from aptrack.commissioning.states import (
     REASON_BITS,
     ChargeMode,
@@ -74,10 +76,6 @@ DISCREPANCIES = (
 class CommissioningCreated:
     contracts: int = 0
     invoice_lines: int = 0
-
-
-def _financial_year(day: dt.date) -> int:
-    return day.year if day.month >= 4 else day.year - 1
 
 
 def _months(today: dt.date, count: int) -> list[tuple[dt.date, dt.date]]:
@@ -253,7 +251,7 @@ def create_commissioning(
             amount=(weekly * 39 * Decimal(rng.uniform(0.9, 1.2))).quantize(Decimal(1000)) + 1000,
             set_at=now,
         )
-        for year in (_financial_year(today) - 1, _financial_year(today))
+        for year in (FinancialYear.of(today).year - 1, FinancialYear.of(today).year)
     )
 
     created.invoice_lines = _invoices(
@@ -366,7 +364,7 @@ def _invoices(
         ),
         batch_size=BATCH,
     )
-    _decide_oldest_month(invoices, months, finance, now)
+    _decide_earlier_months(invoices, months, finance, now)
     return len(lines)
 
 
@@ -432,12 +430,13 @@ def _spoil(
         line["net_amount"] += Decimal(rng.choice([10, 25, 50]))
 
 
-def _decide_oldest_month(
+def _decide_earlier_months(
     invoices: list[Invoice], months: list[tuple[dt.date, dt.date]], finance: User, now: dt.datetime
 ) -> None:
-    """The finance officer has approved the oldest month's matched lines and rejected its
-    lines charged for days not attended."""
-    oldest = [i.pk for i in invoices if i.invoice_date <= months[0][1] + dt.timedelta(days=3)]
+    """The finance officer has approved every month's matched lines but the latest's (still in
+    the work queue) and rejected their lines charged for days not attended: the approved lines
+    are the LA's actual spend on the spend page."""
+    oldest = [i.pk for i in invoices if i.invoice_date <= months[-2][1] + dt.timedelta(days=3)]
     refused = REASON_BITS[QueryReason.NOT_ATTENDED] | REASON_BITS[QueryReason.ALREADY_INVOICED]
     lines = InvoiceLine.objects.filter(invoice_id__in=oldest).annotate(
         refused=F("query_flags").bitand(refused)

@@ -325,6 +325,8 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     "commissioning:contract_new": NoChild("a form for a contract"),
     "commissioning:contract": NoChild("a contract, its rates and a count of places used"),
     "commissioning:rate_new": NoChild("a form for a contract's rate"),
+    # spend: totals by funder, tier, route and provider (the dashboard's drill-down records)
+    "commissioning:spend": NoChild("spend totals and unit costs by group, no child named"),
     # provider reports and incidents
     "reports:overdue": [Walk("officer_a", lambda s: reverse("reports:overdue"))],
     **{

@@ -1,6 +1,8 @@
-"""How dates and flags are written on GOV.UK pages (the style guide: 4 June 2026, 2:30pm)."""
+"""How dates, flags and money are written on GOV.UK pages (the style guide: 4 June 2026, 2:30pm,
+£1,234.50)."""
 
 import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
@@ -24,3 +26,14 @@ def yes_no(value: bool | None) -> str:
     if value is None:
         return "Not known"
     return "Yes" if value else "No"
+
+
+def gbp(value: Decimal | int | None, pence: bool = True, empty: str = "–") -> str:
+    """Pounds (and pence) with a comma between thousands and a true minus sign: £1,234.50,
+    −£120.00; `empty` for no figure."""
+    if value is None:
+        return empty
+    places = Decimal("0.01") if pence else Decimal(1)
+    amount = Decimal(value).quantize(places, rounding=ROUND_HALF_UP)
+    sign = "\u2212" if amount < 0 else ""
+    return f"{sign}£{abs(amount):,}"

@@ -52,5 +52,6 @@ def environment(**options: Any) -> Environment:
         uk_date=formatting.uk_date,
         uk_datetime=formatting.uk_datetime,
         yes_no=formatting.yes_no,
+        gbp=formatting.gbp,
     )
     return env

@@ -148,6 +148,7 @@ LIST_MATRIX: dict[str, Lists] = {
     "commissioning:export": Lists(queries=(TODAY_RANGE,)),
     "commissioning:contracts": Lists(queries=("provider=&kind=BLOCK", "provider={child}")),
     "commissioning:contract_new": PAGE,
+    "commissioning:spend": Lists(queries=("year={child}", "download=csv", "download=xlsx")),
     "reports:overdue": PAGE,
     "sufficiency:page": PAGE,
     "notifications:preferences": PAGE,

@@ -325,6 +325,20 @@ GROUP_HEADINGS = {
     "referrals_by_month": "Month",
     "placements_by_month": "Month",
     "destinations": "Destination",
+    "forecast_by_funder": "Funder",
+    "forecast_by_tier": "Tier",
+    "forecast_by_route": "Route",
+    "forecast_by_provider_type": "Type of provider",
+    "forecast_by_provider": "Provider",
+    "cost_per_day_by_tier": "Tier",
+    "cost_per_placement_by_tier": "Tier",
+    "cost_per_sustained_by_tier": "Tier",
+}
+# The value column of a breakdown whose unit's heading would mislead ("Spend" for a unit cost).
+VALUE_HEADINGS = {
+    "cost_per_day_by_tier": "Cost per day",
+    "cost_per_placement_by_tier": "Cost per placement",
+    "cost_per_sustained_by_tier": "Cost per sustained return",
 }
 UNIT_HEADINGS = {
     "count": "Children",
@@ -358,7 +372,7 @@ def panel(breakdown: Breakdown, *, drill_prefix: str | None = None, id_prefix: s
         heading_id=heading_id,
         title=breakdown.title,
         unit=breakdown.unit,
-        unit_heading=UNIT_HEADINGS.get(breakdown.unit, "Value"),
+        unit_heading=VALUE_HEADINGS.get(breakdown.key, UNIT_HEADINGS.get(breakdown.unit, "Value")),
         group_heading=GROUP_HEADINGS.get(breakdown.key, "Group"),
         share_heading=f"% of {breakdown.total}" if breakdown.total else "",
         svg=chart(breakdown, chart_id=f"{panel_id}-chart", labelledby=heading_id),

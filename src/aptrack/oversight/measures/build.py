@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from aptrack.children.models import Child
 from aptrack.organisations.models import LocalAuthority
 from aptrack.oversight.measures import activity as measures_activity
+from aptrack.oversight.measures import budget as measures_budget
 from aptrack.oversight.measures import cohort as measures_cohort
 from aptrack.oversight.measures import duties as measures_duties
 from aptrack.oversight.measures import now as measures_now
@@ -86,6 +87,7 @@ def build(
         Section(
             "spend", "Spend", [*spend_figures, by_cost["average_weekly_cost"]], spend_breakdowns
         ),
+        measures_budget.section(ctx),
     ]
     return Dashboard(la=la, period=period, sections=sections, today=today, extra={"cohort": cohort})
 

@@ -76,6 +76,7 @@ HEADLINE_KEYS = (
     "reviews_overdue",
     "reintegration_rate",
     "spend_to_date",
+    "budget_forecast",
 )
 
 
@@ -155,6 +156,12 @@ CATALOGUE: list[tuple[str, str]] = [
     # Money
     ("spend_to_date", "Spend on placements in the period to date"),
     ("average_weekly_cost", "Average weekly cost of placements now"),
+    # Spend against the AP budget, in the financial year the period's last day falls in
+    ("ap_budget", "AP budget (high-needs block) for the financial year"),
+    ("approved_spend", "Spend approved on invoices in the financial year so far"),
+    ("committed_spend", "Spend committed for the rest of the financial year"),
+    ("forecast_spend", "Forecast spend for the financial year (approved and committed)"),
+    ("budget_forecast", "Forecast high-needs spend on AP as a share of the AP budget"),
 ]
 
 

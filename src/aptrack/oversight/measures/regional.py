@@ -12,7 +12,11 @@ against `build_dashboard`):
   one statement for every LA rather than through `list_measures` three times);
 - sixth-day provision after permanent exclusion (the dashboard's own computation, per LA: it
   depends on each LA's term dates);
-- reintegration: children whose placement ended in the period who returned to mainstream school.
+- reintegration: children whose placement ended in the period who returned to mainstream school;
+- spend: the approved invoice spend of the financial year the period's last day so far falls
+  in, to that day, with the children on those lines, and the high-needs block's part against the
+  AP budget (`commissioning.spend.list_spend_by_la`, the spend selectors' own figures); the
+  share of the budget is over the LAs that recorded one. Whole pounds.
 
 A region's or England's figure adds up its LAs' numerators and denominators (never averages
 their rates). A child placed by two LAs counts in each.
@@ -31,9 +35,10 @@ from aptrack.attendance.measures import Rates, SessionCounts
 from aptrack.attendance.scopes import Period as AttendancePeriod
 from aptrack.attendance.selectors import COUNT_COLUMNS, PROVIDERS, WEEKS
 from aptrack.children.models import SenStatus
+from aptrack.commissioning.spend import list_spend_by_la
 from aptrack.organisations.models import LocalAuthority, Region
 from aptrack.oversight.measures import duties as measures_duties
-from aptrack.oversight.measures.base import percent
+from aptrack.oversight.measures.base import money, percent
 from aptrack.oversight.measures.periods import Period
 from aptrack.placements import rules
 from aptrack.placements.models import Placement
@@ -59,6 +64,11 @@ class LaFigures:
     sixth_day_met: int = 0
     ended: int = 0  # children whose placement ended in the period
     reintegrated: int = 0
+    spend: int = 0  # approved invoice spend in the financial year to date, whole pounds
+    spend_children: int = 0
+    budgeted_spend: int = 0  # the high-needs part, of LAs with an AP budget for the year
+    budgeted_children: int = 0
+    budget: int = 0  # those LAs' AP budgets
 
     def __add__(self, other: "LaFigures") -> "LaFigures":
         return LaFigures(
@@ -99,6 +109,17 @@ class LaFigures:
     @property
     def reintegration_rate(self) -> Decimal | None:
         return percent(self.reintegrated, self.ended)
+
+    @property
+    def spend_per_child(self) -> Decimal | None:
+        if not self.spend_children:
+            return None
+        return money(Decimal(self.spend) / self.spend_children)
+
+    @property
+    def budget_share(self) -> Decimal | None:
+        """High-needs spend approved so far as a percentage of the AP budget."""
+        return percent(self.budgeted_spend, self.budget)
 
 
 @dataclass(frozen=True)
@@ -232,6 +253,7 @@ def la_figures(
     att = _attendance(set(ids), period, today)
     ended = _ended(ids, period, today)
     sixth = _sixth_day(ids, period, today)
+    spent = list_spend_by_la(la_ids=ids, on=period.to_date(today))
     results = {}
     for la_id in ids:
         current = now.get(la_id, {})
@@ -255,6 +277,17 @@ def la_figures(
             sixth_day_met=met,
             ended=leavers.get("ended", 0),
             reintegrated=leavers.get("reintegrated", 0),
+            spend=spent[la_id].actual,
+            spend_children=spent[la_id].children,
+            **(
+                {
+                    "budgeted_spend": spent[la_id].high_needs,
+                    "budgeted_children": spent[la_id].high_needs_children,
+                    "budget": spent[la_id].budget,
+                }
+                if spent[la_id].budget
+                else {}
+            ),
         )
     return results
 

@@ -202,6 +202,12 @@ BREAKDOWN_TOTALS = {
     "placements_by_month": "placements_started",
     "spend_by_tier": "spend_to_date",
     "spend_by_provider": "spend_to_date",
+    # Spend against the AP budget (`measures.budget`): every placement is in one row of each.
+    "forecast_by_funder": "forecast_spend",
+    "forecast_by_tier": "forecast_spend",
+    "forecast_by_route": "forecast_spend",
+    "forecast_by_provider_type": "forecast_spend",
+    "forecast_by_provider": "forecast_spend",
 }
 # A percentage whose denominator and complement are figures of their own: key -> (of, complement).
 RATE_PARTS = {

@@ -23,6 +23,7 @@ class Measure:
     of: Callable[[LaFigures], int | None]  # the children it is a rate of (None for a count)
     published: str = NOT_PUBLISHED  # the national figure published elsewhere, if any
     source: str = ""
+    sums: bool = False  # an area's value is its LAs' values added up (money)
 
 
 MEASURES = [
@@ -110,6 +111,31 @@ MEASURES = [
         lambda f: f.reintegrated,
         lambda f: f.ended,
     ),
+    Measure(
+        "spend",
+        "AP spend approved this financial year",
+        "gbp",
+        lambda f: f.spend,
+        lambda f: f.spend_children,
+        lambda f: None,
+        sums=True,
+    ),
+    Measure(
+        "spend_per_child",
+        "Approved spend per child",
+        "gbp",
+        lambda f: f.spend_per_child,
+        lambda f: f.spend_children,
+        lambda f: None,
+    ),
+    Measure(
+        "budget_share",
+        "High-needs spend as a share of the AP budget",
+        "percent",
+        lambda f: f.budget_share,
+        lambda f: f.budgeted_children,
+        lambda f: None,
+    ),
 ]
 BY_KEY = {m.key: m for m in MEASURES}
 
@@ -147,7 +173,7 @@ def hidden_cells(
     (area key, area total, [(LA key, LA figures)]); England's row key is "england"."""
     hidden: set[tuple[object, str]] = set()
     for measure in MEASURES:
-        additive = measure.unit == "count" or measure.of(england) is not None
+        additive = measure.unit == "count" or measure.of(england) is not None or measure.sums
         if not additive:
             continue
         cells: dict[object, suppression.Cell] = {}
@@ -164,8 +190,11 @@ def hidden_cells(
             if of == 0:  # no denominator: shown as "–", which a reader knows means none
                 cells[key] = suppression.Cell(0, fixed=True)
                 return
+            value = measure.value(figures) if measure.sums else count
             cells[key] = suppression.Cell(
-                count, sensitive=suppression.is_small(count) or suppression.is_small(of)
+                value or 0,
+                sensitive=suppression.is_small(count) or suppression.is_small(of),
+                at_least_one=not measure.sums,
             )
             if of is not None:
                 cells[("of", key)] = suppression.Cell(of, fixed=True)

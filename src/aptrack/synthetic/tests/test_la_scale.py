@@ -487,3 +487,14 @@ def test_invoices_carry_every_kind_of_discrepancy_in_a_realistic_share(la_scale:
     assert 0.08 < share < 0.35, (share, found, lines.count())
     assert lines.filter(status="APPROVED").exists() and lines.filter(status="REJECTED").exists()
     assert User.objects.filter(role=Role.LA_FINANCE, username="finance").exists()
+
+
+def test_the_spend_page_has_real_figures(la_scale: str) -> None:
+    from aptrack.commissioning import spend
+
+    for code in ("838", "204"):
+        result = spend.get_spend(la_id=LocalAuthority.objects.get(code=code).pk, on=TODAY)
+        assert result.budget and result.total.actual > 0 and result.total.committed > 0
+        assert result.forecast_share is not None and result.total.attended_days > 0
+        assert result.total.cost_per_attended_day and result.total.cost_per_placement
+        assert len(result.breakdown(spend.PROVIDER)) > 1

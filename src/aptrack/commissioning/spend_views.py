@@ -1,0 +1,60 @@
+"""The spend page for an LA's managers and finance officers: the high-needs forecast against the
+AP budget, spend by funder, tier, route, type of provider and provider, and value for money,
+for a financial year, with CSV and workbook downloads. Totals only: no child is named, so
+nothing is recorded as a read of a child. Anyone else gets 403; the LA is always the user's own.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from aptrack.commissioning import permissions, spend
+from aptrack.commissioning.forms import SpendForm
+from aptrack.commissioning.spend_chart import budget_chart
+from aptrack.commissioning.spend_export import workbook, write_csv
+from aptrack.organisations.models import LocalAuthority
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def spend_page(request: HttpRequest) -> HttpResponse:
+    la_id = permissions.spend_la_of(request.user)
+    if la_id is None:
+        raise PermissionDenied
+    today = timezone.localdate()
+    form = SpendForm(request.GET or None, today=today)
+    year = form.financial_year()
+    on = min(today, year.end)
+    result = spend.get_spend(la_id=la_id, on=on, year=year)
+    la = LocalAuthority.objects.get(pk=la_id)
+    download = form.cleaned_data.get("download") if form.is_valid() else ""
+    name = f"ap-spend-{la.code}-{year.short}"
+    if download == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        write_csv(result, response)
+        return response
+    if download == "xlsx":
+        response = HttpResponse(workbook(result, la_name=la.name), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
+    return TemplateResponse(
+        request,
+        "commissioning/spend.html",
+        {
+            "form": form,
+            "la": la,
+            "result": result,
+            "year": year,
+            "dimensions": spend.DIMENSIONS,
+            "value_dimensions": [
+                d for d in spend.DIMENSIONS if d.key in (spend.PROVIDER, spend.TIER)
+            ],
+            "chart": budget_chart(result, chart_id="budget-chart", labelledby="budget-heading"),
+            "sustained_weeks": spend.SUSTAINED_WEEKS,
+        },
+        status=200 if not form.is_bound or form.is_valid() else 400,
+    )
