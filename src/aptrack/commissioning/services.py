@@ -40,10 +40,12 @@ from aptrack.commissioning.states import (
     Decision,
     EventKind,
     InvoiceChannel,
+    InvoiceQueried,
     LineStatus,
     QueryReason,
     reasons_of,
 )
+from aptrack.core import alerting
 from aptrack.core.concurrency import lock_version
 from aptrack.core.errors import DomainInvalid
 from aptrack.organisations.models import Organisation
@@ -196,7 +198,8 @@ def decide_lines(
 ) -> int:
     """Approve, query or reject invoice lines, each with its event. A query or a rejection
     needs a reason, and so does approving a line reconciliation queried. The caller has
-    scoped the lines to the officer's LA (`permissions.scope_lines`)."""
+    scoped the lines to the officer's LA (`permissions.scope_lines`). Queried lines are
+    announced (`InvoiceQueried`, one an invoice) for the provider's staff."""
     reason = reason.strip()
     status = DECISION_STATUS[decision]
     with transaction.atomic():
@@ -238,6 +241,11 @@ def decide_lines(
             )
             for line in locked
         )
+        if decision == Decision.QUERY:
+            # The provider is told the same day: one message an invoice, sent at commit.
+            per_invoice = Counter(line.invoice_id for line in locked)
+            for invoice_id, n in sorted(per_invoice.items()):
+                alerting.announce_alert(InvoiceQueried(invoice_id=invoice_id, lines=n), at=at)
     return len(locked)
 
 
