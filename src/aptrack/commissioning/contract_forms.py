@@ -9,21 +9,13 @@ from aptrack.commissioning.states import ContractKind, Funder, RateUnit
 from aptrack.core.govuk.forms import GovukDateField
 
 
-class ContractForm(forms.Form):
-    provider = forms.TypedChoiceField(
-        label="Provider",
-        coerce=int,
-        error_messages={"required": "Choose the provider", "invalid_choice": "Choose the provider"},
-    )
+class ContractTermsForm(forms.Form):
+    """A contract's terms: what its LA may change after adding it (not its provider or kind)."""
+
     reference = forms.CharField(
         label="Contract reference",
         max_length=50,
         error_messages={"required": "Enter the contract reference"},
-    )
-    kind = forms.ChoiceField(
-        label="Kind of contract",
-        choices=ContractKind.choices,
-        error_messages={"required": "Choose the kind of contract"},
     )
     funder = forms.ChoiceField(label="Who pays", choices=Funder.choices, initial=Funder.HIGH_NEEDS)
     start_date = GovukDateField(label="Start date")
@@ -45,17 +37,70 @@ class ContractForm(forms.Form):
         decimal_places=2,
     )
     framework_name = forms.CharField(label="Framework or DPS name", required=False, max_length=200)
+    cost_centre = forms.CharField(label="Cost centre", required=False, max_length=30)
+
+    def __init__(self, *args: Any, kind: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+
+    def contract_kind(self, data: dict[str, Any]) -> str | None:
+        return self.kind
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start: dt.date | None = data.get("start_date")
+        end: dt.date | None = data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "End date must be on or after the start date")
+        if self.contract_kind(data) == ContractKind.BLOCK:
+            if not data.get("places"):
+                self.add_error("places", "Enter the places bought on a block contract")
+            if data.get("block_price") is None:
+                self.add_error("block_price", "Enter the total price of the block")
+            if not end and "end_date" not in self.errors:
+                self.add_error("end_date", "Enter the end date of a block contract")
+        return data
+
+
+class ContractForm(ContractTermsForm):
+    """A new contract: its provider and kind as well as its terms, and a framework's lots."""
+
+    field_order = (
+        "provider",
+        "reference",
+        "kind",
+        "funder",
+        "start_date",
+        "end_date",
+        "places",
+        "block_price",
+        "framework_name",
+        "lots",
+        "cost_centre",
+    )
+    provider = forms.TypedChoiceField(
+        label="Provider",
+        coerce=int,
+        error_messages={"required": "Choose the provider", "invalid_choice": "Choose the provider"},
+    )
+    kind = forms.ChoiceField(
+        label="Kind of contract",
+        choices=ContractKind.choices,
+        error_messages={"required": "Choose the kind of contract"},
+    )
     lots = forms.CharField(
         label="Lots (framework contracts)",
         help_text="One lot a line, for example Registered full-time",
         required=False,
         widget=forms.Textarea,
     )
-    cost_centre = forms.CharField(label="Cost centre", required=False, max_length=30)
 
     def __init__(self, *args: Any, providers: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["provider"].choices = [("", "Choose a provider"), *providers]  # type: ignore[attr-defined]
+
+    def contract_kind(self, data: dict[str, Any]) -> str | None:
+        return data.get("kind")
 
     def clean_lots(self) -> list[str]:
         names = [line.strip() for line in self.cleaned_data["lots"].splitlines() if line.strip()]
@@ -64,21 +109,6 @@ class ContractForm(forms.Form):
         if len(set(names)) != len(names):
             raise forms.ValidationError("Each lot must have a different name")
         return names
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start: dt.date | None = data.get("start_date")
-        end: dt.date | None = data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", "End date must be on or after the start date")
-        if data.get("kind") == ContractKind.BLOCK:
-            if not data.get("places"):
-                self.add_error("places", "Enter the places bought on a block contract")
-            if data.get("block_price") is None:
-                self.add_error("block_price", "Enter the total price of the block")
-            if not end and "end_date" not in self.errors:
-                self.add_error("end_date", "Enter the end date of a block contract")
-        return data
 
 
 class RateForm(forms.Form):

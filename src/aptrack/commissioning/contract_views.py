@@ -1,6 +1,7 @@
 """Contract pages for an LA commissioner: the LA's contracts (by provider and kind), a
 contract's lots, rates in force and past, and block utilisation, and the forms that add a
-contract and a rate. LA officers and managers manage them; the LA's finance officers see them.
+contract, change its terms and add a rate (a rate is never changed: a new price is a new rate
+from a date). LA officers and managers manage them; the LA's finance officers see them.
 Another LA's contract is a 404. No child is named: a block's places used are a count."""
 
 from django.contrib import messages
@@ -13,9 +14,11 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from aptrack.commissioning import contracts, services
-from aptrack.commissioning.contract_forms import ContractForm, RateForm
+from aptrack.commissioning.contract_forms import ContractForm, ContractTermsForm, RateForm
 from aptrack.commissioning.models import Contract
 from aptrack.commissioning.states import ContractKind
+from aptrack.core.concurrency import RecordChangedElsewhere, versioned
+from aptrack.core.errors import add_service_errors
 from aptrack.organisations.models import Organisation
 
 
@@ -151,6 +154,63 @@ def contract_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def contract_edit(request: HttpRequest, contract_id: int) -> HttpResponse:
+    """Change a contract's terms (its reference, funder, dates, block places and price,
+    framework and cost centre). Its provider and kind stay; its rates change by adding one."""
+    _require_viewer(request)
+    contract = _contract_or_404(request, contract_id)
+    _require_manager(request)
+    form = versioned(ContractTermsForm)(
+        request.POST or None,
+        kind=contract.kind,
+        initial={
+            "reference": contract.reference,
+            "funder": contract.funder,
+            "start_date": contract.start_date,
+            "end_date": contract.end_date,
+            "places": contract.places,
+            "block_price": contract.block_price,
+            "framework_name": contract.framework_name,
+            "cost_centre": contract.cost_centre,
+            "version": contract.version,
+        },
+    )
+    if contract.kind != ContractKind.BLOCK:
+        del form.fields["places"], form.fields["block_price"]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_contract(
+                contract=contract,
+                expected_version=data["version"],
+                reference=data["reference"],
+                funder=data["funder"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                places=data.get("places"),
+                block_price=data.get("block_price"),
+                framework_name=data["framework_name"],
+                cost_centre=data["cost_centre"],
+                by=request.user,
+                at=timezone.now(),
+                where=request.path,
+            )
+        except services.ContractInvalid as error:
+            add_service_errors(form, error)
+        except RecordChangedElsewhere as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Contract changed")
+            return redirect("commissioning:contract", contract.pk)
+    return TemplateResponse(
+        request,
+        "commissioning/contract_edit.html",
+        {"form": form, "contract": contract},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
 def rate_new(request: HttpRequest, contract_id: int) -> HttpResponse:
     _require_viewer(request)
     contract = _contract_or_404(request, contract_id)
@@ -159,19 +219,23 @@ def rate_new(request: HttpRequest, contract_id: int) -> HttpResponse:
     form = RateForm(request.POST or None, lots=[(pk, lot.name) for pk, lot in lots.items()])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.add_rate(
-            contract=contract,
-            lot=lots.get(data["lot"]) if data["lot"] else None,
-            unit=data["unit"],
-            amount=data["amount"],
-            effective_from=data["effective_from"],
-            effective_to=data["effective_to"],
-            is_transport=data["is_transport"],
-            by=request.user,
-            at=timezone.now(),
-        )
-        messages.success(request, "Rate added")
-        return redirect("commissioning:contract", contract.pk)
+        try:
+            services.add_rate(
+                contract=contract,
+                lot=lots.get(data["lot"]) if data["lot"] else None,
+                unit=data["unit"],
+                amount=data["amount"],
+                effective_from=data["effective_from"],
+                effective_to=data["effective_to"],
+                is_transport=data["is_transport"],
+                by=request.user,
+                at=timezone.now(),
+            )
+        except services.ContractInvalid as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Rate added")
+            return redirect("commissioning:contract", contract.pk)
     return TemplateResponse(
         request,
         "commissioning/rate_form.html",

@@ -1,14 +1,15 @@
 """Who sees and manages an LA's contracts, and what a contract's page reads: its rates in force
-and past, and a block contract's utilisation (places used of places bought). Counts only: no
+and past, and a block contract's utilisation (places used of places bought; for all the LA's
+block contracts at once, `list_block_places`, which the sufficiency page reads). Counts only: no
 child is named here."""
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from aptrack.accounts.roles import Role
-from aptrack.commissioning.models import Contract, PlacementTerms, Rate
+from aptrack.commissioning.models import Contract, Rate
 from aptrack.commissioning.states import ContractKind
 from aptrack.placements.rules import running_on_q
 
@@ -51,15 +52,58 @@ class Utilisation:
         return max(self.bought - self.used, 0)
 
 
+def _with_places_used(contracts: QuerySet[Contract], *, on: dt.date) -> QuerySet[Contract]:
+    """Each contract with `used`: its placements (`PlacementTerms`) running on the day
+    (`placements.rules.running_on_q`)."""
+    return contracts.annotate(
+        used=Count("placements", filter=running_on_q(on, prefix="placements__placement__"))
+    )
+
+
 def block_utilisation(contract: Contract, *, on: dt.date) -> Utilisation | None:
     """Places used on a block contract on a day: its placements (`PlacementTerms`) running that
     day (`placements.rules.running_on_q`), against the places bought. None for other kinds."""
     if contract.kind != ContractKind.BLOCK or not contract.places:
         return None
-    used = PlacementTerms.objects.filter(
-        running_on_q(on, prefix="placement__"), contract=contract
-    ).count()
-    return Utilisation(bought=contract.places, used=used)
+    used = _with_places_used(Contract.objects.filter(pk=contract.pk), on=on).values("used")
+    return Utilisation(bought=contract.places, used=used[0]["used"])
+
+
+@dataclass(frozen=True)
+class BlockPlaces:
+    """A block contract in force on a day, with its places bought and used that day."""
+
+    contract_id: int
+    provider_id: int  # the provider's organisation
+    bought: int
+    used: int
+
+    @property
+    def free(self) -> int:
+        return max(self.bought - self.used, 0)
+
+
+def list_block_places(*, la_id: int, on: dt.date) -> list[BlockPlaces]:
+    """The LA's block contracts in force on the day (started by it, not ended before it), each
+    with its places bought and used (`block_utilisation`'s rule, counted for all at once)."""
+    contracts = Contract.objects.filter(
+        local_authority_id=la_id,
+        kind=ContractKind.BLOCK,
+        places__gt=0,
+        start_date__lte=on,
+        end_date__gte=on,
+    )
+    return [
+        BlockPlaces(
+            contract_id=row["pk"],
+            provider_id=row["provider_id"],
+            bought=row["places"],
+            used=row["used"],
+        )
+        for row in _with_places_used(contracts, on=on)
+        .order_by("pk")
+        .values("pk", "provider_id", "places", "used")
+    ]
 
 
 @dataclass(frozen=True)

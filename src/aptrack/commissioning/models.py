@@ -43,6 +43,9 @@ class Contract(models.Model):
     # The council's cost centre the approved invoice lines are charged to.
     cost_centre = models.CharField(max_length=30, blank=True)
     created_at = models.DateTimeField()
+    updated_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic concurrency (`core.concurrency`): one more on each edit of the terms.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [

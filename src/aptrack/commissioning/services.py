@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count
 
+from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.audit.services import record_event
 from aptrack.commissioning import costs, reconcile
@@ -35,14 +36,18 @@ from aptrack.commissioning.states import (
     DECISION_EVENT,
     DECISION_STATUS,
     ChargeMode,
+    ContractKind,
     Decision,
     EventKind,
     InvoiceChannel,
+    InvoiceQueried,
     LineStatus,
     QueryReason,
     reasons_of,
 )
-from aptrack.core import changes
+from aptrack.core import alerting, changes
+from aptrack.core.concurrency import lock_version
+from aptrack.core.errors import DomainInvalid
 from aptrack.organisations.models import Organisation
 from aptrack.placements.models import Placement
 
@@ -193,7 +198,8 @@ def decide_lines(
 ) -> int:
     """Approve, query or reject invoice lines, each with its event. A query or a rejection
     needs a reason, and so does approving a line reconciliation queried. The caller has
-    scoped the lines to the officer's LA (`permissions.scope_lines`)."""
+    scoped the lines to the officer's LA (`permissions.scope_lines`). Queried lines are
+    announced (`InvoiceQueried`, one an invoice) for the provider's staff."""
     reason = reason.strip()
     status = DECISION_STATUS[decision]
     with transaction.atomic():
@@ -237,6 +243,11 @@ def decide_lines(
             )
             for line in locked
         )
+        if decision == Decision.QUERY:
+            # The provider is told the same day: one message an invoice, sent at commit.
+            per_invoice = Counter(line.invoice_id for line in locked)
+            for invoice_id, n in sorted(per_invoice.items()):
+                alerting.announce_alert(InvoiceQueried(invoice_id=invoice_id, lines=n), at=at)
     return len(locked)
 
 
@@ -282,6 +293,16 @@ def set_placement_terms(
 
 CONTRACT_REFERENCE_TAKEN = "Your authority already has a contract with reference {reference}"
 PROVIDER_NOT_A_PROVIDER = "Choose a provider"
+BLOCK_TERMS_NEEDED = "A block contract needs its places, total price and end date"
+ENDS_BEFORE_START = "End date must be on or after the start date"
+RATE_DATE_TAKEN = (
+    "A rate for this lot and unit already starts on {day}. Rates are never changed: add the "
+    "new rate from a later date"
+)
+
+
+class ContractInvalid(DomainInvalid):
+    """A contract or rate the rules refuse (by field)."""
 
 
 def create_contract(
@@ -336,6 +357,72 @@ def create_contract(
     return contract
 
 
+def update_contract(
+    *,
+    contract: Contract,
+    expected_version: int,
+    reference: str,
+    funder: str,
+    start_date: dt.date,
+    end_date: dt.date | None,
+    places: int | None,
+    block_price: Decimal | None,
+    framework_name: str,
+    cost_centre: str,
+    by: Any,
+    at: dt.datetime,
+    where: str = "",
+) -> Contract:
+    """Change a contract's terms (not its LA, provider or kind), audited with each change, if no
+    one has changed it since `expected_version` was read. Its rates are not touched: a change of
+    price is a new rate from a date (`add_rate`), so earlier invoice lines keep the rate in force
+    when they were served. Places and price are a block contract's only."""
+    reference = reference.strip()
+    with transaction.atomic():
+        locked = lock_version(Contract, pk=contract.pk, expected_version=expected_version)
+        block = locked.kind == ContractKind.BLOCK
+        errors: dict[str | None, list[str]] = {}
+        if (
+            Contract.objects.filter(
+                local_authority_id=locked.local_authority_id, reference=reference
+            )
+            .exclude(pk=locked.pk)
+            .exists()
+        ):
+            errors["reference"] = [CONTRACT_REFERENCE_TAKEN.format(reference=reference)]
+        if end_date is not None and end_date < start_date:
+            errors["end_date"] = [ENDS_BEFORE_START]
+        if block and (not places or block_price is None or end_date is None):
+            errors[None] = [BLOCK_TERMS_NEEDED]
+        if errors:
+            raise ContractInvalid(errors)
+        before = audit.snapshot(locked)
+        locked.reference = reference
+        locked.funder = funder
+        locked.start_date = start_date
+        locked.end_date = end_date
+        locked.places = places if block else None
+        locked.block_price = block_price if block else None
+        locked.framework_name = framework_name.strip()
+        locked.cost_centre = cost_centre.strip()
+        changes = audit.diff(before, audit.snapshot(locked))
+        if changes:
+            locked.version += 1
+            locked.updated_at = at
+            locked.save()
+            record_event(
+                actor=by,
+                at=at,
+                action=AuditAction.UPDATED,
+                channel=Channel.WEB,
+                instance=locked,
+                child_id=None,
+                where=where,
+                changes=changes,
+            )
+    return locked
+
+
 def add_rate(
     *,
     contract: Contract,
@@ -348,10 +435,24 @@ def add_rate(
     by: Any,
     at: dt.datetime,
 ) -> Rate:
-    """Add a rate to a contract from a date (earlier rates stay, as history), audited."""
+    """Add a rate to a contract from a date, audited. Rates are never overwritten: earlier rates
+    stay, and stay in force for the days before this one's `effective_from` (`reconcile` takes
+    the latest in force on a line's first day), so a rate for the same lot, unit and transport
+    from the same day is refused."""
     if lot is not None and lot.contract_id != contract.pk:
         raise DecisionRefused(LOT_NOT_OF_CONTRACT)
     with transaction.atomic():
+        Contract.objects.select_for_update().filter(pk=contract.pk).first()
+        if Rate.objects.filter(
+            contract=contract,
+            lot=lot,
+            unit=unit,
+            is_transport=is_transport,
+            effective_from=effective_from,
+        ).exists():
+            raise ContractInvalid(
+                {"effective_from": [RATE_DATE_TAKEN.format(day=f"{effective_from:%-d %B %Y}")]}
+            )
         rate = Rate.objects.create(
             contract=contract,
             lot=lot,

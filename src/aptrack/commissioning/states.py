@@ -1,6 +1,8 @@
 """Contracts, charges and invoices: the kinds, units and statuses, and the allowed moves of an
 invoice line. Pure Python: no database."""
 
+from dataclasses import dataclass
+
 from django.db import models
 
 
@@ -109,3 +111,12 @@ DECISION_EVENT: dict[Decision, EventKind] = {
     Decision.QUERY: EventKind.QUERIED,
     Decision.REJECT: EventKind.REJECTED,
 }
+
+
+@dataclass(frozen=True)
+class InvoiceQueried:
+    """Lines of a provider's invoice the LA queried: announced through `core.alerting` so the
+    notifications app tells the provider's staff (`notifications.sources`), naming no child."""
+
+    invoice_id: int
+    lines: int

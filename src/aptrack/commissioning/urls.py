@@ -13,5 +13,6 @@ urlpatterns = [
     path("contracts/", contract_views.contract_list, name="contracts"),
     path("contracts/new/", contract_views.contract_new, name="contract_new"),
     path("contracts/<int:contract_id>/", contract_views.contract_detail, name="contract"),
+    path("contracts/<int:contract_id>/edit/", contract_views.contract_edit, name="contract_edit"),
     path("contracts/<int:contract_id>/rates/new/", contract_views.rate_new, name="rate_new"),
 ]

@@ -1,6 +1,9 @@
 """What each kind of alert sends, and to whom. An app whose alerts should go out announces
 them through `core.alerting` and is described here by an AlertSource for its model: who
 receives it (asked of that app's own permissions), and the message, which names no child.
+Attendance and safeguarding alerts (the alerts app) go to the LA's officers, escalated to the
+social worker and virtual school head; invoice lines the LA queried (the commissioning app's
+`InvoiceQueried`) go to the invoicing provider's staff.
 """
 
 from collections.abc import Callable
@@ -15,6 +18,9 @@ from aptrack.accounts.roles import Role
 from aptrack.alerts import permissions as alert_permissions
 from aptrack.alerts.models import Alert
 from aptrack.alerts.states import AlertKind
+from aptrack.commissioning import permissions as invoice_permissions
+from aptrack.commissioning.models import Invoice
+from aptrack.commissioning.states import InvoiceQueried
 
 
 @dataclass(frozen=True)
@@ -93,8 +99,43 @@ def _alert_message(alert: Alert, escalated: bool) -> Message:
     )
 
 
+# --- invoice lines queried (the commissioning app) ------------------------------------------
+
+
+def _invoice_recipients(queried: InvoiceQueried, escalated: bool) -> list[User]:
+    """The invoicing provider's staff who may open the invoice."""
+    provider_id = Invoice.objects.filter(pk=queried.invoice_id).values("provider_id")[:1]
+    candidates = User.objects.filter(
+        is_active=True, role=Role.PROVIDER_STAFF, organisation_id=provider_id
+    ).select_related("organisation")
+    return [
+        user
+        for user in candidates.order_by("pk")
+        if invoice_permissions.scope_invoices(user).filter(pk=queried.invoice_id).exists()
+    ]
+
+
+def _invoice_message(queried: InvoiceQueried, escalated: bool) -> Message:
+    invoice = Invoice.objects.get(pk=queried.invoice_id)
+    lines = "1 line" if queried.lines == 1 else f"{queried.lines} lines"
+    link = site_link(reverse("commissioning:invoice", args=[invoice.pk]))
+    subject = f"Invoice {invoice.invoice_number} queried"
+    return Message(
+        template="invoice_queried",
+        subject=subject,
+        body=(
+            f"The local authority has queried {lines} of your invoice {invoice.invoice_number} "
+            f"(dated {invoice.invoice_date:%-d %B %Y}). Sign in to aptrack to see why: {link}"
+        ),
+        sms=f"aptrack: {subject}. Sign in to aptrack to see why.",
+        link=link,
+        urgent=False,
+    )
+
+
 SOURCES: dict[type, AlertSource] = {
     Alert: AlertSource(recipients=_alert_recipients, message=_alert_message),
+    InvoiceQueried: AlertSource(recipients=_invoice_recipients, message=_invoice_message),
 }
 
 

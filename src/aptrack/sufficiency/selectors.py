@@ -19,6 +19,12 @@ stage is `placements.policy.key_stage`.
   less the children placed there on the day by any LA, never below nought. A provider offering
   two tiers or key stages counts its places under each, so the rows of one table do not add up
   to the total.
+- **Block places**: the places bought on each of the LA's block contracts in force on the day,
+  and those used: the contract's placements running that day (`commissioning.contracts.
+  list_block_places`, whose rule is `placements.rules.running_on_q`). Unused places are each
+  contract's places less those used, never below nought (so a full contract does not hide
+  another's empty places). A contract counts under its provider's tiers, key stages and area,
+  as the provider's places do.
 - **Area**: the postcode district (the first half of the postcode) of the child's home, and of
   the provider's first active site.
 - **Need**: the referral's primary reason.
@@ -40,10 +46,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Min, OuterRef, Q, Subquery
 
+from aptrack.commissioning.contracts import list_block_places
 from aptrack.placements.models import Placement
 from aptrack.placements.policy import key_stage
 from aptrack.placements.states import PlacementStatus
-from aptrack.providers.models import KeyStage
+from aptrack.providers.models import KeyStage, Provider
 from aptrack.providers.selectors import ProviderFilters, list_providers
 from aptrack.providers.states import ApprovalStatus
 from aptrack.referrals.models import PrimaryReason, Referral, ReferralEvent, Tier
@@ -219,6 +226,7 @@ def list_sixth_day_misses(*, la_id: int, start: dt.date, end: dt.date) -> list[M
 @dataclass(frozen=True)
 class ProviderPlaces:
     provider_id: int
+    organisation_id: int
     name: str
     places: int | None  # None: capacity not recorded
     placed: int
@@ -231,6 +239,20 @@ class ProviderPlaces:
         return None if self.places is None else max(self.places - self.placed, 0)
 
 
+def _provider_row(provider: Provider, *, placed: int) -> ProviderPlaces:
+    sites = sorted((s for s in provider.sites.all() if s.is_active), key=lambda s: s.pk)
+    return ProviderPlaces(
+        provider_id=provider.pk,
+        organisation_id=provider.organisation_id,
+        name=provider.name,
+        places=provider.capacity,
+        placed=placed,
+        tiers=tuple(provider.tiers),
+        key_stages=tuple(str(stage) for stage in (provider.key_stages or [])),
+        area=postcode_district(sites[0].postcode) if sites else NOT_RECORDED,
+    )
+
+
 def list_provider_places(*, la_id: int, on: dt.date) -> list[ProviderPlaces]:
     """The providers the LA can use (on its framework, approved or with conditions, or based in
     the LA), with their places and the children placed there on `on`."""
@@ -239,24 +261,55 @@ def list_provider_places(*, la_id: int, on: dt.date) -> list[ProviderPlaces]:
         .filter(Q(home_la_id=la_id) | Q(approval_status__in=FRAMEWORK_STATUSES))
         .prefetch_related("sites")
     )
-    rows = []
-    for provider in providers:
-        sites = sorted((s for s in provider.sites.all() if s.is_active), key=lambda s: s.pk)
-        rows.append(
-            ProviderPlaces(
-                provider_id=provider.pk,
-                name=provider.name,
-                places=provider.capacity,
-                placed=provider.occupancy,  # type: ignore[attr-defined]
-                tiers=tuple(provider.tiers),
-                key_stages=tuple(str(stage) for stage in (provider.key_stages or [])),
-                area=postcode_district(sites[0].postcode) if sites else NOT_RECORDED,
-            )
+    return [
+        _provider_row(provider, placed=provider.occupancy)  # type: ignore[attr-defined]
+        for provider in providers
+    ]
+
+
+@dataclass(frozen=True)
+class BlockContract:
+    """A block contract of the LA's in force on the day: places contracted and used, under its
+    provider's labels (None: the provider is not on the provider register)."""
+
+    contract_id: int
+    contracted: int
+    used: int
+    provider: ProviderPlaces | None
+
+    @property
+    def unused(self) -> int:
+        return max(self.contracted - self.used, 0)
+
+
+def list_block_contracts(
+    *, la_id: int, on: dt.date, providers: list[ProviderPlaces]
+) -> list[BlockContract]:
+    """The LA's block contracts in force on `on` with places contracted and used (the owner:
+    `commissioning.contracts.list_block_places`), each with its provider's row of `providers`,
+    or, for a provider the LA cannot otherwise use, the provider register's record."""
+    blocks = list_block_places(la_id=la_id, on=on)
+    known = {provider.organisation_id: provider for provider in providers}
+    missing = {block.provider_id for block in blocks} - set(known)
+    if missing:
+        for provider in Provider.objects.filter(organisation_id__in=missing).prefetch_related(
+            "sites"
+        ):
+            known[provider.organisation_id] = _provider_row(provider, placed=0)
+    return [
+        BlockContract(
+            contract_id=block.contract_id,
+            contracted=block.bought,
+            used=block.used,
+            provider=known.get(block.provider_id),
         )
-    return rows
+        for block in blocks
+    ]
 
 
-def _provider_labels(provider: ProviderPlaces, dimension: str) -> list[str]:
+def _provider_labels(provider: ProviderPlaces | None, dimension: str) -> list[str]:
+    if provider is None:
+        return [NOT_RECORDED] if dimension == "area" else []
     if dimension == "tier":
         return [f"Tier {tier}" for tier in provider.tiers]
     if dimension == "key_stage":
@@ -280,6 +333,9 @@ class Line:
     places: int = 0
     vacancies: int = 0
     providers: int = 0
+    block_contracted: int = 0
+    block_used: int = 0
+    block_unused: int = 0
 
     @property
     def median_wait(self) -> Decimal | None:
@@ -374,6 +430,7 @@ class Sufficiency:
     waits: list[Wait]
     misses: list[Miss]
     providers: list[ProviderPlaces]
+    blocks: list[BlockContract]
     breakdowns: dict[str, list[Line]]
     totals: Line
     projection: Projection
@@ -395,6 +452,7 @@ def get_sufficiency(*, la_id: int, on: dt.date) -> Sufficiency:
     waits = list_waits(la_id=la_id, start=window_start, end=on)
     misses = list_sixth_day_misses(la_id=la_id, start=window_start, end=on)
     providers = list_provider_places(la_id=la_id, on=on)
+    blocks = list_block_contracts(la_id=la_id, on=on, providers=providers)
     breakdowns: dict[str, list[Line]] = {}
     for dimension, _title in DIMENSIONS:
         lines: dict[str, Line] = {}
@@ -417,6 +475,12 @@ def get_sufficiency(*, la_id: int, on: dt.date) -> Sufficiency:
                 target.providers += 1
                 target.places += provider.places or 0
                 target.vacancies += provider.vacancies or 0
+        for block in blocks:
+            for label in _provider_labels(block.provider, dimension):
+                target = line(label)
+                target.block_contracted += block.contracted
+                target.block_used += block.used
+                target.block_unused += block.unused
         breakdowns[dimension] = sorted(lines.values(), key=_order(dimension))
     totals = Line(
         label="All",
@@ -426,6 +490,9 @@ def get_sufficiency(*, la_id: int, on: dt.date) -> Sufficiency:
         places=sum(p.places or 0 for p in providers),
         vacancies=sum(p.vacancies or 0 for p in providers),
         providers=len(providers),
+        block_contracted=sum(block.contracted for block in blocks),
+        block_used=sum(block.used for block in blocks),
+        block_unused=sum(block.unused for block in blocks),
     )
     return Sufficiency(
         on=on,
@@ -434,6 +501,7 @@ def get_sufficiency(*, la_id: int, on: dt.date) -> Sufficiency:
         waits=waits,
         misses=misses,
         providers=providers,
+        blocks=blocks,
         breakdowns=breakdowns,
         totals=totals,
         projection=project_referrals(la_id=la_id, on=on),

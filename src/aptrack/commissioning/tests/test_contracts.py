@@ -213,3 +213,125 @@ def test_services_refuse_a_lot_of_another_contract(world):
             by=world.officer_a,
             at=timezone.now(),
         )
+
+
+def _terms(contract, **changes):
+    data = {
+        "reference": contract.reference,
+        "funder": contract.funder,
+        **_date("start_date", contract.start_date),
+        **(
+            _date("end_date", contract.end_date)
+            if contract.end_date
+            else {"end_date-day": "", "end_date-month": "", "end_date-year": ""}
+        ),
+        "places": contract.places or "",
+        "block_price": contract.block_price if contract.block_price is not None else "",
+        "framework_name": contract.framework_name,
+        "cost_centre": contract.cost_centre,
+        "version": contract.version,
+    }
+    data.update(changes)
+    return data
+
+
+def test_an_la_officer_changes_a_contracts_terms_audited_and_its_rates_stay(client, world):
+    contract = _block(world, _provider(world), reference="BLK-OLD")
+    rate = Rate.objects.create(
+        contract=contract, unit="DAY", amount=100, effective_from=dt.date(2026, 9, 1)
+    )
+    client.force_login(world.officer_a)
+    url = reverse("commissioning:contract_edit", args=[contract.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        _terms(contract, reference="BLK-NEW", places=5, cost_centre="AP200", block_price="45000"),
+    )
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert (contract.reference, contract.places, contract.cost_centre, contract.version) == (
+        "BLK-NEW",
+        5,
+        "AP200",
+        2,
+    )
+    assert contract.block_price == Decimal("45000")
+    event = AuditEvent.objects.get(
+        object_type="commissioning.Contract", object_id=str(contract.pk), action="UPDATED"
+    )
+    assert event.changes["reference"] == {"old": "BLK-OLD", "new": "BLK-NEW"}
+    assert event.changes["places"] == {"old": 3, "new": 5}
+    assert event.actor == world.officer_a
+    assert list(Rate.objects.filter(contract=contract)) == [rate]
+    rate.refresh_from_db()
+    assert rate.amount == 100
+    page = client.get(reverse("commissioning:contract", args=[contract.pk])).content.decode()
+    assert "BLK-NEW" in page and "AP200" in page
+
+
+def test_changing_terms_is_refused_clearly(client, world):
+    harbour = _provider(world)
+    contract = _block(world, harbour, reference="BLK-1")
+    _block(world, harbour, reference="BLK-2")
+    client.force_login(world.manager_a)
+    url = reverse("commissioning:contract_edit", args=[contract.pk])
+    response = client.post(url, _terms(contract, reference="BLK-2"))
+    assert response.status_code == 400
+    assert "already has a contract with reference BLK-2" in response.content.decode()
+    response = client.post(url, _terms(contract, places=""))
+    assert response.status_code == 400
+    assert "Enter the places bought on a block contract" in response.content.decode()
+    # Someone else saved the contract since this form was loaded.
+    assert client.post(url, _terms(contract, cost_centre="X1")).status_code == 302
+    response = client.post(url, _terms(contract, cost_centre="X2"))
+    assert response.status_code == 400
+    assert "Someone else changed this record" in response.content.decode()
+    contract.refresh_from_db()
+    assert (contract.reference, contract.places, contract.cost_centre) == ("BLK-1", 3, "X1")
+
+
+def test_only_the_las_commissioners_change_its_contracts(client, world):
+    contract = _block(world, _provider(world))
+    url = reverse("commissioning:contract_edit", args=[contract.pk])
+    for persona, status in [("finance_a", 403), ("provider_x", 403), ("officer_b", 404)]:
+        client.force_login(getattr(world, persona))
+        assert client.get(url).status_code == status, persona
+        assert client.post(url, _terms(contract, reference="STOLEN")).status_code == status
+    contract.refresh_from_db()
+    assert contract.reference == "BLK-1" and contract.version == 1
+    assert not AuditEvent.objects.filter(action="UPDATED").exists()
+
+
+def test_a_spot_contract_has_no_places_to_change(client, world):
+    contract = Contract.objects.create(
+        local_authority=world.child_a.home_la,
+        provider=_provider(world),
+        reference="SPOT-1",
+        kind="SPOT",
+        start_date=dt.date(2026, 9, 1),
+        created_at=timezone.now(),
+    )
+    client.force_login(world.officer_a)
+    url = reverse("commissioning:contract_edit", args=[contract.pk])
+    assert 'name="places"' not in client.get(url).content.decode()
+    response = client.post(url, _terms(contract, places="9", cost_centre="S1"))
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert (contract.places, contract.cost_centre) == (None, "S1")
+
+
+def test_a_rate_is_never_overwritten_a_change_is_a_new_rate_from_a_date(client, world):
+    contract = _block(world, _provider(world))
+    Rate.objects.create(
+        contract=contract, unit="DAY", amount=100, effective_from=dt.date(2026, 9, 1)
+    )
+    client.force_login(world.officer_a)
+    url = reverse("commissioning:rate_new", args=[contract.pk])
+    same_day = {"unit": "DAY", "amount": "110", **_date("effective_from", dt.date(2026, 9, 1))}
+    response = client.post(url, same_day)
+    assert response.status_code == 400
+    assert "Rates are never changed" in response.content.decode()
+    later = {"unit": "DAY", "amount": "110", **_date("effective_from", dt.date(2027, 1, 4))}
+    assert client.post(url, later).status_code == 302
+    rows = contracts.list_rates(contract, on=dt.date(2026, 10, 1))
+    assert [(r.rate.amount, r.in_force) for r in rows] == [(110, False), (100, True)]

@@ -150,3 +150,56 @@ def test_the_report_counts_lines_by_reason(world):
     assert (report.lines, report.matched, report.queried) == (2, 1, 1)
     assert report.by_reason == {QueryReason.NOT_ATTENDED: 1}
     assert [line.row_number for line in report.queried_lines] == [2]
+
+
+def test_a_new_rate_from_a_date_leaves_earlier_lines_matched(client, world):
+    """A price change is a new rate from a date: lines for days before it are still checked
+    against the old rate, re-reconciled or sent later; lines from the date against the new."""
+    from django.urls import reverse
+
+    from aptrack.commissioning import reconcile
+
+    placement = Placement.objects.get(child=world.child_a)
+    contract = buy(placement, world.manager_a, ChargeMode.AGREED)
+    _record(world, [row(upn=world.child_a.upn)])
+    client.force_login(world.officer_a)
+    response = client.post(
+        reverse("commissioning:rate_new", args=[contract.pk]),
+        {
+            "unit": "SESSION",
+            "amount": "55",
+            "effective_from-day": 5,
+            "effective_from-month": 10,
+            "effective_from-year": 2026,
+        },
+    )
+    assert response.status_code == 302
+    first = InvoiceLine.objects.get()
+    reconcile.reconcile(InvoiceLine.objects.filter(pk=first.pk))
+    first.refresh_from_db()
+    assert (first.status, first.contract_rate) == (LineStatus.MATCHED, 50)
+    week = {"service_from": "2026-10-05", "service_to": "2026-10-09", "invoice_number": "INV-2"}
+    _record(
+        world,
+        [
+            row(
+                upn=world.child_a.upn,
+                invoice_number="INV-2",
+                row=2,
+                service_from="2026-09-14",
+                service_to="2026-09-18",
+            ),
+            row(upn=world.child_a.upn, row=3, unit_rate="55.00", net_amount="440.00", **week),
+            row(
+                upn=world.child_a.upn,
+                row=4,
+                **{**week, "service_from": "2026-10-12", "service_to": "2026-10-16"},
+            ),
+        ],
+    )
+    lines = InvoiceLine.objects.filter(invoice__invoice_number="INV-2").order_by("row_number")
+    assert [(line.contract_rate, set(reasons_of(line.query_flags))) for line in lines] == [
+        (50, set()),
+        (55, set()),
+        (55, {QueryReason.RATE_DIFFERS}),
+    ]

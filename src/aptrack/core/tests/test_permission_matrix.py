@@ -252,7 +252,7 @@ MATRIX: dict[str, Target | Exempt] = {
     # contracts
     **{
         f"commissioning:{name}": _page(f"commissioning:{name}", "contract")
-        for name in ("contract", "rate_new")
+        for name in ("contract", "contract_edit", "rate_new")
     },
     # provider reports and incidents
     **{

@@ -238,3 +238,86 @@ def test_a_safeguarding_concern_reaches_the_la_and_the_social_worker_the_same_da
     for message in mail.outbox:
         for secret in _secrets(world):
             assert secret not in message.body
+
+
+def _queried_invoice(world, django_capture_on_commit_callbacks, *, lines=2):
+    from aptrack.commissioning import services as invoices
+    from aptrack.commissioning.invoice_file import read_rows
+    from aptrack.commissioning.models import InvoiceLine
+    from aptrack.commissioning.tests.factories import row
+
+    child = world.child_a
+    report = invoices.record_invoices(
+        provider=world.provider_x.organisation,
+        lines=read_rows(
+            [
+                row(upn=child.upn),
+                row(upn=child.upn, service_from="2026-09-14", service_to="2026-09-18"),
+            ]
+        ),
+        channel="COMMAND",
+        by=world.provider_x,
+        at=timezone.now(),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        invoices.decide_lines(
+            lines=list(InvoiceLine.objects.filter(invoice_id__in=report.invoice_ids))[:lines],
+            decision="QUERY",
+            reason=f"Which school day was {child.legal_first_name} absent?",
+            by=world.finance_a,
+            at=timezone.now(),
+        )
+    return report.invoice_ids[0]
+
+
+def test_an_invoice_queried_is_announced_to_the_providers_staff_naming_no_child(
+    emails, django_capture_on_commit_callbacks
+):
+    from aptrack.accounts.roles import Role
+    from aptrack.accounts.tests.factories import UserFactory
+
+    world = emails
+    for persona in ("provider_x", "provider_z", "finance_a"):
+        user = getattr(world, persona)
+        user.email = f"{persona}@example.org"
+        user.save()
+    colleague = UserFactory(
+        organisation=world.provider_x.organisation,
+        role=Role.PROVIDER_STAFF,
+        email="colleague@example.org",
+    )
+    Preference.objects.create(user=colleague, routine="IMMEDIATE")
+    invoice_id = _queried_invoice(world, django_capture_on_commit_callbacks)
+    made = Notification.objects.filter(template="invoice_queried")
+    # One message an invoice, to its provider's staff only: held for the digest by default, or
+    # at once for one who chose so.
+    assert {(n.recipient.username, n.status) for n in made} == {
+        ("provider_x", Status.HELD),
+        (colleague.username, Status.SENT),
+    }
+    [message] = mail.outbox
+    assert message.to == ["colleague@example.org"]
+    assert message.subject == "Invoice INV-1 queried"
+    assert "queried 2 lines of your invoice INV-1" in message.body
+    assert reverse("commissioning:invoice", args=[invoice_id]) in message.body
+    for secret in [*_secrets(world), "absent"]:
+        assert secret not in message.body
+
+
+def test_approving_or_rejecting_lines_announces_nothing(emails, django_capture_on_commit_callbacks):
+    from aptrack.commissioning import services as invoices
+    from aptrack.commissioning.models import InvoiceLine
+
+    world = emails
+    world.provider_x.email = "provider_x@example.org"
+    world.provider_x.save()
+    _queried_invoice(world, django_capture_on_commit_callbacks, lines=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        invoices.decide_lines(
+            lines=list(InvoiceLine.objects.all()),
+            decision="REJECT",
+            reason="Wrong week",
+            by=world.finance_a,
+            at=timezone.now(),
+        )
+    assert not Notification.objects.exists()

@@ -163,3 +163,93 @@ def test_another_las_referrals_are_not_counted(world):
     child = ChildFactory(home_la=la("204"))
     ReferralFactory(child=child, referrer=world.officer_b, status="APPROVED")
     assert selectors.list_awaiting_placement(la_id=la("838").pk, on=ON) == []
+
+
+def _block_contract(la_, provider, *, reference, places, start, end):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from aptrack.commissioning.models import Contract
+
+    return Contract.objects.create(
+        local_authority=la_,
+        provider=provider.organisation,
+        reference=reference,
+        kind="BLOCK",
+        start_date=start,
+        end_date=end,
+        places=places,
+        block_price=Decimal(1000),
+        created_at=timezone.now(),
+    )
+
+
+def _on_contract(world, contract, provider, **placement):
+    from django.utils import timezone
+
+    from aptrack.commissioning.models import PlacementTerms
+
+    plan = PlanFactory(
+        child=ChildFactory(home_la=la("838")), provider=provider.organisation, **placement
+    )
+    PlacementTerms.objects.create(
+        placement=plan, contract=contract, set_by=world.officer_a, set_at=timezone.now()
+    )
+
+
+def test_block_places_contracted_against_places_used_today(world):
+    dorset = la("838")
+    harbour = ProviderFactory(
+        name="Harbour Tuition", capacity=20, offers_tier_2=True, offers_tier_3=True, home_la=dorset
+    )
+    SiteFactory(provider=harbour, postcode="BH15 1AB")
+    autumn = (dt.date(2026, 9, 1), dt.date(2027, 7, 31))
+    five = _block_contract(
+        dorset, harbour, reference="B5", places=5, start=autumn[0], end=autumn[1]
+    )
+    for _ in range(2):
+        _on_contract(world, five, harbour, start_date=dt.date(2026, 9, 7))
+    _on_contract(world, five, harbour, status="PLANNED", start_date=ON)  # not running yet
+    _on_contract(  # ended before the day
+        world,
+        five,
+        harbour,
+        status="ENDED",
+        start_date=dt.date(2026, 9, 7),
+        end_date=dt.date(2026, 10, 16),
+    )
+    _on_contract(world, five, harbour, start_date=ON + dt.timedelta(days=1))  # starts tomorrow
+    full = _block_contract(
+        dorset, harbour, reference="B2", places=2, start=autumn[0], end=autumn[1]
+    )
+    for _ in range(3):  # used beyond its places: none unused, and hides none of B5's
+        _on_contract(world, full, harbour, start_date=dt.date(2026, 9, 7))
+    _block_contract(  # ended last year
+        dorset,
+        harbour,
+        reference="OLD",
+        places=9,
+        start=dt.date(2025, 9, 1),
+        end=dt.date(2026, 7, 31),
+    )
+    _block_contract(
+        la("204"), harbour, reference="HACKNEY", places=7, start=autumn[0], end=autumn[1]
+    )
+    elsewhere = ProviderFactory(
+        name="Moor AP", offers_tier_2=False, offers_tier_3=True, home_la=la("204")
+    )
+    _block_contract(dorset, elsewhere, reference="B-MOOR", places=4, start=autumn[0], end=autumn[1])
+
+    result = selectors.get_sufficiency(la_id=dorset.pk, on=ON)
+    total = result.totals
+    assert (total.block_contracted, total.block_used, total.block_unused) == (11, 5, 7)
+    tiers = {line.label: line for line in result.breakdowns["tier"]}
+    assert (tiers["Tier 2"].block_contracted, tiers["Tier 2"].block_used) == (7, 5)
+    assert tiers["Tier 2"].block_unused == 3
+    # Moor AP is no provider the LA otherwise uses, but its block contract counts, under its tier.
+    assert (tiers["Tier 3"].block_contracted, tiers["Tier 3"].block_unused) == (11, 7)
+    assert tiers["Tier 1"].block_contracted == 0
+    areas = {line.label: line for line in result.breakdowns["area"]}
+    assert (areas["BH15"].block_contracted, areas["BH15"].block_unused) == (7, 3)
+    assert areas["Not recorded"].block_unused == 4
