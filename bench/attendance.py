@@ -88,7 +88,7 @@ def _fill(args: argparse.Namespace) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from aptrack.attendance import codes
+    from aptrack.attendance import codes, partitions
     from aptrack.attendance.models import AttendanceMark, MarkBatch, MarkChannel, PlacementWeek
     from aptrack.attendance.rollups import rebuild_weekly_rollups
     from aptrack.organisations.models import Organisation
@@ -108,6 +108,10 @@ def _fill(args: argparse.Namespace) -> None:
             cases.append((running / total, code))
         absent_case = " ".join(f"WHEN r2 < {limit:.4f} THEN '{code}'" for limit, code in cases[:-1])
         absent_case = f"CASE {absent_case} ELSE '{cases[-1][1]}' END"
+        # Each filled academic year in its own partition, on a partitioned marks table.
+        partitions.ensure_years(
+            range(partitions.academic_year(args.fill_from), partitions.academic_year(until) + 1)
+        )
         with transaction.atomic(), connection.cursor() as cursor:
             provider = Organisation.objects.filter(kind="PROVIDER").order_by("pk").first()
             batch = MarkBatch.objects.create(
@@ -533,10 +537,26 @@ def _time_copy_into_marks_shape(*, first_batch: int) -> tuple[float, float | Non
             for data in copy:
                 handle.write(data)
         cursor.execute("DROP TABLE IF EXISTS bench_marks_shape")
-        cursor.execute(f"CREATE TABLE bench_marks_shape (LIKE {marks} INCLUDING ALL)")
+        # Partitioned as the marks are (ADR 0010), with the same partitions, if they are.
+        cursor.execute(
+            "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i "
+            "JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = %s::regclass",
+            [marks],
+        )
+        parts = cursor.fetchall()
+        cursor.execute(
+            f"CREATE TABLE bench_marks_shape (LIKE {marks} INCLUDING DEFAULTS INCLUDING "
+            f"CONSTRAINTS INCLUDING IDENTITY){' PARTITION BY RANGE (session_date)' if parts else ''}"
+        )
+        for name, bound in parts:
+            cursor.execute(
+                f"CREATE TABLE bench_shape_{name.removeprefix(marks + '_')} "
+                f"PARTITION OF bench_marks_shape {bound}"
+            )
         cursor.execute(
             "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype = 'f'",
+            "WHERE conrelid = %s::regclass AND contype IN ('p', 'u', 'f') AND conparentid = 0 "
+            "ORDER BY contype DESC",
             [marks],
         )
         for (definition,) in cursor.fetchall():

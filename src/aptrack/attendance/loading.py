@@ -629,8 +629,9 @@ class Loader:
         self.changes = "(SELECT placement_id, week_start, code, old_code FROM att_changes)"
         self._execute(
             f"""
-            INSERT INTO {VERSIONS} (mark_id, version, code, minutes_late, comment, batch_id, replaced_by_batch_id)
-            SELECT mark_id, version, old_code, old_minutes, old_comment, old_batch_id, %s
+            INSERT INTO {VERSIONS} (mark_id, session_date, version, code, minutes_late, comment,
+                                    batch_id, replaced_by_batch_id)
+            SELECT mark_id, day, version, old_code, old_minutes, old_comment, old_batch_id, %s
             FROM att_changes WHERE mark_id IS NOT NULL
             """,
             [batch_id],
@@ -641,7 +642,7 @@ class Loader:
                 f"""
                 UPDATE {MARKS} SET code = c.code, minutes_late = c.minutes, comment = c.comment,
                        version = c.version + 1, batch_id = %s
-                FROM att_changes c WHERE {MARKS}.id = c.mark_id
+                FROM att_changes c WHERE {MARKS}.id = c.mark_id AND {MARKS}.session_date = c.day
                 """,
                 [batch_id],
             )

@@ -62,7 +62,11 @@ _late_values = sorted(codes.LATE_CODES)
 
 class AttendanceMark(models.Model):
     """The current mark for one placement, school day and session. A change keeps the old
-    version in AttendanceMarkVersion and bumps `version`."""
+    version in AttendanceMarkVersion and bumps `version`.
+
+    On PostgreSQL the table is partitioned by academic year of `session_date` (ADR 0010,
+    `partitions`): its primary key there is (id, session_date), while Django sees `id`, which
+    the identity sequence keeps unique. SQLite has one plain table."""
 
     # No index of their own: the unique constraint below leads with the placement, and marks are
     # never looked up by batch. Every index slows the import of a term's marks.
@@ -126,6 +130,10 @@ class AttendanceMarkVersion(models.Model):
     mark = models.ForeignKey(
         AttendanceMark, on_delete=models.PROTECT, related_name="earlier_versions"
     )
+    # The mark's date, copied: on PostgreSQL the marks table is partitioned by academic year
+    # and its keys include the date, so the foreign key to the mark is (mark, session_date)
+    # there (ADR 0010). Written with the version by `record_marks`; a mark's date never changes.
+    session_date = models.DateField()
     version = models.PositiveIntegerField()
     code = models.CharField(max_length=codes.MAX_CODE_LENGTH, choices=codes.CODE_CHOICES)
     minutes_late = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from django.db import transaction
 
-from aptrack.attendance import marks_file
+from aptrack.attendance import marks_file, partitions
 from aptrack.attendance.loading import (
     FAR_FUTURE,
     DuplicatesDisagree,
@@ -118,6 +118,9 @@ def record_marks(
     source = source or (marks.name if isinstance(marks, MarksFile) else channel.label)
     report = MarksReport(source=source)
     shape = _file_shape(marks, report)
+    # This academic year's partition of the marks and the next's, if missing, before the
+    # batch's transaction: a partition made inside it would stay locked until it ended.
+    partitions.ensure_for(today)
     with transaction.atomic():
         batch = MarkBatch.objects.create(
             provider=provider,

@@ -13,6 +13,7 @@ import hashlib
 import os
 import sqlite3
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,22 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 PG_DUMP = os.environ.get("APTRACK_PG_DUMP", "/usr/bin/pg_dump")
 PG_RESTORE = os.environ.get("APTRACK_PG_RESTORE", "/usr/bin/pg_restore")
+PSQL = os.environ.get("APTRACK_PSQL", "/usr/bin/psql")
+# pg_restore --clean drops a partition's keys before the partitioned table's, which PostgreSQL
+# refuses (they belong to the partitioned table's): partitioned tables (the attendance marks,
+# ADR 0010) are dropped first, whole, in the restore's transaction.
+DROP_PARTITIONED_TABLES = """
+DO $$
+DECLARE partitioned regclass;
+BEGIN
+  FOR partitioned IN
+    SELECT p.partrelid::regclass FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid
+    WHERE c.relnamespace = current_schema()::regnamespace AND NOT c.relispartition
+  LOOP
+    EXECUTE format('DROP TABLE IF EXISTS %s CASCADE', partitioned);
+  END LOOP;
+END $$;
+"""
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Rows every migrated database has: a database holding only these counts as empty.
 BOOKKEEPING_TABLES = {"django_migrations", "django_content_type", "auth_permission"}
@@ -177,27 +194,60 @@ def restore(
             raise BackupError(DATABASE_NOT_EMPTY.format(name=db["NAME"], tables=shown))
     if _is_postgres(db):
         connection.close()  # our own session must not hold locks on the tables being replaced
-        args, env = _pg_args_and_env(db)
-        _run(
-            PG_RESTORE,
-            [
-                "--clean",
-                "--if-exists",
-                "--no-owner",
-                "--no-privileges",
-                "--single-transaction",
-                "--exit-on-error",
-                *args,
-                str(path),
-            ],
-            env,
-        )
+        _restore_postgres(path, db)
         return
     source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         source.backup(_sqlite_connection(connection))
     finally:
         source.close()
+
+
+def _restore_postgres(path: Path, db: dict[str, Any]) -> None:
+    """pg_restore writes the restore as SQL (dropping every table it restores first), which psql
+    runs after dropping the partitioned tables, in one transaction committed only once
+    pg_restore has written all of it without error: a restore that fails changes nothing."""
+    args, env = _pg_args_and_env(db)
+    with tempfile.TemporaryFile() as restore_errors, tempfile.TemporaryFile() as psql_output:
+        psql = subprocess.Popen(  # noqa: S603
+            [PSQL, "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", *args],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=psql_output,
+            stderr=subprocess.STDOUT,
+        )
+        script = subprocess.Popen(  # noqa: S603
+            [PG_RESTORE, "--clean", "--if-exists", "--no-owner", "--no-privileges"]
+            + ["--file", "-", str(path)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=restore_errors,
+        )
+        assert psql.stdin is not None and script.stdout is not None
+        try:
+            psql.stdin.write(b"BEGIN;\n" + DROP_PARTITIONED_TABLES.encode())
+            while chunk := script.stdout.read(1 << 16):
+                psql.stdin.write(chunk)
+            if script.wait() == 0:
+                psql.stdin.write(b"COMMIT;\n")
+            psql.stdin.close()
+        except BrokenPipeError:  # psql stopped at an error: the transaction is rolled back
+            pass
+        finally:
+            if script.poll() is None:
+                script.kill()
+            script.wait()
+            psql.wait()
+        for tool, code, output in (
+            (PSQL, psql.returncode, psql_output),
+            (PG_RESTORE, script.returncode, restore_errors),
+        ):
+            if code != 0:
+                output.seek(0)
+                stderr = output.read().decode(errors="replace").strip()
+                raise BackupError(
+                    TOOL_FAILED.format(tool=Path(tool).name, code=code, stderr=stderr)
+                )
 
 
 def table_checksums(

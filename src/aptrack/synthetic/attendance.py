@@ -36,6 +36,7 @@ from typing import Any
 from django.core.management.color import no_style
 from django.db import connection
 
+from aptrack.attendance import partitions
 from aptrack.attendance.models import (
     AttendanceMark,
     AttendanceMarkVersion,
@@ -52,8 +53,8 @@ from aptrack.synthetic.registers import ONE_DAY, Register, Span
 # fmt: off
 MARK_COLUMNS = ["id", "placement_id", "session_date", "session", "code", "minutes_late", "comment",
                 "version", "batch_id"]
-VERSION_COLUMNS = ["mark_id", "version", "code", "minutes_late", "comment", "batch_id",
-                   "replaced_by_batch_id"]
+VERSION_COLUMNS = ["mark_id", "session_date", "version", "code", "minutes_late", "comment",
+                   "batch_id", "replaced_by_batch_id"]
 # fmt: on
 
 
@@ -93,6 +94,8 @@ def create_marks(
     )
     for span in spans:
         register.load_calendar(span.la_id)
+    # On PostgreSQL the year's marks go into their own partition (ADR 0010).
+    partitions.ensure_years([year_start.year], move=True)
     with _foreign_key_triggers_skipped():
         marks = _write(AttendanceMark._meta.db_table, MARK_COLUMNS, register.marks(spans))
         # Batches before the versions that point at them: SQLite would otherwise look for

@@ -241,7 +241,9 @@ class Register:
                         code, comment = codes.NO_REASON_YET_CODE, ""
                     else:
                         version, batch = 2, self.batch(provider, later)
-                        self.versions.append((mark_id, 1, "N", None, "", week_batch, batch))
+                        self.versions.append(
+                            (mark_id, day.date, 1, "N", None, "", week_batch, batch)
+                        )
                         self.changed[batch] = self.changed.get(batch, 0) + 1
                 yield (
                     mark_id,

@@ -58,6 +58,15 @@ def test_a_backup_restores_every_table_row_for_row_and_refuses_to_overwrite_data
     backup.restore(path, connection=scratch_database, force=True)
     assert backup.table_checksums(connection=scratch_database) == original
 
+    # A backup cut short fails part-way through its data, and changes nothing.
+    if connection.vendor == "postgresql":
+        cut = tmp_path / "cut.backup"
+        data = path.read_bytes()
+        cut.write_bytes(data[: len(data) * 9 // 10])
+        with pytest.raises(backup.BackupError, match="pg_restore failed"):
+            backup.restore(cut, connection=scratch_database, force=True)
+        assert backup.table_checksums(connection=scratch_database) == original
+
 
 @pytest.mark.django_db
 def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):

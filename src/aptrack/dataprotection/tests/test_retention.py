@@ -54,7 +54,12 @@ def _placed(
                 version=2,
             )
         AttendanceMarkVersion.objects.create(
-            mark=mark, version=1, code="N", batch=batch, replaced_by_batch=batch
+            mark=mark,
+            session_date=mark.session_date,
+            version=1,
+            code="N",
+            batch=batch,
+            replaced_by_batch=batch,
         )
         PlacementWeek.objects.create(
             placement=placement,
