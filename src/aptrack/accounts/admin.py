@@ -9,7 +9,7 @@ class AptrackUserAdmin(UserAdmin):
     list_display = ("username", "first_name", "last_name", "organisation", "role", "is_active")
     list_filter = ("role", "is_active")
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("Organisation and role", {"fields": ("organisation", "role", "job_title")}),
     )
 

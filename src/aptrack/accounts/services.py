@@ -3,7 +3,6 @@
 import datetime as dt
 import hashlib
 import secrets
-from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -11,6 +10,7 @@ from django.core.exceptions import ValidationError
 from aptrack.accounts.models import ApiToken, User
 from aptrack.accounts.roles import ROLE_ORGANISATION_KINDS, Role
 from aptrack.core.errors import DomainInvalid
+from aptrack.organisations.models import Organisation
 
 ROLE_WRONG_ORGANISATION = "A {role} must belong to one of: {kinds}"
 PASSWORD_REFUSED = "Choose a different password: {reasons}"
@@ -49,7 +49,7 @@ def create_user(
     *,
     username: str,
     password: str,
-    organisation: Any,
+    organisation: Organisation,
     role: Role,
     first_name: str = "",
     last_name: str = "",

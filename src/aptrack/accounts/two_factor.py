@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django_otp.middleware import is_verified as otp_is_verified
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aptrack.accounts import single_sign_on
@@ -35,6 +36,12 @@ CODE_WRONG = "Enter the 6-digit code your authenticator app shows now"
 
 def two_factor_required(user: User) -> bool:
     return settings.APTRACK_REQUIRE_2FA and user.role in TWO_FACTOR_ROLES
+
+
+def is_verified(user: User) -> bool:
+    """Whether this session's sign-in passed the second factor (django-otp's OTPMiddleware
+    says so on the request's user)."""
+    return bool(otp_is_verified(user))
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:
@@ -103,7 +110,7 @@ class TwoFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not user.is_verified()  # type: ignore[attr-defined]
+            and not is_verified(user)
             and request.session.get(BACKEND_SESSION_KEY) != single_sign_on.BACKEND
             and not self._exempt(request.path)
         ):

@@ -35,7 +35,7 @@ def scope_alerts(user: "User") -> QuerySet[Alert]:
         return Alert.objects.none()
     alerts = Alert.objects.filter(child__in=scope_children(user).values("pk"))
     if user.role in LA_ALERT_ROLES:
-        la_id = user.organisation.local_authority_id  # type: ignore[union-attr]
+        la_id = user.organisation.local_authority_id if user.organisation else None
         return alerts.filter(local_authority_id=la_id) if la_id else Alert.objects.none()
     return alerts.filter(escalated_at__isnull=False)
 

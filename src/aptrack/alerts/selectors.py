@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
+from aptrack.accounts.models import User
 from aptrack.alerts import permissions, policy
 from aptrack.alerts.models import Alert, AlertEvent
 from aptrack.alerts.states import MEASURE_KINDS, UNRESOLVED_STATUSES, AlertKind, AlertStatus
@@ -70,7 +71,7 @@ def _urgency() -> Case:
     )
 
 
-def list_alerts(*, user: object, filters: AlertFilters | None = None) -> QuerySet[Alert]:
+def list_alerts(*, user: User, filters: AlertFilters | None = None) -> QuerySet[Alert]:
     """The alerts the user may see, most urgent first (`URGENCY_GROUPS`; unresolved before
     resolved), newest first within each; each carries `urgency`, its group's index."""
     filters = filters or AlertFilters()
@@ -93,7 +94,7 @@ def list_alerts(*, user: object, filters: AlertFilters | None = None) -> QuerySe
     )
 
 
-def get_alert(*, user: object, alert_id: int) -> Alert | None:
+def get_alert(*, user: User, alert_id: int) -> Alert | None:
     """One alert the user may see, or None (out of scope looks the same as missing)."""
     return (
         permissions.scope_alerts(user)
@@ -115,7 +116,7 @@ def list_events(*, alert: Alert) -> list[AlertEvent]:
     return list(alert.events.select_related("by").order_by("at", "pk"))
 
 
-def count_open_alerts(user: object) -> int:
+def count_open_alerts(user: User) -> int:
     """Open alerts (raised, not yet acknowledged or resolved) the user may see."""
     return permissions.scope_alerts(user).filter(status=AlertStatus.OPEN).count()
 
@@ -289,8 +290,8 @@ def list_absence_crossings(
     ).values_list("child_id", "kind"):
         raised[child_id].add(kind)
     placements: dict[int, Placement] = {}
-    for placement in _active_placements(child_ids=by_child, on=on):
-        placements.setdefault(placement.child_id, placement)
+    for active in _active_placements(child_ids=by_child, on=on):
+        placements.setdefault(active.child_id, active)
     found = []
     for child_id, measures in by_child.items():
         placement = placements.get(child_id)
@@ -379,14 +380,15 @@ def list_fair_access_overdue(
     )
     by_referral: dict[int, Placement] = {}
     for placement in planned:
-        by_referral.setdefault(placement.referral_id, placement)
+        if placement.referral_id is not None:  # always: the filter goes through the referral
+            by_referral.setdefault(placement.referral_id, placement)
     if not by_referral:
         return []
     by_la: dict[int, list[int]] = defaultdict(list)
     for referral_id, placement in by_referral.items():
-        by_la[placement.referral.commissioning_la_id or placement_la_id(placement)].append(
-            referral_id
-        )
+        referral = placement.referral
+        commissioning_la_id = referral.commissioning_la_id if referral else None
+        by_la[commissioning_la_id or placement_la_id(placement)].append(referral_id)
     found = []
     for la_id, referral_ids in sorted(by_la.items()):
         for row in referral_selectors.list_fair_access_deadlines(

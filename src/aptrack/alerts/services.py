@@ -11,6 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from aptrack.accounts.models import User
 from aptrack.alerts import permissions, policy, selectors
 from aptrack.alerts.models import Alert, AlertEvent
 from aptrack.alerts.states import AlertKind, AlertStatus, EventKind, can_move
@@ -21,6 +22,7 @@ from aptrack.audit.models import AuditAction, Channel
 from aptrack.calendars import selectors as calendar_selectors
 from aptrack.core import alerting
 from aptrack.core.errors import DomainConflict, DomainForbidden
+from aptrack.placements.models import Placement
 
 CHECKS_WHERE = "run-attendance-checks"
 NOTE_REQUIRED = "Enter what was done and where the child is now"
@@ -223,7 +225,7 @@ def _raise_alert(
 
 
 def raise_safeguarding_concern(
-    *, placement: Any, reason: str, at: dt.datetime, actor: Any, channel: Channel, where: str
+    *, placement: Placement, reason: str, at: dt.datetime, actor: User, channel: Channel, where: str
 ) -> Alert:
     """A safeguarding concern about a placed child: an alert to the LA answering for the
     placement the moment it is recorded and, for a looked-after child or one on a child
@@ -321,7 +323,7 @@ def escalate_alerts(*, at: dt.datetime, channel: Channel = Channel.COMMAND) -> i
     return escalated
 
 
-def _recipients(social_worker: Any, virtual_school_la_id: int | None) -> str:
+def _recipients(social_worker: User | None, virtual_school_la_id: int | None) -> str:
     parts = []
     if social_worker is not None:
         parts.append(f"social worker {social_worker.display_name}")
@@ -334,7 +336,7 @@ def _recipients(social_worker: Any, virtual_school_la_id: int | None) -> str:
 
 
 def acknowledge_alert(
-    *, alert: Alert, actor: Any, at: dt.datetime, channel: Channel, note: str = "", where: str = ""
+    *, alert: Alert, actor: User, at: dt.datetime, channel: Channel, note: str = "", where: str = ""
 ) -> Alert:
     """Say the alert is being looked into."""
     return _move(
@@ -351,7 +353,7 @@ def acknowledge_alert(
 def acknowledge_alerts(
     *,
     alerts: Iterable[Alert],
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     channel: Channel,
     note: str = "",
@@ -368,7 +370,7 @@ def acknowledge_alerts(
 
 
 def resolve_alert(
-    *, alert: Alert, actor: Any, at: dt.datetime, channel: Channel, note: str, where: str = ""
+    *, alert: Alert, actor: User, at: dt.datetime, channel: Channel, note: str, where: str = ""
 ) -> Alert:
     """Close the alert with a note of what was done and where the child is."""
     if not note.strip():
@@ -388,7 +390,7 @@ def _move(
     *,
     alert: Alert,
     target: AlertStatus,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     channel: Channel,
     note: str,

@@ -71,13 +71,13 @@ class VersionedForm(forms.Form):
         ),
     )
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
-        if "version" in self._errors:
-            messages = self._errors.pop("version")
+        if "version" in self.errors:
+            messages = self.errors.pop("version")
             for message in messages:
                 self.add_error(None, message)
-        return cleaned  # type: ignore[return-value]
+        return cleaned
 
 
 F = TypeVar("F", bound=forms.BaseForm)
@@ -86,7 +86,7 @@ F = TypeVar("F", bound=forms.BaseForm)
 @cache
 def versioned(form_class: type[F]) -> type[F]:
     """The edit form of `form_class`: the same fields plus the required hidden version."""
-    return type(f"Versioned{form_class.__name__}", (VersionedForm, form_class), {})  # type: ignore[return-value]
+    return type(f"Versioned{form_class.__name__}", (VersionedForm, form_class), {})
 
 
 class VersionMissing(Exception):

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from jinja2 import Environment, pass_environment
 from markupsafe import Markup
 
@@ -21,10 +22,13 @@ def fixed_markup(env: Environment, name: str) -> Markup:
     return Markup(env.get_template(f"core/fixed/{name}.html").render())
 
 
-def account_markup(request: HttpRequest) -> Markup:
+def account_markup(request: HttpRequest) -> SafeString:
     """The signed-in user's own part of the service navigation: who they are, then Sign out (a
-    POST form, so a button styled as a navigation link)."""
+    POST form, so a button styled as a navigation link). Nothing when signed out (the layout
+    asks only when signed in)."""
     user = request.user
+    if not user.is_authenticated:
+        return SafeString("")
     organisation = getattr(user, "organisation", None)
     return format_html(
         '<li class="govuk-service-navigation__item app-service-navigation__account">'

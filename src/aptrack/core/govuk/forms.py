@@ -17,6 +17,14 @@ from django.template import engines
 from markupsafe import Markup
 
 
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field `name`, a choice field, so a form can set its choices when it is made."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is a {type(field).__name__}, not a choice field")
+    return field
+
+
 class GovukFormRenderer(TemplatesSetting):
     form_template_name = "govuk/form.html"
 
