@@ -6,7 +6,7 @@ import pytest
 
 from aptrack.calendars import deadlines
 from aptrack.calendars.engine import SchoolCalendar
-from aptrack.calendars.standard import BANK_HOLIDAYS, HALF_TERMS
+from aptrack.calendars.tests.standard import BANK_HOLIDAYS, HALF_TERMS
 
 D = dt.date
 CALENDAR = SchoolCalendar.build(

@@ -1,5 +1,6 @@
-"""The standard English pattern: six half-terms a year and the England and Wales bank
-holidays. Typical LA dates, editable per LA; not any one LA's published calendar."""
+"""The standard English pattern (six half-terms a year and the England and Wales bank holidays)
+as the engine's tests build a calendar from it, without a database. The database's copy is
+loaded by migration `calendars.0002_standard_pattern` from its own data files (ADR 0009)."""
 
 import datetime as dt
 
