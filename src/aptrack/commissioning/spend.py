@@ -77,6 +77,23 @@ ZERO = Decimal(0)
 SUSTAINED_WEEKS = 12
 SPENDING = (PlacementStatus.PLANNED, PlacementStatus.ACTIVE, PlacementStatus.ENDED)
 NONE_VALUE = "none"
+# What a placement's spend reads (its weekly cost, window and groups): nothing else is loaded.
+PLACEMENT_FIELDS = (
+    "child_id",
+    "provider_id",
+    "commissioning_la_id",
+    "status",
+    "tier",
+    "start_date",
+    "planned_end_date",
+    "end_date",
+    "hours_per_week",
+    "weekly_cost",
+    "provider__name",
+    "provider__provider__kind",
+    "referral__route",
+    "terms__contract__funder",
+)
 
 
 # --- the financial year ----------------------------------------------------------------------
@@ -202,7 +219,8 @@ def _money(value: Decimal) -> Decimal:
 
 
 def _ratio(part: Decimal, whole: Decimal | int) -> Decimal | None:
-    return _money(part / Decimal(whole)) if whole else None
+    """part ÷ whole to the penny; None with nothing approved or nothing to divide by."""
+    return _money(part / Decimal(whole)) if whole and part else None
 
 
 # Which part of the spend a drill-down lists the children of.
@@ -310,17 +328,19 @@ def _percent(part: Decimal, whole: Decimal | None) -> Decimal | None:
 # --- reading -----------------------------------------------------------------------------------
 
 
-def _approved(la_ids: Iterable[int], year: FinancialYear, on: dt.date) -> QuerySet[InvoiceLine]:
-    """Approved lines of the LAs with service starting in the year, approved by the end of
-    the day."""
-    tz = timezone.get_current_timezone()
-    return InvoiceLine.objects.filter(
-        local_authority_id__in=list(la_ids),
-        status=LineStatus.APPROVED,
-        service_from__gte=year.start,
-        service_from__lte=year.end,
-        decided_at__lt=dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+def _approved_by(la_ids: Iterable[int], on: dt.date) -> QuerySet[InvoiceLine]:
+    """The LAs' lines approved by the end of the day."""
+    next_day = dt.datetime.combine(
+        on + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone()
     )
+    return InvoiceLine.objects.filter(
+        local_authority_id__in=list(la_ids), status=LineStatus.APPROVED, decided_at__lt=next_day
+    )
+
+
+def _approved(la_ids: Iterable[int], year: FinancialYear, on: dt.date) -> QuerySet[InvoiceLine]:
+    """The actual spend's lines: approved by the end of the day, service starting in the year."""
+    return _approved_by(la_ids, on).filter(service_from__gte=year.start, service_from__lte=year.end)
 
 
 def line_funder() -> Case:
@@ -391,14 +411,9 @@ def list_items(*, la_id: int, on: dt.date, year: FinancialYear | None = None) ->
     lines: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
     for row in by_line:
         lines[row["placement_id"]].append(row)
-    tz = timezone.get_current_timezone()
     last_approved = dict(
-        InvoiceLine.objects.filter(
-            local_authority_id=la_id,
-            status=LineStatus.APPROVED,
-            placement_id__isnull=False,
-            decided_at__lt=dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
-        )
+        _approved_by([la_id], on)
+        .filter(placement_id__isnull=False)
         .values("placement_id")
         .annotate(last=Max("service_to"))
         .order_by()
@@ -411,9 +426,10 @@ def list_items(*, la_id: int, on: dt.date, year: FinancialYear | None = None) ->
     )
     placements = list(
         Placement.objects.filter(
-            Q(pk__in=in_year.values("pk")) | Q(pk__in=[pk for pk in lines if pk is not None])
+            Q(pk__in=in_year.values("pk")) | Q(pk__in=approved.values("placement_id"))
         )
         .select_related("provider__provider", "referral", "terms__contract")
+        .only(*PLACEMENT_FIELDS)
         .order_by("pk")
     )
     sustained = set(
@@ -448,7 +464,7 @@ def list_items(*, la_id: int, on: dt.date, year: FinancialYear | None = None) ->
             sustained=placement.pk in sustained,
         )
         for row in lines.get(placement.pk, []):
-            item.actual += row["net"]
+            item.actual += _money(row["net"])
             item.attended_sessions += row["sessions"]
             item.paid = True
         first, last = windows[placement.pk]
@@ -485,7 +501,7 @@ def _unplaced(rows: list[dict[str, Any]]) -> list[Item]:
                 route=None,
                 registered=provider is not None and provider.kind in REGISTERED_KINDS,
                 funder=row["funder"],
-                actual=row["net"],
+                actual=_money(row["net"]),
                 attended_sessions=row["sessions"],
                 paid=True,
             )

@@ -68,7 +68,7 @@ def rows(result: Spend) -> Iterator[list[Any]]:
     """The table both files hold, one list per row, in COLUMNS' order."""
     yield _group_row(result, "Total", result.total)
     yield _group_row(result, "Total", result.high_needs)
-    budget = [None] * len(COLUMNS)
+    budget: list[Any] = [None] * len(COLUMNS)
     budget[:4] = [result.year.short, result.on, "Budget", "AP budget (high-needs block)"]
     budget[-1] = result.budget
     yield budget

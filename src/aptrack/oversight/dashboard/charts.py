@@ -31,6 +31,7 @@ FONT = 'font-family="GDS Transport, arial, sans-serif"'
 WIDTH = 520
 LABEL_WIDTH = 200
 VALUE_WIDTH = 80
+VALUE_CHAR_WIDTH = 9  # a character of a bold 14px value, generously
 BAR_HEIGHT = 22
 GAP = 10
 LINE_CHARS = 26  # a label wraps onto a second line after about this many characters
@@ -137,7 +138,9 @@ def bar_chart(
     tall = [BAR_HEIGHT + (16 if len(wrapped) > 1 else 0) for wrapped in lines]
     height = sum(t + GAP for t in tall) + GAP if rows else BAR_HEIGHT + 2 * GAP
     top = Decimal(100) if breakdown.unit == "percent" else _scale(rows)
-    room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    # Room for the longest value written after its bar (millions of pounds are wide).
+    longest = max((len(format_value(row.value, breakdown.unit)) for row in rows), default=0)
+    room = WIDTH - LABEL_WIDTH - max(VALUE_WIDTH, VALUE_CHAR_WIDTH * longest + 12)
     parts = [_open_svg(chart_id, height, breakdown, rows, labelledby)]
     parts.append(
         f'<line x1="{LABEL_WIDTH}" y1="0" x2="{LABEL_WIDTH}" y2="{height}" stroke="{MID_GREY}" stroke-width="1"/>'

@@ -159,7 +159,7 @@ CATALOGUE: list[tuple[str, str]] = [
     # Spend against the AP budget, in the financial year the period's last day falls in
     ("ap_budget", "AP budget (high-needs block) for the financial year"),
     ("approved_spend", "Spend approved on invoices in the financial year so far"),
-    ("committed_spend", "Spend committed for the rest of the financial year"),
+    ("committed_spend", "Spend committed in the financial year, not yet invoiced and approved"),
     ("forecast_spend", "Forecast spend for the financial year (approved and committed)"),
     ("budget_forecast", "Forecast high-needs spend on AP as a share of the AP budget"),
 ]

@@ -279,16 +279,12 @@ def la_figures(
             reintegrated=leavers.get("reintegrated", 0),
             spend=spent[la_id].actual,
             spend_children=spent[la_id].children,
-            **(
-                {
-                    "budgeted_spend": spent[la_id].high_needs,
-                    "budgeted_children": spent[la_id].high_needs_children,
-                    "budget": spent[la_id].budget,
-                }
-                if spent[la_id].budget
-                else {}
-            ),
         )
+        budget = spent[la_id].budget
+        if budget:  # the budget's share is over the LAs that recorded one
+            results[la_id].budget = budget
+            results[la_id].budgeted_spend = spent[la_id].high_needs
+            results[la_id].budgeted_children = spent[la_id].high_needs_children
     return results
 
 

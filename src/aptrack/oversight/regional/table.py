@@ -113,9 +113,9 @@ MEASURES = [
     ),
     Measure(
         "spend",
-        "AP spend approved this financial year",
+        "AP spend approved in the financial year to date",
         "gbp",
-        lambda f: f.spend,
+        lambda f: f.spend if f.spend_children else None,  # no approved invoices: no data
         lambda f: f.spend_children,
         lambda f: None,
         sums=True,
