@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Model
 from django.urls import reverse
 
 from aptrack.accounts.models import User
@@ -45,9 +46,13 @@ URGENT_ALERT_KINDS = frozenset({AlertKind.WHEREABOUTS_UNKNOWN, AlertKind.SAFEGUA
 def _alert_recipients(alert: Alert, escalated: bool) -> list[User]:
     alert.refresh_from_db()
     if escalated:
-        candidates = User.objects.filter(is_active=True).filter(
-            pk=alert.escalated_to_social_worker_id
-        ) | User.objects.filter(
+        social_worker_id = alert.escalated_to_social_worker_id
+        social_worker = (
+            User.objects.filter(is_active=True, pk=social_worker_id)
+            if social_worker_id is not None
+            else User.objects.none()
+        )
+        candidates = social_worker | User.objects.filter(
             is_active=True,
             role=Role.VIRTUAL_SCHOOL_HEAD,
             organisation__local_authority_id=alert.escalated_to_virtual_school_id,
@@ -93,10 +98,10 @@ def _alert_message(alert: Alert, escalated: bool) -> Message:
     )
 
 
-SOURCES: dict[type, AlertSource] = {
+SOURCES: dict[type[Model], AlertSource] = {
     Alert: AlertSource(recipients=_alert_recipients, message=_alert_message),
 }
 
 
-def source_for(alert: Any) -> AlertSource | None:
+def source_for(alert: Model) -> AlertSource | None:
     return SOURCES.get(type(alert))
