@@ -6,12 +6,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.api.errors import ErrorOut, name_refusals
 from aptrack.api.reads import records_reads
 from aptrack.api.types import Input, Page, column_decimal
@@ -82,7 +82,7 @@ name_refusals(services.NoticeInvalid, detail="The notice was not accepted", reco
     response={201: NoticeOut, 400: ErrorOut, 403: ErrorOut},
     summary="Notify the home LA of an exclusion, or of AP the school commissions",
 )
-def create_notice(request: HttpRequest, payload: NoticeIn) -> Any:
+def create_notice(request: AuthenticatedHttpRequest, payload: NoticeIn) -> Any:
     if not permissions.can_send_notices(request.user):
         return Status(403, {"detail": services.NOT_A_SCHOOL})
     data = payload.dict()
@@ -108,7 +108,7 @@ def create_notice(request: HttpRequest, payload: NoticeIn) -> Any:
 )
 @records_reads(lambda notice: notice.child_id)
 @paginate(Page)
-def list_notices(request: HttpRequest, kind: NoticeKind | None = None) -> Any:
+def list_notices(request: AuthenticatedHttpRequest, kind: NoticeKind | None = None) -> Any:
     """A school's own notices; for LA staff, the notices about their LA's children."""
     if not permissions.can_read_notices(request.user):
         raise HttpError(403, "Your role cannot read notices")

@@ -5,11 +5,11 @@ Rule breaches answer 400 with the fields at fault."""
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.api.errors import name_refusals
 from aptrack.api.reads import records_reads
 from aptrack.api.types import Id, Input, Page
@@ -116,7 +116,7 @@ name_refusals(
 @reports_router.get("", response=list[ReportOut], summary="Reports the caller may read")
 @records_reads(lambda report: report.placement.child_id)
 @paginate(Page)
-def list_reports(request: HttpRequest, placement_id: Id | None = None) -> Any:
+def list_reports(request: AuthenticatedHttpRequest, placement_id: Id | None = None) -> Any:
     reports = selectors.list_reports(user=request.user).prefetch_related("progress")
     if placement_id is not None:
         reports = reports.filter(placement_id=placement_id)
@@ -128,7 +128,7 @@ def list_reports(request: HttpRequest, placement_id: Id | None = None) -> Any:
     response={201: ReportOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Send a half-termly report (provider staff, their own placements)",
 )
-def create_report(request: HttpRequest, payload: ReportIn) -> Any:
+def create_report(request: AuthenticatedHttpRequest, payload: ReportIn) -> Any:
     placement = selectors.get_placement(user=request.user, placement_id=payload.placement_id)
     if placement is None:
         return Status(404, {"detail": "No placement found"})
@@ -152,7 +152,7 @@ def create_report(request: HttpRequest, payload: ReportIn) -> Any:
 @incidents_router.get("", response=list[IncidentOut], summary="Incidents the caller may read")
 @records_reads(lambda incident: incident.child_id)
 @paginate(Page)
-def list_incidents(request: HttpRequest, child_id: Id | None = None) -> Any:
+def list_incidents(request: AuthenticatedHttpRequest, child_id: Id | None = None) -> Any:
     incidents = selectors.list_incidents(user=request.user)
     if child_id is not None:
         incidents = incidents.filter(child_id=child_id)
@@ -164,7 +164,7 @@ def list_incidents(request: HttpRequest, child_id: Id | None = None) -> Any:
     response={201: IncidentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Record an incident or safeguarding concern",
 )
-def create_incident(request: HttpRequest, payload: IncidentIn) -> Any:
+def create_incident(request: AuthenticatedHttpRequest, payload: IncidentIn) -> Any:
     placement = selectors.get_placement(user=request.user, placement_id=payload.placement_id)
     if placement is None:
         return Status(404, {"detail": "No placement found"})

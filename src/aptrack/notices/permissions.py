@@ -3,34 +3,36 @@ own school's; the home LA's officers and managers read the notices about their c
 
 from django.db.models import QuerySet
 
+from aptrack.accounts.models import User
 from aptrack.accounts.roles import Role
 from aptrack.notices.models import Notice
 
 LA_READER_ROLES = frozenset({Role.LA_OFFICER, Role.LA_MANAGER})
 
 
-def _role(user: object) -> str | None:
+def _role(user: User) -> str | None:
     if not getattr(user, "is_authenticated", False) or not getattr(user, "organisation_id", None):
         return None
     return getattr(user, "role", None)
 
 
-def can_send_notices(user: object) -> bool:
+def can_send_notices(user: User) -> bool:
     """School staff of a school on GIAS (a URN): the notice names the school and its LA."""
     if _role(user) != Role.SCHOOL_STAFF:
         return False
-    return getattr(user.organisation, "establishment_id", None) is not None  # type: ignore[attr-defined]
+    return getattr(user.organisation, "establishment_id", None) is not None
 
 
-def can_read_notices(user: object) -> bool:
+def can_read_notices(user: User) -> bool:
     return _role(user) in LA_READER_ROLES or can_send_notices(user)
 
 
-def scope_notices(user: object) -> QuerySet[Notice]:
+def scope_notices(user: User) -> QuerySet[Notice]:
     """A school's own notices; for LA staff, the notices to their LA (the child's home LA)."""
     role = _role(user)
     if role in LA_READER_ROLES:
-        return Notice.objects.filter(home_la_id=user.organisation.local_authority_id)  # type: ignore[attr-defined]
+        la_id = user.organisation.local_authority_id if user.organisation else None
+        return Notice.objects.filter(home_la_id=la_id)
     if role == Role.SCHOOL_STAFF:
-        return Notice.objects.filter(school_id=user.organisation_id)  # type: ignore[attr-defined]
+        return Notice.objects.filter(school_id=user.organisation_id)
     return Notice.objects.none()

@@ -11,10 +11,10 @@ with the same created event and audit row as every other placement."""
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.utils import timezone
 
+from aptrack.accounts.models import User
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.children.models import Child
@@ -26,7 +26,7 @@ from aptrack.providers.models import Provider
 
 def create_school_placement(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     channel: Channel,
     child: Child,

@@ -2,11 +2,12 @@
 
 from django.db.models import QuerySet
 
+from aptrack.accounts.models import User
 from aptrack.notices.models import Notice
 from aptrack.notices.permissions import scope_notices
 
 
-def list_notices(*, user: object, kind: str = "") -> QuerySet[Notice]:
+def list_notices(*, user: User, kind: str = "") -> QuerySet[Notice]:
     """The notices this user may read, newest first."""
     notices = scope_notices(user)
     if kind:

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from aptrack.accounts.models import User
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.children import services as child_services
@@ -89,10 +90,10 @@ def _text(value: Any) -> str:
     return str(value or "").strip()
 
 
-def _school(actor: Any) -> Organisation:
-    if not permissions.can_send_notices(actor):
+def _school(actor: User) -> Organisation:
+    if not permissions.can_send_notices(actor) or actor.organisation is None:
         raise NoticeNotAllowed(NOT_A_SCHOOL)
-    return actor.organisation  # type: ignore[no-any-return]
+    return actor.organisation
 
 
 def _school_la(school: Organisation) -> LocalAuthority:
@@ -104,7 +105,7 @@ def _school_la(school: Organisation) -> LocalAuthority:
 
 def _child(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     channel: Channel,
     school: Organisation,
@@ -181,13 +182,13 @@ def _child(
             },
         )
     except child_services.ChildInvalid as error:
-        for key, messages in error.errors.items():
+        for field, messages in error.errors.items():
             for message in messages:
-                _add(errors, key, message)
+                _add(errors, field, message)
         return None
 
 
-def _audit(*, actor: Any, at: dt.datetime, channel: Channel, notice: Notice, where: str) -> None:
+def _audit(*, actor: User, at: dt.datetime, channel: Channel, notice: Notice, where: str) -> None:
     audit.record_event(
         actor=actor,
         at=at,
@@ -244,7 +245,7 @@ def _placement_on(child: Child, day: dt.date) -> Placement | None:
 
 
 def notify_exclusion(
-    *, actor: Any, at: dt.datetime, channel: Channel, data: dict[str, Any], where: str = ""
+    *, actor: User, at: dt.datetime, channel: Channel, data: dict[str, Any], where: str = ""
 ) -> Notice:
     """A school notifies the home LA of a permanent exclusion or a suspension past five days.
 
@@ -363,7 +364,7 @@ def _validated_ap(data: dict[str, Any], errors: Errors) -> dict[str, Any]:
 
 def _provider(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     school: Organisation,
     data: dict[str, Any],
@@ -451,7 +452,7 @@ def _spaced(postcode: str) -> str:
 
 
 def notify_school_ap(
-    *, actor: Any, at: dt.datetime, channel: Channel, data: dict[str, Any], where: str = ""
+    *, actor: User, at: dt.datetime, channel: Channel, data: dict[str, Any], where: str = ""
 ) -> Notice:
     """A school tells the home LA of AP it commissions itself (registered or not): the
     placement is recorded as the school's commission, which the home LA answers for

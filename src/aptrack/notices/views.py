@@ -1,26 +1,31 @@
 """Notice pages: the school's two forms and the list of notices, thin as style.md asks."""
 
+import datetime as dt
+from typing import Any, Protocol
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from aptrack.accounts.models import User
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.audit import reads
 from aptrack.audit.models import Channel
 from aptrack.core.errors import add_service_errors
 from aptrack.core.govuk.pagination import pagination_params
 from aptrack.notices import permissions, selectors, services
 from aptrack.notices.forms import ExclusionNoticeForm, SchoolApNoticeForm
-from aptrack.notices.models import NoticeKind
+from aptrack.notices.models import Notice, NoticeKind
 
 
 @login_required
-def notice_list(request: HttpRequest) -> HttpResponse:
+def notice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_read_notices(request.user):
         raise PermissionDenied
     kind = request.GET.get("kind", "")
@@ -43,15 +48,25 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+class _NoticeService(Protocol):
+    def __call__(
+        self, *, actor: User, at: dt.datetime, channel: Channel, data: dict[str, Any], where: str
+    ) -> Notice: ...
+
+
 def _notice_form(
-    request: HttpRequest, form_class: type[Form], service: object, template: str, title: str
+    request: AuthenticatedHttpRequest,
+    form_class: type[Form],
+    service: _NoticeService,
+    template: str,
+    title: str,
 ) -> HttpResponse:
     if not permissions.can_send_notices(request.user):
         raise PermissionDenied
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            service(  # type: ignore[operator]
+            service(
                 actor=request.user,
                 at=timezone.now(),
                 channel=Channel.WEB,
@@ -67,7 +82,7 @@ def _notice_form(
 
 
 @login_required
-def exclusion_new(request: HttpRequest) -> HttpResponse:
+def exclusion_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _notice_form(
         request,
         ExclusionNoticeForm,
@@ -78,7 +93,7 @@ def exclusion_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def school_ap_new(request: HttpRequest) -> HttpResponse:
+def school_ap_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _notice_form(
         request,
         SchoolApNoticeForm,

@@ -76,7 +76,9 @@ def deadline_lines(*, on: dt.date) -> dict[int, list[str]]:
     by_la: dict[int, dict[str, list[str]]] = {}
     lines: dict[int, list[str]] = defaultdict(list)
     for user in users:
-        la_id = user.organisation.local_authority_id  # type: ignore[union-attr]
+        la_id = user.organisation.local_authority_id if user.organisation else None
+        if la_id is None:  # never: the users are those of an organisation with an LA
+            continue
         if la_id not in by_la:
             by_la[la_id] = la_lines(la_id=la_id, on=on)
         if user.role in CASEWORK_ROLES:

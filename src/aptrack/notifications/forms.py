@@ -1,5 +1,7 @@
 """The notification choices form: shape only."""
 
+from typing import Any
+
 from django import forms
 
 from aptrack.notifications.models import Frequency
@@ -31,7 +33,7 @@ class PreferenceForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "class": "govuk-input--width-20"}),
     )
 
-    def clean(self) -> dict:  # type: ignore[type-arg]
+    def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("sms") and not data.get("mobile_number"):
             self.add_error("mobile_number", MOBILE_NEEDED)

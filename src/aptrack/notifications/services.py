@@ -10,11 +10,11 @@ minutes (`backoff`), each attempt counted with its error, then marked failed.
 import datetime as dt
 import logging
 from collections import defaultdict
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 
+from aptrack.accounts.models import User
 from aptrack.notifications import sources, transport
 from aptrack.notifications.models import Channel, Frequency, Notification, Preference, Status
 
@@ -24,7 +24,7 @@ DIGEST_TEMPLATE = "daily_digest"
 DIGEST_SUBJECT = "Your aptrack summary for {day}"
 
 
-def preference_for(user: Any) -> Preference:
+def preference_for(user: User) -> Preference:
     found = Preference.objects.filter(user=user).first()
     return found or Preference(user=user)
 
@@ -43,7 +43,7 @@ def _enqueue(notification: Notification) -> None:
     transaction.on_commit(enqueue)
 
 
-def queue_message(*, user: Any, message: sources.Message, at: dt.datetime) -> list[Notification]:
+def queue_message(*, user: User, message: sources.Message, at: dt.datetime) -> list[Notification]:
     """The notifications one message makes for `user`: an email (held for the digest if they
     chose so), and a text message for an urgent one sent at once when they asked for texts."""
     preference = preference_for(user)
@@ -86,7 +86,7 @@ def queue_message(*, user: Any, message: sources.Message, at: dt.datetime) -> li
     return made
 
 
-def notify_alert(*, alert: Any, escalated: bool, at: dt.datetime) -> list[Notification]:
+def notify_alert(*, alert: object, escalated: bool, at: dt.datetime) -> list[Notification]:
     """Tell everyone who may open `alert` that it was raised (or escalated to them)."""
     source = sources.source_for(alert)
     if source is None:
@@ -199,7 +199,7 @@ def send_digests(*, at: dt.datetime, extra: dict[int, list[str]] | None = None) 
 
 
 def update_preference(
-    *, user: Any, urgent: str, routine: str, sms: bool, mobile_number: str
+    *, user: User, urgent: str, routine: str, sms: bool, mobile_number: str
 ) -> Preference:
     preference = preference_for(user)
     preference.urgent = urgent

@@ -51,9 +51,13 @@ URGENT_ALERT_KINDS = frozenset({AlertKind.WHEREABOUTS_UNKNOWN, AlertKind.SAFEGUA
 def _alert_recipients(alert: Alert, escalated: bool) -> list[User]:
     alert.refresh_from_db()
     if escalated:
-        candidates = User.objects.filter(is_active=True).filter(
-            pk=alert.escalated_to_social_worker_id
-        ) | User.objects.filter(
+        social_worker_id = alert.escalated_to_social_worker_id
+        social_worker = (
+            User.objects.filter(is_active=True, pk=social_worker_id)
+            if social_worker_id is not None
+            else User.objects.none()
+        )
+        candidates = social_worker | User.objects.filter(
             is_active=True,
             role=Role.VIRTUAL_SCHOOL_HEAD,
             organisation__local_authority_id=alert.escalated_to_virtual_school_id,
@@ -139,5 +143,5 @@ SOURCES: dict[type, AlertSource] = {
 }
 
 
-def source_for(alert: Any) -> AlertSource | None:
+def source_for(alert: object) -> AlertSource | None:
     return SOURCES.get(type(alert))

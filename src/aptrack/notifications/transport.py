@@ -2,9 +2,13 @@
 else email through Django's mail backend. Text messages go only through Notify."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import send_mail
+
+if TYPE_CHECKING:
+    from notifications_python_client.notifications import NotificationsAPIClient
 
 NO_SMS_WITHOUT_NOTIFY = "Text messages need GOV.UK Notify: set NOTIFY_API_KEY"
 NO_TEMPLATE = "Set the GOV.UK Notify {channel} template id (NOTIFY_{upper}_TEMPLATE_ID)"
@@ -19,7 +23,7 @@ class Sent:
     reference: str = ""
 
 
-def notify_client():  # type: ignore[no-untyped-def]
+def notify_client() -> "NotificationsAPIClient":
     from notifications_python_client.notifications import NotificationsAPIClient  # noqa: PLC0415
 
     return NotificationsAPIClient(settings.NOTIFY_API_KEY, base_url=settings.NOTIFY_BASE_URL)

@@ -2,16 +2,17 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.notifications import selectors, services
 from aptrack.notifications.forms import PreferenceForm
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     preference = services.preference_for(request.user)
     form = PreferenceForm(
         request.POST or None,

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from aptrack.core.govuk.forms import GovukDateField
+from aptrack.core.govuk.forms import GovukDateField, choice_field
 from aptrack.quality.models import CheckType, Framework, Grade, QAVisit, Standard, VisitType
 
 GRADE_OFF_SCALE = "Select a judgement from 1 (outstanding or strong) to 4 (inadequate)"
@@ -104,7 +104,7 @@ class VisitStartForm(forms.Form):
     def __init__(self, *args: Any, frameworks: list[Framework], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._frameworks = {str(f.pk): f for f in frameworks}
-        self.fields["framework"].choices = [("", "Select a framework")] + [  # type: ignore[attr-defined]
+        choice_field(self, "framework").choices = [("", "Select a framework")] + [
             (str(f.pk), f.name) for f in frameworks
         ]
 

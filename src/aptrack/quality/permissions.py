@@ -5,6 +5,7 @@ the user's reach (no: 404, so nothing hints that it exists). LA roles judge prov
 staff keep their own provider's evidence and read their own completed visits.
 """
 
+from aptrack.accounts.models import User
 from aptrack.accounts.roles import LA_ROLES, Role
 from aptrack.providers.models import Provider
 from aptrack.quality.models import Framework, QAVisit
@@ -13,59 +14,59 @@ FRAMEWORK_EDITOR_ROLES = frozenset({Role.LA_MANAGER, Role.QA_LEAD})
 OVERRIDE_ROLES = frozenset({Role.LA_MANAGER})
 
 
-def user_la_id(user: object) -> int | None:
+def user_la_id(user: User) -> int | None:
     """The LA an LA-role user works for; None for every other user."""
     if getattr(user, "role", None) not in LA_ROLES or not getattr(user, "organisation_id", None):
         return None
-    return user.organisation.local_authority_id  # type: ignore[attr-defined]
+    return user.organisation.local_authority_id if user.organisation else None
 
 
-def is_la_user(user: object) -> bool:
+def is_la_user(user: User) -> bool:
     return user_la_id(user) is not None
 
 
-def is_provider_staff(user: object) -> bool:
+def is_provider_staff(user: User) -> bool:
     return getattr(user, "role", None) == Role.PROVIDER_STAFF and bool(
         getattr(user, "organisation_id", None)
     )
 
 
-def is_own_provider(user: object, provider: Provider) -> bool:
-    return is_provider_staff(user) and user.organisation_id == provider.organisation_id  # type: ignore[attr-defined]
+def is_own_provider(user: User, provider: Provider) -> bool:
+    return is_provider_staff(user) and user.organisation_id == provider.organisation_id
 
 
 # --- compliance ----------------------------------------------------------------------------
 
 
-def may_use_compliance(user: object) -> bool:
+def may_use_compliance(user: User) -> bool:
     return is_la_user(user) or is_provider_staff(user)
 
 
-def can_view_compliance(user: object, provider: Provider) -> bool:
+def can_view_compliance(user: User, provider: Provider) -> bool:
     return is_la_user(user) or is_own_provider(user, provider)
 
 
-def can_record_evidence(user: object, provider: Provider) -> bool:
+def can_record_evidence(user: User, provider: Provider) -> bool:
     """LA roles for any provider; provider staff for their own provider only."""
     return can_view_compliance(user, provider)
 
 
-def can_override_non_compliance(user: object) -> bool:
+def can_override_non_compliance(user: User) -> bool:
     return getattr(user, "role", None) in OVERRIDE_ROLES and is_la_user(user)
 
 
 # --- visits --------------------------------------------------------------------------------
 
 
-def may_use_visits(user: object) -> bool:
+def may_use_visits(user: User) -> bool:
     return is_la_user(user) or is_provider_staff(user)
 
 
-def can_record_qa(user: object) -> bool:
+def can_record_qa(user: User) -> bool:
     return is_la_user(user)
 
 
-def can_view_visit(user: object, visit: QAVisit) -> bool:
+def can_view_visit(user: User, visit: QAVisit) -> bool:
     """LA roles: their own LA's visits, and every LA's completed visits (QA is shared so no
     LA commissions blind). Provider staff: their own provider's completed visits."""
     la_id = user_la_id(user)
@@ -74,11 +75,11 @@ def can_view_visit(user: object, visit: QAVisit) -> bool:
     return visit.is_completed and is_own_provider(user, visit.provider)
 
 
-def can_edit_visit(user: object, visit: QAVisit) -> bool:
+def can_edit_visit(user: User, visit: QAVisit) -> bool:
     return not visit.is_completed and can_manage_actions(user, visit)
 
 
-def can_manage_actions(user: object, visit: QAVisit) -> bool:
+def can_manage_actions(user: User, visit: QAVisit) -> bool:
     la_id = user_la_id(user)
     return la_id is not None and visit.local_authority_id == la_id
 
@@ -86,24 +87,24 @@ def can_manage_actions(user: object, visit: QAVisit) -> bool:
 # --- frameworks ----------------------------------------------------------------------------
 
 
-def may_use_frameworks(user: object) -> bool:
+def may_use_frameworks(user: User) -> bool:
     return is_la_user(user)
 
 
-def can_view_framework(user: object, framework: Framework) -> bool:
+def can_view_framework(user: User, framework: Framework) -> bool:
     la_id = user_la_id(user)
     return la_id is not None and framework.owner_la_id in (None, la_id)
 
 
-def can_copy_framework(user: object) -> bool:
+def can_copy_framework(user: User) -> bool:
     return getattr(user, "role", None) in FRAMEWORK_EDITOR_ROLES and is_la_user(user)
 
 
-def can_edit_framework(user: object, framework: Framework) -> bool:
+def can_edit_framework(user: User, framework: Framework) -> bool:
     return can_copy_framework(user) and framework.owner_la_id == user_la_id(user)
 
 
-def can_use_framework(user: object, framework: Framework) -> bool:
+def can_use_framework(user: User, framework: Framework) -> bool:
     """A visit may use a national framework or one of the visiting LA's own."""
     return can_view_framework(user, framework)
 
@@ -111,5 +112,5 @@ def can_use_framework(user: object, framework: Framework) -> bool:
 # --- dashboard and report ------------------------------------------------------------------
 
 
-def can_see_dashboard(user: object) -> bool:
+def can_see_dashboard(user: User) -> bool:
     return is_la_user(user)

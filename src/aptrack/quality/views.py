@@ -6,15 +6,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.core.concurrency import VersionMissing, posted_version, versioned
 from aptrack.core.errors import add_service_errors
 from aptrack.core.pdf import render_pdf
+from aptrack.organisations.models import LocalAuthority
 from aptrack.providers.models import Provider
 from aptrack.quality import permissions
 from aptrack.quality.forms import (
@@ -42,15 +44,22 @@ from aptrack.quality.states import ActionStatus
 SOON_DAYS = compliance_selectors.EXPIRING_SOON_DAYS
 
 
-def _la_id(request: HttpRequest) -> int:
+def _la_id(request: AuthenticatedHttpRequest) -> int:
     la_id = permissions.user_la_id(request.user)
     if la_id is None:
         raise PermissionDenied
     return la_id
 
 
+def _la(request: AuthenticatedHttpRequest) -> LocalAuthority:
+    organisation = request.user.organisation
+    if organisation is None or organisation.local_authority is None:
+        raise PermissionDenied
+    return organisation.local_authority
+
+
 def _load_provider(
-    request: HttpRequest, provider_id: int, *, may_use: Any, can_view: Any
+    request: AuthenticatedHttpRequest, provider_id: int, *, may_use: Any, can_view: Any
 ) -> Provider:
     if not may_use(request.user):
         raise PermissionDenied
@@ -61,7 +70,7 @@ def _load_provider(
     return provider
 
 
-def _load_visit(request: HttpRequest, visit_id: int) -> QAVisit:
+def _load_visit(request: AuthenticatedHttpRequest, visit_id: int) -> QAVisit:
     if not permissions.may_use_visits(request.user):
         raise PermissionDenied
     visit = visits_selectors.get_visit(visit_id=visit_id)
@@ -70,7 +79,7 @@ def _load_visit(request: HttpRequest, visit_id: int) -> QAVisit:
     return visit
 
 
-def _load_framework(request: HttpRequest, framework_id: int) -> Framework:
+def _load_framework(request: AuthenticatedHttpRequest, framework_id: int) -> Framework:
     if not permissions.may_use_frameworks(request.user):
         raise PermissionDenied
     framework = frameworks_selectors.get_framework(framework_id=framework_id)
@@ -79,14 +88,16 @@ def _load_framework(request: HttpRequest, framework_id: int) -> Framework:
     return framework
 
 
-def _load_editable_framework(request: HttpRequest, framework_id: int) -> Framework:
+def _load_editable_framework(request: AuthenticatedHttpRequest, framework_id: int) -> Framework:
     framework = _load_framework(request, framework_id)
     if not permissions.can_edit_framework(request.user, framework):
         raise PermissionDenied
     return framework
 
 
-def _load_standard(request: HttpRequest, framework_id: int, standard_id: int) -> Standard:
+def _load_standard(
+    request: AuthenticatedHttpRequest, framework_id: int, standard_id: int
+) -> Standard:
     framework = _load_editable_framework(request, framework_id)
     standard = frameworks_selectors.get_standard(framework=framework, standard_id=standard_id)
     if standard is None:
@@ -98,7 +109,7 @@ def _load_standard(request: HttpRequest, framework_id: int, standard_id: int) ->
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     if permissions.is_provider_staff(request.user):
         own = providers_selectors.get_own_provider(user=request.user)
         if own is not None:
@@ -129,7 +140,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def compliance(request: HttpRequest, provider_id: int) -> HttpResponse:
+def compliance(request: AuthenticatedHttpRequest, provider_id: int) -> HttpResponse:
     provider = _load_provider(
         request,
         provider_id,
@@ -191,7 +202,7 @@ def compliance(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 
 @login_required
-def visit_list(request: HttpRequest, provider_id: int) -> HttpResponse:
+def visit_list(request: AuthenticatedHttpRequest, provider_id: int) -> HttpResponse:
     provider = _load_provider(
         request,
         provider_id,
@@ -212,7 +223,7 @@ def visit_list(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 
 @login_required
-def visit_new(request: HttpRequest, provider_id: int) -> HttpResponse:
+def visit_new(request: AuthenticatedHttpRequest, provider_id: int) -> HttpResponse:
     provider = _load_provider(
         request,
         provider_id,
@@ -243,7 +254,7 @@ def visit_new(request: HttpRequest, provider_id: int) -> HttpResponse:
 
 
 def _visit_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     visit: QAVisit,
     *,
     record_form: VisitRecordForm | None = None,
@@ -282,7 +293,7 @@ def _visit_page(
 
 
 @login_required
-def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
+def visit_detail(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResponse:
     visit = _load_visit(request, visit_id)
     if request.method != "POST":
         return _visit_page(request, visit)
@@ -316,7 +327,7 @@ def visit_detail(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def visit_complete(request: HttpRequest, visit_id: int) -> HttpResponse:
+def visit_complete(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResponse:
     visit = _load_visit(request, visit_id)
     if not permissions.can_edit_visit(request.user, visit):
         raise PermissionDenied
@@ -356,7 +367,7 @@ def visit_complete(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def action_new(request: HttpRequest, visit_id: int) -> HttpResponse:
+def action_new(request: AuthenticatedHttpRequest, visit_id: int) -> HttpResponse:
     visit = _load_visit(request, visit_id)
     if not permissions.can_manage_actions(request.user, visit):
         raise PermissionDenied
@@ -383,7 +394,7 @@ def action_new(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def action_status(request: HttpRequest, visit_id: int, action_id: int) -> HttpResponse:
+def action_status(request: AuthenticatedHttpRequest, visit_id: int, action_id: int) -> HttpResponse:
     visit = _load_visit(request, visit_id)
     if not permissions.can_manage_actions(request.user, visit):
         raise PermissionDenied
@@ -415,7 +426,7 @@ def action_status(request: HttpRequest, visit_id: int, action_id: int) -> HttpRe
 
 
 @login_required
-def framework_list(request: HttpRequest) -> HttpResponse:
+def framework_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.may_use_frameworks(request.user):
         raise PermissionDenied
     return TemplateResponse(
@@ -429,7 +440,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def framework_detail(request: HttpRequest, framework_id: int) -> HttpResponse:
+def framework_detail(request: AuthenticatedHttpRequest, framework_id: int) -> HttpResponse:
     framework = _load_framework(request, framework_id)
     return TemplateResponse(
         request,
@@ -446,13 +457,13 @@ def framework_detail(request: HttpRequest, framework_id: int) -> HttpResponse:
 
 
 @login_required
-def framework_copy(request: HttpRequest, framework_id: int) -> HttpResponse:
+def framework_copy(request: AuthenticatedHttpRequest, framework_id: int) -> HttpResponse:
     source = _load_framework(request, framework_id)
     if not permissions.can_copy_framework(request.user):
         raise PermissionDenied
     form = CopyFrameworkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        la = request.user.organisation.local_authority  # type: ignore[union-attr]
+        la = _la(request)
         try:
             copy = frameworks_services.copy_framework(
                 actor=request.user,
@@ -473,7 +484,7 @@ def framework_copy(request: HttpRequest, framework_id: int) -> HttpResponse:
 
 
 @login_required
-def framework_edit(request: HttpRequest, framework_id: int) -> HttpResponse:
+def framework_edit(request: AuthenticatedHttpRequest, framework_id: int) -> HttpResponse:
     framework = _load_editable_framework(request, framework_id)
     form = versioned(FrameworkForm)(
         request.POST or None,
@@ -513,7 +524,7 @@ def framework_edit(request: HttpRequest, framework_id: int) -> HttpResponse:
 
 
 @login_required
-def standard_new(request: HttpRequest, framework_id: int) -> HttpResponse:
+def standard_new(request: AuthenticatedHttpRequest, framework_id: int) -> HttpResponse:
     framework = _load_editable_framework(request, framework_id)
     form = StandardForm(request.POST or None, initial={"area_number": request.GET.get("area", "1")})
     if request.method == "POST" and form.is_valid():
@@ -543,7 +554,9 @@ def standard_new(request: HttpRequest, framework_id: int) -> HttpResponse:
 
 
 @login_required
-def standard_edit(request: HttpRequest, framework_id: int, standard_id: int) -> HttpResponse:
+def standard_edit(
+    request: AuthenticatedHttpRequest, framework_id: int, standard_id: int
+) -> HttpResponse:
     standard = _load_standard(request, framework_id, standard_id)
     form = versioned(StandardForm)(
         request.POST or None,
@@ -586,7 +599,9 @@ def standard_edit(request: HttpRequest, framework_id: int, standard_id: int) -> 
 
 
 @login_required
-def standard_remove(request: HttpRequest, framework_id: int, standard_id: int) -> HttpResponse:
+def standard_remove(
+    request: AuthenticatedHttpRequest, framework_id: int, standard_id: int
+) -> HttpResponse:
     standard = _load_standard(request, framework_id, standard_id)
     if request.method == "POST":
         frameworks_services.remove_standard(
@@ -601,15 +616,16 @@ def standard_remove(request: HttpRequest, framework_id: int, standard_id: int) -
 
 
 @login_required
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_see_dashboard(request.user):
         raise PermissionDenied
     la_id = _la_id(request)
     today = timezone.localdate()
-    period: summary_selectors.Period | None = summary_selectors.Period.academic_year(today)
+    year = summary_selectors.Period.academic_year(today)
+    period: summary_selectors.Period | None = year
     params = request.GET.copy()
     params.pop("format", None)
-    form = PeriodForm(params or None, initial={"start": period.start, "end": period.end})  # type: ignore[union-attr]
+    form = PeriodForm(params or None, initial={"start": year.start, "end": year.end})
     if params:
         period = summary_selectors.Period(**form.cleaned_data) if form.is_valid() else None
     summary = None
@@ -624,7 +640,7 @@ def report(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "summary": summary,
-            "la": request.user.organisation.local_authority,  # type: ignore[union-attr]
+            "la": _la(request),
             "generated_at": timezone.now(),
             "pdf_query": _pdf_query(request),
         },
@@ -638,7 +654,7 @@ def report(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _pdf_query(request: HttpRequest) -> str:
+def _pdf_query(request: AuthenticatedHttpRequest) -> str:
     query = request.GET.copy()
     query["format"] = "pdf"
     return query.urlencode()

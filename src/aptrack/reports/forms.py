@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from aptrack.core.govuk.forms import GovukDateField
+from aptrack.core.govuk.forms import GovukDateField, choice_field
 from aptrack.placements.models import IntendedOutcome
 from aptrack.reports import services
 from aptrack.reports.models import IncidentCategory
@@ -72,7 +72,7 @@ class ReportForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.outcomes = outcomes
-        self.fields["half_term"].choices = half_terms
+        choice_field(self, "half_term").choices = half_terms
         order = ["half_term"]
         for outcome in outcomes:
             score, note = f"score_{outcome.pk}", f"note_{outcome.pk}"

@@ -13,6 +13,7 @@ their own provider's placements); on top of that:
 
 from django.db.models import Q, QuerySet
 
+from aptrack.accounts.models import User
 from aptrack.accounts.roles import Role
 from aptrack.children.permissions import scope_children
 from aptrack.placements import rules as placement_rules
@@ -28,17 +29,17 @@ INCIDENT_READER_ROLES = (
 )
 
 
-def _role(user: object) -> str | None:
+def _role(user: User) -> str | None:
     if not getattr(user, "is_authenticated", False) or not getattr(user, "organisation_id", None):
         return None
     return getattr(user, "role", None)
 
 
-def _la_id(user: object) -> int | None:
-    return user.organisation.local_authority_id  # type: ignore[attr-defined, no-any-return]
+def _la_id(user: User) -> int | None:
+    return user.organisation.local_authority_id if user.organisation else None
 
 
-def report_placements(user: object) -> QuerySet[Placement]:
+def report_placements(user: User) -> QuerySet[Placement]:
     """The placements whose reports `user` reads."""
     role = _role(user)
     if role not in REPORT_READER_ROLES:
@@ -51,28 +52,34 @@ def report_placements(user: object) -> QuerySet[Placement]:
     return placements  # provider staff: their own provider's
 
 
-def scope_reports(user: object) -> QuerySet[ProviderReport]:
+def scope_reports(user: User) -> QuerySet[ProviderReport]:
     return ProviderReport.objects.filter(placement__in=report_placements(user))
 
 
-def can_read_reports(user: object, placement: Placement) -> bool:
+def can_read_reports(user: User, placement: Placement) -> bool:
     return report_placements(user).filter(pk=placement.pk).exists()
 
 
-def can_write_report(user: object, placement: Placement) -> bool:
+def can_write_report(user: User, placement: Placement) -> bool:
     """Only the placement's provider writes its reports."""
     return (
         _role(user) == Role.PROVIDER_STAFF
-        and placement.provider_id == user.organisation_id  # type: ignore[attr-defined]
+        and placement.provider_id == user.organisation_id
         and scope_placements(user).filter(pk=placement.pk).exists()
     )
 
 
-def can_see_overdue_reports(user: object) -> bool:
+def can_see_overdue_reports(user: User) -> bool:
     return _role(user) in LA_ROLES
 
 
-def can_record_incident(user: object, placement: Placement) -> bool:
+def overdue_reports_la_id(user: User) -> int | None:
+    """The LA whose overdue provider reports the user sees (their own), or None for anyone
+    else."""
+    return _la_id(user) if can_see_overdue_reports(user) else None
+
+
+def can_record_incident(user: User, placement: Placement) -> bool:
     """The placement's provider; or the school of a dual-registered child that sees it."""
     role = _role(user)
     if role == Role.PROVIDER_STAFF:
@@ -82,7 +89,7 @@ def can_record_incident(user: object, placement: Placement) -> bool:
     return False
 
 
-def scope_incidents(user: object) -> QuerySet[Incident]:
+def scope_incidents(user: User) -> QuerySet[Incident]:
     role = _role(user)
     if role not in INCIDENT_READER_ROLES:
         return Incident.objects.none()
@@ -90,12 +97,12 @@ def scope_incidents(user: object) -> QuerySet[Incident]:
     if role in LA_ROLES:
         return incidents.filter(placement_rules.la_placements_q(_la_id(user), prefix="placement__"))
     if role in INCIDENT_RECORDER_ROLES:
-        own = Q(recorded_by_organisation_id=user.organisation_id)  # type: ignore[attr-defined]
+        own = Q(recorded_by_organisation_id=user.organisation_id)
         if role == Role.PROVIDER_STAFF:
-            own |= Q(placement__provider_id=user.organisation_id)  # type: ignore[attr-defined]
+            own |= Q(placement__provider_id=user.organisation_id)
         return incidents.filter(own)
     return incidents  # social workers and virtual school heads: children in their scope
 
 
-def can_read_incidents(user: object) -> bool:
+def can_read_incidents(user: User) -> bool:
     return _role(user) in INCIDENT_READER_ROLES

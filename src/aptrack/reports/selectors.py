@@ -7,13 +7,16 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from aptrack.accounts.models import User
+from aptrack.alerts.models import Alert
+from aptrack.children.models import Child
 from aptrack.placements.models import Placement
 from aptrack.placements.permissions import scope_placements
 from aptrack.reports import permissions, rules
 from aptrack.reports.models import Incident, ProviderReport
 
 
-def list_reports(*, user: object) -> QuerySet[ProviderReport]:
+def list_reports(*, user: User) -> QuerySet[ProviderReport]:
     return (
         permissions.scope_reports(user)
         .select_related("placement__child", "placement__provider")
@@ -21,13 +24,13 @@ def list_reports(*, user: object) -> QuerySet[ProviderReport]:
     )
 
 
-def get_report(*, user: object, report_id: int) -> ProviderReport | None:
+def get_report(*, user: User, report_id: int) -> ProviderReport | None:
     return (
         list_reports(user=user).prefetch_related("progress__outcome").filter(pk=report_id).first()
     )
 
 
-def latest_report(*, user: object, placement: Placement) -> ProviderReport | None:
+def latest_report(*, user: User, placement: Placement) -> ProviderReport | None:
     return (
         permissions.scope_reports(user)
         .filter(placement=placement)
@@ -37,7 +40,7 @@ def latest_report(*, user: object, placement: Placement) -> ProviderReport | Non
     )
 
 
-def get_placement(*, user: object, placement_id: int) -> Placement | None:
+def get_placement(*, user: User, placement_id: int) -> Placement | None:
     return (
         scope_placements(user).select_related("child", "provider").filter(pk=placement_id).first()
     )
@@ -52,7 +55,7 @@ def list_placement_reports(*, placement: Placement, on: dt.date) -> list[rules.R
     )
 
 
-def list_incidents(*, user: object) -> QuerySet[Incident]:
+def list_incidents(*, user: User) -> QuerySet[Incident]:
     return (
         permissions.scope_incidents(user)
         .select_related("child", "placement__provider", "recorded_by_organisation")
@@ -60,20 +63,20 @@ def list_incidents(*, user: object) -> QuerySet[Incident]:
     )
 
 
-def get_incident(*, user: object, incident_id: int) -> Incident | None:
+def get_incident(*, user: User, incident_id: int) -> Incident | None:
     return list_incidents(user=user).filter(pk=incident_id).first()
 
 
 # --- sections on other apps' pages ------------------------------------------------------------
 
 
-def latest_report_section(user: Any, placement: Placement) -> dict[str, Any] | None:
+def latest_report_section(user: User, placement: Placement) -> dict[str, Any] | None:
     """The latest report, with the child's and family's words, on the placement's review form."""
     report = latest_report(user=user, placement=placement)
     return {"report": report} if report is not None else None
 
 
-def placement_section(user: Any, placement: Placement) -> dict[str, Any] | None:
+def placement_section(user: User, placement: Placement) -> dict[str, Any] | None:
     """Links from the placement's page to its reports and to recording an incident."""
     if not permissions.can_read_reports(user, placement):
         return None
@@ -83,22 +86,22 @@ def placement_section(user: Any, placement: Placement) -> dict[str, Any] | None:
     }
 
 
-def alert_section(user: Any, alert: Any) -> dict[str, Any] | None:
+def alert_section(user: User, alert: Alert) -> dict[str, Any] | None:
     """The safeguarding concern behind an alert, for those who may read its details."""
     incident = list_incidents(user=user).filter(alert=alert).first()
     return {"incident": incident} if incident is not None else None
 
 
-def home_panel(user: Any) -> dict[str, Any] | None:
+def home_panel(user: User) -> dict[str, Any] | None:
     """The LA's count of overdue provider reports, on the home page."""
-    if not permissions.can_see_overdue_reports(user):
+    la_id = permissions.overdue_reports_la_id(user)
+    if la_id is None:
         return None
-    la_id = user.organisation.local_authority_id
     overdue = rules.list_overdue_reports(la_id=la_id, on=timezone.localdate())
     return {"overdue": len(overdue)}
 
 
-def timeline_section(user: Any, child: Any) -> dict[str, Any] | None:
+def timeline_section(user: User, child: Child) -> dict[str, Any] | None:
     reports = list(list_reports(user=user).filter(placement__child=child)[:6])
     incidents = list(list_incidents(user=user).filter(child=child)[:1])
     if not reports and not incidents:
@@ -106,7 +109,7 @@ def timeline_section(user: Any, child: Any) -> dict[str, Any] | None:
     return {"reports": reports, "child": child, "has_incidents": bool(incidents)}
 
 
-def child_section(user: Any, child: Any) -> dict[str, Any] | None:
+def child_section(user: User, child: Child) -> dict[str, Any] | None:
     """Links from the child's record to their reports and their incident chronology."""
     may_read_incidents = permissions.can_read_incidents(user)
     placements = list(

@@ -3,16 +3,16 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 
+from aptrack.accounts.models import User
 from aptrack.alerts import services as alert_services
 from aptrack.attendance import selectors as attendance_selectors
 from aptrack.attendance.scopes import Period, Scope
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
-from aptrack.core.errors import DomainInvalid
+from aptrack.core.errors import DomainForbidden, DomainInvalid
 from aptrack.placements import rules as placement_rules
 from aptrack.placements.models import Placement
 from aptrack.reports import rules
@@ -24,6 +24,7 @@ OUTCOME_UNKNOWN = "Score only the placement's own intended outcomes"
 OUTCOMES_MISSING = "Score progress against every intended outcome"
 OCCURRED_IN_FUTURE = "The date and time of the incident must be in the past"
 OCCURRED_OUTSIDE_PLACEMENT = "The incident must be on or after the placement started"
+RECORDER_WITHOUT_ORGANISATION = "Only the staff of a provider or a school record incidents"
 
 
 class ReportInvalid(DomainInvalid):
@@ -31,6 +32,10 @@ class ReportInvalid(DomainInvalid):
 
     def __init__(self, errors: dict[str | None, str]) -> None:
         super().__init__({field: [message] for field, message in errors.items()})
+
+
+class RecorderWithoutOrganisation(DomainForbidden):
+    """Incidents are recorded by an organisation's staff (the views check it first)."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +58,7 @@ def submit_report(
     *,
     placement: Placement,
     data: ReportData,
-    by: Any,
+    by: User,
     at: dt.datetime,
     channel: Channel,
     where: str,
@@ -145,7 +150,7 @@ def record_incident(
     *,
     placement: Placement,
     data: IncidentData,
-    by: Any,
+    by: User,
     at: dt.datetime,
     channel: Channel,
     where: str,
@@ -153,6 +158,9 @@ def record_incident(
     """Record an incident. A safeguarding concern raises an alert the same moment, to the LA
     answering for the placement and, for a looked-after child or one on a child protection plan,
     to their social worker and virtual school head (`alerts.services.raise_safeguarding_concern`)."""
+    organisation = by.organisation
+    if organisation is None:
+        raise RecorderWithoutOrganisation(RECORDER_WITHOUT_ORGANISATION)
     if data.occurred_at > at:
         raise ReportInvalid({"occurred_at": OCCURRED_IN_FUTURE})
     if data.occurred_at.date() < placement.start_date:
@@ -166,7 +174,7 @@ def record_incident(
             what_happened=data.what_happened,
             actions_taken=data.actions_taken,
             recorded_by=by,
-            recorded_by_organisation_id=by.organisation_id,
+            recorded_by_organisation=organisation,
             recorded_at=at,
         )
         audit.record_event(
@@ -182,7 +190,7 @@ def record_incident(
         if incident.is_safeguarding:
             incident.alert = alert_services.raise_safeguarding_concern(
                 placement=placement,
-                reason=f"Safeguarding concern recorded by {by.organisation.name}",
+                reason=f"Safeguarding concern recorded by {organisation.name}",
                 at=at,
                 actor=by,
                 channel=channel,

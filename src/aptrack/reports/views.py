@@ -4,11 +4,12 @@ Every page that shows a child records the read on the child's audit trail."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.audit import reads
 from aptrack.audit.models import Channel
 from aptrack.children import selectors as children_selectors
@@ -18,7 +19,7 @@ from aptrack.reports import permissions, rules, selectors, services
 from aptrack.reports.forms import IncidentForm, ReportForm
 
 
-def _placement(request: HttpRequest, placement_id: int) -> Placement:
+def _placement(request: AuthenticatedHttpRequest, placement_id: int) -> Placement:
     placement = selectors.get_placement(user=request.user, placement_id=placement_id)
     if placement is None:
         raise Http404("No placement found")
@@ -26,7 +27,7 @@ def _placement(request: HttpRequest, placement_id: int) -> Placement:
 
 
 @login_required
-def placement_reports(request: HttpRequest, placement_id: int) -> HttpResponse:
+def placement_reports(request: AuthenticatedHttpRequest, placement_id: int) -> HttpResponse:
     placement = _placement(request, placement_id)
     if not permissions.can_read_reports(request.user, placement):
         raise PermissionDenied
@@ -46,7 +47,7 @@ def placement_reports(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @login_required
-def report_new(request: HttpRequest, placement_id: int) -> HttpResponse:
+def report_new(request: AuthenticatedHttpRequest, placement_id: int) -> HttpResponse:
     placement = _placement(request, placement_id)
     if not permissions.can_write_report(request.user, placement):
         raise PermissionDenied
@@ -85,7 +86,7 @@ def report_new(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @login_required
-def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
     report = selectors.get_report(user=request.user, report_id=report_id)
     if report is None:
         raise Http404("No report found")
@@ -103,18 +104,18 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @login_required
-def overdue_reports(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_see_overdue_reports(request.user):
+def overdue_reports(request: AuthenticatedHttpRequest) -> HttpResponse:
+    la_id = permissions.overdue_reports_la_id(request.user)
+    if la_id is None:
         raise PermissionDenied
     today = timezone.localdate()
-    la_id = request.user.organisation.local_authority_id  # type: ignore[union-attr]
     overdue = rules.list_overdue_reports(la_id=la_id, on=today)
     reads.record_reads(request, children=[d.placement.child_id for d in overdue])
     return TemplateResponse(request, "reports/overdue.html", {"overdue": overdue, "today": today})
 
 
 @login_required
-def incident_new(request: HttpRequest, placement_id: int) -> HttpResponse:
+def incident_new(request: AuthenticatedHttpRequest, placement_id: int) -> HttpResponse:
     placement = _placement(request, placement_id)
     if not permissions.can_record_incident(request.user, placement):
         raise PermissionDenied
@@ -144,7 +145,7 @@ def incident_new(request: HttpRequest, placement_id: int) -> HttpResponse:
 
 
 @login_required
-def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
+def incident_detail(request: AuthenticatedHttpRequest, incident_id: int) -> HttpResponse:
     if not permissions.can_read_incidents(request.user):
         raise PermissionDenied
     incident = selectors.get_incident(user=request.user, incident_id=incident_id)
@@ -155,7 +156,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 
 @login_required
-def child_incidents(request: HttpRequest, child_id: int) -> HttpResponse:
+def child_incidents(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
     """The chronology of a child's incidents and safeguarding concerns, newest first."""
     if not permissions.can_read_incidents(request.user):
         raise PermissionDenied

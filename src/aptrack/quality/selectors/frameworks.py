@@ -35,7 +35,7 @@ def get_standard(*, framework: Framework, standard_id: int) -> Standard | None:
 class Area:
     number: int
     title: str
-    items: list
+    items: list[Standard]
 
 
 def group_by_area(standards: list[Standard]) -> list[Area]:

@@ -2,6 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
+from aptrack.accounts.models import User
 from aptrack.providers.models import Provider, ProviderApproval
 
 
@@ -19,7 +20,7 @@ def get_provider(*, provider_id: int) -> Provider | None:
     return Provider.objects.select_related("home_la", "organisation").filter(pk=provider_id).first()
 
 
-def get_own_provider(*, user: object) -> Provider | None:
+def get_own_provider(*, user: User) -> Provider | None:
     """The provider a provider-staff user works for, if it is on the register."""
     organisation_id = getattr(user, "organisation_id", None)
     if not organisation_id:

@@ -93,7 +93,8 @@ def qa_summary(*, la_id: int, period: Period, as_at: dt.date | None = None) -> Q
     overall = dict.fromkeys(Grade, 0)
     for visit in in_period:
         by_type[VisitType(visit["visit_type"])] += 1
-        overall[Grade(visit["overall_judgement"])] += 1
+        if visit["overall_judgement"] is not None:  # always: a completed visit is judged
+            overall[Grade(visit["overall_judgement"])] += 1
 
     area_counts: dict[tuple[str, int, str], dict[int, int]] = {}
     grades = (
@@ -104,13 +105,14 @@ def qa_summary(*, la_id: int, period: Period, as_at: dt.date | None = None) -> Q
         .annotate(n=Count("pk"))
         .order_by("standard__framework__name", "standard__area_number")
     )
-    for row in grades:
+    for grade_row in grades:
         key = (
-            row["standard__framework__name"],
-            row["standard__area_number"],
-            row["standard__area_title"],
+            grade_row["standard__framework__name"],
+            grade_row["standard__area_number"],
+            grade_row["standard__area_title"],
         )
-        area_counts.setdefault(key, {g.value: 0 for g in Grade})[row["grade"]] += row["n"]
+        counts = area_counts.setdefault(key, {g.value: 0 for g in Grade})
+        counts[grade_row["grade"]] += grade_row["n"]
 
     actions = VisitAction.objects.filter(visit_id__in=in_period_ids).aggregate(
         raised=Count("pk"),
@@ -130,23 +132,23 @@ def qa_summary(*, la_id: int, period: Period, as_at: dt.date | None = None) -> Q
         .order_by()
     }
 
-    last_visit: dict[int, dict] = {}  # type: ignore[type-arg]
+    last_visit = {visit["provider_id"]: visit for visit in visits}
     count_in_period: dict[int, int] = defaultdict(int)
     for visit in visits:
-        last_visit[visit["provider_id"]] = visit
         if visit["visit_date"] in period:
             count_in_period[visit["provider_id"]] += 1
 
     rows = []
     for row in compliance:
         last = last_visit.get(row.provider.pk)
+        last_overall = last["overall_judgement"] if last else None
         rows.append(
             ProviderQARow(
                 provider=row.provider,
                 compliant=row.status.compliant,
                 visits_in_period=count_in_period[row.provider.pk],
                 last_visit_date=last["visit_date"] if last else None,
-                last_overall=Grade(last["overall_judgement"]) if last else None,
+                last_overall=Grade(last_overall) if last_overall is not None else None,
                 open_actions=open_by_provider.get(row.provider.pk, 0),
             )
         )

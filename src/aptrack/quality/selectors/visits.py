@@ -104,10 +104,11 @@ class QAHistory:
 def get_qa_history(*, provider: Provider) -> QAHistory:
     visits = list(list_visits_for_provider(provider=provider, la_id=None))
     audits = [v.visit_date for v in visits if v.visit_type == VisitType.ANNUAL_AUDIT]
+    last = visits[0].overall_judgement if visits else None
     return QAHistory(
         visits=visits,
         last_annual_audit_date=max(audits) if audits else None,
-        last_overall_judgement=Grade(visits[0].overall_judgement) if visits else None,
+        last_overall_judgement=Grade(last) if last is not None else None,
         open_actions=sum(v.open_actions for v in visits),  # type: ignore[attr-defined]
     )
 
@@ -144,7 +145,7 @@ def list_audits_due(*, la_id: int, on: dt.date, within_days: int = 0) -> list[Au
     horizon = on + dt.timedelta(days=within_days)
     rows: list[AuditDue] = []
     for provider in providers:
-        last = provider.last_audit  # type: ignore[attr-defined]
+        last = provider.last_audit
         if last is None:
             rows.append(AuditDue(provider, None, None, overdue=True))
             continue

@@ -4,13 +4,14 @@ records are about providers)."""
 import datetime as dt
 from typing import Any
 
+from aptrack.accounts.models import User
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 
 
 def record_audit(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     action: AuditAction,
     instance: Any,

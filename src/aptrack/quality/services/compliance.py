@@ -2,11 +2,11 @@
 Callers pass the actor and the clock; every write is audited."""
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from aptrack.accounts.models import User
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.providers.models import Provider
 from aptrack.quality import permissions
@@ -33,7 +33,7 @@ class OverrideNotNeeded(Exception):
 
 def record_compliance_check(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     provider: Provider,
     check_type: CheckType,
@@ -102,7 +102,7 @@ def record_compliance_check(
 
 def override_non_compliance(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     provider: Provider,
     reason: str,
@@ -112,7 +112,8 @@ def override_non_compliance(
 ) -> ComplianceOverride:
     """An LA manager records why their LA goes ahead with a provider that is not compliant on
     `on` (today by default). What was missing or expired is kept with the reason."""
-    if not permissions.can_override_non_compliance(actor):
+    la_id = permissions.user_la_id(actor)
+    if la_id is None or not permissions.can_override_non_compliance(actor):
         raise NotAllowed("Only an LA manager can override non-compliance")
     reason = reason.strip()
     if not reason:
@@ -123,7 +124,7 @@ def override_non_compliance(
     with transaction.atomic():
         override = ComplianceOverride.objects.create(
             provider=provider,
-            local_authority_id=permissions.user_la_id(actor),
+            local_authority_id=la_id,
             reason=reason,
             gaps={
                 "on": status.on.isoformat(),

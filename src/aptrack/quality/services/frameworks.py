@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Max
 
+from aptrack.accounts.models import User
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.core.concurrency import lock_version
@@ -29,14 +30,14 @@ FRAMEWORK_CHANGED = (
 CODE_PATTERN = re.compile(r"^(\d{1,2})\.(\d{1,2})([a-z])?$")
 
 
-def _ensure_can_edit(actor: Any, framework: Framework) -> None:
+def _ensure_can_edit(actor: User, framework: Framework) -> None:
     if not permissions.can_edit_framework(actor, framework):
         raise NotAllowed("You can only change your own local authority's frameworks")
 
 
 def copy_framework(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     la: LocalAuthority,
     source: Framework,
@@ -86,7 +87,7 @@ def copy_framework(
 
 def update_framework(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     framework: Framework,
     name: str,
@@ -180,7 +181,7 @@ def _touch(framework: Framework, at: dt.datetime) -> None:
 
 def add_standard(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     framework: Framework,
     area_number: int,
@@ -220,7 +221,7 @@ def add_standard(
 
 def update_standard(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     standard: Standard,
     area_number: int,
@@ -271,7 +272,7 @@ def update_standard(
 
 def remove_standard(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     standard: Standard,
     channel: Channel = Channel.WEB,

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from aptrack.accounts.models import User
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.core.errors import DomainConflict
@@ -65,7 +66,7 @@ class VisitNotCompletable(DomainConflict):
         super().__init__("; ".join(messages))
 
 
-def _ensure_can_record(actor: Any) -> int:
+def _ensure_can_record(actor: User) -> int:
     la_id = permissions.user_la_id(actor)
     if la_id is None or not permissions.can_record_qa(actor):
         raise NotAllowed("Only local authority staff record QA visits")
@@ -74,7 +75,7 @@ def _ensure_can_record(actor: Any) -> int:
 
 def start_visit(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     provider: Provider,
     framework: Framework,
@@ -126,7 +127,7 @@ VISIT_FIELDS = (
 
 def record_visit(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     visit: QAVisit,
     details: dict[str, Any],
@@ -177,7 +178,10 @@ def record_visit(
             if grade is None:
                 if current is not None:
                     current.delete()
-                    changes[f"standard {code}"] = {"old": list(old), "new": None}  # type: ignore[arg-type]
+                    changes[f"standard {code}"] = {
+                        "old": [current.grade, current.evidence_notes],
+                        "new": None,
+                    }
                 continue
             new = (int(grade), notes.strip())
             if old == new:
@@ -211,7 +215,7 @@ def record_visit(
 
 def complete_visit(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     visit: QAVisit,
     expected_version: int,
@@ -256,7 +260,7 @@ def complete_visit(
 
 def add_action(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     visit: QAVisit,
     text: str,
@@ -290,7 +294,7 @@ def add_action(
 
 def set_action_status(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     action: VisitAction,
     target: ActionStatus,
