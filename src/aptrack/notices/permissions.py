@@ -4,7 +4,10 @@ own school's; the home LA's officers and managers read the notices about their c
 from django.db.models import QuerySet
 
 from aptrack.accounts.roles import Role
+from aptrack.children.permissions import scope_children
 from aptrack.notices.models import Notice
+from aptrack.placements.permissions import scope_placements
+from aptrack.referrals.permissions import scope_referrals
 
 LA_READER_ROLES = frozenset({Role.LA_OFFICER, Role.LA_MANAGER})
 
@@ -34,3 +37,15 @@ def scope_notices(user: object) -> QuerySet[Notice]:
     if role == Role.SCHOOL_STAFF:
         return Notice.objects.filter(school_id=user.organisation_id)  # type: ignore[attr-defined]
     return Notice.objects.none()
+
+
+def records_to_open(user: object, notice: Notice) -> dict[str, bool]:
+    """Which of the records a notice started (the child, the referral, the placement) `user` may
+    open, asked of their owning apps: a notice links to those alone."""
+    return {
+        "child": scope_children(user).filter(pk=notice.child_id).exists(),  # type: ignore[arg-type]
+        "referral": notice.referral_id is not None
+        and scope_referrals(user).filter(pk=notice.referral_id).exists(),  # type: ignore[arg-type]
+        "placement": notice.placement_id is not None
+        and scope_placements(user).filter(pk=notice.placement_id).exists(),  # type: ignore[arg-type]
+    }

@@ -1,11 +1,12 @@
-"""Notice pages: the school's two forms and the list of notices, thin as style.md asks."""
+"""Notice pages: the school's two forms, the list of notices and one notice, thin as style.md
+asks."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -43,6 +44,21 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
+    if not permissions.can_read_notices(request.user):
+        raise PermissionDenied
+    notice = selectors.get_notice(user=request.user, notice_id=notice_id)
+    if notice is None:
+        raise Http404("No notice found")
+    reads.record_reads(request, children=[notice.child_id])
+    return TemplateResponse(
+        request,
+        "notices/detail.html",
+        {"notice": notice, "may_open": permissions.records_to_open(request.user, notice)},
+    )
+
+
 def _notice_form(
     request: HttpRequest, form_class: type[Form], service: object, template: str, title: str
 ) -> HttpResponse:
@@ -51,7 +67,7 @@ def _notice_form(
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            service(  # type: ignore[operator]
+            notice = service(  # type: ignore[operator]
                 actor=request.user,
                 at=timezone.now(),
                 channel=Channel.WEB,
@@ -62,7 +78,7 @@ def _notice_form(
             add_service_errors(form, error)
         else:
             messages.success(request, "The local authority has your notice")
-            return redirect("notices:list")
+            return redirect("notices:detail", notice_id=notice.pk)
     return TemplateResponse(request, template, {"form": form, "title": title})
 
 
