@@ -11,7 +11,9 @@ class AlertsConfig(AppConfig):
         from aptrack.core import navigation
 
         navigation.register_page("alerts:list", permissions.can_use_alerts)
-        navigation.register_navigation(order=60, text="Alerts", name="alerts:list")
+        navigation.register_navigation(
+            order=60, text="Alerts", name="alerts:list", group="placements"
+        )
         navigation.register_home_panel(
             order=30,
             template="alerts/home_panel.html",

@@ -21,8 +21,12 @@ class AttendanceConfig(AppConfig):
                 and permissions.measures_scope(user) is not None
             ),
         )
-        navigation.register_navigation(order=50, text="Attendance", name="attendance:register")
-        navigation.register_navigation(order=51, text="Attendance", name="attendance:measures")
+        navigation.register_navigation(
+            order=50, text="Attendance", name="attendance:register", group="placements"
+        )
+        navigation.register_navigation(
+            order=51, text="Attendance", name="attendance:measures", group="placements"
+        )
 
         from aptrack.attendance.models import AttendanceMark, PlacementWeek
         from aptrack.core import changes

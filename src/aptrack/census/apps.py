@@ -11,3 +11,6 @@ class CensusConfig(AppConfig):
         from aptrack.core import navigation
 
         navigation.register_page("census:home", permissions.can_prepare_census)
+        navigation.register_navigation(
+            order=94, text="AP census", name="census:home", group="oversight"
+        )

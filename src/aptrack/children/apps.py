@@ -10,7 +10,10 @@ class ChildrenConfig(AppConfig):
         from aptrack.core import navigation
 
         navigation.register_page("children:list", permissions.can_use_register)
-        navigation.register_navigation(order=10, text="Children", name="children:list")
+        navigation.register_navigation_group(key="children", order=10, text="Children")
+        navigation.register_navigation(
+            order=10, text="Children", name="children:list", group="children"
+        )
         navigation.register_home_panel(
             order=100,
             region="cards",

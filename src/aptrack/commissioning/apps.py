@@ -16,13 +16,19 @@ class CommissioningConfig(AppConfig):
             return permissions.can_decide_lines(user) or permissions.can_send_invoices(user)
 
         navigation.register_page("commissioning:invoices", uses_invoices)
-        navigation.register_navigation(order=85, text="Invoices", name="commissioning:invoices")
+        # Commissioning: what the LA buys and pays for (sufficiency registers its page here too).
+        navigation.register_navigation_group(key="commissioning", order=75, text="Commissioning")
+        navigation.register_navigation(
+            order=85, text="Invoices", name="commissioning:invoices", group="commissioning"
+        )
 
         from aptrack.commissioning import contracts
 
         navigation.register_page("commissioning:contracts", contracts.can_view_contracts)
         navigation.register_page("commissioning:contract_new", contracts.can_manage_contracts)
-        navigation.register_navigation(order=86, text="Contracts", name="commissioning:contracts")
+        navigation.register_navigation(
+            order=86, text="Contracts", name="commissioning:contracts", group="commissioning"
+        )
 
         navigation.register_page("commissioning:spend", permissions.can_view_spend)
         navigation.register_navigation(order=87, text="Spend", name="commissioning:spend")

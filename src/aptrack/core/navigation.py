@@ -1,6 +1,11 @@
 """The registry of pages, navigation items and home-page panels. Each domain app registers its own
 from its AppConfig.ready(), with the same permission function its views check, so `core` imports
-no domain app and a user is never shown a link that answers 403."""
+no domain app and a user is never shown a link that answers 403.
+
+The service navigation is two levels, so the bar fits one row on a laptop whatever the role: a
+few groups (Children, Referrals, Placements, ...) in the GOV.UK service navigation, and, on the
+pages of a group, its pages as a sub navigation (the MOJ pattern). An app puts a page in a group
+another app registered by the group's key."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,11 +16,23 @@ MayOpen = Callable[[Any], bool]
 
 @dataclass(frozen=True)
 class NavItem:
-    """One entry of the service navigation; the first of a text the user may open is shown."""
+    """One page of a navigation group; of the items with the same text, the first the user may
+    open is shown."""
 
     order: int
     text: str
     name: str
+    group: str
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """One entry of the service navigation: its pages a user may open, under `text` when there
+    are several, under the one page's own text when there is one."""
+
+    order: int
+    key: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -33,6 +50,7 @@ class HomePanel:
 MAY_OPEN: dict[str, MayOpen] = {}
 URL_NAMES: dict[str, str] = {}
 _NAVIGATION: list[NavItem] = []
+_NAV_GROUPS: dict[str, NavGroup] = {}
 _HOME_PANELS: list[HomePanel] = []
 # Page name -> sections other apps add to it (a template and its context for a user and object).
 _SECTIONS: dict[str, list[tuple[str, Callable[[Any, Any], dict[str, Any] | None]]]] = {}
@@ -46,9 +64,15 @@ def register_page(name: str, may_open: MayOpen, *, url_name: str | None = None) 
         URL_NAMES[name] = url_name
 
 
-def register_navigation(*, order: int, text: str, name: str) -> None:
-    """Put page `name` in the service navigation at `order` (lower first)."""
-    item = NavItem(order=order, text=text, name=name)
+def register_navigation_group(*, key: str, order: int, text: str) -> None:
+    """Add group `key` to the service navigation at `order` (lower first)."""
+    _NAV_GROUPS[key] = NavGroup(order=order, key=key, text=text)
+
+
+def register_navigation(*, order: int, text: str, name: str, group: str) -> None:
+    """Put page `name` in navigation group `group` at `order` (lower first; the first page a user
+    may open is where the group's link goes)."""
+    item = NavItem(order=order, text=text, name=name, group=group)
     if item not in _NAVIGATION:
         _NAVIGATION.append(item)
         _NAVIGATION.sort(key=lambda entry: entry.order)
@@ -76,6 +100,22 @@ def may_open(user: Any, name: str) -> bool:
 
 def navigation_items() -> tuple[NavItem, ...]:
     return tuple(_NAVIGATION)
+
+
+def navigation_groups(may: MayOpen) -> list[tuple[NavGroup, list[NavItem]]]:
+    """The groups with pages `may` (a page name -> bool) opens, in order, each with those pages
+    (the first of each text); groups with none are left out."""
+    shown = []
+    for group in sorted(_NAV_GROUPS.values(), key=lambda entry: entry.order):
+        items: list[NavItem] = []
+        for item in _NAVIGATION:
+            if item.group != group.key or any(seen.text == item.text for seen in items):
+                continue
+            if may(item.name):
+                items.append(item)
+        if items:
+            shown.append((group, items))
+    return shown
 
 
 def home_panels(user: Any) -> list[dict[str, Any]]:

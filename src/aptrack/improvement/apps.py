@@ -11,3 +11,6 @@ class ImprovementConfig(AppConfig):
         from aptrack.improvement import permissions
 
         navigation.register_page("improvement:list", permissions.can_view_plans)
+        navigation.register_navigation(
+            order=93, text="Improvement plan", name="improvement:list", group="oversight"
+        )

@@ -11,3 +11,6 @@ class NoticesConfig(AppConfig):
         from aptrack.notices import permissions
 
         navigation.register_page("notices:list", permissions.can_read_notices)
+        navigation.register_navigation(
+            order=35, text="Notices from schools", name="notices:list", group="referrals"
+        )

@@ -5,7 +5,10 @@ from django.db.models import QuerySet
 
 from aptrack.accounts.models import User
 from aptrack.accounts.roles import Role
+from aptrack.children.permissions import scope_children
 from aptrack.notices.models import Notice
+from aptrack.placements.permissions import scope_placements
+from aptrack.referrals.permissions import scope_referrals
 
 LA_READER_ROLES = frozenset({Role.LA_OFFICER, Role.LA_MANAGER})
 
@@ -36,3 +39,15 @@ def scope_notices(user: User) -> QuerySet[Notice]:
     if role == Role.SCHOOL_STAFF:
         return Notice.objects.filter(school_id=user.organisation_id)
     return Notice.objects.none()
+
+
+def records_to_open(user: object, notice: Notice) -> dict[str, bool]:
+    """Which of the records a notice started (the child, the referral, the placement) `user` may
+    open, asked of their owning apps: a notice links to those alone."""
+    return {
+        "child": scope_children(user).filter(pk=notice.child_id).exists(),  # type: ignore[arg-type]
+        "referral": notice.referral_id is not None
+        and scope_referrals(user).filter(pk=notice.referral_id).exists(),  # type: ignore[arg-type]
+        "placement": notice.placement_id is not None
+        and scope_placements(user).filter(pk=notice.placement_id).exists(),  # type: ignore[arg-type]
+    }

@@ -1,4 +1,5 @@
-"""Notice pages: the school's two forms and the list of notices, thin as style.md asks."""
+"""Notice pages: the school's two forms, the list of notices and one notice, thin as style.md
+asks."""
 
 import datetime as dt
 from typing import Any, Protocol
@@ -8,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -54,6 +55,21 @@ class _NoticeService(Protocol):
     ) -> Notice: ...
 
 
+@login_required
+def notice_detail(request: AuthenticatedHttpRequest, notice_id: int) -> HttpResponse:
+    if not permissions.can_read_notices(request.user):
+        raise PermissionDenied
+    notice = selectors.get_notice(user=request.user, notice_id=notice_id)
+    if notice is None:
+        raise Http404("No notice found")
+    reads.record_reads(request, children=[notice.child_id])
+    return TemplateResponse(
+        request,
+        "notices/detail.html",
+        {"notice": notice, "may_open": permissions.records_to_open(request.user, notice)},
+    )
+
+
 def _notice_form(
     request: AuthenticatedHttpRequest,
     form_class: type[Form],
@@ -66,7 +82,7 @@ def _notice_form(
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            service(
+            notice = service(
                 actor=request.user,
                 at=timezone.now(),
                 channel=Channel.WEB,
@@ -77,7 +93,7 @@ def _notice_form(
             add_service_errors(form, error)
         else:
             messages.success(request, "The local authority has your notice")
-            return redirect("notices:list")
+            return redirect("notices:detail", notice_id=notice.pk)
     return TemplateResponse(request, template, {"form": form, "title": title})
 
 

@@ -20,7 +20,8 @@ class NotificationsConfig(AppConfig):
         navigation.register_page(
             "notifications:preferences", lambda user: bool(getattr(user, "role", ""))
         )
+        navigation.register_navigation_group(key="notifications", order=95, text="Notifications")
         navigation.register_navigation(
-            order=95, text="Notifications", name="notifications:preferences"
+            order=95, text="Notifications", name="notifications:preferences", group="notifications"
         )
         alerting.alert_raised.connect(_on_alert, dispatch_uid="notifications-alert-raised")

@@ -13,6 +13,9 @@ class OutcomesConfig(AppConfig):
         navigation.register_page(
             "outcomes:outreach", lambda user: permissions.outreach_la_id(user) is not None
         )
+        navigation.register_navigation(
+            order=95, text="Outreach", name="outcomes:outreach", group="oversight"
+        )
 
         from aptrack.core import changes
         from aptrack.outcomes import models

@@ -25,9 +25,20 @@ class OversightConfig(AppConfig):
         navigation.register_page(
             "oversight:regional", lambda user: regional_access(user) is not None
         )
-        # Oversight is the LA dashboard or, for analysts, the regional view.
-        navigation.register_navigation(order=90, text="Oversight", name="oversight:dashboard")
-        navigation.register_navigation(order=91, text="Oversight", name="oversight:regional")
+        # Oversight: the LA dashboard and what goes with it or, for analysts, the regional view.
+        navigation.register_navigation_group(key="oversight", order=90, text="Oversight")
+        navigation.register_navigation(
+            order=90, text="LA dashboard", name="oversight:dashboard", group="oversight"
+        )
+        navigation.register_navigation(
+            order=91,
+            text="Regional and national view",
+            name="oversight:regional",
+            group="oversight",
+        )
+        navigation.register_navigation(
+            order=92, text="Committee pack", name="oversight:pack_request", group="oversight"
+        )
 
         from aptrack.core.changes import data_changed
 

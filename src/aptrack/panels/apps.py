@@ -10,7 +10,9 @@ class PanelsConfig(AppConfig):
         from aptrack.panels import permissions
 
         navigation.register_page("panels:list", permissions.can_use_panels)
-        navigation.register_navigation(order=30, text="Panels", name="panels:list")
+        navigation.register_navigation(
+            order=30, text="Panels", name="panels:list", group="referrals"
+        )
 
         from aptrack.accounts.roles import Role
         from aptrack.referrals import permissions as referral_permissions

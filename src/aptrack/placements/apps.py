@@ -12,7 +12,10 @@ class PlacementsConfig(AppConfig):
         navigation.register_page("placements:list", permissions.can_view_placements)
         navigation.register_page("placements:home", permissions.can_use_caseworker_home)
         navigation.register_page("placements:new", permissions.can_create_placement)
-        navigation.register_navigation(order=40, text="Placements", name="placements:list")
+        navigation.register_navigation_group(key="placements", order=40, text="Placements")
+        navigation.register_navigation(
+            order=40, text="Placements", name="placements:list", group="placements"
+        )
 
         from aptrack.core import changes
         from aptrack.placements import models

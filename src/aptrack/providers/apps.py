@@ -10,7 +10,10 @@ class ProvidersConfig(AppConfig):
         from aptrack.providers import permissions
 
         navigation.register_page("providers:list", permissions.can_view_register)
-        navigation.register_navigation(order=70, text="Providers", name="providers:list")
+        navigation.register_navigation_group(key="providers", order=70, text="Providers")
+        navigation.register_navigation(
+            order=70, text="Providers", name="providers:list", group="providers"
+        )
 
         from aptrack.core import changes
         from aptrack.providers.models import Provider, ProviderSite

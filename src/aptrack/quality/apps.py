@@ -11,5 +11,8 @@ class QualityConfig(AppConfig):
         from aptrack.quality import permissions
 
         navigation.register_page("quality:dashboard", permissions.can_see_dashboard)
+        navigation.register_navigation(
+            order=72, text="Quality assurance", name="quality:dashboard", group="providers"
+        )
         navigation.register_page("quality:compliance", permissions.may_use_compliance)
         navigation.register_page("quality:visits", permissions.may_use_visits)

@@ -10,7 +10,10 @@ class ReferralsConfig(AppConfig):
         from aptrack.referrals import permissions
 
         navigation.register_page("referrals:list", permissions.can_use_referrals)
-        navigation.register_navigation(order=20, text="Referrals", name="referrals:list")
+        navigation.register_navigation_group(key="referrals", order=20, text="Referrals")
+        navigation.register_navigation(
+            order=20, text="Referrals", name="referrals:list", group="referrals"
+        )
 
         from aptrack.core import changes
         from aptrack.referrals.models import Referral, ReferralEvent

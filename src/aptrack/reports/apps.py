@@ -11,7 +11,9 @@ class ReportsConfig(AppConfig):
         from aptrack.reports import permissions, selectors
 
         navigation.register_page("reports:overdue", permissions.can_see_overdue_reports)
-        navigation.register_navigation(order=45, text="Provider reports", name="reports:overdue")
+        navigation.register_navigation(
+            order=45, text="Provider reports", name="reports:overdue", group="placements"
+        )
         navigation.register_section(
             page="placements:review_new",
             template="reports/section_latest_report.html",

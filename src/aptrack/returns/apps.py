@@ -29,4 +29,6 @@ class ReturnsConfig(AppConfig):
             lambda user: permissions.is_provider_staff(user) and makes_returns(user),
             url_name="returns:list",
         )
-        navigation.register_navigation(order=80, text="Returns", name="provider_returns")
+        navigation.register_navigation(
+            order=80, text="Returns", name="provider_returns", group="providers"
+        )

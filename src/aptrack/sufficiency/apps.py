@@ -11,4 +11,6 @@ class SufficiencyConfig(AppConfig):
         from aptrack.sufficiency import permissions
 
         navigation.register_page("sufficiency:page", permissions.can_see_sufficiency)
-        navigation.register_navigation(order=76, text="Sufficiency", name="sufficiency:page")
+        navigation.register_navigation(
+            order=76, text="Sufficiency", name="sufficiency:page", group="commissioning"
+        )

@@ -179,12 +179,13 @@ def test_measures_pages_show_the_users_own_la_or_provider(client, world):
 
 
 def test_navigation_offers_attendance_to_provider_staff_and_la_roles(client, world):
+    # Attendance is one of the Placements pages, in the sub navigation of the placements list.
     client.force_login(world.provider_x)
-    assert f'href="{REGISTER}"' in client.get(reverse("core:home")).content.decode()
+    assert f'href="{REGISTER}"' in client.get(reverse("placements:list")).content.decode()
     client.force_login(world.officer_a)
     assert (
         f'href="{reverse("attendance:measures")}"'
-        in client.get(reverse("core:home")).content.decode()
+        in client.get(reverse("placements:list")).content.decode()
     )
     assert not MarkBatch.objects.exists()
 

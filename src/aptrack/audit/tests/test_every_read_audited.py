@@ -388,6 +388,10 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
         Walk("officer_a", lambda s: reverse("notices:list")),
         Walk("school_y", lambda s: reverse("notices:list")),
     ],
+    "notices:detail": [
+        Walk("officer_a", lambda s: reverse("notices:detail", args=[s.notice.pk])),
+        Walk("school_y", lambda s: reverse("notices:detail", args=[s.notice.pk])),
+    ],
     "children:import_ctf": NoChild(
         "the CTF upload form: the diff it shows after a POST is audited"
     ),
@@ -460,7 +464,7 @@ def scenario(world, settings):
         reason="No mark",
         raised_at=timezone.now(),
     )
-    Notice.objects.create(
+    notice = Notice.objects.create(
         kind=NoticeKind.SUSPENSION,
         school=world.school_y.organisation,
         child=world.child_a,
@@ -481,6 +485,7 @@ def scenario(world, settings):
         provider_return=provider_return,
         empty_return=empty_return,
         alert=alert,
+        notice=notice,
         outcome=IntendedOutcome.objects.create(
             placement=placement,
             description="Reads fluently",

@@ -1,6 +1,6 @@
 """The parts of the layout that are the same on every page (the GOV.UK header, phase banner and
 footer, from ``core/fixed/<name>.html``), the service navigation, and the signed-in user's own
-part of it. Each is rendered for every page like the rest of the layout."""
+part of the header. Each is rendered for every page like the rest of the layout."""
 
 from typing import Any
 
@@ -23,19 +23,19 @@ def fixed_markup(env: Environment, name: str) -> Markup:
 
 
 def account_markup(request: HttpRequest) -> SafeString:
-    """The signed-in user's own part of the service navigation: who they are, then Sign out (a
-    POST form, so a button styled as a navigation link). Nothing when signed out (the layout
-    asks only when signed in)."""
+    """The signed-in user's own part of the header: who they are, then Sign out (a POST form,
+    so a button styled as a link). In the header rather than the service navigation, so the
+    navigation keeps its one row however long a name or an organisation's name is."""
     user = request.user
     if not user.is_authenticated:
         return SafeString("")
     organisation = getattr(user, "organisation", None)
     return format_html(
-        '<li class="govuk-service-navigation__item app-service-navigation__account">'
-        '<span class="govuk-visually-hidden">Signed in as </span>{}{}</li>'
-        '<li class="govuk-service-navigation__item">'
+        '<div class="app-council-header__account">'
+        '<p class="app-council-header__user">'
+        '<span class="govuk-visually-hidden">Signed in as </span>{}{}</p>'
         '<form class="app-signout-form" method="post" action="{}">{}'
-        '<button class="app-signout-button" type="submit">Sign out</button></form></li>',
+        '<button class="app-signout-button" type="submit">Sign out</button></form></div>',
         user.display_name,
         f", {organisation.name}" if organisation else "",
         reverse("accounts:logout"),
@@ -44,13 +44,8 @@ def account_markup(request: HttpRequest) -> SafeString:
 
 
 @pass_environment
-def service_navigation(
-    env: Environment, navigation: list[dict[str, Any]], account: str = ""
-) -> Markup:
-    """The GOV.UK service navigation, with the signed-in user's own part (``account``: their
-    name and the sign-out form) at its end."""
+def service_navigation(env: Environment, navigation: list[dict[str, Any]]) -> Markup:
+    """The GOV.UK service navigation: the groups of pages the user may open."""
     return Markup(
-        env.get_template("core/fixed/service_navigation.html").render(
-            navigation=navigation, account=Markup(account) if account else ""
-        )
+        env.get_template("core/fixed/service_navigation.html").render(navigation=navigation)
     )

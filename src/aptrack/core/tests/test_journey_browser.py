@@ -113,8 +113,18 @@ def _person(new_page, username: str):  # noqa: F811
     return page
 
 
+# Pages reached through their group of the service navigation (core/navigation.py).
+GROUP_OF = {"Panels": "Referrals", "Attendance": "Placements", "Alerts": "Placements"}
+
+
 def _nav(page, text: str) -> None:
-    click_and_wait(page, page.get_by_role("navigation").get_by_role("link", name=text, exact=True))
+    """Open a page from the service navigation: its group, then the page in the group's pages."""
+    group = GROUP_OF.get(text, text)
+    menu = page.get_by_role("navigation", name="Service menu")
+    click_and_wait(page, menu.get_by_role("link", name=group, exact=True))
+    if group != text:
+        pages = page.get_by_role("navigation", name=f"{group} pages")
+        click_and_wait(page, pages.get_by_role("link", name=text, exact=True))
 
 
 def _success(page, text: str) -> None:

@@ -75,24 +75,30 @@ def _navigation(body: str) -> str:
     )
 
 
+def _header(body: str) -> str:
+    return body[body.index('<header class="app-council-header"') : body.index("</header>")]
+
+
 @override_settings(DEBUG=False)
-def test_navigation_shows_each_user_their_own_name_and_sign_out(client, world):
+def test_the_header_shows_each_user_their_own_name_and_sign_out(client, world):
     import re
 
     client.force_login(world.officer_a)
-    first = _navigation(client.get(reverse("children:list")).content.decode())
+    first_page = client.get(reverse("children:list")).content.decode()
     client.force_login(world.officer_b)  # the same role, so the same items
-    second = _navigation(client.get(reverse("children:list")).content.decode())
+    second_page = client.get(reverse("children:list")).content.decode()
+    first, second = _header(first_page), _header(second_page)
     assert world.officer_a.display_name in first and world.officer_a.display_name not in second
     assert world.officer_b.display_name in second
-    for nav in (first, second):
+    for header in (first, second):
         assert (
-            '<span class="govuk-visually-hidden">Signed in as </span>' in nav
+            '<span class="govuk-visually-hidden">Signed in as </span>' in header
         )  # markup, not escaped text
-        assert re.search(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]+">', nav)
+        assert re.search(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]+">', header)
+    for page in (first_page, second_page):
         assert (
             '<a class="govuk-service-navigation__link" href="/children/" aria-current="page">'
-            in nav
+            in _navigation(page)
         )
 
 
@@ -109,9 +115,9 @@ def test_navigation_marks_the_current_section_of_each_page(client, world):
 
 
 @override_settings(DEBUG=False)
-def test_navigation_escapes_what_a_user_typed(client, world):
+def test_the_header_escapes_what_a_user_typed(client, world):
     world.officer_a.first_name = "<b>Amy</b>"
     world.officer_a.save()
     client.force_login(world.officer_a)
-    nav = _navigation(client.get(reverse("core:home")).content.decode())
-    assert "&lt;b&gt;Amy&lt;/b&gt;" in nav and "<b>Amy</b>" not in nav
+    header = _header(client.get(reverse("core:home")).content.decode())
+    assert "&lt;b&gt;Amy&lt;/b&gt;" in header and "<b>Amy</b>" not in header

@@ -27,6 +27,7 @@ from aptrack.children.models import Child
 from aptrack.children.tests.factories import ChildFactory, PlacementFactory
 from aptrack.documents.models import AttachedTo, Document
 from aptrack.improvement.tests.factories import ActionFactory as PlanActionFactory
+from aptrack.notices.models import Notice, NoticeKind
 from aptrack.organisations.models import LocalAuthority
 from aptrack.organisations.tests.factories import EstablishmentFactory, OrganisationFactory
 from aptrack.outcomes.tests.factories import QualificationFactory
@@ -205,6 +206,8 @@ MATRIX: dict[str, Target | Exempt] = {
     "documents:visit": _page("documents:visit", "visit"),
     "documents:placement": _page("documents:placement", "placement"),
     "documents:download": _page("documents:download", "document"),
+    # notices from schools: the school that sent one and the child's home LA
+    "notices:detail": _page("notices:detail", "notice"),
     # alerts
     **{
         f"alerts:{name}": _page(f"alerts:{name}", "alert")
@@ -351,6 +354,22 @@ def _side(*, la: LocalAuthority, child: Child, officer: Any, provider_user: Any)
     plan_action = PlanActionFactory(
         priority__plan__local_authority=la, priority__plan__created_by=officer
     )
+    # A suspension notice from a school of the side's LA (not School Y) about the side's child.
+    school = OrganisationFactory(
+        kind="SCHOOL", local_authority=la, establishment=EstablishmentFactory(local_authority=la)
+    )
+    notice = Notice.objects.create(
+        kind=NoticeKind.SUSPENSION,
+        school=school,
+        child=child,
+        home_la=child.home_la,
+        notified_by=officer,
+        notified_at=now,
+        updated_at=now,
+        first_day=today,
+        exclusion_reason="PA",
+        suspension_days=8,
+    )
     return SimpleNamespace(
         la=la,
         child=child,
@@ -372,6 +391,7 @@ def _side(*, la: LocalAuthority, child: Child, officer: Any, provider_user: Any)
         return_line=ReturnLineFactory(provider_return=provider_return, child=child, named=True),
         visit=visit,
         document=document,
+        notice=notice,
         compliance_check=add_check(
             provider,
             officer,

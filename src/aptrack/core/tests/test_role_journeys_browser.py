@@ -165,6 +165,7 @@ def test_panel_member_sees_the_agenda_of_their_meeting(browser_world, new_page):
     decided = ReferralFactory(child=world.child_a, status="SUBMITTED", referrer=world.officer_a)
     AgendaItem.objects.create(meeting=closed, referral=decided, position=1)
     member = _home(new_page, "panel_member")
+    _follow(member, "Referrals", within="nav")  # Panels is one of the Referrals pages
     _follow(member, "Panels", within="nav")
     _follow(member, "Dorset AP panel")
     _follow(member, closed.date.strftime("%-d %B %Y"))

@@ -2,12 +2,20 @@
 summary) is accessible, and the notice reaches the LA's caseworker home. Run with
 `pytest -m browser`."""
 
+import re
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from aptrack.children import upn
-from aptrack.core.tests.conftest import assert_accessible, click_and_wait, sign_in
+from aptrack.core.tests.conftest import (
+    MOBILE,
+    assert_accessible,
+    click_and_wait,
+    screenshot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -40,9 +48,31 @@ def test_school_notifies_a_permanent_exclusion_and_the_officer_sees_it(browser_w
     page.get_by_label("Reason").select_option("PA")
     click_and_wait(page, page.get_by_role("button", name="Send to the local authority"))
     expect(page.get_by_text("The local authority has your notice")).to_be_visible()
+    # The school lands on the notice it sent.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Permanent exclusion: Ptolemy Gisborne"
+    )
+    expect(page.get_by_role("link", name="Back to notices from schools")).to_be_visible()
     assert_accessible(page)
+    screenshot(page, "notice-sent")
 
     officer = new_page()
     sign_in(officer, "officer_a")
     officer.goto("/placements/home/")
     expect(officer.get_by_text("Gisborne").first).to_be_visible()
+
+    # The LA's officer opens it from the notices list, on a phone too.
+    officer.set_viewport_size(MOBILE)
+    officer.goto("/notices/")
+    assert_accessible(officer)
+    click_and_wait(
+        officer, officer.get_by_role("link", name="Permanent exclusion notice for Ptolemy")
+    )
+    expect(officer.get_by_role("heading", level=1)).to_contain_text("Ptolemy Gisborne")
+    expect(officer.get_by_role("link", name="Ptolemy Gisborne", exact=True)).to_be_visible()
+    expect(
+        officer.get_by_role("link", name=re.compile(r"^Referral \d+ for Ptolemy Gisborne$"))
+    ).to_be_visible()
+    assert officer.evaluate("() => document.documentElement.scrollWidth") <= MOBILE["width"]
+    assert_accessible(officer)
+    screenshot(officer, "notice-mobile")

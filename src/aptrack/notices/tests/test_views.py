@@ -177,3 +177,105 @@ def test_an_la_system_reads_its_notices_and_another_las_does_not(client, world):
         assert [item["upn"] for item in response.json()["items"]] == expected
     _, token = account_services.issue_api_token(user=world.provider_x, name="P", at=timezone.now())
     assert client.get("/api/v1/notices", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 403
+
+
+def _sent_exclusion(client, world) -> Notice:
+    client.force_login(world.school_y)
+    response = client.post(reverse("notices:exclusion_new"), _exclusion_form(timezone.localdate()))
+    notice = Notice.objects.get(child__upn=NEW_UPN)
+    # The school lands on the notice it sent.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("notices:detail", args=[notice.pk])
+    return notice
+
+
+def test_a_notice_shows_what_the_school_sent_and_links_to_what_it_started(client, world):
+    notice = _sent_exclusion(client, world)
+    url = reverse("notices:detail", args=[notice.pk])
+    client.force_login(world.officer_a)
+    listing = client.get(reverse("notices:list")).content.decode()
+    assert f'href="{url}"' in listing
+    page = client.get(url).content.decode()
+    assert "Permanent exclusion: Ptolemy Gisborne" in page
+    assert "PA: Physical assault against an adult" in page
+    assert world.school_y.organisation.name in page and "Not arranged yet" in page
+    assert f'href="{reverse("children:detail", args=[notice.child_id])}"' in page
+    assert f'href="{reverse("referrals:detail", args=[notice.referral_id])}"' in page
+    assert f'href="{reverse("notices:list")}"' in page  # the back link
+
+
+def test_reading_a_notice_is_on_the_childs_audit_trail(client, world):
+    from aptrack.audit.models import AuditAction, AuditEvent
+
+    notice = _sent_exclusion(client, world)
+    url = reverse("notices:detail", args=[notice.pk])
+    client.force_login(world.officer_a)
+    assert client.get(url).status_code == 200
+    viewed = AuditEvent.objects.filter(action=AuditAction.VIEWED, actor=world.officer_a)
+    assert list(viewed.values_list("child_id", "where")) == [(notice.child_id, url)]
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("officer_a", 200),
+        ("manager_a", 200),
+        ("school_y", 200),
+        ("officer_b", 404),  # another LA's officer
+        ("provider_x", 403),
+        ("social_worker", 403),
+        ("analyst", 403),
+    ],
+)
+def test_a_notice_is_read_by_its_school_and_the_childs_home_la_only(client, world, persona, status):
+    notice = _sent_exclusion(client, world)
+    client.force_login(getattr(world, persona))
+    response = client.get(reverse("notices:detail", args=[notice.pk]))
+    assert response.status_code == status
+    assert ("Gisborne" in response.content.decode()) is (status == 200)
+
+
+def test_another_school_does_not_read_the_notice(client, world):
+    from aptrack.accounts.roles import Role
+    from aptrack.accounts.tests.factories import UserFactory
+    from aptrack.organisations.tests.factories import EstablishmentFactory, OrganisationFactory
+
+    notice = _sent_exclusion(client, world)
+    la = world.child_a.home_la
+    other = OrganisationFactory(
+        kind="SCHOOL", local_authority=la, establishment=EstablishmentFactory(local_authority=la)
+    )
+    client.force_login(UserFactory(organisation=other, role=Role.SCHOOL_STAFF))
+    assert client.get(reverse("notices:detail", args=[notice.pk])).status_code == 404
+
+
+def test_a_school_ap_notice_shows_the_provider_to_check_and_the_placement(client, world):
+    client.force_login(world.school_y)
+    client.post(
+        reverse("notices:school_ap_new"),
+        {
+            "upn": world.child_a.upn,
+            "provider_name": "Quayside Boxing Club",
+            "provider_address": "2 Quay Road",
+            "provider_postcode": "DT4 8AA",
+            **_date("start_date", dt.date(2026, 12, 1)),
+            "hours_per_week": "10",
+            "ap_reason": "BEHAVIOUR",
+            **_date("review_date", dt.date(2027, 1, 15)),
+        },
+    )
+    notice = Notice.objects.get(kind="SCHOOL_AP")
+    client.force_login(world.officer_a)
+    page = client.get(reverse("notices:detail", args=[notice.pk])).content.decode()
+    assert "Quayside Boxing Club" in page and "New provider: to check" in page
+    assert "1 December 2026" in page and "15 January 2027" in page
+    assert f'href="{reverse("placements:detail", args=[notice.placement_id])}"' in page
+
+
+def test_an_empty_list_says_what_notices_are(client, world):
+    client.force_login(world.officer_a)
+    assert "No school has sent a notice" in client.get(reverse("notices:list")).content.decode()
+    client.force_login(world.school_y)
+    assert "Your school has sent no notices yet" in (
+        client.get(reverse("notices:list")).content.decode()
+    )
