@@ -31,7 +31,9 @@ class CommissioningConfig(AppConfig):
         )
 
         navigation.register_page("commissioning:spend", permissions.can_view_spend)
-        navigation.register_navigation(order=87, text="Spend", name="commissioning:spend")
+        navigation.register_navigation(
+            order=87, text="Spend", name="commissioning:spend", group="commissioning"
+        )
 
         from aptrack.commissioning import costs
         from aptrack.placements.readers import readers as placement_readers

@@ -41,10 +41,10 @@ class ContractTermsForm(forms.Form):
 
     def __init__(self, *args: Any, kind: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.kind = kind
+        self.fixed_kind = kind
 
     def contract_kind(self, data: dict[str, Any]) -> str | None:
-        return self.kind
+        return self.fixed_kind
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

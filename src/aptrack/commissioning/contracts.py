@@ -5,6 +5,7 @@ child is named here."""
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, QuerySet
 
@@ -52,7 +53,7 @@ class Utilisation:
         return max(self.bought - self.used, 0)
 
 
-def _with_places_used(contracts: QuerySet[Contract], *, on: dt.date) -> QuerySet[Contract]:
+def _with_places_used(contracts: QuerySet[Contract], *, on: dt.date) -> QuerySet[Any]:
     """Each contract with `used`: its placements (`PlacementTerms`) running on the day
     (`placements.rules.running_on_q`)."""
     return contracts.annotate(

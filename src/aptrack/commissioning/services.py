@@ -231,7 +231,11 @@ def decide_lines(
             locked, ["status", "decision_reason", "decided_by", "decided_at"]
         )
         # Approved lines are the LAs' actual spend (`spend`): their figures change.
-        changes.announce(la_ids={line.local_authority_id for line in locked} - {None})
+        changes.announce(
+            la_ids={
+                line.local_authority_id for line in locked if line.local_authority_id is not None
+            }
+        )
         InvoiceEvent.objects.bulk_create(
             InvoiceEvent(
                 invoice_id=line.invoice_id,
