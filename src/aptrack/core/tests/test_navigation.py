@@ -115,7 +115,7 @@ def test_the_sub_navigation_lists_the_groups_pages_and_marks_this_one(client, wo
 def test_the_longest_matching_address_is_the_current_page(client, world):
     # Contracts live under /invoices/contracts/: the page is Contracts, not Invoices.
     body, _ = _bar(client, world.finance_a, reverse("commissioning:contracts"))
-    assert _sub_navigation(body) == [("Invoices", False), ("Contracts", True)]
+    assert _sub_navigation(body) == [("Invoices", False), ("Contracts", True), ("Spend", False)]
 
 
 def test_a_record_page_marks_its_group_without_a_sub_navigation(client, world):
