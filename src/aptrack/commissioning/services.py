@@ -225,7 +225,7 @@ def decide_lines(
             locked, ["status", "decision_reason", "decided_by", "decided_at"]
         )
         # Approved lines are the LAs' actual spend (`spend`): their figures change.
-        changes.announce(la_ids={line.local_authority_id for line in locked} - {None})
+        changes.announce(la_ids={la for line in locked if (la := line.local_authority_id)})
         InvoiceEvent.objects.bulk_create(
             InvoiceEvent(
                 invoice_id=line.invoice_id,
