@@ -91,3 +91,40 @@ class SpendForm(forms.Form):
         """The year chosen; this one when none is (or the form is not valid)."""
         chosen = self.cleaned_data.get("year") if self.is_valid() else None
         return FinancialYear(chosen) if chosen else FinancialYear.of(self.today)
+
+
+class BudgetForm(forms.Form):
+    """The LA's high-needs budget for AP in a financial year (next year's, this year's or one of
+    the years the spend page shows)."""
+
+    financial_year = forms.TypedChoiceField(
+        label="Financial year",
+        coerce=int,
+        error_messages={
+            "required": "Select the financial year",
+            "invalid_choice": "Select the financial year",
+        },
+    )
+    amount = forms.DecimalField(
+        label="High-needs budget for alternative provision, in pounds",
+        help_text="The part of the high-needs block set aside for AP for the whole year, like 1250000",
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        error_messages={
+            "required": "Enter the high-needs budget for alternative provision",
+            "invalid": "High-needs budget must be a number of pounds, like 1250000",
+            "min_value": "High-needs budget must be £0 or more",
+            "max_digits": "High-needs budget must be less than £10,000,000,000",
+            "max_decimal_places": "High-needs budget must be in pounds and pence, like 1250000.50",
+            "max_whole_digits": "High-needs budget must be less than £10,000,000,000",
+        },
+    )
+
+    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = FinancialYear.of(today).year
+        self.fields["financial_year"].choices = [  # type: ignore[attr-defined]
+            (year, FinancialYear(year).label)
+            for year in range(current + 1, current - SPEND_YEARS, -1)
+        ]

@@ -14,7 +14,7 @@ from django.db.models import Count
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.audit.services import record_event
-from aptrack.commissioning import costs, reconcile
+from aptrack.commissioning import costs, permissions, reconcile
 from aptrack.commissioning.invoice_file import (
     DUPLICATE_NUMBER,
     InvoiceFileRejected,
@@ -24,6 +24,7 @@ from aptrack.commissioning.invoice_file import (
 )
 from aptrack.commissioning.models import (
     Contract,
+    HighNeedsBudget,
     Invoice,
     InvoiceEvent,
     InvoiceLine,
@@ -47,7 +48,7 @@ from aptrack.commissioning.states import (
 )
 from aptrack.core import alerting, changes
 from aptrack.core.concurrency import lock_version
-from aptrack.core.errors import DomainInvalid
+from aptrack.core.errors import DomainForbidden, DomainInvalid
 from aptrack.organisations.models import Organisation
 from aptrack.placements.models import Placement
 
@@ -476,3 +477,53 @@ def add_rate(
             changes={"contract": contract.reference, "unit": unit, "amount": str(amount)},
         )
     return rate
+
+
+BUDGET_NOT_YOURS = "Only your own authority's managers and finance officers may set its AP budget"
+BUDGET_NEGATIVE = "The budget must be £0 or more"
+BUDGET_YEAR_OUT_OF_RANGE = "Choose a financial year from {first} to {last}"
+BUDGET_FIRST_YEAR, BUDGET_LAST_YEAR = 2000, 2099
+
+
+def set_high_needs_budget(
+    *, la_id: int, financial_year: int, amount: Decimal, by: Any, at: dt.datetime
+) -> HighNeedsBudget:
+    """Set (or change) the LA's high-needs budget for AP in a financial year, audited with the
+    amount it replaces: the one door for it. Only the LA's own managers and finance officers
+    may (`permissions.spend_la_of`). Saving it marks the LA's figures to be worked out again
+    (`apps.py` registers the model with `core.changes`)."""
+    if permissions.spend_la_of(by) != la_id:
+        raise DomainForbidden(BUDGET_NOT_YOURS)
+    errors: dict[str | None, list[str]] = {}
+    if not BUDGET_FIRST_YEAR <= financial_year <= BUDGET_LAST_YEAR:
+        errors["financial_year"] = [
+            BUDGET_YEAR_OUT_OF_RANGE.format(first=BUDGET_FIRST_YEAR, last=BUDGET_LAST_YEAR)
+        ]
+    if amount < 0:
+        errors["amount"] = [BUDGET_NEGATIVE]
+    if errors:
+        raise DomainInvalid(errors)
+    with transaction.atomic():
+        budget = (
+            HighNeedsBudget.objects.select_for_update()
+            .filter(local_authority_id=la_id, financial_year=financial_year)
+            .first()
+        )
+        before = budget.amount if budget is not None else None
+        if budget is None:
+            budget = HighNeedsBudget(local_authority_id=la_id, financial_year=financial_year)
+        budget.amount, budget.set_at = amount, at
+        budget.save()
+        record_event(
+            actor=by,
+            at=at,
+            action=AuditAction.CREATED if before is None else AuditAction.UPDATED,
+            channel=Channel.WEB,
+            instance=budget,
+            child_id=None,
+            changes={
+                "financial_year": financial_year,
+                "amount": {"from": None if before is None else str(before), "to": str(amount)},
+            },
+        )
+    return budget

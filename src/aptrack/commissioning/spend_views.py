@@ -2,18 +2,25 @@
 AP budget, spend by funder, tier, route, type of provider and provider, and value for money,
 for a financial year, with CSV and workbook downloads. Totals only: no child is named, so
 nothing is recorded as a read of a child. Anyone else gets 403; the LA is always the user's own.
+The same people set the LA's AP budget for a year (`budget_page`, through
+`services.set_high_needs_budget`).
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 
-from aptrack.commissioning import permissions, spend
-from aptrack.commissioning.forms import SpendForm
+from aptrack.commissioning import permissions, services, spend
+from aptrack.commissioning.forms import BudgetForm, SpendForm
+from aptrack.commissioning.models import HighNeedsBudget
 from aptrack.commissioning.spend_chart import budget_chart
 from aptrack.commissioning.spend_export import workbook, write_csv
+from aptrack.core.errors import DomainInvalid, add_service_errors
 from aptrack.organisations.models import LocalAuthority
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,4 +64,54 @@ def spend_page(request: HttpRequest) -> HttpResponse:
             "sustained_weeks": spend.SUSTAINED_WEEKS,
         },
         status=200 if not form.is_bound or form.is_valid() else 400,
+    )
+
+
+@login_required
+def budget_page(request: HttpRequest) -> HttpResponse:
+    """Set the LA's high-needs budget for AP for a financial year (`?year=` chooses the year
+    the form starts on, and shows its budget); back to the spend page for that year."""
+    la_id = permissions.spend_la_of(request.user)
+    if la_id is None:
+        raise PermissionDenied
+    today = timezone.localdate()
+    la = LocalAuthority.objects.get(pk=la_id)
+    chosen = SpendForm(request.GET or None, today=today).financial_year()
+    budgets = dict(
+        HighNeedsBudget.objects.filter(local_authority_id=la_id).values_list(
+            "financial_year", "amount"
+        )
+    )
+    initial = {"financial_year": chosen.year, "amount": budgets.get(chosen.year)}
+    form = BudgetForm(
+        request.POST if request.method == "POST" else None, initial=initial, today=today
+    )
+    if request.method == "POST" and form.is_valid():
+        year = form.cleaned_data["financial_year"]
+        try:
+            services.set_high_needs_budget(
+                la_id=la_id,
+                financial_year=year,
+                amount=form.cleaned_data["amount"],
+                by=request.user,
+                at=timezone.now(),
+            )
+        except DomainInvalid as error:
+            add_service_errors(form, error)
+        else:
+            label = spend.FinancialYear(year).label
+            messages.success(request, f"AP budget for {label} saved")
+            return redirect(f"{reverse('commissioning:spend')}?year={year}")
+    return TemplateResponse(
+        request,
+        "commissioning/budget_form.html",
+        {
+            "form": form,
+            "la": la,
+            "year": chosen,
+            "budgets": [
+                (spend.FinancialYear(year), budgets[year]) for year in sorted(budgets, reverse=True)
+            ],
+        },
+        status=400 if form.is_bound else 200,
     )

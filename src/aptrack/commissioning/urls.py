@@ -8,6 +8,7 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("export/", views.export, name="export"),
     path("spend/", spend_views.spend_page, name="spend"),
+    path("spend/budget/", spend_views.budget_page, name="budget"),
     path("<int:invoice_id>/", views.invoice_detail, name="invoice"),
     path("<int:invoice_id>/decide/", views.decide, name="decide"),
     path("contracts/", contract_views.contract_list, name="contracts"),

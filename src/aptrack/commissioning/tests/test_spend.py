@@ -138,3 +138,25 @@ def test_a_year_before_any_spend(world, case):
     result = spend.get_spend(la_id=world.child_a.home_la_id, on=dt.date(2026, 3, 31))
     assert result.year.year == 2025 and result.budget is None
     assert result.total.actual == 0 and result.forecast_share is None
+
+
+def test_approving_lines_and_setting_a_budget_change_the_las_figures(world, case):
+    from django.utils import timezone
+
+    from aptrack.commissioning import services
+    from aptrack.commissioning.models import HighNeedsBudget, InvoiceLine
+    from aptrack.oversight.measures import store
+
+    dorset, hackney = world.child_a.home_la_id, world.child_b.home_la_id
+    before = store.versions([dorset, hackney])
+    queried = InvoiceLine.objects.get(status="QUERIED")
+    services.decide_lines(
+        lines=[queried], decision="APPROVE", reason="Registers sent", by=world.finance_a,
+        at=timezone.now(),
+    )  # fmt: skip
+    after = store.versions([dorset, hackney])
+    assert after[dorset] != before[dorset] and after[hackney] == before[hackney]
+    HighNeedsBudget.objects.filter(local_authority_id=dorset).update(amount=D(1))  # no signal
+    budget = HighNeedsBudget.objects.get(local_authority_id=dorset)
+    budget.save()
+    assert store.versions([dorset])[dorset] != after[dorset]

@@ -149,6 +149,7 @@ LIST_MATRIX: dict[str, Lists] = {
     "commissioning:contracts": Lists(queries=("provider=&kind=BLOCK", "provider={child}")),
     "commissioning:contract_new": PAGE,
     "commissioning:spend": Lists(queries=("year={child}", "download=csv", "download=xlsx")),
+    "commissioning:budget": Lists(queries=("year={child}",)),
     "reports:overdue": PAGE,
     "sufficiency:page": PAGE,
     "notifications:preferences": PAGE,

@@ -26,7 +26,8 @@ SUPPRESSION_NOTE = (
     "Education's convention), as are rates, averages and changes worked out from fewer than 5 "
     'children. Some larger figures are also shown as "c" where, with a total or a percentage, they '
     "would let a reader work out a suppressed one (secondary suppression, as the Government "
-    "Statistical Service's disclosure control guidance asks). Zero is shown as 0."
+    "Statistical Service's disclosure control guidance asks); where nothing else would protect "
+    "them, as for a very small authority, a breakdown's total is left out too. Zero is shown as 0."
 )
 INTERNAL_NOTE = (
     "This copy shows every number, including numbers small enough to identify a child. "

@@ -17,6 +17,14 @@ can see (`Relation`: a total and the parts that add up to it), an attacker solve
 they go (`recoverable`), and while any small number can be worked out the next smallest
 published part of the relation that reveals it is suppressed too (`protect`). A "c" may
 therefore hide a larger number; the publication notes say so.
+
+When no other part is left to suppress (a very small LA: every row of a breakdown rests on one
+child, or there is a single row), the total goes too, as the DfE and ONS do with a total that would
+give its cells away: a breakdown's total (the children it divides, printed as its "% of" column)
+is left out of the publication copy, every row shows "c", and the breakdown's note says why
+(`WITHHELD_TOTAL_NOTE`). A total of 1 to 4 children is itself suppressed. Suppression never fails:
+a number shown "whatever happens" (`Cell.fixed`) is hidden as a last resort rather than let a small
+number be worked out.
 """
 
 import dataclasses
@@ -27,6 +35,10 @@ from typing import Any, TypeVar
 
 SUPPRESSED = "c"
 THRESHOLD = 5
+WITHHELD_TOTAL_NOTE = (
+    'The total is not shown and every row is "c": with so few children, any of them would let a '
+    "reader work out a suppressed number."
+)
 
 T = TypeVar("T")
 
@@ -145,7 +157,9 @@ def recoverable(
 def protect(cells: dict[CellId, Cell], relations: list[Relation]) -> set[CellId]:
     """The cells to show as "c": the small ones, then, while a reader could still work a small
     number out, the smallest other published part of a relation that gives it away (a zero or the
-    total only when nothing else is left)."""
+    total only when nothing else is left; a fixed number, such as a breakdown's total, only when
+    no other number is left at all). Never fails: the returned set may hold fixed cells, which the
+    caller must then leave out."""
     suppressed = {key for key, cell in cells.items() if cell.published and cell.sensitive}
     while True:
         known = recoverable(cells, relations, suppressed)
@@ -157,13 +171,22 @@ def protect(cells: dict[CellId, Cell], relations: list[Relation]) -> set[CellId]
         if not leaked:
             return suppressed
         choice = _next_to_suppress(cells, relations, suppressed, leaked[0])
-        if choice is None:  # nothing left to hide: hide the number itself wherever it is shown
-            raise ValueError(f"Cannot protect {leaked[0]!r}: every related number is fixed")
+        if choice is None:
+            choice = _next_to_suppress(cells, relations, suppressed, leaked[0], fixed_too=True)
+        if choice is None:
+            # Nothing related is left to hide (a relation that gives a number away on its own):
+            # hide every number, so that nothing can be worked out from what is shown.
+            return suppressed | {key for key, cell in cells.items() if cell.published}
         suppressed.add(choice)
 
 
 def _next_to_suppress(
-    cells: dict[CellId, Cell], relations: list[Relation], suppressed: set[CellId], leaked: CellId
+    cells: dict[CellId, Cell],
+    relations: list[Relation],
+    suppressed: set[CellId],
+    leaked: CellId,
+    *,
+    fixed_too: bool = False,
 ) -> CellId | None:
     def candidates(relation: Relation, *, with_total: bool) -> list[CellId]:
         keys = [*relation.parts, relation.total] if with_total else list(relation.parts)
@@ -173,7 +196,7 @@ def _next_to_suppress(
             if key != leaked
             and key not in suppressed
             and cells[key].published
-            and not cells[key].fixed
+            and (fixed_too or not cells[key].fixed)
         ]
 
     # Nearest first: the relations that hold the leaked cell, then those that hold the cells a
@@ -280,7 +303,12 @@ def dashboard_relations(
                 total_key = ("figure", BREAKDOWN_TOTALS[breakdown.key])
             elif breakdown.total is not None:
                 total_key = ("total", breakdown.key)
-                cells[total_key] = Cell(breakdown.total, fixed=True)
+                # The children the rows divide: a count like any other, so 1 to 4 is "c" too.
+                cells[total_key] = Cell(
+                    breakdown.total,
+                    fixed=True,
+                    sensitive=is_small(breakdown.total, threshold=threshold),
+                )
             if total_key is not None:
                 relations.append(Relation(total_key, tuple(parts)))
     for key, (breakdown_key, values) in ROW_SUBSETS.items():
@@ -292,7 +320,8 @@ def dashboard_relations(
             for index, row in enumerate(breakdown.rows)
             if _row_value(row) in values
         )
-        relations.append(Relation(("figure", key), parts))
+        if parts:  # no such rows: the relation says nothing a reader could use
+            relations.append(Relation(("figure", key), parts))
     return cells, relations
 
 
@@ -313,22 +342,28 @@ def suppress_dashboard(dashboard: T, *, threshold: int = THRESHOLD) -> T:
         return figure
 
     def rows_copy(breakdown: Any) -> list[Any]:
+        withheld = ("total", breakdown.key) in hidden
         rows = []
         for index, row in enumerate(breakdown.rows):
             row = suppress_row(row, threshold=threshold)
-            if ("row", breakdown.key, index) in hidden and not is_suppressed(row.value):
+            if (withheld or ("row", breakdown.key, index) in hidden) and not is_suppressed(
+                row.value
+            ):
                 row = dataclasses.replace(row, value=SUPPRESSED)
             rows.append(row)
         return rows
+
+    def breakdown_copy(breakdown: Any) -> Any:
+        if ("total", breakdown.key) not in hidden:
+            return dataclasses.replace(breakdown, rows=rows_copy(breakdown))
+        note = f"{breakdown.note} {WITHHELD_TOTAL_NOTE}".strip()
+        return dataclasses.replace(breakdown, rows=rows_copy(breakdown), total=None, note=note)
 
     sections = [
         dataclasses.replace(
             section,
             figures=[figure_copy(figure) for figure in section.figures],
-            breakdowns=[
-                dataclasses.replace(breakdown, rows=rows_copy(breakdown))
-                for breakdown in section.breakdowns
-            ],
+            breakdowns=[breakdown_copy(breakdown) for breakdown in section.breakdowns],
         )
         for section in dashboard.sections  # type: ignore[attr-defined]
     ]

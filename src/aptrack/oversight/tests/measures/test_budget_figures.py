@@ -23,6 +23,7 @@ from aptrack.oversight.measures.build import build_dashboard, children_for
 from aptrack.oversight.measures.periods import Period
 from aptrack.oversight.pack import suppression
 from aptrack.oversight.pack.build import build_pack
+from aptrack.oversight.pack.pdf import render_pack_html
 from aptrack.oversight.pack.xlsx import pack_xlsx
 from aptrack.oversight.regional import table
 
@@ -142,6 +143,9 @@ def test_the_pack_workbook_has_the_section(world, case):
     assert any(row[0] == "Forecast spend by funder" for row in sheet)
     headline = [row[0] for row in book["Headline"].iter_rows(values_only=True)]
     assert "Forecast high-needs spend on AP as a share of the AP budget" in headline
+    printed = render_pack_html(pack)  # what the PDF is made of
+    for text in ("Spend against the AP budget", "Forecast spend by provider", "£16,060"):
+        assert text in printed, text
 
 
 def test_the_regional_view_adds_up_spend_and_suppresses_it(world, case):

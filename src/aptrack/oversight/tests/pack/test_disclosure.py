@@ -203,6 +203,8 @@ def recovered(published: Dashboard, original: Dashboard) -> list[str]:
     # Figures that sum some rows: NEET = NEET + CME destinations; reintegrated = two rows.
     for key, (breakdown_key, values) in suppression.ROW_SUBSETS.items():
         breakdown = published.breakdown(breakdown_key)
+        if breakdown is None or published.figure(key) is None:
+            continue
         total = figure(key) if published.figure(key).unit == "count" else implied_count(key)
         rows = [
             row
