@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from aptrack.core.govuk.forms import GovukDateField
+from aptrack.core.govuk.forms import GovukDateField, form_field
 from aptrack.organisations.models import Organisation
 from aptrack.outcomes import grades
 from aptrack.outcomes.models import (
@@ -55,8 +55,13 @@ def _text(
     )
 
 
-def _review_field(help_text: str) -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
+class _ReviewField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Review) -> str:
+        return f"{obj.get_kind_display()} on {obj.held_date.day} {obj.held_date:%B %Y}"
+
+
+def _review_field(help_text: str) -> _ReviewField:
+    return _ReviewField(
         label="Review",
         queryset=Review.objects.none(),
         required=False,
@@ -74,11 +79,7 @@ class _ReviewChoice(forms.Form):
         if reviews is None:
             del self.fields["review"]
         else:
-            field = self.fields["review"]
-            field.queryset = reviews  # type: ignore[attr-defined]
-            field.label_from_instance = lambda review: (  # type: ignore[attr-defined]
-                f"{review.get_kind_display()} on {review.held_date.day} {review.held_date:%B %Y}"
-            )
+            form_field(self, "review", _ReviewField).queryset = reviews
 
 
 class AttainmentForm(_ReviewChoice):
@@ -256,5 +257,5 @@ class OutreachForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools  # type: ignore[attr-defined]
-        self.fields["provider"].queryset = providers  # type: ignore[attr-defined]
+        form_field(self, "school", forms.ModelChoiceField).queryset = schools
+        form_field(self, "provider", forms.ModelChoiceField).queryset = providers

@@ -48,4 +48,4 @@ def outreach_la_id(user: "User") -> int | None:
     """The LA whose outreach the user keeps, or None when they keep none."""
     if _role(user) not in LA_ROLES:
         return None
-    return user.organisation.local_authority_id  # type: ignore[union-attr]
+    return user.organisation.local_authority_id if user.organisation else None

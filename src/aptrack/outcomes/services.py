@@ -10,9 +10,10 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
+from aptrack.accounts.models import User
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.core.concurrency import RecordChangedElsewhere, lock_version
@@ -157,7 +158,12 @@ def _int(value: Any) -> int | None:
 
 
 def _created(
-    actor: Any, at: dt.datetime, instance: Any, child_id: int | None, channel: Channel, where: str
+    actor: User,
+    at: dt.datetime,
+    instance: models.Model,
+    child_id: int | None,
+    channel: Channel,
+    where: str,
 ) -> None:
     audit.record_event(
         actor=actor,
@@ -176,7 +182,7 @@ def _created(
 
 def record_attainment(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     placement: Placement,
     data: dict[str, Any],
@@ -230,7 +236,8 @@ def record_attainment(
                 "point",
                 ALREADY_RECORDED.format(subject=Subject(subject).label, point=label),
             )
-        if errors:
+        # Each of these is None only with its error recorded.
+        if errors or subject is None or point is None or grade is None or assessed is None:
             raise OutcomeInvalid(errors)
         record = AttainmentRecord.objects.create(
             placement=placement,
@@ -267,7 +274,7 @@ def _check_result(
 
 def record_qualification(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     placement: Placement,
     data: dict[str, Any],
@@ -296,7 +303,8 @@ def record_qualification(
         _add(errors, "started_date", DATE_IN_FUTURE)
     result_date = data.get("result_date") if status != QualificationStatus.WORKING_TOWARDS else None
     _check_result(errors, status, started, result_date, at)
-    if errors:
+    # Each of these is None only with its error recorded.
+    if errors or kind is None or level is None or status is None or started is None:
         raise OutcomeInvalid(errors)
     with transaction.atomic():
         qualification = Qualification.objects.create(
@@ -318,7 +326,7 @@ def record_qualification(
 
 def update_qualification_status(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     qualification: Qualification,
     data: dict[str, Any],
@@ -353,7 +361,7 @@ def update_qualification_status(
             data.get("result_date") if target != QualificationStatus.WORKING_TOWARDS else None
         )
         _check_result(errors, target, locked.started_date, result_date, at)
-        if errors:
+        if errors or target is None:  # None only with its error recorded
             raise OutcomeInvalid(errors)
         before = audit.snapshot(locked)
         locked.status = target
@@ -381,7 +389,7 @@ def update_qualification_status(
 
 def record_wellbeing(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     placement: Placement,
     data: dict[str, Any],
@@ -400,7 +408,7 @@ def record_wellbeing(
         _add(errors, "score", SCORE_INVALID)
     day = data.get("recorded_date") or (review.held_date if review is not None else None)
     _check_date(errors, "recorded_date", day, at=at, placement=placement, entry=review is None)
-    if errors:
+    if errors or score is None or day is None:  # None only with its error recorded
         raise OutcomeInvalid(errors)
     with transaction.atomic():
         wellbeing = WellbeingScore.objects.create(
@@ -421,7 +429,7 @@ def record_wellbeing(
 
 def record_prior_attendance(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     placement: Placement,
     data: dict[str, Any],
@@ -491,7 +499,7 @@ def record_prior_attendance(
 
 def record_outreach(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     la: LocalAuthority,
     data: dict[str, Any],
@@ -536,7 +544,8 @@ def record_outreach(
     purpose = _text(data.get("purpose"))
     if not purpose:
         _add(errors, "purpose", PURPOSE_NEEDED)
-    if errors:
+    # Each of these is None only with its error recorded.
+    if errors or school is None or start is None or pupils is None or hours is None:
         raise OutcomeInvalid(errors)
     with transaction.atomic():
         outreach = OutreachSupport.objects.create(

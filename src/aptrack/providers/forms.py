@@ -1,12 +1,19 @@
 """Provider register forms: input shape only; the rules live in services."""
 
 from collections.abc import Collection
+from typing import Any
 
 from django import forms
 
-from aptrack.core.govuk.forms import GovukDateField
+from aptrack.core.govuk.forms import GovukDateField, choice_field
 from aptrack.organisations.models import LocalAuthority
-from aptrack.providers.models import KeyStage, OfstedJudgement, ProviderKind, SettingType
+from aptrack.providers.models import (
+    KeyStage,
+    OfstedJudgement,
+    Provider,
+    ProviderKind,
+    SettingType,
+)
 from aptrack.providers.states import ApprovalStatus
 
 
@@ -131,17 +138,15 @@ class ProviderForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "type": "tel"}),
     )
 
-    def __init__(
-        self, *args: object, only: Collection[str] | None = None, **kwargs: object
-    ) -> None:
+    def __init__(self, *args: Any, only: Collection[str] | None = None, **kwargs: Any) -> None:
         """`only`: the fields the user may change (permissions.changeable_provider_fields); the
         others are left out of the form, so they are neither shown nor accepted."""
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         if only is not None:
             for name in [name for name in self.fields if name not in only]:
                 del self.fields[name]
         if "home_la" in self.fields:
-            self.fields["home_la"].choices = _la_choices("Select a local authority")  # type: ignore[attr-defined]
+            choice_field(self, "home_la").choices = _la_choices("Select a local authority")
 
     def clean_home_la(self) -> LocalAuthority:
         return _la(
@@ -188,9 +193,9 @@ class SiteForm(forms.Form):
         error_messages={"required": "Select the local authority the site is in"},
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["local_authority"].choices = _la_choices("Select a local authority")  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "local_authority").choices = _la_choices("Select a local authority")
 
     def clean_local_authority(self) -> LocalAuthority:
         return _la(
@@ -265,33 +270,33 @@ class ProviderSearchForm(forms.Form):
     )
     area = forms.ChoiceField(label="Area (LA)", required=False)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["area"].choices = _la_choices("Any")  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "area").choices = _la_choices("Any")
 
 
-def initial_from_provider(provider: object) -> dict[str, object]:
+def initial_from_provider(provider: Provider) -> dict[str, object]:
     p = provider
     return {
         "name": p.name,
         "kind": p.kind,
-        "home_la": str(p.home_la_id),  # type: ignore[attr-defined]
-        "urn": p.establishment.urn if p.establishment_id else "",  # type: ignore[attr-defined]
+        "home_la": str(p.home_la_id),
+        "urn": p.establishment.urn if p.establishment else "",
         "ukprn": p.ukprn,
-        "setting_type": p.setting_type,  # type: ignore[attr-defined]
+        "setting_type": p.setting_type,
         "offers_tier_1": p.offers_tier_1,
         "offers_tier_2": p.offers_tier_2,
-        "offers_tier_3": p.offers_tier_3,  # type: ignore[attr-defined]
+        "offers_tier_3": p.offers_tier_3,
         "key_stages": p.key_stages,
-        "teaches_english_and_maths": p.teaches_english_and_maths,  # type: ignore[attr-defined]
+        "teaches_english_and_maths": p.teaches_english_and_maths,
         "qualifications": p.qualifications,
-        "therapeutic_offer": p.therapeutic_offer,  # type: ignore[attr-defined]
+        "therapeutic_offer": p.therapeutic_offer,
         "hours_per_week": p.hours_per_week,
-        "capacity": p.capacity,  # type: ignore[attr-defined]
+        "capacity": p.capacity,
         "daily_rate": p.daily_rate,
-        "hourly_rate": p.hourly_rate,  # type: ignore[attr-defined]
+        "hourly_rate": p.hourly_rate,
         "ofsted_judgement": p.ofsted_judgement,
-        "ofsted_date": p.ofsted_date,  # type: ignore[attr-defined]
+        "ofsted_date": p.ofsted_date,
         "contact_email": p.contact_email,
-        "contact_phone": p.contact_phone,  # type: ignore[attr-defined]
+        "contact_phone": p.contact_phone,
     }

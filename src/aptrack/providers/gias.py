@@ -22,7 +22,7 @@ import itertools
 import re
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,6 +115,10 @@ FIELDS = (
     "status",
     "postcode",
 )
+
+
+# What a row of `_update_by_id` holds.
+SqlValue = str | int | dt.datetime | None
 
 
 class _Values(NamedTuple):
@@ -442,9 +446,9 @@ def _parse_date(value: str) -> dt.date | None:
 
 
 def _max_length(field_name: str) -> int:
-    max_length = Establishment._meta.get_field(field_name).max_length
-    assert max_length is not None
-    return max_length
+    found = Establishment._meta.get_field(field_name)
+    assert isinstance(found, models.Field) and found.max_length is not None
+    return found.max_length
 
 
 _MAX_LENGTHS = {
@@ -478,7 +482,7 @@ def _upsert_establishments(
             ).values_list("id", "urn", *FIELDS)
         }
         to_create: list[Establishment] = []
-        to_update: list[tuple[object, ...]] = []
+        to_update: list[tuple[SqlValue, ...]] = []
         for urn, values in chunk:
             if values.type_code in AP_TYPE_CODES or urn in registered:
                 kept[urn] = values
@@ -504,7 +508,7 @@ def _register_providers(rows: dict[str, _Values], report: ImportReport, at: dt.d
         kind=OrganisationKind.PROVIDER, establishment__isnull=False
     ).values_list("id", "establishment__urn", "name", "local_authority_id")
     registered: set[str] = set()
-    to_update: list[tuple[object, ...]] = []
+    to_update: list[tuple[str, int, int]] = []  # (name, local_authority_id, id)
     for pk, urn, name, la_id in organisations:
         registered.add(urn)
         values = rows.get(urn)
@@ -559,22 +563,29 @@ def _register_providers(rows: dict[str, _Values], report: ImportReport, at: dt.d
             Provider(
                 organisation=organisation,
                 name=organisation.name,
-                kind=STATE_AP_TYPE_CODES[organisation.establishment.type_code],
-                establishment=organisation.establishment,
-                home_la_id=organisation.local_authority_id
-                or organisation.establishment.local_authority_id,
+                kind=STATE_AP_TYPE_CODES[establishment.type_code],
+                establishment=establishment,
+                home_la_id=organisation.local_authority_id or establishment.local_authority_id,
                 offers_tier_2=True,
                 created_at=at,
                 updated_at=at,
             )
             for organisation in without_record
+            # Always one: the query asks for the establishment's type.
+            if (establishment := organisation.establishment) is not None
         ],
         batch_size=BATCH_SIZE,
     )
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    found = model._meta.get_field(name)
+    assert isinstance(found, models.Field) and found.column is not None
+    return found.column
+
+
 def _update_by_id(
-    model: type[models.Model], fields: tuple[str, ...], rows: list[tuple[object, ...]]
+    model: type[models.Model], fields: tuple[str, ...], rows: Sequence[tuple[SqlValue, ...]]
 ) -> None:
     """UPDATE `fields` of many rows, each given as (*values in `fields` order, id).
 
@@ -584,7 +595,7 @@ def _update_by_id(
     if not rows:
         return
     quote = connection.ops.quote_name
-    columns = ", ".join(f"{quote(model._meta.get_field(name).column)} = %s" for name in fields)
+    columns = ", ".join(f"{quote(_column(model, name))} = %s" for name in fields)
     sql = f"UPDATE {quote(model._meta.db_table)} SET {columns} WHERE {quote(model._meta.pk.column)} = %s"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH_SIZE):

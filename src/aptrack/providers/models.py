@@ -128,8 +128,8 @@ class Provider(models.Model):
 
     @property
     def identity(self) -> str:
-        if self.establishment_id:
-            return f"URN {self.establishment.urn}"  # type: ignore[union-attr]
+        if self.establishment:
+            return f"URN {self.establishment.urn}"
         if self.ukprn:
             return f"UKPRN {self.ukprn}"
         return str(self.get_setting_type_display())  # the census code stays off screen

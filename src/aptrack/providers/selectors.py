@@ -8,7 +8,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from aptrack.children.models import Child
 from aptrack.children.permissions import scope_children
-from aptrack.providers.models import REGISTERED_KINDS, Provider, ProviderApproval
+from aptrack.providers.models import REGISTERED_KINDS, ApprovalEvent, Provider, ProviderApproval
 from aptrack.providers.readers import readers
 
 if TYPE_CHECKING:
@@ -75,7 +75,8 @@ def list_providers(
                 Q(approval_status__isnull=True) | Q(approval_status="NOT_ASSESSED")
             )
         else:
-            providers = providers.filter(approval_status=filters.approval_status)
+            # A Q: the standing is annotated above only for an LA user.
+            providers = providers.filter(Q(approval_status=filters.approval_status))
     return providers.order_by("name", "pk")
 
 
@@ -93,7 +94,7 @@ def get_approval(*, provider: Provider, la_id: int | None) -> ProviderApproval |
     return ProviderApproval.objects.filter(provider=provider, local_authority_id=la_id).first()
 
 
-def list_approval_history(*, provider: Provider, la_id: int | None) -> list:  # type: ignore[type-arg]
+def list_approval_history(*, provider: Provider, la_id: int | None) -> list[ApprovalEvent]:
     if la_id is None:
         return []
     approval = get_approval(provider=provider, la_id=la_id)

@@ -7,14 +7,20 @@ the LA) of the person who made it."""
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
+from aptrack.accounts.models import User
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.audit.services import diff, record_event, snapshot
 from aptrack.core import changes
 from aptrack.core.concurrency import RecordChangedElsewhere, lock_version
 from aptrack.core.errors import DomainConflict, DomainForbidden, DomainInvalid
-from aptrack.organisations.models import Establishment, Organisation, OrganisationKind
+from aptrack.organisations.models import (
+    Establishment,
+    LocalAuthority,
+    Organisation,
+    OrganisationKind,
+)
 from aptrack.providers import permissions, states
 from aptrack.providers.models import (
     STATE_AP_TYPE_CODES,
@@ -78,10 +84,10 @@ class ProviderChangeNotAllowed(DomainForbidden):
 
 def _audit(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     action: AuditAction,
-    instance: Any,
+    instance: models.Model,
     before: dict[str, Any] | None,
     where: str,
 ) -> None:
@@ -135,7 +141,7 @@ def _identity(data: dict[str, Any], *, exclude_id: int | None) -> dict[str, Any]
 
 
 def create_provider(
-    *, actor: Any, at: dt.datetime, data: dict[str, Any], where: str = ""
+    *, actor: User, at: dt.datetime, data: dict[str, Any], where: str = ""
 ) -> Provider:
     """Add a provider to the register, with its organisation (for its staff's accounts)."""
     identity = _identity(data, exclude_id=None)
@@ -163,7 +169,7 @@ def create_provider(
 
 def _current_identity(provider: Provider) -> dict[str, Any]:
     return {
-        "urn": provider.establishment.urn if provider.establishment_id else "",  # type: ignore[union-attr]
+        "urn": provider.establishment.urn if provider.establishment else "",
         "ukprn": provider.ukprn,
         "setting_type": provider.setting_type,
         "kind": provider.kind,
@@ -172,7 +178,7 @@ def _current_identity(provider: Provider) -> dict[str, Any]:
 
 def update_provider(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     provider: Provider,
     data: dict[str, Any],
@@ -252,7 +258,7 @@ def ensure_registered_provider(
 
 
 def add_site(
-    *, actor: Any, at: dt.datetime, provider: Provider, data: dict[str, Any], where: str = ""
+    *, actor: User, at: dt.datetime, provider: Provider, data: dict[str, Any], where: str = ""
 ) -> ProviderSite:
     with transaction.atomic():
         site = ProviderSite.objects.create(
@@ -271,10 +277,10 @@ def add_site(
 
 def change_approval(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     provider: Provider,
-    local_authority: Any,
+    local_authority: LocalAuthority,
     target: states.ApprovalStatus,
     effective_date: dt.date,
     reason: str,
@@ -321,10 +327,10 @@ def change_approval(
 
 def update_relationship(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     provider: Provider,
-    local_authority: Any,
+    local_authority: LocalAuthority,
     data: dict[str, Any],
     where: str = "",
 ) -> ProviderApproval:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.core.concurrency import versioned
 from aptrack.core.errors import add_service_errors
+from aptrack.organisations.models import LocalAuthority
 from aptrack.providers import permissions, selectors, services
 from aptrack.providers.forms import (
     ApprovalForm,
@@ -29,6 +30,14 @@ from aptrack.providers.states import ApprovalStatus
 
 def _user_la_id(request: AuthenticatedHttpRequest) -> int | None:
     return permissions.user_la_id(request.user)
+
+
+def _user_la(request: AuthenticatedHttpRequest) -> LocalAuthority:
+    """The LA of a user who may change a provider's standing with it (an LA role)."""
+    organisation = request.user.organisation
+    if organisation is None or organisation.local_authority is None:
+        raise PermissionDenied
+    return organisation.local_authority
 
 
 def _load(request: AuthenticatedHttpRequest, provider_id: int) -> Provider:
@@ -205,7 +214,7 @@ def approval_change(request: AuthenticatedHttpRequest, provider_id: int) -> Http
                 actor=request.user,
                 at=timezone.now(),
                 provider=provider,
-                local_authority=request.user.organisation.local_authority,  # type: ignore[union-attr]
+                local_authority=_user_la(request),
                 target=ApprovalStatus(data["status"]),
                 effective_date=data["effective_date"],
                 reason=data["reason"],
@@ -252,7 +261,7 @@ def relationship_edit(request: AuthenticatedHttpRequest, provider_id: int) -> Ht
             actor=request.user,
             at=timezone.now(),
             provider=provider,
-            local_authority=request.user.organisation.local_authority,  # type: ignore[union-attr]
+            local_authority=_user_la(request),
             data=form.cleaned_data,
             where=request.path,
         )

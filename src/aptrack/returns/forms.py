@@ -9,7 +9,7 @@ from django import forms
 
 from aptrack.children.models import Child
 from aptrack.core.govuk.formatting import uk_date
-from aptrack.core.govuk.forms import GovukDateField
+from aptrack.core.govuk.forms import GovukDateField, choice_field
 from aptrack.providers.models import Provider, ProviderSite
 from aptrack.returns.states import ReturnStatus
 
@@ -48,7 +48,7 @@ class StartReturnForm(forms.Form):
             del self.fields["provider"]
         else:
             self._providers = {str(p.pk): p for p in providers}
-            self.fields["provider"].choices = [("", "Select a provider")] + [  # type: ignore[attr-defined]
+            choice_field(self, "provider").choices = [("", "Select a provider")] + [
                 (key, p.name) for key, p in self._providers.items()
             ]
 
@@ -80,8 +80,8 @@ class _LineForm(forms.Form):
     def __init__(self, *args: Any, sites: Iterable[ProviderSite] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._sites = {str(site.pk): site for site in sites}
-        field = self.fields["sites"]
-        field.choices = [(key, str(site)) for key, site in self._sites.items()]  # type: ignore[attr-defined]
+        field = choice_field(self, "sites")
+        field.choices = [(key, str(site)) for key, site in self._sites.items()]
         if not self._sites:
             # A provider with no sites on the register cannot say which it used.
             del self.fields["sites"]
@@ -107,7 +107,7 @@ class ChildLineForm(_LineForm):
     def __init__(self, *args: Any, children: Iterable[Child] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._children = {str(child.pk): child for child in children}
-        self.fields["child"].choices = [("", "Select a pupil")] + [  # type: ignore[attr-defined]
+        choice_field(self, "child").choices = [("", "Select a pupil")] + [
             (
                 key,
                 f"{child.legal_last_name}, {child.legal_first_name} (born {uk_date(child.date_of_birth)})",
@@ -184,7 +184,7 @@ class ReturnFilterForm(forms.Form):
         self, *args: Any, periods: Iterable[tuple[dt.date, dt.date]] = (), **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = [("", "Any")] + [  # type: ignore[attr-defined]
+        choice_field(self, "period").choices = [("", "Any")] + [
             (f"{start.isoformat()}_{end.isoformat()}", f"{uk_date(start)} to {uk_date(end)}")
             for start, end in periods
         ]

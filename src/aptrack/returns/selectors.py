@@ -40,18 +40,18 @@ def list_providers_used_by_la(*, la_id: int) -> QuerySet[Provider]:
 
 def get_own_provider(*, user: "User") -> Provider | None:
     """A provider staff member's own entry on the provider register, if it has one."""
-    if getattr(user, "role", None) != Role.PROVIDER_STAFF:
+    if getattr(user, "role", None) != Role.PROVIDER_STAFF or user.organisation_id is None:
         return None
-    return Provider.objects.filter(organisation_id=getattr(user, "organisation_id", None)).first()
+    return Provider.objects.filter(organisation_id=user.organisation_id).first()
 
 
 def list_startable_providers(*, user: "User") -> QuerySet[Provider]:
     """The non-school providers this user may start a return for."""
     role = getattr(user, "role", None)
-    if role == Role.PROVIDER_STAFF:
-        providers = Provider.objects.filter(organisation_id=user.organisation_id)  # type: ignore[attr-defined]
-    elif role in LA_ROLES:
-        providers = list_providers_used_by_la(la_id=_la_id(user))
+    if role == Role.PROVIDER_STAFF and user.organisation_id is not None:
+        providers = Provider.objects.filter(organisation_id=user.organisation_id)
+    elif role in LA_ROLES and (la_id := _la_id(user)) is not None:
+        providers = list_providers_used_by_la(la_id=la_id)
     else:
         providers = Provider.objects.none()
     return providers.exclude(kind__in=REGISTERED_KINDS).order_by("name", "pk")
@@ -64,21 +64,19 @@ def list_site_choices(*, provider: Provider) -> QuerySet[ProviderSite]:
 # --- returns --------------------------------------------------------------------------------
 
 
-def _la_id(user: "User") -> int:
-    return user.organisation.local_authority_id  # type: ignore[union-attr, return-value]
+def _la_id(user: "User") -> int | None:
+    return user.organisation.local_authority_id if user.organisation else None
 
 
 def _reachable_returns(user: "User") -> QuerySet[ProviderReturn]:
     """Provider staff reach their own provider's returns; LA roles those of providers they use."""
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "organisation_id", None):
+    if not getattr(user, "is_authenticated", False) or not user.organisation_id:
         return ProviderReturn.objects.none()
     role = getattr(user, "role", None)
     if role == Role.PROVIDER_STAFF:
-        return ProviderReturn.objects.filter(provider__organisation_id=user.organisation_id)  # type: ignore[attr-defined]
-    if role in LA_ROLES and _la_id(user):
-        return ProviderReturn.objects.filter(
-            provider__in=list_providers_used_by_la(la_id=_la_id(user))
-        )
+        return ProviderReturn.objects.filter(provider__organisation_id=user.organisation_id)
+    if role in LA_ROLES and (la_id := _la_id(user)):
+        return ProviderReturn.objects.filter(provider__in=list_providers_used_by_la(la_id=la_id))
     return ProviderReturn.objects.none()
 
 

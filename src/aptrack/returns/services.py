@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from aptrack.accounts.models import User
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.children.models import Child
@@ -58,7 +59,7 @@ def _event(
     *,
     provider_return: ProviderReturn,
     kind: ReturnEventKind,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     from_status: str = "",
     data: dict[str, Any] | None = None,
@@ -76,7 +77,7 @@ def _event(
 
 def start_return(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     provider: Provider,
     period_start_date: dt.date,
@@ -173,7 +174,7 @@ def _record_line(
     *,
     line: ReturnLine,
     sites: list[ProviderSite],
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     channel: Channel,
     where: str,
@@ -207,7 +208,7 @@ def _record_line(
 
 def add_child_line(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     channel: Channel,
     provider_return: ProviderReturn,
@@ -240,7 +241,7 @@ def add_child_line(
 
 def add_anonymous_line(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     channel: Channel,
     provider_return: ProviderReturn,
@@ -274,7 +275,7 @@ def add_anonymous_line(
 
 def remove_line(
     *,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     channel: Channel,
     line: ReturnLine,
@@ -313,7 +314,7 @@ def _move(
     *,
     provider_return: ProviderReturn,
     target: ReturnStatus,
-    actor: Any,
+    actor: User,
     at: dt.datetime,
     kind: ReturnEventKind,
 ) -> ProviderReturn:
@@ -335,7 +336,7 @@ def _move(
 
 
 def submit_return(
-    *, actor: Any, at: dt.datetime, provider_return: ProviderReturn
+    *, actor: User, at: dt.datetime, provider_return: ProviderReturn
 ) -> ProviderReturn:
     """Submit a draft return. From then on it is read-only; a return with no lines is a nil
     return (no pupils attended in the period)."""

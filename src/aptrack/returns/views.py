@@ -283,9 +283,9 @@ def return_submit(request: AuthenticatedHttpRequest, return_id: int) -> HttpResp
 
 @login_required
 def alerts(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not permissions.can_view_alerts(request.user):
+    la_id = permissions.alerts_la_id(request.user)
+    if la_id is None:
         raise PermissionDenied
-    la_id = request.user.organisation.local_authority_id  # type: ignore[union-attr]
     today = timezone.localdate()
     registration = threshold.list_registration_alerts(la_id=la_id, on=today)
     long_placements = selectors.list_long_non_school_placements(la_id=la_id, on=today)

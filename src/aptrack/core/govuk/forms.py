@@ -9,20 +9,27 @@ error summary that links each message to its field.
 import datetime as dt
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.template import engines
 from markupsafe import Markup
 
+FieldT = TypeVar("FieldT", bound=forms.Field)
+
+
+def form_field(form: forms.BaseForm, name: str, kind: type[FieldT]) -> FieldT:
+    """The form's field `name`, which is a `kind`: for a form that sets its choices or queryset
+    when it is made."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
+
 
 def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
-    """The form's field `name`, a choice field, so a form can set its choices when it is made."""
-    field = form.fields[name]
-    if not isinstance(field, forms.ChoiceField):
-        raise TypeError(f"{name} is a {type(field).__name__}, not a choice field")
-    return field
+    return form_field(form, name, forms.ChoiceField)
 
 
 class GovukFormRenderer(TemplatesSetting):
