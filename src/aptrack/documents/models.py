@@ -1,5 +1,6 @@
 """Files attached to a record: evidence for a compliance check, papers from a QA visit, a
-placement's agreement. Each document belongs to exactly one record (one of the nullable keys),
+placement's agreement, the evidence a provider sends with a half-termly report (samples of
+work, certificates, a pupil's own account). Each document belongs to exactly one record (one of the nullable keys),
 so who may see it is who may see that record. The file itself sits in the `documents` storage
 (a private folder, or an S3 bucket), under a generated name; only the download view serves it.
 """
@@ -35,6 +36,7 @@ class AttachedTo(models.TextChoices):
     COMPLIANCE_CHECK = "COMPLIANCE", "Compliance evidence"
     QA_VISIT = "VISIT", "QA visit"
     PLACEMENT = "PLACEMENT", "Placement"
+    PROVIDER_REPORT = "REPORT", "Provider report"
 
 
 class Document(models.Model):
@@ -51,6 +53,13 @@ class Document(models.Model):
     )
     placement = models.ForeignKey(
         "placements.Placement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    provider_report = models.ForeignKey(
+        "reports.ProviderReport",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -77,18 +86,28 @@ class Document(models.Model):
                         compliance_check__isnull=False,
                         qa_visit__isnull=True,
                         placement__isnull=True,
+                        provider_report__isnull=True,
                     )
                     | models.Q(
                         attached_to=AttachedTo.QA_VISIT,
                         compliance_check__isnull=True,
                         qa_visit__isnull=False,
                         placement__isnull=True,
+                        provider_report__isnull=True,
                     )
                     | models.Q(
                         attached_to=AttachedTo.PLACEMENT,
                         compliance_check__isnull=True,
                         qa_visit__isnull=True,
                         placement__isnull=False,
+                        provider_report__isnull=True,
+                    )
+                    | models.Q(
+                        attached_to=AttachedTo.PROVIDER_REPORT,
+                        compliance_check__isnull=True,
+                        qa_visit__isnull=True,
+                        placement__isnull=True,
+                        provider_report__isnull=False,
                     )
                 ),
                 name="document_attached_to_one_record",
@@ -101,4 +120,5 @@ class Document(models.Model):
 
     @property
     def target(self) -> models.Model:
-        return self.compliance_check or self.qa_visit or self.placement  # type: ignore[return-value]
+        found = self.compliance_check or self.qa_visit or self.placement or self.provider_report
+        return found  # type: ignore[return-value]

@@ -8,16 +8,19 @@ from aptrack.documents import permissions
 from aptrack.documents.models import AttachedTo, Document
 from aptrack.placements.models import Placement
 from aptrack.quality.models import ComplianceCheck, QAVisit
+from aptrack.reports.models import ProviderReport
 
 MODELS = {
     AttachedTo.COMPLIANCE_CHECK: ComplianceCheck,
     AttachedTo.QA_VISIT: QAVisit,
     AttachedTo.PLACEMENT: Placement,
+    AttachedTo.PROVIDER_REPORT: ProviderReport,
 }
 FIELDS = {
     AttachedTo.COMPLIANCE_CHECK: "compliance_check",
     AttachedTo.QA_VISIT: "qa_visit",
     AttachedTo.PLACEMENT: "placement",
+    AttachedTo.PROVIDER_REPORT: "provider_report",
 }
 
 
@@ -38,10 +41,25 @@ def list_documents(*, target: permissions.Target) -> QuerySet[Document]:
     )
 
 
+def report_section(user: Any, report: Any) -> dict[str, Any] | None:
+    """The documents sent with a provider's report, for the report's page (None: not the
+    user's to see)."""
+    if not permissions.can_view_target(user, report):
+        return None
+    return {
+        "report": report,
+        "documents": list(list_documents(target=report)),
+        "can_add": permissions.can_add_to(user, report),
+    }
+
+
 def get_document(*, user: Any, document_id: int) -> Document | None:
     document = (
         Document.objects.select_related(
-            "compliance_check__provider", "qa_visit__provider", "placement"
+            "compliance_check__provider",
+            "qa_visit__provider",
+            "placement",
+            "provider_report__placement",
         )
         .filter(pk=document_id)
         .first()

@@ -41,11 +41,13 @@ def max_bytes() -> int:
 
 
 def _child_id(target: permissions.Target) -> int | None:
-    return (
-        getattr(target, "child_id", None)
-        if permissions.kind_of(target) == AttachedTo.PLACEMENT
-        else None
-    )
+    """The child whose record `target` is part of: a placement's, a provider report's."""
+    kind = permissions.kind_of(target)
+    if kind == AttachedTo.PLACEMENT:
+        return target.child_id  # type: ignore[union-attr]
+    if kind == AttachedTo.PROVIDER_REPORT:
+        return target.placement.child_id  # type: ignore[union-attr]
+    return None
 
 
 def upload_document(
@@ -117,14 +119,17 @@ def upload_document(
 def record_download(
     *, document: Document, by: Any, at: dt.datetime, where: str, channel: Channel = Channel.WEB
 ) -> None:
-    """A download is a read of the record: of the child, for a placement's document."""
+    """A download is a read of the record: of the child, for a placement's or a provider report's
+    document."""
+    report = document.provider_report
+    placement = report.placement if report is not None else document.placement
     audit.record_event(
         actor=by,
         at=at,
         action=AuditAction.VIEWED,
         channel=channel,
-        instance=document.placement.child if document.placement_id else document,  # type: ignore[union-attr]
-        child_id=document.placement.child_id if document.placement_id else None,  # type: ignore[union-attr]
+        instance=placement.child if placement is not None else document,
+        child_id=placement.child_id if placement is not None else None,
         where=where,
         changes={"document": document.pk, "filename": document.filename},
     )

@@ -19,6 +19,7 @@ URL_NAMES = {
     AttachedTo.COMPLIANCE_CHECK: "documents:compliance",
     AttachedTo.QA_VISIT: "documents:visit",
     AttachedTo.PLACEMENT: "documents:placement",
+    AttachedTo.PROVIDER_REPORT: "documents:report",
 }
 
 
@@ -28,6 +29,8 @@ def _documents_page(request: HttpRequest, kind: AttachedTo, pk: int) -> HttpResp
         raise Http404("No record found")
     if kind == AttachedTo.PLACEMENT:
         reads.record_reads(request, children=[target.child_id])  # type: ignore[union-attr]
+    elif kind == AttachedTo.PROVIDER_REPORT:
+        reads.record_reads(request, children=[target.placement.child_id])  # type: ignore[union-attr]
     can_add = permissions.can_add_to(request.user, target)
     with_expiry = kind == AttachedTo.COMPLIANCE_CHECK
     form = UploadForm(
@@ -81,6 +84,11 @@ def visit_documents(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def placement_documents(request: HttpRequest, pk: int) -> HttpResponse:
     return _documents_page(request, AttachedTo.PLACEMENT, pk)
+
+
+@login_required
+def report_documents(request: HttpRequest, pk: int) -> HttpResponse:
+    return _documents_page(request, AttachedTo.PROVIDER_REPORT, pk)
 
 
 @login_required

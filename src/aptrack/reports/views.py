@@ -4,6 +4,7 @@ Every page that shows a child records the read on the child's audit trail."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -14,9 +15,12 @@ from aptrack.audit import reads
 from aptrack.audit.models import Channel
 from aptrack.children import selectors as children_selectors
 from aptrack.core.errors import add_service_errors
+from aptrack.core.govuk.pagination import pagination_params
 from aptrack.placements.models import Placement
 from aptrack.reports import permissions, rules, selectors, services
 from aptrack.reports.forms import IncidentForm, ReportForm
+
+OVERDUE_PER_PAGE = 50
 
 
 def _placement(request: AuthenticatedHttpRequest, placement_id: int) -> Placement:
@@ -109,9 +113,20 @@ def overdue_reports(request: AuthenticatedHttpRequest) -> HttpResponse:
     if la_id is None:
         raise PermissionDenied
     today = timezone.localdate()
-    overdue = rules.list_overdue_reports(la_id=la_id, on=today)
-    reads.record_reads(request, children=[d.placement.child_id for d in overdue])
-    return TemplateResponse(request, "reports/overdue.html", {"overdue": overdue, "today": today})
+    page = Paginator(rules.list_overdue_reports(la_id=la_id, on=today), OVERDUE_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    reads.record_reads(request, children=[d.placement.child_id for d in page.object_list])
+    return TemplateResponse(
+        request,
+        "reports/overdue.html",
+        {
+            "page": page,
+            "pagination": pagination_params(page, request.GET),
+            "today": today,
+            "due_days": rules.DUE_DAYS,
+        },
+    )
 
 
 @login_required

@@ -22,13 +22,8 @@ class ReturnsConfig(AppConfig):
             return own is not None and not own.is_registered
 
         navigation.register_page("returns:list", makes_returns)
-        # A non-school provider's staff, whose main task returns are, get Returns in the bar;
-        # the LA reaches them from the Providers page.
-        navigation.register_page(
-            "provider_returns",
-            lambda user: permissions.is_provider_staff(user) and makes_returns(user),
-            url_name="returns:list",
-        )
+        # One of the Providers pages: a non-school provider's staff make their returns there, the
+        # LA reads them.
         navigation.register_navigation(
-            order=80, text="Returns", name="provider_returns", group="providers"
+            order=80, text="Returns", name="returns:list", group="providers"
         )

@@ -303,8 +303,12 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     "documents:placement": [
         Walk("officer_a", lambda s: reverse("documents:placement", args=[s.placement.pk]))
     ],
+    "documents:report": [
+        Walk("officer_a", lambda s: reverse("documents:report", args=[s.report.pk]))
+    ],
     "documents:download": [
-        Walk("officer_a", lambda s: reverse("documents:download", args=[s.document.pk]))
+        Walk("officer_a", lambda s: reverse("documents:download", args=[s.document.pk])),
+        Walk("officer_a", lambda s: reverse("documents:download", args=[s.report_document.pk])),
     ],
     "notifications:preferences": NoChild(
         "a person's own choices and messages, which name no child"
@@ -476,6 +480,15 @@ def scenario(world, settings):
         exclusion_reason="PA",
         suspension_days=8,
     )
+    # Summer 2 before the placement: Autumn 1's report stays overdue for the overdue list.
+    report = ReportFactory(
+        placement=placement,
+        submitted_by=world.provider_x,
+        half_term_name="Summer 2",
+        academic_year=2025,
+        period_start=dt.date(2026, 6, 1),
+        period_end=dt.date(2026, 7, 21),
+    )
     return SimpleNamespace(
         **vars(world),
         placement=placement,
@@ -511,14 +524,18 @@ def scenario(world, settings):
             uploaded_at=timezone.now(),
         ),
         invoice_id=_invoice(world),
-        # Summer 2 before the placement: Autumn 1's report stays overdue for the overdue list.
-        report=ReportFactory(
-            placement=placement,
-            submitted_by=world.provider_x,
-            half_term_name="Summer 2",
-            academic_year=2025,
-            period_start=dt.date(2026, 6, 1),
-            period_end=dt.date(2026, 7, 21),
+        report=report,
+        report_document=Document.objects.create(
+            attached_to=AttachedTo.PROVIDER_REPORT,
+            provider_report=report,
+            title="Sample of work",
+            file=storages["documents"].save("documents/work.pdf", ContentFile(b"%PDF-1.7 work")),
+            filename="work.pdf",
+            content_type="application/pdf",
+            size=13,
+            sha256="0" * 64,
+            uploaded_by=world.provider_x,
+            uploaded_at=timezone.now(),
         ),
         incident=IncidentFactory(placement=placement, recorded_by=world.provider_x),
     )

@@ -138,3 +138,12 @@ def test_a_page_outside_every_group_marks_none(client, world):
     placement = Placement.objects.filter(child=child).first()
     _, context = _bar(client, world.officer_a, reverse("documents:placement", args=[placement.pk]))
     assert not any(item["active"] for item in context["navigation"])
+
+
+def test_the_providers_pages_include_quality_assurance_and_returns(client, world):
+    body, _ = _bar(client, world.officer_a, reverse("providers:list"))
+    assert _sub_navigation(body) == [
+        ("Providers", True),
+        ("Quality assurance", False),
+        ("Returns", False),
+    ]

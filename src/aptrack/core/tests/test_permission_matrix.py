@@ -205,6 +205,7 @@ MATRIX: dict[str, Target | Exempt] = {
     ),
     "documents:visit": _page("documents:visit", "visit"),
     "documents:placement": _page("documents:placement", "placement"),
+    "documents:report": _page("documents:report", "report"),
     "documents:download": _page("documents:download", "document"),
     # notices from schools: the school that sent one and the child's home LA
     "notices:detail": _page("notices:detail", "notice"),

@@ -79,6 +79,47 @@ def test_the_la_sees_overdue_reports(client, world, placement):
     assert client.get(reverse("reports:overdue")).status_code == 403
 
 
+def test_the_overdue_list_links_each_child_to_the_placements_reports(client, world, placement):
+    client.force_login(world.officer_a)
+    page = client.get(reverse("reports:overdue")).content.decode()
+    href = reverse("reports:placement", args=[placement.pk])
+    assert f'<a class="govuk-link" href="{href}">{placement.child.known_as}' in page
+    assert "&lt;a" not in page  # a link, not its markup shown as text
+    assert "within 10 days of the half term ending" in page
+
+
+def test_the_overdue_list_is_paged_and_records_only_the_children_shown(
+    client, world, placement, monkeypatch
+):
+    from aptrack.children.tests.factories import PlacementFactory
+    from aptrack.reports import views
+
+    PlacementFactory(
+        child=world.child_a2,
+        provider=placement.provider,
+        commissioning_la=world.child_a.home_la,
+        start_date=placement.start_date,
+    )
+    monkeypatch.setattr(views, "OVERDUE_PER_PAGE", 1)
+    client.force_login(world.officer_a)
+    first = client.get(reverse("reports:overdue")).content.decode()
+    assert "2 reports overdue, page 1 of 2" in first and "?page=2" in first
+    second = client.get(reverse("reports:overdue"), {"page": 2}).content.decode()
+    assert "page 2 of 2" in second
+    viewed = AuditEvent.objects.filter(action=AuditAction.VIEWED, actor=world.officer_a)
+    assert viewed.count() == 2  # one child a page
+    assert set(viewed.values_list("child_id", flat=True)) == {world.child_a.pk, world.child_a2.pk}
+
+
+def test_a_placements_reports_link_to_each_report_sent(client, world, placement):
+    report = ReportFactory(placement=placement, submitted_by=world.provider_x)
+    client.force_login(world.officer_a)
+    page = client.get(reverse("reports:placement", args=[placement.pk])).content.decode()
+    href = reverse("reports:detail", args=[report.pk])
+    assert f'<a class="govuk-link" href="{href}">Autumn 1 2026/27</a>' in page
+    assert "&lt;a" not in page
+
+
 def test_a_safeguarding_concern_from_the_page_alerts_the_la(client, world, placement):
     client.force_login(world.provider_x)
     response = client.post(
