@@ -106,7 +106,9 @@ def _size(octets: int) -> str:
     return f"{octets / 1024:.0f} KB"
 
 
-def _body_too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _body_too_big(
+    request: HttpRequest, exc: RequestDataTooBig | type[RequestDataTooBig]
+) -> HttpResponse:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     return api.create_response(
         request,

@@ -16,7 +16,7 @@ from aptrack.audit.models import Channel
 from aptrack.children import permissions, selectors, services
 from aptrack.children.models import Child, Ethnicity, SenStatus, Sex, SocialCareStatus
 from aptrack.core.concurrency import MAX_VERSION
-from aptrack.core.errors import DomainForbidden, DomainNotFound
+from aptrack.core.errors import DomainForbidden, DomainNotFound, Errors
 from aptrack.organisations.models import Establishment, LocalAuthority
 
 router = Router(tags=["children"])
@@ -71,7 +71,7 @@ def _service_data(payload: ChildIn) -> dict[str, Any]:
     data = payload.dict(
         exclude={"responsible_la_code", "home_la_code", "home_school_urn", "version"}
     )
-    errors: dict[str, list[str]] = {}
+    errors: Errors = {}
     data["home_la"] = LocalAuthority.objects.filter(code=payload.home_la_code).first()
     if data["home_la"] is None:
         errors["home_la_code"] = [f"No local authority has code {payload.home_la_code}"]

@@ -3,10 +3,10 @@ and reconciled by the same service (`commissioning.services.record_invoices`), a
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.commissioning import permissions, services
 from aptrack.commissioning.invoice_file import InvoiceFileRejected, read_rows
 from aptrack.commissioning.states import InvoiceChannel, reasons_of
@@ -76,14 +76,15 @@ class RejectedOut(Schema):
         f"`lines`, from 1) and field. At most {MAX_LINES:,} lines."
     ),
 )
-def send_invoices(request: HttpRequest, payload: InvoicesIn) -> Any:
-    if not permissions.can_send_invoices(request.user):
+def send_invoices(request: AuthenticatedHttpRequest, payload: InvoicesIn) -> Any:
+    provider = request.user.organisation
+    if not permissions.can_send_invoices(request.user) or provider is None:
         return Status(403, {"detail": NOT_PROVIDER})
     if len(payload.lines) > MAX_LINES:
         return Status(413, {"detail": TOO_MANY})
     try:
         report = services.record_invoices(
-            provider=request.user.organisation,  # type: ignore[union-attr]
+            provider=provider,
             lines=read_rows([line.dict() for line in payload.lines]),
             channel=InvoiceChannel.API,
             by=request.user,

@@ -12,6 +12,7 @@ later migrations create.
 import re
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from psycopg import sql
 
 from aptrack.audit.models import AuditEvent
@@ -23,12 +24,12 @@ class RoleNotAllowed(Exception):
     """The role named cannot be the restricted application role."""
 
 
-def _table_owner(cursor: object, table: str) -> str:
-    cursor.execute(  # type: ignore[attr-defined]
+def _table_owner(cursor: CursorWrapper, table: str) -> str:
+    cursor.execute(
         "SELECT tableowner FROM pg_tables WHERE schemaname = current_schema() AND tablename = %s",
         [table],
     )
-    row = cursor.fetchone()  # type: ignore[attr-defined]
+    row = cursor.fetchone()
     if row is None:
         raise RoleNotAllowed(f"No table {table} here: run `aptrack migrate` first")
     return str(row[0])

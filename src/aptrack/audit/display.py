@@ -33,7 +33,9 @@ def actor_display(label: str) -> str:
 RelatedNames = dict[tuple[type[models.Model], str], str]
 
 
-def _value(value: Any, field: models.Field | None = None, names: RelatedNames | None = None) -> str:
+def _value(
+    value: Any, field: models.Field[Any, Any] | None = None, names: RelatedNames | None = None
+) -> str:
     if value in (None, "", [], {}):
         return EMPTY
     if isinstance(value, bool):
@@ -43,14 +45,22 @@ def _value(value: Any, field: models.Field | None = None, names: RelatedNames | 
         return ", ".join(_value(item, inner, names) for item in value)
     if isinstance(value, dict):
         return ", ".join(f"{_field(key)} {_value(item)}" for key, item in value.items())
-    if field is not None and field.is_relation and field.related_model is not None:
-        return (names or {}).get((field.related_model, str(value)), f"(record {value})")
+    related = _related_model(field)
+    if related is not None:
+        return (names or {}).get((related, str(value)), f"(record {value})")
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     return str(value)
 
 
-def _field(name: str, field: models.Field | None = None) -> str:
+def _related_model(field: models.Field[Any, Any] | None) -> type[models.Model] | None:
+    """The model a relation field points at (resolved by now: never its declared "self")."""
+    if field is None or not field.is_relation or not isinstance(field.related_model, type):
+        return None
+    return field.related_model
+
+
+def _field(name: str, field: models.Field[Any, Any] | None = None) -> str:
     if field is not None and field.verbose_name:
         return str(field.verbose_name)[:1].upper() + str(field.verbose_name)[1:]
     return str(name).replace("_", " ").capitalize()
@@ -63,7 +73,7 @@ def _model(object_type: str) -> type[models.Model] | None:
         return None
 
 
-def _model_field(model: type[models.Model] | None, name: str) -> models.Field | None:
+def _model_field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any] | None:
     """The audited model's field a change key names (its name or, for a foreign key, its
     attname such as `local_authority_id`)."""
     if model is None:
@@ -73,8 +83,12 @@ def _model_field(model: type[models.Model] | None, name: str) -> models.Field | 
             field = model._meta.get_field(candidate)
         except FieldDoesNotExist:
             continue
-        if getattr(field, "concrete", False) and (candidate == name or field.is_relation):
-            return field  # type: ignore[return-value]
+        if (
+            isinstance(field, models.Field)
+            and field.concrete
+            and (candidate == name or field.is_relation)
+        ):
+            return field
     return None
 
 
@@ -106,14 +120,14 @@ def _related_ids(
     if model is None or not isinstance(changes, dict):
         return
     for key, change in changes.items():
-        field = _model_field(model, str(key))
-        if field is None or not field.is_relation or field.related_model is None:
+        related = _related_model(_model_field(model, str(key)))
+        if related is None:
             continue
         values = [change.get("old"), change.get("new")] if isinstance(change, dict) else [change]
         for value in values:
             for item in value if isinstance(value, list) else [value]:
                 if item not in (None, "") and not isinstance(item, dict | bool):
-                    yield field.related_model, item
+                    yield related, item
 
 
 def _related_names(wanted: dict[type[models.Model], set[Any]]) -> RelatedNames:

@@ -4,6 +4,8 @@ The app never updates or deletes a row here: the queryset refuses it, the model 
 and on PostgreSQL a trigger refuses it too (migration 0002).
 """
 
+from typing import Any
+
 from django.db import models
 
 
@@ -63,10 +65,10 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type} {self.object_id}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AuditTrailIsAppendOnly("The audit trail cannot be changed")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AuditTrailIsAppendOnly("The audit trail cannot be deleted")

@@ -215,7 +215,7 @@ def record_reads(
         cursor.execute(
             f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({columns}) {select_sql}", params
         )
-        return cursor.rowcount
+        return int(cursor.rowcount)
 
 
 def record_sign_in_refused(

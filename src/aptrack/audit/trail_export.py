@@ -28,7 +28,7 @@ LOG_HEADERS = [*HEADERS[:7], "Child", "Changes"]
 WITHHELD = "withheld: the child's record has been anonymised"
 
 
-def anonymised_child_ids(child_ids: Iterable[int]) -> set[int]:
+def anonymised_child_ids(child_ids: Iterable[int | None]) -> set[int]:
     child = apps.get_model("children", "Child")
     return set(
         child.objects.filter(pk__in=set(child_ids), anonymised_on__isnull=False).values_list(

@@ -33,6 +33,7 @@ from typing import Any, TextIO
 
 from django.db import transaction
 
+from aptrack.accounts.models import User
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.audit.services import record_event, record_reads
 from aptrack.census import items, selectors, validation
@@ -114,10 +115,10 @@ def _identity(placement: Placement) -> dict[str, str]:
     provider = getattr(organisation, "provider", None)
     if provider is None:
         # Not on the provider register: only a GIAS record can identify it.
-        urn = organisation.establishment.urn if organisation.establishment_id else ""
+        urn = organisation.establishment.urn if organisation.establishment else ""
         return {"URN": urn, "UKPRN": "", "SettingType": ""}
     return {
-        "URN": provider.establishment.urn if provider.establishment_id else "",
+        "URN": provider.establishment.urn if provider.establishment else "",
         "UKPRN": provider.ukprn,
         "SettingType": provider.setting_type,
     }
@@ -136,8 +137,8 @@ def _primary_reason(placement: Placement, *, permanently_excluded: bool) -> str:
     """Permanent exclusion first; then the referral's reason; then one recorded for the census."""
     if permanently_excluded:
         return PrimaryReason.PERMANENT_EXCLUSION.value
-    if placement.referral_id:
-        return placement.referral.primary_reason  # type: ignore[union-attr]
+    if placement.referral:
+        return placement.referral.primary_reason
     recorded = getattr(placement, "census_reason", None)
     return recorded.primary_reason if recorded else ""
 
@@ -148,11 +149,15 @@ def census_row(
     """The census items for one placement, from the child, the provider and the referral."""
     child = placement.child
     reason = _primary_reason(placement, permanently_excluded=child.pk in excluded_children)
-    school_urn = child.home_school.urn if child.home_school_id else ""  # type: ignore[union-attr]
+    school_urn = child.home_school.urn if child.home_school else ""
     excluded = reason == PrimaryReason.PERMANENT_EXCLUSION
     stage = policy.key_stage(child.year_group(census_date))
     full_time = not placement_rules.is_part_time(placement.hours_per_week, stage)
-    ended_on_census_day = placement.end_date is not None and placement.end_date <= census_date
+    leaving_date = (
+        placement.end_date
+        if placement.end_date is not None and placement.end_date <= census_date
+        else None
+    )
     values = {
         "UPN": child.upn,
         "ULN": child.uln,
@@ -170,7 +175,7 @@ def census_row(
         **_identity(placement),
         "PlacementReason": reason,
         "EntryDate": placement.start_date.isoformat(),
-        "LeavingDate": placement.end_date.isoformat() if ended_on_census_day else "",  # type: ignore[union-attr]
+        "LeavingDate": leaving_date.isoformat() if leaving_date else "",
         "AssociatedSchoolURN": "" if excluded else school_urn,
         "AttendancePattern": items.FULL_TIME if full_time else items.PART_TIME,
         "SessionsPerWeek": str(_sessions(placement.hours_per_week)),
@@ -256,7 +261,7 @@ class CensusHasErrors(Exception):
 
 def record_census_export(
     *,
-    actor: Any,
+    actor: User | None,
     at: dt.datetime,
     channel: Channel,
     census: CensusReturn,
@@ -286,7 +291,7 @@ def record_census_export(
 
 
 def export_census(
-    *, census: CensusReturn, stream: TextIO, actor: Any, at: dt.datetime, channel: Channel
+    *, census: CensusReturn, stream: TextIO, actor: User | None, at: dt.datetime, channel: Channel
 ) -> None:
     """Write the census file, or refuse (CensusHasErrors) while it has errors."""
     if census.has_errors:
@@ -303,7 +308,7 @@ def export_census(
 
 
 def export_error_report(
-    *, census: CensusReturn, stream: TextIO, actor: Any, at: dt.datetime, channel: Channel
+    *, census: CensusReturn, stream: TextIO, actor: User | None, at: dt.datetime, channel: Channel
 ) -> None:
     write_error_report_csv(census, stream)
     record_census_export(
@@ -324,7 +329,7 @@ REASON_FROM_REFERRAL = "This placement's primary reason comes from its referral"
 
 
 def record_primary_reason(
-    *, placement: Placement, primary_reason: str, actor: Any, at: dt.datetime
+    *, placement: Placement, primary_reason: str, actor: User | None, at: dt.datetime
 ) -> RecordedReason:
     """Record why a placement without a referral was commissioned, for the census."""
     if placement.referral_id:

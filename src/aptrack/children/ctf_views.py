@@ -7,12 +7,13 @@ import base64
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.audit import reads
 from aptrack.audit.models import Channel
 from aptrack.children import ctf, permissions
@@ -24,17 +25,17 @@ SESSION_KEY = "ctf_upload"
 NOTHING_TO_CONFIRM = "Upload the file again: there is no checked file waiting to be imported"
 
 
-def _la(request: HttpRequest) -> LocalAuthority:
+def _la(request: AuthenticatedHttpRequest) -> LocalAuthority:
     """The LA the user imports into: caseworkers of an LA only."""
     user = request.user
-    la_id = getattr(getattr(user, "organisation", None), "local_authority_id", None)
+    la_id = user.organisation.local_authority_id if user.organisation else None
     if not permissions.can_register_child(user) or la_id is None:
         raise PermissionDenied
     return LocalAuthority.objects.get(pk=la_id)
 
 
 @login_required
-def import_ctf(request: HttpRequest) -> HttpResponse:
+def import_ctf(request: AuthenticatedHttpRequest) -> HttpResponse:
     la = _la(request)
     form = CtfUploadForm(request.POST or None, request.FILES or None)
     changes = None
@@ -64,7 +65,7 @@ def import_ctf(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def import_ctf_confirm(request: HttpRequest) -> HttpResponse:
+def import_ctf_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     la = _la(request)
     waiting = request.session.pop(SESSION_KEY, None)
     if not waiting:

@@ -4,8 +4,8 @@ from typing import Any
 
 from django import forms
 
-from aptrack.children.models import Ethnicity, SenStatus, Sex, SocialCareStatus
-from aptrack.core.govuk.forms import GovukDateField
+from aptrack.children.models import Child, Ethnicity, SenStatus, Sex, SocialCareStatus
+from aptrack.core.govuk.forms import GovukDateField, choice_field
 from aptrack.organisations.models import Establishment, LocalAuthority
 
 
@@ -106,11 +106,11 @@ class ChildForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         choices = _la_choices()
-        self.fields["home_la"].choices = choices  # type: ignore[attr-defined]
-        self.fields["responsible_la"].choices = choices  # type: ignore[attr-defined]
+        choice_field(self, "home_la").choices = choices
+        choice_field(self, "responsible_la").choices = choices
 
     def clean_home_la(self) -> LocalAuthority:
         try:
@@ -177,27 +177,27 @@ class ChildSearchForm(forms.Form):
     )
 
 
-def initial_from_child(child: object) -> dict[str, object]:
+def initial_from_child(child: Child) -> dict[str, object]:
     return {
-        "legal_first_name": child.legal_first_name,  # type: ignore[attr-defined]
-        "legal_last_name": child.legal_last_name,  # type: ignore[attr-defined]
-        "preferred_name": child.preferred_name,  # type: ignore[attr-defined]
-        "date_of_birth": child.date_of_birth,  # type: ignore[attr-defined]
-        "sex": child.sex,  # type: ignore[attr-defined]
-        "upn": child.upn,  # type: ignore[attr-defined]
-        "uln": child.uln,  # type: ignore[attr-defined]
-        "ethnicity": child.ethnicity,  # type: ignore[attr-defined]
-        "home_la": str(child.home_la_id),  # type: ignore[attr-defined]
-        "home_school_urn": child.home_school.urn if child.home_school_id else "",  # type: ignore[attr-defined]
-        "sen_status": child.sen_status,  # type: ignore[attr-defined]
-        "looked_after": child.looked_after,  # type: ignore[attr-defined]
-        "responsible_la": str(child.responsible_la_id or ""),  # type: ignore[attr-defined]
-        "social_care_status": child.social_care_status,  # type: ignore[attr-defined]
-        "youth_justice": child.youth_justice,  # type: ignore[attr-defined]
-        "fsm": child.fsm,  # type: ignore[attr-defined]
-        "address_line_1": child.address_line_1,  # type: ignore[attr-defined]
-        "town": child.town,  # type: ignore[attr-defined]
-        "postcode": child.postcode,  # type: ignore[attr-defined]
+        "legal_first_name": child.legal_first_name,
+        "legal_last_name": child.legal_last_name,
+        "preferred_name": child.preferred_name,
+        "date_of_birth": child.date_of_birth,
+        "sex": child.sex,
+        "upn": child.upn,
+        "uln": child.uln,
+        "ethnicity": child.ethnicity,
+        "home_la": str(child.home_la_id),
+        "home_school_urn": child.home_school.urn if child.home_school else "",
+        "sen_status": child.sen_status,
+        "looked_after": child.looked_after,
+        "responsible_la": str(child.responsible_la_id or ""),
+        "social_care_status": child.social_care_status,
+        "youth_justice": child.youth_justice,
+        "fsm": child.fsm,
+        "address_line_1": child.address_line_1,
+        "town": child.town,
+        "postcode": child.postcode,
     }
 
 

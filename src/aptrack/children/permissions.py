@@ -18,7 +18,8 @@ def _placements() -> QuerySet[Model]:
     """Children's placements, reached through the reverse relation (`Child.placements`): the
     placements app builds on children, so children's scoping imports nothing of it."""
     placement = Child._meta.get_field("placements").related_model
-    return placement._default_manager.all()  # type: ignore[union-attr]
+    assert isinstance(placement, type) and issubclass(placement, Model)
+    return placement._default_manager.all()
 
 
 def _none(user: "User") -> QuerySet[Child]:
@@ -27,7 +28,10 @@ def _none(user: "User") -> QuerySet[Child]:
 
 def _local_authority(user: "User") -> QuerySet[Child]:
     """LA roles see the children and placements of their LA (domain.md, "Who uses it")."""
-    return children_of_la(user.organisation.local_authority_id)  # type: ignore[union-attr, arg-type]
+    la_id = user.organisation.local_authority_id if user.organisation else None
+    if la_id is None:
+        return Child.objects.none()
+    return children_of_la(la_id)
 
 
 def children_of_la(la_id: int) -> QuerySet[Child]:
@@ -52,7 +56,7 @@ def _provider(user: "User") -> QuerySet[Child]:
 
 def _school(user: "User") -> QuerySet[Child]:
     """School staff: only their own pupils (the school is the child's home school)."""
-    establishment_id = user.organisation.establishment_id  # type: ignore[union-attr]
+    establishment_id = user.organisation.establishment_id if user.organisation else None
     if establishment_id is None:
         return Child.objects.none()
     return Child.objects.filter(home_school_id=establishment_id)
@@ -65,7 +69,7 @@ def _social_worker(user: "User") -> QuerySet[Child]:
 
 def _virtual_school_head(user: "User") -> QuerySet[Child]:
     """Virtual school heads: children in the care of their LA."""
-    la_id = user.organisation.local_authority_id  # type: ignore[union-attr]
+    la_id = user.organisation.local_authority_id if user.organisation else None
     if la_id is None:
         return Child.objects.none()
     return Child.objects.filter(looked_after=True, responsible_la_id=la_id)

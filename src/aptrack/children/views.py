@@ -121,10 +121,9 @@ def child_audit_trail(request: AuthenticatedHttpRequest, child_id: int) -> HttpR
 def child_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_register_child(request.user):
         raise PermissionDenied
-    form = NewChildForm(
-        request.POST or None,
-        initial={"home_la": str(request.user.organisation.local_authority_id or "")},
-    )  # type: ignore[union-attr]
+    organisation = request.user.organisation
+    la_id = organisation.local_authority_id if organisation else None
+    form = NewChildForm(request.POST or None, initial={"home_la": str(la_id or "")})
     duplicates: list[Child] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -171,7 +171,7 @@ def database_connection_age(*, configured: str | None, debug: bool, argv: list[s
     thread per request and would leave each one's connection idle until every connection the
     database allows is taken. So unless set, 0 (close after each request) under `runserver` or
     DEBUG, and 60 otherwise."""
-    if configured not in (None, ""):
+    if configured:  # neither None nor ""
         if not configured.strip().isdigit():
             raise ImproperlyConfigured(
                 "DATABASE_CONN_MAX_AGE must be a whole number of seconds, 0 or more"

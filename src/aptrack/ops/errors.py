@@ -1,16 +1,20 @@
 """Error reporting through Sentry, only when SENTRY_DSN is set, with no personal data."""
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sentry_sdk.types import Event, Hint
 
 
-def _scrub(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
+def _scrub(event: "Event", hint: "Hint") -> "Event":
     """Send the path, never the query string, form data or cookies (names, UPNs)."""
     request = event.get("request")
     if isinstance(request, dict):
         for key in ("query_string", "data", "cookies"):
             request.pop(key, None)
-        if isinstance(request.get("url"), str):
-            request["url"] = request["url"].split("?", 1)[0]
+        url = request.get("url")
+        if isinstance(url, str):
+            request["url"] = url.split("?", 1)[0]
     return event
 
 

@@ -18,7 +18,7 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         rid = request_id_from(request.headers.get("X-Request-ID"))
         token = request_id.set(rid)
-        request.request_id = rid
+        request.request_id = rid  # type: ignore[attr-defined]  # Django's request takes attributes
         started = time.perf_counter()
         try:
             response = self.get_response(request)

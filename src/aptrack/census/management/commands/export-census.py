@@ -4,7 +4,7 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -90,7 +90,10 @@ class Command(BaseCommand):
                 "--errors-report for the report as CSV."
             )
         output = options["output"]
-        stream = output.open("w", encoding="utf-8", newline="") if output else self.stdout
+        # The command's stdout (an OutputWrapper) writes through to a text stream.
+        stream = (
+            output.open("w", encoding="utf-8", newline="") if output else cast(TextIO, self.stdout)
+        )
         try:
             export(
                 census=census,
