@@ -23,6 +23,7 @@ def service_menu(page):
 @pytest.mark.parametrize("persona", ["officer_a", "manager_a"])
 def test_the_navigation_is_one_row_on_a_laptop(browser_world, new_page, persona):
     page = new_page(viewport=DESKTOP)
+    page.goto("/accounts/sign-in/", timeout=60_000)  # the live server's first page is slow
     sign_in(page, persona)
     measured = page.evaluate(ROWS)
     # The seven groups, on one row (the user's name and Sign out are in the header).
@@ -55,6 +56,7 @@ def test_the_navigation_is_one_row_on_a_laptop(browser_world, new_page, persona)
 
 def test_the_navigation_folds_behind_a_menu_button_on_a_phone(browser_world, new_page):
     page = new_page(viewport=MOBILE)
+    page.goto("/accounts/sign-in/", timeout=60_000)
     sign_in(page, "officer_a")
     page.goto("/referrals/")
     menu_button = page.get_by_role("button", name="Menu")
