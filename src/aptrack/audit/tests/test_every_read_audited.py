@@ -328,9 +328,11 @@ CLASSIFIED: dict[str, list[Walk] | NoChild | Change] = {
     "commissioning:contracts": NoChild("contracts by provider and kind, no child named"),
     "commissioning:contract_new": NoChild("a form for a contract"),
     "commissioning:contract": NoChild("a contract, its rates and a count of places used"),
+    "commissioning:contract_edit": NoChild("a form for a contract's terms"),
     "commissioning:rate_new": NoChild("a form for a contract's rate"),
     # spend: totals by funder, tier, route and provider (the dashboard's drill-down records)
     "commissioning:spend": NoChild("spend totals and unit costs by group, no child named"),
+    "commissioning:budget": NoChild("a form for the LA's AP budget and the budgets set"),
     # provider reports and incidents
     "reports:overdue": [Walk("officer_a", lambda s: reverse("reports:overdue"))],
     **{
