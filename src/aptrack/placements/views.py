@@ -3,6 +3,7 @@
 Outside the user's scope a placement or child is missing (404); a role that may not do a thing
 is refused (403)."""
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
@@ -91,6 +92,27 @@ def _load_for_change(request: AuthenticatedHttpRequest, placement_id: int) -> Pl
     if not permissions.can_change_placement(request.user, placement):
         raise PermissionDenied
     return placement
+
+
+def _saved(
+    request: AuthenticatedHttpRequest, form: forms.BaseForm, call: Callable[[], object], done: str
+) -> bool:
+    """Runs a valid form's service call: True when it succeeded (with `done` as the success
+    message); else the service's refusal is put on the form (field errors where it names a
+    field, otherwise at the top) and the page is shown again."""
+    try:
+        call()
+    except placement_errors.PlacementInvalid as error:
+        add_service_errors(form, error, fields=_FORM_FIELDS)
+    except (
+        placement_errors.PlacementChangedElsewhere,
+        placement_errors.PlacementMoveNotAllowed,
+    ) as error:
+        form.add_error(None, str(error))
+    else:
+        messages.success(request, done)
+        return True
+    return False
 
 
 def _form_page(request: AuthenticatedHttpRequest, template: str, **context: Any) -> HttpResponse:
@@ -310,9 +332,13 @@ def placement_edit(request: AuthenticatedHttpRequest, placement_id: int) -> Http
         if placement.referral_id
         else None,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            placement_plan.update_plan(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _saved(
+            request,
+            form,
+            lambda: placement_plan.update_plan(
                 actor=request.user,
                 at=timezone.now(),
                 placement=placement,
@@ -320,17 +346,11 @@ def placement_edit(request: AuthenticatedHttpRequest, placement_id: int) -> Http
                 expected_version=form.cleaned_data["version"],
                 channel=Channel.WEB,
                 where=request.path,
-            )
-        except placement_errors.PlacementInvalid as error:
-            add_service_errors(form, error, fields=_FORM_FIELDS)
-        except (
-            placement_errors.PlacementChangedElsewhere,
-            placement_errors.PlacementMoveNotAllowed,
-        ) as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "The plan has been updated")
-            return redirect("placements:detail", placement_id=placement.pk)
+            ),
+            "The plan has been updated",
+        )
+    ):
+        return redirect("placements:detail", placement_id=placement.pk)
     return _form_page(
         request,
         "form.html",
@@ -371,9 +391,13 @@ def placement_activate(request: AuthenticatedHttpRequest, placement_id: int) -> 
 def placement_cancel(request: AuthenticatedHttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_change(request, placement_id)
     form = _edit_form(CancelForm, request, placement)
-    if request.method == "POST" and form.is_valid():
-        try:
-            placement_moves.cancel_placement(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _saved(
+            request,
+            form,
+            lambda: placement_moves.cancel_placement(
                 actor=request.user,
                 at=timezone.now(),
                 placement=placement,
@@ -381,17 +405,11 @@ def placement_cancel(request: AuthenticatedHttpRequest, placement_id: int) -> Ht
                 expected_version=form.cleaned_data["version"],
                 channel=Channel.WEB,
                 where=request.path,
-            )
-        except placement_errors.PlacementInvalid as error:
-            add_service_errors(form, error, fields=_FORM_FIELDS)
-        except (
-            placement_errors.PlacementChangedElsewhere,
-            placement_errors.PlacementMoveNotAllowed,
-        ) as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "The placement has been cancelled")
-            return redirect("placements:detail", placement_id=placement.pk)
+            ),
+            "The placement has been cancelled",
+        )
+    ):
+        return redirect("placements:detail", placement_id=placement.pk)
     return _form_page(
         request,
         "simple_form.html",
@@ -410,23 +428,24 @@ def placement_cancel(request: AuthenticatedHttpRequest, placement_id: int) -> Ht
 def outcome_new(request: AuthenticatedHttpRequest, placement_id: int) -> HttpResponse:
     placement = _load_for_change(request, placement_id)
     form = OutcomeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            placement_outcomes.add_outcome(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _saved(
+            request,
+            form,
+            lambda: placement_outcomes.add_outcome(
                 actor=request.user,
                 at=timezone.now(),
                 placement=placement,
                 data=form.cleaned_data,
                 channel=Channel.WEB,
                 where=request.path,
-            )
-        except placement_errors.PlacementInvalid as error:
-            add_service_errors(form, error, fields=_FORM_FIELDS)
-        except placement_errors.PlacementMoveNotAllowed as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "The intended outcome has been added")
-            return redirect("placements:detail", placement_id=placement.pk)
+            ),
+            "The intended outcome has been added",
+        )
+    ):
+        return redirect("placements:detail", placement_id=placement.pk)
     return _form_page(
         request,
         "simple_form.html",
@@ -446,9 +465,13 @@ def outcome_edit(
     if outcome is None:
         raise Http404("No outcome found")
     form = _edit_form(OutcomeForm, request, placement, initial=initial_from_outcome(outcome))
-    if request.method == "POST" and form.is_valid():
-        try:
-            placement_outcomes.change_outcome(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _saved(
+            request,
+            form,
+            lambda: placement_outcomes.change_outcome(
                 actor=request.user,
                 at=timezone.now(),
                 outcome=outcome,
@@ -456,17 +479,11 @@ def outcome_edit(
                 expected_version=form.cleaned_data["version"],
                 channel=Channel.WEB,
                 where=request.path,
-            )
-        except placement_errors.PlacementInvalid as error:
-            add_service_errors(form, error, fields=_FORM_FIELDS)
-        except (
-            placement_errors.PlacementChangedElsewhere,
-            placement_errors.PlacementMoveNotAllowed,
-        ) as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "The intended outcome has been changed")
-            return redirect("placements:detail", placement_id=placement.pk)
+            ),
+            "The intended outcome has been changed",
+        )
+    ):
+        return redirect("placements:detail", placement_id=placement.pk)
     return _form_page(
         request,
         "simple_form.html",
@@ -487,9 +504,13 @@ def passport_edit(request: AuthenticatedHttpRequest, placement_id: int) -> HttpR
         else {}
     )
     form = _edit_form(PassportForm, request, placement, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            placement_passport.update_passport(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _saved(
+            request,
+            form,
+            lambda: placement_passport.update_passport(
                 actor=request.user,
                 at=timezone.now(),
                 placement=placement,
@@ -497,17 +518,11 @@ def passport_edit(request: AuthenticatedHttpRequest, placement_id: int) -> HttpR
                 expected_version=form.cleaned_data["version"],
                 channel=Channel.WEB,
                 where=request.path,
-            )
-        except placement_errors.PlacementInvalid as error:
-            add_service_errors(form, error, fields=_FORM_FIELDS)
-        except (
-            placement_errors.PlacementChangedElsewhere,
-            placement_errors.PlacementMoveNotAllowed,
-        ) as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "The Person Passport has been saved")
-            return redirect("placements:detail", placement_id=placement.pk)
+            ),
+            "The Person Passport has been saved",
+        )
+    ):
+        return redirect("placements:detail", placement_id=placement.pk)
     return _form_page(
         request,
         "simple_form.html",
@@ -563,8 +578,10 @@ def placement_end(request: AuthenticatedHttpRequest, placement_id: int) -> HttpR
     form = _edit_form(EndForm, request, placement, initial={"transition_plan": placement.exit_plan})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            placement_endings.end_placement(
+        if _saved(
+            request,
+            form,
+            lambda: placement_endings.end_placement(
                 actor=request.user,
                 at=timezone.now(),
                 placement=placement,
@@ -575,18 +592,9 @@ def placement_end(request: AuthenticatedHttpRequest, placement_id: int) -> HttpR
                 expected_version=form.cleaned_data["version"],
                 channel=Channel.WEB,
                 where=request.path,
-            )
-        except placement_errors.PlacementInvalid as error:
-            add_service_errors(form, error, fields=_FORM_FIELDS)
-        except (
-            placement_errors.PlacementChangedElsewhere,
-            placement_errors.PlacementMoveNotAllowed,
-        ) as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request, "The placement has ended. Follow-up checks are booked for 6 and 12 weeks"
-            )
+            ),
+            "The placement has ended. Follow-up checks are booked for 6 and 12 weeks",
+        ):
             return redirect("placements:detail", placement_id=placement.pk)
     return _form_page(
         request,
@@ -607,23 +615,24 @@ def follow_up_record(
     if follow_up is None:
         raise Http404("No follow-up found")
     form = FollowUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            placement_follow_ups.record_follow_up(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _saved(
+            request,
+            form,
+            lambda: placement_follow_ups.record_follow_up(
                 actor=request.user,
                 at=timezone.now(),
                 follow_up=follow_up,
                 data=form.cleaned_data,
                 channel=Channel.WEB,
                 where=request.path,
-            )
-        except placement_errors.PlacementInvalid as error:
-            add_service_errors(form, error, fields=_FORM_FIELDS)
-        else:
-            messages.success(
-                request, f"The {follow_up.weeks_after}-week follow-up has been recorded"
-            )
-            return redirect("placements:detail", placement_id=placement.pk)
+            ),
+            f"The {follow_up.weeks_after}-week follow-up has been recorded",
+        )
+    ):
+        return redirect("placements:detail", placement_id=placement.pk)
     return _form_page(
         request,
         "simple_form.html",
