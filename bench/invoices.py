@@ -22,6 +22,7 @@ import resource
 import subprocess
 import sys
 import time
+from typing import Any
 
 SOURCE = "bench"
 
@@ -53,6 +54,10 @@ def main() -> None:
 def _setup(today: dt.date, target: int) -> None:
     from django.db import connection, transaction
 
+    from aptrack.attendance.codes import ATTENDING_CODES
+    from aptrack.commissioning.costs import HOURS_PER_SESSION
+    from aptrack.commissioning.states import ChargeMode, RateUnit
+
     year_start = dt.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -62,6 +67,20 @@ def _setup(today: dt.date, target: int) -> None:
             [SOURCE],
         )
         cursor.execute("DELETE FROM commissioning_invoice WHERE source_name = %s", [SOURCE])
+        # The days each started placement on a contract was on roll (it has marks), with the
+        # sessions attended: what a provider bills, as the synthetic invoices do (`_line`).
+        cursor.execute(
+            """
+            CREATE TEMP TABLE bench_day AS
+            SELECT m.placement_id, m.session_date AS day,
+                   count(*) FILTER (WHERE m.code = ANY(%(attending)s)) AS attended
+            FROM attendance_attendancemark m
+            WHERE m.session_date BETWEEN %(start)s AND %(today)s
+              AND m.placement_id IN (SELECT placement_id FROM commissioning_placementterms)
+            GROUP BY m.placement_id, m.session_date
+            """,
+            {"attending": sorted(ATTENDING_CODES), "start": year_start, "today": today},
+        )
         copy, written = 0, 0
         while written < target:
             copy += 1
@@ -78,6 +97,10 @@ def _setup(today: dt.date, target: int) -> None:
                 """,
                 {"copy": copy, "source": SOURCE, "start": year_start, "today": today},
             )
+            # A line per day: sessions attended (up to the agreed hours) at the contract's
+            # session rate where only attended sessions are paid for, else the day's agreed
+            # hours at its hourly rate; the rate in force that day (the placement's lot's
+            # first), about one line in thirty at another rate.
             cursor.execute(
                 """
                 INSERT INTO commissioning_invoiceline
@@ -85,40 +108,52 @@ def _setup(today: dt.date, target: int) -> None:
                      unit_rate, net_amount, vat_amount, service_weekdays, provider_id,
                      charge_mode, cost_centre, query_flags, status, decision_reason)
                 SELECT i.id,
-                       row_number() OVER (PARTITION BY i.id ORDER BY d.day, p.id) + 1,
-                       c.upn, d.day, d.day, 'DAY', 1, rate.amount * k.factor,
-                       rate.amount * k.factor, 0, 1, p.provider_id, '', '', 0, 'MATCHED', ''
-                FROM placements_placement p
+                       row_number() OVER (PARTITION BY i.id ORDER BY b.day, p.id) + 1,
+                       c.upn, b.day, b.day, q.unit, q.quantity, rate.amount * k.factor,
+                       round(q.quantity * round(rate.amount * k.factor, 2), 2), 0, 1,
+                       p.provider_id, '', '', 0, 'MATCHED', ''
+                FROM bench_day b
+                JOIN placements_placement p ON p.id = b.placement_id
                 JOIN children_child c ON c.id = p.child_id AND c.upn <> ''
                 JOIN commissioning_placementterms t ON t.placement_id = p.id
                 CROSS JOIN LATERAL (
-                    SELECT amount FROM commissioning_rate r
-                    WHERE r.contract_id = t.contract_id AND r.unit = 'DAY' AND NOT r.is_transport
-                    ORDER BY r.effective_from DESC LIMIT 1) rate
-                CROSS JOIN LATERAL generate_series(
-                    greatest(p.start_date, %(start)s::date),
-                    least(coalesce(p.end_date, %(today)s::date), %(today)s::date),
-                    interval '1 day') AS d(day)
+                    SELECT CASE WHEN t.charge_mode = %(attended_mode)s
+                                THEN %(session)s ELSE %(hour)s END AS unit,
+                           CASE WHEN t.charge_mode = %(attended_mode)s
+                                THEN least(b.attended,
+                                           floor(p.hours_per_week / 5 / %(per_session)s))
+                                ELSE round(p.hours_per_week / 5, 2) END AS quantity) q
+                CROSS JOIN LATERAL (
+                    SELECT r.amount FROM commissioning_rate r
+                    WHERE r.contract_id = t.contract_id AND r.unit = q.unit
+                      AND NOT r.is_transport AND (r.lot_id = t.lot_id OR r.lot_id IS NULL)
+                      AND r.effective_from <= b.day
+                      AND (r.effective_to IS NULL OR r.effective_to >= b.day)
+                    ORDER BY r.lot_id ASC NULLS LAST, r.effective_from DESC, r.id DESC
+                    LIMIT 1) rate
                 CROSS JOIN LATERAL (
                     SELECT CASE WHEN random() < 0.033 THEN 1.08 ELSE 1 END AS factor) k
                 JOIN commissioning_invoice i
                   ON i.provider_id = p.provider_id AND i.source_name = %(source)s
-                 AND i.invoice_number = 'BENCH-' || %(copy)s || '-' || to_char(d.day, 'YYYYMM')
-                WHERE p.status IN ('ACTIVE', 'ENDED') AND extract(isodow FROM d.day) < 6
+                 AND i.invoice_number = 'BENCH-' || %(copy)s || '-' || to_char(b.day, 'YYYYMM')
+                WHERE p.status IN ('ACTIVE', 'ENDED') AND q.quantity > 0
                 LIMIT %(limit)s
                 """,
                 {
                     "copy": copy,
                     "source": SOURCE,
-                    "start": year_start,
-                    "today": today,
                     "limit": target - written,
+                    "attended_mode": str(ChargeMode.ATTENDED),
+                    "session": str(RateUnit.SESSION),
+                    "hour": str(RateUnit.HOUR),
+                    "per_session": HOURS_PER_SESSION,
                 },
             )
             if cursor.rowcount == 0:
                 print("   no placements on contracts: run `aptrack generate` first")
                 return
             written += cursor.rowcount
+        cursor.execute("DROP TABLE bench_day")
         cursor.execute("ANALYZE")
     print(
         f"   {written:,} invoice lines ({copy} year(s) invoiced) written in "
@@ -127,7 +162,7 @@ def _setup(today: dt.date, target: int) -> None:
 
 
 def _reconcile() -> None:
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from aptrack.commissioning import reconcile
     from aptrack.commissioning.models import Invoice, InvoiceLine
@@ -135,8 +170,17 @@ def _reconcile() -> None:
 
     ids = list(Invoice.objects.filter(source_name=SOURCE).values_list("pk", flat=True))
     lines = InvoiceLine.objects.filter(invoice__source_name=SOURCE)
+    statements: list[tuple[float, str]] = []
+
+    def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            statements.append((time.perf_counter() - began, " ".join(sql.split())))
+
     started = time.perf_counter()
-    with transaction.atomic():
+    with transaction.atomic(), connection.execute_wrapper(timed):
         reconcile.reconcile(lines, many=True)
     seconds = time.perf_counter() - started
     report = report_on(ids)
@@ -147,6 +191,9 @@ def _reconcile() -> None:
     print(f"   peak memory of the reconciling process: {peak_mb:.0f} MB")
     for line in report.summary():
         print(f"   {line}")
+    print("   slowest statements of the reconciliation:")
+    for took, sql in sorted(statements, reverse=True)[:8]:
+        print(f"     {took:7.1f} s  {sql[:110]}")
 
 
 if __name__ == "__main__":

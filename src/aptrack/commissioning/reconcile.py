@@ -8,7 +8,9 @@ and the attended sessions in the period (marks whose code counts as attendance,
 `attendance.codes.ATTENDING_CODES`). Then each query reason is one condition
 (`QueryReason`); a line with none is matched. Unit conversions are `costs`'s."""
 
+import operator
 from decimal import Decimal
+from functools import reduce
 from typing import Any
 
 from django.db import connection
@@ -324,6 +326,30 @@ def _match_postgresql(lines: QuerySet[InvoiceLine]) -> None:
             cursor.execute(sql, params)
 
 
+def _flag(lines: QuerySet[InvoiceLine]) -> None:
+    """Every query reason of every line in one UPDATE (one rewrite of each row, whatever the
+    number of reasons): the flags are the sum of each reason's bit where its condition holds
+    (`reason_conditions`, compiled by Django into the SELECT it reads them from), and a line
+    with any flag is queried. Both databases take `UPDATE … FROM` (SQLite from 3.33)."""
+    flags = reduce(
+        operator.add,
+        (
+            Case(When(condition, then=Value(REASON_BITS[reason])), default=Value(0))
+            for reason, condition in reason_conditions().items()
+        ),
+    )
+    chosen = lines.order_by().annotate(line=F("pk"), flags=flags).values("line", "flags")
+    sql, params = chosen.query.sql_with_params()
+    table = connection.ops.quote_name(InvoiceLine._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {table} SET query_flags = f.flags,
+                status = CASE WHEN f.flags > 0 THEN %s ELSE %s END
+            FROM ({sql}) AS f WHERE {table}.id = f.line""",
+            [str(LineStatus.QUERIED), str(LineStatus.MATCHED), *params],
+        )
+
+
 def reconcile(lines: QuerySet[InvoiceLine], *, many: bool = False) -> None:
     """Reconcile every line of `lines` (a queryset over new lines: by invoice, or all);
     `many`: a batch of more than ANALYSE_FROM_LINES lines."""
@@ -334,11 +360,4 @@ def reconcile(lines: QuerySet[InvoiceLine], *, many: bool = False) -> None:
     if many and connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {InvoiceLine._meta.db_table}")
-    for reason, condition in reason_conditions().items():
-        lines.filter(condition).update(query_flags=F("query_flags").bitor(REASON_BITS[reason]))
-    if many and connection.vendor == "postgresql":
-        # Again: the flags were all 0 at the last ANALYZE, so "query_flags > 0" would be
-        # planned as a few rows (nested loops over a national year).
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {InvoiceLine._meta.db_table}")
-    lines.filter(query_flags__gt=0).update(status=LineStatus.QUERIED)
+    _flag(lines)
