@@ -311,17 +311,17 @@ def dashboard_relations(
                 )
             if total_key is not None:
                 relations.append(Relation(total_key, tuple(parts)))
-    for key, (breakdown_key, values) in ROW_SUBSETS.items():
+    for figure_key, (breakdown_key, values) in ROW_SUBSETS.items():
         breakdown = dashboard.breakdown(breakdown_key)
-        if ("figure", key) not in cells or breakdown is None:
+        if ("figure", figure_key) not in cells or breakdown is None:
             continue
-        parts = tuple(
+        subset = tuple(
             ("row", breakdown_key, index)
             for index, row in enumerate(breakdown.rows)
             if _row_value(row) in values
         )
-        if parts:  # no such rows: the relation says nothing a reader could use
-            relations.append(Relation(("figure", key), parts))
+        if subset:  # no such rows: the relation says nothing a reader could use
+            relations.append(Relation(("figure", figure_key), subset))
     return cells, relations
 
 
