@@ -114,6 +114,8 @@ def _fill(args: argparse.Namespace) -> None:
         )
         with transaction.atomic(), connection.cursor() as cursor:
             provider = Organisation.objects.filter(kind="PROVIDER").order_by("pk").first()
+            if provider is None:
+                raise SystemExit("No provider organisation: generate an authority first")
             batch = MarkBatch.objects.create(
                 provider=provider,
                 channel=MarkChannel.SYNTHETIC,

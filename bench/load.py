@@ -45,6 +45,7 @@ HELLO = "hello-world (/healthz)"
 CHILD = "child record"
 SIGN_IN_FAILED = "Bench user {username} could not sign in: HTTP {status}"
 NO_REGISTER = "No provider has children placed on {day}: generate data first"
+NO_SIGN_IN_FORM = "The sign-in page has no form token: is aptrack serving on the port?"
 
 
 @dataclass
@@ -179,7 +180,10 @@ def prepare(users: int) -> Fixture:
 def sign_in(port: int, username: str) -> Browser:
     browser = Browser(port)
     _, page = browser.request("GET", "/accounts/sign-in/")
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+    found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if found is None:
+        raise SystemExit(NO_SIGN_IN_FORM)
+    token = found.group(1).decode()
     response, _ = browser.request(
         "POST",
         "/accounts/sign-in/",

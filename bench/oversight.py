@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -466,7 +467,7 @@ def run(args: argparse.Namespace) -> None:
             found["c95"],
         )
         found["r50"], found["r95"], refreshed = time_runs(
-            lambda la=la: store.refresh(la_ids=[la.pk], today=today), args.runs, before=changed
+            partial(store.refresh, la_ids=[la.pk], today=today), args.runs, before=changed
         )
         _line(
             f"{la.name}: (b) worker refresh of the LA's figures",
@@ -477,7 +478,7 @@ def run(args: argparse.Namespace) -> None:
         kept = store.dashboard(la=la, period=period, today=today).figures.figure("attendance_rate")
         found["rate"] = kept.value if kept else None  # type: ignore[assignment]
         p50, p95, attendance = time_runs(
-            lambda la=la: aptrack_attendance(period=period, la_id=la.pk), args.runs
+            partial(aptrack_attendance, period=period, la_id=la.pk), args.runs
         )
         aptrack[la.pk] = attendance
         _line(f"{la.name}: attendance measures (rollups)", p50, p95, _describe(attendance))
@@ -504,7 +505,7 @@ def run(args: argparse.Namespace) -> None:
     duck = duckdb.connect()
     for la in las:
         p50, p95, result = time_runs(
-            lambda la=la: duckdb_attendance(duck, files, period=period, la_id=la.pk), args.runs
+            partial(duckdb_attendance, duck, files, period=period, la_id=la.pk), args.runs
         )
         theirs = result.get(None) or AttendanceFigures(aptrack[la.pk].counts.__class__(), 0, 0, 0)
         rows[la.pk]["duck50"] = p50

@@ -51,7 +51,7 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse:
             try:
                 report = services.record_marks(
                     provider=request.user.organisation,
-                    marks=[row for _, row in rows],  # type: ignore[union-attr]
+                    marks=[row for _, row in rows],
                     actor=request.user,
                     channel=MarkChannel.REGISTER,
                     at=timezone.now(),
@@ -101,7 +101,7 @@ def _register_errors(form: RegisterForm, rows: list, report: services.MarksRepor
         if placement_id is None:
             form.add_error(None, error.reason)
             continue
-        prefix = field_for.get(error.column, "code") if error.column else "code"  # type: ignore[arg-type]
+        prefix = field_for.get(error.column, "code") if error.column else "code"
         form.add_error(f"{prefix}_{placement_id}", error.reason)
 
 
@@ -114,7 +114,7 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         upload_file = form.cleaned_data["file"]
         try:
             report = services.record_marks(
-                provider=request.user.organisation,  # type: ignore[union-attr]
+                provider=request.user.organisation,
                 marks=services.MarksFile(stream=upload_file, name=upload_file.name),
                 actor=request.user,
                 channel=MarkChannel.UPLOAD,
@@ -190,7 +190,8 @@ def measures(request: AuthenticatedHttpRequest) -> HttpResponse:
     overall = selectors.get_measures(scope=scope, period=period, today=today)
     by_term = selectors.list_measures(scope=scope, period=period, by=Grouping.TERM)
     breakdown, breakdown_title = [], ""
-    if scope.kind == ScopeKind.LA:
+    # A provider's scope is its own organisation; an LA's, its authority (`measures_scope`).
+    if scope.kind == ScopeKind.LA and scope.id is not None:
         breakdown = selectors.list_measures(scope=scope, period=period, by=Grouping.PROVIDER)
         names = dict(
             Organisation.objects.filter(pk__in=[m.key for m in breakdown]).values_list("pk", "name")
@@ -204,7 +205,8 @@ def measures(request: AuthenticatedHttpRequest) -> HttpResponse:
         title = LocalAuthority.objects.get(pk=scope.id).name
     else:
         by_type = []
-        title = request.user.organisation.name  # type: ignore[union-attr]
+        organisation = request.user.organisation  # provider staff: never None (`provider_of`)
+        title = organisation.name if organisation is not None else ""
     return TemplateResponse(
         request,
         "attendance/measures.html",

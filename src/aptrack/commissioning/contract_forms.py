@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 
 from aptrack.commissioning.states import ContractKind, Funder, RateUnit
-from aptrack.core.govuk.forms import GovukDateField
+from aptrack.core.govuk.forms import GovukDateField, choice_field
 
 
 class ContractTermsForm(forms.Form):
@@ -97,7 +97,7 @@ class ContractForm(ContractTermsForm):
 
     def __init__(self, *args: Any, providers: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["provider"].choices = [("", "Choose a provider"), *providers]  # type: ignore[attr-defined]
+        choice_field(self, "provider").choices = [("", "Choose a provider"), *providers]
 
     def contract_kind(self, data: dict[str, Any]) -> str | None:
         return data.get("kind")
@@ -133,7 +133,7 @@ class RateForm(forms.Form):
 
     def __init__(self, *args: Any, lots: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lot"].choices = [("", "The whole contract"), *lots]  # type: ignore[attr-defined]
+        choice_field(self, "lot").choices = [("", "The whole contract"), *lots]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

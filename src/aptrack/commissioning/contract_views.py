@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.commissioning import contracts, services
 from aptrack.commissioning.contract_forms import ContractForm, ContractTermsForm, RateForm
 from aptrack.commissioning.models import Contract
@@ -22,17 +23,20 @@ from aptrack.core.errors import add_service_errors
 from aptrack.organisations.models import Organisation
 
 
-def _require_viewer(request: HttpRequest) -> None:
+def _require_viewer(request: AuthenticatedHttpRequest) -> None:
     if not contracts.can_view_contracts(request.user):
         raise PermissionDenied
 
 
-def _require_manager(request: HttpRequest) -> None:
-    if not contracts.can_manage_contracts(request.user):
+def _require_manager(request: AuthenticatedHttpRequest) -> int:
+    """The manager's LA (403 for anyone who may not manage its contracts)."""
+    la_id = contracts.contracts_la_of(request.user)
+    if la_id is None or not contracts.can_manage_contracts(request.user):
         raise PermissionDenied
+    return la_id
 
 
-def _providers(request: HttpRequest) -> list[tuple[int, str]]:
+def _providers(request: AuthenticatedHttpRequest) -> list[tuple[int, str]]:
     """Providers in the user's LA, and any the LA already contracts with."""
     la_id = contracts.contracts_la_of(request.user)
     rows = Organisation.objects.filter(kind="PROVIDER", local_authority_id=la_id).union(
@@ -49,7 +53,7 @@ def _int_or_none(value: str | None) -> int | None:
 
 
 @login_required
-def contract_list(request: HttpRequest) -> HttpResponse:
+def contract_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_viewer(request)
     rows = contracts.scope_contracts(request.user).select_related("provider")
     provider_id = _int_or_none(request.GET.get("provider"))
@@ -79,7 +83,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _contract_or_404(request: HttpRequest, contract_id: int) -> Contract:
+def _contract_or_404(request: AuthenticatedHttpRequest, contract_id: int) -> Contract:
     contract = (
         contracts.scope_contracts(request.user)
         .select_related("provider")
@@ -92,7 +96,7 @@ def _contract_or_404(request: HttpRequest, contract_id: int) -> Contract:
 
 
 @login_required
-def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
+def contract_detail(request: AuthenticatedHttpRequest, contract_id: int) -> HttpResponse:
     _require_viewer(request)
     contract = _contract_or_404(request, contract_id)
     today = timezone.localdate()
@@ -111,8 +115,8 @@ def contract_detail(request: HttpRequest, contract_id: int) -> HttpResponse:
 
 
 @login_required
-def contract_new(request: HttpRequest) -> HttpResponse:
-    _require_manager(request)
+def contract_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    la_id = _require_manager(request)
     providers = _providers(request)
     form = ContractForm(request.POST or None, providers=providers)
     if request.method == "POST" and form.is_valid():
@@ -125,7 +129,7 @@ def contract_new(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 contract = services.create_contract(
-                    local_authority_id=contracts.contracts_la_of(request.user),  # type: ignore[arg-type]
+                    local_authority_id=la_id,
                     provider=provider,
                     reference=data["reference"],
                     kind=data["kind"],
@@ -154,7 +158,7 @@ def contract_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def contract_edit(request: HttpRequest, contract_id: int) -> HttpResponse:
+def contract_edit(request: AuthenticatedHttpRequest, contract_id: int) -> HttpResponse:
     """Change a contract's terms (its reference, funder, dates, block places and price,
     framework and cost centre). Its provider and kind stay; its rates change by adding one."""
     _require_viewer(request)
@@ -211,7 +215,7 @@ def contract_edit(request: HttpRequest, contract_id: int) -> HttpResponse:
 
 
 @login_required
-def rate_new(request: HttpRequest, contract_id: int) -> HttpResponse:
+def rate_new(request: AuthenticatedHttpRequest, contract_id: int) -> HttpResponse:
     _require_viewer(request)
     contract = _contract_or_404(request, contract_id)
     _require_manager(request)

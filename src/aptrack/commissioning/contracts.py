@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
+from aptrack.accounts.models import User
 from aptrack.accounts.roles import Role
 from aptrack.commissioning.models import Contract, Rate
 from aptrack.commissioning.states import ContractKind
@@ -18,23 +19,22 @@ MANAGERS = frozenset({Role.LA_OFFICER, Role.LA_MANAGER})
 VIEWERS = MANAGERS | {Role.LA_FINANCE}
 
 
-def contracts_la_of(user: object) -> int | None:
+def contracts_la_of(user: User) -> int | None:
     """The LA whose contracts the user sees: LA officers, managers and finance officers."""
     if getattr(user, "role", None) not in VIEWERS:
         return None
-    organisation = getattr(user, "organisation", None)
-    return getattr(organisation, "local_authority_id", None)
+    return user.organisation.local_authority_id if user.organisation else None
 
 
-def can_view_contracts(user: object) -> bool:
+def can_view_contracts(user: User) -> bool:
     return contracts_la_of(user) is not None
 
 
-def can_manage_contracts(user: object) -> bool:
+def can_manage_contracts(user: User) -> bool:
     return can_view_contracts(user) and getattr(user, "role", None) in MANAGERS
 
 
-def scope_contracts(user: object) -> QuerySet[Contract]:
+def scope_contracts(user: User) -> QuerySet[Contract]:
     la_id = contracts_la_of(user)
     if la_id is None:
         return Contract.objects.none()

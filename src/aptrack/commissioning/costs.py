@@ -9,10 +9,10 @@ rates assume); a term is 13 weeks (39 school weeks in a year)."""
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
 
 from aptrack.commissioning.models import Contract, PlacementTerms, Rate
 from aptrack.commissioning.states import ContractKind, RateUnit
+from aptrack.placements.models import Placement
 
 CENT = Decimal("0.01")
 HOURS_PER_SESSION = Decimal("2.5")
@@ -41,12 +41,13 @@ SESSIONS_PER_UNIT: dict[RateUnit, Decimal] = {
 def weekly_cost_of_rate(*, unit: str, amount: Decimal, hours_per_week: Decimal) -> Decimal:
     """A rate per unit as a cost per week of `hours_per_week` agreed hours."""
     unit = RateUnit(unit)
-    if unit == RateUnit.WEEK:
+    hours_per_unit = HOURS_PER_UNIT[unit]
+    if hours_per_unit is not None:
+        cost = amount * hours_per_week / hours_per_unit
+    elif unit == RateUnit.WEEK:
         cost = amount
-    elif unit == RateUnit.TERM:
+    else:  # a term
         cost = amount / WEEKS_PER_TERM
-    else:
-        cost = amount * hours_per_week / HOURS_PER_UNIT[unit]  # type: ignore[operator]
     return cost.quantize(CENT)
 
 
@@ -117,15 +118,17 @@ def placement_weekly_cost(
     return weekly_cost_of_rate(unit=rate.unit, amount=rate.amount, hours_per_week=hours_per_week)
 
 
-def placement_cost(*, placement: object, hours_per_week: Decimal | None = None) -> Decimal | None:
+def placement_cost(
+    *, placement: Placement, hours_per_week: Decimal | None = None
+) -> Decimal | None:
     """`placement_weekly_cost` for a saved placement, on its start date, with its agreed hours
     (or those about to be agreed)."""
     terms = PlacementTerms.objects.select_related("contract").filter(placement=placement).first()
-    hours = hours_per_week if hours_per_week is not None else placement.hours_per_week  # type: ignore[attr-defined]
-    return placement_weekly_cost(terms=terms, hours_per_week=hours, on=placement.start_date)  # type: ignore[attr-defined]
+    hours = hours_per_week if hours_per_week is not None else placement.hours_per_week
+    return placement_weekly_cost(terms=terms, hours_per_week=hours, on=placement.start_date)
 
 
-def weekly_costs(placements: Sequence[tuple[Any, dt.date]]) -> dict[int, Decimal | None]:
+def weekly_costs(placements: Sequence[tuple[Placement, dt.date]]) -> dict[int, Decimal | None]:
     """`placement_weekly_cost` for many placements at once, each on its own day (three reads):
     the contract's cost for a placement bought on one, else (no contract, or no rate in force)
     its stored `weekly_cost`, the provider register's published rate, as the plan service

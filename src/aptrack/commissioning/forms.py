@@ -7,6 +7,7 @@ from django import forms
 
 from aptrack.commissioning.spend import FinancialYear
 from aptrack.commissioning.states import Decision
+from aptrack.core.govuk.forms import choice_field
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -51,7 +52,7 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args: Any, lines: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lines"].choices = lines
+        choice_field(self, "lines").choices = lines
 
 
 class ExportForm(forms.Form):
@@ -83,7 +84,7 @@ class SpendForm(forms.Form):
         super().__init__(*args, **kwargs)
         current = FinancialYear.of(today).year
         self.today = today
-        self.fields["year"].choices = [
+        choice_field(self, "year").choices = [
             (year, FinancialYear(year).label) for year in range(current, current - SPEND_YEARS, -1)
         ]
 
@@ -124,7 +125,7 @@ class BudgetForm(forms.Form):
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         current = FinancialYear.of(today).year
-        self.fields["financial_year"].choices = [  # type: ignore[attr-defined]
+        choice_field(self, "financial_year").choices = [
             (year, FinancialYear(year).label)
             for year in range(current + 1, current - SPEND_YEARS, -1)
         ]

@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from aptrack.commissioning.states import INVOICE_UNITS
 
@@ -153,7 +154,7 @@ def read_rows(rows: Iterable[Mapping[str, str | None]], *, first_row: int = 1) -
     dated: dict[str, dt.date] = {}
     for row_number, row in enumerate(rows, start=first_row):
         values = {column: (row.get(column) or "").strip() for column in COLUMNS}
-        found: dict[str, object] = {}
+        found: dict[str, Any] = {}  # each column's value: a date, a Decimal, a unit or text
         for column, value in values.items():
             reason = None
             if not value:
@@ -177,17 +178,17 @@ def read_rows(rows: Iterable[Mapping[str, str | None]], *, first_row: int = 1) -
                 problems.append(Problem(row_number, column, reason))
         if any(p.row == row_number for p in problems[-len(COLUMNS) :]):
             continue
-        if found["service_to"] < found["service_from"]:  # type: ignore[operator]
+        if found["service_to"] < found["service_from"]:
             problems.append(Problem(row_number, "service_to", DATES_REVERSED))
             continue
         number = str(found["invoice_number"])
-        first = dated.setdefault(number, found["invoice_date"])  # type: ignore[arg-type]
+        first = dated.setdefault(number, found["invoice_date"])
         if first != found["invoice_date"]:
             problems.append(
                 Problem(row_number, "invoice_date", DATE_DIFFERS.format(number=number, first=first))
             )
             continue
-        lines.append(LineIn(row=row_number, **found))  # type: ignore[arg-type]
+        lines.append(LineIn(row=row_number, **found))
     if problems:
         raise InvoiceFileRejected(problems)
     if not lines:

@@ -3,6 +3,8 @@ placement is bought on, the LA's high-needs budget for AP, and providers' invoic
 against all of these and the attendance marks. See docs/rules.md, "Contracts, charges and
 invoices"."""
 
+from typing import Final, TypedDict
+
 from django.db import models
 
 from aptrack.commissioning.states import (
@@ -15,7 +17,13 @@ from aptrack.commissioning.states import (
     RateUnit,
 )
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+
+class _Digits(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: Final[_Digits] = {"max_digits": 12, "decimal_places": 2}
 
 
 class Contract(models.Model):

@@ -6,26 +6,26 @@ each child shown (`audit.reads`)."""
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from aptrack.accounts.models import User
 from aptrack.accounts.roles import Role
 from aptrack.commissioning.models import Invoice, InvoiceLine
 
 
-def finance_la_of(user: object) -> int | None:
+def finance_la_of(user: User) -> int | None:
     """The LA of an LA finance officer; None for anyone else."""
     if getattr(user, "role", None) != Role.LA_FINANCE:
         return None
-    organisation = getattr(user, "organisation", None)
-    return getattr(organisation, "local_authority_id", None)
+    return user.organisation.local_authority_id if user.organisation else None
 
 
-def provider_of(user: object) -> int | None:
+def provider_of(user: User) -> int | None:
     """The provider organisation of provider staff; None for anyone else."""
     if getattr(user, "role", None) != Role.PROVIDER_STAFF:
         return None
-    return getattr(user, "organisation_id", None)
+    return user.organisation_id
 
 
-def scope_lines(user: object) -> QuerySet[InvoiceLine]:
+def scope_lines(user: User) -> QuerySet[InvoiceLine]:
     la_id = finance_la_of(user)
     if la_id is not None:
         return InvoiceLine.objects.filter(local_authority_id=la_id)
@@ -35,7 +35,7 @@ def scope_lines(user: object) -> QuerySet[InvoiceLine]:
     return InvoiceLine.objects.none()
 
 
-def scope_invoices(user: object) -> QuerySet[Invoice]:
+def scope_invoices(user: User) -> QuerySet[Invoice]:
     la_id = finance_la_of(user)
     if la_id is not None:
         return Invoice.objects.filter(
@@ -47,25 +47,24 @@ def scope_invoices(user: object) -> QuerySet[Invoice]:
     return Invoice.objects.none()
 
 
-def can_decide_lines(user: object) -> bool:
+def can_decide_lines(user: User) -> bool:
     return finance_la_of(user) is not None
 
 
-def can_send_invoices(user: object) -> bool:
+def can_send_invoices(user: User) -> bool:
     return provider_of(user) is not None
 
 
 SPEND_ROLES = frozenset({Role.LA_MANAGER, Role.LA_FINANCE})
 
 
-def spend_la_of(user: object) -> int | None:
+def spend_la_of(user: User) -> int | None:
     """The LA whose spend the user sees: its managers and finance officers; None for anyone
     else."""
     if getattr(user, "role", None) not in SPEND_ROLES:
         return None
-    organisation = getattr(user, "organisation", None)
-    return getattr(organisation, "local_authority_id", None)
+    return user.organisation.local_authority_id if user.organisation else None
 
 
-def can_view_spend(user: object) -> bool:
+def can_view_spend(user: User) -> bool:
     return spend_la_of(user) is not None

@@ -9,6 +9,7 @@ and the attended sessions in the period (marks whose code counts as attendance,
 (`QueryReason`); a line with none is matched. Unit conversions are `costs`'s."""
 
 import operator
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import reduce
 from typing import Any
@@ -47,13 +48,13 @@ from aptrack.placements.models import Placement
 from aptrack.placements.rules import answering_la, answering_la_sql
 from aptrack.placements.states import PlacementStatus
 
-DECIMAL = DecimalField(max_digits=14, decimal_places=4)
+DECIMAL: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=14, decimal_places=4)
 TOLERANCE = Decimal("0.01")
 VAT_RATE = Decimal("0.20")
 STARTED = [PlacementStatus.ACTIVE, PlacementStatus.ENDED]
 
 
-def _per_unit(table: dict[RateUnit, Decimal], week: object = None) -> Case:
+def _per_unit(table: Mapping[RateUnit, Decimal | None], week: F | None = None) -> Case:
     """quantity × the table's factor for the line's unit (a week's hours are the placement's)."""
     whens = [
         When(unit=unit, then=ExpressionWrapper(F("quantity") * Value(factor), DECIMAL))

@@ -4,12 +4,19 @@ remittance, and the approved lines for the council's finance system."""
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from aptrack.commissioning.models import Invoice, InvoiceLine
-from aptrack.commissioning.states import OPEN_STATUSES, LineStatus, QueryReason, reasons_of
+from aptrack.commissioning.states import (
+    OPEN_STATUSES,
+    LineStatus,
+    QueryReason,
+    RateUnit,
+    reasons_of,
+)
 from aptrack.core.govuk.formatting import uk_date
 
 ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
@@ -66,9 +73,9 @@ def list_lines(*, invoice: Invoice, lines: QuerySet[InvoiceLine]) -> list[LineVi
         LineView(
             line=line,
             reasons=reasons_of(line.query_flags),
-            charged_sessions=(line.quantity * costs.SESSIONS_PER_UNIT[line.unit]).quantize(
-                Decimal("0.1")
-            ),
+            charged_sessions=(
+                line.quantity * costs.SESSIONS_PER_UNIT[RateUnit(line.unit)]
+            ).quantize(Decimal("0.1")),
         )
         for line in rows
     ]
@@ -95,7 +102,7 @@ def get_remittance(*, invoice: Invoice) -> Remittance:
 
 def list_approved_by_cost_centre(
     *, la_id: int, decided_from: dt.datetime, decided_to: dt.datetime
-) -> QuerySet[InvoiceLine]:
+) -> QuerySet[InvoiceLine, dict[str, Any]]:
     """Approved lines of an LA decided in the period, one row per cost centre and provider:
     the file for the council's finance system."""
     return (

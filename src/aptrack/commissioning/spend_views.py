@@ -9,12 +9,13 @@ The same people set the LA's AP budget for a year (`budget_page`, through
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.commissioning import permissions, services, spend
 from aptrack.commissioning.forms import BudgetForm, SpendForm
 from aptrack.commissioning.models import HighNeedsBudget
@@ -27,7 +28,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
-def spend_page(request: HttpRequest) -> HttpResponse:
+def spend_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     la_id = permissions.spend_la_of(request.user)
     if la_id is None:
         raise PermissionDenied
@@ -68,7 +69,7 @@ def spend_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def budget_page(request: HttpRequest) -> HttpResponse:
+def budget_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set the LA's high-needs budget for AP for a financial year (`?year=` chooses the year
     the form starts on, and shows its budget); back to the spend page for that year."""
     la_id = permissions.spend_la_of(request.user)

@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.audit import reads
 from aptrack.commissioning import permissions, selectors, services
 from aptrack.commissioning.forms import DecisionForm, ExportForm, InvoiceUploadForm
@@ -23,9 +24,10 @@ from aptrack.commissioning.invoice_file import COLUMNS, InvoiceFileRejected, rea
 from aptrack.commissioning.models import Invoice
 from aptrack.commissioning.states import Decision, InvoiceChannel
 from aptrack.core import exports
+from aptrack.core.govuk.forms import choice_field
 
 
-def _require_invoice_user(request: HttpRequest) -> None:
+def _require_invoice_user(request: AuthenticatedHttpRequest) -> None:
     if not (
         permissions.can_decide_lines(request.user) or permissions.can_send_invoices(request.user)
     ):
@@ -33,7 +35,7 @@ def _require_invoice_user(request: HttpRequest) -> None:
 
 
 @login_required
-def invoice_list(request: HttpRequest) -> HttpResponse:
+def invoice_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The finance officer's work queue (invoices with lines to decide), or all of them; a
     provider's own invoices with their status."""
     _require_invoice_user(request)
@@ -58,8 +60,9 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def upload(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_send_invoices(request.user):
+def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    provider = request.user.organisation
+    if not permissions.can_send_invoices(request.user) or provider is None:
         raise PermissionDenied
     form = InvoiceUploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     problems = None
@@ -67,7 +70,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         upload_file = form.cleaned_data["file"]
         try:
             report = services.record_invoices(
-                provider=request.user.organisation,  # type: ignore[union-attr]
+                provider=provider,
                 lines=read_csv(upload_file.read()),
                 channel=InvoiceChannel.UPLOAD,
                 by=request.user,
@@ -89,7 +92,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _invoice_or_404(request: HttpRequest, invoice_id: int) -> Invoice:
+def _invoice_or_404(request: AuthenticatedHttpRequest, invoice_id: int) -> Invoice:
     _require_invoice_user(request)
     invoice = (
         permissions.scope_invoices(request.user)
@@ -102,7 +105,9 @@ def _invoice_or_404(request: HttpRequest, invoice_id: int) -> Invoice:
     return invoice
 
 
-def _detail(request: HttpRequest, invoice: Invoice, form: DecisionForm | None) -> HttpResponse:
+def _detail(
+    request: AuthenticatedHttpRequest, invoice: Invoice, form: DecisionForm | None
+) -> HttpResponse:
     lines = selectors.list_lines(invoice=invoice, lines=permissions.scope_lines(request.user))
     is_finance = permissions.can_decide_lines(request.user)
     # Providers see a child's name only on a line matched to a placement with them.
@@ -121,7 +126,7 @@ def _detail(request: HttpRequest, invoice: Invoice, form: DecisionForm | None) -
         form = DecisionForm(lines=choices)
         status = 200
     else:
-        form.fields["lines"].choices = choices  # labelled again for the page
+        choice_field(form, "lines").choices = choices  # labelled again for the page
         status = 400
     return TemplateResponse(
         request,
@@ -140,13 +145,13 @@ def _detail(request: HttpRequest, invoice: Invoice, form: DecisionForm | None) -
 
 
 @login_required
-def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_detail(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
     return _detail(request, _invoice_or_404(request, invoice_id), None)
 
 
 @login_required
 @require_POST
-def decide(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def decide(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
     invoice = _invoice_or_404(request, invoice_id)
     if not permissions.can_decide_lines(request.user):
         raise PermissionDenied
@@ -173,7 +178,7 @@ def decide(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Approved lines of the officer's LA, one row per cost centre and provider, as CSV."""
     la_id = permissions.finance_la_of(request.user)
     if la_id is None:

@@ -9,7 +9,6 @@ row's current one; the view shows that refusal in the error summary. A missing o
 version is a form error (an API 400), never a save and never a 500.
 """
 
-from functools import cache
 from typing import Any, TypeVar
 
 from django import forms
@@ -83,10 +82,18 @@ class VersionedForm(forms.Form):
 F = TypeVar("F", bound=forms.BaseForm)
 
 
-@cache
+# Each form's edit form, made once (a dict rather than functools.cache, whose wrapper loses the
+# form's type for the caller).
+_EDIT_FORMS: dict[type[forms.BaseForm], type[Any]] = {}
+
+
 def versioned(form_class: type[F]) -> type[F]:
     """The edit form of `form_class`: the same fields plus the required hidden version."""
-    return type(f"Versioned{form_class.__name__}", (VersionedForm, form_class), {})
+    if form_class not in _EDIT_FORMS:
+        _EDIT_FORMS[form_class] = type(
+            f"Versioned{form_class.__name__}", (VersionedForm, form_class), {}
+        )
+    return _EDIT_FORMS[form_class]
 
 
 class VersionMissing(Exception):

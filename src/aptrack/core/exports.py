@@ -18,9 +18,12 @@ import csv
 import io
 import re
 from collections.abc import Iterable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
@@ -41,7 +44,7 @@ def neutralise(value: Any) -> Any:
 class SafeCsvWriter:
     """`csv.writer`'s `writerow`/`writerows`, with every cell neutralised."""
 
-    def __init__(self, stream: TextIO, **fmtparams: Any) -> None:
+    def __init__(self, stream: "SupportsWrite[str]", **fmtparams: Any) -> None:
         self._writer = csv.writer(stream, **fmtparams)
 
     def writerow(self, row: Iterable[Any]) -> Any:
@@ -52,8 +55,9 @@ class SafeCsvWriter:
             self.writerow(row)
 
 
-def csv_writer(stream: TextIO, **fmtparams: Any) -> SafeCsvWriter:
-    """A CSV writer for a download: use it instead of `csv.writer`."""
+def csv_writer(stream: "SupportsWrite[str]", **fmtparams: Any) -> SafeCsvWriter:
+    """A CSV writer for a download (a text stream, or the HttpResponse it is written to): use
+    it instead of `csv.writer`."""
     return SafeCsvWriter(stream, **fmtparams)
 
 

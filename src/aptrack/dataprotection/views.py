@@ -21,7 +21,9 @@ from aptrack.dataprotection.forms import AuditLogRangeForm
 
 @login_required
 def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not permissions.can_export_audit_log(request.user):
+    organisation = request.user.organisation
+    la_id = organisation.local_authority_id if organisation is not None else None
+    if not permissions.can_export_audit_log(request.user) or la_id is None:
         raise PermissionDenied
     form = AuditLogRangeForm(request.GET or None)
     if form.is_valid():
@@ -30,7 +32,7 @@ def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         export_audit_log(
             start=start,
             end=end,
-            la_id=request.user.organisation.local_authority_id,  # type: ignore[union-attr]
+            la_id=la_id,
             stream=stream,
             actor=request.user,
             channel=Channel.WEB,

@@ -1,12 +1,12 @@
 """Forms for improvement plans: input shape only; the rules live in services."""
 
-from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from aptrack.accounts.models import User
-from aptrack.core.govuk.forms import GovukDateField
+from aptrack.core.govuk.forms import GovukDateField, choice_field, form_field
 from aptrack.improvement import measures
 from aptrack.improvement.states import ALLOWED_TRANSITIONS, RagStatus
 
@@ -50,6 +50,11 @@ class PriorityForm(forms.Form):
     measure_keys = _measure_field()
 
 
+class _OwnerField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.get_role_display()})"
+
+
 class ActionForm(forms.Form):
     title = forms.CharField(
         label="Action", max_length=300, error_messages={"required": "Enter what will be done"}
@@ -57,7 +62,7 @@ class ActionForm(forms.Form):
     description = forms.CharField(
         label="Detail", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    owner_user = forms.ModelChoiceField(
+    owner_user = _OwnerField(
         label="Owner on aptrack",
         queryset=User.objects.none(),
         required=False,
@@ -74,12 +79,9 @@ class ActionForm(forms.Form):
     due_date = GovukDateField(label="Due date", help_text="For example, 31 3 2027")
     measure_keys = _measure_field()
 
-    def __init__(self, *args: Any, owners: Iterable[User] | Any = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owners: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner_user"].queryset = owners  # type: ignore[attr-defined]
-        self.fields["owner_user"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda user: f"{user.get_full_name() or user.username} ({user.get_role_display()})"
-        )
+        form_field(self, "owner_user", _OwnerField).queryset = owners
 
 
 class UpdateForm(forms.Form):
@@ -103,7 +105,7 @@ class UpdateForm(forms.Form):
         kwargs.setdefault("initial", {"status": current.value})
         super().__init__(*args, **kwargs)
         allowed = [current, *sorted(ALLOWED_TRANSITIONS[current], key=list(RagStatus).index)]
-        self.fields["status"].choices = [
+        choice_field(self, "status").choices = [
             (status.value, f"{status.label} (no change)" if status == current else status.label)
             for status in allowed
         ]

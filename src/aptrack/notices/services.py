@@ -97,7 +97,10 @@ def _school(actor: User) -> Organisation:
 
 
 def _school_la(school: Organisation) -> LocalAuthority:
-    return school.establishment.local_authority  # type: ignore[union-attr]
+    establishment = school.establishment
+    if establishment is None:  # never: `can_send_notices` asks for one
+        raise NoticeNotAllowed(NOT_A_SCHOOL)
+    return establishment.local_authority
 
 
 # --- the child ---------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from aptrack.core.govuk.forms import GovukDateField
+from aptrack.core.govuk.forms import GovukDateField, choice_field, form_field
 from aptrack.panels.models import Agency, AgendaItem, DecisionOutcome, PanelKind, PanelMember
 from aptrack.referrals.models import Referral, Tier
 
@@ -88,7 +88,7 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args: Any, users: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].set_queryset(  # type: ignore[attr-defined]
+        form_field(self, "user", _ModelChoiceByPk).set_queryset(
             users, label=lambda u: f"{u.display_name} ({u.organisation.name})"
         )
 
@@ -109,7 +109,7 @@ class AgendaForm(forms.Form):
 
     def __init__(self, *args: Any, referrals: QuerySet[Referral], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["referral"].set_queryset(  # type: ignore[attr-defined]
+        form_field(self, "referral", _ModelChoiceByPk).set_queryset(
             referrals,
             label=lambda r: (
                 f"{r.child.full_name}: {r.get_route_display()} ({r.get_status_display().lower()})"
@@ -127,7 +127,7 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args: Any, members: list[PanelMember], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["present"].choices = [  # type: ignore[attr-defined]
+        choice_field(self, "present").choices = [
             (str(m.pk), f"{m.name}, {m.get_agency_display()}{' (chair)' if m.is_chair else ''}")
             for m in members
         ]
@@ -183,7 +183,7 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args: Any, providers: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["proposed_provider"].set_queryset(providers)  # type: ignore[attr-defined]
+        form_field(self, "proposed_provider", _ModelChoiceByPk).set_queryset(providers)
 
 
 class ActionForm(forms.Form):
@@ -202,7 +202,7 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, items: QuerySet[AgendaItem], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agenda_item"].set_queryset(  # type: ignore[attr-defined]
+        form_field(self, "agenda_item", _ModelChoiceByPk).set_queryset(
             items, label=lambda i: f"Item {i.position}: {i.referral.child.full_name}"
         )
 

@@ -186,13 +186,14 @@ def _panel_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 def create_panel(*, actor: "User", at: dt.datetime, data: dict[str, Any], where: str = "") -> Panel:
     """A panel of the actor's LA, with its quorum: members present and agencies among them."""
-    if not permissions.can_create_panels(actor):
+    organisation = actor.organisation
+    la_id = organisation.local_authority_id if organisation is not None else None
+    if not permissions.can_create_panels(actor) or la_id is None:
         raise PanelNotAllowed("Only LA officers and managers can set up panels")
     clean = _panel_fields(data)
     with transaction.atomic():
         panel = Panel.objects.create(
-            # can_create_panels: the actor belongs to an LA.
-            local_authority_id=actor.organisation.local_authority_id,  # type: ignore[union-attr, misc]
+            local_authority_id=la_id,
             **clean,
         )
         _audit(

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from aptrack.core.govuk.forms import GovukDateField
+from aptrack.core.govuk.forms import GovukDateField, choice_field
 from aptrack.organisations.models import Organisation, OrganisationKind
 from aptrack.placements.models import (
     Destination,
@@ -167,7 +167,7 @@ class PlacementForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.sites = {str(site.pk): site for site in sites}
-        self.fields["site"].choices = [("", "Select a provider and site")] + [  # type: ignore[attr-defined]
+        choice_field(self, "site").choices = [("", "Select a provider and site")] + [
             (
                 key,
                 f"{site.provider.name} – {site.name}, {site.postcode}{'' if site.is_active else ' (closed)'}",
@@ -440,6 +440,6 @@ class PlacementFilterForm(forms.Form):
 
     def __init__(self, *args: Any, providers: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["provider"].choices = [("", "Any")] + [
+        choice_field(self, "provider").choices = [("", "Any")] + [
             (str(pk), name) for pk, name in providers
-        ]  # type: ignore[attr-defined]
+        ]

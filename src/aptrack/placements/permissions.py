@@ -38,7 +38,7 @@ def _role(user: "User") -> str | None:
 
 
 def _user_la_id(user: "User") -> int | None:
-    return user.organisation.local_authority_id  # type: ignore[union-attr]
+    return user.organisation.local_authority_id if user.organisation else None
 
 
 def scope_placements(user: "User") -> QuerySet[Placement]:

@@ -211,9 +211,11 @@ def placement_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         child = None
     if child is None:
         raise Http404("No child or referral found")
-    organisation = request.user.organisation  # type: ignore[union-attr]
+    organisation = request.user.organisation
+    if organisation is None:  # never: a planner's role needs an organisation (accounts.User)
+        raise PermissionDenied
     la_id = organisation.local_authority_id
-    if la_id is None and organisation.establishment_id:
+    if la_id is None and organisation.establishment is not None:
         la_id = organisation.establishment.local_authority_id
     sites = selectors.list_site_choices(la_id=la_id)
     approval = (

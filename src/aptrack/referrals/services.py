@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
@@ -161,18 +161,28 @@ def submission_problems(referral: Referral) -> dict[str | None, list[str]]:
     return problems
 
 
+def _field_label(name: str) -> str:
+    """A changed field's name as the referral's history shows it."""
+    field = Referral._meta.get_field(name.removesuffix("_id"))
+    if not isinstance(field, models.Field):  # never: the edit form changes the model's fields
+        raise TypeError(f"{name} is not a field of a referral")
+    return str(field.verbose_name)
+
+
 def _commissioners(actor: "User", child: Child, route: str) -> dict[str, Any]:
     """An LA refers for itself; a school commissions for its pupils, naming its LA for oversight.
     A school's permanent exclusion names the child's home LA instead: the home LA owes
     education from the sixth school day (DfE exclusion guidance para 90, domain.md §5)."""
     organisation = actor.organisation
+    if organisation is None:  # never: `can_start_referrals` asks for one
+        raise ReferralNotAllowed("You cannot start a referral for this child")
     if actor.role in permissions.REFERRER_LA_ROLES:
         return {
             "commissioning_la_id": organisation.local_authority_id,
             "commissioning_school": None,
         }
     la_id = organisation.local_authority_id
-    if la_id is None and organisation.establishment_id:
+    if la_id is None and organisation.establishment is not None:
         la_id = organisation.establishment.local_authority_id
     if route == Route.PERMANENT_EXCLUSION:
         la_id = child.home_la_id
@@ -312,9 +322,7 @@ def update_referral(
         locked.updated_at = at
         locked.version += 1
         locked.save()
-        labels = [
-            str(Referral._meta.get_field(k.removesuffix("_id")).verbose_name) for k in changes
-        ]
+        labels = [_field_label(k) for k in changes]
         ReferralEvent.objects.create(
             referral=locked,
             from_status=locked.status,

@@ -294,8 +294,10 @@ def sixth_day(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not permissions.can_see_sixth_day_list(request.user):
         raise PermissionDenied
     today = timezone.localdate()
-    la_id = request.user.organisation.local_authority_id  # type: ignore[union-attr]
-    rows = selectors.list_sixth_day_at_risk(la_id=la_id, on=today)
+    organisation = request.user.organisation
+    if organisation is None or organisation.local_authority_id is None:  # never: checked above
+        raise PermissionDenied
+    rows = selectors.list_sixth_day_at_risk(la_id=organisation.local_authority_id, on=today)
     reads.record_reads(request, children=[row.child for row in rows])
     return TemplateResponse(
         request,

@@ -193,7 +193,7 @@ def list_waits(*, la_id: int, start: dt.date, end: dt.date) -> list[Wait]:
     rows = []
     for referral in referrals:
         referred_on = _referred_on(referral)
-        started_on: dt.date = referral.started_on  # type: ignore[attr-defined]
+        started_on: dt.date = referral.started_on
         rows.append(
             Wait(
                 referral_id=referral.pk,

@@ -4,6 +4,7 @@ Everything here draws from the `random.Random` it is given, so a seed gives the 
 """
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from faker import Faker
@@ -657,7 +658,9 @@ class ChildName:
 
 def child_name(rng: random.Random, fake: Faker, *, sex: str, ethnicity: str) -> ChildName:
     """A first name from the child's generation, a surname, and sometimes a preferred name."""
-    boys, girls, surnames = BOYS, GIRLS, None
+    boys: Sequence[str] = BOYS
+    girls: Sequence[str] = GIRLS
+    surnames: Sequence[str] | None = None
     for codes, names in _HERITAGE_NAMES.items():
         if ethnicity in codes and rng.random() < 0.8:
             boys, girls, surnames = names

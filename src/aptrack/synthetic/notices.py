@@ -43,7 +43,7 @@ def create_notices(
 
     def sender(school: Organisation) -> User:
         if school.pk not in senders:
-            urn = school.establishment.urn if school.establishment_id else str(school.pk)  # type: ignore[union-attr]
+            urn = school.establishment.urn if school.establishment else str(school.pk)
             senders[school.pk] = User(
                 username=f"inclusion.{urn}",
                 password=f"{UNUSABLE_PASSWORD_PREFIX}synthetic",

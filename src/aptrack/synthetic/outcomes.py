@@ -129,14 +129,11 @@ class OutcomeRows:
     outreach: list[OutreachSupport]
 
     def save(self) -> None:
-        for model, rows in (
-            (AttainmentRecord, self.attainment),
-            (Qualification, self.qualifications),
-            (WellbeingScore, self.wellbeing),
-            (PriorAttendance, self.prior),
-            (OutreachSupport, self.outreach),
-        ):
-            model.objects.bulk_create(rows, batch_size=BATCH_SIZE)  # type: ignore[attr-defined]
+        AttainmentRecord.objects.bulk_create(self.attainment, batch_size=BATCH_SIZE)
+        Qualification.objects.bulk_create(self.qualifications, batch_size=BATCH_SIZE)
+        WellbeingScore.objects.bulk_create(self.wellbeing, batch_size=BATCH_SIZE)
+        PriorAttendance.objects.bulk_create(self.prior, batch_size=BATCH_SIZE)
+        OutreachSupport.objects.bulk_create(self.outreach, batch_size=BATCH_SIZE)
 
 
 # --- the shape of attainment (pure, so it can be checked over many draws) --------------------

@@ -12,6 +12,7 @@ from aptrack.calendars import deadlines
 from aptrack.calendars.engine import OutsideKnownTerms, SchoolCalendar
 from aptrack.calendars.selectors import get_calendar
 from aptrack.children.models import Child
+from aptrack.organisations.models import LocalAuthority
 from aptrack.panels.models import (
     AgendaItem,
     Attendance,
@@ -77,7 +78,7 @@ def _created(at: dt.datetime, days_ago: int, status: str, past_date: dt.date) ->
 def create_referrals_and_panels(
     draw: records.Draw,
     *,
-    la: object,
+    la: LocalAuthority,
     staff: LaStaff,
     children: list[Child],
     placements: list[Placement],
@@ -340,7 +341,7 @@ def _decided_for_deadline(calendar: SchoolCalendar, today: dt.date, ahead: int) 
 def _fair_access_referrals(
     draw: records.Draw,
     *,
-    la: object,
+    la: LocalAuthority,
     staff: LaStaff,
     panel: Panel,
     children: list[Child],
@@ -348,7 +349,7 @@ def _fair_access_referrals(
 ) -> int:
     """Children new to the area whom the Fair Access Panel approved, with no place started: one
     past the 20 school days to place, one due within the week (caseworker home, dashboard)."""
-    calendar = get_calendar(la_id=la.pk)  # type: ignore[attr-defined]
+    calendar = get_calendar(la_id=la.pk)
     members = list(panel.members.order_by("pk"))
     made = 0
     # Deadlines 2 school days ago (missed) and 3 school days ahead (due this week).

@@ -17,7 +17,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
+from aptrack.accounts.models import User
 from aptrack.children import schooling
 from aptrack.children.models import Child, SenStatus
 from aptrack.placements import policy
@@ -423,7 +425,7 @@ class _Plan:
         if self.kid.child.home_school_id is None:
             weights[1] = 0  # tier 1 is support in the child's school
         options = {tier: weight for tier, weight in weights.items() if offered[tier] and weight}
-        return int(self.draw.pick(options or {2: 1}))  # type: ignore[call-overload]
+        return int(self.draw.pick(options or {2: 1}))
 
     def _hours(self, tier: int) -> tuple[Decimal, Decimal]:
         """Hours a week with the provider, and at the home school alongside."""
@@ -586,8 +588,8 @@ class _Plan:
         at: dt.datetime,
         from_status: str = "",
         to_status: str = "",
-        data: dict | None = None,  # type: ignore[type-arg]
-        by: object = None,
+        data: dict[str, Any] | None = None,
+        by: User | None = None,
     ) -> None:
         self.events.append(
             PlacementEvent(

@@ -112,7 +112,7 @@ def _deal(
     """`count` profiles drawn from `weights`, including each of `certain` when there are at
     least VARIETY_FROM to deal, in random order."""
     dealt = list(certain) if count >= max(VARIETY_FROM, len(certain)) else []
-    dealt += [draw.pick(weights) for _ in range(count - len(dealt))]  # type: ignore[misc]
+    dealt += [draw.pick(weights) for _ in range(count - len(dealt))]
     draw.rng.shuffle(dealt)
     return dealt
 
@@ -171,6 +171,7 @@ class _Checks:
         """The check types not in date, and how."""
         rng = self.draw.rng
         types = list(REQUIRED_CHECK_TYPES)
+        off: dict[str, str]
         if profile == MISSING:
             off = {rng.choice(OFTEN_MISSING): MISSING}
         elif profile == EXPIRED:

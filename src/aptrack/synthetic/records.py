@@ -10,7 +10,9 @@ of its plan.
 
 import datetime as dt
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from faker import Faker
 
@@ -23,6 +25,8 @@ from aptrack.placements.states import PlacementStatus
 from aptrack.providers.states import ApprovalStatus
 from aptrack.synthetic import naming
 from aptrack.synthetic.providers import ProviderRecord
+
+K = TypeVar("K")
 
 # fmt: off
 # National curriculum year: relative weight (82% in Years 7–11, 9% in 1–6, 9% in 12–13: mostly
@@ -149,7 +153,7 @@ class Draw:
     def chance(self, share: float) -> bool:
         return self.rng.random() < share
 
-    def pick(self, weights: dict) -> object:
+    def pick(self, weights: Mapping[K, float]) -> K:
         return self.rng.choices(list(weights), weights=list(weights.values()))[0]
 
     def at(self, day: dt.date) -> dt.datetime:

@@ -227,7 +227,9 @@ class Register:
                         else ""
                     )
                     run = (code, comment, code in EXPLAINED and rng.random() < FIRST_RECORDED_AS_N)
-                sessions = [(s, run[0], None, run[1]) for s in ("AM", "PM")]
+                sessions: list[tuple[str, str, int | None, str]] = [
+                    (s, run[0], None, run[1]) for s in ("AM", "PM")
+                ]
             else:
                 run = None
                 sessions = self._attended_day(provider, kid)

@@ -160,6 +160,9 @@ def _incidents(
             )
         )
         by = staff.provider_staff.get(placement.provider_id) or staff.officer(draw)
+        organisation = by.organisation
+        if organisation is None:  # never: `staff` makes everyone in an organisation
+            raise ValueError(f"{by.username} has no organisation")
         occurred = draw.at(day)
         incident = Incident.objects.create(
             placement=placement,
@@ -169,13 +172,13 @@ def _incidents(
             what_happened=rng.choice(INCIDENTS[category]),
             actions_taken=ACTIONS.get(category, DEFAULT_ACTION),
             recorded_by=by,
-            recorded_by_organisation_id=by.organisation_id,
+            recorded_by_organisation_id=organisation.pk,
             recorded_at=occurred + dt.timedelta(hours=1),
         )
         if category == IncidentCategory.SAFEGUARDING:
             incident.alert = alert_services.raise_safeguarding_concern(
                 placement=placement,
-                reason=f"Safeguarding concern recorded by {by.organisation.name}",
+                reason=f"Safeguarding concern recorded by {organisation.name}",
                 at=incident.recorded_at,
                 actor=by,
                 channel=Channel.COMMAND,

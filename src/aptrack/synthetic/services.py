@@ -11,6 +11,7 @@ import enum
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import connection, transaction
 from django.db.models import Count, Q
@@ -447,7 +448,7 @@ def _create_schools(
     ):
         for number in _establishment_numbers(rng, low, high, number_count, taken_numbers):
             kind = naming.school_type(rng, secondary=secondary)
-            name = _unique(lambda k=kind: naming.establishment_name(rng, k, towns), used_names)
+            name = _unique(partial(naming.establishment_name, rng, kind, towns), used_names)
             schools.append(
                 Establishment(
                     urn=urns.allocate(),
@@ -512,7 +513,7 @@ def _create_providers(
     kinds = rng.sample(naming.PROVIDER_TYPES, k=len(naming.PROVIDER_TYPES))
     for index in range(count):
         kind = kinds[index % len(kinds)]
-        name = _unique(lambda k=kind: naming.provider_name(rng, draw.fake, k, towns), used_names)
+        name = _unique(partial(naming.provider_name, rng, draw.fake, kind, towns), used_names)
         provider = Organisation(name=name, kind=OrganisationKind.PROVIDER, local_authority=la)
         typed.append((provider, kind.key))
         hours.append((kind.min_hours, kind.max_hours))

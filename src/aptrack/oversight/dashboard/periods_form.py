@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from aptrack.core.govuk.forms import GovukDateField
+from aptrack.core.govuk.forms import GovukDateField, choice_field
 from aptrack.oversight.measures.base import COHORT_NOW, COHORT_PERIOD
 from aptrack.oversight.measures.periods import (
     DEFAULT_PRESET,
@@ -60,7 +60,7 @@ class PeriodForm(forms.Form):
     def __init__(self, data: Any, *, today: dt.date, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.today = today
-        self.fields["period"].choices = [
+        choice_field(self, "period").choices = [
             (
                 key,
                 PRESET_NAMES[key]
@@ -71,7 +71,7 @@ class PeriodForm(forms.Form):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         data["cohort"] = data.get("cohort") or COHORT_PERIOD
         if "period" in self.errors:
             return data

@@ -241,19 +241,22 @@ def spend(ctx: Context) -> tuple[list[Figure], list[Breakdown]]:
         total["children"],
         drill("spend_to_date"),
     )
-    by_provider = [
-        Row(
-            label=data["provider__name"],
-            value=_pounds(data["spend"]),
-            count=data["children"],
-            drilldown=drill("spend_by_provider", data["provider_id"]),
-        )
+    spent = [
+        (_pounds(data["spend"]), data)
         for data in costed(ctx)
         .values("provider_id", "provider__name")
         .annotate(spend=_spend(ctx), children=distinct_children())
         .order_by()
     ]
-    by_provider.sort(key=lambda r: (-r.value, r.label))
+    by_provider = [
+        Row(
+            label=data["provider__name"],
+            value=pounds,
+            count=data["children"],
+            drilldown=drill("spend_by_provider", data["provider_id"]),
+        )
+        for pounds, data in sorted(spent, key=lambda pair: (-pair[0], pair[1]["provider__name"]))
+    ]
     by_tier = [
         Row(
             label=TIER_LABELS.get(data["tier"], "Not recorded"),

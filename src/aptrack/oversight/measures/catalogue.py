@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from aptrack.oversight.measures.periods import Period
 
@@ -24,12 +24,15 @@ if TYPE_CHECKING:
 
 UNITS = ("count", "percent", "days", "gbp", "weeks")
 
+# A number as it is shown: "c" in a publication copy where it is suppressed (`pack.suppression`).
+Number = int | Decimal | Literal["c"]
+
 
 @dataclass(frozen=True)
 class Figure:
     key: str  # stable id, e.g. "children_in_ap"
     label: str  # "Children in AP now"
-    value: int | Decimal | None  # None = no data
+    value: Number | None  # None = no data
     unit: str  # one of UNITS
     count: int | None  # the number of children behind it (for small-number suppression)
     drilldown: str | None  # query string for the children behind it, e.g. "measure=children_in_ap"
@@ -41,7 +44,7 @@ class Row:
     """One bar of a breakdown."""
 
     label: str
-    value: int | Decimal
+    value: Number
     count: int  # children behind it
     drilldown: str | None  # e.g. "measure=by_tier&value=2"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -287,7 +287,7 @@ def _breakdown(
 def placement_group_children(ctx: Context, value: str | None, *, key: str) -> QuerySet[Child]:
     group = _PLACEMENT_GROUPS[key]
     grouped = _grouped(ctx, group)
-    if value in (None, "", NONE_VALUE):
+    if value is None or value in ("", NONE_VALUE):
         return children_of(grouped.filter(group__isnull=True))
     return children_of(grouped.filter(group=group.parse(value)))
 
@@ -313,7 +313,8 @@ def cohort_children(ctx: Context) -> QuerySet[Child]:
 
 
 YES_NO = {"yes": True, "no": False}
-CHILD_FIELDS = {
+# key -> (the child's field, the breakdown's title, each value's label)
+CHILD_FIELDS: dict[str, tuple[str, str, Mapping[Any, str]]] = {
     "by_sen": ("sen_status", "By special educational needs", dict(SenStatus.choices)),
     "by_looked_after": (
         "looked_after",
@@ -329,6 +330,11 @@ CHILD_FIELDS = {
     "by_ethnicity": ("ethnicity", "By ethnicity", dict(Ethnicity.choices)),
 }
 CHILD_KEYS = ("by_year_group", *CHILD_FIELDS)
+
+
+def _most_first(tally: Counter[Any], labels: Mapping[Any, str]) -> list[Any]:
+    """The values counted, most children first, then by label."""
+    return sorted(tally, key=lambda v: (-tally[v], str(labels.get(v, v))))
 
 
 def child_breakdowns(ctx: Context, *, total: int | None = None) -> list[Breakdown]:
@@ -364,7 +370,7 @@ def child_breakdowns(ctx: Context, *, total: int | None = None) -> list[Breakdow
     for key, (_, title, labels) in CHILD_FIELDS.items():
         tally = tallies[key]
         if key == "by_ethnicity":
-            values = sorted(tally, key=lambda v, tally=tally: (-tally[v], str(labels.get(v, v))))
+            values = _most_first(tally, labels)
         else:
             values = [v for v in labels if v in tally] + [v for v in tally if v not in labels]
         rows = [

@@ -228,9 +228,11 @@ def attendance_measures(ctx: Context) -> tuple[list[Figure], list[Breakdown]]:
         for m in sorted(measured.by_type, key=lambda m: not m.key)
         if m.rates.attendance is not None
     ]
-    by_provider_measures = [m for m in measured.by_provider if m.rates.attendance is not None]
+    by_provider_rates = [
+        (m, m.rates.attendance) for m in measured.by_provider if m.rates.attendance is not None
+    ]
     names = dict(
-        Organisation.objects.filter(pk__in=[m.key for m in by_provider_measures]).values_list(
+        Organisation.objects.filter(pk__in=[m.key for m, _ in by_provider_rates]).values_list(
             "pk", "name"
         )
     )
@@ -238,11 +240,11 @@ def attendance_measures(ctx: Context) -> tuple[list[Figure], list[Breakdown]]:
         (
             Row(
                 label=names.get(m.key, "Unknown provider"),
-                value=m.rates.attendance,
+                value=rate,
                 count=m.children,
                 drilldown=drill("attendance_by_provider", m.key),
             )
-            for m in by_provider_measures
+            for m, rate in by_provider_rates
         ),
         key=lambda r: (r.value, r.label),
     )

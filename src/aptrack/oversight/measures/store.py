@@ -306,9 +306,8 @@ def decode_dashboard(
 
 
 def decode_la_figures(data: dict[str, Any]) -> LaFigures:
-    return LaFigures(
-        **{
-            name: SessionCounts(**value) if isinstance(value, dict) else value
-            for name, value in data.items()
-        }
-    )
+    fields: dict[str, Any] = {
+        name: SessionCounts(**value) if isinstance(value, dict) else value
+        for name, value in data.items()
+    }
+    return LaFigures(**fields)

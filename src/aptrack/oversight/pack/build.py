@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from aptrack.organisations.models import LocalAuthority
 from aptrack.oversight.measures import store
 from aptrack.oversight.measures.catalogue import Dashboard, Figure
 from aptrack.oversight.measures.periods import Period
@@ -109,7 +110,7 @@ def same_point(period: Period, today: dt.date, earlier: Period) -> dt.date:
 
 def build_pack(
     *,
-    la: object,
+    la: LocalAuthority,
     period: Period,
     today: dt.date,
     for_publication: bool,
@@ -121,14 +122,14 @@ def build_pack(
     report = progress or (lambda percent, step: None)
     last_term_period, last_year_period = comparison_periods(period)
     report(10, f"Counting {period.label}")
-    kept = [store.dashboard(la=la, period=period, today=today)]  # type: ignore[arg-type]
+    kept = [store.dashboard(la=la, period=period, today=today)]
     if last_term_period is not None:
         report(35, f"Counting {last_term_period.label} for the change on last term")
         kept.append(
             store.dashboard(
                 la=la,
                 period=last_term_period,
-                today=same_point(period, today, last_term_period),  # type: ignore[arg-type]
+                today=same_point(period, today, last_term_period),
             )
         )
     report(55, f"Counting {last_year_period.label} for the change on last year")
@@ -136,7 +137,7 @@ def build_pack(
         store.dashboard(
             la=la,
             period=last_year_period,
-            today=same_point(period, today, last_year_period),  # type: ignore[arg-type]
+            today=same_point(period, today, last_year_period),
         )
     )
     current, last_term, last_year = (
@@ -182,7 +183,7 @@ def change(now: Figure, before: Figure | None) -> Change:
         return None
     if suppression.is_suppressed(now.value) or suppression.is_suppressed(before.value):
         return suppression.SUPPRESSED
-    return now.value - before.value  # type: ignore[operator]
+    return now.value - before.value
 
 
 def group_header(breakdown: object) -> str:

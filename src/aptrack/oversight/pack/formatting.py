@@ -20,13 +20,13 @@ def format_value(value: object, unit: str, *, empty: str = NO_DATA) -> str:
     return dashboard_format(value, unit)
 
 
-def format_change(value: object, unit: str, *, empty: str = "–") -> str:
+def format_change(value: int | Decimal | str | None, unit: str, *, empty: str = "–") -> str:
     """A change with its sign (a true minus sign); percentages change in percentage points."""
     if value is None:
         return empty
     if suppression.is_suppressed(value):
         return suppression.SUPPRESSED
-    number = Decimal(value)  # type: ignore[arg-type]
+    number = Decimal(value)
     sign = "+" if number > 0 else ("\u2212" if number < 0 else "")
     magnitude = abs(number)
     if unit == "percent":

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from aptrack.core.govuk.forms import GovukDateField
+from aptrack.core.govuk.forms import GovukDateField, choice_field
 from aptrack.oversight.measures import periods
 from aptrack.oversight.measures.periods import Period
 
@@ -42,7 +42,7 @@ class PackRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today
         choices = periods.period_choices(today)
-        self.fields["period"].choices = [
+        choice_field(self, "period").choices = [
             (key, f"{PRESET_LABELS[key]} ({period.label})") for key, period in choices[:-1]
         ] + [(periods.PRESET_CUSTOM, "Another period (enter the dates below)")]
 

@@ -31,16 +31,19 @@ import dataclasses
 from collections.abc import Hashable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Literal
 
-SUPPRESSED = "c"
+from aptrack.oversight.measures.catalogue import Dashboard, Figure, Number, Row
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
+
+SUPPRESSED: Final = "c"
 THRESHOLD = 5
 WITHHELD_TOTAL_NOTE = (
     'The total is not shown and every row is "c": with so few children, any of them would let a '
     "reader work out a suppressed number."
 )
-
-T = TypeVar("T")
 
 
 def is_small(count: int | None, *, threshold: int = THRESHOLD) -> bool:
@@ -49,51 +52,51 @@ def is_small(count: int | None, *, threshold: int = THRESHOLD) -> bool:
 
 
 def suppress(
-    value: int | Decimal | None, count: int | None, *, threshold: int = THRESHOLD
-) -> int | Decimal | str | None:
+    value: Number | None, count: int | None, *, threshold: int = THRESHOLD
+) -> Number | None:
     """The value to publish: "c" when the figure rests on 1 to threshold-1 children."""
     return SUPPRESSED if is_small(count, threshold=threshold) else value
 
 
-def suppress_count(count: int | None, *, threshold: int = THRESHOLD) -> int | str | None:
+def suppress_count(count: int | None, *, threshold: int = THRESHOLD) -> int | Literal["c"] | None:
     """A count of children, suppressed if small."""
     return SUPPRESSED if is_small(count, threshold=threshold) else count
 
 
-def is_suppressed(value: Any) -> bool:
+def is_suppressed(value: object) -> "TypeIs[Literal['c']]":
     return value == SUPPRESSED
 
 
 def suppress_rate(
-    value: int | Decimal | None, count: int | None, of: int | None, *, threshold: int = THRESHOLD
-) -> int | Decimal | str | None:
+    value: Number | None, count: int | None, of: int | None, *, threshold: int = THRESHOLD
+) -> Number | None:
     """A percentage of `of` children, `count` of whom are counted: "c" if either is small."""
     if is_small(count, threshold=threshold) or is_small(of, threshold=threshold):
         return SUPPRESSED
     return value
 
 
-def suppress_figure(figure: T, *, threshold: int = THRESHOLD) -> T:
+def suppress_figure(figure: Figure, *, threshold: int = THRESHOLD) -> Figure:
     """A Figure with its value replaced by "c" when its count (or, for a percentage, the
     children it is a percentage of) is small. The count is kept for tests and for working out
     changes; nothing that renders a publication copy shows it."""
     value = suppress_rate(
-        figure.value,  # type: ignore[attr-defined]
-        figure.count,  # type: ignore[attr-defined]
-        getattr(figure, "of", None) if figure.unit == "percent" else None,  # type: ignore[attr-defined]
+        figure.value,
+        figure.count,
+        getattr(figure, "of", None) if figure.unit == "percent" else None,
         threshold=threshold,
     )
-    if value is figure.value:  # type: ignore[attr-defined]
+    if value is figure.value:
         return figure
-    return dataclasses.replace(figure, value=value)  # type: ignore[type-var]
+    return dataclasses.replace(figure, value=value)
 
 
-def suppress_row(row: T, *, threshold: int = THRESHOLD) -> T:
+def suppress_row(row: Row, *, threshold: int = THRESHOLD) -> Row:
     """A breakdown Row with its value replaced by "c" when its count is small."""
-    value = suppress(row.value, row.count, threshold=threshold)  # type: ignore[attr-defined]
-    if value is row.value:  # type: ignore[attr-defined]
+    value = suppress(row.value, row.count, threshold=threshold)
+    if value is row.value or value is None:  # None: never, a row has a value
         return row
-    return dataclasses.replace(row, value=value)  # type: ignore[type-var]
+    return dataclasses.replace(row, value=value)
 
 
 # --- secondary suppression -----------------------------------------------------------------------
@@ -311,21 +314,21 @@ def dashboard_relations(
                 )
             if total_key is not None:
                 relations.append(Relation(total_key, tuple(parts)))
-    for key, (breakdown_key, values) in ROW_SUBSETS.items():
+    for figure_key, (breakdown_key, values) in ROW_SUBSETS.items():
         breakdown = dashboard.breakdown(breakdown_key)
-        if ("figure", key) not in cells or breakdown is None:
+        if ("figure", figure_key) not in cells or breakdown is None:
             continue
-        parts = tuple(
+        subset = tuple(
             ("row", breakdown_key, index)
             for index, row in enumerate(breakdown.rows)
             if _row_value(row) in values
         )
-        if parts:  # no such rows: the relation says nothing a reader could use
-            relations.append(Relation(("figure", key), parts))
+        if subset:  # no such rows: the relation says nothing a reader could use
+            relations.append(Relation(("figure", figure_key), subset))
     return cells, relations
 
 
-def suppress_dashboard(dashboard: T, *, threshold: int = THRESHOLD) -> T:
+def suppress_dashboard(dashboard: Dashboard, *, threshold: int = THRESHOLD) -> Dashboard:
     """The publication copy of a dashboard: every small figure and breakdown row shows "c", and
     so does every other number that would let a reader work one of them out (see the module).
 
@@ -365,6 +368,6 @@ def suppress_dashboard(dashboard: T, *, threshold: int = THRESHOLD) -> T:
             figures=[figure_copy(figure) for figure in section.figures],
             breakdowns=[breakdown_copy(breakdown) for breakdown in section.breakdowns],
         )
-        for section in dashboard.sections  # type: ignore[attr-defined]
+        for section in dashboard.sections
     ]
-    return dataclasses.replace(dashboard, sections=sections)  # type: ignore[type-var]
+    return dataclasses.replace(dashboard, sections=sections)

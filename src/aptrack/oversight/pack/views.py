@@ -3,11 +3,12 @@ no JavaScript), download the PDF and the workbook. LA managers and officers, the
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.organisations.models import LocalAuthority
 from aptrack.oversight.models import PackExport
 from aptrack.oversight.pack import permissions, services
@@ -22,13 +23,16 @@ FILES = {
 }
 
 
-def _la(request: HttpRequest) -> LocalAuthority:
+def _la(request: AuthenticatedHttpRequest) -> LocalAuthority:
     if not permissions.may_use_packs(request.user):
         raise PermissionDenied
-    return request.user.organisation.local_authority  # type: ignore[union-attr]
+    organisation = request.user.organisation
+    if organisation is None or organisation.local_authority is None:  # never: may_use_packs
+        raise PermissionDenied
+    return organisation.local_authority
 
 
-def _load_export(request: HttpRequest, export_id: int) -> PackExport:
+def _load_export(request: AuthenticatedHttpRequest, export_id: int) -> PackExport:
     if not permissions.may_use_packs(request.user):
         raise PermissionDenied
     export = (
@@ -43,7 +47,7 @@ def _load_export(request: HttpRequest, export_id: int) -> PackExport:
 
 
 @login_required
-def pack_request(request: HttpRequest) -> HttpResponse:
+def pack_request(request: AuthenticatedHttpRequest) -> HttpResponse:
     la = _la(request)
     today = timezone.localdate()
     form = PackRequestForm(request.POST if request.method == "POST" else None, today=today)
@@ -70,7 +74,7 @@ def pack_request(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def pack_status(request: HttpRequest, export_id: int) -> HttpResponse:
+def pack_status(request: AuthenticatedHttpRequest, export_id: int) -> HttpResponse:
     export = _load_export(request, export_id)
     return TemplateResponse(
         request,
@@ -84,7 +88,7 @@ def pack_status(request: HttpRequest, export_id: int) -> HttpResponse:
 
 
 @login_required
-def pack_download(request: HttpRequest, export_id: int, kind: str) -> HttpResponse:
+def pack_download(request: AuthenticatedHttpRequest, export_id: int, kind: str) -> HttpResponse:
     if kind not in FILES:
         raise Http404("No such file")
     export = _load_export(request, export_id)

@@ -98,7 +98,13 @@ def _header(sheet: Worksheet, row: int, names: list[str]) -> None:
 
 
 def _put(
-    sheet: Worksheet, row: int, column: int, value: object, unit: str, *, change: bool = False
+    sheet: Worksheet,
+    row: int,
+    column: int,
+    value: int | Decimal | str | None,
+    unit: str,
+    *,
+    change: bool = False,
 ) -> None:
     """A number in its unit's format, "c" right-aligned, or blank for no data."""
     cell = sheet.cell(row=row, column=column)
@@ -109,7 +115,7 @@ def _put(
         cell.value = suppression.SUPPRESSED
         cell.alignment = RIGHT
         return
-    number = Decimal(value)  # type: ignore[arg-type]
+    number = Decimal(value)
     if unit == "percent":
         number = number / 100
     cell.value = (

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from aptrack.oversight.measures.catalogue import Number
 from aptrack.oversight.measures.regional import LaFigures
 from aptrack.oversight.pack import suppression
 from aptrack.oversight.pack.formatting import format_change, format_value
@@ -146,7 +147,7 @@ NONE_HIDDEN: Hidden = frozenset()
 
 def cell_value(
     measure: Measure, figures: LaFigures, *, key: object = None, hidden: Hidden = NONE_HIDDEN
-) -> int | Decimal | str | None:
+) -> Number | None:
     """The measure's value for an LA or area, "c" if it rests on 1 to 4 children or would give
     one away (`hidden`, from `hidden_cells`)."""
     if (key, measure.key) in hidden and measure.value(figures) is not None:
@@ -277,7 +278,7 @@ def difference(
         return "–"
     if suppression.is_suppressed(a) or suppression.is_suppressed(b):
         return suppression.SUPPRESSED
-    return format_change(a - b, measure.unit)  # type: ignore[operator]
+    return format_change(a - b, measure.unit)
 
 
 def comparison(

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from aptrack.core.govuk.forms import choice_field
 from aptrack.organisations.models import LocalAuthority, Region
 from aptrack.oversight.dashboard.periods_form import PeriodForm
 from aptrack.oversight.measures import regional as regional_measures
@@ -30,8 +31,8 @@ class CompareForm(forms.Form):
     def __init__(self, data: Any, *, las: list[LocalAuthority], **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         choices = [("", "Choose a local authority")] + [(la.code, la.name) for la in las]
-        self.fields["first"].choices = choices
-        self.fields["second"].choices = choices
+        choice_field(self, "first").choices = choices
+        choice_field(self, "second").choices = choices
 
 
 def _region(request: HttpRequest, access: RegionalAccess) -> str:

@@ -232,8 +232,13 @@ def _validated_plan(
     if provider is not None:
         maximum = policy.maximum_end_date(tier=tier, registered=provider.is_registered, start=start)
     clean["maximum_end_date"] = maximum
-    if maximum is not None and planned_end is not None and planned_end > maximum:
-        weeks = policy.tier_2_maximum_weeks(registered=provider.is_registered)  # type: ignore[union-attr]
+    if (
+        maximum is not None
+        and provider is not None  # always, with a maximum
+        and planned_end is not None
+        and planned_end > maximum
+    ):
+        weeks = policy.tier_2_maximum_weeks(registered=provider.is_registered)
         add_error(
             errors,
             "planned_end_date",
@@ -378,10 +383,10 @@ def _commissioners(
         return None, None
     if role in (Role.LA_OFFICER, Role.LA_MANAGER) and actor_la_id is not None:
         return LocalAuthority.objects.get(pk=actor_la_id), school
-    if school.establishment_id is None:
+    if school.establishment is None:
         add_error(errors, None, COMMISSIONER_UNKNOWN)
         return None, school
-    return school.establishment.local_authority, school  # type: ignore[union-attr]
+    return school.establishment.local_authority, school
 
 
 def create_placement(

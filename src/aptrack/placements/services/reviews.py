@@ -131,6 +131,7 @@ def record_review(
                 add_error(errors, "new_tier", NEW_TIER_SAME)
         if errors:
             raise ReviewInvalid(errors)
+        scored = {pk: score for pk, score in scores.items() if score is not None}  # all of them
         if decision != ReviewDecision.EXTEND:
             new_end = None
         if decision != ReviewDecision.CHANGE_TIER:
@@ -159,7 +160,7 @@ def record_review(
                 OutcomeProgress(
                     review=review,
                     outcome=o,
-                    score=scores[o.pk],
+                    score=scored[o.pk],
                     note=clean_text(notes.get(o.pk)),
                     current_value=clean_text(values.get(o.pk))[:100],
                 )

@@ -65,9 +65,9 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(line))
         if report.queried_lines:
             self.stdout.write("Queried lines:")
-        for line in report.queried_lines:
-            reasons = "; ".join(reason.label for reason in reasons_of(line.query_flags))
+        for queried in report.queried_lines:
+            reasons = "; ".join(reason.label for reason in reasons_of(queried.query_flags))
             self.stdout.write(
-                f"  {line.invoice.invoice_number} row {line.row_number} UPN {line.upn} "
-                f"{line.service_from}..{line.service_to}: {reasons}"
+                f"  {queried.invoice.invoice_number} row {queried.row_number} UPN {queried.upn} "
+                f"{queried.service_from}..{queried.service_to}: {reasons}"
             )
