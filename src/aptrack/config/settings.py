@@ -218,6 +218,17 @@ if DATABASE_URL:
         _options["options"] = (
             f"{_options.get('options', '')} -c random_page_cost={float(_page_cost)}".strip()
         )
+    # PostgreSQL's JIT compiler starts when a plan's estimated cost passes jit_above_cost, and
+    # aptrack's scoping queries (an OR of an LA's own children and an EXISTS over placements)
+    # are estimated far dearer than they are: at national scale the children register's count
+    # took 25 ms to run and 550 ms to compile. Pages are short queries, so it is off unless
+    # PG_JIT=on ("" keeps the server's setting).
+    _jit = os.environ.get("PG_JIT", "off")
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _jit:
+        if _jit not in {"on", "off"}:
+            raise ImproperlyConfigured(f"PG_JIT must be on, off or empty, not {_jit!r}")
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c jit={_jit}".strip()
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and TESTING:
         # A test database is thrown away: its commits need not wait for the disk. Each commit
         # (every migration, every transactional test) otherwise waits for a WAL flush, which on

@@ -25,6 +25,19 @@ def test_postgresql_connections_price_random_reads_for_ssds():
     assert float(cost) == float(configured)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+def test_postgresql_connections_do_not_compile_short_queries():
+    """A page's scoping query is estimated dear enough to start the JIT compiler, which took
+    twenty times the query's own run at national scale: it is off unless PG_JIT says."""
+    configured = os.environ.get("PG_JIT", "off")
+    if not configured:
+        pytest.skip("PG_JIT is empty: the server's own setting is kept")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        (jit,) = cursor.fetchone()
+    assert jit == configured
+
+
 # How long connections are kept (CONN_MAX_AGE) and which role connects (config/settings.py).
 
 
