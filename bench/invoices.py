@@ -100,7 +100,7 @@ def _setup(today: dt.date, target: int) -> None:
             # A line per day: sessions attended (up to the agreed hours) at the contract's
             # session rate where only attended sessions are paid for, else the day's agreed
             # hours at its hourly rate; the rate in force that day (the placement's lot's
-            # first), about one line in thirty at another rate.
+            # first), one line in thirty (by placement and day) at another rate.
             cursor.execute(
                 """
                 INSERT INTO commissioning_invoiceline
@@ -132,7 +132,8 @@ def _setup(today: dt.date, target: int) -> None:
                     ORDER BY r.lot_id ASC NULLS LAST, r.effective_from DESC, r.id DESC
                     LIMIT 1) rate
                 CROSS JOIN LATERAL (
-                    SELECT CASE WHEN random() < 0.033 THEN 1.08 ELSE 1 END AS factor) k
+                    SELECT CASE WHEN (p.id + (b.day - DATE '2000-01-01')) %% 30 = 0
+                                THEN 1.08 ELSE 1 END AS factor) k
                 JOIN commissioning_invoice i
                   ON i.provider_id = p.provider_id AND i.source_name = %(source)s
                  AND i.invoice_number = 'BENCH-' || %(copy)s || '-' || to_char(b.day, 'YYYYMM')

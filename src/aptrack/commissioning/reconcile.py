@@ -328,10 +328,10 @@ def _match_postgresql(lines: QuerySet[InvoiceLine]) -> None:
 
 
 def _flag(lines: QuerySet[InvoiceLine]) -> None:
-    """Every query reason of every line in one UPDATE (one rewrite of each row, whatever the
-    number of reasons): the flags are the sum of each reason's bit where its condition holds
-    (`reason_conditions`, compiled by Django into the SELECT it reads them from), and a line
-    with any flag is queried. Both databases take `UPDATE … FROM` (SQLite from 3.33)."""
+    """Every query reason of every line in one UPDATE, which writes only the lines it queries
+    (matching has left each line matched with no flags): the flags are the sum of each
+    reason's bit where its condition holds (`reason_conditions`, compiled by Django into the
+    SELECT they are read from). Both databases take `UPDATE … FROM` (SQLite from 3.33)."""
     flags = reduce(
         operator.add,
         (
@@ -339,15 +339,19 @@ def _flag(lines: QuerySet[InvoiceLine]) -> None:
             for reason, condition in reason_conditions().items()
         ),
     )
-    chosen = lines.order_by().annotate(line=F("pk"), flags=flags).values("line", "flags")
-    sql, params = chosen.query.sql_with_params()
+    queried = (
+        lines.order_by()
+        .annotate(line=F("pk"), flags=flags)
+        .filter(flags__gt=0)
+        .values("line", "flags")
+    )
+    sql, params = queried.query.sql_with_params()
     table = connection.ops.quote_name(InvoiceLine._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""UPDATE {table} SET query_flags = f.flags,
-                status = CASE WHEN f.flags > 0 THEN %s ELSE %s END
+            f"""UPDATE {table} SET query_flags = f.flags, status = %s
             FROM ({sql}) AS f WHERE {table}.id = f.line""",
-            [str(LineStatus.QUERIED), str(LineStatus.MATCHED), *params],
+            [str(LineStatus.QUERIED), *params],
         )
 
 
