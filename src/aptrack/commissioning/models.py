@@ -273,7 +273,12 @@ class InvoiceLine(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["child", "service_from", "service_to"]),
+            # The invoice last: "already invoiced" (an earlier invoice's line for the same child
+            # and dates) is then answered from the index, without reading each line's own row.
+            models.Index(
+                fields=["child", "service_from", "service_to", "invoice"],
+                name="invoice_line_child_dates",
+            ),
             models.Index(fields=["local_authority", "status"]),
         ]
 
