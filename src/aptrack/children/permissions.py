@@ -4,7 +4,7 @@ shows child data starts from `scope_children(user)`: one scoping function per ro
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 
 from aptrack.accounts.roles import CHILD_EDITOR_ROLES, Role
 from aptrack.children.answering_la import la_placements_q
@@ -39,10 +39,19 @@ def children_of_la(la_id: int) -> QuerySet[Child]:
     placement it answers for (`children.answering_la.la_placements_q`: its own commissions
     wherever the child lives, and schools' commissions for children living in the LA, whose
     oversight it holds)."""
-    answered_for = _placements().filter(la_placements_q(la_id), child=OuterRef("pk"))
-    return Child.objects.filter(
-        Q(home_la_id=la_id) | Q(responsible_la_id=la_id) | Exists(answered_for)
+    # One id list made of three index lookups (UNION): written as one OR with an EXISTS, the
+    # planner reads every child in the country to test each (13 ms a count at national scale,
+    # against 2 ms).
+    ids = (
+        Child.objects.filter(home_la_id=la_id)
+        .order_by()
+        .values("pk")
+        .union(
+            Child.objects.filter(responsible_la_id=la_id).order_by().values("pk"),
+            _placements().filter(la_placements_q(la_id)).order_by().values("child_id"),
+        )
     )
+    return Child.objects.filter(pk__in=ids)
 
 
 def _provider(user: "User") -> QuerySet[Child]:
