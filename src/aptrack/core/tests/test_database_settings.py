@@ -14,14 +14,20 @@ from aptrack.config.settings import database_connection_age, database_url
 pytestmark = pytest.mark.django_db
 
 
+def _server_setting(name: str, variable: str, default: str) -> tuple[str, str]:
+    """The connection's value of a PostgreSQL setting, and what the environment asks for."""
+    configured = os.environ.get(variable, default)
+    if not configured:
+        pytest.skip(f"{variable} is empty: the server's own setting is kept")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SHOW {name}")
+        (value,) = cursor.fetchone()
+    return value, configured
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
 def test_postgresql_connections_price_random_reads_for_ssds():
-    configured = os.environ.get("PG_RANDOM_PAGE_COST", "1.1")
-    if not configured:
-        pytest.skip("PG_RANDOM_PAGE_COST is empty: the server's own setting is kept")
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW random_page_cost")
-        (cost,) = cursor.fetchone()
+    cost, configured = _server_setting("random_page_cost", "PG_RANDOM_PAGE_COST", "1.1")
     assert float(cost) == float(configured)
 
 
@@ -29,12 +35,7 @@ def test_postgresql_connections_price_random_reads_for_ssds():
 def test_postgresql_connections_do_not_compile_short_queries():
     """A page's scoping query is estimated dear enough to start the JIT compiler, which took
     twenty times the query's own run at national scale: it is off unless PG_JIT says."""
-    configured = os.environ.get("PG_JIT", "off")
-    if not configured:
-        pytest.skip("PG_JIT is empty: the server's own setting is kept")
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW jit")
-        (jit,) = cursor.fetchone()
+    jit, configured = _server_setting("jit", "PG_JIT", "off")
     assert jit == configured
 
 
