@@ -7,9 +7,10 @@ pyproject.toml's pytest addopts).
 - Across workers (pytest-xdist, `--dist loadgroup` as scripts/run-tests.sh runs it): tests are
   handed out one by one, except that the tests of a module sharing a fixture wider than one test
   and defined for it (the browser, the LA-scale authority, collected static files) go to one
-  worker together, so it is built once. Handed out in collection order, each worker's
-  transactional tests (pytest-django sorts them last) come after its other tests: they end by
-  emptying the database, which serialized rollback refills only for the next such test.
+  worker together, so it is built once. Handed out in collection order (pytest-xdist's
+  reordering of groups by size is turned off below), each worker's transactional tests
+  (pytest-django sorts them last) come after its other tests: they end by emptying the
+  database, which serialized rollback refills only for the next such test.
 - The run's seed, APTRACK_TEST_SEED (0 unless set), is printed in the header. Each test draws its
   Faker and factory_boy values from a seed made of the run's seed and the test's node id (the
   autouse fixture in aptrack/conftest.py), so a test gets the same names whether it runs alone
@@ -44,6 +45,14 @@ def pytest_load_initial_conftests() -> None:
     # Before pytest-django imports the settings.
     os.environ["APTRACK_TESTING"] = "1"
     run_seed()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if getattr(config.option, "dist", "no") == "loadgroup":
+        # pytest-xdist would hand out the biggest groups first, a module of browser tests before
+        # a worker's other tests; the flush ending the browser tests would leave those an empty
+        # database (no local authorities).
+        config.option.loadscopereorder = False
 
 
 def pytest_report_header() -> str:
