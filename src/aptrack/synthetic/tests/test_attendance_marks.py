@@ -51,18 +51,20 @@ def _expected_sessions(placement: Placement, today: dt.date) -> set[tuple[dt.dat
     return expected
 
 
+@pytest.fixture(scope="class")
+def _generated_once(request: pytest.FixtureRequest) -> Iterator[GenerationSummary]:
+    with built_once(request):
+        yield _generate()
+
+
+@pytest.fixture
+def summary(_generated_once: GenerationSummary, db: None) -> GenerationSummary:
+    return _generated_once
+
+
 class TestOneGeneration:
     """These tests read the same generation (seed 1, the small size, TODAY): it is made once for
-    the class, and each test's own writes are rolled back after it."""
-
-    @pytest.fixture(scope="class")
-    def _generated_once(self, request: pytest.FixtureRequest) -> Iterator[GenerationSummary]:
-        with built_once(request):
-            yield _generate()
-
-    @pytest.fixture
-    def summary(self, _generated_once: GenerationSummary, db: None) -> GenerationSummary:
-        return _generated_once
+    the class (`summary`), and each test's own writes are rolled back after it."""
 
     def test_every_started_placement_is_marked_on_each_school_day_session_and_no_other_day(
         self, summary: GenerationSummary
