@@ -39,13 +39,15 @@ timed() {
 }
 
 workers="${APTRACK_TEST_WORKERS:-auto}"
+# The slowest tests (set-up, call and teardown apart), printed at the end of each run.
+durations=(--durations=25 --durations-min=1)
 parallel=()
 if [ "$workers" != "0" ]; then
   parallel=(-n "$workers" --dist loadgroup)
 fi
 
 echo "== Test suite on SQLite =="
-timed SQLite env -u DATABASE_URL "$BIN/pytest" -p no:cacheprovider "${parallel[@]}" "$@"
+timed SQLite env -u DATABASE_URL "$BIN/pytest" -p no:cacheprovider "${durations[@]}" "${parallel[@]}" "$@"
 
 pg_url="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 if "$BIN/python" - "$pg_url" <<'PY'
@@ -75,7 +77,7 @@ then
   echo "== Test suite on PostgreSQL ($pg_url, ${db_mode[*]}) =="
   pg_status=0
   timed PostgreSQL env DATABASE_URL="$pg_url" \
-    "$BIN/pytest" -p no:cacheprovider "${db_mode[@]}" "${parallel[@]}" "$@" || pg_status=$?
+    "$BIN/pytest" -p no:cacheprovider "${durations[@]}" "${db_mode[@]}" "${parallel[@]}" "$@" || pg_status=$?
   # 0 passed, 1 some failed: either way the databases were made and migrated.
   if [ "$pg_status" -le 1 ] && [ "${CI:-}" != "true" ]; then
     mkdir -p var && echo "$migrations" >"$stamp"

@@ -9,6 +9,7 @@ repeat, so tests find those records by id or UPN.
 
 import random
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import factory.random
@@ -31,7 +32,10 @@ def _seeded_fakes(request: pytest.FixtureRequest) -> None:
     factory_boy's reseed also seeds Faker's shared random source, which every `Faker()` not
     seeded on its own draws from (the factories' `factory.Faker` instances and those tests make).
     """
-    seed = seed_for(test_id(request.node))
+    seed_fakes(seed_for(test_id(request.node)))
+
+
+def seed_fakes(seed: int) -> None:
     factory.random.reseed_random(seed)
     random.seed(seed)
 
@@ -60,6 +64,24 @@ def _kept_test_database_left_whole(request: pytest.FixtureRequest) -> Iterator[N
             if contents:
                 with transaction.atomic(using=alias):
                     connections[alias].creation.deserialize_db_from_string(contents)
+
+
+@contextmanager
+def built_once(request: pytest.FixtureRequest) -> Iterator[None]:
+    """For a module- or class-scoped fixture whose data its tests read: what it makes inside this
+    is made once, in a transaction rolled back after the module's (or class's) last test, and
+    each test runs in a savepoint of its own inside that transaction (pytest-django's `db`), so
+    what one test writes the next does not see. A test there that needs an empty database would
+    see the data: such tests belong outside the class or module. Factories draw from a seed made
+    of the module's (or class's) id."""
+    from django.db import transaction
+
+    request.getfixturevalue("django_db_setup")
+    django_db_blocker = request.getfixturevalue("django_db_blocker")
+    seed_fakes(seed_for(request.node.nodeid))
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 @dataclass
@@ -112,6 +134,12 @@ PERSONA_NAMES: dict[str, tuple[str, str]] = {
 
 @pytest.fixture
 def world(db: object) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The personas and their children, made in the test database (for a fixture wider than
+    one test: a module's data built once)."""
     dorset, hackney = la("838"), la("204")
     la_a = OrganisationFactory(
         name="Dorset Council", kind="LOCAL_AUTHORITY", local_authority=dorset

@@ -18,8 +18,10 @@ class ChildFactory(factory.django.DjangoModelFactory):
     date_of_birth = dt.date(2012, 3, 14)
     sex = "M"
     home_la = factory.LazyFunction(lambda: la("838"))
+    # Not the example UPN the upload pages show (A838400023001): a test that looks for a child's
+    # UPN on a page would find the example.
     upn = factory.LazyAttributeSequence(
-        lambda child, n: upn.make(child.home_la.code, "4000", "23", f"{n % 1000:03d}")
+        lambda child, n: upn.make(child.home_la.code, "4100", "23", f"{n % 1000:03d}")
     )
     created_at = factory.LazyFunction(timezone.now)
     updated_at = factory.LazyFunction(timezone.now)

@@ -31,7 +31,10 @@ from openpyxl import load_workbook
 from aptrack.accounts import services as account_services
 from aptrack.children.models import Child
 from aptrack.conftest import EXPECTED_VISIBLE
-from aptrack.core.tests.test_permission_matrix import sides  # noqa: F401 (a fixture)
+from aptrack.core.tests.test_permission_matrix import (  # noqa: F401 (fixtures)
+    _sides_built,
+    sides,
+)
 from aptrack.oversight.measures.periods import Period
 from aptrack.oversight.models import PackExport
 from aptrack.oversight.pack.build import build_pack

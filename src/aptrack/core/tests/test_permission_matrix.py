@@ -25,6 +25,7 @@ from aptrack.accounts.tests.factories import UserFactory
 from aptrack.alerts.models import Alert
 from aptrack.children.models import Child
 from aptrack.children.tests.factories import ChildFactory, PlacementFactory
+from aptrack.conftest import build_world, built_once
 from aptrack.documents.models import AttachedTo, Document
 from aptrack.improvement.tests.factories import ActionFactory as PlanActionFactory
 from aptrack.notices.models import Notice, NoticeKind
@@ -487,8 +488,20 @@ def _contract(la: LocalAuthority, provider_user: Any) -> Any:
     )
 
 
+@pytest.fixture(scope="module")
+def _sides_built(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Any, Any, Any]]:
+    with built_once(request):
+        yield _build_sides(build_world())
+
+
 @pytest.fixture
-def sides(world):
+def sides(_sides_built, db):
+    """The world and each side's objects, built once for the module (each test asks only, and
+    what its requests write is rolled back after it)."""
+    return _sides_built
+
+
+def _build_sides(world: Any) -> tuple[Any, Any, Any, Any]:
     hackney = _side(
         la=world.child_b.home_la,
         child=world.child_b,

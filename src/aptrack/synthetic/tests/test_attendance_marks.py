@@ -4,6 +4,7 @@ figures near the national picture for AP (domain.md §7)."""
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 
 import pytest
 from django.db import transaction
@@ -20,11 +21,12 @@ from aptrack.attendance.models import (
 from aptrack.attendance.scopes import Grouping, Period, Scope
 from aptrack.calendars.selectors import get_calendar
 from aptrack.children.models import Child
+from aptrack.conftest import built_once
 from aptrack.organisations.models import LocalAuthority
 from aptrack.placements.models import Placement
 from aptrack.placements.states import PlacementStatus
 from aptrack.synthetic import services
-from aptrack.synthetic.services import Scale
+from aptrack.synthetic.services import GenerationSummary, Scale
 
 TODAY = dt.date(2026, 3, 18)  # a Wednesday in the spring term: half-term and bank holidays behind
 YEAR_START = dt.date(2025, 9, 1)
@@ -49,92 +51,102 @@ def _expected_sessions(placement: Placement, today: dt.date) -> set[tuple[dt.dat
     return expected
 
 
-@pytest.mark.django_db
-def test_every_started_placement_is_marked_on_each_school_day_session_and_no_other_day():
-    summary = _generate()
-    marks: dict[int, set[tuple[dt.date, str]]] = defaultdict(set)
-    for placement_id, day, session in AttendanceMark.objects.values_list(
-        "placement_id", "session_date", "session"
+@pytest.fixture(scope="class")
+def _generated_once(request: pytest.FixtureRequest) -> Iterator[GenerationSummary]:
+    with built_once(request):
+        yield _generate()
+
+
+@pytest.fixture
+def summary(_generated_once: GenerationSummary, db: None) -> GenerationSummary:
+    return _generated_once
+
+
+class TestOneGeneration:
+    """These tests read the same generation (seed 1, the small size, TODAY): it is made once for
+    the class (`summary`), and each test's own writes are rolled back after it."""
+
+    def test_every_started_placement_is_marked_on_each_school_day_session_and_no_other_day(
+        self, summary: GenerationSummary
     ):
-        marks[placement_id].add((day, session))
-    assert summary.marks == AttendanceMark.objects.count() > 1_000
-    checked = 0
-    for placement in Placement.objects.select_related("child"):
-        if placement.status in (PlacementStatus.PLANNED, PlacementStatus.CANCELLED):
-            assert placement.pk not in marks, "a placement that never started has no marks"
-            continue
-        expected = _expected_sessions(placement, TODAY)
-        assert marks.get(placement.pk, set()) == expected, placement
-        checked += bool(expected)
-    assert checked > 50
-    days = {day for sessions in marks.values() for day, _ in sessions}
-    assert all(day.weekday() < 5 for day in days)
-    assert max(days) == TODAY - dt.timedelta(days=1)  # today's registers are still to be taken
-    assert dt.date(2025, 12, 25) not in days and dt.date(2026, 2, 18) not in days  # holidays
+        marks: dict[int, set[tuple[dt.date, str]]] = defaultdict(set)
+        for placement_id, day, session in AttendanceMark.objects.values_list(
+            "placement_id", "session_date", "session"
+        ):
+            marks[placement_id].add((day, session))
+        assert summary.marks == AttendanceMark.objects.count() > 1_000
+        checked = 0
+        for placement in Placement.objects.select_related("child"):
+            if placement.status in (PlacementStatus.PLANNED, PlacementStatus.CANCELLED):
+                assert placement.pk not in marks, "a placement that never started has no marks"
+                continue
+            expected = _expected_sessions(placement, TODAY)
+            assert marks.get(placement.pk, set()) == expected, placement
+            checked += bool(expected)
+        assert checked > 50
+        days = {day for sessions in marks.values() for day, _ in sessions}
+        assert all(day.weekday() < 5 for day in days)
+        assert max(days) == TODAY - dt.timedelta(days=1)  # today's registers are still to be taken
+        assert dt.date(2025, 12, 25) not in days and dt.date(2026, 2, 18) not in days  # holidays
 
+    def test_codes_minutes_late_and_batches_follow_the_rules(self, summary: GenerationSummary):
+        marks = list(
+            AttendanceMark.objects.values_list("code", "minutes_late", "version", "batch_id")
+        )
+        for code, minutes, _, _ in marks:
+            assert code in codes.BY_CODE
+            assert (minutes is not None) == (code in codes.LATE_CODES)
+            if code == "L":
+                assert 0 < minutes <= 30  # before the register closed
+        used = Counter(code for code, *_ in marks)
+        for code in ("/", "\\", "L", "U", "I", "O", "M", "C2", "B"):
+            assert used[code], f"no {code} marks"
+        batches = {batch.pk: batch for batch in MarkBatch.objects.all()}
+        assert {batch_id for *_, batch_id in marks} <= set(batches)
+        assert {batch.channel for batch in batches.values()} == {MarkChannel.SYNTHETIC}
+        assert all(batch.recorded_at.date() < TODAY for batch in batches.values())
+        assert sum(batch.created for batch in batches.values()) == len(marks)
+        assert all(batch.rows == batch.created + batch.changed for batch in batches.values())
 
-@pytest.mark.django_db
-def test_codes_minutes_late_and_batches_follow_the_rules():
-    _generate()
-    marks = list(AttendanceMark.objects.values_list("code", "minutes_late", "version", "batch_id"))
-    for code, minutes, _, _ in marks:
-        assert code in codes.BY_CODE
-        assert (minutes is not None) == (code in codes.LATE_CODES)
-        if code == "L":
-            assert 0 < minutes <= 30  # before the register closed
-    used = Counter(code for code, *_ in marks)
-    for code in ("/", "\\", "L", "U", "I", "O", "M", "C2", "B"):
-        assert used[code], f"no {code} marks"
-    batches = {batch.pk: batch for batch in MarkBatch.objects.all()}
-    assert {batch_id for *_, batch_id in marks} <= set(batches)
-    assert {batch.channel for batch in batches.values()} == {MarkChannel.SYNTHETIC}
-    assert all(batch.recorded_at.date() < TODAY for batch in batches.values())
-    assert sum(batch.created for batch in batches.values()) == len(marks)
-    assert all(batch.rows == batch.created + batch.changed for batch in batches.values())
-
-
-@pytest.mark.django_db
-def test_absences_first_recorded_as_no_reason_yet_keep_that_version():
-    _generate()
-    changed = AttendanceMark.objects.filter(version=2)
-    assert changed.exists()
-    versions = {v.mark_id: v for v in AttendanceMarkVersion.objects.select_related("batch")}
-    assert set(versions) == set(changed.values_list("pk", flat=True))
-    for mark in changed.select_related("batch"):
-        old = versions[mark.pk]
-        assert (old.version, old.code, old.replaced_by_batch_id) == (1, "N", mark.batch_id)
-        assert mark.code in codes.ABSENCE_CODES - {"N"}
-        assert old.batch.recorded_at < mark.batch.recorded_at
-        assert old.batch.provider_id == mark.batch.provider_id
-    # The last week's absences may still wait for a reason.
-    last_week = TODAY - dt.timedelta(days=7)
-    assert AttendanceMark.objects.filter(code="N", session_date__gte=last_week).exists()
-
-
-@pytest.mark.django_db
-def test_rollups_agree_with_the_marks():
-    _generate()
-    counted: dict[tuple[int, dt.date], Counter] = defaultdict(Counter)
-    for placement_id, day, code in AttendanceMark.objects.values_list(
-        "placement_id", "session_date", "code"
+    def test_absences_first_recorded_as_no_reason_yet_keep_that_version(
+        self, summary: GenerationSummary
     ):
-        week = day - dt.timedelta(days=day.weekday())
-        for column, wanted in ROLLUP_COLUMNS:
-            counted[placement_id, week][column] += code in wanted
-    rollups = {
-        (row.placement_id, row.week_start_date): row
-        for row in PlacementWeek.objects.select_related("placement__child")
-    }
-    assert set(rollups) == set(counted)
-    for key, row in rollups.items():
-        assert {column: getattr(row, column) for column, _ in ROLLUP_COLUMNS} == dict(
-            {column: 0 for column, _ in ROLLUP_COLUMNS}, **counted[key]
-        )
-        placement = row.placement
-        assert (row.child_id, row.provider_id) == (placement.child_id, placement.provider_id)
-        assert row.local_authority_id == (
-            placement.commissioning_la_id or placement.child.home_la_id
-        )
+        changed = AttendanceMark.objects.filter(version=2)
+        assert changed.exists()
+        versions = {v.mark_id: v for v in AttendanceMarkVersion.objects.select_related("batch")}
+        assert set(versions) == set(changed.values_list("pk", flat=True))
+        for mark in changed.select_related("batch"):
+            old = versions[mark.pk]
+            assert (old.version, old.code, old.replaced_by_batch_id) == (1, "N", mark.batch_id)
+            assert mark.code in codes.ABSENCE_CODES - {"N"}
+            assert old.batch.recorded_at < mark.batch.recorded_at
+            assert old.batch.provider_id == mark.batch.provider_id
+        # The last week's absences may still wait for a reason.
+        last_week = TODAY - dt.timedelta(days=7)
+        assert AttendanceMark.objects.filter(code="N", session_date__gte=last_week).exists()
+
+    def test_rollups_agree_with_the_marks(self, summary: GenerationSummary):
+        counted: dict[tuple[int, dt.date], Counter] = defaultdict(Counter)
+        for placement_id, day, code in AttendanceMark.objects.values_list(
+            "placement_id", "session_date", "code"
+        ):
+            week = day - dt.timedelta(days=day.weekday())
+            for column, wanted in ROLLUP_COLUMNS:
+                counted[placement_id, week][column] += code in wanted
+        rollups = {
+            (row.placement_id, row.week_start_date): row
+            for row in PlacementWeek.objects.select_related("placement__child")
+        }
+        assert set(rollups) == set(counted)
+        for key, row in rollups.items():
+            assert {column: getattr(row, column) for column, _ in ROLLUP_COLUMNS} == dict(
+                {column: 0 for column, _ in ROLLUP_COLUMNS}, **counted[key]
+            )
+            placement = row.placement
+            assert (row.child_id, row.provider_id) == (placement.child_id, placement.provider_id)
+            assert row.local_authority_id == (
+                placement.commissioning_la_id or placement.child.home_la_id
+            )
 
 
 def _marks_then_roll_back(seed: int) -> list[tuple]:

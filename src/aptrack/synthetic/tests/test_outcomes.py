@@ -2,10 +2,12 @@
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 
 import pytest
 from django.db import transaction
 
+from aptrack.conftest import built_once
 from aptrack.organisations.models import LocalAuthority
 from aptrack.outcomes import grades, selectors
 from aptrack.outcomes.models import (
@@ -97,9 +99,17 @@ def test_same_seed_gives_the_same_outcomes_and_another_seed_others() -> None:
     assert first != _outcomes_then_roll_back(4)
 
 
+@pytest.fixture(scope="module")
+def _generated_once(request: pytest.FixtureRequest) -> Iterator[None]:
+    with built_once(request):
+        _generate()
+        yield
+
+
 @pytest.fixture
-def generated(db: object) -> None:
-    _generate()
+def generated(_generated_once: None, db: None) -> None:
+    """The data generated once for this module's tests (each only reads it). The tests that
+    generate their own come before these in the module."""
 
 
 def test_outcomes_are_consistent_with_their_placements(generated: None) -> None:

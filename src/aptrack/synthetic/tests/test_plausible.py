@@ -3,11 +3,13 @@ referral was decided at a panel meeting, providers are not over capacity, the PR
 LA, the demo AP panel's members can each sign in, and placements start and end on school days."""
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from django.utils import timezone
 
 from aptrack.calendars.selectors import get_calendars
+from aptrack.conftest import built_once
 from aptrack.panels.models import Decision, Meeting, MeetingStatus, PanelMember
 from aptrack.placements.models import Placement
 from aptrack.providers.models import Provider, ProviderKind
@@ -20,9 +22,16 @@ from aptrack.synthetic.tests.test_generate import SMALL, TODAY, _generate
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _demo_built(request: pytest.FixtureRequest) -> Iterator[services.GenerationSummary]:
+    with built_once(request):
+        yield _generate(size_factor=SMALL)
+
+
 @pytest.fixture
-def demo() -> services.GenerationSummary:
-    return _generate(size_factor=SMALL)
+def demo(_demo_built: services.GenerationSummary, db: None) -> services.GenerationSummary:
+    """The demo data, generated once for this module's tests (each only reads it)."""
+    return _demo_built
 
 
 def test_nothing_is_dated_after_today(demo) -> None:
