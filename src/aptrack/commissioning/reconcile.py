@@ -225,6 +225,9 @@ def _match_postgresql(lines: QuerySet[InvoiceLine]) -> None:
     attending = sorted(ATTENDING_CODES)
     statements: list[tuple[str, list[Any]]] = [
         ("DROP TABLE IF EXISTS recon_line, recon_place, recon_rate, recon_attended", []),
+        # Sorts and hashes of a national year's keys in memory, not on disk (this
+        # transaction only).
+        ("SET LOCAL work_mem = '64MB'", []),
         (
             f"""CREATE TEMP TABLE recon_line AS
             SELECT l.id, l.provider_id, l.service_from, l.service_to, l.unit,
@@ -234,10 +237,12 @@ def _match_postgresql(lines: QuerySet[InvoiceLine]) -> None:
             WHERE l.id IN ({ids_sql})""",
             list(ids_params),
         ),
+        # The placement running in the service period; then, for the few keys with none, the
+        # child's latest placement with the provider (a lookup per key only where needed).
         (
             f"""CREATE TEMP TABLE recon_place AS
             SELECT k.child_id, k.provider_id, k.service_from, k.service_to,
-                   coalesce(running.id, here.id) AS placement_id
+                   running.id AS placement_id
             FROM (SELECT DISTINCT child_id, provider_id, service_from, service_to
                   FROM recon_line WHERE child_id IS NOT NULL) k
             LEFT JOIN LATERAL (
@@ -245,13 +250,17 @@ def _match_postgresql(lines: QuerySet[InvoiceLine]) -> None:
                 WHERE p.child_id = k.child_id AND p.provider_id = k.provider_id
                   AND p.status = ANY(%s) AND p.start_date <= k.service_to
                   AND (p.end_date IS NULL OR p.end_date >= k.service_from)
-                ORDER BY p.start_date DESC, p.id DESC LIMIT 1) running ON true
-            LEFT JOIN LATERAL (
+                ORDER BY p.start_date DESC, p.id DESC LIMIT 1) running ON true""",
+            [started],
+        ),
+        (
+            f"""UPDATE recon_place k SET placement_id = (
                 SELECT p.id FROM {placement_t} p
                 WHERE p.child_id = k.child_id AND p.provider_id = k.provider_id
                   AND p.status = ANY(%s)
-                ORDER BY p.start_date DESC, p.id DESC LIMIT 1) here ON true""",
-            [started, started],
+                ORDER BY p.start_date DESC, p.id DESC LIMIT 1)
+            WHERE k.placement_id IS NULL""",
+            [started],
         ),
         (
             """ALTER TABLE recon_line ADD COLUMN placement_id bigint""",
