@@ -121,7 +121,32 @@ def scope_children(user: "User") -> QuerySet[Child]:
     return CHILD_SCOPES.get(user.role, _none)(user)
 
 
+# Where a child instance was read through a user's scope (`read_through_scope`): the user's
+# id, role and organisation at the time.
+_SCOPE_MARK = "_read_through_scope_of"
+
+
+def _scope_key(user: "User") -> tuple[object, ...]:
+    return (user.pk, getattr(user, "role", None), getattr(user, "organisation_id", None))
+
+
+def mark_read_through_scope(user: "User", child: Child) -> Child:
+    """Note on this instance that it was read through `scope_children(user)`, so the checks
+    below need not ask the database again in the same request (the child record asked whether
+    the officer may see the child three times). Only selectors that read from
+    `scope_children(user)` call this."""
+    child.__dict__[_SCOPE_MARK] = _scope_key(user)
+    return child
+
+
+def read_through_scope(user: "User", child: Child) -> bool:
+    """Whether this instance was read through this user's scope, as they are now."""
+    return child.__dict__.get(_SCOPE_MARK) == _scope_key(user)
+
+
 def can_view_child(user: "User", child: Child) -> bool:
+    if read_through_scope(user, child):
+        return True
     return scope_children(user).filter(pk=child.pk).exists()
 
 

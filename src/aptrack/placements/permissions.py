@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from aptrack.accounts.roles import Role
-from aptrack.children.permissions import scope_children
+from aptrack.children.permissions import read_through_scope, scope_children
 from aptrack.placements.models import Placement
 
 if TYPE_CHECKING:
     from aptrack.accounts.models import User
+    from aptrack.children.models import Child
 
 READER_ROLES = frozenset(
     {
@@ -41,11 +42,18 @@ def _user_la_id(user: "User") -> int | None:
     return user.organisation.local_authority_id if user.organisation else None
 
 
-def scope_placements(user: "User") -> QuerySet[Placement]:
+def scope_placements(user: "User", *, child: "Child | None" = None) -> QuerySet[Placement]:
+    """The placements this user sees; with `child`, only that child's."""
     role = _role(user)
     if role not in READER_ROLES:
         return Placement.objects.none()
-    placements = Placement.objects.filter(child__in=scope_children(user))
+    if child is not None and read_through_scope(user, child):
+        # The child was read through this user's scope in this request: no need to ask again.
+        placements = Placement.objects.filter(child=child)
+    else:
+        placements = Placement.objects.filter(child__in=scope_children(user))
+        if child is not None:
+            placements = placements.filter(child=child)
     if role == Role.PROVIDER_STAFF:
         placements = placements.filter(provider_id=user.organisation_id)
     return placements

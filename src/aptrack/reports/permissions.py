@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 
 from aptrack.accounts.models import User
 from aptrack.accounts.roles import Role
+from aptrack.children.models import Child
 from aptrack.children.permissions import scope_children
 from aptrack.placements import rules as placement_rules
 from aptrack.placements.models import Placement
@@ -39,12 +40,12 @@ def _la_id(user: User) -> int | None:
     return user.organisation.local_authority_id if user.organisation else None
 
 
-def report_placements(user: User) -> QuerySet[Placement]:
-    """The placements whose reports `user` reads."""
+def report_placements(user: User, *, child: Child | None = None) -> QuerySet[Placement]:
+    """The placements whose reports `user` reads; with `child`, only that child's."""
     role = _role(user)
     if role not in REPORT_READER_ROLES:
         return Placement.objects.none()
-    placements = scope_placements(user)
+    placements = scope_placements(user, child=child)
     if role in LA_ROLES:
         return placements.filter(placement_rules.la_placements_q(_la_id(user)))
     if role == Role.SCHOOL_STAFF:

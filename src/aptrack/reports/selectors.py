@@ -112,9 +112,7 @@ def timeline_section(user: User, child: Child) -> dict[str, Any] | None:
 def child_section(user: User, child: Child) -> dict[str, Any] | None:
     """Links from the child's record to their reports and their incident chronology."""
     may_read_incidents = permissions.can_read_incidents(user)
-    placements = list(
-        permissions.report_placements(user).filter(child=child).select_related("provider")
-    )
+    placements = list(permissions.report_placements(user, child=child).select_related("provider"))
     recordable = [p for p in placements if permissions.can_record_incident(user, p)]
     if not placements and not may_read_incidents:
         return None

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aptrack.accounts import services as account_services
+from aptrack.children import permissions, selectors
 from aptrack.children.permissions import scope_children
 from aptrack.children.tests.factories import ChildFactory, PlacementFactory
 from aptrack.conftest import EXPECTED_VISIBLE
@@ -158,3 +159,16 @@ def test_an_la_sees_the_school_commissioned_placements_it_answers_for_and_no_oth
         assert placements[theirs] in seen and placements[not_theirs] not in seen
     assert world.child_b not in set(scope_children(world.officer_a))
     assert {world.child_a, world.child_a2}.isdisjoint(scope_children(world.officer_b))
+
+
+def test_a_child_read_through_one_users_scope_is_not_visible_to_another(world):
+    """The record reads the child through the officer's scope once and takes it as known
+    after; that knowledge is the reader's alone, and lapses if their organisation changes."""
+    child = selectors.get_child(user=world.officer_a, child_id=world.child_a.pk)
+    assert child is not None and permissions.can_view_child(world.officer_a, child)
+    assert not permissions.can_view_child(world.officer_b, child)
+    assert not scope_placements(world.officer_b, child=child).exists()
+
+    world.officer_a.organisation = world.officer_b.organisation
+    world.officer_a.organisation_id = world.officer_b.organisation_id
+    assert not permissions.can_view_child(world.officer_a, child)

@@ -198,3 +198,41 @@ def test_a_child_from_wales_can_be_recorded(officer, world):
     )
     assert response.status_code == 302
     assert Child.objects.get(legal_last_name="Synthetic").upn == welsh
+
+
+@pytest.mark.parametrize(
+    ("history", "row", "shown"),
+    [
+        ("sen_history", {"start_date": "2020-09-01", "provision": "K"}, "SEN support"),
+        ("fsm_history", {"start_date": "2021-01-04"}, "4 January 2021"),
+        ("attendance_history", {"year": 2022, "sessions_possible": 312}, "312"),
+        ("school_history", {"school_name": "Synthetic Junior School"}, "Synthetic Junior School"),
+    ],
+)
+def test_the_record_shows_each_history_a_transfer_file_left(officer, world, history, row, shown):
+    """Any one of the four histories is enough for the record to show what the file brought."""
+    child = world.child_a
+    getattr(child, history).create(**row)
+    page = officer.get(reverse("children:detail", args=[child.pk])).content.decode()
+    assert "From Common Transfer Files" in page and shown in page
+
+
+def test_the_record_without_transfer_history_leaves_the_section_out(officer, world):
+    page = officer.get(reverse("children:detail", args=[world.child_a.pk])).content.decode()
+    assert "From Common Transfer Files" not in page
+
+
+def test_the_record_asks_once_whether_the_officer_may_see_the_child(
+    officer, world, django_assert_max_num_queries
+):
+    """The child is read through the officer's scope; the edit link and the reports section
+    take that as known instead of asking the database again. What the page reads: session,
+    user, device, the child (with whether a transfer file left history), the audit line,
+    the child's placements, and the placements whose reports the officer reads."""
+    url = reverse("children:detail", args=[world.child_a.pk])
+    officer.get(url)
+    with django_assert_max_num_queries(7) as captured:
+        page = officer.get(url).content.decode()
+    scoped = [q for q in captured.captured_queries if "UNION" in q["sql"]]
+    assert len(scoped) == 1
+    assert reverse("children:edit", args=[world.child_a.pk]) in page
