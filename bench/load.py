@@ -7,7 +7,11 @@ in over HTTP (four in five are bench LA officers of the LA with the most childre
 busiest provider, one in five that provider's staff) and, each on its own thread with no pause,
 run a mixed workload for SECONDS: officers the children register, a child record and the LA
 dashboard; provider staff the register page and ``POST /api/v1/attendance`` (five present marks
-for the last school day, with a provider token). Then two short phases of equal length measure the
+for the last school day, with a provider token). With no pause, this measures capacity: latency
+is then the queue (users / throughput), not the page. Then the same users run the same mix for
+SECONDS again, each pausing a think time after each page (``--think``, default 1-5 s, the
+think time of Locust's documented example user: `wait_time = between(1, 5)`): the latency a
+user of a busy service sees. Then two short phases of equal length measure the
 throughput ratio on the same server: only ``/healthz`` (the hello-world view: a JSON answer after
 ``SELECT 1``) and only the child record, each by the same officers.
 
@@ -243,7 +247,13 @@ def only(page: str, path_of: Callable[[random.Random], str]) -> Action:
     return act
 
 
-def run_phase(workers: list[tuple[Browser, Action]], seconds: float) -> tuple[Results, float]:
+def run_phase(
+    workers: list[tuple[Browser, Action]],
+    seconds: float,
+    think: tuple[float, float] = (0.0, 0.0),
+) -> tuple[Results, float]:
+    """Each user on its own thread runs its action until `seconds` have passed, pausing a
+    random `think` time (seconds, uniform between the two) after each page."""
     results = Results()
     stop_at = time.monotonic() + seconds
 
@@ -256,6 +266,9 @@ def run_phase(workers: list[tuple[Browser, Action]], seconds: float) -> tuple[Re
             except OSError:
                 page, status = "connection failed", 0
             results.add(page, (time.perf_counter() - started) * 1000, status == 200)
+            pause = rng.uniform(*think)
+            if pause:
+                time.sleep(max(0.0, min(pause, stop_at - time.monotonic())))
 
     threads = [threading.Thread(target=loop, args=(i, b, a)) for i, (b, a) in enumerate(workers)]
     started = time.monotonic()
@@ -280,6 +293,14 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=multiprocessing.cpu_count() * 2 + 1)
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=(1.0, 5.0),
+        metavar=("MIN", "MAX"),
+        help="seconds each user pauses after a page in the paced phase (default 1 5)",
+    )
     args = parser.parse_args()
 
     fixture = prepare(args.users)
@@ -304,6 +325,18 @@ def main() -> None:
             args.seconds,
         )
         print("\n".join(page_lines(mixed.pages, took)))
+        lo, hi = args.think
+        print(
+            f"== Load: the same {args.users} users for {args.seconds:.0f} s, each pausing {lo:g}-{hi:g} s "
+            "after each page (think time, as Locust's documented example user)"
+        )
+        paced, paced_took = run_phase(
+            [(b, officer_mixed(fixture)) for b in officers]
+            + [(b, provider_mixed(fixture)) for b in staff],
+            args.seconds,
+            think=(lo, hi),
+        )
+        print("\n".join(page_lines(paced.pages, paced_took)))
         short = max(5.0, args.seconds / 4)
         print(f"== Ratio: {len(officers)} officers for {short:.0f} s on each view alone")
         hello, hello_took = run_phase(
