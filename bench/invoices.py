@@ -13,7 +13,8 @@ Run by scripts/bench.sh on the database it has built with `aptrack generate --sc
 2. run: in a fresh process (so that its peak resident memory is its own), every bench line
    recorded at once as `record_invoices` records a file's (`reconcile.record_selected`: staged,
    matched and queried, written to the invoice lines once): wall time, lines per second, peak
-   memory, and the lines matched and queried by reason.
+   memory, and the lines matched and queried by reason. `reconcile` alone times it again on the
+   lines setup wrote (the last run's recorded lines are deleted and compacted away first).
 """
 
 import argparse
@@ -42,7 +43,10 @@ def main() -> None:
     run = commands.add_parser("run", help="set up, then time reconciliation in a fresh process")
     run.add_argument("--today", type=dt.date.fromisoformat, required=True)
     run.add_argument("--lines", type=int, default=1_000_000)
-    commands.add_parser("reconcile", help="(internal) time reconciliation of the bench lines")
+    commands.add_parser(
+        "reconcile",
+        help="time the recording of the lines setup wrote (again: the last run's are cleared)",
+    )
     args = parser.parse_args()
     if args.command == "setup":
         _setup(args.today, args.lines)
@@ -109,6 +113,10 @@ def _setup(today: dt.date, target: int) -> None:
                 """,
                 {"copy": copy, "source": SOURCE, "start": year_start, "today": today},
             )
+            # The planner must know the new invoices are many (else it joins each day to
+            # every provider's invoice for the month and filters: hours instead of seconds).
+            cursor.execute("ANALYZE commissioning_invoice")
+            cursor.execute("ANALYZE bench_day")
             # A line per day: sessions attended (up to the agreed hours) at the contract's
             # session rate where only attended sessions are paid for, else the day's agreed
             # hours at its hourly rate; the rate in force that day (the placement's lot's
@@ -189,6 +197,13 @@ def _reconcile() -> None:
 
     ids = list(Invoice.objects.filter(source_name=SOURCE).values_list("pk", flat=True))
     sent = ", ".join(reconcile.SENT)
+    # A run again on the same lines: the last run's recorded lines cleared and compacted away
+    # first, as setup does (not timed).
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM commissioning_invoiceline WHERE invoice_id = ANY(%s)", [ids])
+        if cursor.rowcount:
+            cursor.execute("VACUUM FULL commissioning_invoiceline")
+            cursor.execute("ANALYZE commissioning_invoiceline")
     statements: list[tuple[float, str]] = []
 
     def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
