@@ -193,9 +193,9 @@ class InvoiceLine(models.Model):
     """One line of an invoice, as sent, with what reconciliation found: the child, placement,
     contract, rate and attendance it was checked against, and why it was queried."""
 
-    # Few indexes: each reconciliation pass rewrites every line and every index entry. The
-    # invoice's lines are found by the (invoice, row) constraint, a child's by the (child,
-    # dates) index, an LA's by (LA, status).
+    # Few indexes: every line and its index entries are written once, by reconciliation (one
+    # INSERT of a file's lines). The invoice's lines are found by the (invoice, row) constraint, a
+    # child's by the (child, dates) index, an LA's by (LA, status).
     invoice = models.ForeignKey(
         Invoice, on_delete=models.CASCADE, related_name="lines", db_index=False
     )
@@ -213,8 +213,16 @@ class InvoiceLine(models.Model):
     # needs no date arithmetic in SQL.
     service_weekdays = models.PositiveIntegerField()
     # Copied from the invoice so the set-based checks join less.
+    # The provider, child, LA, contract and lot are not database foreign keys (Django still
+    # protects them from deletion): reconciliation writes them in the statement that reads them
+    # from their rows, with the invoice and the placement, which stay foreign keys; PostgreSQL
+    # checks a deferred foreign key row by row at commit, which cost half of the 1M-line bench.
     provider = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     # What reconciliation found.
     child = models.ForeignKey(
@@ -224,6 +232,7 @@ class InvoiceLine(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     placement = models.ForeignKey(
         "placements.Placement",
@@ -239,12 +248,25 @@ class InvoiceLine(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     contract = models.ForeignKey(
-        Contract, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+        Contract,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     lot = models.ForeignKey(
-        Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+        Lot,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     charge_mode = models.CharField(max_length=10, choices=ChargeMode.choices, blank=True)
     contract_rate = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
