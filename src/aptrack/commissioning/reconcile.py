@@ -2,7 +2,8 @@
 year's) are staged in a temporary table (`StagedLine`), matched there by a few statements over
 all of them, each query reason one condition (`reason_conditions`), then written to
 `InvoiceLine` once: new lines by one INSERT … SELECT (`record`), stored lines reconciled again
-by one UPDATE (`reconcile`). Never a query per line, and never a pass over the big table.
+by one UPDATE (`reconcile`). Never a query per line, and each line written to the big table
+once.
 
 A line is matched to the child's placement with the invoicing provider (one running in the
 service period, else the child's latest placement there), that placement's terms (contract,
