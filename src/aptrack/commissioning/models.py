@@ -193,9 +193,9 @@ class InvoiceLine(models.Model):
     """One line of an invoice, as sent, with what reconciliation found: the child, placement,
     contract, rate and attendance it was checked against, and why it was queried."""
 
-    # Few indexes: each reconciliation pass rewrites every line and every index entry. The
-    # invoice's lines are found by the (invoice, row) constraint, a child's by the (child,
-    # dates) index, an LA's by (LA, status).
+    # Few indexes: every line and its index entries are written once, by reconciliation (one
+    # INSERT of a file's lines). The invoice's lines are found by the (invoice, row) constraint, a
+    # child's by the (child, dates) index, an LA's by (LA, status).
     invoice = models.ForeignKey(
         Invoice, on_delete=models.CASCADE, related_name="lines", db_index=False
     )
@@ -213,8 +213,16 @@ class InvoiceLine(models.Model):
     # needs no date arithmetic in SQL.
     service_weekdays = models.PositiveIntegerField()
     # Copied from the invoice so the set-based checks join less.
+    # The provider, child, LA, contract and lot are not database foreign keys (Django still
+    # protects them from deletion): reconciliation writes them in the statement that reads them
+    # from their rows, with the invoice and the placement, which stay foreign keys; PostgreSQL
+    # checks a deferred foreign key row by row at commit, which cost half of the 1M-line bench.
     provider = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     # What reconciliation found.
     child = models.ForeignKey(
@@ -224,6 +232,7 @@ class InvoiceLine(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     placement = models.ForeignKey(
         "placements.Placement",
@@ -239,12 +248,25 @@ class InvoiceLine(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     contract = models.ForeignKey(
-        Contract, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+        Contract,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     lot = models.ForeignKey(
-        Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+        Lot,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     charge_mode = models.CharField(max_length=10, choices=ChargeMode.choices, blank=True)
     contract_rate = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
@@ -284,6 +306,76 @@ class InvoiceLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice_id} row {self.row_number}"
+
+
+class StagedLine(models.Model):
+    """A line being reconciled, in a temporary table of the reconciling transaction
+    (`reconcile`): the columns of `InvoiceLine` that reconciliation reads and finds. Lines are
+    staged, matched and queried there, then written to `InvoiceLine` once. Not managed: no
+    migration creates it, `reconcile` does (from `InvoiceLine`'s own columns)."""
+
+    # Staged new lines are numbered from 1; stored lines reconciled again keep their id.
+    id = models.BigIntegerField(primary_key=True)
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    row_number = models.PositiveIntegerField()
+    upn = models.CharField(max_length=13)
+    service_from = models.DateField()
+    service_to = models.DateField()
+    unit = models.CharField(max_length=8, choices=RateUnit.choices)
+    quantity = models.DecimalField(max_digits=9, decimal_places=2)
+    unit_rate = models.DecimalField(max_digits=9, decimal_places=2)
+    net_amount = models.DecimalField(**MONEY)
+    vat_amount = models.DecimalField(**MONEY)
+    service_weekdays = models.PositiveIntegerField()
+    provider = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+    )
+    child = models.ForeignKey(
+        "children.Child",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    placement = models.ForeignKey(
+        "placements.Placement",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    local_authority = models.ForeignKey(
+        "organisations.LocalAuthority",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    contract = models.ForeignKey(
+        Contract, on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False
+    )
+    lot = models.ForeignKey(
+        Lot, on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False
+    )
+    charge_mode = models.CharField(max_length=10, choices=ChargeMode.choices, blank=True)
+    contract_rate = models.DecimalField(max_digits=9, decimal_places=2, null=True)
+    contracted_hours = models.DecimalField(max_digits=9, decimal_places=2, null=True)
+    attended_sessions = models.PositiveIntegerField(null=True)
+    cost_centre = models.CharField(max_length=30, blank=True)
+    # MATCHED while staged (the "already invoiced" rule reads it as it reads stored lines').
+    status = models.CharField(max_length=8, choices=LineStatus.choices)
+
+    class Meta:
+        managed = False
+        db_table = "recon_line"
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id} row {self.row_number} (staged)"
 
 
 class InvoiceEvent(models.Model):

@@ -1,5 +1,9 @@
-"""Reconciling invoice lines, set-based: each check is one UPDATE over every line being
-reconciled (a file's or a national year's), never a query per line.
+"""Reconciling invoice lines, set-based: the lines being reconciled (a file's or a national
+year's) are staged in a temporary table (`StagedLine`), matched there by a few statements over
+all of them, each query reason one condition (`reason_conditions`), then written to
+`InvoiceLine` once: new lines by one INSERT … SELECT (`record`), stored lines reconciled again
+by one UPDATE (`reconcile`). Never a query per line, and each line written to the big table
+once.
 
 A line is matched to the child's placement with the invoicing provider (one running in the
 service period, else the child's latest placement there), that placement's terms (contract,
@@ -9,7 +13,7 @@ and the attended sessions in the period (marks whose code counts as attendance,
 (`QueryReason`); a line with none is matched. Unit conversions are `costs`'s."""
 
 import operator
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from functools import reduce
 from typing import Any
@@ -35,7 +39,13 @@ from aptrack.attendance.codes import ATTENDING_CODES
 from aptrack.attendance.models import AttendanceMark
 from aptrack.children.models import Child
 from aptrack.commissioning import costs
-from aptrack.commissioning.models import Contract, InvoiceLine, PlacementTerms, Rate
+from aptrack.commissioning.models import (
+    Contract,
+    InvoiceLine,
+    PlacementTerms,
+    Rate,
+    StagedLine,
+)
 from aptrack.commissioning.states import (
     REASON_BITS,
     ChargeMode,
@@ -79,9 +89,9 @@ def charged_sessions() -> Case:
     return _per_unit({u: s for u, s in costs.SESSIONS_PER_UNIT.items() if u != RateUnit.TERM})
 
 
-def _match(lines: QuerySet[InvoiceLine]) -> None:
-    """Two passes over the lines (each UPDATE rewrites every row, so they are few): the child
-    and placement; then everything the placement's terms, contract and marks give."""
+def _match(lines: QuerySet[StagedLine]) -> None:
+    """Matching in two passes over the staged lines (SQLite): the child and placement; then
+    everything the placement's terms, contract and marks give."""
 
     def child_by_upn(upn: Any) -> Subquery:
         # upn <> "" lets PostgreSQL use the partial unique index on UPN.
@@ -97,7 +107,6 @@ def _match(lines: QuerySet[InvoiceLine]) -> None:
     )
     latest = ("-start_date", "-pk")
     lines.update(
-        query_flags=0,
         status=LineStatus.MATCHED,
         child_id=child_by_upn(OuterRef("upn")),
         placement_id=Coalesce(
@@ -160,16 +169,22 @@ def _match(lines: QuerySet[InvoiceLine]) -> None:
 
 
 def reason_conditions() -> dict[QueryReason, Q]:
-    """Each query reason as a condition on a matched line: the rule, once."""
+    """Each query reason as a condition on a matched, staged line (`StagedLine`): the rule,
+    once. An earlier invoice's line is a stored one or one staged with it."""
     net = F("quantity") * F("unit_rate")
     vat = F("net_amount") * Value(VAT_RATE)
-    earlier = InvoiceLine.objects.filter(
-        child_id=OuterRef("child_id"),
-        provider_id=OuterRef("provider_id"),
-        service_from=OuterRef("service_from"),
-        service_to=OuterRef("service_to"),
-        invoice_id__lt=OuterRef("invoice_id"),
-    ).exclude(status=LineStatus.REJECTED)
+
+    def earlier(model: type[InvoiceLine] | type[StagedLine]) -> Exists:
+        return Exists(
+            model.objects.filter(
+                child_id=OuterRef("child_id"),
+                provider_id=OuterRef("provider_id"),
+                service_from=OuterRef("service_from"),
+                service_to=OuterRef("service_to"),
+                invoice_id__lt=OuterRef("invoice_id"),
+            ).exclude(status=LineStatus.REJECTED)
+        )
+
     return {
         QueryReason.NO_PLACEMENT: Q(placement__isnull=True),
         QueryReason.BEFORE_START: Q(service_from__lt=F("placement__start_date")),
@@ -187,7 +202,8 @@ def reason_conditions() -> dict[QueryReason, Q]:
             | Q(contract_rate__lt=ExpressionWrapper(F("unit_rate") - Value(TOLERANCE), DECIMAL))
             | Q(contract_rate__gt=ExpressionWrapper(F("unit_rate") + Value(TOLERANCE), DECIMAL))
         ),
-        QueryReason.ALREADY_INVOICED: Q(child__isnull=False) & Q(Exists(earlier)),
+        QueryReason.ALREADY_INVOICED: Q(child__isnull=False)
+        & (Q(earlier(InvoiceLine)) | Q(earlier(StagedLine))),
         QueryReason.AMOUNTS_WRONG: Q(
             net_amount__gt=ExpressionWrapper(net + Value(TOLERANCE), DECIMAL)
         )
@@ -202,18 +218,93 @@ def reason_conditions() -> dict[QueryReason, Q]:
     }
 
 
-# Above this many lines, PostgreSQL's statistics are refreshed after matching: the columns
-# matching fills were empty when the table was last analysed, and plans made on that picture
-# (nested loops for "few" rows) cost minutes on a national year.
-ANALYSE_FROM_LINES = 50_000
+# As sent (`id`: the staged line's number, or a stored line's own id).
+SENT = (
+    "id",
+    "invoice_id",
+    "row_number",
+    "upn",
+    "service_from",
+    "service_to",
+    "unit",
+    "quantity",
+    "unit_rate",
+    "net_amount",
+    "vat_amount",
+    "service_weekdays",
+    "provider_id",
+)
+# What matching finds.
+FOUND = (
+    "child_id",
+    "placement_id",
+    "local_authority_id",
+    "contract_id",
+    "lot_id",
+    "charge_mode",
+    "contract_rate",
+    "contracted_hours",
+    "attended_sessions",
+    "cost_centre",
+)
+SENT_TABLE = "recon_sent"
+STAGED_TABLE = StagedLine._meta.db_table
+# Sorts and hashes of a national year's lines in memory, not on disk (this transaction only).
+WORK_MEM = "64MB"
 
 
-def _match_postgresql(lines: QuerySet[InvoiceLine]) -> None:
-    """`_match` as joins for PostgreSQL (the same rules, in the same order): the lookups are
-    made once per distinct key (child, provider and dates; placement, unit and first day;
-    placement and dates) into temporary tables, then one UPDATE … FROM writes every line."""
-    ids_sql, ids_params = lines.order_by().values("pk").query.sql_with_params()
+def _stage(fill: Callable[[Any, str], None]) -> None:
+    """The staging table, made from `InvoiceLine`'s own columns (so their types are the
+    table's), filled by `fill(cursor, table)`. PostgreSQL stages the lines as sent and
+    matches them into a second table (`_match_postgresql`); SQLite stages them in the
+    `StagedLine` table, which matching updates (`_match`)."""
+    postgresql = connection.vendor == "postgresql"
+    table, columns = (SENT_TABLE, SENT) if postgresql else (STAGED_TABLE, (*SENT, *FOUND, "status"))
     line_t = InvoiceLine._meta.db_table
+    with connection.cursor() as cursor:
+        _drop(cursor)
+        if postgresql:
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        cursor.execute(
+            f"CREATE TEMP TABLE {table} AS SELECT {', '.join(columns)} FROM {line_t} WHERE 1 = 0"
+        )
+        fill(cursor, table)
+
+
+def _copy_rows(rows: Iterable[Sequence[Any]]) -> Callable[[Any, str], None]:
+    """Fill the staging table with new lines (`SENT` after `id`), numbered from 1: by COPY on
+    PostgreSQL."""
+
+    def fill(cursor: Any, table: str) -> None:
+        numbered = ((n, *row) for n, row in enumerate(rows, start=1))
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({', '.join(SENT)}) FROM STDIN") as copy:
+                for line in numbered:
+                    copy.write_row(line)
+        else:
+            marks = ", ".join(["%s"] * len(SENT))
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(SENT)}) VALUES ({marks})", list(numbered)
+            )
+
+    return fill
+
+
+def _select_rows(sql: str, params: Sequence[Any]) -> Callable[[Any, str], None]:
+    """Fill the staging table from a SELECT of `SENT`'s columns."""
+
+    def fill(cursor: Any, table: str) -> None:
+        cursor.execute(f"INSERT INTO {table} ({', '.join(SENT)}) {sql}", list(params))
+
+    return fill
+
+
+def _match_postgresql() -> None:
+    """`_match` as joins for PostgreSQL (the same rules, in the same order), from the lines as
+    sent into the `StagedLine` table in one statement. The placement is found by joining every
+    line to the child's placements with the provider (the running one first, then the latest),
+    the rate by joining it to its contract's rates (the lot's first, then the latest); only
+    the attended sessions are counted line by line, from the marks' index."""
     child_t = Child._meta.db_table
     placement_t = Placement._meta.db_table
     terms_t = PlacementTerms._meta.db_table
@@ -221,126 +312,81 @@ def _match_postgresql(lines: QuerySet[InvoiceLine]) -> None:
     contract_t = Contract._meta.db_table
     mark_t = AttendanceMark._meta.db_table
     org_t = Organisation._meta.db_table
-    started = [str(s) for s in STARTED]
-    attending = sorted(ATTENDING_CODES)
+    sent = ", ".join(f"s.{column}" for column in SENT)
     statements: list[tuple[str, list[Any]]] = [
-        ("DROP TABLE IF EXISTS recon_line, recon_place, recon_rate, recon_attended", []),
-        # Sorts and hashes of a national year's keys in memory, not on disk (this
-        # transaction only).
-        ("SET LOCAL work_mem = '64MB'", []),
-        (
-            f"""CREATE TEMP TABLE recon_line AS
-            SELECT l.id, l.provider_id, l.service_from, l.service_to, l.unit,
-                   l.service_weekdays, c.id AS child_id, c.home_la_id
-            FROM {line_t} l
-            LEFT JOIN {child_t} c ON c.upn = l.upn AND c.upn <> ''
-            WHERE l.id IN ({ids_sql})""",
-            list(ids_params),
-        ),
-        # The placement running in the service period; then, for the few keys with none, the
-        # child's latest placement with the provider (a lookup per key only where needed).
+        (f"ANALYZE {SENT_TABLE}", []),
         (
             f"""CREATE TEMP TABLE recon_place AS
-            SELECT k.child_id, k.provider_id, k.service_from, k.service_to,
-                   running.id AS placement_id
-            FROM (SELECT DISTINCT child_id, provider_id, service_from, service_to
-                  FROM recon_line WHERE child_id IS NOT NULL) k
-            LEFT JOIN LATERAL (
-                SELECT p.id FROM {placement_t} p
-                WHERE p.child_id = k.child_id AND p.provider_id = k.provider_id
-                  AND p.status = ANY(%s) AND p.start_date <= k.service_to
-                  AND (p.end_date IS NULL OR p.end_date >= k.service_from)
-                ORDER BY p.start_date DESC, p.id DESC LIMIT 1) running ON true""",
-            [started],
-        ),
-        (
-            f"""UPDATE recon_place k SET placement_id = (
-                SELECT p.id FROM {placement_t} p
-                WHERE p.child_id = k.child_id AND p.provider_id = k.provider_id
-                  AND p.status = ANY(%s)
-                ORDER BY p.start_date DESC, p.id DESC LIMIT 1)
-            WHERE k.placement_id IS NULL""",
-            [started],
-        ),
-        (
-            """ALTER TABLE recon_line ADD COLUMN placement_id bigint""",
-            [],
-        ),
-        (
-            """UPDATE recon_line l SET placement_id = k.placement_id FROM recon_place k
-            WHERE k.child_id = l.child_id AND k.provider_id = l.provider_id
-              AND k.service_from = l.service_from AND k.service_to = l.service_to""",
-            [],
+            SELECT DISTINCT ON (s.id) s.id, c.id AS child_id, c.home_la_id, p.id AS placement_id
+            FROM {SENT_TABLE} s
+            JOIN {child_t} c ON c.upn = s.upn AND c.upn <> ''
+            LEFT JOIN {placement_t} p ON p.child_id = c.id AND p.provider_id = s.provider_id
+                 AND p.status = ANY(%s)
+            ORDER BY s.id,
+                     (p.start_date <= s.service_to
+                      AND (p.end_date IS NULL OR p.end_date >= s.service_from)) DESC NULLS LAST,
+                     p.start_date DESC, p.id DESC""",
+            [[str(status) for status in STARTED]],
         ),
         (
             f"""CREATE TEMP TABLE recon_rate AS
-            SELECT k.placement_id, k.unit, k.service_from, rate.amount
-            FROM (SELECT DISTINCT placement_id, unit, service_from FROM recon_line
-                  WHERE placement_id IS NOT NULL) k
-            JOIN LATERAL (
-                SELECT r.amount FROM {rate_t} r
-                JOIN {terms_t} t ON t.contract_id = r.contract_id
-                WHERE t.placement_id = k.placement_id
-                  AND (r.lot_id = t.lot_id OR r.lot_id IS NULL)
-                  AND (r.effective_to IS NULL OR r.effective_to >= k.service_from)
-                  AND r.unit = k.unit AND NOT r.is_transport
-                  AND r.effective_from <= k.service_from
-                ORDER BY r.lot_id ASC NULLS LAST, r.effective_from DESC, r.id DESC
-                LIMIT 1) rate ON true""",
+            SELECT DISTINCT ON (s.id) s.id, r.amount
+            FROM {SENT_TABLE} s
+            JOIN recon_place k ON k.id = s.id
+            JOIN {terms_t} t ON t.placement_id = k.placement_id
+            JOIN {rate_t} r ON r.contract_id = t.contract_id
+                 AND (r.lot_id = t.lot_id OR r.lot_id IS NULL)
+                 AND (r.effective_to IS NULL OR r.effective_to >= s.service_from)
+                 AND r.unit = s.unit AND NOT r.is_transport
+                 AND r.effective_from <= s.service_from
+            ORDER BY s.id, r.lot_id ASC NULLS LAST, r.effective_from DESC, r.id DESC""",
             [],
         ),
         (
-            f"""CREATE TEMP TABLE recon_attended AS
-            SELECT k.placement_id, k.service_from, k.service_to,
-                   (SELECT count(*) FROM {mark_t} m
-                    WHERE m.placement_id = k.placement_id
-                      AND m.session_date >= k.service_from
-                      AND m.session_date <= k.service_to
-                      AND m.code = ANY(%s)) AS n
-            FROM (SELECT DISTINCT placement_id, service_from, service_to FROM recon_line
-                  WHERE placement_id IS NOT NULL) k""",
-            [attending],
-        ),
-        ("ANALYZE recon_line", []),
-        ("ANALYZE recon_rate", []),
-        ("ANALYZE recon_attended", []),
-        (
-            f"""UPDATE {line_t} AS il SET
-                query_flags = 0, status = %s,
-                child_id = l.child_id, placement_id = l.placement_id,
-                contract_id = t.contract_id, lot_id = t.lot_id,
-                charge_mode = coalesce(t.charge_mode, ''),
-                cost_centre = coalesce(ct.cost_centre, ''),
-                contract_rate = r.amount,
-                local_authority_id = coalesce(pl.answering_la_id, l.home_la_id,
-                                              o.local_authority_id),
-                contracted_hours = pl.hours_per_week * l.service_weekdays / 5,
-                attended_sessions = CASE WHEN l.placement_id IS NULL THEN NULL
-                                         ELSE coalesce(a.n, 0) END
-            FROM recon_line l
-            LEFT JOIN ({answering_la_sql("hours_per_week")}) pl ON pl.id = l.placement_id
-            LEFT JOIN {terms_t} t ON t.placement_id = l.placement_id
+            f"""CREATE TEMP TABLE {STAGED_TABLE} AS
+            SELECT {sent},
+                   k.child_id, k.placement_id,
+                   coalesce(pl.answering_la_id, k.home_la_id, o.local_authority_id)
+                       AS local_authority_id,
+                   t.contract_id, t.lot_id,
+                   coalesce(t.charge_mode, '') AS charge_mode,
+                   r.amount AS contract_rate,
+                   pl.hours_per_week * s.service_weekdays / 5 AS contracted_hours,
+                   CASE WHEN k.placement_id IS NULL THEN NULL ELSE (
+                       SELECT count(*) FROM {mark_t} m
+                       WHERE m.placement_id = k.placement_id
+                         AND m.session_date >= s.service_from
+                         AND m.session_date <= s.service_to
+                         AND m.code = ANY(%s)) END AS attended_sessions,
+                   coalesce(ct.cost_centre, '') AS cost_centre,
+                   %s AS status
+            FROM {SENT_TABLE} s
+            LEFT JOIN recon_place k ON k.id = s.id
+            LEFT JOIN ({answering_la_sql("hours_per_week")}) pl ON pl.id = k.placement_id
+            LEFT JOIN {terms_t} t ON t.placement_id = k.placement_id
             LEFT JOIN {contract_t} ct ON ct.id = t.contract_id
-            LEFT JOIN recon_rate r ON r.placement_id = l.placement_id AND r.unit = l.unit
-                 AND r.service_from = l.service_from
-            LEFT JOIN recon_attended a ON a.placement_id = l.placement_id
-                 AND a.service_from = l.service_from AND a.service_to = l.service_to
-            LEFT JOIN {org_t} o ON o.id = l.provider_id
-            WHERE il.id = l.id""",
-            [str(LineStatus.MATCHED)],
+            LEFT JOIN recon_rate r ON r.id = s.id
+            LEFT JOIN {org_t} o ON o.id = s.provider_id""",
+            [sorted(ATTENDING_CODES), str(LineStatus.MATCHED)],
         ),
-        ("DROP TABLE recon_line, recon_place, recon_rate, recon_attended", []),
+        ("DROP TABLE recon_place, recon_rate", []),
+        # "Already invoiced" looks for earlier lines of the same batch here.
+        (
+            f"""CREATE INDEX ON {STAGED_TABLE}
+                (child_id, service_from, service_to, invoice_id)""",
+            [],
+        ),
+        (f"ANALYZE {STAGED_TABLE}", []),
     ]
     with connection.cursor() as cursor:
         for sql, params in statements:
             cursor.execute(sql, params)
 
 
-def _flag(lines: QuerySet[InvoiceLine]) -> None:
-    """Every query reason of every line in one UPDATE, which writes only the lines it queries
-    (matching has left each line matched with no flags): the flags are the sum of each
-    reason's bit where its condition holds (`reason_conditions`, compiled by Django into the
-    SELECT they are read from). Both databases take `UPDATE … FROM` (SQLite from 3.33)."""
+def _flagged() -> tuple[str, list[Any]]:
+    """A SELECT of every staged line's `SENT` and `FOUND` columns and its `flags`: the sum of
+    each query reason's bit where its condition holds (`reason_conditions`, compiled by
+    Django). A line with flags is queried (`_status`)."""
     flags = reduce(
         operator.add,
         (
@@ -348,30 +394,77 @@ def _flag(lines: QuerySet[InvoiceLine]) -> None:
             for reason, condition in reason_conditions().items()
         ),
     )
-    queried = (
-        lines.order_by()
-        .annotate(line=F("pk"), flags=flags)
-        .filter(flags__gt=0)
-        .values("line", "flags")
-    )
-    sql, params = queried.query.sql_with_params()
-    table = connection.ops.quote_name(InvoiceLine._meta.db_table)
+    flagged = StagedLine.objects.order_by().annotate(flags=flags).values(*SENT, *FOUND, "flags")
+    sql, params = flagged.query.sql_with_params()
+    return sql, list(params)
+
+
+# From the flags read once (the conditions are not evaluated again for the status).
+_STATUS = (
+    f"CASE WHEN f.flags > 0 THEN '{LineStatus.QUERIED.value}' ELSE '{LineStatus.MATCHED.value}' END"
+)
+
+
+def _insert() -> None:
+    """Write the staged lines to `InvoiceLine`, flagged: one INSERT … SELECT."""
+    sql, params = _flagged()
+    columns = [*SENT[1:], *FOUND, "query_flags", "status", "decision_reason"]
+    values = [*(f"f.{column}" for column in (*SENT[1:], *FOUND, "flags")), _STATUS, "''"]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""UPDATE {table} SET query_flags = f.flags, status = %s
-            FROM ({sql}) AS f WHERE {table}.id = f.line""",
-            [str(LineStatus.QUERIED), *params],
+            f"""INSERT INTO {InvoiceLine._meta.db_table} ({", ".join(columns)})
+            SELECT {", ".join(values)} FROM ({sql}) AS f""",
+            params,
         )
 
 
-def reconcile(lines: QuerySet[InvoiceLine], *, many: bool = False) -> None:
-    """Reconcile every line of `lines` (a queryset over new lines: by invoice, or all);
-    `many`: a batch of more than ANALYSE_FROM_LINES lines."""
+def _update() -> None:
+    """Write what reconciliation found to the stored lines staged again: one UPDATE … FROM
+    (SQLite from 3.33)."""
+    sql, params = _flagged()
+    table = connection.ops.quote_name(InvoiceLine._meta.db_table)
+    found = [*FOUND, "query_flags", "status"]
+    values = [*(f"f.{column}" for column in (*FOUND, "flags")), _STATUS]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {table} SET {", ".join(f"{c} = {v}" for c, v in zip(found, values, strict=True))}
+            FROM ({sql}) AS f WHERE {table}.id = f.id""",
+            params,
+        )
+
+
+def _reconcile_staged(write: Callable[[], None]) -> None:
     if connection.vendor == "postgresql":
-        _match_postgresql(lines)
+        _match_postgresql()
     else:
-        _match(lines)
-    if many and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {InvoiceLine._meta.db_table}")
-    _flag(lines)
+        _match(StagedLine.objects.all())
+    write()
+    with connection.cursor() as cursor:
+        _drop(cursor)
+
+
+def _drop(cursor: Any) -> None:
+    for table in (SENT_TABLE, STAGED_TABLE):
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def record(rows: Iterable[Sequence[Any]]) -> None:
+    """Reconcile new lines and write them to `InvoiceLine`, each once: `rows` of `SENT`'s
+    columns after `id` (invoice, row, UPN, …, provider). Inside the caller's transaction."""
+    _stage(_copy_rows(rows))
+    _reconcile_staged(_insert)
+
+
+def record_selected(sql: str, params: Sequence[Any]) -> None:
+    """`record` for lines already in the database (the bench's): `sql`, a SELECT of `SENT`'s
+    columns."""
+    _stage(_select_rows(sql, params))
+    _reconcile_staged(_insert)
+
+
+def reconcile(lines: QuerySet[InvoiceLine]) -> None:
+    """Reconcile stored lines again (a rate added from a date, say): staged from the table,
+    matched and queried as new lines are, then written back by one UPDATE."""
+    sql, params = lines.order_by().values(*SENT).query.sql_with_params()
+    _stage(_select_rows(sql, params))
+    _reconcile_staged(_update)

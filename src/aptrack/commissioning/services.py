@@ -121,29 +121,25 @@ def record_invoices(
             )
             for number, row in first_rows.items()
         }
-        InvoiceLine.objects.bulk_create(
-            [
-                InvoiceLine(
-                    invoice=invoices[line.invoice_number],
-                    row_number=line.row,
-                    upn=line.upn,
-                    service_from=line.service_from,
-                    service_to=line.service_to,
-                    unit=line.unit,
-                    quantity=line.quantity,
-                    unit_rate=line.unit_rate,
-                    net_amount=line.net_amount,
-                    vat_amount=line.vat_amount,
-                    service_weekdays=weekdays(line.service_from, line.service_to),
-                    provider=provider,
-                )
-                for line in lines
-            ],
-            batch_size=2000,
+        # Staged, reconciled and written once (`reconcile.record`).
+        reconcile.record(
+            (
+                invoices[line.invoice_number].pk,
+                line.row,
+                line.upn,
+                line.service_from,
+                line.service_to,
+                line.unit,
+                line.quantity,
+                line.unit_rate,
+                line.net_amount,
+                line.vat_amount,
+                weekdays(line.service_from, line.service_to),
+                provider.pk,
+            )
+            for line in lines
         )
         ids = [invoice.pk for invoice in invoices.values()]
-        new = InvoiceLine.objects.filter(invoice_id__in=ids)
-        reconcile.reconcile(new, many=len(lines) > reconcile.ANALYSE_FROM_LINES)
         report = report_on(ids)
         InvoiceEvent.objects.bulk_create(
             InvoiceEvent(

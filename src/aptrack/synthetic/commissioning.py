@@ -344,17 +344,23 @@ def _invoices(
         row_numbers[index] += 1
         invoice = invoices[index]
         lines.append(
-            InvoiceLine(
-                invoice=invoice,
-                row_number=row_numbers[index],
-                provider_id=invoice.provider_id,
-                service_weekdays=weekdays(fields["service_from"], fields["service_to"]),
-                **fields,
+            (
+                invoice.pk,
+                row_numbers[index],
+                fields["upn"],
+                fields["service_from"],
+                fields["service_to"],
+                str(fields["unit"]),
+                fields["quantity"],
+                fields["unit_rate"],
+                fields["net_amount"],
+                fields["vat_amount"],
+                weekdays(fields["service_from"], fields["service_to"]),
+                invoice.provider_id,
             )
         )
-    InvoiceLine.objects.bulk_create(lines, batch_size=BATCH)
-    ids = [i.pk for i in invoices]
-    reconcile.reconcile(InvoiceLine.objects.filter(invoice_id__in=ids))
+    # Staged, reconciled and written once, as `record_invoices` does.
+    reconcile.record(lines)
     InvoiceEvent.objects.bulk_create(
         (
             InvoiceEvent(

@@ -1,14 +1,16 @@
 """Every line is reconciled to the placement, its contract and charge mode, and the marks:
 matched, or queried with each reason."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
 from django.utils import timezone
 
+from aptrack.attendance.models import AttendanceMark
 from aptrack.commissioning import services
 from aptrack.commissioning.invoice_file import read_rows
-from aptrack.commissioning.models import InvoiceLine
+from aptrack.commissioning.models import Invoice, InvoiceLine
 from aptrack.commissioning.states import (
     ChargeMode,
     InvoiceChannel,
@@ -203,3 +205,112 @@ def test_a_new_rate_from_a_date_leaves_earlier_lines_matched(client, world):
         (55, set()),
         (55, {QueryReason.RATE_DIFFERS}),
     ]
+
+
+def test_a_line_repeated_on_a_later_invoice_of_the_same_file_is_already_invoiced(world):
+    """The lines of a file are reconciled together before any is stored: a later invoice's
+    line is checked against the earlier invoice's, staged with it, as against stored ones."""
+    placement = Placement.objects.get(child=world.child_a)
+    buy(placement, world.manager_a, ChargeMode.AGREED)
+    report = _record(
+        world,
+        [
+            row(upn=world.child_a.upn),
+            row(upn=world.child_a.upn),  # the same invoice: a second line, not a second invoice
+            row(upn=world.child_a.upn, invoice_number="INV-2"),
+        ],
+    )
+    lines = InvoiceLine.objects.order_by("invoice_id", "row_number")
+    assert [set(reasons_of(line.query_flags)) for line in lines] == [
+        set(),
+        set(),
+        {QueryReason.ALREADY_INVOICED},
+    ]
+    assert [line.status for line in lines] == [
+        LineStatus.MATCHED,
+        LineStatus.MATCHED,
+        LineStatus.QUERIED,
+    ]
+    assert (report.matched, report.queried) == (2, 1)
+
+
+def test_staged_lines_are_stored_with_what_matching_found(world):
+    placement = Placement.objects.get(child=world.child_a)
+    contract = buy(placement, world.manager_a, ChargeMode.ATTENDED)
+    mark_week(placement, present=8)
+    _record(world, [row(upn=world.child_a.upn, vat_amount="80.00")])
+    line = InvoiceLine.objects.get()
+    assert (
+        line.child,
+        line.placement,
+        line.contract,
+        line.lot,
+        line.charge_mode,
+        line.contract_rate,
+        line.contracted_hours,
+        line.attended_sessions,
+        line.cost_centre,
+        line.local_authority,
+        line.service_weekdays,
+        line.provider,
+        line.decision_reason,
+    ) == (
+        world.child_a,
+        placement,
+        contract,
+        None,
+        ChargeMode.ATTENDED,
+        50,
+        placement.hours_per_week,
+        8,
+        "AP100",
+        world.child_a.home_la,
+        5,
+        world.provider_x.organisation,
+        "",
+    )
+
+
+def test_a_file_refused_when_its_lines_are_written_leaves_nothing_behind(world):
+    """A line the table refuses (here, dates out of order, which the file reader would have
+    caught) undoes the whole file, invoices and staged lines included; the next file is
+    recorded as usual."""
+    from django.db import IntegrityError
+
+    placement = Placement.objects.get(child=world.child_a)
+    buy(placement, world.manager_a, ChargeMode.AGREED)
+    upn = world.child_a.upn
+    good, later = read_rows([row(upn=upn), row(upn=upn, invoice_number="INV-2")])
+    bad = dataclasses.replace(later, service_from=dt.date(2026, 9, 12))
+    with pytest.raises(IntegrityError):
+        services.record_invoices(
+            provider=world.provider_x.organisation,
+            lines=[good, bad],
+            channel=InvoiceChannel.COMMAND,
+            by=world.provider_x,
+            at=timezone.now(),
+        )
+    assert Invoice.objects.count() == InvoiceLine.objects.count() == 0
+    report = _record(world, [row(upn=world.child_a.upn)])
+    assert (report.lines, report.matched) == (1, 1)
+
+
+def test_reconciling_stored_lines_again_writes_only_those(world):
+    placement = Placement.objects.get(child=world.child_a)
+    buy(placement, world.manager_a, ChargeMode.ATTENDED)
+    mark_week(placement, present=6)
+    _record(world, [row(upn=world.child_a.upn), row(upn=world.child_a.upn)])
+    first, second = InvoiceLine.objects.order_by("row_number")
+    assert set(reasons_of(first.query_flags)) == {QueryReason.NOT_ATTENDED}
+    AttendanceMark.objects.filter(placement=placement).update(code="/")
+    from aptrack.commissioning import reconcile
+
+    reconcile.reconcile(InvoiceLine.objects.filter(pk=first.pk))
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.query_flags, first.attended_sessions) == (
+        LineStatus.MATCHED,
+        0,
+        10,
+    )
+    assert (second.status, second.attended_sessions) == (LineStatus.QUERIED, 6)
