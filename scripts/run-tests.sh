@@ -7,8 +7,9 @@
 # process). `--dist loadgroup` hands tests out one by one, keeping together a module's tests
 # that share a fixture (the browser, the LA-scale demo authority: aptrack/pytest_plugin.py), and
 # each worker's transactional tests after its others. Each worker has its own test database
-# (test_<name>_gw0, test_<name>_gw1, ...; SQLite's is in memory), its own live server on a free
-# port and its own session fixtures; each test's seed comes from its id, not from its worker.
+# (test_<name>_gw0, test_<name>_gw1, ...; SQLite's is in memory), a copy of one migrated once per
+# run (aptrack/pytest_plugin.py), its own live server on a free port and its own session
+# fixtures; each test's seed comes from its id, not from its worker.
 #
 # PostgreSQL's test databases are kept between local runs (--reuse-db) and made afresh when a
 # migration file has changed since they were made, in CI (CI=true), or with APTRACK_CREATE_DB=1.

@@ -7,6 +7,7 @@ can find them by name; other factory-made names are drawn from a seed per test (
 repeat, so tests find those records by id or UPN.
 """
 
+import os
 import random
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from aptrack.children.models import Child
 from aptrack.children.tests.factories import ChildFactory, PlacementFactory
 from aptrack.organisations.models import Organisation
 from aptrack.organisations.tests.factories import EstablishmentFactory, OrganisationFactory, la
-from aptrack.pytest_plugin import seed_for, test_id
+from aptrack.pytest_plugin import copied_test_databases, seed_for, test_id
 
 
 @pytest.fixture(autouse=True)
@@ -38,6 +39,20 @@ def _seeded_fakes(request: pytest.FixtureRequest) -> None:
 def seed_fakes(seed: int) -> None:
     factory.random.reseed_random(seed)
     random.seed(seed)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """pytest-django's (a worker's test database names end with its id), and across workers each
+    worker's test database a copy of one migrated once (aptrack/pytest_plugin.py)."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        yield
+        return
+    # A worker's temporary directory is in the run's, which all its workers share.
+    with copied_test_databases(tmp_path_factory.getbasetemp().parent):
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -4,7 +4,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import models, transaction
+from django.db import transaction
 
 from aptrack.accounts.models import User
 from aptrack.children.models import Child, Ethnicity
@@ -18,7 +18,6 @@ from aptrack.placements.models import (
     PlacementEvent,
     Review,
 )
-from aptrack.providers.models import Provider
 from aptrack.quality.models import (
     ComplianceCheck,
     QAVisit,
@@ -146,30 +145,6 @@ def test_demo_logins_fails_without_demo_users() -> None:
         call_command("demo-logins", stdout=StringIO())
 
 
-@pytest.mark.django_db
-def test_every_generated_provider_has_a_register_record_with_sites_and_standing():
-    from aptrack.organisations.models import Organisation
-    from aptrack.providers.models import ProviderApproval, ProviderSite
-
-    call_command(
-        "generate",
-        "--scale",
-        "la",
-        "--seed",
-        "3",
-        "--today",
-        "2026-11-23",
-        stdout=StringIO(),
-        stderr=StringIO(),
-    )
-    organisations = Organisation.objects.filter(kind="PROVIDER").count()
-    assert Provider.objects.count() == organisations > 0
-    assert not Provider.objects.filter(sites__isnull=True).exists()
-    assert ProviderApproval.objects.count() == organisations
-    assert Provider.objects.filter(kind="PRU", establishment__isnull=False).exists()
-    assert ProviderSite.objects.exclude(local_authority=models.F("provider__home_la")).exists()
-
-
 # --- plans, reviews, quality assurance and returns -------------------------------------------
 
 
@@ -246,41 +221,3 @@ def test_same_seed_gives_the_same_plans_reviews_quality_and_returns() -> None:
     first = _everything_then_roll_back(5)
     assert all(first), "every kind of row is generated"
     assert first == _everything_then_roll_back(5)
-
-
-@pytest.mark.django_db
-def test_demo_authority_has_panels_referrals_and_sixth_day_cases():
-    from aptrack.panels.models import Decision, Meeting
-    from aptrack.referrals import selectors as referral_selectors
-    from aptrack.referrals.models import Referral
-
-    call_command(
-        "generate",
-        "--scale",
-        "la",
-        "--seed",
-        "1",
-        "--today",
-        "2026-11-23",
-        stdout=StringIO(),
-        stderr=StringIO(),
-    )
-    dorset = LocalAuthority.objects.get(code="838")
-    assert Meeting.objects.filter(panel__local_authority=dorset, status="CLOSED").exists()
-    assert Meeting.objects.filter(
-        panel__local_authority=dorset, date__gt=dt.date(2026, 11, 23)
-    ).exists()
-    assert Decision.objects.filter(
-        agenda_item__meeting__panel__local_authority=dorset, outcome="APPROVED"
-    ).exists()
-    assert {"DRAFT", "SUBMITTED", "ON_AGENDA", "APPROVED"} <= set(
-        Referral.objects.filter(commissioning_la=dorset).values_list("status", flat=True)
-    )
-    at_risk = referral_selectors.list_sixth_day_at_risk(la_id=dorset.pk, on=dt.date(2026, 11, 23))
-    assert len(at_risk) >= 1
-    # "Last changed" is when the referral's history last moved, never the moment of generating.
-    from aptrack.referrals.models import ReferralEvent
-
-    for referral in Referral.objects.filter(commissioning_la=dorset):
-        last = ReferralEvent.objects.filter(referral=referral).order_by("-at", "-pk").first()
-        assert last is not None and referral.updated_at == last.at, referral.pk

@@ -498,3 +498,38 @@ def test_the_spend_page_has_real_figures(la_scale: str) -> None:
         assert result.forecast_share is not None and result.total.attended_days > 0
         assert result.total.cost_per_attended_day and result.total.cost_per_placement
         assert len(result.breakdown(spend.PROVIDER)) > 1
+
+
+def test_every_generated_provider_has_a_register_record_with_sites_and_standing(
+    la_scale: str,
+) -> None:
+    from aptrack.providers.models import ProviderApproval, ProviderSite
+
+    organisations = Organisation.objects.filter(kind="PROVIDER").count()
+    assert Provider.objects.count() == organisations > 0
+    assert not Provider.objects.filter(sites__isnull=True).exists()
+    assert ProviderApproval.objects.count() == organisations
+    assert Provider.objects.filter(kind="PRU", establishment__isnull=False).exists()
+    assert ProviderSite.objects.exclude(local_authority=models.F("provider__home_la")).exists()
+
+
+def test_demo_authority_has_panels_referrals_and_sixth_day_cases(la_scale: str) -> None:
+    from aptrack.panels.models import Decision, Meeting
+    from aptrack.referrals import selectors as referral_selectors
+    from aptrack.referrals.models import Referral, ReferralEvent
+
+    dorset = _dorset()
+    assert Meeting.objects.filter(panel__local_authority=dorset, status="CLOSED").exists()
+    assert Meeting.objects.filter(panel__local_authority=dorset, date__gt=TODAY).exists()
+    assert Decision.objects.filter(
+        agenda_item__meeting__panel__local_authority=dorset, outcome="APPROVED"
+    ).exists()
+    assert {"DRAFT", "SUBMITTED", "ON_AGENDA", "APPROVED"} <= set(
+        Referral.objects.filter(commissioning_la=dorset).values_list("status", flat=True)
+    )
+    at_risk = referral_selectors.list_sixth_day_at_risk(la_id=dorset.pk, on=TODAY)
+    assert len(at_risk) >= 1
+    # "Last changed" is when the referral's history last moved, never the moment of generating.
+    for referral in Referral.objects.filter(commissioning_la=dorset):
+        last = ReferralEvent.objects.filter(referral=referral).order_by("-at", "-pk").first()
+        assert last is not None and referral.updated_at == last.at, referral.pk
