@@ -63,9 +63,19 @@ class RegisterForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, lines: Sequence[RegisterLine], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        lines: Sequence[RegisterLine],
+        one_page_of_many: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.lines = lines
+        if one_page_of_many:
+            self.fields[
+                "all_present"
+            ].label = "Mark every child on this page without a code present"
         for line in lines:
             child = line.placement.child
             mark = line.mark

@@ -378,19 +378,29 @@ def _placed_on(on: dt.date) -> Q:
     )
 
 
-def list_register(*, provider_id: int, on: dt.date, session: Session) -> list[RegisterLine]:
-    """The provider's children placed on `on`, by surname, with the session's mark if any and
-    whether code X is theirs to be given that day (children.schooling decides who is of
-    compulsory school age)."""
-    placements = list(
+def register_placements(*, provider_id: int, on: dt.date) -> QuerySet[Placement]:
+    """The provider's placements running on `on`, with their children, by surname: the
+    register's rows, in the order the page lists them."""
+    return (
         Placement.objects.filter(_placed_on(on), provider_id=provider_id)
         .select_related("child")
         .order_by("child__legal_last_name", "child__legal_first_name", "pk")
     )
+
+
+def register_lines(
+    placements: Iterable[Placement], *, on: dt.date, session: Session
+) -> list[RegisterLine]:
+    """Register lines for `placements` (a page of `register_placements`): each with the
+    session's mark if any and whether code X is theirs to be given that day
+    (children.schooling decides who is of compulsory school age)."""
+    placements = list(placements)
     marks = {
         mark.placement_id: mark
         for mark in AttendanceMark.objects.filter(
-            placement__in=placements, session_date=on, session=session
+            placement__in=[placement.pk for placement in placements],
+            session_date=on,
+            session=session,
         )
     }
     return [
@@ -401,6 +411,22 @@ def list_register(*, provider_id: int, on: dt.date, session: Session) -> list[Re
         )
         for placement in placements
     ]
+
+
+def count_register_marked(*, provider_id: int, on: dt.date, session: Session) -> int:
+    """How many children on the provider's register for `on` have a mark for the session."""
+    return AttendanceMark.objects.filter(
+        placement__in=register_placements(provider_id=provider_id, on=on).order_by(),
+        session_date=on,
+        session=session,
+    ).count()
+
+
+def list_register(*, provider_id: int, on: dt.date, session: Session) -> list[RegisterLine]:
+    """The whole register for `on`: every line of `register_placements`."""
+    return register_lines(
+        register_placements(provider_id=provider_id, on=on), on=on, session=session
+    )
 
 
 def get_register_calendar(*, provider_id: int) -> SchoolCalendar:

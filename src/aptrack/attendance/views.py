@@ -7,6 +7,7 @@ service call, render. Every page works without JavaScript.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -23,7 +24,11 @@ from aptrack.audit import reads
 from aptrack.audit import services as audit
 from aptrack.audit.models import Channel
 from aptrack.children import selectors as child_selectors
+from aptrack.core.govuk.pagination import pagination_params
 from aptrack.organisations.models import LocalAuthority, Organisation
+
+# A class of 150 is taken on one page; a register longer than this is taken a page at a time.
+REGISTER_PAGE_SIZE = 200
 
 
 def _provider_or_403(request: AuthenticatedHttpRequest) -> int:
@@ -39,10 +44,19 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse:
     now = timezone.localtime()
     calendar = selectors.get_register_calendar(provider_id=provider_id)
     school_day = selectors.last_school_day(calendar, now.date())
-    day_form, on, session = day_and_session(request.GET, now=now, school_day=school_day)
-    lines = selectors.list_register(provider_id=provider_id, on=on, session=session)
+    chosen = request.GET.copy()
+    chosen.pop("page", None)  # the page of the register, not which register
+    day_form, on, session = day_and_session(chosen, now=now, school_day=school_day)
+    page = Paginator(
+        selectors.register_placements(provider_id=provider_id, on=on), REGISTER_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    lines = selectors.register_lines(page.object_list, on=on, session=session)
     reads.record_reads(request, children=[line.placement.child_id for line in lines])
-    form = RegisterForm(request.POST if request.method == "POST" else None, lines=lines)
+    form = RegisterForm(
+        request.POST if request.method == "POST" else None,
+        lines=lines,
+        one_page_of_many=page.paginator.num_pages > 1,
+    )
     if request.method == "POST" and form.is_valid():
         rows = form.rows(on=on, session=session)
         if not rows:
@@ -79,7 +93,15 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse:
             "session": session,
             "today": now.date(),
             "is_school_day": calendar.is_school_day(on),
-            "is_default_day": not request.GET,
+            "is_default_day": not chosen,
+            "page": page,
+            "page_size": REGISTER_PAGE_SIZE,
+            "pagination": pagination_params(page, request.GET),
+            "marked": selectors.count_register_marked(
+                provider_id=provider_id, on=on, session=session
+            )
+            if page.paginator.num_pages > 1
+            else None,
             "codes": session_codes(session, with_x=False),
             # X only for the children below or above compulsory school age that day.
             "codes_with_x": session_codes(session)

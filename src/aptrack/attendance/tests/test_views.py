@@ -251,3 +251,51 @@ def test_an_unknown_code_is_refused_by_the_rules_on_the_childs_box(client, world
     page = client.post(REGISTER, {f"code_{key}": "Q9"}).content.decode()
     assert "There is a problem" in page and f'href="#id_code_{key}"' in page
     assert not AttendanceMark.objects.exists()
+
+
+def test_a_long_register_is_taken_a_page_at_a_time(client, world, monkeypatch):
+    from aptrack.attendance import views
+    from aptrack.children.tests.factories import ChildFactory, PlacementFactory
+
+    monkeypatch.setattr(views, "REGISTER_PAGE_SIZE", 2)
+    organisation = world.provider_x.organisation
+    # Surnames the test sets, so the order by surname is known: child A's, then these.
+    later = [
+        PlacementFactory(
+            provider=organisation,
+            status="ACTIVE",
+            child=ChildFactory(legal_last_name=f"{world.child_a.legal_last_name}z{n}"),
+        )
+        for n in range(3)
+    ]
+    keys = [_placement(world.child_a).pk, *(placement.pk for placement in later)]
+    client.force_login(world.provider_x)
+    afternoon = "date-day=23&date-month=11&date-year=2026&session=PM"
+
+    first = client.get(f"{REGISTER}?{afternoon}").content.decode()
+    assert "4 children placed with you" in first and "Children 1 to 2 of 4" in first
+    assert [f'name="code_{key}"' in first for key in keys] == [True, True, False, False]
+    assert "0 of 4 have a mark for this session" in first
+    # The next page keeps the register chosen: the afternoon of the 23rd.
+    assert f'href="?{afternoon.replace("&", "&amp;")}&amp;page=2"' in first
+
+    # "Every child present" on page 2 marks page 2's children only.
+    response = client.post(
+        f"{REGISTER}?{afternoon}&page=2", {"all_present": "on", f"code_{keys[3]}": "N"}
+    )
+    assert response.status_code == 302 and response.url.endswith(f"?{afternoon}&page=2")
+    marks = dict(AttendanceMark.objects.values_list("placement_id", "code"))
+    assert marks == {keys[2]: "\\", keys[3]: "N"}
+
+    second = client.get(response.url).content.decode()
+    assert "Children 3 to 4 of 4" in second and "2 of 4 have a mark for this session" in second
+    assert "Mark every child on this page without a code present" in second
+    assert "Register: 23 November 2026, afternoon" in second
+    assert "There is a problem" not in second  # the page number is not a date to check
+
+
+def test_a_register_that_fits_one_page_has_no_page_links(client, world):
+    client.force_login(world.provider_x)
+    page = client.get(REGISTER).content.decode()
+    assert "1 child placed with you" in page and "govuk-pagination" not in page
+    assert "Mark every child without a code present" in page
