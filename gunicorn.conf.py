@@ -18,6 +18,16 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE") or 5)
 # Replace each worker after this many requests (and a random few more) to bound slow leaks.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or 1000)
 max_requests_jitter = 100
+
+
+def post_worker_init(worker: object) -> None:
+    """Once a worker has loaded Django: its views imported and what it holds for life frozen
+    out of garbage collection (aptrack/ops/workers.py)."""
+    from aptrack.ops import workers
+
+    workers.settle()
+
+
 # Only the reverse proxy's X-Forwarded-* headers are trusted (it runs on the same host by default).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS") or "127.0.0.1,::1"
 # aptrack logs one JSON line per request itself, paths without query strings: no access log here.

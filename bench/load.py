@@ -259,6 +259,10 @@ def run_phase(
 
     def loop(index: int, browser: Browser, action: Action) -> None:
         rng = random.Random(index)
+        # Paced users arrive over the first think time, as users do (and as Locust ramps them
+        # up), not all in the same millisecond: a burst of every user at once is the no-pause
+        # phase's measure, and would put each paced user's first page behind all the others'.
+        time.sleep(rng.uniform(0.0, think[1]))
         while time.monotonic() < stop_at:
             started = time.perf_counter()
             try:
