@@ -29,11 +29,18 @@ pytestmark = pytest.mark.browser
 MONDAY_AM = "/attendance/?date-day=23&date-month=11&date-year=2026&session=AM"
 
 
-def test_register_fits_a_phone_and_is_accessible(browser_world, new_page):  # noqa: F811
+def test_register_fits_a_phone_and_is_accessible(browser_world, new_page, monkeypatch):  # noqa: F811
+    from aptrack.attendance import views
+    from aptrack.children.tests.factories import PlacementFactory
+
+    # Two children on pages of one: the page links are on the page checked.
+    monkeypatch.setattr(views, "REGISTER_PAGE_SIZE", 1)
+    PlacementFactory(provider=browser_world.provider_x.organisation, status="ACTIVE")
     page = new_page(viewport=MOBILE, is_mobile=True, has_touch=True, device_scale_factor=2)
     sign_in(page, "provider_x")
     page.goto(MONDAY_AM)
     expect(page.get_by_role("heading", level=1)).to_have_text("Register: 23 November 2026, morning")
+    expect(page.get_by_role("navigation", name="Pagination")).to_be_visible()
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= MOBILE["width"], f"the register scrolls sideways on a phone: {width}"
     assert_accessible(page)
