@@ -189,18 +189,11 @@ class Invoice(models.Model):
         return f"Invoice {self.invoice_number}"
 
 
-class InvoiceLine(models.Model):
-    """One line of an invoice, as sent, with what reconciliation found: the child, placement,
-    contract, rate and attendance it was checked against, and why it was queried."""
+class LineAsSent(models.Model):
+    """An invoice line's columns as its provider sent them: `InvoiceLine`'s and, while it is
+    reconciled, `StagedLine`'s (`reconcile.SENT` is made from them)."""
 
-    # Few indexes: every line and its index entries are written once, by reconciliation (one
-    # INSERT of a file's lines). The invoice's lines are found by the (invoice, row) constraint, a
-    # child's by the (child, dates) index, an LA's by (LA, status).
-    invoice = models.ForeignKey(
-        Invoice, on_delete=models.CASCADE, related_name="lines", db_index=False
-    )
     row_number = models.PositiveIntegerField()
-    # As sent.
     upn = models.CharField(max_length=13)
     service_from = models.DateField()
     service_to = models.DateField()
@@ -212,6 +205,34 @@ class InvoiceLine(models.Model):
     # Weekdays from service_from to service_to: counted once when read, so the hours check
     # needs no date arithmetic in SQL.
     service_weekdays = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class LineFound(models.Model):
+    """What reconciliation found for a line, besides the rows it links to (`reconcile.FOUND`)."""
+
+    charge_mode = models.CharField(max_length=10, choices=ChargeMode.choices, blank=True)
+    contract_rate = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    contracted_hours = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    attended_sessions = models.PositiveIntegerField(null=True, blank=True)
+    cost_centre = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class InvoiceLine(LineAsSent, LineFound):
+    """One line of an invoice, as sent, with what reconciliation found: the child, placement,
+    contract, rate and attendance it was checked against, and why it was queried."""
+
+    # Few indexes: every line and its index entries are written once, by reconciliation (one
+    # INSERT of a file's lines). The invoice's lines are found by the (invoice, row) constraint, a
+    # child's by the (child, dates) index, an LA's by (LA, status).
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="lines", db_index=False
+    )
     # Copied from the invoice so the set-based checks join less.
     # The provider, child, LA, contract and lot are not database foreign keys (Django still
     # protects them from deletion): reconciliation writes them in the statement that reads them
@@ -268,11 +289,6 @@ class InvoiceLine(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    charge_mode = models.CharField(max_length=10, choices=ChargeMode.choices, blank=True)
-    contract_rate = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
-    contracted_hours = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
-    attended_sessions = models.PositiveIntegerField(null=True, blank=True)
-    cost_centre = models.CharField(max_length=30, blank=True)
     query_flags = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=8, choices=LineStatus.choices, default=LineStatus.MATCHED)
     decision_reason = models.TextField(blank=True)
@@ -308,7 +324,7 @@ class InvoiceLine(models.Model):
         return f"{self.invoice_id} row {self.row_number}"
 
 
-class StagedLine(models.Model):
+class StagedLine(LineAsSent, LineFound):
     """A line being reconciled, in a temporary table of the reconciling transaction
     (`reconcile`): the columns of `InvoiceLine` that reconciliation reads and finds. Lines are
     staged, matched and queried there, then written to `InvoiceLine` once. Not managed: no
@@ -319,16 +335,6 @@ class StagedLine(models.Model):
     invoice = models.ForeignKey(
         Invoice, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
     )
-    row_number = models.PositiveIntegerField()
-    upn = models.CharField(max_length=13)
-    service_from = models.DateField()
-    service_to = models.DateField()
-    unit = models.CharField(max_length=8, choices=RateUnit.choices)
-    quantity = models.DecimalField(max_digits=9, decimal_places=2)
-    unit_rate = models.DecimalField(max_digits=9, decimal_places=2)
-    net_amount = models.DecimalField(**MONEY)
-    vat_amount = models.DecimalField(**MONEY)
-    service_weekdays = models.PositiveIntegerField()
     provider = models.ForeignKey(
         "organisations.Organisation",
         on_delete=models.DO_NOTHING,
@@ -362,11 +368,6 @@ class StagedLine(models.Model):
     lot = models.ForeignKey(
         Lot, on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False
     )
-    charge_mode = models.CharField(max_length=10, choices=ChargeMode.choices, blank=True)
-    contract_rate = models.DecimalField(max_digits=9, decimal_places=2, null=True)
-    contracted_hours = models.DecimalField(max_digits=9, decimal_places=2, null=True)
-    attended_sessions = models.PositiveIntegerField(null=True)
-    cost_centre = models.CharField(max_length=30, blank=True)
     # MATCHED while staged (the "already invoiced" rule reads it as it reads stored lines').
     status = models.CharField(max_length=8, choices=LineStatus.choices)
 

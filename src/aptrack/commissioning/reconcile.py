@@ -42,6 +42,8 @@ from aptrack.commissioning import costs
 from aptrack.commissioning.models import (
     Contract,
     InvoiceLine,
+    LineAsSent,
+    LineFound,
     PlacementTerms,
     Rate,
     StagedLine,
@@ -218,20 +220,12 @@ def reason_conditions() -> dict[QueryReason, Q]:
     }
 
 
-# As sent (`id`: the staged line's number, or a stored line's own id).
+# As sent (`id`: the staged line's number, or a stored line's own id), in the order a file's
+# rows are given to `record`.
 SENT = (
     "id",
     "invoice_id",
-    "row_number",
-    "upn",
-    "service_from",
-    "service_to",
-    "unit",
-    "quantity",
-    "unit_rate",
-    "net_amount",
-    "vat_amount",
-    "service_weekdays",
+    *(field.attname for field in LineAsSent._meta.fields),
     "provider_id",
 )
 # What matching finds.
@@ -241,11 +235,7 @@ FOUND = (
     "local_authority_id",
     "contract_id",
     "lot_id",
-    "charge_mode",
-    "contract_rate",
-    "contracted_hours",
-    "attended_sessions",
-    "cost_centre",
+    *(field.attname for field in LineFound._meta.fields),
 )
 SENT_TABLE = "recon_sent"
 STAGED_TABLE = StagedLine._meta.db_table
