@@ -14,6 +14,7 @@ from django.utils import timezone
 from aptrack.accounts.requests import AuthenticatedHttpRequest
 from aptrack.core.concurrency import versioned
 from aptrack.core.errors import add_service_errors
+from aptrack.core.govuk.pagination import pagination_params
 from aptrack.organisations.models import LocalAuthority
 from aptrack.providers import permissions, selectors, services
 from aptrack.providers.forms import (
@@ -68,16 +69,13 @@ def provider_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     la_id = _user_la_id(request)
     providers = selectors.list_providers(filters=filters, la_id=la_id, on=timezone.localdate())
     page = Paginator(providers, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    base = "?" + (query.urlencode() + "&" if query else "") + "page="
     return TemplateResponse(
         request,
         "providers/list.html",
         {
             "search_form": form,
             "page": page,
-            "base": base,
+            "pagination": pagination_params(page, request.GET),
             "la_id": la_id,
             "statuses": dict(ApprovalStatus.choices),
             "can_add": permissions.can_add_provider(request.user),

@@ -58,6 +58,17 @@ def test_list_shows_occupancy_and_filters_non_school(client, world, provider_x):
     assert list(response.context_data["page"].object_list) == []
 
 
+def test_a_long_list_is_paged_keeping_the_filters(client, world):
+    for n in range(26):
+        ProviderFactory(name=f"Paged provider {n:02d}", kind="UNREGISTERED")
+    client.force_login(world.officer_a)
+    page = client.get(reverse("providers:list"), {"registered": "no"}).content.decode()
+    assert "govuk-pagination" in page
+    assert 'href="?registered=no&amp;page=2"' in page  # the next page, still non-school only
+    second = client.get(reverse("providers:list"), {"registered": "no", "page": 2})
+    assert len(second.context_data["page"].object_list) == 1
+
+
 def test_only_la_roles_add_providers(client, world):
     client.force_login(world.provider_x)
     assert client.get(reverse("providers:new")).status_code == 403
