@@ -47,10 +47,14 @@ def register(request: AuthenticatedHttpRequest) -> HttpResponse:
     chosen = request.GET.copy()
     chosen.pop("page", None)  # the page of the register, not which register
     day_form, on, session = day_and_session(chosen, now=now, school_day=school_day)
-    page = Paginator(
-        selectors.register_placements(provider_id=provider_id, on=on), REGISTER_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    lines = selectors.register_lines(page.object_list, on=on, session=session)
+    placements = selectors.register_placements(provider_id=provider_id, on=on)
+    page = Paginator(placements, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = [int(pk) for pk in request.POST.getlist("shown") if pk.isdigit()]
+    # A saved page is the children it showed, wherever the pages now begin: a child placed or
+    # leaving since shifts them, and "every child on this page" means the children seen.
+    lines = selectors.register_lines(
+        placements.filter(pk__in=shown) if shown else page.object_list, on=on, session=session
+    )
     reads.record_reads(request, children=[line.placement.child_id for line in lines])
     form = RegisterForm(
         request.POST if request.method == "POST" else None,

@@ -84,12 +84,14 @@ def test_the_register_for_a_weekend_says_why_nothing_can_be_recorded(client, wor
 
 def test_a_posted_field_for_another_providers_child_is_ignored(client, world):
     client.force_login(world.provider_x)
-    response = client.post(REGISTER, {f"code_{_placement(world.child_b).pk}": "/"})
-    assert response.status_code == 200
-    assert (
-        "Enter a code for at least one child, or mark every child present"
-        in response.content.decode()
-    )
+    other = _placement(world.child_b).pk
+    for sent in ({f"code_{other}": "/"}, {"shown": [other], "all_present": "on"}):
+        response = client.post(REGISTER, sent)
+        assert response.status_code == 200
+        assert (
+            "Enter a code for at least one child, or mark every child present"
+            in response.content.decode()
+        )
     assert not AttendanceMark.objects.exists()
 
 
@@ -253,21 +255,26 @@ def test_an_unknown_code_is_refused_by_the_rules_on_the_childs_box(client, world
     assert not AttendanceMark.objects.exists()
 
 
-def test_a_long_register_is_taken_a_page_at_a_time(client, world, monkeypatch):
-    from aptrack.attendance import views
+def _placed_after_child_a(world, count):
+    """`count` children placed with provider X whose surnames (set here, so the order is known)
+    come after child A's on the register."""
     from aptrack.children.tests.factories import ChildFactory, PlacementFactory
 
-    monkeypatch.setattr(views, "REGISTER_PAGE_SIZE", 2)
-    organisation = world.provider_x.organisation
-    # Surnames the test sets, so the order by surname is known: child A's, then these.
-    later = [
+    return [
         PlacementFactory(
-            provider=organisation,
+            provider=world.provider_x.organisation,
             status="ACTIVE",
             child=ChildFactory(legal_last_name=f"{world.child_a.legal_last_name}z{n}"),
         )
-        for n in range(3)
+        for n in range(count)
     ]
+
+
+def test_a_long_register_is_taken_a_page_at_a_time(client, world, monkeypatch):
+    from aptrack.attendance import views
+
+    monkeypatch.setattr(views, "REGISTER_PAGE_SIZE", 2)
+    later = _placed_after_child_a(world, 3)
     keys = [_placement(world.child_a).pk, *(placement.pk for placement in later)]
     client.force_login(world.provider_x)
     afternoon = "date-day=23&date-month=11&date-year=2026&session=PM"
@@ -299,3 +306,27 @@ def test_a_register_that_fits_one_page_has_no_page_links(client, world):
     page = client.get(REGISTER).content.decode()
     assert "1 child placed with you" in page and "govuk-pagination" not in page
     assert "Mark every child without a code present" in page
+
+
+def test_a_saved_page_marks_the_children_it_showed_though_the_pages_have_moved(
+    client, world, monkeypatch
+):
+    from aptrack.attendance import views
+    from aptrack.children.tests.factories import ChildFactory, PlacementFactory
+
+    monkeypatch.setattr(views, "REGISTER_PAGE_SIZE", 2)
+    organisation = world.provider_x.organisation
+    later = _placed_after_child_a(world, 3)
+    client.force_login(world.provider_x)
+    page = client.get(f"{REGISTER}?page=2").content.decode()
+    shown = [later[1].pk, later[2].pk]
+    assert all(f'name="shown" value="{pk}"' in page for pk in shown)
+
+    # Before the page is saved, a child who sorts first is placed: page 2 now begins a child
+    # earlier, with one the provider did not see there.
+    PlacementFactory(
+        provider=organisation, status="ACTIVE", child=ChildFactory(legal_last_name="Aaaa")
+    )
+    response = client.post(f"{REGISTER}?page=2", {"all_present": "on", "shown": shown})
+    assert response.status_code == 302
+    assert set(AttendanceMark.objects.values_list("placement_id", flat=True)) == set(shown)
