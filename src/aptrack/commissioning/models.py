@@ -3,7 +3,7 @@ placement is bought on, the LA's high-needs budget for AP, and providers' invoic
 against all of these and the attendance marks. See docs/rules.md, "Contracts, charges and
 invoices"."""
 
-from typing import Final, TypedDict
+from typing import Any, Final, TypedDict
 
 from django.db import models
 
@@ -324,6 +324,13 @@ class InvoiceLine(LineAsSent, LineFound):
         return f"{self.invoice_id} row {self.row_number}"
 
 
+def _staged_link(to: Any, *, null: bool = True) -> Any:
+    """A staged line's reference: a plain id column in the temporary table, no constraint."""
+    return models.ForeignKey(
+        to, on_delete=models.DO_NOTHING, null=null, related_name="+", db_constraint=False
+    )
+
+
 class StagedLine(LineAsSent, LineFound):
     """A line being reconciled, in a temporary table of the reconciling transaction
     (`reconcile`): the columns of `InvoiceLine` that reconciliation reads and finds. Lines are
@@ -332,42 +339,13 @@ class StagedLine(LineAsSent, LineFound):
 
     # Staged new lines are numbered from 1; stored lines reconciled again keep their id.
     id = models.BigIntegerField(primary_key=True)
-    invoice = models.ForeignKey(
-        Invoice, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
-    )
-    provider = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_constraint=False,
-    )
-    child = models.ForeignKey(
-        "children.Child",
-        on_delete=models.DO_NOTHING,
-        null=True,
-        related_name="+",
-        db_constraint=False,
-    )
-    placement = models.ForeignKey(
-        "placements.Placement",
-        on_delete=models.DO_NOTHING,
-        null=True,
-        related_name="+",
-        db_constraint=False,
-    )
-    local_authority = models.ForeignKey(
-        "organisations.LocalAuthority",
-        on_delete=models.DO_NOTHING,
-        null=True,
-        related_name="+",
-        db_constraint=False,
-    )
-    contract = models.ForeignKey(
-        Contract, on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False
-    )
-    lot = models.ForeignKey(
-        Lot, on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False
-    )
+    invoice = _staged_link(Invoice, null=False)
+    provider = _staged_link("organisations.Organisation", null=False)
+    child = _staged_link("children.Child")
+    placement = _staged_link("placements.Placement")
+    local_authority = _staged_link("organisations.LocalAuthority")
+    contract = _staged_link(Contract)
+    lot = _staged_link(Lot)
     # MATCHED while staged (the "already invoiced" rule reads it as it reads stored lines').
     status = models.CharField(max_length=8, choices=LineStatus.choices)
 
