@@ -7,9 +7,12 @@ child has left AP.
 - **Case records** (`CASE_RECORD_YEARS_AFTER_LEAVING`, default 6, and not before the child's
   `CASE_RECORD_MINIMUM_AGE`th birthday, default 25): the child record is anonymised (names,
   UPN, ULN, address and UPRN removed, the date of birth kept only to its month, the social
-  worker unlinked) and every free-text field about the child (placement plans, Person Passport,
-  reviews, referral and alert notes, follow-ups, wellbeing notes) is emptied. Coded facts stay
-  (dates, tiers, providers, outcomes, destinations), so the LA's past figures still add up.
+  worker unlinked) and every free-text field about the child is emptied, in every model the
+  subject-access export holds (placement plans, Person Passport, reviews, referral notes and
+  panel decisions, providers' reports and incidents, alert notes, follow-ups, wellbeing notes,
+  invoice decisions); the service agreement keeps what was agreed with the child named only as
+  anonymised. Coded facts stay (dates, tiers, providers, outcomes, destinations), so the LA's
+  past figures still add up. Uploaded documents are kept, listed in the export.
 
 "Left AP" is owned by the placements app (`placements.selectors.children_left_ap`).
 
@@ -21,36 +24,43 @@ the values removed.
 """
 
 import datetime as dt
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import CharField, Value
+from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat, TruncMonth
 
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.children.models import Child
+from aptrack.dataprotection.subject_access import SECTIONS, paths_to_child
+from aptrack.placements.agreement import anonymised_snapshot
+from aptrack.placements.models import ServiceAgreement
 from aptrack.placements.selectors import children_left_ap
 
 ANONYMISED_FIRST_NAME = "Anonymised"
 REMOVED_TEXT = "Removed under the retention schedule"
-# The models holding free text about a child, with the path from each to the child.
-CASE_TEXT = (
-    ("placements.Placement", "child"),
-    ("placements.PersonPassport", "placement__child"),
-    ("placements.Review", "placement__child"),
-    ("placements.OutcomeProgress", "review__placement__child"),
-    ("placements.FollowUp", "placement__child"),
-    ("placements.PlacementEvent", "placement__child"),
-    ("referrals.Referral", "child"),
-    ("referrals.ReferralEvent", "referral__child"),
-    ("outcomes.WellbeingScore", "placement__child"),
-    ("alerts.Alert", "child"),
-    ("alerts.AlertEvent", "alert__child"),
-)
+# Free text about a child is emptied from every model the subject-access export holds
+# (`subject_access.SECTIONS`, which a test keeps complete): each text and JSON field, except
+# those anonymised by their owner instead (a snapshot whose shape a page reads).
+ANONYMISED_APART = {"placements.ServiceAgreement"}
+
+
+def case_text() -> list[tuple[type[models.Model], tuple[str, ...]]]:
+    """The models holding free text about a child, each with its paths to the child."""
+    found = []
+    for _, label, paths in SECTIONS:
+        model = apps.get_model(label)
+        if label not in ANONYMISED_APART and _text_updates(model):
+            found.append((model, paths_to_child(paths)))
+    return found
+
+
 DELETE_CHUNK = 200  # children at a time, so a large run never holds every mark in memory
 WHERE = "aptrack apply-retention"
 
@@ -114,6 +124,9 @@ def _text_updates(model: type[models.Model]) -> dict[str, Any]:
     return updates
 
 
+AGREEMENTS_KIND = "service agreements with the child anonymised"
+
+
 def _notes_kind(model: type[models.Model]) -> str:
     return f"{model._meta.verbose_name} records with case notes removed"
 
@@ -150,14 +163,22 @@ def _delete_attendance(child_ids: list[int], report: RetentionReport) -> dict[in
 def _anonymise(children: list[Child], report: RetentionReport, now: dt.datetime) -> None:
     ids = [child.pk for child in children]
     report.add("children anonymised", len(ids))
-    for label, path in CASE_TEXT:
-        model = apps.get_model(label)
-        rows = model.objects.filter(**{f"{path}__in": ids})
+    for model, paths in case_text():
+        about = reduce(operator.or_, (Q(**{f"{path}__in": ids}) for path in paths))
+        rows = model._default_manager.filter(about)
         report.add(_notes_kind(model), rows.count())
         if not report.dry_run:
             rows.update(**_text_updates(model))
+    agreements = ServiceAgreement.objects.filter(placement__child_id__in=ids)
+    report.add(AGREEMENTS_KIND, agreements.count())
     if report.dry_run:
         return
+    for agreement in agreements.select_related("placement"):
+        agreement.snapshot = anonymised_snapshot(
+            agreement.snapshot,
+            name=f"{ANONYMISED_FIRST_NAME} child {agreement.placement.child_id}",
+        )
+        agreement.save(update_fields=["snapshot"])
     Child.objects.filter(pk__in=ids).update(
         legal_first_name=ANONYMISED_FIRST_NAME,
         legal_last_name=Concat(Value("child "), Cast("pk", output_field=CharField())),
@@ -185,7 +206,8 @@ def apply_retention(*, today: dt.date, now: dt.datetime, dry_run: bool) -> Reten
     for kind in (
         *ATTENDANCE_KINDS,
         "children anonymised",
-        *(_notes_kind(apps.get_model(label)) for label, _ in CASE_TEXT),
+        *(_notes_kind(model) for model, _ in case_text()),
+        AGREEMENTS_KIND,
     ):
         report.add(kind, 0)
     attendance_children = attendance_due(today=today)

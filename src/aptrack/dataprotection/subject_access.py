@@ -1,19 +1,25 @@
 """A subject-access export: everything aptrack holds about one child, as JSON or as a PDF.
 
-The record, referrals, placements (with their plan, Person Passport, intended outcomes,
-reviews and progress, follow-ups and events), attendance marks with their earlier versions,
-outcomes (attainment, qualifications, wellbeing, attendance before AP) and alerts; then the
+The record and what Common Transfer Files brought (SEN, free school meals, attendance and
+school histories), referrals and what panels decided, placements (with their plan, service
+agreement, Person Passport, intended outcomes, reviews and progress, follow-ups, events and
+documents), providers' reports and incidents, schools' notices, outcomes, alerts, attendance
+marks with their earlier versions, census reasons and return lines, and the placement's
+terms and invoice lines (`SECTIONS`: every model that holds data about a child); then the
 audit trail of the child: who changed or looked at the record, when, where and after which
 search. Every export is itself recorded in the audit trail (EXPORTED, with the format).
 """
 
 import datetime as dt
 import json
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.db.models import Q
 from django.template.loader import render_to_string
 
 from aptrack.audit import services as audit
@@ -25,29 +31,61 @@ from aptrack.core.pdf import render_pdf
 FORMATS = ("json", "pdf")
 UNKNOWN_FORMAT = "The format must be one of {formats}, not {value!r}"
 TEMPLATE = "dataprotection/subject_access_print.html"
-# What the export holds about the child: a heading, the model, and the path to the child.
+# What the export holds about the child: a heading, the model, and the path to the child (or the
+# paths, for a model that reaches the child by more than one). Every
+# model with a path to the child is here or in NOT_EXPORTED with the reason; a test walks the
+# models and fails on one in neither, so a new app's data about a child cannot be left out.
 SECTIONS = (
+    ("SEN history from transfer files", "children.SenHistoryEntry", "child"),
+    ("Free school meals from transfer files", "children.FsmPeriod", "child"),
+    ("Attendance at earlier schools from transfer files", "children.AttendanceSummary", "child"),
+    ("School history from transfer files", "children.SchoolHistoryEntry", "child"),
     ("Referrals", "referrals.Referral", "child"),
     ("Referral history", "referrals.ReferralEvent", "referral__child"),
+    ("Panel agenda items", "panels.AgendaItem", "referral__child"),
+    ("Panel decisions", "panels.Decision", "agenda_item__referral__child"),
+    ("Panel actions", "panels.PanelAction", "agenda_item__referral__child"),
     ("Placements", "placements.Placement", "child"),
+    ("Service agreements", "placements.ServiceAgreement", "placement__child"),
     ("Person Passports", "placements.PersonPassport", "placement__child"),
     ("Intended outcomes", "placements.IntendedOutcome", "placement__child"),
     ("Reviews", "placements.Review", "placement__child"),
     ("Progress towards outcomes", "placements.OutcomeProgress", "review__placement__child"),
     ("Follow-ups after the placement", "placements.FollowUp", "placement__child"),
     ("Placement history", "placements.PlacementEvent", "placement__child"),
+    ("Documents", "documents.Document", ("placement__child", "provider_report__placement__child")),
+    ("Provider reports", "reports.ProviderReport", "placement__child"),
+    ("Progress in provider reports", "reports.ReportProgress", "report__placement__child"),
+    ("Incidents and safeguarding concerns", "reports.Incident", "child"),
+    ("Notices from schools", "notices.Notice", "child"),
     ("Attendance before AP", "outcomes.PriorAttendance", "placement__child"),
     ("Attainment", "outcomes.AttainmentRecord", "placement__child"),
     ("Qualifications", "outcomes.Qualification", "placement__child"),
     ("Wellbeing", "outcomes.WellbeingScore", "placement__child"),
     ("Attendance alerts", "alerts.Alert", "child"),
+    ("Attendance alert history", "alerts.AlertEvent", "alert__child"),
     ("Attendance marks", "attendance.AttendanceMark", "placement__child"),
     (
         "Earlier versions of attendance marks",
         "attendance.AttendanceMarkVersion",
         "mark__placement__child",
     ),
+    ("Census reasons for the placement", "census.RecordedReason", "placement__child"),
+    ("Lines of returns from providers", "returns.ReturnLine", "child"),
+    ("Placement terms and prices", "commissioning.PlacementTerms", "placement__child"),
+    ("Invoice lines", "commissioning.InvoiceLine", ("child", "placement__child")),
+    (
+        "Invoice line history",
+        "commissioning.InvoiceEvent",
+        ("line__child", "line__placement__child"),
+    ),
 )
+# Models with a path to the child that the export leaves out, and why.
+NOT_EXPORTED = {
+    "children.Child": "the record itself, exported as `child`",
+    "attendance.PlacementWeek": "weekly sums of the attendance marks, which are exported",
+    "commissioning.StagedLine": "a temporary table inside one reconciliation, never kept",
+}
 AUDIT_FIELDS = (
     "at",
     "actor_label",
@@ -105,12 +143,17 @@ def _audit_row(event: AuditEvent, child: Child) -> dict[str, Any]:
     return row
 
 
+def paths_to_child(paths: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (paths,) if isinstance(paths, str) else paths
+
+
 def collect(child: Child, *, at: dt.datetime) -> SubjectAccess:
     sections = []
-    for title, label, path in SECTIONS:
+    for title, label, paths in SECTIONS:
         model = apps.get_model(label)
         columns = [model_field.attname for model_field in model._meta.concrete_fields]
-        sections.append(Section(title, columns, _rows(model.objects.filter(**{path: child}))))
+        about_child = reduce(operator.or_, (Q(**{path: child}) for path in paths_to_child(paths)))
+        sections.append(Section(title, columns, _rows(model.objects.filter(about_child))))
     events = AuditEvent.objects.filter(child_id=child.pk).order_by("at", "pk")
     trail = Section(
         "Audit trail", list(AUDIT_FIELDS), [_audit_row(event, child) for event in events]

@@ -118,6 +118,25 @@ def agreement_snapshot(*, placement: Placement, on: dt.date, by: Any = None) -> 
     }
 
 
+def anonymised_snapshot(snapshot: dict[str, Any], *, name: str) -> dict[str, Any]:
+    """`snapshot` once the retention schedule has anonymised its child (aptrack.dataprotection.
+    retention): the child known only by `name`, without UPN or date of birth, and without the
+    free text and names the record itself no longer holds (the part-time reason, the Person
+    Passport's contacts, the social worker). What was agreed (provision, hours, dates, cost,
+    outcomes) stays, as the placement's coded facts do."""
+    child = snapshot.get("child", {})
+    hours = snapshot.get("hours", {})
+    contacts = snapshot.get("contacts", {})
+    return {
+        **snapshot,
+        "child": {**child, "name": name, "upn": "", "date_of_birth": ""},
+        "hours": {**hours, "part_time_reason": ""} if hours else hours,
+        "contacts": {**contacts, "social_worker": "", "passport_contacts": ""}
+        if contacts
+        else contacts,
+    }
+
+
 def get_agreement_snapshot(*, placement: Placement, on: dt.date) -> tuple[dict[str, Any], bool]:
     """The agreement kept with the placement, or (for a placement started before agreements
     were kept) one drawn from its record today; the flag says whether it was kept."""

@@ -17,8 +17,9 @@ from aptrack.audit.models import AuditAction, AuditEvent
 from aptrack.children.models import Child
 from aptrack.children.tests.factories import ChildFactory, PlacementFactory
 from aptrack.dataprotection import backup, retention
-from aptrack.placements.models import Placement, Review
+from aptrack.placements.models import Placement, Review, ServiceAgreement
 from aptrack.placements.states import PlacementStatus
+from aptrack.reports.tests.factories import IncidentFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +190,39 @@ def test_the_schedule_is_read_from_settings(children, settings):
     settings.APTRACK_RETENTION = {**settings.APTRACK_RETENTION, "ATTENDANCE_YEARS_AFTER_LEAVING": 3}
     report = retention.apply_retention(today=TODAY, now=timezone.now(), dry_run=True)
     assert report.counts["attendance marks deleted"] == 4  # gone (2018) and recent (2022)
+
+
+def test_anonymising_reaches_reports_incidents_panel_decisions_and_the_agreement(world, children):
+    """Every model the subject-access export holds loses its free text about the child, not
+    only the placement app's; the signed agreement keeps what was agreed, without the name."""
+    placement = children.gone.placements[0]
+    report_row = ReportFactory(placement=placement, submitted_by=world.provider_x)
+    incident = IncidentFactory(placement=placement, recorded_by=world.provider_x)
+    ServiceAgreement.objects.create(
+        placement=placement,
+        made_at=timezone.now(),
+        snapshot={
+            "child": {"name": children.gone.child.full_name, "upn": "A1", "date_of_birth": "x"},
+            "hours": {"per_week": "25", "part_time_reason": "Anxiety"},
+            "contacts": {"social_worker": "Ms Social", "passport_contacts": "Gran 0700"},
+        },
+    )
+    kept = ReportFactory(placement=children.recent.placements[0], submitted_by=world.provider_x)
+
+    retention.apply_retention(today=AFTER_25TH_BIRTHDAY, now=timezone.now(), dry_run=False)
+
+    report_row.refresh_from_db()
+    incident.refresh_from_db()
+    assert (report_row.child_words, report_row.family_words) == ("", "")
+    assert report_row.english == retention.REMOVED_TEXT
+    assert incident.what_happened == retention.REMOVED_TEXT
+    snapshot = ServiceAgreement.objects.get(placement=placement).snapshot
+    assert snapshot["child"] == {
+        "name": f"Anonymised child {children.gone.child.pk}",
+        "upn": "",
+        "date_of_birth": "",
+    }
+    assert snapshot["hours"] == {"per_week": "25", "part_time_reason": ""}
+    assert snapshot["contacts"] == {"social_worker": "", "passport_contacts": ""}
+    kept.refresh_from_db()
+    assert kept.child_words == "I like coming here because nobody shouts"

@@ -3,8 +3,10 @@
 import json
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,8 +15,15 @@ from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, AuditEvent, Channel
 from aptrack.audit.trail_export import WITHHELD
 from aptrack.children.models import Child
-from aptrack.dataprotection.subject_access import export_child
+from aptrack.dataprotection.subject_access import (
+    NOT_EXPORTED,
+    SECTIONS,
+    _key,
+    export_child,
+    paths_to_child,
+)
 from aptrack.placements.models import Placement, Review
+from aptrack.reports.tests.factories import IncidentFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +150,97 @@ def test_an_anonymised_child_s_export_withholds_the_values_retention_removed(wor
     assert [row["changes"] for row in data["audit_trail"] if row["action"] == "UPDATED"] == [
         WITHHELD
     ]
+
+
+def _reaching_child() -> dict[type[models.Model], list[models.Field]]:
+    """Every model with a chain of foreign keys to a child, with its keys that start one."""
+    reaching: dict[type[models.Model], list[models.Field]] = {Child: []}
+    grew = True
+    while grew:
+        grew = False
+        for model in apps.get_models():
+            keys = [
+                f
+                for f in model._meta.concrete_fields
+                if f.many_to_one or f.one_to_one
+                if f.related_model in reaching and f.related_model is not model
+            ]
+            if keys and len(keys) != len(reaching.get(model, [])) and model is not Child:
+                reaching[model] = keys
+                grew = True
+    return reaching
+
+
+def _left_out(model: type[models.Model], paths: list[str], reaching: dict) -> list[str]:
+    """The keys through which some of `model`'s rows reach a child that `paths` do not follow.
+    A path of keys that are never empty finds every row on its own."""
+    if model is Child:
+        return [] if "" in paths else ["(a path stops short of the child)"]
+    by_key: dict[str, list[str]] = {}
+    for path in paths:
+        key, _, rest = path.partition("__")
+        by_key.setdefault(key, []).append(rest)
+    keys = reaching[model]
+    if any(
+        not k.null and k.name in by_key and not _left_out(k.related_model, by_key[k.name], reaching)
+        for k in keys
+    ):
+        return []
+    left = []
+    for k in keys:
+        if k.name in by_key:
+            left += _left_out(k.related_model, by_key[k.name], reaching)
+        else:
+            left.append(f"{model._meta.label}.{k.name}")
+    return left
+
+
+def test_every_model_holding_data_about_a_child_is_exported_or_left_out_with_a_reason():
+    """A new app's data about a child cannot be missed: each model with a key leading to a
+    child is in SECTIONS (by every key that can lead there) or in NOT_EXPORTED."""
+    reaching = _reaching_child()
+    sections = {label: paths_to_child(paths) for _, label, paths in SECTIONS}
+    missing, left_out = [], []
+    for model in reaching:
+        label = model._meta.label
+        if label in NOT_EXPORTED:
+            continue
+        if label not in sections:
+            missing.append(label)
+            continue
+        left_out += _left_out(model, list(sections[label]), reaching)
+    assert missing == [], f"Add to SECTIONS or NOT_EXPORTED: {missing}"
+    assert left_out == [], f"Rows found only through these keys are left out: {left_out}"
+    assert not set(sections) & set(NOT_EXPORTED)
+    assert set(sections) | set(NOT_EXPORTED) == {m._meta.label for m in reaching}
+
+
+def test_the_export_holds_reports_incidents_and_transfer_histories_of_the_child_only(world):
+    placement = Placement.objects.get(child=world.child_a)
+    other = Placement.objects.get(child=world.child_b)
+    ReportFactory(placement=placement, submitted_by=world.provider_x)
+    ReportFactory(placement=other, submitted_by=world.provider_z, child_words="Not child A")
+    IncidentFactory(placement=placement, recorded_by=world.provider_x)
+    world.child_a.sen_history.create(start_date="2020-09-01", provision="K", needs="SEMH")
+    world.child_b.sen_history.create(start_date="2021-09-01", provision="E")
+
+    data = json.loads(
+        export_child(
+            child=world.child_a,
+            fmt="json",
+            actor=world.manager_a,
+            at=timezone.now(),
+            channel=Channel.WEB,
+            where="test",
+        )
+    )
+
+    assert [r["child_words"] for r in data["provider_reports"]] == [
+        "I like coming here because nobody shouts"
+    ]
+    assert [r["what_happened"] for r in data["incidents_and_safeguarding_concerns"]] == [
+        "Threw a chair in the art room"
+    ]
+    assert [r["needs"] for r in data["sen_history_from_transfer_files"]] == ["SEMH"]
+    # Every section is in the export, found or empty.
+    assert all(_key(title) in data for title, _, _ in SECTIONS)
