@@ -161,7 +161,7 @@ def _history_counts(child_ids: list[int]) -> dict[str, dict[int, int]]:
 
 def _replace_histories(imported: list[tuple[Child, CtfPupil]]) -> None:
     """Replace each imported child's four histories with the file's: one delete and one insert
-    per history for the whole file."""
+    per history for the whole file; then mark which children have any (`has_transfer_history`)."""
     ids = [child.pk for child, _ in imported]
     for model in HISTORY_MODELS.values():
         model._default_manager.filter(child_id__in=ids).delete()
@@ -201,6 +201,13 @@ def _replace_histories(imported: list[tuple[Child, CtfPupil]]) -> None:
         ),
         batch_size=500,
     )
+    with_history = [
+        child.pk
+        for child, pupil in imported
+        if pupil.sen_history or pupil.fsm_history or pupil.attendance or pupil.schools
+    ]
+    Child.objects.filter(pk__in=ids).exclude(pk__in=with_history).update(has_transfer_history=False)
+    Child.objects.filter(pk__in=with_history).update(has_transfer_history=True)
 
 
 def apply_ctf_import(

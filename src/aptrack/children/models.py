@@ -102,6 +102,10 @@ class Child(models.Model):
     # Set by the retention schedule (aptrack.dataprotection.retention) when the record's
     # identifying details were removed; the child id, year of birth and characteristics remain.
     anonymised_on = models.DateField(null=True, blank=True)
+    # Whether a Common Transfer File left any of the four histories below: kept by the one
+    # writer of those histories (`ctf_import._replace_histories`), so the record asks for them
+    # only when there are some.
+    has_transfer_history = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name_plural = "children"

@@ -1,12 +1,10 @@
 """Reads of the children register. Every one takes the user and starts from their scope."""
 
 import datetime as dt
-import operator
 from dataclasses import dataclass
-from functools import reduce
 from typing import TYPE_CHECKING
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from aptrack.audit.models import AuditEvent
 from aptrack.children import schooling
@@ -65,24 +63,6 @@ def get_child(*, user: "User", child_id: int) -> Child | None:
     return _first_in_scope(user, scope_children(user).filter(pk=child_id))
 
 
-def get_child_record(*, user: "User", child_id: int) -> Child | None:
-    """`get_child` for the child's record, with `has_transfer_history`: whether a Common
-    Transfer File left any history, so the record asks for the four histories only then."""
-    any_history = reduce(
-        operator.or_,
-        (
-            Q(Exists(model._default_manager.filter(child_id=OuterRef("pk"))))
-            for model in (SenHistoryEntry, FsmPeriod, AttendanceSummary, SchoolHistoryEntry)
-        ),
-    )
-    return _first_in_scope(
-        user,
-        scope_children(user)
-        .filter(pk=child_id)
-        .annotate(has_transfer_history=ExpressionWrapper(any_history, output_field=BooleanField())),
-    )
-
-
 def _first_in_scope(user: "User", children: QuerySet[Child]) -> Child | None:
     child = children.select_related(
         "home_la", "home_school", "responsible_la", "social_worker"
@@ -122,9 +102,9 @@ class TransferHistory:
 
 
 def get_transfer_history(*, child: Child) -> TransferHistory:
-    """The child's four histories; none asked for when `get_child_record` found there are
-    none."""
-    if getattr(child, "has_transfer_history", True) is False:
+    """The child's four histories; none asked for when the import left none
+    (`Child.has_transfer_history`)."""
+    if not child.has_transfer_history:
         return TransferHistory(sen=[], fsm=[], attendance=[], schools=[])
     return TransferHistory(
         sen=list(SenHistoryEntry.objects.filter(child=child).order_by("start_date", "pk")),

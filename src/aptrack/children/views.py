@@ -1,7 +1,6 @@
 """Children register pages: load through the scoped selectors, one service call, render."""
 
 import io
-from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,12 +27,8 @@ from aptrack.core.govuk.pagination import pagination_params
 _FORM_FIELDS = {"home_school": "home_school_urn"}
 
 
-def _load_child(
-    request: AuthenticatedHttpRequest,
-    child_id: int,
-    read: Callable[..., Child | None] = selectors.get_child,
-) -> Child:
-    child = read(user=request.user, child_id=child_id)
+def _load_child(request: AuthenticatedHttpRequest, child_id: int) -> Child:
+    child = selectors.get_child(user=request.user, child_id=child_id)
     if child is None:
         # Out of scope looks the same as missing: no hint that the child exists elsewhere.
         raise Http404("No child found")
@@ -75,7 +70,7 @@ def child_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def child_detail(request: AuthenticatedHttpRequest, child_id: int) -> HttpResponse:
-    child = _load_child(request, child_id, read=selectors.get_child_record)
+    child = _load_child(request, child_id)
     today = timezone.localdate()
     trail = (
         Paginator(selectors.list_audit_trail(child=child), 25).get_page(request.GET.get("page"))

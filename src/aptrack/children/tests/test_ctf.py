@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from aptrack.audit.models import Channel
 from aptrack.children import ctf, upn
-from aptrack.children.ctf_import import apply_ctf_import, plan_ctf_import
+from aptrack.children.ctf_import import _replace_histories, apply_ctf_import, plan_ctf_import
 from aptrack.children.models import Child
 from aptrack.children.tests.factories import ChildFactory
 from aptrack.organisations.tests.factories import la
@@ -127,6 +127,8 @@ def test_the_import_adds_and_updates_children_with_their_histories(world):
         and added.attendance_history.get().sessions_possible == 380
     )
     assert Child.objects.get(upn=UPN_2).legal_last_name == "Ashworth-Blythe"
+    # The record asks for the histories only of children the import left some for.
+    assert added.has_transfer_history
     # Importing the same file again changes nothing.
     again = plan_ctf_import(ctf=read, la=la("838"), today=TODAY)
     assert [c.action for c in again] == ["unchanged", "unchanged"]
@@ -226,3 +228,25 @@ def test_the_childs_page_shows_what_the_ctf_brought(client, world):
     page = client.get(reverse("children:detail", args=[child.pk])).content.decode()
     assert "From Common Transfer Files" in page
     assert "Synthetic Primary School" in page and "SEN support" in page and "380" in page
+
+
+@pytest.mark.django_db
+def test_a_file_without_history_for_a_child_clears_what_the_record_shows():
+    """The file replaces the child's histories: with none in it, the record shows none, and no
+    longer asks for them."""
+    child = ChildFactory(upn=UPN_1, home_la=la("838"))
+    child.sen_history.create(start_date="2020-09-01", provision="K")
+    Child.objects.filter(pk=child.pk).update(has_transfer_history=True)
+    pupil = ctf.CtfPupil(
+        position=1,
+        upn=UPN_1,
+        surname=child.legal_last_name,
+        forename=child.legal_first_name,
+        date_of_birth=child.date_of_birth,
+        sex=child.sex,
+    )
+
+    _replace_histories([(child, pupil)])
+
+    child.refresh_from_db()
+    assert not child.has_transfer_history and not child.sen_history.exists()

@@ -213,6 +213,7 @@ def test_the_record_shows_each_history_a_transfer_file_left(officer, world, hist
     """Any one of the four histories is enough for the record to show what the file brought."""
     child = world.child_a
     getattr(child, history).create(**row)
+    Child.objects.filter(pk=child.pk).update(has_transfer_history=True)  # as the import does
     page = officer.get(reverse("children:detail", args=[child.pk])).content.decode()
     assert "From Common Transfer Files" in page and shown in page
 
@@ -227,7 +228,7 @@ def test_the_record_asks_once_whether_the_officer_may_see_the_child(
 ):
     """The child is read through the officer's scope; the edit link and the reports section
     take that as known instead of asking the database again. What the page reads: session,
-    user, device, the child (with whether a transfer file left history), the audit line,
+    user, device, the child, the audit line,
     the child's placements, and the placements whose reports the officer reads."""
     url = reverse("children:detail", args=[world.child_a.pk])
     officer.get(url)
