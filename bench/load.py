@@ -19,6 +19,12 @@ Prints per page: requests, errors (anything but 200), throughput (requests/s), p
 and the child record's throughput as a ratio of the hello-world's. Targets printed beside:
 0 errors; p95 < 300 ms for every page; the child record >= 0.3x the hello-world view.
 
+Workers are replaced after ``--max-requests`` (default 10,000), as the deploy guide advises:
+well above what a worker serves in a minute. At this load a worker serves several thousand
+a minute, and with production's default of 1,000 each replacement (about 1.3 s of CPU to load
+Django again) fell mostly in the hello-world phase, which it slowed by a third, so the ratio
+moved by 0.1 from run to run with where the replacements fell.
+
 Run: `python -m bench.load --users 50 --seconds 60` (DATABASE_URL on PostgreSQL,
 STATIC_ROOT holding `collectstatic`'s output and the cache table made, as `scripts/bench.sh` does).
 The bench users (`bench.load.*`) and one API token are made in the database, and kept.
@@ -305,6 +311,13 @@ def main() -> None:
         metavar=("MIN", "MAX"),
         help="seconds each user pauses after a page in the paced phase (default 1 5)",
     )
+    parser.add_argument(
+        "--max-requests",
+        type=int,
+        default=10_000,
+        help="requests a worker serves before it is replaced (GUNICORN_MAX_REQUESTS; default "
+        "10000: the deploy guide's advice, well above a minute of this load)",
+    )
     args = parser.parse_args()
 
     fixture = prepare(args.users)
@@ -315,13 +328,15 @@ def main() -> None:
         port=port,
         workers=args.workers,
         APTRACK_REQUIRE_2FA="false",
+        GUNICORN_MAX_REQUESTS=str(args.max_requests),
     )
     with gunicorn(env, port=port) as (_, output):
         officers = [sign_in(port, name) for name in fixture.officers]
         staff = [sign_in(port, name) for name in fixture.provider_staff]
         print(
             f"== Load: {args.users} users for {args.seconds:.0f} s, mixed, on gunicorn ({args.workers} sync "
-            f"workers, production settings, 2FA off for the bench)"
+            f"workers replaced after {args.max_requests} requests, production settings, 2FA off "
+            "for the bench)"
         )
         mixed, took = run_phase(
             [(b, officer_mixed(fixture)) for b in officers]
