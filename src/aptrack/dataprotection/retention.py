@@ -12,7 +12,8 @@ child has left AP.
   panel decisions, providers' reports and incidents, alert notes, follow-ups, wellbeing notes,
   invoice decisions); the service agreement keeps what was agreed with the child named only as
   anonymised. Coded facts stay (dates, tiers, providers, outcomes, destinations), so the LA's
-  past figures still add up. Uploaded documents are kept, listed in the export.
+  past figures still add up. The documents uploaded to the child's placements and providers'
+  reports (the evidence a provider sends, an agreement's papers) are deleted, files and all.
 
 "Left AP" is owned by the placements app (`placements.selectors.children_left_ap`).
 
@@ -39,6 +40,7 @@ from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.children.models import Child
 from aptrack.dataprotection.subject_access import SECTIONS, paths_to_child
+from aptrack.documents.models import Document
 from aptrack.placements.agreement import anonymised_snapshot
 from aptrack.placements.models import ServiceAgreement
 from aptrack.placements.selectors import children_left_ap
@@ -125,6 +127,7 @@ def _text_updates(model: type[models.Model]) -> dict[str, Any]:
 
 
 AGREEMENTS_KIND = "service agreements with the child anonymised"
+DOCUMENTS_KIND = "documents deleted (placements' and providers' reports' files)"
 
 
 def _notes_kind(model: type[models.Model]) -> str:
@@ -160,6 +163,20 @@ def _delete_attendance(child_ids: list[int], report: RetentionReport) -> dict[in
     return per_child
 
 
+def _delete_documents(documents: "models.QuerySet[Document]") -> None:
+    """Delete the documents' rows now and their files once the run commits, so that a run
+    that fails leaves every file its rows still name."""
+    names = list(documents.values_list("file", flat=True))
+    documents.delete()
+    storage = Document._meta.get_field("file").storage
+
+    def delete_files() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
+
+
 def _anonymise(children: list[Child], report: RetentionReport, now: dt.datetime) -> None:
     ids = [child.pk for child in children]
     report.add("children anonymised", len(ids))
@@ -171,8 +188,13 @@ def _anonymise(children: list[Child], report: RetentionReport, now: dt.datetime)
             rows.update(**_text_updates(model))
     agreements = ServiceAgreement.objects.filter(placement__child_id__in=ids)
     report.add(AGREEMENTS_KIND, agreements.count())
+    documents = Document.objects.filter(
+        Q(placement__child_id__in=ids) | Q(provider_report__placement__child_id__in=ids)
+    )
+    report.add(DOCUMENTS_KIND, documents.count())
     if report.dry_run:
         return
+    _delete_documents(documents)
     for agreement in agreements.select_related("placement"):
         agreement.snapshot = anonymised_snapshot(
             agreement.snapshot,
@@ -208,6 +230,7 @@ def apply_retention(*, today: dt.date, now: dt.datetime, dry_run: bool) -> Reten
         "children anonymised",
         *(_notes_kind(model) for model, _ in case_text()),
         AGREEMENTS_KIND,
+        DOCUMENTS_KIND,
     ):
         report.add(kind, 0)
     attendance_children = attendance_due(today=today)

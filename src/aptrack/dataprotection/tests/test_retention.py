@@ -17,6 +17,9 @@ from aptrack.audit.models import AuditAction, AuditEvent
 from aptrack.children.models import Child
 from aptrack.children.tests.factories import ChildFactory, PlacementFactory
 from aptrack.dataprotection import backup, retention
+from aptrack.documents.models import Document
+from aptrack.documents.services import upload_document
+from aptrack.documents.tests.conftest import upload
 from aptrack.placements.models import Placement, Review, ServiceAgreement
 from aptrack.placements.states import PlacementStatus
 from aptrack.reports.tests.factories import IncidentFactory, ReportFactory
@@ -226,3 +229,43 @@ def test_anonymising_reaches_reports_incidents_panel_decisions_and_the_agreement
     assert snapshot["contacts"] == {"social_worker": "", "passport_contacts": ""}
     kept.refresh_from_db()
     assert kept.child_words == "I like coming here because nobody shouts"
+
+
+def test_anonymising_deletes_the_child_s_documents_and_their_files_once_committed(
+    world, children, settings, django_capture_on_commit_callbacks
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    gone = children.gone.placements[0]
+    report = ReportFactory(placement=gone, submitted_by=world.provider_x)
+    recent = children.recent.placements[0]
+
+    def add(target, name):
+        return upload_document(
+            target=target,
+            stream=upload(name),
+            name=name,
+            title=name,
+            expiry_date=None,
+            by=world.provider_x,
+            at=timezone.now(),
+        )
+
+    due = [add(gone, "agreement.pdf"), add(report, "work.pdf")]
+    kept = add(recent, "other.pdf")
+    storage = Document._meta.get_field("file").storage
+
+    dry = retention.apply_retention(today=AFTER_25TH_BIRTHDAY, now=timezone.now(), dry_run=True)
+    assert dry.counts[retention.DOCUMENTS_KIND] == 2
+    assert Document.objects.count() == 3
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        retention.apply_retention(today=AFTER_25TH_BIRTHDAY, now=timezone.now(), dry_run=False)
+    assert list(Document.objects.all()) == [kept]
+    # The files go only once the run has committed.
+    assert all(storage.exists(document.file.name) for document in due)
+    for callback in pending:
+        callback()
+    assert not any(storage.exists(document.file.name) for document in due)
+    assert storage.exists(kept.file.name)
