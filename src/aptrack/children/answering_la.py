@@ -39,3 +39,14 @@ def las_placements_q(la_ids: Collection[int | None], *, prefix: str = "") -> Q:
     return Q(**{f"{prefix}commissioning_la_id__in": ids}) | Q(
         **{f"{prefix}commissioning_la__isnull": True, f"{prefix}child_id__in": lives_here}
     )
+
+
+def child_la_placements_q(la_id: int | None, child: Child) -> Q:
+    """`la_placements_q` among the placements of one child in hand: the LA's own commissions,
+    and the schools' commissions when the child lives in the LA. The same rule, with the
+    child's home LA known, so a child's record does not ask PostgreSQL for every child of the
+    LA to test a few placements."""
+    commissioned = Q(commissioning_la_id=la_id)
+    if la_id is None or child.home_la_id != la_id:
+        return commissioned
+    return commissioned | Q(commissioning_la__isnull=True)

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 # in `children.answering_la`, which children's own scoping reads without importing placements;
 # it is part of these rules, and callers read it here.
 from aptrack.children.answering_la import answering_la as answering_la
+from aptrack.children.answering_la import child_la_placements_q as child_la_placements_q
 from aptrack.children.answering_la import la_placements_q as la_placements_q
 from aptrack.children.answering_la import las_placements_q as las_placements_q
 from aptrack.placements import policy

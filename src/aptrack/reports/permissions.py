@@ -47,6 +47,8 @@ def report_placements(user: User, *, child: Child | None = None) -> QuerySet[Pla
         return Placement.objects.none()
     placements = scope_placements(user, child=child)
     if role in LA_ROLES:
+        if child is not None:  # one child's placements: the rule with the child in hand
+            return placements.filter(placement_rules.child_la_placements_q(_la_id(user), child))
         return placements.filter(placement_rules.la_placements_q(_la_id(user)))
     if role == Role.SCHOOL_STAFF:
         return placements.filter(dual_registered=True)

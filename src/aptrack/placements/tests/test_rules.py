@@ -63,6 +63,14 @@ def test_an_la_answers_for_its_commissions_and_schools_commissions_for_its_child
         assert placement.la == rules.answering_la_id(placement)
         assert placement in rules.la_placements(placement.la)
     assert rules.answering_la_ids(child_ids=[school_for_other.child_id]) == {hackney.pk}
+    # With one child in hand, the child's form picks the same of that child's placements.
+    for authority in (dorset, hackney):
+        for placement in everyone:
+            child = placement.child
+            theirs = Placement.objects.filter(child=child)
+            assert set(theirs.filter(rules.child_la_placements_q(authority.pk, child))) == set(
+                theirs.filter(rules.la_placements_q(authority.pk))
+            ), (authority, placement)
 
 
 @pytest.mark.parametrize(
