@@ -25,21 +25,19 @@ the values removed.
 """
 
 import datetime as dt
-import operator
 from dataclasses import dataclass, field
-from functools import reduce
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import CharField, Q, Value
+from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat, TruncMonth
 
 from aptrack.audit import services as audit
 from aptrack.audit.models import AuditAction, Channel
 from aptrack.children.models import Child
-from aptrack.dataprotection.subject_access import SECTIONS, paths_to_child
+from aptrack.dataprotection.subject_access import SECTIONS, about_children
 from aptrack.documents.models import Document
 from aptrack.placements.agreement import anonymised_snapshot
 from aptrack.placements.models import ServiceAgreement
@@ -53,14 +51,10 @@ REMOVED_TEXT = "Removed under the retention schedule"
 ANONYMISED_APART = {"placements.ServiceAgreement"}
 
 
-def case_text() -> list[tuple[type[models.Model], tuple[str, ...]]]:
-    """The models holding free text about a child, each with its paths to the child."""
-    found = []
-    for _, label, paths in SECTIONS:
-        model = apps.get_model(label)
-        if label not in ANONYMISED_APART and _text_updates(model):
-            found.append((model, paths_to_child(paths)))
-    return found
+def case_text() -> list[type[models.Model]]:
+    """The models holding free text about a child."""
+    models_of = (apps.get_model(label) for _, label, _ in SECTIONS if label not in ANONYMISED_APART)
+    return [model for model in models_of if _text_updates(model)]
 
 
 DELETE_CHUNK = 200  # children at a time, so a large run never holds every mark in memory
@@ -180,17 +174,14 @@ def _delete_documents(documents: "models.QuerySet[Document]") -> None:
 def _anonymise(children: list[Child], report: RetentionReport, now: dt.datetime) -> None:
     ids = [child.pk for child in children]
     report.add("children anonymised", len(ids))
-    for model, paths in case_text():
-        about = reduce(operator.or_, (Q(**{f"{path}__in": ids}) for path in paths))
-        rows = model._default_manager.filter(about)
+    for model in case_text():
+        rows = model._default_manager.filter(about_children(model._meta.label, ids))
         report.add(_notes_kind(model), rows.count())
         if not report.dry_run:
             rows.update(**_text_updates(model))
-    agreements = ServiceAgreement.objects.filter(placement__child_id__in=ids)
+    agreements = ServiceAgreement.objects.filter(about_children("placements.ServiceAgreement", ids))
     report.add(AGREEMENTS_KIND, agreements.count())
-    documents = Document.objects.filter(
-        Q(placement__child_id__in=ids) | Q(provider_report__placement__child_id__in=ids)
-    )
+    documents = Document.objects.filter(about_children("documents.Document", ids))
     report.add(DOCUMENTS_KIND, documents.count())
     if report.dry_run:
         return
@@ -228,7 +219,7 @@ def apply_retention(*, today: dt.date, now: dt.datetime, dry_run: bool) -> Reten
     for kind in (
         *ATTENDANCE_KINDS,
         "children anonymised",
-        *(_notes_kind(model) for model, _ in case_text()),
+        *(_notes_kind(model) for model in case_text()),
         AGREEMENTS_KIND,
         DOCUMENTS_KIND,
     ):

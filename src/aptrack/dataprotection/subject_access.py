@@ -13,6 +13,7 @@ search. Every export is itself recorded in the audit trail (EXPORTED, with the f
 import datetime as dt
 import json
 import operator
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any
@@ -147,13 +148,21 @@ def paths_to_child(paths: str | tuple[str, ...]) -> tuple[str, ...]:
     return (paths,) if isinstance(paths, str) else paths
 
 
+def about_children(label: str, child_ids: Collection[int]) -> Q:
+    """The rows of model `label` about any of these children, by each of its paths in
+    `SECTIONS` (the export reads one child's; retention empties or deletes many children's)."""
+    paths = next(paths_to_child(paths) for _, name, paths in SECTIONS if name == label)
+    ids = list(child_ids)
+    return reduce(operator.or_, (Q(**{f"{path}__in": ids}) for path in paths))
+
+
 def collect(child: Child, *, at: dt.datetime) -> SubjectAccess:
     sections = []
-    for title, label, paths in SECTIONS:
+    for title, label, _ in SECTIONS:
         model = apps.get_model(label)
         columns = [model_field.attname for model_field in model._meta.concrete_fields]
-        about_child = reduce(operator.or_, (Q(**{path: child}) for path in paths_to_child(paths)))
-        sections.append(Section(title, columns, _rows(model.objects.filter(about_child))))
+        rows = model._default_manager.filter(about_children(label, [child.pk]))
+        sections.append(Section(title, columns, _rows(rows)))
     events = AuditEvent.objects.filter(child_id=child.pk).order_by("at", "pk")
     trail = Section(
         "Audit trail", list(AUDIT_FIELDS), [_audit_row(event, child) for event in events]
